@@ -1,0 +1,104 @@
+"""The project configuration file ``heatplan.toml`` (pydantic model, TOML on disk)."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+import tomli_w
+from pydantic import BaseModel, Field, ValidationError, field_validator
+from pyproj import CRS
+from pyproj.exceptions import CRSError
+
+from heatplan import FORMAT_VERSION
+from heatplan.errors import ProjectError
+
+CONFIG_NAME = "heatplan.toml"
+
+
+class Municipality(BaseModel):
+    name: str = Field(description="Name of the municipality")
+    key: str = Field(
+        default="", description="Amtlicher Gemeindeschlüssel (AGS, 8 digits) or EU LAU code"
+    )
+
+
+class ProjectSettings(BaseModel):
+    crs: str = Field(default="EPSG:25832", description="Working CRS (default ETRS89 / UTM 32N)")
+    target_year: int = Field(default=2045, description="Target year of the plan (WPG §1: 2045)")
+    snapshot_years: list[int] = Field(
+        default=[2030, 2035, 2040], description="Snapshot years (WPG §18(3))"
+    )
+    price_year: int = Field(default=2025, description="Price base year of all money values [EUR]")
+    store: str = Field(
+        default="plan.gpkg",
+        description="Store URL: a GeoPackage path relative to the project, or postgresql://...",
+    )
+    weather_region: int | Literal["auto"] = Field(
+        default="auto",
+        description="DWD test-reference-year region 1..15 (TRY 2010) or 'auto' (from location)",
+    )
+    profile_year: int = Field(
+        default=2025, description="Calendar year used to lay out hourly profiles (holidays)"
+    )
+    holiday_subdivision: str = Field(
+        default="", description="German state code for holidays (e.g. BW, TH); empty: national"
+    )
+
+    @field_validator("crs")
+    @classmethod
+    def _crs_is_known(cls, value: str) -> str:
+        try:
+            crs = CRS.from_user_input(value)
+        except CRSError as exc:
+            raise ValueError(f"unknown CRS {value!r}: {exc}") from exc
+        if not crs.is_projected:
+            raise ValueError(f"CRS {value!r} is not projected; use metres (e.g. EPSG:25832)")
+        return value
+
+    @field_validator("weather_region")
+    @classmethod
+    def _region_range(cls, value: int | str) -> int | str:
+        if isinstance(value, int) and not 1 <= value <= 15:
+            raise ValueError("weather_region must be 1..15 (DWD TRY 2010 regions) or 'auto'")
+        return value
+
+
+class ProjectConfig(BaseModel):
+    format_version: int = FORMAT_VERSION
+    municipality: Municipality
+    project: ProjectSettings = ProjectSettings()
+
+    def store_url(self, project_dir: Path) -> str:
+        store = self.project.store
+        if "://" in store:
+            return store
+        return str((project_dir / store).resolve())
+
+
+def load_config(project_dir: Path) -> ProjectConfig:
+    """Read ``heatplan.toml`` of a project directory, with a clear error when it is unusable."""
+    path = Path(project_dir) / CONFIG_NAME
+    if not path.is_file():
+        raise ProjectError(
+            f"{path} not found: {project_dir} is not a heatplan project "
+            f"(create one with `heatplan init {project_dir}`)"
+        )
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ProjectError(f"{path}: not valid TOML: {exc}") from exc
+    try:
+        return ProjectConfig.model_validate(raw)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+        )
+        raise ProjectError(f"{path}: {problems}") from exc
+
+
+def write_config(project_dir: Path, config: ProjectConfig) -> Path:
+    path = Path(project_dir) / CONFIG_NAME
+    path.write_text(tomli_w.dumps(config.model_dump(mode="json")), encoding="utf-8")
+    return path
