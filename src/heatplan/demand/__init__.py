@@ -1,0 +1,1 @@
+"""Building heat demand: typology, benchmarks, metered consumption, degree days, profiles."""

@@ -1,0 +1,58 @@
+"""Console output for the CLI: JSON for scripts, rich text and progress for people."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import sys
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import numpy as np
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+err = Console(stderr=True)
+out = Console()
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if hasattr(value, "to_dict"):
+        return _plain(value.to_dict())
+    return value
+
+
+def emit_json(document: dict[str, Any]) -> None:
+    """Print one JSON document on stdout (the ``--json`` contract)."""
+    sys.stdout.write(json.dumps(_plain(document), ensure_ascii=False, indent=2, default=str))
+    sys.stdout.write("\n")
+
+
+@contextlib.contextmanager
+def progress(enabled: bool) -> Iterator[Callable[[str], None]]:
+    """A spinner with the current step's name on stderr; silent when disabled (``--json``)."""
+    if not enabled or not err.is_terminal:
+        yield lambda msg: None if not enabled else err.print(f"[dim]… {msg}[/dim]")
+        return
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                  console=err, transient=True) as bar:
+        task = bar.add_task("starting", total=None)
+        yield lambda msg: bar.update(task, description=msg)
+
+
+def fmt_energy(kwh: float) -> str:
+    """Energy with a readable unit (kWh/a .. GWh/a)."""
+    if kwh >= 1e6:
+        return f"{kwh / 1e6:,.2f} GWh/a"
+    if kwh >= 1e3:
+        return f"{kwh / 1e3:,.1f} MWh/a"
+    return f"{kwh:,.0f} kWh/a"

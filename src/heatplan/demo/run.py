@@ -1,0 +1,83 @@
+"""``heatplan demo``: a complete plan (as far as heatplan goes today) for a real municipality.
+
+Cases:
+- ``schutterwald`` (default): 1,506 houses with measured gas demand and the real gas network.
+- ``melaten``: RWTH Campus Melaten, Aachen — OpenStreetMap footprints, modelled demand.
+The demo goes through the same import and step functions a user calls.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Literal
+
+from heatplan.demo import schutterwald
+from heatplan.demo.sources import OSM_ATTRIBUTION, melaten_osm
+from heatplan.errors import ProjectError
+from heatplan.io.imports import import_buildings, import_consumption, import_lines
+from heatplan.project.create import create_project
+from heatplan.steps.inventory import run_inventory
+
+Case = Literal["schutterwald", "melaten"]
+Progress = Callable[[str], None]
+
+MELATEN = {"name": "Aachen (RWTH Campus Melaten)", "key": "05334002"}  # AGS of the city of Aachen
+
+
+def run_demo(out: Path, *, case: Case = "schutterwald", force: bool = False,
+             progress: Progress | None = None) -> dict[str, Any]:
+    """Build the demo project in ``out`` and return a summary of every step."""
+    say = progress or (lambda _msg: None)
+    _prepare(out, force=force)
+    steps: dict[str, Any] = {}
+    out.mkdir(parents=True, exist_ok=True)
+    (out / DEMO_MARKER).write_text(case + "\n", encoding="utf-8")
+    if case == "schutterwald":
+        steps["import"] = _import_schutterwald(out, say)
+    else:
+        steps["import"] = _import_melaten(out, say)
+    say("inventory")
+    steps["inventory"] = run_inventory(out, progress=say).to_dict()
+    return {"case": case, "project": str(out), "config": str(out / "heatplan.toml"),
+            "store": str(out / "plan.gpkg"), "steps": steps}
+
+
+DEMO_MARKER = ".heatplan-demo"
+
+
+def _prepare(out: Path, *, force: bool) -> None:
+    """Rebuild a folder the demo made before; refuse to touch any other project."""
+    if (out / "heatplan.toml").exists():
+        if not (force or (out / DEMO_MARKER).exists()):
+            raise ProjectError(f"{out} holds a project that is not a demo; use --force to replace it")
+        shutil.rmtree(out)
+
+
+def _import_schutterwald(out: Path, say: Progress) -> dict[str, Any]:
+    say("reading the Schutterwald gas network (pandapipes)")
+    create_project(out, **schutterwald.MUNICIPALITY, holiday_subdivision="BW")
+    files = schutterwald.write_inputs(out / "inputs")
+    say("importing buildings, consumption, streets and gas network")
+    results = {
+        "buildings": import_buildings(out, files["buildings"]),
+        "consumption": import_consumption(out, files["consumption"]),
+        "streets": import_lines(out, files["streets"], kind="streets"),
+        "gas_network": import_lines(out, files["gas_network"], kind="gas_network"),
+    }
+    return {name: r.to_dict() for name, r in results.items()}
+
+
+def _import_melaten(out: Path, say: Progress) -> dict[str, Any]:
+    say("fetching the Melaten OpenStreetMap extract")
+    osm = melaten_osm()
+    create_project(out, **MELATEN, holiday_subdivision="NW")
+    say("importing buildings and streets from OpenStreetMap")
+    results = {
+        "buildings": import_buildings(out, osm),
+        "streets": import_lines(out, osm, kind="streets"),
+    }
+    summary = {name: r.to_dict() for name, r in results.items()}
+    summary["attribution"] = OSM_ATTRIBUTION
+    return summary

@@ -1,0 +1,99 @@
+"""Schutterwald: turn pandapipes' real gas network into the files a town would hand over.
+
+Written files (EPSG:25832):
+- ``buildings.geojson`` — 1,506 house points (the house-connection end of each gas sink); no use,
+  no construction year: these stay 'unknown', never invented.
+- ``consumption.csv`` — measured annual gas demand per house in m³ (``demand_m3_per_a``); the
+  metering year is not published, so ``year`` is empty (treated as a normalised annual value).
+- ``gas_network.geojson`` — all 2,559 pipe sections (101 km).
+- ``streets.geojson`` — the distribution mains (pipes without house connections) as the street
+  network: Schutterwald's pipes follow its streets (Kisse et al. 2020) but there is no street file
+  in the package, so this is the best street geometry that ships with real data.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from heatplan.demo.sources import schutterwald_json
+
+SOURCE_CRS = "EPSG:31467"  # DHDN / 3-degree Gauss-Krüger zone 3 (file coordinates)
+MUNICIPALITY = {"name": "Schutterwald", "key": "08317122"}  # AGS, Ortenaukreis (BW)
+
+
+def _load_net():  # type: ignore[no-untyped-def]
+    import pandapipes
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return pandapipes.from_json(str(schutterwald_json()))
+
+
+def write_inputs(folder: Path, *, crs: str = "EPSG:25832") -> dict[str, Path]:
+    """Write the Schutterwald input files into ``folder`` and return their paths by kind."""
+    folder.mkdir(parents=True, exist_ok=True)
+    net = _load_net()
+    xy = net.junction_geodata[["x", "y"]]
+    pipes = _pipes(net, xy).to_crs(crs)
+    sink_junctions = set(net.sink["junction"].to_numpy().tolist())
+    is_service = pipes["from_junction"].isin(sink_junctions) | pipes["to_junction"].isin(
+        sink_junctions
+    )
+    houses = _houses(net, xy).to_crs(crs)
+    paths = {
+        "buildings": folder / "buildings.geojson",
+        "consumption": folder / "consumption.csv",
+        "gas_network": folder / "gas_network.geojson",
+        "streets": folder / "streets.geojson",
+    }
+    houses.to_file(paths["buildings"], driver="GeoJSON")
+    _consumption(net).to_csv(paths["consumption"], index=False)
+    pipes.to_file(paths["gas_network"], driver="GeoJSON")
+    pipes.loc[~is_service, ["pipe_id", "geometry"]].to_file(paths["streets"], driver="GeoJSON")
+    return paths
+
+
+def _pipes(net, xy: pd.DataFrame) -> gpd.GeoDataFrame:  # type: ignore[no-untyped-def]
+    start = xy.loc[net.pipe["from_junction"]].to_numpy()
+    end = xy.loc[net.pipe["to_junction"]].to_numpy()
+    lines = shapely.linestrings(np.stack([start, end], axis=1))
+    return gpd.GeoDataFrame(
+        {
+            "pipe_id": [f"P{i}" for i in net.pipe.index],
+            "from_junction": net.pipe["from_junction"].to_numpy(),
+            "to_junction": net.pipe["to_junction"].to_numpy(),
+            "diameter_mm": net.pipe["inner_diameter_mm"].to_numpy(),
+            "material": net.pipe["stanet_std_type"].astype(str).to_numpy(),
+            "medium": "natural_gas",
+            "pressure_bar": 1.0,
+        },
+        geometry=lines,
+        crs=SOURCE_CRS,
+    )
+
+
+def _houses(net, xy: pd.DataFrame) -> gpd.GeoDataFrame:  # type: ignore[no-untyped-def]
+    points = xy.loc[net.sink["junction"]].to_numpy()
+    return gpd.GeoDataFrame(
+        {"building_id": net.sink["name"].astype(str).to_numpy()},
+        geometry=shapely.points(points),
+        crs=SOURCE_CRS,
+    )
+
+
+def _consumption(net) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    return pd.DataFrame(
+        {
+            "building_id": net.sink["name"].astype(str).to_numpy(),
+            "year": "",
+            "carrier": "natural_gas",
+            "value": net.sink["demand_m3_per_a"].to_numpy(),
+            "unit": "m3",
+        }
+    )

@@ -1,0 +1,167 @@
+"""Column mapping: rename the columns of an input file to heatplan's attribute names.
+
+A mapping file (TOML or JSON) names columns and values explicitly::
+
+    {"columns": {"Baujahr": "construction_year", "Nutzung": "use"},
+     "values": {"use": {"EFH": "sfh"}},
+     "unit": "m3"}
+
+Without a mapping file (and for every column it does not name) automatic aliases apply: common
+German, English and OpenStreetMap column names (``Baujahr``, ``year``, ``start_date``,
+``building:levels``, ``addr:street`` ...). An explicit mapping always wins over an alias, and a
+column that already carries the target name wins over an alias of it.
+
+Carrier and heater-type values are also recognised by their German labels from ``carriers.csv``
+and ``heater_types.csv`` (``Erdgas`` -> ``natural_gas``), case-insensitively.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from heatplan.errors import InputFileError
+from heatplan.io.validate import load_reference
+
+#: Automatic column aliases, keyed by the lower-cased source column name.
+ALIASES: dict[str, str] = {
+    # identifiers
+    "id": "building_id", "gebaeude_id": "building_id", "gebäude_id": "building_id",
+    "gml_id": "building_id", "oi": "building_id", "building": "use",
+    # construction year
+    "baujahr": "construction_year", "year_built": "construction_year",
+    "start_date": "construction_year", "building:start_date": "construction_year",
+    "construction_date": "construction_year",
+    # storeys and height
+    "building:levels": "floors", "levels": "floors", "geschosse": "floors",
+    "anzahl_geschosse": "floors", "anzahlderoberirdischengeschosse": "floors",
+    "storeys": "floors", "height": "height_m", "hoehe": "height_m", "höhe": "height_m",
+    "building:height": "height_m",
+    # use
+    "nutzung": "use", "gebaeudetyp": "use", "gebäudetyp": "use", "building:use": "use",
+    # areas
+    "wohnflaeche": "heated_area_m2", "wohnfläche": "heated_area_m2",
+    "nutzflaeche": "heated_area_m2", "nutzfläche": "heated_area_m2",
+    "heated_area": "heated_area_m2", "energiebezugsflaeche": "heated_area_m2",
+    # address
+    "addr:street": "street", "strasse": "street", "straße": "street",
+    "addr:housenumber": "house_number", "hausnummer": "house_number", "hausnr": "house_number",
+    "housenumber": "house_number", "addr:postcode": "postcode", "plz": "postcode",
+    "postleitzahl": "postcode", "adresse": "address",
+    # consumption and heaters
+    "jahr": "year", "energietraeger": "carrier", "energieträger": "carrier",
+    "brennstoff": "carrier", "fuel": "carrier", "verbrauch": "value",
+    "consumption": "value", "menge": "value", "einheit": "unit",
+    "anlagentyp": "heater_type", "feuerstaette": "heater_type", "feuerstätte": "heater_type",
+    "leistung_kw": "capacity_kw", "nennleistung": "capacity_kw",
+    "nennwaermeleistung": "capacity_kw", "capacity": "capacity_kw",
+    "einbaujahr": "install_year", "baujahr_anlage": "install_year",
+}
+
+
+@dataclass(frozen=True)
+class ColumnMapping:
+    """Explicit renames, value translations per target column, and a default unit."""
+
+    columns: dict[str, str] = field(default_factory=dict)
+    values: dict[str, dict[str, str]] = field(default_factory=dict)
+    unit: str | None = None
+
+
+def load_mapping(path: Path | None) -> ColumnMapping:
+    """Read a mapping file (``.toml`` or ``.json``); ``None`` gives the empty mapping."""
+    if path is None:
+        return ColumnMapping()
+    raw = _load_mapping_document(Path(path))
+    columns, values, unit = raw.get("columns", {}), raw.get("values", {}), raw.get("unit")
+    if not _is_str_dict(columns):
+        raise InputFileError(path, "'columns' must map source column names to attribute names")
+    if not isinstance(values, dict) or not all(_is_str_dict(v) for v in values.values()):
+        raise InputFileError(path, "'values' must map attribute names to {source: code} tables")
+    if unit is not None and not isinstance(unit, str):
+        raise InputFileError(path, "'unit' must be a string such as 'kWh' or 'm3'")
+    return ColumnMapping(columns=dict(columns), values={k: dict(v) for k, v in values.items()},
+                         unit=unit)
+
+
+def _load_mapping_document(path: Path) -> dict[str, object]:
+    if not path.is_file():
+        raise InputFileError(path, "mapping file not found")
+    text = path.read_text(encoding="utf-8-sig")
+    try:
+        if path.suffix.lower() == ".toml":
+            return tomllib.loads(text)
+        if path.suffix.lower() == ".json":
+            document = json.loads(text)
+            if isinstance(document, dict):
+                return document
+            raise InputFileError(path, "a JSON mapping must be an object")
+    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
+        raise InputFileError(path, f"mapping file is not valid: {exc}") from exc
+    raise InputFileError(path, "unknown mapping format; use .toml or .json")
+
+
+def _is_str_dict(value: object) -> bool:
+    return isinstance(value, dict) and all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    )
+
+
+def rename_columns(
+    frame: pd.DataFrame, mapping: ColumnMapping, targets: Collection[str]
+) -> pd.DataFrame:
+    """Rename columns to attribute names in ``targets``: explicit, then exact, then alias."""
+    renames: dict[str, str] = {}
+    taken: set[str] = set()
+    for source, target in mapping.columns.items():
+        if source in frame.columns and target not in taken:
+            renames[source], taken = target, taken | {target}
+    taken |= {c for c in frame.columns if c in targets and c not in renames}
+    for column in frame.columns:
+        alias = ALIASES.get(str(column).strip().lower())
+        free = column not in renames and column not in taken
+        if free and alias is not None and alias in targets and alias not in taken:
+            renames[column], taken = alias, taken | {alias}
+    return frame.rename(columns=renames)
+
+
+def translate_values(frame: pd.DataFrame, mapping: ColumnMapping) -> pd.DataFrame:
+    """Translate coded values: mapping ``values`` first, then German labels of reference data."""
+    out = frame.copy()
+    tables = {**_label_tables(), **{k: _lower_keys(v) for k, v in mapping.values.items()}}
+    for column, table in tables.items():
+        if column in out.columns:
+            out[column] = out[column].map(lambda v, t=table: _translate(v, t))
+    return out
+
+
+def _translate(value: object, table: Mapping[str, str]) -> object:
+    if not isinstance(value, str):
+        return value
+    return table.get(value.strip().lower(), value.strip())
+
+
+def _lower_keys(table: Mapping[str, str]) -> dict[str, str]:
+    return {k.strip().lower(): v for k, v in table.items()}
+
+
+def _label_tables() -> dict[str, dict[str, str]]:
+    carriers = load_reference("carriers.csv")
+    heaters = load_reference("heater_types.csv")
+    carrier_table = dict(zip(carriers["label_de"].str.lower(), carriers["carrier"], strict=True))
+    carrier_table |= {"gas": "natural_gas", "öl": "heating_oil", "oel": "heating_oil",
+                      "heizoel": "heating_oil", "pellets": "wood", "holz": "wood"}
+    heater_table = dict(zip(heaters["label_de"].str.lower(), heaters["heater_type"], strict=True))
+    return {"carrier": carrier_table, "heater_type": heater_table}
+
+
+def apply_mapping(
+    frame: pd.DataFrame, mapping: ColumnMapping, targets: Collection[str]
+) -> pd.DataFrame:
+    """Rename columns and translate values (see the module docstring for the order)."""
+    return translate_values(rename_columns(frame, mapping, targets), mapping)

@@ -1,0 +1,126 @@
+"""OpenStreetMap buildings and streets from ``.osm`` / ``.osm.pbf`` files (GDAL's OSM driver).
+
+GDAL exposes an OSM file as layers ``points``, ``lines``, ``multipolygons`` ...; tags without a
+column of their own are in ``other_tags`` as an hstore text (``"k"=>"v","k2"=>"v2"``), parsed
+here. Buildings are the ``multipolygons`` with ``building`` set (footprints) plus ``points`` with a
+``building`` tag (point buildings); streets are ``lines`` whose ``highway`` is one of the road
+classes asked for (by default roads that can carry a pipe: no footways, steps, paths, cycleways).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from heatplan.io.readers import read_vector
+
+#: Tags read from ``other_tags`` into columns of their own (mapping.ALIASES renames them).
+BUILDING_TAGS = (
+    "building:levels", "height", "building:height", "start_date", "building:start_date",
+    "building:use", "addr:street", "addr:housenumber", "addr:postcode", "addr:city",
+)
+
+#: Road classes (OSM ``highway=*``) imported as streets unless others are asked for.
+DEFAULT_ROAD_CLASSES = frozenset({
+    "motorway", "motorway_link", "trunk", "trunk_link", "primary", "primary_link",
+    "secondary", "secondary_link", "tertiary", "tertiary_link", "unclassified",
+    "residential", "living_street", "service", "pedestrian", "road",
+})
+
+#: OSM ``building=*`` values of buildings that are not heated (rejected with this reason).
+UNHEATED_BUILDINGS = frozenset({
+    "roof", "garage", "garages", "carport", "shed", "hut", "cabin", "greenhouse", "cowshed",
+    "stable", "barn", "farm_auxiliary", "parking", "ruins", "construction", "bunker",
+    "container", "transformer_tower", "water_tower", "silo", "storage_tank", "tent",
+})
+
+#: OSM ``building=*`` values that name a TABULA residential type (heatplan ``use`` codes).
+OSM_RESIDENTIAL_USE = {
+    "house": "sfh", "detached": "sfh", "semidetached_house": "sfh", "bungalow": "sfh",
+    "farm": "sfh", "terrace": "th", "apartments": "mfh", "dormitory": "mfh",
+}
+
+_HSTORE_PAIR = re.compile(r'"((?:[^"\\]|\\.)*)"=>"((?:[^"\\]|\\.)*)"')
+
+
+def parse_hstore(text: object) -> dict[str, str]:
+    """Parse GDAL's ``other_tags`` hstore text into a dict.
+
+    >>> parse_hstore('"building:levels"=>"4","addr:street"=>"Forckenbeckstraße"')
+    {'building:levels': '4', 'addr:street': 'Forckenbeckstraße'}
+    >>> parse_hstore(None)
+    {}
+    """
+    if not isinstance(text, str):
+        return {}
+    return {
+        _unescape(k): _unescape(v) for k, v in _HSTORE_PAIR.findall(text)
+    }
+
+
+def _unescape(text: str) -> str:
+    return text.replace('\\"', '"').replace("\\\\", "\\")
+
+
+def _tag_columns(frame: gpd.GeoDataFrame, tags: Collection[str]) -> gpd.GeoDataFrame:
+    parsed = frame["other_tags"].map(parse_hstore)
+    out = frame.copy()
+    for tag in tags:
+        values = parsed.map(lambda d, t=tag: d.get(t))
+        out[tag] = values if tag not in out.columns else out[tag].fillna(values)
+    return out
+
+
+def read_osm_buildings(path: Path) -> gpd.GeoDataFrame:
+    """Building footprints and point buildings of an OSM file, in EPSG:4326.
+
+    Columns: ``building_id`` (``osm-way-<id>``, ``osm-relation-<id>``, ``osm-node-<id>``),
+    ``osm_building`` (the raw ``building=*`` value), ``name``, the :data:`BUILDING_TAGS`, and
+    ``geometry``. ``use`` is set from :data:`OSM_RESIDENTIAL_USE` or ``building:use`` when they
+    give a code; otherwise it stays ``unknown``.
+    """
+    polygons = read_vector(path, layer="multipolygons")
+    polygons = polygons[polygons["building"].notna()].copy()
+    polygons["building_id"] = _polygon_ids(polygons)
+    polygons["osm_building"] = polygons["building"]
+    points = _point_buildings(path)
+    frame = pd.concat([polygons, points], ignore_index=True)
+    frame = _tag_columns(gpd.GeoDataFrame(frame, geometry="geometry", crs=polygons.crs),
+                         BUILDING_TAGS)
+    frame["use"] = frame["osm_building"].map(OSM_RESIDENTIAL_USE).fillna("unknown")
+    columns = ["building_id", "osm_building", "use", "name", *BUILDING_TAGS, "geometry"]
+    return frame[columns].reset_index(drop=True)
+
+
+def _polygon_ids(polygons: pd.DataFrame) -> pd.Series:
+    way = "osm-way-" + polygons["osm_way_id"].astype("string")
+    relation = "osm-relation-" + polygons["osm_id"].astype("string")
+    return way.where(polygons["osm_way_id"].notna(), relation).astype(object)
+
+
+def _point_buildings(path: Path) -> gpd.GeoDataFrame:
+    points = read_vector(path, layer="points")
+    building = points["other_tags"].map(lambda t: parse_hstore(t).get("building"))
+    points = points[building.notna()].copy()
+    points["osm_building"] = building[building.notna()]
+    points["building_id"] = "osm-node-" + points["osm_id"].astype(str)
+    return points
+
+
+def read_osm_streets(
+    path: Path, *, road_classes: Collection[str] = DEFAULT_ROAD_CLASSES
+) -> gpd.GeoDataFrame:
+    """Street centre lines (``highway`` in ``road_classes``) of an OSM file, in EPSG:4326.
+
+    Columns: ``line_id`` (``osm-way-<id>``), ``name``, ``road_class`` (the ``highway`` value),
+    ``geometry``.
+    """
+    lines = read_vector(path, layer="lines")
+    lines = lines[lines["highway"].isin(set(road_classes))].copy()
+    lines["line_id"] = "osm-way-" + lines["osm_id"].astype(str)
+    lines["road_class"] = lines["highway"]
+    return lines[["line_id", "name", "road_class", "geometry"]].reset_index(drop=True)

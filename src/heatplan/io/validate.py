@@ -1,0 +1,286 @@
+"""Row validation of imported data, built from the attribute schema ``data/attributes.csv``.
+
+Validation never drops a row silently: a row with a problem is *rejected* with one record per
+problem (``file``, ``row``, ``field``, ``value``, ``reason``) and is not imported; the rows without
+problems are imported. File-level problems (no CRS and no ``--crs``; coordinates that do not fit
+the CRS at all) raise :class:`~heatplan.errors.InputFileError` instead, with a suggested CRS.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from datetime import date
+from importlib import resources
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import CRS, Transformer
+
+from heatplan.errors import InputFileError
+
+REJECTION_COLUMNS = ["file", "row", "field", "value", "reason"]
+#: Smallest plausible year of construction or metering (earlier values are typos).
+MIN_PLAUSIBLE_YEAR = 1000
+#: CRSs in common use for German municipal data, tried when a file's coordinates do not fit.
+CANDIDATE_CRS = ("EPSG:25832", "EPSG:25833", "EPSG:4647", "EPSG:5650", "EPSG:31466",
+                 "EPSG:31467", "EPSG:31468", "EPSG:31469", "EPSG:4326", "EPSG:3857")
+#: Margin around a CRS's area of use still counted as plausible [degrees].
+AREA_MARGIN_DEG = 3.0
+RESIDENTIAL_USES = ("sfh", "th", "mfh", "ab")
+
+
+@functools.cache
+def load_reference(name: str) -> pd.DataFrame:
+    """A reference table of ``heatplan/data`` (``carriers.csv``, ``attributes.csv`` ...)."""
+    with resources.files("heatplan.data").joinpath(name).open(encoding="utf-8") as handle:
+        return pd.read_csv(handle, dtype=str, keep_default_na=False)
+
+
+def attributes(table: str) -> pd.DataFrame:
+    """Rows of ``attributes.csv`` for one table (``buildings``, ``consumption``, ``heaters``)."""
+    frame = load_reference("attributes.csv")
+    return frame[frame["table"] == table].reset_index(drop=True)
+
+
+def valid_uses() -> set[str]:
+    """Building ``use`` codes: TABULA residential types, ``unknown`` and, once the demand room
+    ships ``nonresidential_benchmarks.csv``, the categories in its first column."""
+    uses = {*RESIDENTIAL_USES, "unknown"}
+    try:
+        benchmarks = load_reference("nonresidential_benchmarks.csv")
+    except FileNotFoundError:
+        return uses
+    return uses | set(benchmarks.iloc[:, 0])
+
+
+class RowChecks:
+    """Rejections collected for one input frame; rows with any rejection are not imported."""
+
+    def __init__(self, frame: pd.DataFrame, *, file: str, rows: pd.Series) -> None:
+        self.frame = frame.copy()
+        self.file = file
+        self.rows = rows
+        self.bad = pd.Series(False, index=frame.index)
+        self._records: list[dict[str, object]] = []
+
+    def reject(self, mask: pd.Series, field: str, reason: str | pd.Series) -> None:
+        """Reject the rows where ``mask`` is true, for ``field`` with ``reason``."""
+        mask = mask.fillna(False).astype(bool)
+        for index in mask.index[mask]:
+            value = self.frame.at[index, field] if field in self.frame.columns else None
+            text = reason if isinstance(reason, str) else str(reason.at[index])
+            self._records.append({"file": self.file, "row": int(self.rows.at[index]),
+                                  "field": field, "value": _text(value), "reason": text})
+        self.bad |= mask
+
+    def result(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """(valid rows, rejections) — rejections ordered by row."""
+        rejections = pd.DataFrame(self._records, columns=REJECTION_COLUMNS)
+        rejections = rejections.sort_values("row", kind="stable").reset_index(drop=True)
+        return self.frame[~self.bad], rejections
+
+
+def _text(value: object) -> str | None:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, shapely.Geometry):
+        return value.wkt[:200]
+    return str(value)
+
+
+# --- numbers ---------------------------------------------------------------------------------
+_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
+
+
+def parse_number(value: object) -> float | None:
+    """A number from a cell: decimal point or German decimal comma, thousands separators allowed.
+
+    When both ``.`` and ``,`` occur, the last one is the decimal separator. Empty -> NaN;
+    text that is not a number -> ``None``.
+
+    >>> parse_number("1.234,5"), parse_number("12,5"), parse_number("1,234.5"), parse_number(7)
+    (1234.5, 12.5, 1234.5, 7.0)
+    >>> parse_number("zwölf") is None
+    True
+    """
+    if value is None or isinstance(value, bool):
+        return np.nan if value is None else None
+    if isinstance(value, int | float | np.integer | np.floating):
+        return float(value)
+    text = str(value).strip().replace(" ", "").replace("\u00a0", "")
+    if not text:
+        return np.nan
+    decimal = "," if text.rfind(",") > text.rfind(".") else "."
+    thousands = "." if decimal == "," else ","
+    text = text.replace(thousands, "").replace(decimal, ".")
+    return float(text) if _NUMBER.match(text) else None
+
+
+def check_numbers(checks: RowChecks, table: str) -> None:
+    """Parse every numeric attribute present; reject non-numbers, negatives, fractional ints."""
+    schema = attributes(table)
+    for name, dtype in zip(schema["name"], schema["dtype"], strict=True):
+        if dtype not in ("int", "float") or name not in checks.frame.columns:
+            continue
+        parser = parse_year if name.endswith("year") else parse_number
+        parsed = [parser(v) for v in checks.frame[name]]
+        not_number = pd.Series([v is None for v in parsed], index=checks.frame.index)
+        checks.reject(not_number, name, "not a number")
+        numbers = pd.Series([np.nan if v is None else v for v in parsed],
+                            index=checks.frame.index, dtype="float64")
+        checks.reject(numbers < 0, name, "negative value")
+        if dtype == "int":
+            checks.reject((numbers % 1 != 0) & numbers.notna(), name, "not a whole number")
+        checks.frame[name] = numbers
+
+
+_YEAR = re.compile(r"(?<!\d)(\d{3,4})(?!\d)")
+
+
+def parse_year(value: object) -> float | None:
+    """A year from a number or a date text (``1965``, ``1965-05-01``, ``~1965``, ``1960..1970``
+    gives the first year). Empty -> NaN; text without a year -> ``None``.
+
+    >>> parse_year("1965-05-01"), parse_year("~1900"), parse_year(1972.0)
+    (1965.0, 1900.0, 1972.0)
+    """
+    number = parse_number(value)
+    if number is not None:
+        return number
+    match = _YEAR.search(str(value))
+    return float(match.group(1)) if match else None
+
+
+def check_years(checks: RowChecks, columns: tuple[str, ...]) -> None:
+    """Reject years after the current year or before :data:`MIN_PLAUSIBLE_YEAR`."""
+    this_year = date.today().year
+    for name in columns:
+        if name in checks.frame.columns:
+            years = pd.to_numeric(checks.frame[name], errors="coerce")
+            checks.reject(years > this_year, name, f"year in the future (after {this_year})")
+            checks.reject(years < MIN_PLAUSIBLE_YEAR, name,
+                          f"implausible year (before {MIN_PLAUSIBLE_YEAR})")
+
+
+def check_positive(checks: RowChecks, name: str) -> None:
+    """Reject values <= 0 (e.g. ``floors``: a building has at least one storey)."""
+    if name in checks.frame.columns:
+        values = pd.to_numeric(checks.frame[name], errors="coerce")
+        checks.reject(values <= 0, name, "must be greater than 0")
+
+
+def check_required(checks: RowChecks, names: tuple[str, ...]) -> None:
+    """Reject rows with an empty required field."""
+    for name in names:
+        if name not in checks.frame.columns:
+            checks.frame[name] = None
+        empty = checks.frame[name].map(lambda v: v is None or (isinstance(v, float) and
+                                                               np.isnan(v)) or v == "")
+        checks.reject(empty, name, "missing required value")
+
+
+def check_codes(checks: RowChecks, name: str, valid: set[str]) -> None:
+    """Reject values not in ``valid`` (empty values are left to :func:`check_required`)."""
+    if name not in checks.frame.columns:
+        return
+    values = checks.frame[name]
+    unknown = values.notna() & (values.astype(str) != "") & ~values.isin(valid)
+    checks.reject(unknown, name, f"unknown {name} (valid: {', '.join(sorted(valid))})")
+
+
+def check_duplicates(checks: RowChecks, name: str, stored: pd.Series) -> None:
+    """Reject repeated ids within the file (the first stays) and ids already stored."""
+    ids = checks.frame[name].astype(str)
+    first_row = checks.rows.groupby(ids).transform("min")
+    checks.reject(ids.duplicated(), name, "duplicate id in the file (first in row "
+                  + first_row.astype(str) + ")")
+    checks.reject(ids.isin(set(stored.astype(str))) & ~ids.duplicated(), name,
+                  "id already imported (re-importing a file rejects its rows as duplicates)")
+
+
+# --- geometry --------------------------------------------------------------------------------
+def check_geometry(checks: RowChecks, types: tuple[str, ...], *, repair: bool = False) -> None:
+    """Reject empty, invalid (unless ``repair``: then ``shapely.make_valid``) and wrong-type
+    geometries."""
+    geometry = gpd.GeoSeries(checks.frame["geometry"])
+    empty = geometry.isna() | geometry.is_empty
+    checks.reject(empty, "geometry", "empty geometry")
+    invalid = ~empty & ~geometry.is_valid
+    if repair:
+        fixed = shapely.make_valid(geometry[invalid].to_numpy())
+        checks.frame.loc[invalid, "geometry"] = gpd.GeoSeries(fixed, index=geometry[invalid].index)
+    else:
+        reasons = pd.Series(shapely.is_valid_reason(geometry.to_numpy()), index=geometry.index)
+        checks.reject(invalid, "geometry", "invalid geometry: " + reasons +
+                      " (fix it, or import with repair=True)")
+    kinds = gpd.GeoSeries(checks.frame["geometry"]).geom_type
+    checks.reject(~empty & ~kinds.isin(types), "geometry",
+                  f"geometry type not allowed here (allowed: {', '.join(types)})")
+
+
+def resolve_crs(frame: gpd.GeoDataFrame, path: object, crs: str | None) -> gpd.GeoDataFrame:
+    """The frame with its CRS: the file's, or ``crs`` when the file declares none."""
+    if frame.crs is None and crs is None:
+        raise InputFileError(path, "the file declares no CRS; give it explicitly (--crs EPSG:...)"
+                             f"{_suggestion(frame)}")
+    if frame.crs is None:
+        return frame.set_crs(crs)
+    if crs is not None and CRS.from_user_input(crs) != frame.crs:
+        raise InputFileError(path, f"the file declares {frame.crs.to_string()} but --crs {crs} "
+                             "was given; drop --crs or fix the file's CRS")
+    return frame
+
+
+def plausible_bounds(crs: CRS) -> tuple[float, float, float, float]:
+    """(minx, miny, maxx, maxy) of the CRS's area of use plus :data:`AREA_MARGIN_DEG`."""
+    area = crs.area_of_use
+    if area is None:
+        return (-np.inf, -np.inf, np.inf, np.inf)
+    west, south = max(area.west - AREA_MARGIN_DEG, -180), max(area.south - AREA_MARGIN_DEG, -85)
+    east, north = min(area.east + AREA_MARGIN_DEG, 180), min(area.north + AREA_MARGIN_DEG, 85)
+    transformer = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+    return transformer.transform_bounds(west, south, east, north)
+
+
+def outside_crs(geometry: gpd.GeoSeries, crs: CRS) -> pd.Series:
+    """True for geometries whose bounds lie outside the CRS's plausible range."""
+    minx, miny, maxx, maxy = plausible_bounds(crs)
+    bounds = geometry.bounds
+    return ~((bounds.minx >= minx) & (bounds.maxx <= maxx) & (bounds.miny >= miny)
+             & (bounds.maxy <= maxy)) & ~(geometry.isna() | geometry.is_empty)
+
+
+def check_coordinates(frame: gpd.GeoDataFrame, path: object) -> None:
+    """Raise when most coordinates do not fit the frame's CRS, naming CRSs that would fit."""
+    outside = outside_crs(frame.geometry, frame.crs)
+    if outside.mean() > 0.5:
+        raise InputFileError(
+            path, f"coordinates do not fit the CRS {frame.crs.to_string()} (e.g. "
+            f"{_sample_xy(frame)}){_suggestion(frame)}")
+
+
+def _suggestion(frame: gpd.GeoDataFrame) -> str:
+    fitting = [c for c in CANDIDATE_CRS if not _fits(frame, CRS.from_user_input(c))]
+    fits = [c for c in CANDIDATE_CRS if c not in fitting]
+    return f"; the coordinates fit {', '.join(fits)}" if fits else ""
+
+
+def _fits(frame: gpd.GeoDataFrame, crs: CRS) -> bool:
+    area = crs.area_of_use
+    transformer = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+    minx, miny, maxx, maxy = transformer.transform_bounds(*area.bounds) if area else (0, 0, 0, 0)
+    x, y = _median_xy(frame)
+    return bool(minx <= x <= maxx and miny <= y <= maxy)
+
+
+def _median_xy(frame: gpd.GeoDataFrame) -> tuple[float, float]:
+    bounds = frame.geometry.bounds.dropna()
+    return float(bounds.minx.median()), float(bounds.miny.median())
+
+
+def _sample_xy(frame: gpd.GeoDataFrame) -> str:
+    x, y = _median_xy(frame)
+    return f"x={x:.6g}, y={y:.6g}"

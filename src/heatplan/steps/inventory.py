@@ -1,0 +1,161 @@
+"""The inventory step (Bestandsanalyse, WPG §15): building demand, carriers, emissions and the
+Anlage-2 aggregates per block, street segment, 100 m grid cell and for the whole municipality.
+
+Reads layers ``buildings`` (+ optional ``consumption``, ``heaters``, ``streets``, ``input_blocks``,
+``weather_years``) and writes ``buildings``, ``blocks``, ``street_segments``, ``grid_100m`` and
+``totals`` in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from heatplan.areas.assign import assign_to_blocks, assign_to_segments
+from heatplan.areas.blocks import derive_blocks
+from heatplan.areas.grid import grid_100m
+from heatplan.areas.indicators import (
+    block_indicators,
+    grid_indicators,
+    municipality_totals,
+    segment_indicators,
+)
+from heatplan.areas.segments import street_segments
+from heatplan.errors import ProjectError
+from heatplan.project.config import ProjectConfig, load_config
+from heatplan.project.store import GeoPackageStore, open_store
+from heatplan.steps.building_demand import building_demand
+from heatplan.steps.weather import reference_weather
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class InventoryResult:
+    """What the inventory computed (the CLI prints it; ``--json`` dumps it)."""
+
+    buildings: int
+    buildings_by_method: dict[str, int]
+    heat_demand_kwh_per_a: float
+    final_energy_kwh_per_a: dict[str, float]
+    co2_t_per_a: float
+    blocks: int
+    blocks_source: str
+    street_segments: int
+    street_length_km: float
+    grid_cells: int
+    weather_region: int
+    layers: list[str] = field(default_factory=list)
+    store: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def run_inventory(project_dir: Path, *, progress: Progress | None = None) -> InventoryResult:
+    """Compute the inventory of a project and store it atomically."""
+    say = progress or (lambda _msg: None)
+    config = load_config(project_dir)
+    store = open_store(config.store_url(Path(project_dir)))
+    buildings = _read_buildings(store)
+    say("weather")
+    weather = reference_weather(store, config, buildings)
+    say("building demand")
+    buildings = building_demand(
+        buildings,
+        consumption=_optional(store, "consumption"),
+        heaters=_optional(store, "heaters"),
+        weather=weather,
+    )
+    say("blocks and street segments")
+    blocks, blocks_source, segments = _geometry(store, buildings)
+    buildings["block_id"] = assign_to_blocks(buildings, blocks)
+    buildings["segment_id"] = (
+        assign_to_segments(buildings, segments) if len(segments) else pd.Series(pd.NA, index=buildings.index)
+    )
+    say("100 m grid")
+    buildings["grid_id"], cells = grid_100m(buildings)
+    say("aggregates")
+    outputs = {
+        "buildings": buildings,
+        "blocks": block_indicators(buildings, blocks),
+        "street_segments": segment_indicators(buildings, segments),
+        "grid_100m": grid_indicators(buildings, cells),
+        "totals": municipality_totals(buildings),
+    }
+    say("writing the project store")
+    with store.transaction(step="inventory") as writer:
+        for name, frame in outputs.items():
+            writer.write(name, frame)
+    return _result(config, store, buildings, outputs, blocks_source, weather.region)
+
+
+def _read_buildings(store: GeoPackageStore) -> gpd.GeoDataFrame:
+    if not store.has("buildings"):
+        raise ProjectError("no buildings in the project: run `heatplan import buildings` first")
+    buildings = store.read("buildings")
+    if buildings.empty:
+        raise ProjectError("the buildings layer is empty: import buildings first")
+    return buildings
+
+
+def _optional(store: GeoPackageStore, name: str) -> pd.DataFrame | None:
+    return store.read(name) if store.has(name) else None
+
+
+def _geometry(
+    store: GeoPackageStore, buildings: gpd.GeoDataFrame
+) -> tuple[gpd.GeoDataFrame, str, gpd.GeoDataFrame]:
+    streets = _optional(store, "streets")
+    if streets is not None and not isinstance(streets, gpd.GeoDataFrame):
+        streets = None
+    segments = (
+        street_segments(streets)
+        if streets is not None and len(streets)
+        else gpd.GeoDataFrame({"segment_id": [], "length_m": []}, geometry=[], crs=buildings.crs)
+    )
+    given = _optional(store, "input_blocks")
+    if isinstance(given, gpd.GeoDataFrame) and len(given):
+        blocks = given[["geometry"]].copy()
+        blocks["block_id"] = given.get("block_id", pd.Series(range(len(given)))).astype(str).values
+        blocks["area_ha"] = blocks.area / 1e4
+        return blocks, "imported", segments
+    if streets is None or not len(streets):
+        raise ProjectError(
+            "no streets and no blocks in the project: import a street network "
+            "(`heatplan import streets`) or pre-drawn blocks (`heatplan import blocks`)"
+        )
+    return derive_blocks(streets, buildings), "derived from streets", segments
+
+
+def _result(
+    config: ProjectConfig,
+    store: GeoPackageStore,
+    buildings: gpd.GeoDataFrame,
+    outputs: dict[str, pd.DataFrame],
+    blocks_source: str,
+    region: int,
+) -> InventoryResult:
+    final = buildings.groupby("carrier")["final_energy_kwh_per_a"].sum(min_count=1).dropna()
+    segments = outputs["street_segments"]
+    return InventoryResult(
+        buildings=len(buildings),
+        buildings_by_method={k: int(v) for k, v in buildings["demand_method"].value_counts().items()},
+        heat_demand_kwh_per_a=float(np.nansum(buildings["heat_demand_kwh_per_a"])),
+        final_energy_kwh_per_a={str(k): float(v) for k, v in final.items()},
+        co2_t_per_a=float(np.nansum(buildings["co2_t_per_a"])),
+        blocks=len(outputs["blocks"]),
+        blocks_source=blocks_source,
+        street_segments=len(segments),
+        street_length_km=float(segments["length_m"].sum() / 1000) if len(segments) else 0.0,
+        grid_cells=len(outputs["grid_100m"]),
+        weather_region=region,
+        layers=list(outputs),
+        store=str(store.path),
+    )

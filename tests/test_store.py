@@ -1,0 +1,89 @@
+"""The GeoPackage project store: round-trips, atomic steps, clear errors."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+import shapely
+
+from heatplan.errors import ProjectError
+from heatplan.project.store import GeoPackageStore, open_store
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> GeoPackageStore:
+    s = GeoPackageStore(tmp_path / "plan.gpkg")
+    s.create(crs="EPSG:25832")
+    return s
+
+
+def _frame() -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {"building_id": ["a", "b"], "floors": pd.array([2, None], dtype="Int64")},
+        geometry=[shapely.Point(0, 0), shapely.box(0, 0, 10, 10)],
+        crs="EPSG:25832",
+    )
+
+
+def test_create_writes_metadata(store: GeoPackageStore) -> None:
+    meta = store.meta()
+    assert meta["format_version"] == "1"
+    assert meta["crs"] == "EPSG:25832"
+    assert store.read("runs")["step"].tolist() == ["init"]
+
+
+def test_create_refuses_to_overwrite(store: GeoPackageStore) -> None:
+    with pytest.raises(ProjectError, match="already exists"):
+        store.create(crs="EPSG:25832")
+
+
+def test_layer_and_table_round_trip(store: GeoPackageStore) -> None:
+    with store.transaction(step="test") as writer:
+        writer.write("buildings", _frame())
+        writer.write("totals", pd.DataFrame({"indicator": ["x"], "value": [1.5]}))
+    back = store.read("buildings")
+    assert isinstance(back, gpd.GeoDataFrame)
+    assert back["building_id"].tolist() == ["a", "b"]
+    assert back["floors"].iloc[0] == 2 and pd.isna(back["floors"].iloc[1])
+    assert back.crs.to_epsg() == 25832
+    assert not isinstance(store.read("totals"), gpd.GeoDataFrame)
+
+
+def test_failed_step_leaves_store_byte_for_byte(store: GeoPackageStore) -> None:
+    with store.transaction(step="first") as writer:
+        writer.write("buildings", _frame())
+    before = _digest(store.path)
+    with pytest.raises(RuntimeError, match="half-way"), store.transaction(step="bad") as writer:
+        writer.write("buildings", _frame().iloc[:1])
+        writer.write("blocks", _frame())
+        raise RuntimeError("failed half-way")
+    assert _digest(store.path) == before
+    leftovers = sorted(p.name for p in store.path.parent.iterdir())
+    assert leftovers == ["plan.gpkg"]
+
+
+def test_concurrent_step_is_refused(store: GeoPackageStore) -> None:
+    with (
+        store.transaction(step="one"),
+        pytest.raises(ProjectError, match="another heatplan step"),
+        store.transaction(step="two"),
+    ):
+        pass
+
+
+def test_missing_layer_names_the_step(store: GeoPackageStore) -> None:
+    with pytest.raises(ProjectError, match="'blocks' not found"):
+        store.read("blocks")
+
+
+def test_postgres_url_is_a_clear_error() -> None:
+    with pytest.raises(ProjectError, match="PostGIS"):
+        open_store("postgresql://localhost/plan")
