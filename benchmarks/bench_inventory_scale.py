@@ -29,11 +29,25 @@ from heatplan.project.create import create_project
 from heatplan.project.store import GeoPackageStore
 
 USES = np.array(["sfh", "sfh", "sfh", "th", "mfh", "ab", "office", "retail"])
-AGE_CLASSES = np.array(["...1859", "1860-1918", "1919-1948", "1949-1957", "1958-1968",
-                        "1969-1978", "1979-1983", "1984-1994", "1995-2001", "2002-2009"])
+AGE_CLASSES = np.array(
+    [
+        "-1859",
+        "1860-1918",
+        "1919-1948",
+        "1949-1957",
+        "1958-1968",
+        "1969-1978",
+        "1979-1983",
+        "1984-1994",
+        "1995-2001",
+        "2002-2009",
+    ]
+)
 
 
-def synthetic_town(n: int, seed: int = 1) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, pd.DataFrame]:
+def synthetic_town(
+    n: int, seed: int = 1
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, pd.DataFrame]:
     rng = np.random.default_rng(seed)
     per_block = 8
     side = int(np.ceil(np.sqrt(n / per_block)))
@@ -60,19 +74,25 @@ def synthetic_town(n: int, seed: int = 1) -> tuple[gpd.GeoDataFrame, gpd.GeoData
         crs="EPSG:25832",
     )
     coords = np.arange(side + 1) * 100.0
-    h = [shapely.LineString([(400_000, 5_300_000 + c), (400_000 + side * 100.0, 5_300_000 + c)])
-         for c in coords]
-    v = [shapely.LineString([(400_000 + c, 5_300_000), (400_000 + c, 5_300_000 + side * 100.0)])
-         for c in coords]
+    h = [
+        shapely.LineString([(400_000, 5_300_000 + c), (400_000 + side * 100.0, 5_300_000 + c)])
+        for c in coords
+    ]
+    v = [
+        shapely.LineString([(400_000 + c, 5_300_000), (400_000 + c, 5_300_000 + side * 100.0)])
+        for c in coords
+    ]
     streets = gpd.GeoDataFrame(geometry=h + v, crs="EPSG:25832")
     metered = rng.random(n) < 1 / 3
-    consumption = pd.DataFrame({
-        "building_id": np.repeat(ids[metered], 3),
-        "year": np.tile([2021, 2022, 2023], int(metered.sum())),
-        "carrier": "natural_gas",
-        "value": rng.uniform(8_000, 40_000, int(metered.sum()) * 3),
-        "unit": "kWh",
-    })
+    consumption = pd.DataFrame(
+        {
+            "building_id": np.repeat(ids[metered], 3),
+            "year": np.tile([2021, 2022, 2023], int(metered.sum())),
+            "carrier": "natural_gas",
+            "value": rng.uniform(8_000, 40_000, int(metered.sum()) * 3),
+            "unit": "kWh",
+        }
+    )
     consumption["final_energy_kwh"] = consumption["value"]
     return buildings, streets, consumption
 
@@ -100,8 +120,12 @@ def run_child(folder: Path) -> None:
 def measure(n: int, root: Path) -> dict[str, float]:
     folder = root / f"town-{n}"
     make_project(folder, n)
-    done = subprocess.run([sys.executable, __file__, "--child", str(folder)],
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", str(folder)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
@@ -116,12 +140,16 @@ def main() -> None:
     small, large = args.sizes
     with tempfile.TemporaryDirectory() as tmp:
         a = measure(small, Path(tmp))
-        print(f"{small:>9,} buildings: {a['seconds']:7.1f} s, peak {a['peak_mb']:7.0f} MB", flush=True)
+        print(
+            f"{small:>9,} buildings: {a['seconds']:7.1f} s, peak {a['peak_mb']:7.0f} MB", flush=True
+        )
         b = measure(large, Path(tmp))
         print(f"{large:>9,} buildings: {b['seconds']:7.1f} s, peak {b['peak_mb']:7.0f} MB")
-    print(f"time ratio {b['seconds'] / a['seconds']:.2f}x, memory ratio "
-          f"{b['peak_mb'] / a['peak_mb']:.2f}x for {large / small:.0f}x the buildings "
-          "(target <= 11x)")
+    print(
+        f"time ratio {b['seconds'] / a['seconds']:.2f}x, memory ratio "
+        f"{b['peak_mb'] / a['peak_mb']:.2f}x for {large / small:.0f}x the buildings "
+        "(target <= 11x)"
+    )
 
 
 if __name__ == "__main__":

@@ -60,7 +60,7 @@ def test_energy_is_conserved_in_every_aggregate(schutterwald: tuple[Path, dict])
 
 
 def test_measured_gas_becomes_final_energy_and_co2(schutterwald: tuple[Path, dict]) -> None:
-    project, summary = schutterwald
+    _project, summary = schutterwald
     inventory = summary["steps"]["inventory"]
     gas_kwh = inventory["final_energy_kwh_per_a"]["natural_gas"]
     # 1,506 houses, measured m³ x 9.50 kWh(Hi)/m³ (data/unit_conversions.csv)
@@ -102,8 +102,15 @@ def test_grid_is_in_the_eu_reference_system(schutterwald: tuple[Path, dict]) -> 
 def test_totals_table_and_runs_are_stored(schutterwald: tuple[Path, dict]) -> None:
     project, _ = schutterwald
     layers = {row[0] for row in pyogrio.list_layers(project / "plan.gpkg")}
-    assert {"buildings", "blocks", "street_segments", "grid_100m", "totals",
-            "import_rejections", "runs"} <= layers
+    assert {
+        "buildings",
+        "blocks",
+        "street_segments",
+        "grid_100m",
+        "totals",
+        "import_rejections",
+        "runs",
+    } <= layers
 
 
 def test_inventory_rerun_is_idempotent(schutterwald: tuple[Path, dict]) -> None:
@@ -123,7 +130,40 @@ def test_melaten_from_openstreetmap(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
     buildings = summary["steps"]["import"]["buildings"]
-    assert buildings["imported"] + buildings["rejected"] >= 120  # 125 building polygons in the extract
+    assert (
+        buildings["imported"] + buildings["rejected"] >= 120
+    )  # 125 building polygons in the extract
     inventory = summary["steps"]["inventory"]
     assert inventory["heat_demand_kwh_per_a"] > 0
     assert "benchmark" in inventory["buildings_by_method"]
+
+
+def test_hourly_profiles_of_a_block_add_up(schutterwald: tuple[Path, dict], tmp_path: Path) -> None:
+    project, _ = schutterwald
+    buildings = _layer(project, "buildings")
+    block = buildings["block_id"].value_counts().index[0]
+    expected = buildings.loc[buildings["block_id"] == block, "heat_demand_kwh_per_a"].sum()
+    out = tmp_path / "block.parquet"
+    result = CliRunner().invoke(
+        app, ["profiles", str(project), "--block", str(block), "--out", str(out), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    hourly = pd.read_parquet(out)
+    assert hourly.shape == (8760, doc["buildings"])  # profile year 2025: 8760 hours
+    # BDEW profiles are normalised to the annual demand (demandlib: ~5e-5 deviation)
+    assert hourly.to_numpy().sum() == pytest.approx(expected, rel=1e-4)
+    assert doc["peak_load_kw"] > 2 * expected / 8760  # a heating profile peaks in winter
+
+
+def test_profiles_of_an_unknown_block_fail_clearly(
+    schutterwald: tuple[Path, dict], tmp_path: Path
+) -> None:
+    project, _ = schutterwald
+    result = CliRunner().invoke(
+        app,
+        ["profiles", str(project), "--block", "no-such-block", "--out", str(tmp_path / "x.csv")],
+    )
+    assert result.exit_code == 1
+    assert "no-such-block" in result.output
+    assert "Traceback" not in result.output

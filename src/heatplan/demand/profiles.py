@@ -80,7 +80,7 @@ def _coefficients() -> dict[str, pd.DataFrame]:
 def _calendar(index: pd.DatetimeIndex, holidays: list[dt.date] | None) -> pd.DataFrame:
     weekday = np.asarray(index.weekday + 1)
     if holidays:
-        is_holiday = pd.to_datetime(index.date).isin(pd.to_datetime(list(holidays)))
+        is_holiday = index.normalize().isin(pd.DatetimeIndex(list(holidays)))
         weekday = np.where(is_holiday, 7, weekday)  # holidays count as Sundays (demandlib)
     return pd.DataFrame({"weekday": weekday, "hour": index.hour + 1}, index=index)
 
@@ -185,7 +185,7 @@ def hourly_profiles(
     annual = _checked(annual_kwh, classes)
     profiles = class_profiles(classes, temperature_c, holidays=holidays)
     profiles[UNKNOWN] = 0.0
-    columns = profiles.columns.get_indexer(classes.to_numpy())
+    columns = profiles.columns.get_indexer(pd.Index(classes))
     # gather contiguous rows (buildings x hours), scale in place, hand out the transposed view
     rows = np.ascontiguousarray(profiles.to_numpy(dtype).T)[columns]
     rows *= annual.to_numpy(dtype)[:, None]

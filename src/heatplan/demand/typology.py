@@ -28,7 +28,7 @@ UNKNOWN = "unknown"
 
 def _param(name: str, parameter: str) -> float:
     frame = table(name).set_index("parameter")
-    return float(frame.loc[parameter, "value"])
+    return float(str(frame.loc[parameter, "value"]))
 
 
 def age_classes() -> pd.DataFrame:

@@ -27,7 +27,7 @@ SOURCE_CRS = "EPSG:31467"  # DHDN / 3-degree Gauss-Krüger zone 3 (file coordina
 MUNICIPALITY = {"name": "Schutterwald", "key": "08317122"}  # AGS, Ortenaukreis (BW)
 
 
-def _load_net():  # type: ignore[no-untyped-def]
+def _load_net():
     import pandapipes
 
     with warnings.catch_warnings():
@@ -59,7 +59,7 @@ def write_inputs(folder: Path, *, crs: str = "EPSG:25832") -> dict[str, Path]:
     return paths
 
 
-def _pipes(net, xy: pd.DataFrame) -> gpd.GeoDataFrame:  # type: ignore[no-untyped-def]
+def _pipes(net, xy: pd.DataFrame) -> gpd.GeoDataFrame:
     start = xy.loc[net.pipe["from_junction"]].to_numpy()
     end = xy.loc[net.pipe["to_junction"]].to_numpy()
     lines = shapely.linestrings(np.stack([start, end], axis=1))
@@ -78,7 +78,7 @@ def _pipes(net, xy: pd.DataFrame) -> gpd.GeoDataFrame:  # type: ignore[no-untype
     )
 
 
-def _houses(net, xy: pd.DataFrame) -> gpd.GeoDataFrame:  # type: ignore[no-untyped-def]
+def _houses(net, xy: pd.DataFrame) -> gpd.GeoDataFrame:
     points = xy.loc[net.sink["junction"]].to_numpy()
     return gpd.GeoDataFrame(
         {"building_id": net.sink["name"].astype(str).to_numpy()},
@@ -87,7 +87,7 @@ def _houses(net, xy: pd.DataFrame) -> gpd.GeoDataFrame:  # type: ignore[no-untyp
     )
 
 
-def _consumption(net) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+def _consumption(net) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "building_id": net.sink["name"].astype(str).to_numpy(),

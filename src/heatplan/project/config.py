@@ -92,10 +92,12 @@ def load_config(project_dir: Path) -> ProjectConfig:
     try:
         return ProjectConfig.model_validate(raw)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
-        )
-        raise ProjectError(f"{path}: {problems}") from exc
+        raise ProjectError(f"{path}: {validation_problems(exc)}") from exc
+
+
+def validation_problems(exc: ValidationError) -> str:
+    """One line naming each invalid setting and what is wrong with it."""
+    return "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
 
 
 def write_config(project_dir: Path, config: ProjectConfig) -> Path:

@@ -4,32 +4,43 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from heatplan.errors import ProjectError
 from heatplan.project.config import (
     CONFIG_NAME,
     Municipality,
     ProjectConfig,
     ProjectSettings,
+    validation_problems,
     write_config,
 )
 from heatplan.project.store import open_store
 
 
 def create_project(
-    project_dir: Path, name: str, key: str = "", crs: str = "EPSG:25832"
+    project_dir: Path, name: str, key: str = "", crs: str = "EPSG:25832", **settings: object
 ) -> ProjectConfig:
     """Create a project for municipality ``name`` (AGS ``key``) working in ``crs``.
+
+    ``settings`` are further fields of ``[project]`` in heatplan.toml (``target_year``,
+    ``weather_region``, ``holiday_subdivision`` ...), validated like the file itself.
 
     Refuses to touch a directory that already holds a project (``heatplan.toml`` or the store).
     """
     project_dir = Path(project_dir)
-    config = ProjectConfig(municipality=Municipality(name=name, key=key),
-                           project=ProjectSettings(crs=crs))
+    try:
+        project = ProjectSettings.model_validate({"crs": crs, **settings})
+    except ValidationError as exc:
+        raise ProjectError(f"invalid project settings: {validation_problems(exc)}") from None
+    config = ProjectConfig(municipality=Municipality(name=name, key=key), project=project)
     store = open_store(config.store_url(project_dir))
     existing = [p for p in (project_dir / CONFIG_NAME, store.path) if p.exists()]
     if existing:
-        raise ProjectError(f"{existing[0]} exists: {project_dir} is already a heatplan project; "
-                           "not overwriting it (choose another directory)")
+        raise ProjectError(
+            f"{existing[0]} exists: {project_dir} is already a heatplan project; "
+            "not overwriting it (choose another directory)"
+        )
     project_dir.mkdir(parents=True, exist_ok=True)
     store.create(crs=crs)
     write_config(project_dir, config)

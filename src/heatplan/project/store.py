@@ -54,12 +54,12 @@ def _gpkg_compatible(frame: pd.DataFrame) -> pd.DataFrame:
         col = out[name]
         if isinstance(col.dtype, pd.BooleanDtype):
             out[name] = col.astype("float64")  # NA stays NA; 1.0/0.0 otherwise
-        elif isinstance(col.dtype, pd.api.extensions.ExtensionDtype) and pd.api.types.is_integer_dtype(
-            col.dtype
-        ):
+        elif isinstance(
+            col.dtype, pd.api.extensions.ExtensionDtype
+        ) and pd.api.types.is_integer_dtype(col.dtype):
             out[name] = col.astype("float64") if col.isna().any() else col.astype("int64")
         elif isinstance(col.dtype, pd.StringDtype):
-            out[name] = col.astype(object).where(col.notna(), None)
+            out[name] = col.astype(object).where(col.notna(), None)  # type: ignore[call-overload]
     return out
 
 
@@ -89,7 +89,9 @@ class StoreWriter:
 
 def _read(path: Path, name: str, columns: list[str] | None = None) -> pd.DataFrame:
     if name not in _list_layers(path):
-        raise ProjectError(f"{path}: layer or table {name!r} not found (run the step that makes it)")
+        raise ProjectError(
+            f"{path}: layer or table {name!r} not found (run the step that makes it)"
+        )
     frame = pyogrio.read_dataframe(path, layer=name, columns=columns, use_arrow=True)
     if isinstance(frame, gpd.GeoDataFrame) and frame.geometry.name != "geometry":
         frame = frame.rename_geometry("geometry")
@@ -183,8 +185,12 @@ class GeoPackageStore:
 
 def _log_run(writer: StoreWriter, *, step: str, started: str) -> None:
     row = pd.DataFrame(
-        {"step": [step], "started_utc": [started], "finished_utc": [_now()],
-         "heatplan_version": [__version__]}
+        {
+            "step": [step],
+            "started_utc": [started],
+            "finished_utc": [_now()],
+            "heatplan_version": [__version__],
+        }
     )
     writer.write(RUNS_TABLE, row, mode="append")
 
@@ -198,6 +204,6 @@ def open_store(url: str) -> GeoPackageStore:
     if url.startswith(("postgresql://", "postgres://")):
         raise ProjectError(
             "PostgreSQL/PostGIS stores are not available in this release; "
-            "use a GeoPackage path (store = \"plan.gpkg\")"
+            'use a GeoPackage path (store = "plan.gpkg")'
         )
     return GeoPackageStore(url)

@@ -1,1 +1,1 @@
-"""Pipeline steps: each reads what earlier steps stored and writes its results in one transaction."""
+"""Pipeline steps: each reads what earlier steps stored and writes its results atomically."""

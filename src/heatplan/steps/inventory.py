@@ -51,6 +51,7 @@ class InventoryResult:
     street_length_km: float
     grid_cells: int
     weather_region: int
+    unmatched_rows: dict[str, int] = field(default_factory=dict)
     layers: list[str] = field(default_factory=list)
     store: str = ""
 
@@ -67,17 +68,20 @@ def run_inventory(project_dir: Path, *, progress: Progress | None = None) -> Inv
     say("weather")
     weather = reference_weather(store, config, buildings)
     say("building demand")
-    buildings = building_demand(
+    demand = building_demand(
         buildings,
         consumption=_optional(store, "consumption"),
         heaters=_optional(store, "heaters"),
         weather=weather,
     )
+    buildings = demand.buildings
     say("blocks and street segments")
     blocks, blocks_source, segments = _geometry(store, buildings)
     buildings["block_id"] = assign_to_blocks(buildings, blocks)
     buildings["segment_id"] = (
-        assign_to_segments(buildings, segments) if len(segments) else pd.Series(pd.NA, index=buildings.index)
+        assign_to_segments(buildings, segments)
+        if len(segments)
+        else pd.Series(pd.NA, index=buildings.index)
     )
     say("100 m grid")
     buildings["grid_id"], cells = grid_100m(buildings)
@@ -93,7 +97,9 @@ def run_inventory(project_dir: Path, *, progress: Progress | None = None) -> Inv
     with store.transaction(step="inventory") as writer:
         for name, frame in outputs.items():
             writer.write(name, frame)
-    return _result(config, store, buildings, outputs, blocks_source, weather.region)
+    result = _result(config, store, buildings, outputs, blocks_source, weather.region)
+    result.unmatched_rows = demand.unmatched
+    return result
 
 
 def _read_buildings(store: GeoPackageStore) -> gpd.GeoDataFrame:
@@ -146,7 +152,9 @@ def _result(
     segments = outputs["street_segments"]
     return InventoryResult(
         buildings=len(buildings),
-        buildings_by_method={k: int(v) for k, v in buildings["demand_method"].value_counts().items()},
+        buildings_by_method={
+            k: int(v) for k, v in buildings["demand_method"].value_counts().items()
+        },
         heat_demand_kwh_per_a=float(np.nansum(buildings["heat_demand_kwh_per_a"])),
         final_energy_kwh_per_a={str(k): float(v) for k, v in final.items()},
         co2_t_per_a=float(np.nansum(buildings["co2_t_per_a"])),

@@ -17,11 +17,17 @@ REJECTIONS_TABLE = "import_rejections"
 def project_info(project_dir: Path) -> dict[str, Any]:
     config = load_config(project_dir)
     store = open_store(config.store_url(Path(project_dir)))
-    counts = {name: int(pyogrio.read_info(store.path, layer=name)["features"])
-              for name in store.layers()}
+    counts = {
+        name: int(pyogrio.read_info(store.path, layer=name)["features"]) for name in store.layers()
+    }
     runs = store.read(RUNS_TABLE).to_dict(orient="records") if store.has(RUNS_TABLE) else []
-    return {"municipality": config.municipality.name, "key": config.municipality.key,
-            "store": str(store.path), "layers": counts, "runs": runs}
+    return {
+        "municipality": config.municipality.name,
+        "key": config.municipality.key,
+        "store": str(store.path),
+        "layers": counts,
+        "runs": runs,
+    }
 
 
 def read_rejections(project_dir: Path) -> pd.DataFrame:

@@ -1,0 +1,289 @@
+"""Heat demand, carrier, final energy and CO2e of every building (inventory, WPG §15).
+
+Order of methods per building:
+1. **measured** — metered consumption (consumption table), mean of the 3 most recent years per
+   carrier, x the efficiency of the heater (heater register) or the carrier's default, space
+   heating weather-corrected to the region's DWD TRY (``demand.measured``);
+2. **typology** / **benchmark** — TABULA (residential) or the 2021 non-residential comparison
+   values x heated area (``demand.typology``), the area given or estimated from footprint and
+   storeys (GEG A_N = 0.32 V_e);
+3. **unknown** — nothing known: demand stays NaN, never invented.
+
+Consumption and heater rows are matched to buildings by ``building_id``, else by the normalised
+address; rows that match no building are counted (``DemandResult.unmatched``) and reported by
+the inventory, never dropped silently.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from heatplan.demand.measured import measured_heat_demand
+from heatplan.demand.profiles import profile_class
+from heatplan.demand.typology import (
+    RESIDENTIAL_USES,
+    UNKNOWN,
+    age_class_for_year,
+    age_classes,
+    estimate_heated_area_m2,
+    typology_heat_demand,
+)
+from heatplan.reference import carriers, table
+from heatplan.steps.weather import ReferenceWeather
+
+#: Heater types whose metered carrier 'electricity' is heating (data/heater_types.csv codes).
+ELECTRIC_HEATERS = ("heat_pump_air", "heat_pump_ground", "electric_storage")
+_KWH_PER_T = 1e6  # g -> t for kWh x g/kWh
+MEASURED_COLUMNS = [
+    "space_heating_kwh_per_a",
+    "hot_water_kwh_per_a",
+    "heat_demand_kwh_per_a",
+    "final_energy_kwh_per_a",
+    "carrier",
+    "weather_corrected",
+    "years_used",
+]
+
+
+@dataclass
+class DemandResult:
+    """Buildings with their demand columns, and counts of input rows matching no building."""
+
+    buildings: gpd.GeoDataFrame
+    unmatched: dict[str, int] = field(default_factory=dict)
+
+
+def _default(parameter: str) -> str:
+    frame = table("demand_defaults.csv").set_index("parameter")
+    return str(frame.loc[parameter, "value"])
+
+
+# --- attributes ------------------------------------------------------------------------------
+def _numbers(frame: pd.DataFrame, name: str) -> pd.Series:
+    """A numeric column, all NaN when the layer lacks it."""
+    if name not in frame.columns:
+        return pd.Series(np.nan, index=frame.index, dtype=float)
+    return pd.to_numeric(frame[name], errors="coerce").astype(float)
+
+
+def _age_class(frame: pd.DataFrame) -> pd.Series:
+    """From the construction year where known, else a given valid age class, else unknown."""
+    from_year = pd.Series(
+        age_class_for_year(_numbers(frame, "construction_year")), index=frame.index
+    )
+    given = frame.get("age_class", pd.Series(UNKNOWN, index=frame.index))
+    valid = given.isin(set(age_classes()["age_class"]))
+    return from_year.where(from_year.ne(UNKNOWN) | ~valid, given).astype(str)
+
+
+def with_attributes(buildings: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Age class from the construction year; heated area estimated where not given."""
+    out = buildings.copy()
+    out["age_class"] = _age_class(out)
+    given = _numbers(out, "heated_area_m2")
+    estimated = estimate_heated_area_m2(
+        _numbers(out, "footprint_area_m2"),
+        _numbers(out, "floors").to_numpy(float),
+        _numbers(out, "height_m").to_numpy(float),
+    )
+    out["heated_area_m2"] = given.fillna(pd.Series(estimated, index=out.index))
+    source = np.where(
+        given.notna(), "given", np.where(out["heated_area_m2"].notna(), "estimated", UNKNOWN)
+    )
+    out["heated_area_source"] = source
+    if "address" not in out.columns:
+        out["address"] = None
+    return out
+
+
+# --- matching input rows to buildings -------------------------------------------------------
+def match_rows(rows: pd.DataFrame, buildings: pd.DataFrame) -> pd.Series:
+    """``building_id`` of each row: its own where known, else by address; NaN when no match.
+
+    An address shared by several buildings goes to the one with the largest heated area.
+    """
+    known = set(buildings["building_id"].astype(str))
+    own = rows.get("building_id", pd.Series(None, index=rows.index)).astype(object)
+    own = own.where(own.astype(str).isin(known))
+    ranked = buildings.assign(_area=pd.to_numeric(buildings["heated_area_m2"], errors="coerce"))
+    ranked = ranked.dropna(subset=["address"]).sort_values("_area", ascending=False)
+    by_address = ranked.drop_duplicates("address").set_index("address")["building_id"]
+    address = rows.get("address", pd.Series(None, index=rows.index))
+    return _first_known(own, address.map(by_address)).rename("building_id")
+
+
+def _first_known(values: pd.Series, other: pd.Series | str) -> pd.Series:
+    """``values`` where known, else ``other`` (object columns, no dtype downcasting)."""
+    return values.astype(object).where(values.notna(), other)
+
+
+def _matched(rows: pd.DataFrame | None, buildings: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    if rows is None or rows.empty:
+        return pd.DataFrame(columns=["building_id"]), 0
+    ids = match_rows(rows, buildings)
+    return rows.assign(building_id=ids)[ids.notna()], int(ids.isna().sum())
+
+
+# --- heater register -------------------------------------------------------------------------
+def heater_summary(heaters: pd.DataFrame) -> pd.DataFrame:
+    """Per building: generator count, main heater (largest kW) type, carrier and efficiency."""
+    columns = ["generators", "heater_type", "heater_carrier", "heater_efficiency"]
+    if heaters.empty:
+        return pd.DataFrame(columns=columns).rename_axis("building_id")
+    efficiency = table("heater_types.csv").set_index("heater_type")["efficiency"]
+    ranked = heaters.assign(_kw=pd.to_numeric(heaters["capacity_kw"], errors="coerce").fillna(0))
+    main = ranked.sort_values("_kw", ascending=False).drop_duplicates("building_id")
+    main = main.set_index("building_id")
+    return pd.DataFrame(
+        {
+            "generators": heaters.groupby("building_id").size(),
+            "heater_type": main["heater_type"],
+            "heater_carrier": main["carrier"],
+            "heater_efficiency": main["heater_type"].map(efficiency).astype(float),
+        }
+    )[columns]
+
+
+# --- demand ----------------------------------------------------------------------------------
+def _efficiency(index: pd.Index | pd.Series, heater: pd.DataFrame, carrier: pd.Series) -> pd.Series:
+    """Heater efficiency where registered, else the default of the building's carrier."""
+    default = carrier.map(carriers()["default_efficiency"]).astype(float)
+    return heater["heater_efficiency"].reindex(index).astype(float).fillna(default)
+
+
+def _hot_water_share(typology: pd.DataFrame) -> pd.Series:
+    share = typology["hot_water_kwh_per_a"] / typology["heat_demand_kwh_per_a"]
+    return share.fillna(float(_default("hot_water_share_unknown_use")))
+
+
+def _measured(
+    consumption: pd.DataFrame,
+    typology: pd.DataFrame,
+    heater: pd.DataFrame,
+    weather: ReferenceWeather,
+) -> pd.DataFrame:
+    if consumption.empty:
+        return pd.DataFrame(columns=MEASURED_COLUMNS, dtype=object).astype(
+            {"heat_demand_kwh_per_a": float, "final_energy_kwh_per_a": float}
+        )
+    index = typology.index
+    main = consumption.sort_values("final_energy_kwh").drop_duplicates("building_id", keep="last")
+    main_carrier = main.set_index("building_id")["carrier"].reindex(index)
+    electric = heater.index[heater["heater_type"].isin(ELECTRIC_HEATERS)]
+    return measured_heat_demand(
+        consumption,
+        _efficiency(index, heater, main_carrier).dropna(),
+        weather.hdd_reference_kd,
+        weather.hdd_by_year_kd,
+        _hot_water_share(typology),
+        electric_heating_buildings=set(electric),
+    )
+
+
+def _modelled_final(demand: pd.Series, carrier: pd.Series, efficiency: pd.Series) -> pd.Series:
+    """Final energy of modelled demand for buildings whose carrier is known [kWh/a]."""
+    return (demand / efficiency).where(carrier.ne(UNKNOWN))
+
+
+def _sector(use: pd.Series) -> pd.Series:
+    bench = table("nonresidential_benchmarks.csv").set_index("category")["sector"]
+    sector = use.map(bench).where(~use.isin(RESIDENTIAL_USES), "households")
+    return sector.fillna(UNKNOWN).astype(str)
+
+
+def _profile_classes(use: pd.Series, age: pd.Series, has_demand: pd.Series) -> pd.DataFrame:
+    pairs = pd.DataFrame({"use": use.astype(str), "age": age.astype(str)})
+    unique = pairs.drop_duplicates()
+    names = {(u, a): profile_class(u, a) for u, a in unique.itertuples(index=False)}
+    classes = pd.Series([names[p] for p in pairs.itertuples(index=False)], index=use.index)
+    fallback_class = (
+        f"{_default('fallback_profile_shlp_type')}"
+        f"_bc{int(_default('fallback_profile_building_class')):02d}_w0"
+    )
+    needs = classes.eq(UNKNOWN) & has_demand
+    source = np.where(
+        needs, "fallback (use unknown)", np.where(classes.eq(UNKNOWN), UNKNOWN, "use and age class")
+    )
+    return pd.DataFrame(
+        {"profile_class": classes.where(~needs, fallback_class), "profile_class_source": source},
+        index=use.index,
+    )
+
+
+def building_demand(
+    buildings: gpd.GeoDataFrame,
+    *,
+    consumption: pd.DataFrame | None,
+    heaters: pd.DataFrame | None,
+    weather: ReferenceWeather,
+) -> DemandResult:
+    """Demand, carrier, final energy, CO2e, sector, generators and profile class per building.
+
+    Returns a :class:`DemandResult` whose ``buildings`` carry the inventory columns of
+    ``data/attributes.csv`` (``heat_demand_kwh_per_a`` [kWh/a], ``final_energy_kwh_per_a``
+    [kWh/a], ``co2_t_per_a`` [t/a], ``carrier``, ``heater_type``, ``generators``, ...).
+    """
+    out = with_attributes(buildings)
+    ids = out["building_id"].astype(str)
+    heater_rows, unmatched_heaters = _matched(heaters, out)
+    metered, unmatched_consumption = _matched(consumption, out)
+    heater = heater_summary(heater_rows)
+    typology = typology_heat_demand(
+        out["use"].astype(str).to_numpy(), out["age_class"], out["heated_area_m2"]
+    ).set_axis(ids)
+    measured = _measured(metered, typology, heater, weather).reindex(ids)
+    frame = _combine(ids, typology, measured, heater)
+    frame = pd.concat(
+        [
+            frame,
+            _profile_classes(
+                pd.Series(out["use"].to_numpy(), index=ids),
+                pd.Series(out["age_class"].to_numpy(), index=ids),
+                frame["heat_demand_kwh_per_a"].gt(0),
+            ),
+        ],
+        axis=1,
+    )
+    frame["sector"] = _sector(pd.Series(out["use"].to_numpy(), index=ids))
+    for name in frame.columns:
+        out[name] = frame[name].to_numpy()
+    return DemandResult(out, {"consumption": unmatched_consumption, "heaters": unmatched_heaters})
+
+
+def _combine(
+    ids: pd.Series, typology: pd.DataFrame, measured: pd.DataFrame, heater: pd.DataFrame
+) -> pd.DataFrame:
+    is_measured = measured["heat_demand_kwh_per_a"].notna()
+    frame = typology.where(~is_measured, measured[typology.columns.drop("demand_method")])
+    frame["demand_method"] = typology["demand_method"].where(~is_measured, "measured")
+    frame["weather_corrected"] = measured["weather_corrected"].where(is_measured).astype("boolean")
+    heater = heater.reindex(ids)
+    carrier = _first_known(measured["carrier"].where(is_measured), heater["heater_carrier"])
+    frame["carrier"] = _first_known(carrier, UNKNOWN).astype(str)
+    frame["heater_type"] = _first_known(heater["heater_type"], UNKNOWN).astype(str)
+    efficiency = _efficiency(ids, heater, frame["carrier"])
+    modelled = _modelled_final(frame["heat_demand_kwh_per_a"], frame["carrier"], efficiency)
+    frame["final_energy_kwh_per_a"] = measured["final_energy_kwh_per_a"].where(
+        is_measured, modelled
+    )
+    factor = frame["carrier"].map(carriers()["co2_g_per_kwh"]).astype(float)
+    frame["co2_t_per_a"] = frame["final_energy_kwh_per_a"] * factor / _KWH_PER_T
+    frame["generators"], frame["generators_source"] = _generators(frame, heater, is_measured)
+    return frame
+
+
+def _generators(
+    frame: pd.DataFrame, heater: pd.DataFrame, is_measured: pd.Series
+) -> tuple[pd.Series, pd.Series]:
+    """Generator count from the register, else inferred for metered decentral fuels."""
+    registered = heater["generators"].astype(float)
+    network = frame["carrier"].map(carriers()["network"]).eq("heat")
+    inferred = is_measured & registered.isna() & ~network
+    per_building = float(_default("inferred_generators_per_metered_building"))
+    count = registered.fillna(pd.Series(np.where(inferred, per_building, 0.0), index=frame.index))
+    source = np.where(registered.notna(), "register", np.where(inferred, "inferred", "none"))
+    return count.astype("int64"), pd.Series(source, index=frame.index)
