@@ -14,8 +14,9 @@ runner = CliRunner()
 
 def test_init_creates_config_and_store(tmp_path: Path) -> None:
     project = tmp_path / "town"
-    result = runner.invoke(app, ["init", str(project), "--name", "Jena", "--key", "16053000",
-                                 "--json"])
+    result = runner.invoke(
+        app, ["init", str(project), "--name", "Jena", "--key", "16053000", "--json"]
+    )
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
     assert doc["config"]["municipality"] == {"name": "Jena", "key": "16053000"}
@@ -54,9 +55,20 @@ def test_unreadable_file_is_exit_1(tmp_path: Path) -> None:
 
 
 def test_every_command_offers_json() -> None:
-    for command in (["init"], ["inventory"], ["demo"], ["info"], ["rejections"], ["profiles"],
-                    ["import", "buildings"], ["import", "consumption"], ["import", "heaters"],
-                    ["import", "streets"], ["import", "blocks"], ["import", "weather"]):
+    for command in (
+        ["init"],
+        ["inventory"],
+        ["demo"],
+        ["info"],
+        ["rejections"],
+        ["profiles"],
+        ["import", "buildings"],
+        ["import", "consumption"],
+        ["import", "heaters"],
+        ["import", "streets"],
+        ["import", "blocks"],
+        ["import", "weather"],
+    ):
         result = runner.invoke(app, [*command, "--help"])
         assert result.exit_code == 0, command
         assert "--json" in result.output, command

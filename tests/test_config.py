@@ -7,7 +7,13 @@ from pathlib import Path
 import pytest
 
 from heatplan.errors import ProjectError
-from heatplan.project.config import CONFIG_NAME, Municipality, ProjectConfig, load_config, write_config
+from heatplan.project.config import (
+    CONFIG_NAME,
+    Municipality,
+    ProjectConfig,
+    load_config,
+    write_config,
+)
 
 
 def test_defaults_follow_the_law(tmp_path: Path) -> None:

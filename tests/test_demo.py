@@ -167,3 +167,28 @@ def test_profiles_of_an_unknown_block_fail_clearly(
     assert result.exit_code == 1
     assert "no-such-block" in result.output
     assert "Traceback" not in result.output
+
+
+def test_inventory_failing_half_way_leaves_the_store_untouched(
+    schutterwald: tuple[Path, dict], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from heatplan.project.store import StoreWriter
+    from heatplan.steps.inventory import run_inventory
+
+    project = tmp_path / "copy"
+    shutil.copytree(schutterwald[0], project)
+    before = (project / "plan.gpkg").read_bytes()
+    original = StoreWriter.write
+
+    def failing(self: StoreWriter, name: str, frame: pd.DataFrame, **kwargs: object) -> None:
+        if name == "grid_100m":  # after buildings, blocks and segments were written
+            raise OSError("disk full (simulated)")
+        original(self, name, frame, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(StoreWriter, "write", failing)
+    with pytest.raises(OSError, match="simulated"):
+        run_inventory(project)
+    assert (project / "plan.gpkg").read_bytes() == before
+    assert sorted(p.name for p in project.iterdir() if p.name.startswith(".plan")) == []

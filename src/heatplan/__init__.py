@@ -1,4 +1,4 @@
-"""heatplan — open-source municipal heat planning (Wärmeplanung) from the building stock to the plan."""
+"""heatplan — open-source municipal heat planning (Wärmeplanung), from buildings to the plan."""
 
 __version__ = "0.1.0"
 

@@ -18,10 +18,14 @@ from heatplan import __version__
 from heatplan.console import emit_json, err, fmt_energy, out, progress
 from heatplan.errors import HeatplanError
 
-app = typer.Typer(help="heatplan — municipal heat planning from the building stock to the plan.",
-                  no_args_is_help=True, pretty_exceptions_enable=False)
-import_app = typer.Typer(help="Import a town's data into a project (bad rows go to a report).",
-                         no_args_is_help=True)
+app = typer.Typer(
+    help="heatplan — municipal heat planning from the building stock to the plan.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+import_app = typer.Typer(
+    help="Import a town's data into a project (bad rows go to a report).", no_args_is_help=True
+)
 app.add_typer(import_app, name="import")
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -70,8 +74,11 @@ def init(
     from heatplan.project.create import create_project
 
     config = create_project(project_dir, name=name or project_dir.resolve().name, key=key, crs=crs)
-    result = {"project": str(project_dir), "config": config.model_dump(mode="json"),
-              "store": config.store_url(project_dir)}
+    result = {
+        "project": str(project_dir),
+        "config": config.model_dump(mode="json"),
+        "store": config.store_url(project_dir),
+    }
     if json_out:
         emit_json(result)
     else:
@@ -86,8 +93,10 @@ def _report_import(result: Any, json_out: bool) -> None:
     else:
         out.print(f"{data['file']}: imported {data['imported']} into [bold]{data['layer']}[/bold]")
         if data["rejected"]:
-            out.print(f"[yellow]{data['rejected']} rows rejected[/yellow] — see table "
-                      f"'import_rejections' in the store, or `heatplan rejections DIR`")
+            out.print(
+                f"[yellow]{data['rejected']} rows rejected[/yellow] — see table "
+                f"'import_rejections' in the store, or `heatplan rejections DIR`"
+            )
     if not result.usable:
         err.print("[bold red]error:[/bold red] no row of the file could be imported")
         raise typer.Exit(1)
@@ -106,8 +115,9 @@ def import_buildings_cmd(
     """Import buildings (footprints or points) with use, year, storeys, area, address."""
     from heatplan.io.imports import import_buildings
 
-    _report_import(import_buildings(project_dir, file, mapping=mapping, layer=layer, crs=crs),
-                   json_out)
+    _report_import(
+        import_buildings(project_dir, file, mapping=mapping, layer=layer, crs=crs), json_out
+    )
 
 
 @import_app.command("consumption")
@@ -123,8 +133,9 @@ def import_consumption_cmd(
     """Import metered gas/heat/oil/electricity per building or address and year."""
     from heatplan.io.imports import import_consumption
 
-    _report_import(import_consumption(project_dir, file, mapping=mapping, unit=unit, sheet=sheet),
-                   json_out)
+    _report_import(
+        import_consumption(project_dir, file, mapping=mapping, unit=unit, sheet=sheet), json_out
+    )
 
 
 @import_app.command("heaters")
@@ -154,8 +165,10 @@ def _line_command(kind: Literal["streets", "heat_network", "gas_network"], doc: 
     ) -> None:
         from heatplan.io.imports import import_lines
 
-        _report_import(import_lines(project_dir, file, kind=kind, mapping=mapping, layer=layer,
-                                    crs=crs), json_out)
+        _report_import(
+            import_lines(project_dir, file, kind=kind, mapping=mapping, layer=layer, crs=crs),
+            json_out,
+        )
 
     command.__doc__ = doc
     import_app.command(kind.replace("_", "-"))(command)
@@ -173,8 +186,10 @@ def _polygon_command(kind: Literal["blocks", "areas"], doc: str) -> None:
     ) -> None:
         from heatplan.io.imports import import_polygons
 
-        _report_import(import_polygons(project_dir, file, kind=kind, mapping=mapping, layer=layer,
-                                       crs=crs), json_out)
+        _report_import(
+            import_polygons(project_dir, file, kind=kind, mapping=mapping, layer=layer, crs=crs),
+            json_out,
+        )
 
     command.__doc__ = doc
     import_app.command(kind)(command)
@@ -229,8 +244,9 @@ def print_inventory(result: dict[str, Any]) -> None:
         table.add_row(f"  final energy {carrier}", fmt_energy(kwh))
     table.add_row("CO2e", f"{result['co2_t_per_a']:,.0f} t/a")
     table.add_row("blocks", f"{result['blocks']:,} ({result['blocks_source']})")
-    table.add_row("street segments", f"{result['street_segments']:,} "
-                  f"({result['street_length_km']:.1f} km)")
+    table.add_row(
+        "street segments", f"{result['street_segments']:,} ({result['street_length_km']:.1f} km)"
+    )
     table.add_row("100 m grid cells", f"{result['grid_cells']:,}")
     table.add_row("weather (DWD TRY 2010 region)", str(result["weather_region"]))
     out.print(table)
@@ -287,13 +303,16 @@ def profiles(
     """Hourly heat profiles (BDEW/SigLinDe via demandlib) for a set of buildings."""
     from heatplan.steps.profiles import write_profiles
 
-    result = write_profiles(project_dir, out_file, buildings=building, block=block,
-                            segment=segment, total=total)
+    result = write_profiles(
+        project_dir, out_file, buildings=building, block=block, segment=segment, total=total
+    )
     if json_out:
         emit_json(result)
     else:
-        out.print(f"{result['buildings']} buildings, peak {result['peak_load_kw']:,.0f} kW, "
-                  f"{fmt_energy(result['heat_demand_kwh_per_a'])} -> {out_file}")
+        out.print(
+            f"{result['buildings']} buildings, peak {result['peak_load_kw']:,.0f} kW, "
+            f"{fmt_energy(result['heat_demand_kwh_per_a'])} -> {out_file}"
+        )
 
 
 @app.command()

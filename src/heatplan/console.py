@@ -43,8 +43,13 @@ def progress(enabled: bool) -> Iterator[Callable[[str], None]]:
     if not enabled or not err.is_terminal:
         yield lambda msg: None if not enabled else err.print(f"[dim]… {msg}[/dim]")
         return
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                  console=err, transient=True) as bar:
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
         task = bar.add_task("starting", total=None)
         yield lambda msg: bar.update(task, description=msg)
 

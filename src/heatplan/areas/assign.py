@@ -26,11 +26,15 @@ def _check_pair(buildings: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, key: str) 
 
 
 def _first_per_building(pairs: pd.DataFrame, key: str, index: pd.Index) -> pd.Series:
-    """Keep one match per building: smallest distance, then smallest key (deterministic)."""
+    """Keep one match per building: smallest distance, then smallest key (deterministic).
+
+    Matches are aligned by position, so a buildings index with duplicate labels works too.
+    """
     order = ["_building", "_distance_m", key] if "_distance_m" in pairs else ["_building", key]
     first = pairs.sort_values(order, kind="stable").drop_duplicates("_building")
-    result = pd.Series(first[key].to_numpy(), index=index[first["_building"].to_numpy()], name=key)
-    return result.reindex(index)
+    by_position = pd.Series(first[key].to_numpy(), index=first["_building"].to_numpy())
+    values = by_position.reindex(range(len(index))).to_numpy()
+    return pd.Series(values, index=index, name=key)
 
 
 def _nearest(points: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, key: str) -> pd.DataFrame:

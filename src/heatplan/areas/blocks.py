@@ -28,6 +28,10 @@ __all__ = ["default_boundary", "derive_blocks", "representative_points"]
 
 #: Offset of a ray's start from the dangling end, so it does not hit its own street [m].
 _RAY_START_OFFSET_M = 1e-3
+#: An extension ends this far beyond the street it meets: a computed hit point lies only within
+#: rounding of that street, so an extension ending exactly there may miss it and leave the block
+#: open; the overshoot is a dangle that polygonising ignores [m].
+_EXTENSION_OVERSHOOT_M = 1e-3
 #: Cells smaller than this that hold no building are numerical slivers and dropped [m²].
 _SLIVER_AREA_M2 = 1.0
 _M2_PER_HA = 10_000.0
@@ -70,6 +74,8 @@ def default_boundary(
 
 def _dangling_ends(pieces: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """End points of degree 1 and the unit direction pointing out of the street there."""
+    if len(pieces) == 0:
+        return np.empty((0, 2)), np.empty((0, 2))
     coords = [np.asarray(line.coords) for line in pieces]
     ends = np.array([c[0] for c in coords] + [c[-1] for c in coords])
     inner = np.array([c[1] for c in coords] + [c[-2] for c in coords])
@@ -97,7 +103,8 @@ def _extensions(pieces: np.ndarray, ring: BaseGeometry, max_extension_m: float) 
     first_m = np.full(len(rays), np.inf)
     np.minimum.at(first_m, ray_idx, dist_m)
     hit = np.isfinite(first_m)
-    reach = ends[hit] + unit[hit] * (first_m[hit] + _RAY_START_OFFSET_M)[:, None]
+    reach_m = first_m[hit] + _RAY_START_OFFSET_M + _EXTENSION_OVERSHOOT_M
+    reach = ends[hit] + unit[hit] * reach_m[:, None]
     return shapely.linestrings(np.stack([ends[hit], reach], axis=1))
 
 
@@ -202,6 +209,8 @@ def derive_blocks(
     """
     check_projected(streets, "streets")
     check_projected(buildings, "buildings")
+    if min_buildings < 1:
+        raise ValueError(f"min_buildings must be at least 1, got {min_buildings}")
     if streets.crs != buildings.crs:
         raise ValueError(f"streets ({streets.crs}) and buildings ({buildings.crs}) differ in CRS")
     area = (
@@ -219,10 +228,11 @@ def derive_blocks(
     pieces = noded_lines(streets.geometry)
     lines = np.concatenate([pieces, _extensions(pieces, area.boundary, max_extension_m)])
     xy = shapely.get_coordinates(points.to_numpy())
+    tree = shapely.STRtree(shapely.points(xy))  # one index: each cell queries its candidates
     blocks: list[tuple[Polygon, bool]] = []
     for cell in _cells(lines, area):
-        inside = shapely.covers(cell, shapely.points(xy))
-        if cell.area < _SLIVER_AREA_M2 and not inside.any():
+        inside = np.sort(tree.query(cell, predicate="covers"))
+        if cell.area < _SLIVER_AREA_M2 and not len(inside):
             continue
         blocks.extend(_subdivide(cell, xy[inside], max_block_area_ha * _M2_PER_HA, min_buildings))
     geometries = [poly for poly, _ in blocks]

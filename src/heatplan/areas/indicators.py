@@ -2,19 +2,30 @@
 
 Buildings frames carry ``building_id``, ``heat_demand_kwh_per_a`` (NaN = unknown, counted
 separately, never filled), ``final_energy_kwh_per_a``, ``carrier`` (code of data/carriers.csv or
-``'unknown'``), ``co2_t_per_a``, ``generators``, ``use``, ``age_class``, ``sector`` and the
-assignment keys ``block_id`` / ``segment_id`` / ``grid_id``. The functions here do not mask small
-groups; apply the aggregation rules of WPG §10 Abs. 2 (>= 5 buildings) before publishing.
+``'unknown'``), ``co2_t_per_a``, ``generators``, ``heater_type`` (main heater, code of
+data/heater_types.csv or ``'unknown'``; optional), ``use``, ``age_class``, ``sector`` and the
+assignment keys ``block_id`` / ``segment_id`` / ``grid_id``. A building without a key (NaN) is
+counted in no area; a key that is not in the area frame raises. The functions here do not mask
+small groups; apply the aggregation rules of WPG §10 Abs. 2 (>= 5 buildings) before publishing.
+Municipal totals (:func:`municipality_totals`) live in :mod:`heatplan.areas.totals`.
 """
 
 from __future__ import annotations
 
-from functools import cache
-from importlib.resources import files
-
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+
+from heatplan.areas.reference import (
+    UNKNOWN,
+    carriers_table,
+    check_columns,
+    checked_codes,
+    density_classes,
+    line_density_guide_kwh_per_m_a,
+    with_unknown,
+)
+from heatplan.areas.totals import municipality_totals
 
 __all__ = [
     "block_indicators",
@@ -25,33 +36,8 @@ __all__ = [
     "segment_indicators",
 ]
 
-UNKNOWN = "unknown"
 _KWH_PER_MWH = 1000.0
-
-
-def _read_data(name: str) -> pd.DataFrame:
-    """Read a reference table shipped in ``heatplan.data``."""
-    with files("heatplan.data").joinpath(name).open(encoding="utf-8") as handle:
-        return pd.read_csv(handle)
-
-
-@cache
-def carriers_table() -> pd.DataFrame:
-    """Energy carriers (data/carriers.csv), indexed by ``carrier``."""
-    table = _read_data("carriers.csv").set_index("carrier")
-    table["renewable"] = table["renewable"].astype(str).str.lower().eq("true")
-    return table
-
-
-@cache
-def _density_classes() -> pd.DataFrame:
-    return _read_data("heat_density_classes.csv")
-
-
-@cache
-def _line_density_guide_kwh_per_m_a() -> float:
-    table = _read_data("line_density_guide.csv").set_index("indicator")
-    return float(table.loc["line_density_guide", "value"])
+_M2_PER_HA = 10_000.0
 
 
 def heat_density_class(heat_density_mwh_per_ha_a: pd.Series) -> pd.Series:
@@ -72,7 +58,7 @@ def heat_density_class(heat_density_mwh_per_ha_a: pd.Series) -> pd.Series:
     >>> heat_density_class(pd.Series([0.0, 70.0, 500.0, 2000.0])).tolist()
     ['no_network_potential', 'new_build_networks', 'conventional_networks', 'very_high']
     """
-    classes = _density_classes()
+    classes = density_classes()
     edges = [
         *classes["min_mwh_per_ha_a"].astype(float),
         float(classes["max_mwh_per_ha_a"].iloc[-1]),
@@ -81,12 +67,6 @@ def heat_density_class(heat_density_mwh_per_ha_a: pd.Series) -> pd.Series:
         heat_density_mwh_per_ha_a, bins=edges, labels=list(classes["class"]), right=False
     )
     return labels.astype(object).where(labels.notna(), np.nan).rename("heat_density_class")
-
-
-def _check_columns(buildings: pd.DataFrame, needed: list[str]) -> None:
-    missing = [column for column in needed if column not in buildings.columns]
-    if missing:
-        raise ValueError(f"buildings lack the columns {missing}; add them or assign areas first")
 
 
 def _demand_sums(buildings: pd.DataFrame, key: str) -> pd.DataFrame:
@@ -105,19 +85,24 @@ def _demand_sums(buildings: pd.DataFrame, key: str) -> pd.DataFrame:
 
 
 def _join(areas: gpd.GeoDataFrame, key: str, table: pd.DataFrame) -> gpd.GeoDataFrame:
-    """Left-join ``table`` onto ``areas``; areas without buildings get zeros."""
+    """Left-join ``table`` onto ``areas``; areas without buildings get zeros.
+
+    Raises if a key of ``table`` is not an area: its buildings would silently drop out.
+    """
+    missing = pd.Index(table.index).difference(pd.Index(areas[key].unique()))
+    if len(missing):
+        raise ValueError(
+            f"{len(missing)} {key} values of the buildings are not in the area frame "
+            f"(e.g. {missing[0]!r}); assign buildings to these areas again"
+        )
     out = areas.merge(table, left_on=key, right_index=True, how="left")
     counts = ["heat_demand_kwh_per_a", "buildings", "buildings_without_demand"]
     present = [column for column in counts if column in out]
-    out[present] = out[present].fillna(0)
+    out[present] = out[present].astype(float).fillna(0.0)
     for column in ("buildings", "buildings_without_demand"):
         if column in out:
             out[column] = out[column].astype("int64")
     return out
-
-
-def _with_unknown(values: pd.Series) -> pd.Series:
-    return values.astype(object).where(values.notna(), UNKNOWN).astype(str)
 
 
 def _predominant(buildings: pd.DataFrame, key: str, column: str) -> pd.Series:
@@ -125,7 +110,7 @@ def _predominant(buildings: pd.DataFrame, key: str, column: str) -> pd.Series:
 
     Ties among known values go to the alphabetically first value.
     """
-    values = pd.DataFrame({key: buildings[key], column: _with_unknown(buildings[column])})
+    values = pd.DataFrame({key: buildings[key], column: with_unknown(buildings[column])})
     counts = values.groupby([key, column]).size().rename("n").reset_index()
     known = counts[counts[column] != UNKNOWN].sort_values(
         [key, "n", column], ascending=[True, False, True]
@@ -143,7 +128,7 @@ def _carrier_shares(buildings: pd.DataFrame, key: str) -> pd.DataFrame:
     energy = pd.DataFrame(
         {
             key: buildings[key],
-            "carrier": _with_unknown(buildings["carrier"]),
+            "carrier": checked_codes(buildings["carrier"], "carrier"),
             "e": buildings["final_energy_kwh_per_a"],
         }
     )
@@ -157,8 +142,8 @@ def _generator_counts(buildings: pd.DataFrame, key: str) -> pd.DataFrame:
     counts = pd.DataFrame(
         {
             key: buildings[key],
-            "carrier": _with_unknown(buildings["carrier"]),
-            "n": buildings["generators"].fillna(0),
+            "carrier": checked_codes(buildings["carrier"], "carrier"),
+            "n": pd.to_numeric(buildings["generators"]).fillna(0),
         }
     )
     by_carrier = counts.pivot_table(index=key, columns="carrier", values="n", aggfunc="sum")
@@ -184,9 +169,15 @@ def block_indicators(buildings: pd.DataFrame, blocks: gpd.GeoDataFrame) -> gpd.G
         [MWh/(ha·a)], ``heat_density_class``, ``buildings``, ``buildings_without_demand``,
         ``share_<carrier>`` [-] of final energy, ``generators`` and ``generators_<carrier>``,
         ``predominant_use`` and ``predominant_age_class``.
+
+    Raises
+    ------
+    ValueError
+        If a column is missing, a carrier is not a code of data/carriers.csv, or a ``block_id``
+        of the buildings is not in ``blocks``.
     """
     needed = ["block_id", "heat_demand_kwh_per_a", "final_energy_kwh_per_a", "carrier"]
-    _check_columns(buildings, [*needed, "generators", "use", "age_class"])
+    check_columns(buildings, [*needed, "generators", "use", "age_class"])
     parts = [
         _demand_sums(buildings, "block_id"),
         _carrier_shares(buildings, "block_id"),
@@ -196,7 +187,7 @@ def block_indicators(buildings: pd.DataFrame, blocks: gpd.GeoDataFrame) -> gpd.G
     ]
     out = _join(blocks, "block_id", pd.concat(parts, axis=1))
     generator_columns = [c for c in out.columns if c.startswith("generators")]
-    out[generator_columns] = out[generator_columns].fillna(0).astype("int64")
+    out[generator_columns] = out[generator_columns].astype(float).fillna(0.0).astype("int64")
     for column in ("predominant_use", "predominant_age_class"):
         out[column] = out[column].fillna(UNKNOWN)
     out["heat_density_mwh_per_ha_a"] = out["heat_demand_kwh_per_a"] / _KWH_PER_MWH / out["area_ha"]
@@ -214,10 +205,10 @@ def segment_indicators(buildings: pd.DataFrame, segments: gpd.GeoDataFrame) -> g
         ``buildings_without_demand``, ``line_density_kwh_per_m_a`` [kWh/(m·a)] and
         ``above_line_density_guide`` (>= 1,500 kWh/(m·a), data/line_density_guide.csv).
     """
-    _check_columns(buildings, ["segment_id", "heat_demand_kwh_per_a"])
+    check_columns(buildings, ["segment_id", "heat_demand_kwh_per_a"])
     out = _join(segments, "segment_id", _demand_sums(buildings, "segment_id"))
     out["line_density_kwh_per_m_a"] = out["heat_demand_kwh_per_a"] / out["length_m"]
-    guide = _line_density_guide_kwh_per_m_a()
+    guide = line_density_guide_kwh_per_m_a()
     out["above_line_density_guide"] = out["line_density_kwh_per_m_a"] >= guide
     return out
 
@@ -232,75 +223,8 @@ def grid_indicators(buildings: pd.DataFrame, cells: gpd.GeoDataFrame) -> gpd.Geo
         ``buildings_without_demand`` and ``heat_density_mwh_per_ha_a`` [MWh/(ha·a)] (cell area
         from the equal-area grid geometry).
     """
-    _check_columns(buildings, ["grid_id", "heat_demand_kwh_per_a"])
+    check_columns(buildings, ["grid_id", "heat_demand_kwh_per_a"])
     out = _join(cells, "grid_id", _demand_sums(buildings, "grid_id"))
-    area_ha = out.geometry.area / 10_000.0
+    area_ha = out.geometry.area / _M2_PER_HA
     out["heat_density_mwh_per_ha_a"] = out["heat_demand_kwh_per_a"] / _KWH_PER_MWH / area_ha
     return out
-
-
-def _long(values: pd.Series, indicator: str, unit: str) -> pd.DataFrame:
-    """Long rows from a Series indexed by (carrier, sector) or a subset of them."""
-    frame = values.rename("value").reset_index()
-    for column in ("carrier", "sector"):
-        if column not in frame:
-            frame[column] = "all"
-    frame["indicator"], frame["unit"] = indicator, unit
-    return frame[["indicator", "carrier", "sector", "value", "unit"]]
-
-
-def _normalised(buildings: pd.DataFrame) -> pd.DataFrame:
-    """Carrier and sector with 'unknown' for missing values; unknown carrier codes raise."""
-    frame = buildings.assign(
-        carrier=_with_unknown(buildings["carrier"]), sector=_with_unknown(buildings["sector"])
-    )
-    unknown_codes = sorted(set(frame["carrier"]) - set(carriers_table().index))
-    if unknown_codes:
-        raise ValueError(f"carriers {unknown_codes} are not in data/carriers.csv; map them first")
-    return frame
-
-
-def municipality_totals(buildings: pd.DataFrame) -> pd.DataFrame:
-    """Municipal totals of the Anlage 2 inventory, long format.
-
-    Returns
-    -------
-    DataFrame
-        Columns ``indicator``, ``carrier``, ``sector``, ``value``, ``unit``. ``'all'`` in
-        ``carrier`` or ``sector`` marks a total over that dimension. Indicators:
-        ``final_energy`` (by carrier and sector, by carrier, by sector, total) [kWh/a],
-        ``co2e`` (by carrier, total) [t/a], ``renewable_share`` [-] of final energy,
-        ``grid_bound_heat`` (carriers with ``network == 'heat'``) [kWh/a],
-        ``decentral_generators`` (by carrier, carriers not delivered by a heat network) [count],
-        ``buildings`` and ``buildings_without_demand`` [count], ``heat_demand`` (known) [kWh/a].
-    """
-    _check_columns(buildings, ["final_energy_kwh_per_a", "carrier", "sector", "co2_t_per_a"])
-    _check_columns(buildings, ["generators", "heat_demand_kwh_per_a"])
-    frame = _normalised(buildings)
-    carriers = carriers_table()
-    energy = frame.groupby(["carrier", "sector"])["final_energy_kwh_per_a"].sum()
-    by_carrier = energy.groupby(level="carrier").sum()
-    co2 = frame.groupby("carrier")["co2_t_per_a"].sum()
-    total_kwh = float(by_carrier.sum())
-    renewable = by_carrier[carriers.loc[by_carrier.index, "renewable"].to_numpy()].sum()
-    heat_network = carriers.loc[by_carrier.index, "network"].eq("heat").to_numpy()
-    generators = frame[~frame["carrier"].map(carriers["network"]).eq("heat")]
-    rows = [
-        _long(energy, "final_energy", "kWh/a"),
-        _long(by_carrier, "final_energy", "kWh/a"),
-        _long(energy.groupby(level="sector").sum(), "final_energy", "kWh/a"),
-        _long(pd.Series([total_kwh]), "final_energy", "kWh/a"),
-        _long(co2, "co2e", "t/a"),
-        _long(pd.Series([float(co2.sum())]), "co2e", "t/a"),
-        _long(pd.Series([renewable / total_kwh if total_kwh else np.nan]), "renewable_share", "1"),
-        _long(by_carrier[heat_network], "grid_bound_heat", "kWh/a"),
-        _long(generators.groupby("carrier")["generators"].sum(), "decentral_generators", "count"),
-        _long(pd.Series([float(len(frame))]), "buildings", "count"),
-        _long(
-            pd.Series([float(frame["heat_demand_kwh_per_a"].isna().sum())]),
-            "buildings_without_demand",
-            "count",
-        ),
-        _long(pd.Series([float(frame["heat_demand_kwh_per_a"].sum())]), "heat_demand", "kWh/a"),
-    ]
-    return pd.concat(rows, ignore_index=True).astype({"value": float})

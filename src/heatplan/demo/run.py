@@ -26,8 +26,9 @@ Progress = Callable[[str], None]
 MELATEN = {"name": "Aachen (RWTH Campus Melaten)", "key": "05334002"}  # AGS of the city of Aachen
 
 
-def run_demo(out: Path, *, case: Case = "schutterwald", force: bool = False,
-             progress: Progress | None = None) -> dict[str, Any]:
+def run_demo(
+    out: Path, *, case: Case = "schutterwald", force: bool = False, progress: Progress | None = None
+) -> dict[str, Any]:
     """Build the demo project in ``out`` and return a summary of every step."""
     say = progress or (lambda _msg: None)
     _prepare(out, force=force)
@@ -40,8 +41,13 @@ def run_demo(out: Path, *, case: Case = "schutterwald", force: bool = False,
         steps["import"] = _import_melaten(out, say)
     say("inventory")
     steps["inventory"] = run_inventory(out, progress=say).to_dict()
-    return {"case": case, "project": str(out), "config": str(out / "heatplan.toml"),
-            "store": str(out / "plan.gpkg"), "steps": steps}
+    return {
+        "case": case,
+        "project": str(out),
+        "config": str(out / "heatplan.toml"),
+        "store": str(out / "plan.gpkg"),
+        "steps": steps,
+    }
 
 
 DEMO_MARKER = ".heatplan-demo"
@@ -51,7 +57,9 @@ def _prepare(out: Path, *, force: bool) -> None:
     """Rebuild a folder the demo made before; refuse to touch any other project."""
     if (out / "heatplan.toml").exists():
         if not (force or (out / DEMO_MARKER).exists()):
-            raise ProjectError(f"{out} holds a project that is not a demo; use --force to replace it")
+            raise ProjectError(
+                f"{out} holds a project that is not a demo; use --force to replace it"
+            )
         shutil.rmtree(out)
 
 
@@ -78,6 +86,6 @@ def _import_melaten(out: Path, say: Progress) -> dict[str, Any]:
         "buildings": import_buildings(out, osm),
         "streets": import_lines(out, osm, kind="streets"),
     }
-    summary = {name: r.to_dict() for name, r in results.items()}
+    summary: dict[str, Any] = {name: r.to_dict() for name, r in results.items()}
     summary["attribution"] = OSM_ATTRIBUTION
     return summary

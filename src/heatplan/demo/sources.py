@@ -21,7 +21,9 @@ from heatplan.errors import HeatplanError
 
 UESGRAPHS_WHEEL = "uesgraphs==2.2.2"
 MELATEN_MEMBER = "uesgraphs/data/campus_melaten.osm"
-OSM_ATTRIBUTION = "© OpenStreetMap contributors, ODbL 1.0 (via uesgraphs 2.2.2, RWTH Aachen E.ON ERC)"
+OSM_ATTRIBUTION = (
+    "© OpenStreetMap contributors, ODbL 1.0 (via uesgraphs 2.2.2, RWTH Aachen E.ON ERC)"
+)
 
 
 def cache_dir() -> Path:
@@ -57,8 +59,17 @@ def melaten_osm() -> Path:
 
 
 def _download_wheel(folder: Path) -> Path:
-    cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", str(folder),
-           UESGRAPHS_WHEEL]
+    cmd = [
+        sys.executable,
+        "-m",
+        "pip",
+        "download",
+        "--no-deps",
+        "-q",
+        "-d",
+        str(folder),
+        UESGRAPHS_WHEEL,
+    ]
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
     wheels = sorted(folder.glob("uesgraphs-*.whl"))
     if done.returncode != 0 or not wheels:

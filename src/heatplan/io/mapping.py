@@ -17,11 +17,13 @@ and ``heater_types.csv`` (``Erdgas`` -> ``natural_gas``), case-insensitively.
 
 from __future__ import annotations
 
+import functools
 import json
 import tomllib
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 import pandas as pd
 
@@ -31,36 +33,83 @@ from heatplan.io.validate import load_reference
 #: Automatic column aliases, keyed by the lower-cased source column name.
 ALIASES: dict[str, str] = {
     # identifiers
-    "id": "building_id", "gebaeude_id": "building_id", "gebäude_id": "building_id",
-    "gml_id": "building_id", "oi": "building_id", "building": "use",
+    "id": "building_id",
+    "gebaeude_id": "building_id",
+    "gebäude_id": "building_id",
+    "gml_id": "building_id",
+    "oi": "building_id",
+    "building": "use",
     # construction year
-    "baujahr": "construction_year", "year_built": "construction_year",
-    "start_date": "construction_year", "building:start_date": "construction_year",
+    "baujahr": "construction_year",
+    "year_built": "construction_year",
+    "start_date": "construction_year",
+    "building:start_date": "construction_year",
     "construction_date": "construction_year",
     # storeys and height
-    "building:levels": "floors", "levels": "floors", "geschosse": "floors",
-    "anzahl_geschosse": "floors", "anzahlderoberirdischengeschosse": "floors",
-    "storeys": "floors", "height": "height_m", "hoehe": "height_m", "höhe": "height_m",
+    "building:levels": "floors",
+    "levels": "floors",
+    "geschosse": "floors",
+    "anzahl_geschosse": "floors",
+    "anzahlderoberirdischengeschosse": "floors",
+    "storeys": "floors",
+    "height": "height_m",
+    "hoehe": "height_m",
+    "höhe": "height_m",
     "building:height": "height_m",
     # use
-    "nutzung": "use", "gebaeudetyp": "use", "gebäudetyp": "use", "building:use": "use",
+    "nutzung": "use",
+    "gebaeudetyp": "use",
+    "gebäudetyp": "use",
+    "building:use": "use",
     # areas
-    "wohnflaeche": "heated_area_m2", "wohnfläche": "heated_area_m2",
-    "nutzflaeche": "heated_area_m2", "nutzfläche": "heated_area_m2",
-    "heated_area": "heated_area_m2", "energiebezugsflaeche": "heated_area_m2",
+    "wohnflaeche": "heated_area_m2",
+    "wohnfläche": "heated_area_m2",
+    "nutzflaeche": "heated_area_m2",
+    "nutzfläche": "heated_area_m2",
+    "heated_area": "heated_area_m2",
+    "energiebezugsflaeche": "heated_area_m2",
     # address
-    "addr:street": "street", "strasse": "street", "straße": "street",
-    "addr:housenumber": "house_number", "hausnummer": "house_number", "hausnr": "house_number",
-    "housenumber": "house_number", "addr:postcode": "postcode", "plz": "postcode",
-    "postleitzahl": "postcode", "adresse": "address",
+    "addr:street": "street",
+    "strasse": "street",
+    "straße": "street",
+    "addr:housenumber": "house_number",
+    "hausnummer": "house_number",
+    "hausnr": "house_number",
+    "housenumber": "house_number",
+    "addr:postcode": "postcode",
+    "plz": "postcode",
+    "postleitzahl": "postcode",
+    "adresse": "address",
     # consumption and heaters
-    "jahr": "year", "energietraeger": "carrier", "energieträger": "carrier",
-    "brennstoff": "carrier", "fuel": "carrier", "verbrauch": "value",
-    "consumption": "value", "menge": "value", "einheit": "unit",
-    "anlagentyp": "heater_type", "feuerstaette": "heater_type", "feuerstätte": "heater_type",
-    "leistung_kw": "capacity_kw", "nennleistung": "capacity_kw",
-    "nennwaermeleistung": "capacity_kw", "capacity": "capacity_kw",
-    "einbaujahr": "install_year", "baujahr_anlage": "install_year",
+    "jahr": "year",
+    "energietraeger": "carrier",
+    "energieträger": "carrier",
+    "brennstoff": "carrier",
+    "fuel": "carrier",
+    "verbrauch": "value",
+    "consumption": "value",
+    "menge": "value",
+    "einheit": "unit",
+    "anlagentyp": "heater_type",
+    "feuerstaette": "heater_type",
+    "feuerstätte": "heater_type",
+    "leistung_kw": "capacity_kw",
+    "nennleistung": "capacity_kw",
+    "nennwaermeleistung": "capacity_kw",
+    "capacity": "capacity_kw",
+    "einbaujahr": "install_year",
+    "baujahr_anlage": "install_year",
+    # lines (streets, networks)
+    "highway": "road_class",
+    "fclass": "road_class",
+    "strassenklasse": "road_class",
+    "straßenklasse": "road_class",
+    "strassenname": "name",
+    "straßenname": "name",
+    "dn": "diameter_mm",
+    "nennweite": "diameter_mm",
+    "durchmesser_mm": "diameter_mm",
+    "verlegejahr": "construction_year",
 }
 
 
@@ -85,8 +134,11 @@ def load_mapping(path: Path | None) -> ColumnMapping:
         raise InputFileError(path, "'values' must map attribute names to {source: code} tables")
     if unit is not None and not isinstance(unit, str):
         raise InputFileError(path, "'unit' must be a string such as 'kWh' or 'm3'")
-    return ColumnMapping(columns=dict(columns), values={k: dict(v) for k, v in values.items()},
-                         unit=unit)
+    return ColumnMapping(
+        columns=dict(cast(dict[str, str], columns)),
+        values={k: dict(v) for k, v in values.items()},
+        unit=unit,
+    )
 
 
 def _load_mapping_document(path: Path) -> dict[str, object]:
@@ -136,7 +188,7 @@ def translate_values(frame: pd.DataFrame, mapping: ColumnMapping) -> pd.DataFram
     tables = {**_label_tables(), **{k: _lower_keys(v) for k, v in mapping.values.items()}}
     for column, table in tables.items():
         if column in out.columns:
-            out[column] = out[column].map(lambda v, t=table: _translate(v, t))
+            out[column] = out[column].map(functools.partial(_translate, table=table))
     return out
 
 
@@ -154,8 +206,14 @@ def _label_tables() -> dict[str, dict[str, str]]:
     carriers = load_reference("carriers.csv")
     heaters = load_reference("heater_types.csv")
     carrier_table = dict(zip(carriers["label_de"].str.lower(), carriers["carrier"], strict=True))
-    carrier_table |= {"gas": "natural_gas", "öl": "heating_oil", "oel": "heating_oil",
-                      "heizoel": "heating_oil", "pellets": "wood", "holz": "wood"}
+    carrier_table |= {
+        "gas": "natural_gas",
+        "öl": "heating_oil",
+        "oel": "heating_oil",
+        "heizoel": "heating_oil",
+        "pellets": "wood",
+        "holz": "wood",
+    }
     heater_table = dict(zip(heaters["label_de"].str.lower(), heaters["heater_type"], strict=True))
     return {"carrier": carrier_table, "heater_type": heater_table}
 

@@ -17,31 +17,82 @@ import geopandas as gpd
 import pandas as pd
 
 from heatplan.io.readers import read_vector
+from heatplan.io.validate import valid_uses
 
 #: Tags read from ``other_tags`` into columns of their own (mapping.ALIASES renames them).
 BUILDING_TAGS = (
-    "building:levels", "height", "building:height", "start_date", "building:start_date",
-    "building:use", "addr:street", "addr:housenumber", "addr:postcode", "addr:city",
+    "building:levels",
+    "height",
+    "building:height",
+    "start_date",
+    "building:start_date",
+    "building:use",
+    "addr:street",
+    "addr:housenumber",
+    "addr:postcode",
+    "addr:city",
 )
 
 #: Road classes (OSM ``highway=*``) imported as streets unless others are asked for.
-DEFAULT_ROAD_CLASSES = frozenset({
-    "motorway", "motorway_link", "trunk", "trunk_link", "primary", "primary_link",
-    "secondary", "secondary_link", "tertiary", "tertiary_link", "unclassified",
-    "residential", "living_street", "service", "pedestrian", "road",
-})
+DEFAULT_ROAD_CLASSES = frozenset(
+    {
+        "motorway",
+        "motorway_link",
+        "trunk",
+        "trunk_link",
+        "primary",
+        "primary_link",
+        "secondary",
+        "secondary_link",
+        "tertiary",
+        "tertiary_link",
+        "unclassified",
+        "residential",
+        "living_street",
+        "service",
+        "pedestrian",
+        "road",
+    }
+)
 
 #: OSM ``building=*`` values of buildings that are not heated (rejected with this reason).
-UNHEATED_BUILDINGS = frozenset({
-    "roof", "garage", "garages", "carport", "shed", "hut", "cabin", "greenhouse", "cowshed",
-    "stable", "barn", "farm_auxiliary", "parking", "ruins", "construction", "bunker",
-    "container", "transformer_tower", "water_tower", "silo", "storage_tank", "tent",
-})
+UNHEATED_BUILDINGS = frozenset(
+    {
+        "roof",
+        "garage",
+        "garages",
+        "carport",
+        "shed",
+        "hut",
+        "cabin",
+        "greenhouse",
+        "cowshed",
+        "stable",
+        "barn",
+        "farm_auxiliary",
+        "parking",
+        "ruins",
+        "construction",
+        "bunker",
+        "container",
+        "transformer_tower",
+        "water_tower",
+        "silo",
+        "storage_tank",
+        "tent",
+    }
+)
 
 #: OSM ``building=*`` values that name a TABULA residential type (heatplan ``use`` codes).
 OSM_RESIDENTIAL_USE = {
-    "house": "sfh", "detached": "sfh", "semidetached_house": "sfh", "bungalow": "sfh",
-    "farm": "sfh", "terrace": "th", "apartments": "mfh", "dormitory": "mfh",
+    "house": "sfh",
+    "detached": "sfh",
+    "semidetached_house": "sfh",
+    "bungalow": "sfh",
+    "farm": "sfh",
+    "terrace": "th",
+    "apartments": "mfh",
+    "dormitory": "mfh",
 }
 
 _HSTORE_PAIR = re.compile(r'"((?:[^"\\]|\\.)*)"=>"((?:[^"\\]|\\.)*)"')
@@ -57,9 +108,7 @@ def parse_hstore(text: object) -> dict[str, str]:
     """
     if not isinstance(text, str):
         return {}
-    return {
-        _unescape(k): _unescape(v) for k, v in _HSTORE_PAIR.findall(text)
-    }
+    return {_unescape(k): _unescape(v) for k, v in _HSTORE_PAIR.findall(text)}
 
 
 def _unescape(text: str) -> str:
@@ -80,8 +129,9 @@ def read_osm_buildings(path: Path) -> gpd.GeoDataFrame:
 
     Columns: ``building_id`` (``osm-way-<id>``, ``osm-relation-<id>``, ``osm-node-<id>``),
     ``osm_building`` (the raw ``building=*`` value), ``name``, the :data:`BUILDING_TAGS`, and
-    ``geometry``. ``use`` is set from :data:`OSM_RESIDENTIAL_USE` or ``building:use`` when they
-    give a code; otherwise it stays ``unknown``.
+    ``geometry``. ``use`` is set from :data:`OSM_RESIDENTIAL_USE`, else from ``building:use``
+    or ``building`` when its value is a heatplan use code (``university``, ``school``,
+    ``office`` ... of ``nonresidential_benchmarks.csv``); otherwise it stays ``unknown``.
     """
     polygons = read_vector(path, layer="multipolygons")
     polygons = polygons[polygons["building"].notna()].copy()
@@ -89,11 +139,27 @@ def read_osm_buildings(path: Path) -> gpd.GeoDataFrame:
     polygons["osm_building"] = polygons["building"]
     points = _point_buildings(path)
     frame = pd.concat([polygons, points], ignore_index=True)
-    frame = _tag_columns(gpd.GeoDataFrame(frame, geometry="geometry", crs=polygons.crs),
-                         BUILDING_TAGS)
-    frame["use"] = frame["osm_building"].map(OSM_RESIDENTIAL_USE).fillna("unknown")
+    frame = _tag_columns(
+        gpd.GeoDataFrame(frame, geometry="geometry", crs=polygons.crs), BUILDING_TAGS
+    )
+    frame["use"] = _osm_use(frame)
     columns = ["building_id", "osm_building", "use", "name", *BUILDING_TAGS, "geometry"]
     return frame[columns].reset_index(drop=True)
+
+
+def _osm_use(frame: pd.DataFrame) -> pd.Series:
+    """Use code: residential ``building=*`` types, else a use code in ``building:use`` or
+    ``building``, else ``unknown``."""
+    codes = valid_uses() - {"unknown"}
+
+    def pick(building: object, tagged: object) -> str:
+        for value in (OSM_RESIDENTIAL_USE.get(str(building)), tagged, building):
+            if isinstance(value, str) and value in codes:
+                return value
+        return "unknown"
+
+    pairs = zip(frame["osm_building"], frame["building:use"], strict=True)
+    return pd.Series([pick(b, t) for b, t in pairs], index=frame.index, dtype=object)
 
 
 def _polygon_ids(polygons: pd.DataFrame) -> pd.Series:

@@ -24,7 +24,7 @@ import geopandas as gpd
 import pandas as pd
 import pyarrow as pa
 import pyogrio
-from pyogrio.errors import DataLayerError, DataSourceError
+from pyogrio.errors import DataLayerError, DataSourceError, FeatureError, FieldError, GeometryError
 
 from heatplan.errors import InputFileError
 
@@ -68,8 +68,11 @@ def read_vector(path: Path, *, layer: str | None = None) -> gpd.GeoDataFrame:
     elif suffix in VECTOR_SUFFIXES or suffix in OSM_SUFFIXES:
         frame = _read_ogr(path, layer)
     else:
-        raise InputFileError(path, f"unknown format {suffix!r}; use one of "
-                             f"{', '.join(VECTOR_SUFFIXES + PARQUET_SUFFIXES + OSM_SUFFIXES)}")
+        raise InputFileError(
+            path,
+            f"unknown format {suffix!r}; use one of "
+            f"{', '.join(VECTOR_SUFFIXES + PARQUET_SUFFIXES + OSM_SUFFIXES)}",
+        )
     return _require_rows(path, frame)
 
 
@@ -88,6 +91,8 @@ def _read_ogr(path: Path, layer: str | None) -> gpd.GeoDataFrame:
         raise InputFileError(path, f"layer problem: {exc}") from exc
     except DataSourceError as exc:
         raise InputFileError(path, f"corrupt or unreadable file: {exc}") from exc
+    except (FeatureError, FieldError, GeometryError) as exc:
+        raise InputFileError(path, f"features cannot be read: {exc}") from exc
     if not isinstance(frame, gpd.GeoDataFrame):
         raise InputFileError(path, "no geometry column (is this a table? use it as CSV/XLSX)")
     return frame
@@ -167,8 +172,9 @@ def _read_csv(path: Path) -> pd.DataFrame:
 
 def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
     try:
-        return pd.read_excel(path, sheet_name=0 if sheet is None else sheet, engine="openpyxl",
-                             dtype=object)
+        return pd.read_excel(
+            path, sheet_name=0 if sheet is None else sheet, engine="openpyxl", dtype=object
+        )
     except ValueError as exc:  # unknown sheet name
         raise InputFileError(path, f"sheet problem: {exc}") from exc
     except Exception as exc:  # openpyxl raises zipfile/KeyError/InvalidFileException for bad files

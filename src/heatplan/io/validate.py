@@ -25,8 +25,18 @@ REJECTION_COLUMNS = ["file", "row", "field", "value", "reason"]
 #: Smallest plausible year of construction or metering (earlier values are typos).
 MIN_PLAUSIBLE_YEAR = 1000
 #: CRSs in common use for German municipal data, tried when a file's coordinates do not fit.
-CANDIDATE_CRS = ("EPSG:25832", "EPSG:25833", "EPSG:4647", "EPSG:5650", "EPSG:31466",
-                 "EPSG:31467", "EPSG:31468", "EPSG:31469", "EPSG:4326", "EPSG:3857")
+CANDIDATE_CRS = (
+    "EPSG:25832",
+    "EPSG:25833",
+    "EPSG:4647",
+    "EPSG:5650",
+    "EPSG:31466",
+    "EPSG:31467",
+    "EPSG:31468",
+    "EPSG:31469",
+    "EPSG:4326",
+    "EPSG:3857",
+)
 #: Margin around a CRS's area of use still counted as plausible [degrees].
 AREA_MARGIN_DEG = 3.0
 RESIDENTIAL_USES = ("sfh", "th", "mfh", "ab")
@@ -72,8 +82,15 @@ class RowChecks:
         for index in mask.index[mask]:
             value = self.frame.at[index, field] if field in self.frame.columns else None
             text = reason if isinstance(reason, str) else str(reason.at[index])
-            self._records.append({"file": self.file, "row": int(self.rows.at[index]),
-                                  "field": field, "value": _text(value), "reason": text})
+            self._records.append(
+                {
+                    "file": self.file,
+                    "row": int(self.rows.loc[index]),
+                    "field": field,
+                    "value": _text(value),
+                    "reason": text,
+                }
+            )
         self.bad |= mask
 
     def result(self) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -129,8 +146,9 @@ def check_numbers(checks: RowChecks, table: str) -> None:
         parsed = [parser(v) for v in checks.frame[name]]
         not_number = pd.Series([v is None for v in parsed], index=checks.frame.index)
         checks.reject(not_number, name, "not a number")
-        numbers = pd.Series([np.nan if v is None else v for v in parsed],
-                            index=checks.frame.index, dtype="float64")
+        numbers = pd.Series(
+            [np.nan if v is None else v for v in parsed], index=checks.frame.index, dtype="float64"
+        )
         checks.reject(numbers < 0, name, "negative value")
         if dtype == "int":
             checks.reject((numbers % 1 != 0) & numbers.notna(), name, "not a whole number")
@@ -161,8 +179,9 @@ def check_years(checks: RowChecks, columns: tuple[str, ...]) -> None:
         if name in checks.frame.columns:
             years = pd.to_numeric(checks.frame[name], errors="coerce")
             checks.reject(years > this_year, name, f"year in the future (after {this_year})")
-            checks.reject(years < MIN_PLAUSIBLE_YEAR, name,
-                          f"implausible year (before {MIN_PLAUSIBLE_YEAR})")
+            checks.reject(
+                years < MIN_PLAUSIBLE_YEAR, name, f"implausible year (before {MIN_PLAUSIBLE_YEAR})"
+            )
 
 
 def check_positive(checks: RowChecks, name: str) -> None:
@@ -177,8 +196,9 @@ def check_required(checks: RowChecks, names: tuple[str, ...]) -> None:
     for name in names:
         if name not in checks.frame.columns:
             checks.frame[name] = None
-        empty = checks.frame[name].map(lambda v: v is None or (isinstance(v, float) and
-                                                               np.isnan(v)) or v == "")
+        empty = checks.frame[name].map(
+            lambda v: v is None or (isinstance(v, float) and np.isnan(v)) or v == ""
+        )
         checks.reject(empty, name, "missing required value")
 
 
@@ -195,10 +215,16 @@ def check_duplicates(checks: RowChecks, name: str, stored: pd.Series) -> None:
     """Reject repeated ids within the file (the first stays) and ids already stored."""
     ids = checks.frame[name].astype(str)
     first_row = checks.rows.groupby(ids).transform("min")
-    checks.reject(ids.duplicated(), name, "duplicate id in the file (first in row "
-                  + first_row.astype(str) + ")")
-    checks.reject(ids.isin(set(stored.astype(str))) & ~ids.duplicated(), name,
-                  "id already imported (re-importing a file rejects its rows as duplicates)")
+    checks.reject(
+        ids.duplicated(),
+        name,
+        "duplicate id in the file (first in row " + first_row.astype(str) + ")",
+    )
+    checks.reject(
+        ids.isin(set(stored.astype(str))) & ~ids.duplicated(),
+        name,
+        "id already imported (re-importing a file rejects its rows as duplicates)",
+    )
 
 
 # --- geometry --------------------------------------------------------------------------------
@@ -214,23 +240,34 @@ def check_geometry(checks: RowChecks, types: tuple[str, ...], *, repair: bool = 
         checks.frame.loc[invalid, "geometry"] = gpd.GeoSeries(fixed, index=geometry[invalid].index)
     else:
         reasons = pd.Series(shapely.is_valid_reason(geometry.to_numpy()), index=geometry.index)
-        checks.reject(invalid, "geometry", "invalid geometry: " + reasons +
-                      " (fix it, or import with repair=True)")
+        checks.reject(
+            invalid,
+            "geometry",
+            "invalid geometry: " + reasons + " (fix it, or import with repair=True)",
+        )
     kinds = gpd.GeoSeries(checks.frame["geometry"]).geom_type
-    checks.reject(~empty & ~kinds.isin(types), "geometry",
-                  f"geometry type not allowed here (allowed: {', '.join(types)})")
+    checks.reject(
+        ~empty & ~kinds.isin(types),
+        "geometry",
+        f"geometry type not allowed here (allowed: {', '.join(types)})",
+    )
 
 
 def resolve_crs(frame: gpd.GeoDataFrame, path: object, crs: str | None) -> gpd.GeoDataFrame:
     """The frame with its CRS: the file's, or ``crs`` when the file declares none."""
     if frame.crs is None and crs is None:
-        raise InputFileError(path, "the file declares no CRS; give it explicitly (--crs EPSG:...)"
-                             f"{_suggestion(frame)}")
+        raise InputFileError(
+            path,
+            f"the file declares no CRS; give it explicitly (--crs EPSG:...){_suggestion(frame)}",
+        )
     if frame.crs is None:
         return frame.set_crs(crs)
     if crs is not None and CRS.from_user_input(crs) != frame.crs:
-        raise InputFileError(path, f"the file declares {frame.crs.to_string()} but --crs {crs} "
-                             "was given; drop --crs or fix the file's CRS")
+        raise InputFileError(
+            path,
+            f"the file declares {frame.crs.to_string()} but --crs {crs} "
+            "was given; drop --crs or fix the file's CRS",
+        )
     return frame
 
 
@@ -249,8 +286,12 @@ def outside_crs(geometry: gpd.GeoSeries, crs: CRS) -> pd.Series:
     """True for geometries whose bounds lie outside the CRS's plausible range."""
     minx, miny, maxx, maxy = plausible_bounds(crs)
     bounds = geometry.bounds
-    return ~((bounds.minx >= minx) & (bounds.maxx <= maxx) & (bounds.miny >= miny)
-             & (bounds.maxy <= maxy)) & ~(geometry.isna() | geometry.is_empty)
+    return ~(
+        (bounds.minx >= minx)
+        & (bounds.maxx <= maxx)
+        & (bounds.miny >= miny)
+        & (bounds.maxy <= maxy)
+    ) & ~(geometry.isna() | geometry.is_empty)
 
 
 def check_coordinates(frame: gpd.GeoDataFrame, path: object) -> None:
@@ -258,8 +299,10 @@ def check_coordinates(frame: gpd.GeoDataFrame, path: object) -> None:
     outside = outside_crs(frame.geometry, frame.crs)
     if outside.mean() > 0.5:
         raise InputFileError(
-            path, f"coordinates do not fit the CRS {frame.crs.to_string()} (e.g. "
-            f"{_sample_xy(frame)}){_suggestion(frame)}")
+            path,
+            f"coordinates do not fit the CRS {frame.crs.to_string()} (e.g. "
+            f"{_sample_xy(frame)}){_suggestion(frame)}",
+        )
 
 
 def _suggestion(frame: gpd.GeoDataFrame) -> str:

@@ -1,0 +1,328 @@
+"""Steps shared by every import: open the project, check rows, and commit one transaction.
+
+Used by :mod:`heatplan.io.imports` (buildings), :mod:`heatplan.io.import_tables` (consumption,
+heaters) and :mod:`heatplan.io.import_geometry` (lines, polygons). See the module docstring of
+:mod:`heatplan.io.imports` for the rules every import follows.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+
+from heatplan.io import validate as v
+from heatplan.io.mapping import ColumnMapping, apply_mapping
+from heatplan.io.readers import read_vector
+from heatplan.project.config import ProjectConfig, load_config
+from heatplan.project.store import GeoPackageStore, StoreWriter, open_store
+
+REJECTIONS_TABLE = "import_rejections"
+LINE_LAYERS = {"streets": "streets", "heat_network": "heat_networks", "gas_network": "gas_networks"}
+POLYGON_LAYERS = {"blocks": "input_blocks", "areas": "input_areas"}
+POLYGONAL = ("Polygon", "MultiPolygon")
+LINEAR = ("LineString", "MultiLineString")
+#: Column names a GeoPackage layer reserves (its primary key): renamed ``source_<name>``.
+RESERVED_COLUMNS = ("fid",)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """Outcome of one import: counts, the target layer, and where the rejections went."""
+
+    imported: int
+    rejected: int
+    layer: str
+    file: str
+    rejections_table: str = REJECTIONS_TABLE
+
+    @property
+    def usable(self) -> bool:
+        """False when nothing was imported (every row rejected)."""
+        return self.imported > 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result as a plain dict (the CLI's ``--json`` document)."""
+        return {**asdict(self), "usable": self.usable}
+
+
+# --- project and stored rows -----------------------------------------------------------------
+def _open(project_dir: Path) -> tuple[ProjectConfig, GeoPackageStore]:
+    config = load_config(Path(project_dir))
+    store = open_store(config.store_url(Path(project_dir)))
+    store.read("heatplan_meta")  # raises ProjectError when the store is missing
+    return config, store
+
+
+def _stored(store: GeoPackageStore, name: str, columns: list[str]) -> pd.DataFrame:
+    if not store.has(name):
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    return pd.DataFrame(store.read(name, columns=columns))[columns]
+
+
+# --- commit ----------------------------------------------------------------------------------
+def _commit(
+    store: GeoPackageStore,
+    *,
+    target: str,
+    file: Path,
+    frame: pd.DataFrame,
+    rejections: pd.DataFrame,
+) -> ImportResult:
+    """Append ``frame`` to ``target`` and ``rejections`` to the rejections table, atomically.
+
+    The rejections table is created (empty) by the first import even when nothing is rejected,
+    so that a project always shows where rejections go.
+    """
+    with store.transaction(step=f"import {target}") as writer:
+        if not frame.empty:
+            _write_rows(writer, target, frame)
+        if not rejections.empty or not writer.has(REJECTIONS_TABLE):
+            stamped = rejections.assign(target=target, imported_utc=_now())
+            writer.write(REJECTIONS_TABLE, stamped.astype({"row": "int64"}), mode="append")
+    return ImportResult(
+        imported=len(frame), rejected=int(rejections["row"].nunique()), layer=target, file=str(file)
+    )
+
+
+def _write_rows(writer: StoreWriter, target: str, frame: pd.DataFrame) -> None:
+    """Append; rewrite the layer with the rows added when an append would lose data.
+
+    GDAL appends silently turn text into 0 in a numeric field, refuse new columns, and write
+    non-conformant GeoPackages for a geometry type the layer was not made for.
+    """
+    if writer.has(target) and not _appendable(writer.path, target, frame):
+        writer.write(target, merge_frames(writer.read(target), frame), mode="replace")
+    else:
+        writer.write(target, frame, mode="append")
+
+
+def _appendable(path: Path, target: str, frame: pd.DataFrame) -> bool:
+    info = pyogrio.read_info(path, layer=target)
+    stored = {str(f).lower(): str(d) for f, d in zip(info["fields"], info["dtypes"], strict=True)}
+    columns = [c for c in frame.columns if c != "geometry"]
+    fits = all(_type_fits(stored.get(str(c).lower()), frame[c]) for c in columns)
+    if isinstance(frame, gpd.GeoDataFrame):
+        fits = fits and _geometry_fits(info["geometry_type"], frame.geometry)
+    return fits
+
+
+def _type_fits(stored: str | None, column: pd.Series) -> bool:
+    if column.isna().all():
+        return stored is not None
+    if stored is None:
+        return False
+    kind = _kind(column.dtype)
+    return _kind(stored) == kind or (_kind(stored) == "float" and kind == "int")
+
+
+def _kind(dtype: Any) -> str:
+    if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_integer_dtype(dtype):
+        return "int"
+    if pd.api.types.is_float_dtype(dtype):
+        return "float"
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return "datetime"
+    return "text"
+
+
+def _geometry_fits(layer_type: str | None, geometry: gpd.GeoSeries) -> bool:
+    base = (layer_type or "Unknown").split(" ")[0]
+    return base in ("Unknown", "Geometry") or set(geometry.geom_type.dropna()) <= {base}
+
+
+def merge_frames(stored: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
+    """Stored rows followed by new rows, every column of both kept.
+
+    Columns are matched ignoring case (as in a GeoPackage). A column that one side lacks is
+    empty there; a column whose types differ (e.g. numbers stored, text in the new file)
+    becomes text on both sides.
+    """
+    names = {str(c).lower(): c for c in stored.columns}
+    new = new.rename(
+        columns={c: names[str(c).lower()] for c in new.columns if str(c).lower() in names}
+    )
+    columns = [*stored.columns, *(c for c in new.columns if c not in stored.columns)]
+    data = {
+        name: _join_column(_column(stored, name), _column(new, name))
+        for name in columns
+        if name != "geometry"
+    }
+    if not isinstance(new, gpd.GeoDataFrame):
+        return pd.DataFrame(data)
+    geometry = np.concatenate([stored.geometry.to_numpy(), new.geometry.to_numpy()])
+    return gpd.GeoDataFrame(data, geometry=geometry, crs=new.crs)
+
+
+def _column(frame: pd.DataFrame, name: str) -> pd.Series:
+    if name in frame.columns:
+        return frame[name].reset_index(drop=True)
+    return pd.Series([None] * len(frame), dtype=object)
+
+
+def _join_column(first: pd.Series, second: pd.Series) -> pd.Series:
+    wide_first, wide_second = _widen(first), _widen(second)
+    if wide_first.isna().all():
+        wide_first = wide_first.astype(wide_second.dtype)
+    elif wide_second.isna().all():
+        wide_second = wide_second.astype(wide_first.dtype)
+    elif wide_first.dtype != wide_second.dtype:
+        wide_first, wide_second = _as_text(first), _as_text(second)
+    return pd.concat([wide_first, wide_second], ignore_index=True)
+
+
+def _widen(column: pd.Series) -> pd.Series:
+    """Integers and booleans as float64 (so that gaps and appends share one type)."""
+    if pd.api.types.is_bool_dtype(column) or pd.api.types.is_integer_dtype(column):
+        return column.astype("float64")
+    return column
+
+
+def _as_text(column: pd.Series) -> pd.Series:
+    return column.map(_text_or_none).astype(object)
+
+
+def _is_missing(value: Any) -> bool:
+    """True for None, NaN, NaT and pd.NA; False for any other value (also lists)."""
+    missing: Any = pd.isna(value)
+    return bool(missing) if isinstance(missing, bool | np.bool_) else False
+
+
+def storable_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """A file's own columns made storable in a GeoPackage layer.
+
+    Reserved names (``fid``) become ``source_fid``; names equal but for case (SQLite column
+    names are case-insensitive) get a suffix ``_2``, ``_3`` ...; list or dict cells become
+    JSON text.
+    """
+    out = frame.rename(columns=_storable_names(list(frame.columns)))
+    for name in out.columns:
+        if name != "geometry" and out[name].dtype == object:
+            out[name] = out[name].map(_scalar)
+    return out
+
+
+def _storable_names(names: list[str]) -> dict[str, str]:
+    renames: dict[str, str] = {}
+    seen: set[str] = set()
+    for name in names:
+        new = f"source_{name}" if str(name).lower() in RESERVED_COLUMNS else str(name)
+        stem, count = new, 1
+        while new.lower() in seen:
+            count += 1
+            new = f"{stem}_{count}"
+        seen.add(new.lower())
+        if new != name:
+            renames[name] = new
+    return renames
+
+
+def _scalar(value: object) -> object:
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    if isinstance(value, list | tuple | dict | set):
+        return json.dumps(list(value) if isinstance(value, set | tuple) else value, default=str)
+    return value
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+# --- rows and ids ----------------------------------------------------------------------------
+def _rows(frame: pd.DataFrame) -> pd.Series:
+    return pd.Series(np.arange(1, len(frame) + 1), index=frame.index)
+
+
+def _ids(frame: pd.DataFrame, column: str | None, file: Path) -> pd.Series:
+    """Ids from ``column`` where given, else ``<file stem>-<row>``."""
+    generated = file.stem + "-" + _rows(frame).astype(str)
+    if column is None or column not in frame.columns:
+        return generated
+    given = frame[column].map(_text_or_none)
+    return given.fillna(generated)
+
+
+def _text_or_none(value: object) -> str | None:
+    """Stripped text of a cell; ``None`` when empty (whole floats lose their ``.0``)."""
+    if _is_missing(value) or str(value).strip() == "":
+        return None
+    if isinstance(value, float | np.floating) and float(value).is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+# --- geometry --------------------------------------------------------------------------------
+def _read_geo(
+    file: Path,
+    *,
+    layer: str | None,
+    crs: str | None,
+    mapping: ColumnMapping,
+    targets: Collection[str],
+) -> gpd.GeoDataFrame:
+    frame = read_vector(file, layer=layer)
+    frame = v.resolve_crs(frame, file, crs)
+    v.check_coordinates(frame, file)
+    return gpd.GeoDataFrame(apply_mapping(frame, mapping, targets), geometry="geometry")
+
+
+def _geo_checks(
+    frame: gpd.GeoDataFrame,
+    *,
+    file: Path,
+    id_column: str,
+    stored: pd.Series,
+    types: tuple[str, ...],
+    repair: bool,
+    project_crs: str,
+) -> v.RowChecks:
+    checks = v.RowChecks(frame, file=file.name, rows=_rows(frame))
+    v.check_geometry(checks, types, repair=repair)
+    projected = gpd.GeoDataFrame(checks.frame, geometry="geometry").to_crs(project_crs)
+    checks.frame = projected
+    outside = v.outside_crs(projected.geometry, projected.crs)
+    checks.reject(
+        outside,
+        "geometry",
+        f"coordinates outside the plausible range of the project "
+        f"CRS {project_crs} (check the file's CRS)",
+    )
+    v.check_duplicates(checks, id_column, stored)
+    return checks
+
+
+# --- schema ----------------------------------------------------------------------------------
+def _schema_frame(valid: pd.DataFrame, table: str, *, file: Path | None = None) -> pd.DataFrame:
+    """Columns of ``table`` in schema order and dtype; absent attributes are empty."""
+    out = pd.DataFrame(index=valid.index)
+    schema = v.attributes(table)
+    for name, dtype in zip(schema["name"], schema["dtype"], strict=True):
+        column = valid[name] if name in valid.columns else pd.Series(None, index=valid.index)
+        out[name] = _as_dtype(column, dtype)
+    if file is not None:
+        out["source_file"] = file.name
+        out["source_row"] = v_rows(valid)
+    return out
+
+
+def v_rows(valid: pd.DataFrame) -> pd.Series:
+    """Source rows of valid rows (their 1-based position in the file = index + 1)."""
+    return pd.Series(valid.index.to_numpy() + 1, index=valid.index, dtype="int64")
+
+
+def _as_dtype(column: pd.Series, dtype: str) -> pd.Series:
+    # ints are stored as float64 (REAL) so that appends with and without gaps share one type
+    if dtype in ("int", "float"):
+        return pd.to_numeric(column, errors="coerce").astype("float64")
+    if dtype == "bool":
+        return column.astype("boolean")
+    return column.map(lambda x: None if pd.isna(x) else str(x)).astype(object)

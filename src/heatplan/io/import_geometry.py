@@ -1,0 +1,223 @@
+"""Geometry imports: street and network lines, pre-drawn blocks and areas, into project layers.
+
+Lines go to ``streets``, ``heat_networks`` or ``gas_networks`` (:data:`LINE_LAYERS`), polygons to
+``input_blocks`` or ``input_areas`` (:data:`POLYGON_LAYERS`). The attributes of
+``data/attributes.csv`` (tables ``lines``, ``input_blocks``, ``input_areas``) are recognised,
+checked and typed; every other column of the file is kept as it is (a column named ``fid`` is
+kept as ``source_fid``: a GeoPackage reserves that name). Each row gets an id (``line_id``,
+``block_id``, ``area_id``: from the file, else ``<file stem>-<row>``), ``source_file`` and
+``source_row``. Geometries are reprojected to the project CRS.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import geopandas as gpd
+import pandas as pd
+
+from heatplan.io import validate as v
+from heatplan.io.import_common import (
+    LINE_LAYERS,
+    LINEAR,
+    POLYGON_LAYERS,
+    POLYGONAL,
+    ImportResult,
+    _as_dtype,
+    _commit,
+    _geo_checks,
+    _ids,
+    _open,
+    _read_geo,
+    _stored,
+    storable_columns,
+    v_rows,
+)
+from heatplan.io.mapping import ColumnMapping, apply_mapping, load_mapping
+from heatplan.io.osm import read_osm_streets
+from heatplan.io.readers import is_osm
+from heatplan.project.config import ProjectConfig
+from heatplan.project.store import GeoPackageStore
+
+#: Columns a line id is taken from, first found wins.
+LINE_ID_COLUMNS = ("line_id", "pipe_id", "id")
+#: Schema table, id column and the file columns it is taken from, per polygon kind.
+POLYGON_IDS = {"blocks": ("block_id", ("block_id", "id")), "areas": ("area_id", ("area_id", "id"))}
+#: Layer of an OSM file read when none is given.
+OSM_LAYERS = {"lines": "lines", "polygons": "multipolygons"}
+
+
+def import_lines(
+    project_dir: Path,
+    file: Path,
+    *,
+    kind: Literal["streets", "heat_network", "gas_network"],
+    mapping: Path | None = None,
+    layer: str | None = None,
+    crs: str | None = None,
+) -> ImportResult:
+    """Import street or network lines (LineString/MultiLineString) into their layer.
+
+    Parameters
+    ----------
+    project_dir : Path
+        Project directory (holds ``heatplan.toml``).
+    file : Path
+        GeoPackage, GeoJSON, Shapefile, FlatGeobuf, GeoParquet or OSM (``.osm``/``.pbf``; for
+        ``streets`` the OSM highways of :data:`heatplan.io.osm.DEFAULT_ROAD_CLASSES`).
+    kind : {"streets", "heat_network", "gas_network"}
+        Target layer ``streets``, ``heat_networks`` or ``gas_networks``.
+    mapping : Path, optional
+        Column mapping file (TOML or JSON).
+    layer : str, optional
+        Layer of a multi-layer file.
+    crs : str, optional
+        CRS of a file that declares none (e.g. ``EPSG:25832``).
+
+    Returns
+    -------
+    ImportResult
+        Rows imported and rejected. Known attributes: ``name``, ``road_class``,
+        ``diameter_mm`` [mm], ``medium``, ``construction_year`` [a].
+    """
+    target = _target(LINE_LAYERS, kind)
+    file, (config, store), cmap = Path(file), _open(project_dir), load_mapping(mapping)
+    targets = list(v.attributes("lines")["name"])
+    if is_osm(file) and kind == "streets" and layer is None:
+        raw = v.resolve_crs(read_osm_streets(file), file, crs)
+        frame = gpd.GeoDataFrame(apply_mapping(raw, cmap, targets), geometry="geometry")
+    else:
+        frame = _read(file, layer=layer, crs=crs, cmap=cmap, targets=targets, osm="lines")
+    frame["line_id"] = _ids(frame, _first_column(frame, LINE_ID_COLUMNS), file)
+    return _import_shapes(
+        store,
+        config,
+        frame,
+        file=file,
+        target=target,
+        schema="lines",
+        id_column="line_id",
+        types=LINEAR,
+    )
+
+
+def import_polygons(
+    project_dir: Path,
+    file: Path,
+    *,
+    kind: Literal["blocks", "areas"],
+    mapping: Path | None = None,
+    layer: str | None = None,
+    crs: str | None = None,
+) -> ImportResult:
+    """Import pre-drawn blocks or areas (Polygon/MultiPolygon) into their layer.
+
+    Parameters
+    ----------
+    project_dir : Path
+        Project directory (holds ``heatplan.toml``).
+    file : Path
+        GeoPackage, GeoJSON, Shapefile, FlatGeobuf, GeoParquet or OSM (``multipolygons``).
+    kind : {"blocks", "areas"}
+        Target layer ``input_blocks`` (with ``block_id``) or ``input_areas`` (with ``area_id``
+        and ``name`` where given).
+    mapping : Path, optional
+        Column mapping file (TOML or JSON).
+    layer : str, optional
+        Layer of a multi-layer file.
+    crs : str, optional
+        CRS of a file that declares none (e.g. ``EPSG:25832``).
+
+    Returns
+    -------
+    ImportResult
+        Rows imported and rejected.
+    """
+    target = _target(POLYGON_LAYERS, kind)
+    id_column, id_sources = POLYGON_IDS[kind]
+    file, (config, store), cmap = Path(file), _open(project_dir), load_mapping(mapping)
+    targets = list(v.attributes(target)["name"])
+    frame = _read(file, layer=layer, crs=crs, cmap=cmap, targets=targets, osm="polygons")
+    frame[id_column] = _ids(frame, _first_column(frame, id_sources), file)
+    return _import_shapes(
+        store,
+        config,
+        frame,
+        file=file,
+        target=target,
+        schema=target,
+        id_column=id_column,
+        types=POLYGONAL,
+    )
+
+
+def _target(layers: dict[str, str], kind: str) -> str:
+    if kind not in layers:
+        raise ValueError(f"kind must be one of {', '.join(layers)}, not {kind!r}")
+    return layers[kind]
+
+
+def _read(
+    file: Path,
+    *,
+    layer: str | None,
+    crs: str | None,
+    cmap: ColumnMapping,
+    targets: list[str],
+    osm: str,
+) -> gpd.GeoDataFrame:
+    if layer is None and is_osm(file):
+        layer = OSM_LAYERS[osm]
+    return _read_geo(file, layer=layer, crs=crs, mapping=cmap, targets=targets)
+
+
+def _first_column(frame: pd.DataFrame, names: tuple[str, ...]) -> str | None:
+    return next((name for name in names if name in frame.columns), None)
+
+
+def _import_shapes(
+    store: GeoPackageStore,
+    config: ProjectConfig,
+    frame: gpd.GeoDataFrame,
+    *,
+    file: Path,
+    target: str,
+    schema: str,
+    id_column: str,
+    types: tuple[str, ...],
+) -> ImportResult:
+    """Check geometry, ids and known attributes; commit the valid rows and the rejections."""
+    stored = _stored(store, target, [id_column])[id_column]
+    checks = _geo_checks(
+        frame,
+        file=file,
+        id_column=id_column,
+        stored=stored,
+        types=types,
+        repair=False,
+        project_crs=config.project.crs,
+    )
+    v.check_numbers(checks, schema)
+    v.check_years(checks, ("construction_year",))
+    valid, rejections = checks.result()
+    out = _shapes_frame(
+        gpd.GeoDataFrame(valid, geometry="geometry"), schema=schema, id_column=id_column, file=file
+    )
+    return _commit(store, target=target, file=file, frame=out, rejections=rejections)
+
+
+def _shapes_frame(
+    valid: gpd.GeoDataFrame, *, schema: str, id_column: str, file: Path
+) -> gpd.GeoDataFrame:
+    """The file's columns with known attributes typed, the id first, source columns added."""
+    attributes = v.attributes(schema)
+    out = pd.DataFrame(valid.drop(columns="geometry"))
+    for name, dtype in zip(attributes["name"], attributes["dtype"], strict=True):
+        if name in out.columns:
+            out[name] = _as_dtype(out[name], dtype)
+    out = storable_columns(out.drop(columns=["source_file", "source_row"], errors="ignore"))
+    out = out[[id_column, *(c for c in out.columns if c != id_column)]]
+    out["source_file"] = file.name
+    out["source_row"] = v_rows(valid)
+    return gpd.GeoDataFrame(out, geometry=valid.geometry, crs=valid.crs)

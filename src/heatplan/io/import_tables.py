@@ -1,0 +1,246 @@
+"""Table imports: metered consumption and heater registers (CSV or XLSX) into attribute tables.
+
+Rows name their building by ``building_id`` or by address (an ``address`` text, or ``street`` +
+``house_number`` [+ ``postcode``]), stored as the normalised key of
+:func:`heatplan.io.addresses.address_keys`. The building need not exist yet: the inventory
+matches rows to buildings and reports the rows that match none.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from heatplan.errors import InputFileError
+from heatplan.io import validate as v
+from heatplan.io.addresses import ADDRESS_PARTS, address_keys
+from heatplan.io.import_common import (
+    ImportResult,
+    _commit,
+    _ids,
+    _open,
+    _rows,
+    _schema_frame,
+    _stored,
+    _text_or_none,
+)
+from heatplan.io.mapping import ColumnMapping, apply_mapping, load_mapping
+from heatplan.io.readers import read_table
+from heatplan.io.units import known_units, kwh_per_unit, normalise_unit
+
+CONSUMPTION_REQUIRED = ("carrier", "value")
+HEATER_REQUIRED = ("heater_type", "carrier")
+_CONSUMPTION_KEY = ["building_id", "address", "year", "carrier"]
+
+
+# --- consumption -----------------------------------------------------------------------------
+def import_consumption(
+    project_dir: Path,
+    file: Path,
+    *,
+    mapping: Path | None = None,
+    unit: str | None = None,
+    sheet: str | int | None = None,
+) -> ImportResult:
+    """Import metered consumption per building (or address) and year into ``consumption``.
+
+    Parameters
+    ----------
+    project_dir : Path
+        Project directory (holds ``heatplan.toml``).
+    file : Path
+        CSV (separator sniffed, decimal comma allowed) or XLSX with ``building_id`` or an
+        address, ``year`` (empty: a weather-normalised annual value), ``carrier``, ``value`` and
+        ``unit``.
+    mapping : Path, optional
+        Column mapping file (TOML or JSON); its ``unit`` is used where the file gives none.
+    unit : str, optional
+        Unit of rows without one (``kWh``, ``MWh``, ``GWh``, ``kWh_Hs``, ``m3``, ``l``,
+        ``kg``); wins over the mapping's ``unit``.
+    sheet : str or int, optional
+        XLSX sheet (default: the first).
+
+    Returns
+    -------
+    ImportResult
+        Rows imported and rejected. Stored per row: the value in its unit and
+        ``final_energy_kwh`` [kWh, net calorific value] from ``data/units.csv`` (energy units)
+        or ``data/unit_conversions.csv`` (volume and mass units per carrier).
+    """
+    file, store, cmap = Path(file), _open(project_dir)[1], load_mapping(mapping)
+    frame = _fill_unit(
+        _read_rows(file, sheet, cmap, "consumption"), _default_unit(file, unit or cmap.unit)
+    )
+    stored = _consumption_keys(_stored(store, "consumption", _CONSUMPTION_KEY))
+    checks = v.RowChecks(frame, file=file.name, rows=_rows(frame))
+    _check_owner(checks)
+    v.check_required(checks, CONSUMPTION_REQUIRED)
+    v.check_codes(checks, "carrier", _codes("carriers.csv", "carrier"))
+    v.check_numbers(checks, "consumption")
+    v.check_years(checks, ("year",))
+    _check_units(checks)
+    _check_duplicate_keys(checks, _consumption_keys(checks.frame), set(stored))
+    valid, rejections = checks.result()
+    out = _schema_frame(valid, "consumption", file=file)
+    return _commit(store, target="consumption", file=file, frame=out, rejections=rejections)
+
+
+def _default_unit(file: Path, unit: str | None) -> str | None:
+    if unit is None or not unit.strip():
+        return None
+    code = normalise_unit(unit)
+    if code is None:
+        raise InputFileError(
+            file,
+            f"unknown default unit {unit!r} (--unit or the mapping's "
+            f"'unit'); use one of {', '.join(known_units())}",
+        )
+    return code
+
+
+def _fill_unit(frame: pd.DataFrame, default: str | None) -> pd.DataFrame:
+    given = frame["unit"].map(_text_or_none) if "unit" in frame.columns else None
+    if given is None:
+        return frame.assign(unit=default)
+    return frame.assign(unit=given.fillna(default) if default else given)
+
+
+def _check_units(checks: v.RowChecks) -> None:
+    """Reject missing, unknown and unconvertible units; set ``final_energy_kwh`` [kWh]."""
+    frame = checks.frame
+    given = frame["unit"].notna()
+    checks.reject(
+        ~given, "unit", "missing unit (add a unit column, or give --unit or the mapping's 'unit')"
+    )
+    code = frame["unit"].map(normalise_unit)
+    checks.reject(given & code.isna(), "unit", f"unknown unit (known: {', '.join(known_units())})")
+    frame["unit"] = code.where(code.notna(), frame["unit"])
+    factor = kwh_per_unit(frame["carrier"].astype(str), frame["unit"].astype(str))
+    convertible = code.notna() & frame["carrier"].isin(_codes("carriers.csv", "carrier"))
+    pair = "unit '" + frame["unit"].astype(str) + "' for carrier '" + frame["carrier"].astype(str)
+    reason = "no conversion from " + pair + "' in data/unit_conversions.csv (give kWh or MWh)"
+    checks.reject(convertible & factor.isna(), "unit", reason)
+    frame["final_energy_kwh"] = pd.to_numeric(frame["value"], errors="coerce") * factor
+
+
+def _consumption_keys(frame: pd.DataFrame) -> pd.Series:
+    """``building|year|carrier`` per row (building: ``id:<building_id>`` else ``address:...``)."""
+    owner = frame["building_id"].map(_text_or_none)
+    owner = ("id:" + owner).fillna("address:" + frame["address"].map(_text_or_none).fillna(""))
+    year = pd.to_numeric(
+        frame.get("year", pd.Series(None, index=frame.index, dtype=float)), errors="coerce"
+    )
+    year_text = year.map(lambda y: "" if pd.isna(y) else f"{y:.0f}")
+    return owner + "|" + year_text + "|" + frame["carrier"].astype(str)
+
+
+def _check_duplicate_keys(checks: v.RowChecks, keys: pd.Series, stored: set[str]) -> None:
+    """Reject repeated (building, year, carrier) among the rows not rejected yet."""
+    fresh = ~checks.bad
+    first = checks.rows[fresh].groupby(keys[fresh]).transform("min")
+    in_file = keys[fresh].duplicated().reindex(keys.index, fill_value=False)
+    first_row = first.reindex(keys.index).fillna(0).astype(int).astype(str)
+    _reject_by_owner(
+        checks, in_file, "duplicate (same building, year and carrier as row " + first_row + ")"
+    )
+    _reject_by_owner(
+        checks,
+        fresh & ~in_file & keys.isin(stored),
+        "already imported (same building, year and carrier is stored; "
+        "re-importing a file rejects its rows as duplicates)",
+    )
+
+
+def _reject_by_owner(checks: v.RowChecks, mask: pd.Series, reason: str | pd.Series) -> None:
+    has_id = checks.frame["building_id"].notna()
+    checks.reject(mask & has_id, "building_id", reason)
+    checks.reject(mask & ~has_id, "address", reason)
+
+
+# --- heaters ---------------------------------------------------------------------------------
+def import_heaters(
+    project_dir: Path, file: Path, *, mapping: Path | None = None, sheet: str | int | None = None
+) -> ImportResult:
+    """Import a heater register (chimney-sweep data) into ``heaters``.
+
+    Parameters
+    ----------
+    project_dir : Path
+        Project directory (holds ``heatplan.toml``).
+    file : Path
+        CSV or XLSX with ``building_id`` or an address, ``heater_type`` (codes of
+        ``data/heater_types.csv`` or their German labels), ``carrier``, ``capacity_kw`` [kW]
+        and ``install_year``. ``heater_id`` comes from a ``heater_id`` (or ``id``) column, else
+        ``<file stem>-<row>``.
+    mapping : Path, optional
+        Column mapping file (TOML or JSON).
+    sheet : str or int, optional
+        XLSX sheet (default: the first).
+
+    Returns
+    -------
+    ImportResult
+        Rows imported and rejected.
+    """
+    file, store, cmap = Path(file), _open(project_dir)[1], load_mapping(mapping)
+    frame = _read_rows(file, sheet, cmap, "heaters", own_id="heater_id")
+    frame["heater_id"] = _ids(frame, "heater_id", file)
+    stored = _stored(store, "heaters", ["heater_id"])["heater_id"]
+    checks = v.RowChecks(frame, file=file.name, rows=_rows(frame))
+    _check_owner(checks)
+    v.check_required(checks, HEATER_REQUIRED)
+    v.check_codes(checks, "heater_type", _codes("heater_types.csv", "heater_type"))
+    v.check_codes(checks, "carrier", _codes("carriers.csv", "carrier"))
+    v.check_numbers(checks, "heaters")
+    v.check_years(checks, ("install_year",))
+    v.check_duplicates(checks, "heater_id", stored)
+    valid, rejections = checks.result()
+    out = _schema_frame(valid, "heaters", file=file)
+    return _commit(store, target="heaters", file=file, frame=out, rejections=rejections)
+
+
+# --- shared ----------------------------------------------------------------------------------
+def _read_rows(
+    file: Path,
+    sheet: str | int | None,
+    cmap: ColumnMapping,
+    table: str,
+    *,
+    own_id: str | None = None,
+) -> pd.DataFrame:
+    """Rows of a table file renamed to ``table``'s attributes, ids cleaned, address keyed.
+
+    With ``own_id``, a column named ``id`` is taken as that id (a register's row id) unless the
+    mapping names it or the file has an ``own_id`` column.
+    """
+    raw = read_table(file, sheet=sheet)
+    if own_id is not None:
+        raw = _own_id_column(raw, cmap, own_id)
+    frame = apply_mapping(raw, cmap, [*v.attributes(table)["name"], *ADDRESS_PARTS])
+    frame["building_id"] = (
+        frame["building_id"].map(_text_or_none) if "building_id" in frame.columns else None
+    )
+    frame["address"] = address_keys(frame)
+    return frame
+
+
+def _own_id_column(raw: pd.DataFrame, cmap: ColumnMapping, own_id: str) -> pd.DataFrame:
+    ids = [c for c in raw.columns if str(c).strip().lower() == "id" and c not in cmap.columns]
+    if own_id in raw.columns or own_id in cmap.columns.values() or not ids:
+        return raw
+    return raw.rename(columns={ids[0]: own_id})
+
+
+def _check_owner(checks: v.RowChecks) -> None:
+    missing = checks.frame["building_id"].isna() & checks.frame["address"].isna()
+    checks.reject(
+        missing,
+        "building_id",
+        "missing both building_id and address (give a "
+        "building id, an address, or street + house_number [+ postcode])",
+    )
+
+
+def _codes(reference: str, column: str) -> set[str]:
+    return set(v.load_reference(reference)[column])
