@@ -115,6 +115,27 @@ def test_consumption_csv_with_german_decimal_comma_and_semicolons(
     assert stored["source_row"].tolist() == [1, 2, 3]
 
 
+def test_german_thousands_separator_is_read_from_the_column(project: Path, tmp_path: Path) -> None:
+    # '1.500' alone could be 1.5 or 1500; the decimal comma in '12,5' tells the column is German
+    file = _csv(
+        tmp_path / "gas.csv",
+        "building_id;year;carrier;value;unit\nB1;2022;Erdgas;1.500;kWh\nB2;2022;Erdgas;12,5;kWh\n",
+    )
+    import_consumption(project, file)
+    assert _read(project, "consumption")["value"].tolist() == pytest.approx([1500.0, 12.5])
+
+
+def test_ambiguous_separator_is_rejected_not_guessed(project: Path, tmp_path: Path) -> None:
+    file = _csv(
+        tmp_path / "gas.csv",
+        "building_id;year;carrier;value;unit\nB1;2022;Erdgas;1.500;kWh\nB2;2022;Erdgas;900;kWh\n",
+    )
+    result = import_consumption(project, file)
+    assert (result.imported, result.rejected) == (1, 1)
+    row = _one(_rejections(project), field="value")
+    assert row["row"] == 1 and "ambiguous" in row["reason"]
+
+
 def test_consumption_xlsx_by_address_parts(project: Path, tmp_path: Path) -> None:
     file = tmp_path / "meters.xlsx"
     rows = pd.DataFrame(

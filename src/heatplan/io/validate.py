@@ -112,14 +112,17 @@ def _text(value: object) -> str | None:
 _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
 
 
-def parse_number(value: object) -> float | None:
+def parse_number(value: object, decimal: str | None = None) -> float | None:
     """A number from a cell: decimal point or German decimal comma, thousands separators allowed.
 
-    When both ``.`` and ``,`` occur, the last one is the decimal separator. Empty -> NaN;
-    text that is not a number -> ``None``.
+    ``decimal`` is the column's decimal separator (see :func:`decimal_separator`); without it,
+    the last of ``.`` and ``,`` is taken as the decimal separator. Empty -> NaN; text that is
+    not a number -> ``None``.
 
     >>> parse_number("1.234,5"), parse_number("12,5"), parse_number("1,234.5"), parse_number(7)
     (1234.5, 12.5, 1234.5, 7.0)
+    >>> parse_number("1.500", decimal=","), parse_number("1.500", decimal=".")
+    (1500.0, 1.5)
     >>> parse_number("zwölf") is None
     True
     """
@@ -127,23 +130,69 @@ def parse_number(value: object) -> float | None:
         return np.nan if value is None else None
     if isinstance(value, int | float | np.integer | np.floating):
         return float(value)
-    text = str(value).strip().replace(" ", "").replace("\u00a0", "")
+    text = _compact(value)
     if not text:
         return np.nan
-    decimal = "," if text.rfind(",") > text.rfind(".") else "."
+    if decimal is None:
+        decimal = "," if text.rfind(",") > text.rfind(".") else "."
     thousands = "." if decimal == "," else ","
     text = text.replace(thousands, "").replace(decimal, ".")
     return float(text) if _NUMBER.match(text) else None
 
 
+def _compact(value: object) -> str:
+    return str(value).strip().replace(" ", "").replace("\u00a0", "")
+
+
+#: '1.500' or '1,500' alone cannot tell a thousands separator from a decimal separator.
+_AMBIGUOUS = re.compile(r"^[+-]?\d{1,3}[.,]\d{3}$")
+
+
+def _vote(text: str) -> str | None:
+    """The decimal separator a single text reveals, or None when it reveals none."""
+    if "." in text and "," in text:
+        return "," if text.rfind(",") > text.rfind(".") else "."
+    for sep, other in ((".", ","), (",", ".")):
+        if sep in text:
+            if text.count(sep) > 1:
+                return other  # repeated: thousands separator
+            return None if _AMBIGUOUS.match(text) else sep
+    return None
+
+
+def decimal_separator(values: pd.Series) -> str | None:
+    """The decimal separator the texts of a column reveal ('.' or ','), None if none does.
+
+    >>> decimal_separator(pd.Series(["1.500", "12,5"])), decimal_separator(pd.Series(["1.500"]))
+    (',', None)
+    """
+    texts = [_compact(v) for v in values if isinstance(v, str)]
+    votes = pd.Series([_vote(t) for t in texts], dtype=object).dropna().value_counts()
+    return None if votes.empty else str(votes.index[0])
+
+
 def check_numbers(checks: RowChecks, table: str) -> None:
-    """Parse every numeric attribute present; reject non-numbers, negatives, fractional ints."""
+    """Parse every numeric attribute present; reject non-numbers, negatives, fractional ints,
+    and texts like '1.500' whose separator the column does not make unambiguous."""
     schema = attributes(table)
     for name, dtype in zip(schema["name"], schema["dtype"], strict=True):
         if dtype not in ("int", "float") or name not in checks.frame.columns:
             continue
-        parser = parse_year if name.endswith("year") else parse_number
-        parsed = [parser(v) for v in checks.frame[name]]
+        column = checks.frame[name]
+        decimal = decimal_separator(column)
+        if name.endswith("year"):
+            parsed = [parse_year(v) for v in column]
+        else:
+            ambiguous = column.map(
+                lambda v: isinstance(v, str) and bool(_AMBIGUOUS.match(_compact(v)))
+            ) & (decimal is None)
+            checks.reject(
+                ambiguous,
+                name,
+                "ambiguous number: thousands or decimal separator? "
+                "write 1500 or 1,5 / 1.5 (no other value in the column tells)",
+            )
+            parsed = [parse_number(v, decimal) for v in column]
         not_number = pd.Series([v is None for v in parsed], index=checks.frame.index)
         checks.reject(not_number, name, "not a number")
         numbers = pd.Series(
