@@ -167,3 +167,19 @@ def test_shared_address_goes_to_the_largest_building() -> None:
     estimated = pd.Series([150.0, 1056.0, 1000.0, np.nan])  # B is larger than A
     frame = buildings.assign(heated_area_m2=estimated)
     assert match_rows(rows, frame).tolist() == ["B"]
+
+
+def test_missing_floors_stay_unknown_unless_the_project_assumes_them() -> None:
+    buildings = _buildings().assign(use="office", floors=[2.0, 4.0, np.nan, np.nan])
+    buildings["heated_area_m2"] = np.nan
+    buildings.loc[3, "footprint_area_m2"] = 200.0
+    plain = building_demand(buildings, consumption=None, heaters=None, weather=_weather())
+    assert np.isnan(plain.buildings.loc[3, "heated_area_m2"])
+    assumed = building_demand(
+        buildings, consumption=None, heaters=None, weather=_weather(), missing_floors="median"
+    )
+    d = assumed.buildings.loc[3]
+    # median of the known storeys (2, 4) = 3; storey height 2.75 m; A_N = 0.32/m x V_e
+    assert d["heated_area_m2"] == pytest.approx(0.32 * 200.0 * 3 * 2.75, rel=RTOL)
+    assert d["heated_area_source"] == "estimated (assumed storeys)"
+    assert assumed.buildings.loc[0, "heated_area_source"] == "estimated"

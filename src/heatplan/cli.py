@@ -242,7 +242,12 @@ def print_inventory(result: dict[str, Any]) -> None:
     table.add_row("heat demand", fmt_energy(result["heat_demand_kwh_per_a"]))
     for carrier, kwh in result["final_energy_kwh_per_a"].items():
         table.add_row(f"  final energy {carrier}", fmt_energy(kwh))
-    table.add_row("CO2e", f"{result['co2_t_per_a']:,.0f} t/a")
+    unknown = result["buildings_without_carrier"]
+    note = f" (carrier unknown for {unknown:,} buildings)" if unknown else ""
+    table.add_row("CO2e", f"{result['co2_t_per_a']:,.0f} t/a{note}")
+    unmatched = sum(result.get("unmatched_rows", {}).values())
+    if unmatched:
+        table.add_row("input rows matching no building", f"{unmatched:,} (consumption, heaters)")
     table.add_row("blocks", f"{result['blocks']:,} ({result['blocks_source']})")
     table.add_row(
         "street segments", f"{result['street_segments']:,} ({result['street_length_km']:.1f} km)"
@@ -337,4 +342,8 @@ def demo(
         return
     out.print(f"[bold]heatplan demo — {case}[/bold]")
     print_inventory(result["steps"]["inventory"])
+    imports = result["steps"]["import"]
+    rejected = sum(step["rejected"] for step in imports.values() if isinstance(step, dict))
+    if rejected:
+        out.print(f"{rejected:,} input rows rejected — `heatplan rejections {out_dir}` says why")
     out.print(f"Project: {out_dir}  (open {out_dir / 'plan.gpkg'} in QGIS)")

@@ -45,6 +45,12 @@ class ProjectSettings(BaseModel):
     holiday_subdivision: str = Field(
         default="", description="German state code for holidays (e.g. BW, TH); empty: national"
     )
+    missing_floors: Literal["unknown", "median"] | float = Field(
+        default="unknown",
+        description="Storeys of footprints with neither floors nor height: 'unknown' (heated "
+        "area and typology demand stay unknown), 'median' (median storeys of the project's "
+        "buildings that have them) or a number; estimates are flagged in heated_area_source",
+    )
 
     @field_validator("crs")
     @classmethod

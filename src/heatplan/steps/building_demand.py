@@ -80,20 +80,38 @@ def _age_class(frame: pd.DataFrame) -> pd.Series:
     return from_year.where(from_year.ne(UNKNOWN) | ~valid, given).astype(str)
 
 
-def with_attributes(buildings: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Age class from the construction year; heated area estimated where not given."""
+def assumed_floors(floors: pd.Series, missing_floors: str | float) -> float:
+    """Storeys assumed where neither floors nor height are known (NaN: stay unknown)."""
+    if missing_floors == "unknown":
+        return np.nan
+    if missing_floors == "median":
+        return float(floors.median()) if floors.notna().any() else np.nan
+    return float(missing_floors)
+
+
+def with_attributes(
+    buildings: gpd.GeoDataFrame, *, missing_floors: str | float = UNKNOWN
+) -> gpd.GeoDataFrame:
+    """Age class from the construction year; heated area estimated where not given.
+
+    ``missing_floors`` (see heatplan.toml ``missing_floors``) fills the storeys of footprints
+    without floors and height; such areas are flagged ``estimated (assumed storeys)``.
+    """
     out = buildings.copy()
     out["age_class"] = _age_class(out)
     given = _numbers(out, "heated_area_m2")
-    estimated = estimate_heated_area_m2(
-        _numbers(out, "footprint_area_m2"),
-        _numbers(out, "floors").to_numpy(float),
-        _numbers(out, "height_m").to_numpy(float),
+    floors, height = _numbers(out, "floors"), _numbers(out, "height_m")
+    assumed = floors.isna() & height.isna()
+    floors = floors.where(~assumed, assumed_floors(floors, missing_floors))
+    estimated = pd.Series(
+        estimate_heated_area_m2(
+            _numbers(out, "footprint_area_m2"), floors.to_numpy(float), height.to_numpy(float)
+        ),
+        index=out.index,
     )
-    out["heated_area_m2"] = given.fillna(pd.Series(estimated, index=out.index))
-    source = np.where(
-        given.notna(), "given", np.where(out["heated_area_m2"].notna(), "estimated", UNKNOWN)
-    )
+    out["heated_area_m2"] = given.fillna(estimated)
+    kind = np.where(assumed, "estimated (assumed storeys)", "estimated")
+    source = np.where(given.notna(), "given", np.where(estimated.notna(), kind, UNKNOWN))
     out["heated_area_source"] = source
     if "address" not in out.columns:
         out["address"] = None
@@ -220,6 +238,7 @@ def building_demand(
     consumption: pd.DataFrame | None,
     heaters: pd.DataFrame | None,
     weather: ReferenceWeather,
+    missing_floors: str | float = UNKNOWN,
 ) -> DemandResult:
     """Demand, carrier, final energy, CO2e, sector, generators and profile class per building.
 
@@ -227,7 +246,7 @@ def building_demand(
     ``data/attributes.csv`` (``heat_demand_kwh_per_a`` [kWh/a], ``final_energy_kwh_per_a``
     [kWh/a], ``co2_t_per_a`` [t/a], ``carrier``, ``heater_type``, ``generators``, ...).
     """
-    out = with_attributes(buildings)
+    out = with_attributes(buildings, missing_floors=missing_floors)
     ids = out["building_id"].astype(str)
     heater_rows, unmatched_heaters = _matched(heaters, out)
     metered, unmatched_consumption = _matched(consumption, out)

@@ -45,6 +45,7 @@ class InventoryResult:
     heat_demand_kwh_per_a: float
     final_energy_kwh_per_a: dict[str, float]
     co2_t_per_a: float
+    buildings_without_carrier: int
     blocks: int
     blocks_source: str
     street_segments: int
@@ -73,6 +74,7 @@ def run_inventory(project_dir: Path, *, progress: Progress | None = None) -> Inv
         consumption=_optional(store, "consumption"),
         heaters=_optional(store, "heaters"),
         weather=weather,
+        missing_floors=config.project.missing_floors,
     )
     buildings = demand.buildings
     say("blocks and street segments")
@@ -158,6 +160,7 @@ def _result(
         heat_demand_kwh_per_a=float(np.nansum(buildings["heat_demand_kwh_per_a"])),
         final_energy_kwh_per_a={str(k): float(v) for k, v in final.items()},
         co2_t_per_a=float(np.nansum(buildings["co2_t_per_a"])),
+        buildings_without_carrier=int(buildings["carrier"].eq("unknown").sum()),
         blocks=len(outputs["blocks"]),
         blocks_source=blocks_source,
         street_segments=len(segments),
