@@ -34,6 +34,9 @@ from heatplan.steps.building_demand import building_demand
 from heatplan.steps.weather import reference_weather
 
 Progress = Callable[[str], None]
+#: ``blocks_source`` when the project has neither streets nor blocks: blocks and street
+#: segments stay empty, buildings, grid and totals are still computed.
+NO_BLOCKS = "none: import streets (`heatplan import streets`) or blocks (`heatplan import blocks`)"
 
 
 @dataclass
@@ -79,12 +82,8 @@ def run_inventory(project_dir: Path, *, progress: Progress | None = None) -> Inv
     buildings = demand.buildings
     say("blocks and street segments")
     blocks, blocks_source, segments = _geometry(store, buildings)
-    buildings["block_id"] = assign_to_blocks(buildings, blocks)
-    buildings["segment_id"] = (
-        assign_to_segments(buildings, segments)
-        if len(segments)
-        else pd.Series(pd.NA, index=buildings.index)
-    )
+    buildings["block_id"] = _assigned(assign_to_blocks, buildings, blocks)
+    buildings["segment_id"] = _assigned(assign_to_segments, buildings, segments)
     say("100 m grid")
     buildings["grid_id"], cells = grid_100m(buildings)
     say("aggregates")
@@ -102,6 +101,22 @@ def run_inventory(project_dir: Path, *, progress: Progress | None = None) -> Inv
     result = _result(config, store, buildings, outputs, blocks_source, weather.region)
     result.unmatched_rows = demand.unmatched
     return result
+
+
+def _assigned(
+    assign: Callable[[gpd.GeoDataFrame, gpd.GeoDataFrame], pd.Series],
+    buildings: gpd.GeoDataFrame,
+    units: gpd.GeoDataFrame,
+) -> pd.Series:
+    """Key of each building's block or segment; empty (counted in none) when there are none."""
+    if units.empty:
+        return pd.Series(None, index=buildings.index, dtype=object)
+    return assign(buildings, units)
+
+
+def _empty(crs: object, key: str, measure: str) -> gpd.GeoDataFrame:
+    columns = {key: pd.Series([], dtype=object), measure: pd.Series([], dtype=float)}
+    return gpd.GeoDataFrame(columns, geometry=gpd.GeoSeries([], crs=crs))
 
 
 def _read_buildings(store: GeoPackageStore) -> gpd.GeoDataFrame:
@@ -126,7 +141,7 @@ def _geometry(
     segments = (
         street_segments(streets)
         if streets is not None and len(streets)
-        else gpd.GeoDataFrame({"segment_id": [], "length_m": []}, geometry=[], crs=buildings.crs)
+        else _empty(buildings.crs, "segment_id", "length_m")
     )
     given = _optional(store, "input_blocks")
     if isinstance(given, gpd.GeoDataFrame) and len(given):
@@ -135,10 +150,7 @@ def _geometry(
         blocks["area_ha"] = blocks.area / 1e4
         return blocks, "imported", segments
     if streets is None or not len(streets):
-        raise ProjectError(
-            "no streets and no blocks in the project: import a street network "
-            "(`heatplan import streets`) or pre-drawn blocks (`heatplan import blocks`)"
-        )
+        return _empty(buildings.crs, "block_id", "area_ha"), NO_BLOCKS, segments
     return derive_blocks(streets, buildings), "derived from streets", segments
 
 
