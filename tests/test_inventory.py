@@ -16,7 +16,9 @@ from shapely.geometry import box
 from typer.testing import CliRunner
 
 from heatplan.cli import app
+from heatplan.demand.degree_days import heating_degree_days
 from heatplan.demo import schutterwald
+from heatplan.io.weather import read_try, try_path
 
 runner = CliRunner()
 
@@ -85,3 +87,26 @@ def test_imported_blocks_replace_derived_ones(inputs: dict[str, Path], tmp_path:
     west = (houses.geometry.x < midx).sum()
     assert blocks.set_index("block_id").loc["west", "buildings"] == west
     assert blocks["heat_demand_kwh_per_a"].sum() == pytest.approx(summary["heat_demand_kwh_per_a"])
+
+
+def test_degree_days_correct_metered_years(inputs: dict[str, Path], tmp_path: Path) -> None:
+    """A cold metering year is scaled down to the TRY climate (VDI 3807-1), hot water is not."""
+    project = str(tmp_path / "town")
+    _run("init", project, "--name", "Schutterwald")
+    _run("import", "buildings", project, str(inputs["buildings"]))
+    consumption = pd.read_csv(inputs["consumption"]).assign(year=2021)
+    file = tmp_path / "gas-2021.csv"
+    consumption.to_csv(file, index=False)
+    _run("import", "consumption", project, str(file))
+    uncorrected = _run("inventory", project)["heat_demand_kwh_per_a"]
+    days = tmp_path / "gradtagzahlen.csv"
+    days.write_text("Jahr;Gradtagzahl\n2021;4.012,0\n2022;9999\n", encoding="utf-8")
+    stored = _run("import", "degree-days", project, str(days))
+    assert stored["imported"] == 1 and stored["rejected"] == 1  # 9999 K·d is implausible
+    corrected = _run("inventory", project)
+    hdd_try = float(
+        heating_degree_days(read_try(try_path(corrected["weather_region"]))["temp_air_c"])
+    )
+    hot_water_share = 0.19  # unknown use: data/demand_defaults.csv
+    factor = hot_water_share + (1 - hot_water_share) * hdd_try / 4012.0
+    assert corrected["heat_demand_kwh_per_a"] == pytest.approx(uncorrected * factor, rel=1e-9)

@@ -220,6 +220,29 @@ def import_weather_cmd(
         out.print(f"{year}: {result['hdd_kd']:.0f} K·d (G20/15) stored for weather correction")
 
 
+@import_app.command("degree-days")
+@user_errors
+def import_degree_days_cmd(
+    project_dir: ProjectArg,
+    file: Annotated[Path, typer.Argument(help="CSV or XLSX: year, degree days G20/15 [K·d].")],
+    mapping: MappingOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Import annual degree days G20/15 (e.g. IWU Gradtagzahlen) for the weather correction."""
+    from heatplan.steps.weather import import_degree_days
+
+    result = import_degree_days(project_dir, file, mapping=mapping)
+    if json_out:
+        emit_json(result)
+        return
+    years = ", ".join(f"{y}: {kd:,.0f} K·d" for y, kd in result["years"].items())
+    out.print(f"degree days stored for weather correction — {years or 'none'}")
+    if result["rejected"]:
+        out.print(f"[yellow]{result['rejected']} rows rejected[/yellow] — `heatplan rejections`")
+    if not result["imported"]:
+        raise typer.Exit(1)
+
+
 @app.command()
 @user_errors
 def inventory(project_dir: ProjectArg, json_out: JsonOpt = False) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from collections.abc import Collection
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +22,7 @@ from heatplan.io import validate as v
 from heatplan.io.mapping import ColumnMapping, apply_mapping
 from heatplan.io.readers import read_vector
 from heatplan.project.config import ProjectConfig, load_config
-from heatplan.project.store import GeoPackageStore, StoreWriter, open_store
+from heatplan.project.store import GeoPackageStore, StoreWriter, open_store, utc_now
 
 REJECTIONS_TABLE = "import_rejections"
 LINE_LAYERS = {"streets": "streets", "heat_network": "heat_networks", "gas_network": "gas_networks"}
@@ -86,7 +85,7 @@ def _commit(
         if not frame.empty:
             _write_rows(writer, target, frame)
         if not rejections.empty or not writer.has(REJECTIONS_TABLE):
-            stamped = rejections.assign(target=target, imported_utc=_now())
+            stamped = rejections.assign(target=target, imported_utc=utc_now())
             writer.write(REJECTIONS_TABLE, stamped.astype({"row": "int64"}), mode="append")
     return ImportResult(
         imported=len(frame), rejected=int(rejections["row"].nunique()), layer=target, file=str(file)
@@ -231,10 +230,6 @@ def _scalar(value: object) -> object:
     if isinstance(value, list | tuple | dict | set):
         return json.dumps(list(value) if isinstance(value, set | tuple) else value, default=str)
     return value
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 # --- rows and ids ----------------------------------------------------------------------------

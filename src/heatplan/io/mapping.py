@@ -82,6 +82,12 @@ ALIASES: dict[str, str] = {
     "adresse": "address",
     # consumption and heaters
     "jahr": "year",
+    "gradtagzahl": "hdd_kd",
+    "gradtagszahl": "hdd_kd",
+    "g20/15": "hdd_kd",
+    "gtz": "hdd_kd",
+    "degree_days": "hdd_kd",
+    "hdd": "hdd_kd",
     "energietraeger": "carrier",
     "energieträger": "carrier",
     "brennstoff": "carrier",

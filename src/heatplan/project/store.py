@@ -128,7 +128,7 @@ class GeoPackageStore:
         meta = pd.DataFrame(
             {
                 "key": ["format_version", "created_by", "created_utc", "crs"],
-                "value": [str(FORMAT_VERSION), f"heatplan {__version__}", _now(), crs],
+                "value": [str(FORMAT_VERSION), f"heatplan {__version__}", utc_now(), crs],
             }
         )
         with self.transaction(step="init", allow_create=True) as writer:
@@ -139,7 +139,7 @@ class GeoPackageStore:
         """Atomic step: write to a copy, replace the original only if everything succeeded."""
         if not allow_create:
             self._require()
-        started = _now()
+        started = utc_now()
         with self._lock(step):
             fd, tmp_name = tempfile.mkstemp(
                 prefix=f".{self.path.stem}.tmp-", suffix=".gpkg", dir=self.path.parent
@@ -188,14 +188,14 @@ def _log_run(writer: StoreWriter, *, step: str, started: str) -> None:
         {
             "step": [step],
             "started_utc": [started],
-            "finished_utc": [_now()],
+            "finished_utc": [utc_now()],
             "heatplan_version": [__version__],
         }
     )
     writer.write(RUNS_TABLE, row, mode="append")
 
 
-def _now() -> str:
+def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 

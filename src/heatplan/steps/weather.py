@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -13,9 +14,14 @@ import pandas as pd
 
 from heatplan.demand.degree_days import heating_degree_days
 from heatplan.errors import InputFileError, ProjectError
+from heatplan.io import validate as v
+from heatplan.io.import_common import REJECTIONS_TABLE
+from heatplan.io.mapping import apply_mapping, load_mapping
+from heatplan.io.readers import read_table
 from heatplan.io.weather import read_hourly_temperature, read_try, region_for_point, try_path
 from heatplan.project.config import ProjectConfig, load_config
-from heatplan.project.store import GeoPackageStore, open_store
+from heatplan.project.store import GeoPackageStore, open_store, utc_now
+from heatplan.reference import table
 
 WEATHER_TABLE = "weather_years"
 
@@ -78,3 +84,58 @@ def import_weather_year(
     with store.transaction(step="import weather") as writer:
         writer.write(WEATHER_TABLE, pd.concat([rows, new], ignore_index=True))
     return {"year": year, "hdd_kd": hdd, "file": str(file)}
+
+
+def _plausible_kd() -> tuple[float, float]:
+    defaults = table("demand_defaults.csv").set_index("parameter")["value"]
+    return float(defaults["degree_days_min_kd"]), float(defaults["degree_days_max_kd"])
+
+
+def import_degree_days(
+    project_dir: Path, file: Path, *, mapping: Path | None = None
+) -> dict[str, Any]:
+    """Store annual degree days G20/15 per metering year (CSV/XLSX: year, hdd_kd).
+
+    The usual way German planners get them (IWU Gradtagzahlen tool, DWD); a year stored before
+    is replaced. Bad rows go to ``import_rejections`` like every import.
+    """
+    config = load_config(project_dir)
+    store = open_store(config.store_url(Path(project_dir)))
+    raw = apply_mapping(read_table(file), load_mapping(mapping), ["year", "hdd_kd"])
+    checks = v.RowChecks(raw, file=Path(file).name, rows=pd.Series(range(1, len(raw) + 1)))
+    v.check_required(checks, ("year", "hdd_kd"))
+    v.check_numbers(checks, "degree_days")
+    v.check_years(checks, ("year",))
+    low, high = _plausible_kd()
+    hdd = pd.to_numeric(checks.frame["hdd_kd"], errors="coerce")
+    checks.reject(
+        (hdd < low) | (hdd > high),
+        "hdd_kd",
+        f"implausible degree days G20/15 (expected {low:.0f}..{high:.0f} K·d)",
+    )
+    checks.reject(checks.frame["year"].duplicated(), "year", "year given twice in the file")
+    valid, rejections = checks.result()
+    new = pd.DataFrame(
+        {
+            "year": valid["year"].astype(int),
+            "hdd_kd": valid["hdd_kd"].astype(float),
+            "source_file": str(file),
+        }
+    )
+    _store_years(store, new, rejections.assign(target=WEATHER_TABLE))
+    return {
+        "file": str(file),
+        "imported": len(new),
+        "rejected": int(rejections["row"].nunique()),
+        "years": dict(zip(new["year"], new["hdd_kd"], strict=True)),
+    }
+
+
+def _store_years(store: GeoPackageStore, new: pd.DataFrame, rejections: pd.DataFrame) -> None:
+    rows = store.read(WEATHER_TABLE) if store.has(WEATHER_TABLE) else pd.DataFrame()
+    if len(rows):
+        rows = rows[~rows["year"].astype(int).isin(set(new["year"]))]
+    with store.transaction(step="import degree days") as writer:
+        writer.write(WEATHER_TABLE, pd.concat([rows, new], ignore_index=True))
+        if len(rejections):
+            writer.write(REJECTIONS_TABLE, rejections.assign(imported_utc=utc_now()), mode="append")
