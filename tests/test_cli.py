@@ -68,6 +68,10 @@ def test_every_command_offers_json() -> None:
         ["import", "streets"],
         ["import", "blocks"],
         ["import", "weather"],
+        ["import", "degree-days"],
+        ["import", "heat-network"],
+        ["import", "gas-network"],
+        ["import", "areas"],
     ):
         result = runner.invoke(app, [*command, "--help"])
         assert result.exit_code == 0, command

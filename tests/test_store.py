@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 from pathlib import Path
 
 import geopandas as gpd
@@ -12,6 +13,7 @@ import shapely
 
 from heatplan.errors import ProjectError
 from heatplan.project.store import GeoPackageStore, open_store
+from heatplan.steps.inventory import run_inventory
 
 
 def _digest(path: Path) -> str:
@@ -87,3 +89,23 @@ def test_missing_layer_names_the_step(store: GeoPackageStore) -> None:
 def test_postgres_url_is_a_clear_error() -> None:
     with pytest.raises(ProjectError, match="PostGIS"):
         open_store("postgresql://localhost/plan")
+
+
+def test_store_of_a_newer_format_is_refused(tmp_path: Path) -> None:
+    store = GeoPackageStore(tmp_path / "plan.gpkg")
+    store.create(crs="EPSG:25832")
+    meta = store.read("heatplan_meta")
+    meta.loc[meta["key"] == "format_version", "value"] = "999"
+    with store.transaction(step="test") as writer:
+        writer.write("heatplan_meta", meta)
+    with pytest.raises(ProjectError, match="newer heatplan"):
+        open_store(str(store.path))
+
+
+def test_a_format_1_project_still_opens_and_runs(tmp_path: Path) -> None:
+    """tests/data/format-1: a Schutterwald excerpt (93 houses) as heatplan 0.1 wrote it."""
+    project = tmp_path / "format-1"
+    shutil.copytree(Path(__file__).parent / "data" / "format-1", project)
+    result = run_inventory(project)
+    assert result.buildings == 93
+    assert result.buildings_by_method == {"measured": 93}

@@ -26,6 +26,16 @@ from heatplan.reference import table
 #: Number of most recent metering years averaged per building and carrier.
 YEARS_AVERAGED = 3
 _NOT_HEAT = ("electricity", "unknown")
+#: Columns of :func:`measured_heat_demand`'s result.
+MEASURED_COLUMNS = [
+    "space_heating_kwh_per_a",
+    "hot_water_kwh_per_a",
+    "heat_demand_kwh_per_a",
+    "final_energy_kwh_per_a",
+    "carrier",
+    "weather_corrected",
+    "years_used",
+]
 
 
 def heating_carriers() -> list[str]:
@@ -149,14 +159,4 @@ def _combine(per_carrier: pd.DataFrame) -> pd.DataFrame:
     out["carrier"] = [key[1] for key in main]
     out["weather_corrected"] = grouped["weather_corrected"].all().astype(bool)
     out["years_used"] = grouped["years_used"].max().astype(int)
-    return out[
-        [
-            "space_heating_kwh_per_a",
-            "hot_water_kwh_per_a",
-            "heat_demand_kwh_per_a",
-            "final_energy_kwh_per_a",
-            "carrier",
-            "weather_corrected",
-            "years_used",
-        ]
-    ]
+    return out[MEASURED_COLUMNS]

@@ -206,4 +206,17 @@ def open_store(url: str) -> GeoPackageStore:
             "PostgreSQL/PostGIS stores are not available in this release; "
             'use a GeoPackage path (store = "plan.gpkg")'
         )
-    return GeoPackageStore(url)
+    store = GeoPackageStore(url)
+    if store.has(META_TABLE):
+        check_format(store)
+    return store
+
+
+def check_format(store: GeoPackageStore) -> None:
+    """Refuse a store written by a newer heatplan (its format this release cannot know)."""
+    version = int(store.meta().get("format_version", "0"))
+    if version > FORMAT_VERSION:
+        raise ProjectError(
+            f"{store.path} has project format {version}, written by a newer heatplan; this "
+            f"release ({__version__}) reads formats up to {FORMAT_VERSION}: upgrade heatplan"
+        )

@@ -22,7 +22,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from heatplan.demand.measured import measured_heat_demand
+from heatplan.demand.measured import MEASURED_COLUMNS, measured_heat_demand
 from heatplan.demand.profiles import profile_class
 from heatplan.demand.typology import (
     RESIDENTIAL_USES,
@@ -38,15 +38,6 @@ from heatplan.steps.weather import ReferenceWeather
 #: Heater types whose metered carrier 'electricity' is heating (data/heater_types.csv codes).
 ELECTRIC_HEATERS = ("heat_pump_air", "heat_pump_ground", "electric_storage")
 _KWH_PER_T = 1e6  # g -> t for kWh x g/kWh
-MEASURED_COLUMNS = [
-    "space_heating_kwh_per_a",
-    "hot_water_kwh_per_a",
-    "heat_demand_kwh_per_a",
-    "final_energy_kwh_per_a",
-    "carrier",
-    "weather_corrected",
-    "years_used",
-]
 
 
 @dataclass
