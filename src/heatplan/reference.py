@@ -9,14 +9,20 @@ import pandas as pd
 
 
 @cache
-def _table(name: str) -> pd.DataFrame:
+def _table(name: str, as_text: bool) -> pd.DataFrame:
     with resources.files("heatplan.data").joinpath(name).open("rb") as handle:
-        return pd.read_csv(handle, keep_default_na=False, na_values=[""])
+        if as_text:
+            return pd.read_csv(handle, dtype=str, keep_default_na=False, encoding="utf-8")
+        return pd.read_csv(handle, keep_default_na=False, na_values=[""], encoding="utf-8")
 
 
-def table(name: str) -> pd.DataFrame:
-    """A copy of reference table ``name`` (e.g. ``'carriers.csv'``)."""
-    return _table(name).copy()
+def table(name: str, *, as_text: bool = False) -> pd.DataFrame:
+    """A copy of reference table ``name`` (e.g. ``'carriers.csv'``).
+
+    ``as_text`` keeps every cell as the text in the file (empty cells as ``''``), for codes and
+    schema tables; otherwise numbers are parsed and empty cells are NaN.
+    """
+    return _table(name, as_text).copy()
 
 
 def carriers() -> pd.DataFrame:
@@ -24,3 +30,8 @@ def carriers() -> pd.DataFrame:
     frame = table("carriers.csv").set_index("carrier")
     frame["renewable"] = frame["renewable"].astype(str).str.lower().eq("true")
     return frame
+
+
+def heater_types() -> pd.DataFrame:
+    """Heater type codes with label and efficiency, indexed by ``heater_type``."""
+    return table("heater_types.csv").set_index("heater_type")

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from functools import cache
-from importlib.resources import files
 
 import pandas as pd
+
+from heatplan.reference import carriers, heater_types, table
 
 __all__ = [
     "UNKNOWN",
@@ -22,37 +23,29 @@ __all__ = [
 UNKNOWN = "unknown"
 
 
-def _read_data(name: str) -> pd.DataFrame:
-    """Read a reference table shipped in ``heatplan.data``."""
-    with files("heatplan.data").joinpath(name).open(encoding="utf-8") as handle:
-        return pd.read_csv(handle)
-
-
 @cache
 def carriers_table() -> pd.DataFrame:
     """Energy carriers (data/carriers.csv), indexed by ``carrier``."""
-    table = _read_data("carriers.csv").set_index("carrier")
-    table["renewable"] = table["renewable"].astype(str).str.lower().eq("true")
-    return table
+    return carriers()
 
 
 @cache
 def heater_types_table() -> pd.DataFrame:
     """Heater types (data/heater_types.csv), indexed by ``heater_type``."""
-    return _read_data("heater_types.csv").set_index("heater_type")
+    return heater_types()
 
 
 @cache
 def density_classes() -> pd.DataFrame:
     """KEA-BW heat density classes (data/heat_density_classes.csv)."""
-    return _read_data("heat_density_classes.csv")
+    return table("heat_density_classes.csv")
 
 
 @cache
 def line_density_guide_kwh_per_m_a() -> float:
     """Guide value of the heat line density (data/line_density_guide.csv) [kWh/(m·a)]."""
-    table = _read_data("line_density_guide.csv").set_index("indicator")
-    values: pd.Series[float] = table["value"].astype(float)
+    guide = table("line_density_guide.csv").set_index("indicator")
+    values: pd.Series[float] = guide["value"].astype(float)
     return float(values["line_density_guide"])
 
 
@@ -76,9 +69,9 @@ def checked_codes(values: pd.Series, column: str) -> pd.Series:
     ValueError
         If a value is neither a code of the reference table nor missing.
     """
-    table = {"carrier": carriers_table, "heater_type": heater_types_table}[column]()
+    known = {"carrier": carriers_table, "heater_type": heater_types_table}[column]()
     codes = with_unknown(values)
-    invalid = sorted(set(codes) - set(table.index) - {UNKNOWN})
+    invalid = sorted(set(codes) - set(known.index) - {UNKNOWN})
     if invalid:
         raise ValueError(
             f"{column} values {invalid} are not codes of data/{column}s.csv; map them first"

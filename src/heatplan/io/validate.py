@@ -8,10 +8,8 @@ the CRS at all) raise :class:`~heatplan.errors.InputFileError` instead, with a s
 
 from __future__ import annotations
 
-import functools
 import re
 from datetime import date
-from importlib import resources
 
 import geopandas as gpd
 import numpy as np
@@ -20,6 +18,7 @@ import shapely
 from pyproj import CRS, Transformer
 
 from heatplan.errors import InputFileError
+from heatplan.reference import table
 
 REJECTION_COLUMNS = ["file", "row", "field", "value", "reason"]
 #: Smallest plausible year of construction or metering (earlier values are typos).
@@ -42,11 +41,9 @@ AREA_MARGIN_DEG = 3.0
 RESIDENTIAL_USES = ("sfh", "th", "mfh", "ab")
 
 
-@functools.cache
 def load_reference(name: str) -> pd.DataFrame:
-    """A reference table of ``heatplan/data`` (``carriers.csv``, ``attributes.csv`` ...)."""
-    with resources.files("heatplan.data").joinpath(name).open(encoding="utf-8") as handle:
-        return pd.read_csv(handle, dtype=str, keep_default_na=False)
+    """A reference table of ``heatplan/data`` as text (``carriers.csv``, ``attributes.csv`` ...)."""
+    return table(name, as_text=True)
 
 
 def attributes(table: str) -> pd.DataFrame:

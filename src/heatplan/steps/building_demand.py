@@ -32,7 +32,7 @@ from heatplan.demand.typology import (
     estimate_heated_area_m2,
     typology_heat_demand,
 )
-from heatplan.reference import carriers, table
+from heatplan.reference import carriers, heater_types, table
 from heatplan.steps.weather import ReferenceWeather
 
 #: Heater types whose metered carrier 'electricity' is heating (data/heater_types.csv codes).
@@ -143,7 +143,7 @@ def heater_summary(heaters: pd.DataFrame) -> pd.DataFrame:
     columns = ["generators", "heater_type", "heater_carrier", "heater_efficiency"]
     if heaters.empty:
         return pd.DataFrame(columns=columns).rename_axis("building_id")
-    efficiency = table("heater_types.csv").set_index("heater_type")["efficiency"]
+    efficiency = heater_types()["efficiency"]
     ranked = heaters.assign(_kw=pd.to_numeric(heaters["capacity_kw"], errors="coerce").fillna(0))
     main = ranked.sort_values("_kw", ascending=False).drop_duplicates("building_id")
     main = main.set_index("building_id")
