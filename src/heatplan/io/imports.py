@@ -86,7 +86,8 @@ def import_buildings(
 
     ``building_id`` comes from a mapped id column, else ``<file stem>-<row>`` (OSM:
     ``osm-way-<id>``). ``footprint_area_m2`` is the polygon area in the project CRS (empty for
-    points); ``age_class`` stays ``unknown`` (set by the inventory from ``construction_year``).
+    points); ``age_class`` is kept where the file gives a TABULA label (``1958-1968``), else
+    ``unknown``; the inventory derives it from ``construction_year`` where that is known.
     Invalid geometries are rejected unless ``repair`` (then repaired with shapely.make_valid).
     """
     file, config, store, cmap = Path(file), *_open(project_dir), load_mapping(mapping)
@@ -125,12 +126,18 @@ def _check_building_values(checks: v.RowChecks) -> None:
     v.check_years(checks, ("construction_year",))
     v.check_positive(checks, "floors")
     v.check_codes(checks, "use", v.valid_uses())
+    if "age_class" in checks.frame.columns:
+        given = checks.frame["age_class"]
+        checks.frame["age_class"] = given.where(
+            given.isna(), given.astype(str).str.replace(" ", "")
+        )
+        v.check_codes(checks, "age_class", set(v.load_reference("age_classes.csv")["age_class"]))
 
 
 def _buildings_frame(valid: gpd.GeoDataFrame, *, file: Path) -> gpd.GeoDataFrame:
     out = _schema_frame(valid, "buildings", file=file)
     out["use"] = out["use"].fillna("unknown")
-    out["age_class"] = "unknown"
+    out["age_class"] = out["age_class"].fillna("unknown")  # the inventory prefers the year
     polygonal = valid.geometry.geom_type.isin(POLYGONAL)
     out["footprint_area_m2"] = valid.geometry.area.where(polygonal, np.nan)
     given = out["heated_area_m2"].notna()

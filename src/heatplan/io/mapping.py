@@ -81,6 +81,8 @@ ALIASES: dict[str, str] = {
     "postleitzahl": "postcode",
     "adresse": "address",
     # consumption and heaters
+    "baualtersklasse": "age_class",
+    "altersklasse": "age_class",
     "jahr": "year",
     "gradtagzahl": "hdd_kd",
     "gradtagszahl": "hdd_kd",
@@ -191,7 +193,9 @@ def rename_columns(
 def translate_values(frame: pd.DataFrame, mapping: ColumnMapping) -> pd.DataFrame:
     """Translate coded values: mapping ``values`` first, then German labels of reference data."""
     out = frame.copy()
-    tables = {**_label_tables(), **{k: _lower_keys(v) for k, v in mapping.values.items()}}
+    tables = _label_tables()
+    for column, given in mapping.values.items():  # the file's own mapping wins over labels
+        tables[column] = tables.get(column, {}) | _lower_keys(given)
     for column, table in tables.items():
         if column in out.columns:
             out[column] = out[column].map(functools.partial(_translate, table=table))
@@ -221,7 +225,15 @@ def _label_tables() -> dict[str, dict[str, str]]:
         "holz": "wood",
     }
     heater_table = dict(zip(heaters["label_de"].str.lower(), heaters["heater_type"], strict=True))
-    return {"carrier": carrier_table, "heater_type": heater_table}
+    return {"carrier": carrier_table, "heater_type": heater_table, "use": _use_labels()}
+
+
+def _use_labels() -> dict[str, str]:
+    """German building-type labels (TABULA EFH/RH/MFH/GMH, benchmark categories) -> use."""
+    labels = load_reference("use_labels.csv")
+    bench = load_reference("nonresidential_benchmarks.csv")
+    table = dict(zip(bench["label_de"].str.lower(), bench["category"], strict=True))
+    return table | dict(zip(labels["label"].str.lower(), labels["use"], strict=True))
 
 
 def apply_mapping(
