@@ -1,0 +1,1 @@
+"""Pure physics and economics: functions of arrays, no I/O, nothing of the project."""

@@ -1,0 +1,1 @@
+"""Potentials (Potenzialanalyse, WPG §16): wastewater, biomass, solar, ambient and ground heat."""
