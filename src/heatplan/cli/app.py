@@ -1,0 +1,68 @@
+"""The Typer application, its sub-command groups, shared options and error handling."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from heatplan import __version__
+from heatplan.console import emit_json, err, out
+from heatplan.errors import HeatplanError
+
+app = typer.Typer(
+    help="heatplan — municipal heat planning from the building stock to the plan.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+import_app = typer.Typer(
+    help="Import a town's data into a project (bad rows go to a report).", no_args_is_help=True
+)
+app.add_typer(import_app, name="import")
+calc_app = typer.Typer(
+    help="Quick studies: one engineering question, one line (no project needed).",
+    no_args_is_help=True,
+)
+app.add_typer(calc_app, name="calc")
+
+F = TypeVar("F", bound=Callable[..., Any])
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
+ProjectArg = Annotated[Path, typer.Argument(help="Project directory (holds heatplan.toml).")]
+MappingOpt = Annotated[
+    Path | None, typer.Option("--mapping", help="Column mapping file (TOML or JSON).")
+]
+
+
+def user_errors(func: F, *, also: tuple[type[Exception], ...] = ()) -> F:
+    """Turn heatplan's user-facing errors (and ``also``) into a message and exit status 1."""
+
+    caught: tuple[type[Exception], ...] = (HeatplanError, *also)
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except caught as exc:
+            if kwargs.get("json_out"):
+                emit_json({"error": str(exc)})
+            err.print(f"[bold red]error:[/bold red] {exc}")
+            raise typer.Exit(1) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def input_errors(func: F) -> F:
+    """:func:`user_errors` that also reports impossible model inputs (``ValueError``)."""
+    return user_errors(func, also=(ValueError,))
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", help="Show the version.")] = False,
+) -> None:
+    if version:
+        out.print(f"heatplan {__version__}")
+        raise typer.Exit(0)

@@ -1,0 +1,132 @@
+"""``heatplan calc ...``: a utility engineer's question answered in one line (no project)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from heatplan.cli.app import JsonOpt, calc_app, input_errors
+from heatplan.console import emit_json, out
+
+
+def _show(result: dict[str, Any], json_out: bool, lines: list[str]) -> None:
+    if json_out:
+        emit_json(result)
+        return
+    for line in lines:
+        out.print(line)
+    for message in result.get("messages", []):
+        out.print(f"[yellow]•[/yellow] {message}")
+
+
+@calc_app.command("heat-pump")
+@input_errors
+def heat_pump(
+    source_in_c: Annotated[float, typer.Option(help="Source stream in [°C].")],
+    source_out_c: Annotated[float, typer.Option(help="Source stream out [°C].")],
+    sink_in_c: Annotated[float, typer.Option(help="Return of the heated stream [°C].")],
+    sink_out_c: Annotated[float, typer.Option(help="Supply of the heated stream [°C].")],
+    efficiency: Annotated[float, typer.Option(help="Lorenz efficiency [-].")] = 0.55,
+    json_out: JsonOpt = False,
+) -> None:
+    """COP of a large heat pump from its stream temperatures (Lorenz cycle)."""
+    from heatplan.tech.heatpump import heat_pump_study
+
+    result = heat_pump_study(
+        source_in_c=source_in_c,
+        source_out_c=source_out_c,
+        sink_in_c=sink_in_c,
+        sink_out_c=sink_out_c,
+        efficiency=efficiency,
+    )
+    _show(result, json_out, [f"COP {result['cop']:.2f} (lift {result['temp_lift_k']:.0f} K)"])
+
+
+@calc_app.command("wastewater")
+@input_errors
+def wastewater(
+    flow_m3_per_day: Annotated[float, typer.Option(help="Mean effluent flow [m³/d].")],
+    temp_c: Annotated[float, typer.Option(help="Lowest effluent temperature [°C].")],
+    max_cooling_k: Annotated[float, typer.Option(help="Allowed cooling of the effluent [K].")],
+    supply_temp_c: Annotated[float, typer.Option(help="Network supply temperature [°C].")],
+    return_temp_c: Annotated[float | None, typer.Option(help="Network return [°C].")] = None,
+    requested_heat_mwh_per_a: Annotated[
+        float | None, typer.Option(help="Heat the project wants [MWh/a].")
+    ] = None,
+    requested_capacity_kw: Annotated[
+        float | None, typer.Option(help="Heat-pump capacity the project wants [kW].")
+    ] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Heat from treated sewage-plant effluent with a large heat pump, hour by hour."""
+    from heatplan.potentials.wastewater import wastewater_study
+
+    result = wastewater_study(
+        flow_m3_per_day=flow_m3_per_day,
+        temp_c=temp_c,
+        max_cooling_k=max_cooling_k,
+        supply_temp_c=supply_temp_c,
+        return_temp_c=return_temp_c,
+        requested_heat_mwh_per_a=requested_heat_mwh_per_a,
+        requested_capacity_kw=requested_capacity_kw,
+    )
+    verdict = "feasible" if result["feasible"] else "[bold red]not feasible[/bold red]"
+    _show(
+        result,
+        json_out,
+        [
+            f"source heat {result['source_heat_kw']:,.0f} kW, heat-pump output "
+            f"{result['heat_output_kw']:,.0f} kW at COP {result['cop']:.2f}",
+            f"{result['heat_mwh_per_a']:,.0f} MWh/a — {verdict}",
+        ],
+    )
+
+
+@calc_app.command("biomass")
+@input_errors
+def biomass(
+    green_cuttings_t_per_a: Annotated[float, typer.Option(help="Green cuttings [t/a].")] = 0.0,
+    wood_waste_t_per_a: Annotated[float, typer.Option(help="Wood waste [t/a].")] = 0.0,
+    biowaste_t_per_a: Annotated[float, typer.Option(help="Biowaste [t/a].")] = 0.0,
+    sludge_t_dm_per_a: Annotated[float, typer.Option(help="Sewage sludge [t dry matter/a].")] = 0.0,
+    json_out: JsonOpt = False,
+) -> None:
+    """Biogas CHP and pyrolysis from residues: heat, power and biochar (the Kahla case)."""
+    from heatplan.potentials.biomass import biomass_study
+
+    result = biomass_study(
+        green_cuttings_t_per_a=green_cuttings_t_per_a,
+        wood_waste_t_per_a=wood_waste_t_per_a,
+        biowaste_t_per_a=biowaste_t_per_a,
+        sludge_t_dm_per_a=sludge_t_dm_per_a,
+    )
+    _show(
+        result,
+        json_out,
+        [
+            f"heat {result['heat_mwh_per_a']:,.0f} MWh/a, power {result['power_mwh_per_a']:,.0f} "
+            f"MWh/a, biochar {result['biochar_t_per_a']:,.0f} t/a"
+        ],
+    )
+
+
+@calc_app.command("pv")
+@input_errors
+def pv(
+    kwp: Annotated[float, typer.Option(help="Installed peak power [kWp].")],
+    tilt: Annotated[float, typer.Option(help="Module tilt [°].")],
+    azimuth: Annotated[float, typer.Option(help="Module azimuth, 180 = south [°].")],
+    lat: Annotated[float, typer.Option(help="Latitude [°].")],
+    lon: Annotated[float, typer.Option(help="Longitude [°].")],
+    json_out: JsonOpt = False,
+) -> None:
+    """PV yield with the DWD test reference year of the location's region (pvlib)."""
+    from heatplan.potentials.solar import pv_study
+
+    result = pv_study(kwp=kwp, tilt=tilt, azimuth=azimuth, lat=lat, lon=lon)
+    _show(
+        result,
+        json_out,
+        [f"{result['yield_kwh_per_kwp']:,.0f} kWh/kWp·a, {result['annual_kwh']:,.0f} kWh/a"],
+    )

@@ -1,0 +1,167 @@
+"""The pipeline commands: init, inventory, profiles, info, rejections, demo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from heatplan.cli.app import JsonOpt, ProjectArg, app, user_errors
+from heatplan.console import emit_json, fmt_energy, out, progress
+from heatplan.errors import HeatplanError
+
+
+@app.command()
+@user_errors
+def init(
+    project_dir: ProjectArg,
+    name: Annotated[str, typer.Option(help="Municipality name.")] = "",
+    key: Annotated[str, typer.Option(help="Amtlicher Gemeindeschlüssel (8 digits).")] = "",
+    crs: Annotated[str, typer.Option(help="Working CRS.")] = "EPSG:25832",
+    json_out: JsonOpt = False,
+) -> None:
+    """Create a project: heatplan.toml and the embedded store plan.gpkg."""
+    from heatplan.project.create import create_project
+
+    config = create_project(project_dir, name=name or project_dir.resolve().name, key=key, crs=crs)
+    result = {
+        "project": str(project_dir),
+        "config": config.model_dump(mode="json"),
+        "store": config.store_url(project_dir),
+    }
+    if json_out:
+        emit_json(result)
+    else:
+        out.print(f"Created project [bold]{config.municipality.name}[/bold] in {project_dir}")
+        out.print(f"  settings: {project_dir / 'heatplan.toml'}\n  store:    {result['store']}")
+
+
+@app.command()
+@user_errors
+def inventory(project_dir: ProjectArg, json_out: JsonOpt = False) -> None:
+    """Bestandsanalyse: demand, carriers, CO2e per building; blocks, segments, grid, totals."""
+    from heatplan.steps.inventory import run_inventory
+
+    with progress(not json_out) as say:
+        result = run_inventory(project_dir, progress=say).to_dict()
+    if json_out:
+        emit_json(result)
+    else:
+        print_inventory(result)
+
+
+def print_inventory(result: dict[str, Any]) -> None:
+    table = Table(title="Inventory (Bestandsanalyse)", show_header=False)
+    table.add_row("buildings", f"{result['buildings']:,}")
+    for method, count in result["buildings_by_method"].items():
+        table.add_row(f"  demand {method}", f"{count:,}")
+    table.add_row("heat demand", fmt_energy(result["heat_demand_kwh_per_a"]))
+    for carrier, kwh in result["final_energy_kwh_per_a"].items():
+        table.add_row(f"  final energy {carrier}", fmt_energy(kwh))
+    unknown = result["buildings_without_carrier"]
+    note = f" (carrier unknown for {unknown:,} buildings)" if unknown else ""
+    table.add_row("CO2e", f"{result['co2_t_per_a']:,.0f} t/a{note}")
+    unmatched = sum(result.get("unmatched_rows", {}).values())
+    if unmatched:
+        table.add_row("input rows matching no building", f"{unmatched:,} (consumption, heaters)")
+    table.add_row("blocks", f"{result['blocks']:,} ({result['blocks_source']})")
+    table.add_row(
+        "street segments", f"{result['street_segments']:,} ({result['street_length_km']:.1f} km)"
+    )
+    table.add_row("100 m grid cells", f"{result['grid_cells']:,}")
+    table.add_row("weather (DWD TRY 2010 region)", str(result["weather_region"]))
+    out.print(table)
+    out.print(f"layers {', '.join(result['layers'])} in {result['store']}")
+
+
+@app.command()
+@user_errors
+def rejections(
+    project_dir: ProjectArg,
+    limit: Annotated[int, typer.Option(help="Rows to show.")] = 30,
+    json_out: JsonOpt = False,
+) -> None:
+    """Show the rows that imports rejected (file, row, field, reason)."""
+    from heatplan.steps.status import read_rejections
+
+    table = read_rejections(project_dir)
+    if json_out:
+        emit_json({"rejected": len(table), "rows": table.to_dict(orient="records")})
+        return
+    out.print(f"{len(table)} rejected rows")
+    view = Table(*[str(c) for c in table.columns])
+    for row in table.head(limit).itertuples(index=False):
+        view.add_row(*[str(v) for v in row])
+    out.print(view)
+
+
+@app.command()
+@user_errors
+def info(project_dir: ProjectArg, json_out: JsonOpt = False) -> None:
+    """What the project holds: settings, layers with row counts, steps run."""
+    from heatplan.steps.status import project_info
+
+    result = project_info(project_dir)
+    if json_out:
+        emit_json(result)
+        return
+    out.print(f"[bold]{result['municipality']}[/bold] — {result['store']}")
+    for name, rows in result["layers"].items():
+        out.print(f"  {name:<20} {rows:>8,} rows")
+
+
+@app.command()
+@user_errors
+def profiles(
+    project_dir: ProjectArg,
+    out_file: Annotated[Path, typer.Option("--out", help="Output .csv or .parquet.")],
+    building: Annotated[list[str] | None, typer.Option(help="Building id (repeatable).")] = None,
+    block: Annotated[str | None, typer.Option(help="All buildings of a block.")] = None,
+    segment: Annotated[str | None, typer.Option(help="All buildings of a street segment.")] = None,
+    total: Annotated[bool, typer.Option(help="Write only the summed profile.")] = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Hourly heat profiles (BDEW/SigLinDe via demandlib) for a set of buildings."""
+    from heatplan.steps.profiles import write_profiles
+
+    result = write_profiles(
+        project_dir, out_file, buildings=building, block=block, segment=segment, total=total
+    )
+    if json_out:
+        emit_json(result)
+    else:
+        out.print(
+            f"{result['buildings']} buildings, peak {result['peak_load_kw']:,.0f} kW, "
+            f"{fmt_energy(result['heat_demand_kwh_per_a'])} -> {out_file}"
+        )
+
+
+@app.command()
+@user_errors
+def demo(
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the demo project.")] = Path(
+        "demo-out"
+    ),
+    case: Annotated[str, typer.Option(help="schutterwald or melaten.")] = "schutterwald",
+    force: Annotated[bool, typer.Option(help="Rebuild an existing demo project.")] = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Build the plan for a real municipality from data that ships with registry packages."""
+    from heatplan.demo.run import run_demo
+
+    if case not in ("schutterwald", "melaten"):
+        raise HeatplanError(f"unknown case {case!r}: choose schutterwald or melaten")
+    with progress(not json_out) as say:
+        result = run_demo(out_dir, case=case, force=force, progress=say)  # type: ignore[arg-type]
+    if json_out:
+        emit_json(result)
+        return
+    out.print(f"[bold]heatplan demo — {case}[/bold]")
+    print_inventory(result["steps"]["inventory"])
+    imports = result["steps"]["import"]
+    rejected = sum(step["rejected"] for step in imports.values() if isinstance(step, dict))
+    if rejected:
+        out.print(f"{rejected:,} input rows rejected — `heatplan rejections {out_dir}` says why")
+    out.print(f"Project: {out_dir}  (open {out_dir / 'plan.gpkg'} in QGIS)")

@@ -1,0 +1,208 @@
+"""``heatplan import ...``: a town's data into a project."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import typer
+
+from heatplan.cli.app import JsonOpt, MappingOpt, ProjectArg, import_app, user_errors
+from heatplan.console import emit_json, err, out
+
+
+def _report_import(result: Any, json_out: bool) -> None:
+    data = result.to_dict()
+    if json_out:
+        emit_json(data)
+    else:
+        out.print(f"{data['file']}: imported {data['imported']} into [bold]{data['layer']}[/bold]")
+        if data["rejected"]:
+            out.print(
+                f"[yellow]{data['rejected']} rows rejected[/yellow] — see table "
+                f"'import_rejections' in the store, or `heatplan rejections DIR`"
+            )
+    if not result.usable:
+        err.print("[bold red]error:[/bold red] no row of the file could be imported")
+        raise typer.Exit(1)
+
+
+@import_app.command("buildings")
+@user_errors
+def import_buildings_cmd(
+    project_dir: ProjectArg,
+    file: Annotated[Path, typer.Argument(help="GeoPackage, GeoJSON, Shapefile, GeoParquet, OSM.")],
+    mapping: MappingOpt = None,
+    layer: Annotated[str | None, typer.Option(help="Layer of a multi-layer file.")] = None,
+    crs: Annotated[str | None, typer.Option(help="CRS of a file that declares none.")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Import buildings (footprints or points) with use, year, storeys, area, address."""
+    from heatplan.io.imports import import_buildings
+
+    _report_import(
+        import_buildings(project_dir, file, mapping=mapping, layer=layer, crs=crs), json_out
+    )
+
+
+@import_app.command("consumption")
+@user_errors
+def import_consumption_cmd(
+    project_dir: ProjectArg,
+    file: Annotated[Path, typer.Argument(help="CSV or XLSX of metered consumption.")],
+    mapping: MappingOpt = None,
+    unit: Annotated[str | None, typer.Option(help="Unit when the file has no unit column.")] = None,
+    sheet: Annotated[str | None, typer.Option(help="XLSX sheet.")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Import metered gas/heat/oil/electricity per building or address and year."""
+    from heatplan.io.imports import import_consumption
+
+    _report_import(
+        import_consumption(project_dir, file, mapping=mapping, unit=unit, sheet=sheet), json_out
+    )
+
+
+@import_app.command("heaters")
+@user_errors
+def import_heaters_cmd(
+    project_dir: ProjectArg,
+    file: Annotated[Path, typer.Argument(help="CSV or XLSX heater register.")],
+    mapping: MappingOpt = None,
+    sheet: Annotated[str | None, typer.Option(help="XLSX sheet.")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Import a heater register (chimney-sweep data: type, carrier, kW, year)."""
+    from heatplan.io.imports import import_heaters
+
+    _report_import(import_heaters(project_dir, file, mapping=mapping, sheet=sheet), json_out)
+
+
+def _line_command(kind: Literal["streets", "heat_network", "gas_network"], doc: str) -> None:
+    @user_errors
+    def command(
+        project_dir: ProjectArg,
+        file: Annotated[Path, typer.Argument(help="Line file (GeoPackage, GeoJSON, ..., OSM).")],
+        mapping: MappingOpt = None,
+        layer: Annotated[str | None, typer.Option(help="Layer of a multi-layer file.")] = None,
+        crs: Annotated[str | None, typer.Option(help="CRS of a file that declares none.")] = None,
+        json_out: JsonOpt = False,
+    ) -> None:
+        from heatplan.io.imports import import_lines
+
+        _report_import(
+            import_lines(project_dir, file, kind=kind, mapping=mapping, layer=layer, crs=crs),
+            json_out,
+        )
+
+    command.__doc__ = doc
+    import_app.command(kind.replace("_", "-"))(command)
+
+
+def _polygon_command(kind: Literal["blocks", "areas"], doc: str) -> None:
+    @user_errors
+    def command(
+        project_dir: ProjectArg,
+        file: Annotated[Path, typer.Argument(help="Polygon file.")],
+        mapping: MappingOpt = None,
+        layer: Annotated[str | None, typer.Option(help="Layer of a multi-layer file.")] = None,
+        crs: Annotated[str | None, typer.Option(help="CRS of a file that declares none.")] = None,
+        json_out: JsonOpt = False,
+    ) -> None:
+        from heatplan.io.imports import import_polygons
+
+        _report_import(
+            import_polygons(project_dir, file, kind=kind, mapping=mapping, layer=layer, crs=crs),
+            json_out,
+        )
+
+    command.__doc__ = doc
+    import_app.command(kind)(command)
+
+
+_line_command("streets", "Import the street network (lines; OSM highways from .osm/.pbf).")
+_line_command("heat_network", "Import existing heat-network lines.")
+_line_command("gas_network", "Import existing gas-network lines.")
+_polygon_command("blocks", "Import pre-drawn building blocks (used instead of derived ones).")
+_polygon_command("areas", "Import the town's own pre-drawn areas.")
+
+
+@import_app.command("weather")
+@user_errors
+def import_weather_cmd(
+    project_dir: ProjectArg,
+    file: Annotated[Path, typer.Argument(help="Hourly temperature CSV (timestamp,temp_air_c).")],
+    year: Annotated[int, typer.Option(help="Metering year the file describes.")],
+    json_out: JsonOpt = False,
+) -> None:
+    """Import a real year's hourly temperatures for the weather correction of consumption."""
+    from heatplan.steps.weather import import_weather_year
+
+    result = import_weather_year(project_dir, file, year=year)
+    if json_out:
+        emit_json(result)
+    else:
+        out.print(f"{year}: {result['hdd_kd']:.0f} K·d (G20/15) stored for weather correction")
+
+
+@import_app.command("degree-days")
+@user_errors
+def import_degree_days_cmd(
+    project_dir: ProjectArg,
+    file: Annotated[Path, typer.Argument(help="CSV or XLSX: year, degree days G20/15 [K·d].")],
+    mapping: MappingOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Import annual degree days G20/15 (e.g. IWU Gradtagzahlen) for the weather correction."""
+    from heatplan.steps.weather import import_degree_days
+
+    result = import_degree_days(project_dir, file, mapping=mapping)
+    if json_out:
+        emit_json(result)
+        return
+    years = ", ".join(f"{y}: {kd:,.0f} K·d" for y, kd in result["years"].items())
+    out.print(f"degree days stored for weather correction — {years or 'none'}")
+    if result["rejected"]:
+        out.print(f"[yellow]{result['rejected']} rows rejected[/yellow] — `heatplan rejections`")
+    if not result["imported"]:
+        raise typer.Exit(1)
+
+
+def _register_command(kind: str, doc: str) -> None:
+    @user_errors
+    def command(
+        project_dir: ProjectArg,
+        file: Annotated[Path, typer.Argument(help="Vector file (GeoPackage, GeoJSON, ...).")],
+        mapping: MappingOpt = None,
+        layer: Annotated[str | None, typer.Option(help="Layer of a multi-layer file.")] = None,
+        crs: Annotated[str | None, typer.Option(help="CRS of a file that declares none.")] = None,
+        json_out: JsonOpt = False,
+    ) -> None:
+        from heatplan.io.import_registers import import_register
+
+        result = import_register(
+            project_dir,
+            file,
+            kind=kind,  # type: ignore[arg-type]
+            mapping=mapping,
+            layer=layer,
+            crs=crs,
+        )
+        _report_import(result, json_out)
+
+    command.__doc__ = doc
+    import_app.command(kind.replace("_", "-"))(command)
+
+
+_register_command(
+    "sewage_plants",
+    "Import sewage plants (points/sites: population equivalents, flow m³/d, lowest °C).",
+)
+_register_command("sewers", "Import sewers (lines: diameter_mm, dry_weather_flow_l_per_s).")
+_register_command(
+    "waste_heat", "Import industrial waste-heat sources (temp_c, capacity_kw, hours_per_a)."
+)
+_register_command(
+    "exclusion_zones",
+    "Import exclusion zones (polygons; excludes = ground_probes | open_field_solar | all).",
+)
