@@ -1,20 +1,70 @@
-"""Heat pumps: coefficient of performance from stream temperatures (pure, vectorised)."""
+"""Large heat pumps: coefficient of performance from stream temperatures (pure, vectorised).
+
+Lorenz COP with an efficiency, the part-load (cycling) loss of EN 14825, the usable cooling of a
+source with a minimum outlet temperature, and :func:`heat_pump_study` that answers
+``heatplan calc heat-pump``. The empirical COP of Jesper et al. (2021) is in
+:mod:`heatplan.tech.heatpump_jesper` (re-exported here), building heat pumps in
+:mod:`heatplan.tech.heatpump_building`. Scalars, arrays and Series in give the same kind out.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-ZERO_C_IN_K = 273.15
+from heatplan.tech.heatpump_base import (
+    ZERO_C_IN_K,
+    Numeric,
+    floats,
+    like_inputs,
+    log_mean_k,
+    parameter,
+    reject,
+)
+from heatplan.tech.heatpump_jesper import cop_jesper, jesper_out_of_range, jesper_parameter_set
+
+__all__ = [
+    "ZERO_C_IN_K",
+    "cop_jesper",
+    "cop_lorenz",
+    "cop_part_load",
+    "heat_pump_study",
+    "jesper_parameter_set",
+    "usable_source_cooling_k",
+]
+
+METHODS = ("lorenz", "jesper")
+_log_mean_k = log_mean_k  # name of earlier releases
 
 
-def _log_mean_k(temp_in_c: ArrayLike, temp_out_c: ArrayLike) -> np.ndarray:
-    """Logarithmic mean temperature of a stream [K] (arithmetic where in == out)."""
-    t_in = np.asarray(temp_in_c, dtype=float) + ZERO_C_IN_K
-    t_out = np.asarray(temp_out_c, dtype=float) + ZERO_C_IN_K
-    same = np.isclose(t_in, t_out)
-    ratio = np.log(np.where(same, 2.0, t_out / np.where(same, 1.0, t_in)))
-    return np.where(same, t_in, (t_out - t_in) / np.where(same, 1.0, ratio))
+def _check_streams(
+    sink_in: np.ndarray, sink_out: np.ndarray, src_in: np.ndarray, src_out: np.ndarray
+) -> None:
+    for name, temp in (
+        ("sink in", sink_in),
+        ("sink out", sink_out),
+        ("source in", src_in),
+        ("source out", src_out),
+    ):
+        reject(
+            temp <= -ZERO_C_IN_K, name + " temperature {t:g} °C is not above absolute zero", t=temp
+        )
+    reject(
+        src_out > src_in,
+        "source outlet {o:g} °C lies above the source inlet {i:g} °C: a "
+        "heat pump cools its source (swapped?)",
+        o=src_out,
+        i=src_in,
+    )
+    reject(
+        sink_out < sink_in,
+        "sink outlet {o:g} °C lies below the sink inlet {i:g} °C: a heat "
+        "pump heats its sink (swapped?)",
+        o=sink_out,
+        i=sink_in,
+    )
 
 
 def cop_lorenz(
@@ -24,7 +74,7 @@ def cop_lorenz(
     temp_source_out_c: ArrayLike,
     *,
     efficiency: float = 0.55,
-) -> np.ndarray:
+) -> Numeric:
     """Coefficient of performance of a heat pump from the Lorenz cycle.
 
     Parameters
@@ -38,18 +88,244 @@ def cop_lorenz(
     temp_source_out_c : numeric
         Source stream temperature leaving the evaporator [°C].
     efficiency : float
-        Lorenz efficiency [-]; 0.5-0.6 fits large plants in operation (REFERENCE.md §2).
+        Lorenz efficiency in (0, 1] [-]; 0.5-0.6 fits large plants in operation (REFERENCE.md
+        §2, ``heat_pump_parameters.csv``); ``1.0`` gives the ideal (Lorenz) COP.
 
     Returns
     -------
-    numpy.ndarray
+    numeric
         COP = efficiency x T_sink_lm / (T_sink_lm - T_source_lm) [-], log-mean temperatures.
+
+    Raises
+    ------
+    ValueError
+        If the efficiency is outside (0, 1], the source outlet lies above its inlet, the sink
+        outlet below its inlet, or the sink (log-mean) is not warmer than the source. NaN inputs
+        give NaN.
 
     Examples
     --------
     >>> round(float(cop_lorenz(50, 80, 12, 6)), 2)
     3.33
     """
-    sink = _log_mean_k(temp_sink_in_c, temp_sink_out_c)
-    source = _log_mean_k(temp_source_in_c, temp_source_out_c)
-    return np.asarray(efficiency * sink / (sink - source))
+    eff = np.asarray(efficiency, dtype=float)
+    reject(~((eff > 0) & (eff <= 1)), "Lorenz efficiency {e:g} is outside (0, 1]", e=eff)
+    sink_in, sink_out, src_in, src_out = floats(
+        temp_sink_in_c, temp_sink_out_c, temp_source_in_c, temp_source_out_c
+    )
+    _check_streams(sink_in, sink_out, src_in, src_out)
+    sink = log_mean_k(sink_in, sink_out)
+    source = log_mean_k(src_in, src_out)
+    reject(
+        sink <= source,
+        "the sink ({si:g} -> {so:g} °C, log-mean {s:.2f} °C) is not warmer "
+        "than the source ({qi:g} -> {qo:g} °C, log-mean {q:.2f} °C)",
+        si=sink_in,
+        so=sink_out,
+        s=sink - ZERO_C_IN_K,
+        qi=src_in,
+        qo=src_out,
+        q=source - ZERO_C_IN_K,
+    )
+    cop = eff * sink / (sink - source)
+    return like_inputs(cop, temp_sink_in_c, temp_sink_out_c, temp_source_in_c, temp_source_out_c)
+
+
+def cop_part_load(
+    cop_full_load: ArrayLike,
+    part_load_ratio: ArrayLike,
+    *,
+    degradation_coefficient: float | None = None,
+) -> Numeric:
+    """COP at part load of a heat pump that cycles on and off (EN 14825).
+
+    Parameters
+    ----------
+    cop_full_load : numeric
+        COP at the same temperatures and full (declared) capacity [-].
+    part_load_ratio : numeric
+        Heat demanded / heat the unit delivers at full capacity, in (0, 1] [-].
+    degradation_coefficient : float, optional
+        Cd [-]; default ``part_load_degradation_coefficient`` of ``heat_pump_parameters.csv``
+        (0.9, the EN 14825 default when Cd is not measured).
+
+    Returns
+    -------
+    numeric
+        COP_pl = COP_fl x PLR / (Cd x PLR + 1 - Cd) [-].
+
+    Examples
+    --------
+    >>> round(float(cop_part_load(4.0, 0.5)), 3)
+    3.636
+    """
+    cd = (
+        parameter("part_load_degradation_coefficient")
+        if degradation_coefficient is None
+        else float(degradation_coefficient)
+    )
+    reject(not 0 < cd <= 1, "degradation coefficient {c:g} is outside (0, 1]", c=cd)
+    cop, plr = floats(cop_full_load, part_load_ratio)
+    reject((plr <= 0) | (plr > 1), "part load ratio {p:g} is outside (0, 1]", p=plr)
+    return like_inputs(cop * plr / (cd * plr + 1 - cd), cop_full_load, part_load_ratio)
+
+
+def usable_source_cooling_k(
+    temp_source_in_c: ArrayLike,
+    *,
+    min_source_outlet_c: float,
+    max_cooling_k: float = np.inf,
+) -> Numeric:
+    """Cooling of a source stream that keeps its outlet at or above a minimum [K].
+
+    Parameters
+    ----------
+    temp_source_in_c : numeric
+        Source temperature entering the evaporator [°C].
+    min_source_outlet_c : float
+        Lowest allowed source outlet temperature [°C], e.g. a frost margin for water and
+        effluent or a permit limit; see ``wastewater_parameters.csv`` / ``surface_water_...``.
+    max_cooling_k : float
+        Largest allowed cooling of the stream [K] (default: no limit but the outlet minimum).
+
+    Returns
+    -------
+    numeric
+        min(max_cooling_k, T_in - min_source_outlet_c), never below 0 [K]; the source outlet is
+        T_in minus this value. An hour with the source at or below the minimum gives 0.
+
+    Examples
+    --------
+    >>> usable_source_cooling_k([12.0, 6.0, 1.0], min_source_outlet_c=2.0, max_cooling_k=6.0)
+    array([6., 4., 0.])
+    """
+    reject(max_cooling_k < 0, "max_cooling_k {m:g} K is negative", m=max_cooling_k)
+    src_in = np.asarray(temp_source_in_c, dtype=float)
+    drop = np.clip(np.minimum(src_in - min_source_outlet_c, max_cooling_k), 0.0, None)
+    return like_inputs(drop, temp_source_in_c)
+
+
+def _messages(
+    lorenz_efficiency: float,
+    cop: float,
+    source_out_c: float,
+    min_source_outlet_c: float | None,
+    source_in_c: float,
+) -> list[str]:
+    messages = []
+    low, high = (
+        parameter("lorenz_efficiency_typical_min"),
+        parameter("lorenz_efficiency_typical_max"),
+    )
+    if not low <= lorenz_efficiency <= high:
+        messages.append(
+            f"Lorenz efficiency {lorenz_efficiency:.2f} is outside the {low:g}-{high:g} "
+            "that fits large heat pumps in operation"
+        )
+    if cop < 1:
+        messages.append(f"COP {cop:.2f} is below 1: a direct electric heater would do better")
+    freezing = parameter("temp_water_freezing_c")
+    if source_out_c < freezing:
+        messages.append(
+            f"source outlet {source_out_c:g} °C is below the freezing point of water: "
+            "only a brine (antifreeze) source can be cooled this far"
+        )
+    if min_source_outlet_c is not None and source_out_c < min_source_outlet_c:
+        usable = float(
+            usable_source_cooling_k(source_in_c, min_source_outlet_c=min_source_outlet_c)
+        )
+        messages.append(
+            f"source outlet {source_out_c:g} °C is below the allowed minimum "
+            f"{min_source_outlet_c:g} °C: only {usable:g} K of cooling is usable"
+        )
+    return messages
+
+
+def heat_pump_study(
+    *,
+    source_in_c: float,
+    source_out_c: float,
+    sink_in_c: float,
+    sink_out_c: float,
+    method: str = "lorenz",
+    efficiency: float = 0.55,
+    part_load_ratio: float = 1.0,
+    min_source_outlet_c: float | None = None,
+) -> dict[str, Any]:
+    """COP of a large heat pump with the figures a planner checks (``heatplan calc heat-pump``).
+
+    Parameters
+    ----------
+    source_in_c, source_out_c : float
+        Source stream into / out of the evaporator [°C].
+    sink_in_c, sink_out_c : float
+        Heated stream into (return) / out of (supply) the condenser [°C].
+    method : str
+        ``"lorenz"`` (efficiency x Lorenz COP) or ``"jesper"`` (regression of Jesper et al.
+        2021, extrapolated with a message outside its fitted range).
+    efficiency : float
+        Lorenz efficiency [-], used by ``method="lorenz"``.
+    part_load_ratio : float
+        Heat demanded / full capacity in (0, 1] [-]; below 1 the EN 14825 cycling loss applies.
+    min_source_outlet_c : float, optional
+        Lowest allowed source outlet [°C]; a lower ``source_out_c`` gives a message.
+
+    Returns
+    -------
+    dict
+        ``cop``, ``method``, ``lorenz_efficiency`` (given, or implied by the Jesper COP),
+        ``carnot_cop`` (ideal Lorenz COP of the log-mean stream temperatures),
+        ``carnot_cop_outlets`` (T_sink_out / (T_sink_out - T_source_out)), ``temp_lift_k`` (sink
+        outlet - source outlet), ``temp_sink_lm_c``, ``temp_source_lm_c``, ``cop_lorenz``,
+        ``cop_jesper`` and ``jesper_parameter_set`` (None above 160 °C), ``part_load_ratio``,
+        ``messages`` (plain sentences). Impossible inputs raise ``ValueError``.
+
+    Examples
+    --------
+    >>> study = heat_pump_study(source_in_c=12, source_out_c=6, sink_in_c=50, sink_out_c=80)
+    >>> round(study["cop"], 2), study["temp_lift_k"], study["messages"]
+    (3.33, 74.0, [])
+    """
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}; use one of {', '.join(METHODS)}")
+    cop_l = float(
+        cop_lorenz(sink_in_c, sink_out_c, source_in_c, source_out_c, efficiency=efficiency)
+    )
+    ideal = cop_l / efficiency
+    lift = float(sink_out_c - source_out_c)
+    jesper_set = jesper_parameter_set(sink_out_c) if lift > 0 else None
+    cop_j = (
+        None
+        if jesper_set is None
+        else float(cop_jesper(sink_out_c, source_out_c, parameter_set=jesper_set, extrapolate=True))
+    )
+    messages: list[str] = []
+    if method == "lorenz":
+        cop_full = cop_l
+    elif cop_j is None or jesper_set is None:
+        raise ValueError(
+            f"Jesper et al. (2021) fitted sink outlets up to 160 °C with the sink "
+            f"above the source; got sink {sink_out_c:g} °C, "
+            f"source {source_out_c:g} °C"
+        )
+    else:
+        cop_full = cop_j
+        messages += jesper_out_of_range(sink_out_c, source_out_c, jesper_set)
+    cop = float(cop_part_load(cop_full, part_load_ratio)) if part_load_ratio != 1 else cop_full
+    lorenz_efficiency = efficiency if method == "lorenz" else cop_full / ideal
+    messages += _messages(lorenz_efficiency, cop, source_out_c, min_source_outlet_c, source_in_c)
+    return {
+        "cop": cop,
+        "method": method,
+        "lorenz_efficiency": lorenz_efficiency,
+        "carnot_cop": ideal,
+        "carnot_cop_outlets": (sink_out_c + ZERO_C_IN_K) / lift if lift > 0 else None,
+        "temp_lift_k": lift,
+        "temp_sink_lm_c": float(log_mean_k(sink_in_c, sink_out_c)) - ZERO_C_IN_K,
+        "temp_source_lm_c": float(log_mean_k(source_in_c, source_out_c)) - ZERO_C_IN_K,
+        "cop_lorenz": cop_l,
+        "cop_jesper": cop_j,
+        "jesper_parameter_set": jesper_set,
+        "part_load_ratio": float(part_load_ratio),
+        "messages": messages,
+    }

@@ -1,0 +1,470 @@
+"""Heat from treated sewage-plant effluent with a large heat pump, hour by hour.
+
+Source heat is what the water gives when it is cooled, Q = V·rho·cp·dT:
+``flow [m³/h] x 1.164 kWh/(m³·K) x cooling [K]`` in kW. A heat pump adds its electricity, so its
+output is ``source x COP / (COP - 1)`` (REFERENCE.md §2). Every default lives with its source in
+``data/wastewater_parameters.csv`` and ``data/wastewater_flow_pattern.csv``. The functions are
+pure; :func:`read_plant_series` is the one helper that reads a user's file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike
+from scipy.optimize import brentq
+
+from heatplan.errors import InputFileError
+from heatplan.reference import table
+from heatplan.tech.heatpump import cop_lorenz
+
+PLANT_COLUMNS = ("timestamp", "flow_m3_per_h", "temp_c")
+HOURS_PER_YEAR = 8760.0
+
+
+@cache
+def parameters(name: str = "wastewater_parameters.csv") -> dict[str, float]:
+    """``parameter -> value`` of a parameter table (units and sources are in the file)."""
+    frame = table(name)
+    return dict(zip(frame["parameter"], frame["value"].astype(float), strict=True))
+
+
+def parameter(name: str) -> float:
+    return parameters()[name]
+
+
+# --- checks, shared with sewers.py and surface_water.py ---------------------------------------
+
+
+def check_non_negative(name: str, values: ArrayLike) -> np.ndarray:
+    """``values`` as a float array; ValueError naming ``name`` if one is negative or missing."""
+    array = np.asarray(values, dtype=float)
+    if np.isnan(array).any():
+        raise ValueError(f"{name} has missing values (NaN)")
+    if (array < 0).any():
+        raise ValueError(f"{name} must not be negative (lowest value {array.min():g})")
+    return array
+
+
+def check_efficiency(efficiency: float | None) -> float:
+    """The Lorenz efficiency [-] (default from the data); ValueError outside (0, 1]."""
+    value = parameter("lorenz_efficiency") if efficiency is None else float(efficiency)
+    if not 0 < value <= 1:
+        raise ValueError(
+            f"Lorenz efficiency {value:g} is impossible: it is the share of the ideal cycle "
+            "reached, 0 < efficiency <= 1 (large plants reach 0.5-0.6)"
+        )
+    return value
+
+
+def check_min_outlet(min_outlet_temp_c: float | None) -> float:
+    """The lowest allowed water outlet temperature [°C] (default from the data); > 0 °C."""
+    value = parameter("min_outlet_temp_c") if min_outlet_temp_c is None else min_outlet_temp_c
+    if not value > 0:
+        raise ValueError(
+            f"minimum outlet temperature {value:g} °C: water cooled to 0 °C or below freezes in "
+            "the evaporator; it must stay above 0 °C"
+        )
+    return float(value)
+
+
+def network_temperatures(
+    supply_temp_c: float, return_temp_c: float | None, source_temp_c: ArrayLike
+) -> tuple[float, float]:
+    """Supply and return [°C] of the heated network (return default: supply - 30 K, data).
+
+    ValueError if the return is not colder than the supply or not warmer than the source.
+    """
+    ret = supply_temp_c - parameter("network_spread_k") if return_temp_c is None else return_temp_c
+    if ret >= supply_temp_c:
+        raise ValueError(f"return {ret:g} °C must be colder than the supply {supply_temp_c:g} °C")
+    warmest = float(np.max(source_temp_c))
+    if ret <= warmest:
+        raise ValueError(
+            f"the sink is colder than the source: network return {ret:g} °C, source up to "
+            f"{warmest:g} °C; a heat pump has nothing to lift (give the network's real return)"
+        )
+    return float(supply_temp_c), float(ret)
+
+
+# --- physics (vectorised: scalars, arrays, Series) ---------------------------------------------
+
+
+def water_heat_kw(flow_m3_per_h: ArrayLike, cooling_k: ArrayLike) -> np.ndarray:
+    """Heat [kW] given by water of ``flow_m3_per_h`` [m³/h] cooled by ``cooling_k`` [K].
+
+    Q = flow x 1.164 kWh/(m³·K) x cooling (rho·cp of water, data).
+
+    >>> round(float(water_heat_kw(1000, 5)))
+    5820
+    """
+    flow = check_non_negative("flow_m3_per_h", flow_m3_per_h)
+    cooling = check_non_negative("cooling_k", cooling_k)
+    return np.asarray(flow * parameter("volumetric_heat_capacity") * cooling)
+
+
+def usable_cooling_k(
+    temp_c: ArrayLike, max_cooling_k: float, min_outlet_temp_c: float
+) -> np.ndarray:
+    """Cooling [K] allowed: ``max_cooling_k``, less where the outlet would fall below the minimum.
+
+    >>> usable_cooling_k([12.0, 5.0, 1.0], 5.0, 2.0).tolist()
+    [5.0, 3.0, 0.0]
+    """
+    temp = np.asarray(temp_c, dtype=float)
+    return np.clip(np.minimum(max_cooling_k, temp - min_outlet_temp_c), 0.0, None)
+
+
+def heat_pump_output(source_heat_kw: ArrayLike, cop: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    """Heat output and electricity [kW] of a heat pump taking ``source_heat_kw`` [kW] at ``cop``.
+
+    Output = source x COP/(COP - 1), electricity = source/(COP - 1), so output = source +
+    electricity. ValueError if a COP <= 1.
+
+    >>> [round(float(x)) for x in heat_pump_output(3000.0, 3.0)]
+    [4500, 1500]
+    """
+    source, cop = np.asarray(source_heat_kw, dtype=float), np.asarray(cop, dtype=float)
+    if (cop <= 1).any():
+        raise ValueError(
+            f"COP {cop.min():.2f} <= 1: the heat pump would give less heat than the electricity "
+            "it takes; lower the supply temperature or raise the source temperature"
+        )
+    electricity = source / (cop - 1.0)
+    return source + electricity, electricity
+
+
+def annual_mwh(power_kw: ArrayLike) -> float:
+    """Energy [MWh/a] of a regular power series [kW] scaled to one year (mean x 8760 h)."""
+    return float(np.mean(np.asarray(power_kw, dtype=float)) * HOURS_PER_YEAR / 1000.0)
+
+
+# --- the effluent: plant data or synthesised ---------------------------------------------------
+
+
+def year_index(year: int) -> pd.DatetimeIndex:
+    return pd.date_range(f"{year}-01-01", f"{year + 1}-01-01", freq="h", inclusive="left")
+
+
+def flow_pattern() -> tuple[np.ndarray, np.ndarray]:
+    """Dry-weather flow factors (mean 1): 24 by hour of day, 7 by weekday (0 = Monday)."""
+    frame = table("wastewater_flow_pattern.csv").sort_values(["pattern", "index"])
+    factors = frame.groupby("pattern")["factor"].apply(lambda s: s.to_numpy(float))
+    return factors["hour_of_day"], factors["day_of_week"]
+
+
+def daily_flow_m3(
+    *, flow_m3_per_day: float | None = None, population_equivalents: float | None = None
+) -> float:
+    """Mean flow [m³/d], given, or population equivalents x 121 l/(PE·d) (data)."""
+    if flow_m3_per_day is not None:
+        return float(check_non_negative("flow_m3_per_day", flow_m3_per_day))
+    if population_equivalents is None:
+        raise ValueError("give the plant's mean flow [m³/d] or its population equivalents")
+    pe = float(check_non_negative("population_equivalents", population_equivalents))
+    return pe * parameter("specific_flow_l_per_pe_d") / 1000.0
+
+
+def synthesise_flow_m3_per_h(
+    *,
+    flow_m3_per_day: float | None = None,
+    population_equivalents: float | None = None,
+    year: int = 2025,
+) -> pd.Series:
+    """Hourly effluent flow [m³/h] of one year with the dry-weather hourly and weekday pattern.
+
+    Its annual mean is the daily flow / 24 exactly. Rain and infiltration are not modelled.
+    """
+    daily = daily_flow_m3(
+        flow_m3_per_day=flow_m3_per_day, population_equivalents=population_equivalents
+    )
+    index = year_index(year)
+    hours, days = flow_pattern()
+    factor = hours[index.hour] * days[index.dayofweek]
+    return pd.Series(daily / 24.0 * factor / factor.mean(), index=index, name="flow_m3_per_h")
+
+
+def synthesise_temp_c(
+    *, temp_min_c: float | None = None, temp_max_c: float | None = None, year: int = 2025
+) -> pd.Series:
+    """Hourly effluent temperature [°C]: an annual sinusoid, coldest in mid-February (data).
+
+    ``temp_min_c`` is the series' minimum (default 10 °C, data); the maximum is ``temp_max_c``
+    or the sourced 20 °C (not below the minimum).
+    """
+    low = parameter("effluent_temp_min_c") if temp_min_c is None else float(temp_min_c)
+    high = max(parameter("effluent_temp_max_c"), low) if temp_max_c is None else float(temp_max_c)
+    if high < low:
+        raise ValueError(f"summer maximum {high:g} °C is below the winter minimum {low:g} °C")
+    index = year_index(year)
+    day = index.dayofyear.to_numpy() - 1 + index.hour.to_numpy() / 24.0
+    angle = 2 * np.pi * (day - parameter("effluent_temp_min_day_of_year")) / (len(index) / 24)
+    temp = (low + high) / 2 - (high - low) / 2 * np.cos(angle)
+    return pd.Series(temp, index=index, name="temp_c")
+
+
+def read_plant_series(path: str | Path) -> pd.DataFrame:
+    """A plant's measured effluent from a CSV with header ``timestamp,flow_m3_per_h,temp_c``.
+
+    Returns ``flow_m3_per_h`` [m³/h] and ``temp_c`` [°C] indexed by timestamp (regular steps).
+    Errors (:class:`~heatplan.errors.InputFileError`) name the file, row (line) and field.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputFileError(path, "file not found")
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InputFileError(path, f"not a readable CSV file ({exc})") from None
+    missing = [c for c in PLANT_COLUMNS if c not in raw.columns]
+    if missing or raw.empty:
+        expected = ",".join(PLANT_COLUMNS)
+        raise InputFileError(path, f"missing column(s) {missing} or rows; expected '{expected}'")
+    stamps = pd.to_datetime(raw["timestamp"].str.strip(), errors="coerce")
+    values = {c: pd.to_numeric(raw[c].str.strip(), errors="coerce") for c in PLANT_COLUMNS[1:]}
+    for field, column in (("timestamp", stamps), *values.items()):
+        bad = np.flatnonzero(column.isna().to_numpy())
+        if bad.size:
+            kind = "date and time" if field == "timestamp" else "number"
+            value = raw[field].iloc[bad[0]]
+            raise InputFileError(path, f"row {bad[0] + 2}, field {field}: {value!r} is no {kind}")
+    negative = np.flatnonzero(values["flow_m3_per_h"].to_numpy() < 0)
+    if negative.size:
+        raise InputFileError(path, f"row {negative[0] + 2}, field flow_m3_per_h: negative flow")
+    frame = pd.DataFrame(values).set_index(pd.DatetimeIndex(stamps, name="timestamp"))
+    frame = frame.sort_index()
+    steps = np.diff(frame.index.to_numpy(dtype="datetime64[ns]").astype(np.int64))
+    if (steps == 0).any() or (steps.size and not np.all(steps == steps[0])):
+        raise InputFileError(path, "timestamps repeat or are not evenly spaced; resample first")
+    return frame
+
+
+# --- the hourly model --------------------------------------------------------------------------
+
+
+def effluent_heat_pump(
+    flow_m3_per_h: ArrayLike,
+    temp_c: ArrayLike,
+    *,
+    max_cooling_k: float,
+    supply_temp_c: float,
+    return_temp_c: float | None = None,
+    min_outlet_temp_c: float | None = None,
+    efficiency: float | None = None,
+) -> pd.DataFrame:
+    """Source heat, COP, heat-pump output and electricity for each time step.
+
+    Parameters
+    ----------
+    flow_m3_per_h, temp_c : numeric
+        Effluent flow [m³/h] and temperature [°C] (a Series' index is kept).
+    max_cooling_k : float
+        Allowed cooling of the effluent [K].
+    supply_temp_c, return_temp_c : float
+        Network supply and return [°C] (return default supply - 30 K, data).
+    min_outlet_temp_c : float, optional
+        Lowest effluent outlet temperature [°C] (default 2 °C, data); limits the cooling.
+    efficiency : float, optional
+        Lorenz efficiency [-] of :func:`heatplan.tech.heatpump.cop_lorenz` (default 0.55).
+
+    Returns
+    -------
+    pandas.DataFrame
+        flow_m3_per_h, temp_c, cooling_k, outlet_temp_c [°C], source_heat_kw, cop,
+        heat_output_kw, electricity_kw [kW]; heat_output = source + electricity in every row.
+    """
+    if not max_cooling_k > 0:
+        raise ValueError(f"allowed cooling must be positive, got {max_cooling_k:g} K")
+    eta, min_out = check_efficiency(efficiency), check_min_outlet(min_outlet_temp_c)
+    flow = np.atleast_1d(check_non_negative("flow_m3_per_h", flow_m3_per_h))
+    flow, temp = np.broadcast_arrays(flow, np.atleast_1d(np.asarray(temp_c, dtype=float)))
+    if np.isnan(temp).any():
+        raise ValueError("temp_c has missing values (NaN)")
+    supply, ret = network_temperatures(supply_temp_c, return_temp_c, temp)
+    cooling = usable_cooling_k(temp, max_cooling_k, min_out)
+    source = water_heat_kw(flow, cooling)
+    cop = cop_lorenz(ret, supply, temp, temp - cooling, efficiency=eta)
+    output, electricity = heat_pump_output(source, cop)
+    index = next((v.index for v in (flow_m3_per_h, temp_c) if isinstance(v, pd.Series)), None)
+    columns = {
+        "flow_m3_per_h": flow, "temp_c": temp, "cooling_k": cooling,
+        "outlet_temp_c": temp - cooling, "source_heat_kw": source, "cop": cop,
+        "heat_output_kw": output, "electricity_kw": electricity,
+    }  # fmt: skip
+    return pd.DataFrame(columns, index=index)
+
+
+# --- the study: one question, with the numbers when the source is too small -------------------
+
+
+def _effluent(
+    messages: list[str], plant_series: pd.DataFrame | None, temp_c: float | None, **kw: Any
+) -> pd.DataFrame:
+    if plant_series is not None:
+        messages.append(f"effluent from plant data: {len(plant_series)} time steps")
+        return plant_series[["flow_m3_per_h", "temp_c"]]
+    if temp_c is None:
+        raise ValueError("give the effluent temperature [°C] (the lowest of the year)")
+    flow = synthesise_flow_m3_per_h(
+        flow_m3_per_day=kw["flow_m3_per_day"],
+        population_equivalents=kw["population_equivalents"],
+        year=kw["year"],
+    )
+    daily = flow.mean() * 24
+    if kw["flow_m3_per_day"] is None:
+        messages.append(
+            f"flow estimated from {kw['population_equivalents']:,.0f} population equivalents = "
+            f"{daily:,.0f} m³/d; use the plant's measured flow where it exists"
+        )
+    messages.append(
+        f"hourly flow synthesised from {daily:,.0f} m³/d with the dry-weather hourly and weekday "
+        "pattern of the IWA benchmark plant (BSM1); rain and infiltration water not included"
+    )
+    if kw["seasonal"] or kw["temp_max_c"] is not None:
+        temp = synthesise_temp_c(temp_min_c=temp_c, temp_max_c=kw["temp_max_c"], year=kw["year"])
+        messages.append(f"effluent {temp.min():.1f}-{temp.max():.1f} °C, coldest in February")
+    else:
+        temp = pd.Series(float(temp_c), index=flow.index)
+        messages.append(f"effluent temperature held at its lowest value {temp_c:g} °C all year")
+    return pd.DataFrame({"flow_m3_per_h": flow, "temp_c": temp})
+
+
+def _shortfall(
+    study: dict[str, Any], unit: str, requested: float, available: float, gives: str,
+    measure: Callable[[float], float],
+) -> str:  # fmt: skip
+    """The message (and ``requirements`` entry) for a request the effluent cannot deliver."""
+    flow = study["flow_m3_per_day"] * requested / available if available > 0 else float("inf")
+    high, cooling, outlet = study["max_cooling_k"], None, None
+    while high < 150 and not measure(high) >= requested:  # NaN once the COP falls to 1
+        high = float("inf") if np.isnan(measure(high)) else high * 1.5
+    text = (
+        f"requested {requested:,.0f} {unit}, the effluent gives {gives} at "
+        f"{study['max_cooling_k']:g} K cooling; it would need {flow:,.0f} m³/day"
+    )
+    if high < 150:
+        cooling = float(brentq(lambda c: measure(c) - requested, 1e-6, high, xtol=1e-4))
+        outlet, text = study["temp_min_c"] - cooling, text + f" or {cooling:.1f} K cooling"
+    if outlet is not None and outlet < study["min_outlet_temp_c"]:
+        text += (
+            f", which would take the effluent to {outlet:.1f} °C, below the minimum outlet "
+            f"temperature {study['min_outlet_temp_c']:g} °C: not possible"
+        )
+    study["requirements"][unit] = {
+        "requested": requested, "available": available, "required_flow_m3_per_day": flow,
+        "required_cooling_k": cooling, "outlet_temp_at_required_cooling_c": outlet,
+    }  # fmt: skip
+    study["feasible"] = False
+    return text
+
+
+def wastewater_study(
+    *,
+    flow_m3_per_day: float | None = None,
+    temp_c: float | None = None,
+    max_cooling_k: float,
+    supply_temp_c: float,
+    return_temp_c: float | None = None,
+    min_outlet_temp_c: float | None = None,
+    requested_heat_mwh_per_a: float | None = None,
+    requested_capacity_kw: float | None = None,
+    efficiency: float | None = None,
+    temp_max_c: float | None = None,
+    seasonal: bool = False,
+    population_equivalents: float | None = None,
+    plant_series: pd.DataFrame | None = None,
+    year: int = 2025,
+) -> dict[str, Any]:
+    """What a sewage plant's effluent gives a heat network through a large heat pump.
+
+    The effluent is ``plant_series`` (:func:`read_plant_series`) or synthesised for ``year``
+    from the mean flow [m³/d] (or population equivalents) and its lowest temperature ``temp_c``
+    [°C], held all year unless ``seasonal``/``temp_max_c`` ask for an annual sinusoid.
+    ``source_heat_kw``, ``heat_output_kw`` and ``electricity_kw`` are annual means, ``cop`` the
+    seasonal one; ``heat_mwh_per_a`` is what a heat pump of ``capacity_kw`` (the requested one,
+    else the source's best hour) delivers. A requested capacity (as annual mean) or energy the
+    effluent cannot give makes ``feasible`` false, and ``messages``/``requirements`` say which
+    flow or cooling it would need.
+    """
+    for name, value in (("capacity", requested_capacity_kw), ("heat", requested_heat_mwh_per_a)):
+        if value is not None and not value > 0:
+            raise ValueError(f"requested {name} must be positive, got {value:g}")
+    messages: list[str] = []
+    effluent = _effluent(
+        messages, plant_series, temp_c, flow_m3_per_day=flow_m3_per_day, year=year,
+        population_equivalents=population_equivalents, temp_max_c=temp_max_c, seasonal=seasonal,
+    )  # fmt: skip
+    supply, ret = network_temperatures(supply_temp_c, return_temp_c, effluent["temp_c"])
+    if return_temp_c is None:
+        spread = parameter("network_spread_k")
+        messages.append(
+            f"network return {ret:g} °C assumed (supply - {spread:g} K); give the real one"
+        )
+    min_out, eta = check_min_outlet(min_outlet_temp_c), check_efficiency(efficiency)
+    hourly = effluent_heat_pump(
+        effluent["flow_m3_per_h"], effluent["temp_c"], max_cooling_k=max_cooling_k,
+        supply_temp_c=supply, return_temp_c=ret, min_outlet_temp_c=min_out, efficiency=eta,
+    )  # fmt: skip
+    if (limited := int((hourly["cooling_k"] < max_cooling_k - 1e-9).sum())) > 0:
+        messages.append(f"cooling limited by the outlet minimum {min_out:g} °C in {limited} steps")
+    output = hourly["heat_output_kw"]
+    capacity = float(requested_capacity_kw or output.max())
+    load = np.minimum(1.0, capacity / output.where(output > 0, np.inf))
+    heat, electricity = annual_mwh(output * load), annual_mwh(hourly["electricity_kw"] * load)
+    study: dict[str, Any] = {
+        "flow_m3_per_day": float(hourly["flow_m3_per_h"].mean() * 24),
+        "temp_min_c": float(hourly["temp_c"].min()),
+        "temp_max_c": float(hourly["temp_c"].max()),
+        "max_cooling_k": float(max_cooling_k),
+        "min_outlet_temp_c": min_out,
+        "supply_temp_c": supply,
+        "return_temp_c": ret,
+        "efficiency": eta,
+        "source_heat_kw": float(hourly["source_heat_kw"].mean()),
+        "heat_output_kw": float(output.mean()),
+        "heat_output_min_kw": float(output.min()),
+        "heat_output_max_kw": float(output.max()),
+        "electricity_kw": float(hourly["electricity_kw"].mean()),
+        "cop": heat / electricity if electricity > 0 else float("nan"),
+        "potential_heat_mwh_per_a": annual_mwh(output),
+        "capacity_kw": capacity,
+        "heat_mwh_per_a": heat,
+        "electricity_mwh_per_a": electricity,
+        "source_heat_mwh_per_a": heat - electricity,
+        "full_load_hours": heat * 1000.0 / capacity if capacity > 0 else 0.0,
+        "feasible": True,
+        "requirements": {},
+        "messages": messages,
+    }
+
+    def output_at(cooling_k: float) -> np.ndarray:  # uniform cooling, no outlet limit
+        temp = hourly["temp_c"].to_numpy()
+        cop = cop_lorenz(ret, supply, temp, temp - cooling_k, efficiency=eta)
+        source = water_heat_kw(hourly["flow_m3_per_h"], cooling_k)
+        return source * cop / (cop - 1) if np.all(cop > 1) else np.full(len(temp), np.nan)
+
+    if requested_capacity_kw is not None and requested_capacity_kw > study["heat_output_kw"]:
+        messages.append(
+            _shortfall(study, "kW", requested_capacity_kw, study["heat_output_kw"],
+                       f"{study['heat_output_kw']:,.0f} kW on average "
+                       f"({study['heat_output_max_kw']:,.0f} kW in its best hour)",
+                       lambda c: float(np.mean(output_at(c))))
+        )  # fmt: skip
+    potential = study["potential_heat_mwh_per_a"]
+    if requested_heat_mwh_per_a is not None and requested_heat_mwh_per_a > potential:
+        messages.append(
+            _shortfall(study, "MWh/a", requested_heat_mwh_per_a, potential,
+                       f"at most {potential:,.0f} MWh/a", lambda c: annual_mwh(output_at(c)))
+        )  # fmt: skip
+    elif requested_heat_mwh_per_a is not None and requested_heat_mwh_per_a > heat:
+        study["feasible"] = False
+        messages.append(
+            f"requested {requested_heat_mwh_per_a:,.0f} MWh/a, a heat pump of {capacity:,.0f} kW "
+            f"delivers {heat:,.0f} MWh/a from this effluent ({potential:,.0f} with a larger one)"
+        )
+    return study
