@@ -71,10 +71,30 @@ class ProjectSettings(BaseModel):
         return value
 
 
+class PotentialSettings(BaseModel):
+    """Inputs of the Potenzialanalyse (WPG §16) that are not layers of the store."""
+
+    network_supply_temp_c: float | None = Field(
+        default=None,
+        description="Supply temperature of heat networks the potentials are rated for [°C]; "
+        "empty: the default of data/wastewater_parameters.csv",
+    )
+    network_return_temp_c: float | None = Field(
+        default=None, description="Return temperature [°C]; empty: supply minus the default spread"
+    )
+    green_cuttings_t_per_a: float = Field(default=0.0, ge=0, description="Green cuttings [t/a]")
+    wood_waste_t_per_a: float = Field(default=0.0, ge=0, description="Wood waste [t/a]")
+    biowaste_t_per_a: float = Field(default=0.0, ge=0, description="Biowaste [t/a]")
+    sludge_t_dm_per_a: float = Field(
+        default=0.0, ge=0, description="Sewage sludge [t dry matter/a]"
+    )
+
+
 class ProjectConfig(BaseModel):
     format_version: int = FORMAT_VERSION
     municipality: Municipality
     project: ProjectSettings = ProjectSettings()
+    potentials: PotentialSettings = PotentialSettings()
 
     def store_url(self, project_dir: Path) -> str:
         store = self.project.store
@@ -108,5 +128,7 @@ def validation_problems(exc: ValidationError) -> str:
 
 def write_config(project_dir: Path, config: ProjectConfig) -> Path:
     path = Path(project_dir) / CONFIG_NAME
-    path.write_text(tomli_w.dumps(config.model_dump(mode="json")), encoding="utf-8")
+    path.write_text(
+        tomli_w.dumps(config.model_dump(mode="json", exclude_none=True)), encoding="utf-8"
+    )
     return path

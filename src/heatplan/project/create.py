@@ -35,13 +35,23 @@ def create_project(
         raise ProjectError(f"invalid project settings: {validation_problems(exc)}") from None
     config = ProjectConfig(municipality=Municipality(name=name, key=key), project=project)
     store = open_store(config.store_url(project_dir))
-    existing = [p for p in (project_dir / CONFIG_NAME, store.path) if p.exists()]
+    existing = existing_paths(project_dir, store.path)
     if existing:
         raise ProjectError(
             f"{existing[0]} exists: {project_dir} is already a heatplan project; "
             "not overwriting it (choose another directory)"
         )
     project_dir.mkdir(parents=True, exist_ok=True)
-    store.create(crs=crs)
-    write_config(project_dir, config)
+    try:
+        write_config(project_dir, config)
+        store.create(crs=crs)
+    except BaseException:  # never leave half a project behind
+        for path in existing_paths(project_dir, store.path):
+            path.unlink()
+        raise
     return config
+
+
+def existing_paths(project_dir: Path, store_path: Path) -> list[Path]:
+    """The project files (settings, store) that exist in ``project_dir``."""
+    return [p for p in (project_dir / CONFIG_NAME, store_path) if p.exists()]
