@@ -35,3 +35,9 @@ def carriers() -> pd.DataFrame:
 def heater_types() -> pd.DataFrame:
     """Heater type codes with label and efficiency, indexed by ``heater_type``."""
     return table("heater_types.csv").set_index("heater_type")
+
+
+def parameter(name: str, key: str) -> float:
+    """Numeric ``value`` of row ``key`` (column ``parameter``) of parameter table ``name``."""
+    frame = table(name, as_text=True).set_index("parameter")
+    return float(str(frame.loc[key, "value"]))

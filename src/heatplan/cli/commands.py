@@ -78,6 +78,32 @@ def print_inventory(result: dict[str, Any]) -> None:
 
 @app.command()
 @user_errors
+def potentials(project_dir: ProjectArg, json_out: JsonOpt = False) -> None:
+    """Potenzialanalyse: roofs, decentral heat pumps, sewage plants, sewers, waste heat, biomass."""
+    from heatplan.steps.potentials import run_potentials
+
+    with progress(not json_out) as say:
+        result = run_potentials(project_dir, progress=say).to_dict()
+    if json_out:
+        emit_json(result)
+    else:
+        print_potentials(result)
+
+
+def print_potentials(result: dict[str, Any]) -> None:
+    table = Table(title="Potentials (Potenzialanalyse)", show_header=False)
+    for kind, mwh in result["heat_mwh_per_a"].items():
+        if mwh > 0:
+            table.add_row(f"heat {kind}", fmt_energy(mwh * 1000))
+    for kind, mwh in result["power_mwh_per_a"].items():
+        table.add_row(f"power {kind}", fmt_energy(mwh * 1000))
+    out.print(table)
+    for message in result["messages"]:
+        out.print(f"[dim]• {message}[/dim]")
+
+
+@app.command()
+@user_errors
 def rejections(
     project_dir: ProjectArg,
     limit: Annotated[int, typer.Option(help="Rows to show.")] = 30,
@@ -160,6 +186,7 @@ def demo(
         return
     out.print(f"[bold]heatplan demo — {case}[/bold]")
     print_inventory(result["steps"]["inventory"])
+    print_potentials(result["steps"]["potentials"])
     imports = result["steps"]["import"]
     rejected = sum(step["rejected"] for step in imports.values() if isinstance(step, dict))
     if rejected:

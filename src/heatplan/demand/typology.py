@@ -20,15 +20,14 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from heatplan.reference import table
+from heatplan.reference import parameter, table
 
 RESIDENTIAL_USES = ("sfh", "th", "mfh", "ab")
 UNKNOWN = "unknown"
 
 
-def _param(name: str, parameter: str) -> float:
-    frame = table(name).set_index("parameter")
-    return float(str(frame.loc[parameter, "value"]))
+def _param(name: str, key: str) -> float:
+    return parameter(name, key)
 
 
 def age_classes() -> pd.DataFrame:

@@ -19,6 +19,7 @@ from heatplan.errors import ProjectError
 from heatplan.io.imports import import_buildings, import_consumption, import_lines
 from heatplan.project.create import create_project
 from heatplan.steps.inventory import run_inventory
+from heatplan.steps.potentials import run_potentials
 
 Case = Literal["schutterwald", "melaten"]
 Progress = Callable[[str], None]
@@ -49,6 +50,8 @@ def run_demo(
         steps["import"] = _import_melaten(out, say)
     say("inventory")
     steps["inventory"] = run_inventory(out, progress=say).to_dict()
+    say("potentials")
+    steps["potentials"] = run_potentials(out, progress=say).to_dict()
     return {
         "case": case,
         "project": str(out),
