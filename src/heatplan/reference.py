@@ -41,3 +41,10 @@ def parameter(name: str, key: str) -> float:
     """Numeric ``value`` of row ``key`` (column ``parameter``) of parameter table ``name``."""
     frame = table(name, as_text=True).set_index("parameter")
     return float(str(frame.loc[key, "value"]))
+
+
+def parameter_group(name: str, group: str) -> dict[str, float]:
+    """``{parameter: value}`` of the rows of ``group`` in a grouped parameter table ``name``."""
+    frame = table(name)
+    rows = frame[frame["group"] == group]
+    return {str(k): float(v) for k, v in zip(rows["parameter"], rows["value"], strict=True)}

@@ -32,7 +32,7 @@ import pandas as pd
 import shapely
 from numpy.typing import ArrayLike
 
-from heatplan.reference import heater_types, table
+from heatplan.reference import heater_types, parameter_group, table
 
 RESULT_COLUMNS = [
     "building_id",
@@ -53,12 +53,7 @@ RESULT_COLUMNS = [
 
 
 def _parameters(group: str) -> dict[str, float]:
-    frame = table("ambient_parameters.csv")
-    rows = frame[frame["group"] == group]
-    return {
-        str(name): float(value)
-        for name, value in zip(rows["parameter"], rows["value"], strict=True)
-    }
+    return parameter_group("ambient_parameters.csv", group)
 
 
 # --------------------------------------------------------------------------- pure functions

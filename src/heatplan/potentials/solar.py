@@ -29,7 +29,7 @@ import pvlib
 from numpy.typing import ArrayLike
 
 from heatplan.io.weather import TRY_NOMINAL_YEAR, hourly_index, read_try, try_path
-from heatplan.reference import table
+from heatplan.reference import parameter_group, table
 
 #: TRY 2010 hours are CET all year (UTC+1); pvlib's Etc/GMT-1 is UTC+1 (POSIX sign).
 TRY_TIMEZONE = "Etc/GMT-1"
@@ -48,12 +48,7 @@ ROOF_COLUMNS = [
 
 # --------------------------------------------------------------------------- reference data
 def _parameters(group: str) -> dict[str, float]:
-    frame = table("solar_parameters.csv")
-    rows = frame[frame["group"] == group]
-    return {
-        str(name): float(value)
-        for name, value in zip(rows["parameter"], rows["value"], strict=True)
-    }
+    return parameter_group("solar_parameters.csv", group)
 
 
 def _collector(name: str) -> tuple[float, float, float]:
