@@ -17,16 +17,18 @@ from heatplan.errors import InputFileError
 from heatplan.potentials.sewers import sewer_heat_potential
 from heatplan.potentials.surface_water import river_heat_potential
 from heatplan.potentials.wastewater import (
-    annual_mwh,
     effluent_heat_pump,
     flow_pattern,
-    heat_pump_output,
-    parameter,
     read_plant_series,
     synthesise_flow_m3_per_h,
     synthesise_temp_c,
-    usable_cooling_k,
     wastewater_study,
+)
+from heatplan.potentials.water_heat import (
+    annual_mwh,
+    heat_pump_output,
+    parameter,
+    usable_cooling_k,
     water_heat_kw,
 )
 from heatplan.tech.heatpump import cop_lorenz

@@ -226,7 +226,9 @@ def test_grant_applies_to_eligible_costs_only() -> None:
 
 # --- technology catalogue ------------------------------------------------------------------------
 
-KW_TECHNOLOGIES = [t for t in catalogue.technologies() if catalogue.capacity_unit(t) != "kWh_th"]
+KW_TECHNOLOGIES = [
+    t for t in catalogue.technologies() if catalogue.capacity_unit(t) in catalogue.KW_UNITS
+]
 KNOWN_PARAMETERS = {
     "specific_investment",
     "invest_a",
@@ -234,6 +236,8 @@ KNOWN_PARAMETERS = {
     "fixed_om_pct_per_a",
     "variable_om_eur_per_mwh",
     "efficiency",
+    "efficiency_electric",
+    "efficiency_thermal",
     "cop_nameplate",
     "cop_annual",
     "lifetime_a",
@@ -258,6 +262,8 @@ def test_the_requested_technologies_are_there() -> None:
     wanted = {
         "large_hp_air",
         "large_hp_river_kww",
+        "large_hp_water",
+        "solar_thermal_field",
         "gas_boiler_central",
         "biomass_boiler_central",
         "electrode_boiler",

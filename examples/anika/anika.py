@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from heatplan.potentials.wastewater import (
     effluent_heat_pump,
-    parameter,
     synthesise_flow_m3_per_h,
     synthesise_temp_c,
     wastewater_study,
 )
+from heatplan.potentials.water_heat import parameter
 
 FLOW_M3_PER_DAY = 14_000.0  # published average
 POPULATION_EQUIVALENTS = 210_000.0  # published plant size

@@ -187,6 +187,10 @@ def demo(
     out.print(f"[bold]heatplan demo — {case}[/bold]")
     print_inventory(result["steps"]["inventory"])
     print_potentials(result["steps"]["potentials"])
+    if "network" in result["steps"]:
+        from heatplan.cli.network import print_design
+
+        print_design(result["steps"]["network"])
     imports = result["steps"]["import"]
     rejected = sum(step["rejected"] for step in imports.values() if isinstance(step, dict))
     if rejected:

@@ -13,12 +13,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
+import pyogrio
+
 from heatplan.demo import schutterwald
 from heatplan.demo.sources import OSM_ATTRIBUTION, melaten_osm
 from heatplan.errors import ProjectError
 from heatplan.io.imports import import_buildings, import_consumption, import_lines
 from heatplan.project.create import create_project
 from heatplan.steps.inventory import run_inventory
+from heatplan.steps.network import design_network
 from heatplan.steps.potentials import run_potentials
 
 Case = Literal["schutterwald", "melaten"]
@@ -52,6 +55,9 @@ def run_demo(
     steps["inventory"] = run_inventory(out, progress=say).to_dict()
     say("potentials")
     steps["potentials"] = run_potentials(out, progress=say).to_dict()
+    if case == "schutterwald":
+        say("network design for the densest blocks")
+        steps["network"] = _core_network(out, say)
     return {
         "case": case,
         "project": str(out),
@@ -62,6 +68,18 @@ def run_demo(
 
 
 DEMO_MARKER = ".heatplan-demo"
+
+
+#: The demo designs one network: the blocks with the highest heat density (a planner's first
+#: candidate; the real choice comes from the area classification).
+DEMO_NETWORK_BLOCKS = 5
+
+
+def _core_network(out: Path, say: Progress) -> dict[str, Any]:
+    blocks = pyogrio.read_dataframe(out / "plan.gpkg", layer="blocks", read_geometry=False)
+    densest = blocks.nlargest(DEMO_NETWORK_BLOCKS, "heat_density_mwh_per_ha_a")["block_id"]
+    design = design_network(out, network_id="core", blocks=[str(b) for b in densest], progress=say)
+    return design.summary
 
 
 def _prepare(out: Path, *, force: bool) -> None:

@@ -12,7 +12,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from heatplan.potentials.wastewater import (
+from heatplan.potentials.water_heat import (
     check_efficiency,
     heat_pump_output,
     network_temperatures,

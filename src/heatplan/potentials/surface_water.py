@@ -4,7 +4,7 @@ Part of the river flow is taken, cooled in the heat exchanger and returned. Limi
 no extraction below a minimum river temperature (3 °C), the outlet stays above freezing, the
 share of the river flow taken, and the cooling of the whole river after mixing (1.5 K). The
 sourced defaults live in ``data/surface_water_parameters.csv``; the outlet minimum and the
-heat-pump defaults are those of :mod:`heatplan.potentials.wastewater`.
+heat-pump defaults are those shared in :mod:`heatplan.potentials.water_heat`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from heatplan.potentials.wastewater import (
+from heatplan.potentials.water_heat import (
     check_efficiency,
     check_min_outlet,
     check_non_negative,

@@ -90,11 +90,46 @@ class PotentialSettings(BaseModel):
     )
 
 
+class EconomicSettings(BaseModel):
+    """Money assumptions of full-cost comparisons; empty: data/economic_parameters.csv."""
+
+    interest_rate: float | None = Field(
+        default=None, ge=0, lt=1, description="Real imputed interest rate [1/a]"
+    )
+    observation_period_a: float | None = Field(
+        default=None, gt=0, description="Observation period of the VDI 2067 annuity [a]"
+    )
+    energy_price_change_rate: float | None = Field(
+        default=None, gt=-1, description="Yearly real change of energy prices [1/a]"
+    )
+    with_funding: bool = Field(
+        default=True, description="Count federal funding (BEW for networks, BEG for buildings)"
+    )
+
+
+class NetworkSettings(BaseModel):
+    """Heat-network design inputs; empty values: data/network_parameters.csv."""
+
+    supply_temp_c: float | None = Field(default=None, description="Design supply [°C]")
+    return_temp_c: float | None = Field(default=None, description="Design return [°C]")
+    connection_rate: float = Field(
+        default=1.0,
+        gt=0,
+        le=1,
+        description="Share of the selected buildings that connect (largest demand first)",
+    )
+    surface: Literal["unpaved", "paved", "road"] = Field(
+        default="road", description="Surface the trenches are dug in (sets the trench cost)"
+    )
+
+
 class ProjectConfig(BaseModel):
     format_version: int = FORMAT_VERSION
     municipality: Municipality
     project: ProjectSettings = ProjectSettings()
     potentials: PotentialSettings = PotentialSettings()
+    economics: EconomicSettings = EconomicSettings()
+    network: NetworkSettings = NetworkSettings()
 
     def store_url(self, project_dir: Path) -> str:
         store = self.project.store

@@ -82,7 +82,7 @@ def write_profiles(
     store = open_store(config.store_url(Path(project_dir)))
     frame = _inventory_buildings(store.read("buildings"))
     chosen = select_buildings(frame, buildings=buildings, block=block, segment=segment)
-    temperature, holidays = _climate(config, store.read("buildings"))
+    temperature, holidays = climate(config, store.read("buildings"))
     annual = chosen.set_index("building_id")["heat_demand_kwh_per_a"]
     classes = chosen.set_index("building_id")["profile_class"]
     year = config.project.profile_year
@@ -110,7 +110,7 @@ def _inventory_buildings(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(frame[_COLUMNS])
 
 
-def _climate(config: ProjectConfig, buildings: Any) -> tuple[pd.Series, list[Any]]:
+def climate(config: ProjectConfig, buildings: Any) -> tuple[pd.Series, list[Any]]:
     year = config.project.profile_year
     temperature = temperature_for_year(try_temperature(project_region(config, buildings)), year)
     subdivision = config.project.holiday_subdivision or None

@@ -11,7 +11,8 @@ Parameters in the file (``parameter`` column):
   (Invest = a x P^b); overnight investment, in EUR of the row's ``price_year``.
 - ``fixed_om_pct_per_a`` [% of the investment per year]; :func:`technology` adds
   ``fixed_om_share_per_a`` (the same as a fraction).
-- ``variable_om_eur_per_mwh`` [EUR/MWh_th], ``efficiency`` [-] (net calorific value basis),
+- ``variable_om_eur_per_mwh`` [EUR/MWh_th], ``efficiency`` [-] (net calorific value basis;
+  CHP: ``efficiency_electric`` and ``efficiency_thermal``),
   ``cop_nameplate`` / ``cop_annual`` [-], ``lifetime_a`` [a], ``energy_to_power_ratio_h`` [h].
 
 Years between two catalogue years are interpolated linearly; other years raise ValueError.

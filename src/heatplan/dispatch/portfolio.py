@@ -1,0 +1,145 @@
+"""A default generation portfolio for a heat network, priced from the technology catalogue.
+
+A large heat pump (on treated effluent when an hourly effluent series is given, else on ambient
+air), an electrode boiler (power-to-heat), a gas peak boiler and a hot-water tank; the linear
+program sizes all four. Capacity costs are VDI 2067 annuities of the catalogue investment plus
+fixed O&M per kW (or kWh); energy prices are the plant prices of ``energy_prices.csv``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from heatplan.dispatch.model import Boiler, HeatPump, Portfolio, PowerToHeat, Prices, Storage
+from heatplan.reference import parameter
+from heatplan.tech import catalogue
+from heatplan.tech.economics import annual_cost_eur_per_a
+from heatplan.tech.heatpump import cop_lorenz
+
+PRICES = "energy_prices.csv"
+GENERATION = "network_generation.csv"
+ECONOMICS = "economic_parameters.csv"
+HEAT_PUMP_TECH = {"air": "large_hp_air", "wastewater": "large_hp_water"}
+
+
+def annual_capacity_cost(
+    technology: str,
+    *,
+    year: float,
+    interest_rate: float | None = None,
+    observation_period_a: float | None = None,
+) -> float:
+    """Annuity of one unit of capacity (kW or kWh) incl. fixed O&M [EUR/(unit·a)]."""
+    tech = catalogue.technology(technology, year)
+    rate = parameter(ECONOMICS, "interest_rate") if interest_rate is None else interest_rate
+    period = (
+        parameter(ECONOMICS, "observation_period_a")
+        if observation_period_a is None
+        else observation_period_a
+    )
+    return float(
+        annual_cost_eur_per_a(
+            investment_eur=float(catalogue.size_investment_eur(technology, 1.0, year=year)),
+            lifetime_a=float(tech["lifetime_a"]),
+            interest_rate=rate,
+            observation_period_a=period,
+            fixed_om_share_per_a=float(tech.get("fixed_om_share_per_a", 0.0)),
+            energy_cost_eur_per_a=0.0,
+            price_change_rate=0.0,
+        )
+    )
+
+
+def air_cop(temp_air_c: pd.Series, *, supply_temp_c: float, return_temp_c: float) -> np.ndarray:
+    """Hourly COP of a large air-source heat pump (Lorenz, air cooled by a few K) [-]."""
+    cooling = parameter(GENERATION, "air_source_cooling_k")
+    air = temp_air_c.to_numpy(float)
+    cop = cop_lorenz(return_temp_c, supply_temp_c, air, air - cooling)
+    return np.maximum(np.asarray(cop, float), 1.0)
+
+
+def plant_prices(year: float = 2025) -> Prices:
+    """Plant prices (electricity medium voltage, gas and wood chips) [EUR/MWh]."""
+    return Prices(
+        electricity_eur_per_mwh=parameter(PRICES, "electricity_network_plant_eur_per_mwh"),
+        fuel_eur_per_mwh={
+            "natural_gas": parameter(PRICES, "natural_gas_network_plant_eur_per_mwh"),
+            "wood": parameter(PRICES, "wood_chips_network_plant_eur_per_mwh"),
+        },
+    )
+
+
+def _variable_om(technology: str, year: float) -> float:
+    return float(catalogue.technology(technology, year).get("variable_om_eur_per_mwh", 0.0))
+
+
+def network_portfolio(
+    demand_kw: pd.Series,
+    *,
+    cop: np.ndarray,
+    source: str = "air",
+    source_limit_kw: np.ndarray | None = None,
+    year: int = 2025,
+    prices: Prices | None = None,
+    interest_rate: float | None = None,
+    observation_period_a: float | None = None,
+) -> Portfolio:
+    """Heat pump + electrode boiler + gas peak boiler + tank, all sized by the LP."""
+    money = {"interest_rate": interest_rate, "observation_period_a": observation_period_a}
+    hp_tech = HEAT_PUMP_TECH.get(source, "large_hp_air")
+    peak = float(np.max(demand_kw.to_numpy(float)))
+    store_rate = peak * parameter(GENERATION, "default_heat_pump_share_of_peak")
+    daily_loss = parameter(GENERATION, "storage_loss_share_per_day")
+    gas = catalogue.technology("gas_boiler_central", year)
+    return Portfolio(
+        demand_kw=demand_kw,
+        prices=prices or plant_prices(year),
+        year=year,
+        heat_pumps=(
+            HeatPump(
+                name="heat_pump",
+                cop=cop,
+                capacity_kw=None,
+                source_limit_kw=source_limit_kw,
+                source=source,
+                annualised_cost_eur_per_kw_a=annual_capacity_cost(hp_tech, year=year, **money),
+                variable_om_eur_per_mwh=_variable_om(hp_tech, year),
+            ),
+        ),
+        power_to_heat=(
+            PowerToHeat(
+                name="electrode_boiler",
+                capacity_kw=None,
+                efficiency=float(catalogue.technology("electrode_boiler", year)["efficiency"]),
+                annualised_cost_eur_per_kw_a=annual_capacity_cost(
+                    "electrode_boiler", year=year, **money
+                ),
+                variable_om_eur_per_mwh=_variable_om("electrode_boiler", year),
+            ),
+        ),
+        boilers=(
+            Boiler(
+                name="gas_boiler",
+                carrier="natural_gas",
+                efficiency=float(gas["efficiency"]),
+                capacity_kw=None,
+                annualised_cost_eur_per_kw_a=annual_capacity_cost(
+                    "gas_boiler_central", year=year, **money
+                ),
+                variable_om_eur_per_mwh=_variable_om("gas_boiler_central", year),
+            ),
+        ),
+        storages=(
+            Storage(
+                name="tank",
+                capacity_kwh=None,
+                charge_kw=store_rate,
+                discharge_kw=store_rate,
+                loss_per_h=1.0 - (1.0 - daily_loss) ** (1.0 / 24.0),
+                annualised_cost_eur_per_kwh_a=annual_capacity_cost(
+                    "tank_storage", year=year, **money
+                ),
+            ),
+        ),
+    )

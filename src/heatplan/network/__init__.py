@@ -1,0 +1,1 @@
+"""Heat-network layout: street graph, Steiner-tree route, house connections (``route``)."""

@@ -1,0 +1,356 @@
+"""Route layout of a heat network: the street graph's Steiner tree from a source to buildings.
+
+`layout_network` builds the street graph (`heatplan.network.graph`), attaches every building
+and the heat source to its nearest street, weights existing heat lines down, and connects the
+source with all reachable buildings by a short tree (`heatplan.network.steiner`). Pipes are
+oriented from the source outward; each building hangs on its own house connection. Buildings
+that cannot be connected are listed in ``unconnected`` with the reason, never dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from scipy import sparse
+from scipy.sparse import csgraph
+
+from heatplan.network.graph import Attachment, StreetGraph, attach_points, street_graph
+from heatplan.network.steiner import steiner_tree
+from heatplan.reference import parameter
+
+__all__ = ["RouteResult", "layout_network", "route_parameters"]
+
+PARAMETERS = "network_route_parameters.csv"
+
+
+@dataclass
+class RouteResult:
+    """The routed network (see NETWORK-INTERFACE.md).
+
+    ``pipes``: pipe_id, from_node, to_node, length_m [m], kind ('main' | 'connection'),
+    existing, geometry (from from_node to to_node). ``nodes``: node_id, kind ('source' |
+    'junction' | 'building'), building_id, geometry. ``unconnected``: building_id, reason.
+    ``trench_length_m``: total pipe length [m].
+    """
+
+    pipes: gpd.GeoDataFrame
+    nodes: gpd.GeoDataFrame
+    unconnected: pd.DataFrame
+    trench_length_m: float
+
+
+def route_parameters() -> dict[str, float]:
+    """Default ``snap_tolerance_m``, ``max_connection_m``, ``existing_line_weight_factor``."""
+    keys = ("snap_tolerance_m", "max_connection_m", "existing_line_weight_factor")
+    return {key: parameter(PARAMETERS, key) for key in keys}
+
+
+def layout_network(
+    streets: gpd.GeoDataFrame,
+    buildings: gpd.GeoDataFrame,
+    source_point: shapely.Point,
+    *,
+    existing: gpd.GeoDataFrame | None = None,
+    snap_tolerance_m: float | None = None,
+    max_connection_m: float | None = None,
+    existing_line_weight_factor: float | None = None,
+) -> RouteResult:
+    """Lay out a heat network along the streets from ``source_point`` to ``buildings``.
+
+    Parameters
+    ----------
+    streets : GeoDataFrame
+        Street centre lines (LineString / MultiLineString), projected CRS [m].
+    buildings : GeoDataFrame
+        ``building_id`` (unique) and Point or Polygon geometry [m].
+    source_point : shapely.Point
+        The heat source [m]; connected to its nearest street point.
+    existing : GeoDataFrame, optional
+        Existing heat-network lines [m], reused at ``existing_line_weight_factor`` x length.
+    snap_tolerance_m : float, optional
+        Gap closing and node merging distance [m]; default from
+        ``data/network_route_parameters.csv`` (1 m).
+    max_connection_m : float, optional
+        Longest house connection (and source connection) [m]; default from the data (100 m).
+    existing_line_weight_factor : float, optional
+        Routing weight of an existing line per metre relative to a new one [-], in (0, 1];
+        default from the data (0.1).
+
+    Returns
+    -------
+    RouteResult
+
+    Raises
+    ------
+    ValueError
+        On empty streets or buildings, missing or duplicate ``building_id``, a geographic or
+        mismatched CRS, a source farther than ``max_connection_m`` from every street, or when
+        the source reaches no building.
+    """
+    options = _options(snap_tolerance_m, max_connection_m, existing_line_weight_factor)
+    _check_inputs(streets, buildings, source_point, existing)
+    extra = None if existing is None else existing.geometry.to_numpy()
+    graph = street_graph(
+        streets.geometry.to_numpy(), existing=extra, snap_tolerance_m=options["snap_tolerance_m"]
+    )
+    points = np.append(buildings.geometry.to_numpy(), source_point)
+    graph, attached = attach_points(
+        graph,
+        points,
+        max_distance_m=options["max_connection_m"],
+        snap_tolerance_m=options["snap_tolerance_m"],
+    )
+    source_node = int(attached.node[-1])
+    if source_node < 0:
+        raise ValueError(
+            f"source_point: no street within max_connection_m={options['max_connection_m']:g} m "
+            f"of {source_point.wkt}; add the feed line to `streets` or `existing`, or raise "
+            "max_connection_m"
+        )
+    weights = graph.edge_length_m * np.where(
+        graph.edge_existing, options["existing_line_weight_factor"], 1.0
+    )
+    building_node = attached.node[:-1]
+    matrix, first = _edge_matrix(graph, weights)
+    far = f"no street within {options['max_connection_m']:g} m"
+    reachable, unconnected = _reachability(matrix, building_node, source_node, buildings, far)
+    tree = steiner_tree(matrix, np.r_[building_node[reachable], source_node])
+    tree_edges = _graph_edges(graph, first, tree.rows, tree.cols)
+    return _result(graph, attached, tree_edges, reachable, source_point, buildings, unconnected)
+
+
+def _options(snap: float | None, max_conn: float | None, factor: float | None) -> dict[str, float]:
+    given = {
+        "snap_tolerance_m": snap,
+        "max_connection_m": max_conn,
+        "existing_line_weight_factor": factor,
+    }
+    options = {k: float(v) if v is not None else route_parameters()[k] for k, v in given.items()}
+    if not options["snap_tolerance_m"] >= 0:
+        raise ValueError(f"snap_tolerance_m: must be >= 0, got {options['snap_tolerance_m']}")
+    if not options["max_connection_m"] > options["snap_tolerance_m"]:
+        raise ValueError(
+            f"max_connection_m: must exceed snap_tolerance_m, got {options['max_connection_m']}"
+        )
+    if not 0 < options["existing_line_weight_factor"] <= 1:
+        raise ValueError(
+            "existing_line_weight_factor: must lie in (0, 1], got "
+            f"{options['existing_line_weight_factor']}"
+        )
+    return options
+
+
+def _check_inputs(
+    streets: gpd.GeoDataFrame,
+    buildings: gpd.GeoDataFrame,
+    source_point: shapely.Point,
+    existing: gpd.GeoDataFrame | None,
+) -> None:
+    if len(streets) == 0 or streets.geometry.is_empty.all():
+        raise ValueError("streets: no street lines given; the route needs a street network")
+    if "building_id" not in buildings.columns:
+        raise ValueError(f"buildings: column 'building_id' missing, got {list(buildings.columns)}")
+    if len(buildings) == 0:
+        raise ValueError("buildings: no buildings given")
+    ids = buildings["building_id"].astype(str)
+    if ids.duplicated().any():
+        raise ValueError(f"buildings: duplicate building_id {ids[ids.duplicated()].unique()[:5]}")
+    if not isinstance(source_point, shapely.Point) or source_point.is_empty:
+        raise ValueError(f"source_point: must be a non-empty shapely Point, got {source_point!r}")
+    if streets.crs is not None and streets.crs.is_geographic:
+        raise ValueError(
+            f"streets: CRS {streets.crs.to_string()} is geographic; lengths need a projected "
+            "CRS in metres (e.g. EPSG:25832)"
+        )
+    for field, frame in (("buildings", buildings), ("existing", existing)):
+        if frame is not None and frame.crs is not None and frame.crs != streets.crs:
+            raise ValueError(
+                f"{field}: CRS {frame.crs.to_string()} differs from the streets' CRS "
+                f"{streets.crs}; reproject first"
+            )
+
+
+def _edge_matrix(graph: StreetGraph, weights: np.ndarray) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """Symmetric weight matrix (lightest of parallel edges) and its edge per canonical key."""
+    low = np.minimum(graph.edge_u, graph.edge_v)
+    high = np.maximum(graph.edge_u, graph.edge_v)
+    key = low * graph.n_nodes + high
+    order = np.lexsort((weights, key))
+    first = order[np.unique(key[order], return_index=True)[1]]
+    n = graph.n_nodes
+    matrix = sparse.csr_matrix(
+        (
+            np.r_[weights[first], weights[first]],
+            (np.r_[low[first], high[first]], np.r_[high[first], low[first]]),
+        ),
+        shape=(n, n),
+    )
+    return matrix, first
+
+
+def _reachability(
+    matrix: sparse.csr_matrix,
+    building_node: np.ndarray,
+    source_node: int,
+    buildings: gpd.GeoDataFrame,
+    far_reason: str,
+) -> tuple[np.ndarray, pd.DataFrame]:
+    """Mask of buildings in the source's street component, and the rest with their reason."""
+    _, component = csgraph.connected_components(matrix, directed=False)
+    attached = building_node >= 0
+    reachable = attached & (component[np.maximum(building_node, 0)] == component[source_node])
+    geometry = buildings.geometry.to_numpy()
+    reason = np.select(
+        [shapely.is_missing(geometry) | shapely.is_empty(geometry), ~attached],
+        ["no geometry", far_reason],
+        "street component not connected to the source",
+    )
+    unconnected = pd.DataFrame(
+        {"building_id": buildings["building_id"].astype(str).to_numpy(), "reason": reason}
+    )[~reachable].reset_index(drop=True)
+    if not reachable.any():
+        raise ValueError(
+            f"buildings: the source reaches none of the {len(buildings)} buildings over the "
+            f"streets (reasons: {unconnected['reason'].value_counts().to_dict()})"
+        )
+    return reachable, unconnected
+
+
+def _graph_edges(
+    graph: StreetGraph, first: np.ndarray, rows: np.ndarray, cols: np.ndarray
+) -> np.ndarray:
+    """Graph edge index of each node pair ``rows[i] < cols[i]`` (edges ``first`` only)."""
+    low = np.minimum(graph.edge_u[first], graph.edge_v[first])
+    key = low * graph.n_nodes + np.maximum(graph.edge_u[first], graph.edge_v[first])
+    order = np.argsort(key)
+    return first[order[np.searchsorted(key[order], rows * graph.n_nodes + cols)]]
+
+
+def _result(
+    graph: StreetGraph,
+    attached: Attachment,
+    tree_edges: np.ndarray,
+    reachable: np.ndarray,
+    source_point: shapely.Point,
+    buildings: gpd.GeoDataFrame,
+    unconnected: pd.DataFrame,
+) -> RouteResult:
+    source_node = int(attached.node[-1])
+    mains = _oriented_mains(graph, tree_edges, source_node)
+    names = np.array([f"J{i}" for i in range(graph.n_nodes)], dtype=object)
+    source_apart = attached.distance_m[-1] > 0
+    names[source_node] = f"J{source_node}" if source_apart else "S"
+    crs = buildings.crs
+    feed = _source_feed(graph, source_node, source_point, names) if source_apart else None
+    connections, building_nodes = _connections(graph, attached, reachable, buildings, names)
+    frames = [f for f in (feed, _main_pipes(graph, mains, names), connections) if f is not None]
+    pipes = pd.concat(frames, ignore_index=True)
+    pipes.insert(0, "pipe_id", [f"P{i}" for i in range(len(pipes))])
+    pipes = gpd.GeoDataFrame(pipes, geometry="geometry", crs=crs)
+    ends = mains[:, 1:].ravel()
+    used = np.unique(np.concatenate([ends, attached.node[:-1][reachable], [source_node]]))
+    junctions = pd.DataFrame(
+        {
+            "node_id": names[used],
+            "kind": np.where(names[used] == "S", "source", "junction"),
+            "building_id": None,
+            "geometry": shapely.points(graph.node_xy[used]),
+        }
+    )
+    source = pd.DataFrame(
+        {"node_id": ["S"], "kind": ["source"], "building_id": [None], "geometry": [source_point]}
+    )
+    parts = [source] if source_apart else []
+    nodes = pd.concat([*parts, junctions, building_nodes], ignore_index=True)
+    nodes = gpd.GeoDataFrame(nodes, geometry="geometry", crs=crs)
+    return RouteResult(pipes, nodes, unconnected, float(pipes["length_m"].sum()))
+
+
+def _oriented_mains(graph: StreetGraph, tree_edges: np.ndarray, source_node: int) -> np.ndarray:
+    """(k, 3) array: edge index, from node, to node — in breadth-first order from the source."""
+    if tree_edges.size == 0:
+        return np.empty((0, 3), dtype=np.intp)
+    u, v = graph.edge_u[tree_edges], graph.edge_v[tree_edges]
+    n = graph.n_nodes
+    tree = sparse.csr_matrix((np.ones(u.size), (u, v)), shape=(n, n))
+    order, pred = csgraph.breadth_first_order(
+        tree, source_node, directed=False, return_predecessors=True
+    )
+    forward = pred[v] == u
+    start, stop = np.where(forward, u, v), np.where(forward, v, u)
+    rank = np.empty(n, dtype=np.intp)
+    rank[order] = np.arange(order.size)
+    sort = np.argsort(rank[stop], kind="stable")
+    return np.column_stack([tree_edges, start, stop])[sort]
+
+
+def _main_pipes(graph: StreetGraph, mains: np.ndarray, names: np.ndarray) -> pd.DataFrame:
+    edge, start, _ = mains.T
+    geometry = graph.edge_geometry[edge]
+    reverse = graph.edge_u[edge] != start
+    geometry = np.where(reverse, shapely.reverse(geometry), geometry)
+    return pd.DataFrame(
+        {
+            "from_node": names[start],
+            "to_node": names[mains[:, 2]],
+            "length_m": shapely.length(geometry),
+            "kind": "main",
+            "existing": graph.edge_existing[edge],
+            "geometry": geometry,
+        }
+    )
+
+
+def _source_feed(
+    graph: StreetGraph, source_node: int, source_point: shapely.Point, names: np.ndarray
+) -> pd.DataFrame:
+    line = shapely.LineString([source_point.coords[0], graph.node_xy[source_node]])
+    return pd.DataFrame(
+        {
+            "from_node": ["S"],
+            "to_node": [names[source_node]],
+            "length_m": [line.length],
+            "kind": ["main"],
+            "existing": [False],
+            "geometry": [line],
+        }
+    )
+
+
+def _connections(
+    graph: StreetGraph,
+    attached: Attachment,
+    reachable: np.ndarray,
+    buildings: gpd.GeoDataFrame,
+    names: np.ndarray,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """House-connection pipes (junction -> building) and the building nodes."""
+    rows = np.flatnonzero(reachable)
+    junction = attached.node[rows]
+    ids = buildings["building_id"].astype(str).to_numpy()[rows]
+    node_ids = np.array([f"B{i}" for i in rows], dtype=object)
+    own = attached.point_xy[rows]
+    lines = shapely.linestrings(np.stack([graph.node_xy[junction], own], axis=1))
+    pipes = pd.DataFrame(
+        {
+            "from_node": names[junction],
+            "to_node": node_ids,
+            "length_m": attached.distance_m[rows],
+            "kind": "connection",
+            "existing": False,
+            "geometry": lines,
+        }
+    )
+    nodes = pd.DataFrame(
+        {
+            "node_id": node_ids,
+            "kind": "building",
+            "building_id": ids,
+            "geometry": shapely.points(own),
+        }
+    )
+    return pipes, nodes

@@ -1,0 +1,1 @@
+"""Supply options per building: decentral full costs and the network connection."""

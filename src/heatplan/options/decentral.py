@@ -1,0 +1,196 @@
+"""Full cost of the decentral supply options of every building (WPG §18(1) Nr. 1).
+
+For each building: levelised cost of heat over the observation period (VDI 2067-1 annuity) of an
+air-source heat pump, a ground-source heat pump, a biomass (pellet) boiler, and a new gas
+condensing boiler as the reference. Capacities come from the building's peak load, heat-pump
+seasonal performance factors from hourly COPs (Staffell 2012, heating curve by construction age)
+weighted by the town's hourly demand, investment, lifetime and O&M from the technology catalogue,
+energy prices from ``data/energy_prices.csv``. Options a building cannot use (no room for probes,
+noise distance not met: the ``decentral_options`` table of the potentials step) are marked, not
+dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from heatplan.reference import parameter, parameter_group
+from heatplan.tech import catalogue
+from heatplan.tech.economics import funded_investment_eur, lcoh_eur_per_mwh
+from heatplan.tech.heatpump_building import cop_building, seasonal_performance_factor
+
+ECONOMICS = "economic_parameters.csv"
+PRICES = "energy_prices.csv"
+DECENTRAL = "decentral_parameters.csv"
+#: option -> (catalogue technology, energy price parameter, BEG measures that fund it)
+OPTIONS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "air_hp": ("hp_air_building", "electricity_heat_pump_eur_per_mwh", ("heating_base",)),
+    "ground_hp": (
+        "hp_ground_building",
+        "electricity_heat_pump_eur_per_mwh",
+        ("heating_base", "heat_pump_efficiency_bonus"),
+    ),
+    "biomass": ("biomass_boiler_building", "wood_pellets_eur_per_mwh", ("heating_base",)),
+    "gas": ("gas_condensing_boiler_building", "natural_gas_household_eur_per_mwh", ()),
+}
+BUILDING_STATES = ("unrenovated", "renovated", "new_build")
+
+
+@dataclass(frozen=True)
+class Economics:
+    """Money assumptions of a full-cost comparison (defaults: ``economic_parameters.csv``)."""
+
+    interest_rate: float
+    observation_period_a: float
+    price_change_rate: float
+    year: int
+
+    @classmethod
+    def defaults(cls, *, year: int = 2025, **overrides: float | None) -> Economics:
+        values = {
+            "interest_rate": parameter(ECONOMICS, "interest_rate"),
+            "observation_period_a": parameter(ECONOMICS, "observation_period_a"),
+            "price_change_rate": parameter(ECONOMICS, "energy_price_change_rate"),
+        }
+        values.update({k: float(v) for k, v in overrides.items() if v is not None})
+        return cls(year=year, **values)
+
+
+def building_state(construction_year: pd.Series) -> pd.Series:
+    """Heating-curve state of each building from its construction year (unknown: unrenovated)."""
+    limits = parameter_group(DECENTRAL, "state_by_year")
+    year = pd.to_numeric(construction_year, errors="coerce")
+    state = np.where(year >= limits["new_build_from"], "new_build", "renovated")
+    state = np.where(year < limits["unrenovated_before"], "unrenovated", state)
+    state = np.where(year.isna(), "unrenovated", state)
+    return pd.Series(state, index=construction_year.index, name="building_state")
+
+
+def design_temperature_c(temp_air_c: pd.Series) -> float:
+    """Lowest two-day mean of an hourly temperature year (DIN EN 12831-1 design value) [°C]."""
+    window = int(parameter_group(DECENTRAL, "design")["design_temp_window_h"])
+    return float(temp_air_c.rolling(window, min_periods=window).mean().min())
+
+
+def seasonal_factors(temp_air_c: pd.Series, load_kwh: pd.Series) -> pd.DataFrame:
+    """SPF [-] of air and ground heat pumps per building state, weighted by the hourly load."""
+    design = design_temperature_c(temp_air_c)
+    brine = parameter_group(DECENTRAL, "ground")["brine_temp_c"]
+    rows = {}
+    for state in BUILDING_STATES:
+        air = cop_building(temp_air_c, building_state=state, temp_outdoor_design_c=design)
+        ground = cop_building(
+            temp_air_c,
+            building_state=state,
+            temp_outdoor_design_c=design,
+            heat_source="ground",
+            temp_source_c=np.full(len(temp_air_c), brine),
+        )
+        rows[state] = {
+            "air_hp": seasonal_performance_factor(air, load_kwh),
+            "ground_hp": seasonal_performance_factor(ground, load_kwh),
+        }
+    return pd.DataFrame(rows).T
+
+
+def _efficiency(option: str, states: pd.Series, spf: pd.DataFrame, year: int) -> pd.Series:
+    if option in spf.columns:
+        return states.map(spf[option]).astype(float)
+    technology = OPTIONS[option][0]
+    return pd.Series(catalogue.technology(technology, year)["efficiency"], index=states.index)
+
+
+def _funding_share(option: str, with_funding: bool) -> float:
+    if not with_funding:
+        return 0.0
+    total = sum(catalogue.funding("BEG_EM", m) for m in OPTIONS[option][2])
+    return min(total, catalogue.funding("BEG_EM", "heating_max_total"))
+
+
+def option_lcoh(
+    option: str,
+    *,
+    heat_kwh_per_a: pd.Series,
+    capacity_kw: pd.Series,
+    efficiency: pd.Series,
+    economics: Economics,
+    with_funding: bool = True,
+) -> pd.Series:
+    """LCOH [EUR/MWh] of one decentral option for each building (NaN without demand)."""
+    technology, price_key, _ = OPTIONS[option]
+    tech = catalogue.technology(technology, economics.year)
+    heat_mwh = heat_kwh_per_a.astype(float) / 1000.0
+    gross = np.asarray(catalogue.investment_eur(technology, capacity_kw.to_numpy(float)))
+    eligible = catalogue.funding("BEG_EM", "heating_eligible_cost_first_dwelling")
+    net = funded_investment_eur(
+        investment_eur=gross,
+        funding_share=_funding_share(option, with_funding),
+        eligible_cost_eur=eligible,
+    )
+    energy = heat_mwh / efficiency * parameter(PRICES, price_key)
+    valid = heat_mwh.gt(0) & efficiency.gt(0)
+    lcoh = lcoh_eur_per_mwh(
+        investment_eur=np.where(valid, net, 0.0),
+        lifetime_a=tech["lifetime_a"],
+        interest_rate=economics.interest_rate,
+        observation_period_a=economics.observation_period_a,
+        fixed_om_share_per_a=tech["fixed_om_share_per_a"],
+        energy_cost_eur_per_a=np.where(valid, energy, 0.0),
+        price_change_rate=economics.price_change_rate,
+        heat_mwh_per_a=np.where(valid, heat_mwh, 1.0),
+    )
+    return pd.Series(np.where(valid, lcoh, np.nan), index=heat_kwh_per_a.index, name=option)
+
+
+def decentral_costs(
+    buildings: pd.DataFrame,
+    *,
+    spf: pd.DataFrame,
+    economics: Economics,
+    with_funding: bool = True,
+) -> pd.DataFrame:
+    """LCOH [EUR/MWh] of each decentral option per building, and the cheapest usable one.
+
+    ``buildings`` needs ``heat_demand_kwh_per_a``, ``peak_load_kw``, ``construction_year`` and
+    may have ``ground_ok`` / ``air_ok`` (from the potentials step; missing means usable).
+    """
+    states = building_state(buildings["construction_year"])
+    out = pd.DataFrame({"building_state": states}, index=buildings.index)
+    for option in OPTIONS:
+        efficiency = _efficiency(option, states, spf, economics.year)
+        out[f"efficiency_{option}"] = efficiency
+        out[f"lcoh_{option}_eur_per_mwh"] = option_lcoh(
+            option,
+            heat_kwh_per_a=buildings["heat_demand_kwh_per_a"].fillna(0.0),
+            capacity_kw=buildings["peak_load_kw"].fillna(0.0),
+            efficiency=efficiency,
+            economics=economics,
+            with_funding=with_funding,
+        )
+    usable = _usable(buildings)
+    renewable = [f"lcoh_{o}_eur_per_mwh" for o in ("air_hp", "ground_hp", "biomass")]
+    masked = out[renewable].where(usable[renewable].to_numpy())
+    any_usable = masked.notna().any(axis=1)
+    cheapest = masked.fillna(np.inf).idxmin(axis=1).str.removeprefix("lcoh_")
+    out["best_decentral"] = cheapest.str.removesuffix("_eur_per_mwh").where(any_usable)
+    out["best_decentral_lcoh_eur_per_mwh"] = masked.min(axis=1)
+    return out
+
+
+def _usable(buildings: pd.DataFrame) -> pd.DataFrame:
+    def flag(column: str) -> np.ndarray:
+        if column not in buildings.columns:
+            return np.ones(len(buildings), dtype=bool)
+        return buildings[column].astype("boolean").fillna(False).to_numpy(bool)
+
+    return pd.DataFrame(
+        {
+            "lcoh_air_hp_eur_per_mwh": flag("air_ok"),
+            "lcoh_ground_hp_eur_per_mwh": flag("ground_ok"),
+            "lcoh_biomass_eur_per_mwh": np.ones(len(buildings), dtype=bool),
+        },
+        index=buildings.index,
+    )

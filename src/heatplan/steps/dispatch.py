@@ -1,0 +1,227 @@
+"""Generation studies for a network's hourly load: heat source, sizing, prices, spread.
+
+``heatplan dispatch DIR --network ID`` takes the hourly load a ``network design`` stored and
+sizes and dispatches a portfolio around a large heat pump on ambient air or on sewage-plant
+effluent (hourly flow and temperature synthesised from the plant's figures, the source limit
+and COP hour by hour), with optional fixed sizes (e.g. ANIKA: 20 MW heat pump, 4 MW
+power-to-heat). Price scenarios and a Monte Carlo over price paths give the spread of the
+network's cost of heat against gas boilers in the buildings (the ANIKA promise of stable prices).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from heatplan.dispatch.infeasible import InfeasibleDispatchError
+from heatplan.dispatch.model import Portfolio
+from heatplan.dispatch.portfolio import air_cop, network_portfolio
+from heatplan.dispatch.prices import (
+    monte_carlo_lcoh,
+    reference_lcoh_eur_per_mwh,
+    scenario_comparison,
+)
+from heatplan.dispatch.results import DispatchResult, wpg_checks
+from heatplan.dispatch.sizing import size_and_dispatch
+from heatplan.errors import HeatplanError
+from heatplan.network.design import design_parameters
+from heatplan.potentials.wastewater import (
+    effluent_heat_pump,
+    synthesise_flow_m3_per_h,
+    synthesise_temp_c,
+)
+from heatplan.project.config import load_config
+from heatplan.project.store import open_store
+from heatplan.steps.network_generation import required_share
+from heatplan.steps.profiles import climate
+
+
+@dataclass
+class Source:
+    """The heat pump's source: ``air`` or ``wastewater`` (effluent figures of the plant)."""
+
+    kind: str = "air"
+    flow_m3_per_day: float | None = None
+    temp_min_c: float | None = None
+    max_cooling_k: float = 5.0
+
+    def hourly(
+        self, temp_air_c: pd.Series, *, supply_temp_c: float, return_temp_c: float
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """COP [-] and source limit [kW, None: unlimited] for every hour."""
+        if self.kind == "air":
+            return air_cop(
+                temp_air_c, supply_temp_c=supply_temp_c, return_temp_c=return_temp_c
+            ), None
+        if self.kind != "wastewater":
+            raise HeatplanError(f"--source {self.kind!r}: choose air or wastewater")
+        if self.flow_m3_per_day is None:
+            raise HeatplanError("a wastewater source needs --flow-m3-per-day (plant effluent)")
+        year = int(temp_air_c.index[0].year)
+        effluent = effluent_heat_pump(
+            synthesise_flow_m3_per_h(flow_m3_per_day=self.flow_m3_per_day, year=year),
+            synthesise_temp_c(temp_min_c=self.temp_min_c, year=year),
+            max_cooling_k=self.max_cooling_k,
+            supply_temp_c=supply_temp_c,
+            return_temp_c=return_temp_c,
+        )
+        return effluent["cop"].to_numpy(float), effluent["source_heat_kw"].to_numpy(float)
+
+
+@dataclass
+class Study:
+    """A dispatch with its portfolio, WPG checks and price spread."""
+
+    portfolio: Portfolio
+    result: DispatchResult
+    scenarios: pd.DataFrame | None = None
+    monte_carlo: Any = None
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        result = self.result
+        out: dict[str, Any] = {
+            "lcoh_eur_per_mwh": result.lcoh_eur_per_mwh,
+            "reference_gas_boiler_lcoh_eur_per_mwh": reference_lcoh_eur_per_mwh(
+                self.portfolio, result
+            ),
+            "co2_t_per_a": result.co2_t_per_a,
+            "renewable_share": result.renewable_share,
+            "demand_mwh_per_a": result.demand_mwh_per_a,
+            "electricity_mwh_per_a": result.electricity_mwh_per_a,
+            "generators": {
+                name: {
+                    "capacity_kw": float(result.capacity[name]),
+                    "heat_mwh_per_a": float(result.heat_mwh_per_a[name]),
+                    "full_load_hours": float(result.full_load_hours[name]),
+                }
+                for name in result.heat_mwh_per_a.index
+            },
+            "storage_kwh": {
+                s.name: float(result.capacity[s.name]) for s in self.portfolio.storages
+            },
+            "wpg": [
+                c._asdict()
+                for c in wpg_checks(result.renewable_share, self.portfolio.year or 2025, True)
+            ],
+            "notes": self.notes,
+        }
+        if self.scenarios is not None:
+            out["scenarios"] = self.scenarios.reset_index().to_dict(orient="records")
+        if self.monte_carlo is not None:
+            out["monte_carlo"] = {
+                "percentiles": self.monte_carlo.percentiles.to_dict(),
+                "probability_network_cheaper": self.monte_carlo.probability_network_cheaper,
+            }
+        return out
+
+
+def _fixed_sizes(portfolio: Portfolio, sizes: dict[str, float]) -> Portfolio:
+    def unit(u: Any) -> Any:
+        return dataclasses.replace(u, capacity_kw=sizes[u.name]) if u.name in sizes else u
+
+    return dataclasses.replace(
+        portfolio,
+        heat_pumps=tuple(map(unit, portfolio.heat_pumps)),
+        power_to_heat=tuple(map(unit, portfolio.power_to_heat)),
+    )
+
+
+def dispatch_study(
+    demand_kw: pd.Series,
+    temp_air_c: pd.Series,
+    *,
+    source: Source,
+    supply_temp_c: float,
+    return_temp_c: float,
+    year: int = 2025,
+    min_renewable_share: float | None = None,
+    sizes: dict[str, float] | None = None,
+    scenarios: bool = False,
+    samples: int = 0,
+) -> Study:
+    """Size and dispatch the default portfolio on ``source`` for an hourly load [kW]."""
+    cop, limit = source.hourly(
+        temp_air_c.set_axis(demand_kw.index),
+        supply_temp_c=supply_temp_c,
+        return_temp_c=return_temp_c,
+    )
+    portfolio = network_portfolio(
+        demand_kw, cop=cop, source=source.kind, source_limit_kw=limit, year=year
+    )
+    share = required_share(year) if min_renewable_share is None else min_renewable_share
+    portfolio = _fixed_sizes(dataclasses.replace(portfolio, min_renewable_share=share), sizes or {})
+    try:
+        result, _ = size_and_dispatch(portfolio)
+    except InfeasibleDispatchError as exc:
+        raise HeatplanError(f"dispatch: {exc}") from exc
+    study = Study(portfolio, result)
+    if scenarios:
+        study.scenarios = _scenarios(portfolio, result, year)
+    if samples:
+        study.monte_carlo = monte_carlo_lcoh(portfolio, result, samples=samples, seed=0)
+    return study
+
+
+def _scenarios(portfolio: Portfolio, result: DispatchResult, year: int) -> pd.DataFrame:
+    """Each price scenario with the sizes of the base case held fixed (hourly dispatch only)."""
+    fixed = _fixed_sizes(portfolio, dict(result.capacity))
+    fixed = dataclasses.replace(
+        fixed,
+        boilers=tuple(
+            dataclasses.replace(b, capacity_kw=float(result.capacity[b.name]))
+            for b in fixed.boilers
+        ),
+        storages=tuple(
+            dataclasses.replace(s, capacity_kwh=float(result.capacity[s.name]))
+            for s in fixed.storages
+        ),
+    )
+    return scenario_comparison(fixed, year=year)
+
+
+def run_dispatch(
+    project_dir: Path,
+    network_id: str,
+    *,
+    source: Source,
+    year: int | None = None,
+    min_renewable_share: float | None = None,
+    sizes: dict[str, float] | None = None,
+    scenarios: bool = False,
+    samples: int = 0,
+) -> Study:
+    """Dispatch study on the hourly load that ``network design`` stored for ``network_id``."""
+    config = load_config(project_dir)
+    store = open_store(config.store_url(Path(project_dir)))
+    if not store.has("network_load"):
+        raise HeatplanError("no network in the project: run `heatplan network design` first")
+    load = store.read("network_load")
+    rows = load[load["network_id"].astype(str) == network_id]
+    if rows.empty:
+        known = ", ".join(sorted(load["network_id"].astype(str).unique()))
+        raise HeatplanError(f"no network {network_id!r}; the project has: {known}")
+    demand = pd.Series(
+        rows["demand_kw"].to_numpy(float), index=pd.DatetimeIndex(rows["time"]), name="demand_kw"
+    )
+    temperature, _ = climate(config, store.read("buildings"))
+    design = design_parameters(
+        supply_temp_c=config.network.supply_temp_c, return_temp_c=config.network.return_temp_c
+    )
+    return dispatch_study(
+        demand,
+        temperature,
+        source=source,
+        supply_temp_c=design.supply_temp_c,
+        return_temp_c=design.return_temp_c,
+        year=year or config.project.price_year,
+        min_renewable_share=min_renewable_share,
+        sizes=sizes,
+        scenarios=scenarios,
+        samples=samples,
+    )

@@ -1,0 +1,122 @@
+"""Full cost of a designed network per MWh delivered, and the comparison per building.
+
+Network (pipes, substations, pumping; VDI 2067-1 annuities, BEW module 2 funding when
+``[economics] with_funding``) plus generation (the dispatch's annual cost) over the heat
+delivered to the buildings; against it, each building's decentral options
+(:mod:`heatplan.options.decentral`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from heatplan.network.costs import pipe_lifetime_a
+from heatplan.options.decentral import Economics, decentral_costs, seasonal_factors
+from heatplan.project.config import ProjectConfig
+from heatplan.reference import parameter
+from heatplan.steps import network_inputs as inputs
+from heatplan.steps.network_generation import Generation
+from heatplan.steps.profiles import climate
+from heatplan.tech.catalogue import funding
+from heatplan.tech.economics import annualised_investment_eur_per_a
+
+GENERATION = "network_generation.csv"
+PRICES = "energy_prices.csv"
+
+
+@dataclass
+class NetworkCost:
+    """Annual costs [EUR/a] and the levelised cost of heat delivered [EUR/MWh]."""
+
+    funding_share: float
+    network_cost_eur_per_a: float
+    generation_cost_eur_per_a: float
+    lcoh_distribution_eur_per_mwh: float
+    lcoh_generation_eur_per_mwh: float
+    lcoh_eur_per_mwh: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def economics_of(config: ProjectConfig, year: int | None = None) -> Economics:
+    money = config.economics
+    return Economics.defaults(
+        year=year or config.project.price_year,
+        interest_rate=money.interest_rate,
+        observation_period_a=money.observation_period_a,
+        price_change_rate=money.energy_price_change_rate,
+    )
+
+
+def _annuity(investment: float, lifetime: float, econ: Economics, grant: float) -> float:
+    return float(
+        annualised_investment_eur_per_a(
+            investment_eur=investment,
+            lifetime_a=lifetime,
+            interest_rate=econ.interest_rate,
+            observation_period_a=econ.observation_period_a,
+            funding_share=grant,
+        )
+    )
+
+
+def network_cost(
+    config: ProjectConfig, summary: dict[str, float], plant: Generation, *, year: int | None
+) -> NetworkCost:
+    """Distribution + generation cost per MWh delivered (EUR of the catalogue price years)."""
+    econ = economics_of(config, year)
+    grant = funding("BEW", "module_2_network_investment") if config.economics.with_funding else 0.0
+    pipes = _annuity(summary["investment_pipes_eur"], pipe_lifetime_a(), econ, grant)
+    stations = _annuity(
+        summary["investment_substations_eur"],
+        parameter(GENERATION, "substation_lifetime_a"),
+        econ,
+        grant,
+    )
+    pumping = summary["pump_energy_mwh_per_a"] * parameter(
+        PRICES, "electricity_network_plant_eur_per_mwh"
+    )
+    network = pipes + stations + pumping
+    delivered = summary["heat_delivered_mwh_per_a"]
+    generated = plant.result.total_cost_eur_per_a
+    return NetworkCost(
+        funding_share=grant,
+        network_cost_eur_per_a=network,
+        generation_cost_eur_per_a=generated,
+        lcoh_distribution_eur_per_mwh=network / delivered,
+        lcoh_generation_eur_per_mwh=generated / delivered,
+        lcoh_eur_per_mwh=(network + generated) / delivered,
+    )
+
+
+def building_options(
+    config: ProjectConfig,
+    selected: gpd.GeoDataFrame,
+    all_buildings: gpd.GeoDataFrame,
+    cost: NetworkCost,
+    connected_peak_kw: pd.Series,
+    decentral: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Per selected building: decentral LCOH by option against the network's LCOH."""
+    peak, hourly = inputs.loads(config, selected, all_buildings)
+    temperature, _ = climate(config, all_buildings)
+    frame = selected.set_index("building_id")[["heat_demand_kwh_per_a", "construction_year"]]
+    frame = frame.assign(peak_load_kw=peak)
+    if decentral is not None:
+        frame = frame.join(decentral.set_index("building_id")[["ground_ok", "air_ok"]])
+    costs = decentral_costs(
+        frame,
+        spf=seasonal_factors(temperature.set_axis(hourly.index), hourly),
+        economics=economics_of(config),
+        with_funding=config.economics.with_funding,
+    )
+    costs["connected"] = costs.index.isin(connected_peak_kw.index)
+    costs["network_lcoh_eur_per_mwh"] = cost.lcoh_eur_per_mwh
+    best = costs["best_decentral_lcoh_eur_per_mwh"]
+    costs["cheaper"] = (best > cost.lcoh_eur_per_mwh).map({True: "network", False: "decentral"})
+    return costs.reset_index()

@@ -1,0 +1,102 @@
+"""Generation for a designed network: hourly dispatch of a sized default portfolio.
+
+The plant must cover the buildings' hourly load plus the pipe losses. The portfolio (large
+heat pump, electrode boiler, gas peak boiler, tank; :mod:`heatplan.dispatch.portfolio`) is sized
+by the linear program with the WPG renewable share of a new network as a constraint
+(§ 30: 65 %; § 31: 100 % from 2045).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from heatplan.dispatch.infeasible import InfeasibleDispatchError
+from heatplan.dispatch.model import Portfolio
+from heatplan.dispatch.portfolio import air_cop, network_portfolio
+from heatplan.dispatch.results import DispatchResult, wpg_checks
+from heatplan.dispatch.sizing import size_and_dispatch
+from heatplan.errors import HeatplanError
+from heatplan.network.design import design_parameters
+from heatplan.project.config import ProjectConfig
+from heatplan.reference import table
+from heatplan.steps.profiles import climate
+
+TARGETS = "wpg_network_targets.csv"
+
+
+@dataclass
+class Generation:
+    """The plant's hourly load, its dispatch, and the renewable share it had to meet."""
+
+    demand_kw: pd.Series
+    portfolio: Portfolio
+    result: DispatchResult
+    min_renewable_share: float
+    year: int
+
+    def to_dict(self) -> dict[str, Any]:
+        result = self.result
+        return {
+            "year": self.year,
+            "min_renewable_share": self.min_renewable_share,
+            "lcoh_eur_per_mwh": result.lcoh_eur_per_mwh,
+            "co2_t_per_a": result.co2_t_per_a,
+            "renewable_share": result.renewable_share,
+            "capacity_kw": {u.name: float(result.capacity[u.name]) for u in self.portfolio.units},
+            "storage_kwh": {
+                s.name: float(result.capacity[s.name]) for s in self.portfolio.storages
+            },
+            "heat_mwh_per_a": {k: float(v) for k, v in result.heat_mwh_per_a.items()},
+            "full_load_hours": {k: float(v) for k, v in result.full_load_hours.items()},
+            "electricity_mwh_per_a": result.electricity_mwh_per_a,
+            "total_cost_eur_per_a": result.total_cost_eur_per_a,
+            "wpg": [
+                check._asdict() for check in wpg_checks(result.renewable_share, self.year, True)
+            ],
+        }
+
+
+def required_share(year: int, *, new_network: bool = True) -> float:
+    """The WPG §§ 29-31 renewable share in force for a network in ``year`` [-]."""
+    targets = table(TARGETS)
+    kind = "new" if new_network else "existing"
+    rows = targets[(targets["network"] == kind) & (targets["from_year"] <= year)]
+    return float(rows["min_share"].max()) if len(rows) else 0.0
+
+
+def generation(
+    config: ProjectConfig,
+    load_kw: pd.Series,
+    heat_loss_mwh_per_a: float,
+    buildings: Any,
+    *,
+    year: int | None = None,
+) -> Generation:
+    """Size and dispatch the default portfolio for the network's load plus losses."""
+    year = year or config.project.price_year
+    design = design_parameters(
+        supply_temp_c=config.network.supply_temp_c, return_temp_c=config.network.return_temp_c
+    )
+    temperature, _ = climate(config, buildings)
+    loss_kw = heat_loss_mwh_per_a * 1000.0 / len(load_kw)
+    demand = (load_kw + loss_kw).rename("demand_kw")
+    cop = air_cop(
+        temperature, supply_temp_c=design.supply_temp_c, return_temp_c=design.return_temp_c
+    )
+    share = required_share(year)
+    portfolio = network_portfolio(
+        demand,
+        cop=cop,
+        year=year,
+        interest_rate=config.economics.interest_rate,
+        observation_period_a=config.economics.observation_period_a,
+    )
+    portfolio = Portfolio(**{**portfolio.__dict__, "min_renewable_share": share})
+    try:
+        result, _ = size_and_dispatch(portfolio)
+    except InfeasibleDispatchError as exc:
+        raise HeatplanError(f"generation dispatch: {exc}") from exc
+    return Generation(demand, portfolio, result, share, year)

@@ -1,0 +1,178 @@
+"""What a network design starts from: the buildings to connect, their loads, the heat source.
+
+The buildings come from a supply area (``areas`` or imported ``input_areas``), from building
+blocks, from a list of building ids, or from the street segments above the line-density guide
+value (WPG §3 Nr. 16; the main criterion of Jena's plan). Peak loads are the maxima of each
+building's hourly BDEW profile; the network's hourly load is the sum of the profiles.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from heatplan.demand.profiles import aggregate_profile, class_profiles
+from heatplan.errors import HeatplanError, ProjectError
+from heatplan.project.config import ProjectConfig
+from heatplan.project.store import GeoPackageStore
+from heatplan.steps.profiles import climate
+
+AREA_LAYERS = ("areas", "input_areas")
+
+
+@dataclass
+class Selection:
+    """Buildings chosen for a network, and why some were left out."""
+
+    buildings: gpd.GeoDataFrame
+    label: str
+    without_demand: int
+    not_connecting: int
+
+
+def read_buildings(store: GeoPackageStore) -> gpd.GeoDataFrame:
+    """The inventory's buildings (the step needs their demand and profile class)."""
+    if not store.has("buildings"):
+        raise ProjectError("no buildings in the project: run `heatplan import buildings` first")
+    buildings = store.read("buildings")
+    if "profile_class" not in buildings.columns:
+        raise ProjectError("run `heatplan inventory` first: a network needs the heat demand")
+    return buildings
+
+
+def _area_buildings(store: GeoPackageStore, buildings: gpd.GeoDataFrame, area: str) -> pd.Series:
+    for name in AREA_LAYERS:
+        if store.has(name):
+            areas = store.read(name)
+            hit = areas[areas["area_id"].astype(str) == str(area)]
+            if len(hit):
+                shape = hit.geometry.union_all()
+                return buildings.geometry.representative_point().within(shape)
+    known = [name for name in AREA_LAYERS if store.has(name)]
+    if not known:
+        raise HeatplanError(
+            "the project has no supply areas: import them (`heatplan import areas`) or choose "
+            "--block, --buildings or --above-guide"
+        )
+    raise HeatplanError(f"no area with area_id {area!r} in {', '.join(known)}")
+
+
+def _ids_from_file(path: Path) -> list[str]:
+    if not path.is_file():
+        raise HeatplanError(f"{path}: file not found")
+    frame = pd.read_csv(path, dtype=str)
+    if "building_id" not in frame.columns:
+        raise HeatplanError(f"{path}: needs a column building_id (one building per row)")
+    return frame["building_id"].dropna().str.strip().tolist()
+
+
+def _above_guide(store: GeoPackageStore, buildings: gpd.GeoDataFrame) -> pd.Series:
+    if not store.has("street_segments"):
+        raise ProjectError("no street segments: import streets and run `heatplan inventory`")
+    segments = store.read("street_segments")
+    chosen = segments.loc[segments["above_line_density_guide"].astype(bool), "segment_id"]
+    if chosen.empty:
+        raise HeatplanError("no street segment is above the line-density guide value")
+    return buildings["segment_id"].astype(str).isin(chosen.astype(str))
+
+
+def select(
+    store: GeoPackageStore,
+    *,
+    area: str | None = None,
+    blocks: list[str] | None = None,
+    buildings_file: Path | None = None,
+    above_guide: bool = False,
+    connection_rate: float = 1.0,
+) -> Selection:
+    """The buildings of exactly one selection (area, blocks, a file, or above the guide)."""
+    given = [area is not None, bool(blocks), buildings_file is not None, above_guide]
+    if sum(given) != 1:
+        raise HeatplanError("choose exactly one of --area, --block, --buildings, --above-guide")
+    buildings = read_buildings(store)
+    if area is not None:
+        mask, label = _area_buildings(store, buildings, area), f"area {area}"
+    elif blocks:
+        mask = buildings["block_id"].astype(str).isin(blocks)
+        label = "block " + ", ".join(blocks)
+    elif buildings_file is not None:
+        ids = _ids_from_file(Path(buildings_file))
+        unknown = sorted(set(ids) - set(buildings["building_id"].astype(str)))
+        if unknown:
+            raise HeatplanError(
+                f"{buildings_file}: unknown building id(s) {', '.join(unknown[:5])}"
+            )
+        mask, label = buildings["building_id"].astype(str).isin(ids), Path(buildings_file).name
+    else:
+        mask, label = _above_guide(store, buildings), "segments above the line-density guide"
+    chosen = buildings[mask]
+    if chosen.empty:
+        raise HeatplanError(f"no buildings in {label}")
+    has_demand = chosen["heat_demand_kwh_per_a"].fillna(0).gt(0)
+    connecting = _connecting(chosen[has_demand], connection_rate)
+    return Selection(
+        buildings=connecting,
+        label=label,
+        without_demand=int((~has_demand).sum()),
+        not_connecting=int(has_demand.sum() - len(connecting)),
+    )
+
+
+def _connecting(buildings: gpd.GeoDataFrame, rate: float) -> gpd.GeoDataFrame:
+    """The share ``rate`` of the buildings that connect, largest demand first (anchor customers)."""
+    count = int(np.ceil(rate * len(buildings)))
+    order = buildings.sort_values("heat_demand_kwh_per_a", ascending=False, kind="stable")
+    return order.head(count)
+
+
+def loads(
+    config: ProjectConfig, buildings: gpd.GeoDataFrame, all_buildings: gpd.GeoDataFrame
+) -> tuple[pd.Series, pd.Series]:
+    """Peak load per building [kW] and the summed hourly load of the buildings [kW]."""
+    temperature, holidays = climate(config, all_buildings)
+    annual = buildings.set_index("building_id")["heat_demand_kwh_per_a"].astype(float)
+    classes = buildings.set_index("building_id")["profile_class"].astype(str)
+    profiles = class_profiles(classes, temperature, holidays=holidays)
+    peak = annual * classes.map(profiles.max()).astype(float)
+    hourly = aggregate_profile(
+        annual, classes, temperature, year=config.project.profile_year, holidays=holidays
+    )
+    return peak.rename("peak_load_kw"), hourly.rename("heat_demand_kw")
+
+
+def parse_point(text: str, *, crs: object) -> shapely.Point:
+    """A point 'x,y' in the project CRS (metres), e.g. from --source."""
+    try:
+        x, y = (float(part) for part in text.split(","))
+    except ValueError as exc:
+        raise HeatplanError(
+            f"--source {text!r}: give 'x,y' in the project CRS {crs} (metres)"
+        ) from exc
+    return shapely.Point(x, y)
+
+
+def default_source(
+    store: GeoPackageStore, buildings: gpd.GeoDataFrame
+) -> tuple[shapely.Point, str]:
+    """The nearest sewage-plant potential, else the demand-weighted centre (say which)."""
+    if store.has("potentials"):
+        potentials = store.read("potentials")
+        plants = potentials[potentials["kind"].astype(str).str.contains("sewage|effluent")]
+        if len(plants):
+            centre = _weighted_centre(buildings)
+            nearest = plants.geometry.distance(centre).idxmin()
+            return plants.geometry.loc[nearest], f"sewage plant {plants.loc[nearest, 'name']}"
+    return _weighted_centre(buildings), "demand-weighted centre of the buildings (assumed)"
+
+
+def _weighted_centre(buildings: gpd.GeoDataFrame) -> shapely.Point:
+    points = buildings.geometry.representative_point()
+    weight = buildings["heat_demand_kwh_per_a"].astype(float).to_numpy()
+    x = float(np.average(points.x, weights=weight))
+    y = float(np.average(points.y, weights=weight))
+    return shapely.Point(x, y)

@@ -1,0 +1,134 @@
+"""`heatplan network design` and `heatplan dispatch` on the Schutterwald demo project."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pyogrio
+import pytest
+from typer.testing import CliRunner
+
+from heatplan.cli import app
+from heatplan.demo.run import run_demo
+
+RTOL_ENERGY = 1e-6  # sums of the same hourly numbers
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("network") / "schutterwald"
+    run_demo(out)
+    return out
+
+
+def _layer(project: Path, name: str) -> pd.DataFrame:
+    return pyogrio.read_dataframe(project / "plan.gpkg", layer=name)
+
+
+def _design(project: Path, *args: str) -> dict:
+    result = CliRunner().invoke(app, ["network", "design", str(project), *args, "--json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_demo_stores_a_core_network(project: Path) -> None:
+    networks = _layer(project, "networks")
+    assert "core" in set(networks["network_id"])
+    pipes = _layer(project, "network_pipes")
+    core = pipes[pipes["network_id"] == "core"]
+    assert core["diameter_mm"].gt(0).all()
+    row = networks.set_index("network_id").loc["core"]
+    assert float(row["trench_length_m"]) == pytest.approx(core["length_m"].sum(), rel=1e-9)
+
+
+def test_design_by_block_reports_the_interface(project: Path) -> None:
+    blocks = _layer(project, "blocks").nlargest(2, "heat_density_mwh_per_ha_a")["block_id"]
+    args = [arg for block in blocks for arg in ("--block", str(block))]
+    result = _design(project, *args, "--id", "two-blocks")
+    for key in (
+        "trench_length_m",
+        "heat_delivered_mwh_per_a",
+        "heat_loss_mwh_per_a",
+        "investment_eur",
+        "lcoh_eur_per_mwh",
+        "hydraulic_ok",
+    ):
+        assert key in result
+    buildings = _layer(project, "buildings")
+    chosen = buildings[buildings["block_id"].astype(str).isin(blocks.astype(str))]
+    # every building of the blocks is connected or named as unconnected, never dropped
+    assert result["buildings_connected"] + result["buildings_unconnected"] == len(chosen)
+    delivered = chosen["heat_demand_kwh_per_a"].sum() / 1000
+    assert result["heat_delivered_mwh_per_a"] == pytest.approx(delivered, rel=RTOL_ENERGY)
+    gen = result["generation"]
+    assert gen["renewable_share"] >= gen["min_renewable_share"] - 1e-9
+    # the plant covers the buildings plus the pipe losses
+    generated = sum(gen["heat_mwh_per_a"].values())
+    assert generated >= result["heat_delivered_mwh_per_a"] + result["heat_loss_mwh_per_a"] - 1e-3
+    parts = result["lcoh_distribution_eur_per_mwh"] + result["lcoh_generation_eur_per_mwh"]
+    assert result["lcoh_eur_per_mwh"] == pytest.approx(parts)
+
+
+def test_rerun_replaces_only_its_own_network(project: Path) -> None:
+    blocks = _layer(project, "blocks").nlargest(1, "heat_density_mwh_per_ha_a")["block_id"]
+    _design(project, "--block", str(blocks.iloc[0]), "--id", "one")
+    _design(project, "--block", str(blocks.iloc[0]), "--id", "one")
+    networks = _layer(project, "networks")
+    assert (networks["network_id"] == "one").sum() == 1
+    assert "core" in set(networks["network_id"])
+    nodes = _layer(project, "network_nodes")
+    assert (nodes[nodes["network_id"] == "one"]["kind"] == "source").sum() == 1
+
+
+def test_every_selected_building_gets_a_cost_comparison(project: Path) -> None:
+    options = _layer(project, "building_options")
+    core = options[options["network_id"] == "core"]
+    assert core["building_id"].is_unique
+    assert set(core["cheaper"].dropna()) <= {"network", "decentral"}
+    assert core["lcoh_gas_eur_per_mwh"].gt(0).all()
+
+
+def test_dispatch_of_a_stored_network(project: Path) -> None:
+    result = CliRunner().invoke(
+        app, ["dispatch", str(project), "--network", "core", "--scenarios", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    for key in ("lcoh_eur_per_mwh", "co2_t_per_a", "renewable_share"):
+        assert key in data
+    assert data["generators"]["heat_pump"]["heat_mwh_per_a"] > 0
+    assert len(data["scenarios"]) >= 2
+
+
+def test_user_mistakes_get_clear_messages(project: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    both = runner.invoke(app, ["network", "design", str(project), "--block", "1", "--above-guide"])
+    assert both.exit_code == 1
+    assert "exactly one" in both.output
+    missing = runner.invoke(app, ["dispatch", str(project), "--network", "nope"])
+    assert missing.exit_code == 1
+    assert "no network 'nope'" in missing.output
+    area = runner.invoke(app, ["network", "design", str(project), "--area", "A1"])
+    assert area.exit_code == 1
+    assert "no supply areas" in area.output
+    bad_point = runner.invoke(
+        app, ["network", "design", str(project), "--above-guide", "--source", "here"]
+    )
+    assert bad_point.exit_code == 1
+    assert "x,y" in bad_point.output
+
+
+def test_a_failed_design_leaves_the_store_unchanged(project: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "copy"
+    shutil.copytree(project, copy)
+    before = (copy / "plan.gpkg").read_bytes()
+    far_away = "1000000,1000000"
+    result = CliRunner().invoke(
+        app, ["network", "design", str(copy), "--above-guide", "--source", far_away]
+    )
+    assert result.exit_code == 1
+    assert "route layout" in result.output
+    assert (copy / "plan.gpkg").read_bytes() == before

@@ -1,0 +1,107 @@
+"""Full cost of decentral options per building, checked against a hand-written VDI 2067 sum."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from heatplan.options.decentral import (
+    Economics,
+    building_state,
+    decentral_costs,
+    design_temperature_c,
+    option_lcoh,
+    seasonal_factors,
+)
+from heatplan.reference import parameter
+from heatplan.steps.profiles import temperature_for_year
+from heatplan.steps.weather import try_temperature
+from heatplan.tech import catalogue
+
+RTOL_LCOH = 1e-9  # same arithmetic written twice: equal to rounding
+ECONOMICS = Economics(interest_rate=0.03, observation_period_a=20, price_change_rate=0.0, year=2025)
+
+
+@pytest.fixture(scope="module")
+def weather() -> pd.Series:
+    return temperature_for_year(try_temperature(13), 2025)  # DWD TRY 2010 region 13 (Offenburg)
+
+
+def test_gas_reference_equals_the_annuity_written_by_hand() -> None:
+    # A gas boiler with a 20-year life over 20 years has no replacement and no residual value,
+    # so VDI 2067-1 reduces to LCOH = (I a + I f_om + E) / Q with a = q^T (q-1) / (q^T - 1).
+    tech = catalogue.technology("gas_condensing_boiler_building", 2025)
+    assert tech["lifetime_a"] == 20
+    heat_kwh, capacity_kw = 20_000.0, 12.0
+    invest = tech["specific_investment"] * capacity_kw
+    q, years = 1.03, 20
+    annuity = q**years * (q - 1) / (q**years - 1)
+    energy = (
+        heat_kwh
+        / 1000
+        / tech["efficiency"]
+        * parameter("energy_prices.csv", "natural_gas_household_eur_per_mwh")
+    )
+    expected = (invest * annuity + invest * tech["fixed_om_share_per_a"] + energy) / 20.0
+    got = option_lcoh(
+        "gas",
+        heat_kwh_per_a=pd.Series([heat_kwh]),
+        capacity_kw=pd.Series([capacity_kw]),
+        efficiency=pd.Series([tech["efficiency"]]),
+        economics=ECONOMICS,
+    )
+    assert got.iloc[0] == pytest.approx(expected, rel=RTOL_LCOH)
+
+
+def test_funding_lowers_the_heat_pump_cost_only_by_the_grant() -> None:
+    args = {
+        "heat_kwh_per_a": pd.Series([15_000.0]),
+        "capacity_kw": pd.Series([9.0]),
+        "efficiency": pd.Series([3.0]),
+        "economics": ECONOMICS,
+    }
+    funded = option_lcoh("air_hp", **args).iloc[0]
+    unfunded = option_lcoh("air_hp", with_funding=False, **args).iloc[0]
+    assert funded < unfunded
+    gas = option_lcoh("gas", **args).iloc[0]
+    assert gas == pytest.approx(option_lcoh("gas", with_funding=False, **args).iloc[0])
+
+
+def test_building_state_by_construction_year() -> None:
+    years = pd.Series([1900, 1985, 2010, np.nan])
+    assert building_state(years).tolist() == [
+        "unrenovated",
+        "renovated",
+        "new_build",
+        "unrenovated",
+    ]
+
+
+def test_seasonal_factors_are_ordered_and_plausible(weather: pd.Series) -> None:
+    load = (15.0 - weather).clip(lower=0.0) + 0.5
+    spf = seasonal_factors(weather, load)
+    # colder emitters and ground sources give higher factors (Staffell et al. 2012)
+    assert (spf["ground_hp"] > spf["air_hp"]).all()
+    assert spf.loc["new_build", "air_hp"] > spf.loc["unrenovated", "air_hp"]
+    # field tests: air-source SPF 2.5-3.6 in existing houses (Fraunhofer ISE WP-Monitor 2020)
+    assert 2.0 < spf.loc["renovated", "air_hp"] < 3.8
+    assert -16.0 < design_temperature_c(weather) < -5.0
+
+
+def test_unusable_options_are_not_chosen(weather: pd.Series) -> None:
+    load = (15.0 - weather).clip(lower=0.0) + 0.5
+    buildings = pd.DataFrame(
+        {
+            "heat_demand_kwh_per_a": [20_000.0, 20_000.0, 0.0],
+            "peak_load_kw": [10.0, 10.0, 0.0],
+            "construction_year": [2010, 2010, 1950],
+            "ground_ok": [True, False, True],
+            "air_ok": [True, False, True],
+        },
+        index=["a", "b", "c"],
+    )
+    costs = decentral_costs(buildings, spf=seasonal_factors(weather, load), economics=ECONOMICS)
+    assert costs.loc["b", "best_decentral"] == "biomass"
+    assert np.isnan(costs.loc["c", "lcoh_air_hp_eur_per_mwh"])
+    assert pd.isna(costs.loc["c", "best_decentral"])
