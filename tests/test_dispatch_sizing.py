@@ -32,9 +32,7 @@ def test_two_stage_cost_is_close_to_the_exact_optimum(
     january: tuple[pd.Series, np.ndarray], share: float
 ) -> None:
     demand, cop = january
-    portfolio = dataclasses.replace(
-        network_portfolio(demand, cop=cop), min_renewable_share=share
-    )
+    portfolio = dataclasses.replace(network_portfolio(demand, cop=cop), min_renewable_share=share)
     exact = solve(portfolio)
     fast, _ = size_and_dispatch(portfolio, step_h=3)
     assert fast.total_cost_eur_per_a >= exact.total_cost_eur_per_a * (1 - 1e-6)
