@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import shutil
+import tomllib
 from pathlib import Path
 
 import pandas as pd
 import pyogrio
 import pytest
+import tomli_w
 from typer.testing import CliRunner
 
 from heatplan.cli import app
@@ -132,3 +134,36 @@ def test_a_failed_design_leaves_the_store_unchanged(project: Path, tmp_path: Pat
     assert result.exit_code == 1
     assert "route layout" in result.output
     assert (copy / "plan.gpkg").read_bytes() == before
+
+
+def _set_ramp(project: Path, ramp: dict[str, float]) -> None:
+    path = project / "heatplan.toml"
+    settings = tomllib.loads(path.read_text(encoding="utf-8"))
+    settings.setdefault("network", {})["connection_ramp"] = ramp
+    path.write_text(tomli_w.dumps(settings), encoding="utf-8")
+
+
+def test_phased_expansion_lowers_the_cost_of_heat(project: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "ramp"
+    shutil.copytree(project, copy)
+    _set_ramp(copy, {"2030": 0.5, "2040": 1.0})
+    blocks = _layer(copy, "blocks").nlargest(2, "heat_density_mwh_per_ha_a")["block_id"]
+    args = [arg for block in blocks for arg in ("--block", str(block))]
+    result = _design(copy, *args, "--id", "ramp")
+    first, last = result["ramp"]
+    assert (first["year"], last["year"]) == (2030, 2040)
+    assert first["heat_delivered_mwh_per_a"] < last["heat_delivered_mwh_per_a"]
+    assert last["heat_delivered_mwh_per_a"] == pytest.approx(result["heat_delivered_mwh_per_a"])
+    # the same pipes spread over more heat: cheaper per MWh
+    assert last["lcoh_eur_per_mwh"] < first["lcoh_eur_per_mwh"]
+    # WPG § 30: a new network needs 65 %; from 2040 the § 29 80 % do not apply to new ones
+    assert first["renewable_share"] >= first["min_renewable_share"] - 1e-9
+
+
+def test_bad_ramp_is_named(project: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "badramp"
+    shutil.copytree(project, copy)
+    _set_ramp(copy, {"2030": 1.5})
+    result = CliRunner().invoke(app, ["network", "design", str(copy), "--above-guide"])
+    assert result.exit_code == 1
+    assert "connection_ramp" in result.output

@@ -95,6 +95,12 @@ def print_design(result: dict[str, Any]) -> None:
         f" + {result['lcoh_generation_eur_per_mwh']:,.0f})",
     )
     out.print(table)
+    for row in result.get("ramp", []):
+        out.print(
+            f"  {row['year']}: {row['connection_share']:.0%} connected ({row['buildings']:,} "
+            f"buildings), {fmt_energy(row['heat_delivered_mwh_per_a'] * 1000)}, "
+            f"LCOH {row['lcoh_eur_per_mwh']:,.0f} EUR/MWh"
+        )
     for message in result["violations"][:10]:
         out.print(f"[yellow]- {message}[/yellow]")
 

@@ -23,6 +23,13 @@ ECONOMICS = "economic_parameters.csv"
 HEAT_PUMP_TECH = {"air": "large_hp_air", "wastewater": "large_hp_water"}
 
 
+def catalogue_year(technology: str, year: float) -> float:
+    """``year`` within the catalogue years of ``technology``: later years keep the last known
+    values (held flat, stated in the plan's assumptions; nothing is extrapolated)."""
+    known = catalogue.years(technology)
+    return float(min(max(year, known[0]), known[-1]))
+
+
 def annual_capacity_cost(
     technology: str,
     *,
@@ -31,6 +38,7 @@ def annual_capacity_cost(
     observation_period_a: float | None = None,
 ) -> float:
     """Annuity of one unit of capacity (kW or kWh) incl. fixed O&M [EUR/(unit·a)]."""
+    year = catalogue_year(technology, year)
     tech = catalogue.technology(technology, year)
     rate = parameter(ECONOMICS, "interest_rate") if interest_rate is None else interest_rate
     period = (
@@ -71,7 +79,8 @@ def plant_prices(year: float = 2025) -> Prices:
 
 
 def _variable_om(technology: str, year: float) -> float:
-    return float(catalogue.technology(technology, year).get("variable_om_eur_per_mwh", 0.0))
+    values = catalogue.technology(technology, catalogue_year(technology, year))
+    return float(values.get("variable_om_eur_per_mwh", 0.0))
 
 
 def network_portfolio(
@@ -91,7 +100,7 @@ def network_portfolio(
     peak = float(np.max(demand_kw.to_numpy(float)))
     store_rate = peak * parameter(GENERATION, "default_heat_pump_share_of_peak")
     daily_loss = parameter(GENERATION, "storage_loss_share_per_day")
-    gas = catalogue.technology("gas_boiler_central", year)
+    gas = catalogue.technology("gas_boiler_central", catalogue_year("gas_boiler_central", year))
     return Portfolio(
         demand_kw=demand_kw,
         prices=prices or plant_prices(year),
@@ -111,7 +120,11 @@ def network_portfolio(
             PowerToHeat(
                 name="electrode_boiler",
                 capacity_kw=None,
-                efficiency=float(catalogue.technology("electrode_boiler", year)["efficiency"]),
+                efficiency=float(
+                    catalogue.technology(
+                        "electrode_boiler", catalogue_year("electrode_boiler", year)
+                    )["efficiency"]
+                ),
                 annualised_cost_eur_per_kw_a=annual_capacity_cost(
                     "electrode_boiler", year=year, **money
                 ),

@@ -121,6 +121,20 @@ class NetworkSettings(BaseModel):
     surface: Literal["unpaved", "paved", "road"] = Field(
         default="road", description="Surface the trenches are dug in (sets the trench cost)"
     )
+    connection_ramp: dict[int, float] = Field(
+        default_factory=dict,
+        description="Phased expansion: year -> share of the buildings connected by then "
+        "(largest demand first), e.g. {2030 = 0.4, 2035 = 0.7, 2040 = 0.9}; the route and "
+        "pipes are designed for the final connection rate",
+    )
+
+    @field_validator("connection_ramp")
+    @classmethod
+    def _ramp_shares(cls, value: dict[int, float]) -> dict[int, float]:
+        bad = {year: share for year, share in value.items() if not 0 < share <= 1}
+        if bad:
+            raise ValueError(f"connection shares must be in (0, 1]; got {bad}")
+        return dict(sorted(value.items()))
 
 
 class ProjectConfig(BaseModel):

@@ -29,6 +29,7 @@ from heatplan.project.store import GeoPackageStore, open_store
 from heatplan.steps import network_inputs as inputs
 from heatplan.steps.network_costs import NetworkCost, building_options, network_cost
 from heatplan.steps.network_generation import Generation, generation
+from heatplan.steps.network_ramp import ramp_years
 
 ROUTE_LAYERS = ("streets", "gas_networks")
 
@@ -126,6 +127,9 @@ def design_network(
     decentral = store.read("decentral_options") if store.has("decentral_options") else None
     options = building_options(config, chosen.buildings, all_buildings, cost, peak, decentral)
     result = _assemble(ident, chosen, source_label, route, summary, hydraulic, plant, cost)
+    if config.network.connection_ramp:
+        say("phased expansion: generation per ramp year")
+        result["ramp"] = ramp_years(config, connected, all_buildings, summary)
     design = NetworkDesign(
         network_id=ident,
         summary=result,

@@ -1,0 +1,52 @@
+"""Phased expansion: cost of heat in each year of a connection-rate ramp.
+
+The route and the pipes are built for the final connection rate; buildings connect over the
+years, largest demand first (anchor customers). For every ramp year the generation is sized and
+dispatched again for the buildings connected by then plus the full pipe losses, and the network
+cost is spread over the heat then delivered — so a planner sees how the cost of heat falls as
+the connection rate rises.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import geopandas as gpd
+
+from heatplan.project.config import ProjectConfig
+from heatplan.steps import network_inputs as inputs
+from heatplan.steps.network_costs import network_cost
+from heatplan.steps.network_generation import generation
+
+
+def ramp_years(
+    config: ProjectConfig,
+    connected: gpd.GeoDataFrame,
+    all_buildings: gpd.GeoDataFrame,
+    summary: dict[str, float],
+) -> list[dict[str, Any]]:
+    """Per ramp year: share, buildings, heat delivered [MWh/a], renewable share, LCOH."""
+    rows = []
+    order = connected.sort_values("heat_demand_kwh_per_a", ascending=False, kind="stable")
+    for year, share in config.network.connection_ramp.items():
+        count = max(1, round(share * len(order)))
+        subset = order.head(count)
+        _, hourly = inputs.loads(config, subset, all_buildings)
+        plant = generation(config, hourly, summary["heat_loss_mwh_per_a"], all_buildings, year=year)
+        delivered = float(subset["heat_demand_kwh_per_a"].sum()) / 1000.0
+        cost = network_cost(
+            config, {**summary, "heat_delivered_mwh_per_a": delivered}, plant, year=year
+        )
+        rows.append(
+            {
+                "year": int(year),
+                "connection_share": float(share),
+                "buildings": int(count),
+                "heat_delivered_mwh_per_a": delivered,
+                "renewable_share": plant.result.renewable_share,
+                "min_renewable_share": plant.min_renewable_share,
+                "co2_t_per_a": plant.result.co2_t_per_a,
+                "lcoh_eur_per_mwh": cost.lcoh_eur_per_mwh,
+            }
+        )
+    return rows
