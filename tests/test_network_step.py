@@ -167,3 +167,13 @@ def test_bad_ramp_is_named(project: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["network", "design", str(copy), "--above-guide"])
     assert result.exit_code == 1
     assert "connection_ramp" in result.output
+
+
+def test_dispatch_with_a_wood_chip_boiler_meets_a_full_renewable_share(project: Path) -> None:
+    args = ["dispatch", str(project), "--network", "core", "--biomass"]
+    result = CliRunner().invoke(app, [*args, "--min-renewable-share", "1.0", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["renewable_share"] == pytest.approx(1.0, abs=1e-6)
+    assert data["generators"]["gas_boiler"]["heat_mwh_per_a"] == pytest.approx(0.0, abs=1e-3)
+    assert "biomass_boiler" in data["generators"]

@@ -130,6 +130,9 @@ def dispatch(
     monte_carlo: Annotated[
         int, typer.Option(help="Price paths for the cost spread (0: none).")
     ] = 0,
+    biomass: Annotated[
+        bool, typer.Option(help="Offer a wood-chip boiler (sized by the LP) to the portfolio.")
+    ] = False,
     json_out: JsonOpt = False,
 ) -> None:
     """Size and dispatch the generation of a designed network hour by hour (HiGHS)."""
@@ -151,6 +154,7 @@ def dispatch(
             sizes=sizes,
             scenarios=scenarios,
             samples=monte_carlo,
+            biomass=biomass,
         )
     result = study.to_dict()
     if json_out:

@@ -83,6 +83,18 @@ def _variable_om(technology: str, year: float) -> float:
     return float(values.get("variable_om_eur_per_mwh", 0.0))
 
 
+def _boiler(name: str, carrier: str, technology: str, year: float, money: dict) -> Boiler:
+    values = catalogue.technology(technology, catalogue_year(technology, year))
+    return Boiler(
+        name=name,
+        carrier=carrier,
+        efficiency=float(values["efficiency"]),
+        capacity_kw=None,
+        annualised_cost_eur_per_kw_a=annual_capacity_cost(technology, year=year, **money),
+        variable_om_eur_per_mwh=_variable_om(technology, year),
+    )
+
+
 def network_portfolio(
     demand_kw: pd.Series,
     *,
@@ -93,14 +105,22 @@ def network_portfolio(
     prices: Prices | None = None,
     interest_rate: float | None = None,
     observation_period_a: float | None = None,
+    biomass: bool = False,
 ) -> Portfolio:
-    """Heat pump + electrode boiler + gas peak boiler + tank, all sized by the LP."""
+    """Heat pump + electrode boiler (+ wood-chip boiler) + gas peak boiler + tank, sized by the LP.
+
+    The gas boiler stays last: it is the peak boiler :mod:`heatplan.dispatch.sizing` re-sizes.
+    """
     money = {"interest_rate": interest_rate, "observation_period_a": observation_period_a}
+    wood = (
+        (_boiler("biomass_boiler", "wood", "biomass_boiler_central", year, money),)
+        if biomass
+        else ()
+    )
     hp_tech = HEAT_PUMP_TECH.get(source, "large_hp_air")
     peak = float(np.max(demand_kw.to_numpy(float)))
     store_rate = peak * parameter(GENERATION, "default_heat_pump_share_of_peak")
     daily_loss = parameter(GENERATION, "storage_loss_share_per_day")
-    gas = catalogue.technology("gas_boiler_central", catalogue_year("gas_boiler_central", year))
     return Portfolio(
         demand_kw=demand_kw,
         prices=prices or plant_prices(year),
@@ -131,18 +151,7 @@ def network_portfolio(
                 variable_om_eur_per_mwh=_variable_om("electrode_boiler", year),
             ),
         ),
-        boilers=(
-            Boiler(
-                name="gas_boiler",
-                carrier="natural_gas",
-                efficiency=float(gas["efficiency"]),
-                capacity_kw=None,
-                annualised_cost_eur_per_kw_a=annual_capacity_cost(
-                    "gas_boiler_central", year=year, **money
-                ),
-                variable_om_eur_per_mwh=_variable_om("gas_boiler_central", year),
-            ),
-        ),
+        boilers=(*wood, _boiler("gas_boiler", "natural_gas", "gas_boiler_central", year, money)),
         storages=(
             Storage(
                 name="tank",

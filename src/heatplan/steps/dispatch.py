@@ -144,6 +144,7 @@ def dispatch_study(
     sizes: dict[str, float] | None = None,
     scenarios: bool = False,
     samples: int = 0,
+    biomass: bool = False,
 ) -> Study:
     """Size and dispatch the default portfolio on ``source`` for an hourly load [kW]."""
     cop, limit = source.hourly(
@@ -152,7 +153,7 @@ def dispatch_study(
         return_temp_c=return_temp_c,
     )
     portfolio = network_portfolio(
-        demand_kw, cop=cop, source=source.kind, source_limit_kw=limit, year=year
+        demand_kw, cop=cop, source=source.kind, source_limit_kw=limit, year=year, biomass=biomass
     )
     share = required_share(year) if min_renewable_share is None else min_renewable_share
     portfolio = _fixed_sizes(dataclasses.replace(portfolio, min_renewable_share=share), sizes or {})
@@ -195,6 +196,7 @@ def run_dispatch(
     sizes: dict[str, float] | None = None,
     scenarios: bool = False,
     samples: int = 0,
+    biomass: bool = False,
 ) -> Study:
     """Dispatch study on the hourly load that ``network design`` stored for ``network_id``."""
     config = load_config(project_dir)
@@ -224,4 +226,5 @@ def run_dispatch(
         sizes=sizes,
         scenarios=scenarios,
         samples=samples,
+        biomass=biomass,
     )
