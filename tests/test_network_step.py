@@ -7,6 +7,7 @@ import shutil
 import tomllib
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyogrio
 import pytest
@@ -70,6 +71,8 @@ def test_design_by_block_reports_the_interface(project: Path) -> None:
     # the plant covers the buildings plus the pipe losses
     generated = sum(gen["heat_mwh_per_a"].values())
     assert generated >= result["heat_delivered_mwh_per_a"] + result["heat_loss_mwh_per_a"] - 1e-3
+    # a speed-controlled pump at part load uses far less than design power all year
+    assert 0 < result["pump_energy_mwh_per_a"] < 0.5 * result["pump_power_kw"] * 8.76
     parts = result["lcoh_distribution_eur_per_mwh"] + result["lcoh_generation_eur_per_mwh"]
     assert result["lcoh_eur_per_mwh"] == pytest.approx(parts)
 
@@ -177,3 +180,59 @@ def test_dispatch_with_a_wood_chip_boiler_meets_a_full_renewable_share(project: 
     assert data["renewable_share"] == pytest.approx(1.0, abs=1e-6)
     assert data["generators"]["gas_boiler"]["heat_mwh_per_a"] == pytest.approx(0.0, abs=1e-3)
     assert "biomass_boiler" in data["generators"]
+
+
+def _river_csv(path: Path, *, bad_row: int | None = None) -> Path:
+    hours = pd.date_range("2019-01-01", periods=8760, freq="h")
+    day = np.arange(8760) / 24.0
+    frame = pd.DataFrame(
+        {
+            "timestamp": hours.strftime("%Y-%m-%d %H:%M"),
+            "flow_m3_per_s": 25.0 + 10.0 * np.cos(2 * np.pi * (day - 60) / 365),
+            "temp_c": 12.0 - 8.0 * np.cos(2 * np.pi * (day - 20) / 365),
+        }
+    )
+    if bad_row is not None:
+        frame = frame.astype({"temp_c": object})
+        frame.loc[bad_row, "temp_c"] = "warm"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def test_dispatch_on_a_measured_river_series(project: Path, tmp_path: Path) -> None:
+    series = _river_csv(tmp_path / "saale.csv")
+    args = ["dispatch", str(project), "--network", "core", "--source", "river"]
+    result = CliRunner().invoke(app, [*args, "--series", str(series), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["generators"]["heat_pump"]["heat_mwh_per_a"] > 0
+    assert data["renewable_share"] >= 0.65 - 1e-9
+
+
+def test_bad_river_series_names_row_and_field(project: Path, tmp_path: Path) -> None:
+    series = _river_csv(tmp_path / "bad.csv", bad_row=99)
+    args = ["dispatch", str(project), "--network", "core", "--source", "river"]
+    result = CliRunner().invoke(app, [*args, "--series", str(series)])
+    assert result.exit_code == 1
+    assert "row 101, field temp_c" in result.output
+    short = tmp_path / "short.csv"
+    pd.read_csv(series).head(100).assign(temp_c=10.0).to_csv(short, index=False)
+    result = CliRunner().invoke(app, [*args, "--series", str(short)])
+    assert result.exit_code == 1
+    assert "one value per hour" in result.output
+    missing = CliRunner().invoke(app, args)
+    assert missing.exit_code == 1
+    assert "--series" in missing.output
+
+
+def test_dispatch_with_a_biogas_chp(project: Path) -> None:
+    args = ["dispatch", str(project), "--network", "core"]
+    result = CliRunner().invoke(app, [*args, "--biogas-chp-fuel-eur-per-mwh", "20", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    chp = data["generators"]["biogas_chp"]
+    # cheap fuel and power sold at the futures price: the CHP runs, and its heat counts as renewable
+    assert chp["heat_mwh_per_a"] > 0
+    renewable = data["generators"]["heat_pump"]["heat_mwh_per_a"] + chp["heat_mwh_per_a"]
+    generated = sum(unit["heat_mwh_per_a"] for unit in data["generators"].values())
+    assert data["renewable_share"] == pytest.approx(renewable / generated, rel=1e-9)

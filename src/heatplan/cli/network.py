@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from heatplan.cli.app import JsonOpt, ProjectArg, app, user_errors
+from heatplan.cli.app import JsonOpt, ProjectArg, app, input_errors
 from heatplan.console import emit_json, fmt_energy, out, progress
 
 network_app = typer.Typer(help="Heat networks: route, size, verify and cost.", no_args_is_help=True)
@@ -16,7 +16,7 @@ app.add_typer(network_app, name="network")
 
 
 @network_app.command("design")
-@user_errors
+@input_errors
 def design(
     project_dir: ProjectArg,
     area: Annotated[str | None, typer.Option(help="Supply area id (areas / input_areas).")] = None,
@@ -106,11 +106,20 @@ def print_design(result: dict[str, Any]) -> None:
 
 
 @app.command("dispatch")
-@user_errors
+@input_errors
 def dispatch(
     project_dir: ProjectArg,
     network: Annotated[str, typer.Option(help="Network id from `heatplan network design`.")],
-    source: Annotated[str, typer.Option(help="Heat-pump source: air or wastewater.")] = "air",
+    source: Annotated[
+        str, typer.Option(help="Heat-pump source: air, wastewater or river.")
+    ] = "air",
+    series: Annotated[
+        Path | None,
+        typer.Option(
+            help="Measured hourly source CSV: timestamp,flow_m3_per_h,temp_c (wastewater) or "
+            "timestamp,flow_m3_per_s,temp_c (river), one row per hour of the year."
+        ),
+    ] = None,
     flow_m3_per_day: Annotated[
         float | None, typer.Option(help="Sewage-plant effluent, mean [m³/d].")
     ] = None,
@@ -133,6 +142,13 @@ def dispatch(
     biomass: Annotated[
         bool, typer.Option(help="Offer a wood-chip boiler (sized by the LP) to the portfolio.")
     ] = False,
+    biogas_chp_fuel_eur_per_mwh: Annotated[
+        float | None,
+        typer.Option(
+            help="Offer a biogas CHP (sized by the LP) burning biogas at this cost [EUR/MWh], "
+            "e.g. the production cost of a plant on green cuttings and biowaste."
+        ),
+    ] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Size and dispatch the generation of a designed network hour by hour (HiGHS)."""
@@ -148,13 +164,14 @@ def dispatch(
         study = run_dispatch(
             project_dir,
             network,
-            source=Source(source, flow_m3_per_day, temp_c, max_cooling_k),
+            source=Source(source, flow_m3_per_day, temp_c, max_cooling_k, series),
             year=year,
             min_renewable_share=min_renewable_share,
             sizes=sizes,
             scenarios=scenarios,
             samples=monte_carlo,
             biomass=biomass,
+            biogas_price_eur_per_mwh=biogas_chp_fuel_eur_per_mwh,
         )
     result = study.to_dict()
     if json_out:

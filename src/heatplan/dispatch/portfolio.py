@@ -8,10 +8,21 @@ fixed O&M per kW (or kWh); energy prices are the plant prices of ``energy_prices
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 
-from heatplan.dispatch.model import Boiler, HeatPump, Portfolio, PowerToHeat, Prices, Storage
+from heatplan.dispatch.model import (
+    Boiler,
+    Chp,
+    HeatPump,
+    Portfolio,
+    PowerToHeat,
+    Prices,
+    Storage,
+)
+from heatplan.dispatch.prices import ReferenceBoiler, scenario_levels
 from heatplan.reference import parameter
 from heatplan.tech import catalogue
 from heatplan.tech.economics import annual_cost_eur_per_a
@@ -20,6 +31,8 @@ from heatplan.tech.heatpump import cop_lorenz
 PRICES = "energy_prices.csv"
 GENERATION = "network_generation.csv"
 ECONOMICS = "economic_parameters.csv"
+#: Price at which a CHP sells its power: the wholesale base-load futures of price_scenarios.csv.
+POWER_SALE_SCENARIO = "futures_2025_12"
 HEAT_PUMP_TECH = {"air": "large_hp_air", "wastewater": "large_hp_water"}
 
 
@@ -78,6 +91,22 @@ def plant_prices(year: float = 2025) -> Prices:
     )
 
 
+def building_gas_boiler(year: float = 2025) -> ReferenceBoiler:
+    """The counterfactual gas condensing boiler in each building, at household gas prices.
+
+    The household price (BDEW) exceeds the plant price by network fees, levies and VAT; that
+    difference is the boiler's surcharge on whatever plant gas price a scenario or price path
+    sets (``energy_prices.csv``; price years 2025 and 2024).
+    """
+    surcharge = parameter(PRICES, "natural_gas_household_eur_per_mwh") - parameter(
+        PRICES, "natural_gas_network_plant_eur_per_mwh"
+    )
+    name = "gas_condensing_boiler_building"
+    return ReferenceBoiler.from_catalogue(
+        name, catalogue_year(name, year), price_surcharge_eur_per_mwh=surcharge
+    )
+
+
 def _variable_om(technology: str, year: float) -> float:
     values = catalogue.technology(technology, catalogue_year(technology, year))
     return float(values.get("variable_om_eur_per_mwh", 0.0))
@@ -95,6 +124,24 @@ def _boiler(name: str, carrier: str, technology: str, year: float, money: dict) 
     )
 
 
+def _biogas_chp(year: float, money: dict) -> Chp:
+    """Biogas engine CHP sized by its heat; the catalogue prices it per kW_e."""
+    technology = "biogas_chp"
+    values = catalogue.technology(technology, catalogue_year(technology, year))
+    power_per_heat = float(values["efficiency_electric"] / values["efficiency_thermal"])
+    per_kw_e = annual_capacity_cost(technology, year=year, **money)
+    return Chp(
+        name="biogas_chp",
+        carrier="biogas",
+        efficiency_electric=float(values["efficiency_electric"]),
+        efficiency_thermal=float(values["efficiency_thermal"]),
+        capacity_kw=None,
+        power_price_eur_per_mwh=scenario_levels(POWER_SALE_SCENARIO)["electricity"],
+        annualised_cost_eur_per_kw_a=per_kw_e * power_per_heat,
+        variable_om_eur_per_mwh=_variable_om(technology, year),
+    )
+
+
 def network_portfolio(
     demand_kw: pd.Series,
     *,
@@ -106,8 +153,10 @@ def network_portfolio(
     interest_rate: float | None = None,
     observation_period_a: float | None = None,
     biomass: bool = False,
+    biogas_price_eur_per_mwh: float | None = None,
 ) -> Portfolio:
-    """Heat pump + electrode boiler (+ wood-chip boiler) + gas peak boiler + tank, sized by the LP.
+    """Heat pump, electrode boiler, gas peak boiler and tank, sized by the LP; on request also
+    a wood-chip boiler and a biogas CHP (burning biogas at ``biogas_price_eur_per_mwh``).
 
     The gas boiler stays last: it is the peak boiler :mod:`heatplan.dispatch.sizing` re-sizes.
     """
@@ -117,13 +166,19 @@ def network_portfolio(
         if biomass
         else ()
     )
+    chps = () if biogas_price_eur_per_mwh is None else (_biogas_chp(year, money),)
+    prices = prices or plant_prices(year)
+    if biogas_price_eur_per_mwh is not None:
+        fuels = {**prices.fuel_eur_per_mwh, "biogas": float(biogas_price_eur_per_mwh)}
+        prices = dataclasses.replace(prices, fuel_eur_per_mwh=fuels)
     hp_tech = HEAT_PUMP_TECH.get(source, "large_hp_air")
     peak = float(np.max(demand_kw.to_numpy(float)))
     store_rate = peak * parameter(GENERATION, "default_heat_pump_share_of_peak")
     daily_loss = parameter(GENERATION, "storage_loss_share_per_day")
     return Portfolio(
         demand_kw=demand_kw,
-        prices=prices or plant_prices(year),
+        prices=prices,
+        chps=chps,
         year=year,
         heat_pumps=(
             HeatPump(

@@ -103,18 +103,28 @@ class ReferenceBoiler:
     lifetime_a: float
     efficiency: float
     carrier: str = "natural_gas"
+    price_surcharge_eur_per_mwh: float = 0.0
 
     @classmethod
     def from_catalogue(
-        cls, name: str = "gas_condensing_boiler_building", year: float = 2025
+        cls,
+        name: str = "gas_condensing_boiler_building",
+        year: float = 2025,
+        *,
+        price_surcharge_eur_per_mwh: float = 0.0,
     ) -> ReferenceBoiler:
-        """Parameters of ``name`` in the technology catalogue (EUR of its price year)."""
+        """Parameters of ``name`` in the technology catalogue (EUR of its price year).
+
+        ``price_surcharge_eur_per_mwh`` is what a building pays on top of the plant's fuel
+        price (network fees, taxes, VAT) [EUR/MWh]; it does not follow the price paths.
+        """
         values = technology(name, year)
         return cls(
             investment_eur_per_kw=float(values["specific_investment"]),
             fixed_om_share_per_a=float(values["fixed_om_share_per_a"]),
             lifetime_a=float(values["lifetime_a"]),
             efficiency=float(values["efficiency"]),
+            price_surcharge_eur_per_mwh=price_surcharge_eur_per_mwh,
         )
 
 
@@ -141,7 +151,11 @@ def _mean_price(prices: Prices, carrier: str, hours: int) -> float:
 def _reference_parts(
     portfolio: Portfolio, result: DispatchResult, boiler: ReferenceBoiler, econ: Economics
 ) -> tuple[float, float]:
-    """Capital + O&M annuity [EUR/a] and first-year fuel cost incl. CO2 [EUR/a] of the boiler."""
+    """Capital + O&M annuity and fuel surcharges [EUR/a]; first-year fuel cost incl. CO2 [EUR/a].
+
+    The surcharge (fees and taxes a building pays on top of the plant price) is in the first,
+    fixed part: only the fuel price follows the price paths of the Monte Carlo.
+    """
     peak_kw = float(portfolio.demand().max())
     fixed = annual_cost_eur_per_a(
         investment_eur=boiler.investment_eur_per_kw * peak_kw,
@@ -154,7 +168,8 @@ def _reference_parts(
     )
     price = _mean_price(portfolio.prices, boiler.carrier, portfolio.hours)
     price += portfolio.prices.co2_eur_per_t * priced_co2_t_per_mwh(boiler.carrier)
-    return float(fixed), result.demand_mwh_per_a / boiler.efficiency * price
+    fuel_mwh = result.demand_mwh_per_a / boiler.efficiency
+    return float(fixed) + fuel_mwh * boiler.price_surcharge_eur_per_mwh, fuel_mwh * price
 
 
 def reference_lcoh_eur_per_mwh(

@@ -19,7 +19,6 @@ import pandas as pd
 from numpy.typing import ArrayLike
 from scipy.optimize import brentq
 
-from heatplan.errors import InputFileError
 from heatplan.potentials.water_heat import (
     annual_mwh,
     check_efficiency,
@@ -28,6 +27,7 @@ from heatplan.potentials.water_heat import (
     heat_pump_output,
     network_temperatures,
     parameter,
+    read_water_series,
     usable_cooling_k,
     water_heat_kw,
     year_index,
@@ -104,34 +104,7 @@ def read_plant_series(path: str | Path) -> pd.DataFrame:
     Returns ``flow_m3_per_h`` [m³/h] and ``temp_c`` [°C] indexed by timestamp (regular steps).
     Errors (:class:`~heatplan.errors.InputFileError`) name the file, row (line) and field.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise InputFileError(path, "file not found")
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise InputFileError(path, f"not a readable CSV file ({exc})") from None
-    missing = [c for c in PLANT_COLUMNS if c not in raw.columns]
-    if missing or raw.empty:
-        expected = ",".join(PLANT_COLUMNS)
-        raise InputFileError(path, f"missing column(s) {missing} or rows; expected '{expected}'")
-    stamps = pd.to_datetime(raw["timestamp"].str.strip(), errors="coerce")
-    values = {c: pd.to_numeric(raw[c].str.strip(), errors="coerce") for c in PLANT_COLUMNS[1:]}
-    for field, column in (("timestamp", stamps), *values.items()):
-        bad = np.flatnonzero(column.isna().to_numpy())
-        if bad.size:
-            kind = "date and time" if field == "timestamp" else "number"
-            value = raw[field].iloc[bad[0]]
-            raise InputFileError(path, f"row {bad[0] + 2}, field {field}: {value!r} is no {kind}")
-    negative = np.flatnonzero(values["flow_m3_per_h"].to_numpy() < 0)
-    if negative.size:
-        raise InputFileError(path, f"row {negative[0] + 2}, field flow_m3_per_h: negative flow")
-    frame = pd.DataFrame(values).set_index(pd.DatetimeIndex(stamps, name="timestamp"))
-    frame = frame.sort_index()
-    steps = np.diff(frame.index.to_numpy(dtype="datetime64[ns]").astype(np.int64))
-    if (steps == 0).any() or (steps.size and not np.all(steps == steps[0])):
-        raise InputFileError(path, "timestamps repeat or are not evenly spaced; resample first")
-    return frame
+    return read_water_series(path, PLANT_COLUMNS)
 
 
 # --- the hourly model --------------------------------------------------------------------------

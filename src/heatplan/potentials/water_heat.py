@@ -11,11 +11,13 @@ with their sources in ``data/wastewater_parameters.csv``.
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
+from heatplan.errors import InputFileError
 from heatplan.reference import table
 
 HOURS_PER_YEAR = 8760.0
@@ -142,3 +144,53 @@ def annual_mwh(power_kw: ArrayLike) -> float:
 def year_index(year: int) -> pd.DatetimeIndex:
     """Hourly time stamps of one calendar year (8760 or, in a leap year, 8784)."""
     return pd.date_range(f"{year}-01-01", f"{year + 1}-01-01", freq="h", inclusive="left")
+
+
+def _numbers(path: Path, raw: pd.DataFrame, columns: tuple[str, ...]) -> dict[str, pd.Series]:
+    """The numeric columns after the timestamp; the first bad cell is named."""
+    values = {c: pd.to_numeric(raw[c].str.strip(), errors="coerce") for c in columns[1:]}
+    for field, column in values.items():
+        bad = np.flatnonzero(column.isna().to_numpy())
+        if bad.size:
+            value = raw[field].iloc[bad[0]]
+            raise InputFileError(path, f"row {bad[0] + 2}, field {field}: {value!r} is no number")
+    flow = columns[1]
+    negative = np.flatnonzero(values[flow].to_numpy() < 0)
+    if negative.size:
+        raise InputFileError(path, f"row {negative[0] + 2}, field {flow}: negative flow")
+    return values
+
+
+def read_water_series(path: str | Path, columns: tuple[str, str, str]) -> pd.DataFrame:
+    """A measured flow and temperature series from a CSV with header ``columns``.
+
+    ``columns`` is (timestamp, flow column, temperature column), e.g. ``("timestamp",
+    "flow_m3_per_h", "temp_c")`` for a sewage plant or ``("timestamp", "flow_m3_per_s",
+    "temp_c")`` for a river. Returns the two value columns indexed by timestamp (regular steps).
+    Errors (:class:`~heatplan.errors.InputFileError`) name the file, row (line) and field.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputFileError(path, "file not found")
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InputFileError(path, f"not a readable CSV file ({exc})") from None
+    missing = [c for c in columns if c not in raw.columns]
+    if missing or raw.empty:
+        expected = ",".join(columns)
+        raise InputFileError(path, f"missing column(s) {missing} or rows; expected '{expected}'")
+    stamps = pd.to_datetime(raw[columns[0]].str.strip(), errors="coerce")
+    bad = np.flatnonzero(stamps.isna().to_numpy())
+    if bad.size:
+        value = raw[columns[0]].iloc[bad[0]]
+        raise InputFileError(
+            path, f"row {bad[0] + 2}, field {columns[0]}: {value!r} is no date and time"
+        )
+    values = _numbers(path, raw, columns)
+    frame = pd.DataFrame(values).set_index(pd.DatetimeIndex(stamps, name=columns[0]))
+    frame = frame.sort_index()
+    steps = np.diff(frame.index.to_numpy(dtype="datetime64[ns]").astype(np.int64))
+    if (steps == 0).any() or (steps.size and not np.all(steps == steps[0])):
+        raise InputFileError(path, "timestamps repeat or are not evenly spaced; resample first")
+    return frame

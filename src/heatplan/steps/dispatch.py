@@ -20,7 +20,7 @@ import pandas as pd
 
 from heatplan.dispatch.infeasible import InfeasibleDispatchError
 from heatplan.dispatch.model import Portfolio
-from heatplan.dispatch.portfolio import air_cop, network_portfolio
+from heatplan.dispatch.portfolio import air_cop, building_gas_boiler, network_portfolio
 from heatplan.dispatch.prices import (
     monte_carlo_lcoh,
     reference_lcoh_eur_per_mwh,
@@ -30,47 +30,87 @@ from heatplan.dispatch.results import DispatchResult, wpg_checks
 from heatplan.dispatch.sizing import size_and_dispatch
 from heatplan.errors import HeatplanError
 from heatplan.network.design import design_parameters
+from heatplan.potentials.surface_water import river_heat_potential
 from heatplan.potentials.wastewater import (
+    PLANT_COLUMNS,
     effluent_heat_pump,
     synthesise_flow_m3_per_h,
     synthesise_temp_c,
 )
+from heatplan.potentials.water_heat import read_water_series
 from heatplan.project.config import load_config
 from heatplan.project.store import open_store
 from heatplan.steps.network_generation import required_share
 from heatplan.steps.profiles import climate
 
+RIVER_COLUMNS = ("timestamp", "flow_m3_per_s", "temp_c")
+SOURCES = ("air", "wastewater", "river")
+
 
 @dataclass
 class Source:
-    """The heat pump's source: ``air`` or ``wastewater`` (effluent figures of the plant)."""
+    """The heat pump's source: ``air``, ``wastewater`` or ``river``.
+
+    Wastewater: a measured plant series (``series``: CSV timestamp,flow_m3_per_h,temp_c) or the
+    plant's mean flow and minimum temperature (synthesised hour by hour). River: a measured
+    series (CSV timestamp,flow_m3_per_s,temp_c) with the limits of ``surface_water``. A series
+    must have one value per hour of the year; it is laid on the profile year by position.
+    """
 
     kind: str = "air"
     flow_m3_per_day: float | None = None
     temp_min_c: float | None = None
     max_cooling_k: float = 5.0
+    series: Path | None = None
 
     def hourly(
         self, temp_air_c: pd.Series, *, supply_temp_c: float, return_temp_c: float
     ) -> tuple[np.ndarray, np.ndarray | None]:
         """COP [-] and source limit [kW, None: unlimited] for every hour."""
+        temps = {"supply_temp_c": supply_temp_c, "return_temp_c": return_temp_c}
+        if self.kind not in SOURCES:
+            raise HeatplanError(f"--source {self.kind!r}: choose one of {', '.join(SOURCES)}")
         if self.kind == "air":
-            return air_cop(
-                temp_air_c, supply_temp_c=supply_temp_c, return_temp_c=return_temp_c
-            ), None
-        if self.kind != "wastewater":
-            raise HeatplanError(f"--source {self.kind!r}: choose air or wastewater")
-        if self.flow_m3_per_day is None:
-            raise HeatplanError("a wastewater source needs --flow-m3-per-day (plant effluent)")
-        year = int(temp_air_c.index[0].year)
-        effluent = effluent_heat_pump(
-            synthesise_flow_m3_per_h(flow_m3_per_day=self.flow_m3_per_day, year=year),
-            synthesise_temp_c(temp_min_c=self.temp_min_c, year=year),
-            max_cooling_k=self.max_cooling_k,
-            supply_temp_c=supply_temp_c,
-            return_temp_c=return_temp_c,
+            return air_cop(temp_air_c, **temps), None
+        if self.kind == "river":
+            frame = self._river(len(temp_air_c), **temps)
+        else:
+            frame = self._effluent(temp_air_c, **temps)
+        cop = frame["cop"].to_numpy(float)
+        usable = np.isfinite(cop) & (cop >= 1.0)
+        limit = np.where(usable, frame["source_heat_kw"].to_numpy(float), 0.0)
+        return np.where(usable, cop, 1.0), limit
+
+    def _measured(self, columns: tuple[str, str, str], hours: int) -> pd.DataFrame:
+        if self.series is None:
+            raise HeatplanError(f"a {self.kind} source needs --series FILE ({','.join(columns)})")
+        frame = read_water_series(self.series, columns)
+        if len(frame) != hours:
+            raise HeatplanError(
+                f"{self.series}: {len(frame):,} rows; the dispatch needs one value per hour "
+                f"of the year ({hours:,})"
+            )
+        return frame
+
+    def _river(self, hours: int, **temps: float) -> pd.DataFrame:
+        river = self._measured(RIVER_COLUMNS, hours)
+        return river_heat_potential(
+            river["flow_m3_per_s"], river["temp_c"], max_cooling_k=self.max_cooling_k, **temps
         )
-        return effluent["cop"].to_numpy(float), effluent["source_heat_kw"].to_numpy(float)
+
+    def _effluent(self, temp_air_c: pd.Series, **temps: float) -> pd.DataFrame:
+        if self.series is not None:
+            plant = self._measured(PLANT_COLUMNS, len(temp_air_c))
+            flow, temp = plant["flow_m3_per_h"], plant["temp_c"]
+        elif self.flow_m3_per_day is None:
+            raise HeatplanError(
+                "a wastewater source needs --flow-m3-per-day (plant effluent) or --series FILE"
+            )
+        else:
+            year = int(temp_air_c.index[0].year)
+            flow = synthesise_flow_m3_per_h(flow_m3_per_day=self.flow_m3_per_day, year=year)
+            temp = synthesise_temp_c(temp_min_c=self.temp_min_c, year=year)
+        return effluent_heat_pump(flow, temp, max_cooling_k=self.max_cooling_k, **temps)
 
 
 @dataclass
@@ -88,7 +128,7 @@ class Study:
         out: dict[str, Any] = {
             "lcoh_eur_per_mwh": result.lcoh_eur_per_mwh,
             "reference_gas_boiler_lcoh_eur_per_mwh": reference_lcoh_eur_per_mwh(
-                self.portfolio, result
+                self.portfolio, result, boiler=building_gas_boiler(self.portfolio.year or 2025)
             ),
             "co2_t_per_a": result.co2_t_per_a,
             "renewable_share": result.renewable_share,
@@ -145,6 +185,7 @@ def dispatch_study(
     scenarios: bool = False,
     samples: int = 0,
     biomass: bool = False,
+    biogas_price_eur_per_mwh: float | None = None,
 ) -> Study:
     """Size and dispatch the default portfolio on ``source`` for an hourly load [kW]."""
     cop, limit = source.hourly(
@@ -153,7 +194,13 @@ def dispatch_study(
         return_temp_c=return_temp_c,
     )
     portfolio = network_portfolio(
-        demand_kw, cop=cop, source=source.kind, source_limit_kw=limit, year=year, biomass=biomass
+        demand_kw,
+        cop=cop,
+        source=source.kind,
+        source_limit_kw=limit,
+        year=year,
+        biomass=biomass,
+        biogas_price_eur_per_mwh=biogas_price_eur_per_mwh,
     )
     share = required_share(year) if min_renewable_share is None else min_renewable_share
     portfolio = _fixed_sizes(dataclasses.replace(portfolio, min_renewable_share=share), sizes or {})
@@ -165,7 +212,9 @@ def dispatch_study(
     if scenarios:
         study.scenarios = _scenarios(portfolio, result, year)
     if samples:
-        study.monte_carlo = monte_carlo_lcoh(portfolio, result, samples=samples, seed=0)
+        study.monte_carlo = monte_carlo_lcoh(
+            portfolio, result, samples=samples, seed=0, boiler=building_gas_boiler(year)
+        )
     return study
 
 
@@ -183,7 +232,7 @@ def _scenarios(portfolio: Portfolio, result: DispatchResult, year: int) -> pd.Da
             for s in fixed.storages
         ),
     )
-    return scenario_comparison(fixed, year=year)
+    return scenario_comparison(fixed, year=year, boiler=building_gas_boiler(year))
 
 
 def run_dispatch(
@@ -197,6 +246,7 @@ def run_dispatch(
     scenarios: bool = False,
     samples: int = 0,
     biomass: bool = False,
+    biogas_price_eur_per_mwh: float | None = None,
 ) -> Study:
     """Dispatch study on the hourly load that ``network design`` stored for ``network_id``."""
     config = load_config(project_dir)
@@ -227,4 +277,5 @@ def run_dispatch(
         scenarios=scenarios,
         samples=samples,
         biomass=biomass,
+        biogas_price_eur_per_mwh=biogas_price_eur_per_mwh,
     )

@@ -30,6 +30,7 @@ from heatplan.steps import network_inputs as inputs
 from heatplan.steps.network_costs import NetworkCost, building_options, network_cost
 from heatplan.steps.network_generation import Generation, generation
 from heatplan.steps.network_ramp import ramp_years
+from heatplan.tech.pipes import part_load_pump_energy_kwh
 
 ROUTE_LAYERS = ("streets", "gas_networks")
 
@@ -117,19 +118,20 @@ def design_network(
     connected = chosen.buildings[
         chosen.buildings["building_id"].isin(route.nodes["building_id"].dropna())
     ]
-    all_buildings = inputs.read_buildings(store)
-    peak, hourly = inputs.loads(config, connected, all_buildings)
+    weather = inputs.weather(config, chosen.all_buildings)
+    peak, hourly = inputs.loads(config, connected, weather)
     say("pipe sizing and pandapipes check")
     sized, summary, hydraulic = _size(config, route, connected, peak)
+    summary["pump_energy_mwh_per_a"] = _pump_energy_mwh(summary, hourly)
     say("generation dispatch (HiGHS)")
-    plant = generation(config, hourly, summary["heat_loss_mwh_per_a"], all_buildings, year=year)
+    plant = generation(config, hourly, summary["heat_loss_mwh_per_a"], weather[0], year=year)
     cost = network_cost(config, summary, plant, year=year)
     decentral = store.read("decentral_options") if store.has("decentral_options") else None
-    options = building_options(config, chosen.buildings, all_buildings, cost, peak, decentral)
+    options = building_options(config, chosen.buildings, weather, cost, peak, decentral)
     result = _assemble(ident, chosen, source_label, route, summary, hydraulic, plant, cost)
     if config.network.connection_ramp:
         say("phased expansion: generation per ramp year")
-        result["ramp"] = ramp_years(config, connected, all_buildings, summary)
+        result["ramp"] = ramp_years(config, connected, weather, summary)
     design = NetworkDesign(
         network_id=ident,
         summary=result,
@@ -171,6 +173,12 @@ def _size(
         return_temp_c=design.return_temp_c,
     )
     return sized, summary, hydraulic
+
+
+def _pump_energy_mwh(summary: dict[str, float], hourly_kw: pd.Series) -> float:
+    """Pump energy over the year at part load (affinity laws) instead of design x hours [MWh]."""
+    share = hourly_kw.to_numpy(float) / max(float(hourly_kw.max()), 1e-9)
+    return part_load_pump_energy_kwh(summary["pump_power_kw"], share) / 1000.0
 
 
 def _tagged(frame: gpd.GeoDataFrame, ident: str) -> gpd.GeoDataFrame:

@@ -20,7 +20,6 @@ from heatplan.project.config import ProjectConfig
 from heatplan.reference import parameter
 from heatplan.steps import network_inputs as inputs
 from heatplan.steps.network_generation import Generation
-from heatplan.steps.profiles import climate
 from heatplan.tech.catalogue import funding
 from heatplan.tech.economics import annualised_investment_eur_per_a
 
@@ -97,14 +96,14 @@ def network_cost(
 def building_options(
     config: ProjectConfig,
     selected: gpd.GeoDataFrame,
-    all_buildings: gpd.GeoDataFrame,
+    weather: inputs.Weather,
     cost: NetworkCost,
     connected_peak_kw: pd.Series,
     decentral: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Per selected building: decentral LCOH by option against the network's LCOH."""
-    peak, hourly = inputs.loads(config, selected, all_buildings)
-    temperature, _ = climate(config, all_buildings)
+    peak, hourly = inputs.loads(config, selected, weather)
+    temperature = weather[0]
     frame = selected.set_index("building_id")[["heat_demand_kwh_per_a", "construction_year"]]
     frame = frame.assign(peak_load_kw=peak)
     if decentral is not None:

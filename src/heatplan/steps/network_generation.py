@@ -22,7 +22,6 @@ from heatplan.errors import HeatplanError
 from heatplan.network.design import design_parameters
 from heatplan.project.config import ProjectConfig
 from heatplan.reference import table
-from heatplan.steps.profiles import climate
 
 TARGETS = "wpg_network_targets.csv"
 
@@ -71,7 +70,7 @@ def generation(
     config: ProjectConfig,
     load_kw: pd.Series,
     heat_loss_mwh_per_a: float,
-    buildings: Any,
+    temperature: pd.Series,
     *,
     year: int | None = None,
 ) -> Generation:
@@ -80,7 +79,6 @@ def generation(
     design = design_parameters(
         supply_temp_c=config.network.supply_temp_c, return_temp_c=config.network.return_temp_c
     )
-    temperature, _ = climate(config, buildings)
     loss_kw = heat_loss_mwh_per_a * 1000.0 / len(load_kw)
     demand = (load_kw + loss_kw).rename("demand_kw")
     cop = air_cop(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -20,9 +21,18 @@ from heatplan.demand.profiles import aggregate_profile, class_profiles
 from heatplan.errors import HeatplanError, ProjectError
 from heatplan.project.config import ProjectConfig
 from heatplan.project.store import GeoPackageStore
+from heatplan.steps.common import inventory_buildings
 from heatplan.steps.profiles import climate
 
+#: The hourly air temperature of the profile year [°C] and the public holidays.
+Weather = tuple[pd.Series, list[Any]]
+
 AREA_LAYERS = ("areas", "input_areas")
+
+
+def weather(config: ProjectConfig, buildings: gpd.GeoDataFrame) -> Weather:
+    """The project's TRY temperature on the profile year and its holidays (read once per step)."""
+    return climate(config, buildings)
 
 
 @dataclass
@@ -30,19 +40,10 @@ class Selection:
     """Buildings chosen for a network, and why some were left out."""
 
     buildings: gpd.GeoDataFrame
+    all_buildings: gpd.GeoDataFrame
     label: str
     without_demand: int
     not_connecting: int
-
-
-def read_buildings(store: GeoPackageStore) -> gpd.GeoDataFrame:
-    """The inventory's buildings (the step needs their demand and profile class)."""
-    if not store.has("buildings"):
-        raise ProjectError("no buildings in the project: run `heatplan import buildings` first")
-    buildings = store.read("buildings")
-    if "profile_class" not in buildings.columns:
-        raise ProjectError("run `heatplan inventory` first: a network needs the heat demand")
-    return buildings
 
 
 def _area_buildings(store: GeoPackageStore, buildings: gpd.GeoDataFrame, area: str) -> pd.Series:
@@ -94,7 +95,7 @@ def select(
     given = [area is not None, bool(blocks), buildings_file is not None, above_guide]
     if sum(given) != 1:
         raise HeatplanError("choose exactly one of --area, --block, --buildings, --above-guide")
-    buildings = read_buildings(store)
+    buildings = inventory_buildings(store, purpose="a network needs the heat demand")
     if area is not None:
         mask, label = _area_buildings(store, buildings, area), f"area {area}"
     elif blocks:
@@ -117,6 +118,7 @@ def select(
     connecting = _connecting(chosen[has_demand], connection_rate)
     return Selection(
         buildings=connecting,
+        all_buildings=buildings,
         label=label,
         without_demand=int((~has_demand).sum()),
         not_connecting=int(has_demand.sum() - len(connecting)),
@@ -131,10 +133,10 @@ def _connecting(buildings: gpd.GeoDataFrame, rate: float) -> gpd.GeoDataFrame:
 
 
 def loads(
-    config: ProjectConfig, buildings: gpd.GeoDataFrame, all_buildings: gpd.GeoDataFrame
+    config: ProjectConfig, buildings: gpd.GeoDataFrame, weather: Weather
 ) -> tuple[pd.Series, pd.Series]:
     """Peak load per building [kW] and the summed hourly load of the buildings [kW]."""
-    temperature, holidays = climate(config, all_buildings)
+    temperature, holidays = weather
     annual = buildings.set_index("building_id")["heat_demand_kwh_per_a"].astype(float)
     classes = buildings.set_index("building_id")["profile_class"].astype(str)
     profiles = class_profiles(classes, temperature, holidays=holidays)

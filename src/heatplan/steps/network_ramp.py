@@ -22,7 +22,7 @@ from heatplan.steps.network_generation import generation
 def ramp_years(
     config: ProjectConfig,
     connected: gpd.GeoDataFrame,
-    all_buildings: gpd.GeoDataFrame,
+    weather: inputs.Weather,
     summary: dict[str, float],
 ) -> list[dict[str, Any]]:
     """Per ramp year: share, buildings, heat delivered [MWh/a], renewable share, LCOH."""
@@ -31,8 +31,8 @@ def ramp_years(
     for year, share in config.network.connection_ramp.items():
         count = max(1, round(share * len(order)))
         subset = order.head(count)
-        _, hourly = inputs.loads(config, subset, all_buildings)
-        plant = generation(config, hourly, summary["heat_loss_mwh_per_a"], all_buildings, year=year)
+        _, hourly = inputs.loads(config, subset, weather)
+        plant = generation(config, hourly, summary["heat_loss_mwh_per_a"], weather[0], year=year)
         delivered = float(subset["heat_demand_kwh_per_a"].sum()) / 1000.0
         cost = network_cost(
             config, {**summary, "heat_delivered_mwh_per_a": delivered}, plant, year=year

@@ -22,7 +22,6 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from heatplan.errors import ProjectError
 from heatplan.potentials.ambient import decentral_heat_pumps
 from heatplan.potentials.biomass import biomass_study
 from heatplan.potentials.sewers import sewer_heat_potential
@@ -32,6 +31,7 @@ from heatplan.potentials.wastewater import wastewater_study
 from heatplan.project.config import PotentialSettings, load_config
 from heatplan.project.store import GeoPackageStore, open_store
 from heatplan.reference import parameter
+from heatplan.steps.common import inventory_buildings
 from heatplan.steps.weather import project_region
 
 Progress = Callable[[str], None]
@@ -303,7 +303,7 @@ def run_potentials(project_dir: Path, *, progress: Progress | None = None) -> Po
     say = progress or (lambda _msg: None)
     config = load_config(project_dir)
     store = open_store(config.store_url(Path(project_dir)))
-    buildings = _buildings(store)
+    buildings = inventory_buildings(store, purpose="potentials use the heat demand")
     settings = config.potentials
     zones = _layer(store, "exclusion_zones")
     say("roofs: PV and solar thermal")
@@ -328,15 +328,6 @@ def run_potentials(project_dir: Path, *, progress: Progress | None = None) -> Po
         writer.write("potentials", potentials)
         writer.write("decentral_options", pd.DataFrame(options))
     return _result(potentials, messages, store)
-
-
-def _buildings(store: GeoPackageStore) -> gpd.GeoDataFrame:
-    if not store.has("buildings"):
-        raise ProjectError("no buildings in the project: run `heatplan import buildings` first")
-    buildings = store.read("buildings")
-    if "heat_demand_kwh_per_a" not in buildings.columns:
-        raise ProjectError("run `heatplan inventory` first: potentials use the heat demand")
-    return buildings
 
 
 def _layer(store: GeoPackageStore, name: str) -> gpd.GeoDataFrame | None:

@@ -15,6 +15,8 @@ References
 .. [3] Bell, I. H. et al. (2014), CoolProp, Ind. Eng. Chem. Res. 53(6):2498-2508.
 .. [4] Winter, W., Haslauer, T., Obernberger, I. (2001), Untersuchungen der Gleichzeitigkeit in
    kleinen und mittleren Nahwärmenetzen, Euroheat & Power 9/10.
+.. [5] Affinity laws of centrifugal pumps: flow ~ n, head ~ n², power ~ n³ (e.g. Gülich, J. F.
+   (2010), Centrifugal Pumps, 2nd ed., Springer, section 3.4).
 """
 
 from __future__ import annotations
@@ -255,6 +257,22 @@ def pump_power_kw(
     eta = require("efficiency", efficiency, lambda x: (x > 0) & (x <= 1), "in (0, 1]")
     power = flow / np.asarray(density_kg_per_m3, float) * lift * PA_PER_BAR / eta / W_PER_KW
     return shaped_like(power, mass_flow_kg_per_s, pressure_lift_bar)
+
+
+def part_load_pump_energy_kwh(design_power_kw: float, load_share: Numeric) -> float:
+    """Energy of a speed-controlled circulation pump over a load series [kWh].
+
+    At constant supply/return spread the flow follows the load, and for a system curve through
+    the origin (pressure drop ~ flow²) the affinity laws give P = P_design x (flow share)³ [5].
+    ``load_share`` is the network load of each hour over its design load [-] (clipped to 0..1);
+    each value stands for one hour.
+
+    >>> part_load_pump_energy_kwh(10.0, [1.0, 0.5, 0.0])
+    11.25
+    """
+    power = require("design_power_kw", design_power_kw, lambda x: x >= 0, ">= 0 [kW]")
+    share = np.clip(np.asarray(load_share, dtype=float), 0.0, 1.0)
+    return float(np.asarray(power) * np.sum(share**3))
 
 
 def simultaneity_factor(n_buildings: Numeric, *, a: float, b: float, c: float, d: float) -> Numeric:
