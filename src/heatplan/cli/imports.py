@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
 from heatplan.cli.app import JsonOpt, MappingOpt, ProjectArg, import_app, user_errors
 from heatplan.console import emit_json, err, out
+
+if TYPE_CHECKING:
+    from heatplan.io.import_registers import RegisterKind
 
 
 def _report_import(result: Any, json_out: bool) -> None:
@@ -78,53 +82,86 @@ def import_heaters_cmd(
     _report_import(import_heaters(project_dir, file, mapping=mapping, sheet=sheet), json_out)
 
 
-def _line_command(kind: Literal["streets", "heat_network", "gas_network"], doc: str) -> None:
+#: Importer of a vector file: (project_dir, file, mapping, layer, crs) -> import result.
+VectorImporter = Callable[[Path, Path, Path | None, str | None, str | None], Any]
+
+
+def _vector_command(name: str, importer: VectorImporter, file_help: str, doc: str) -> None:
+    """Register ``heatplan import NAME`` for a vector file with mapping, layer and CRS options."""
+
     @user_errors
     def command(
         project_dir: ProjectArg,
-        file: Annotated[Path, typer.Argument(help="Line file (GeoPackage, GeoJSON, ..., OSM).")],
+        file: Path,
         mapping: MappingOpt = None,
         layer: Annotated[str | None, typer.Option(help="Layer of a multi-layer file.")] = None,
         crs: Annotated[str | None, typer.Option(help="CRS of a file that declares none.")] = None,
         json_out: JsonOpt = False,
     ) -> None:
+        _report_import(importer(project_dir, file, mapping, layer, crs), json_out)
+
+    command.__doc__ = doc
+    # the file's help differs per command: an evaluated annotation, not a string to resolve
+    command.__annotations__["file"] = Annotated[Path, typer.Argument(help=file_help)]
+    import_app.command(name.replace("_", "-"))(command)
+
+
+def _lines(kind: Literal["streets", "heat_network", "gas_network"]) -> VectorImporter:
+    def run(project: Path, file: Path, mapping: Any, layer: Any, crs: Any) -> Any:
         from heatplan.io.imports import import_lines
 
-        _report_import(
-            import_lines(project_dir, file, kind=kind, mapping=mapping, layer=layer, crs=crs),
-            json_out,
-        )
+        return import_lines(project, file, kind=kind, mapping=mapping, layer=layer, crs=crs)
 
-    command.__doc__ = doc
-    import_app.command(kind.replace("_", "-"))(command)
+    return run
 
 
-def _polygon_command(kind: Literal["blocks", "areas"], doc: str) -> None:
-    @user_errors
-    def command(
-        project_dir: ProjectArg,
-        file: Annotated[Path, typer.Argument(help="Polygon file.")],
-        mapping: MappingOpt = None,
-        layer: Annotated[str | None, typer.Option(help="Layer of a multi-layer file.")] = None,
-        crs: Annotated[str | None, typer.Option(help="CRS of a file that declares none.")] = None,
-        json_out: JsonOpt = False,
-    ) -> None:
+def _polygons(kind: Literal["blocks", "areas"]) -> VectorImporter:
+    def run(project: Path, file: Path, mapping: Any, layer: Any, crs: Any) -> Any:
         from heatplan.io.imports import import_polygons
 
-        _report_import(
-            import_polygons(project_dir, file, kind=kind, mapping=mapping, layer=layer, crs=crs),
-            json_out,
+        return import_polygons(project, file, kind=kind, mapping=mapping, layer=layer, crs=crs)
+
+    return run
+
+
+def _register(kind: RegisterKind) -> VectorImporter:
+    def run(project: Path, file: Path, mapping: Any, layer: Any, crs: Any) -> Any:
+        from heatplan.io.import_registers import import_register
+
+        return import_register(
+            project,
+            file,
+            kind=kind,
+            mapping=mapping,
+            layer=layer,
+            crs=crs,
         )
 
-    command.__doc__ = doc
-    import_app.command(kind)(command)
+    return run
 
 
-_line_command("streets", "Import the street network (lines; OSM highways from .osm/.pbf).")
-_line_command("heat_network", "Import existing heat-network lines.")
-_line_command("gas_network", "Import existing gas-network lines.")
-_polygon_command("blocks", "Import pre-drawn building blocks (used instead of derived ones).")
-_polygon_command("areas", "Import the town's own pre-drawn areas.")
+LINE_FILE = "Line file (GeoPackage, GeoJSON, ..., OSM)."
+_vector_command(
+    "streets",
+    _lines("streets"),
+    LINE_FILE,
+    "Import the street network (lines; OSM highways from .osm/.pbf).",
+)
+_vector_command(
+    "heat_network", _lines("heat_network"), LINE_FILE, "Import existing heat-network lines."
+)
+_vector_command(
+    "gas_network", _lines("gas_network"), LINE_FILE, "Import existing gas-network lines."
+)
+_vector_command(
+    "blocks",
+    _polygons("blocks"),
+    "Polygon file.",
+    "Import pre-drawn building blocks (used instead of derived ones).",
+)
+_vector_command(
+    "areas", _polygons("areas"), "Polygon file.", "Import the town's own pre-drawn areas."
+)
 
 
 @import_app.command("weather")
@@ -168,41 +205,18 @@ def import_degree_days_cmd(
         raise typer.Exit(1)
 
 
-def _register_command(kind: str, doc: str) -> None:
-    @user_errors
-    def command(
-        project_dir: ProjectArg,
-        file: Annotated[Path, typer.Argument(help="Vector file (GeoPackage, GeoJSON, ...).")],
-        mapping: MappingOpt = None,
-        layer: Annotated[str | None, typer.Option(help="Layer of a multi-layer file.")] = None,
-        crs: Annotated[str | None, typer.Option(help="CRS of a file that declares none.")] = None,
-        json_out: JsonOpt = False,
-    ) -> None:
-        from heatplan.io.import_registers import import_register
-
-        result = import_register(
-            project_dir,
-            file,
-            kind=kind,  # type: ignore[arg-type]
-            mapping=mapping,
-            layer=layer,
-            crs=crs,
-        )
-        _report_import(result, json_out)
-
-    command.__doc__ = doc
-    import_app.command(kind.replace("_", "-"))(command)
-
-
-_register_command(
-    "sewage_plants",
-    "Import sewage plants (points/sites: population equivalents, flow m³/d, lowest °C).",
+REGISTER_FILE = "Vector file (GeoPackage, GeoJSON, ...)."
+REGISTERS: tuple[tuple[RegisterKind, str], ...] = (
+    (
+        "sewage_plants",
+        "Import sewage plants (points/sites: population equivalents, flow m³/d, lowest °C).",
+    ),
+    ("sewers", "Import sewers (lines: diameter_mm, dry_weather_flow_l_per_s)."),
+    ("waste_heat", "Import industrial waste-heat sources (temp_c, capacity_kw, hours_per_a)."),
+    (
+        "exclusion_zones",
+        "Import exclusion zones (polygons; excludes = ground_probes | open_field_solar | all).",
+    ),
 )
-_register_command("sewers", "Import sewers (lines: diameter_mm, dry_weather_flow_l_per_s).")
-_register_command(
-    "waste_heat", "Import industrial waste-heat sources (temp_c, capacity_kw, hours_per_a)."
-)
-_register_command(
-    "exclusion_zones",
-    "Import exclusion zones (polygons; excludes = ground_probes | open_field_solar | all).",
-)
+for _kind, _doc in REGISTERS:
+    _vector_command(_kind, _register(_kind), REGISTER_FILE, _doc)
