@@ -113,19 +113,16 @@ def design_network(
     )
     ident = _network_id(chosen.label, network_id)
     point, source_label = _source(store, chosen.buildings, source, config.project.crs)
-    say(f"route: {len(chosen.buildings):,} buildings from the {source_label}")
-    route = _route(store, chosen.buildings, point)
-    connected = chosen.buildings[
-        chosen.buildings["building_id"].isin(route.nodes["building_id"].dropna())
-    ]
+    say(f"route and pipe sizing: {len(chosen.buildings):,} buildings from the {source_label}")
     weather = inputs.weather(config, chosen.all_buildings)
-    peak, hourly = inputs.loads(config, connected, weather)
-    say("pipe sizing and pandapipes check")
-    sized, summary, hydraulic = _size(config, route, connected, peak)
-    summary["pump_energy_mwh_per_a"] = _pump_energy_mwh(summary, hourly)
+    laid = lay_out(config, store, chosen.buildings, point, weather)
+    route, connected, peak, hourly = laid.route, laid.connected, laid.peak, laid.hourly
+    sized, summary = laid.sized, laid.summary
+    say("pandapipes check")
+    hydraulic = _hydraulics(sized, route, peak)
     say("generation dispatch (HiGHS)")
     plant = generation(config, hourly, summary["heat_loss_mwh_per_a"], weather[0], year=year)
-    cost = network_cost(config, summary, plant, year=year)
+    cost = network_cost(config, summary, plant.result.total_cost_eur_per_a, year=year)
     decentral = store.read("decentral_options") if store.has("decentral_options") else None
     options = building_options(config, chosen.buildings, weather, cost, peak, decentral)
     result = _assemble(ident, chosen, source_label, route, summary, hydraulic, plant, cost)
@@ -146,9 +143,29 @@ def design_network(
     return design
 
 
-def _size(
-    config: ProjectConfig, route: RouteResult, connected: gpd.GeoDataFrame, peak: pd.Series
-) -> tuple[gpd.GeoDataFrame, dict[str, float], Any]:
+@dataclass
+class Layout:
+    """A routed and sized network (no hydraulic check, no generation yet)."""
+
+    route: RouteResult
+    connected: gpd.GeoDataFrame
+    peak: pd.Series
+    hourly: pd.Series
+    sized: gpd.GeoDataFrame
+    summary: dict[str, float]
+
+
+def lay_out(
+    config: ProjectConfig,
+    store: GeoPackageStore,
+    buildings: gpd.GeoDataFrame,
+    source: Any,
+    weather: inputs.Weather,
+) -> Layout:
+    """Route from ``source`` to ``buildings`` and size the pipes; key figures in ``summary``."""
+    route = _route(store, buildings, source)
+    connected = buildings[buildings["building_id"].isin(route.nodes["building_id"].dropna())]
+    peak, hourly = inputs.loads(config, connected, weather)
     annual = connected.set_index("building_id")["heat_demand_kwh_per_a"].astype(float)
     settings = config.network
     try:
@@ -164,15 +181,19 @@ def _size(
     except ValueError as exc:
         raise HeatplanError(f"pipe sizing: {exc}") from exc
     summary = network_summary(sized)
+    summary["pump_energy_mwh_per_a"] = _pump_energy_mwh(summary, hourly)
+    return Layout(route, connected, peak, hourly, sized, summary)
+
+
+def _hydraulics(sized: gpd.GeoDataFrame, route: RouteResult, peak: pd.Series) -> Any:
     design = sized.attrs["design"]
-    hydraulic = verify_hydraulics(
+    return verify_hydraulics(
         sized,
         route.nodes,
         peak,
         supply_temp_c=design.supply_temp_c,
         return_temp_c=design.return_temp_c,
     )
-    return sized, summary, hydraulic
 
 
 def _pump_energy_mwh(summary: dict[str, float], hourly_kw: pd.Series) -> float:

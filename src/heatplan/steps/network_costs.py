@@ -19,7 +19,6 @@ from heatplan.options.decentral import Economics, decentral_costs, seasonal_fact
 from heatplan.project.config import ProjectConfig
 from heatplan.reference import parameter
 from heatplan.steps import network_inputs as inputs
-from heatplan.steps.network_generation import Generation
 from heatplan.tech.catalogue import funding
 from heatplan.tech.economics import annualised_investment_eur_per_a
 
@@ -65,7 +64,11 @@ def _annuity(investment: float, lifetime: float, econ: Economics, grant: float) 
 
 
 def network_cost(
-    config: ProjectConfig, summary: dict[str, float], plant: Generation, *, year: int | None
+    config: ProjectConfig,
+    summary: dict[str, float],
+    generation_cost_eur_per_a: float,
+    *,
+    year: int | None,
 ) -> NetworkCost:
     """Distribution + generation cost per MWh delivered (EUR of the catalogue price years)."""
     econ = economics_of(config, year)
@@ -82,7 +85,7 @@ def network_cost(
     )
     network = pipes + stations + pumping
     delivered = summary["heat_delivered_mwh_per_a"]
-    generated = plant.result.total_cost_eur_per_a
+    generated = generation_cost_eur_per_a
     return NetworkCost(
         funding_share=grant,
         network_cost_eur_per_a=network,

@@ -35,7 +35,10 @@ def ramp_years(
         plant = generation(config, hourly, summary["heat_loss_mwh_per_a"], weather[0], year=year)
         delivered = float(subset["heat_demand_kwh_per_a"].sum()) / 1000.0
         cost = network_cost(
-            config, {**summary, "heat_delivered_mwh_per_a": delivered}, plant, year=year
+            config,
+            {**summary, "heat_delivered_mwh_per_a": delivered},
+            plant.result.total_cost_eur_per_a,
+            year=year,
         )
         rows.append(
             {
