@@ -151,8 +151,11 @@ def decentral_costs(
     spf: pd.DataFrame,
     economics: Economics,
     with_funding: bool = True,
+    candidates: tuple[str, ...] = ("air_hp", "ground_hp", "biomass"),
 ) -> pd.DataFrame:
     """LCOH [EUR/MWh] of each decentral option per building, and the cheapest usable one.
+
+    ``candidates`` are the options the cheapest is chosen from (gas is the reference only).
 
     ``buildings`` needs ``heat_demand_kwh_per_a``, ``peak_load_kw``, ``construction_year`` and
     may have ``ground_ok`` / ``air_ok`` (from the potentials step; missing means usable).
@@ -171,7 +174,7 @@ def decentral_costs(
             with_funding=with_funding,
         )
     usable = _usable(buildings)
-    renewable = [f"lcoh_{o}_eur_per_mwh" for o in ("air_hp", "ground_hp", "biomass")]
+    renewable = [f"lcoh_{o}_eur_per_mwh" for o in candidates]
     masked = out[renewable].where(usable[renewable].to_numpy())
     any_usable = masked.notna().any(axis=1)
     cheapest = masked.fillna(np.inf).idxmin(axis=1).str.removeprefix("lcoh_")

@@ -1,0 +1,189 @@
+"""The figures each area's classification rests on, computed from the project.
+
+Per area: a network laid out on its streets (route and pipe sizes, :func:`lay_out`) costed with
+the town's generation cost per MWh (one dispatch for the summed load of all candidate areas),
+against the demand-weighted full cost of each building's cheapest decentral option; existing
+heat networks in and near the area; cumulative GHG of both routes to the target year.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from heatplan.classify.rules import PARAMETERS, AreaFigures
+from heatplan.errors import HeatplanError
+from heatplan.options.decentral import decentral_costs
+from heatplan.reference import carriers, parameter
+from heatplan.steps import network_inputs as inputs
+from heatplan.steps.network import Layout, lay_out
+from heatplan.steps.network_generation import required_share
+from heatplan.tech.emissions import grid_factor_g_per_kwh
+
+POTENTIAL_LABELS = {
+    "sewage_plant_effluent": "Abwasserwärme (Kläranlage)",
+    "sewer": "Abwasserwärme (Kanal)",
+    "waste_heat": "industrielle Abwärme",
+}
+
+
+@dataclass
+class AreaInputs:
+    """One area's buildings, geometry and what is known about it."""
+
+    area_id: str
+    geometry: Any
+    buildings: gpd.GeoDataFrame
+    shortened: bool
+    shortened_reason: str
+    line_density_kwh_per_m_a: float
+
+
+def decentral_figures(
+    config: Any, area: AreaInputs, weather: inputs.Weather, spf: pd.DataFrame, economics: Any
+) -> tuple[float, str, float]:
+    """Demand-weighted LCOH of the buildings' cheapest usable decentral options [EUR/MWh], the
+    most frequent of those options, and its demand-weighted efficiency or SPF [-]."""
+    known = area.buildings[area.buildings["heat_demand_kwh_per_a"].fillna(0) > 0]
+    if known.empty:
+        return math.nan, "", math.nan
+    peak, _ = inputs.loads(config, known, weather)
+    frame = known.set_index("building_id")[["heat_demand_kwh_per_a", "construction_year"]]
+    for flag in ("ground_ok", "air_ok"):
+        if flag in known.columns:
+            frame[flag] = known.set_index("building_id")[flag]
+    costs = decentral_costs(
+        frame.assign(peak_load_kw=peak), spf=spf, economics=economics, candidates=candidates()
+    )
+    weight = frame["heat_demand_kwh_per_a"]
+    usable = costs["best_decentral_lcoh_eur_per_mwh"].notna()
+    lcoh = float(
+        np.average(costs.loc[usable, "best_decentral_lcoh_eur_per_mwh"], weights=weight[usable])
+    )
+    option = str(costs.loc[usable, "best_decentral"].mode().iloc[0])
+    efficiency = float(
+        np.average(costs.loc[usable, f"efficiency_{option}"], weights=weight[usable])
+    )
+    return lcoh, option, efficiency
+
+
+def candidates() -> tuple[str, ...]:
+    """The decentral options an area is compared with (``classification_parameters.csv``)."""
+    heat_pumps_only = parameter(PARAMETERS, "decentral_reference_heat_pumps_only") > 0
+    return ("air_hp", "ground_hp") if heat_pumps_only else ("air_hp", "ground_hp", "biomass")
+
+
+def ghg_decentral_t(heat_mwh_per_a: float, option: str, efficiency: float, years: range) -> float:
+    """Cumulative GHG [t] of supplying ``heat_mwh_per_a`` with ``option`` over ``years``."""
+    if not heat_mwh_per_a or math.isnan(efficiency):
+        return math.nan
+    final_mwh = heat_mwh_per_a / efficiency
+    if option in ("air_hp", "ground_hp"):
+        factors = np.asarray(grid_factor_g_per_kwh(np.asarray(list(years), float)))
+    else:
+        carrier = "wood" if option == "biomass" else "natural_gas"
+        factor = pd.to_numeric(carriers()["co2_g_per_kwh"]).loc[carrier]
+        factors = np.full(len(years), float(factor))
+    return float(final_mwh * factors.sum() / 1000.0)
+
+
+def network_layout(
+    config: Any, store: Any, area: AreaInputs, weather: inputs.Weather
+) -> Layout | None:
+    """The area's network laid out from its default source; None when it cannot be routed."""
+    known = area.buildings[area.buildings["heat_demand_kwh_per_a"].fillna(0) > 0]
+    if area.shortened or known.empty:
+        return None
+    source, _ = inputs.default_source(store, known)
+    try:
+        return lay_out(config, store, known, source, weather)
+    except HeatplanError:
+        return None
+
+
+def heat_network_lengths(geometry: Any, networks: gpd.GeoDataFrame | None) -> tuple[float, float]:
+    """Existing heat-network length inside the area [m] and distance to the nearest [m]."""
+    if networks is None or networks.empty:
+        return 0.0, math.inf
+    inside = float(networks.geometry.intersection(geometry).length.sum())
+    return inside, float(networks.geometry.distance(geometry).min())
+
+
+def nearby_potential(geometry: Any, potentials: gpd.GeoDataFrame | None, reach_m: float) -> str:
+    """The nearest wastewater or waste-heat potential within reach, in words."""
+    if potentials is None or potentials.empty:
+        return ""
+    chosen = potentials[potentials["kind"].isin(list(POTENTIAL_LABELS))]
+    if chosen.empty:
+        return ""
+    distance = chosen.geometry.distance(geometry)
+    nearest = distance.idxmin()
+    if distance[nearest] > reach_m:
+        return ""
+    label = POTENTIAL_LABELS[str(chosen.loc[nearest, "kind"])]
+    return f"{label} {distance[nearest] / 1000:.1f} km entfernt"
+
+
+def figures(
+    area: AreaInputs,
+    *,
+    network_lcoh: float,
+    network_ghg_t: float,
+    decentral: tuple[float, str, float],
+    heat_networks: tuple[float, float],
+    potential: str,
+    years: range,
+) -> AreaFigures:
+    demand = area.buildings["heat_demand_kwh_per_a"]
+    heat_mwh = float(demand.fillna(0).sum()) / 1000.0
+    lcoh, option, efficiency = decentral
+    return AreaFigures(
+        area_id=area.area_id,
+        shortened=area.shortened,
+        shortened_reason=area.shortened_reason,
+        network_lcoh_eur_per_mwh=network_lcoh,
+        decentral_lcoh_eur_per_mwh=lcoh,
+        best_decentral=option,
+        line_density_kwh_per_m_a=area.line_density_kwh_per_m_a,
+        heat_network_in_area_m=heat_networks[0],
+        distance_to_heat_network_m=heat_networks[1],
+        unknown_demand_share=float(demand.isna().mean()) if len(demand) else 1.0,
+        ghg_network_t=network_ghg_t,
+        ghg_decentral_t=ghg_decentral_t(heat_mwh, option, efficiency, years),
+        nearby_potential=potential,
+    )
+
+
+def network_ghg_t(result: Any, generated_mwh_per_a: float, years: range) -> float:
+    """Cumulative GHG [t] of a network's heat over ``years`` on the WPG pathway.
+
+    The plant's dispatch fixes today's mix; each later year replaces fossil heat by heat-pump
+    heat as far as WPG §§ 29-31 require (30 % 2030, 80 % 2040, 100 % 2045; new networks 65 %),
+    the heat pumps at the dispatch's mean COP with the grid factor of that year.
+    """
+    if result is None or result.demand_mwh_per_a <= 0:
+        return math.nan
+    base_share = result.renewable_share
+    pump_heat = float(result.heat_mwh_per_a.get("heat_pump", 0.0))
+    cop = pump_heat / result.electricity_mwh_per_a if result.electricity_mwh_per_a > 0 else 3.0
+    gas_heat = (1.0 - base_share) * result.demand_mwh_per_a
+    gas_t_per_mwh_heat = (
+        result.fuel_mwh_per_a.get("natural_gas", 0.0)
+        * float(pd.to_numeric(carriers()["co2_g_per_kwh"]).loc["natural_gas"])
+        / 1000.0
+        / gas_heat
+        if gas_heat > 0
+        else 0.0
+    )
+    total = 0.0
+    for year in years:
+        share = max(base_share, required_share(year), required_share(year, new_network=False))
+        grid_t_per_mwh = float(grid_factor_g_per_kwh(float(year))) / 1000.0
+        per_mwh = (1.0 - share) * gas_t_per_mwh_heat + share / cop * grid_t_per_mwh
+        total += generated_mwh_per_a * per_mwh
+    return total

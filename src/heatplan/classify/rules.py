@@ -1,0 +1,223 @@
+"""From full costs to WPG area types and likelihood grades, with the reason spelled out.
+
+Pure functions of one area's figures (:class:`AreaFigures`); the thresholds are data
+(``classification_parameters.csv``). The criteria of WPG § 18 (1) enter as: full cost over the
+lifetime (network vs decentral LCOH), realisation risk (a new network is one grade less likely
+in the first snapshot year; too many unknown demands make a Prüfgebiet), supply security and
+cumulative GHG (reported beside the decision; they break ties inside the Prüf band).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from heatplan.reference import parameter
+
+PARAMETERS = "classification_parameters.csv"
+GRADES = (
+    "sehr_wahrscheinlich_geeignet",
+    "wahrscheinlich_geeignet",
+    "wahrscheinlich_ungeeignet",
+    "sehr_wahrscheinlich_ungeeignet",
+)
+GRADE_DE = {
+    "sehr_wahrscheinlich_geeignet": "sehr wahrscheinlich geeignet",
+    "wahrscheinlich_geeignet": "wahrscheinlich geeignet",
+    "wahrscheinlich_ungeeignet": "wahrscheinlich ungeeignet",
+    "sehr_wahrscheinlich_ungeeignet": "sehr wahrscheinlich ungeeignet",
+}
+GRADE_EN = {
+    "sehr_wahrscheinlich_geeignet": "very likely suitable",
+    "wahrscheinlich_geeignet": "likely suitable",
+    "wahrscheinlich_ungeeignet": "likely unsuitable",
+    "sehr_wahrscheinlich_ungeeignet": "very likely unsuitable",
+}
+TYPE_DE = {
+    "waermenetz_verdichtung": "Wärmenetzgebiet (Verdichtung)",
+    "waermenetz_ausbau": "Wärmenetzgebiet (Ausbau)",
+    "waermenetz_neubau": "Wärmenetzgebiet (Neubau)",
+    "wasserstoffnetz": "Wasserstoffnetzgebiet",
+    "dezentral": "Gebiet für die dezentrale Wärmeversorgung",
+    "pruefgebiet": "Prüfgebiet",
+}
+TYPE_EN = {
+    "waermenetz_verdichtung": "heat-network area (densification)",
+    "waermenetz_ausbau": "heat-network area (extension)",
+    "waermenetz_neubau": "heat-network area (new network)",
+    "wasserstoffnetz": "hydrogen-network area",
+    "dezentral": "area for decentral supply",
+    "pruefgebiet": "area under review (Prüfgebiet)",
+}
+
+OPTION_DE = {"air_hp": "Luft-Wärmepumpe", "ground_hp": "Erdwärmepumpe", "biomass": "Pelletkessel"}
+OPTION_EN = {"air_hp": "air heat pump", "ground_hp": "ground heat pump", "biomass": "pellet boiler"}
+
+
+@dataclass(frozen=True)
+class AreaFigures:
+    """What the decision of one area rests on (money in EUR/MWh, distances in m)."""
+
+    area_id: str
+    shortened: bool
+    shortened_reason: str
+    network_lcoh_eur_per_mwh: float
+    decentral_lcoh_eur_per_mwh: float
+    best_decentral: str
+    line_density_kwh_per_m_a: float
+    heat_network_in_area_m: float
+    distance_to_heat_network_m: float
+    unknown_demand_share: float
+    ghg_network_t: float
+    ghg_decentral_t: float
+    nearby_potential: str = ""
+
+
+def _p(name: str) -> float:
+    return parameter(PARAMETERS, name)
+
+
+def grade(advantage: float) -> str:
+    """Likelihood grade from a relative full-cost advantage (decentral - network) / decentral."""
+    if math.isnan(advantage):
+        return GRADES[2]
+    if advantage > _p("advantage_very_likely"):
+        return GRADES[0]
+    if advantage >= _p("advantage_likely"):
+        return GRADES[1]
+    if advantage >= -_p("advantage_very_likely"):
+        return GRADES[2]
+    return GRADES[3]
+
+
+def step_down(value: str, steps: int = 1) -> str:
+    """A grade ``steps`` less likely (never below the last)."""
+    return GRADES[min(GRADES.index(value) + steps, len(GRADES) - 1)]
+
+
+def advantage(figures: AreaFigures) -> float:
+    """Relative full-cost advantage of the network over the best decentral option [-]."""
+    decentral = figures.decentral_lcoh_eur_per_mwh
+    if not decentral or math.isnan(decentral) or math.isnan(figures.network_lcoh_eur_per_mwh):
+        return math.nan
+    return (decentral - figures.network_lcoh_eur_per_mwh) / decentral
+
+
+def network_grade(figures: AreaFigures) -> str:
+    """Grade of a heat network in the target year (line density below the guide: one less)."""
+    if figures.shortened:
+        return GRADES[3]
+    value = grade(advantage(figures))
+    if figures.line_density_kwh_per_m_a < _p("line_density_guide_kwh_per_m_a"):
+        value = step_down(value)
+    return value
+
+
+def network_subtype(figures: AreaFigures) -> str:
+    if figures.heat_network_in_area_m > 0:
+        return "waermenetz_verdichtung"
+    if figures.distance_to_heat_network_m <= _p("extension_distance_m"):
+        return "waermenetz_ausbau"
+    return "waermenetz_neubau"
+
+
+def area_type(figures: AreaFigures) -> str:
+    """The expected supply type in the target year."""
+    if figures.shortened:
+        return "dezentral"
+    gain = advantage(figures)
+    if figures.unknown_demand_share > _p("max_unknown_demand_share") or math.isnan(gain):
+        return "pruefgebiet"
+    if abs(gain) <= _p("pruef_band"):
+        return "pruefgebiet"
+    if network_grade(figures) in GRADES[:2]:
+        return network_subtype(figures)
+    return "dezentral"
+
+
+def yearly(figures: AreaFigures, years: list[int]) -> dict[str, str]:
+    """``area_type_<year>`` and ``likelihood_<year>`` for the snapshot years and target year.
+
+    A new network cannot be built everywhere at once: in the first snapshot year its
+    likelihood is one grade lower (realisation risk, WPG § 18 (1) Nr. 2).
+    """
+    kind = area_type(figures)
+    base = _likelihood(figures, kind)
+    out: dict[str, str] = {}
+    for number, year in enumerate(sorted(years)):
+        first_year_risk = kind == "waermenetz_neubau" and number == 0
+        out[f"area_type_{year}"] = kind
+        out[f"likelihood_{year}"] = step_down(base) if first_year_risk else base
+    return out
+
+
+def _likelihood(figures: AreaFigures, kind: str) -> str:
+    if kind.startswith("waermenetz"):
+        return network_grade(figures)
+    if kind == "dezentral":
+        return GRADES[0] if figures.shortened else grade(-advantage(figures))
+    return GRADES[1]  # Prüfgebiet: either supply may suit; the review decides
+
+
+def suitability(figures: AreaFigures) -> dict[str, str]:
+    """The three grades the XWärmeplan target-year area needs (network, hydrogen, decentral)."""
+    decentral = GRADES[0] if figures.shortened else grade(-advantage(figures))
+    return {
+        "eignung_waermenetz": network_grade(figures),
+        # no hydrogen supply is planned for the building sector by default (see explanation)
+        "eignung_wasserstoff": GRADES[3],
+        "eignung_dezentral": decentral,
+    }
+
+
+def explanation(figures: AreaFigures, kind: str, likelihood: str) -> tuple[str, str]:
+    """The reason in plain German and English."""
+    if figures.shortened:
+        de = (
+            f"Verkürzte Untersuchung nach § 14 WPG ({figures.shortened_reason}) -> "
+            f"{TYPE_DE[kind]}, {GRADE_DE[likelihood]}"
+        )
+        en = (
+            f"Shortened procedure under WPG § 14 ({figures.shortened_reason}) -> "
+            f"{TYPE_EN[kind]}, {GRADE_EN[likelihood]}"
+        )
+        return de, en
+    density = figures.line_density_kwh_per_m_a / 1000.0
+    costs = (
+        f"{figures.network_lcoh_eur_per_mwh:.0f} vs {figures.decentral_lcoh_eur_per_mwh:.0f} "
+        f"EUR/MWh"
+    )
+    ghg = f"{figures.ghg_network_t:,.0f} vs {figures.ghg_decentral_t:,.0f} t CO2e"
+    potential = f", {figures.nearby_potential}" if figures.nearby_potential else ""
+    de = (
+        f"Liniendichte {density:.1f} MWh/(m·a), Vollkosten Wärmenetz {costs} dezentral "
+        f"({OPTION_DE.get(figures.best_decentral, figures.best_decentral)}), "
+        f"THG bis Zieljahr {ghg}{potential} -> {TYPE_DE[kind]}, {GRADE_DE[likelihood]}"
+    )
+    en = (
+        f"line density {density:.1f} MWh/(m·a), full cost network {costs} decentral "
+        f"({OPTION_EN.get(figures.best_decentral, figures.best_decentral)}), "
+        f"GHG to the target year {ghg}{potential} -> {TYPE_EN[kind]}, {GRADE_EN[likelihood]}"
+    )
+    return de, en
+
+
+def classify(figures: AreaFigures, years: list[int]) -> dict[str, object]:
+    """All classification columns of one area."""
+    columns: dict[str, object] = dict(yearly(figures, years))
+    target = max(years)
+    kind = str(columns[f"area_type_{target}"])
+    columns.update({f"{k}_{target}": v for k, v in suitability(figures).items()})
+    de, en = explanation(figures, kind, str(columns[f"likelihood_{target}"]))
+    columns.update(
+        {
+            "network_lcoh_eur_per_mwh": figures.network_lcoh_eur_per_mwh,
+            "decentral_lcoh_eur_per_mwh": figures.decentral_lcoh_eur_per_mwh,
+            "best_decentral": figures.best_decentral,
+            "ghg_network_to_target_t": figures.ghg_network_t,
+            "ghg_decentral_to_target_t": figures.ghg_decentral_t,
+            "explanation": de,
+            "explanation_en": en,
+        }
+    )
+    return columns

@@ -1,0 +1,176 @@
+"""``heatplan classify``: WPG area types and likelihoods per snapshot year for every area.
+
+Reads the ``areas`` layer (from ``heatplan areas``), evaluates each area (network laid out on its
+streets and costed with the town's generation, against the buildings' decentral options;
+:mod:`heatplan.classify.evaluate`), applies the rules of :mod:`heatplan.classify.rules` and
+writes the classification columns back into ``areas`` in one transaction.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from heatplan.classify import evaluate as ev
+from heatplan.classify.rules import classify
+from heatplan.errors import ProjectError
+from heatplan.options.decentral import seasonal_factors
+from heatplan.project.config import load_config
+from heatplan.project.store import GeoPackageStore, open_store
+from heatplan.steps import network_inputs as inputs
+from heatplan.steps.common import inventory_buildings
+from heatplan.steps.network_costs import economics_of, network_cost
+from heatplan.steps.network_generation import Generation, generation
+
+POTENTIAL_REACH_M = 2000.0  # wastewater or waste heat named in the reason when this close
+
+
+def _layer(store: GeoPackageStore, name: str) -> gpd.GeoDataFrame | None:
+    return store.read(name) if store.has(name) else None
+
+
+def _areas(store: GeoPackageStore) -> gpd.GeoDataFrame:
+    if not store.has("areas"):
+        raise ProjectError("no supply areas: run `heatplan areas` first")
+    return store.read("areas")
+
+
+def _with_area(buildings: gpd.GeoDataFrame, areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    points = gpd.GeoDataFrame(
+        buildings.drop(columns="geometry"),
+        geometry=buildings.geometry.representative_point(),
+        crs=buildings.crs,
+    )
+    joined = gpd.sjoin(points, areas[["area_id", "geometry"]], how="left", predicate="within")
+    joined = joined[~joined.index.duplicated(keep="first")]
+    return buildings.assign(area_id=joined["area_id"].to_numpy())
+
+
+def _area_inputs(areas: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame) -> list[ev.AreaInputs]:
+    groups = dict(tuple(buildings.groupby("area_id")))
+    rows = []
+    for row in areas.itertuples(index=False):
+        shortened = bool(getattr(row, "eignung_shortened", False))
+        density = float(getattr(row, "line_density_kwh_per_m_a", 0.0) or 0.0)
+        rows.append(
+            ev.AreaInputs(
+                area_id=str(row.area_id),
+                geometry=row.geometry,
+                buildings=groups.get(row.area_id, buildings.iloc[0:0]),
+                shortened=shortened,
+                shortened_reason=str(getattr(row, "eignung_reason", "") or ""),
+                line_density_kwh_per_m_a=density,
+            )
+        )
+    return rows
+
+
+def _town_generation(
+    config: Any, layouts: dict[str, Any], weather: inputs.Weather
+) -> Generation | None:
+    """One dispatch for the summed load (plus losses) of every area that could get a network."""
+    laid = [layout for layout in layouts.values() if layout is not None]
+    if not laid:
+        return None
+    hourly = sum((layout.hourly for layout in laid), start=laid[0].hourly * 0.0)
+    losses = sum(layout.summary["heat_loss_mwh_per_a"] for layout in laid)
+    return generation(config, hourly, losses, weather[0])
+
+
+def run_classify(project_dir: Path, *, progress: Any = None) -> dict[str, Any]:
+    """Classify every area and store the result in the ``areas`` layer."""
+    say = progress or (lambda _msg: None)
+    config = load_config(project_dir)
+    store = open_store(config.store_url(Path(project_dir)))
+    areas = _areas(store)
+    buildings = _with_area(inventory_buildings(store, purpose="classify needs the demand"), areas)
+    options = _layer(store, "decentral_options")
+    if options is not None:
+        buildings = buildings.merge(options[["building_id", "ground_ok", "air_ok"]], how="left")
+    weather = inputs.weather(config, buildings)
+    area_list = _area_inputs(areas, buildings)
+    say(f"networks laid out in {len(area_list)} areas")
+    layouts = {a.area_id: ev.network_layout(config, store, a, weather) for a in area_list}
+    say("town generation dispatch (HiGHS)")
+    plant = _town_generation(config, layouts, weather)
+    rows = _classify_all(config, store, area_list, layouts, plant, weather)
+    classified = areas.drop(
+        columns=[c for c in rows.columns if c in areas.columns and c != "area_id"]
+    )
+    classified = classified.merge(rows, on="area_id", how="left")
+    with store.transaction(step="classify") as writer:
+        writer.write("areas", classified)
+    return _summary(classified, config)
+
+
+def _classify_all(
+    config: Any,
+    store: GeoPackageStore,
+    area_list: list[ev.AreaInputs],
+    layouts: dict[str, Any],
+    plant: Generation | None,
+    weather: inputs.Weather,
+) -> pd.DataFrame:
+    years = [*config.project.snapshot_years, config.project.target_year]
+    span = range(config.project.price_year, config.project.target_year + 1)
+    _, town_hourly = inputs.loads(config, pd.concat([a.buildings for a in area_list]), weather)
+    spf = seasonal_factors(weather[0].set_axis(town_hourly.index), town_hourly)
+    economics = economics_of(config)
+    heat_networks = _layer(store, "heat_networks")
+    potentials = _layer(store, "potentials")
+    rows = []
+    for area in area_list:
+        network_lcoh, network_ghg = _network_figures(config, layouts[area.area_id], plant, span)
+        figures = ev.figures(
+            area,
+            network_lcoh=network_lcoh,
+            network_ghg_t=network_ghg,
+            decentral=ev.decentral_figures(config, area, weather, spf, economics),
+            heat_networks=ev.heat_network_lengths(area.geometry, heat_networks),
+            potential=ev.nearby_potential(area.geometry, potentials, POTENTIAL_REACH_M),
+            years=span,
+        )
+        rows.append({"area_id": area.area_id, **classify(figures, years)})
+    return pd.DataFrame(rows)
+
+
+def _network_figures(
+    config: Any, layout: Any, plant: Generation | None, span: range
+) -> tuple[float, float]:
+    """Network LCOH [EUR/MWh] and cumulative GHG to the target year [t] of one area."""
+    if layout is None or plant is None:
+        return math.nan, math.nan
+    summary = layout.summary
+    generated = summary["heat_delivered_mwh_per_a"] + summary["heat_loss_mwh_per_a"]
+    per_mwh = plant.result.total_cost_eur_per_a / plant.result.demand_mwh_per_a
+    cost = network_cost(config, summary, per_mwh * generated, year=None)
+    return cost.lcoh_eur_per_mwh, ev.network_ghg_t(plant.result, generated, span)
+
+
+def _summary(classified: gpd.GeoDataFrame, config: Any) -> dict[str, Any]:
+    target = config.project.target_year
+    column = f"area_type_{target}"
+    return {
+        "areas": len(classified),
+        "target_year": target,
+        "area_types": classified[column].value_counts().to_dict(),
+        "likelihoods": classified[f"likelihood_{target}"].value_counts().to_dict(),
+        "areas_detail": [
+            {
+                "area_id": row.area_id,
+                "area_type": getattr(row, column),
+                "likelihood": getattr(row, f"likelihood_{target}"),
+                "explanation": row.explanation,
+            }
+            for row in classified.itertuples(index=False)
+        ],
+        "buildings_without_area": 0,
+        "mean_network_lcoh_eur_per_mwh": float(np.nanmean(classified["network_lcoh_eur_per_mwh"]))
+        if classified["network_lcoh_eur_per_mwh"].notna().any()
+        else None,
+    }
