@@ -10,7 +10,12 @@ import pytest
 from shapely.geometry import LineString, Point
 
 from heatplan.network import hydraulics
-from heatplan.network.costs import pipe_price_year, trench_cost_eur_per_m
+from heatplan.network.costs import (
+    network_om_share_per_a,
+    pipe_price_year,
+    price_factor,
+    trench_cost_eur_per_m,
+)
 from heatplan.network.design import default_parameters, pipe_catalogue
 from heatplan.network.hydraulics import verify_hydraulics
 from heatplan.network.sizing import network_summary, size_network
@@ -20,6 +25,11 @@ CRS = "EPSG:25832"
 RTOL = 1e-9
 #: Persson & Werner (2011) outer-city constants, EUR of 2007 (network_costs.csv 'paved').
 PAVED_C1_EUR_PER_M, PAVED_C2_EUR_PER_M2 = 214.0, 1725.0
+#: Destatis construction price indices (network_costs.csv price_factor_to_2025): new residential
+#: buildings 2015=100, 85.9 (2007) -> 127.0 (2021); Ortskanäle 2021=100, 135.6 (mean of 2025).
+PRICE_FACTOR_2007_TO_2025 = (127.0 / 85.9) * (135.6 / 100.0)
+#: The CSV stores the chained factor to four significant digits (2.0048).
+RTOL_PRICE_FACTOR = 1e-4
 #: KWW Technikkatalog house substation, EUR per kW (technology_catalogue.csv).
 SUBSTATION_EUR_PER_KW = 278.0
 
@@ -133,8 +143,12 @@ def test_heat_loss_and_investment_per_pipe(sized) -> None:
         rtol=RTOL,
     )
     per_m = PAVED_C1_EUR_PER_M + PAVED_C2_EUR_PER_M2 * sized["diameter_mm"] / 1000
-    np.testing.assert_allclose(sized["investment_eur"], per_m * sized["length_m"], rtol=RTOL)
-    assert pipe_price_year() == 2007
+    np.testing.assert_allclose(
+        sized["investment_eur"],
+        per_m * sized["length_m"] * PRICE_FACTOR_2007_TO_2025,
+        rtol=RTOL_PRICE_FACTOR,
+    )
+    assert pipe_price_year() == 2025
 
 
 def test_path_pressure_drop_sums_along_the_route(network, sized) -> None:
@@ -257,6 +271,12 @@ def test_bad_inputs_raise(network) -> None:
 def test_trench_cost_by_surface() -> None:
     costs = trench_cost_eur_per_m(np.array([100.0, 100.0, 100.0]), ["road", "paved", "unpaved"])
     assert costs[0] > costs[1] > costs[2]
+
+
+def test_price_factor_and_om_share() -> None:
+    assert price_factor() == pytest.approx(PRICE_FACTOR_2007_TO_2025, rel=RTOL_PRICE_FACTOR)
+    # VDI 2067 style f_Inst + f_W+Insp of steel pipes, 1 %/a + 0 %/a (network_costs.csv)
+    assert network_om_share_per_a() == pytest.approx(0.01)
 
 
 def test_design_point_converges_and_is_ok(network, sized) -> None:

@@ -28,7 +28,7 @@ from heatplan.tech.emissions import grid_factor_g_per_kwh
 POTENTIAL_LABELS = {
     "sewage_plant_effluent": "Abwasserwärme (Kläranlage)",
     "sewer": "Abwasserwärme (Kanal)",
-    "waste_heat": "industrielle Abwärme",
+    "industrial_waste_heat": "industrielle Abwärme",
 }
 
 

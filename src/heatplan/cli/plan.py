@@ -2,12 +2,44 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
+import typer
 from rich.table import Table
 
 from heatplan.cli.app import JsonOpt, ProjectArg, app, input_errors
-from heatplan.console import emit_json, out, progress
+from heatplan.console import emit_json, fmt_energy, out, progress
+
+
+@app.command()
+@input_errors
+def areas(
+    project_dir: ProjectArg,
+    target_count: Annotated[
+        int | None, typer.Option(help="Number of supply areas to build.", min=1)
+    ] = None,
+    max_area_ha: Annotated[
+        float | None, typer.Option(help="Largest area [ha] (default from area_parameters.csv).")
+    ] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Supply areas: the town's own (import areas) or merged from blocks; indicators; § 14."""
+    from heatplan.steps.areas import run_areas
+
+    with progress(not json_out) as say:
+        result = run_areas(
+            project_dir, target_count=target_count, max_area_ha=max_area_ha, progress=say
+        )
+    if json_out:
+        emit_json(result)
+        return
+    out.print(
+        f"{result['areas']} supply areas ({result['source']}) from {result['blocks']} blocks: "
+        f"{result['buildings']:,} buildings, {fmt_energy(result['heat_demand_mwh_per_a'] * 1000)}"
+        f"; {result['shortened_procedure']} in the shortened procedure (WPG § 14)"
+    )
+    for message in result["messages"]:
+        out.print(f"• {message}")
 
 
 @app.command()

@@ -2,8 +2,12 @@
 
 Trench and pipe cost per metre of trench (supply and return pipe) follows Persson & Werner
 (2011): C = C1 + C2 x d with d the inner diameter [m] and the constants per surface type in
-``network_costs.csv`` (EUR of the row's price year). House substations, heat pumps and storage
-come from the technology catalogue (:mod:`heatplan.tech.catalogue`).
+``network_costs.csv`` (EUR of the rows' price year, 2007). The row ``price_factor_to_2025``
+(Destatis construction price indices) brings them to EUR of :func:`pipe_price_year` (2025), so
+:func:`trench_cost_eur_per_m` and every ``investment_eur`` built on it are in EUR of 2025.
+:func:`network_om_share_per_a` is the fixed annual O&M of the pipes as a share of their
+investment. House substations, heat pumps and storage come from the technology catalogue
+(:mod:`heatplan.tech.catalogue`).
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from heatplan.tech._arrays import Numeric, require, shaped_like
 COSTS_FILE = "network_costs.csv"
 #: Technology of technology_catalogue.csv priced per kW of a building's peak load.
 SUBSTATION_TECHNOLOGY = "house_substation_kww"
+#: Row of network_costs.csv ('all') with the factor from the constants' EUR to pipe_price_year.
+PRICE_FACTOR = "price_factor_to_2025"
 
 
 def surfaces() -> list[str]:
@@ -36,9 +42,19 @@ def _constant(surface: str, name: str) -> float:
 
 
 def pipe_price_year() -> int:
-    """Price year of the trench cost constants (EUR of that year)."""
+    """Year whose EUR :func:`trench_cost_eur_per_m` returns (target of :func:`price_factor`)."""
     frame = table(COSTS_FILE)
-    return int(frame.loc[frame["parameter"] == "fixed_eur_per_m", "price_year"].iloc[0])
+    return int(frame.loc[frame["parameter"] == PRICE_FACTOR, "price_year"].iloc[0])
+
+
+def price_factor() -> float:
+    """Factor from the EUR of the trench cost constants to EUR of :func:`pipe_price_year` [-]."""
+    return _constant("all", PRICE_FACTOR)
+
+
+def network_om_share_per_a() -> float:
+    """Fixed annual operation and maintenance of the pipes as a share of their investment [1/a]."""
+    return _constant("all", "network_om_share_per_a")
 
 
 def pipe_lifetime_a() -> float:
@@ -47,7 +63,9 @@ def pipe_lifetime_a() -> float:
 
 
 def trench_cost_eur_per_m(inner_diameter_mm: Numeric, surface: object) -> Numeric:
-    """Investment per trench metre (pipe pair, laying, surface) C = C1 + C2 x d [EUR/m].
+    """Investment per trench metre (pipe pair, laying, surface) C = (C1 + C2 x d) x f [EUR/m].
+
+    f is :func:`price_factor` (constants' EUR to EUR of :func:`pipe_price_year`).
 
     Parameters
     ----------
@@ -69,7 +87,7 @@ def trench_cost_eur_per_m(inner_diameter_mm: Numeric, surface: object) -> Numeri
         chosen = kinds.astype(str) == kind
         fixed[chosen] = _constant(kind, "fixed_eur_per_m")
         per_m2[chosen] = _constant(kind, "diameter_eur_per_m2")
-    return shaped_like(fixed + per_m2 * diameter_m, inner_diameter_mm)
+    return shaped_like((fixed + per_m2 * diameter_m) * price_factor(), inner_diameter_mm)
 
 
 def substation_investment_eur(peak_load_kw: Numeric, *, year: float = 2025) -> Numeric:

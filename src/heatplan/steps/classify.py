@@ -22,12 +22,13 @@ from heatplan.errors import ProjectError
 from heatplan.options.decentral import seasonal_factors
 from heatplan.project.config import load_config
 from heatplan.project.store import GeoPackageStore, open_store
+from heatplan.reference import parameter
 from heatplan.steps import network_inputs as inputs
 from heatplan.steps.common import inventory_buildings
 from heatplan.steps.network_costs import economics_of, network_cost
 from heatplan.steps.network_generation import Generation, generation
 
-POTENTIAL_REACH_M = 2000.0  # wastewater or waste heat named in the reason when this close
+AREAS = "area_parameters.csv"
 
 
 def _layer(store: GeoPackageStore, name: str) -> gpd.GeoDataFrame | None:
@@ -132,7 +133,9 @@ def _classify_all(
             network_ghg_t=network_ghg,
             decentral=ev.decentral_figures(config, area, weather, spf, economics),
             heat_networks=ev.heat_network_lengths(area.geometry, heat_networks),
-            potential=ev.nearby_potential(area.geometry, potentials, POTENTIAL_REACH_M),
+            potential=ev.nearby_potential(
+                area.geometry, potentials, parameter(AREAS, "eignung_potential_reach_m")
+            ),
             years=span,
         )
         rows.append({"area_id": area.area_id, **classify(figures, years)})

@@ -12,15 +12,20 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
-from heatplan.network.costs import pipe_lifetime_a
+from heatplan.network.costs import network_om_share_per_a, pipe_lifetime_a
 from heatplan.options.decentral import Economics, decentral_costs, seasonal_factors
 from heatplan.project.config import ProjectConfig
 from heatplan.reference import parameter
 from heatplan.steps import network_inputs as inputs
 from heatplan.tech.catalogue import funding
-from heatplan.tech.economics import annualised_investment_eur_per_a
+from heatplan.tech.economics import (
+    annualised_investment_eur_per_a,
+    annuity_factor,
+    price_dynamic_factor,
+)
 
 GENERATION = "network_generation.csv"
 PRICES = "energy_prices.csv"
@@ -63,6 +68,18 @@ def _annuity(investment: float, lifetime: float, econ: Economics, grant: float) 
     )
 
 
+def _pipe_upkeep(investment_eur: float, econ: Economics) -> float:
+    """Repair and maintenance of the pipes as a VDI 2067 annuity [EUR/a] (on the unfunded cost)."""
+    first_year = network_om_share_per_a() * investment_eur
+    factor = annuity_factor(interest_rate=econ.interest_rate, period_a=econ.observation_period_a)
+    dynamic = price_dynamic_factor(
+        interest_rate=econ.interest_rate,
+        price_change_rate=0.0,
+        period_a=econ.observation_period_a,
+    )
+    return float(first_year * np.asarray(factor) * np.asarray(dynamic))
+
+
 def network_cost(
     config: ProjectConfig,
     summary: dict[str, float],
@@ -83,7 +100,8 @@ def network_cost(
     pumping = summary["pump_energy_mwh_per_a"] * parameter(
         PRICES, "electricity_network_plant_eur_per_mwh"
     )
-    network = pipes + stations + pumping
+    upkeep = _pipe_upkeep(summary["investment_pipes_eur"], econ)
+    network = pipes + stations + pumping + upkeep
     delivered = summary["heat_delivered_mwh_per_a"]
     generated = generation_cost_eur_per_a
     return NetworkCost(

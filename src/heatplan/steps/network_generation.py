@@ -59,10 +59,14 @@ class Generation:
 
 
 def required_share(year: int, *, new_network: bool = True) -> float:
-    """The WPG §§ 29-31 renewable share in force for a network in ``year`` [-]."""
+    """The WPG §§ 29-31 renewable share in force for a network in ``year`` [-].
+
+    § 29 applies to every network, § 30 (65 %) to new ones in addition: a new network in 2040
+    needs 80 %.
+    """
     targets = table(TARGETS)
-    kind = "new" if new_network else "existing"
-    rows = targets[(targets["network"] == kind) & (targets["from_year"] <= year)]
+    kinds = ("new", "existing") if new_network else ("existing",)
+    rows = targets[targets["network"].isin(kinds) & (targets["from_year"] <= year)]
     return float(rows["min_share"].max()) if len(rows) else 0.0
 
 

@@ -1,0 +1,8 @@
+"""Target scenario (WPG § 17): yearly pathway to the target year and the Anlage-2 indicators.
+
+- :func:`heatplan.scenario.pathway.pathway`: buildings x years from frames of buildings and areas.
+- :func:`heatplan.scenario.indicators.anlage2_indicators` / ``indicator_table``: the seven
+  indicators for 2030, 2035, 2040, 2045.
+- :mod:`heatplan.scenario.variants`: settings with sourced defaults, named variants, costs and
+  variants side by side.
+"""

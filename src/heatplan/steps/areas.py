@@ -1,0 +1,242 @@
+"""The areas step: supply areas of the heat plan (WPG §18) with indicators and §14 test.
+
+Reads the inventory's ``buildings``, ``blocks`` and ``street_segments``, and where present
+``input_areas`` (the town's own areas), ``gas_networks``, ``heat_networks``, ``potentials``,
+``barriers`` (rail, rivers: any lines) and the main roads among ``streets`` (``road_class`` in
+data/area_parameters.csv ``barrier_road_classes``). With ``input_areas`` the town's areas are used
+as they are: blocks and buildings are assigned to them by representative point. Otherwise blocks
+are merged into contiguous areas (:func:`heatplan.areas.supply.build_areas`). Writes the layer
+``areas`` in one transaction; a re-run replaces it (and the classification written into it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from heatplan.areas.eignung import eignung
+from heatplan.areas.supply import (
+    barrier_road_classes,
+    block_line_density,
+    build_areas,
+    dissolve_areas,
+)
+from heatplan.areas.supply_indicators import area_indicators, assign_by_point
+from heatplan.errors import ProjectError
+from heatplan.project.config import load_config
+from heatplan.project.store import GeoPackageStore, open_store
+from heatplan.steps.common import inventory_buildings
+
+Progress = Callable[[str], None]
+#: Leading columns of the ``areas`` layer; the indicators follow.
+ID_COLUMNS = ["area_id", "name", "block_ids", "source"]
+
+
+def run_areas(
+    project_dir: Path,
+    *,
+    target_count: int | None = None,
+    max_area_ha: float | None = None,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Build (or import) the supply areas of a project and store the ``areas`` layer."""
+    say = progress or (lambda _msg: None)
+    config = load_config(project_dir)
+    store = open_store(config.store_url(Path(project_dir)))
+    buildings = inventory_buildings(store, purpose="supply areas aggregate the heat demand")
+    blocks = _layer(store, "blocks")
+    segments = _layer(store, "street_segments")
+    given = _layer(store, "input_areas")
+    messages: list[str] = []
+    if given is not None and not given.empty:
+        say("assigning blocks and buildings to the town's areas")
+        areas, buildings = _imported(given, blocks, buildings, messages)
+        if target_count is not None or max_area_ha is not None:
+            messages.append("target_count / max_area_ha ignored: the town's areas are used")
+    else:
+        if blocks is None or blocks.empty:
+            raise ProjectError(
+                "no blocks: import streets (`heatplan import streets`) or blocks and run "
+                "`heatplan inventory`, or import the town's areas (`heatplan import areas`)"
+            )
+        say("merging blocks into supply areas")
+        barriers = _barriers(store)
+        areas, buildings = _derived(
+            blocks, buildings, segments, store, barriers, target_count, max_area_ha
+        )
+        messages += _derived_messages(areas, target_count, barriers)
+    if segments is None or segments.empty:
+        messages.append("no street segments: line density unknown (`heatplan import streets`)")
+    say("area indicators and Eignungsprüfung (WPG §14)")
+    areas = _indicators(areas, buildings, segments, store)
+    say("writing the project store")
+    with store.transaction(step="areas") as writer:
+        writer.write("areas", areas)
+    return _summary(areas, blocks, target_count, max_area_ha, messages, store)
+
+
+def _layer(store: GeoPackageStore, name: str) -> gpd.GeoDataFrame | None:
+    if not store.has(name):
+        return None
+    frame = store.read(name)
+    return frame if isinstance(frame, gpd.GeoDataFrame) else None
+
+
+def _barriers(store: GeoPackageStore) -> gpd.GeoDataFrame | None:
+    """Lines no area crosses: the ``barriers`` layer and the main roads among ``streets``."""
+    parts = []
+    given = _layer(store, "barriers")
+    if given is not None and not given.empty:
+        parts.append(given[["geometry"]])
+    streets = _layer(store, "streets")
+    if streets is not None and "road_class" in streets:
+        main = streets[streets["road_class"].astype(str).isin(barrier_road_classes())]
+        parts.append(main[["geometry"]])
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return None
+    return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), geometry="geometry")
+
+
+def _derived(
+    blocks: gpd.GeoDataFrame,
+    buildings: gpd.GeoDataFrame,
+    segments: gpd.GeoDataFrame | None,
+    store: GeoPackageStore,
+    barriers: gpd.GeoDataFrame | None,
+    target_count: int | None,
+    max_area_ha: float | None,
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Areas merged from the blocks; buildings get the area of their block."""
+    blocks = blocks.sort_values("block_id", kind="stable").reset_index(drop=True)
+    line_density = None
+    if segments is not None and not segments.empty and "segment_id" in buildings:
+        line_density = block_line_density(buildings, segments)
+    of_block = build_areas(
+        blocks,
+        line_density_kwh_per_m_a=line_density,
+        barriers=barriers,
+        heat_networks=_layer(store, "heat_networks"),
+        gas_networks=_layer(store, "gas_networks"),
+        target_count=target_count,
+        max_area_ha=max_area_ha,
+    )
+    areas = dissolve_areas(blocks, of_block)
+    lookup = dict(zip(blocks["block_id"], of_block, strict=True))
+    area_id = buildings["block_id"].map(lookup)
+    if area_id.isna().any():  # a building outside every block (should not happen after inventory)
+        by_point, _ = assign_by_point(buildings[area_id.isna()], areas)
+        area_id.loc[area_id.isna()] = by_point
+    areas["name"] = _names(areas, buildings.assign(area_id=area_id))
+    return areas, buildings.assign(area_id=area_id.astype(str))
+
+
+def _imported(
+    given: gpd.GeoDataFrame,
+    blocks: gpd.GeoDataFrame | None,
+    buildings: gpd.GeoDataFrame,
+    messages: list[str],
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """The town's areas as they are; blocks and buildings assigned by representative point."""
+    ids = given["area_id"].astype(str)
+    if ids.duplicated().any():
+        raise ValueError(f"input_areas: area_id {ids[ids.duplicated()].iloc[0]!r} is not unique")
+    areas = gpd.GeoDataFrame(
+        {"area_id": ids.to_numpy(), "source": "imported"},
+        geometry=given.geometry.to_numpy(),
+        crs=given.crs,
+    )
+    names = given["name"] if "name" in given else pd.Series(None, index=given.index)
+    areas["name"] = names.where(names.notna(), "Gebiet " + ids).astype(str).to_numpy()
+    areas["block_ids"] = ""
+    if blocks is not None and not blocks.empty:
+        of_block, _ = assign_by_point(blocks, areas)
+        joined = blocks["block_id"].astype(str).groupby(of_block.to_numpy()).agg(",".join)
+        areas["block_ids"] = areas["area_id"].map(joined).fillna("").to_numpy()
+    area_id, outside = assign_by_point(buildings, areas)
+    messages.append(f"the town's {len(areas)} areas are used (input_areas), none was built")
+    if outside:
+        messages.append(
+            f"{outside} buildings lie outside every imported area and count in the nearest one"
+        )
+    return areas, buildings.assign(area_id=area_id)
+
+
+def _names(areas: gpd.GeoDataFrame, buildings: pd.DataFrame) -> list[str]:
+    """'Gebiet A01 (Hauptstraße)' after the street most buildings stand on, else 'Gebiet A01'."""
+    streets: dict[Any, Any] = {}
+    if "street" in buildings:
+        known = buildings.dropna(subset=["street"])
+        counts = known.groupby(["area_id", "street"]).size().rename("n").reset_index()
+        top = counts.sort_values(["area_id", "n", "street"], ascending=[True, False, True])
+        streets = top.drop_duplicates("area_id").set_index("area_id")["street"].to_dict()
+    return [
+        f"Gebiet {a} ({streets[a]})" if a in streets else f"Gebiet {a}" for a in areas["area_id"]
+    ]
+
+
+def _derived_messages(
+    areas: gpd.GeoDataFrame, target_count: int | None, barriers: gpd.GeoDataFrame | None
+) -> list[str]:
+    messages = []
+    if target_count is not None and len(areas) > target_count:
+        messages.append(
+            f"target of {target_count} areas not reached: barriers or gaps between blocks allow "
+            f"no further merge ({len(areas)} areas)"
+        )
+    if barriers is None:
+        messages.append(
+            "no barriers: import rail and rivers as a `barriers` layer, main roads need road_class"
+        )
+    return messages
+
+
+def _indicators(
+    areas: gpd.GeoDataFrame,
+    buildings: gpd.GeoDataFrame,
+    segments: gpd.GeoDataFrame | None,
+    store: GeoPackageStore,
+) -> gpd.GeoDataFrame:
+    out = area_indicators(
+        areas,
+        buildings,
+        segments=segments,
+        gas_networks=_layer(store, "gas_networks"),
+        heat_networks=_layer(store, "heat_networks"),
+        potentials=_layer(store, "potentials"),
+    )
+    out = pd.concat([out, eignung(out)], axis=1)
+    out = out.sort_values("area_id", kind="stable").reset_index(drop=True)
+    rest = [c for c in out.columns if c not in ID_COLUMNS and c != "geometry"]
+    return gpd.GeoDataFrame(out[[*ID_COLUMNS, *rest, "geometry"]], geometry="geometry")
+
+
+def _summary(
+    areas: gpd.GeoDataFrame,
+    blocks: gpd.GeoDataFrame | None,
+    target_count: int | None,
+    max_area_ha: float | None,
+    messages: list[str],
+    store: GeoPackageStore,
+) -> dict[str, Any]:
+    detail = areas[["area_id", "heat_demand_mwh_per_a", "area_ha", "eignung_shortened"]]
+    return {
+        "areas": len(areas),
+        "source": str(areas["source"].iloc[0]) if len(areas) else "",
+        "blocks": 0 if blocks is None else len(blocks),
+        "buildings": int(areas["buildings"].sum()),
+        "heat_demand_mwh_per_a": float(areas["heat_demand_mwh_per_a"].sum()),
+        "shortened_procedure": int(areas["eignung_shortened"].sum()),
+        "target_count": target_count,
+        "max_area_ha": max_area_ha,
+        "areas_detail": [
+            {k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
+            for row in pd.DataFrame(detail).to_dict(orient="records")
+        ],
+        "messages": messages,
+        "store": str(store.path),
+    }

@@ -1,0 +1,399 @@
+"""Target-scenario pathway, Anlage-2 indicators and variants (heatplan.scenario).
+
+Independent references: TABULA DE q_h_nd of the existing and 'usual' refurbished example
+buildings (Loga et al. 2015: SFH.05 265.3 -> 128.1, MFH.06 147.9 -> 72.6, SFH.10 77.5 -> 68.6
+kWh/(m² a)); the UBA grid factors 433/386/363 g/kWh (2022-2024, Climate Change 13/2025) with
+the straight KSG path to 0 in 2045; the WPG §§ 29-31 minimum shares; GEG § 71 (9) blending
+shares; the Danish Energy Agency's water-source heat pump COP 3.82 (2030) and gas DH boiler
+efficiency 1.04 (2030); the GEG Anlage 9 factors (oil 310, gas 240 g/kWh).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
+
+from heatplan.scenario import stock
+from heatplan.scenario.indicators import INDICATOR_YEARS, anlage2_indicators, indicator_table
+from heatplan.scenario.network import required_share
+from heatplan.scenario.pathway import pathway
+from heatplan.scenario.variants import (
+    ScenarioSettings,
+    run_variants,
+    side_by_side,
+    variant_costs,
+    variant_settings,
+)
+
+RTOL_ENERGY = 1e-9  # bookkeeping identities: float round-off only
+RTOL_HAND = 1e-9  # hand-computed example (same formulas, independent inputs)
+COUNT_TOLERANCE = 1  # buildings per year of an evenly spread replacement
+SEVEN = {
+    "final_energy",
+    "ghg_emissions",
+    "grid_bound_heat_by_carrier",
+    "grid_bound_heat_share",
+    "heat_network_buildings",
+    "gas_network_final_energy",
+    "gas_network_buildings",
+}
+#: UBA Climate Change 13/2025 (2022-2024) and the KSG § 3 (2) path to 0 in 2045
+UBA_YEARS, UBA_G_PER_KWH = [2022, 2023, 2024, 2045], [433.0, 386.0, 363.0, 0.0]
+
+
+def _areas() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "area_id": ["N", "X", "D", "H"],
+            "area_type_2030": ["waermenetz_verdichtung", "dezentral", "dezentral", "pruefgebiet"],
+            "area_type_2035": [
+                "waermenetz_verdichtung",
+                "waermenetz_neubau",
+                "dezentral",
+                "pruefgebiet",
+            ],
+            "area_type_2040": [
+                "waermenetz_verdichtung",
+                "waermenetz_neubau",
+                "dezentral",
+                "dezentral",
+            ],
+            "area_type_2045": [
+                "waermenetz_verdichtung",
+                "waermenetz_neubau",
+                "dezentral",
+                "wasserstoffnetz",
+            ],
+        }
+    )
+
+
+def _stock(n: int = 300, seed: int = 3) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    heat = rng.uniform(5_000.0, 80_000.0, n)
+    carrier = rng.choice(
+        ["natural_gas", "heating_oil", "district_heat", "electricity", "wood", "unknown"],
+        n,
+        p=[0.55, 0.2, 0.05, 0.1, 0.05, 0.05],
+    )
+    frame = pd.DataFrame(
+        {
+            "building_id": [f"B{i:04d}" for i in range(n)],
+            "area_id": rng.choice(["N", "X", "D", "H"], n),
+            "sector": rng.choice(["households", "commerce"], n, p=[0.8, 0.2]),
+            "carrier": carrier,
+            "heat_demand_kwh_per_a": heat,
+            "space_heating_kwh_per_a": heat * 0.8,
+            "hot_water_kwh_per_a": heat * 0.2,
+            "age_class": rng.choice(["1919-1948", "1958-1968", "1984-1994", "unknown"], n),
+            "heater_type": np.where(carrier == "electricity", "heat_pump_air", "unknown"),
+            "use": rng.choice(["sfh", "mfh", "office"], n),
+            "heated_area_m2": heat / 140.0,
+        }
+    )
+    frame["heater_install_year"] = np.where(
+        rng.random(n) < 0.5, rng.integers(1990, 2025, n), np.nan
+    )
+    return frame
+
+
+def _grid(years: np.ndarray) -> np.ndarray:
+    return np.interp(years, UBA_YEARS, UBA_G_PER_KWH)
+
+
+# --- bookkeeping -----------------------------------------------------------------------------
+def test_final_energy_by_carrier_sums_to_the_total() -> None:
+    result = pathway(_stock(), _areas(), variant_settings("base"))
+    by_year = result.energy.groupby("year")["final_energy_kwh_per_a"].sum()
+    matrix = result.final_energy_kwh.sum(axis=0)
+    np.testing.assert_allclose(by_year.to_numpy(), matrix.to_numpy(), rtol=RTOL_ENERGY)
+    for block in anlage2_indicators(result).values():
+        values = block["final_energy"]["values"]
+        parts = sum(v for k, v in values.items() if k != "total")
+        assert parts == pytest.approx(values["total"], rel=RTOL_ENERGY)
+        gas = block["gas_network_final_energy"]["values"]
+        assert gas["natural_gas"] + gas["hydrogen"] + gas["biomethane"] == pytest.approx(
+            gas["total"]
+        )
+
+
+def test_base_year_is_the_inventory() -> None:
+    frame = _stock().assign(final_energy_kwh_per_a=lambda f: f["heat_demand_kwh_per_a"] / 0.9)
+    result = pathway(frame, _areas(), variant_settings("base"))
+    base = result.final_energy_kwh[result.years[0]].to_numpy()
+    np.testing.assert_allclose(base, frame["final_energy_kwh_per_a"], rtol=RTOL_ENERGY)
+
+
+def test_no_renovation_and_no_replacement_keeps_every_year_at_the_base_year() -> None:
+    frame = _stock().assign(heater_install_year=2020)  # before the GEG § 71 (9) window
+    settings = ScenarioSettings.defaults(
+        renovation_rate_start=0.0,
+        renovation_rate_end=0.0,
+        lifetime_a={"default": 100.0},
+        fossil_end_year=2100,
+    )
+    result = pathway(frame, _areas(), settings)
+    first = result.years[0]
+    for year in result.years[1:]:
+        np.testing.assert_array_equal(result.carrier[year], result.carrier[first])
+        np.testing.assert_allclose(result.final_energy_kwh[year], result.final_energy_kwh[first])
+    energy = result.energy.set_index(["sector", "carrier"])
+    reference = energy[energy["year"] == first]["final_energy_kwh_per_a"]
+    for year in result.years:
+        current = energy[energy["year"] == year]["final_energy_kwh_per_a"]
+        pd.testing.assert_series_equal(current, reference, check_exact=False, rtol=RTOL_ENERGY)
+
+
+@hsettings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    low=st.floats(min_value=0.0, max_value=0.05),
+    extra=st.floats(min_value=0.0, max_value=0.05),
+)
+def test_renovation_only_lowers_demand(low: float, extra: float) -> None:
+    frame = _stock(60, seed=7)
+    slow = ScenarioSettings.defaults(renovation_rate_start=low, renovation_rate_end=low)
+    fast = ScenarioSettings.defaults(
+        renovation_rate_start=low + extra, renovation_rate_end=low + extra
+    )
+    heat_slow = pathway(frame, _areas(), slow).heat_kwh.to_numpy()
+    heat_fast = pathway(frame, _areas(), fast).heat_kwh.to_numpy()
+    assert np.all(heat_fast <= heat_slow * (1 + RTOL_ENERGY))
+    assert np.all(np.diff(heat_slow, axis=1) <= 1e-9)
+    assert np.all(
+        heat_slow <= frame["heat_demand_kwh_per_a"].to_numpy()[:, None] * (1 + RTOL_ENERGY)
+    )
+
+
+def test_buildings_connect_only_in_network_areas() -> None:
+    frame = _stock(400)
+    result = pathway(frame, _areas(), variant_settings("base"))
+    table = stock.prepare_areas(_areas(), frame["area_id"].astype(str))
+    types = pd.DataFrame(
+        stock.types_by_year(table, result.years), index=table.index, columns=result.years
+    )
+    newly = (result.carrier == "district_heat") & (
+        frame.set_index("building_id")["carrier"] != "district_heat"
+    ).to_numpy()[:, None]
+    area = frame.set_index("building_id")["area_id"]
+    for building, year in zip(*np.nonzero(newly.to_numpy()), strict=True):
+        area_type = types.loc[area.iloc[building], result.years[year]]
+        assert area_type in stock.NETWORK_TYPES
+    assert newly.to_numpy().any()
+    assert set(area[newly.any(axis=1)]) <= {"N", "X"}
+
+
+def test_shares_are_between_zero_and_one() -> None:
+    results = run_variants(_stock(), _areas())
+    for result in results.values():
+        for block in anlage2_indicators(result).values():
+            for indicator in block.values():
+                for value in indicator.get("shares", {}).values():
+                    assert 0.0 <= value <= 1.0
+            assert 0.0 <= block["grid_bound_heat_share"]["values"]["grid_bound_heat"] <= 1.0
+        assert result.network["renewable_share"].between(0.0, 1.0).all()
+        assert result.stock["renovated_share"].between(0.0, 1.0).all()
+
+
+def test_indicators_for_exactly_the_four_years() -> None:
+    result = pathway(_stock(), _areas(), variant_settings("base"))
+    indicators = anlage2_indicators(result)
+    assert list(indicators) == ["2030", "2035", "2040", "2045"] == [str(y) for y in INDICATOR_YEARS]
+    for block in indicators.values():
+        assert set(block) == SEVEN
+        assert all("unit" in item and "values" in item for item in block.values())
+    table = indicator_table(indicators, variant="base")
+    assert set(table["year"]) == set(INDICATOR_YEARS)
+    assert list(table.columns) == ["variant", "year", "indicator", "key", "value", "unit"]
+    with pytest.raises(ValueError, match="outside the pathway"):
+        anlage2_indicators(result, years=(2050,))
+
+
+def test_ghg_of_an_all_heat_pump_stock_falls_with_the_grid_factor() -> None:
+    frame = _stock(50).assign(
+        carrier="electricity",
+        heater_type="heat_pump_air",
+        final_energy_kwh_per_a=lambda f: f["heat_demand_kwh_per_a"] / 3.1,
+    )
+    settings = ScenarioSettings.defaults(renovation_rate_start=0.0, renovation_rate_end=0.0)
+    result = pathway(frame, _areas(), settings)
+    ghg = result.energy.groupby("year")["co2_t_per_a"].sum()
+    expected = frame["final_energy_kwh_per_a"].sum() * _grid(result.years) / 1e6
+    np.testing.assert_allclose(ghg.to_numpy(), expected, rtol=RTOL_ENERGY)
+    assert np.all(np.diff(ghg.to_numpy()) < 0)
+    assert ghg[2045] == pytest.approx(0.0, abs=1e-9)
+
+
+# --- the hand-computed three-building example -----------------------------------------------
+def _three() -> tuple[pd.DataFrame, pd.DataFrame, ScenarioSettings]:
+    buildings = pd.DataFrame(
+        {
+            "building_id": ["A", "B", "C"],
+            "area_id": ["N", "D", "D"],
+            "sector": ["households", "households", "commerce"],
+            "carrier": ["natural_gas", "heating_oil", "electricity"],
+            "heat_demand_kwh_per_a": [20_000.0, 30_000.0, 10_000.0],
+            "space_heating_kwh_per_a": [16_000.0, 25_000.0, 8_000.0],
+            "hot_water_kwh_per_a": [4_000.0, 5_000.0, 2_000.0],
+            "age_class": ["1958-1968", "1969-1978", "2002-2009"],
+            "use": ["sfh", "mfh", "sfh"],
+            "heater_type": ["condensing_boiler", "boiler", "heat_pump_ground"],
+            "heater_install_year": [2010, 2012, 2020],
+            "final_energy_kwh_per_a": [20_000.0 / 0.9, np.nan, np.nan],
+        }
+    )
+    settings = ScenarioSettings.defaults(
+        renovation_rate_start=0.02,
+        renovation_rate_end=0.02,
+        spf_air=3.0,
+        decentral_biomass_share=0.0,
+        heat_pump_air_share=1.0,
+        network_loss_share=0.1,
+        network_renewable_share=((2025, 0.2), (2030, 0.3), (2045, 1.0)),
+        network_biomass_share_of_renewable=0.0,
+    )
+    return buildings, _areas(), settings
+
+
+def _hand(year: int) -> dict[str, float]:
+    renovated = 1.0 - 0.98 ** (year - 2025)
+    heat_a = 16_000 * (1 - renovated * (1 - 128.1 / 265.3)) + 4_000
+    heat_b = 25_000 * (1 - renovated * (1 - 72.6 / 147.9)) + 5_000
+    heat_c = 8_000 * (1 - renovated * (1 - 68.6 / 77.5)) + 2_000
+    grid = float(_grid(np.array([year]))[0])
+    district = heat_a / 0.98  # substation efficiency 0.98 (DIN V 18599-5)
+    share = float(np.interp(year, [2025, 2030, 2045], [0.2, 0.3, 1.0]))
+    generated = district / 0.9
+    network_co2 = generated * share / 3.82 * grid + generated * (1 - share) / 1.04 * 240
+    oil_or_pump = heat_b / 0.85 if year < 2032 else heat_b / 3.0
+    b_factor = 310.0 if year < 2032 else grid
+    electricity_c = heat_c / 4.1
+    return {
+        "district_heat": district,
+        "oil_or_pump": oil_or_pump,
+        "electricity_c": electricity_c,
+        "co2_t": (network_co2 + oil_or_pump * b_factor + electricity_c * grid) / 1e6,
+    }
+
+
+@pytest.mark.parametrize("year", [2030, 2035])
+def test_three_buildings_by_hand(year: int) -> None:
+    result = pathway(*_three())
+    hand = _hand(year)
+    final = result.final_energy_kwh[year]
+    assert result.carrier.loc["A", year] == "district_heat"
+    assert final["A"] == pytest.approx(hand["district_heat"], rel=RTOL_HAND)
+    assert final["B"] == pytest.approx(hand["oil_or_pump"], rel=RTOL_HAND)
+    assert final["C"] == pytest.approx(hand["electricity_c"], rel=RTOL_HAND)
+    total = result.energy.loc[result.energy["year"] == year, "co2_t_per_a"].sum()
+    assert total == pytest.approx(hand["co2_t"], rel=1e-6)
+    block = anlage2_indicators(result, years=(year,))[str(year)]
+    assert block["heat_network_buildings"]["values"]["buildings"] == 1
+    assert block["heat_network_buildings"]["shares"]["buildings"] == pytest.approx(1 / 3)
+    assert block["gas_network_buildings"]["values"]["buildings"] == 0
+
+
+def test_three_buildings_events() -> None:
+    result = pathway(*_three())
+    details = result.buildings.set_index("building_id")
+    assert details.loc["A", "year_1"] == 2030 and details.loc["A", "system_1"] == "district_heat"
+    assert details.loc["B", "year_1"] == 2032 and details.loc["B", "system_1"] == "heat_pump_air"
+    assert np.isnan(details.loc["C", "year_1"]) and details.loc["C", "system_1"] == "keep"
+    assert result.carrier.loc["A", 2029] == "natural_gas"
+    assert result.stock.set_index("year").loc[2029, "buildings_gas_network"] == 1
+
+
+# --- rules -----------------------------------------------------------------------------------
+def test_wpg_minimum_shares() -> None:
+    years = np.array([2025, 2030, 2039, 2040, 2045])
+    np.testing.assert_allclose(required_share(years, new_network=False), [0, 0.3, 0.3, 0.8, 1.0])
+    np.testing.assert_allclose(
+        required_share(years, new_network=True), [0.65, 0.65, 0.65, 0.8, 1.0]
+    )
+
+
+def test_gas_heaters_installed_before_the_65_percent_rule_blend_biomethane() -> None:
+    frame = _stock(1).assign(
+        area_id="D",
+        carrier="natural_gas",
+        heater_type="condensing_boiler",
+        heater_install_year=2024,
+    )
+    result = pathway(frame, _areas(), variant_settings("base"))
+    energy = result.energy.pivot_table(
+        index="year", columns="carrier", values="final_energy_kwh_per_a", aggfunc="sum"
+    ).fillna(0.0)
+    for year, share in [(2028, 0.0), (2030, 0.15), (2035, 0.30), (2040, 0.60)]:
+        total = energy.loc[year, ["natural_gas", "biogas"]].sum()
+        assert energy.loc[year, "biogas"] == pytest.approx(share * total, rel=RTOL_ENERGY)
+    assert result.buildings["year_1"].iloc[0] == 2044  # 2024 + 20 a
+
+
+def test_unknown_heater_ages_are_replaced_evenly_over_the_lifetime() -> None:
+    n = 200
+    frame = _stock(n).assign(
+        area_id="D",
+        carrier="natural_gas",
+        heater_type="condensing_boiler",
+        heater_install_year=np.nan,
+    )
+    result = pathway(frame, _areas(), variant_settings("base"))
+    counts = result.buildings["year_1"].value_counts().reindex(range(2026, 2046), fill_value=0)
+    assert counts.sum() == n
+    assert (counts - n / 20).abs().max() <= COUNT_TOLERANCE
+
+
+def test_network_mix_below_the_wpg_minimum_is_reported() -> None:
+    mix = pd.DataFrame({"area_id": ["N", "N"], "year": [2025, 2045], "renewable_share": [0.1, 0.1]})
+    result = pathway(_stock(), _areas(), variant_settings("base"), network_mix=mix)
+    block = anlage2_indicators(result)["2030"]["grid_bound_heat_by_carrier"]
+    assert "N" in block["wpg_checks"]["failing"]
+    rows = result.network[(result.network["area_id"] == "N") & (result.network["year"] == 2030)]
+    assert not bool(rows["meets_wpg"].iloc[0])
+
+
+# --- variants --------------------------------------------------------------------------------
+def test_variants_side_by_side() -> None:
+    results = run_variants(_stock(), _areas())
+    wide, costs = side_by_side(results)
+    assert list(wide.columns) == ["base", "fast_renovation", "hydrogen"]
+    demand = {name: r.heat_kwh[2045].sum() for name, r in results.items()}
+    assert demand["fast_renovation"] < demand["base"]
+    gas_2045 = wide.loc[(2045, "gas_network_final_energy", "hydrogen", "MWh/a")]
+    assert gas_2045["hydrogen"] > 0 and gas_2045["base"] == 0
+    assert (
+        costs.loc["fast_renovation", "renovation_investment_eur"]
+        > costs.loc["base", "renovation_investment_eur"]
+    )
+    assert variant_costs(results["base"])["unpriced_carriers"] == []
+
+
+# --- bad input -------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda f: f.drop(columns="sector"), "missing column"),
+        (lambda f: f.assign(carrier="peat"), "unknown carrier"),
+        (lambda f: f.assign(area_id="nowhere"), "not in areas"),
+        (lambda f: f.assign(heat_demand_kwh_per_a=np.nan), "heat_demand_kwh_per_a"),
+        (lambda f: f.assign(heater_install_year=2030), "after base_year"),
+    ],
+)
+def test_bad_buildings_raise(change: Callable[[pd.DataFrame], pd.DataFrame], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        pathway(change(_stock(5)), _areas(), variant_settings("base"))
+
+
+def test_bad_areas_and_settings_raise() -> None:
+    areas = _areas().assign(area_type_2030="fernwaerme")
+    with pytest.raises(ValueError, match="unknown area type"):
+        pathway(_stock(5), areas, variant_settings("base"))
+    with pytest.raises(ValueError, match="renovation_rate_end"):
+        ScenarioSettings.defaults(renovation_rate_end=1.5)
+    with pytest.raises(ValueError, match="unknown scenario variant"):
+        variant_settings("slowest")
