@@ -30,6 +30,7 @@ BASE = AreaFigures(
     ghg_network_t=1000.0,
     ghg_decentral_t=1200.0,
     nearby_potential="Abwasserwärme (Kläranlage) 1.2 km entfernt",
+    buildings_with_demand=40,
 )
 
 
@@ -124,3 +125,17 @@ def test_classify_rerun_is_idempotent(classified: Path, tmp_path: Path) -> None:
     after = open_store(str(copy / "plan.gpkg")).read("areas")
     assert list(after.columns) == list(before.columns)
     pd.testing.assert_series_equal(before["area_type_2045"], after["area_type_2045"])
+
+
+def test_a_single_building_has_no_network_option() -> None:
+    # GEG § 3 (1) Nr. 9a: a building network needs at least two buildings
+    alone = dataclasses.replace(
+        BASE,
+        buildings_with_demand=1,
+        network_lcoh_eur_per_mwh=60.0,
+        line_density_kwh_per_m_a=math.nan,
+    )
+    assert area_type(alone) == "dezentral"
+    columns = classify(alone, YEARS)
+    assert columns["eignung_waermenetz_2045"] == "sehr_wahrscheinlich_ungeeignet"
+    assert "Liniendichte - MWh" in str(columns["explanation"])

@@ -156,6 +156,7 @@ def figures(
         ghg_network_t=network_ghg_t,
         ghg_decentral_t=ghg_decentral_t(heat_mwh, option, efficiency, years),
         nearby_potential=potential,
+        buildings_with_demand=int(demand.fillna(0).gt(0).sum()),
     )
 
 

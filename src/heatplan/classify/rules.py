@@ -71,6 +71,7 @@ class AreaFigures:
     ghg_network_t: float
     ghg_decentral_t: float
     nearby_potential: str = ""
+    buildings_with_demand: int = 0
 
 
 def _p(name: str) -> float:
@@ -95,20 +96,27 @@ def step_down(value: str, steps: int = 1) -> str:
     return GRADES[min(GRADES.index(value) + steps, len(GRADES) - 1)]
 
 
+def network_possible(figures: AreaFigures) -> bool:
+    """Whether the area has a network option at all (enough buildings, a routed network)."""
+    enough = figures.buildings_with_demand >= _p("min_network_buildings")
+    return enough and not math.isnan(figures.network_lcoh_eur_per_mwh)
+
+
 def advantage(figures: AreaFigures) -> float:
     """Relative full-cost advantage of the network over the best decentral option [-]."""
     decentral = figures.decentral_lcoh_eur_per_mwh
-    if not decentral or math.isnan(decentral) or math.isnan(figures.network_lcoh_eur_per_mwh):
+    if not decentral or math.isnan(decentral) or not network_possible(figures):
         return math.nan
     return (decentral - figures.network_lcoh_eur_per_mwh) / decentral
 
 
 def network_grade(figures: AreaFigures) -> str:
     """Grade of a heat network in the target year (line density below the guide: one less)."""
-    if figures.shortened:
+    if figures.shortened or not network_possible(figures):
         return GRADES[3]
     value = grade(advantage(figures))
-    if figures.line_density_kwh_per_m_a < _p("line_density_guide_kwh_per_m_a"):
+    density = figures.line_density_kwh_per_m_a
+    if math.isnan(density) or density < _p("line_density_guide_kwh_per_m_a"):
         value = step_down(value)
     return value
 
@@ -125,9 +133,13 @@ def area_type(figures: AreaFigures) -> str:
     """The expected supply type in the target year."""
     if figures.shortened:
         return "dezentral"
-    gain = advantage(figures)
-    if figures.unknown_demand_share > _p("max_unknown_demand_share") or math.isnan(gain):
+    if figures.unknown_demand_share > _p("max_unknown_demand_share"):
         return "pruefgebiet"
+    if math.isnan(figures.decentral_lcoh_eur_per_mwh):
+        return "pruefgebiet"
+    if not network_possible(figures):
+        return "dezentral"
+    gain = advantage(figures)
     if abs(gain) <= _p("pruef_band"):
         return "pruefgebiet"
     if network_grade(figures) in GRADES[:2]:
@@ -155,19 +167,30 @@ def _likelihood(figures: AreaFigures, kind: str) -> str:
     if kind.startswith("waermenetz"):
         return network_grade(figures)
     if kind == "dezentral":
-        return GRADES[0] if figures.shortened else grade(-advantage(figures))
+        return _decentral_grade(figures)
     return GRADES[1]  # Prüfgebiet: either supply may suit; the review decides
+
+
+def _decentral_grade(figures: AreaFigures) -> str:
+    if figures.shortened or not network_possible(figures):
+        return GRADES[0]
+    return grade(-advantage(figures))
 
 
 def suitability(figures: AreaFigures) -> dict[str, str]:
     """The three grades the XWärmeplan target-year area needs (network, hydrogen, decentral)."""
-    decentral = GRADES[0] if figures.shortened else grade(-advantage(figures))
+    decentral = _decentral_grade(figures)
     return {
         "eignung_waermenetz": network_grade(figures),
         # no hydrogen supply is planned for the building sector by default (see explanation)
         "eignung_wasserstoff": GRADES[3],
         "eignung_dezentral": decentral,
     }
+
+
+def _number(value: float, spec: str) -> str:
+    """A number for the reason text; '-' where it is unknown (no network option, no data)."""
+    return "-" if value is None or math.isnan(value) else format(value, spec)
 
 
 def explanation(figures: AreaFigures, kind: str, likelihood: str) -> tuple[str, str]:
@@ -182,20 +205,21 @@ def explanation(figures: AreaFigures, kind: str, likelihood: str) -> tuple[str, 
             f"{TYPE_EN[kind]}, {GRADE_EN[likelihood]}"
         )
         return de, en
-    density = figures.line_density_kwh_per_m_a / 1000.0
+    density = _number(figures.line_density_kwh_per_m_a / 1000.0, ".1f")
     costs = (
-        f"{figures.network_lcoh_eur_per_mwh:.0f} vs {figures.decentral_lcoh_eur_per_mwh:.0f} "
-        f"EUR/MWh"
+        f"{_number(figures.network_lcoh_eur_per_mwh, '.0f')} vs "
+        f"{_number(figures.decentral_lcoh_eur_per_mwh, '.0f')} EUR/MWh"
     )
-    ghg = f"{figures.ghg_network_t:,.0f} vs {figures.ghg_decentral_t:,.0f} t CO2e"
+    ghg_network = _number(figures.ghg_network_t, ",.0f")
+    ghg = f"{ghg_network} vs {_number(figures.ghg_decentral_t, ',.0f')} t CO2e"
     potential = f", {figures.nearby_potential}" if figures.nearby_potential else ""
     de = (
-        f"Liniendichte {density:.1f} MWh/(m·a), Vollkosten Wärmenetz {costs} dezentral "
+        f"Liniendichte {density} MWh/(m·a), Vollkosten Wärmenetz {costs} dezentral "
         f"({OPTION_DE.get(figures.best_decentral, figures.best_decentral)}), "
         f"THG bis Zieljahr {ghg}{potential} -> {TYPE_DE[kind]}, {GRADE_DE[likelihood]}"
     )
     en = (
-        f"line density {density:.1f} MWh/(m·a), full cost network {costs} decentral "
+        f"line density {density} MWh/(m·a), full cost network {costs} decentral "
         f"({OPTION_EN.get(figures.best_decentral, figures.best_decentral)}), "
         f"GHG to the target year {ghg}{potential} -> {TYPE_EN[kind]}, {GRADE_EN[likelihood]}"
     )

@@ -69,3 +69,63 @@ def print_classification(result: dict[str, Any]) -> None:
             area["explanation"],
         )
     out.print(table)
+
+
+@app.command()
+@input_errors
+def scenario(
+    project_dir: ProjectArg,
+    variant: Annotated[
+        list[str] | None,
+        typer.Option(help="Variant (base, fast_renovation, hydrogen); repeat; default all."),
+    ] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Target scenario: yearly pathway to the target year and the Anlage-2 indicators."""
+    from heatplan.steps.scenario import run_scenario
+
+    with progress(not json_out) as say:
+        result = run_scenario(project_dir, variants=variant, progress=say)
+    if json_out:
+        emit_json(result)
+    else:
+        print_scenario(result)
+
+
+def print_scenario(result: dict[str, Any]) -> None:
+    indicators = result["indicators"]
+    years = list(indicators)
+    table = Table(title=f"Target scenario ({result['variant']}), WPG Anlage 2")
+    table.add_column("indicator")
+    for year in years:
+        table.add_column(year, justify="right")
+    rows = (
+        ("final energy", "final_energy", "total", "MWh/a"),
+        ("GHG", "ghg_emissions", "total", "t CO2e/a"),
+        ("grid-bound heat", "grid_bound_heat_by_carrier", "total", "MWh/a"),
+        ("share grid-bound heat", "grid_bound_heat_share", "grid_bound_heat", "-"),
+        ("buildings on heat network", "heat_network_buildings", "buildings", ""),
+        ("gas-network energy", "gas_network_final_energy", "total", "MWh/a"),
+        ("buildings on gas network", "gas_network_buildings", "buildings", ""),
+    )
+    for label, key, value, unit in rows:
+        cells = [
+            _cell(indicators[y].get(key, {}).get("values", {}).get(value), unit) for y in years
+        ]
+        table.add_row(label, *cells)
+    out.print(table)
+    for name, costs in result["costs"].items():
+        out.print(
+            f"  {name}: cumulative CO2e {costs['cumulative_co2_t']:,.0f} t, energy cost "
+            f"{costs['energy_cost_eur'] / 1e6:,.1f} MEUR"
+        )
+    for note in result["notes"]:
+        out.print(f"• {note}")
+
+
+def _cell(value: Any, unit: str) -> str:
+    if value is None:
+        return "-"
+    if unit == "-":
+        return f"{value:.0%}"
+    return f"{value:,.0f}"

@@ -24,7 +24,7 @@ from heatplan.project.config import load_config
 from heatplan.project.store import GeoPackageStore, open_store
 from heatplan.reference import parameter
 from heatplan.steps import network_inputs as inputs
-from heatplan.steps.common import inventory_buildings
+from heatplan.steps.common import assign_areas, inventory_buildings
 from heatplan.steps.network_costs import economics_of, network_cost
 from heatplan.steps.network_generation import Generation, generation
 
@@ -39,17 +39,6 @@ def _areas(store: GeoPackageStore) -> gpd.GeoDataFrame:
     if not store.has("areas"):
         raise ProjectError("no supply areas: run `heatplan areas` first")
     return store.read("areas")
-
-
-def _with_area(buildings: gpd.GeoDataFrame, areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    points = gpd.GeoDataFrame(
-        buildings.drop(columns="geometry"),
-        geometry=buildings.geometry.representative_point(),
-        crs=buildings.crs,
-    )
-    joined = gpd.sjoin(points, areas[["area_id", "geometry"]], how="left", predicate="within")
-    joined = joined[~joined.index.duplicated(keep="first")]
-    return buildings.assign(area_id=joined["area_id"].to_numpy())
 
 
 def _area_inputs(areas: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame) -> list[ev.AreaInputs]:
@@ -89,7 +78,7 @@ def run_classify(project_dir: Path, *, progress: Any = None) -> dict[str, Any]:
     config = load_config(project_dir)
     store = open_store(config.store_url(Path(project_dir)))
     areas = _areas(store)
-    buildings = _with_area(inventory_buildings(store, purpose="classify needs the demand"), areas)
+    buildings = assign_areas(inventory_buildings(store, purpose="classify needs the demand"), areas)
     options = _layer(store, "decentral_options")
     if options is not None:
         buildings = buildings.merge(options[["building_id", "ground_ok", "air_ok"]], how="left")
