@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 extras=""
-[ "${1:-}" = "--test" ] && extras="[test]"
+[ "${1:-}" = "--test" ] && extras="[test,xwp]"
 PY=${HEATPLAN_PYTHON:-python3.11}
 command -v "$PY" >/dev/null 2>&1 || PY=python3
 if [ ! -x .venv/bin/python ]; then
@@ -12,10 +12,24 @@ if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
 stamp=".venv/.installed${extras:+-test}"
+
+# The tests validate the XWärmeplan export with the XLeitstelle's xplan-tools, which needs the
+# GDAL Python bindings: built against Debian's libgdal (ENGINEERING-NOTES.md, ~1 min once).
+gdal_bindings() {
+  if ! dpkg -s libgdal-dev >/dev/null 2>&1; then
+    echo "heatplan: installing libgdal-dev (apt) for the XWärmeplan validation" >&2
+    apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libgdal-dev g++ >&2
+  fi
+  if ! .venv/bin/python -c "import osgeo" >/dev/null 2>&1; then
+    .venv/bin/python -m pip install -q setuptools wheel "numpy>=2.0,<2.5" >&2
+    .venv/bin/python -m pip install -q --no-build-isolation "gdal==3.6.4" >&2
+  fi
+}
 want=$(sha256sum pyproject.toml | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "heatplan: installing packages into .venv (first run: about a minute)" >&2
   .venv/bin/python -m pip install -q --upgrade pip >&2
+  if [ -n "$extras" ]; then gdal_bindings; fi
   .venv/bin/python -m pip install -q -e ".${extras}" >&2
   echo "$want" > "$stamp"
 fi

@@ -139,3 +139,16 @@ def test_a_single_building_has_no_network_option() -> None:
     columns = classify(alone, YEARS)
     assert columns["eignung_waermenetz_2045"] == "sehr_wahrscheinlich_ungeeignet"
     assert "Liniendichte - MWh" in str(columns["explanation"])
+
+
+def test_an_area_without_heated_buildings_is_decentral() -> None:
+    empty = dataclasses.replace(
+        BASE,
+        buildings_with_demand=0,
+        network_lcoh_eur_per_mwh=math.nan,
+        decentral_lcoh_eur_per_mwh=math.nan,
+    )
+    assert area_type(empty) == "dezentral"
+    assert "Keine beheizten Gebäude" in str(classify(empty, YEARS)["explanation"])
+    unknown = dataclasses.replace(empty, unknown_demand_share=1.0)
+    assert area_type(unknown) == "pruefgebiet"

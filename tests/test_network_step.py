@@ -118,7 +118,7 @@ def test_user_mistakes_get_clear_messages(project: Path, tmp_path: Path) -> None
     assert "no network 'nope'" in missing.output
     area = runner.invoke(app, ["network", "design", str(project), "--area", "A1"])
     assert area.exit_code == 1
-    assert "no supply areas" in area.output
+    assert "no area with area_id 'A1'" in area.output
     bad_point = runner.invoke(
         app, ["network", "design", str(project), "--above-guide", "--source", "here"]
     )
@@ -236,3 +236,11 @@ def test_dispatch_with_a_biogas_chp(project: Path) -> None:
     renewable = data["generators"]["heat_pump"]["heat_mwh_per_a"] + chp["heat_mwh_per_a"]
     generated = sum(unit["heat_mwh_per_a"] for unit in data["generators"].values())
     assert data["renewable_share"] == pytest.approx(renewable / generated, rel=1e-9)
+
+
+def test_design_for_a_supply_area(project: Path) -> None:
+    areas = _layer(project, "areas").sort_values("buildings")
+    area = str(areas["area_id"].iloc[len(areas) // 2])
+    result = _design(project, "--area", area, "--id", f"area-{area}")
+    assert result["selection"] == f"area {area}"
+    assert result["buildings_connected"] > 0

@@ -152,7 +152,7 @@ def figures(
         line_density_kwh_per_m_a=area.line_density_kwh_per_m_a,
         heat_network_in_area_m=heat_networks[0],
         distance_to_heat_network_m=heat_networks[1],
-        unknown_demand_share=float(demand.isna().mean()) if len(demand) else 1.0,
+        unknown_demand_share=float(demand.isna().mean()) if len(demand) else 0.0,
         ghg_network_t=network_ghg_t,
         ghg_decentral_t=ghg_decentral_t(heat_mwh, option, efficiency, years),
         nearby_potential=potential,

@@ -131,7 +131,7 @@ def network_subtype(figures: AreaFigures) -> str:
 
 def area_type(figures: AreaFigures) -> str:
     """The expected supply type in the target year."""
-    if figures.shortened:
+    if figures.shortened or _no_demand(figures):
         return "dezentral"
     if figures.unknown_demand_share > _p("max_unknown_demand_share"):
         return "pruefgebiet"
@@ -171,6 +171,11 @@ def _likelihood(figures: AreaFigures, kind: str) -> str:
     return GRADES[1]  # Prüfgebiet: either supply may suit; the review decides
 
 
+def _no_demand(figures: AreaFigures) -> bool:
+    """An area without heated buildings (and none of unknown demand) needs no supply."""
+    return figures.buildings_with_demand == 0 and figures.unknown_demand_share == 0
+
+
 def _decentral_grade(figures: AreaFigures) -> str:
     if figures.shortened or not network_possible(figures):
         return GRADES[0]
@@ -195,6 +200,11 @@ def _number(value: float, spec: str) -> str:
 
 def explanation(figures: AreaFigures, kind: str, likelihood: str) -> tuple[str, str]:
     """The reason in plain German and English."""
+    if _no_demand(figures):
+        return (
+            f"Keine beheizten Gebäude im Gebiet -> {TYPE_DE[kind]}, {GRADE_DE[likelihood]}",
+            f"No heated buildings in the area -> {TYPE_EN[kind]}, {GRADE_EN[likelihood]}",
+        )
     if figures.shortened:
         de = (
             f"Verkürzte Untersuchung nach § 14 WPG ({figures.shortened_reason}) -> "

@@ -164,6 +164,23 @@ def profiles(
         )
 
 
+def _print_plan(steps: dict[str, Any]) -> None:
+    """The plan steps of the demo, as far as they ran."""
+    from heatplan.cli.network import print_design
+    from heatplan.cli.plan import print_classification, print_scenario
+
+    if "classify" in steps:
+        print_classification(steps["classify"])
+    if "scenario" in steps:
+        print_scenario(steps["scenario"])
+    if "network" in steps:
+        print_design(steps["network"])
+    if "stopped" in steps:
+        out.print(f"[yellow]{steps['stopped']['step']}: {steps['stopped']['reason']}[/yellow]")
+    for fmt, written in steps.get("export", {}).items():
+        out.print(f"export {fmt}: {written['path']}")
+
+
 @app.command()
 @user_errors
 def demo(
@@ -187,10 +204,7 @@ def demo(
     out.print(f"[bold]heatplan demo — {case}[/bold]")
     print_inventory(result["steps"]["inventory"])
     print_potentials(result["steps"]["potentials"])
-    if "network" in result["steps"]:
-        from heatplan.cli.network import print_design
-
-        print_design(result["steps"]["network"])
+    _print_plan(result["steps"])
     imports = result["steps"]["import"]
     rejected = sum(step["rejected"] for step in imports.values() if isinstance(step, dict))
     if rejected:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -129,3 +130,49 @@ def _cell(value: Any, unit: str) -> str:
     if unit == "-":
         return f"{value:.0%}"
     return f"{value:,.0f}"
+
+
+@app.command()
+@input_errors
+def export(
+    project_dir: ProjectArg,
+    fmt: Annotated[
+        str, typer.Option("--format", help="xwaermeplan (GML, XWärmeplan 0.9), xlsx or gpkg.")
+    ] = "xwaermeplan",
+    out_path: Annotated[
+        Path | None, typer.Option("--out", help="File to write (default DIR/export/).")
+    ] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Export the plan's public edition (no building-level data; aggregates >= 5 buildings)."""
+    from heatplan.steps.export import run_export
+
+    result = run_export(project_dir, fmt, out_path)  # type: ignore[arg-type]
+    if json_out:
+        emit_json(result)
+    else:
+        out.print(f"{fmt}: wrote {result['path']}")
+
+
+@app.command("run")
+@input_errors
+def run_all(project_dir: ProjectArg, json_out: JsonOpt = False) -> None:
+    """Every step in order: inventory, potentials, areas, classify, scenario."""
+    from heatplan.steps.plan import run_plan
+
+    with progress(not json_out) as say:
+        steps = run_plan(project_dir, progress=say)
+    if json_out:
+        emit_json(steps)
+        return
+    from heatplan.cli.commands import print_inventory, print_potentials
+
+    print_inventory(steps["inventory"])
+    if "potentials" in steps:
+        print_potentials(steps["potentials"])
+    if "classify" in steps:
+        print_classification(steps["classify"])
+    if "scenario" in steps:
+        print_scenario(steps["scenario"])
+    if "stopped" in steps:
+        out.print(f"[yellow]{steps['stopped']['step']}: {steps['stopped']['reason']}[/yellow]")

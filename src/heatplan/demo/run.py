@@ -8,6 +8,7 @@ The demo goes through the same import and step functions a user calls.
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -19,10 +20,11 @@ from heatplan.demo import schutterwald
 from heatplan.demo.sources import OSM_ATTRIBUTION, melaten_osm
 from heatplan.errors import ProjectError
 from heatplan.io.imports import import_buildings, import_consumption, import_lines
+from heatplan.project.config import PlanSettings, load_config, write_config
 from heatplan.project.create import create_project
-from heatplan.steps.inventory import run_inventory
+from heatplan.steps.export import run_export
 from heatplan.steps.network import design_network
-from heatplan.steps.potentials import run_potentials
+from heatplan.steps.plan import run_plan
 
 Case = Literal["schutterwald", "melaten"]
 Progress = Callable[[str], None]
@@ -51,13 +53,14 @@ def run_demo(
         steps["import"] = _import_schutterwald(out, say)
     else:
         steps["import"] = _import_melaten(out, say)
-    say("inventory")
-    steps["inventory"] = run_inventory(out, progress=say).to_dict()
-    say("potentials")
-    steps["potentials"] = run_potentials(out, progress=say).to_dict()
+    _draft_plan(out)
+    steps.update(run_plan(out, progress=say))
     if case == "schutterwald":
         say("network design for the densest blocks")
         steps["network"] = _core_network(out, say)
+    if "scenario" in steps:
+        say("exports: XWärmeplan, XLSX, GeoPackage")
+        steps["export"] = {fmt: run_export(out, fmt) for fmt in ("xwaermeplan", "xlsx", "gpkg")}
     return {
         "case": case,
         "project": str(out),
@@ -73,6 +76,19 @@ DEMO_MARKER = ".heatplan-demo"
 #: The demo designs one network: the blocks with the highest heat density (a planner's first
 #: candidate; the real choice comes from the area classification).
 DEMO_NETWORK_BLOCKS = 5
+
+
+def _draft_plan(out: Path) -> None:
+    """Mark the demo as a draft: no council has decided anything (dates are the run date)."""
+    config = load_config(out)
+    today = dt.date.today()
+    config.plan = PlanSettings(
+        description="heatplan-Demo: Entwurf aus öffentlichen Daten, keine Ratsbeschlüsse "
+        "(Datumsangaben sind das Datum des Demo-Laufs)",
+        start_decision_date=today,
+        adoption_date=today,
+    )
+    write_config(out, config)
 
 
 def _core_network(out: Path, say: Progress) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
 from pathlib import Path
 from typing import Literal
@@ -137,6 +138,23 @@ class NetworkSettings(BaseModel):
         return dict(sorted(value.items()))
 
 
+class PlanSettings(BaseModel):
+    """What the published plan says about itself (XWärmeplan WP_Plan)."""
+
+    name: str = Field(default="", description="Title; empty: 'Kommunale Wärmeplanung <town>'")
+    description: str = Field(default="", description="Short description of the plan")
+    start_decision_date: dt.date | None = Field(
+        default=None, description="Council decision to draw up the plan (WPG § 13), YYYY-MM-DD"
+    )
+    adoption_date: dt.date | None = Field(
+        default=None, description="Council decision on the plan (or its planned date), YYYY-MM-DD"
+    )
+    legal_basis: Literal["1000", "2000", "3000"] = Field(
+        default="1000",
+        description="XWärmeplan code: 1000 WPG, 2000 state law, 3000 Kommunalrichtlinie",
+    )
+
+
 class ProjectConfig(BaseModel):
     format_version: int = FORMAT_VERSION
     municipality: Municipality
@@ -144,6 +162,7 @@ class ProjectConfig(BaseModel):
     potentials: PotentialSettings = PotentialSettings()
     economics: EconomicSettings = EconomicSettings()
     network: NetworkSettings = NetworkSettings()
+    plan: PlanSettings = PlanSettings()
 
     def store_url(self, project_dir: Path) -> str:
         store = self.project.store

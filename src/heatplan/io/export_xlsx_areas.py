@@ -1,0 +1,178 @@
+"""The supply areas in the XLSX export: one overview sheet and one profile sheet per area.
+
+The overview (``Gebiete``) lists every area with its type and likelihood per snapshot year,
+the three suitability grades of the target year and the explanation. Each profile sheet
+(``Steckbrief <area_id>``) shows the area's indicators, its types per year and the
+explanation in German and English. Areas under the WPG § 10 minimum have their figures and
+reason texts suppressed (:func:`heatplan.io.export_privacy.public_areas`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet.worksheet import Worksheet
+
+from heatplan.classify.rules import GRADE_DE, TYPE_DE
+from heatplan.io.export_privacy import public_areas
+from heatplan.io.xlsx_sheets import sheet_name, titled, write_table
+
+__all__ = ["AREA_INDICATORS", "add_area_sheets", "area_years", "areas_table"]
+
+#: Area column -> (German label, unit) of the profile sheet, in display order.
+AREA_INDICATORS: dict[str, tuple[str, str]] = {
+    "buildings": ("Gebäude", "Anzahl"),
+    "heat_demand_mwh_per_a": ("Wärmebedarf", "MWh/a"),
+    "area_ha": ("Fläche", "ha"),
+    "heat_density_mwh_per_ha_a": ("Wärmedichte", "MWh/(ha·a)"),
+    "line_density_kwh_per_m_a": ("Wärmeliniendichte", "kWh/(m·a)"),
+    "street_length_m": ("Straßenlänge", "m"),
+    "share_residential": ("Anteil Wohngebäude", "-"),
+    "predominant_age_class": ("Überwiegende Baualtersklasse", ""),
+    "share_large_consumers": ("Anteil Großverbraucher am Wärmebedarf", "-"),
+    "share_gas": ("Anteil Gas am Wärmebedarf", "-"),
+    "gas_network_m": ("Gasnetz im Gebiet", "m"),
+    "heat_network_m": ("Wärmenetz im Gebiet", "m"),
+    "nearest_potential_kind": ("Nächstes Wärmepotenzial", ""),
+    "nearest_potential_m": ("Entfernung zum nächsten Wärmepotenzial", "m"),
+    "network_lcoh_eur_per_mwh": ("Vollkosten Wärmenetz", "EUR/MWh"),
+    "decentral_lcoh_eur_per_mwh": ("Vollkosten dezentrale Versorgung", "EUR/MWh"),
+    "best_decentral": ("Günstigste dezentrale Option", ""),
+    "ghg_network_to_target_t": ("THG-Emissionen Wärmenetz bis Zieljahr", "t CO2e"),
+    "ghg_decentral_to_target_t": ("THG-Emissionen dezentral bis Zieljahr", "t CO2e"),
+    "eignung_shortened": ("Verkürzte Wärmeplanung (§ 14 WPG)", ""),
+    "eignung_reason": ("Begründung der Eignungsprüfung", ""),
+}
+#: Suitability columns of the target year -> German label.
+SUITABILITY_DE = {
+    "eignung_waermenetz": "Wärmenetz",
+    "eignung_wasserstoff": "Wasserstoffnetz",
+    "eignung_dezentral": "Dezentrale Versorgung",
+}
+OVERVIEW = {
+    "area_id": "Gebiet",
+    "name": "Name",
+    "buildings": "Gebäude",
+    "heat_demand_mwh_per_a": "Wärmebedarf [MWh/a]",
+    "line_density_kwh_per_m_a": "Wärmeliniendichte [kWh/(m·a)]",
+}
+
+
+def area_years(areas: pd.DataFrame) -> list[int]:
+    """Years with an ``area_type_<year>`` column, ascending (the last is the target year)."""
+    years = []
+    for column in areas.columns:
+        head, _, tail = str(column).rpartition("_")
+        if head == "area_type" and tail.isdigit():
+            years.append(int(tail))
+    if not years:
+        raise ValueError("areas: no area_type_<year> columns; run `heatplan classify` first")
+    return sorted(years)
+
+
+def _label(labels: dict[str, str], value: Any) -> Any:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    return labels.get(str(value), value)
+
+
+def areas_table(areas: pd.DataFrame) -> pd.DataFrame:
+    """One row per area: indicators, type and likelihood per year, grades, explanation."""
+    years = area_years(areas)
+    target = years[-1]
+    table = pd.DataFrame({label: areas[c] for c, label in OVERVIEW.items() if c in areas.columns})
+    for year in years:
+        table[f"Versorgungsart {year}"] = areas[f"area_type_{year}"].map(
+            lambda v: _label(TYPE_DE, v)
+        )
+        if f"likelihood_{year}" in areas.columns:
+            table[f"Wahrscheinlichkeit {year}"] = areas[f"likelihood_{year}"].map(
+                lambda v: _label(GRADE_DE, v)
+            )
+    for column, label in SUITABILITY_DE.items():
+        if f"{column}_{target}" in areas.columns:
+            table[f"Eignung {label} {target}"] = areas[f"{column}_{target}"].map(
+                lambda v: _label(GRADE_DE, v)
+            )
+    if "explanation" in areas.columns:
+        table["Erläuterung"] = areas["explanation"]
+    return table.reset_index(drop=True)
+
+
+def _indicators(row: pd.Series) -> pd.DataFrame:
+    rows = [
+        {"Kennzahl": label, "Wert": row[column], "Einheit": unit}
+        for column, (label, unit) in AREA_INDICATORS.items()
+        if column in row.index
+    ]
+    return pd.DataFrame(rows, columns=["Kennzahl", "Wert", "Einheit"])
+
+
+def _types(row: pd.Series, years: list[int]) -> pd.DataFrame:
+    rows = [
+        {
+            "Jahr": year,
+            "Versorgungsart": _label(TYPE_DE, row[f"area_type_{year}"]),
+            "Wahrscheinlichkeit": _label(GRADE_DE, row.get(f"likelihood_{year}")),
+        }
+        for year in years
+    ]
+    return pd.DataFrame(rows)
+
+
+def _grades(row: pd.Series, target: int) -> pd.DataFrame:
+    rows = [
+        {"Versorgungsart": label, "Eignungsstufe": _label(GRADE_DE, row[f"{column}_{target}"])}
+        for column, label in SUITABILITY_DE.items()
+        if f"{column}_{target}" in row.index
+    ]
+    return pd.DataFrame(rows, columns=["Versorgungsart", "Eignungsstufe"])
+
+
+def _heading(sheet: Worksheet, row: int, text: str) -> int:
+    sheet.cell(row=row, column=1, value=text).font = Font(bold=True)
+    return row + 1
+
+
+def _text(sheet: Worksheet, row: int, heading: str, text: Any) -> int:
+    if text is None or (isinstance(text, float) and pd.isna(text)) or not str(text).strip():
+        return row
+    row = _heading(sheet, row, heading)
+    cell = sheet.cell(row=row, column=1, value=str(text))
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=4)
+    sheet.row_dimensions[row].height = 15 * (1 + len(str(text)) // 90)
+    return row + 2
+
+
+def _profile(sheet: Worksheet, row: pd.Series, years: list[int]) -> None:
+    target = years[-1]
+    at = write_table(sheet, _indicators(row), row=3)
+    at = write_table(sheet, _types(row, years), row=_heading(sheet, at, "Versorgungsart je Jahr"))
+    at = _heading(sheet, at, f"Eignung im Zieljahr {target}")
+    at = write_table(sheet, _grades(row, target), row=at)
+    at = _text(sheet, at, "Erläuterung", row.get("explanation"))
+    _text(sheet, at, "Explanation (English)", row.get("explanation_en"))
+
+
+def add_area_sheets(book: Workbook, areas: pd.DataFrame) -> list[str]:
+    """Add ``Gebiete`` and one ``Steckbrief <area_id>`` per area; returns the new sheet names."""
+    if "area_id" not in areas.columns:
+        raise ValueError(f"areas: column 'area_id' missing, got {list(areas.columns)}")
+    public = pd.DataFrame(public_areas(areas)).drop(columns="geometry", errors="ignore")
+    years = area_years(public)
+    overview = titled(book, "Gebiete", "Voraussichtliche Wärmeversorgungsgebiete (Anlage 2 IV WPG)")
+    write_table(overview, areas_table(public), row=3)
+    names = ["Gebiete"]
+    for _, row in public.iterrows():
+        name = sheet_name(f"Steckbrief {row['area_id']}", set(book.sheetnames))
+        label = str(row.get("name") or "").strip()
+        title = f"Steckbrief Gebiet {row['area_id']}" + (
+            f" – {label}" if label and label != str(row["area_id"]) else ""
+        )
+        _profile(titled(book, name, title), row, years)
+        names.append(name)
+    return names

@@ -1,0 +1,306 @@
+"""XLSX and GeoPackage exports: Anlage-2 tables, profile sheets and the public layers.
+
+29 buildings in 5 blocks and 3 supply areas; the inventory aggregates come from the project's
+own functions (blocks, street segments, 100 m grid, municipal totals) so the exporters see the
+real columns. Expected values are sums over the hand-made buildings. Privacy (WPG § 10 Abs. 2,
+DESIGN.md): no building-level row or layer, nothing over fewer than 5 buildings.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import pytest
+import shapely
+from openpyxl import load_workbook
+
+from heatplan.areas.grid import grid_100m
+from heatplan.areas.indicators import block_indicators, grid_indicators, segment_indicators
+from heatplan.areas.totals import municipality_totals
+from heatplan.io.export_gpkg import STRUCTURAL, write_gpkg
+from heatplan.io.export_privacy import (
+    AREA_STRUCTURAL,
+    BUILDING_LEVEL_LAYERS,
+    MIN_BUILDINGS_CONSUMPTION,
+)
+from heatplan.io.export_xlsx import write_xlsx
+
+CRS = "EPSG:25832"
+RTOL_SUM = 1e-12
+#: (block, area, count, carrier, sector, heater_type, final energy [kWh/a]) per building group.
+GROUPS = [
+    ("B1", "A01", 6, "natural_gas", "households", "condensing_boiler", 20_000.0),
+    ("B2", "A01", 4, "natural_gas", "households", "condensing_boiler", 20_000.0),
+    ("B2", "A01", 4, "district_heat", "households", "substation", 15_000.0),
+    ("B3", "A02", 3, "heating_oil", "households", "boiler", 25_000.0),
+    ("B4", "A03", 7, "natural_gas", "commerce", "boiler", 20_000.0),
+    ("B4", "A03", 1, "hard_coal", "industry", "boiler", 300_000.0),
+    ("B5", "A03", 4, "electricity", "households", "heat_pump_air", 5_000.0),
+]
+BLOCKS = {
+    "B1": shapely.box(420000, 5360000, 420250, 5360500),
+    "B2": shapely.box(420250, 5360000, 420500, 5360500),
+    "B3": shapely.box(420500, 5360000, 421000, 5360500),
+    "B4": shapely.box(420000, 5360500, 420500, 5361000),
+    "B5": shapely.box(420600, 5360600, 421000, 5361000),
+}
+AREA_TYPES = {"A01": "waermenetz_neubau", "A02": "dezentral", "A03": "pruefgebiet"}
+GRADE = "wahrscheinlich_geeignet"
+
+
+def make_buildings() -> gpd.GeoDataFrame:
+    rows = []
+    for block, area, count, carrier, sector, heater, final in GROUPS:
+        x0, y0, _, y1 = BLOCKS[block].bounds
+        for k in range(count):
+            n = len(rows)
+            rows.append({
+                "building_id": f"b{n:03d}", "block_id": block, "area_id": area,
+                "carrier": carrier, "sector": sector, "heater_type": heater,
+                "final_energy_kwh_per_a": final, "heat_demand_kwh_per_a": 0.9 * final,
+                "co2_t_per_a": final * 240e-6, "generators": 1, "heated_area_m2": 150.0,
+                "use": "sfh" if sector == "households" else "office",
+                "age_class": "1958-1968" if k % 2 else "1969-1978",
+                "segment_id": f"S{block}",
+                "geometry": shapely.Point(x0 + 20 + 25 * k, (y0 + y1) / 2),
+            })  # fmt: skip
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
+
+
+def make_layers() -> dict[str, pd.DataFrame]:
+    buildings = make_buildings()
+    blocks = gpd.GeoDataFrame(
+        {"block_id": list(BLOCKS), "area_ha": [b.area / 1e4 for b in BLOCKS.values()]},
+        geometry=list(BLOCKS.values()),
+        crs=CRS,
+    )
+    segments = gpd.GeoDataFrame(
+        {"segment_id": [f"S{b}" for b in BLOCKS], "length_m": 250.0},
+        geometry=[shapely.LineString(b.exterior.coords[:2]) for b in BLOCKS.values()],
+        crs=CRS,
+    )
+    buildings["grid_id"], cells = grid_100m(buildings)
+    blocks = block_indicators(buildings, blocks)
+    members = blocks.assign(area_id=blocks["block_id"].map(
+        dict(zip(buildings["block_id"], buildings["area_id"], strict=False))))  # fmt: skip
+    areas = members.dissolve("area_id", aggfunc={"buildings": "sum"}).reset_index()
+    areas["block_ids"] = areas["area_id"].map(members.groupby("area_id")["block_id"].agg(",".join))
+    demand = buildings.groupby("area_id")["heat_demand_kwh_per_a"].sum() / 1000.0
+    areas["heat_demand_mwh_per_a"] = areas["area_id"].map(demand)
+    for year in (2030, 2035, 2040, 2045):
+        areas[f"area_type_{year}"] = areas["area_id"].map(AREA_TYPES)
+        areas[f"likelihood_{year}"] = GRADE
+    for kind in ("waermenetz", "wasserstoff", "dezentral"):
+        areas[f"eignung_{kind}_2045"] = GRADE
+    areas["explanation"] = "Liniendichte " + areas["area_id"]
+    sewage = {"potential_id": "P1", "kind": "sewage_plant_effluent", "carrier": "waste_heat",
+              "heat_mwh_per_a": 5000.0, "building_id": None, "excluded": False,
+              "geometry": shapely.Point(421500, 5360000)}  # fmt: skip
+    secret = {**sewage, "potential_id": "P2", "kind": "industrial_waste_heat", "confidential": True}
+    air = buildings[["building_id", "geometry"]].assign(
+        potential_id=buildings["building_id"] + "-air", kind="air_heat_pump",
+        carrier="ambient_heat", heat_mwh_per_a=buildings["heat_demand_kwh_per_a"] / 1000.0,
+        excluded=buildings["building_id"].isin(["b000", "b001"]), confidential=False,
+    )  # fmt: skip
+    potentials = gpd.GeoDataFrame(
+        pd.concat([pd.DataFrame([sewage, secret]), air], ignore_index=True), crs=CRS
+    )
+    networks = pd.DataFrame({
+        "network_id": ["N1", "N2"], "selection": ["area A01", "area A02"],
+        "buildings_connected": [14, 3], "heat_delivered_mwh_per_a": [250.0, 67.5],
+        "violations": ['["building b003: pressure"]', "[]"],
+    })  # fmt: skip
+    pipes = gpd.GeoDataFrame({
+        "network_id": ["N1", "N1"], "pipe_id": ["p1", "p2"], "kind": ["main", "connection"],
+        "length_m": [100.0, 12.0], "dn": [65, 25], "downstream_heat_kwh_per_a": [2e5, 1.8e4],
+    }, geometry=[shapely.LineString([(0, 0), (100, 0)]), shapely.LineString([(100, 0), (100, 12)])],
+       crs=CRS)  # fmt: skip
+    return {
+        "buildings": buildings,
+        "building_options": buildings[["building_id"]].assign(lcoh_eur_per_mwh=120.0),
+        "areas": areas,
+        "blocks": blocks,
+        "street_segments": segment_indicators(buildings, segments),
+        "grid_100m": grid_indicators(buildings, cells),
+        "totals": municipality_totals(buildings),
+        "potentials": potentials,
+        "networks": networks,
+        "network_pipes": pipes,
+    }
+
+
+SCENARIO = pd.DataFrame({
+    "variant": "base", "year": [2030, 2035, 2040, 2045] * 2,
+    "indicator": ["final_energy"] * 4 + ["ghg"] * 4, "sector": "all", "carrier": "all",
+    "value": [700.0, 600.0, 500.0, 400.0, 150.0, 100.0, 50.0, 0.0],
+    "unit": ["MWh/a"] * 4 + ["t CO2e/a"] * 4,
+})  # fmt: skip
+
+
+def _rows(sheet) -> list[tuple]:  # type: ignore[no-untyped-def]
+    return list(sheet.iter_rows(values_only=True))
+
+
+def _table(sheet, header_row: int = 3) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    rows = _rows(sheet)[header_row - 1 :]
+    header = [h for h in rows[0] if h is not None]
+    body = [r[: len(header)] for r in rows[1:] if any(v is not None for v in r)]
+    return pd.DataFrame(body, columns=header)
+
+
+@pytest.fixture(scope="module")
+def workbook(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    layers = make_layers()
+    path = tmp_path_factory.mktemp("xlsx") / "plan.xlsx"
+    result = write_xlsx(path, areas=layers["areas"], totals=layers["totals"],
+                        buildings=layers["buildings"], potentials=layers["potentials"],
+                        scenario_indicators=SCENARIO, title="Wärmeplan Test")  # fmt: skip
+    assert result.suppressed_values > 0
+    return load_workbook(path), layers
+
+
+def test_xlsx_sheets(workbook) -> None:  # type: ignore[no-untyped-def]
+    book, _ = workbook
+    assert book.sheetnames == [
+        "Inhalt", "Bestand", "Gebäude", "Potenziale", "Zielszenario", "Gebiete",
+        "Steckbrief A01", "Steckbrief A02", "Steckbrief A03",
+    ]  # fmt: skip
+
+
+def test_xlsx_inventory_values_and_suppression(workbook) -> None:  # type: ignore[no-untyped-def]
+    book, layers = workbook
+    table = _table(book["Bestand"])
+    energy = table[table["Indikator"] == "Endenergieverbrauch Wärme"]
+    total = energy[(energy["Energieträger"] == "alle") & (energy["Sektor"] == "alle")]
+    expected = sum(group[2] * group[6] for group in GROUPS)  # buildings x final energy
+    assert total["Wert"].iloc[0] == pytest.approx(expected, rel=RTOL_SUM)
+    by_carrier = energy[(energy["Sektor"] == "alle") & (energy["Energieträger"] != "alle")]
+    gas = by_carrier.set_index("Energieträger").loc["Erdgas", "Wert"]
+    assert gas == pytest.approx(17 * 20_000.0, rel=RTOL_SUM)
+    # coal (1 building) and oil (3) are hidden, and one more carrier so that the hidden
+    # carriers hold >= 5 buildings: the municipal total minus the rest reveals nothing
+    hidden = by_carrier[by_carrier["Wert"].isna()]
+    assert {"Steinkohle", "Heizöl"} <= set(hidden["Energieträger"])
+    label = {"natural_gas": "Erdgas", "district_heat": "Fernwärme", "heating_oil": "Heizöl",
+             "hard_coal": "Steinkohle", "electricity": "Strom"}  # fmt: skip
+    counts = layers["buildings"]["carrier"].map(label).value_counts()
+    assert counts[hidden["Energieträger"]].sum() >= MIN_BUILDINGS_CONSUMPTION
+    generators = table[(table["Indikator"] == "Dezentrale Wärmeerzeuger")]
+    margin = generators[
+        (generators["Erzeugertyp"] == "alle") & (generators["Energieträger"] != "alle")
+    ]
+    values = margin.set_index("Energieträger")["Wert"]
+    assert values["Erdgas"] == 17  # gas boilers of 17 buildings
+    # heater data over >= 3 buildings: coal (1) is hidden together with oil (3), the smallest
+    assert values[["Steinkohle", "Heizöl"]].isna().all() and values["Strom"] == 4
+
+
+def test_xlsx_areas_profiles_and_scenario(workbook) -> None:  # type: ignore[no-untyped-def]
+    book, _ = workbook
+    areas = _table(book["Gebiete"]).set_index("Gebiet")
+    assert areas.loc["A01", "Versorgungsart 2030"] == "Wärmenetzgebiet (Neubau)"
+    assert areas.loc["A02", "Versorgungsart 2045"] == "Gebiet für die dezentrale Wärmeversorgung"
+    assert areas.loc["A03", "Wahrscheinlichkeit 2040"] == "wahrscheinlich geeignet"
+    a01_mwh = 0.9 * (10 * 20_000.0 + 4 * 15_000.0) / 1000.0
+    assert areas.loc["A01", "Wärmebedarf [MWh/a]"] == pytest.approx(a01_mwh, rel=RTOL_SUM)
+    assert pd.isna(areas.loc["A02", "Wärmebedarf [MWh/a]"])  # 3 buildings
+    profile = _table(book["Steckbrief A01"]).set_index("Kennzahl")
+    assert profile.loc["Gebäude", "Wert"] == 14
+    types = [r for r in _rows(book["Steckbrief A02"]) if r[0] in (2030, 2035, 2040, 2045)]
+    assert [r[1] for r in types] == ["Gebiet für die dezentrale Wärmeversorgung"] * 4
+    scenario = _table(book["Zielszenario"])
+    row = scenario[scenario["indicator"] == "ghg"].iloc[0]
+    assert [row[str(y)] for y in (2030, 2035, 2040, 2045)] == [150.0, 100.0, 50.0, 0.0]
+
+
+def test_xlsx_potentials_public_only(workbook) -> None:  # type: ignore[no-untyped-def]
+    book, _ = workbook
+    table = _table(book["Potenziale"]).set_index("Art")
+    assert list(table.index) == ["air_heat_pump", "sewage_plant_effluent"]  # no confidential row
+    assert table.loc["sewage_plant_effluent", "Wärme [MWh/a]"] == 5000.0
+    # 2 buildings excluded: town demand minus the air potential would give their demand
+    assert pd.isna(table.loc["air_heat_pump", "Wärme [MWh/a]"])
+
+
+def test_gpkg_needs_gpkg_suffix(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match=r"must end in \.gpkg"):
+        write_gpkg({"areas": make_layers()["areas"]}, tmp_path / "public.zip")
+
+
+def test_xlsx_without_scenario_says_what_to_run(tmp_path: Path) -> None:
+    layers = make_layers()
+    write_xlsx(tmp_path / "p.xlsx", areas=layers["areas"])
+    cells = [v for r in _rows(load_workbook(tmp_path / "p.xlsx")["Zielszenario"]) for v in r]
+    assert any(isinstance(v, str) and "run heatplan scenario" in v for v in cells)
+
+
+def test_xlsx_has_no_building_level_value(workbook) -> None:  # type: ignore[no-untyped-def]
+    book, layers = workbook
+    ids = set(layers["buildings"]["building_id"])
+    for sheet in book.worksheets:
+        for value in (v for r in _rows(sheet) for v in r):
+            assert not (isinstance(value, str) and any(i in value for i in ids)), sheet.title
+
+
+@pytest.fixture(scope="module")
+def gpkg(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    layers = make_layers()
+    path = tmp_path_factory.mktemp("gpkg") / "public.gpkg"
+    return write_gpkg(layers, path), layers
+
+
+def test_gpkg_layers_are_public_only(gpkg) -> None:  # type: ignore[no-untyped-def]
+    report, _ = gpkg
+    names = set(pyogrio.list_layers(report.path)[:, 0])
+    assert not names & BUILDING_LEVEL_LAYERS
+    assert {"buildings", "building_options", "totals"} <= set(report.not_exported)
+    assert {"areas", "blocks", "street_segments", "grid_100m", "potentials"} <= names
+    assert not list(report.path.parent.glob(".*partial*"))
+    assert gpd.read_file(report.path, layer="areas").crs == CRS
+
+
+def test_gpkg_no_row_under_five_buildings_carries_data(gpkg) -> None:  # type: ignore[no-untyped-def]
+    report, _ = gpkg
+    for name in pyogrio.list_layers(report.path)[:, 0]:
+        frame = pyogrio.read_dataframe(report.path, layer=name)
+        count = "buildings" if "buildings" in frame else "buildings_connected"
+        if count not in frame:
+            continue
+        small = frame[frame[count].between(1, MIN_BUILDINGS_CONSUMPTION - 1)]
+        keep = set(STRUCTURAL.get(name, ())) | {count, "geometry", "network_id", "selection"}
+        keep |= {*AREA_STRUCTURAL, "block_id", "kind", "carrier"}
+        keep |= {c for c in frame if c.startswith(("area_type_", "likelihood_", "eignung_"))}
+        for column in set(frame.columns) - keep:
+            values = small[column]
+            assert values.isna().all() or values.astype(str).str.contains("unterdrückt").all(), (
+                name,
+                column,
+            )
+
+
+def test_gpkg_blocks_protected_against_differencing(gpkg) -> None:  # type: ignore[no-untyped-def]
+    report, _ = gpkg
+    blocks = pyogrio.read_dataframe(report.path, layer="blocks").set_index("block_id")
+    # B3 (3 buildings) alone in A02; B5 (4) in A03 takes B4 (8) with it
+    assert blocks.loc[["B3", "B4", "B5"], "heat_demand_kwh_per_a"].isna().all()
+    expected = 6 * 0.9 * 20_000.0
+    assert blocks.loc["B1", "heat_demand_kwh_per_a"] == pytest.approx(expected, rel=RTOL_SUM)
+
+
+def test_gpkg_potentials_networks_pipes(gpkg) -> None:  # type: ignore[no-untyped-def]
+    report, _ = gpkg
+    sites = pyogrio.read_dataframe(report.path, layer="potentials")
+    assert "building_id" not in sites and list(sites["potential_id"]) == ["P1"]  # P2 confidential
+    by_block = pyogrio.read_dataframe(report.path, layer="potentials_by_block")
+    heat = by_block.set_index("block_id")["heat_mwh_per_a"]
+    assert heat["B2"] == pytest.approx(4 * 18.0 + 4 * 13.5, rel=RTOL_SUM)
+    # B1: 2 of 6 buildings excluded — B1's published demand minus the rest would reveal them
+    assert heat[["B1", "B3", "B5"]].isna().all()
+    networks = pyogrio.read_dataframe(report.path, layer="networks").set_index("network_id")
+    assert "violations" not in networks and np.isnan(networks.loc["N2", "heat_delivered_mwh_per_a"])
+    pipes = pyogrio.read_dataframe(report.path, layer="network_pipes")
+    assert list(pipes["kind"]) == ["main"] and "downstream_heat_kwh_per_a" not in pipes
