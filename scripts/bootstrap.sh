@@ -25,6 +25,18 @@ gdal_bindings() {
     .venv/bin/python -m pip install -q --no-build-isolation "gdal==3.6.4" >&2
   fi
 }
+# The tests run against a real PostgreSQL/PostGIS on loopback and drive Debian's headless
+# chromium (ENGINEERING-NOTES: never `playwright install`, no download at run time).
+test_services() {
+  local missing=""
+  dpkg -s postgresql-15-postgis-3 >/dev/null 2>&1 || missing="$missing postgresql-15-postgis-3"
+  dpkg -s chromium >/dev/null 2>&1 || missing="$missing chromium"
+  if [ -n "$missing" ]; then
+    echo "heatplan: installing$missing (apt) for the database and browser tests" >&2
+    apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >&2
+  fi
+}
+[ -n "$extras" ] && test_services
 want=$(sha256sum pyproject.toml | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "heatplan: installing packages into .venv (first run: about a minute)" >&2
@@ -32,4 +44,10 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   if [ -n "$extras" ]; then gdal_bindings; fi
   .venv/bin/python -m pip install -q -e ".${extras}" >&2
   echo "$want" > "$stamp"
+fi
+# The web map's front end: MapLibre GL from the npm registry, bundled (no CDN at run time).
+if command -v npm >/dev/null 2>&1; then
+  bash scripts/build_frontend.sh
+else
+  echo "heatplan: npm not found; the web map (heatplan serve) needs scripts/build_frontend.sh" >&2
 fi

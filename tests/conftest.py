@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import sys
 import warnings
 from pathlib import Path
 
 import geopandas as gpd
 import pytest
 import shapely
+
+sys.path.insert(0, str(Path(__file__).parent))  # tests/pg.py, a plugin (--import-mode=importlib)
+pytest_plugins = ["pg"]
 
 #: Gas billing conversion, kWh (Hi) per m³ natural gas (data/unit_conversions.csv).
 GAS_KWH_PER_M3 = 9.5

@@ -10,7 +10,16 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from heatplan.classify.rules import GRADES, AreaFigures, area_type, classify, grade, yearly
+from heatplan.classify.rules import (
+    GRADES,
+    AreaFigures,
+    area_type,
+    classify,
+    criteria,
+    grade,
+    score,
+    yearly,
+)
 from heatplan.demo.run import run_demo
 from heatplan.project.store import open_store
 from heatplan.steps.classify import run_classify
@@ -89,6 +98,51 @@ def test_the_reason_names_the_numbers() -> None:
     )
 
 
+def test_all_four_section_18_criteria_enter_the_decision() -> None:
+    secure = dataclasses.replace(BASE, network_n1_coverage=1.2)
+    fragile = dataclasses.replace(BASE, network_n1_coverage=0.4)
+    parts = criteria(secure)
+    assert parts["cost"] == pytest.approx(40 / 140)
+    assert parts["ghg"] == pytest.approx(200 / 1200)
+    assert parts["supply_security"] == 0.0  # N-1 met: as secure as one generator per building
+    assert criteria(fragile)["supply_security"] == pytest.approx(-0.6)
+    assert score(fragile) < score(secure)
+    # a cost advantage of 10 % carries a new network only while its generation is N-1 secure
+    cheaper = {"network_lcoh_eur_per_mwh": 126.0, "ghg_network_t": 1200.0}
+    assert area_type(dataclasses.replace(secure, **cheaper)) == "waermenetz_neubau"
+    assert area_type(dataclasses.replace(fragile, **cheaper)) == "pruefgebiet"
+    # realisation risk: a new network is one grade less likely in the first snapshot year
+    result = yearly(secure, YEARS)
+    assert GRADES.index(result["likelihood_2030"]) == GRADES.index(result["likelihood_2045"]) + 1
+
+
+def test_weights_are_project_configuration() -> None:
+    cost_only = {"weight_cost": 1.0, "weight_ghg": 0.0, "weight_supply_security": 0.0}
+    fragile = dataclasses.replace(BASE, network_n1_coverage=0.0)
+    assert score(fragile, cost_only) == pytest.approx(40 / 140)
+    columns = classify(fragile, YEARS, cost_only)
+    assert columns["criteria_score"] == pytest.approx(40 / 140)
+    assert "n-1 0 % der Spitzenlast" in str(columns["explanation"])
+    assert "N-1 0 % of peak load" in str(columns["explanation_en"])
+
+
+def test_an_unknown_classify_setting_is_refused(tmp_path: Path) -> None:
+    from heatplan.errors import ProjectError
+    from heatplan.project.config import load_config
+
+    (tmp_path / "heatplan.toml").write_text(
+        '[municipality]\nname = "X"\nkey = "08317122"\n\n[classify]\nweight_cots = 0.5\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ProjectError, match="weight_cots"):
+        load_config(tmp_path)
+    (tmp_path / "heatplan.toml").write_text(
+        '[municipality]\nname = "X"\nkey = "08317122"\n\n[classify]\nweight_cost = 0.5\n',
+        encoding="utf-8",
+    )
+    assert load_config(tmp_path).classify == {"weight_cost": 0.5}
+
+
 @pytest.fixture(scope="module")
 def classified(tmp_path_factory: pytest.TempPathFactory) -> Path:
     project = tmp_path_factory.mktemp("classify") / "schutterwald"
@@ -115,6 +169,9 @@ def test_every_area_is_classified_for_every_year(classified: Path) -> None:
         assert set(areas[f"likelihood_{year}"]) <= set(GRADES)
     assert areas["explanation"].str.contains("EUR/MWh").all()
     assert pd.to_numeric(areas["decentral_lcoh_eur_per_mwh"]).gt(0).all()
+    # supply security of the town's plant (N-1) is computed and named in every reason
+    assert pd.to_numeric(areas["network_n1_coverage"]).between(0.0, 10.0).all()
+    assert areas["explanation"].str.contains("Versorgungssicherheit n-1").all()
 
 
 def test_classify_rerun_is_idempotent(classified: Path, tmp_path: Path) -> None:

@@ -22,18 +22,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from heatplan.errors import HeatplanError
-from heatplan.io.export_privacy import (
-    MIN_BUILDINGS_CONSUMPTION,
-    SUPPRESSED_NOTICE,
-    public_areas,
-    suppression_mask,
-)
 from heatplan.io.export_xwp import (
     PlanMetadata,
     plan_features,
     validate_xwaermeplan,
     write_xwaermeplan,
     xplan_tools_available,
+)
+from heatplan.publish import (
+    MIN_BUILDINGS_CONSUMPTION,
+    SUPPRESSED_NOTICE,
+    public_areas,
+    suppression_mask,
 )
 
 XWP = "http://www.xwaermeplan.de/0/9"

@@ -22,12 +22,12 @@ from heatplan.areas.grid import grid_100m
 from heatplan.areas.indicators import block_indicators, grid_indicators, segment_indicators
 from heatplan.areas.totals import municipality_totals
 from heatplan.io.export_gpkg import STRUCTURAL, write_gpkg
-from heatplan.io.export_privacy import (
+from heatplan.io.export_xlsx import write_xlsx
+from heatplan.publish import (
     AREA_STRUCTURAL,
     BUILDING_LEVEL_LAYERS,
     MIN_BUILDINGS_CONSUMPTION,
 )
-from heatplan.io.export_xlsx import write_xlsx
 
 CRS = "EPSG:25832"
 RTOL_SUM = 1e-12

@@ -21,6 +21,7 @@ from heatplan.cli import app
 from heatplan.errors import InputFileError
 from heatplan.io.imports import (
     ImportResult,
+    import_barriers,
     import_consumption,
     import_heaters,
     import_lines,
@@ -806,3 +807,44 @@ def test_clean_import_creates_an_empty_rejections_table(project: Path, tmp_path:
     assert _rejections(project).empty
     info = pyogrio.read_info(project / "plan.gpkg", layer="import_rejections")
     assert dict(zip(info["fields"], info["dtypes"], strict=True))["row"] == "int64"
+
+
+# --- barriers --------------------------------------------------------------------------------
+def test_barriers_lines_and_polygons_with_mapped_kinds(project: Path, tmp_path: Path) -> None:
+    frame = gpd.GeoDataFrame(
+        {
+            "id": ["rail", "river", "bridge", "point", "drawn"],
+            "Art": ["Bahn", "water", "bridge", "rail", None],
+        },
+        geometry=[_line(), _box(200), _line(0, 80), shapely.Point(X0, Y0), _line(0, 160)],
+        crs=CRS,
+    )
+    file = _write_geo(frame, tmp_path / "barriers.gpkg")
+    mapping = _csv(
+        tmp_path / "barriers.toml", '[columns]\nArt = "kind"\n[values.kind]\nBahn = "rail"\n'
+    )
+    result = runner.invoke(
+        app, ["import", "barriers", str(project), str(file), "--mapping", str(mapping), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["imported"] == 3
+    stored = _read(project, "barriers")
+    assert stored["barrier_id"].tolist() == ["rail", "river", "drawn"]
+    assert stored["kind"].tolist() == ["rail", "water", "other"]  # empty kind: other
+    assert sorted(stored.geometry.geom_type.str.removeprefix("Multi")) == [
+        "LineString",
+        "LineString",
+        "Polygon",
+    ]
+    rejections = _rejections(project)
+    bad_kind = _one(rejections, row=3, field="kind")
+    assert bad_kind["value"] == "bridge" and "rail" in bad_kind["reason"]
+    assert _one(rejections, row=4, field="geometry")["target"] == "barriers"
+
+
+def test_barriers_reimport_rejects_every_row(project: Path, tmp_path: Path) -> None:
+    frame = gpd.GeoDataFrame({"kind": ["road"]}, geometry=[_line()], crs=CRS)
+    file = _write_geo(frame, tmp_path / "roads.geojson")
+    assert import_barriers(project, file).imported == 1
+    again = import_barriers(project, file)
+    assert (again.imported, again.rejected, again.usable) == (0, 1, False)

@@ -11,6 +11,7 @@ efficiency 1.04 (2030); the GEG Anlage 9 factors (oil 310, gas 240 g/kWh).
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -397,3 +398,88 @@ def test_bad_areas_and_settings_raise() -> None:
         ScenarioSettings.defaults(renovation_rate_end=1.5)
     with pytest.raises(ValueError, match="unknown scenario variant"):
         variant_settings("slowest")
+
+
+# --- costs (heatplan.scenario.costs) ----------------------------------------------------------
+#: KWW Technikkatalog Wärmeplanung v1.1: house substation ~278 EUR/kW (REFERENCE.md §2)
+SUBSTATION_EUR_PER_KW = 278.0
+#: VDI 4640-2 full-load hours for heating incl. hot water, sizing every new heater [h/a]
+FULL_LOAD_H = 2400.0
+OWN = ("renovation", "heater", "connection")
+
+
+def _costed(areas: pd.DataFrame | None = None) -> tuple[dict[str, Any], Any]:
+    results = run_variants(_stock(), _areas() if areas is None else areas, ("base",))
+    return variant_costs(results["base"], _areas() if areas is None else areas), results["base"]
+
+
+def test_cost_totals_are_the_sum_of_their_parts() -> None:
+    costs, _ = _costed()
+    parts = sum(costs[f"{k}_investment_eur"] for k in OWN)
+    assert costs["total_cost_eur"] == pytest.approx(costs["energy_cost_eur"] + parts, rel=1e-12)
+    annuities = sum(costs[f"{k}_annuity_eur"] for k in OWN)
+    assert costs["total_annualised_cost_eur"] == pytest.approx(
+        costs["energy_cost_eur"] + annuities, rel=1e-12
+    )
+    assert costs["investment_eur"] == pytest.approx(
+        parts + costs["network_investment_eur"], rel=1e-12
+    )
+    assert min(costs[f"{k}_investment_eur"] for k in OWN) > 0
+    assert "heaters 2020" in costs["price_years"] and "network 2025" in costs["price_years"]
+
+
+def test_connections_cost_the_catalogue_substation_of_each_connecting_building() -> None:
+    from heatplan.scenario.costs import heater_events
+
+    costs, result = _costed()
+    events = heater_events(result)
+    connecting = events[events["system"] == "district_heat"]
+    expected = connecting["heat_kwh_per_a"].sum() / FULL_LOAD_H * SUBSTATION_EUR_PER_KW
+    assert len(connecting) > 0
+    assert costs["connection_investment_eur"] == pytest.approx(expected, rel=1e-9)
+
+
+def test_network_pipes_of_a_stored_layout_are_built_only_in_new_network_areas() -> None:
+    pipes_eur = 1_000_000.0
+    areas = _areas().assign(network_investment_pipes_eur=[5e6, pipes_eur, np.nan, np.nan])
+    costs, result = _costed(areas)
+    reached = result.buildings.loc[result.buildings["area_id"] == "X", "reach_year"]
+    assert reached.notna().all()  # the whole area is reached within the build-out
+    assert costs["network_investment_eur"] == pytest.approx(pipes_eur, rel=1e-9)
+    assert 0 < costs["network_annuity_eur"] < pipes_eur  # 10-20 years of a 30-year annuity
+
+
+def test_heated_area_is_estimated_from_the_tabula_class_where_missing() -> None:
+    """TABULA DE SFH 1958-68: q_h_nd 265.3 kWh/(m² a) -> 26,530 kWh/a heat 100 m²."""
+    from heatplan.scenario.heated_area import estimate_heated_area
+
+    frame = pd.DataFrame(
+        {
+            "heated_area_m2": [np.nan, 80.0, np.nan],
+            "space_heating_kwh_per_a": [26_530.0, 26_530.0, np.nan],
+            "use": ["sfh", "sfh", "sfh"],
+            "age_class": ["1958-1968", "1958-1968", "1958-1968"],
+        }
+    )
+    area, estimated = estimate_heated_area(frame)
+    assert area[0] == pytest.approx(100.0, rel=1e-9) and area[1] == 80.0 and np.isnan(area[2])
+    assert estimated.tolist() == [True, False, False]
+
+
+def test_renovation_is_costed_without_any_given_heated_area() -> None:
+    results = run_variants(_stock().drop(columns="heated_area_m2"), _areas(), ("base",))
+    costs = variant_costs(results["base"], _areas())
+    assert costs["renovation_investment_eur"] > 0
+    assert any("estimated from their space heating" in n for n in results["base"].notes)
+
+
+def test_without_a_stored_layout_the_pipes_run_along_the_area_streets() -> None:
+    """1,500 MWh/a at 1,500 kWh/(m a) = 1,000 m of trench; Persson & Werner (2011) inner city
+    C1 286 EUR/m + C2 2022 EUR/m² x 0.0703 m (DN 65), EUR 2007 x 2.0048 to EUR 2025."""
+    per_m = (286.0 + 2022.0 * 0.0703) * 2.0048
+    areas = _areas().assign(
+        heat_demand_mwh_per_a=[900.0, 1500.0, 700.0, 800.0],
+        line_density_kwh_per_m_a=[1200.0, 1500.0, 300.0, 600.0],
+    )
+    costs, _ = _costed(areas)
+    assert costs["network_investment_eur"] == pytest.approx(1000.0 * per_m, rel=1e-3)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import subprocess
+import sys
+import threading
 from pathlib import Path
 
 import geopandas as gpd
@@ -72,7 +75,44 @@ def test_failed_step_leaves_store_byte_for_byte(store: GeoPackageStore) -> None:
     assert leftovers == ["plan.gpkg"]
 
 
-def test_concurrent_step_is_refused(store: GeoPackageStore) -> None:
+def test_a_second_thread_waits_for_the_first_step(store: GeoPackageStore) -> None:
+    first_inside = threading.Event()
+    order: list[str] = []
+
+    def first() -> None:
+        with store.transaction(step="one") as writer:
+            first_inside.set()
+            writer.write("blocks", _frame())
+            order.append("one")
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    first_inside.wait(5)
+    with store.transaction(step="two") as writer:
+        order.append("two")
+        assert writer.has("blocks")  # sees the first step's write: it waited for it
+    thread.join()
+    assert order == ["one", "two"]
+
+
+def test_a_lock_left_by_a_dead_process_is_taken_over(store: GeoPackageStore) -> None:
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    lock = store.path.with_name(store.path.name + ".lock")
+    lock.write_text(f"inventory {dead.stdout.strip()}\n", encoding="utf-8")
+    store.lock_wait_s = 0.5
+    with store.transaction(step="after a crash") as writer:
+        writer.write("blocks", _frame())
+    assert not lock.exists()
+    assert len(store.read("blocks")) == len(_frame())
+
+
+def test_concurrent_step_waits_then_gives_up(store: GeoPackageStore) -> None:
+    store.lock_wait_s = 0.2
     with (
         store.transaction(step="one"),
         pytest.raises(ProjectError, match="another heatplan step"),
@@ -86,9 +126,11 @@ def test_missing_layer_names_the_step(store: GeoPackageStore) -> None:
         store.read("blocks")
 
 
-def test_postgres_url_is_a_clear_error() -> None:
-    with pytest.raises(ProjectError, match="PostGIS"):
-        open_store("postgresql://localhost/plan")
+def test_an_unreachable_postgres_store_is_a_clear_error() -> None:
+    # port 9 (discard) on loopback: nothing listens there; the password never shows
+    with pytest.raises(ProjectError, match="cannot connect") as caught:
+        open_store("postgresql://planner:s3cret@127.0.0.1:9/plan")
+    assert "s3cret" not in str(caught.value)
 
 
 def test_store_of_a_newer_format_is_refused(tmp_path: Path) -> None:

@@ -18,3 +18,22 @@ class InputFileError(HeatplanError):
 
 class ProjectError(HeatplanError):
     """The project directory, its configuration or its store is missing or inconsistent."""
+
+
+class ConflictError(HeatplanError):
+    """Someone else changed the record since it was read (optimistic locking): nothing was saved.
+
+    The caller re-reads the record (now at ``stored_revision``), merges and tries again.
+    """
+
+    def __init__(self, what: str, *, expected_revision: int, stored_revision: int) -> None:
+        super().__init__(
+            f"{what} was changed by someone else (you edited revision {expected_revision}, "
+            f"the stored one is {stored_revision}); nothing was saved — reload and try again"
+        )
+        self.expected_revision = expected_revision
+        self.stored_revision = stored_revision
+
+
+class StoreBusyError(ProjectError):
+    """Another step kept the project store busy for longer than a step waits."""

@@ -138,6 +138,7 @@ def figures(
     heat_networks: tuple[float, float],
     potential: str,
     years: range,
+    n1_coverage: float = math.nan,
 ) -> AreaFigures:
     demand = area.buildings["heat_demand_kwh_per_a"]
     heat_mwh = float(demand.fillna(0).sum()) / 1000.0
@@ -157,7 +158,26 @@ def figures(
         ghg_decentral_t=ghg_decentral_t(heat_mwh, option, efficiency, years),
         nearby_potential=potential,
         buildings_with_demand=int(demand.fillna(0).gt(0).sum()),
+        network_n1_coverage=n1_coverage,
     )
+
+
+def n1_coverage(generation: Any) -> float:
+    """Share of the peak load the plant covers with its largest unit out [-] (N-1 rule).
+
+    Installed heat capacities of the dispatched units (storage is not counted: it may be empty
+    when the unit fails) minus the largest, over the hourly peak load; NaN without a plant.
+    """
+    if generation is None:
+        return math.nan
+    names = {unit.name for unit in generation.portfolio.units}
+    capacities = [
+        float(kw) for name, kw in generation.result.capacity.items() if name in names and kw > 0
+    ]
+    peak_kw = float(np.max(np.asarray(generation.demand_kw, float)))
+    if not capacities or peak_kw <= 0:
+        return math.nan
+    return (sum(capacities) - max(capacities)) / peak_kw
 
 
 def network_ghg_t(result: Any, generated_mwh_per_a: float, years: range) -> float:

@@ -1,15 +1,25 @@
-"""From full costs to WPG area types and likelihood grades, with the reason spelled out.
+"""From the WPG § 18 (1) criteria to area types and likelihood grades, with the reason spelled out.
 
-Pure functions of one area's figures (:class:`AreaFigures`); the thresholds are data
-(``classification_parameters.csv``). The criteria of WPG § 18 (1) enter as: full cost over the
-lifetime (network vs decentral LCOH), realisation risk (a new network is one grade less likely
-in the first snapshot year; too many unknown demands make a Prüfgebiet), supply security and
-cumulative GHG (reported beside the decision; they break ties inside the Prüf band).
+Pure functions of one area's figures (:class:`AreaFigures`); weights and thresholds are data
+(``classification_parameters.csv``, overridable per project in ``[classify]`` of heatplan.toml
+and passed in as ``params``). The four criteria of § 18 (1) enter explicitly:
+
+- full cost over the lifetime: relative advantage of the network's LCOH over the best decentral
+  option, ``(decentral - network) / decentral``;
+- cumulative GHG to the target year: ``(decentral - network) / max(network, decentral)``;
+- supply security: the share of the peak load the network's generation covers with its largest
+  unit out (N-1, capped at 1) minus the decentral option's score (one generator per building);
+- realisation risk: a new network is one grade less likely in the first snapshot year, and an
+  area where too many demands are unknown is a Prüfgebiet.
+
+The first three are weighted into one score (:func:`score`) on the scale of the cost advantage;
+a criterion that cannot be computed counts as neutral and the reason says so.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from heatplan.reference import parameter
@@ -72,21 +82,27 @@ class AreaFigures:
     ghg_decentral_t: float
     nearby_potential: str = ""
     buildings_with_demand: int = 0
+    network_n1_coverage: float = math.nan
 
 
-def _p(name: str) -> float:
+Params = Mapping[str, float] | None
+
+
+def _p(name: str, params: Params = None) -> float:
+    if params and name in params:
+        return float(params[name])
     return parameter(PARAMETERS, name)
 
 
-def grade(advantage: float) -> str:
-    """Likelihood grade from a relative full-cost advantage (decentral - network) / decentral."""
+def grade(advantage: float, params: Params = None) -> str:
+    """Likelihood grade from a weighted relative advantage (:func:`score`) of an option."""
     if math.isnan(advantage):
         return GRADES[2]
-    if advantage > _p("advantage_very_likely"):
+    if advantage > _p("advantage_very_likely", params):
         return GRADES[0]
-    if advantage >= _p("advantage_likely"):
+    if advantage >= _p("advantage_likely", params):
         return GRADES[1]
-    if advantage >= -_p("advantage_very_likely"):
+    if advantage >= -_p("advantage_very_likely", params):
         return GRADES[2]
     return GRADES[3]
 
@@ -96,65 +112,105 @@ def step_down(value: str, steps: int = 1) -> str:
     return GRADES[min(GRADES.index(value) + steps, len(GRADES) - 1)]
 
 
-def network_possible(figures: AreaFigures) -> bool:
+def network_possible(figures: AreaFigures, params: Params = None) -> bool:
     """Whether the area has a network option at all (enough buildings, a routed network)."""
-    enough = figures.buildings_with_demand >= _p("min_network_buildings")
+    enough = figures.buildings_with_demand >= _p("min_network_buildings", params)
     return enough and not math.isnan(figures.network_lcoh_eur_per_mwh)
 
 
-def advantage(figures: AreaFigures) -> float:
+def advantage(figures: AreaFigures, params: Params = None) -> float:
     """Relative full-cost advantage of the network over the best decentral option [-]."""
     decentral = figures.decentral_lcoh_eur_per_mwh
-    if not decentral or math.isnan(decentral) or not network_possible(figures):
+    if not decentral or math.isnan(decentral) or not network_possible(figures, params):
         return math.nan
     return (decentral - figures.network_lcoh_eur_per_mwh) / decentral
 
 
-def network_grade(figures: AreaFigures) -> str:
+def ghg_advantage(figures: AreaFigures) -> float:
+    """Relative advantage of the network in cumulative GHG to the target year [-1..1]."""
+    network, decentral = figures.ghg_network_t, figures.ghg_decentral_t
+    larger = max(network, decentral)
+    if math.isnan(network) or math.isnan(decentral) or larger <= 0:
+        return math.nan
+    return (decentral - network) / larger
+
+
+def security_advantage(figures: AreaFigures, params: Params = None) -> float:
+    """Network supply security (N-1 coverage, capped at 1) minus the decentral score [-]."""
+    coverage = figures.network_n1_coverage
+    if math.isnan(coverage):
+        return math.nan
+    return min(max(coverage, 0.0), 1.0) - _p("decentral_supply_security", params)
+
+
+def criteria(figures: AreaFigures, params: Params = None) -> dict[str, float]:
+    """The network's advantage per WPG § 18 (1) criterion (NaN: not computable) [-]."""
+    return {
+        "cost": advantage(figures, params),
+        "ghg": ghg_advantage(figures),
+        "supply_security": security_advantage(figures, params),
+    }
+
+
+def score(figures: AreaFigures, params: Params = None) -> float:
+    """Weighted advantage of the network over decentral supply [-] (NaN without a cost).
+
+    ``weight_cost * cost + weight_ghg * ghg + weight_supply_security * security``; a criterion
+    that cannot be computed counts as 0 (neutral).
+    """
+    parts = criteria(figures, params)
+    if math.isnan(parts["cost"]):
+        return math.nan
+    return sum(
+        _p(f"weight_{name}", params) * (0.0 if math.isnan(value) else value)
+        for name, value in parts.items()
+    )
+
+
+def network_grade(figures: AreaFigures, params: Params = None) -> str:
     """Grade of a heat network in the target year (line density below the guide: one less)."""
-    if figures.shortened or not network_possible(figures):
+    if figures.shortened or not network_possible(figures, params):
         return GRADES[3]
-    value = grade(advantage(figures))
+    value = grade(score(figures, params), params)
     density = figures.line_density_kwh_per_m_a
-    if math.isnan(density) or density < _p("line_density_guide_kwh_per_m_a"):
+    if math.isnan(density) or density < _p("line_density_guide_kwh_per_m_a", params):
         value = step_down(value)
     return value
 
 
-def network_subtype(figures: AreaFigures) -> str:
+def network_subtype(figures: AreaFigures, params: Params = None) -> str:
     if figures.heat_network_in_area_m > 0:
         return "waermenetz_verdichtung"
-    if figures.distance_to_heat_network_m <= _p("extension_distance_m"):
+    if figures.distance_to_heat_network_m <= _p("extension_distance_m", params):
         return "waermenetz_ausbau"
     return "waermenetz_neubau"
 
 
-def area_type(figures: AreaFigures) -> str:
+def area_type(figures: AreaFigures, params: Params = None) -> str:
     """The expected supply type in the target year."""
     if figures.shortened or _no_demand(figures):
         return "dezentral"
-    if figures.unknown_demand_share > _p("max_unknown_demand_share"):
+    if figures.unknown_demand_share > _p("max_unknown_demand_share", params):
         return "pruefgebiet"
     if math.isnan(figures.decentral_lcoh_eur_per_mwh):
         return "pruefgebiet"
-    if not network_possible(figures):
+    if not network_possible(figures, params):
         return "dezentral"
-    gain = advantage(figures)
-    if abs(gain) <= _p("pruef_band"):
+    if abs(score(figures, params)) <= _p("pruef_band", params):
         return "pruefgebiet"
-    if network_grade(figures) in GRADES[:2]:
-        return network_subtype(figures)
+    if network_grade(figures, params) in GRADES[:2]:
+        return network_subtype(figures, params)
     return "dezentral"
 
 
-def yearly(figures: AreaFigures, years: list[int]) -> dict[str, str]:
+def yearly(figures: AreaFigures, years: list[int], params: Params = None) -> dict[str, str]:
     """``area_type_<year>`` and ``likelihood_<year>`` for the snapshot years and target year.
 
     A new network cannot be built everywhere at once: in the first snapshot year its
     likelihood is one grade lower (realisation risk, WPG § 18 (1) Nr. 2).
     """
-    kind = area_type(figures)
-    base = _likelihood(figures, kind)
+    kind = area_type(figures, params)
+    base = _likelihood(figures, kind, params)
     out: dict[str, str] = {}
     for number, year in enumerate(sorted(years)):
         first_year_risk = kind == "waermenetz_neubau" and number == 0
@@ -163,11 +219,11 @@ def yearly(figures: AreaFigures, years: list[int]) -> dict[str, str]:
     return out
 
 
-def _likelihood(figures: AreaFigures, kind: str) -> str:
+def _likelihood(figures: AreaFigures, kind: str, params: Params = None) -> str:
     if kind.startswith("waermenetz"):
-        return network_grade(figures)
+        return network_grade(figures, params)
     if kind == "dezentral":
-        return _decentral_grade(figures)
+        return _decentral_grade(figures, params)
     return GRADES[1]  # Prüfgebiet: either supply may suit; the review decides
 
 
@@ -176,17 +232,17 @@ def _no_demand(figures: AreaFigures) -> bool:
     return figures.buildings_with_demand == 0 and figures.unknown_demand_share == 0
 
 
-def _decentral_grade(figures: AreaFigures) -> str:
-    if figures.shortened or not network_possible(figures):
+def _decentral_grade(figures: AreaFigures, params: Params = None) -> str:
+    if figures.shortened or not network_possible(figures, params):
         return GRADES[0]
-    return grade(-advantage(figures))
+    return grade(-score(figures, params), params)
 
 
-def suitability(figures: AreaFigures) -> dict[str, str]:
+def suitability(figures: AreaFigures, params: Params = None) -> dict[str, str]:
     """The three grades the XWärmeplan target-year area needs (network, hydrogen, decentral)."""
-    decentral = _decentral_grade(figures)
+    decentral = _decentral_grade(figures, params)
     return {
-        "eignung_waermenetz": network_grade(figures),
+        "eignung_waermenetz": network_grade(figures, params),
         # no hydrogen supply is planned for the building sector by default (see explanation)
         "eignung_wasserstoff": GRADES[3],
         "eignung_dezentral": decentral,
@@ -198,7 +254,20 @@ def _number(value: float, spec: str) -> str:
     return "-" if value is None or math.isnan(value) else format(value, spec)
 
 
-def explanation(figures: AreaFigures, kind: str, likelihood: str) -> tuple[str, str]:
+def _security_text(figures: AreaFigures) -> tuple[str, str]:
+    coverage = figures.network_n1_coverage
+    if math.isnan(coverage):
+        return "Versorgungssicherheit n-1 -", "supply security N-1 -"
+    share = f"{min(coverage, 9.99) * 100:.0f} %"
+    return (
+        f"Versorgungssicherheit n-1 {share} der Spitzenlast",
+        f"supply security N-1 {share} of peak load",
+    )
+
+
+def explanation(
+    figures: AreaFigures, kind: str, likelihood: str, params: Params = None
+) -> tuple[str, str]:
     """The reason in plain German and English."""
     if _no_demand(figures):
         return (
@@ -222,29 +291,39 @@ def explanation(figures: AreaFigures, kind: str, likelihood: str) -> tuple[str, 
     )
     ghg_network = _number(figures.ghg_network_t, ",.0f")
     ghg = f"{ghg_network} vs {_number(figures.ghg_decentral_t, ',.0f')} t CO2e"
+    security_de, security_en = _security_text(figures)
+    weighted = _number(score(figures, params), "+.2f")
     potential = f", {figures.nearby_potential}" if figures.nearby_potential else ""
     de = (
         f"Liniendichte {density} MWh/(m·a), Vollkosten Wärmenetz {costs} dezentral "
         f"({OPTION_DE.get(figures.best_decentral, figures.best_decentral)}), "
-        f"THG bis Zieljahr {ghg}{potential} -> {TYPE_DE[kind]}, {GRADE_DE[likelihood]}"
+        f"THG bis Zieljahr {ghg}, {security_de}, Bewertung § 18 {weighted}{potential} -> "
+        f"{TYPE_DE[kind]}, {GRADE_DE[likelihood]}"
     )
     en = (
         f"line density {density} MWh/(m·a), full cost network {costs} decentral "
         f"({OPTION_EN.get(figures.best_decentral, figures.best_decentral)}), "
-        f"GHG to the target year {ghg}{potential} -> {TYPE_EN[kind]}, {GRADE_EN[likelihood]}"
+        f"GHG to the target year {ghg}, {security_en}, § 18 score {weighted}{potential} -> "
+        f"{TYPE_EN[kind]}, {GRADE_EN[likelihood]}"
     )
     return de, en
 
 
-def classify(figures: AreaFigures, years: list[int]) -> dict[str, object]:
+def classify(figures: AreaFigures, years: list[int], params: Params = None) -> dict[str, object]:
     """All classification columns of one area."""
-    columns: dict[str, object] = dict(yearly(figures, years))
+    columns: dict[str, object] = dict(yearly(figures, years, params))
     target = max(years)
     kind = str(columns[f"area_type_{target}"])
-    columns.update({f"{k}_{target}": v for k, v in suitability(figures).items()})
-    de, en = explanation(figures, kind, str(columns[f"likelihood_{target}"]))
+    columns.update({f"{k}_{target}": v for k, v in suitability(figures, params).items()})
+    de, en = explanation(figures, kind, str(columns[f"likelihood_{target}"]), params)
+    parts = criteria(figures, params)
     columns.update(
         {
+            "criterion_cost": parts["cost"],
+            "criterion_ghg": parts["ghg"],
+            "criterion_supply_security": parts["supply_security"],
+            "criteria_score": score(figures, params),
+            "network_n1_coverage": figures.network_n1_coverage,
             "network_lcoh_eur_per_mwh": figures.network_lcoh_eur_per_mwh,
             "decentral_lcoh_eur_per_mwh": figures.decentral_lcoh_eur_per_mwh,
             "best_decentral": figures.best_decentral,

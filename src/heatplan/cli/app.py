@@ -59,10 +59,17 @@ def input_errors(func: F) -> F:
     return user_errors(func, also=(ValueError,))
 
 
-@app.callback()
-def _main(
-    version: Annotated[bool, typer.Option("--version", help="Show the version.")] = False,
-) -> None:
-    if version:
+def _show_version(value: bool) -> None:
+    if value:
         out.print(f"heatplan {__version__}")
         raise typer.Exit(0)
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", help="Show the version.", callback=_show_version, is_eager=True),
+    ] = False,
+) -> None:
+    """heatplan — municipal heat planning from the building stock to the plan."""

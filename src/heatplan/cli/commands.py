@@ -20,16 +20,26 @@ def init(
     name: Annotated[str, typer.Option(help="Municipality name.")] = "",
     key: Annotated[str, typer.Option(help="Amtlicher Gemeindeschlüssel (8 digits).")] = "",
     crs: Annotated[str, typer.Option(help="Working CRS.")] = "EPSG:25832",
+    store: Annotated[
+        str,
+        typer.Option(
+            help="Project store: a GeoPackage file in the project, or a PostgreSQL/PostGIS URL "
+            "postgresql://USER@HOST:PORT/DB[?schema=NAME] (password via PGPASSWORD/.pgpass)."
+        ),
+    ] = "plan.gpkg",
     json_out: JsonOpt = False,
 ) -> None:
-    """Create a project: heatplan.toml and the embedded store plan.gpkg."""
+    """Create a project: heatplan.toml and its store (plan.gpkg, or PostgreSQL with --store)."""
     from heatplan.project.create import create_project
+    from heatplan.project.store import open_store
 
-    config = create_project(project_dir, name=name or project_dir.resolve().name, key=key, crs=crs)
+    config = create_project(
+        project_dir, name=name or project_dir.resolve().name, key=key, crs=crs, store=store
+    )
     result = {
         "project": str(project_dir),
         "config": config.model_dump(mode="json"),
-        "store": config.store_url(project_dir),
+        "store": open_store(config.store_url(project_dir)).location,  # never the password
     }
     if json_out:
         emit_json(result)

@@ -124,6 +124,12 @@ def _polygons(kind: Literal["blocks", "areas"]) -> VectorImporter:
     return run
 
 
+def _barriers(project: Path, file: Path, mapping: Any, layer: Any, crs: Any) -> Any:
+    from heatplan.io.imports import import_barriers
+
+    return import_barriers(project, file, mapping=mapping, layer=layer, crs=crs)
+
+
 def _register(kind: RegisterKind) -> VectorImporter:
     def run(project: Path, file: Path, mapping: Any, layer: Any, crs: Any) -> Any:
         from heatplan.io.import_registers import import_register
@@ -161,6 +167,15 @@ _vector_command(
 )
 _vector_command(
     "areas", _polygons("areas"), "Polygon file.", "Import the town's own pre-drawn areas."
+)
+
+_vector_command(
+    "barriers",
+    _barriers,
+    "Line or polygon file (GeoPackage, GeoJSON, ..., OSM).",
+    "Import barriers no supply area crosses: rail, rivers, canals, motorways (lines or "
+    "polygons; column kind = rail | water | road | other; OSM: railway=rail/light_rail, "
+    "waterway=river/canal, natural=water, highway=motorway/trunk).",
 )
 
 

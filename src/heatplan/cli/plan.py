@@ -152,6 +152,8 @@ def export(
         emit_json(result)
     else:
         out.print(f"{fmt}: wrote {result['path']}")
+        for note in result.get("notes", []):
+            out.print(f"• {note}")
 
 
 @app.command("run")

@@ -19,12 +19,19 @@ import pyogrio
 from heatplan.demo import schutterwald
 from heatplan.demo.sources import OSM_ATTRIBUTION, melaten_osm
 from heatplan.errors import ProjectError
-from heatplan.io.imports import import_buildings, import_consumption, import_lines
+from heatplan.io.imports import (
+    import_barriers,
+    import_buildings,
+    import_consumption,
+    import_lines,
+)
 from heatplan.project.config import PlanSettings, load_config, write_config
 from heatplan.project.create import create_project
 from heatplan.steps.export import run_export
+from heatplan.steps.measures import load_demo_catalogue
 from heatplan.steps.network import design_network
 from heatplan.steps.plan import run_plan
+from heatplan.steps.report import run_report
 
 Case = Literal["schutterwald", "melaten"]
 Progress = Callable[[str], None]
@@ -58,9 +65,13 @@ def run_demo(
     if case == "schutterwald":
         say("network design for the densest blocks")
         steps["network"] = _core_network(out, say)
+        say("sample catalogue of measures (Umsetzungsstrategie)")
+        steps["measures"] = load_demo_catalogue(out)
     if "scenario" in steps:
         say("exports: XWärmeplan, XLSX, GeoPackage")
         steps["export"] = {fmt: run_export(out, fmt) for fmt in ("xwaermeplan", "xlsx", "gpkg")}
+        say("plan report (HTML and PDF)")
+        steps["report"] = run_report(out, pdf=True)
     return {
         "case": case,
         "project": str(out),
@@ -87,6 +98,7 @@ def _draft_plan(out: Path) -> None:
         "(Datumsangaben sind das Datum des Demo-Laufs)",
         start_decision_date=today,
         adoption_date=today,
+        draft=True,
     )
     write_config(out, config)
 
@@ -133,6 +145,7 @@ def _import_melaten(out: Path, say: Progress) -> dict[str, Any]:
     results = {
         "buildings": import_buildings(out, osm, mapping=mapping),
         "streets": import_lines(out, osm, kind="streets"),
+        "barriers": import_barriers(out, osm),
     }
     summary: dict[str, Any] = {name: r.to_dict() for name, r in results.items()}
     summary["attribution"] = OSM_ATTRIBUTION

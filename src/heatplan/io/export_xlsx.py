@@ -10,7 +10,7 @@ year and the explanation) and one ``Steckbrief <area>`` per area
 
 Nothing is written per building. Every value over fewer buildings than WPG § 10 Abs. 2 allows
 is suppressed, with secondary suppression against differencing
-(:mod:`heatplan.io.export_privacy`).
+(:mod:`heatplan.publish`).
 """
 
 from __future__ import annotations
@@ -26,7 +26,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from heatplan.areas.reference import UNKNOWN, carriers_table, heater_types_table, with_unknown
-from heatplan.io.export_privacy import (
+from heatplan.io.export_xlsx_areas import add_area_sheets
+from heatplan.io.xlsx_sheets import titled, write_table
+from heatplan.publish import (
     MIN_BUILDINGS_CONSUMPTION,
     MIN_BUILDINGS_HEATER,
     SUPPRESSED_NOTICE,
@@ -36,8 +38,6 @@ from heatplan.io.export_privacy import (
     smaller_part,
     suppression_mask,
 )
-from heatplan.io.export_xlsx_areas import add_area_sheets
-from heatplan.io.xlsx_sheets import titled, write_table
 
 __all__ = ["XlsxExport", "inventory_table", "potentials_table", "write_xlsx"]
 

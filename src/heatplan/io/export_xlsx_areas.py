@@ -4,7 +4,7 @@ The overview (``Gebiete``) lists every area with its type and likelihood per sna
 the three suitability grades of the target year and the explanation. Each profile sheet
 (``Steckbrief <area_id>``) shows the area's indicators, its types per year and the
 explanation in German and English. Areas under the WPG § 10 minimum have their figures and
-reason texts suppressed (:func:`heatplan.io.export_privacy.public_areas`).
+reason texts suppressed (:func:`heatplan.publish.public_areas`).
 """
 
 from __future__ import annotations
@@ -17,10 +17,18 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from heatplan.classify.rules import GRADE_DE, TYPE_DE
-from heatplan.io.export_privacy import public_areas
 from heatplan.io.xlsx_sheets import sheet_name, titled, write_table
+from heatplan.publish import public_areas
 
-__all__ = ["AREA_INDICATORS", "add_area_sheets", "area_years", "areas_table"]
+__all__ = [
+    "AREA_INDICATORS",
+    "add_area_sheets",
+    "area_grades",
+    "area_indicators",
+    "area_types",
+    "area_years",
+    "areas_table",
+]
 
 #: Area column -> (German label, unit) of the profile sheet, in display order.
 AREA_INDICATORS: dict[str, tuple[str, str]] = {
@@ -102,7 +110,7 @@ def areas_table(areas: pd.DataFrame) -> pd.DataFrame:
     return table.reset_index(drop=True)
 
 
-def _indicators(row: pd.Series) -> pd.DataFrame:
+def area_indicators(row: pd.Series) -> pd.DataFrame:
     rows = [
         {"Kennzahl": label, "Wert": row[column], "Einheit": unit}
         for column, (label, unit) in AREA_INDICATORS.items()
@@ -111,7 +119,7 @@ def _indicators(row: pd.Series) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["Kennzahl", "Wert", "Einheit"])
 
 
-def _types(row: pd.Series, years: list[int]) -> pd.DataFrame:
+def area_types(row: pd.Series, years: list[int]) -> pd.DataFrame:
     rows = [
         {
             "Jahr": year,
@@ -123,7 +131,7 @@ def _types(row: pd.Series, years: list[int]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _grades(row: pd.Series, target: int) -> pd.DataFrame:
+def area_grades(row: pd.Series, target: int) -> pd.DataFrame:
     rows = [
         {"Versorgungsart": label, "Eignungsstufe": _label(GRADE_DE, row[f"{column}_{target}"])}
         for column, label in SUITABILITY_DE.items()
@@ -150,10 +158,12 @@ def _text(sheet: Worksheet, row: int, heading: str, text: Any) -> int:
 
 def _profile(sheet: Worksheet, row: pd.Series, years: list[int]) -> None:
     target = years[-1]
-    at = write_table(sheet, _indicators(row), row=3)
-    at = write_table(sheet, _types(row, years), row=_heading(sheet, at, "Versorgungsart je Jahr"))
+    at = write_table(sheet, area_indicators(row), row=3)
+    at = write_table(
+        sheet, area_types(row, years), row=_heading(sheet, at, "Versorgungsart je Jahr")
+    )
     at = _heading(sheet, at, f"Eignung im Zieljahr {target}")
-    at = write_table(sheet, _grades(row, target), row=at)
+    at = write_table(sheet, area_grades(row, target), row=at)
     at = _text(sheet, at, "Erläuterung", row.get("explanation"))
     _text(sheet, at, "Explanation (English)", row.get("explanation_en"))
 

@@ -9,21 +9,24 @@ What is written (WPG Anlage 2 IV and V):
   and the three suitability grades the standard requires;
 - a ``WP_Eignungspruefung`` for every area of the shortened procedure (WPG § 14);
 - per area a ``WP_TextAbschnitt`` with the explanation and the likelihood per year (the
-  standard has no likelihood attribute on the snapshot areas).
+  standard has no likelihood attribute on the snapshot areas);
+- with :class:`~heatplan.io.xwp_common.PlanContent` also the inventory totals, the
+  target-scenario indicators per year, the public measures, block and street-segment
+  features and the potentials (:mod:`heatplan.io.xwp_content`; Anlage 2 I, II, III, VI).
 
 Two engines write the same document: ``xplan-tools`` (the XLeitstelle's pydantic model of the
 standard; optional extra ``heatplan[xwp]``, needs the GDAL Python bindings) validates every
 feature while it writes; ``builtin`` (:mod:`heatplan.io.xwp_gml`, standard library only) needs
 nothing and :func:`validate_xwaermeplan` checks its output with xplan-tools where installed.
 Areas under the WPG § 10 minimum get their reason text suppressed
-(:func:`heatplan.io.export_privacy.public_areas`).
+(:func:`heatplan.publish.public_areas`).
 """
 
 from __future__ import annotations
 
 import uuid
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
@@ -35,17 +38,20 @@ from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from heatplan.classify.rules import GRADE_DE, TYPE_DE
-from heatplan.io.export_privacy import public_areas
+from heatplan.io.xwp_common import Context, PlanContent, PlanMetadata
+from heatplan.io.xwp_content import ContentFeatures, content_features
 from heatplan.io.xwp_gml import DataType, Feature, Ref, Value, write_gml
 from heatplan.io.xwp_xplan_tools import (
     save_with_xplan_tools,
     validate_xwaermeplan,
     xplan_tools_available,
 )
+from heatplan.publish import public_areas
 
 __all__ = [
     "AREA_TYPE_CODES",
     "GRADE_CODES",
+    "PlanContent",
     "PlanMetadata",
     "XwpExport",
     "plan_features",
@@ -84,56 +90,24 @@ SUITABILITY = {
     "eignung_waermenetz": "eignungWaermenetz",
     "eignung_wasserstoff": "eignungWasserstoffnetz",
 }
-LEGAL_BASES = {"1000": "WPG", "2000": "Landesgesetz", "3000": "Kommunalrichtlinie"}
-
-
-@dataclass(frozen=True)
-class PlanMetadata:
-    """What ``WP_Plan`` needs beyond the areas (all required by XWärmeplan 0.9 unless noted).
-
-    ``regional_key`` is the Amtlicher Regionalschlüssel (12 digits) or the Gemeindeschlüssel
-    (AGS, 8 digits); ``legal_basis`` a ``WP_GesetzlicheGrundlage`` code (1000 WPG, 2000 state
-    law, 3000 Kommunalrichtlinie); ``start_decision_date`` the decision to draw up the plan
-    (WPG § 13), ``adoption_date`` the council's decision on the plan.
-    """
-
-    name: str
-    municipality: str
-    regional_key: str
-    description: str
-    base_year: int
-    start_decision_date: date
-    adoption_date: date
-    target_year: int = 2045
-    legal_basis: str = "1000"
-    producer: str = "heatplan"
-
-    def __post_init__(self) -> None:
-        for field in ("name", "municipality", "description"):
-            if not str(getattr(self, field)).strip():
-                raise ValueError(f"plan metadata: {field} is empty")
-        key = str(self.regional_key)
-        if not (key.isdigit() and len(key) in (8, 12)):
-            raise ValueError(
-                f"plan metadata: regional_key {key!r} is neither a 12-digit Regionalschlüssel "
-                "nor an 8-digit Gemeindeschlüssel (heatplan.toml [municipality] key)"
-            )
-        if self.legal_basis not in LEGAL_BASES:
-            raise ValueError(
-                f"plan metadata: legal_basis {self.legal_basis!r} is not one of {LEGAL_BASES}"
-            )
 
 
 @dataclass(frozen=True)
 class XwpExport:
-    """The written file, the engine that wrote it and the features by class."""
+    """The written file, the engine that wrote it, the features by class and what was left out."""
 
     path: Path
     engine: str
     features: dict[str, int]
+    notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"path": str(self.path), "engine": self.engine, "features": self.features}
+        return {
+            "path": str(self.path),
+            "engine": self.engine,
+            "features": self.features,
+            "notes": self.notes,
+        }
 
 
 def _uid(plan: PlanMetadata, *parts: str) -> str:
@@ -279,8 +253,17 @@ def _area_features(
     return features
 
 
-def plan_features(areas: gpd.GeoDataFrame, plan: PlanMetadata) -> list[Feature]:
+def plan_features(
+    areas: gpd.GeoDataFrame,
+    plan: PlanMetadata,
+    content: PlanContent | None = None,
+    notes: list[str] | None = None,
+) -> list[Feature]:
     """The whole plan as XWärmeplan features (plan, area, texts, supply areas per year).
+
+    With ``content`` also inventory, scenario, measures, blocks, segments and potentials
+    (:func:`heatplan.io.xwp_content.content_features`); what could not be written is appended
+    to ``notes``.
 
     Raises
     ------
@@ -288,17 +271,30 @@ def plan_features(areas: gpd.GeoDataFrame, plan: PlanMetadata) -> list[Feature]:
         If a column the standard needs is missing, a type or grade is not a known code, an
         area has no valid polygon or the CRS has no EPSG code.
     """
-    areas = public_areas(_checked(areas))
+    checked = _checked(areas)
+    areas = public_areas(checked)
     years = _years(areas, plan.target_year)
     plan_uid, bereich_uid = _uid(plan, "plan"), _uid(plan, "bereich")
     contents: list[Feature] = []
     for row in areas.itertuples(index=False):
         contents.extend(_area_features(row, plan, bereich_uid, plan_uid, years))
+    extra = ContentFeatures()
+    if content is not None:
+        ctx = Context(lambda *parts: _uid(plan, *parts), plan_uid, bereich_uid)
+        stichtag = date(plan.base_year, 12, 31)  # the data describe the base year
+        extra = content_features(
+            content, ctx, checked, target_year=plan.target_year, stichtag=stichtag
+        )
+        if notes is not None:
+            notes.extend(ctx.notes)
+    contents.extend(extra.planinhalt)
     extent = _polygonal(shapely.union_all(areas.geometry.to_numpy()), "union of all areas")
-    texts: list[Value] = [Ref(f.uid) for f in contents if f.name == "WP_TextAbschnitt"]
+    all_texts = [*contents, *extra.texts]
+    texts: list[Value] = [Ref(f.uid) for f in all_texts if f.name == "WP_TextAbschnitt"]
     inside = [Ref(f.uid) for f in contents if f.name != "WP_TextAbschnitt"]
+    refs: dict[str, list[Value]] = {k: [Ref(u) for u in v] for k, v in extra.references().items()}
     return [
-        _plan_feature(plan, plan_uid, extent, texts, Ref(bereich_uid)),
+        _plan_feature(plan, plan_uid, extent, {**refs, "text": texts}, Ref(bereich_uid)),
         Feature(
             "WP_Bereich",
             bereich_uid,
@@ -311,11 +307,17 @@ def plan_features(areas: gpd.GeoDataFrame, plan: PlanMetadata) -> list[Feature]:
             },
         ),
         *contents,
+        *extra.plan_level,
+        *extra.texts,
     ]
 
 
 def _plan_feature(
-    plan: PlanMetadata, uid: str, extent: MultiPolygon, texts: list[Value], bereich: Ref
+    plan: PlanMetadata,
+    uid: str,
+    extent: MultiPolygon,
+    refs: dict[str, list[Value]],
+    bereich: Ref,
 ) -> Feature:
     town = DataType(
         "WP_Gemeinde", {"regionalSchluessel": plan.regional_key, "name": plan.municipality}
@@ -332,7 +334,7 @@ def _plan_feature(
         "technHerstellDatum": date.today(),
         "technischePlanerstellung": plan.producer,
         "raeumlicherGeltungsbereich": extent,
-        "text": texts,
+        **{k: v for k, v in refs.items() if v},  # bestandsanalyse ... text, in model order
         "bereich": [bereich],
     }
     return Feature("WP_Plan", uid, props)
@@ -344,6 +346,7 @@ def write_xwaermeplan(
     path: Path | str,
     *,
     engine: Engine = "auto",
+    content: PlanContent | None = None,
 ) -> XwpExport:
     """Write the plan as an XWärmeplan 0.9 GML file.
 
@@ -357,6 +360,9 @@ def write_xwaermeplan(
         The GML file to write (replaced if it exists).
     engine : {'auto', 'xplan-tools', 'builtin'}
         'auto' uses xplan-tools when installed, otherwise the builtin writer.
+    content : PlanContent, optional
+        Store tables for the features beyond the supply areas (inventory, scenario, measures,
+        blocks, segments, potentials); None writes the areas only.
 
     Raises
     ------
@@ -365,7 +371,8 @@ def write_xwaermeplan(
     heatplan.errors.HeatplanError
         If engine 'xplan-tools' is asked for and not installed.
     """
-    features = plan_features(areas, plan)
+    notes: list[str] = []
+    features = plan_features(areas, plan, content, notes)
     srid = _srid(areas)
     path = Path(path)
     chosen = engine
@@ -377,4 +384,4 @@ def write_xwaermeplan(
         write_gml(features, srid=srid, path=path)
     else:
         raise ValueError(f"engine {engine!r} is not one of 'auto', 'xplan-tools', 'builtin'")
-    return XwpExport(path, chosen, dict(Counter(f.name for f in features)))
+    return XwpExport(path, chosen, dict(Counter(f.name for f in features)), notes)

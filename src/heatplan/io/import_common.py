@@ -22,7 +22,7 @@ from heatplan.io import validate as v
 from heatplan.io.mapping import ColumnMapping, apply_mapping
 from heatplan.io.readers import read_vector
 from heatplan.project.config import ProjectConfig, load_config
-from heatplan.project.store import GeoPackageStore, StoreWriter, open_store, utc_now
+from heatplan.project.store import Store, Writer, open_store, utc_now
 
 REJECTIONS_TABLE = "import_rejections"
 LINE_LAYERS = {"streets": "streets", "heat_network": "heat_networks", "gas_network": "gas_networks"}
@@ -54,14 +54,14 @@ class ImportResult:
 
 
 # --- project and stored rows -----------------------------------------------------------------
-def _open(project_dir: Path) -> tuple[ProjectConfig, GeoPackageStore]:
+def _open(project_dir: Path) -> tuple[ProjectConfig, Store]:
     config = load_config(Path(project_dir))
     store = open_store(config.store_url(Path(project_dir)))
     store.read("heatplan_meta")  # raises ProjectError when the store is missing
     return config, store
 
 
-def _stored(store: GeoPackageStore, name: str, columns: list[str]) -> pd.DataFrame:
+def _stored(store: Store, name: str, columns: list[str]) -> pd.DataFrame:
     if not store.has(name):
         return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
     return pd.DataFrame(store.read(name, columns=columns))[columns]
@@ -69,7 +69,7 @@ def _stored(store: GeoPackageStore, name: str, columns: list[str]) -> pd.DataFra
 
 # --- commit ----------------------------------------------------------------------------------
 def _commit(
-    store: GeoPackageStore,
+    store: Store,
     *,
     target: str,
     file: Path,
@@ -92,13 +92,14 @@ def _commit(
     )
 
 
-def _write_rows(writer: StoreWriter, target: str, frame: pd.DataFrame) -> None:
+def _write_rows(writer: Writer, target: str, frame: pd.DataFrame) -> None:
     """Append; rewrite the layer with the rows added when an append would lose data.
 
     GDAL appends silently turn text into 0 in a numeric field, refuse new columns, and write
     non-conformant GeoPackages for a geometry type the layer was not made for.
     """
-    if writer.has(target) and not _appendable(writer.path, target, frame):
+    path = getattr(writer, "path", None)  # GeoPackage: GDAL tells whether an append fits
+    if writer.has(target) and (path is None or not _appendable(path, target, frame)):
         writer.write(target, merge_frames(writer.read(target), frame), mode="replace")
     else:
         writer.write(target, frame, mode="append")

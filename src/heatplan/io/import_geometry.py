@@ -1,7 +1,8 @@
 """Geometry imports: street and network lines, pre-drawn blocks and areas, into project layers.
 
 Lines go to ``streets``, ``heat_networks`` or ``gas_networks`` (:data:`LINE_LAYERS`), polygons to
-``input_blocks`` or ``input_areas`` (:data:`POLYGON_LAYERS`). The attributes of
+``input_blocks`` or ``input_areas`` (:data:`POLYGON_LAYERS`), barriers (lines or polygons: rail,
+rivers, water areas, motorways) to ``barriers`` (:func:`import_barriers`). The attributes of
 ``data/attributes.csv`` (tables ``lines``, ``input_blocks``, ``input_areas``) are recognised,
 checked and typed; every other column of the file is kept as it is (a column named ``fid`` is
 kept as ``source_fid``: a GeoPackage reserves that name). Each row gets an id (``line_id``,
@@ -17,6 +18,7 @@ from typing import Literal
 import geopandas as gpd
 import pandas as pd
 
+from heatplan.errors import InputFileError
 from heatplan.io import validate as v
 from heatplan.io.import_common import (
     LINE_LAYERS,
@@ -35,15 +37,18 @@ from heatplan.io.import_common import (
     v_rows,
 )
 from heatplan.io.mapping import ColumnMapping, apply_mapping, load_mapping
-from heatplan.io.osm import read_osm_streets
+from heatplan.io.osm import read_osm_barriers, read_osm_streets
 from heatplan.io.readers import is_osm
 from heatplan.project.config import ProjectConfig
-from heatplan.project.store import GeoPackageStore
+from heatplan.project.store import Store
 
 #: Columns a line id is taken from, first found wins.
 LINE_ID_COLUMNS = ("line_id", "pipe_id", "id")
 #: Schema table, id column and the file columns it is taken from, per polygon kind.
 POLYGON_IDS = {"blocks": ("block_id", ("block_id", "id")), "areas": ("area_id", ("area_id", "id"))}
+#: Layer of barrier lines and areas, and the kinds of barrier (data/barrier_kinds.csv).
+BARRIERS = "barriers"
+BARRIER_KINDS = "barrier_kinds.csv"
 #: Layer of an OSM file read when none is given.
 OSM_LAYERS = {"lines": "lines", "polygons": "multipolygons"}
 
@@ -152,6 +157,75 @@ def import_polygons(
     )
 
 
+def import_barriers(
+    project_dir: Path,
+    file: Path,
+    *,
+    mapping: Path | None = None,
+    layer: str | None = None,
+    crs: str | None = None,
+) -> ImportResult:
+    """Import barriers no supply area crosses (rail, rivers, canals, motorways) into ``barriers``.
+
+    Parameters
+    ----------
+    project_dir : Path
+        Project directory (holds ``heatplan.toml``).
+    file : Path
+        Lines or polygons: GeoPackage, GeoJSON, Shapefile, FlatGeobuf, GeoParquet, or OSM
+        (``.osm``/``.pbf``: rail, rivers, canals, water areas, motorways and trunk roads, see
+        :func:`heatplan.io.osm.read_osm_barriers`).
+    mapping : Path, optional
+        Column mapping file (TOML or JSON); e.g. ``[columns] Art = "kind"`` and
+        ``[values.kind] Bahn = "rail"``.
+    layer : str, optional
+        Layer of a multi-layer file (an OSM layer given here is read as it is).
+    crs : str, optional
+        CRS of a file that declares none (e.g. ``EPSG:25832``).
+
+    Returns
+    -------
+    ImportResult
+        Rows imported and rejected. ``barrier_id`` from the file's ``barrier_id`` or ``id``
+        column, else ``<file stem>-<row>``; ``kind`` one of ``data/barrier_kinds.csv`` (rail,
+        water, road, other; empty: other) — another value rejects the row (field ``kind``).
+    """
+    file, (config, store), cmap = Path(file), _open(project_dir), load_mapping(mapping)
+    targets = list(v.attributes(BARRIERS)["name"])
+    if is_osm(file) and layer is None:
+        raw = read_osm_barriers(file)
+        if raw.empty:
+            raise InputFileError(
+                file,
+                "no barrier in this OpenStreetMap file (railway=rail/light_rail, "
+                "waterway=river/canal, water areas, highway=motorway/trunk): nothing to import",
+            )
+        raw = v.resolve_crs(raw, file, crs)
+        frame = gpd.GeoDataFrame(apply_mapping(raw, cmap, targets), geometry="geometry")
+    else:
+        frame = _read(file, layer=layer, crs=crs, cmap=cmap, targets=targets, osm="lines")
+    frame["barrier_id"] = _ids(frame, _first_column(frame, ("barrier_id", "id")), file)
+    if "kind" not in frame.columns:
+        frame["kind"] = None
+    return _import_shapes(
+        store,
+        config,
+        frame,
+        file=file,
+        target=BARRIERS,
+        schema=BARRIERS,
+        id_column="barrier_id",
+        types=(*LINEAR, *POLYGONAL),
+        codes={"kind": barrier_kinds()},
+        fill={"kind": "other"},
+    )
+
+
+def barrier_kinds() -> set[str]:
+    """The barrier kinds of ``data/barrier_kinds.csv`` (rail, water, road, other)."""
+    return set(v.load_reference(BARRIER_KINDS)["kind"])
+
+
 def _target(layers: dict[str, str], kind: str) -> str:
     if kind not in layers:
         raise ValueError(f"kind must be one of {', '.join(layers)}, not {kind!r}")
@@ -177,7 +251,7 @@ def _first_column(frame: pd.DataFrame, names: tuple[str, ...]) -> str | None:
 
 
 def _import_shapes(
-    store: GeoPackageStore,
+    store: Store,
     config: ProjectConfig,
     frame: gpd.GeoDataFrame,
     *,
@@ -186,8 +260,14 @@ def _import_shapes(
     schema: str,
     id_column: str,
     types: tuple[str, ...],
+    codes: dict[str, set[str]] | None = None,
+    fill: dict[str, str] | None = None,
 ) -> ImportResult:
-    """Check geometry, ids and known attributes; commit the valid rows and the rejections."""
+    """Check geometry, ids and known attributes; commit the valid rows and the rejections.
+
+    ``codes`` are coded columns with their valid values (others reject the row), ``fill``
+    the value an empty coded cell takes.
+    """
     stored = _stored(store, target, [id_column])[id_column]
     checks = _geo_checks(
         frame,
@@ -200,7 +280,13 @@ def _import_shapes(
     )
     v.check_numbers(checks, schema)
     v.check_years(checks, ("construction_year",))
+    for name, valid_codes in (codes or {}).items():
+        v.check_codes(checks, name, valid_codes)
     valid, rejections = checks.result()
+    valid = valid.copy()
+    for name, value in (fill or {}).items():
+        empty = valid[name].isna() | valid[name].astype(str).str.strip().eq("")
+        valid.loc[empty, name] = value
     out = _shapes_frame(
         gpd.GeoDataFrame(valid, geometry="geometry"), schema=schema, id_column=id_column, file=file
     )

@@ -17,7 +17,7 @@ geometry type it was not made for), the layer is rewritten with the new rows add
 transaction.
 
 This module holds :func:`import_buildings` and re-exports the others: consumption and heaters
-live in :mod:`heatplan.io.import_tables`, lines and polygons in
+live in :mod:`heatplan.io.import_tables`, lines, polygons and barriers in
 :mod:`heatplan.io.import_geometry`, the shared steps in :mod:`heatplan.io.import_common`.
 """
 
@@ -46,7 +46,7 @@ from heatplan.io.import_common import (
     _stored,
     v_rows,
 )
-from heatplan.io.import_geometry import import_lines, import_polygons
+from heatplan.io.import_geometry import import_barriers, import_lines, import_polygons
 from heatplan.io.import_tables import import_consumption, import_heaters
 from heatplan.io.mapping import apply_mapping, load_mapping
 from heatplan.io.osm import UNHEATED_BUILDINGS, read_osm_buildings
@@ -62,6 +62,7 @@ __all__ = [
     "ImportResult",
     "address_key",
     "address_keys",
+    "import_barriers",
     "import_buildings",
     "import_consumption",
     "import_heaters",

@@ -4,7 +4,9 @@ GDAL exposes an OSM file as layers ``points``, ``lines``, ``multipolygons`` ...;
 column of their own are in ``other_tags`` as an hstore text (``"k"=>"v","k2"=>"v2"``), parsed
 here. Buildings are the ``multipolygons`` with ``building`` set (footprints) plus ``points`` with a
 ``building`` tag (point buildings); streets are ``lines`` whose ``highway`` is one of the road
-classes asked for (by default roads that can carry a pipe: no footways, steps, paths, cycleways).
+classes asked for (by default roads that can carry a pipe: no footways, steps, paths, cycleways),
+with ``road_class`` = the ``highway`` value; barriers are rail, rivers, canals, water areas and
+motorways (:func:`read_osm_barriers`).
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from heatplan.errors import InputFileError
 from heatplan.io.readers import read_vector
-from heatplan.io.validate import valid_uses
+from heatplan.io.validate import load_reference, valid_uses
 
 #: Tags read from ``other_tags`` into columns of their own (mapping.ALIASES renames them).
 BUILDING_TAGS = (
@@ -33,27 +36,17 @@ BUILDING_TAGS = (
     "addr:city",
 )
 
-#: Road classes (OSM ``highway=*``) imported as streets unless others are asked for.
-DEFAULT_ROAD_CLASSES = frozenset(
-    {
-        "motorway",
-        "motorway_link",
-        "trunk",
-        "trunk_link",
-        "primary",
-        "primary_link",
-        "secondary",
-        "secondary_link",
-        "tertiary",
-        "tertiary_link",
-        "unclassified",
-        "residential",
-        "living_street",
-        "service",
-        "pedestrian",
-        "road",
-    }
-)
+#: OSM ``highway=*`` values and whether they are imported as streets, with sources.
+ROAD_CLASSES_FILE = "osm_road_classes.csv"
+
+
+def _default_road_classes() -> frozenset[str]:
+    rows = load_reference(ROAD_CLASSES_FILE)
+    return frozenset(rows.loc[rows["street"].astype(int) == 1, "highway"].astype(str))
+
+
+#: Road classes imported as streets unless others are asked for (data/osm_road_classes.csv).
+DEFAULT_ROAD_CLASSES = _default_road_classes()
 
 #: OSM ``building=*`` values of buildings that are not heated (rejected with this reason).
 UNHEATED_BUILDINGS = frozenset(
@@ -190,3 +183,75 @@ def read_osm_streets(
     lines["line_id"] = "osm-way-" + lines["osm_id"].astype(str)
     lines["road_class"] = lines["highway"]
     return lines[["line_id", "name", "road_class", "geometry"]].reset_index(drop=True)
+
+
+#: OSM tags of the lines and areas read as barriers (data/barrier_kinds.csv gives the reasons):
+#: tag -> values -> barrier ``kind``. Tram lines run in the street space and are no barrier.
+BARRIER_LINE_TAGS: dict[str, dict[str, str]] = {
+    "railway": {"rail": "rail", "light_rail": "rail"},
+    "waterway": {"river": "water", "canal": "water"},
+    "highway": {"motorway": "road", "trunk": "road"},
+}
+#: Area features (``multipolygons``) read as water barriers: key -> values. ``natural=water``
+#: counts only with one of :data:`BARRIER_WATER_TYPES` (a pond in a park is no barrier).
+BARRIER_AREA_TAGS: dict[str, frozenset[str]] = {
+    "natural": frozenset({"water"}),
+    "waterway": frozenset({"riverbank"}),
+}
+#: ``water=*`` values of ``natural=water`` areas that are barriers (OSM wiki Key:water).
+BARRIER_WATER_TYPES = frozenset({"river", "canal", "oxbow", "lake", "reservoir"})
+#: ``tunnel=*`` values of lines that run below ground (no barrier at the surface).
+TUNNELS = frozenset({"yes", "building_passage", "culvert"})
+
+
+def read_osm_barriers(path: Path) -> gpd.GeoDataFrame:
+    """Rail, rivers, canals, water areas and motorways of an OSM file, in EPSG:4326.
+
+    Lines: ``railway`` rail / light_rail, ``waterway`` river / canal, ``highway`` motorway /
+    trunk (:data:`BARRIER_LINE_TAGS`), without tunnels (:data:`TUNNELS`). Areas:
+    ``waterway=riverbank`` and ``natural=water`` with ``water`` river / canal / oxbow / lake /
+    reservoir (:data:`BARRIER_AREA_TAGS`; ponds and untagged water areas are left out). Columns:
+    ``barrier_id`` (``osm-way-<id>``, ``osm-relation-<id>``), ``kind`` (rail | water | road),
+    ``name``, ``osm_tag`` (``key=value``) and ``geometry``. A file without any such feature
+    gives an empty frame.
+    """
+    lines = _tag_columns(_osm_layer(path, "lines"), ("railway", "waterway", "tunnel"))
+    lines["osm_tag"] = _first_tag(lines, BARRIER_LINE_TAGS)
+    lines = lines[lines["osm_tag"].notna() & ~lines["tunnel"].isin(TUNNELS)].copy()
+    lines["barrier_id"] = "osm-way-" + lines["osm_id"].astype(str)
+    kinds = {
+        f"{k}={v}": kind for k, values in BARRIER_LINE_TAGS.items() for v, kind in values.items()
+    }
+    lines["kind"] = lines["osm_tag"].map(kinds)
+    areas = {key: dict.fromkeys(values, "water") for key, values in BARRIER_AREA_TAGS.items()}
+    polygons = _tag_columns(_osm_layer(path, "multipolygons"), ("waterway", "water"))
+    polygons["osm_tag"] = _first_tag(polygons, areas)
+    pond = polygons["osm_tag"].eq("natural=water") & ~polygons["water"].isin(BARRIER_WATER_TYPES)
+    polygons.loc[pond, "osm_tag"] = None
+    polygons = polygons[polygons["osm_tag"].notna()].copy()
+    polygons["barrier_id"] = _polygon_ids(polygons)
+    polygons["kind"] = "water"
+    columns = ["barrier_id", "kind", "name", "osm_tag", "geometry"]
+    frame = pd.concat([lines[columns], polygons[columns]], ignore_index=True)
+    return gpd.GeoDataFrame(frame, geometry="geometry", crs=lines.crs)
+
+
+def _osm_layer(path: Path, layer: str) -> gpd.GeoDataFrame:
+    """A layer of an OSM file; an empty frame (EPSG:4326) when the file has no such feature."""
+    try:
+        return read_vector(path, layer=layer)
+    except InputFileError as exc:
+        if "no rows" not in str(exc):
+            raise
+    columns = ("osm_id", "osm_way_id", "name", "other_tags")
+    return gpd.GeoDataFrame({c: pd.Series(dtype=object) for c in columns}, geometry=[], crs=4326)
+
+
+def _first_tag(frame: pd.DataFrame, tags: dict[str, dict[str, str]]) -> pd.Series:
+    """``key=value`` of the first tag in ``tags`` each feature carries, else None."""
+    found = pd.Series(None, index=frame.index, dtype=object)
+    for key, values in tags.items():
+        if key in frame.columns:
+            hit = found.isna() & frame[key].isin(list(values))
+            found[hit] = key + "=" + frame.loc[hit, key].astype(str)
+    return found

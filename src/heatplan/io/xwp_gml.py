@@ -3,9 +3,11 @@
 :mod:`heatplan.io.export_xwp` builds the plan as a list of :class:`Feature`; this module writes
 them with the standard library (``xml.etree``) in the encoding the XLeitstelle's
 ``xplan-tools`` uses for ``xwp`` 0.9 (``sf:FeatureCollection`` of ``sf:featureMember``, one
-element per property in model order, associations as ``xlink:href="#GML_<uuid>"``, areas as
-``gml:MultiSurface`` with ``srsName="EPSG:<code>"``), so ``xplan-tools`` reads the file back and
-validates every feature against its model.
+element per property in model order, associations as ``xlink:href="#GML_<uuid>"``, nested data
+types as an element of the type inside the property, measures with ``uom`` and Python's float
+text, areas as ``gml:MultiSurface``, lines as ``gml:MultiCurve`` and points as ``gml:MultiPoint``
+with ``srsName="EPSG:<code>"``), so ``xplan-tools`` reads the file back and validates every
+feature against its model.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Union
 
 import numpy as np
 import shapely
-from shapely.geometry import MultiPolygon, Polygon
+from shapely.geometry import LineString, MultiLineString, MultiPoint, MultiPolygon, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
 __all__ = [
@@ -29,6 +31,7 @@ __all__ = [
     "Feature",
     "Measure",
     "Ref",
+    "geometry_element",
     "write_gml",
 ]
 
@@ -143,19 +146,62 @@ def multisurface(geometry: BaseGeometry, *, srid: int, uid: str) -> ET.Element:
     return element
 
 
+def multicurve(geometry: BaseGeometry, *, srid: int, uid: str) -> ET.Element:
+    """``gml:MultiCurve`` of a LineString or MultiLineString (one ``gml:LineString`` per part)."""
+    if isinstance(geometry, LineString):
+        geometry = MultiLineString([geometry])
+    if not isinstance(geometry, MultiLineString):
+        raise ValueError(f"XWärmeplan lines need line strings, got {geometry.geom_type}")
+    attrib = {"srsName": f"EPSG:{srid}", _q(GML_NAMESPACE, "id"): gml_id(uid)}
+    element = ET.Element(_q(GML_NAMESPACE, "MultiCurve"), attrib)
+    for number, line in enumerate(geometry.geoms):
+        member = ET.SubElement(element, _q(GML_NAMESPACE, "curveMember"))
+        attrib = {_q(GML_NAMESPACE, "id"): f"{gml_id(uid)}.{number}"}
+        curve = ET.SubElement(member, _q(GML_NAMESPACE, "LineString"), attrib)
+        pos = ET.SubElement(curve, _q(GML_NAMESPACE, "posList"))
+        pos.text = " ".join(_number(v) for v in shapely.get_coordinates(line)[:, :2].ravel())
+    return element
+
+
+def multipoint(geometry: BaseGeometry, *, srid: int, uid: str) -> ET.Element:
+    """``gml:MultiPoint`` of a Point or MultiPoint (one ``gml:Point`` with ``gml:pos`` each)."""
+    if isinstance(geometry, Point):
+        geometry = MultiPoint([geometry])
+    if not isinstance(geometry, MultiPoint):
+        raise ValueError(f"XWärmeplan points need points, got {geometry.geom_type}")
+    attrib = {"srsName": f"EPSG:{srid}", _q(GML_NAMESPACE, "id"): gml_id(uid)}
+    element = ET.Element(_q(GML_NAMESPACE, "MultiPoint"), attrib)
+    for number, point in enumerate(geometry.geoms):
+        member = ET.SubElement(element, _q(GML_NAMESPACE, "pointMember"))
+        attrib = {_q(GML_NAMESPACE, "id"): f"{gml_id(uid)}.{number}"}
+        node = ET.SubElement(member, _q(GML_NAMESPACE, "Point"), attrib)
+        pos = ET.SubElement(node, _q(GML_NAMESPACE, "pos"))
+        pos.text = " ".join(_number(v) for v in shapely.get_coordinates(point)[0, :2])
+    return element
+
+
+def geometry_element(geometry: BaseGeometry, *, srid: int, uid: str) -> ET.Element:
+    """The GML multi-geometry xplan-tools writes for a (multi) polygon, line or point."""
+    if isinstance(geometry, LineString | MultiLineString):
+        return multicurve(geometry, srid=srid, uid=uid)
+    if isinstance(geometry, Point | MultiPoint):
+        return multipoint(geometry, srid=srid, uid=uid)
+    return multisurface(geometry, srid=srid, uid=uid)
+
+
 def _property(parent: ET.Element, name: str, value: Scalar, *, srid: int, owner: str) -> None:
     element = ET.SubElement(parent, _q(XWP_NAMESPACE, name))
     if isinstance(value, Ref):
         element.set(_q(XLINK_NAMESPACE, "href"), f"#{gml_id(value.uid)}")
     elif isinstance(value, Measure):
         element.set("uom", value.uom)
-        element.text = _number(value.value)
+        element.text = str(float(value.value))  # as xplan-tools: Python's float text
     elif isinstance(value, DataType):
         nested = ET.SubElement(element, _q(XWP_NAMESPACE, value.name))
         _properties(nested, value.props, srid=srid, owner=owner)
     elif isinstance(value, BaseGeometry):
         geometry_uid = str(uuid.uuid5(uuid.UUID(owner), name))
-        element.append(multisurface(value, srid=srid, uid=geometry_uid))
+        element.append(geometry_element(value, srid=srid, uid=geometry_uid))
     else:
         element.text = _text(value)
 

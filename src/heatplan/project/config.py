@@ -149,10 +149,19 @@ class PlanSettings(BaseModel):
     adoption_date: dt.date | None = Field(
         default=None, description="Council decision on the plan (or its planned date), YYYY-MM-DD"
     )
+    draft: bool = Field(
+        default=False, description="The plan is a draft (reports say ENTWURF on the cover)"
+    )
     legal_basis: Literal["1000", "2000", "3000"] = Field(
         default="1000",
         description="XWärmeplan code: 1000 WPG, 2000 state law, 3000 Kommunalrichtlinie",
     )
+
+
+def _classification_parameter_names() -> frozenset[str]:
+    from heatplan.reference import table
+
+    return frozenset(table("classification_parameters.csv")["parameter"].astype(str))
 
 
 class ProjectConfig(BaseModel):
@@ -163,6 +172,21 @@ class ProjectConfig(BaseModel):
     economics: EconomicSettings = EconomicSettings()
     network: NetworkSettings = NetworkSettings()
     plan: PlanSettings = PlanSettings()
+    classify: dict[str, float] = Field(
+        default_factory=dict,
+        description="Weights and thresholds of the area classification (WPG § 18 (1)): each key "
+        "overrides the row of that name in classification_parameters.csv, where every default "
+        "has its source, e.g. weight_cost = 0.6",
+    )
+
+    @field_validator("classify")
+    @classmethod
+    def _known_classify_parameters(cls, value: dict[str, float]) -> dict[str, float]:
+        known = _classification_parameter_names()
+        unknown = sorted(set(value) - known)
+        if unknown:
+            raise ValueError(f"unknown parameter(s) {unknown}; known: {', '.join(sorted(known))}")
+        return value
 
     def store_url(self, project_dir: Path) -> str:
         store = self.project.store

@@ -1,9 +1,13 @@
-"""The project store: every layer and table of a project in one GeoPackage file.
+"""The project store: every layer and table of a project, in a GeoPackage file or PostgreSQL.
 
-Writes are atomic per step (ENGINEERING-NOTES "GeoPackage as the project store"): a step works
-on a copy of ``plan.gpkg`` in the same folder and the copy replaces the original only when the
-whole step succeeded; on any error the copy is deleted and the original is untouched, byte for
-byte. All writes go through pyogrio (GDAL) — including plain attribute tables, which GDAL
+``Store`` is what the steps use; ``open_store(url)`` picks the implementation from the project's
+``store`` setting: a GeoPackage path (``GeoPackageStore``, below) or a ``postgresql://`` URL
+(``heatplan.project.store_postgis.PostgisStore``, same tables and behaviour).
+
+GeoPackage writes are atomic per step (ENGINEERING-NOTES "GeoPackage as the project store"): a
+step works on a copy of ``plan.gpkg`` in the same folder and the copy replaces the original only
+when the whole step succeeded; on any error the copy is deleted and the original is untouched,
+byte for byte. All writes go through pyogrio (GDAL) — including plain attribute tables, which GDAL
 registers in ``gpkg_contents`` itself — so two SQLite libraries never write the same file.
 """
 
@@ -12,28 +16,69 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Protocol
 
 import geopandas as gpd
 import pandas as pd
 import pyogrio
 
 from heatplan import FORMAT_VERSION, __version__
-from heatplan.errors import ProjectError
+from heatplan.errors import ProjectError, StoreBusyError
 
 META_TABLE = "heatplan_meta"
 RUNS_TABLE = "runs"
 _GPKG_OPTIONS = {"VERSION": "1.2"}  # 1.4 output upsets older GDAL/QGIS readers
+#: How long a step waits for another step on the same GeoPackage project [s] (heatplan choice:
+#: longer than any single edit of the web workspace, short enough to tell a stuck lock).
+LOCK_WAIT_S = 60.0
+WriteMode = Literal["replace", "append"]
 
 
-def _write_frame(
-    path: Path, name: str, frame: pd.DataFrame, *, mode: Literal["replace", "append"]
-) -> None:
+class Writer(Protocol):
+    """The writes (and reads) of one step inside ``Store.transaction``."""
+
+    def write(self, name: str, frame: pd.DataFrame, *, mode: WriteMode = "replace") -> None: ...
+
+    def read(self, name: str) -> pd.DataFrame: ...
+
+    def has(self, name: str) -> bool: ...
+
+
+class Store(Protocol):
+    """A project store: layers (GeoDataFrames) and attribute tables (DataFrames) by name.
+
+    ``transaction`` is atomic (all writes of a step or none) and serialised per project, so a
+    read-check-write inside one transaction is safe.
+    """
+
+    #: Where the store is: a file path, or a URL without password.
+    location: str
+
+    def layers(self) -> list[str]: ...
+
+    def has(self, name: str) -> bool: ...
+
+    def read(self, name: str, columns: list[str] | None = None) -> pd.DataFrame: ...
+
+    def meta(self) -> dict[str, str]: ...
+
+    def count(self, name: str) -> int: ...
+
+    def create(self, *, crs: str) -> None: ...
+
+    def transaction(
+        self, *, step: str, allow_create: bool = False
+    ) -> contextlib.AbstractContextManager[Writer]: ...
+
+
+def _write_frame(path: Path, name: str, frame: pd.DataFrame, *, mode: WriteMode) -> None:
     """Write a GeoDataFrame as a layer or a DataFrame as an attribute table."""
-    frame = _gpkg_compatible(frame)
+    frame = storable(frame)
     append = mode == "append" and name in _list_layers(path)
     kwargs: dict[str, object] = {"layer": name, "driver": "GPKG", "append": append}
     if not append:
@@ -47,8 +92,11 @@ def _write_frame(
         pyogrio.write_dataframe(frame, path, **kwargs)
 
 
-def _gpkg_compatible(frame: pd.DataFrame) -> pd.DataFrame:
-    """GeoPackage has no nullable-int or object-bool columns: convert them losslessly."""
+def storable(frame: pd.DataFrame) -> pd.DataFrame:
+    """No nullable-int or nullable-bool columns in a store: convert them losslessly.
+
+    Both stores use this, so a frame reads back with the same dtypes from either.
+    """
     out = frame.copy()
     for name in out.columns:
         col = out[name]
@@ -75,9 +123,7 @@ class StoreWriter:
     def __init__(self, path: Path) -> None:
         self.path = path
 
-    def write(
-        self, name: str, frame: pd.DataFrame, *, mode: Literal["replace", "append"] = "replace"
-    ) -> None:
+    def write(self, name: str, frame: pd.DataFrame, *, mode: WriteMode = "replace") -> None:
         _write_frame(self.path, name, frame, mode=mode)
 
     def read(self, name: str) -> pd.DataFrame:
@@ -101,8 +147,10 @@ def _read(path: Path, name: str, columns: list[str] | None = None) -> pd.DataFra
 class GeoPackageStore:
     """A project store in one GeoPackage file (opens directly in QGIS)."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, *, lock_wait_s: float = LOCK_WAIT_S) -> None:
         self.path = Path(path)
+        self.location = str(self.path)
+        self.lock_wait_s = lock_wait_s
 
     # --- reading -------------------------------------------------------------------------
     def layers(self) -> list[str]:
@@ -117,22 +165,22 @@ class GeoPackageStore:
         return _read(self.path, name, columns)
 
     def meta(self) -> dict[str, str]:
-        table = self.read(META_TABLE)
-        return dict(zip(table["key"].astype(str), table["value"].astype(str), strict=True))
+        return meta_dict(self.read(META_TABLE))
+
+    def count(self, name: str) -> int:
+        """Rows (features) of a layer or table."""
+        self._require()
+        if name not in self.layers():
+            raise ProjectError(f"{self.path}: layer or table {name!r} not found")
+        return int(pyogrio.read_info(self.path, layer=name)["features"])
 
     # --- writing -------------------------------------------------------------------------
     def create(self, *, crs: str) -> None:
         """Create the store with its metadata table; refuses to overwrite an existing one."""
         if self.path.exists():
             raise ProjectError(f"{self.path} already exists; not overwriting a project store")
-        meta = pd.DataFrame(
-            {
-                "key": ["format_version", "created_by", "created_utc", "crs"],
-                "value": [str(FORMAT_VERSION), f"heatplan {__version__}", utc_now(), crs],
-            }
-        )
         with self.transaction(step="init", allow_create=True) as writer:
-            writer.write(META_TABLE, meta)
+            writer.write(META_TABLE, new_meta(crs))
 
     @contextlib.contextmanager
     def transaction(self, *, step: str, allow_create: bool = False) -> Iterator[StoreWriter]:
@@ -153,7 +201,7 @@ class GeoPackageStore:
                     tmp.unlink()
                 writer = StoreWriter(tmp)
                 yield writer
-                _log_run(writer, step=step, started=started)
+                log_run(writer, step=step, started=started)
                 with open(tmp, "rb+") as handle:
                     os.fsync(handle.fileno())
                 os.replace(tmp, self.path)
@@ -167,14 +215,35 @@ class GeoPackageStore:
 
     @contextlib.contextmanager
     def _lock(self, step: str) -> Iterator[None]:
-        lock = self.path.with_name(self.path.name + ".lock")
+        """Serialise steps on this project: threads of this process, then other processes.
+
+        A step waits up to ``lock_wait_s`` for another one to finish (the web workspace runs
+        edits in threads); a lock file left by a process that no longer runs is taken over.
+        """
+        inner = _process_lock(self.path)
+        if not inner.acquire(timeout=self.lock_wait_s):
+            raise StoreBusyError(_busy(self.path, self.lock_wait_s))
         try:
-            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-        except FileExistsError:
-            raise ProjectError(
-                f"{lock} exists: another heatplan step is running on this project "
-                "(delete the file if no step is running)"
-            ) from None
+            with self._file_lock(step):
+                yield
+        finally:
+            inner.release()
+
+    @contextlib.contextmanager
+    def _file_lock(self, step: str) -> Iterator[None]:
+        lock = self.path.with_name(self.path.name + ".lock")
+        deadline = time.monotonic() + self.lock_wait_s
+        while True:
+            try:
+                fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+                break
+            except FileExistsError:
+                if _stale(lock):
+                    lock.unlink(missing_ok=True)
+                    continue
+                if time.monotonic() >= deadline:
+                    raise StoreBusyError(_busy(self.path, self.lock_wait_s)) from None
+                time.sleep(0.05)
         try:
             os.write(fd, f"{step} {os.getpid()}\n".encode())
             os.close(fd)
@@ -183,7 +252,55 @@ class GeoPackageStore:
             lock.unlink(missing_ok=True)
 
 
-def _log_run(writer: StoreWriter, *, step: str, started: str) -> None:
+_PROCESS_LOCKS: dict[str, threading.Lock] = {}
+_PROCESS_LOCKS_GUARD = threading.Lock()
+
+
+def _process_lock(path: Path) -> threading.Lock:
+    with _PROCESS_LOCKS_GUARD:
+        return _PROCESS_LOCKS.setdefault(str(path.resolve()), threading.Lock())
+
+
+def _busy(path: Path, waited_s: float) -> str:
+    return (
+        f"{path.name}.lock: another heatplan step is running on this project (waited "
+        f"{waited_s:g} s; delete the lock file if no step is running)"
+    )
+
+
+def _stale(lock: Path) -> bool:
+    """Whether the lock file names a process of this machine that no longer runs."""
+    try:
+        pid = int(lock.read_text(encoding="utf-8").split()[-1])
+    except (OSError, ValueError, IndexError):
+        return False  # being written right now, or not ours: wait for it
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def new_meta(crs: str) -> pd.DataFrame:
+    """The ``heatplan_meta`` table of a new store."""
+    return pd.DataFrame(
+        {
+            "key": ["format_version", "created_by", "created_utc", "crs"],
+            "value": [str(FORMAT_VERSION), f"heatplan {__version__}", utc_now(), crs],
+        }
+    )
+
+
+def meta_dict(table: pd.DataFrame) -> dict[str, str]:
+    return dict(zip(table["key"].astype(str), table["value"].astype(str), strict=True))
+
+
+def log_run(writer: Writer, *, step: str, started: str) -> None:
+    """Append the step to the ``runs`` log (inside its transaction)."""
     row = pd.DataFrame(
         {
             "step": [step],
@@ -199,24 +316,31 @@ def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def open_store(url: str) -> GeoPackageStore:
-    """Open the store a project's ``store`` setting names (a GeoPackage path for now)."""
-    if url.startswith(("postgresql://", "postgres://")):
-        raise ProjectError(
-            "PostgreSQL/PostGIS stores are not available in this release; "
-            'use a GeoPackage path (store = "plan.gpkg")'
-        )
-    store = GeoPackageStore(url)
+def is_server_url(url: str) -> bool:
+    """True for a PostgreSQL store URL (``postgresql://``, ``postgres://``, ``postgresql+...``)."""
+    return url.startswith(("postgresql://", "postgres://", "postgresql+"))
+
+
+def open_store(url: str) -> Store:
+    """Open the store a project's ``store`` setting names: a GeoPackage path or a
+    ``postgresql://user@host:port/db[?schema=name]`` URL (see ``store_postgis``)."""
+    store: Store
+    if is_server_url(url):
+        from heatplan.project.store_postgis import PostgisStore  # needs SQLAlchemy, psycopg
+
+        store = PostgisStore(url)
+    else:
+        store = GeoPackageStore(url)
     if store.has(META_TABLE):
         check_format(store)
     return store
 
 
-def check_format(store: GeoPackageStore) -> None:
+def check_format(store: Store) -> None:
     """Refuse a store written by a newer heatplan (its format this release cannot know)."""
     version = int(store.meta().get("format_version", "0"))
     if version > FORMAT_VERSION:
         raise ProjectError(
-            f"{store.path} has project format {version}, written by a newer heatplan; this "
+            f"{store.location} has project format {version}, written by a newer heatplan; this "
             f"release ({__version__}) reads formats up to {FORMAT_VERSION}: upgrade heatplan"
         )

@@ -147,15 +147,22 @@ def _stock(
 def _notes(frame: pd.DataFrame, settings: ScenarioSettings) -> tuple[str, ...]:
     assumed = int(frame["carrier_assumed"].sum())
     no_area = int(frame["heated_area_m2"].isna().sum())
+    estimated = int(frame["heated_area_estimated"].sum())
     outside = int(frame["area_id"].eq(stock.NO_AREA).sum())
     notes = []
     if assumed:
         notes.append(
             f"{assumed} buildings without a known carrier taken as {settings.unknown_carrier}"
         )
+    if estimated:
+        notes.append(
+            f"{estimated} buildings without heated_area_m2: estimated from their space heating "
+            "and the TABULA specific demand of their class (renovated area and cost)"
+        )
     if no_area:
         notes.append(
-            f"{no_area} buildings without heated_area_m2: not in the renovated area and cost"
+            f"{no_area} buildings without heated_area_m2 and space heating: not in the "
+            "renovated area and cost"
         )
     if outside:
         notes.append(f"{outside} buildings outside every supply area: supplied decentrally")
@@ -179,7 +186,8 @@ def pathway(
         ``space_heating_kwh_per_a``, ``hot_water_kwh_per_a`` [kWh/a], ``age_class`` (TABULA),
         ``heater_type`` (heater_types.csv); optional ``use`` (sfh/th/mfh/ab/...),
         ``heater_install_year`` [a], ``final_energy_kwh_per_a`` [kWh/a] (sets the base-year
-        efficiency) and ``heated_area_m2`` [m²] (renovation cost).
+        efficiency) and ``heated_area_m2`` [m²] (renovation cost; estimated where missing,
+        :mod:`heatplan.scenario.heated_area`).
     areas : DataFrame
         ``area_id`` and ``area_type_2030`` .. ``area_type_2045`` (AREAS-INTERFACE codes).
     settings : ScenarioSettings

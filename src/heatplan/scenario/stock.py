@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from heatplan.reference import carriers, heater_types, parameter, table
+from heatplan.scenario.heated_area import estimate_heated_area
 
 if TYPE_CHECKING:
     from heatplan.scenario.variants import ScenarioSettings
@@ -132,6 +133,7 @@ def prepare_buildings(buildings: pd.DataFrame, settings: ScenarioSettings) -> pd
         }
     )
     out["efficiency"] = _base_efficiency(frame.assign(heater_type=heater), carrier, heat)
+    out["heated_area_m2"], out["heated_area_estimated"] = estimate_heated_area(out)
     return out
 
 

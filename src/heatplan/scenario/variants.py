@@ -8,9 +8,10 @@ a variant (``data/scenario_variants.csv``) overrides some of them:
 - ``fast_renovation``: the rate ramps to 2 %/a by 2030 (the rate BuVEG names for the targets).
 - ``hydrogen``: as base, but the gas network of hydrogen areas is converted (GEG § 71k).
 
-The cost indicator of a variant (:func:`variant_costs`) is deliberately simple: cumulative
-final-energy bills at today's household prices (real, undiscounted) plus renovation investment
-at a flat EUR/m² (a secondary source); heater and network investments are not in it.
+The cost indicators of a variant (:func:`variant_costs`, :mod:`heatplan.scenario.costs`):
+cumulative final-energy bills at today's household prices plus the investments in renovation,
+heaters, house substations and network pipes, as overnight sums and as annuities (real,
+undiscounted, EUR of each source's price year).
 """
 
 from __future__ import annotations
@@ -23,18 +24,13 @@ from typing import Any
 import pandas as pd
 
 from heatplan.reference import heater_types, parameter, table
+from heatplan.scenario.costs import HOUSEHOLD_PRICES, pathway_costs
 from heatplan.scenario.indicators import INDICATOR_YEARS, anlage2_indicators, indicator_table
 from heatplan.scenario.pathway import Pathway, pathway
 
 PARAMETERS = "scenario_parameters.csv"
 VARIANTS_FILE = "scenario_variants.csv"
 PRICES = "energy_prices.csv"
-#: carrier -> row of energy_prices.csv (household prices)
-HOUSEHOLD_PRICES = {
-    "natural_gas": "natural_gas_household_eur_per_mwh",
-    "electricity": "electricity_heat_pump_eur_per_mwh",
-    "wood": "wood_pellets_eur_per_mwh",
-}
 DEPTHS = ("usual", "advanced")
 
 
@@ -225,33 +221,23 @@ def run_variants(
     }
 
 
-def variant_costs(result: Pathway) -> dict[str, Any]:
-    """Simple cost indicator of a pathway [EUR, real, undiscounted, base to target year].
+def variant_costs(
+    result: Pathway, areas: pd.DataFrame | None = None, *, interest_rate: float | None = None
+) -> dict[str, Any]:
+    """Cost indicators of a pathway [EUR, real, undiscounted, base to target year].
 
-    ``energy_cost_eur``: final energy of every year x household price of its carrier;
-    ``renovation_investment_eur``: renovated heated area x renovation_cost_eur_per_m2 (only
-    buildings with ``heated_area_m2``; NaN, and so the total, when none has one);
-    ``cumulative_co2_t``; carriers without a price are listed in
-    ``unpriced_carriers`` and left out of the sum (never silently).
+    Energy bills, renovation, heater, connection and network investments and their annuities,
+    totals, cumulative CO2 [t], unpriced carriers and the price years:
+    :func:`heatplan.scenario.costs.pathway_costs`. ``areas`` (the classified areas) is needed
+    for the network pipes (NaN without it).
     """
-    prices = result.settings.prices_eur_per_mwh
-    energy = result.energy.groupby("carrier")["final_energy_kwh_per_a"].sum() / 1000.0
-    priced = [c for c in energy.index if c in prices]
-    unpriced = sorted(c for c in energy.index if c not in prices and energy[c] > 0)
-    cost = float(sum(energy[c] * prices[c] for c in priced))
-    area = result.stock["renovated_area_m2"]
-    renovation = float(area.sum(min_count=1)) * result.settings.renovation_cost_eur_per_m2
-    return {
-        "energy_cost_eur": cost,
-        "renovation_investment_eur": renovation,
-        "total_cost_eur": cost + renovation,
-        "cumulative_co2_t": float(result.energy["co2_t_per_a"].sum()),
-        "unpriced_carriers": unpriced,
-    }
+    return pathway_costs(result, areas, interest_rate=interest_rate)
 
 
 def side_by_side(
-    results: Mapping[str, Pathway], years: Iterable[int] = INDICATOR_YEARS
+    results: Mapping[str, Pathway],
+    years: Iterable[int] = INDICATOR_YEARS,
+    areas: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Indicators (rows: year, indicator, key, unit; one column per variant) and costs.
 
@@ -268,5 +254,5 @@ def side_by_side(
     wide = long.pivot_table(
         index=["year", "indicator", "key", "unit"], columns="variant", values="value", sort=False
     )
-    costs = pd.DataFrame({name: variant_costs(r) for name, r in results.items()}).T
+    costs = pd.DataFrame({name: variant_costs(r, areas) for name, r in results.items()}).T
     return wide.reindex(columns=list(results)), costs.rename_axis("variant")

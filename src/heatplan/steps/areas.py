@@ -4,8 +4,11 @@ Reads the inventory's ``buildings``, ``blocks`` and ``street_segments``, and whe
 ``input_areas`` (the town's own areas), ``gas_networks``, ``heat_networks``, ``potentials``,
 ``barriers`` (rail, rivers: any lines) and the main roads among ``streets`` (``road_class`` in
 data/area_parameters.csv ``barrier_road_classes``). With ``input_areas`` the town's areas are used
-as they are: blocks and buildings are assigned to them by representative point. Otherwise blocks
-are merged into contiguous areas (:func:`heatplan.areas.supply.build_areas`). Writes the layer
+as they are: blocks and buildings are assigned to them by representative point (areas with fewer
+than ``min_buildings_per_area`` buildings are reported, never changed). Otherwise blocks are
+merged into contiguous areas (:func:`heatplan.areas.supply.build_areas`) and areas with fewer
+than ``min_buildings_per_area`` buildings into their best neighbour
+(:func:`heatplan.areas.small.merge_small_areas`). Writes the layer
 ``areas`` in one transaction; a re-run replaces it (and the classification written into it).
 """
 
@@ -19,7 +22,10 @@ import geopandas as gpd
 import pandas as pd
 
 from heatplan.areas.eignung import eignung
+from heatplan.areas.small import SmallAreaMerge, merge_small_areas, min_buildings_per_area
 from heatplan.areas.supply import (
+    PARAMETERS,
+    area_ids,
     barrier_road_classes,
     block_line_density,
     build_areas,
@@ -28,7 +34,8 @@ from heatplan.areas.supply import (
 from heatplan.areas.supply_indicators import area_indicators, assign_by_point
 from heatplan.errors import ProjectError
 from heatplan.project.config import load_config
-from heatplan.project.store import GeoPackageStore, open_store
+from heatplan.project.store import Store, open_store
+from heatplan.reference import parameter
 from heatplan.steps.common import inventory_buildings
 
 Progress = Callable[[str], None]
@@ -66,9 +73,9 @@ def run_areas(
         say("merging blocks into supply areas")
         barriers = _barriers(store)
         areas, buildings = _derived(
-            blocks, buildings, segments, store, barriers, target_count, max_area_ha
+            blocks, buildings, segments, store, barriers, target_count, max_area_ha, messages
         )
-        messages += _derived_messages(areas, target_count, barriers)
+        messages += _derived_messages(areas, target_count, barriers, store)
     if segments is None or segments.empty:
         messages.append("no street segments: line density unknown (`heatplan import streets`)")
     say("area indicators and Eignungsprüfung (WPG §14)")
@@ -79,14 +86,14 @@ def run_areas(
     return _summary(areas, blocks, target_count, max_area_ha, messages, store)
 
 
-def _layer(store: GeoPackageStore, name: str) -> gpd.GeoDataFrame | None:
+def _layer(store: Store, name: str) -> gpd.GeoDataFrame | None:
     if not store.has(name):
         return None
     frame = store.read(name)
     return frame if isinstance(frame, gpd.GeoDataFrame) else None
 
 
-def _barriers(store: GeoPackageStore) -> gpd.GeoDataFrame | None:
+def _barriers(store: Store) -> gpd.GeoDataFrame | None:
     """Lines no area crosses: the ``barriers`` layer and the main roads among ``streets``."""
     parts = []
     given = _layer(store, "barriers")
@@ -106,12 +113,13 @@ def _derived(
     blocks: gpd.GeoDataFrame,
     buildings: gpd.GeoDataFrame,
     segments: gpd.GeoDataFrame | None,
-    store: GeoPackageStore,
+    store: Store,
     barriers: gpd.GeoDataFrame | None,
     target_count: int | None,
     max_area_ha: float | None,
+    messages: list[str],
 ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
-    """Areas merged from the blocks; buildings get the area of their block."""
+    """Areas merged from the blocks (small ones into a neighbour); buildings get their block's."""
     blocks = blocks.sort_values("block_id", kind="stable").reset_index(drop=True)
     line_density = None
     if segments is not None and not segments.empty and "segment_id" in buildings:
@@ -125,6 +133,7 @@ def _derived(
         target_count=target_count,
         max_area_ha=max_area_ha,
     )
+    of_block = _merge_small(blocks, of_block, buildings, barriers, messages)
     areas = dissolve_areas(blocks, of_block)
     lookup = dict(zip(blocks["block_id"], of_block, strict=True))
     area_id = buildings["block_id"].map(lookup)
@@ -133,6 +142,51 @@ def _derived(
         area_id.loc[area_id.isna()] = by_point
     areas["name"] = _names(areas, buildings.assign(area_id=area_id))
     return areas, buildings.assign(area_id=area_id.astype(str))
+
+
+def _merge_small(
+    blocks: gpd.GeoDataFrame,
+    of_block: pd.Series,
+    buildings: pd.DataFrame,
+    barriers: gpd.GeoDataFrame | None,
+    messages: list[str],
+) -> pd.Series:
+    """Areas with fewer than ``min_buildings_per_area`` buildings merged into a neighbour."""
+    counts = blocks["block_id"].map(buildings["block_id"].value_counts()).fillna(0)
+    lines = None if barriers is None or barriers.empty else barriers.geometry.to_numpy()
+    merged = merge_small_areas(
+        of_block,
+        blocks.geometry.to_numpy(),
+        counts.to_numpy(int),
+        tolerance_m=parameter(PARAMETERS, "adjacency_tolerance_m"),
+        barriers=lines,
+    )
+    demand = pd.to_numeric(blocks["heat_demand_kwh_per_a"], errors="coerce").to_numpy(float)
+    final = pd.Series(area_ids(merged.area_of_block.to_numpy(), demand), index=blocks.index)
+    messages.extend(_small_messages(merged, final, of_block))
+    return final.rename("area_id")
+
+
+def _small_messages(merged: SmallAreaMerge, final: pd.Series, before: pd.Series) -> list[str]:
+    """Report of the merge; ``final`` and ``before`` are the area ids per block."""
+    least = min_buildings_per_area()
+    out = []
+    if merged.merged:
+        moved = before.astype(str).isin([str(m["area"]) for m in merged.merged])
+        into = ", ".join(sorted(set(final[moved])))
+        across = sum(bool(m["across_barrier"]) for m in merged.merged)
+        crossing = f"; {across} across a barrier (no neighbour on their side)" if across else ""
+        out.append(
+            f"{len(merged.merged)} of {before.nunique()} areas had fewer than {least} buildings "
+            f"(WPG § 10 (2)) and were merged into a neighbour ({into}){crossing}"
+        )
+    for label in merged.isolated:
+        kept = final[before.astype(str) == label].iloc[0]
+        out.append(
+            f"area {kept} has fewer than {least} buildings but no neighbour to merge with: "
+            "kept; publish its figures only aggregated"
+        )
+    return out
 
 
 def _imported(
@@ -159,6 +213,14 @@ def _imported(
         areas["block_ids"] = areas["area_id"].map(joined).fillna("").to_numpy()
     area_id, outside = assign_by_point(buildings, areas)
     messages.append(f"the town's {len(areas)} areas are used (input_areas), none was built")
+    small = area_id.value_counts().reindex(areas["area_id"], fill_value=0)
+    small = small[small < min_buildings_per_area()]
+    if len(small):
+        messages.append(
+            f"{len(small)} of the town's areas have fewer than {min_buildings_per_area()} "
+            f"buildings (WPG § 10 (2)): {', '.join(small.index.astype(str))} - imported areas "
+            "are never merged: redraw them or publish their figures only aggregated"
+        )
     if outside:
         messages.append(
             f"{outside} buildings lie outside every imported area and count in the nearest one"
@@ -180,7 +242,10 @@ def _names(areas: gpd.GeoDataFrame, buildings: pd.DataFrame) -> list[str]:
 
 
 def _derived_messages(
-    areas: gpd.GeoDataFrame, target_count: int | None, barriers: gpd.GeoDataFrame | None
+    areas: gpd.GeoDataFrame,
+    target_count: int | None,
+    barriers: gpd.GeoDataFrame | None,
+    store: Store,
 ) -> list[str]:
     messages = []
     if target_count is not None and len(areas) > target_count:
@@ -190,16 +255,29 @@ def _derived_messages(
         )
     if barriers is None:
         messages.append(
-            "no barriers: import rail and rivers as a `barriers` layer, main roads need road_class"
+            "no barriers: import rail, rivers and motorways (`heatplan import barriers`); "
+            "main roads among the streets need a road_class"
+        )
+    if not _has_road_classes(store):
+        messages.append(
+            "the streets carry no road_class (e.g. taken from a network, not a street map): "
+            "no main road is a barrier; import OSM streets or map a road-class column"
         )
     return messages
+
+
+def _has_road_classes(store: Store) -> bool:
+    streets = _layer(store, "streets")
+    if streets is None or streets.empty:
+        return True  # no streets at all is reported elsewhere
+    return "road_class" in streets and bool(streets["road_class"].notna().any())
 
 
 def _indicators(
     areas: gpd.GeoDataFrame,
     buildings: gpd.GeoDataFrame,
     segments: gpd.GeoDataFrame | None,
-    store: GeoPackageStore,
+    store: Store,
 ) -> gpd.GeoDataFrame:
     out = area_indicators(
         areas,
@@ -221,7 +299,7 @@ def _summary(
     target_count: int | None,
     max_area_ha: float | None,
     messages: list[str],
-    store: GeoPackageStore,
+    store: Store,
 ) -> dict[str, Any]:
     detail = areas[["area_id", "heat_demand_mwh_per_a", "area_ha", "eignung_shortened"]]
     return {
@@ -238,5 +316,5 @@ def _summary(
             for row in pd.DataFrame(detail).to_dict(orient="records")
         ],
         "messages": messages,
-        "store": str(store.path),
+        "store": store.location,
     }

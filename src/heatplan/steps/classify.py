@@ -21,7 +21,7 @@ from heatplan.classify.rules import classify
 from heatplan.errors import ProjectError
 from heatplan.options.decentral import seasonal_factors
 from heatplan.project.config import load_config
-from heatplan.project.store import GeoPackageStore, open_store
+from heatplan.project.store import Store, open_store
 from heatplan.reference import parameter
 from heatplan.steps import network_inputs as inputs
 from heatplan.steps.common import assign_areas, inventory_buildings
@@ -31,11 +31,11 @@ from heatplan.steps.network_generation import Generation, generation
 AREAS = "area_parameters.csv"
 
 
-def _layer(store: GeoPackageStore, name: str) -> gpd.GeoDataFrame | None:
+def _layer(store: Store, name: str) -> gpd.GeoDataFrame | None:
     return store.read(name) if store.has(name) else None
 
 
-def _areas(store: GeoPackageStore) -> gpd.GeoDataFrame:
+def _areas(store: Store) -> gpd.GeoDataFrame:
     if not store.has("areas"):
         raise ProjectError("no supply areas: run `heatplan areas` first")
     return store.read("areas")
@@ -100,7 +100,7 @@ def run_classify(project_dir: Path, *, progress: Any = None) -> dict[str, Any]:
 
 def _classify_all(
     config: Any,
-    store: GeoPackageStore,
+    store: Store,
     area_list: list[ev.AreaInputs],
     layouts: dict[str, Any],
     plant: Generation | None,
@@ -113,6 +113,7 @@ def _classify_all(
     economics = economics_of(config)
     heat_networks = _layer(store, "heat_networks")
     potentials = _layer(store, "potentials")
+    coverage = ev.n1_coverage(plant)
     rows = []
     for area in area_list:
         network_lcoh, network_ghg = _network_figures(config, layouts[area.area_id], plant, span)
@@ -126,9 +127,25 @@ def _classify_all(
                 area.geometry, potentials, parameter(AREAS, "eignung_potential_reach_m")
             ),
             years=span,
+            n1_coverage=coverage,
         )
-        rows.append({"area_id": area.area_id, **classify(figures, years)})
+        rows.append(
+            {
+                "area_id": area.area_id,
+                **classify(figures, years, config.classify),
+                **_layout_figures(layouts[area.area_id]),
+            }
+        )
     return pd.DataFrame(rows)
+
+
+def _layout_figures(layout: Any) -> dict[str, float]:
+    """Trench length [m] and pipe investment [EUR] of the area's laid-out network (NaN: none)."""
+    summary = layout.summary if layout is not None else {}
+    return {
+        "network_trench_length_m": float(summary.get("trench_length_m", math.nan)),
+        "network_investment_pipes_eur": float(summary.get("investment_pipes_eur", math.nan)),
+    }
 
 
 def _network_figures(

@@ -5,10 +5,10 @@ from __future__ import annotations
 import geopandas as gpd
 
 from heatplan.errors import ProjectError
-from heatplan.project.store import GeoPackageStore
+from heatplan.project.store import Store
 
 
-def inventory_buildings(store: GeoPackageStore, *, purpose: str) -> gpd.GeoDataFrame:
+def inventory_buildings(store: Store, *, purpose: str) -> gpd.GeoDataFrame:
     """The buildings after ``heatplan inventory`` (demand and profile class), or a clear error.
 
     ``purpose`` completes the message, e.g. "potentials use the heat demand".
@@ -33,7 +33,7 @@ def assign_areas(buildings: gpd.GeoDataFrame, areas: gpd.GeoDataFrame) -> gpd.Ge
     return buildings.assign(area_id=joined["area_id"].to_numpy())
 
 
-def classified_areas(store: GeoPackageStore) -> gpd.GeoDataFrame:
+def classified_areas(store: Store) -> gpd.GeoDataFrame:
     """The ``areas`` layer after ``heatplan classify``, or a clear error."""
     if not store.has("areas"):
         raise ProjectError("no supply areas: run `heatplan areas` and `heatplan classify` first")

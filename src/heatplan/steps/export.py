@@ -2,7 +2,7 @@
 
 Everything that leaves the project here is the public edition: the exporters drop
 building-level layers and suppress aggregates of fewer than 5 buildings (WPG § 10;
-:mod:`heatplan.io.export_privacy`).
+:mod:`heatplan.publish`).
 """
 
 from __future__ import annotations
@@ -15,15 +15,15 @@ import pandas as pd
 from heatplan.errors import HeatplanError
 from heatplan.io.export_gpkg import write_gpkg
 from heatplan.io.export_xlsx import write_xlsx
-from heatplan.io.export_xwp import PlanMetadata, write_xwaermeplan
+from heatplan.io.export_xwp import Engine, PlanContent, PlanMetadata, write_xwaermeplan
 from heatplan.project.config import ProjectConfig, load_config
-from heatplan.project.store import GeoPackageStore, open_store
+from heatplan.project.store import Store, open_store
 from heatplan.steps.common import classified_areas
 
 Format = Literal["xwaermeplan", "xlsx", "gpkg"]
 SUFFIX = {"xwaermeplan": ".gml", "xlsx": ".xlsx", "gpkg": ".gpkg"}
-#: Layers read for an export. Gas and heat-network lines are not: the registers hold the house
-#: connections too, and a connection tells which building heats with gas (heater data, § 10).
+#: Layers read for an export. Of the gas and heat-network registers only the mains leave the
+#: project (:func:`heatplan.publish.layers.network_mains`; the streets tell them apart).
 STORE_LAYERS = (
     "areas",
     "blocks",
@@ -35,6 +35,9 @@ STORE_LAYERS = (
     "network_pipes",
     "scenario_indicators",
     "scenario_costs",
+    "heat_networks",
+    "gas_networks",
+    "streets",
 )
 
 
@@ -68,12 +71,46 @@ def plan_metadata(config: ProjectConfig) -> PlanMetadata:
         raise HeatplanError(str(exc)) from exc
 
 
-def _frames(store: GeoPackageStore) -> dict[str, pd.DataFrame]:
+def _frames(store: Store) -> dict[str, pd.DataFrame]:
     return {name: store.read(name) for name in STORE_LAYERS if store.has(name)}
 
 
-def run_export(project_dir: Path, fmt: Format, out: Path | None = None) -> dict[str, Any]:
-    """Write one export of the project's public edition; returns what was written."""
+def _has_rows(store: Store, name: str) -> bool | None:
+    """Whether layer ``name`` holds rows; None when it was never imported."""
+    return store.count(name) > 0 if store.has(name) else None
+
+
+def plan_content(store: Store) -> PlanContent:
+    """The store tables the XWärmeplan export reads besides ``areas`` (missing ones: None).
+
+    ``buildings`` is read for counting only (cells of the WPG § 10 rules, residential
+    buildings); the XWärmeplan writer publishes no building-level value.
+    """
+
+    def read(name: str) -> pd.DataFrame | None:
+        return store.read(name) if store.has(name) else None
+
+    return PlanContent(
+        scenario_indicators=read("scenario_indicators"),
+        totals=read("totals"),
+        buildings=read("buildings"),
+        blocks=read("blocks"),
+        street_segments=read("street_segments"),
+        potentials=read("potentials"),
+        measures=read("measures"),
+        gas_network=_has_rows(store, "gas_networks"),
+        heat_network=_has_rows(store, "heat_networks"),
+        sewers=_has_rows(store, "sewers"),
+    )
+
+
+def run_export(
+    project_dir: Path, fmt: Format, out: Path | None = None, *, engine: Engine = "auto"
+) -> dict[str, Any]:
+    """Write one export of the project's public edition; returns what was written.
+
+    ``engine`` chooses the XWärmeplan writer ('auto': xplan-tools where installed).
+    """
     if fmt not in SUFFIX:
         raise HeatplanError(f"--format {fmt!r}: choose xwaermeplan, xlsx or gpkg")
     config = load_config(project_dir)
@@ -82,7 +119,9 @@ def run_export(project_dir: Path, fmt: Format, out: Path | None = None) -> dict[
     path.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "xwaermeplan":
         areas = classified_areas(store)
-        return write_xwaermeplan(areas, plan_metadata(config), path).to_dict()
+        content = plan_content(store)
+        plan = plan_metadata(config)
+        return write_xwaermeplan(areas, plan, path, engine=engine, content=content).to_dict()
     frames = _frames(store)
     if fmt == "gpkg":
         return write_gpkg(frames, path).to_dict()

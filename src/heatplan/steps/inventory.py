@@ -29,7 +29,7 @@ from heatplan.areas.indicators import (
 from heatplan.areas.segments import street_segments
 from heatplan.errors import ProjectError
 from heatplan.project.config import ProjectConfig, load_config
-from heatplan.project.store import GeoPackageStore, open_store
+from heatplan.project.store import Store, open_store
 from heatplan.steps.building_demand import building_demand
 from heatplan.steps.weather import reference_weather
 
@@ -119,7 +119,7 @@ def _empty(crs: object, key: str, measure: str) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(columns, geometry=gpd.GeoSeries([], crs=crs))
 
 
-def _read_buildings(store: GeoPackageStore) -> gpd.GeoDataFrame:
+def _read_buildings(store: Store) -> gpd.GeoDataFrame:
     if not store.has("buildings"):
         raise ProjectError("no buildings in the project: run `heatplan import buildings` first")
     buildings = store.read("buildings")
@@ -128,12 +128,12 @@ def _read_buildings(store: GeoPackageStore) -> gpd.GeoDataFrame:
     return buildings
 
 
-def _optional(store: GeoPackageStore, name: str) -> pd.DataFrame | None:
+def _optional(store: Store, name: str) -> pd.DataFrame | None:
     return store.read(name) if store.has(name) else None
 
 
 def _geometry(
-    store: GeoPackageStore, buildings: gpd.GeoDataFrame
+    store: Store, buildings: gpd.GeoDataFrame
 ) -> tuple[gpd.GeoDataFrame, str, gpd.GeoDataFrame]:
     streets = _optional(store, "streets")
     if streets is not None and not isinstance(streets, gpd.GeoDataFrame):
@@ -156,7 +156,7 @@ def _geometry(
 
 def _result(
     config: ProjectConfig,
-    store: GeoPackageStore,
+    store: Store,
     buildings: gpd.GeoDataFrame,
     outputs: dict[str, pd.DataFrame],
     blocks_source: str,
@@ -180,5 +180,5 @@ def _result(
         grid_cells=len(outputs["grid_100m"]),
         weather_region=region,
         layers=list(outputs),
-        store=str(store.path),
+        store=str(store.location),
     )

@@ -25,7 +25,7 @@ from heatplan.network.hydraulics import verify_hydraulics
 from heatplan.network.route import RouteResult, layout_network
 from heatplan.network.sizing import network_summary, size_network
 from heatplan.project.config import ProjectConfig, load_config
-from heatplan.project.store import GeoPackageStore, open_store
+from heatplan.project.store import Store, open_store
 from heatplan.steps import network_inputs as inputs
 from heatplan.steps.network_costs import NetworkCost, building_options, network_cost
 from heatplan.steps.network_generation import Generation, generation
@@ -56,7 +56,7 @@ def _network_id(label: str, given: str | None) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", label).strip("-")[:40] or "network"
 
 
-def _route_lines(store: GeoPackageStore) -> gpd.GeoDataFrame:
+def _route_lines(store: Store) -> gpd.GeoDataFrame:
     """Street lines and, where given, gas-network lines (they lie in the streets)."""
     parts = [store.read(name)[["geometry"]] for name in ROUTE_LAYERS if store.has(name)]
     if not parts:
@@ -66,7 +66,7 @@ def _route_lines(store: GeoPackageStore) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=parts[0].crs)
 
 
-def _route(store: GeoPackageStore, buildings: gpd.GeoDataFrame, source: Any) -> RouteResult:
+def _route(store: Store, buildings: gpd.GeoDataFrame, source: Any) -> RouteResult:
     existing = store.read("heat_networks") if store.has("heat_networks") else None
     try:
         return layout_network(
@@ -80,7 +80,7 @@ def _route(store: GeoPackageStore, buildings: gpd.GeoDataFrame, source: Any) -> 
 
 
 def _source(
-    store: GeoPackageStore, buildings: gpd.GeoDataFrame, text: str | None, crs: object
+    store: Store, buildings: gpd.GeoDataFrame, text: str | None, crs: object
 ) -> tuple[Any, str]:
     if text:
         return inputs.parse_point(text, crs=crs), f"given point {text}"
@@ -157,7 +157,7 @@ class Layout:
 
 def lay_out(
     config: ProjectConfig,
-    store: GeoPackageStore,
+    store: Store,
     buildings: gpd.GeoDataFrame,
     source: Any,
     weather: inputs.Weather,
@@ -246,9 +246,7 @@ def _assemble(
     }
 
 
-def _replace_rows(
-    store: GeoPackageStore, writer: Any, name: str, frame: pd.DataFrame, ident: str
-) -> None:
+def _replace_rows(store: Store, writer: Any, name: str, frame: pd.DataFrame, ident: str) -> None:
     if store.has(name):
         old = store.read(name)
         old = old[old["network_id"].astype(str) != ident]
@@ -259,7 +257,7 @@ def _replace_rows(
     writer.write(name, frame)
 
 
-def _store(store: GeoPackageStore, design: NetworkDesign) -> None:
+def _store(store: Store, design: NetworkDesign) -> None:
     row = pd.DataFrame([_flat(design.summary)])
     with store.transaction(step="network design") as writer:
         for name, frame in (

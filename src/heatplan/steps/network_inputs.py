@@ -20,7 +20,7 @@ import shapely
 from heatplan.demand.profiles import aggregate_profile, class_profiles
 from heatplan.errors import HeatplanError, ProjectError
 from heatplan.project.config import ProjectConfig
-from heatplan.project.store import GeoPackageStore
+from heatplan.project.store import Store
 from heatplan.steps.common import inventory_buildings
 from heatplan.steps.profiles import climate
 
@@ -46,7 +46,7 @@ class Selection:
     not_connecting: int
 
 
-def _area_buildings(store: GeoPackageStore, buildings: gpd.GeoDataFrame, area: str) -> pd.Series:
+def _area_buildings(store: Store, buildings: gpd.GeoDataFrame, area: str) -> pd.Series:
     for name in AREA_LAYERS:
         if store.has(name):
             areas = store.read(name)
@@ -72,7 +72,7 @@ def _ids_from_file(path: Path) -> list[str]:
     return frame["building_id"].dropna().str.strip().tolist()
 
 
-def _above_guide(store: GeoPackageStore, buildings: gpd.GeoDataFrame) -> pd.Series:
+def _above_guide(store: Store, buildings: gpd.GeoDataFrame) -> pd.Series:
     if not store.has("street_segments"):
         raise ProjectError("no street segments: import streets and run `heatplan inventory`")
     segments = store.read("street_segments")
@@ -83,7 +83,7 @@ def _above_guide(store: GeoPackageStore, buildings: gpd.GeoDataFrame) -> pd.Seri
 
 
 def select(
-    store: GeoPackageStore,
+    store: Store,
     *,
     area: str | None = None,
     blocks: list[str] | None = None,
@@ -158,9 +158,7 @@ def parse_point(text: str, *, crs: object) -> shapely.Point:
     return shapely.Point(x, y)
 
 
-def default_source(
-    store: GeoPackageStore, buildings: gpd.GeoDataFrame
-) -> tuple[shapely.Point, str]:
+def default_source(store: Store, buildings: gpd.GeoDataFrame) -> tuple[shapely.Point, str]:
     """The nearest sewage-plant potential, else the demand-weighted centre (say which)."""
     if store.has("potentials"):
         potentials = store.read("potentials")

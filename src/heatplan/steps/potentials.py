@@ -29,7 +29,7 @@ from heatplan.potentials.solar import roof_potentials
 from heatplan.potentials.waste_heat import waste_heat_potentials
 from heatplan.potentials.wastewater import wastewater_study
 from heatplan.project.config import PotentialSettings, load_config
-from heatplan.project.store import GeoPackageStore, open_store
+from heatplan.project.store import Store, open_store
 from heatplan.reference import parameter
 from heatplan.steps.common import inventory_buildings
 from heatplan.steps.weather import project_region
@@ -330,7 +330,7 @@ def run_potentials(project_dir: Path, *, progress: Progress | None = None) -> Po
     return _result(potentials, messages, store)
 
 
-def _layer(store: GeoPackageStore, name: str) -> gpd.GeoDataFrame | None:
+def _layer(store: Store, name: str) -> gpd.GeoDataFrame | None:
     return store.read(name) if store.has(name) else None
 
 
@@ -344,9 +344,7 @@ def _numbered(frame: pd.DataFrame) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(frame, geometry="geometry")
 
 
-def _result(
-    potentials: pd.DataFrame, messages: list[str], store: GeoPackageStore
-) -> PotentialsResult:
+def _result(potentials: pd.DataFrame, messages: list[str], store: Store) -> PotentialsResult:
     usable = potentials[~potentials["excluded"]]
     by_kind = usable.groupby("kind")
     return PotentialsResult(
@@ -356,5 +354,5 @@ def _result(
             str(k): float(v) for k, v in by_kind["power_mwh_per_a"].sum().items() if v > 0
         },
         messages=messages,
-        store=str(store.path),
+        store=str(store.location),
     )

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from heatplan.project.config import ProjectConfig, load_config
-from heatplan.project.store import GeoPackageStore, open_store
+from heatplan.project.store import Store, open_store
 from heatplan.scenario.indicators import anlage2_indicators, indicator_table
 from heatplan.scenario.variants import run_variants, variant_costs, variant_names
 from heatplan.steps.common import assign_areas, classified_areas, inventory_buildings
@@ -23,7 +23,7 @@ from heatplan.steps.common import assign_areas, classified_areas, inventory_buil
 INDICATOR_YEARS = (2030, 2035, 2040, 2045)
 
 
-def _install_years(store: GeoPackageStore) -> pd.Series | None:
+def _install_years(store: Store) -> pd.Series | None:
     """Install year of each building's largest heater (the heater register), if imported."""
     if not store.has("heaters"):
         return None
@@ -35,7 +35,7 @@ def _install_years(store: GeoPackageStore) -> pd.Series | None:
     return main.set_index("building_id")["install_year"]
 
 
-def scenario_buildings(store: GeoPackageStore) -> tuple[pd.DataFrame, pd.DataFrame]:
+def scenario_buildings(store: Store) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Buildings with area and heater install year, and the classified areas."""
     areas = classified_areas(store)
     buildings = assign_areas(inventory_buildings(store, purpose="the scenario starts there"), areas)
@@ -73,7 +73,13 @@ def run_scenario(
     table = pd.concat(
         [indicator_table(ind, variant=name) for name, ind in indicators.items()], ignore_index=True
     )
-    costs = pd.DataFrame([{"variant": n, **_scalars(variant_costs(r))} for n, r in results.items()])
+    rate = config.economics.interest_rate
+    costs = pd.DataFrame(
+        [
+            {"variant": n, **_scalars(variant_costs(r, areas, interest_rate=rate))}
+            for n, r in results.items()
+        ]
+    )
     with store.transaction(step="scenario") as writer:
         writer.write("scenario_indicators", table)
         writer.write("scenario_costs", costs)

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import pyogrio
 
 from heatplan.project.config import load_config
 from heatplan.project.store import RUNS_TABLE, open_store
@@ -17,14 +16,12 @@ REJECTIONS_TABLE = "import_rejections"
 def project_info(project_dir: Path) -> dict[str, Any]:
     config = load_config(project_dir)
     store = open_store(config.store_url(Path(project_dir)))
-    counts = {
-        name: int(pyogrio.read_info(store.path, layer=name)["features"]) for name in store.layers()
-    }
+    counts = {name: store.count(name) for name in store.layers()}
     runs = store.read(RUNS_TABLE).to_dict(orient="records") if store.has(RUNS_TABLE) else []
     return {
         "municipality": config.municipality.name,
         "key": config.municipality.key,
-        "store": str(store.path),
+        "store": store.location,
         "layers": counts,
         "runs": runs,
     }

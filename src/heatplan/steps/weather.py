@@ -20,7 +20,7 @@ from heatplan.io.mapping import apply_mapping, load_mapping
 from heatplan.io.readers import read_table
 from heatplan.io.weather import read_hourly_temperature, read_try, region_for_point, try_path
 from heatplan.project.config import ProjectConfig, load_config
-from heatplan.project.store import GeoPackageStore, open_store, utc_now
+from heatplan.project.store import Store, open_store, utc_now
 from heatplan.reference import table
 
 WEATHER_TABLE = "weather_years"
@@ -55,7 +55,7 @@ def try_temperature(region: int) -> np.ndarray:
 
 
 def reference_weather(
-    store: GeoPackageStore, config: ProjectConfig, buildings: gpd.GeoDataFrame
+    store: Store, config: ProjectConfig, buildings: gpd.GeoDataFrame
 ) -> ReferenceWeather:
     region = project_region(config, buildings)
     temp = pd.Series(try_temperature(region), name="temp_air_c")
@@ -131,7 +131,7 @@ def import_degree_days(
     }
 
 
-def _store_years(store: GeoPackageStore, new: pd.DataFrame, rejections: pd.DataFrame) -> None:
+def _store_years(store: Store, new: pd.DataFrame, rejections: pd.DataFrame) -> None:
     rows = store.read(WEATHER_TABLE) if store.has(WEATHER_TABLE) else pd.DataFrame()
     if len(rows):
         rows = rows[~rows["year"].astype(int).isin(set(new["year"]))]

@@ -1,4 +1,4 @@
-"""What a public export may carry (WPG §§ 10-12; DESIGN.md "Privacy"), shared by the exporters.
+"""What may leave the project for the public (WPG §§ 10-12; DESIGN.md "Privacy").
 
 Consumption and heater data leave the project only aggregated: a value over fewer than
 :data:`MIN_BUILDINGS_CONSUMPTION` buildings (heater counts: :data:`MIN_BUILDINGS_HEATER`) is
@@ -10,7 +10,8 @@ minimum, so that no suppressed value can be recovered by subtracting the publish
 Rows marked ``confidential`` (trade secrets, critical infrastructure; WPG § 11 Abs. 4) are never
 exported. Layers with one row per building are never exported (:data:`BUILDING_LEVEL_LAYERS`).
 
-The project's ``publish/`` room is meant to own these rules; until it exists they live here.
+Exports, reports and the public web map all go through these rules; nothing public is built
+from the store without them.
 """
 
 from __future__ import annotations
@@ -200,9 +201,27 @@ def smaller_part(buildings: pd.Series, excluded: pd.Series) -> pd.Series:
     return buildings.where(~both, included.where(included < excluded, excluded))
 
 
+#: Texts a flag column may hold (GeoPackage stores a bool column with gaps as text).
+FALSE_TEXTS = frozenset({"", "0", "0.0", "false", "no", "nein", "n", "f"})
+
+
 def flags(values: pd.Series) -> pd.Series:
-    """Truth values of a flag column (missing: False), whatever its stored dtype."""
-    return values.map(lambda v: bool(v) if pd.notna(v) else False).astype(bool)
+    """Truth values of a flag column (missing: False), whatever its stored dtype.
+
+    Examples
+    --------
+    >>> flags(pd.Series([True, "False", "true", 0.0, None, "ja"])).tolist()
+    [True, False, True, False, False, True]
+    """
+    return values.map(_flag).astype(bool)
+
+
+def _flag(value: object) -> bool:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):  # type: ignore[call-overload]
+        return False
+    if isinstance(value, str):
+        return value.strip().casefold() not in FALSE_TEXTS
+    return bool(value)
 
 
 def public_areas(areas: pd.DataFrame) -> pd.DataFrame:

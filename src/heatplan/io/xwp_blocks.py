@@ -1,0 +1,208 @@
+"""Block and street features of the inventory (WPG Anlage 2 I.2): only public aggregates.
+
+The blocks and street segments come in as the public GeoPackage export makes them
+(:func:`heatplan.io.export_gpkg.public_layers`: a block or segment over fewer than 5 buildings,
+or needed against differencing with its area or the municipal total, keeps only id, size and
+building count). From them:
+
+- ``WP_EnergieBaublock`` for every block with published figures: heat density
+  (``verbrauchsDichte``), final energy per carrier and heat generators per type — cells over
+  fewer than 5 buildings (heaters: 3) are suppressed, also against differencing
+  (:func:`heatplan.publish.cells.cell_mask`), and added to ``9999 Sonstiges``, so that the
+  cells of a block still add up;
+- ``WP_GebaeudeBaublock`` for every block whose predominant use has an XWärmeplan building type
+  (with the predominant age class; both structural, published for every block);
+- ``WP_GasNetzBaublock`` for published blocks whose gas cell is published (connections =
+  buildings heated from the gas network);
+- ``WP_Waermeliniendichte`` per street segment, the line density only where published.
+
+Per-carrier and per-heater cells are counted on the buildings (``buildings`` layer, read in
+memory only); nothing per building is written.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from heatplan.areas.reference import carriers_table
+from heatplan.io.xwp_common import KWH_PER_MWH, Context, code, energy_amount, heater_code, multi
+from heatplan.io.xwp_gml import DataType, Feature, Measure, Ref, Value
+from heatplan.publish import MIN_BUILDINGS_CONSUMPTION, MIN_BUILDINGS_HEATER
+from heatplan.publish.cells import cell_mask
+
+__all__ = ["block_features", "segment_features"]
+
+OTHER = "9999"  # WP_EnergieTraeger and WP_WaermeErzeugerTyp: Sonstiges (suppressed cells)
+GAS_CODE = "12001"  # WP_EnergieTraeger Erdgas
+STATUS_EXISTING = "1000"  # WP_Status Bestehend
+
+
+def _head(ctx: Context, title: str, geometry: Any) -> dict[str, Value]:
+    return {"title": title, "gehoertZuBereich": Ref(ctx.bereich_uid), "position": geometry}
+
+
+def block_key(value: Any) -> str:
+    """A block id as text, whole numbers without ``.0`` (a float column after missing ids)."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def block_keys(ids: pd.Series) -> pd.Series:
+    return ids.map(block_key)
+
+
+def _cells(buildings: pd.DataFrame, key: pd.Series, value: pd.Series) -> pd.DataFrame:
+    """Buildings and summed ``value`` per block and category ``key``."""
+    frame = pd.DataFrame(
+        {
+            "block_id": block_keys(buildings["block_id"]).to_numpy(),
+            "key": key.to_numpy(),
+            "value": pd.to_numeric(value, errors="coerce").fillna(0.0).to_numpy(),
+        }
+    )
+    frame = frame[frame["block_id"].ne("nan") & frame["block_id"].ne("None")]
+    return frame.groupby(["block_id", "key"], as_index=False).agg(
+        buildings=("value", "size"), value=("value", "sum")
+    )
+
+
+def _public_cells(
+    cells: pd.DataFrame, hidden: set[str], minimum: int
+) -> dict[str, list[tuple[str, float]]]:
+    """Per shown block: (code, value) of published cells, suppressed ones summed as 9999."""
+    cells = cells[cells["value"] > 0].reset_index(drop=True)
+    mask = cell_mask(cells, unit="block_id", category="key", hidden_units=hidden, minimum=minimum)
+    cells = cells.assign(key=np.where(mask.to_numpy(), OTHER, cells["key"]))
+    shown = cells[~cells["block_id"].isin(hidden)]
+    out: dict[str, list[tuple[str, float]]] = {}
+    sums = shown.groupby(["block_id", "key"], as_index=False)["value"].sum()
+    for block, key, value in sums.itertuples(index=False, name=None):
+        out.setdefault(str(block), []).append((str(key), float(value)))
+    return out
+
+
+def _energy_cells(buildings: pd.DataFrame, hidden: set[str]) -> dict[str, list[tuple[str, float]]]:
+    carriers = buildings["carrier"].map(lambda c: code("carrier", c) or OTHER)
+    mwh = pd.to_numeric(buildings["final_energy_kwh_per_a"], errors="coerce") / KWH_PER_MWH
+    return _public_cells(_cells(buildings, carriers, mwh), hidden, MIN_BUILDINGS_CONSUMPTION)
+
+
+def _heater_cells(buildings: pd.DataFrame, hidden: set[str]) -> dict[str, list[tuple[str, float]]]:
+    heater = buildings.get("heater_type", pd.Series(None, index=buildings.index))
+    keys = pd.Series(
+        [heater_code(h, c) for h, c in zip(heater, buildings["carrier"], strict=True)],
+        index=buildings.index,
+    )
+    generators = buildings.get("generators", pd.Series(1, index=buildings.index))
+    return _public_cells(_cells(buildings, keys, generators), hidden, MIN_BUILDINGS_HEATER)
+
+
+def _gas_connections(buildings: pd.DataFrame) -> pd.Series:
+    network = buildings["carrier"].map(carriers_table()["network"])
+    on_gas = buildings[network.eq("gas").to_numpy()]
+    return on_gas.groupby(block_keys(on_gas["block_id"])).size()
+
+
+def _energy_block(row: Any, ctx: Context, energy: list[tuple[str, float]],
+                  heaters: list[tuple[str, float]], geometry: Any) -> Feature:  # fmt: skip
+    block_id = block_key(row.block_id)
+    props = _head(ctx, block_id, geometry)
+    props["baublockId"] = block_id
+    props["verbrauchsDichte"] = Measure(float(row.heat_density_mwh_per_ha_a), "MWh/(ha*a)")
+    props["energietraegerVerbrauch"] = [energy_amount(k, v) for k, v in sorted(energy)]
+    props["waermeerzeuger"] = [
+        DataType("WP_WaermeerzeugerAngaben", {"art": k, "anzahl": round(v)})
+        for k, v in sorted(heaters)
+    ]
+    return Feature("WP_EnergieBaublock", ctx.uid("block", "energy", block_id), props)
+
+
+def _building_block(row: Any, ctx: Context, geometry: Any) -> Feature | None:
+    kind = code("use", getattr(row, "predominant_use", None))
+    if kind is None:
+        return None
+    block_id = block_key(row.block_id)
+    props = _head(ctx, block_id, geometry)
+    props["baublockId"] = block_id
+    props["gebaeudetyp"] = kind
+    props["baualtersklasse"] = code("age_class", getattr(row, "predominant_age_class", None))
+    return Feature("WP_GebaeudeBaublock", ctx.uid("block", "buildings", block_id), props)
+
+
+def _gas_block(block_id: str, ctx: Context, connections: int, geometry: Any) -> Feature:
+    props = _head(ctx, block_id, geometry)
+    props["baublockId"] = block_id
+    props["status"] = STATUS_EXISTING
+    props["gasArt"] = GAS_CODE
+    props["anzahlAnschluesse"] = int(connections)
+    return Feature("WP_GasNetzBaublock", ctx.uid("block", "gas", block_id), props)
+
+
+def block_features(
+    blocks: pd.DataFrame, buildings: pd.DataFrame | None, ctx: Context
+) -> list[Feature]:
+    """Energy, building and gas-network features of the public ``blocks`` (see module doc)."""
+    if "heat_density_mwh_per_ha_a" not in blocks.columns:
+        raise ValueError("blocks: column 'heat_density_mwh_per_ha_a' missing; run inventory")
+    density = pd.to_numeric(blocks["heat_density_mwh_per_ha_a"], errors="coerce")
+    ids = block_keys(blocks["block_id"])
+    hidden = set(ids[density.isna()])
+    energy: dict[str, list[tuple[str, float]]] = {}
+    heaters: dict[str, list[tuple[str, float]]] = {}
+    gas = pd.Series(dtype=float)
+    needed = {"block_id", "carrier", "final_energy_kwh_per_a"}
+    if buildings is not None and needed <= set(buildings.columns):
+        energy, heaters = _energy_cells(buildings, hidden), _heater_cells(buildings, hidden)
+        gas = _gas_connections(buildings)
+    else:
+        ctx.notes.append("WP_EnergieBaublock: no buildings with carrier and final energy")
+    features: list[Feature] = []
+    no_type = no_data = 0
+    for row in blocks.itertuples(index=False):
+        block_id, geometry = block_key(row.block_id), multi(row.geometry)
+        if geometry is None:
+            continue
+        building = _building_block(row, ctx, geometry)
+        if building is not None:
+            features.append(building)
+        no_type += building is None
+        if block_id in hidden:
+            continue
+        if not energy.get(block_id) or not heaters.get(block_id):
+            no_data += int(getattr(row, "buildings", 0) or 0) > 0
+            continue
+        features.append(_energy_block(row, ctx, energy[block_id], heaters[block_id], geometry))
+        if any(k == GAS_CODE for k, _ in energy[block_id]) and block_id in gas.index:
+            features.append(_gas_block(block_id, ctx, int(gas[block_id]), geometry))
+    if hidden:
+        ctx.notes.append(
+            f"WP_EnergieBaublock: {len(hidden)} block(s) without figures (WPG § 10 Abs. 2)"
+        )
+    if no_data:
+        ctx.notes.append(
+            f"WP_EnergieBaublock: {no_data} block(s) with buildings but no final energy or "
+            "heater data (both required by XWärmeplan)"
+        )
+    if no_type:
+        ctx.notes.append(f"WP_GebaeudeBaublock: {no_type} block(s) of unknown predominant use")
+    return features
+
+
+def segment_features(segments: pd.DataFrame, ctx: Context) -> list[Feature]:
+    """``WP_Waermeliniendichte`` per public street segment (density only where published)."""
+    features: list[Feature] = []
+    for row in segments.itertuples(index=False):
+        geometry = multi(row.geometry)
+        if geometry is None:
+            continue
+        segment_id = str(row.segment_id)
+        props = _head(ctx, segment_id, geometry)
+        density = pd.to_numeric(getattr(row, "line_density_kwh_per_m_a", np.nan), errors="coerce")
+        if pd.notna(density):
+            props["waermeliniendichte"] = Measure(float(density) / KWH_PER_MWH, "MWh/(m*a)")
+        features.append(Feature("WP_Waermeliniendichte", ctx.uid("segment", segment_id), props))
+    return features

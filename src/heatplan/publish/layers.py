@@ -1,0 +1,250 @@
+"""The public version of the project's layers (WPG §§ 10-12): what exports, the report and the
+web map may show.
+
+Only the layers of :data:`PUBLIC_LAYERS` leave the project:
+
+- ``areas``: the supply areas; figures and reason texts of areas under the minimum suppressed;
+- ``blocks``, ``street_segments``, ``grid_100m``: the inventory aggregates; rows over fewer
+  than 5 buildings (and those needed against differencing with their area or the municipal
+  total) keep only geometry, id, size and building count;
+- ``potentials``: the potentials of sites (sewage plants, waste heat, sewers, biomass) without
+  any building id; the building-level potentials (roofs, heat pumps — the air heat pump
+  potential *is* the building's heat demand) only summed per block in ``potentials_by_block``;
+- ``networks`` (table) and ``network_pipes`` (main pipes only: house connections and the
+  downstream load of each pipe are building-level);
+- ``heat_networks``, ``gas_networks``: the existing networks' mains only (:func:`network_mains`):
+  a register's house connections tell which building heats with gas or district heat (heater
+  data, § 10), so only the parts of the lines that run along the streets are public.
+
+Never public: ``buildings``, ``building_options``, ``decentral_options`` and every other
+building-level layer; rows flagged ``confidential``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from heatplan.publish.rules import (
+    BUILDING_LEVEL_LAYERS,
+    area_suppression,
+    drop_confidential,
+    flags,
+    public_areas,
+    smaller_part,
+    suppress,
+    suppression_mask,
+)
+
+__all__ = ["PUBLIC_LAYERS", "STRUCTURAL", "Withheld", "network_mains", "public_layers"]
+
+PUBLIC_LAYERS = (
+    "areas",
+    "blocks",
+    "street_segments",
+    "grid_100m",
+    "potentials",
+    "potentials_by_block",
+    "networks",
+    "network_pipes",
+    "heat_networks",
+    "gas_networks",
+)
+#: Columns of the inventory aggregates that say nothing about consumption or heaters.
+STRUCTURAL = {
+    "blocks": ("block_id", "area_ha", "buildings", "buildings_without_demand", "predominant_use",
+               "predominant_age_class"),
+    "street_segments": ("segment_id", "length_m", "buildings", "buildings_without_demand"),
+    "grid_100m": ("grid_id", "area_ha", "buildings", "buildings_without_demand"),
+}  # fmt: skip
+PIPE_COLUMNS = ("network_id", "pipe_id", "kind", "length_m", "dn", "diameter_mm",
+                "insulation_series", "existing", "geometry")  # fmt: skip
+#: A network line within this distance of a street centre line runs in the street [m] (heatplan
+#: choice: half the cross-section of a residential street with sidewalks, 12-16 m, RASt 06);
+#: pieces no longer than twice that are the street ends of house connections and are dropped.
+MAINS_STREET_TOLERANCE_M = 8.0
+#: Share of a line's length that must lie along streets for it to count as a main [-]
+#: (heatplan choice: mains follow the street; a house connection leaves it).
+MAINS_STREET_SHARE = 0.9
+#: Columns of an existing network line that may be public (no owner, no connection data).
+MAINS_COLUMNS = ("medium", "diameter_mm", "construction_year", "geometry")
+NETWORK_STRUCTURAL = ("network_id", "selection", "source", "buildings_selected",
+                      "buildings_connected", "buildings_unconnected")  # fmt: skip
+
+
+@dataclass
+class Withheld:
+    """What :func:`public_layers` held back: rows suppressed or confidential, layers left out."""
+
+    suppressed_rows: dict[str, int] = field(default_factory=dict)
+    confidential_rows: dict[str, int] = field(default_factory=dict)
+    not_exported: list[str] = field(default_factory=list)
+
+
+def _town(frame: pd.DataFrame) -> pd.Series:
+    return pd.Series("town", index=frame.index, dtype=object)
+
+
+def _area_of_block(blocks: pd.DataFrame, areas: pd.DataFrame | None) -> pd.Series:
+    """Area id of each block from ``areas.block_ids`` (comma-separated); NaN outside areas."""
+    if areas is None or "block_ids" not in areas.columns:
+        return pd.Series(np.nan, index=blocks.index, dtype=object)
+    pairs = areas[["area_id", "block_ids"]].dropna()
+    owner = {
+        block.strip(): str(area)
+        for area, ids in pairs.itertuples(index=False)
+        for block in str(ids).split(",")
+        if block.strip()
+    }
+    return blocks["block_id"].astype(str).map(owner)
+
+
+def _aggregate(name: str, frame: pd.DataFrame, groups: list[pd.Series]) -> tuple[pd.DataFrame, int]:
+    if "buildings" not in frame.columns:
+        raise ValueError(f"{name}: column 'buildings' missing; cannot apply WPG § 10 aggregation")
+    mask = suppression_mask(frame["buildings"], groups)
+    return suppress(frame, mask, keep=STRUCTURAL[name]), int(mask.sum())
+
+
+def _block_potentials(
+    rows: pd.DataFrame, blocks: gpd.GeoDataFrame | None, crs: Any
+) -> tuple[gpd.GeoDataFrame, int]:
+    """Building-level potentials summed per block and kind; under 5 buildings suppressed."""
+    frame = rows.assign(_ok=~flags(rows.get("excluded", pd.Series(False, index=rows.index))))
+    frame["block_id"] = None
+    if blocks is not None and len(blocks) and isinstance(rows, gpd.GeoDataFrame):
+        points = gpd.GeoDataFrame(geometry=rows.geometry.representative_point(), crs=rows.crs)
+        joined = gpd.sjoin(points, blocks[["block_id", "geometry"]], predicate="within")
+        joined = joined[~joined.index.duplicated(keep="first")]
+        frame.loc[joined.index, "block_id"] = joined["block_id"].astype(str)
+    frame["block_id"] = frame["block_id"].fillna("ohne Baublock")
+    for column in ("heat_mwh_per_a", "power_mwh_per_a", "capacity_kw"):
+        values = pd.to_numeric(frame.get(column, np.nan), errors="coerce")
+        frame[column] = np.where(frame["_ok"], values, 0.0)
+    grouped = frame.groupby(["block_id", "kind", "carrier"], sort=True)
+    table = grouped.agg(
+        buildings=("building_id", "nunique"),
+        excluded=("_ok", lambda ok: int((~ok).sum())),
+        heat_mwh_per_a=("heat_mwh_per_a", "sum"),
+        power_mwh_per_a=("power_mwh_per_a", "sum"),
+        capacity_kw=("capacity_kw", "sum"),
+    ).reset_index()
+    counts = smaller_part(table["buildings"], table["excluded"])
+    mask = suppression_mask(counts, [table["kind"] + "|" + table["carrier"]])
+    keep = ("block_id", "kind", "carrier", "buildings")
+    table = suppress(table, mask, keep=keep)
+    shapes: dict[str, Any] = {}
+    if blocks is not None:
+        shapes = dict(zip(blocks["block_id"].astype(str), blocks.geometry, strict=True))
+    geometry = [shapes.get(block) for block in table["block_id"]]
+    return gpd.GeoDataFrame(table, geometry=geometry, crs=crs), int(mask.sum())
+
+
+def _potentials(
+    potentials: pd.DataFrame, blocks: gpd.GeoDataFrame | None
+) -> tuple[dict[str, pd.DataFrame], int]:
+    ids = potentials.get("building_id", pd.Series(None, index=potentials.index, dtype=object))
+    per_building = ids.notna() & ids.astype(str).str.strip().ne("")
+    sites = potentials[~per_building.to_numpy()].drop(columns="building_id", errors="ignore")
+    if not per_building.any():
+        return {"potentials": sites}, 0
+    crs = getattr(potentials, "crs", None)
+    by_block, hidden = _block_potentials(potentials[per_building.to_numpy()], blocks, crs)
+    return {"potentials": sites, "potentials_by_block": by_block}, hidden
+
+
+def _networks(table: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """Network key figures without the JSON detail (violations name single buildings)."""
+    text = [
+        c
+        for c in table.columns
+        if not pd.api.types.is_numeric_dtype(table[c]) and c not in NETWORK_STRUCTURAL
+    ]
+    table = table.drop(columns=text)
+    if "buildings_connected" not in table.columns:
+        raise ValueError("networks: column 'buildings_connected' missing (WPG § 10 aggregation)")
+    mask = suppression_mask(table["buildings_connected"])
+    return suppress(table, mask, keep=NETWORK_STRUCTURAL), int(mask.sum())
+
+
+def _pipes(pipes: pd.DataFrame) -> pd.DataFrame:
+    main = pipes[pipes["kind"].astype(str) != "connection"] if "kind" in pipes.columns else pipes
+    return main[[c for c in PIPE_COLUMNS if c in main.columns]]
+
+
+def public_layers(frames: Mapping[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], Withheld]:
+    """The public version of each layer of ``frames`` (name -> layer) and what was held back."""
+    report = Withheld()
+    frames = dict(frames)
+    for name in list(frames):
+        frames[name], report.confidential_rows[name] = drop_confidential(frames[name])
+    report.not_exported = sorted(n for n in frames if n not in PUBLIC_LAYERS)
+    report.confidential_rows = {k: v for k, v in report.confidential_rows.items() if v}
+    out: dict[str, pd.DataFrame] = {}
+    hidden: dict[str, int] = {}
+    areas = frames.get("areas")
+    if areas is not None:
+        out["areas"], hidden["areas"] = public_areas(areas), int(area_suppression(areas).sum())
+    if "blocks" in frames:
+        blocks = frames["blocks"]
+        groups = [_area_of_block(blocks, areas), _town(blocks)]
+        out["blocks"], hidden["blocks"] = _aggregate("blocks", blocks, groups)
+    for name in ("street_segments", "grid_100m"):
+        if name in frames:
+            out[name], hidden[name] = _aggregate(name, frames[name], [_town(frames[name])])
+    if "potentials" in frames:
+        blocks_frame = frames.get("blocks")
+        parts, hidden["potentials_by_block"] = _potentials(frames["potentials"], blocks_frame)
+        out.update(parts)
+    if "networks" in frames:
+        out["networks"], hidden["networks"] = _networks(frames["networks"])
+    if "network_pipes" in frames:
+        out["network_pipes"] = _pipes(frames["network_pipes"])
+    for name in ("heat_networks", "gas_networks"):
+        if name in frames:
+            out[name] = network_mains(frames[name], frames.get("streets"), name)
+    assert not BUILDING_LEVEL_LAYERS & set(out)
+    report.suppressed_rows = {k: v for k, v in hidden.items() if v}
+    return out, report
+
+
+def network_mains(
+    lines: pd.DataFrame, streets: pd.DataFrame | None, network: str = "network"
+) -> gpd.GeoDataFrame:
+    """The mains of an existing network: its lines that run along the streets.
+
+    A line is a main when at least :data:`MAINS_STREET_SHARE` of it lies within
+    :data:`MAINS_STREET_TOLERANCE_M` of a street, it is not marked ``kind = connection``, and it
+    is not a dead-end stub of at most twice the tolerance (the street end of a house
+    connection). Without streets nothing can be told apart: no rows. Each row carries
+    ``network`` (the layer name) for the map's legend.
+    """
+    columns = [c for c in MAINS_COLUMNS if c in lines.columns]
+    empty = gpd.GeoDataFrame({"network": []}, geometry=[], crs=getattr(lines, "crs", None))
+    usable = isinstance(lines, gpd.GeoDataFrame) and not lines.empty
+    if not usable or not isinstance(streets, gpd.GeoDataFrame) or streets.empty:
+        return empty
+    lines = lines[lines.geom_type.isin(["LineString", "MultiLineString"])]
+    if "kind" in lines.columns:
+        lines = lines[lines["kind"].astype(str) != "connection"]
+    corridor = streets.to_crs(lines.crs).geometry.buffer(MAINS_STREET_TOLERANCE_M).union_all()
+    length = lines.geometry.length
+    share = lines.geometry.intersection(corridor).length / length.where(length > 0)
+    keep = (share >= MAINS_STREET_SHARE) & ~(
+        _dead_end(lines) & (length <= 2 * MAINS_STREET_TOLERANCE_M)
+    )
+    mains = gpd.GeoDataFrame(lines.loc[keep, columns], geometry="geometry", crs=lines.crs)
+    return mains.assign(network=network).reset_index(drop=True)
+
+
+def _dead_end(lines: gpd.GeoDataFrame) -> pd.Series:
+    """Lines with an end that no other line shares (1 cm grid) [bool]."""
+    boundaries = lines.geometry.boundary.explode(index_parts=False)
+    keys = boundaries.x.round(2).astype(str) + "," + boundaries.y.round(2).astype(str)
+    degree = keys.map(keys.value_counts())
+    return (degree == 1).groupby(level=0).any().reindex(lines.index, fill_value=True)

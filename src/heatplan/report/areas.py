@@ -1,0 +1,153 @@
+"""Section 4 (Versorgungsgebiete): maps per snapshot year, the area table, one profile per area.
+
+The profile sheets show what the XLSX profile sheets show (their rows come from
+:mod:`heatplan.io.export_xlsx_areas`, so both stay the same); areas under the WPG § 10 minimum
+carry the suppression notice instead of figures.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from heatplan.classify.rules import GRADE_DE, TYPE_DE
+from heatplan.io.export_xlsx_areas import (
+    AREA_INDICATORS,
+    area_grades,
+    area_indicators,
+    area_types,
+    area_years,
+)
+from heatplan.publish import MIN_BUILDINGS_CONSUMPTION, SUPPRESSED_NOTICE
+from heatplan.report import maps
+from heatplan.report.fmt import DASH, Table, number, percent, table
+
+__all__ = ["areas_section"]
+
+#: Long texts shown below the profile table, not in it.
+TEXTS = ("eignung_reason",)
+#: Codes of the cheapest decentral option (heatplan.options) -> German.
+DECENTRAL_DE = {
+    "air_hp": "Luft-Wärmepumpe",
+    "ground_hp": "Erdwärmepumpe",
+    "biomass": "Biomassekessel",
+    "gas": "Gaskessel",
+}
+WORDS_DE = {"unknown": "unbekannt", "True": "ja", "False": "nein", **DECENTRAL_DE}
+#: Indicators shown as percent (shares [-]).
+SHARES = ("share_residential", "share_large_consumers", "share_gas")
+DIGITS = {"heat_density_mwh_per_ha_a": 1, "area_ha": 1}
+
+
+def _label(labels: dict[str, str], value: Any) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return DASH
+    return labels.get(str(value), str(value))
+
+
+def _overview(areas: pd.DataFrame, target: int) -> Table:
+    frame = pd.DataFrame(
+        {
+            "Gebiet": areas["area_id"].astype(str),
+            "Gebäude": areas["buildings"],
+            "Wärmebedarf [MWh/a]": areas.get("heat_demand_mwh_per_a"),
+            f"Versorgungsart {target}": areas[f"area_type_{target}"].map(
+                lambda v: _label(TYPE_DE, v)
+            ),
+            "Wahrscheinlichkeit": areas.get(
+                f"likelihood_{target}", pd.Series(index=areas.index)
+            ).map(lambda v: _label(GRADE_DE, v)),
+            "Begründung": areas.get("explanation", pd.Series("", index=areas.index)).fillna(""),
+        }
+    )
+    return table(frame, 0, caption=f"Voraussichtliche Wärmeversorgungsgebiete im Zieljahr {target}")
+
+
+def _indicator_rows(row: pd.Series) -> Table:
+    frame = area_indicators(row)
+    cells = []
+    for (column, _), record in zip(
+        _indicator_columns(row), frame.itertuples(index=False), strict=True
+    ):
+        value = record.Wert
+        if column in TEXTS:
+            continue
+        if isinstance(value, bool) or str(value) in WORDS_DE:
+            text = WORDS_DE.get(str(value), str(value))
+        elif column in SHARES:
+            text = percent(value, 0)
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            text = number(value, DIGITS.get(column, 0))
+        else:
+            text = (
+                DASH
+                if value is None or (isinstance(value, float) and pd.isna(value))
+                else str(value)
+            )
+        unit = "" if column in SHARES else str(record.Einheit)
+        cells.append([str(record.Kennzahl), text, unit])
+    return Table(["Kennzahl", "Wert", "Einheit"], cells, [False, True, False])
+
+
+def _indicator_columns(row: pd.Series) -> list[tuple[str, Any]]:
+    return [(c, v) for c, v in AREA_INDICATORS.items() if c in row.index]
+
+
+def _profile(
+    row: pd.Series, years: list[int], suppressed: bool, areas: gpd.GeoDataFrame, attribution: str
+) -> dict[str, Any]:
+    target = years[-1]
+    area_id = str(row["area_id"])
+    name = str(row.get("name") or "").strip()
+    kind = str(row.get(f"area_type_{target}"))
+    return {
+        "area_id": area_id,
+        "title": f"Gebiet {area_id}"
+        + (f" – {name}" if name and not name.endswith(area_id) else ""),
+        "suppressed": suppressed,
+        "notice": SUPPRESSED_NOTICE.format(n=MIN_BUILDINGS_CONSUMPTION) if suppressed else "",
+        "indicators": _indicator_rows(row),
+        "types": table(area_types(row, years).fillna(DASH), None),
+        "grades": table(area_grades(row, target).fillna(DASH), None),
+        "target_year": target,
+        "explanation": str(row.get("explanation") or ""),
+        "eignung_reason": str(row.get("eignung_reason") or ""),
+        # small locator: the attribution stands on the section's maps and the sources page
+        "map": maps.locator_map(areas, area_id, maps.AREA_COLOURS.get(kind, "#cccccc")),
+    }
+
+
+def areas_section(
+    areas: gpd.GeoDataFrame | None,
+    *,
+    suppressed: set[str],
+    streets: gpd.GeoDataFrame | None,
+    pipes: gpd.GeoDataFrame | None,
+    attribution: str,
+) -> dict[str, Any]:
+    """Section 4 from the public ``areas`` layer (None or unclassified: a note)."""
+    if areas is None or areas.empty or not any(c.startswith("area_type_") for c in areas.columns):
+        return {"empty": True}
+    years = area_years(areas)
+    plain = pd.DataFrame(areas).drop(columns="geometry")
+    counts = plain[f"area_type_{years[-1]}"].map(lambda v: _label(TYPE_DE, v)).value_counts()
+    return {
+        "empty": False,
+        "years": years,
+        "map": maps.areas_map(
+            areas, years, TYPE_DE, streets=streets, pipes=pipes, attribution=attribution
+        ),
+        "table": _overview(plain, years[-1]),
+        "counts": Table(
+            ["Versorgungsart", "Gebiete"],
+            [[str(k), str(int(v))] for k, v in counts.items()],
+            [False, True],
+        ),
+        "profiles": [
+            _profile(row, years, str(row["area_id"]) in suppressed, areas, attribution)
+            for _, row in plain.iterrows()
+        ],
+        "suppressed_count": len(suppressed),
+    }

@@ -1,0 +1,111 @@
+"""What a report may use, read once from the store and made public before anything else.
+
+The building layer is read only to aggregate it (buildings by use and age class, the inventory
+cells with their building counts) and is dropped right here: no section, chart or map ever sees
+a building. The public edition takes every layer through :mod:`heatplan.publish` (via the
+public GeoPackage rules of :func:`heatplan.io.export_gpkg.public_layers`) — in both editions:
+the planners' (internal) edition differs only in the measures it lists (non-public ones too,
+with those responsible), never in building data. Existing gas and heat networks appear only as
+total length: their registers hold the house connections, i.e. who heats with what.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from heatplan.io.export_xlsx import buildings_table, inventory_table
+from heatplan.publish import area_suppression
+from heatplan.publish.layers import public_layers
+
+__all__ = ["AGGREGATE_LAYERS", "ReportInputs", "load_inputs"]
+
+#: Layers read for the plan report (all aggregates, no building rows).
+AGGREGATE_LAYERS = (
+    "areas",
+    "blocks",
+    "street_segments",
+    "potentials",
+    "networks",
+    "network_pipes",
+)
+TABLES = ("totals", "scenario_indicators", "scenario_costs")
+#: Existing networks: only their total length is reported (the registers hold house connections).
+EXISTING = {"gas_networks": "Gasnetz", "heat_networks": "Wärmenetz"}
+
+
+@dataclass
+class ReportInputs:
+    """Public (or internal) layers and tables of one project, nothing per building."""
+
+    public: bool
+    layers: dict[str, pd.DataFrame] = field(default_factory=dict)
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    #: inventory cells (labelled, suppressed in the public edition), see ``inventory_table``
+    inventory: pd.DataFrame | None = None
+    #: buildings and heated area by use and age class (no consumption)
+    stock: pd.DataFrame | None = None
+    #: existing network name (German) -> total length [km]
+    existing_km: dict[str, float] = field(default_factory=dict)
+    #: street lines as map background (geometry only)
+    streets: gpd.GeoDataFrame | None = None
+    #: rows left out or suppressed, per layer (public edition)
+    suppressed: dict[str, int] = field(default_factory=dict)
+    source_files: list[str] = field(default_factory=list)
+    #: ids of areas whose figures are suppressed (under the minimum or against differencing)
+    suppressed_areas: set[str] = field(default_factory=set)
+
+    def layer(self, name: str) -> Any:
+        """A layer or table if the project has it, else None."""
+        if name in self.layers:
+            return self.layers[name]
+        return self.tables.get(name)
+
+
+def _read(store: Any, name: str) -> pd.DataFrame | None:
+    return store.read(name) if store.has(name) else None
+
+
+def _files(frames: list[pd.DataFrame | None]) -> set[str]:
+    found: set[str] = set()
+    for frame in frames:
+        if frame is not None and "source_file" in frame.columns:
+            found |= {str(v) for v in frame["source_file"].dropna().unique()}
+    return found
+
+
+def _geometry_only(frame: pd.DataFrame | None) -> gpd.GeoDataFrame | None:
+    if frame is None or not isinstance(frame, gpd.GeoDataFrame):
+        return None
+    return gpd.GeoDataFrame(geometry=frame.geometry.to_numpy(), crs=frame.crs)
+
+
+def load_inputs(store: Any, *, public: bool = True) -> ReportInputs:
+    """Read the report's inputs from ``store``; building rows are aggregated and dropped."""
+    raw = {n: f for n in AGGREGATE_LAYERS if (f := _read(store, n)) is not None}
+    inputs = ReportInputs(public=public)
+    inputs.tables = {n: f for n in TABLES if (f := _read(store, n)) is not None}
+    if "areas" in raw:
+        hidden = area_suppression(raw["areas"]).to_numpy(bool)
+        inputs.suppressed_areas = set(raw["areas"].loc[hidden, "area_id"].astype(str))
+    layers, summary = public_layers(raw)
+    inputs.layers = dict(layers)
+    inputs.suppressed = {k: v for k, v in summary.suppressed_rows.items() if v}
+    buildings = _read(store, "buildings")
+    totals = inputs.tables.get("totals")
+    if buildings is not None:
+        inputs.stock = buildings_table(buildings)
+        if totals is not None and len(totals):
+            inputs.inventory = inventory_table(totals, buildings)
+    inputs.tables.pop("totals", None)  # only its suppressed form (``inventory``) is shown
+    lines = {name: _read(store, name) for name in ("streets", *EXISTING)}
+    for name, label in EXISTING.items():
+        frame = lines[name]
+        if frame is not None and len(frame):
+            inputs.existing_km[label] = float(frame.geometry.length.sum()) / 1000.0
+    inputs.streets = _geometry_only(lines["streets"])
+    inputs.source_files = sorted(_files([buildings, *lines.values()]))
+    return inputs

@@ -1,0 +1,249 @@
+"""Costs of a target-scenario pathway: energy bills, renovation, heaters, connections, networks.
+
+Every figure is a sum over the years of the pathway (base year to target year), real and
+undiscounted; money is in EUR of the price year of its source (:func:`price_years`, stated in
+the result as ``price_years``):
+
+- ``energy_cost_eur``: final energy of every year x household price of its carrier
+  (district heat at the consumer price ``price_district_heat_eur_per_mwh``).
+- ``renovation_investment_eur``: renovated heated area x ``renovation_cost_eur_per_m2``; the
+  heated area is estimated where the inventory has none (:mod:`heatplan.scenario.heated_area`).
+- ``heater_investment_eur``: every heater change of the pathway (first and second change per
+  building) x the catalogue investment of the new heater (``technology_catalogue.csv``, the
+  technologies of the decentral options :data:`heatplan.options.decentral.OPTIONS` and of the
+  settings' new boilers) at the install year, sized to the building's heat demand of that year
+  over ``heater_full_load_hours_h_per_a``. Renewable heaters renewed like for like are not
+  changes of the pathway and not counted; a direct-electric heater renewed like for like is
+  costed as a new boiler (the catalogue has no electric heater).
+- ``connection_investment_eur``: the house substation of every building that connects to a heat
+  network (``house_substation_kww``), sized the same way.
+- ``network_investment_eur``: pipes of the networks the pathway builds (areas of type
+  Ausbau/Neubau that connect buildings), spread over the years their buildings are reached. The
+  trench length and pipe investment come from the classification (``network_trench_length_m``,
+  ``network_investment_pipes_eur`` of the ``areas`` layer) where stored; otherwise the length is
+  the area's street length (heat demand / line density) at the trench cost of a typical pipe
+  (``network_fallback_inner_diameter_mm``, :func:`heatplan.network.costs.trench_cost_eur_per_m`).
+- ``*_annuity_eur``: the same investments as VDI 2067-1 annuities (interest rate and lifetime of
+  each investment) counted for the years each one serves up to the target year.
+
+``total_cost_eur`` = energy + renovation + heater + connection investment, and
+``total_annualised_cost_eur`` = energy + the annuities of these three. The network pipes are not
+in the totals: their capital is recovered through the district-heat price that the energy cost
+already counts (adding them would count it twice); ``investment_eur`` is the investment need of
+the plan including the pipes.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from heatplan.network import costs as network_costs
+from heatplan.options.decentral import OPTIONS
+from heatplan.reference import parameter, table
+from heatplan.scenario.supply import SYSTEMS
+from heatplan.tech import catalogue
+from heatplan.tech.economics import annuity_factor
+
+if TYPE_CHECKING:
+    from heatplan.scenario.pathway import Pathway
+
+PARAMETERS = "scenario_parameters.csv"
+#: carrier -> row of energy_prices.csv (household prices)
+HOUSEHOLD_PRICES = {
+    "natural_gas": "natural_gas_household_eur_per_mwh",
+    "electricity": "electricity_heat_pump_eur_per_mwh",
+    "wood": "wood_pellets_eur_per_mwh",
+}
+ECONOMICS = "economic_parameters.csv"
+BUILT = ("waermenetz_ausbau", "waermenetz_neubau")
+
+
+def price_years(settings: Any) -> str:
+    """The price years of the cost parts, from the data files (e.g. 'energy 2025, ...')."""
+    prices = table("energy_prices.csv").set_index("parameter")["price_year"]
+    used = [prices[key] for key in HOUSEHOLD_PRICES.values()]
+    technologies = [_technology(s, settings) for s in SYSTEMS]
+    rows = catalogue.catalogue()
+    heaters = rows[
+        rows["technology"].isin(technologies) & (rows["parameter"] == "specific_investment")
+    ]
+    parts = {
+        "energy": used,
+        "renovation": [parameter(PARAMETERS, "renovation_cost_price_year")],
+        "heaters": list(heaters["price_year"]),
+        "network": [network_costs.pipe_price_year()],
+    }
+    return ", ".join(
+        f"{name} {'/'.join(str(int(y)) for y in sorted(set(pd.Series(years).dropna())))}"
+        for name, years in parts.items()
+    )
+
+
+def _technology(system: str, settings: Any) -> str | None:
+    """Catalogue technology of a new system of :data:`heatplan.scenario.supply.SYSTEMS`."""
+    return {
+        "like_for_like": settings.new_boiler_technology,
+        "hydrogen_ready": settings.new_boiler_technology,
+        "heat_pump_air": OPTIONS["air_hp"][0],
+        "heat_pump_ground": OPTIONS["ground_hp"][0],
+        "biomass": settings.biomass_boiler_technology,
+        "district_heat": network_costs.SUBSTATION_TECHNOLOGY,
+    }.get(system)
+
+
+def _in_catalogue(technology: str, years: np.ndarray) -> np.ndarray:
+    known = catalogue.years(technology)
+    return np.clip(years, min(known), max(known))
+
+
+def _annuity_eur(
+    investment: np.ndarray,
+    lifetime_a: np.ndarray | float,
+    served_a: np.ndarray,
+    interest_rate: float,
+) -> np.ndarray:
+    """Annuity x years served within the pathway (at most one lifetime) [EUR]."""
+    factor = np.asarray(annuity_factor(interest_rate=interest_rate, period_a=lifetime_a))
+    return investment * factor * np.minimum(served_a, lifetime_a)
+
+
+def heater_events(result: Pathway) -> pd.DataFrame:
+    """Every heater change: building, year [a], new system and heat demand that year [kWh/a]."""
+    details = result.buildings.reset_index(drop=True)
+    parts = []
+    for n in (1, 2):
+        year = details[f"year_{n}"].to_numpy(float)
+        chosen = np.isfinite(year)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "building_id": details.loc[chosen, "building_id"].to_numpy(),
+                    "year": year[chosen].astype(int),
+                    "system": details.loc[chosen, f"system_{n}"].to_numpy(),
+                }
+            )
+        )
+    events = pd.concat(parts, ignore_index=True)
+    heat = result.heat_kwh
+    rows = heat.index.get_indexer(pd.Index(events["building_id"]))
+    cols = heat.columns.get_indexer(pd.Index(events["year"]))
+    events["heat_kwh_per_a"] = heat.to_numpy()[rows, cols]
+    return events
+
+
+def _priced(technology: str, capacity_kw: np.ndarray, year: int) -> tuple[np.ndarray, float]:
+    """Catalogue investment [EUR] of each capacity [kW] and the lifetime [a] (NaN: none)."""
+    at = float(_in_catalogue(technology, np.array([year]))[0])
+    invest = np.asarray(catalogue.investment_eur(technology, capacity_kw, year=at), dtype=float)
+    return invest, float(catalogue.technology(technology, at).get("lifetime_a", np.nan))
+
+
+def heater_costs(result: Pathway, *, interest_rate: float) -> dict[str, float]:
+    """Investment and annuity of new heaters and house substations [EUR]."""
+    events = heater_events(result)
+    hours = parameter(PARAMETERS, "heater_full_load_hours_h_per_a")
+    target = result.settings.target_year
+    out = {f"{k}_{m}": 0.0 for k in ("heater", "connection") for m in ("investment", "annuity")}
+    for (system, install), group in events.groupby(["system", "year"]):
+        year = int(str(install))
+        technology = _technology(str(system), result.settings)
+        if technology is None:
+            continue
+        kind = "connection" if system == "district_heat" else "heater"
+        invest, life = _priced(technology, group["heat_kwh_per_a"].to_numpy(float) / hours, year)
+        if np.isnan(life):  # the house substation: lifetime_a_substation of the settings
+            lives = result.settings.lifetime_a
+            life = lives.get("substation" if kind == "connection" else "default", lives["default"])
+        served = np.full(len(invest), target - float(year) + 1.0)
+        out[f"{kind}_investment"] += float(invest.sum())
+        out[f"{kind}_annuity"] += float(_annuity_eur(invest, life, served, interest_rate).sum())
+    return out
+
+
+def area_pipe_investment_eur(areas: pd.DataFrame) -> pd.Series:
+    """Pipe investment of a network covering each area [EUR of the pipe price year]."""
+    frame = areas.set_index(areas["area_id"].astype(str))
+    demand = _numbers(frame, "heat_demand_mwh_per_a") * 1000.0
+    density = _numbers(frame, "line_density_kwh_per_m_a")
+    length = (demand / density.where(density > 0)).fillna(0.0)
+    per_m = network_costs.trench_cost_eur_per_m(
+        parameter(PARAMETERS, "network_fallback_inner_diameter_mm"), "road"
+    )
+    estimate = length * float(per_m)
+    return _numbers(frame, "network_investment_pipes_eur").fillna(estimate)
+
+
+def _numbers(frame: pd.DataFrame, name: str) -> pd.Series:
+    if name not in frame.columns:
+        return pd.Series(np.nan, index=frame.index, dtype=float)
+    return pd.to_numeric(frame[name], errors="coerce").astype(float)
+
+
+def network_costs_eur(
+    result: Pathway, areas: pd.DataFrame | None, *, interest_rate: float
+) -> dict[str, float]:
+    """Investment and annuity of the pipes of the networks built in the pathway [EUR]."""
+    if areas is None or areas.empty:
+        return {"network_investment": np.nan, "network_annuity": np.nan}
+    target = f"area_type_{result.settings.target_year}"
+    kinds = areas.set_index(areas["area_id"].astype(str)).get(target)
+    pipes = area_pipe_investment_eur(areas)
+    details = result.buildings
+    reach = details["reach_year"].to_numpy(float)
+    area = details["area_id"].astype(str)
+    built = area.map(kinds).isin(BUILT).to_numpy() if kinds is not None else np.zeros(len(area))
+    size = area.map(area.value_counts()).to_numpy(float)
+    share = pipes.reindex(area).fillna(0.0).to_numpy() / size
+    reached = built & np.isfinite(reach) & (reach <= result.settings.target_year)
+    invest = np.where(reached, share, 0.0)
+    life = network_costs.pipe_lifetime_a()
+    served = np.where(reached, result.settings.target_year - reach + 1.0, 0.0)
+    return {
+        "network_investment": float(invest.sum()),
+        "network_annuity": float(_annuity_eur(invest, life, served, interest_rate).sum()),
+    }
+
+
+def pathway_costs(
+    result: Pathway, areas: pd.DataFrame | None = None, *, interest_rate: float | None = None
+) -> dict[str, Any]:
+    """All cost figures of a pathway (see the module docstring) [EUR, real, undiscounted]."""
+    rate = parameter(ECONOMICS, "interest_rate") if interest_rate is None else interest_rate
+    settings = result.settings
+    prices = settings.prices_eur_per_mwh
+    energy = result.energy.groupby("carrier")["final_energy_kwh_per_a"].sum() / 1000.0
+    priced = [c for c in energy.index if c in prices]
+    unpriced = sorted(c for c in energy.index if c not in prices and energy[c] > 0)
+    energy_cost = float(sum(energy[c] * prices[c] for c in priced))
+    area = result.stock["renovated_area_m2"].to_numpy(float)
+    renovation = area * settings.renovation_cost_eur_per_m2
+    served = settings.target_year - result.stock["year"].to_numpy(float) + 1.0
+    life = np.full(len(area), parameter(PARAMETERS, "renovation_lifetime_a"))
+    heaters = heater_costs(result, interest_rate=rate)
+    network = network_costs_eur(result, areas, interest_rate=rate)
+    out: dict[str, Any] = {
+        "energy_cost_eur": energy_cost,
+        "renovation_investment_eur": float(renovation.sum()),
+        "heater_investment_eur": heaters["heater_investment"],
+        "connection_investment_eur": heaters["connection_investment"],
+        "network_investment_eur": network["network_investment"],
+        "renovation_annuity_eur": float(_annuity_eur(renovation, life, served, rate).sum()),
+        "heater_annuity_eur": heaters["heater_annuity"],
+        "connection_annuity_eur": heaters["connection_annuity"],
+        "network_annuity_eur": network["network_annuity"],
+    }
+    own = ("renovation", "heater", "connection")
+    out["investment_eur"] = sum(
+        out[f"{k}_investment_eur"]
+        for k in (*own, "network")
+        if not np.isnan(out[f"{k}_investment_eur"])
+    )
+    out["total_cost_eur"] = energy_cost + sum(out[f"{k}_investment_eur"] for k in own)
+    out["total_annualised_cost_eur"] = energy_cost + sum(out[f"{k}_annuity_eur"] for k in own)
+    out["cumulative_co2_t"] = float(result.energy["co2_t_per_a"].sum())
+    out["unpriced_carriers"] = unpriced
+    out["price_years"] = price_years(settings)
+    return out

@@ -1,0 +1,177 @@
+"""What the web map reads from and writes to the project store (``heatplan serve``).
+
+Reads open the store afresh (a step run from the command line shows up on the next request);
+writes go through the store's transaction API and wait briefly when another step holds the
+project's lock instead of failing. The web tables are ``users``, ``sessions`` and ``audit_log``.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
+
+import pandas as pd
+
+from heatplan.errors import ProjectError
+from heatplan.project.config import load_config
+from heatplan.project.store import open_store, utc_now
+
+__all__ = [
+    "AUDIT_COLUMNS",
+    "SESSION_COLUMNS",
+    "USER_COLUMNS",
+    "Writer",
+    "append_audit",
+    "audit",
+    "read_store_table",
+    "read_table",
+    "store_of",
+    "store_version",
+    "utc_now",
+    "write_with_retry",
+]
+
+#: Columns of the web tables (the PostgreSQL store fixes them: heatplan/project/schema.py).
+USER_COLUMNS = ("username", "password_hash", "role", "created_utc", "disabled")
+SESSION_COLUMNS = ("token_hash", "username", "created_utc", "expires_utc", "csrf_token")
+AUDIT_COLUMNS = ("id", "at_utc", "username", "action", "target", "detail")
+#: How long a web write waits for a step holding the project's lock [s].
+LOCK_WAIT_S = 15.0
+T = TypeVar("T")
+
+
+class Writer(Protocol):
+    """The writer a store transaction yields."""
+
+    def write(self, name: str, frame: pd.DataFrame, *, mode: Any = "replace") -> None: ...
+
+    def read(self, name: str) -> pd.DataFrame: ...
+
+    def has(self, name: str) -> bool: ...
+
+
+def store_of(project_dir: Path) -> Any:
+    """The project's store (GeoPackage or PostgreSQL, as ``heatplan.toml`` says)."""
+    config = load_config(Path(project_dir))
+    return open_store(config.store_url(Path(project_dir)))
+
+
+def store_version(project_dir: Path) -> str:
+    """A token that changes whenever the store was written (cache key of the web layers)."""
+    store = store_of(project_dir)
+    path = getattr(store, "path", None)
+    if path is not None and Path(path).exists():
+        stat = Path(path).stat()
+        return f"{stat.st_mtime_ns}-{stat.st_size}"
+    if store.has("runs"):
+        runs = store.read("runs")
+        return f"{len(runs)}-{runs.iloc[-1].to_dict() if len(runs) else ''}"
+    return "0"
+
+
+def _empty(columns: tuple[str, ...]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+
+
+def read_table(source: Any, name: str, columns: tuple[str, ...]) -> pd.DataFrame:
+    """Table ``name`` of a store or writer (empty with ``columns`` if it does not exist yet)."""
+    if not source.has(name):
+        return _empty(columns)
+    frame = pd.DataFrame(source.read(name))
+    for column in columns:
+        if column not in frame.columns:
+            frame[column] = None
+    return frame
+
+
+def read_store_table(project_dir: Path, name: str, columns: tuple[str, ...]) -> pd.DataFrame:
+    return read_table(store_of(project_dir), name, columns)
+
+
+def _lock_held(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return "lock" in text or "another heatplan step is running" in text
+
+
+def write_with_retry(project_dir: Path, step: str, write: Callable[[Writer], T]) -> T:
+    """Run ``write`` in one store transaction; wait up to :data:`LOCK_WAIT_S` for the lock."""
+    deadline = time.monotonic() + LOCK_WAIT_S
+    delay = 0.05
+    while True:
+        store = store_of(project_dir)
+        try:
+            with store.transaction(step=f"web:{step}") as writer:
+                return write(writer)
+        except ProjectError as exc:
+            if not _lock_held(exc) or time.monotonic() > deadline:
+                raise
+        time.sleep(delay)
+        delay = min(delay * 2, 0.5)
+
+
+def retry_locked(call: Callable[[], T]) -> T:
+    """Call a step function, retrying while another step holds the project's lock."""
+    deadline = time.monotonic() + LOCK_WAIT_S
+    delay = 0.05
+    while True:
+        try:
+            return call()
+        except ProjectError as exc:
+            if not _lock_held(exc) or time.monotonic() > deadline:
+                raise
+        time.sleep(delay)
+        delay = min(delay * 2, 0.5)
+
+
+def append_audit(
+    writer: Writer,
+    *,
+    username: str,
+    action: str,
+    target: str,
+    detail: Any = "",
+    ip: str = "",
+) -> None:
+    """Append one entry to ``audit_log`` inside an open transaction.
+
+    ``detail`` (text or anything JSON can hold) is stored as JSON with the client address.
+    """
+    log = read_table(writer, "audit_log", AUDIT_COLUMNS)
+    ids = pd.to_numeric(log["id"], errors="coerce")
+    entry_id = int(ids.max()) + 1 if len(log) and ids.notna().any() else 1
+    text = json.dumps({"detail": detail, "ip": ip}, default=str, ensure_ascii=False)
+    row = pd.DataFrame(
+        [
+            {
+                "id": entry_id,
+                "at_utc": utc_now(),
+                "username": username,
+                "action": action,
+                "target": target,
+                "detail": text,
+            }
+        ]
+    )
+    writer.write("audit_log", row, mode="append")
+
+
+def audit(
+    project_dir: Path,
+    *,
+    username: str,
+    action: str,
+    target: str,
+    detail: Any = "",
+    ip: str = "",
+) -> None:
+    """Write one audit entry in its own transaction."""
+    write_with_retry(
+        project_dir,
+        "audit",
+        lambda w: append_audit(
+            w, username=username, action=action, target=target, detail=detail, ip=ip
+        ),
+    )

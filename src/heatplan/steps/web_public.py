@@ -1,0 +1,247 @@
+"""The public edition the web map serves: tables through :mod:`heatplan.publish`, places, options.
+
+Nothing here is computed per request: :func:`load_public` builds, once per store version, the
+public layers (exactly the public GeoPackage export's rules: :func:`public_layers`), a search
+index of places (addresses, streets, areas — with no building id and no figure), and the
+full-cost comparison of the decentral options as *medians over at least 5 buildings* of the
+same kind in the same area (falling back to wider groups), which cannot be differenced into a
+single building's figures.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from heatplan.classify.rules import GRADE_DE, GRADE_EN, OPTION_DE, OPTION_EN, TYPE_DE, TYPE_EN
+from heatplan.io.addresses import address_keys
+from heatplan.project.config import CONFIG_NAME, load_config
+from heatplan.publish import MIN_BUILDINGS_CONSUMPTION
+from heatplan.publish.layers import public_layers
+from heatplan.reference import table
+from heatplan.steps.common import assign_areas
+from heatplan.steps.export import STORE_LAYERS
+from heatplan.steps.web import store_of
+
+__all__ = [
+    "GRADE_DE",
+    "GRADE_EN",
+    "OPTIONS",
+    "TYPE_DE",
+    "TYPE_EN",
+    "PublicData",
+    "load_public",
+    "web_settings",
+]
+
+#: option -> (column of building_options, German, English)
+OPTIONS = {
+    "air_hp": ("lcoh_air_hp_eur_per_mwh", OPTION_DE["air_hp"], OPTION_EN["air_hp"]),
+    "ground_hp": ("lcoh_ground_hp_eur_per_mwh", OPTION_DE["ground_hp"], OPTION_EN["ground_hp"]),
+    "biomass": ("lcoh_biomass_eur_per_mwh", OPTION_DE["biomass"], OPTION_EN["biomass"]),
+    "gas": (
+        "lcoh_gas_eur_per_mwh",
+        "Gas-Brennwertkessel (Vergleich)",
+        "gas condensing boiler (reference)",
+    ),
+    "network": (
+        "network_lcoh_eur_per_mwh",
+        "Anschluss an ein Wärmenetz",
+        "heat-network connection",
+    ),
+}
+PLACE_COLUMNS = ("key", "label", "kind", "area_id", "lon", "lat", "use", "age_class")
+
+
+@dataclass
+class PublicData:
+    """Everything the public API serves, built from one version of the store."""
+
+    title: str
+    years: list[int]
+    target_year: int
+    tables: dict[str, pd.DataFrame]
+    places: pd.DataFrame
+    option_rows: pd.DataFrame  # per building: area_id, use, age_class, option columns (no id)
+    measures: list[dict[str, Any]] = field(default_factory=list)
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def areas(self) -> pd.DataFrame:
+        return self.tables.get("areas", pd.DataFrame(columns=["area_id"]))
+
+
+def web_settings(project_dir: Path) -> dict[str, Any]:
+    """The ``[web]`` table of ``heatplan.toml`` (basemap_style, session_minutes, ...)."""
+    raw = tomllib.loads((Path(project_dir) / CONFIG_NAME).read_text(encoding="utf-8"))
+    web = raw.get("web", {})
+    return dict(web) if isinstance(web, dict) else {}
+
+
+def _public_tables(store: Any) -> dict[str, pd.DataFrame]:
+    frames = {name: store.read(name) for name in STORE_LAYERS if store.has(name)}
+    tables, _ = public_layers(frames)
+    pipes = tables.get("network_pipes")
+    if pipes is not None and "existing" in pipes.columns:
+        existing = pipes["existing"].map(lambda v: bool(v) if pd.notna(v) else False)
+        tables["network_pipes"] = pipes.assign(
+            status=existing.map({True: "existing", False: "planned"})
+        )
+    return tables
+
+
+def _points_4326(frame: gpd.GeoDataFrame) -> tuple[pd.Series, pd.Series]:
+    points = frame.geometry.representative_point().to_crs("EPSG:4326")
+    return points.x.round(6), points.y.round(6)
+
+
+def _address_places(buildings: gpd.GeoDataFrame) -> pd.DataFrame:
+    keys = address_keys(buildings)
+    has = keys.notna()
+    if not has.any():
+        return pd.DataFrame(columns=list(PLACE_COLUMNS))
+    chosen = buildings[has.to_numpy()]
+    lon, lat = _points_4326(chosen)
+    street = chosen["street"].astype(str) if "street" in chosen else chosen.get("address")
+    number = chosen.get("house_number", pd.Series("", index=chosen.index)).fillna("").astype(str)
+    code = chosen.get("postcode", pd.Series("", index=chosen.index))
+    code = code.map(lambda v: "" if pd.isna(v) else str(v).split(".")[0])
+    label = (street + " " + number).str.strip() + code.map(lambda c: f", {c}" if c else "")
+    frame = pd.DataFrame(
+        {
+            "key": "a:" + keys[has].astype(str),
+            "label": label,
+            "kind": "address",
+            "area_id": chosen["area_id"],
+            "lon": lon,
+            "lat": lat,
+            "use": chosen.get("use"),
+            "age_class": chosen.get("age_class"),
+        }
+    )
+    return frame.drop_duplicates("key")
+
+
+def _street_places(store: Any, areas: gpd.GeoDataFrame) -> pd.DataFrame:
+    if not store.has("streets"):
+        return pd.DataFrame(columns=list(PLACE_COLUMNS))
+    streets = store.read("streets")
+    if "name" not in streets.columns or streets["name"].notna().sum() == 0:
+        return pd.DataFrame(columns=list(PLACE_COLUMNS))
+    named = streets[streets["name"].notna()].dissolve(by="name").reset_index()
+    located = assign_areas(named, areas) if len(areas) else named.assign(area_id=None)
+    lon, lat = _points_4326(located)
+    return pd.DataFrame(
+        {
+            "key": "s:" + located["name"].astype(str),
+            "label": located["name"].astype(str),
+            "kind": "street",
+            "area_id": located["area_id"],
+            "lon": lon,
+            "lat": lat,
+            "use": None,
+            "age_class": None,
+        }
+    )
+
+
+def _area_places(areas: gpd.GeoDataFrame) -> pd.DataFrame:
+    lon, lat = _points_4326(areas)
+    names = areas["name"].astype(str) if "name" in areas.columns else areas["area_id"].astype(str)
+    return pd.DataFrame(
+        {
+            "key": "g:" + areas["area_id"].astype(str),
+            "label": names + " (" + areas["area_id"].astype(str) + ")",
+            "kind": "area",
+            "area_id": areas["area_id"].astype(str),
+            "lon": lon,
+            "lat": lat,
+            "use": None,
+            "age_class": None,
+        }
+    )
+
+
+def _option_rows(store: Any, buildings: pd.DataFrame) -> pd.DataFrame:
+    """Option costs per building with the building id dropped (kept only inside the server)."""
+    columns = ["area_id", "use", "age_class", *(c for c, _, _ in OPTIONS.values())]
+    if not store.has("building_options") or "building_id" not in buildings.columns:
+        return pd.DataFrame(columns=columns)
+    options = pd.DataFrame(store.read("building_options"))
+    if "building_state" in options.columns:  # the building as it stands today
+        states = options["building_state"].astype(str)
+        options = options[states == states.iloc[0]] if len(options) else options
+    kinds = pd.DataFrame(buildings[["building_id", "area_id", "use", "age_class"]])
+    merged = options.merge(kinds, on="building_id", how="inner").drop_duplicates("building_id")
+    return merged.reindex(columns=columns)
+
+
+def _measures(project_dir: Path, store: Any) -> list[dict[str, Any]]:
+    try:
+        from heatplan.steps import measures as measure_steps  # helper M's module, when present
+
+        return list(measure_steps.list_measures(project_dir, public=True))
+    except ImportError:
+        pass
+    if not store.has("measures"):
+        return []
+    frame = pd.DataFrame(store.read("measures"))
+    if "public" in frame.columns:
+        frame = frame[frame["public"].map(lambda v: bool(v) if pd.notna(v) else True)]
+    rows = frame.astype(object).to_dict(orient="records")
+    return [{str(k): (None if _missing(v) else v) for k, v in row.items()} for row in rows]
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and value != value)
+
+
+def load_public(project_dir: Path) -> PublicData:
+    """Build the public edition of the project (see the module docstring)."""
+    project_dir = Path(project_dir)
+    config = load_config(project_dir)
+    store = store_of(project_dir)
+    tables = _public_tables(store)
+    raw_areas = store.read("areas") if store.has("areas") else None
+    places = [pd.DataFrame(columns=list(PLACE_COLUMNS))]
+    option_rows = pd.DataFrame()
+    if store.has("buildings"):
+        buildings = store.read("buildings")
+        if raw_areas is not None and len(raw_areas):
+            buildings = assign_areas(buildings, raw_areas)
+        else:
+            buildings = buildings.assign(area_id=None)
+        for column in ("use", "age_class"):
+            if column not in buildings.columns:
+                buildings[column] = "unknown"
+        places.append(_address_places(buildings))
+        option_rows = _option_rows(store, buildings)
+    if raw_areas is not None and len(raw_areas):
+        places.append(_street_places(store, raw_areas))
+        places.append(_area_places(raw_areas))
+    frames = [p for p in places if len(p)]
+    index = pd.concat(frames, ignore_index=True) if frames else places[0]
+    return PublicData(
+        title=f"Kommunale Wärmeplanung {config.municipality.name}",
+        years=[*config.project.snapshot_years, config.project.target_year],
+        target_year=config.project.target_year,
+        tables=tables,
+        places=index.reset_index(drop=True),
+        option_rows=option_rows,
+        measures=_measures(project_dir, store),
+        settings=web_settings(project_dir),
+    )
+
+
+def funding() -> pd.DataFrame:
+    """The funding programmes table (``data/funding.csv``)."""
+    return table("funding.csv")
+
+
+def min_buildings() -> int:
+    return MIN_BUILDINGS_CONSUMPTION

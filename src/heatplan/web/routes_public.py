@@ -1,0 +1,244 @@
+"""The public API (no login): map layers, legend, search, fact sheets, area profiles, downloads.
+
+Every answer is built from :class:`heatplan.steps.web_public.PublicData`, i.e. from the tables
+after :mod:`heatplan.publish`: no building id, no building's consumption or heater, no
+aggregate over fewer than 5 buildings.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
+import pandas as pd
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import FileResponse, Response
+
+from heatplan.errors import HeatplanError
+from heatplan.steps import web as store_io
+from heatplan.steps.export import run_export
+from heatplan.web.factsheet import factsheet
+from heatplan.web.geojson import band_of, parse_bbox
+from heatplan.web.legend import LAYERS, layer_list, legends
+from heatplan.web.state import AppState
+
+router = APIRouter(prefix="/api", tags=["public"])
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#: format -> (file name, German label, English label, media type)
+DOWNLOADS = {
+    "gpkg": (
+        "waermeplan.gpkg",
+        "GeoPackage (GIS)",
+        "GeoPackage (GIS)",
+        "application/geopackage+sqlite3",
+    ),
+    "xlsx": ("waermeplan.xlsx", "Tabellen (Excel)", "tables (Excel)", XLSX_TYPE),
+    "xwaermeplan": (
+        "waermeplan.gml",
+        "XWärmeplan (GML)",
+        "XWärmeplan (GML)",
+        "application/gml+xml",
+    ),
+    "pdf": ("plan.pdf", "Bericht (PDF)", "report (PDF)", "application/pdf"),
+}
+SEARCH_LIMIT = 10
+
+
+def state_of(request: Request) -> AppState:
+    state: AppState = request.app.state.heatplan
+    return state
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, float):
+        return round(value, 3) if math.isfinite(value) else None
+    if hasattr(value, "item"):
+        return _clean(value.item())
+    if value is None or (not isinstance(value, str | bool | int) and pd.isna(value)):
+        return None
+    return value
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    columns = [c for c in frame.columns if c not in ("geometry", "block_ids")]
+    rows = frame[columns].to_dict("records")
+    return [{str(k): _clean(v) for k, v in row.items()} for row in rows]
+
+
+@router.get("/meta", summary="Title, years, layers, extent and downloads of the plan")
+def meta(request: Request) -> dict[str, Any]:
+    state = state_of(request)
+    data = state.data()
+    available = {name for name, frame in data.tables.items() if len(frame)}
+    layers = layer_list(available)
+    extents = [
+        extent
+        for layer in layers
+        if (extent := state.layers.layer(layer["source"], data.tables[layer["source"]]).extent)
+    ]
+    bbox = (
+        [min(e[0] for e in extents), min(e[1] for e in extents),
+         max(e[2] for e in extents), max(e[3] for e in extents)]
+        if extents
+        else None
+    )  # fmt: skip
+    years = [{"key": str(y), "year": y} for y in data.years[:-1]]
+    years.append({"key": "target", "year": data.target_year})
+    downloads = [
+        {"format": fmt, "url": f"/api/downloads/{fmt}", "label": {"de": de, "en": en}}
+        for fmt, (_, de, en, _) in DOWNLOADS.items()
+        if fmt != "pdf" or (state.project_dir / "report" / "plan.pdf").is_file()
+    ]
+    return {
+        "title": data.title,
+        "years": years,
+        "layers": layers,
+        "bbox": bbox or [-180.0, -85.0, 180.0, 85.0],
+        "basemap_style": state.settings.basemap_style,
+        "attribution": state.settings.attribution,
+        "downloads": downloads,
+    }
+
+
+@router.get("/legend", summary="Titles, explanations and legends of the map layers (de/en)")
+def legend() -> dict[str, Any]:
+    return legends()
+
+
+@router.get(
+    "/layers/{layer}",
+    summary="One public layer as GeoJSON (EPSG:4326), cut to a bbox and simplified for a zoom",
+    response_class=Response,
+    responses={200: {"content": {"application/geo+json": {}}}},
+)
+async def layer_geojson(
+    request: Request,
+    layer: str,
+    bbox: Annotated[str | None, Query(description="minx,miny,maxx,maxy in degrees")] = None,
+    zoom: Annotated[float | None, Query(ge=0, le=24)] = None,
+) -> Response:
+    sources = {source for source, _, _, _ in LAYERS.values()}
+    if layer not in sources:
+        raise HTTPException(404, f"unknown layer {layer!r}; public layers: {sorted(sources)}")
+    try:
+        box = parse_bbox(bbox)
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from None
+    state = state_of(request)
+    data = state.cached()
+    if data is None:
+        data = await run_in_threadpool(state.data)
+    frame = data.tables.get(layer)
+    if frame is None:
+        raise HTTPException(404, f"layer {layer!r}: not in this project yet (run its step)")
+    key = (state._version, layer, band_of(zoom), box)
+    body = state.layers.answer(key)
+    if body is None:
+        body = await run_in_threadpool(_layer_body, state, layer, frame, box, zoom)
+        state.layers.keep(key, body)
+    return Response(body, media_type="application/geo+json",
+                    headers={"Cache-Control": "public, max-age=60"})  # fmt: skip
+
+
+def _layer_body(
+    state: AppState,
+    layer: str,
+    frame: pd.DataFrame,
+    box: tuple[float, float, float, float] | None,
+    zoom: float | None,
+) -> bytes:
+    return state.layers.layer(layer, frame).geojson(box, zoom).encode()
+
+
+@router.get("/search", summary="Places (addresses, streets, areas) matching a text")
+def search(
+    request: Request, q: Annotated[str, Query(min_length=1, max_length=100)]
+) -> dict[str, Any]:
+    places = state_of(request).data().places
+    words = [w for w in q.lower().replace(",", " ").split() if w]
+    if not words or not len(places):
+        return {"results": []}
+    labels = places["label"].astype(str).str.lower().to_numpy()
+    hit = np.ones(len(places), dtype=bool)
+    for word in words:
+        hit &= np.array([word in label for label in labels], dtype=bool)
+    order = {"address": 0, "street": 1, "area": 2}
+    found = places.iloc[np.flatnonzero(hit)]
+    text = " ".join(words)
+    found = found.assign(
+        _o=found["kind"].map(order),
+        _p=~found["label"].astype(str).str.lower().str.startswith(text),
+        _n=found["label"].astype(str).str.len(),
+    ).sort_values(["_p", "_o", "_n", "label"])
+    fields = ["key", "label", "kind", "area_id", "lon", "lat"]
+    return {"results": _records(found.head(SEARCH_LIMIT)[fields])}
+
+
+@router.get("/factsheet", summary="Fact sheet of a place found by /api/search")
+def factsheet_of(
+    request: Request, key: Annotated[str, Query(min_length=1, max_length=300)]
+) -> dict[str, Any]:
+    data = state_of(request).data()
+    match = data.places[data.places["key"] == key]
+    if not len(match):
+        raise HTTPException(404, f"no place {key!r}; find places with /api/search")
+    return factsheet(data, match.iloc[0])
+
+
+@router.get("/areas", summary="The supply areas (public figures, no geometry)")
+def areas(request: Request) -> dict[str, Any]:
+    return {"areas": _records(state_of(request).data().areas)}
+
+
+@router.get("/areas/{area_id}", summary="Profile of one supply area with its measures")
+def area(request: Request, area_id: str) -> dict[str, Any]:
+    data = state_of(request).data()
+    match = data.areas[data.areas["area_id"].astype(str) == area_id]
+    if not len(match):
+        raise HTTPException(404, f"no area {area_id!r}")
+    measures = [m for m in data.measures if area_id in str(m.get("area_ids") or "").split(";")]
+    return {"area": _records(match)[0], "measures": [_public_measure(m) for m in measures]}
+
+
+def _public_measure(measure: dict[str, Any]) -> dict[str, Any]:
+    return {k: _clean(v) if not isinstance(v, list | dict) else v for k, v in measure.items()
+            if k not in ("updated_by",)}  # fmt: skip
+
+
+@router.get("/measures", summary="The public measures of the plan and their progress")
+def measures(request: Request) -> dict[str, Any]:
+    return {"measures": [_public_measure(m) for m in state_of(request).data().measures]}
+
+
+@router.get(
+    "/downloads/{fmt}",
+    summary="The public edition as GeoPackage, XLSX, XWärmeplan or the PDF report",
+    response_class=FileResponse,
+)
+def download(request: Request, fmt: str) -> FileResponse:
+    if fmt not in DOWNLOADS:
+        raise HTTPException(404, f"unknown format {fmt!r}; choose {', '.join(DOWNLOADS)}")
+    state = state_of(request)
+    name, _, _, media = DOWNLOADS[fmt]
+    if fmt == "pdf":
+        path = state.project_dir / "report" / "plan.pdf"
+        if not path.is_file():
+            raise HTTPException(404, "no report yet (run `heatplan report DIR --pdf`)")
+        return FileResponse(path, media_type=media, filename=name)
+    return FileResponse(_export(state, fmt, name), media_type=media, filename=name)
+
+
+def _export(state: AppState, fmt: str, name: str) -> Path:
+    state.data()
+    folder = state.project_dir / ".heatplan-cache" / "web" / state._version
+    path = folder / name
+    if not path.is_file():
+        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            store_io.retry_locked(lambda: run_export(state.project_dir, fmt, path))  # type: ignore[arg-type]
+        except HeatplanError as exc:
+            raise HTTPException(404, f"{fmt}: {exc}") from None
+    return path

@@ -1,0 +1,47 @@
+"""What leaves the project for the public: existing networks only as mains (WPG § 10)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+import shapely
+
+from heatplan.demo.schutterwald import write_inputs
+from heatplan.publish import public_layers
+from heatplan.publish.layers import network_mains
+
+CRS = "EPSG:25832"
+
+
+def test_schutterwald_gas_register_keeps_its_mains_and_loses_every_house_connection(
+    tmp_path: Path,
+) -> None:
+    files = write_inputs(tmp_path)
+    register = gpd.read_file(files["gas_network"])  # 101 km: mains and 1,506 connections
+    streets = gpd.read_file(files["streets"])  # the mains (Kisse et al. 2020)
+    mains = network_mains(register, streets, "gas_networks")
+    connections = register[~register["pipe_id"].isin(streets["pipe_id"])]
+    assert len(connections) == 1506
+    # every main survives but for dead-end stubs of <= 16 m; no connection does
+    assert mains.length.sum() == pytest.approx(streets.length.sum(), rel=0.01)
+    kept = set(mains.geometry.to_wkb())
+    assert not kept & set(connections.geometry.to_wkb())
+    assert set(mains.columns) <= {"medium", "diameter_mm", "construction_year", "geometry",
+                                  "network"}  # fmt: skip
+    assert (mains["network"] == "gas_networks").all()
+
+
+def test_without_streets_or_for_marked_connections_nothing_is_public() -> None:
+    street = shapely.LineString([(0, 0), (200, 0)])
+    lines = gpd.GeoDataFrame(
+        {"kind": ["main", "connection"]},
+        geometry=[shapely.LineString([(0, 1), (200, 1)]), shapely.LineString([(50, 0), (50, 5)])],
+        crs=CRS,
+    )
+    streets = gpd.GeoDataFrame(geometry=[street], crs=CRS)
+    assert len(network_mains(lines, streets)) == 1
+    assert network_mains(lines, None).empty
+    public, _ = public_layers({"heat_networks": lines})  # no streets given: nothing shown
+    assert public["heat_networks"].empty

@@ -1,0 +1,58 @@
+"""The web app on a PostgreSQL/PostGIS store: the same public answers, logins and edits."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import pytest
+
+from heatplan.demo.schutterwald import MUNICIPALITY
+from heatplan.project.create import create_project
+from heatplan.project.store import GeoPackageStore, open_store
+from heatplan.steps import web as store_io
+from heatplan.web.app import create_app
+from heatplan.web.auth import add_user
+from web_demo import STREET, web_demo
+
+with warnings.catch_warnings():  # starlette asks for httpx2, which is not installed here
+    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
+    from fastapi.testclient import TestClient
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.filterwarnings("ignore:Using `httpx` with `starlette.testclient`"),
+]
+PASSWORD = "correct horse battery"
+
+
+def test_public_api_and_workspace_on_postgis(
+    pg_project_url: str, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    source = web_demo(tmp_path_factory)
+    gpkg = GeoPackageStore(source / "plan.gpkg")
+    project = tmp_path / "pg"
+    create_project(project, **MUNICIPALITY, store=pg_project_url)
+    store = open_store(pg_project_url)
+    with store.transaction(step="copy the demo") as writer:
+        for name in gpkg.layers():
+            if name not in ("heatplan_meta", "runs"):
+                writer.write(name, gpkg.read(name))
+    add_user(project, "ed", PASSWORD, "editor")
+    on_pg, on_gpkg = TestClient(create_app(project)), TestClient(create_app(source))
+    for layer in ("areas", "blocks", "street_segments"):
+        assert (
+            on_pg.get(f"/api/layers/{layer}").json() == on_gpkg.get(f"/api/layers/{layer}").json()
+        )
+    found = on_pg.get("/api/search", params={"q": f"{STREET} 3"}).json()["results"]
+    assert found[0]["label"].startswith(f"{STREET} 3")
+    login = on_pg.post("/api/auth/login", json={"username": "ed", "password": PASSWORD})
+    assert login.status_code == 200, login.text
+    headers = {"X-CSRF-Token": login.json()["csrf_token"]}
+    measure = on_pg.get("/api/workspace/measures").json()["measures"][0]
+    body = {"expected_revision": measure["revision"], "changes": {"status": "delayed"}}
+    path = f"/api/workspace/measures/{measure['measure_id']}"
+    assert on_pg.patch(path, json=body, headers=headers).status_code == 200
+    assert on_pg.patch(path, json=body, headers=headers).status_code == 409
+    log = store_io.read_store_table(project, "audit_log", store_io.AUDIT_COLUMNS)
+    assert {"login", "measure_update"} <= set(log["action"])
