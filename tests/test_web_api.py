@@ -67,9 +67,15 @@ def test_meta_lists_layers_years_and_extent(client: TestClient) -> None:
     assert meta["title"] == "Kommunale Wärmeplanung Schutterwald"
     assert [y["year"] for y in meta["years"]] == [2030, 2035, 2040, 2045]
     assert meta["years"][-1]["key"] == "target"
-    assert {"areas", "blocks", "grid_100m", "street_segments", "networks"} <= {
-        layer["id"] for layer in meta["layers"]
-    }
+    assert {
+        "areas",
+        "blocks",
+        "grid_100m",
+        "street_segments",
+        "networks",
+        "ground_potential",
+        "gas_networks",
+    } <= {layer["id"] for layer in meta["layers"]}
     minx, miny, maxx, maxy = meta["bbox"]
     assert 7.8 < minx < maxx < 7.95 and 48.4 < miny < maxy < 48.5  # Schutterwald, EPSG:4326
     assert meta["basemap_style"] is None
@@ -103,6 +109,7 @@ def test_every_public_figure_covers_at_least_five_buildings(
         "blocks": "heat_demand_kwh_per_a",
         "grid_100m": "heat_demand_kwh_per_a",
         "street_segments": "heat_demand_kwh_per_a",
+        "ground_potential": "heat_mwh_per_ha_a",
     }
     suppressed = 0
     for layer, column in figures.items():
@@ -117,6 +124,14 @@ def test_every_public_figure_covers_at_least_five_buildings(
             elif 0 < props["buildings"] < MIN:
                 suppressed += 1
     assert suppressed > 0  # the demo has small blocks: the rule was exercised
+
+
+def test_existing_gas_network_is_shown_as_mains_only(client: TestClient, project: Path) -> None:
+    register = pyogrio.read_dataframe(project / "plan.gpkg", layer="gas_networks")
+    mains = _features(client, "gas_networks")
+    # 1,049 main sections of ~2,560 register lines: the 1,506 house connections are not public
+    assert 0 < len(mains) < len(register) - 1500
+    assert all(set(f["properties"]) <= {"medium", "diameter_mm", "network"} for f in mains)
 
 
 def _blocks(client: TestClient, bbox: tuple[float, ...]) -> dict[str, dict[str, Any]]:

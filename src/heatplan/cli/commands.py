@@ -187,8 +187,21 @@ def _print_plan(steps: dict[str, Any]) -> None:
         print_design(steps["network"])
     if "stopped" in steps:
         out.print(f"[yellow]{steps['stopped']['step']}: {steps['stopped']['reason']}[/yellow]")
+    if "measures" in steps:
+        m = steps["measures"]
+        out.print(
+            f"measures: {m['measures']} (sample catalogue), {m['steps']} steps, "
+            f"{m['progress']} progress entries — `heatplan measures list`"
+        )
     for fmt, written in steps.get("export", {}).items():
         out.print(f"export {fmt}: {written['path']}")
+    if "report" in steps:
+        report = steps["report"]
+        pages = f", {report['pages']} pages" if report.get("pages") else ""
+        out.print(
+            f"report: {report['html']}"
+            + (f" and {report['pdf']}{pages}" if report.get("pdf") else "")
+        )
 
 
 @app.command()
@@ -220,3 +233,4 @@ def demo(
     if rejected:
         out.print(f"{rejected:,} input rows rejected — `heatplan rejections {out_dir}` says why")
     out.print(f"Project: {out_dir}  (open {out_dir / 'plan.gpkg'} in QGIS)")
+    out.print(f"Web map: heatplan serve {out_dir}  (then open http://127.0.0.1:8000/)")

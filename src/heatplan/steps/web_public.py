@@ -21,7 +21,7 @@ import pandas as pd
 from heatplan.classify.rules import GRADE_DE, GRADE_EN, OPTION_DE, OPTION_EN, TYPE_DE, TYPE_EN
 from heatplan.io.addresses import address_keys
 from heatplan.project.config import CONFIG_NAME, load_config
-from heatplan.publish import MIN_BUILDINGS_CONSUMPTION
+from heatplan.publish import MIN_BUILDINGS_CONSUMPTION, flags
 from heatplan.publish.layers import public_layers
 from heatplan.reference import table
 from heatplan.steps.common import assign_areas
@@ -92,7 +92,24 @@ def _public_tables(store: Any) -> dict[str, pd.DataFrame]:
         tables["network_pipes"] = pipes.assign(
             status=existing.map({True: "existing", False: "planned"})
         )
+    ground = _ground_potential(tables.get("potentials_by_block"))
+    if ground is not None:
+        tables["ground_potential"] = ground
     return tables
+
+
+def _ground_potential(by_block: pd.DataFrame | None) -> gpd.GeoDataFrame | None:
+    """Ground-probe heat per block and hectare [MWh/(ha·a)] from the public block sums."""
+    if not isinstance(by_block, gpd.GeoDataFrame) or by_block.empty:
+        return None
+    usable = ~flags(by_block["excluded"]) if "excluded" in by_block.columns else True
+    ground = by_block[(by_block["kind"].astype(str) == "ground_probes") & usable]
+    ground = ground[ground.geometry.notna() & ~ground.geometry.is_empty]
+    if ground.empty:
+        return None
+    area_ha = ground.geometry.area / 10_000.0
+    density = pd.to_numeric(ground["heat_mwh_per_a"], errors="coerce") / area_ha.where(area_ha > 0)
+    return ground.assign(heat_mwh_per_ha_a=density)
 
 
 def _points_4326(frame: gpd.GeoDataFrame) -> tuple[pd.Series, pd.Series]:

@@ -100,6 +100,7 @@ LAYERS: dict[str, tuple[str, str, str, bool]] = {
     "grid_100m": ("grid_100m", "polygon", "heat_density_mwh_per_ha_a", False),
     "street_segments": ("street_segments", "line", "line_density_kwh_per_m_a", False),
     "potentials": ("potentials", "any", "kind", False),
+    "ground_potential": ("ground_potential", "polygon", "heat_mwh_per_ha_a", False),
     "networks": ("network_pipes", "line", "status", False),
     "heat_networks": ("heat_networks", "line", "network", False),
     "gas_networks": ("gas_networks", "line", "network", False),
@@ -115,6 +116,10 @@ TITLES = {
         "Renewable and waste-heat potentials",
     ),
     "networks": ("Wärmenetze (bestehend und geplant)", "Heat networks (existing and planned)"),
+    "ground_potential": (
+        "Erdwärmepotenzial je Baublock (Sonden)",
+        "Ground-source heat potential per block (probes)",
+    ),
     "heat_networks": ("Bestehende Wärmenetze", "Existing heat networks"),
     "gas_networks": ("Bestehendes Gasnetz", "Existing gas network"),
 }
@@ -159,6 +164,13 @@ EXPLANATIONS = {
         "Hauptleitungen bestehender und im Plan vorgesehener Wärmenetze (ohne Hausanschlüsse).",
         "Main pipes of existing and planned heat networks (without house connections).",
     ),
+    "ground_potential": (
+        "Wärme, die Erdwärmesonden auf den Grundstücken des Baublocks liefern könnten "
+        "(VDI 4640, ohne Schutzgebiete), je Hektar; Blöcke mit weniger als 5 Gebäuden werden "
+        "nicht gezeigt.",
+        "Heat that ground probes on the block's plots could deliver (VDI 4640, without "
+        "protected zones), per hectare; blocks with fewer than 5 buildings are not shown.",
+    ),
     "heat_networks": (
         "Hauptleitungen der bestehenden Wärmenetze in den Straßen (ohne Hausanschlüsse).",
         "Mains of the existing heat networks along the streets (without house connections).",
@@ -188,6 +200,7 @@ def legends() -> dict[str, Any]:
         "street_segments": _line_legend(),
         "potentials": _categories(POTENTIAL_KINDS),
         "networks": _categories(NETWORK_STATUS),
+        "ground_potential": _density_legend(),
         "heat_networks": _categories(EXISTING_NETWORKS),
         "gas_networks": _categories(EXISTING_NETWORKS),
     }
