@@ -192,3 +192,21 @@ def test_inventory_failing_half_way_leaves_the_store_untouched(
         run_inventory(project)
     assert (project / "plan.gpkg").read_bytes() == before
     assert sorted(p.name for p in project.iterdir() if p.name.startswith(".plan")) == []
+
+
+def test_the_demo_writes_a_valid_plan_its_report_and_measures(
+    schutterwald: tuple[Path, dict],
+) -> None:
+    from heatplan.io.export_xwp import validate_xwaermeplan, xplan_tools_available
+
+    _, result = schutterwald
+    steps = result["steps"]
+    gml = Path(steps["export"]["xwaermeplan"]["path"])
+    if xplan_tools_available():  # the test set-up installs it (scripts/bootstrap.sh --test)
+        counts = validate_xwaermeplan(gml)
+        areas = steps["classify"]["areas"]
+        assert counts["WP_WaermeversorgungsgebietZieljahr"] == areas
+        assert counts["WP_ZielszenarioIndikatoren"] == 4  # 2030, 2035, 2040, 2045
+    assert steps["measures"]["measures"] > 0
+    pdf = Path(steps["report"]["pdf"])
+    assert pdf.read_bytes()[:4] == b"%PDF" and steps["report"]["pages"] >= 15
