@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from rich.markup import escape
 
 from heatplan import __version__
 from heatplan.console import emit_json, err, out
@@ -48,7 +49,8 @@ def user_errors(func: F, *, also: tuple[type[Exception], ...] = ()) -> F:
         except caught as exc:
             if kwargs.get("json_out"):
                 emit_json({"error": str(exc)})
-            err.print(f"[bold red]error:[/bold red] {exc}")
+            # unwrapped (a path or "row 101" must not break at 80 columns), brackets kept
+            err.print(f"[bold red]error:[/bold red] {escape(str(exc))}", soft_wrap=True)
             raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from heatplan.cli.app import JsonOpt, ProjectArg, app, user_errors
@@ -140,7 +141,7 @@ def update(
     if revision is None:
         revision = int(get_measure(project_dir, measure_id)["revision"])
         note = f"no --revision given: updating the current revision {revision}"
-        err.print(f"[yellow]note:[/yellow] {note}")
+        err.print(f"[yellow]note:[/yellow] {escape(note)}", soft_wrap=True)
     result = update_measure(
         project_dir, measure_id, changes, expected_revision=revision, author=_author(author)
     )
