@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import pyogrio
 
-from heatplan.publish.layers import PUBLIC_LAYERS, STRUCTURAL, public_layers
+from heatplan.publish.layers import PUBLIC_LAYERS, STRUCTURAL, Withheld, public_layers
 
 __all__ = ["PUBLIC_LAYERS", "STRUCTURAL", "GpkgExport", "write_gpkg"]
 
@@ -52,9 +52,17 @@ def _writable(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def write_gpkg(frames: Mapping[str, pd.DataFrame], path: Path | str) -> GpkgExport:
-    """Write the public layers of ``frames`` (name -> layer or table) to one GeoPackage."""
-    layers, withheld = public_layers(frames)
+def write_gpkg(
+    frames: Mapping[str, pd.DataFrame],
+    path: Path | str,
+    *,
+    release: tuple[dict[str, pd.DataFrame], Withheld] | None = None,
+) -> GpkgExport:
+    """Write the public layers of ``frames`` (name -> layer or table) to one GeoPackage.
+
+    ``release``: the public layers already made from ``frames`` (:func:`public_layers`).
+    """
+    layers, withheld = release if release is not None else public_layers(frames)
     path = Path(path)
     if path.suffix.lower() != ".gpkg":
         raise ValueError(f"GeoPackage export: {path} must end in .gpkg")

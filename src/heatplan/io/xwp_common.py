@@ -102,6 +102,9 @@ class PlanContent:
     gas_network: bool | None = None
     heat_network: bool | None = None
     sewers: bool | None = None
+    #: the audited public release (:func:`heatplan.publish.layers.public_layers` over every
+    #: layer of the project); None: made here from the tables above
+    release: dict[str, pd.DataFrame] | None = None
 
 
 @dataclass

@@ -52,6 +52,8 @@ class ContentFeatures:
 
 
 def _public(content: PlanContent, areas: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    if content.release is not None:
+        return content.release
     frames = {
         name: frame
         for name, frame in (
@@ -59,6 +61,8 @@ def _public(content: PlanContent, areas: pd.DataFrame) -> dict[str, pd.DataFrame
             ("blocks", content.blocks),
             ("street_segments", content.street_segments),
             ("potentials", content.potentials),
+            ("totals", content.totals),
+            ("buildings", content.buildings),
         )
         if frame is not None
     }

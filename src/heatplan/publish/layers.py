@@ -30,8 +30,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from heatplan.publish.release import PROTECTION_SHARE, ReleaseAudit, audit_release
 from heatplan.publish.rules import (
     BUILDING_LEVEL_LAYERS,
+    MIN_BUILDINGS_CONSUMPTION,
     area_suppression,
     drop_confidential,
     flags,
@@ -41,8 +43,32 @@ from heatplan.publish.rules import (
     suppression_mask,
 )
 
-__all__ = ["PUBLIC_LAYERS", "STRUCTURAL", "Withheld", "network_mains", "public_layers"]
+__all__ = [
+    "PUBLIC_LAYERS",
+    "RELEASE_INPUTS",
+    "STRUCTURAL",
+    "Withheld",
+    "network_mains",
+    "public_layers",
+]
 
+#: What :func:`public_layers` reads to decide the release: the public layers and the tables
+#: that say which buildings stand behind each released figure.
+RELEASE_INPUTS = (
+    "areas",
+    "blocks",
+    "street_segments",
+    "grid_100m",
+    "potentials",
+    "totals",
+    "networks",
+    "network_pipes",
+    "network_nodes",
+    "heat_networks",
+    "gas_networks",
+    "streets",
+    "buildings",
+)
 PUBLIC_LAYERS = (
     "areas",
     "blocks",
@@ -84,6 +110,7 @@ class Withheld:
     suppressed_rows: dict[str, int] = field(default_factory=dict)
     confidential_rows: dict[str, int] = field(default_factory=dict)
     not_exported: list[str] = field(default_factory=list)
+    audit: ReleaseAudit = field(default_factory=ReleaseAudit)
 
 
 def _town(frame: pd.DataFrame) -> pd.Series:
@@ -173,12 +200,29 @@ def _networks(table: pd.DataFrame) -> tuple[pd.DataFrame, int]:
 
 
 def _pipes(pipes: pd.DataFrame) -> pd.DataFrame:
+    """The mains of planned networks: no house connection, no pipe serving < 5 buildings.
+
+    A pipe's diameter follows the load it carries: a spur to one or a few buildings gives their
+    load band away, so only pipes with at least :data:`MIN_BUILDINGS_CONSUMPTION` buildings
+    downstream are public.
+    """
     main = pipes[pipes["kind"].astype(str) != "connection"] if "kind" in pipes.columns else pipes
+    if "downstream_buildings" in main.columns:
+        downstream = pd.to_numeric(main["downstream_buildings"], errors="coerce").fillna(0)
+        main = main[downstream >= MIN_BUILDINGS_CONSUMPTION]
     return main[[c for c in PIPE_COLUMNS if c in main.columns]]
 
 
-def public_layers(frames: Mapping[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], Withheld]:
-    """The public version of each layer of ``frames`` (name -> layer) and what was held back."""
+def public_layers(
+    frames: Mapping[str, pd.DataFrame], *, protection_share: float = PROTECTION_SHARE
+) -> tuple[dict[str, pd.DataFrame], Withheld]:
+    """The public version of each layer of ``frames`` (name -> layer) and what was held back.
+
+    Each layer follows its own rules; then the whole set is audited as one release
+    (:func:`heatplan.publish.release.audit_release`) with the buildings of ``frames`` — pass
+    every layer of the project (:data:`RELEASE_INPUTS`) so that every output gets the same
+    release.
+    """
     report = Withheld()
     frames = dict(frames)
     for name in list(frames):
@@ -208,6 +252,7 @@ def public_layers(frames: Mapping[str, pd.DataFrame]) -> tuple[dict[str, pd.Data
     for name in ("heat_networks", "gas_networks"):
         if name in frames:
             out[name] = network_mains(frames[name], frames.get("streets"), name)
+    out, report.audit = audit_release(out, frames, protection_share=protection_share)
     assert not BUILDING_LEVEL_LAYERS & set(out)
     report.suppressed_rows = {k: v for k, v in hidden.items() if v}
     return out, report

@@ -34,6 +34,7 @@ __all__ = [
     "public_areas",
     "smaller_part",
     "suppress",
+    "suppress_area_rows",
     "suppression_mask",
 ]
 
@@ -235,6 +236,14 @@ def public_areas(areas: pd.DataFrame) -> pd.DataFrame:
     keep = [c for c in areas.columns if _is_area_structural(c)]
     texts = [c for c in AREA_TEXT_COLUMNS if c in areas.columns]
     return suppress(areas, area_suppression(areas), keep=keep, texts=texts)
+
+
+def suppress_area_rows(areas: pd.DataFrame, rows: Collection[object]) -> pd.DataFrame:
+    """``areas`` with the figures and reason texts of the rows labelled ``rows`` blanked."""
+    keep = [c for c in areas.columns if _is_area_structural(c)]
+    texts = [c for c in AREA_TEXT_COLUMNS if c in areas.columns]
+    mask = pd.Series(areas.index.isin(list(rows)), index=areas.index)
+    return suppress(areas, mask, keep=keep, texts=texts)
 
 
 def area_suppression(areas: pd.DataFrame) -> pd.Series:

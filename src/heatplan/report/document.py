@@ -61,6 +61,7 @@ def _sources(project_dir: Path, inputs: ReportInputs) -> dict[str, Any]:
         "data": data_sources(project_dir, inputs.source_files),
         "reference": reference_sources(),
         "privacy": PRIVACY.format(c=MIN_BUILDINGS_CONSUMPTION, h=MIN_BUILDINGS_HEATER),
+        "audit": inputs.audit.note_de(),
     }
 
 

@@ -19,7 +19,8 @@ import pandas as pd
 
 from heatplan.io.export_xlsx import buildings_table, inventory_table
 from heatplan.publish import area_suppression
-from heatplan.publish.layers import public_layers
+from heatplan.publish.layers import RELEASE_INPUTS, public_layers
+from heatplan.publish.release import ReleaseAudit
 
 __all__ = ["AGGREGATE_LAYERS", "ReportInputs", "load_inputs"]
 
@@ -57,6 +58,8 @@ class ReportInputs:
     source_files: list[str] = field(default_factory=list)
     #: ids of areas whose figures are suppressed (under the minimum or against differencing)
     suppressed_areas: set[str] = field(default_factory=set)
+    #: the disclosure audit of the public edition (what was checked, counts suppressed)
+    audit: ReleaseAudit = field(default_factory=ReleaseAudit)
 
     def layer(self, name: str) -> Any:
         """A layer or table if the project has it, else None."""
@@ -83,18 +86,27 @@ def _geometry_only(frame: pd.DataFrame | None) -> gpd.GeoDataFrame | None:
     return gpd.GeoDataFrame(geometry=frame.geometry.to_numpy(), crs=frame.crs)
 
 
+def _suppressed_areas(raw: pd.DataFrame, released: pd.DataFrame) -> set[str]:
+    """Ids of areas whose figures the release holds back (own rule or the audit)."""
+    hidden = area_suppression(raw).to_numpy(bool)
+    if "heat_demand_mwh_per_a" in raw.columns:
+        audited = released["heat_demand_mwh_per_a"].isna() & raw["heat_demand_mwh_per_a"].notna()
+        hidden |= audited.to_numpy(bool)
+    return set(raw.loc[hidden, "area_id"].astype(str))
+
+
 def load_inputs(store: Any, *, public: bool = True) -> ReportInputs:
     """Read the report's inputs from ``store``; building rows are aggregated and dropped."""
-    raw = {n: f for n in AGGREGATE_LAYERS if (f := _read(store, n)) is not None}
+    raw = {n: f for n in RELEASE_INPUTS if (f := _read(store, n)) is not None}
     inputs = ReportInputs(public=public)
     inputs.tables = {n: f for n in TABLES if (f := _read(store, n)) is not None}
+    layers, summary = public_layers(raw)  # the one audited release, as every public output
     if "areas" in raw:
-        hidden = area_suppression(raw["areas"]).to_numpy(bool)
-        inputs.suppressed_areas = set(raw["areas"].loc[hidden, "area_id"].astype(str))
-    layers, summary = public_layers(raw)
-    inputs.layers = dict(layers)
+        inputs.suppressed_areas = _suppressed_areas(raw["areas"], layers["areas"])
+    inputs.layers = {n: f for n, f in layers.items() if n in AGGREGATE_LAYERS}
     inputs.suppressed = {k: v for k, v in summary.suppressed_rows.items() if v}
-    buildings = _read(store, "buildings")
+    inputs.audit = summary.audit
+    buildings = raw.get("buildings")
     totals = inputs.tables.get("totals")
     if buildings is not None:
         inputs.stock = buildings_table(buildings)

@@ -18,6 +18,8 @@ from heatplan.io.export_xlsx import write_xlsx
 from heatplan.io.export_xwp import Engine, PlanContent, PlanMetadata, write_xwaermeplan
 from heatplan.project.config import ProjectConfig, load_config
 from heatplan.project.store import Store, open_store
+from heatplan.publish.layers import RELEASE_INPUTS, public_layers
+from heatplan.publish.rules import suppress_area_rows
 from heatplan.steps.common import classified_areas
 
 Format = Literal["xwaermeplan", "xlsx", "gpkg"]
@@ -72,7 +74,8 @@ def plan_metadata(config: ProjectConfig) -> PlanMetadata:
 
 
 def _frames(store: Store) -> dict[str, pd.DataFrame]:
-    return {name: store.read(name) for name in STORE_LAYERS if store.has(name)}
+    names = dict.fromkeys([*STORE_LAYERS, *RELEASE_INPUTS])  # the release needs the buildings
+    return {name: store.read(name) for name in names if store.has(name)}
 
 
 def _has_rows(store: Store, name: str) -> bool | None:
@@ -80,7 +83,7 @@ def _has_rows(store: Store, name: str) -> bool | None:
     return store.count(name) > 0 if store.has(name) else None
 
 
-def plan_content(store: Store) -> PlanContent:
+def plan_content(store: Store, release: dict[str, pd.DataFrame] | None = None) -> PlanContent:
     """The store tables the XWärmeplan export reads besides ``areas`` (missing ones: None).
 
     ``buildings`` is read for counting only (cells of the WPG § 10 rules, residential
@@ -101,6 +104,7 @@ def plan_content(store: Store) -> PlanContent:
         gas_network=_has_rows(store, "gas_networks"),
         heat_network=_has_rows(store, "heat_networks"),
         sewers=_has_rows(store, "sewers"),
+        release=release,
     )
 
 
@@ -117,20 +121,38 @@ def run_export(
     store = open_store(config.store_url(Path(project_dir)))
     path = Path(out) if out is not None else default_path(project_dir, fmt)
     path.parent.mkdir(parents=True, exist_ok=True)
-    if fmt == "xwaermeplan":
-        areas = classified_areas(store)
-        content = plan_content(store)
-        plan = plan_metadata(config)
-        return write_xwaermeplan(areas, plan, path, engine=engine, content=content).to_dict()
     frames = _frames(store)
+    # the one release every public output is cut from, audited as a whole (WPG § 10)
+    release, withheld = public_layers(frames)
+    audit = {"disclosure_audit": withheld.audit.to_dict()}
     if fmt == "gpkg":
-        return write_gpkg(frames, path).to_dict()
-    return write_xlsx(
-        path,
-        areas=classified_areas(store),
-        totals=frames.get("totals"),
-        buildings=store.read("buildings") if store.has("buildings") else None,
-        potentials=frames.get("potentials"),
-        scenario_indicators=frames.get("scenario_indicators"),
-        title=f"Kommunale Wärmeplanung {config.municipality.name}",
-    ).to_dict()
+        return {**write_gpkg(frames, path, release=(release, withheld)).to_dict(), **audit}
+    areas = _released_areas(classified_areas(store), release)
+    if fmt == "xwaermeplan":
+        content = plan_content(store, release)
+        plan = plan_metadata(config)
+        written = write_xwaermeplan(areas, plan, path, engine=engine, content=content)
+        return {**written.to_dict(), **audit}
+    return {
+        **write_xlsx(
+            path,
+            areas=areas,
+            totals=frames.get("totals"),
+            buildings=store.read("buildings") if store.has("buildings") else None,
+            potentials=frames.get("potentials"),
+            scenario_indicators=frames.get("scenario_indicators"),
+            title=f"Kommunale Wärmeplanung {config.municipality.name}",
+        ).to_dict(),
+        **audit,
+    }
+
+
+def _released_areas(areas: pd.DataFrame, release: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The classified areas with the figures the release suppressed blanked as well."""
+    released = release.get("areas")
+    if released is None or "heat_demand_mwh_per_a" not in areas.columns:
+        return areas
+    hidden = released["heat_demand_mwh_per_a"].isna() & areas["heat_demand_mwh_per_a"].notna()
+    if not hidden.any():
+        return areas
+    return suppress_area_rows(areas, list(areas.index[hidden.to_numpy()]))

@@ -22,10 +22,10 @@ from heatplan.classify.rules import GRADE_DE, GRADE_EN, OPTION_DE, OPTION_EN, TY
 from heatplan.io.addresses import address_keys
 from heatplan.project.config import CONFIG_NAME, load_config
 from heatplan.publish import MIN_BUILDINGS_CONSUMPTION, flags
-from heatplan.publish.layers import public_layers
+from heatplan.publish.costs import option_cost_table
+from heatplan.publish.layers import RELEASE_INPUTS, public_layers
 from heatplan.reference import table
 from heatplan.steps.common import assign_areas
-from heatplan.steps.export import STORE_LAYERS
 from heatplan.steps.web import store_of
 
 __all__ = [
@@ -55,6 +55,8 @@ OPTIONS = {
         "heat-network connection",
     ),
 }
+#: option -> its cost column in ``building_options``
+OPTION_COLUMNS = {key: column for key, (column, _, _) in OPTIONS.items()}
 PLACE_COLUMNS = ("key", "label", "kind", "area_id", "lon", "lat", "use", "age_class")
 
 
@@ -67,7 +69,8 @@ class PublicData:
     target_year: int
     tables: dict[str, pd.DataFrame]
     places: pd.DataFrame
-    option_rows: pd.DataFrame  # per building: area_id, use, age_class, option columns (no id)
+    #: released medians of the option costs per group of >= 5 buildings (publish.costs)
+    option_costs: pd.DataFrame
     measures: list[dict[str, Any]] = field(default_factory=list)
     settings: dict[str, Any] = field(default_factory=dict)
 
@@ -84,7 +87,7 @@ def web_settings(project_dir: Path) -> dict[str, Any]:
 
 
 def _public_tables(store: Any) -> dict[str, pd.DataFrame]:
-    frames = {name: store.read(name) for name in STORE_LAYERS if store.has(name)}
+    frames = {name: store.read(name) for name in RELEASE_INPUTS if store.has(name)}
     tables, _ = public_layers(frames)
     pipes = tables.get("network_pipes")
     if pipes is not None and "existing" in pipes.columns:
@@ -226,7 +229,7 @@ def load_public(project_dir: Path) -> PublicData:
     tables = _public_tables(store)
     raw_areas = store.read("areas") if store.has("areas") else None
     places = [pd.DataFrame(columns=list(PLACE_COLUMNS))]
-    option_rows = pd.DataFrame()
+    option_costs = option_cost_table(pd.DataFrame(), OPTION_COLUMNS)
     if store.has("buildings"):
         buildings = store.read("buildings")
         if raw_areas is not None and len(raw_areas):
@@ -237,7 +240,7 @@ def load_public(project_dir: Path) -> PublicData:
             if column not in buildings.columns:
                 buildings[column] = "unknown"
         places.append(_address_places(buildings))
-        option_rows = _option_rows(store, buildings)
+        option_costs = option_cost_table(_option_rows(store, buildings), OPTION_COLUMNS)
     if raw_areas is not None and len(raw_areas):
         places.append(_street_places(store, raw_areas))
         places.append(_area_places(raw_areas))
@@ -249,7 +252,7 @@ def load_public(project_dir: Path) -> PublicData:
         target_year=config.project.target_year,
         tables=tables,
         places=index.reset_index(drop=True),
-        option_rows=option_rows,
+        option_costs=option_costs,
         measures=_measures(project_dir, store),
         settings=web_settings(project_dir),
     )

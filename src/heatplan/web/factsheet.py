@@ -1,8 +1,8 @@
 """The fact sheet of a place: its area's supply type per year, the reason, timeline, options.
 
-Plain German with English beside it. The option costs are medians over at least
-:data:`heatplan.publish.MIN_BUILDINGS_CONSUMPTION` buildings of the same kind (same area and use
-and age class; else the area; else the town) — never one building's figures.
+Plain German with English beside it. The option costs are the released medians of
+:func:`heatplan.publish.costs.option_cost_table` over at least 5 buildings of the same kind (same
+area, use and age class; else wider groups) — nothing is computed here from building rows.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from heatplan.publish.costs import SCOPE_KEYS
 from heatplan.steps.web_public import (
     GRADE_DE,
     GRADE_EN,
@@ -20,7 +21,6 @@ from heatplan.steps.web_public import (
     TYPE_EN,
     PublicData,
     funding,
-    min_buildings,
 )
 
 HEADINGS = {
@@ -155,37 +155,28 @@ def _timeline(data: PublicData, years: list[dict[str, Any]], area_id: str) -> di
 
 def _group(
     data: PublicData, area_id: str, use: Any, age: Any
-) -> tuple[pd.DataFrame, dict[str, str]]:
-    rows = data.option_rows
-    if not len(rows):
-        return rows, {"de": "", "en": ""}
-    same_area = rows["area_id"].astype(str) == str(area_id)
-    same_use = rows["use"].astype(str) == str(use)
-    same_age = rows["age_class"].astype(str) == str(age)
-    everywhere = pd.Series(True, index=rows.index)
-    levels = [
-        (same_area & same_use & same_age, *SCOPES["area_use_age"]),
-        (same_area & same_use, *SCOPES["area_use"]),
-        (same_area, *SCOPES["area"]),
-        (same_use & same_age, *SCOPES["town_use_age"]),
-        (everywhere, *SCOPES["town"]),
-    ]
-    for mask, de, en in levels:
-        if int(mask.sum()) >= min_buildings():
-            return rows[mask], {"de": de, "en": en}
-    return rows.iloc[0:0], {"de": "", "en": ""}
+) -> tuple[pd.Series | None, dict[str, str]]:
+    """The released cost medians of the narrowest group of buildings like this place."""
+    table = data.option_costs
+    wanted = {"area_id": str(area_id), "use": str(use), "age_class": str(age)}
+    for scope, (de, en) in SCOPES.items():
+        rows = table[table["scope"] == scope]
+        for column in SCOPE_KEYS[scope]:
+            rows = rows[rows[column].astype(str) == wanted[column]]
+        if len(rows):
+            return rows.iloc[0], {"de": de, "en": en}
+    return None, {"de": "", "en": ""}
 
 
 def _options(data: PublicData, area: pd.Series | None, place: pd.Series) -> dict[str, Any]:
     area_id = str(place.get("area_id"))
     group, scope = _group(data, area_id, place.get("use"), place.get("age_class"))
     out = []
-    if len(group):
-        n = len(group)
-        for key, (column, de, en) in OPTIONS.items():
-            values = pd.to_numeric(group[column], errors="coerce").dropna()
-            if len(values) >= min_buildings():
-                cost = round(float(values.median()))
+    if group is not None:
+        n = int(group["buildings"])
+        for key, (_, de, en) in OPTIONS.items():
+            if pd.notna(group.get(key)):
+                cost = round(float(group[key]))
                 out.append({"option": key, "label": {"de": de, "en": en}, "cost_eur_per_mwh": cost})
         note = {
             "de": f"Vollkosten in €/MWh Wärme über die Lebensdauer, Median über {n} Gebäude "

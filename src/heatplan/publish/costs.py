@@ -1,0 +1,98 @@
+"""The full-cost comparison the public fact sheets show: medians over at least 5 buildings.
+
+A citizen's fact sheet compares the full cost of heating options for buildings like theirs.
+The per-building costs follow from each building's heat demand, so they never leave the
+project: the release holds, per group of buildings (same area, use and age class; widening to
+the area, then the town), the median over at least :data:`MIN_BUILDINGS_CONSUMPTION` buildings,
+rounded to :data:`ROUND_EUR_PER_MWH`. A median is not a sum — no difference of two groups'
+figures yields a building's value — and rounding keeps the median building's own value from
+being read to the euro.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from heatplan.publish.rules import MIN_BUILDINGS_CONSUMPTION
+
+__all__ = ["ROUND_EUR_PER_MWH", "SCOPE_KEYS", "option_cost_table"]
+
+#: Rounding base of the published medians [EUR/MWh] (heatplan choice: well inside the spread
+#: of the options' full costs, ~100-250 EUR/MWh, and wider than the last digits of one value).
+ROUND_EUR_PER_MWH = 5.0
+#: Groups from the narrowest to the widest and the columns that define them.
+SCOPE_KEYS: dict[str, tuple[str, ...]] = {
+    "area_use_age": ("area_id", "use", "age_class"),
+    "area_use": ("area_id", "use"),
+    "area": ("area_id",),
+    "town_use_age": ("use", "age_class"),
+    "town": (),
+}
+GROUP_COLUMNS = ("area_id", "use", "age_class")
+
+
+def option_cost_table(
+    rows: pd.DataFrame,
+    options: Mapping[str, str],
+    *,
+    minimum: int = MIN_BUILDINGS_CONSUMPTION,
+) -> pd.DataFrame:
+    """Released medians of the option costs per group of buildings.
+
+    Parameters
+    ----------
+    rows : DataFrame
+        One row per building: ``area_id``, ``use``, ``age_class`` and the cost columns of
+        ``options`` [EUR/MWh]; no building id.
+    options : mapping
+        Option key -> cost column of ``rows``.
+    minimum : int
+        Fewest buildings behind a published median [count] (WPG § 10 Abs. 2).
+
+    Returns
+    -------
+    DataFrame
+        ``scope``, ``area_id``, ``use``, ``age_class`` (empty text where not part of the
+        scope), ``buildings`` and one column per option key: the rounded median [EUR/MWh],
+        NaN where fewer than ``minimum`` buildings have a value. Groups under the minimum are
+        not in the table.
+    """
+    frame = rows.reindex(columns=[*GROUP_COLUMNS, *options.values()]).copy()
+    for column in GROUP_COLUMNS:
+        frame[column] = frame[column].astype(object).where(frame[column].notna(), "").astype(str)
+    parts = [_scope(frame, scope, keys, options, minimum) for scope, keys in SCOPE_KEYS.items()]
+    columns = ["scope", *GROUP_COLUMNS, "buildings", *options]
+    found = [p for p in parts if len(p)]
+    return pd.concat(found, ignore_index=True)[columns] if found else pd.DataFrame(columns=columns)
+
+
+def _scope(
+    frame: pd.DataFrame,
+    scope: str,
+    keys: tuple[str, ...],
+    options: Mapping[str, str],
+    minimum: int,
+) -> pd.DataFrame:
+    grouped = frame.assign(_all="")
+    by = list(keys) or ["_all"]
+    out = []
+    for key, group in grouped.groupby(by, sort=True):
+        if len(group) < minimum:
+            continue
+        labels = dict(zip(by, key if isinstance(key, tuple) else (key,), strict=True))
+        row: dict[str, object] = {"scope": scope, "buildings": len(group)}
+        row.update({c: labels.get(c, "") for c in GROUP_COLUMNS})
+        for option, column in options.items():
+            row[option] = _median(group[column], minimum)
+        out.append(row)
+    return pd.DataFrame(out)
+
+
+def _median(values: pd.Series, minimum: int) -> float:
+    numbers = pd.to_numeric(values, errors="coerce").dropna()
+    if len(numbers) < minimum:
+        return np.nan
+    return float(np.round(numbers.median() / ROUND_EUR_PER_MWH) * ROUND_EUR_PER_MWH)
