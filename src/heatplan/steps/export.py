@@ -24,23 +24,10 @@ from heatplan.steps.common import classified_areas
 
 Format = Literal["xwaermeplan", "xlsx", "gpkg"]
 SUFFIX = {"xwaermeplan": ".gml", "xlsx": ".xlsx", "gpkg": ".gpkg"}
-#: Layers read for an export. Of the gas and heat-network registers only the mains leave the
-#: project (:func:`heatplan.publish.layers.network_mains`; the streets tell them apart).
-STORE_LAYERS = (
-    "areas",
-    "blocks",
-    "street_segments",
-    "grid_100m",
-    "potentials",
-    "totals",
-    "networks",
-    "network_pipes",
-    "scenario_indicators",
-    "scenario_costs",
-    "heat_networks",
-    "gas_networks",
-    "streets",
-)
+#: Layers read for an export: what the release is decided from (with the buildings behind each
+#: figure) and the scenario tables. Of the gas and heat-network registers only the mains leave
+#: the project (:func:`heatplan.publish.layers.network_mains`; the streets tell them apart).
+STORE_LAYERS = (*RELEASE_INPUTS, "scenario_indicators", "scenario_costs")
 
 
 def default_path(project_dir: Path, fmt: Format) -> Path:
@@ -74,8 +61,7 @@ def plan_metadata(config: ProjectConfig) -> PlanMetadata:
 
 
 def _frames(store: Store) -> dict[str, pd.DataFrame]:
-    names = dict.fromkeys([*STORE_LAYERS, *RELEASE_INPUTS])  # the release needs the buildings
-    return {name: store.read(name) for name in names if store.has(name)}
+    return {name: store.read(name) for name in STORE_LAYERS if store.has(name)}
 
 
 def _has_rows(store: Store, name: str) -> bool | None:
