@@ -155,3 +155,67 @@ def lp_intervals(sums: list[Sum], buildings: list[str]) -> dict[str, tuple[float
         high = linprog(-cost, A_eq=matrix, b_eq=rhs, bounds=(0, None), method="highs")
         out[b] = (float(low.fun), float(-high.fun))
     return out
+
+
+# --- heater and final-energy figures: one unknown per building and category --------------------
+
+
+def _combo(buildings: pd.DataFrame) -> pd.Series:
+    heater = buildings.get("heater_type", pd.Series("unknown", index=buildings.index))
+    return heater.fillna("unknown").astype(str) + "|" + buildings["carrier"].astype(str)
+
+
+def category_sums(
+    layers: dict[str, pd.DataFrame], frames: dict[str, pd.DataFrame], family: str
+) -> tuple[list[Sum], dict[str, float]]:
+    """Published heater (``heaters``) or final-energy (``energy``) figures over (building,
+    category) unknowns, and the true value of every unknown."""
+    b = frames["buildings"]
+    ids = np.array(_ids(b["building_id"]))
+    combos = sorted(set(_combo(b)))
+    own = dict(zip(ids, _combo(b), strict=True))
+    column = "generators" if family == "heaters" else "final_energy_kwh_per_a"
+    value = dict(zip(ids, pd.to_numeric(b[column]).fillna(0), strict=True))
+    truth = {f"{i}@{c}": (value[i] if own[i] == c else 0.0) for i in ids for c in combos}
+    block_of = np.array(_ids(b["block_id"]))
+
+    def items(members: np.ndarray, keep: list[str]) -> frozenset[str]:
+        return frozenset(f"{i}@{c}" for i in members for c in keep)
+
+    sums = []
+    blocks = layers["blocks"]
+    for _, row in blocks.iterrows():
+        inside = ids[block_of == _ids([row["block_id"]])[0]]
+        if family == "heaters":
+            for col in [c for c in blocks.columns if c.startswith("generators")]:
+                if pd.notna(row[col]):
+                    carrier = col.removeprefix("generators").removeprefix("_")
+                    keep = [c for c in combos if not carrier or c.endswith("|" + carrier)]
+                    sums.append(Sum(f"blocks:{row['block_id']}:{col}", items(inside, keep),
+                                    float(row[col])))  # fmt: skip
+    table = layers.get("block_heaters" if family == "heaters" else "block_energy")
+    for block, rows in table.groupby("block_id") if table is not None else []:
+        inside = ids[block_of == _ids([block])[0]]
+        sums.append(Sum(f"cells:{block}:total", items(inside, combos), float(rows["value"].sum())))
+        for category, v in zip(rows["category"], rows["value"], strict=True):
+            if category == "other":
+                continue
+            keep = [category] if family == "heaters" else [c for c in combos if
+                                                           c.endswith("|" + category)]  # fmt: skip
+            sums.append(Sum(f"cells:{block}:{category}", items(inside, keep), float(v)))
+    return [s for s in sums if s.members], truth
+
+
+def small_category_groups(
+    sums: list[Sum], truth: dict[str, float], minimum: int
+) -> list[tuple[str, str, int]]:
+    """Nested figures whose difference holds 1 .. minimum-1 buildings with a non-zero value."""
+    found = []
+    for outer in sums:
+        for inner in sums:
+            if inner.members < outer.members:
+                rest = outer.members - inner.members
+                owners = {item.split("@")[0] for item in rest if truth[item] > 0}
+                if 0 < len(owners) < minimum:
+                    found.append((outer.name, inner.name, len(owners)))
+    return found

@@ -21,11 +21,13 @@ from scipy import sparse
 from typer.testing import CliRunner
 
 from attacks import (
+    category_sums,
     demand_sums,
     differences,
     lp_intervals,
     peeled,
     single_buildings_in_row_space,
+    small_category_groups,
 )
 from heatplan.cli import app
 from heatplan.project.store import GeoPackageStore
@@ -158,6 +160,7 @@ def towns(draw: st.DrawFn) -> dict[str, pd.DataFrame]:
     cell_shift = draw(st.lists(st.integers(0, 2), min_size=n, max_size=n))
     demand = draw(st.lists(st.floats(2_000, 90_000), min_size=n, max_size=n))
     carriers = draw(st.lists(st.sampled_from(CARRIERS), min_size=n, max_size=n))
+    heaters = draw(st.lists(st.sampled_from(("boiler", "condensing")), min_size=n, max_size=n))
     buildings = pd.DataFrame(
         {
             "building_id": [f"B{i}" for i in range(n)],
@@ -166,6 +169,8 @@ def towns(draw: st.DrawFn) -> dict[str, pd.DataFrame]:
             "grid_id": [f"c{(b + s) // 2}-{s}" for b, s in zip(blocks, cell_shift, strict=True)],
             "heat_demand_kwh_per_a": demand,
             "carrier": carriers,
+            "heater_type": heaters,
+            "final_energy_kwh_per_a": [d / 0.9 for d in demand],
             "generators": 1,
         }
     )
@@ -245,6 +250,9 @@ def test_generated_towns_resist_every_attack(town: dict[str, pd.DataFrame]) -> N
             or high >= value * (1 + PROTECTION_SHARE) - 1e-6
         ), building
     assert _heater_differences(layers, town["buildings"]) == []
+    for family, minimum in (("heaters", 3), ("energy", MIN)):
+        cells, truth = category_sums(layers, town, family)
+        assert small_category_groups(cells, truth, minimum) == [], family
 
 
 def test_option_costs_are_rounded_medians_of_five_or_more() -> None:

@@ -31,18 +31,16 @@ from heatplan.io.xlsx_sheets import titled, write_table
 from heatplan.publish import (
     MIN_BUILDINGS_CONSUMPTION,
     MIN_BUILDINGS_HEATER,
-    SUPPRESSED_NOTICE,
     drop_confidential,
     flags,
     notices,
     smaller_part,
     suppression_mask,
 )
+from heatplan.publish.inventory import ALL, DIMENSIONS, released_inventory
 
 __all__ = ["XlsxExport", "inventory_table", "potentials_table", "write_xlsx"]
 
-DIMENSIONS = ("carrier", "sector", "heater_type")
-ALL = "all"
 INDICATORS_DE = {
     "final_energy": "Endenergieverbrauch Wärme",
     "co2e": "Treibhausgasemissionen (CO2e)",
@@ -61,8 +59,6 @@ SECTORS_DE = {
     UNKNOWN: "unbekannt",
     ALL: "alle",
 }
-#: Indicators that are counts of buildings (no consumption): never suppressed.
-COUNTS = ("buildings", "buildings_without_demand")
 NO_SCENARIO = (
     "Keine Ergebnisse des Zielszenarios: `heatplan scenario` ausführen (run heatplan scenario)"
 )
@@ -81,100 +77,20 @@ class XlsxExport:
 
 
 # --- tables ----------------------------------------------------------------------------------
-def _normalised(buildings: pd.DataFrame) -> pd.DataFrame:
-    heater = buildings.get("heater_type", pd.Series(UNKNOWN, index=buildings.index))
-    return pd.DataFrame(
-        {
-            "carrier": with_unknown(buildings["carrier"]),
-            "sector": with_unknown(
-                buildings.get("sector", pd.Series(UNKNOWN, index=buildings.index))
-            ),
-            "heater_type": with_unknown(heater),
-        }
-    )
+def inventory_table(
+    totals: pd.DataFrame,
+    buildings: pd.DataFrame | None,
+    *,
+    released: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The released municipal totals with German labels: one row per totals row, ``Wert`` NaN
+    and ``Hinweis`` why where suppressed.
 
-
-def _cell_counts(cells: pd.DataFrame, frame: pd.DataFrame) -> pd.Series:
-    """Buildings of ``frame`` behind each cell (``'all'`` = any value of that dimension)."""
-    cache: dict[tuple[str, ...], pd.Series] = {}
-    counts = []
-    for row in cells.itertuples(index=False):
-        dims = tuple(d for d in DIMENSIONS if getattr(row, d) != ALL)
-        if not dims:
-            counts.append(len(frame))
-            continue
-        if dims not in cache:
-            cache[dims] = frame.groupby(list(dims)).size()
-        key = tuple(getattr(row, d) for d in dims)
-        counts.append(int(cache[dims].get(key[0] if len(key) == 1 else key, 0)))
-    return pd.Series(counts, index=cells.index, dtype="int64")
-
-
-def _margin_groups(cells: pd.DataFrame) -> list[pd.Series]:
-    """Per dimension: cells that add up to the same margin (other dimensions fixed)."""
-    groups = []
-    for dim in DIMENSIONS:
-        others = [d for d in DIMENSIONS if d != dim]
-        label = pd.Series(
-            [dim + "|" + "|".join(v) for v in cells[others].itertuples(index=False)],
-            index=cells.index,
-            dtype=object,
-        )
-        groups.append(label.where(cells[dim] != ALL))
-    return groups
-
-
-def _suppressed_cells(cells: pd.DataFrame, frame: pd.DataFrame | None, minimum: int) -> pd.Series:
-    if frame is None:  # counts unknown: only the municipal totals are safe
-        return (cells[list(DIMENSIONS)] != ALL).any(axis=1)
-    counts = _cell_counts(cells, frame)
-    return suppression_mask(counts, _margin_groups(cells), minimum=minimum)
-
-
-def inventory_table(totals: pd.DataFrame, buildings: pd.DataFrame | None) -> pd.DataFrame:
-    """The ``totals`` table (long format) with labels and WPG § 10 suppression.
-
-    Parameters
-    ----------
-    totals : DataFrame
-        ``indicator``, ``carrier``, ``sector``, ``heater_type``, ``value``, ``unit`` as written
-        by the inventory (:func:`heatplan.areas.totals.municipality_totals`).
-    buildings : DataFrame or None
-        ``carrier``, ``sector`` and optionally ``heater_type`` per building, only to count the
-        buildings behind each value; None: every breakdown is suppressed.
-
-    Returns
-    -------
-    DataFrame
-        One row per totals row; ``value`` is NaN and ``note`` says why where suppressed.
+    ``released``: the table as the audited release has it (``inventory`` of
+    :func:`heatplan.publish.layers.public_layers`); None: the table's own rules only
+    (:func:`heatplan.publish.inventory.released_inventory`).
     """
-    missing = [c for c in ("indicator", *DIMENSIONS, "value", "unit") if c not in totals.columns]
-    if missing:
-        raise ValueError(f"totals: columns {missing} missing; run `heatplan inventory` first")
-    out = totals.reset_index(drop=True).copy()
-    out[list(DIMENSIONS)] = out[list(DIMENSIONS)].astype(str)
-    frame = _normalised(buildings) if buildings is not None else None
-    generators = out["indicator"] == "decentral_generators"
-    hidden = pd.Series(False, index=out.index)
-    for rows, minimum, base in (
-        (~generators & ~out["indicator"].isin(COUNTS), MIN_BUILDINGS_CONSUMPTION, frame),
-        (generators, MIN_BUILDINGS_HEATER, _decentral(frame)),
-    ):
-        cells = out.loc[rows, list(DIMENSIONS)].drop_duplicates()
-        mask = _suppressed_cells(cells, base, minimum)
-        flagged = cells[mask.to_numpy()]
-        hit = out[list(DIMENSIONS)].merge(flagged.assign(_hit=True), how="left")["_hit"]
-        hidden |= rows & hit.notna().to_numpy()
-        out.loc[rows & hidden, "note"] = SUPPRESSED_NOTICE.format(n=minimum)
-    out["value"] = out["value"].astype(float).where(~hidden)
-    return _labelled(out)
-
-
-def _decentral(frame: pd.DataFrame | None) -> pd.DataFrame | None:
-    if frame is None:
-        return None
-    network = frame["carrier"].map(carriers_table()["network"])
-    return frame[network.ne("heat").to_numpy()]
+    return _labelled(released if released is not None else released_inventory(totals, buildings))
 
 
 def _labelled(out: pd.DataFrame) -> pd.DataFrame:
@@ -313,6 +229,7 @@ def write_xlsx(
     *,
     areas: pd.DataFrame,
     totals: pd.DataFrame | None = None,
+    inventory: pd.DataFrame | None = None,
     buildings: pd.DataFrame | None = None,
     potentials: pd.DataFrame | None = None,
     scenario_indicators: pd.DataFrame | None = None,
@@ -331,7 +248,7 @@ def write_xlsx(
     if totals is None or totals.empty:
         sheet.cell(row=3, column=1, value="Keine Bilanz: `heatplan inventory` ausführen")
     else:
-        table = inventory_table(totals, buildings)
+        table = inventory_table(totals, buildings, released=inventory)
         suppressed += int(table["Hinweis"].notna().sum())
         write_table(sheet, table.drop(columns=[*DIMENSIONS, "indicator"]), row=3)
     sheet = titled(book, "Gebäude", "Gebäudebestand nach Nutzung und Baualtersklasse")

@@ -7,8 +7,8 @@ building count). From them:
 
 - ``WP_EnergieBaublock`` for every block with published figures: heat density
   (``verbrauchsDichte``), final energy per carrier and heat generators per type — cells over
-  fewer than 5 buildings (heaters: 3) are suppressed, also against differencing
-  (:func:`heatplan.publish.cells.cell_mask`), and added to ``9999 Sonstiges``, so that the
+  fewer than 5 buildings (heaters: 3) are suppressed, also against differencing (within the
+  table and by the audit of the whole release), and added to ``9999 Sonstiges``, so that the
   cells of a block still add up;
 - ``WP_GebaeudeBaublock`` for every block whose predominant use has an XWärmeplan building type
   (with the predominant age class; both structural, published for every block);
@@ -16,8 +16,9 @@ building count). From them:
   buildings heated from the gas network);
 - ``WP_Waermeliniendichte`` per street segment, the line density only where published.
 
-Per-carrier and per-heater cells are counted on the buildings (``buildings`` layer, read in
-memory only); nothing per building is written.
+The per-carrier and per-heater cells come from the audited release
+(:mod:`heatplan.publish.block_cells`, :mod:`heatplan.publish.release`); nothing per building is
+written.
 """
 
 from __future__ import annotations
@@ -30,8 +31,8 @@ import pandas as pd
 from heatplan.areas.reference import carriers_table
 from heatplan.io.xwp_common import KWH_PER_MWH, Context, code, energy_amount, heater_code, multi
 from heatplan.io.xwp_gml import DataType, Feature, Measure, Ref, Value
-from heatplan.publish import MIN_BUILDINGS_CONSUMPTION, MIN_BUILDINGS_HEATER
-from heatplan.publish.cells import cell_mask
+from heatplan.publish.block_cells import OTHER as RELEASED_OTHER
+from heatplan.publish.block_cells import SEP
 
 __all__ = ["block_features", "segment_features"]
 
@@ -55,56 +56,39 @@ def block_keys(ids: pd.Series) -> pd.Series:
     return ids.map(block_key)
 
 
-def _cells(buildings: pd.DataFrame, key: pd.Series, value: pd.Series) -> pd.DataFrame:
-    """Buildings and summed ``value`` per block and category ``key``."""
-    frame = pd.DataFrame(
-        {
-            "block_id": block_keys(buildings["block_id"]).to_numpy(),
-            "key": key.to_numpy(),
-            "value": pd.to_numeric(value, errors="coerce").fillna(0.0).to_numpy(),
-        }
-    )
-    frame = frame[frame["block_id"].ne("nan") & frame["block_id"].ne("None")]
-    return frame.groupby(["block_id", "key"], as_index=False).agg(
-        buildings=("value", "size"), value=("value", "sum")
-    )
-
-
-def _public_cells(
-    cells: pd.DataFrame, hidden: set[str], minimum: int
+def _coded(
+    table: pd.DataFrame | None, code_of: Any, scale: float = 1.0
 ) -> dict[str, list[tuple[str, float]]]:
-    """Per shown block: (code, value) of published cells, suppressed ones summed as 9999."""
-    cells = cells[cells["value"] > 0].reset_index(drop=True)
-    mask = cell_mask(cells, unit="block_id", category="key", hidden_units=hidden, minimum=minimum)
-    cells = cells.assign(key=np.where(mask.to_numpy(), OTHER, cells["key"]))
-    shown = cells[~cells["block_id"].isin(hidden)]
+    """Per block: (XWärmeplan code, value x ``scale``) of the released cells (other: 9999)."""
     out: dict[str, list[tuple[str, float]]] = {}
-    sums = shown.groupby(["block_id", "key"], as_index=False)["value"].sum()
+    if table is None or not len(table):
+        return out
+    codes = [OTHER if c == RELEASED_OTHER else code_of(str(c)) for c in table["category"]]
+    frame = pd.DataFrame(
+        {"block_id": block_keys(table["block_id"]), "code": codes, "value": table["value"] * scale}
+    )
+    sums = frame.groupby(["block_id", "code"], as_index=False)["value"].sum()
     for block, key, value in sums.itertuples(index=False, name=None):
         out.setdefault(str(block), []).append((str(key), float(value)))
     return out
 
 
-def _energy_cells(buildings: pd.DataFrame, hidden: set[str]) -> dict[str, list[tuple[str, float]]]:
-    carriers = buildings["carrier"].map(lambda c: code("carrier", c) or OTHER)
-    mwh = pd.to_numeric(buildings["final_energy_kwh_per_a"], errors="coerce") / KWH_PER_MWH
-    return _public_cells(_cells(buildings, carriers, mwh), hidden, MIN_BUILDINGS_CONSUMPTION)
+def _energy_code(carrier: str) -> str:
+    return code("carrier", carrier) or OTHER
 
 
-def _heater_cells(buildings: pd.DataFrame, hidden: set[str]) -> dict[str, list[tuple[str, float]]]:
-    heater = buildings.get("heater_type", pd.Series(None, index=buildings.index))
-    keys = pd.Series(
-        [heater_code(h, c) for h, c in zip(heater, buildings["carrier"], strict=True)],
-        index=buildings.index,
-    )
-    generators = buildings.get("generators", pd.Series(1, index=buildings.index))
-    return _public_cells(_cells(buildings, keys, generators), hidden, MIN_BUILDINGS_HEATER)
+def _heater_code(category: str) -> str:
+    heater, _, carrier = category.partition(SEP)
+    return heater_code(heater, carrier)
 
 
-def _gas_connections(buildings: pd.DataFrame) -> pd.Series:
-    network = buildings["carrier"].map(carriers_table()["network"])
-    on_gas = buildings[network.eq("gas").to_numpy()]
-    return on_gas.groupby(block_keys(on_gas["block_id"])).size()
+def _gas_connections(energy: pd.DataFrame | None) -> pd.Series:
+    """Released gas connections per block: buildings behind the published gas-network cells."""
+    if energy is None or not len(energy) or "buildings" not in energy.columns:
+        return pd.Series(dtype=float)
+    network = energy["category"].map(carriers_table()["network"])
+    on_gas = energy[network.eq("gas").to_numpy() & energy["buildings"].notna().to_numpy()]
+    return on_gas.groupby(block_keys(on_gas["block_id"]))["buildings"].sum()
 
 
 def _energy_block(row: Any, ctx: Context, energy: list[tuple[str, float]],
@@ -143,22 +127,22 @@ def _gas_block(block_id: str, ctx: Context, connections: int, geometry: Any) -> 
 
 
 def block_features(
-    blocks: pd.DataFrame, buildings: pd.DataFrame | None, ctx: Context
+    blocks: pd.DataFrame,
+    energy_cells: pd.DataFrame | None,
+    heater_cells: pd.DataFrame | None,
+    ctx: Context,
 ) -> list[Feature]:
-    """Energy, building and gas-network features of the public ``blocks`` (see module doc)."""
+    """Energy, building and gas-network features of the released ``blocks`` and their cells
+    (:func:`heatplan.publish.block_cells.block_energy_cells`, ``block_heater_cells``)."""
     if "heat_density_mwh_per_ha_a" not in blocks.columns:
         raise ValueError("blocks: column 'heat_density_mwh_per_ha_a' missing; run inventory")
     density = pd.to_numeric(blocks["heat_density_mwh_per_ha_a"], errors="coerce")
     ids = block_keys(blocks["block_id"])
     hidden = set(ids[density.isna()])
-    energy: dict[str, list[tuple[str, float]]] = {}
-    heaters: dict[str, list[tuple[str, float]]] = {}
-    gas = pd.Series(dtype=float)
-    needed = {"block_id", "carrier", "final_energy_kwh_per_a"}
-    if buildings is not None and needed <= set(buildings.columns):
-        energy, heaters = _energy_cells(buildings, hidden), _heater_cells(buildings, hidden)
-        gas = _gas_connections(buildings)
-    else:
+    energy = _coded(energy_cells, _energy_code, 1.0 / KWH_PER_MWH)
+    heaters = _coded(heater_cells, _heater_code)
+    gas = _gas_connections(energy_cells)
+    if energy_cells is None:
         ctx.notes.append("WP_EnergieBaublock: no buildings with carrier and final energy")
     features: list[Feature] = []
     no_type = no_data = 0

@@ -108,7 +108,8 @@ def content_features(
     out.plan_level.extend(measure_features(content.measures, ctx))
     public = _public(content, areas)
     if "blocks" in public:
-        out.planinhalt.extend(block_features(public["blocks"], content.buildings, ctx))
+        cells = (public.get("block_energy"), public.get("block_heaters"))
+        out.planinhalt.extend(block_features(public["blocks"], *cells, ctx))
     if "street_segments" in public:
         out.planinhalt.extend(segment_features(public["street_segments"], ctx))
     out.planinhalt.extend(

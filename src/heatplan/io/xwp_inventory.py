@@ -162,7 +162,8 @@ def inventory_feature(content: PlanContent, ctx: Context, *, stichtag: date) -> 
         return None
     raw = content.totals.reset_index(drop=True).astype({"carrier": str, "sector": str})
     raw = raw.astype({"heater_type": str})
-    public = inventory_table(raw, content.buildings)
+    released = (content.release or {}).get("inventory")
+    public = inventory_table(raw, content.buildings, released=released)
     total, gas, heat = _network_buildings(content.buildings)
     if any(0 < n < MIN_BUILDINGS_HEATER for n in (gas, heat)):
         ctx.notes.append(

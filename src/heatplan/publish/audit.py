@@ -70,7 +70,7 @@ class AuditResult:
 
 @dataclass(frozen=True)
 class _System:
-    matrix: np.ndarray  # figures x atoms, 0/1
+    matrix: np.ndarray  # figures x atoms: each figure's coefficient on each atom
     atom_of: np.ndarray  # per item: atom index, -1 where the item is in no figure
     sums: np.ndarray  # per atom: true sum of its values
     contributors: np.ndarray  # per atom: buildings with a non-zero value
@@ -90,7 +90,8 @@ def audit_sums(
     Parameters
     ----------
     members : sparse matrix
-        Figures x items; non-zero where the item is part of the figure's sum.
+        Figures x items: the coefficient of each item in each figure (1 for a plain sum; a
+        CO2 figure has the emission factor of the item's carrier).
     values : array
         True value of each item [any unit, >= 0].
     owners : array
@@ -137,23 +138,33 @@ def audit_sums(
 
 
 def _system(members: sparse.csr_matrix, values: np.ndarray, owners: np.ndarray) -> _System:
-    """Atoms of the released figures and the figures x atoms matrix."""
-    csc = (members != 0).astype(np.int8).tocsc()
+    """Atoms of the released figures and the figures x atoms matrix.
+
+    Items with the same coefficients in every figure form one atom; a figure's coefficient on
+    the atom is the one its items share (1 for a plain sum).
+    """
+    csc = sparse.csc_matrix(members, dtype=float)
+    csc.eliminate_zeros()
     csc.sort_indices()
     keys = np.array(
-        [csc.indices[csc.indptr[j] : csc.indptr[j + 1]].tobytes() for j in range(csc.shape[1])],
+        [
+            csc.indices[csc.indptr[j] : csc.indptr[j + 1]].tobytes()
+            + csc.data[csc.indptr[j] : csc.indptr[j + 1]].tobytes()
+            for j in range(csc.shape[1])
+        ],
         dtype=object,
     )
     covered = np.diff(csc.indptr) > 0
     atom_of = np.full(csc.shape[1], -1, dtype=np.int64)
+    first = np.zeros(0, dtype=np.int64)
     if covered.any():
-        _, atom_of[covered] = np.unique(keys[covered], return_inverse=True)
-    n_atoms = int(atom_of.max()) + 1
+        _, index, atom_of[covered] = np.unique(
+            keys[covered], return_index=True, return_inverse=True
+        )
+        first = np.flatnonzero(covered)[index]
+    n_atoms = len(first)
     items = np.flatnonzero(covered)
-    pick = sparse.csr_matrix(
-        (np.ones(len(items)), (items, atom_of[items])), shape=(csc.shape[1], n_atoms)
-    )
-    matrix = ((csc @ pick).toarray() > 0).astype(float)
+    matrix = csc[:, first].toarray()
     sums = np.bincount(atom_of[items], weights=values[items], minlength=n_atoms)
     positive = items[values[items] > 0]
     pairs = np.unique(np.column_stack([atom_of[positive], _codes(owners[positive])]), axis=0)

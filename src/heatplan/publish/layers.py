@@ -30,6 +30,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from heatplan.publish.block_cells import block_energy_cells, block_heater_cells, unit_keys
+from heatplan.publish.inventory import released_inventory
 from heatplan.publish.release import PROTECTION_SHARE, ReleaseAudit, audit_release
 from heatplan.publish.rules import (
     BUILDING_LEVEL_LAYERS,
@@ -80,6 +82,9 @@ PUBLIC_LAYERS = (
     "network_pipes",
     "heat_networks",
     "gas_networks",
+    "block_energy",
+    "block_heaters",
+    "inventory",
 )
 #: Columns of the inventory aggregates that say nothing about consumption or heaters.
 STRUCTURAL = {
@@ -99,6 +104,8 @@ MAINS_STREET_TOLERANCE_M = 8.0
 MAINS_STREET_SHARE = 0.9
 #: Columns of an existing network line that may be public (no owner, no connection data).
 MAINS_COLUMNS = ("medium", "diameter_mm", "construction_year", "geometry")
+#: What the per-block carrier and heater cells are counted from.
+BLOCK_CELL_COLUMNS = ("block_id", "carrier", "final_energy_kwh_per_a")
 NETWORK_STRUCTURAL = ("network_id", "selection", "source", "buildings_selected",
                       "buildings_connected", "buildings_unconnected")  # fmt: skip
 
@@ -241,6 +248,14 @@ def public_layers(
     for name in ("street_segments", "grid_100m"):
         if name in frames:
             out[name], hidden[name] = _aggregate(name, frames[name], [_town(frames[name])])
+    if "blocks" in out and _has(frames.get("buildings"), BLOCK_CELL_COLUMNS):
+        hidden_blocks = set(
+            unit_keys(out["blocks"]["block_id"])[out["blocks"]["heat_demand_kwh_per_a"].isna()]
+        )
+        out["block_energy"] = block_energy_cells(frames["buildings"], hidden_blocks)
+        out["block_heaters"] = block_heater_cells(frames["buildings"], hidden_blocks)
+    if _has(frames.get("totals"), ("indicator", "carrier", "sector", "heater_type", "value")):
+        out["inventory"] = released_inventory(frames["totals"], frames.get("buildings"))
     if "potentials" in frames:
         blocks_frame = frames.get("blocks")
         parts, hidden["potentials_by_block"] = _potentials(frames["potentials"], blocks_frame)
@@ -256,6 +271,10 @@ def public_layers(
     assert not BUILDING_LEVEL_LAYERS & set(out)
     report.suppressed_rows = {k: v for k, v in hidden.items() if v}
     return out, report
+
+
+def _has(frame: pd.DataFrame | None, columns: tuple[str, ...]) -> bool:
+    return frame is not None and set(columns) <= set(frame.columns)
 
 
 def network_mains(

@@ -111,7 +111,7 @@ def load_inputs(store: Any, *, public: bool = True) -> ReportInputs:
     if buildings is not None:
         inputs.stock = buildings_table(buildings)
         if totals is not None and len(totals):
-            inputs.inventory = inventory_table(totals, buildings)
+            inputs.inventory = inventory_table(totals, buildings, released=layers.get("inventory"))
     inputs.tables.pop("totals", None)  # only its suppressed form (``inventory``) is shown
     lines = {name: _read(store, name) for name in ("streets", *EXISTING)}
     for name, label in EXISTING.items():

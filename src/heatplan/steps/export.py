@@ -124,6 +124,7 @@ def run_export(
             path,
             areas=areas,
             totals=frames.get("totals"),
+            inventory=release.get("inventory"),
             buildings=store.read("buildings") if store.has("buildings") else None,
             potentials=frames.get("potentials"),
             scenario_indicators=frames.get("scenario_indicators"),
