@@ -119,6 +119,10 @@ def test_no_attack_works_on_the_release(frames: dict[str, pd.DataFrame]) -> None
     assert differences(sums, MIN) == []
     assert peeled(sums, MIN) == []
     assert single_buildings_in_row_space(sums) == []
+    assert audit.unenforced == {}
+    for family, minimum in (("heaters", 3), ("energy", MIN)):
+        cells, truth = category_sums(layers, frames, family)
+        assert cells and small_category_groups(cells, truth, minimum) == [], family
 
 
 def test_public_pipes_are_mains_of_at_least_five_buildings(frames: dict[str, pd.DataFrame]) -> None:

@@ -180,6 +180,13 @@ def _register_potentials(
         for row, block in zip(table.index, _keys(table["block_id"]), strict=True):
             family.add(Cell("potentials_by_block", row, DEMAND_COLUMNS["potentials_by_block"]),
                        with_potential[blocks == block])  # fmt: skip
+        # the municipal sum of the potentials table (XLSX, report, XWärmeplan), where its own
+        # rule publishes it: included and excluded buildings both none or at least the minimum
+        every = potentials[potentials["kind"] == kind]["building_id"].nunique()
+        parts = (len(with_potential), every - len(with_potential))
+        if all(n == 0 or n >= family.minimum for n in parts) and len(with_potential):
+            cell = Cell("potentials_table", kind, (), suppressible=False)
+            family.add(cell, with_potential)
 
 
 def _register_networks(
