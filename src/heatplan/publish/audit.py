@@ -30,8 +30,8 @@ from typing import Literal
 
 import highspy
 import numpy as np
-import scipy.linalg
 from scipy import sparse
+from threadpoolctl import threadpool_limits
 
 __all__ = ["AuditResult", "Disclosure", "audit_sums"]
 
@@ -180,23 +180,58 @@ def _codes(values: np.ndarray) -> np.ndarray:
 
 def _exact(system: _System, minimum: int) -> list[Disclosure]:
     """Atoms and unions of up to three atoms with < minimum contributors in the row space."""
-    null = scipy.linalg.null_space(system.matrix)  # atoms x k
-    norms = np.linalg.norm(null, axis=1)
     c = system.contributors
-    candidates = np.flatnonzero(c < minimum)  # zero-contributor atoms may join a union
+    rows, cols = _core(system.matrix, c < minimum)
+    core = system.matrix[np.ix_(rows, cols)]
+    # a few hundred figures: BLAS threads only get in each other's way (measured here: SVD of
+    # 364 x 554 in 0.03 s on one thread, 0.13 s on two, seconds beside a busy HiGHS)
+    with threadpool_limits(limits=1, user_api="blas"):
+        u, sigma, vt = np.linalg.svd(core, full_matrices=True)
+    rank = int((sigma > NULL_TOL * max(1.0, sigma.max(initial=0.0))).sum())
+    null = np.zeros((system.matrix.shape[1], core.shape[1] - rank))
+    null[cols] = vt[rank:].T  # the null space of the figures (rows of the core's atoms)
+    # A^T w = indicator, least norm: which figures (weights w) make up a disclosed sum
+    solve = np.zeros(system.matrix.shape)
+    solve[np.ix_(rows, cols)] = (u[:, :rank] / sigma[:rank]) @ vt[:rank]
+    norms = np.linalg.norm(null, axis=1)
+    candidates = cols[c[cols] < minimum]  # zero-contributor atoms may join a union
     found: list[Disclosure] = []
     seen: set[int] = set()
     for atom in candidates[norms[candidates] < NULL_TOL]:
         if c[atom] > 0:
-            found.append(_disclosure(system, (int(atom),), "exact"))
+            found.append(_disclosure(system, (int(atom),), "exact", solve=solve))
             seen.add(int(atom))
     rest = np.array([a for a in candidates if norms[a] >= NULL_TOL], dtype=int)
     for size in range(2, MAX_UNION + 1):
         for group in _null_unions(null, rest, c, size, minimum):
             if c[list(group)].sum() > 0 and not seen.intersection(group):
-                found.append(_disclosure(system, group, "exact"))
+                found.append(_disclosure(system, group, "exact", solve=solve))
                 seen.update(group)
     return found
+
+
+def _core(matrix: np.ndarray, small: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Figures and atoms that can take part in an exact disclosure of small atoms.
+
+    A figure with an atom of its own (in no other figure) that is not small can absorb any
+    change of its other atoms: no combination that discloses small atoms uses it (its weight
+    would have to be zero on that atom), so the figure and its own atoms drop out; atoms left
+    in no figure are free. Repeated until nothing changes, this keeps the dense factorisation
+    to the part of the table that matters.
+    """
+    live_rows = np.ones(matrix.shape[0], dtype=bool)
+    live_cols = np.ones(matrix.shape[1], dtype=bool)
+    nonzero = matrix != 0
+    while True:
+        counts = nonzero[live_rows].sum(axis=0)
+        own = live_cols & ~small & (counts == 1)
+        drop_rows = live_rows & nonzero[:, own].any(axis=1)
+        free = live_cols & (counts == 0)
+        if not drop_rows.any() and not free.any():
+            break
+        live_rows &= ~drop_rows
+        live_cols &= ~(free | own)
+    return np.flatnonzero(live_rows), np.flatnonzero(live_cols)
 
 
 def _null_unions(
@@ -325,12 +360,14 @@ def _disclosure(
     kind: Literal["exact", "interval"],
     lower: float | None = None,
     upper: float | None = None,
+    *,
+    solve: np.ndarray | None = None,
 ) -> Disclosure:
     value = float(system.sums[list(atoms)].sum())
     indicator = np.zeros(system.matrix.shape[1])
     indicator[list(atoms)] = 1.0
-    if kind == "exact":
-        weights = np.linalg.lstsq(system.matrix.T, indicator, rcond=None)[0]
+    if kind == "exact" and solve is not None:
+        weights = solve @ indicator
         figures = np.flatnonzero(np.abs(weights) > 1e-9)
         figures = figures[np.argsort(-np.abs(weights[figures]))]
     else:
