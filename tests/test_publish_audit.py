@@ -241,7 +241,10 @@ def _heater_differences(layers: dict[str, pd.DataFrame], buildings: pd.DataFrame
 @given(towns())
 def test_generated_towns_resist_every_attack(town: dict[str, pd.DataFrame]) -> None:
     layers, withheld = public_layers(town)
-    assert withheld.audit.status == "passed"
+    # a tiny town whose total is dominated by a few buildings cannot hide them behind the
+    # municipal total (never suppressed): the audit says so instead of claiming protection
+    assert withheld.audit.status.startswith("passed")
+    assert set(withheld.audit.unenforced) <= {"totals"}
     sums = demand_sums(layers, town)
     assert differences(sums, MIN) == []
     assert peeled(sums, MIN) == []

@@ -386,6 +386,6 @@ def _cell_table(
             combos = np.flatnonzero(np.array(categories.names) == str(category))
         family.add(Cell(layer, row, ("value",)), categories.items(members, combos))
     for block in sorted(set(blocks)):  # the cells of a block add up to its published total
-        if block in groups:
-            cell = Cell(layer, f"total:{block}", (), suppressible=False)
+        if block in groups:  # suppressed: the block's cells are left out altogether
+            cell = Cell(layer, f"total:{block}", ())
             family.add(cell, categories.items(groups[block], every))

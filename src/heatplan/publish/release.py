@@ -91,12 +91,18 @@ class ReleaseAudit:
         checked = sum(self.figures_checked.values())
         hidden = sum(self.suppressed_figures.values())
         share = f"{self.protection_share * 100:.0f}".replace(".", ",")
+        caveat = ""
+        if self.unenforced:
+            caveat = (
+                f" {sum(self.unenforced.values())} Wert(e) der Gesamtbilanz bleiben "
+                "veröffentlicht, obwohl wenige Gebäude sie prägen (Anlage 2 WPG verlangt sie)."
+            )
         return (
             f"Offenlegungsprüfung aller veröffentlichten Werte zusammen: {checked} Summen "
             f"geprüft (Differenzen, Linearkombinationen und Schutzintervall ± {share} % per "
             f"linearer Optimierung); {hidden} weitere Werte unterdrückt, damit kein Wert über "
             f"weniger als {self.minimum_buildings} Gebäude (Heizungsdaten: "
-            f"{self.minimum_heater_buildings}) erschlossen werden kann (§ 10 Abs. 2 WPG)."
+            f"{self.minimum_heater_buildings}) erschlossen werden kann (§ 10 Abs. 2 WPG).{caveat}"
         )
 
 
