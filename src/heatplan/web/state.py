@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from heatplan.steps import web as store_io
 from heatplan.steps.web_public import PublicData, load_public, web_settings
 from heatplan.web.auth import Accounts, RateLimiter
-from heatplan.web.geojson import LayerCache
+from heatplan.web.edition import DownloadFolders, Edition, EditionBuilder
 
 
 @dataclass
@@ -51,16 +49,19 @@ class Settings:
 
 @dataclass
 class AppState:
+    """The project, its settings, the public edition (built off the request path) and accounts.
+
+    ``load`` makes the public data of the plan (tests pass a counting or blocking one).
+    """
+
     project_dir: Path
     settings: Settings
-    layers: LayerCache = field(default_factory=LayerCache)
-    _data: PublicData | None = None
-    _version: str = ""
-    _checked: float = 0.0
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    load: Callable[[Path], PublicData] = load_public
+    jobs: dict[str, dict[str, Any]] = field(default_factory=dict)
     accounts: Accounts = field(init=False)
     limiter: RateLimiter = field(init=False)
-    jobs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    editions: EditionBuilder = field(init=False)
+    downloads: DownloadFolders = field(init=False)
 
     def __post_init__(self) -> None:
         self.accounts = Accounts(
@@ -71,32 +72,19 @@ class AppState:
         self.limiter = RateLimiter(
             self.settings.login_limit, self.settings.login_window_s, clock=self.settings.clock
         )
+        self.downloads = DownloadFolders(self.project_dir)
+        self.editions = EditionBuilder(
+            self.project_dir, load=self.load, on_new=self.downloads.edition_changed
+        )
 
-    def version(self) -> str:
-        """The store's version, looked at no more than once a second."""
-        now = time.monotonic()
-        if now - self._checked > 1.0 or not self._version:
-            self._checked = now
-            return store_io.store_version(self.project_dir)
-        return self._version
+    def edition(self) -> Edition:
+        """The current public edition (the first one is waited for)."""
+        return self.editions.current()
 
     def data(self) -> PublicData:
-        """The public edition of the current store version (rebuilt after any write)."""
-        version = self.version()
-        with self._lock:
-            if self._data is None or version != self._version:
-                self._data = load_public(self.project_dir)
-                self._version = version
-                self.layers.reset()
-            return self._data
-
-    def cached(self) -> PublicData | None:
-        """The public edition without looking at the store, if it was looked at within 1 s."""
-        if self._data is not None and self._version and time.monotonic() - self._checked <= 1.0:
-            return self._data
-        return None
+        """The public data of the current edition."""
+        return self.edition().data
 
     def invalidate(self) -> None:
-        with self._lock:
-            self._checked = 0.0
-            self._version = ""
+        """The plan was written: build the next edition (in the background)."""
+        self.editions.poke(force=True)
