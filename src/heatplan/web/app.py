@@ -25,6 +25,7 @@ from heatplan.project.config import load_config
 from heatplan.steps.web_public import PublicData, load_public
 from heatplan.web import pages, routes_public, routes_workspace
 from heatplan.web.compress import GZIP_LEVEL, GZIP_MIN_BYTES, NOT_COMPRESSED, PrecompressedStatic
+from heatplan.web.limits import BodyLimit
 from heatplan.web.state import AppState, Settings
 
 STATIC = Path(__file__).parent / "static"
@@ -142,5 +143,6 @@ def create_app(
         compresslevel=GZIP_LEVEL,
         exclude_content_types=(*DEFAULT_EXCLUDED_CONTENT_TYPES, *NOT_COMPRESSED),
     )
+    app.add_middleware(BodyLimit, max_bytes=state_settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
     return app

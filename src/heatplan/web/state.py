@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from starlette.requests import Request
+
 from heatplan.steps.web_public import PublicData, load_public, web_settings
-from heatplan.web.auth import Accounts, RateLimiter
+from heatplan.web import throttle
+from heatplan.web.auth import Accounts
 from heatplan.web.edition import DownloadFolders, Edition, EditionBuilder
+from heatplan.web.limits import MAX_BODY_BYTES
 
 
 @dataclass
@@ -25,6 +29,16 @@ class Settings:
         Lifetime of a planner's session [min].
     login_limit, login_window_s : int, float
         Failed logins allowed per client address and user name in the window [count, s].
+    login_account_limit, login_account_window_s : int, float
+        Failed logins allowed per account from any address in the window [count, s].
+    login_source_limit, login_source_window_s : int, float
+        Failed logins allowed per client address across accounts in the window [count, s]
+        (defaults and sources: :mod:`heatplan.web.throttle`).
+    trusted_proxies : tuple of str
+        Addresses or networks of reverse proxies whose ``X-Forwarded-For`` is believed;
+        empty: the socket's peer address counts.
+    max_body_bytes : int
+        Largest request body; larger ones get HTTP 413 [bytes].
     secure_cookies : bool
         Send the session cookie only over HTTPS (set True behind a TLS proxy).
     clock : callable
@@ -33,18 +47,34 @@ class Settings:
 
     basemap_style: str | None = None
     session_minutes: float = 480.0
-    login_limit: int = 5
-    login_window_s: float = 300.0
+    login_limit: int = throttle.PAIR.limit
+    login_window_s: float = throttle.PAIR.window_s
+    login_account_limit: int = throttle.ACCOUNT.limit
+    login_account_window_s: float = throttle.ACCOUNT.window_s
+    login_source_limit: int = throttle.SOURCE.limit
+    login_source_window_s: float = throttle.SOURCE.window_s
+    trusted_proxies: tuple[str, ...] = ()
+    max_body_bytes: int = MAX_BODY_BYTES
     secure_cookies: bool = False
     attribution: str = "heatplan"
     clock: Callable[[], float] = time.time
 
     @classmethod
     def from_project(cls, project_dir: Path) -> Settings:
-        web = web_settings(project_dir)
-        known = {"basemap_style", "session_minutes", "login_limit", "login_window_s",
-                 "secure_cookies", "attribution"}  # fmt: skip
+        web = dict(web_settings(project_dir))
+        known = {f.name for f in fields(cls)} - {"clock"}
+        if "trusted_proxies" in web:
+            web["trusted_proxies"] = tuple(str(p) for p in web["trusted_proxies"])
         return cls(**{k: v for k, v in web.items() if k in known})
+
+
+def login_throttle(settings: Settings) -> throttle.LoginThrottle:
+    return throttle.LoginThrottle(
+        pair=throttle.Window(settings.login_limit, settings.login_window_s),
+        account=throttle.Window(settings.login_account_limit, settings.login_account_window_s),
+        source=throttle.Window(settings.login_source_limit, settings.login_source_window_s),
+        clock=settings.clock,
+    )
 
 
 @dataclass
@@ -59,7 +89,8 @@ class AppState:
     load: Callable[[Path], PublicData] = load_public
     jobs: dict[str, dict[str, Any]] = field(default_factory=dict)
     accounts: Accounts = field(init=False)
-    limiter: RateLimiter = field(init=False)
+    limiter: throttle.LoginThrottle = field(init=False)
+    proxies: tuple[throttle.IPNetwork, ...] = field(init=False)
     editions: EditionBuilder = field(init=False)
     downloads: DownloadFolders = field(init=False)
 
@@ -69,9 +100,8 @@ class AppState:
             session_s=self.settings.session_minutes * 60,
             clock=self.settings.clock,
         )
-        self.limiter = RateLimiter(
-            self.settings.login_limit, self.settings.login_window_s, clock=self.settings.clock
-        )
+        self.limiter = login_throttle(self.settings)
+        self.proxies = throttle.parse_proxies(self.settings.trusted_proxies)
         self.downloads = DownloadFolders(self.project_dir)
         self.editions = EditionBuilder(
             self.project_dir, load=self.load, on_new=self.downloads.edition_changed
@@ -84,6 +114,12 @@ class AppState:
     def data(self) -> PublicData:
         """The public data of the current edition."""
         return self.edition().data
+
+    def client(self, request: Request) -> str:
+        """The client's address (``X-Forwarded-For`` only from a trusted proxy)."""
+        peer = request.client.host if request.client else "?"
+        forwarded = request.headers.get("x-forwarded-for")
+        return throttle.client_address(peer, forwarded, self.proxies)
 
     def invalidate(self) -> None:
         """The plan was written: build the next edition (in the background)."""
