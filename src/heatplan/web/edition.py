@@ -19,6 +19,7 @@ from pathlib import Path
 from heatplan.steps import web as store_io
 from heatplan.steps.web_public import PublicData, load_public
 from heatplan.web.geojson import LayerCache
+from heatplan.web.legend import LAYERS
 
 log = logging.getLogger(__name__)
 #: Editions whose download folders are kept (the current one and the one before: a download
@@ -132,6 +133,7 @@ class EditionBuilder:
             return  # unchanged, or this revision failed to build before
         try:
             edition = Edition(revision, self.load(self.project_dir))
+            warm(edition)
         except Exception as exc:
             self._failed(exc, revision)
             return
@@ -150,6 +152,15 @@ class EditionBuilder:
             self._error = exc
             self._failed_revision = revision
             self._cond.notify_all()
+
+
+def warm(edition: Edition) -> None:
+    """Prepare the map layers of a new edition before it is served (reprojected, simplified
+    per zoom band, features serialised), so the first requests after a swap stay fast."""
+    for source in sorted({source for source, _, _, _ in LAYERS.values()}):
+        frame = edition.data.tables.get(source)
+        if frame is not None and len(frame):
+            edition.layers.layer(source, frame)
 
 
 class DownloadFolders:
