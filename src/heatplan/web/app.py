@@ -22,11 +22,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from heatplan import __version__
 from heatplan.errors import ConflictError, HeatplanError
 from heatplan.project.config import load_config
-from heatplan.steps.web_public import PublicData, load_public
+from heatplan.steps.web_public import PublicData
 from heatplan.web import pages, routes_public, routes_workspace
 from heatplan.web.compress import GZIP_LEVEL, GZIP_MIN_BYTES, NOT_COMPRESSED, PrecompressedStatic
+from heatplan.web.edition import EditionNotReady
 from heatplan.web.limits import BodyLimit
 from heatplan.web.state import AppState, Settings
+from heatplan.web.worker import load_in_worker, stop_worker
 
 STATIC = Path(__file__).parent / "static"
 DIST = STATIC / "dist"
@@ -74,21 +76,23 @@ def bundle_missing() -> str | None:
 
 @contextlib.asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Start building the first public edition when the server starts."""
+    """Start building the first public edition when the server starts; end the worker."""
     state: AppState = app.state.heatplan
     state.invalidate()
     yield
+    stop_worker()
 
 
 def create_app(
     project_dir: Path | str,
     *,
     settings: Settings | None = None,
-    load: Callable[[Path], PublicData] = load_public,
+    load: Callable[[Path], PublicData] = load_in_worker,
 ) -> FastAPI:
     """The web app of one project (checks that ``heatplan.toml`` is readable first).
 
-    ``load`` makes the public edition of the plan (default :func:`load_public`).
+    ``load`` makes the public data of the plan (default: :func:`load_public` in a worker
+    process, :func:`heatplan.web.worker.load_in_worker`).
     """
     project_dir = Path(project_dir).resolve()
     config = load_config(project_dir)
@@ -112,6 +116,10 @@ def create_app(
     @app.exception_handler(ConflictError)
     async def _conflict(_: Request, exc: ConflictError) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=409)
+
+    @app.exception_handler(EditionNotReady)
+    async def _not_ready(_: Request, exc: EditionNotReady) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=503, headers={"Retry-After": "5"})
 
     @app.exception_handler(HeatplanError)
     async def _user_error(_: Request, exc: HeatplanError) -> JSONResponse:

@@ -4,6 +4,8 @@ Requests are answered from the last complete :class:`Edition`. When the plan rev
 (:func:`heatplan.steps.web.plan_revision`: logins, logouts and audit entries do not count) has
 changed, one background thread builds the next edition while requests keep getting the current
 one, and swaps it in when it is complete. Only the very first edition is waited for.
+
+By default the public data is made in a worker process (:mod:`heatplan.web.worker`).
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from heatplan.steps import web as store_io
-from heatplan.steps.web_public import PublicData, load_public
+from heatplan.steps.web_public import PublicData
 from heatplan.web.geojson import LayerCache
 from heatplan.web.legend import LAYERS
+from heatplan.web.worker import load_in_worker
 
 log = logging.getLogger(__name__)
 #: Editions whose download folders are kept (the current one and the one before: a download
@@ -27,6 +30,12 @@ log = logging.getLogger(__name__)
 KEEP_DOWNLOAD_EDITIONS = 2
 #: How often requests may make the builder look at the store's revision [s].
 CHECK_INTERVAL_S = 1.0
+#: How long a request waits for the very first edition before it gets HTTP 503 [s].
+FIRST_EDITION_WAIT_S = 120.0
+
+
+class EditionNotReady(Exception):
+    """The first public edition is still being built (the server just started)."""
 
 
 @dataclass
@@ -41,7 +50,7 @@ class Edition:
 class EditionBuilder:
     """Holds the current edition and builds the next one in a single background thread.
 
-    ``load`` makes the public data (default :func:`load_public`), ``revision`` reads the plan's
+    ``load`` makes the public data (default :func:`load_in_worker`), ``revision`` reads the plan's
     revision (default :func:`heatplan.steps.web.plan_revision`). ``builds`` counts the editions
     made. ``on_new`` is called (in the builder thread) with each new edition.
     """
@@ -50,7 +59,7 @@ class EditionBuilder:
         self,
         project_dir: Path,
         *,
-        load: Callable[[Path], PublicData] = load_public,
+        load: Callable[[Path], PublicData] = load_in_worker,
         revision: Callable[[Path], str] = store_io.plan_revision,
         on_new: Callable[[Edition], None] | None = None,
         check_interval_s: float = CHECK_INTERVAL_S,
@@ -70,14 +79,19 @@ class EditionBuilder:
         self._cond = threading.Condition()
 
     # --- for requests --------------------------------------------------------------------
-    def current(self) -> Edition:
-        """The last complete edition (waits for the first one; raises if it failed)."""
+    def current(self, wait_s: float = FIRST_EDITION_WAIT_S) -> Edition:
+        """The last complete edition; the first one is waited for up to ``wait_s``
+        (:class:`EditionNotReady` after that; the build's error if it failed)."""
         self.poke(force=False)
+        deadline = time.monotonic() + wait_s
         with self._cond:
             while self._edition is None:
                 if self._error is not None and not self._pending and self._worker is None:
                     raise self._error
-                self._cond.wait(timeout=1.0)
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise EditionNotReady("the public map data is being prepared: try again soon")
+                self._cond.wait(timeout=min(left, 1.0))
             return self._edition
 
     def peek(self) -> Edition | None:

@@ -10,11 +10,12 @@ from typing import Any
 
 from starlette.requests import Request
 
-from heatplan.steps.web_public import PublicData, load_public, web_settings
+from heatplan.steps.web_public import PublicData, web_settings
 from heatplan.web import throttle
 from heatplan.web.auth import Accounts
 from heatplan.web.edition import DownloadFolders, Edition, EditionBuilder
 from heatplan.web.limits import MAX_BODY_BYTES
+from heatplan.web.worker import load_in_worker
 
 
 @dataclass
@@ -86,7 +87,7 @@ class AppState:
 
     project_dir: Path
     settings: Settings
-    load: Callable[[Path], PublicData] = load_public
+    load: Callable[[Path], PublicData] = load_in_worker
     jobs: dict[str, dict[str, Any]] = field(default_factory=dict)
     accounts: Accounts = field(init=False)
     limiter: throttle.LoginThrottle = field(init=False)
