@@ -19,7 +19,7 @@ from heatplan.steps import web as store_io
 from heatplan.steps.web_public import PublicData, load_public
 from heatplan.web.app import create_app
 from heatplan.web.auth import add_user
-from heatplan.web.edition import DownloadFolders, Edition
+from heatplan.web.edition import DownloadFolders, Edition, EditionBuilder, EditionNotReady
 from web_demo import web_demo
 
 with warnings.catch_warnings():  # starlette asks for httpx2, which is not installed here
@@ -115,3 +115,14 @@ def test_old_download_folders_are_removed(tmp_path: Path) -> None:
         downloads.edition_changed(Edition(version, data))
     left = sorted(p.name for p in downloads.root.iterdir())
     assert left == ["r2-b", "r3-c"]  # the current edition and the one before
+
+
+def test_the_first_edition_is_waited_for_with_a_bound(project: Path) -> None:
+    gate = Gate()
+    gate.release.clear()
+    builder = EditionBuilder(project, load=gate)
+    with pytest.raises(EditionNotReady):
+        builder.current(wait_s=0.2)  # a bound on waiting, not a measured time
+    gate.release.set()
+    assert builder.current(wait_s=WAIT_S).data.title
+    assert builder.wait_idle(WAIT_S) and gate.builds == 1

@@ -149,3 +149,14 @@ def test_client_address_rules() -> None:
     assert throttle.client_address("10.1.1.1", "", ()) == "10.1.1.1"
     with pytest.raises(Exception, match="trusted_proxies"):
         throttle.parse_proxies(["proxy.example"])
+
+
+def test_limits_are_read_from_the_web_table(project: Path, tmp_path: Path) -> None:
+    config = (project / "heatplan.toml").read_text(encoding="utf-8")
+    web = '\n[web]\ntrusted_proxies = ["10.0.0.0/8"]\nmax_body_bytes = 5000\n'
+    web += "login_source_limit = 7\n"
+    (tmp_path / "heatplan.toml").write_text(config + web, encoding="utf-8")
+    settings = Settings.from_project(tmp_path)
+    assert settings.trusted_proxies == ("10.0.0.0/8",)
+    assert (settings.max_body_bytes, settings.login_source_limit) == (5000, 7)
+    assert settings.login_account_limit == throttle.ACCOUNT.limit

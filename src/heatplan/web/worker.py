@@ -58,12 +58,13 @@ def _pool() -> ProcessPoolExecutor:
 
 
 def stop_worker() -> None:
-    """End the worker process (the next build starts a new one)."""
+    """End the worker process, after the build it may be running (the next build starts a new
+    one)."""
     global _POOL
     with _GUARD:
         pool, _POOL = _POOL, None
     if pool is not None:
-        pool.shutdown(wait=False, cancel_futures=True)
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def load_in_worker(project_dir: Path) -> PublicData:
