@@ -134,7 +134,10 @@ class EditionBuilder:
                     self._cond.notify_all()
                     return
                 self._pending = False
-            self._check()
+            try:
+                self._check()
+            except Exception:  # e.g. in on_new: the builder must stay ready for the next one
+                log.exception("after building the public edition of %s", self.project_dir)
 
     def _check(self) -> None:
         try:
