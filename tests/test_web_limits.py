@@ -160,3 +160,5 @@ def test_limits_are_read_from_the_web_table(project: Path, tmp_path: Path) -> No
     assert settings.trusted_proxies == ("10.0.0.0/8",)
     assert (settings.max_body_bytes, settings.login_source_limit) == (5000, 7)
     assert settings.login_account_limit == throttle.ACCOUNT.limit
+    (tmp_path / "heatplan.toml").write_text(config + '[web]\ntrusted_proxies = "::1"\n', "utf-8")
+    assert Settings.from_project(tmp_path).trusted_proxies == ("::1",)

@@ -64,8 +64,8 @@ class Settings:
     def from_project(cls, project_dir: Path) -> Settings:
         web = dict(web_settings(project_dir))
         known = {f.name for f in fields(cls)} - {"clock"}
-        if "trusted_proxies" in web:
-            web["trusted_proxies"] = tuple(str(p) for p in web["trusted_proxies"])
+        proxies = web.get("trusted_proxies", ())
+        web["trusted_proxies"] = (proxies,) if isinstance(proxies, str) else tuple(proxies)
         return cls(**{k: v for k, v in web.items() if k in known})
 
 
