@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Build the web map's front end (MapLibre GL JS from npm, bundled with esbuild) into
-# src/heatplan/web/static/dist/ (git-ignored) — idempotent; needs node and npm, no CDN.
+# src/heatplan/web/static/dist/ (git-ignored), with Swagger UI for /docs — idempotent; needs
+# node and npm, no CDN.
 # Rebuilds only when package-lock.json or the sources changed since the last build.
 set -euo pipefail
 cd "$(dirname "$0")/../src/heatplan/web/frontend"
@@ -15,6 +16,8 @@ if ! command -v npm >/dev/null 2>&1; then
   exit 1
 fi
 echo "heatplan: building the web map front end (npm ci + esbuild)" >&2
+# swagger-ui-dist pulls @scarf/scarf, whose install script reports downloads: switch it off.
+export SCARF_ANALYTICS=false
 npm ci --no-audit --no-fund --loglevel=error >&2
 rm -rf "$dist" && mkdir -p "$dist"
 node_modules/.bin/esbuild src/main.js --bundle --minify --sourcemap --format=esm \
@@ -22,4 +25,9 @@ node_modules/.bin/esbuild src/main.js --bundle --minify --sourcemap --format=esm
 # MapLibre's worker is a separate module file loaded at run time (setWorkerUrl in main.js).
 cp node_modules/maplibre-gl/dist/maplibre-gl-worker.mjs "$dist/"
 cp node_modules/maplibre-gl/LICENSE.txt "$dist/maplibre-gl-LICENSE.txt"
+# The API docs page (/docs) loads Swagger UI from here, not from a CDN.
+mkdir -p "$dist/swagger"
+for file in swagger-ui-bundle.js swagger-ui.css favicon-32x32.png LICENSE; do
+  cp "node_modules/swagger-ui-dist/$file" "$dist/swagger/"
+done
 echo "$want" > "$stamp"

@@ -46,13 +46,16 @@ def test_public_api_and_workspace_on_postgis(
         )
     found = on_pg.get("/api/search", params={"q": f"{STREET} 3"}).json()["results"]
     assert found[0]["label"].startswith(f"{STREET} 3")
+    revision = store_io.plan_revision(project)
     login = on_pg.post("/api/auth/login", json={"username": "ed", "password": PASSWORD})
     assert login.status_code == 200, login.text
+    assert store_io.plan_revision(project) == revision  # a login is no plan change
     headers = {"X-CSRF-Token": login.json()["csrf_token"]}
     measure = on_pg.get("/api/workspace/measures").json()["measures"][0]
     body = {"expected_revision": measure["revision"], "changes": {"status": "delayed"}}
     path = f"/api/workspace/measures/{measure['measure_id']}"
     assert on_pg.patch(path, json=body, headers=headers).status_code == 200
+    assert store_io.plan_revision(project) != revision  # a saved measure is
     assert on_pg.patch(path, json=body, headers=headers).status_code == 409
     log = store_io.read_store_table(project, "audit_log", store_io.AUDIT_COLUMNS)
     assert {"login", "measure_update"} <= set(log["action"])

@@ -23,7 +23,7 @@ from heatplan.measures.model import (
     validated,
 )
 from heatplan.measures.records import Catalogue
-from heatplan.measures.schema import BOOKKEEPING
+from heatplan.measures.schema import BOOKKEEPING, PROGRESS_KPIS
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -124,6 +124,20 @@ def update(
     return measure
 
 
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _refuse_empty(given: dict[str, Any], measure_id: str) -> None:
+    """A progress entry reports something: a status, a figure or a comment."""
+    if not set(given) & {"status", "comment", *PROGRESS_KPIS}:
+        raise InvalidMeasure(
+            [{"field": "(entry)", "message": "empty: give a status, a figure ("
+              + ", ".join(PROGRESS_KPIS) + ") or a comment"}],
+            what=f"progress of {measure_id}",
+        )  # fmt: skip
+
+
 def append_progress(
     catalogue: Catalogue, measure_id: str, entry: dict[str, Any], *, author: str, now: str
 ) -> ProgressEntry:
@@ -133,8 +147,13 @@ def append_progress(
     (revision + 1), so the catalogue and its history agree.
     """
     measure = catalogue.get(measure_id)
-    given_values = {k: v for k, v in entry.items() if v is not None and v != ""}
+    given_values = {
+        k: v
+        for k, v in entry.items()
+        if v is not None and not (isinstance(v, str) and not v.strip())
+    }
     data = {"entry_date": dt.date.today(), "author": author, **given_values}
+    _refuse_empty(given_values, measure_id)
     given = sorted(set(data) & {"entry_id", "measure_id", "recorded_utc"})
     if given:
         raise InvalidMeasure(

@@ -20,7 +20,13 @@ from pydantic import (
 )
 
 from heatplan.errors import HeatplanError
-from heatplan.measures.schema import STATUSES, measure_types, status_code, type_code
+from heatplan.measures.schema import (
+    STATUSES,
+    max_chars,
+    measure_types,
+    status_code,
+    type_code,
+)
 
 NonNegative = Annotated[float | None, Field(ge=0)]
 NonNegativeInt = Annotated[int | None, Field(ge=0)]
@@ -67,6 +73,17 @@ class _Record(BaseModel):
             return "" if cls.model_fields[name].annotation is str else None
         if isinstance(value, dt.datetime):
             return value.date()
+        return value
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _not_too_long(cls, value: Any, info: ValidationInfo) -> Any:
+        """Texts at most :func:`~heatplan.measures.schema.max_chars` characters long."""
+        limit = max_chars(info.field_name or "")
+        texts = value if isinstance(value, list) else [value]
+        longest = max((len(t) for t in texts if isinstance(t, str)), default=0)
+        if longest > limit:
+            raise ValueError(f"at most {limit} characters, please (this has {longest})")
         return value
 
 

@@ -105,6 +105,18 @@ PROGRESS_KPIS = {
 }
 #: fields a user edits (the rest are kept by heatplan)
 BOOKKEEPING = ("revision", "updated_utc", "updated_by")
+#: Longest text of a title and of any other text field [characters] (heatplan choice: a title
+#: fits one line of the report's measure table, a text about two printed pages; the public map
+#: serves every measure to every visitor, so one oversized field costs every page view).
+TITLE_MAX_CHARS = 200
+TEXT_MAX_CHARS = 5000
+#: Text fields held to :data:`TITLE_MAX_CHARS`.
+TITLE_FIELDS = frozenset({"title"})
+
+
+def max_chars(field_name: str) -> int:
+    """The longest text allowed in field ``field_name`` [characters]."""
+    return TITLE_MAX_CHARS if field_name in TITLE_FIELDS else TEXT_MAX_CHARS
 
 
 def columns(name: str) -> list[str]:

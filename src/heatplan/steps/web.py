@@ -7,6 +7,7 @@ project's lock instead of failing. The web tables are ``users``, ``sessions`` an
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from collections.abc import Callable
@@ -20,12 +21,15 @@ from heatplan.project.config import load_config
 from heatplan.project.store import open_store, utc_now
 
 __all__ = [
+    "ACCOUNT_STEPS",
     "AUDIT_COLUMNS",
     "SESSION_COLUMNS",
     "USER_COLUMNS",
+    "WEB_TABLES",
     "Writer",
     "append_audit",
     "audit",
+    "plan_revision",
     "read_store_table",
     "read_table",
     "store_of",
@@ -38,6 +42,10 @@ __all__ = [
 USER_COLUMNS = ("username", "password_hash", "role", "created_utc", "disabled")
 SESSION_COLUMNS = ("token_hash", "username", "created_utc", "expires_utc", "csrf_token")
 AUDIT_COLUMNS = ("id", "at_utc", "username", "action", "target", "detail")
+#: The web app's own tables: accounts, sessions and the audit log are not part of the plan.
+WEB_TABLES = frozenset({"users", "sessions", "audit_log"})
+#: Store steps (``runs.step``) that write only :data:`WEB_TABLES` (see :func:`write_with_retry`).
+ACCOUNT_STEPS = frozenset({"web:login", "web:logout", "web:audit", "web:users"})
 #: How long a web write waits for a step holding the project's lock [s].
 LOCK_WAIT_S = 15.0
 T = TypeVar("T")
@@ -60,7 +68,8 @@ def store_of(project_dir: Path) -> Any:
 
 
 def store_version(project_dir: Path) -> str:
-    """A token that changes whenever the store was written (cache key of the web layers)."""
+    """A token that changes whenever the store was written (also by a login: see
+    :func:`plan_revision` for the plan's content only)."""
     store = store_of(project_dir)
     path = getattr(store, "path", None)
     if path is not None and Path(path).exists():
@@ -70,6 +79,25 @@ def store_version(project_dir: Path) -> str:
         runs = store.read("runs")
         return f"{len(runs)}-{runs.iloc[-1].to_dict() if len(runs) else ''}"
     return "0"
+
+
+def plan_revision(project_dir: Path) -> str:
+    """A token of the plan's content that ignores logins, logouts and audit entries.
+
+    Every store transaction appends a row to ``runs`` (GeoPackage and PostgreSQL alike); the
+    revision counts the rows of every step except :data:`ACCOUNT_STEPS` and hashes the last
+    one, so a login leaves it unchanged and any plan write changes it. Safe as a folder name.
+    """
+    store = store_of(project_dir)
+    if not store.has("runs"):
+        return "r0"
+    runs = pd.DataFrame(store.read("runs", columns=["step", "finished_utc"]))
+    plan = runs[~runs["step"].astype(str).isin(ACCOUNT_STEPS)]
+    if not len(plan):
+        return "r0"
+    last = "|".join(str(v) for v in plan.iloc[-1].tolist())
+    digest = hashlib.sha256(last.encode()).hexdigest()[:10]
+    return f"r{len(plan)}-{digest}"
 
 
 def _empty(columns: tuple[str, ...]) -> pd.DataFrame:
@@ -96,14 +124,38 @@ def _lock_held(exc: Exception) -> bool:
     return "lock" in text or "another heatplan step is running" in text
 
 
+class _AccountWriter:
+    """A writer of an account step: refuses tables outside :data:`WEB_TABLES`."""
+
+    def __init__(self, writer: Writer, step: str) -> None:
+        self.writer = writer
+        self.step = step
+
+    def write(self, name: str, frame: pd.DataFrame, *, mode: Any = "replace") -> None:
+        if name not in WEB_TABLES:
+            raise ValueError(f"step {self.step!r} writes only {sorted(WEB_TABLES)}, not {name!r}")
+        self.writer.write(name, frame, mode=mode)
+
+    def read(self, name: str) -> pd.DataFrame:
+        return self.writer.read(name)
+
+    def has(self, name: str) -> bool:
+        return self.writer.has(name)
+
+
 def write_with_retry(project_dir: Path, step: str, write: Callable[[Writer], T]) -> T:
-    """Run ``write`` in one store transaction; wait up to :data:`LOCK_WAIT_S` for the lock."""
+    """Run ``write`` in one store transaction; wait up to :data:`LOCK_WAIT_S` for the lock.
+
+    A step in :data:`ACCOUNT_STEPS` may write only the web tables (it is not a plan change).
+    """
     deadline = time.monotonic() + LOCK_WAIT_S
     delay = 0.05
     while True:
         store = store_of(project_dir)
         try:
             with store.transaction(step=f"web:{step}") as writer:
+                if f"web:{step}" in ACCOUNT_STEPS:
+                    return write(_AccountWriter(writer, f"web:{step}"))
                 return write(writer)
         except ProjectError as exc:
             if not _lock_held(exc) or time.monotonic() > deadline:

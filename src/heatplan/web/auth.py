@@ -1,4 +1,6 @@
-"""Planner accounts: argon2 passwords, server-side sessions, CSRF tokens, login rate limit.
+"""Planner accounts: argon2 passwords, server-side sessions, CSRF tokens.
+
+Failed logins are throttled by :mod:`heatplan.web.throttle`.
 
 Accounts live in the store table ``users`` (username, password_hash, role, created_utc,
 disabled), sessions in ``sessions`` (token_hash, username, created_utc, expires_utc,
@@ -15,9 +17,8 @@ import hmac
 import secrets
 import threading
 import time
-from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -100,36 +101,6 @@ class Session:
     @property
     def csrf(self) -> str:
         return csrf_token(self.token)
-
-
-@dataclass
-class RateLimiter:
-    """At most ``limit`` failed logins per (client address, user name) in ``window_s``."""
-
-    limit: int = 5
-    window_s: float = 300.0
-    clock: Callable[[], float] = time.time
-    _failures: dict[tuple[str, str], deque[float]] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def _recent(self, key: tuple[str, str]) -> deque[float]:
-        now = self.clock()
-        failures = self._failures.setdefault(key, deque())
-        while failures and failures[0] <= now - self.window_s:
-            failures.popleft()
-        return failures
-
-    def blocked(self, key: tuple[str, str]) -> bool:
-        with self._lock:
-            return len(self._recent(key)) >= self.limit
-
-    def fail(self, key: tuple[str, str]) -> None:
-        with self._lock:
-            self._recent(key).append(self.clock())
-
-    def clear(self, key: tuple[str, str]) -> None:
-        with self._lock:
-            self._failures.pop(key, None)
 
 
 class Accounts:

@@ -127,12 +127,20 @@ class Layer:
         return '{"type":"FeatureCollection","features":[' + ",".join(chosen) + "]}"
 
 
+@dataclass(frozen=True)
+class Answer:
+    """One layer answer as sent: the GeoJSON bytes and the same gzipped (made once)."""
+
+    body: bytes
+    gzipped: bytes
+
+
 class LayerCache:
-    """Prepared layers plus an LRU cache of answers; rebuilt when the store changes."""
+    """Prepared layers plus an LRU cache of answers, one per public edition."""
 
     def __init__(self) -> None:
         self._layers: dict[str, Layer] = {}
-        self._answers: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
+        self._answers: OrderedDict[tuple[Any, ...], Answer] = OrderedDict()
         self._lock = threading.Lock()
 
     def reset(self) -> None:
@@ -149,16 +157,16 @@ class LayerCache:
                 self._layers[name] = found
         return found
 
-    def answer(self, key: tuple[Any, ...]) -> bytes | None:
+    def answer(self, key: tuple[Any, ...]) -> Answer | None:
         with self._lock:
             found = self._answers.get(key)
             if found is not None:
                 self._answers.move_to_end(key)
             return found
 
-    def keep(self, key: tuple[Any, ...], body: bytes) -> None:
+    def keep(self, key: tuple[Any, ...], answer: Answer) -> None:
         with self._lock:
-            self._answers[key] = body
+            self._answers[key] = answer
             while len(self._answers) > CACHE_ANSWERS:
                 self._answers.popitem(last=False)
 

@@ -20,8 +20,18 @@ from fastapi.responses import FileResponse, Response
 from heatplan.errors import HeatplanError
 from heatplan.steps import web as store_io
 from heatplan.steps.export import run_export
+from heatplan.web.compress import (
+    DOWNLOAD_CACHE_CONTROL,
+    LAYER_CACHE_CONTROL,
+    cached_answer,
+    etag_of,
+    gzip_bytes,
+    not_modified,
+    not_modified_response,
+)
+from heatplan.web.edition import Edition
 from heatplan.web.factsheet import factsheet
-from heatplan.web.geojson import band_of, parse_bbox
+from heatplan.web.geojson import Answer, band_of, parse_bbox
 from heatplan.web.legend import LAYERS, layer_list, legends
 from heatplan.web.state import AppState
 
@@ -45,6 +55,7 @@ DOWNLOADS = {
     "pdf": ("plan.pdf", "Bericht (PDF)", "report (PDF)", "application/pdf"),
 }
 SEARCH_LIMIT = 10
+GEOJSON = "application/geo+json"
 
 
 def state_of(request: Request) -> AppState:
@@ -71,13 +82,14 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 @router.get("/meta", summary="Title, years, layers, extent and downloads of the plan")
 def meta(request: Request) -> dict[str, Any]:
     state = state_of(request)
-    data = state.data()
+    edition = state.edition()
+    data = edition.data
     available = {name for name, frame in data.tables.items() if len(frame)}
     layers = layer_list(available)
     extents = [
         extent
         for layer in layers
-        if (extent := state.layers.layer(layer["source"], data.tables[layer["source"]]).extent)
+        if (extent := edition.layers.layer(layer["source"], data.tables[layer["source"]]).extent)
     ]
     bbox = (
         [min(e[0] for e in extents), min(e[1] for e in extents),
@@ -128,29 +140,39 @@ async def layer_geojson(
     except ValueError as exc:
         raise HTTPException(422, str(exc)) from None
     state = state_of(request)
-    data = state.cached()
-    if data is None:
-        data = await run_in_threadpool(state.data)
-    frame = data.tables.get(layer)
+    edition = state.editions.peek()
+    if edition is None:
+        edition = await run_in_threadpool(state.edition)
+    frame = edition.data.tables.get(layer)
     if frame is None:
         raise HTTPException(404, f"layer {layer!r}: not in this project yet (run its step)")
-    key = (state._version, layer, band_of(zoom), box)
-    body = state.layers.answer(key)
-    if body is None:
-        body = await run_in_threadpool(_layer_body, state, layer, frame, box, zoom)
-        state.layers.keep(key, body)
-    return Response(body, media_type="application/geo+json",
-                    headers={"Cache-Control": "public, max-age=60"})  # fmt: skip
+    key = (layer, band_of(zoom), box)
+    etag = etag_of(edition.version, *key)
+    if not_modified(request.headers, etag):
+        return not_modified_response(etag, LAYER_CACHE_CONTROL)
+    answer = edition.layers.answer(key)
+    if answer is None:
+        answer = await run_in_threadpool(_layer_answer, edition, layer, frame, box, zoom)
+        edition.layers.keep(key, answer)
+    return cached_answer(
+        request.headers,
+        body=answer.body,
+        gzipped=answer.gzipped,
+        media_type=GEOJSON,
+        etag=etag,
+        cache_control=LAYER_CACHE_CONTROL,
+    )
 
 
-def _layer_body(
-    state: AppState,
+def _layer_answer(
+    edition: Edition,
     layer: str,
     frame: pd.DataFrame,
     box: tuple[float, float, float, float] | None,
     zoom: float | None,
-) -> bytes:
-    return state.layers.layer(layer, frame).geojson(box, zoom).encode()
+) -> Answer:
+    body = edition.layers.layer(layer, frame).geojson(box, zoom).encode()
+    return Answer(body, gzip_bytes(body))
 
 
 @router.get("/search", summary="Places (addresses, streets, areas) matching a text")
@@ -218,7 +240,7 @@ def measures(request: Request) -> dict[str, Any]:
     summary="The public edition as GeoPackage, XLSX, XWärmeplan or the PDF report",
     response_class=FileResponse,
 )
-def download(request: Request, fmt: str) -> FileResponse:
+def download(request: Request, fmt: str) -> Response:
     if fmt not in DOWNLOADS:
         raise HTTPException(404, f"unknown format {fmt!r}; choose {', '.join(DOWNLOADS)}")
     state = state_of(request)
@@ -227,18 +249,29 @@ def download(request: Request, fmt: str) -> FileResponse:
         path = state.project_dir / "report" / "plan.pdf"
         if not path.is_file():
             raise HTTPException(404, "no report yet (run `heatplan report DIR --pdf`)")
-        return FileResponse(path, media_type=media, filename=name)
-    return FileResponse(_export(state, fmt, name), media_type=media, filename=name)
+        stat = path.stat()
+        etag = etag_of("pdf", stat.st_mtime_ns, stat.st_size)
+    else:
+        version = state.edition().version
+        etag = etag_of(version, fmt)
+        if not_modified(request.headers, etag):
+            return not_modified_response(etag, DOWNLOAD_CACHE_CONTROL)
+        path = _export(state, version, fmt, name)
+    if not_modified(request.headers, etag):
+        return not_modified_response(etag, DOWNLOAD_CACHE_CONTROL)
+    headers = {"ETag": etag, "Cache-Control": DOWNLOAD_CACHE_CONTROL}
+    return FileResponse(path, media_type=media, filename=name, headers=headers)
 
 
-def _export(state: AppState, fmt: str, name: str) -> Path:
-    state.data()
-    folder = state.project_dir / ".heatplan-cache" / "web" / state._version
+def _export(state: AppState, version: str, fmt: str, name: str) -> Path:
+    """The export of edition ``version``, made once per edition (one export at a time)."""
+    folder = state.downloads.folder(version)
     path = folder / name
-    if not path.is_file():
-        folder.mkdir(parents=True, exist_ok=True)
-        try:
-            store_io.retry_locked(lambda: run_export(state.project_dir, fmt, path))  # type: ignore[arg-type]
-        except HeatplanError as exc:
-            raise HTTPException(404, f"{fmt}: {exc}") from None
+    with state.downloads.lock(f"{version}/{name}"):
+        if not path.is_file():
+            folder.mkdir(parents=True, exist_ok=True)
+            try:
+                store_io.retry_locked(lambda: run_export(state.project_dir, fmt, path))  # type: ignore[arg-type]
+            except HeatplanError as exc:
+                raise HTTPException(404, f"{fmt}: {exc}") from None
     return path

@@ -43,7 +43,7 @@ class MeasureUpdate(BaseModel):
 
 
 def _client(request: Request) -> str:
-    return request.client.host if request.client else "?"
+    return state_of(request).client(request)
 
 
 def current_session(request: Request) -> Session | None:
@@ -74,15 +74,15 @@ Admin = Annotated[Session, Depends(require("admin"))]
 @router.post("/auth/login", summary="Log in (JSON body); sets the session cookie")
 def login(request: Request, response: Response, body: Login) -> dict[str, str]:
     state = state_of(request)
-    key = (_client(request), body.username)
-    if state.limiter.blocked(key):
+    address = _client(request)
+    if state.limiter.blocked(address, body.username):
         raise HTTPException(429, "too many failed logins: wait a few minutes and try again")
     role = state.accounts.verify(body.username, body.password)
     if role is None:
-        state.limiter.fail(key)
+        state.limiter.fail(address, body.username)
         raise HTTPException(401, "user name or password wrong")
-    state.limiter.clear(key)
-    session = state.accounts.login(body.username, role, _client(request))
+    state.limiter.succeeded(address, body.username)
+    session = state.accounts.login(body.username, role, address)
     response.set_cookie(
         SESSION_COOKIE,
         session.token,

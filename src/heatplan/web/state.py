@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from heatplan.steps import web as store_io
-from heatplan.steps.web_public import PublicData, load_public, web_settings
-from heatplan.web.auth import Accounts, RateLimiter
-from heatplan.web.geojson import LayerCache
+from starlette.requests import Request
+
+from heatplan.steps.web_public import PublicData, web_settings
+from heatplan.web import throttle
+from heatplan.web.auth import Accounts
+from heatplan.web.edition import DownloadFolders, Edition, EditionBuilder
+from heatplan.web.limits import MAX_BODY_BYTES
+from heatplan.web.worker import load_in_worker
 
 
 @dataclass
@@ -27,6 +30,16 @@ class Settings:
         Lifetime of a planner's session [min].
     login_limit, login_window_s : int, float
         Failed logins allowed per client address and user name in the window [count, s].
+    login_account_limit, login_account_window_s : int, float
+        Failed logins allowed per account from any address in the window [count, s].
+    login_source_limit, login_source_window_s : int, float
+        Failed logins allowed per client address across accounts in the window [count, s]
+        (defaults and sources: :mod:`heatplan.web.throttle`).
+    trusted_proxies : tuple of str
+        Addresses or networks of reverse proxies whose ``X-Forwarded-For`` is believed;
+        empty: the socket's peer address counts.
+    max_body_bytes : int
+        Largest request body; larger ones get HTTP 413 [bytes].
     secure_cookies : bool
         Send the session cookie only over HTTPS (set True behind a TLS proxy).
     clock : callable
@@ -35,32 +48,52 @@ class Settings:
 
     basemap_style: str | None = None
     session_minutes: float = 480.0
-    login_limit: int = 5
-    login_window_s: float = 300.0
+    login_limit: int = throttle.PAIR.limit
+    login_window_s: float = throttle.PAIR.window_s
+    login_account_limit: int = throttle.ACCOUNT.limit
+    login_account_window_s: float = throttle.ACCOUNT.window_s
+    login_source_limit: int = throttle.SOURCE.limit
+    login_source_window_s: float = throttle.SOURCE.window_s
+    trusted_proxies: tuple[str, ...] = ()
+    max_body_bytes: int = MAX_BODY_BYTES
     secure_cookies: bool = False
     attribution: str = "heatplan"
     clock: Callable[[], float] = time.time
 
     @classmethod
     def from_project(cls, project_dir: Path) -> Settings:
-        web = web_settings(project_dir)
-        known = {"basemap_style", "session_minutes", "login_limit", "login_window_s",
-                 "secure_cookies", "attribution"}  # fmt: skip
+        web = dict(web_settings(project_dir))
+        known = {f.name for f in fields(cls)} - {"clock"}
+        proxies = web.get("trusted_proxies", ())
+        web["trusted_proxies"] = (proxies,) if isinstance(proxies, str) else tuple(proxies)
         return cls(**{k: v for k, v in web.items() if k in known})
+
+
+def login_throttle(settings: Settings) -> throttle.LoginThrottle:
+    return throttle.LoginThrottle(
+        pair=throttle.Window(settings.login_limit, settings.login_window_s),
+        account=throttle.Window(settings.login_account_limit, settings.login_account_window_s),
+        source=throttle.Window(settings.login_source_limit, settings.login_source_window_s),
+        clock=settings.clock,
+    )
 
 
 @dataclass
 class AppState:
+    """The project, its settings, the public edition (built off the request path) and accounts.
+
+    ``load`` makes the public data of the plan (tests pass a counting or blocking one).
+    """
+
     project_dir: Path
     settings: Settings
-    layers: LayerCache = field(default_factory=LayerCache)
-    _data: PublicData | None = None
-    _version: str = ""
-    _checked: float = 0.0
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-    accounts: Accounts = field(init=False)
-    limiter: RateLimiter = field(init=False)
+    load: Callable[[Path], PublicData] = load_in_worker
     jobs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    accounts: Accounts = field(init=False)
+    limiter: throttle.LoginThrottle = field(init=False)
+    proxies: tuple[throttle.IPNetwork, ...] = field(init=False)
+    editions: EditionBuilder = field(init=False)
+    downloads: DownloadFolders = field(init=False)
 
     def __post_init__(self) -> None:
         self.accounts = Accounts(
@@ -68,35 +101,27 @@ class AppState:
             session_s=self.settings.session_minutes * 60,
             clock=self.settings.clock,
         )
-        self.limiter = RateLimiter(
-            self.settings.login_limit, self.settings.login_window_s, clock=self.settings.clock
+        self.limiter = login_throttle(self.settings)
+        self.proxies = throttle.parse_proxies(self.settings.trusted_proxies)
+        self.downloads = DownloadFolders(self.project_dir)
+        self.editions = EditionBuilder(
+            self.project_dir, load=self.load, on_new=self.downloads.edition_changed
         )
 
-    def version(self) -> str:
-        """The store's version, looked at no more than once a second."""
-        now = time.monotonic()
-        if now - self._checked > 1.0 or not self._version:
-            self._checked = now
-            return store_io.store_version(self.project_dir)
-        return self._version
+    def edition(self) -> Edition:
+        """The current public edition (the first one is waited for)."""
+        return self.editions.current()
 
     def data(self) -> PublicData:
-        """The public edition of the current store version (rebuilt after any write)."""
-        version = self.version()
-        with self._lock:
-            if self._data is None or version != self._version:
-                self._data = load_public(self.project_dir)
-                self._version = version
-                self.layers.reset()
-            return self._data
+        """The public data of the current edition."""
+        return self.edition().data
 
-    def cached(self) -> PublicData | None:
-        """The public edition without looking at the store, if it was looked at within 1 s."""
-        if self._data is not None and self._version and time.monotonic() - self._checked <= 1.0:
-            return self._data
-        return None
+    def client(self, request: Request) -> str:
+        """The client's address (``X-Forwarded-For`` only from a trusted proxy)."""
+        peer = request.client.host if request.client else "?"
+        forwarded = request.headers.get("x-forwarded-for")
+        return throttle.client_address(peer, forwarded, self.proxies)
 
     def invalidate(self) -> None:
-        with self._lock:
-            self._checked = 0.0
-            self._version = ""
+        """The plan was written: build the next edition (in the background)."""
+        self.editions.poke(force=True)
