@@ -279,3 +279,25 @@ def test_option_costs_are_rounded_medians_of_five_or_more() -> None:
     assert area["area_id"] == "A" and area["air_hp"] == 165.0  # median 167.1 -> 165
     assert (table["air_hp"] % ROUND_EUR_PER_MWH == 0).all()
     assert not set(table["air_hp"]) & set(rows["lcoh"])
+
+
+def test_inventory_cells_the_audit_hides_take_their_emissions_along(tmp_path: Path) -> None:
+    # Testdorf (tests/test_export_xwp_content.py): its carrier x sector table gives one gas
+    # building away by the four-cell difference gas - all - gas households + all households,
+    # which the table's own margin rule does not see; the audit hides the cells it needs.
+    from heatplan.project.config import load_config
+    from heatplan.project.store import open_store
+    from test_export_xwp_content import make_project
+
+    project = make_project(tmp_path)
+    store = open_store(load_config(project).store_url(project))
+    frames = {n: store.read(n) for n in RELEASE_INPUTS if store.has(n)}
+    layers, withheld = public_layers(frames)
+    assert withheld.audit.suppressed_figures.get("inventory", 0) > 0
+    inventory = layers["inventory"]
+    dims = ["carrier", "sector", "heater_type"]
+    energy = inventory[inventory["indicator"] == "final_energy"].set_index(dims)["value"]
+    co2 = inventory[inventory["indicator"] == "co2e"].set_index(dims)["value"]
+    both = energy.index.intersection(co2.index)
+    assert len(both)
+    assert (energy[both].isna() == co2[both].isna()).all()

@@ -60,6 +60,8 @@ SUPPRESSION_ORDER = (
 )
 #: Most rounds of audit and suppression (each round suppresses at least one figure).
 MAX_ROUNDS = 200
+#: Inventory indicators that restate one cell's final energy (CO2e: a factor per carrier).
+CONSUMPTION_INDICATORS = ("final_energy", "co2e")
 #: Block x category tables: a suppressed cell joins the block's :data:`OTHER` cell.
 CELL_TABLES = ("block_energy", "block_heaters")
 
@@ -218,6 +220,21 @@ def _regrouped(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _blank_inventory(frame: pd.DataFrame, row: Any) -> pd.DataFrame:
+    """Blank an inventory cell and the cells that restate it: the emissions of a final-energy
+    cell (a fixed factor per carrier) and the other way round."""
+    dims = ["carrier", "sector", "heater_type"]
+    same = (frame[dims] == frame.loc[row, dims]).all(axis=1)
+    counts = frame["indicator"] == "decentral_generators"
+    group = same & (counts if counts[row] else frame["indicator"].isin(CONSUMPTION_INDICATORS))
+    group.loc[row] = True
+    minimum = MIN_BUILDINGS_HEATER if counts[row] else MIN_BUILDINGS_CONSUMPTION
+    frame = frame.copy()
+    frame.loc[group, "value"] = np.nan
+    frame.loc[group, "note"] = SUPPRESSED_NOTICE.format(n=minimum)
+    return frame
+
+
 def _blank(frame: pd.DataFrame, cell: Cell) -> pd.DataFrame:
     if cell.columns == WHOLE_ROW:
         return suppress_area_rows(frame, [cell.row])
@@ -227,10 +244,7 @@ def _blank(frame: pd.DataFrame, cell: Cell) -> pd.DataFrame:
     if cell.row not in frame.index:
         return frame
     if cell.layer == "inventory":
-        frame = frame.copy()
-        frame.loc[cell.row, "value"] = np.nan
-        frame.loc[cell.row, "note"] = SUPPRESSED_NOTICE.format(n=MIN_BUILDINGS_CONSUMPTION)
-        return frame
+        return _blank_inventory(frame, cell.row)
     if cell.layer in CELL_TABLES and cell.columns == ("value",):
         frame = frame.copy()
         frame.loc[cell.row, "category"] = OTHER
