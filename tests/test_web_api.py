@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import warnings
 from pathlib import Path
 from typing import Any
 
@@ -18,16 +17,9 @@ import pytest
 
 from heatplan.project.store import GeoPackageStore
 from heatplan.web.app import create_app
-from web_demo import STREET, web_demo
+from web_demo import STREET, WEB_MARKS, TestClient, web_demo
 
-with warnings.catch_warnings():  # starlette asks for httpx2, which is not installed here
-    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
-    from fastapi.testclient import TestClient
-
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.filterwarnings("ignore:Using `httpx` with `starlette.testclient`"),
-]
+pytestmark = WEB_MARKS
 MIN = 5
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import shutil
 import threading
 import time
-import warnings
 from pathlib import Path
 from typing import Any
 
@@ -18,17 +17,9 @@ from heatplan.cli import app as cli
 from heatplan.web.app import create_app
 from heatplan.web.auth import add_user
 from heatplan.web.state import Settings
-from web_demo import web_demo
+from web_demo import PASSWORD, WEB_MARKS, TestClient, web_demo
 
-with warnings.catch_warnings():  # starlette asks for httpx2, which is not installed here
-    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
-    from fastapi.testclient import TestClient
-
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.filterwarnings("ignore:Using `httpx` with `starlette.testclient`"),
-]
-PASSWORD = "correct horse battery"
+pytestmark = WEB_MARKS
 
 
 class Clock:

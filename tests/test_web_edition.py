@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import shutil
 import threading
-import warnings
 from pathlib import Path
 from typing import Any
 
@@ -20,17 +19,9 @@ from heatplan.steps.web_public import PublicData, load_public
 from heatplan.web.app import create_app
 from heatplan.web.auth import add_user
 from heatplan.web.edition import DownloadFolders, Edition, EditionBuilder, EditionNotReady
-from web_demo import web_demo
+from web_demo import PASSWORD, WEB_MARKS, TestClient, web_demo
 
-with warnings.catch_warnings():  # starlette asks for httpx2, which is not installed here
-    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
-    from fastapi.testclient import TestClient
-
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.filterwarnings("ignore:Using `httpx` with `starlette.testclient`"),
-]
-PASSWORD = "correct horse battery"
+pytestmark = WEB_MARKS
 WAIT_S = 300.0  # generous bound for a loaded CI machine (a bound, not a measured time)
 
 

@@ -5,22 +5,14 @@ from __future__ import annotations
 import gzip
 import re
 import shutil
-import warnings
 from pathlib import Path
 
 import pytest
 
 from heatplan.web.app import bundle_missing, create_app
-from web_demo import web_demo
+from web_demo import WEB_MARKS, TestClient, web_demo
 
-with warnings.catch_warnings():  # starlette asks for httpx2, which is not installed here
-    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
-    from fastapi.testclient import TestClient
-
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.filterwarnings("ignore:Using `httpx` with `starlette.testclient`"),
-]
+pytestmark = WEB_MARKS
 GZIP = {"Accept-Encoding": "gzip"}
 IDENTITY = {"Accept-Encoding": "identity"}
 

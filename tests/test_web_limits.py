@@ -4,7 +4,6 @@ throttling per address+name, per account and per address (password spraying), pr
 from __future__ import annotations
 
 import shutil
-import warnings
 from pathlib import Path
 
 import pytest
@@ -15,17 +14,9 @@ from heatplan.web import throttle
 from heatplan.web.app import create_app
 from heatplan.web.auth import add_user
 from heatplan.web.state import Settings
-from web_demo import web_demo
+from web_demo import PASSWORD, WEB_MARKS, TestClient, web_demo
 
-with warnings.catch_warnings():  # starlette asks for httpx2, which is not installed here
-    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
-    from fastapi.testclient import TestClient
-
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.filterwarnings("ignore:Using `httpx` with `starlette.testclient`"),
-]
-PASSWORD = "correct horse battery"
+pytestmark = WEB_MARKS
 WRONG = "not the password"
 PROXY = "10.0.0.2"
 

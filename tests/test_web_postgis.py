@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 
 import pytest
@@ -13,17 +12,9 @@ from heatplan.project.store import GeoPackageStore, open_store
 from heatplan.steps import web as store_io
 from heatplan.web.app import create_app
 from heatplan.web.auth import add_user
-from web_demo import STREET, web_demo
+from web_demo import PASSWORD, STREET, WEB_MARKS, TestClient, web_demo
 
-with warnings.catch_warnings():  # starlette asks for httpx2, which is not installed here
-    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
-    from fastapi.testclient import TestClient
-
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.filterwarnings("ignore:Using `httpx` with `starlette.testclient`"),
-]
-PASSWORD = "correct horse battery"
+pytestmark = WEB_MARKS
 
 
 def test_public_api_and_workspace_on_postgis(

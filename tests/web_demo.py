@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import warnings
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,19 @@ from heatplan.demo.run import run_demo
 from heatplan.project.store import GeoPackageStore
 from heatplan.steps.measures import load_demo_catalogue
 
+with warnings.catch_warnings():  # starlette asks for httpx2, which is not installed here
+    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
+    from fastapi.testclient import TestClient
+
+__all__ = ["PASSWORD", "STREET", "WEB_MARKS", "TestClient", "web_demo"]
+
+#: Marks of the web test modules (slow; starlette's httpx notice is no failure).
+WEB_MARKS = [
+    pytest.mark.slow,
+    pytest.mark.filterwarnings("ignore:Using `httpx` with `starlette.testclient`"),
+]
+#: The password the web tests give their accounts.
+PASSWORD = "correct horse battery"
 #: A few demo buildings get addresses (the Schutterwald register has none), to search them.
 STREET = "Kirchstraße"
 
