@@ -301,3 +301,27 @@ def test_inventory_cells_the_audit_hides_take_their_emissions_along(tmp_path: Pa
     both = energy.index.intersection(co2.index)
     assert len(both)
     assert (energy[both].isna() == co2[both].isna()).all()
+
+
+def test_the_release_is_remembered_by_content_only() -> None:
+    buildings = pd.DataFrame(
+        {
+            "building_id": [f"B{i}" for i in range(12)],
+            "block_id": [0] * 6 + [1] * 6,
+            "segment_id": [0] * 12,
+            "grid_id": ["c0"] * 12,
+            "heat_demand_kwh_per_a": np.linspace(10_000, 21_000, 12),
+            "carrier": "natural_gas",
+            "generators": 1,
+        }
+    )
+    town = _frames(buildings, areas=[[0, 1]])
+    total = float(buildings["heat_demand_kwh_per_a"].sum())
+    first, _ = public_layers(town)
+    first["blocks"]["heat_demand_kwh_per_a"] = 0.0  # a caller's edit stays the caller's
+    again, _ = public_layers(town)
+    assert again["blocks"]["heat_demand_kwh_per_a"].sum() == pytest.approx(total)
+    town["buildings"].loc[0, "heat_demand_kwh_per_a"] += 500.0
+    town["blocks"].loc[town["blocks"]["block_id"] == 0, "heat_demand_kwh_per_a"] += 500.0
+    changed, _ = public_layers(town)
+    assert changed["blocks"]["heat_demand_kwh_per_a"].sum() == pytest.approx(total + 500.0)

@@ -22,6 +22,8 @@ building-level layer; rows flagged ``confidential``.
 
 from __future__ import annotations
 
+import copy
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +31,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from geopandas.array import GeometryDtype
 
 from heatplan.publish.block_cells import block_energy_cells, block_heater_cells, unit_keys
 from heatplan.publish.inventory import released_inventory
@@ -108,6 +111,29 @@ MAINS_COLUMNS = ("medium", "diameter_mm", "construction_year", "geometry")
 BLOCK_CELL_COLUMNS = ("block_id", "carrier", "final_energy_kwh_per_a")
 NETWORK_STRUCTURAL = ("network_id", "selection", "source", "buildings_selected",
                       "buildings_connected", "buildings_unconnected")  # fmt: skip
+
+
+#: Releases remembered by content (a few: the exports and the report of one plan revision).
+RELEASES_KEPT = 4
+_RELEASES: dict[str, tuple[dict[str, pd.DataFrame], Withheld]] = {}
+
+
+def content_key(frames: Mapping[str, pd.DataFrame], *extra: object) -> str | None:
+    """A digest of the frames' names, columns, types and values (None if a cell is unhashable)."""
+    digest = hashlib.blake2b(repr(extra).encode(), digest_size=20)
+    try:
+        for name in sorted(frames):
+            frame = frames[name]
+            digest.update(f"{name}|{list(frame.columns)}|{list(frame.dtypes.astype(str))}".encode())
+            shapes = [c for c in frame.columns if isinstance(frame[c].dtype, GeometryDtype)]
+            plain = pd.DataFrame(frame.drop(columns=shapes))
+            digest.update(pd.util.hash_pandas_object(plain, index=True).to_numpy().tobytes())
+            for column in shapes:
+                wkb = gpd.GeoSeries(frame[column]).to_wkb()
+                digest.update(b"".join(g or b"" for g in wkb))
+    except TypeError:
+        return None
+    return digest.hexdigest()
 
 
 @dataclass
@@ -228,8 +254,24 @@ def public_layers(
     Each layer follows its own rules; then the whole set is audited as one release
     (:func:`heatplan.publish.release.audit_release`) with the buildings of ``frames`` — pass
     every layer of the project (:data:`RELEASE_INPUTS`) so that every output gets the same
-    release.
+    release. The result is remembered for the same content (the demo's exports and report
+    share one audit); callers get copies.
     """
+    key = content_key(frames, protection_share)
+    if key is None or key not in _RELEASES:
+        made = _public_layers(frames, protection_share)
+        if key is None:
+            return made
+        _RELEASES[key] = made
+        while len(_RELEASES) > RELEASES_KEPT:
+            _RELEASES.pop(next(iter(_RELEASES)))
+    layers, withheld = _RELEASES[key]
+    return {n: f.copy() for n, f in layers.items()}, copy.deepcopy(withheld)
+
+
+def _public_layers(
+    frames: Mapping[str, pd.DataFrame], protection_share: float
+) -> tuple[dict[str, pd.DataFrame], Withheld]:
     report = Withheld()
     frames = dict(frames)
     for name in list(frames):
