@@ -21,6 +21,7 @@ import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ci import required
 from heatplan.errors import HeatplanError
 from heatplan.io.export_xwp import (
     PlanMetadata,
@@ -44,8 +45,9 @@ CRS = "EPSG:25832"
 YEARS = (2030, 2035, 2040, 2045)
 #: Coordinates are written with the shortest exact decimal text: read back bit for bit.
 ATOL_COORD_M = 0.0
-needs_xplan_tools = pytest.mark.skipif(
-    not xplan_tools_available(), reason="xplan-tools (optional extra heatplan[xwp]) not installed"
+needs_xplan_tools = required(
+    None if xplan_tools_available() else "xplan-tools (optional extra heatplan[xwp]) not installed",
+    "scripts/bootstrap.sh --test installs it",
 )
 
 AREA_GEOMETRIES = [

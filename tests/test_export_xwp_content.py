@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from ci import required
 from heatplan.io.export_xwp import validate_xwaermeplan, xplan_tools_available
 from heatplan.project.config import load_config, write_config
 from heatplan.project.create import create_project
@@ -41,8 +42,9 @@ YEAR_CODES = {2030: "1000", 2035: "2000", 2040: "3000", 2045: "4000"}
 CARRIER = {"natural_gas": "12001", "electricity": "6000", "biogas": "32002",
            "district_heat": "8200", "heating_oil": "13001", "hard_coal": "11002"}  # fmt: skip
 SECTOR = {"households": "3000", "commerce": "2000", "industry": "1000", "public": "4000"}
-needs_xplan_tools = pytest.mark.skipif(
-    not xplan_tools_available(), reason="xplan-tools (optional extra heatplan[xwp]) not installed"
+needs_xplan_tools = required(
+    None if xplan_tools_available() else "xplan-tools (optional extra heatplan[xwp]) not installed",
+    "scripts/bootstrap.sh --test installs it",
 )
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from ci import required
 from heatplan.web.app import bundle_missing, create_app
 from web_demo import WEB_MARKS, TestClient, web_demo
 
@@ -72,7 +73,7 @@ def test_download_etag_answers_304(client: TestClient) -> None:
     assert again.status_code == 304
 
 
-@pytest.mark.skipif(bundle_missing() is not None, reason="front end not built")
+@required(bundle_missing(), "scripts/bootstrap.sh builds the front end")
 def test_bundle_is_gzipped_once_and_revalidated(client: TestClient) -> None:
     status, headers, body = _raw(client, "/static/dist/main.js", GZIP)
     assert status == 200 and headers["content-encoding"] == "gzip"
