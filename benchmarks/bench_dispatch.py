@@ -3,7 +3,7 @@
 The same model in both: a wastewater heat pump with hourly COP and hourly source limit,
 power-to-heat, a gas boiler and a hot-water store (losses, charge/discharge efficiencies, cyclic
 level), electricity bought at an hourly price. Prints both wall times (build + solve + results),
-their ratio, both objectives and their relative difference. Target (DESIGN.md "Performance"):
+their ratio, both objectives and their relative difference. heatplan's performance target:
 ratio >= 15, objectives within 0.1 %.
 
 python benchmarks/bench_dispatch.py [--hours 8760] [--repeat 3]

@@ -1,6 +1,6 @@
 """Inventory scaling: 100k vs 1M synthetic buildings — wall time and peak memory ratios.
 
-Target (DESIGN.md "Performance"): both grow linearly, ratio <= 11x for 10x the buildings.
+heatplan's performance target: both grow linearly, ratio <= 11x for 10x the buildings.
 Synthetic data (allowed for scale benchmarks only): a lattice town with 100 m street spacing,
 footprints of mixed TABULA types and age classes, and metered gas for a third of the buildings.
 Each size runs `heatplan.steps.inventory.run_inventory` in its own process so that peak

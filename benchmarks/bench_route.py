@@ -1,6 +1,6 @@
 """Route layout: our scipy.sparse Steiner heuristic vs networkx's Mehlhorn on the same graph.
 
-Target (DESIGN.md "Performance"): >= 30x faster than
+heatplan's performance target: >= 30x faster than
 ``networkx.algorithms.approximation.steiner_tree(G, terminals, method="mehlhorn")`` on a
 grid-like street graph of ~25,000 nodes and ~15,000 terminals, total length no longer.
 

@@ -42,7 +42,7 @@ from heatplan.tech.economics import lcoh_eur_per_mwh
 
 #: Exact hand solutions: LP optimum up to solver tolerance [EUR].
 ABS_TOL_EUR = 1e-6
-#: oemof-solph vs heatplan objective, relative (DESIGN.md "Performance": within 0.1 %).
+#: oemof-solph vs heatplan objective, relative (heatplan's performance target: within 0.1 %).
 REL_TOL_OBJECTIVE = 1e-3
 
 GAS = {"natural_gas": 45.0}

@@ -2,8 +2,8 @@
 
 29 buildings in 5 blocks and 3 supply areas; the inventory aggregates come from the project's
 own functions (blocks, street segments, 100 m grid, municipal totals) so the exporters see the
-real columns. Expected values are sums over the hand-made buildings. Privacy (WPG § 10 Abs. 2,
-DESIGN.md): no building-level row or layer, nothing over fewer than 5 buildings.
+real columns. Expected values are sums over the hand-made buildings. Privacy (WPG § 10 Abs. 2):
+no building-level row or layer, nothing over fewer than 5 buildings.
 """
 
 from __future__ import annotations

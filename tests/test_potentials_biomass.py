@@ -31,11 +31,12 @@ MJ_PER_KWH = 3.6
 
 def test_defaults_pinned_and_inside_the_reference_ranges() -> None:
     p = parameters()
-    # REFERENCE.md §2: biowaste 80-120, grass 90-130 m3 biogas per t FM at 55-60 % CH4.
+    # Secondary summary (yields after FNR Leitfaden Biogas 2013): biowaste 80-120, grass 90-130 m3
+    # biogas per t FM at 55-60 % CH4.
     assert 80 <= p["biogas"]["biowaste_biogas_m3_per_t"] <= 120
     assert 90 <= p["biogas"]["grass_biogas_m3_per_t"] <= 130
     assert 0.55 <= p["biogas"]["methane_share"] <= 0.60
-    # REFERENCE.md §2 and Bridgwater (2012): slow pyrolysis 25-35 % biochar by dry mass.
+    # Bridgwater (2012) and a secondary summary: slow pyrolysis 25-35 % biochar by dry mass.
     assert 0.25 <= p["pyrolysis"]["biochar_yield_dry"] <= 0.35
     assert p["biogas"]["methane_kwh_per_m3"] == 9.97  # FNR Faustzahlen Biogas
     assert (p["chp"]["eta_el"], p["chp"]["eta_th"], p["chp"]["digester_heat_share"]) == (

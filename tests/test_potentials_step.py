@@ -20,7 +20,7 @@ from heatplan.reference import carriers
 from heatplan.steps.inventory import run_inventory
 
 runner = CliRunner()
-#: Q = V rho cp dT: 1.164 kWh per m³ and K (REFERENCE.md §2).
+#: Q = V rho cp dT: 1.164 kWh per m³ and K (rho x cp of water, IAPWS-95).
 KWH_PER_M3_K = 1.164
 ANIKA_FLOW_M3_PER_DAY = 14_000.0
 COOLING_K = 5.0  # data/potential_defaults.csv

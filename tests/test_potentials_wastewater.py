@@ -38,7 +38,8 @@ RHO_CP_RTOL = 1e-3
 #: Energy balance of one hour: output = source + electricity, to float precision.
 BALANCE_RTOL = 1e-12
 
-# ANIKA, Jena-Zwätzen, published figures alone (REFERENCE.md §4).
+# ANIKA, Jena-Zwätzen, published figures alone (project figures of Stadtwerke Energie
+# Jena-Pößneck; no primary document traced).
 ANIKA_FLOW_M3_PER_DAY = 14_000.0
 ANIKA_TEMP_C = 12.0
 ANIKA_SUPPLY_C = 80.0

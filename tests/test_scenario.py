@@ -401,7 +401,7 @@ def test_bad_areas_and_settings_raise() -> None:
 
 
 # --- costs (heatplan.scenario.costs) ----------------------------------------------------------
-#: KWW Technikkatalog Wärmeplanung v1.1: house substation ~278 EUR/kW (REFERENCE.md §2)
+#: KWW Technikkatalog Wärmeplanung v1.1: house substation ~278 EUR/kW (Langreder et al. 2024)
 SUBSTATION_EUR_PER_KW = 278.0
 #: VDI 4640-2 full-load hours for heating incl. hot water, sizing every new heater [h/a]
 FULL_LOAD_H = 2400.0

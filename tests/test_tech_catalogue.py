@@ -87,7 +87,8 @@ def test_open_field_solar_thermal_is_sized_by_collector_area() -> None:
 
 
 def test_river_water_heat_pump_kww_curve_resolves() -> None:
-    # KWW Technikkatalog curve quoted in REFERENCE.md §2: Invest = 70917 x P^0.55 [EUR, kW].
+    # KWW Technikkatalog v1.1 curve (Langreder et al. 2024), quoted second-hand:
+    # Invest = 70917 x P^0.55 [EUR, kW].
     expected = 70917.0 * 1_000.0**0.55
     assert catalogue.investment_eur("large_hp_river_kww", 1_000.0) == pytest.approx(expected)
 

@@ -297,7 +297,7 @@ def test_investment_is_monotone_in_size(
 
 def test_cost_curve_is_vectorised_and_matches_the_kww_curve() -> None:
     sizes = np.array([100.0, 1_000.0, 10_000.0])
-    expected = 2848.0 * sizes**0.86  # KWW Technikkatalog, central air heat pump (REFERENCE.md §2)
+    expected = 2848.0 * sizes**0.86  # KWW Technikkatalog v1.1 (Langreder 2024), air HP
     np.testing.assert_allclose(catalogue.investment_eur("large_hp_air_kww", sizes), expected)
     series = catalogue.investment_eur("large_hp_air_kww", pd.Series(sizes))
     np.testing.assert_allclose(series.to_numpy(), expected)

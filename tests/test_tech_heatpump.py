@@ -51,8 +51,9 @@ ETA_S = 0.8
 PINCH_K = 5.0
 #: Suction superheat at the evaporator outlet [K].
 SUPERHEAT_K = 5.0
-#: Band of Lorenz efficiencies the literature reports for real plants (REFERENCE.md §2: ~0.5-0.6
-#: fits plants in operation; widened by 0.05 on each side for cycle design choices).
+#: Band of Lorenz efficiencies the literature reports for real plants (Reinholdt et al.
+#: 2018; Jesper et al. 2021: ~0.5-0.6 fits plants in operation; widened by 0.05 on each side
+#: for cycle design choices).
 LORENZ_EFFICIENCY_BAND = (0.45, 0.65)
 #: One Lorenz efficiency per refrigerant reproduces every TESPy COP within this relative error.
 COP_RTOL = 0.05

@@ -1,4 +1,4 @@
-"""TABULA typology (checked against IWU TABULA DE, REFERENCE.md §2) and benchmarks."""
+"""TABULA typology (checked against IWU TABULA DE, Loga et al. 2015) and benchmarks."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from heatplan.reference import table
 #: Published TABULA values are given to 0.1 kWh/(m²a).
 TABULA_ATOL = 0.05
 
-# IWU TABULA DE q_h_nd existing state [kWh/(m²a)], Loga et al. 2015 (REFERENCE.md §2)
+# IWU TABULA DE q_h_nd existing state [kWh/(m²a)], Loga et al. 2015
 PUBLISHED = [
     ("sfh", "-1859", 282.7),
     ("mfh", "-1859", 284.9),

@@ -1,8 +1,9 @@
 """ANIKA (Jena): heat from the central sewage plant's effluent, from the published figures alone.
 
-Published (REFERENCE.md §4): plant for 210,000 population equivalents, ~14,000 m³/day average,
-treated effluent >= 12 °C all year; planned ~20 MW large heat pump (+ 4 MW power-to-heat and
-storage), stated potential 120 GWh/a. Nothing else is assumed here but heatplan's sourced
+Published (project figures of Stadtwerke Energie Jena-Pößneck; no primary document traced):
+plant for 210,000 population equivalents, ~14,000 m³/day average, treated effluent >= 12 °C all
+year; planned ~20 MW large heat pump (+ 4 MW power-to-heat and storage), stated potential
+120 GWh/a. Nothing else is assumed here but heatplan's sourced
 defaults (data/wastewater_*.csv): 5 K cooling, 80/50 °C network, Lorenz efficiency 0.55.
 
 Run:  .venv/bin/python examples/anika/anika.py

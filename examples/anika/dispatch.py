@@ -1,11 +1,12 @@
 """ANIKA generation for a Jena-Nord-like industrial load: 20 MW effluent heat pump, 4 MW
 power-to-heat, a tank and a gas peak boiler, hour by hour (HiGHS).
 
-Published (REFERENCE.md §4): ~14,000 m³/d treated effluent >= 12 °C; ~20 MW large heat pump,
-4 MW power-to-heat, heat storage; companies in Jena-Nord. The load is NOT published: this
-example assumes 35 GWh/a of space heat of commercial and industrial buildings (BDEW profiles
-GMK metal/vehicle, GHA trade, GKO offices: 20/7.5/7.5 GWh/a) plus 15 GWh/a of flat process heat,
-on the DWD test reference year of Jena's region. Replace it with the companies' metered loads.
+Published (project figures of Stadtwerke Energie Jena-Pößneck; no primary document traced):
+~14,000 m³/d treated effluent >= 12 °C; ~20 MW large heat pump, 4 MW power-to-heat, heat
+storage; companies in Jena-Nord. The load is NOT published: this example assumes 35 GWh/a of
+space heat of commercial and industrial buildings (BDEW profiles GMK metal/vehicle, GHA trade,
+GKO offices: 20/7.5/7.5 GWh/a) plus 15 GWh/a of flat process heat, on the DWD test reference
+year of Jena's region. Replace it with the companies' metered loads.
 
 Run:  .venv/bin/python examples/anika/dispatch.py
 """

@@ -1,4 +1,4 @@
-"""Real input data that registry packages ship (REFERENCE.md §3), located or fetched offline-safe.
+"""Real input data that registry packages ship, located or fetched offline-safe.
 
 - Schutterwald (Baden): pandapipes' ``gas_net_schutterwald_1bar.json`` — 1,506 houses with
   measured annual gas demand and 101 km of real gas pipes (Kisse et al. 2020, Energies 13:4052).

@@ -2,8 +2,8 @@
 
 The constraint matrix is built with numpy index arithmetic as a scipy.sparse CSC matrix and
 handed to HiGHS in one call (``Highs.passModel`` with a ``HighsLp``), which keeps an 8760-hour
-year well below a second (DESIGN.md "Performance"; ``benchmarks/bench_dispatch.py`` compares it
-with the same model in oemof-solph).
+year well below a second (heatplan's performance target; ``benchmarks/bench_dispatch.py``
+compares it with the same model in oemof-solph).
 
 Variables (one per hour unless said otherwise), in column order:
 

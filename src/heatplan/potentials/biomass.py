@@ -1,9 +1,10 @@
 """Biomass: biogas CHP from green cuttings and biowaste, pyrolysis of woody biomass to heat and
 biochar, and sewage sludge (drying + pyrolysis, :mod:`heatplan.potentials.sludge`).
 
-The routes follow the combined pyrolysis + biogas plant of Kahla (REFERENCE.md §4): the
-herbaceous part of green cuttings and the biowaste go to the digester, the woody part of green
-cuttings and wood waste to pyrolysis. Biochar carbon applied to soils counts as a carbon sink
+The routes follow the combined pyrolysis + biogas plant of Kahla (presented at the conference
+"Innovative Small and Medium Sized Cities", Brussels, 11-12 June 2025): the herbaceous part of
+green cuttings and the biowaste go to the digester, the woody part of green cuttings and wood
+waste to pyrolysis. Biochar carbon applied to soils counts as a carbon sink
 with the IPCC Tier 1 permanence after 100 years [1]_.
 
 Every default is in data/biomass_parameters.csv with unit and source; several are order-of-

@@ -2,7 +2,7 @@
 
 Source heat is what the water gives when it is cooled, Q = V·rho·cp·dT:
 ``flow [m³/h] x 1.164 kWh/(m³·K) x cooling [K]`` in kW. A heat pump adds its electricity, so its
-output is ``source x COP / (COP - 1)`` (REFERENCE.md §2); that physics and its checks are
+output is ``source x COP / (COP - 1)`` (its energy balance); that physics and its checks are
 shared with sewers and rivers in :mod:`heatplan.potentials.water_heat`. Every default lives with
 its source in ``data/wastewater_parameters.csv`` and ``data/wastewater_flow_pattern.csv``. The
 functions are pure; :func:`read_plant_series` is the one helper that reads a user's file.

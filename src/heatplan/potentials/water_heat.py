@@ -3,7 +3,7 @@
 Sewage-plant effluent (:mod:`heatplan.potentials.wastewater`), sewers
 (:mod:`heatplan.potentials.sewers`) and rivers (:mod:`heatplan.potentials.surface_water`) give
 heat ``Q = flow [m³/h] x 1.164 kWh/(m³·K) x cooling [K]`` in kW; a heat pump adds its
-electricity, so its output is ``source x COP / (COP - 1)`` (REFERENCE.md §2). The shared
+electricity, so its output is ``source x COP / (COP - 1)`` (its energy balance). The shared
 defaults (rho·cp of water, Lorenz efficiency, minimum outlet temperature, network spread) live
 with their sources in ``data/wastewater_parameters.csv``.
 """

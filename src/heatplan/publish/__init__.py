@@ -1,4 +1,4 @@
-"""The one place that decides what may leave the project for the public (DESIGN.md "Privacy").
+"""The one place that decides what may leave the project for the public (WPG §§ 10-12).
 
 Every public output — exports, the public report, the web map's API without login — takes its
 tables through these functions: no building-level consumption or heater data, aggregates over

@@ -1,4 +1,4 @@
-"""What may leave the project for the public (WPG §§ 10-12; DESIGN.md "Privacy").
+"""What may leave the project for the public (WPG §§ 10-12).
 
 Consumption and heater data leave the project only aggregated: a value over fewer than
 :data:`MIN_BUILDINGS_CONSUMPTION` buildings (heater counts: :data:`MIN_BUILDINGS_HEATER`) is
@@ -39,10 +39,9 @@ __all__ = [
 ]
 
 #: WPG § 10 Abs. 2: consumption only aggregated over at least 5 neighbouring house numbers /
-#: meters (REFERENCE.md § 1 "Data protection").
+#: meters.
 MIN_BUILDINGS_CONSUMPTION = 5
-#: WPG § 10 Abs. 2 (single-family houses): heater data aggregated over at least 3 buildings
-#: (REFERENCE.md § 1 "Data protection").
+#: WPG § 10 Abs. 2 (single-family houses): heater data aggregated over at least 3 buildings.
 MIN_BUILDINGS_HEATER = 3
 #: What a suppressed text cell says instead.
 SUPPRESSED_NOTICE = "unterdrückt: weniger als {n} Gebäude (§ 10 Abs. 2 WPG)"

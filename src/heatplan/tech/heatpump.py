@@ -88,8 +88,9 @@ def cop_lorenz(
     temp_source_out_c : numeric
         Source stream temperature leaving the evaporator [°C].
     efficiency : float
-        Lorenz efficiency in (0, 1] [-]; 0.5-0.6 fits large plants in operation (REFERENCE.md
-        §2, ``heat_pump_parameters.csv``); ``1.0`` gives the ideal (Lorenz) COP.
+        Lorenz efficiency in (0, 1] [-]; 0.5-0.6 fits large plants in operation (Reinholdt
+        et al. 2018; Jesper et al. 2021; ``heat_pump_parameters.csv``); ``1.0`` gives the
+        ideal (Lorenz) COP.
 
     Returns
     -------
