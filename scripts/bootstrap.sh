@@ -14,7 +14,7 @@ fi
 stamp=".venv/.installed${extras:+-test}"
 
 # The tests validate the XWärmeplan export with the XLeitstelle's xplan-tools, which needs the
-# GDAL Python bindings: built against Debian's libgdal (ENGINEERING-NOTES.md, ~1 min once).
+# GDAL Python bindings: built against Debian's libgdal (~1 min once).
 gdal_bindings() {
   if ! dpkg -s libgdal-dev >/dev/null 2>&1; then
     echo "heatplan: installing libgdal-dev (apt) for the XWärmeplan validation" >&2
@@ -26,7 +26,7 @@ gdal_bindings() {
   fi
 }
 # The tests run against a real PostgreSQL/PostGIS on loopback and drive Debian's headless
-# chromium (ENGINEERING-NOTES: never `playwright install`, no download at run time).
+# chromium (never `playwright install`: no download at run time).
 test_services() {
   local missing=""
   dpkg -s postgresql-15-postgis-3 >/dev/null 2>&1 || missing="$missing postgresql-15-postgis-3"

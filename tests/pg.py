@@ -1,7 +1,7 @@
 """pytest plugin: a real PostgreSQL + PostGIS server on loopback for the server-store tests.
 
 Loaded by ``tests/conftest.py`` (``pytest_plugins = ["pg"]``). The session starts one throwaway
-cluster (ENGINEERING-NOTES "PostgreSQL + PostGIS for tests"): ``initdb`` as the ``postgres`` user
+cluster: ``initdb`` as the ``postgres`` user
 into a fresh temporary folder, ``pg_ctl start`` on a free loopback port with the socket in the
 data folder and ``fsync=off``; it is stopped (``-m immediate``) and deleted at the end.
 

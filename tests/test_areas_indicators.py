@@ -1,7 +1,7 @@
 """Area indicators and municipal totals of the Bestandsanalyse (WPG Anlage 2).
 
 Expected values are worked out by hand in the comments; the property tests check that energy
-and building counts are conserved through every aggregation (CONVENTIONS.md, Tests).
+and building counts are conserved through every aggregation (property tests).
 """
 
 from __future__ import annotations

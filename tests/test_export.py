@@ -2,7 +2,7 @@
 
 Inputs are built directly as small frames following AREAS-INTERFACE.md: three supply areas with
 every column (A01 with 14 buildings, A02 with 3 — under the minimum of 5 — and A03 with 12).
-XWärmeplan codes: ENGINEERING-NOTES "XWärmeplan export" (versorgungsart, WP_Eignungsstufe).
+XWärmeplan codes: the code lists of the XWärmeplan 0.9 model (versorgungsart, WP_Eignungsstufe).
 Tests that need the XLeitstelle's xplan-tools (optional extra, GDAL bindings) are skipped
 without it.
 """
@@ -63,7 +63,7 @@ AREA_GEOMETRIES = [
     ),
 ]
 AREA_TYPES = ["waermenetz_neubau", "dezentral", "pruefgebiet"]
-#: (area type -> versorgungsart) from ENGINEERING-NOTES.
+#: (area type -> versorgungsart) from the XWärmeplan 0.9 code list.
 EXPECTED_TYPE_CODES = {"waermenetz_neubau": "10003", "dezentral": "3000", "pruefgebiet": "4000"}
 
 

@@ -210,7 +210,7 @@ def _frame(geoms: list, **columns: list) -> gpd.GeoDataFrame:
 
 
 def _check_layout(result) -> None:
-    """Interface invariants (NETWORK-INTERFACE.md)."""
+    """Invariants of the routed network (RouteResult)."""
     pipes, nodes = result.pipes, result.nodes
     assert (nodes["kind"] == "source").sum() == 1
     assert nodes["node_id"].is_unique and pipes["pipe_id"].is_unique

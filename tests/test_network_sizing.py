@@ -1,4 +1,4 @@
-"""Sizing, key figures and pandapipes check of a small hand-made network (NETWORK-INTERFACE.md)."""
+"""Sizing, key figures and pandapipes check of a small hand-made network (RouteResult)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Reference data: every default value has its source beside it (CONVENTIONS.md "Data")."""
+"""Reference data: every default value has its source beside it."""
 
 from __future__ import annotations
 

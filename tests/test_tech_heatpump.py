@@ -3,7 +3,7 @@
 The Lorenz model (COP = eta x ideal Lorenz COP of the stream log-mean temperatures) is checked
 against single-stage cycles built with TESPy 0.11.3 and CoolProp 8.0.0 for four refrigerants and
 three source/sink pairs; Staffell et al. (2012) and Jesper et al. (2021) against values computed
-by hand from their published coefficients (CONVENTIONS.md "Tests").
+by hand from their published coefficients.
 """
 
 from __future__ import annotations

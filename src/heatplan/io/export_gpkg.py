@@ -23,7 +23,7 @@ from heatplan.publish.layers import PUBLIC_LAYERS, STRUCTURAL, Withheld, public_
 
 __all__ = ["PUBLIC_LAYERS", "STRUCTURAL", "GpkgExport", "write_gpkg"]
 
-_GPKG_OPTIONS = {"VERSION": "1.2"}  # ENGINEERING-NOTES: 1.4 upsets older GDAL/QGIS readers
+_GPKG_OPTIONS = {"VERSION": "1.2"}  # GeoPackage 1.4 output upsets older GDAL/QGIS readers
 
 
 @dataclass

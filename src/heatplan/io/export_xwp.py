@@ -61,7 +61,7 @@ __all__ = [
 ]
 
 Engine = Literal["auto", "xplan-tools", "builtin"]
-#: heatplan area type -> XWärmeplan ``WP_WaermeversorgungsgebietTyp`` (ENGINEERING-NOTES).
+#: heatplan area type -> XWärmeplan ``WP_WaermeversorgungsgebietTyp`` (XWärmeplan 0.9 code list).
 AREA_TYPE_CODES = {
     "waermenetz": "1000",
     "waermenetz_verdichtung": "10001",

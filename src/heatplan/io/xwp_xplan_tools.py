@@ -1,7 +1,7 @@
 """The ``xplan-tools`` engine of the XWärmeplan export (optional extra ``heatplan[xwp]``).
 
 xplan-tools is the XLeitstelle's Python package holding the pydantic model of XWärmeplan 0.9
-(ENGINEERING-NOTES "XWärmeplan export"). It needs the GDAL Python bindings, so heatplan does not
+(xplan-tools 1.17.5). It needs the GDAL Python bindings, so heatplan does not
 depend on it: :func:`xplan_tools_available` says whether it can be used, and every entry point
 raises :class:`~heatplan.errors.HeatplanError` with the install steps when it cannot.
 """

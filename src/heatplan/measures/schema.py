@@ -2,7 +2,7 @@
 
 Validation (:mod:`heatplan.measures.model`), the store tables (:mod:`heatplan.measures.records`)
 and the XLSX catalogue (:mod:`heatplan.measures.catalogue`) all take their columns from here
-(CONVENTIONS.md "Schema as data").
+(the schema as data, as PyPSA describes its components).
 """
 
 from __future__ import annotations

@@ -29,7 +29,7 @@ PARAMETERS = "network_route_parameters.csv"
 
 @dataclass
 class RouteResult:
-    """The routed network (see NETWORK-INTERFACE.md).
+    """The routed network: pipes and nodes as a tree from the source (:mod:`heatplan.network.tree`).
 
     ``pipes``: pipe_id, from_node, to_node, length_m [m], kind ('main' | 'connection'),
     existing, geometry (from from_node to to_node). ``nodes``: node_id, kind ('source' |

@@ -1,4 +1,4 @@
-"""Pipe sizing of a routed heat network and its key figures (NETWORK-INTERFACE.md).
+"""Pipe sizing of a routed heat network and its key figures (a ``RouteResult``).
 
 :func:`size_network` walks the oriented tree once (sparse triangular solves, see
 :mod:`heatplan.network.tree`): per pipe it sums the connected buildings and their peak loads
@@ -198,7 +198,7 @@ def size_network(
     Parameters
     ----------
     pipes, nodes : GeoDataFrame
-        ``RouteResult.pipes`` / ``.nodes`` (NETWORK-INTERFACE.md), oriented from the source.
+        ``RouteResult.pipes`` / ``.nodes`` (:mod:`heatplan.network.tree`), oriented from the source.
         A ``surface`` column in ``pipes`` overrides ``surface`` per pipe.
     peak_load_kw : Series
         Peak heat load per building [kW], indexed by building_id.

@@ -1,6 +1,6 @@
 """Sums over an oriented pipe tree without recursion: subtree sums and path sums from the source.
 
-The routed network (NETWORK-INTERFACE.md) is a tree oriented from the source outward. Numbering
+The routed network (``RouteResult``) is a tree oriented from the source outward. Numbering
 the nodes in breadth-first order puts every parent before its children, so the incidence
 relations become triangular sparse systems:
 
@@ -69,7 +69,7 @@ class OrientedTree:
 def _require_columns(frame: pd.DataFrame, columns: tuple[str, ...], name: str) -> None:
     missing = [column for column in columns if column not in frame.columns]
     if missing:
-        raise ValueError(f"{name} lacks the columns {missing} (see NETWORK-INTERFACE.md)")
+        raise ValueError(f"{name} lacks the columns {missing} (see RouteResult)")
 
 
 def _source_id(nodes: pd.DataFrame) -> str:

@@ -4,7 +4,7 @@
 ``store`` setting: a GeoPackage path (``GeoPackageStore``, below) or a ``postgresql://`` URL
 (``heatplan.project.store_postgis.PostgisStore``, same tables and behaviour).
 
-GeoPackage writes are atomic per step (ENGINEERING-NOTES "GeoPackage as the project store"): a
+GeoPackage writes are atomic per step (GDAL links its own SQLite and ignores our locks): a
 step works on a copy of ``plan.gpkg`` in the same folder and the copy replaces the original only
 when the whole step succeeded; on any error the copy is deleted and the original is untouched,
 byte for byte. All writes go through pyogrio (GDAL) — including plain attribute tables, which GDAL

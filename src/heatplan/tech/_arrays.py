@@ -2,7 +2,7 @@
 
 A function takes scalars, numpy arrays or pandas Series and returns the same kind: a float for
 scalars only, a Series (with the index of the first Series argument) if any argument is one, an
-array otherwise (CONVENTIONS.md "Models", as in pvlib).
+array otherwise (as in pvlib).
 """
 
 from __future__ import annotations

@@ -1,10 +1,11 @@
 """Economics after VDI 2067-1 (annuity method): annuity and price-dynamic factors, annualised
 investment with replacements and residual value, annual cost and levelised cost of heat.
 
-Every money function takes keyword-only arguments (CONVENTIONS.md "Models") and says what a cost
-is: ``investment_eur`` is the overnight investment at the start of the observation period,
-``*_eur_per_a`` are annualised amounts (annuities), ``fixed_om_share_per_a`` is the fixed
-operation and maintenance cost per year as a share of the investment. Rates are fractions per
+Every money function takes keyword-only arguments (a swapped pair of floats is a silent bug)
+and says what a cost is: ``investment_eur`` is the overnight investment at the start of the
+observation period, ``*_eur_per_a`` are annualised amounts (annuities),
+``fixed_om_share_per_a`` is the fixed operation and maintenance cost per year as a share of the
+investment. Rates are fractions per
 year (0.03 for 3 %); VDI 2067 writes the factors ``q = 1 + interest_rate`` and
 ``r = 1 + price_change_rate``. Prices are those of the first year of operation.
 
