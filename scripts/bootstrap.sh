@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Create .venv and install heatplan (and, with --test, the test tools) — idempotent.
-# Re-installs only when pyproject.toml changed since the last successful install.
+# Re-installs only when pyproject.toml or the lock (constraints-py311.txt) changed since the last
+# successful install.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 extras=""
@@ -12,6 +13,11 @@ if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
 stamp=".venv/.installed${extras:+-test}"
+# The exact versions that passed CI for this Python, where the project has them (a lock file).
+pyver=$(.venv/bin/python -c 'import sys; print("%d%d" % sys.version_info[:2])')
+lock="constraints-py${pyver}.txt"
+pin=()
+[ -f "$lock" ] && pin=(-c "$lock")
 
 # The tests validate the XWärmeplan export with the XLeitstelle's xplan-tools, which needs the
 # GDAL Python bindings: built against Debian's libgdal (~1 min once).
@@ -21,8 +27,8 @@ gdal_bindings() {
     apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libgdal-dev g++ >&2
   fi
   if ! .venv/bin/python -c "import osgeo" >/dev/null 2>&1; then
-    .venv/bin/python -m pip install -q setuptools wheel "numpy>=2.0,<2.5" >&2
-    .venv/bin/python -m pip install -q --no-build-isolation "gdal==3.6.4" >&2
+    .venv/bin/python -m pip install -q "${pin[@]}" setuptools wheel "numpy>=2.0,<2.5" >&2
+    .venv/bin/python -m pip install -q "${pin[@]}" --no-build-isolation "gdal==3.6.4" >&2
   fi
 }
 # The tests run against a real PostgreSQL/PostGIS on loopback and drive Debian's headless
@@ -37,12 +43,12 @@ test_services() {
   fi
 }
 [ -n "$extras" ] && test_services
-want=$(sha256sum pyproject.toml | cut -d' ' -f1)
+want=$(cat pyproject.toml "${pin[@]:1}" | sha256sum | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "heatplan: installing packages into .venv (first run: about a minute)" >&2
   .venv/bin/python -m pip install -q --upgrade pip >&2
   if [ -n "$extras" ]; then gdal_bindings; fi
-  .venv/bin/python -m pip install -q -e ".${extras}" >&2
+  .venv/bin/python -m pip install -q "${pin[@]}" -e ".${extras}" >&2
   echo "$want" > "$stamp"
 fi
 # The web map's front end: MapLibre GL from the npm registry, bundled (no CDN at run time).
