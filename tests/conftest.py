@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 import warnings
 from pathlib import Path
@@ -9,6 +10,9 @@ from pathlib import Path
 import geopandas as gpd
 import pytest
 import shapely
+from typer.testing import CliRunner
+
+from heatplan.cli import app
 
 sys.path.insert(0, str(Path(__file__).parent))  # tests/pg.py, a plugin (--import-mode=importlib)
 pytest_plugins = ["pg"]
@@ -61,3 +65,13 @@ def areas_schutterwald() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
         crs="EPSG:31467",
     ).to_crs("EPSG:25832")
     return streets.reset_index(drop=True), buildings.reset_index(drop=True)
+
+
+@pytest.fixture(scope="session")
+def demo_built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    """The Schutterwald demo built once a session by ``heatplan demo --json``: its folder and
+    the printed summary. Read only: a test that changes the project works on :func:`copy_demo`."""
+    out = tmp_path_factory.mktemp("demo-session") / "schutterwald"
+    result = CliRunner().invoke(app, ["demo", "--out", str(out), "--json"])
+    assert result.exit_code == 0, result.output
+    return out, json.loads(result.stdout)

@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from scipy.cluster.hierarchy import fcluster, linkage
 from shapely.geometry import LineString, box
 
+from demo_copy import copy_demo
 from heatplan.areas.eignung import eignung, thresholds
 from heatplan.areas.supply import (
     agglomerate,
@@ -31,7 +32,6 @@ from heatplan.areas.supply import (
     dissolve_areas,
 )
 from heatplan.areas.supply_indicators import area_indicators
-from heatplan.demo.run import run_demo
 from heatplan.project.store import open_store
 from heatplan.reference import table
 from heatplan.steps.areas import run_areas
@@ -326,10 +326,8 @@ def test_a_sparse_grid_without_networks_goes_to_the_shortened_procedure() -> Non
 
 # --- the Schutterwald demo -----------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def areas_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = tmp_path_factory.mktemp("areas") / "schutterwald"
-    run_demo(project)
-    return project
+def areas_demo(tmp_path_factory: pytest.TempPathFactory, demo_built: tuple[Path, dict]) -> Path:
+    return copy_demo(demo_built, tmp_path_factory.mktemp("areas") / "schutterwald")
 
 
 @pytest.fixture(scope="module")

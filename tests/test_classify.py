@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from demo_copy import copy_demo
 from heatplan.classify.rules import (
     GRADES,
     AreaFigures,
@@ -20,7 +21,6 @@ from heatplan.classify.rules import (
     score,
     yearly,
 )
-from heatplan.demo.run import run_demo
 from heatplan.project.store import open_store
 from heatplan.steps.classify import run_classify
 
@@ -144,9 +144,8 @@ def test_an_unknown_classify_setting_is_refused(tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def classified(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = tmp_path_factory.mktemp("classify") / "schutterwald"
-    run_demo(project)
+def classified(tmp_path_factory: pytest.TempPathFactory, demo_built: tuple[Path, dict]) -> Path:
+    project = copy_demo(demo_built, tmp_path_factory.mktemp("classify") / "schutterwald")
     store = open_store(str(project / "plan.gpkg"))
     blocks = store.read("blocks").sort_values("heat_density_mwh_per_ha_a", ascending=False)
     blocks["group"] = [i // 20 for i in range(len(blocks))]

@@ -15,17 +15,18 @@ import pyogrio
 import pytest
 from typer.testing import CliRunner
 
+from demo_copy import copy_demo
 from heatplan.cli import app
 
 RTOL_ENERGY = 1e-9  # aggregates must add up exactly (floating-point sums only)
 
 
 @pytest.fixture(scope="module")
-def schutterwald(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
-    out = tmp_path_factory.mktemp("demo") / "schutterwald"
-    result = CliRunner().invoke(app, ["demo", "--out", str(out), "--json"])
-    assert result.exit_code == 0, result.output
-    return out, json.loads(result.stdout)
+def schutterwald(
+    tmp_path_factory: pytest.TempPathFactory, demo_built: tuple[Path, dict]
+) -> tuple[Path, dict]:
+    project = copy_demo(demo_built, tmp_path_factory.mktemp("demo") / "schutterwald")
+    return project, demo_built[1]
 
 
 def _layer(project: Path, name: str) -> pd.DataFrame:

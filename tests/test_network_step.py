@@ -14,17 +14,15 @@ import pytest
 import tomli_w
 from typer.testing import CliRunner
 
+from demo_copy import copy_demo
 from heatplan.cli import app
-from heatplan.demo.run import run_demo
 
 RTOL_ENERGY = 1e-6  # sums of the same hourly numbers
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("network") / "schutterwald"
-    run_demo(out)
-    return out
+def project(tmp_path_factory: pytest.TempPathFactory, demo_built: tuple[Path, dict]) -> Path:
+    return copy_demo(demo_built, tmp_path_factory.mktemp("network") / "schutterwald")
 
 
 def _layer(project: Path, name: str) -> pd.DataFrame:

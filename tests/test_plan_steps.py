@@ -11,6 +11,7 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
+from demo_copy import copy_demo
 from heatplan.cli import app
 from heatplan.io.export_xwp import validate_xwaermeplan, xplan_tools_available
 from heatplan.project.store import open_store
@@ -20,11 +21,10 @@ RTOL_ENERGY = 1e-9
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
-    out = tmp_path_factory.mktemp("plan") / "schutterwald"
-    result = CliRunner().invoke(app, ["demo", "--out", str(out), "--json"])
-    assert result.exit_code == 0, result.output
-    return out, json.loads(result.stdout)
+def demo(
+    tmp_path_factory: pytest.TempPathFactory, demo_built: tuple[Path, dict]
+) -> tuple[Path, dict]:
+    return copy_demo(demo_built, tmp_path_factory.mktemp("plan") / "schutterwald"), demo_built[1]
 
 
 def _json(*args: str) -> dict:

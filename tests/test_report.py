@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from demo_copy import copy_demo
 from heatplan.cli import app
-from heatplan.demo.run import run_demo
 from heatplan.measures.records import to_frame
 from heatplan.measures.schema import MEASURES, PROGRESS, STEPS
 from heatplan.project.create import create_project
@@ -48,9 +48,10 @@ def _clear_measures(project: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    project = tmp_path_factory.mktemp("report") / "schutterwald"
-    run_demo(project)
+def reports(
+    tmp_path_factory: pytest.TempPathFactory, demo_built: tuple[Path, dict]
+) -> dict[str, Any]:
+    project = copy_demo(demo_built, tmp_path_factory.mktemp("report") / "schutterwald")
     _clear_measures(project)  # the demo brings a sample catalogue: start without one
     out: dict[str, Any] = {"project": project}
     first = run_report(project, pdf=True)
