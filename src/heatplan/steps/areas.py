@@ -71,7 +71,7 @@ def run_areas(
                 "`heatplan inventory`, or import the town's areas (`heatplan import areas`)"
             )
         say("merging blocks into supply areas")
-        barriers = _barriers(store)
+        barriers = area_barriers(store)
         areas, buildings = _derived(
             blocks, buildings, segments, store, barriers, target_count, max_area_ha, messages
         )
@@ -93,7 +93,7 @@ def _layer(store: Store, name: str) -> gpd.GeoDataFrame | None:
     return frame if isinstance(frame, gpd.GeoDataFrame) else None
 
 
-def _barriers(store: Store) -> gpd.GeoDataFrame | None:
+def area_barriers(store: Store) -> gpd.GeoDataFrame | None:
     """Lines no area crosses: the ``barriers`` layer and the main roads among ``streets``."""
     parts = []
     given = _layer(store, "barriers")

@@ -19,7 +19,7 @@ from heatplan.steps import measures as measure_steps
 from heatplan.steps import web as store_io
 from heatplan.web.auth import CSRF_HEADER, SESSION_COOKIE, Session, check_csrf, role_at_least
 from heatplan.web.geojson import Layer, parse_bbox
-from heatplan.web.routes_public import _records, state_of
+from heatplan.web.routes_public import records, state_of
 
 router = APIRouter(prefix="/api", tags=["workspace"])
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
@@ -217,4 +217,4 @@ def job_state(request: Request, job: str, session: Viewer) -> dict[str, Any]:
 def audit_log(request: Request, session: Admin) -> dict[str, Any]:
     log = store_io.read_store_table(state_of(request).project_dir, "audit_log",
                                     store_io.AUDIT_COLUMNS)  # fmt: skip
-    return {"entries": _records(log)}
+    return {"entries": records(log)}
