@@ -18,7 +18,6 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, Response
 
 from heatplan.errors import HeatplanError
-from heatplan.steps import web as store_io
 from heatplan.steps.export import run_export
 from heatplan.web.compress import (
     DOWNLOAD_CACHE_CONTROL,
@@ -272,7 +271,7 @@ def _export(state: AppState, version: str, fmt: str, name: str) -> Path:
         if not path.is_file():
             folder.mkdir(parents=True, exist_ok=True)
             try:
-                store_io.retry_locked(lambda: run_export(state.project_dir, fmt, path))  # type: ignore[arg-type]
+                run_export(state.project_dir, fmt, path)  # type: ignore[arg-type]
             except HeatplanError as exc:
                 raise HTTPException(404, f"{fmt}: {exc}") from None
     return path
