@@ -14,6 +14,7 @@ than ``min_buildings_per_area`` buildings into their best neighbour
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -37,7 +38,9 @@ from heatplan.project.config import load_config
 from heatplan.project.store import Store, open_store
 from heatplan.reference import parameter
 from heatplan.steps.common import inventory_buildings
+from heatplan.steps.stages import stage_reporter
 
+log = logging.getLogger(__name__)
 Progress = Callable[[str], None]
 #: Leading columns of the ``areas`` layer; the indicators follow.
 ID_COLUMNS = ["area_id", "name", "block_ids", "source"]
@@ -51,7 +54,7 @@ def run_areas(
     progress: Progress | None = None,
 ) -> dict[str, Any]:
     """Build (or import) the supply areas of a project and store the ``areas`` layer."""
-    say = progress or (lambda _msg: None)
+    say = stage_reporter(log, progress)
     config = load_config(project_dir)
     store = open_store(config.store_url(Path(project_dir)))
     buildings = inventory_buildings(store, purpose="supply areas aggregate the heat demand")
