@@ -21,7 +21,7 @@ from heatplan.io.imports import import_buildings, import_lines
 from heatplan.io.osm import read_osm_barriers
 from heatplan.project.create import create_project
 from heatplan.project.store import open_store
-from heatplan.steps.areas import _barriers, run_areas
+from heatplan.steps.areas import area_barriers, run_areas
 from heatplan.steps.inventory import run_inventory
 
 TRUNK_WAYS = 13
@@ -75,7 +75,7 @@ def test_osm_streets_carry_their_road_class(melaten: tuple[Path, dict[str, objec
     streets = _layer(project, "streets")
     assert streets["road_class"].notna().all()
     assert {"trunk", "tertiary", "service"} <= set(streets["road_class"])
-    barriers = _barriers(open_store(str(project / "plan.gpkg")))
+    barriers = area_barriers(open_store(str(project / "plan.gpkg")))
     assert barriers is not None  # the imported trunk ways plus the trunk and trunk_link streets
     trunk_streets = streets["road_class"].isin(["trunk", "trunk_link"]).sum()
     assert len(barriers) == TRUNK_WAYS + trunk_streets

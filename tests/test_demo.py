@@ -65,9 +65,9 @@ def test_measured_gas_becomes_final_energy_and_co2(schutterwald: tuple[Path, dic
     inventory = summary["steps"]["inventory"]
     gas_kwh = inventory["final_energy_kwh_per_a"]["natural_gas"]
     # 1,506 houses, measured m³ x 9.50 kWh(Hi)/m³ (data/unit_conversions.csv)
-    from heatplan.demo.schutterwald import _load_net
+    from heatplan.demo.schutterwald import load_net
 
-    measured_m3 = float(_load_net().sink["demand_m3_per_a"].sum())
+    measured_m3 = float(load_net().sink["demand_m3_per_a"].sum())
     assert gas_kwh == pytest.approx(measured_m3 * 9.50, rel=1e-9)
     # GEG Anlage 9: 240 g CO2e/kWh natural gas
     assert inventory["co2_t_per_a"] == pytest.approx(gas_kwh * 240e-6, rel=1e-9)

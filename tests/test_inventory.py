@@ -7,6 +7,8 @@ them (``heatplan.demo.schutterwald.write_inputs``).
 from __future__ import annotations
 
 import json
+import logging
+import shutil
 from pathlib import Path
 
 import geopandas as gpd
@@ -19,6 +21,7 @@ from heatplan.cli import app
 from heatplan.demand.degree_days import heating_degree_days
 from heatplan.demo import schutterwald
 from heatplan.io.weather import read_try, try_path
+from heatplan.steps.inventory import run_inventory
 
 runner = CliRunner()
 
@@ -110,3 +113,14 @@ def test_degree_days_correct_metered_years(inputs: dict[str, Path], tmp_path: Pa
     hot_water_share = 0.19  # unknown use: data/demand_defaults.csv
     factor = hot_water_share + (1 - hot_water_share) * hdd_try / 4012.0
     assert corrected["heat_demand_kwh_per_a"] == pytest.approx(uncorrected * factor, rel=1e-9)
+
+
+def test_the_inventory_logs_its_stages(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Each stage goes to the ``logging`` module (the CLI shows it with ``--verbose``)."""
+    project = tmp_path / "format-1"  # 93 Schutterwald houses (tests/data/format-1)
+    shutil.copytree(Path(__file__).parent / "data" / "format-1", project)
+    with caplog.at_level(logging.INFO, logger="heatplan"):
+        run_inventory(project)
+    stages = [r.getMessage() for r in caplog.records if r.name == "heatplan.steps.inventory"]
+    assert stages[:2] == ["weather", "building demand"]
+    assert stages[-1] == "writing the project store"

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from heatplan.errors import ProjectError
+from heatplan.errors import ProjectError, StoreBusyError
 from heatplan.project.store import GeoPackageStore, open_store
 from heatplan.steps.inventory import run_inventory
 
@@ -115,7 +115,7 @@ def test_concurrent_step_waits_then_gives_up(store: GeoPackageStore) -> None:
     store.lock_wait_s = 0.2
     with (
         store.transaction(step="one"),
-        pytest.raises(ProjectError, match="another heatplan step"),
+        pytest.raises(StoreBusyError, match="another heatplan step"),
         store.transaction(step="two"),
     ):
         pass

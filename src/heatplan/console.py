@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import math
 import sys
 from collections.abc import Callable, Iterator
@@ -39,9 +40,14 @@ def emit_json(document: dict[str, Any]) -> None:
 
 @contextlib.contextmanager
 def progress(enabled: bool) -> Iterator[Callable[[str], None]]:
-    """A spinner with the current step's name on stderr; silent when disabled (``--json``)."""
+    """A spinner with the current step's name on stderr; silent when disabled (``--json``).
+
+    Without a terminal the names are printed one per line, unless the log shows them already
+    (``--verbose``: the steps log each stage).
+    """
     if not enabled or not err.is_terminal:
-        yield lambda msg: None if not enabled else err.print(f"[dim]… {msg}[/dim]")
+        shown = enabled and not logging.getLogger("heatplan").isEnabledFor(logging.INFO)
+        yield lambda msg: err.print(f"[dim]… {msg}[/dim]") if shown else None
         return
     with Progress(
         SpinnerColumn(),

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from rich.logging import RichHandler
 from rich.markup import escape
 
 from heatplan import __version__
@@ -67,11 +69,31 @@ def _show_version(value: bool) -> None:
         raise typer.Exit(0)
 
 
+#: heatplan's log records on stderr, above the progress spinner (added once per process).
+_LOG_HANDLER = RichHandler(console=err, show_time=False, show_path=False, markup=False)
+
+
+def configure_logging(verbose: bool) -> None:
+    """Show heatplan's log records on stderr: warnings, and each step's stages when ``verbose``.
+
+    Only the ``heatplan`` logger is set (other libraries keep their own level); stdout, where
+    ``--json`` writes, stays untouched.
+    """
+    logger = logging.getLogger("heatplan")
+    logger.setLevel(logging.INFO if verbose else logging.WARNING)
+    if _LOG_HANDLER not in logger.handlers:
+        logger.addHandler(_LOG_HANDLER)
+
+
 @app.callback()
 def _main(
     version: Annotated[
         bool,
         typer.Option("--version", help="Show the version.", callback=_show_version, is_eager=True),
     ] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Log each step's stages on stderr.")
+    ] = False,
 ) -> None:
     """heatplan — municipal heat planning from the building stock to the plan."""
+    configure_logging(verbose)

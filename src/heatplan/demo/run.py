@@ -9,6 +9,7 @@ The demo goes through the same import and step functions a user calls.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -32,7 +33,9 @@ from heatplan.steps.measures import load_demo_catalogue
 from heatplan.steps.network import design_network
 from heatplan.steps.plan import run_plan
 from heatplan.steps.report import run_report
+from heatplan.steps.stages import stage_reporter
 
+log = logging.getLogger(__name__)
 Case = Literal["schutterwald", "melaten"]
 Progress = Callable[[str], None]
 
@@ -51,7 +54,7 @@ def run_demo(
     out: Path, *, case: Case = "schutterwald", force: bool = False, progress: Progress | None = None
 ) -> dict[str, Any]:
     """Build the demo project in ``out`` and return a summary of every step."""
-    say = progress or (lambda _msg: None)
+    say = stage_reporter(log, progress)
     _prepare(out, force=force)
     steps: dict[str, Any] = {}
     out.mkdir(parents=True, exist_ok=True)
@@ -61,10 +64,10 @@ def run_demo(
     else:
         steps["import"] = _import_melaten(out, say)
     _draft_plan(out)
-    steps.update(run_plan(out, progress=say))
+    steps.update(run_plan(out, progress=progress))
     if case == "schutterwald":
         say("network design for the densest blocks")
-        steps["network"] = _core_network(out, say)
+        steps["network"] = _core_network(out, progress)
         say("sample catalogue of measures (Umsetzungsstrategie)")
         steps["measures"] = load_demo_catalogue(out)
     if "scenario" in steps:
@@ -107,10 +110,12 @@ def _draft_plan(out: Path) -> None:
     write_config(out, config)
 
 
-def _core_network(out: Path, say: Progress) -> dict[str, Any]:
+def _core_network(out: Path, progress: Progress | None) -> dict[str, Any]:
     blocks = pyogrio.read_dataframe(out / "plan.gpkg", layer="blocks", read_geometry=False)
     densest = blocks.nlargest(DEMO_NETWORK_BLOCKS, "heat_density_mwh_per_ha_a")["block_id"]
-    design = design_network(out, network_id="core", blocks=[str(b) for b in densest], progress=say)
+    design = design_network(
+        out, network_id="core", blocks=[str(b) for b in densest], progress=progress
+    )
     return design.summary
 
 

@@ -27,7 +27,8 @@ SOURCE_CRS = "EPSG:31467"  # DHDN / 3-degree Gauss-Krüger zone 3 (file coordina
 MUNICIPALITY = {"name": "Schutterwald", "key": "08317122"}  # AGS, Ortenaukreis (BW)
 
 
-def _load_net():
+def load_net():
+    """The Schutterwald gas network of pandapipes (its sinks hold the measured demand)."""
     import pandapipes
 
     with warnings.catch_warnings():
@@ -38,7 +39,7 @@ def _load_net():
 def write_inputs(folder: Path, *, crs: str = "EPSG:25832") -> dict[str, Path]:
     """Write the Schutterwald input files into ``folder`` and return their paths by kind."""
     folder.mkdir(parents=True, exist_ok=True)
-    net = _load_net()
+    net = load_net()
     xy = net.junction_geodata[["x", "y"]]
     pipes = _pipes(net, xy).to_crs(crs)
     sink_junctions = set(net.sink["junction"].to_numpy().tolist())

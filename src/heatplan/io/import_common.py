@@ -54,21 +54,23 @@ class ImportResult:
 
 
 # --- project and stored rows -----------------------------------------------------------------
-def _open(project_dir: Path) -> tuple[ProjectConfig, Store]:
+def open_project(project_dir: Path) -> tuple[ProjectConfig, Store]:
+    """The project's configuration and store; ``ProjectError`` when the store is missing."""
     config = load_config(Path(project_dir))
     store = open_store(config.store_url(Path(project_dir)))
     store.read("heatplan_meta")  # raises ProjectError when the store is missing
     return config, store
 
 
-def _stored(store: Store, name: str, columns: list[str]) -> pd.DataFrame:
+def stored_rows(store: Store, name: str, columns: list[str]) -> pd.DataFrame:
+    """``columns`` of the stored layer ``name``; empty when the layer does not exist yet."""
     if not store.has(name):
         return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
     return pd.DataFrame(store.read(name, columns=columns))[columns]
 
 
 # --- commit ----------------------------------------------------------------------------------
-def _commit(
+def commit_import(
     store: Store,
     *,
     target: str,
@@ -187,7 +189,7 @@ def _widen(column: pd.Series) -> pd.Series:
 
 
 def _as_text(column: pd.Series) -> pd.Series:
-    return column.map(_text_or_none).astype(object)
+    return column.map(text_or_none).astype(object)
 
 
 def _is_missing(value: Any) -> bool:
@@ -234,20 +236,21 @@ def _scalar(value: object) -> object:
 
 
 # --- rows and ids ----------------------------------------------------------------------------
-def _rows(frame: pd.DataFrame) -> pd.Series:
+def row_numbers(frame: pd.DataFrame) -> pd.Series:
+    """1-based row numbers of the file's rows (as reported in the rejections)."""
     return pd.Series(np.arange(1, len(frame) + 1), index=frame.index)
 
 
-def _ids(frame: pd.DataFrame, column: str | None, file: Path) -> pd.Series:
+def row_ids(frame: pd.DataFrame, column: str | None, file: Path) -> pd.Series:
     """Ids from ``column`` where given, else ``<file stem>-<row>``."""
-    generated = file.stem + "-" + _rows(frame).astype(str)
+    generated = file.stem + "-" + row_numbers(frame).astype(str)
     if column is None or column not in frame.columns:
         return generated
-    given = frame[column].map(_text_or_none)
+    given = frame[column].map(text_or_none)
     return given.fillna(generated)
 
 
-def _text_or_none(value: object) -> str | None:
+def text_or_none(value: object) -> str | None:
     """Stripped text of a cell; ``None`` when empty (whole floats lose their ``.0``)."""
     if _is_missing(value) or str(value).strip() == "":
         return None
@@ -257,7 +260,7 @@ def _text_or_none(value: object) -> str | None:
 
 
 # --- geometry --------------------------------------------------------------------------------
-def _read_geo(
+def read_geo(
     file: Path,
     *,
     layer: str | None,
@@ -265,13 +268,14 @@ def _read_geo(
     mapping: ColumnMapping,
     targets: Collection[str],
 ) -> gpd.GeoDataFrame:
+    """A vector file read, its CRS resolved and checked, and its columns mapped to ``targets``."""
     frame = read_vector(file, layer=layer)
     frame = v.resolve_crs(frame, file, crs)
     v.check_coordinates(frame, file)
     return gpd.GeoDataFrame(apply_mapping(frame, mapping, targets), geometry="geometry")
 
 
-def _geo_checks(
+def geo_checks(
     frame: gpd.GeoDataFrame,
     *,
     file: Path,
@@ -281,7 +285,8 @@ def _geo_checks(
     repair: bool,
     project_crs: str,
 ) -> v.RowChecks:
-    checks = v.RowChecks(frame, file=file.name, rows=_rows(frame))
+    """Row checks of geometry, project CRS range and duplicate ids against ``stored``."""
+    checks = v.RowChecks(frame, file=file.name, rows=row_numbers(frame))
     v.check_geometry(checks, types, repair=repair)
     projected = gpd.GeoDataFrame(checks.frame, geometry="geometry").to_crs(project_crs)
     checks.frame = projected
@@ -297,13 +302,13 @@ def _geo_checks(
 
 
 # --- schema ----------------------------------------------------------------------------------
-def _schema_frame(valid: pd.DataFrame, table: str, *, file: Path | None = None) -> pd.DataFrame:
+def schema_frame(valid: pd.DataFrame, table: str, *, file: Path | None = None) -> pd.DataFrame:
     """Columns of ``table`` in schema order and dtype; absent attributes are empty."""
     out = pd.DataFrame(index=valid.index)
     schema = v.attributes(table)
     for name, dtype in zip(schema["name"], schema["dtype"], strict=True):
         column = valid[name] if name in valid.columns else pd.Series(None, index=valid.index)
-        out[name] = _as_dtype(column, dtype)
+        out[name] = as_dtype(column, dtype)
     if file is not None:
         out["source_file"] = file.name
         out["source_row"] = v_rows(valid)
@@ -315,7 +320,8 @@ def v_rows(valid: pd.DataFrame) -> pd.Series:
     return pd.Series(valid.index.to_numpy() + 1, index=valid.index, dtype="int64")
 
 
-def _as_dtype(column: pd.Series, dtype: str) -> pd.Series:
+def as_dtype(column: pd.Series, dtype: str) -> pd.Series:
+    """``column`` as stored for a schema ``dtype`` (int, float, bool, text)."""
     # ints are stored as float64 (REAL) so that appends with and without gaps share one type
     if dtype in ("int", "float"):
         return pd.to_numeric(column, errors="coerce").astype("float64")

@@ -26,14 +26,14 @@ from heatplan.io.import_common import (
     POLYGON_LAYERS,
     POLYGONAL,
     ImportResult,
-    _as_dtype,
-    _commit,
-    _geo_checks,
-    _ids,
-    _open,
-    _read_geo,
-    _stored,
+    as_dtype,
+    commit_import,
+    geo_checks,
+    open_project,
+    read_geo,
+    row_ids,
     storable_columns,
+    stored_rows,
     v_rows,
 )
 from heatplan.io.mapping import ColumnMapping, apply_mapping, load_mapping
@@ -87,15 +87,15 @@ def import_lines(
         ``diameter_mm`` [mm], ``medium``, ``construction_year`` [a].
     """
     target = _target(LINE_LAYERS, kind)
-    file, (config, store), cmap = Path(file), _open(project_dir), load_mapping(mapping)
+    file, (config, store), cmap = Path(file), open_project(project_dir), load_mapping(mapping)
     targets = list(v.attributes("lines")["name"])
     if is_osm(file) and kind == "streets" and layer is None:
         raw = v.resolve_crs(read_osm_streets(file), file, crs)
         frame = gpd.GeoDataFrame(apply_mapping(raw, cmap, targets), geometry="geometry")
     else:
-        frame = _read(file, layer=layer, crs=crs, cmap=cmap, targets=targets, osm="lines")
-    frame["line_id"] = _ids(frame, _first_column(frame, LINE_ID_COLUMNS), file)
-    return _import_shapes(
+        frame = read_shapes(file, layer=layer, crs=crs, cmap=cmap, targets=targets, osm="lines")
+    frame["line_id"] = row_ids(frame, first_column(frame, LINE_ID_COLUMNS), file)
+    return import_shapes(
         store,
         config,
         frame,
@@ -141,11 +141,11 @@ def import_polygons(
     """
     target = _target(POLYGON_LAYERS, kind)
     id_column, id_sources = POLYGON_IDS[kind]
-    file, (config, store), cmap = Path(file), _open(project_dir), load_mapping(mapping)
+    file, (config, store), cmap = Path(file), open_project(project_dir), load_mapping(mapping)
     targets = list(v.attributes(target)["name"])
-    frame = _read(file, layer=layer, crs=crs, cmap=cmap, targets=targets, osm="polygons")
-    frame[id_column] = _ids(frame, _first_column(frame, id_sources), file)
-    return _import_shapes(
+    frame = read_shapes(file, layer=layer, crs=crs, cmap=cmap, targets=targets, osm="polygons")
+    frame[id_column] = row_ids(frame, first_column(frame, id_sources), file)
+    return import_shapes(
         store,
         config,
         frame,
@@ -190,7 +190,7 @@ def import_barriers(
         column, else ``<file stem>-<row>``; ``kind`` one of ``data/barrier_kinds.csv`` (rail,
         water, road, other; empty: other) — another value rejects the row (field ``kind``).
     """
-    file, (config, store), cmap = Path(file), _open(project_dir), load_mapping(mapping)
+    file, (config, store), cmap = Path(file), open_project(project_dir), load_mapping(mapping)
     targets = list(v.attributes(BARRIERS)["name"])
     if is_osm(file) and layer is None:
         raw = read_osm_barriers(file)
@@ -203,11 +203,11 @@ def import_barriers(
         raw = v.resolve_crs(raw, file, crs)
         frame = gpd.GeoDataFrame(apply_mapping(raw, cmap, targets), geometry="geometry")
     else:
-        frame = _read(file, layer=layer, crs=crs, cmap=cmap, targets=targets, osm="lines")
-    frame["barrier_id"] = _ids(frame, _first_column(frame, ("barrier_id", "id")), file)
+        frame = read_shapes(file, layer=layer, crs=crs, cmap=cmap, targets=targets, osm="lines")
+    frame["barrier_id"] = row_ids(frame, first_column(frame, ("barrier_id", "id")), file)
     if "kind" not in frame.columns:
         frame["kind"] = None
-    return _import_shapes(
+    return import_shapes(
         store,
         config,
         frame,
@@ -232,7 +232,7 @@ def _target(layers: dict[str, str], kind: str) -> str:
     return layers[kind]
 
 
-def _read(
+def read_shapes(
     file: Path,
     *,
     layer: str | None,
@@ -241,16 +241,18 @@ def _read(
     targets: list[str],
     osm: str,
 ) -> gpd.GeoDataFrame:
+    """A vector file as :func:`read_geo` reads it; OSM without ``layer``: the ``osm`` layer."""
     if layer is None and is_osm(file):
         layer = OSM_LAYERS[osm]
-    return _read_geo(file, layer=layer, crs=crs, mapping=cmap, targets=targets)
+    return read_geo(file, layer=layer, crs=crs, mapping=cmap, targets=targets)
 
 
-def _first_column(frame: pd.DataFrame, names: tuple[str, ...]) -> str | None:
+def first_column(frame: pd.DataFrame, names: tuple[str, ...]) -> str | None:
+    """The first of ``names`` that is a column of ``frame``; ``None`` when none is."""
     return next((name for name in names if name in frame.columns), None)
 
 
-def _import_shapes(
+def import_shapes(
     store: Store,
     config: ProjectConfig,
     frame: gpd.GeoDataFrame,
@@ -268,8 +270,8 @@ def _import_shapes(
     ``codes`` are coded columns with their valid values (others reject the row), ``fill``
     the value an empty coded cell takes.
     """
-    stored = _stored(store, target, [id_column])[id_column]
-    checks = _geo_checks(
+    stored = stored_rows(store, target, [id_column])[id_column]
+    checks = geo_checks(
         frame,
         file=file,
         id_column=id_column,
@@ -290,7 +292,7 @@ def _import_shapes(
     out = _shapes_frame(
         gpd.GeoDataFrame(valid, geometry="geometry"), schema=schema, id_column=id_column, file=file
     )
-    return _commit(store, target=target, file=file, frame=out, rejections=rejections)
+    return commit_import(store, target=target, file=file, frame=out, rejections=rejections)
 
 
 def _shapes_frame(
@@ -301,7 +303,7 @@ def _shapes_frame(
     out = pd.DataFrame(valid.drop(columns="geometry"))
     for name, dtype in zip(attributes["name"], attributes["dtype"], strict=True):
         if name in out.columns:
-            out[name] = _as_dtype(out[name], dtype)
+            out[name] = as_dtype(out[name], dtype)
     out = storable_columns(out.drop(columns=["source_file", "source_row"], errors="ignore"))
     out = out[[id_column, *(c for c in out.columns if c != id_column)]]
     out["source_file"] = file.name

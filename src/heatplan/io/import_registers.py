@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Literal
 
 from heatplan.io import validate as v
-from heatplan.io.import_common import LINEAR, POLYGONAL, ImportResult, _ids, _open
-from heatplan.io.import_geometry import _first_column, _import_shapes, _read
+from heatplan.io.import_common import LINEAR, POLYGONAL, ImportResult, open_project, row_ids
+from heatplan.io.import_geometry import first_column, import_shapes, read_shapes
 from heatplan.io.mapping import load_mapping
 
 RegisterKind = Literal["sewage_plants", "sewers", "waste_heat", "exclusion_zones"]
@@ -52,11 +52,11 @@ def import_register(
     if kind not in REGISTERS:
         raise ValueError(f"kind must be one of {', '.join(REGISTERS)}, not {kind!r}")
     id_column, types = REGISTERS[kind]
-    file, (config, store), cmap = Path(file), _open(project_dir), load_mapping(mapping)
+    file, (config, store), cmap = Path(file), open_project(project_dir), load_mapping(mapping)
     targets = list(v.attributes(kind)["name"])
-    frame = _read(file, layer=layer, crs=crs, cmap=cmap, targets=targets, osm="polygons")
-    frame[id_column] = _ids(frame, _first_column(frame, (id_column, "id")), file)
-    return _import_shapes(
+    frame = read_shapes(file, layer=layer, crs=crs, cmap=cmap, targets=targets, osm="polygons")
+    frame[id_column] = row_ids(frame, first_column(frame, (id_column, "id")), file)
+    return import_shapes(
         store,
         config,
         frame,

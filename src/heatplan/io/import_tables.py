@@ -17,13 +17,13 @@ from heatplan.io import validate as v
 from heatplan.io.addresses import ADDRESS_PARTS, address_keys
 from heatplan.io.import_common import (
     ImportResult,
-    _commit,
-    _ids,
-    _open,
-    _rows,
-    _schema_frame,
-    _stored,
-    _text_or_none,
+    commit_import,
+    open_project,
+    row_ids,
+    row_numbers,
+    schema_frame,
+    stored_rows,
+    text_or_none,
 )
 from heatplan.io.mapping import ColumnMapping, apply_mapping, load_mapping
 from heatplan.io.readers import read_table
@@ -68,12 +68,12 @@ def import_consumption(
         ``final_energy_kwh`` [kWh, net calorific value] from ``data/units.csv`` (energy units)
         or ``data/unit_conversions.csv`` (volume and mass units per carrier).
     """
-    file, store, cmap = Path(file), _open(project_dir)[1], load_mapping(mapping)
+    file, store, cmap = Path(file), open_project(project_dir)[1], load_mapping(mapping)
     frame = _fill_unit(
         _read_rows(file, sheet, cmap, "consumption"), _default_unit(file, unit or cmap.unit)
     )
-    stored = _consumption_keys(_stored(store, "consumption", _CONSUMPTION_KEY))
-    checks = v.RowChecks(frame, file=file.name, rows=_rows(frame))
+    stored = _consumption_keys(stored_rows(store, "consumption", _CONSUMPTION_KEY))
+    checks = v.RowChecks(frame, file=file.name, rows=row_numbers(frame))
     _check_owner(checks)
     v.check_required(checks, CONSUMPTION_REQUIRED)
     v.check_codes(checks, "carrier", _codes("carriers.csv", "carrier"))
@@ -82,8 +82,8 @@ def import_consumption(
     _check_units(checks)
     _check_duplicate_keys(checks, _consumption_keys(checks.frame), set(stored))
     valid, rejections = checks.result()
-    out = _schema_frame(valid, "consumption", file=file)
-    return _commit(store, target="consumption", file=file, frame=out, rejections=rejections)
+    out = schema_frame(valid, "consumption", file=file)
+    return commit_import(store, target="consumption", file=file, frame=out, rejections=rejections)
 
 
 def _default_unit(file: Path, unit: str | None) -> str | None:
@@ -100,7 +100,7 @@ def _default_unit(file: Path, unit: str | None) -> str | None:
 
 
 def _fill_unit(frame: pd.DataFrame, default: str | None) -> pd.DataFrame:
-    given = frame["unit"].map(_text_or_none) if "unit" in frame.columns else None
+    given = frame["unit"].map(text_or_none) if "unit" in frame.columns else None
     if given is None:
         return frame.assign(unit=default)
     return frame.assign(unit=given.fillna(default) if default else given)
@@ -126,8 +126,8 @@ def _check_units(checks: v.RowChecks) -> None:
 
 def _consumption_keys(frame: pd.DataFrame) -> pd.Series:
     """``building|year|carrier`` per row (building: ``id:<building_id>`` else ``address:...``)."""
-    owner = frame["building_id"].map(_text_or_none)
-    owner = ("id:" + owner).fillna("address:" + frame["address"].map(_text_or_none).fillna(""))
+    owner = frame["building_id"].map(text_or_none)
+    owner = ("id:" + owner).fillna("address:" + frame["address"].map(text_or_none).fillna(""))
     year = pd.to_numeric(
         frame.get("year", pd.Series(None, index=frame.index, dtype=float)), errors="coerce"
     )
@@ -183,11 +183,11 @@ def import_heaters(
     ImportResult
         Rows imported and rejected.
     """
-    file, store, cmap = Path(file), _open(project_dir)[1], load_mapping(mapping)
+    file, store, cmap = Path(file), open_project(project_dir)[1], load_mapping(mapping)
     frame = _read_rows(file, sheet, cmap, "heaters", own_id="heater_id")
-    frame["heater_id"] = _ids(frame, "heater_id", file)
-    stored = _stored(store, "heaters", ["heater_id"])["heater_id"]
-    checks = v.RowChecks(frame, file=file.name, rows=_rows(frame))
+    frame["heater_id"] = row_ids(frame, "heater_id", file)
+    stored = stored_rows(store, "heaters", ["heater_id"])["heater_id"]
+    checks = v.RowChecks(frame, file=file.name, rows=row_numbers(frame))
     _check_owner(checks)
     v.check_required(checks, HEATER_REQUIRED)
     v.check_codes(checks, "heater_type", _codes("heater_types.csv", "heater_type"))
@@ -196,8 +196,8 @@ def import_heaters(
     v.check_years(checks, ("install_year",))
     v.check_duplicates(checks, "heater_id", stored)
     valid, rejections = checks.result()
-    out = _schema_frame(valid, "heaters", file=file)
-    return _commit(store, target="heaters", file=file, frame=out, rejections=rejections)
+    out = schema_frame(valid, "heaters", file=file)
+    return commit_import(store, target="heaters", file=file, frame=out, rejections=rejections)
 
 
 # --- shared ----------------------------------------------------------------------------------
@@ -219,7 +219,7 @@ def _read_rows(
         raw = _own_id_column(raw, cmap, own_id)
     frame = apply_mapping(raw, cmap, [*v.attributes(table)["name"], *ADDRESS_PARTS])
     frame["building_id"] = (
-        frame["building_id"].map(_text_or_none) if "building_id" in frame.columns else None
+        frame["building_id"].map(text_or_none) if "building_id" in frame.columns else None
     )
     frame["address"] = address_keys(frame)
     return frame

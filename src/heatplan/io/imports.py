@@ -37,13 +37,13 @@ from heatplan.io.import_common import (
     POLYGONAL,
     REJECTIONS_TABLE,
     ImportResult,
-    _commit,
-    _geo_checks,
-    _ids,
-    _open,
-    _read_geo,
-    _schema_frame,
-    _stored,
+    commit_import,
+    geo_checks,
+    open_project,
+    read_geo,
+    row_ids,
+    schema_frame,
+    stored_rows,
     v_rows,
 )
 from heatplan.io.import_geometry import import_barriers, import_lines, import_polygons
@@ -91,17 +91,17 @@ def import_buildings(
     ``unknown``; the inventory derives it from ``construction_year`` where that is known.
     Invalid geometries are rejected unless ``repair`` (then repaired with shapely.make_valid).
     """
-    file, config, store, cmap = Path(file), *_open(project_dir), load_mapping(mapping)
+    file, config, store, cmap = Path(file), *open_project(project_dir), load_mapping(mapping)
     schema = v.attributes("buildings")
     targets = [*schema["name"], "osm_building"]
     if is_osm(file):
         raw = v.resolve_crs(read_osm_buildings(file), file, crs)
         frame = gpd.GeoDataFrame(apply_mapping(raw, cmap, targets), geometry="geometry")
     else:
-        frame = _read_geo(file, layer=layer, crs=crs, mapping=cmap, targets=targets)
-    frame["building_id"] = _ids(frame, "building_id", file)
-    stored = _stored(store, "buildings", ["building_id"])["building_id"]
-    checks = _geo_checks(
+        frame = read_geo(file, layer=layer, crs=crs, mapping=cmap, targets=targets)
+    frame["building_id"] = row_ids(frame, "building_id", file)
+    stored = stored_rows(store, "buildings", ["building_id"])["building_id"]
+    checks = geo_checks(
         frame,
         file=file,
         id_column="building_id",
@@ -113,7 +113,9 @@ def import_buildings(
     _check_building_values(checks)
     valid, rejections = checks.result()
     buildings = _buildings_frame(gpd.GeoDataFrame(valid, geometry="geometry"), file=file)
-    return _commit(store, target="buildings", file=file, frame=buildings, rejections=rejections)
+    return commit_import(
+        store, target="buildings", file=file, frame=buildings, rejections=rejections
+    )
 
 
 def _check_building_values(checks: v.RowChecks) -> None:
@@ -136,7 +138,7 @@ def _check_building_values(checks: v.RowChecks) -> None:
 
 
 def _buildings_frame(valid: gpd.GeoDataFrame, *, file: Path) -> gpd.GeoDataFrame:
-    out = _schema_frame(valid, "buildings", file=file)
+    out = schema_frame(valid, "buildings", file=file)
     out["use"] = out["use"].fillna("unknown")
     out["age_class"] = out["age_class"].fillna("unknown")  # the inventory prefers the year
     polygonal = valid.geometry.geom_type.isin(POLYGONAL)

@@ -28,7 +28,7 @@ from pyogrio.errors import DataLayerError, DataSourceError, FeatureError, FieldE
 
 from heatplan.errors import InputFileError
 
-LOG = logging.getLogger("heatplan.io")
+LOG = logging.getLogger(__name__)
 
 VECTOR_SUFFIXES = (".gpkg", ".geojson", ".json", ".shp", ".zip", ".fgb")
 PARQUET_SUFFIXES = (".parquet", ".geoparquet")

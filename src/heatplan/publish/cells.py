@@ -15,7 +15,7 @@ from collections.abc import Collection
 import numpy as np
 import pandas as pd
 
-from heatplan.publish.rules import MIN_BUILDINGS_CONSUMPTION, _secondary
+from heatplan.publish.rules import MIN_BUILDINGS_CONSUMPTION, suppress_secondary
 
 __all__ = ["HIDDEN_UNIT", "cell_mask"]
 
@@ -75,7 +75,7 @@ def cell_mask(
     while changed:  # as suppression_mask, with the hidden units suppressed from the start
         changed = False
         for label in labels:
-            changed |= _secondary(n, mask, label, minimum)
+            changed |= suppress_secondary(n, mask, label, minimum)
     out = pd.Series(True, index=cells.index, name="suppressed")
     out[~hidden] = mask[: len(shown)]
     return out

@@ -35,6 +35,7 @@ __all__ = [
     "smaller_part",
     "suppress",
     "suppress_area_rows",
+    "suppress_secondary",
     "suppression_mask",
 ]
 
@@ -122,11 +123,11 @@ def suppression_mask(
     while changed:
         changed = False
         for label in labels:
-            changed |= _secondary(n, mask, label, minimum)
+            changed |= suppress_secondary(n, mask, label, minimum)
     return pd.Series(mask, index=counts.index, name="suppressed")
 
 
-def _secondary(n: np.ndarray, mask: np.ndarray, label: np.ndarray, minimum: int) -> bool:
+def suppress_secondary(n: np.ndarray, mask: np.ndarray, label: np.ndarray, minimum: int) -> bool:
     """Suppress more rows of each group whose suppressed rows hold 1..minimum-1 buildings."""
     changed = False
     for value in pd.unique(label[pd.notna(label)]):

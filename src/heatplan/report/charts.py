@@ -20,7 +20,7 @@ import pandas as pd
 from matplotlib.backend_bases import GraphicsContextBase, RendererBase
 from matplotlib.figure import Figure
 
-__all__ = ["bars", "lines", "plan_vs_actual", "stacked", "status_bars", "svg"]
+__all__ = ["bars", "figure", "lines", "plan_vs_actual", "stacked", "status_bars", "svg"]
 
 #: Chart style: DejaVu Sans (ships with matplotlib), text kept as text, stable element ids.
 STYLE: Any = {
@@ -113,7 +113,8 @@ def svg(fig: Figure, *, tight: bool = True) -> str:
     return re.sub(r"<!--.*?-->", "", element, flags=re.DOTALL).strip()
 
 
-def _figure(height_in: float, width_in: float = WIDTH_IN) -> Figure:
+def figure(height_in: float, width_in: float = WIDTH_IN) -> Figure:
+    """An empty figure of the report's width with constrained layout."""
     return Figure(figsize=(width_in, height_in), layout="constrained")
 
 
@@ -134,7 +135,7 @@ def bars(
     keys: Sequence[str] | None = None,
 ) -> str:
     """Horizontal bars, one per label (``keys``: carrier codes for the colours)."""
-    fig = _figure(0.6 + 0.28 * max(len(labels), 1))
+    fig = figure(0.6 + 0.28 * max(len(labels), 1))
     ax = fig.add_subplot()
     codes = list(keys) if keys is not None else [""] * len(labels)
     positions = np.arange(len(labels))[::-1]
@@ -155,7 +156,7 @@ def stacked(frame: pd.DataFrame, *, unit: str, title: str = "", labels: dict[str
 
     ``labels`` maps a column (carrier code) to its legend text.
     """
-    fig = _figure(3.2)
+    fig = figure(3.2)
     ax = fig.add_subplot()
     bottom = np.zeros(len(frame))
     x = np.arange(len(frame))
@@ -180,7 +181,7 @@ def stacked(frame: pd.DataFrame, *, unit: str, title: str = "", labels: dict[str
 @styled
 def lines(frame: pd.DataFrame, *, unit: str, title: str = "") -> str:
     """One line with markers per column over the index (years)."""
-    fig = _figure(2.8)
+    fig = figure(2.8)
     ax = fig.add_subplot()
     for i, column in enumerate(frame.columns):
         series = frame[column].dropna()
@@ -203,7 +204,7 @@ def lines(frame: pd.DataFrame, *, unit: str, title: str = "") -> str:
 @styled
 def status_bars(counts: dict[str, int], labels: dict[str, str], *, title: str = "") -> str:
     """Number of measures per status (all states, also those with none)."""
-    fig = _figure(1.8)
+    fig = figure(1.8)
     ax = fig.add_subplot()
     codes = list(labels)
     values = [counts.get(code, 0) for code in codes]
@@ -221,7 +222,7 @@ def status_bars(counts: dict[str, int], labels: dict[str, str], *, title: str = 
 @styled
 def plan_vs_actual(rows: Sequence[tuple[str, float, float, str]], *, title: str = "") -> str:
     """Small multiples: per indicator (label, plan, actual, unit) a pair of bars."""
-    fig = _figure(2.2)
+    fig = figure(2.2)
     axes = fig.subplots(1, max(len(rows), 1), squeeze=False)[0]
     for ax, (label, plan, actual, unit) in zip(axes, rows, strict=False):
         ax.bar(

@@ -20,7 +20,7 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
-from heatplan.report.charts import WIDTH_IN, _figure, styled, svg
+from heatplan.report.charts import WIDTH_IN, figure, styled, svg
 
 __all__ = [
     "AREA_COLOURS",
@@ -206,7 +206,7 @@ def heat_density_map(
     blocks = simplified(blocks, size)
     streets, pipes = (merged(simplified(f, size)) for f in (streets, pipes))
     assert blocks is not None
-    fig = _figure(WIDTH_IN * 0.72)
+    fig = figure(WIDTH_IN * 0.72)
     ax = fig.add_subplot()
     _background(ax, streets, None)
     density = pd.to_numeric(blocks["heat_density_mwh_per_ha_a"], errors="coerce")
@@ -240,7 +240,7 @@ def line_density_map(
 ) -> str:
     """Street segments coloured by heat line density against the guide value [kWh/(m·a)]."""
     segments = simplified(segments, span(segments))
-    fig = _figure(WIDTH_IN * 0.72)
+    fig = figure(WIDTH_IN * 0.72)
     ax = fig.add_subplot()
     density = pd.to_numeric(segments["line_density_kwh_per_m_a"], errors="coerce")
     steps = [0.0, guide_kwh_per_m_a / 2, guide_kwh_per_m_a, 2 * guide_kwh_per_m_a, np.inf]
@@ -281,7 +281,7 @@ def areas_map(
     streets, pipes = (merged(simplified(f, size)) for f in (streets, pipes))
     cols = 2 if len(years) > 1 else 1
     rows = int(np.ceil(len(years) / cols))
-    fig = _figure(WIDTH_IN * 0.5 * rows + 0.9)
+    fig = figure(WIDTH_IN * 0.5 * rows + 0.9)
     axes = fig.subplots(rows, cols, squeeze=False).ravel()
     present: set[str] = set()
     for ax, year in zip(axes, years, strict=False):
@@ -320,7 +320,7 @@ def potentials_map(
     """Building-level potentials summed per block (shaded) and sites (points) by kind."""
     size = span(outline, by_block, sites)
     outline, by_block = simplified(outline, size), simplified(by_block, size)
-    fig = _figure(WIDTH_IN * 0.72)
+    fig = figure(WIDTH_IN * 0.72)
     ax = fig.add_subplot()
     _background(ax, None, outline)
     handles: list[Any] = []
@@ -373,7 +373,7 @@ def locator_map(
 ) -> str:
     """Small map: all areas in outline, ``area_id`` filled in ``colour``."""
     areas = simplified(areas, span(areas) * 4)
-    fig = _figure(2.4, 2.6)
+    fig = figure(2.4, 2.6)
     ax = fig.add_subplot()
     areas.plot(ax=ax, color="#f4f6f6", edgecolor="#999999", linewidth=0.3, zorder=2)
     chosen = areas[areas["area_id"].astype(str) == area_id]

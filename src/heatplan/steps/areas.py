@@ -14,6 +14,7 @@ than ``min_buildings_per_area`` buildings into their best neighbour
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -37,7 +38,9 @@ from heatplan.project.config import load_config
 from heatplan.project.store import Store, open_store
 from heatplan.reference import parameter
 from heatplan.steps.common import inventory_buildings
+from heatplan.steps.stages import stage_reporter
 
+log = logging.getLogger(__name__)
 Progress = Callable[[str], None]
 #: Leading columns of the ``areas`` layer; the indicators follow.
 ID_COLUMNS = ["area_id", "name", "block_ids", "source"]
@@ -51,7 +54,7 @@ def run_areas(
     progress: Progress | None = None,
 ) -> dict[str, Any]:
     """Build (or import) the supply areas of a project and store the ``areas`` layer."""
-    say = progress or (lambda _msg: None)
+    say = stage_reporter(log, progress)
     config = load_config(project_dir)
     store = open_store(config.store_url(Path(project_dir)))
     buildings = inventory_buildings(store, purpose="supply areas aggregate the heat demand")
@@ -71,7 +74,7 @@ def run_areas(
                 "`heatplan inventory`, or import the town's areas (`heatplan import areas`)"
             )
         say("merging blocks into supply areas")
-        barriers = _barriers(store)
+        barriers = area_barriers(store)
         areas, buildings = _derived(
             blocks, buildings, segments, store, barriers, target_count, max_area_ha, messages
         )
@@ -93,7 +96,7 @@ def _layer(store: Store, name: str) -> gpd.GeoDataFrame | None:
     return frame if isinstance(frame, gpd.GeoDataFrame) else None
 
 
-def _barriers(store: Store) -> gpd.GeoDataFrame | None:
+def area_barriers(store: Store) -> gpd.GeoDataFrame | None:
     """Lines no area crosses: the ``barriers`` layer and the main roads among ``streets``."""
     parts = []
     given = _layer(store, "barriers")

@@ -8,6 +8,7 @@ writes the classification columns back into ``areas`` in one transaction.
 
 from __future__ import annotations
 
+import logging
 import math
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,9 @@ from heatplan.steps import network_inputs as inputs
 from heatplan.steps.common import assign_areas, inventory_buildings
 from heatplan.steps.network_costs import economics_of, network_cost
 from heatplan.steps.network_generation import Generation, generation
+from heatplan.steps.stages import stage_reporter
 
+log = logging.getLogger(__name__)
 AREAS = "area_parameters.csv"
 
 
@@ -74,7 +77,7 @@ def _town_generation(
 
 def run_classify(project_dir: Path, *, progress: Any = None) -> dict[str, Any]:
     """Classify every area and store the result in the ``areas`` layer."""
-    say = progress or (lambda _msg: None)
+    say = stage_reporter(log, progress)
     config = load_config(project_dir)
     store = open_store(config.store_url(Path(project_dir)))
     areas = _areas(store)

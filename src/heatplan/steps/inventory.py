@@ -8,6 +8,7 @@ Reads layers ``buildings`` (+ optional ``consumption``, ``heaters``, ``streets``
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,8 +32,10 @@ from heatplan.errors import ProjectError
 from heatplan.project.config import ProjectConfig, load_config
 from heatplan.project.store import Store, open_store
 from heatplan.steps.building_demand import building_demand
+from heatplan.steps.stages import stage_reporter
 from heatplan.steps.weather import reference_weather
 
+log = logging.getLogger(__name__)
 Progress = Callable[[str], None]
 #: ``blocks_source`` when the project has neither streets nor blocks: blocks and street
 #: segments stay empty, buildings, grid and totals are still computed.
@@ -65,7 +68,7 @@ class InventoryResult:
 
 def run_inventory(project_dir: Path, *, progress: Progress | None = None) -> InventoryResult:
     """Compute the inventory of a project and store it atomically."""
-    say = progress or (lambda _msg: None)
+    say = stage_reporter(log, progress)
     config = load_config(project_dir)
     store = open_store(config.store_url(Path(project_dir)))
     buildings = _read_buildings(store)

@@ -9,14 +9,13 @@ appended.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pandas as pd
 
-from heatplan.errors import HeatplanError, ProjectError
+from heatplan.errors import HeatplanError
 from heatplan.measures import catalogue as xlsx
 from heatplan.measures import edit
 from heatplan.measures.kpis import kpi_report
@@ -28,9 +27,6 @@ from heatplan.project.config import load_config
 from heatplan.project.store import Store, Writer, open_store, utc_now
 
 R = TypeVar("R")
-#: A GeoPackage transaction refuses to start while another holds the lock file: wait this long.
-LOCK_WAIT_S = 30.0
-_LOCK_BUSY = "another heatplan step is running"
 #: Fields left out of public listings (names of staff are personal data)
 PRIVATE_FIELDS = ("updated_by", "author")
 
@@ -63,25 +59,17 @@ def edit_catalogue(
 ) -> R:
     """Run ``change(catalogue, now)`` in one transaction and store the result.
 
-    ``change`` returns its result and the progress entries it appended. A GeoPackage store that
-    is busy with another transaction is retried for up to :data:`LOCK_WAIT_S` seconds.
+    ``change`` returns its result and the progress entries it appended. The store waits for a
+    step holding the project's lock itself (a GeoPackage up to
+    :data:`heatplan.project.store.LOCK_WAIT_S`, then :class:`heatplan.errors.StoreBusyError`).
     """
     store = open_project_store(project_dir)
-    deadline = time.monotonic() + LOCK_WAIT_S
-    pause = 0.05
-    while True:
-        try:
-            with store.transaction(step=step) as writer:
-                catalogue = Catalogue.read(writer.has, writer.read)
-                before = catalogue.frames()
-                result, appended = change(catalogue, utc_now())
-                _write(writer, catalogue, before, appended)
-            return result
-        except ProjectError as exc:
-            if _LOCK_BUSY not in str(exc) or time.monotonic() > deadline:
-                raise
-            time.sleep(pause)
-            pause = min(pause * 2, 0.25)
+    with store.transaction(step=step) as writer:
+        catalogue = Catalogue.read(writer.has, writer.read)
+        before = catalogue.frames()
+        result, appended = change(catalogue, utc_now())
+        _write(writer, catalogue, before, appended)
+    return result
 
 
 # --- reading -------------------------------------------------------------------------------

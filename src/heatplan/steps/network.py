@@ -11,6 +11,7 @@ building (WPG § 18(1) Nr. 1).
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,8 +31,10 @@ from heatplan.steps import network_inputs as inputs
 from heatplan.steps.network_costs import NetworkCost, building_options, network_cost
 from heatplan.steps.network_generation import Generation, generation
 from heatplan.steps.network_ramp import ramp_years
+from heatplan.steps.stages import stage_reporter
 from heatplan.tech.pipes import part_load_pump_energy_kwh
 
+log = logging.getLogger(__name__)
 ROUTE_LAYERS = ("streets", "gas_networks")
 
 
@@ -100,7 +103,7 @@ def design_network(
     progress: Any = None,
 ) -> NetworkDesign:
     """Design, verify and cost a network for one selection; store it atomically."""
-    say = progress or (lambda _msg: None)
+    say = stage_reporter(log, progress)
     config = load_config(project_dir)
     store = open_store(config.store_url(Path(project_dir)))
     chosen = inputs.select(

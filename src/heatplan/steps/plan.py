@@ -7,6 +7,7 @@ with its reason; the steps before it stay stored.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -16,18 +17,24 @@ from heatplan.steps.classify import run_classify
 from heatplan.steps.inventory import run_inventory
 from heatplan.steps.potentials import run_potentials
 from heatplan.steps.scenario import run_scenario
+from heatplan.steps.stages import stage_reporter
+
+log = logging.getLogger(__name__)
 
 
 def run_plan(project_dir: Path, *, progress: Any = None) -> dict[str, Any]:
-    """Run the steps; returns each step's summary and, where the chain stopped, why."""
-    say = progress or (lambda _msg: None)
+    """Run the steps; returns each step's summary and, where the chain stopped, why.
+
+    Each step logs its own stages and shows them on ``progress``.
+    """
+    say = stage_reporter(log, progress)
     steps: dict[str, Any] = {}
     chain = (
-        ("inventory", lambda: run_inventory(project_dir, progress=say).to_dict()),
-        ("potentials", lambda: run_potentials(project_dir, progress=say).to_dict()),
-        ("areas", lambda: run_areas(project_dir, progress=say)),
-        ("classify", lambda: run_classify(project_dir, progress=say)),
-        ("scenario", lambda: run_scenario(project_dir, progress=say)),
+        ("inventory", lambda: run_inventory(project_dir, progress=progress).to_dict()),
+        ("potentials", lambda: run_potentials(project_dir, progress=progress).to_dict()),
+        ("areas", lambda: run_areas(project_dir, progress=progress)),
+        ("classify", lambda: run_classify(project_dir, progress=progress)),
+        ("scenario", lambda: run_scenario(project_dir, progress=progress)),
     )
     for name, step in chain:
         say(name)

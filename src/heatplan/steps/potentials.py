@@ -13,6 +13,7 @@ Reads ``buildings`` (after the inventory), the registers ``sewage_plants``, ``se
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,8 +33,10 @@ from heatplan.project.config import PotentialSettings, load_config
 from heatplan.project.store import Store, open_store
 from heatplan.reference import parameter
 from heatplan.steps.common import inventory_buildings
+from heatplan.steps.stages import stage_reporter
 from heatplan.steps.weather import project_region
 
+log = logging.getLogger(__name__)
 Progress = Callable[[str], None]
 COLUMNS = [
     "potential_id",
@@ -300,7 +303,7 @@ def biomass_rows(settings: PotentialSettings, centre: Any, crs: Any) -> gpd.GeoD
 # --- the step --------------------------------------------------------------------------------
 def run_potentials(project_dir: Path, *, progress: Progress | None = None) -> PotentialsResult:
     """Assess every potential of the project and store the ``potentials`` layer atomically."""
-    say = progress or (lambda _msg: None)
+    say = stage_reporter(log, progress)
     config = load_config(project_dir)
     store = open_store(config.store_url(Path(project_dir)))
     buildings = inventory_buildings(store, purpose="potentials use the heat demand")

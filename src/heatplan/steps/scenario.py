@@ -8,6 +8,7 @@ variant costs ``scenario_costs`` in one transaction.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,9 @@ from heatplan.project.store import Store, open_store
 from heatplan.scenario.indicators import anlage2_indicators, indicator_table
 from heatplan.scenario.variants import run_variants, variant_costs, variant_names
 from heatplan.steps.common import assign_areas, classified_areas, inventory_buildings
+from heatplan.steps.stages import stage_reporter
 
+log = logging.getLogger(__name__)
 INDICATOR_YEARS = (2030, 2035, 2040, 2045)
 
 
@@ -59,7 +62,7 @@ def run_scenario(
     project_dir: Path, *, variants: list[str] | None = None, progress: Any = None
 ) -> dict[str, Any]:
     """Pathways of the variants; indicators of the first for 2030/2035/2040/2045, all stored."""
-    say = progress or (lambda _msg: None)
+    say = stage_reporter(log, progress)
     config = load_config(project_dir)
     store = open_store(config.store_url(Path(project_dir)))
     names = variants or list(variant_names())

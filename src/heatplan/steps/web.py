@@ -1,22 +1,21 @@
 """What the web map reads from and writes to the project store (``heatplan serve``).
 
 Reads open the store afresh (a step run from the command line shows up on the next request);
-writes go through the store's transaction API and wait briefly when another step holds the
-project's lock instead of failing. The web tables are ``users``, ``sessions`` and ``audit_log``.
+writes go through the store's transaction API, which waits when another step holds the
+project's lock (and raises :class:`heatplan.errors.StoreBusyError` when it waited too long).
+The web tables are ``users``, ``sessions`` and ``audit_log``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 import pandas as pd
 
-from heatplan.errors import ProjectError
 from heatplan.project.config import load_config
 from heatplan.project.store import open_store, utc_now
 
@@ -35,7 +34,7 @@ __all__ = [
     "store_of",
     "store_version",
     "utc_now",
-    "write_with_retry",
+    "write_step",
 ]
 
 #: Columns of the web tables (the PostgreSQL store fixes them: heatplan/project/schema.py).
@@ -44,10 +43,8 @@ SESSION_COLUMNS = ("token_hash", "username", "created_utc", "expires_utc", "csrf
 AUDIT_COLUMNS = ("id", "at_utc", "username", "action", "target", "detail")
 #: The web app's own tables: accounts, sessions and the audit log are not part of the plan.
 WEB_TABLES = frozenset({"users", "sessions", "audit_log"})
-#: Store steps (``runs.step``) that write only :data:`WEB_TABLES` (see :func:`write_with_retry`).
+#: Store steps (``runs.step``) that write only :data:`WEB_TABLES` (see :func:`write_step`).
 ACCOUNT_STEPS = frozenset({"web:login", "web:logout", "web:audit", "web:users"})
-#: How long a web write waits for a step holding the project's lock [s].
-LOCK_WAIT_S = 15.0
 T = TypeVar("T")
 
 
@@ -119,11 +116,6 @@ def read_store_table(project_dir: Path, name: str, columns: tuple[str, ...]) -> 
     return read_table(store_of(project_dir), name, columns)
 
 
-def _lock_held(exc: Exception) -> bool:
-    text = str(exc).lower()
-    return "lock" in text or "another heatplan step is running" in text
-
-
 class _AccountWriter:
     """A writer of an account step: refuses tables outside :data:`WEB_TABLES`."""
 
@@ -143,39 +135,16 @@ class _AccountWriter:
         return self.writer.has(name)
 
 
-def write_with_retry(project_dir: Path, step: str, write: Callable[[Writer], T]) -> T:
-    """Run ``write`` in one store transaction; wait up to :data:`LOCK_WAIT_S` for the lock.
+def write_step(project_dir: Path, step: str, write: Callable[[Writer], T]) -> T:
+    """Run ``write`` in one store transaction (step ``web:<step>``).
 
-    A step in :data:`ACCOUNT_STEPS` may write only the web tables (it is not a plan change).
+    The store waits for a step holding the project's lock. A step in :data:`ACCOUNT_STEPS` may
+    write only the web tables (it is not a plan change).
     """
-    deadline = time.monotonic() + LOCK_WAIT_S
-    delay = 0.05
-    while True:
-        store = store_of(project_dir)
-        try:
-            with store.transaction(step=f"web:{step}") as writer:
-                if f"web:{step}" in ACCOUNT_STEPS:
-                    return write(_AccountWriter(writer, f"web:{step}"))
-                return write(writer)
-        except ProjectError as exc:
-            if not _lock_held(exc) or time.monotonic() > deadline:
-                raise
-        time.sleep(delay)
-        delay = min(delay * 2, 0.5)
-
-
-def retry_locked(call: Callable[[], T]) -> T:
-    """Call a step function, retrying while another step holds the project's lock."""
-    deadline = time.monotonic() + LOCK_WAIT_S
-    delay = 0.05
-    while True:
-        try:
-            return call()
-        except ProjectError as exc:
-            if not _lock_held(exc) or time.monotonic() > deadline:
-                raise
-        time.sleep(delay)
-        delay = min(delay * 2, 0.5)
+    with store_of(project_dir).transaction(step=f"web:{step}") as writer:
+        if f"web:{step}" in ACCOUNT_STEPS:
+            return write(_AccountWriter(writer, f"web:{step}"))
+        return write(writer)
 
 
 def append_audit(
@@ -220,7 +189,7 @@ def audit(
     ip: str = "",
 ) -> None:
     """Write one audit entry in its own transaction."""
-    write_with_retry(
+    write_step(
         project_dir,
         "audit",
         lambda w: append_audit(

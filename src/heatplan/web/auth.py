@@ -79,7 +79,7 @@ def add_user(project_dir: Path, username: str, password: str, role: str) -> dict
         writer.write("users", users)
         data.append_audit(writer, username="cli", action="user_add", target=username, detail=role)
 
-    data.write_with_retry(project_dir, "users", write)
+    data.write_step(project_dir, "users", write)
     return {"username": username, "role": role}
 
 
@@ -147,7 +147,7 @@ class Accounts:
             writer.write("sessions", pd.concat([alive, pd.DataFrame([row])], ignore_index=True))
             data.append_audit(writer, username=username, action="login", target="", ip=ip)
 
-        data.write_with_retry(self.project_dir, "login", write)
+        data.write_step(self.project_dir, "login", write)
         with self._lock:
             self._cache[row["token_hash"]] = session
         return session
@@ -192,7 +192,7 @@ class Accounts:
             name = session.username if session else ""
             data.append_audit(writer, username=name, action="logout", target="", ip=ip)
 
-        data.write_with_retry(self.project_dir, "logout", write)
+        data.write_step(self.project_dir, "logout", write)
 
 
 def check_csrf(session: Session, sent: str | None) -> bool:

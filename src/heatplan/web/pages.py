@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 
 from heatplan.steps.web_public import GRADE_DE, TYPE_DE
 from heatplan.web.factsheet import NETWORK_TYPES
-from heatplan.web.routes_public import _records, state_of
+from heatplan.web.routes_public import records, state_of
 
 router = APIRouter(include_in_schema=False)
 STYLE = (
@@ -48,7 +48,7 @@ def area_profile(request: Request, area_id: str) -> HTMLResponse:
     match = data.areas[data.areas["area_id"].astype(str) == area_id]
     if not len(match):
         raise HTTPException(404, f"no area {area_id!r}")
-    row = _records(match)[0]
+    row = records(match)[0]
     years = "".join(
         f"<tr><td>{year}</td><td>{escape(TYPE_DE.get(str(row.get(f'area_type_{year}')), '–'))}"
         f"</td><td>{escape(GRADE_DE.get(str(row.get(f'likelihood_{year}')), '–'))}</td></tr>"

@@ -18,7 +18,6 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, Response
 
 from heatplan.errors import HeatplanError
-from heatplan.steps import web as store_io
 from heatplan.steps.export import run_export
 from heatplan.web.compress import (
     DOWNLOAD_CACHE_CONTROL,
@@ -73,7 +72,8 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The rows of ``frame`` as JSON-ready dicts (without geometry and block ids)."""
     columns = [c for c in frame.columns if c not in ("geometry", "block_ids")]
     rows = frame[columns].to_dict("records")
     return [{str(k): _clean(v) for k, v in row.items()} for row in rows]
@@ -196,7 +196,7 @@ def search(
         _n=found["label"].astype(str).str.len(),
     ).sort_values(["_p", "_o", "_n", "label"])
     fields = ["key", "label", "kind", "area_id", "lon", "lat"]
-    return {"results": _records(found.head(SEARCH_LIMIT)[fields])}
+    return {"results": records(found.head(SEARCH_LIMIT)[fields])}
 
 
 @router.get("/factsheet", summary="Fact sheet of a place found by /api/search")
@@ -212,7 +212,7 @@ def factsheet_of(
 
 @router.get("/areas", summary="The supply areas (public figures, no geometry)")
 def areas(request: Request) -> dict[str, Any]:
-    return {"areas": _records(state_of(request).data().areas)}
+    return {"areas": records(state_of(request).data().areas)}
 
 
 @router.get("/areas/{area_id}", summary="Profile of one supply area with its measures")
@@ -222,7 +222,7 @@ def area(request: Request, area_id: str) -> dict[str, Any]:
     if not len(match):
         raise HTTPException(404, f"no area {area_id!r}")
     measures = [m for m in data.measures if area_id in str(m.get("area_ids") or "").split(";")]
-    return {"area": _records(match)[0], "measures": [_public_measure(m) for m in measures]}
+    return {"area": records(match)[0], "measures": [_public_measure(m) for m in measures]}
 
 
 def _public_measure(measure: dict[str, Any]) -> dict[str, Any]:
@@ -271,7 +271,7 @@ def _export(state: AppState, version: str, fmt: str, name: str) -> Path:
         if not path.is_file():
             folder.mkdir(parents=True, exist_ok=True)
             try:
-                store_io.retry_locked(lambda: run_export(state.project_dir, fmt, path))  # type: ignore[arg-type]
+                run_export(state.project_dir, fmt, path)  # type: ignore[arg-type]
             except HeatplanError as exc:
                 raise HTTPException(404, f"{fmt}: {exc}") from None
     return path

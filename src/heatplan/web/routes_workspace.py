@@ -19,7 +19,7 @@ from heatplan.steps import measures as measure_steps
 from heatplan.steps import web as store_io
 from heatplan.web.auth import CSRF_HEADER, SESSION_COOKIE, Session, check_csrf, role_at_least
 from heatplan.web.geojson import Layer, parse_bbox
-from heatplan.web.routes_public import _records, state_of
+from heatplan.web.routes_public import records, state_of
 
 router = APIRouter(prefix="/api", tags=["workspace"])
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
@@ -124,9 +124,7 @@ def add_measure(
     request: Request, session: Editor, fields: Annotated[dict[str, Any], Body()]
 ) -> dict[str, Any]:
     state = state_of(request)
-    added = store_io.retry_locked(
-        lambda: measure_steps.add_measure(state.project_dir, fields, author=session.username)
-    )
+    added = measure_steps.add_measure(state.project_dir, fields, author=session.username)
     _changed(request, session, "measure_add", str(added.get("measure_id")), fields)
     return added
 
@@ -136,14 +134,12 @@ def update_measure(
     request: Request, measure_id: str, session: Editor, body: MeasureUpdate
 ) -> dict[str, Any]:
     state = state_of(request)
-    updated = store_io.retry_locked(
-        lambda: measure_steps.update_measure(
-            state.project_dir,
-            measure_id,
-            body.changes,
-            expected_revision=body.expected_revision,
-            author=session.username,
-        )
+    updated = measure_steps.update_measure(
+        state.project_dir,
+        measure_id,
+        body.changes,
+        expected_revision=body.expected_revision,
+        author=session.username,
     )
     _changed(request, session, "measure_update", measure_id, body.model_dump())
     return updated
@@ -154,10 +150,8 @@ def add_progress(
     request: Request, measure_id: str, session: Editor, entry: Annotated[dict[str, Any], Body()]
 ) -> dict[str, Any]:
     state = state_of(request)
-    stored = store_io.retry_locked(
-        lambda: measure_steps.add_progress(
-            state.project_dir, measure_id, entry, author=session.username
-        )
+    stored = measure_steps.add_progress(
+        state.project_dir, measure_id, entry, author=session.username
     )
     _changed(request, session, "progress_add", measure_id, entry)
     return stored
@@ -193,7 +187,7 @@ def run_step(request: Request, step: str, session: Editor) -> dict[str, str]:
 
         try:
             function = getattr(importlib.import_module(module), name)
-            store_io.retry_locked(lambda: function(state.project_dir, **kwargs))
+            function(state.project_dir, **kwargs)
             state.jobs[job]["status"] = "done"
         except Exception as exc:
             state.jobs[job].update(status="failed", error=str(exc))
@@ -217,4 +211,4 @@ def job_state(request: Request, job: str, session: Viewer) -> dict[str, Any]:
 def audit_log(request: Request, session: Admin) -> dict[str, Any]:
     log = store_io.read_store_table(state_of(request).project_dir, "audit_log",
                                     store_io.AUDIT_COLUMNS)  # fmt: skip
-    return {"entries": _records(log)}
+    return {"entries": records(log)}
