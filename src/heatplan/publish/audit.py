@@ -84,6 +84,7 @@ def audit_sums(
     minimum: int,
     protection_share: float,
     intervals: bool = True,
+    exact: bool = True,
 ) -> AuditResult:
     """Audit released sums for groups of fewer than ``minimum`` contributors.
 
@@ -101,7 +102,10 @@ def audit_sums(
     protection_share : float
         Share of the true value the feasible interval must reach below and above [-].
     intervals : bool
-        Also run the interval (LP) audit; False: the exact test only.
+        Run the interval (LP) audit.
+    exact : bool
+        Run the exact (row-space) test; False when the caller has just run it on the same
+        figures and found nothing.
 
     Returns
     -------
@@ -128,10 +132,10 @@ def audit_sums(
     )
     if not len(small):
         return result
-    exact = _exact(system, minimum)
-    result.disclosures.extend(exact)
+    found_exact = _exact(system, minimum) if exact else []
+    result.disclosures.extend(found_exact)
     if intervals:
-        found = {a for d in exact for a in d.atoms}
+        found = {a for d in found_exact for a in d.atoms}
         todo = np.array([a for a in small if a not in found], dtype=int)
         result.disclosures.extend(_intervals(system, todo, protection_share, result))
     return result

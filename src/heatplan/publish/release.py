@@ -156,7 +156,7 @@ def _round(family: Family, report: ReleaseAudit, share: float) -> bool:
     args = (matrix, family.values, family.owners)
     found = audit_sums(*args, minimum=family.minimum, protection_share=share, intervals=False)
     if not found.disclosures:
-        found = audit_sums(*args, minimum=family.minimum, protection_share=share)
+        found = audit_sums(*args, minimum=family.minimum, protection_share=share, exact=False)
         report.lp_solves += found.lp_solves
     report.atoms[family.name] = found.atoms
     before = set(family.suppressed)

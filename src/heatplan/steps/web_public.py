@@ -86,8 +86,7 @@ def web_settings(project_dir: Path) -> dict[str, Any]:
     return dict(web) if isinstance(web, dict) else {}
 
 
-def _public_tables(store: Any) -> dict[str, pd.DataFrame]:
-    frames = {name: store.read(name) for name in RELEASE_INPUTS if store.has(name)}
+def _public_tables(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     tables, _ = public_layers(frames)
     pipes = tables.get("network_pipes")
     if pipes is not None and "existing" in pipes.columns:
@@ -226,12 +225,13 @@ def load_public(project_dir: Path) -> PublicData:
     project_dir = Path(project_dir)
     config = load_config(project_dir)
     store = store_of(project_dir)
-    tables = _public_tables(store)
-    raw_areas = store.read("areas") if store.has("areas") else None
+    frames = {name: store.read(name) for name in RELEASE_INPUTS if store.has(name)}
+    tables = _public_tables(frames)
+    raw_areas = frames.get("areas")
     places = [pd.DataFrame(columns=list(PLACE_COLUMNS))]
     option_costs = option_cost_table(pd.DataFrame(), OPTION_COLUMNS)
-    if store.has("buildings"):
-        buildings = store.read("buildings")
+    if "buildings" in frames:
+        buildings = frames["buildings"].copy()
         if raw_areas is not None and len(raw_areas):
             buildings = assign_areas(buildings, raw_areas)
         else:
@@ -244,8 +244,8 @@ def load_public(project_dir: Path) -> PublicData:
     if raw_areas is not None and len(raw_areas):
         places.append(_street_places(store, raw_areas))
         places.append(_area_places(raw_areas))
-    frames = [p for p in places if len(p)]
-    index = pd.concat(frames, ignore_index=True) if frames else places[0]
+    found = [p for p in places if len(p)]
+    index = pd.concat(found, ignore_index=True) if found else places[0]
     return PublicData(
         title=f"Kommunale Wärmeplanung {config.municipality.name}",
         years=[*config.project.snapshot_years, config.project.target_year],
