@@ -3,7 +3,7 @@
 heatplan's performance target: both grow linearly, ratio <= 11x for 10x the buildings.
 Synthetic data (allowed for scale benchmarks only): a lattice town with 100 m street spacing,
 footprints of mixed TABULA types and age classes, and metered gas for a third of the buildings.
-Each size runs `heatplan.steps.inventory.run_inventory` in its own process so that peak
+Each size runs `heatplan.steps.core.run_inventory` in its own process so that peak
 resident memory (ru_maxrss) is that run's alone.
 
     python benchmarks/bench_inventory_scale.py [--sizes 100000 1000000]
@@ -108,7 +108,7 @@ def make_project(folder: Path, n: int) -> None:
 
 
 def run_child(folder: Path) -> None:
-    from heatplan.steps.inventory import run_inventory
+    from heatplan.steps.core import run_inventory
 
     start = time.perf_counter()
     run_inventory(folder)

@@ -41,9 +41,9 @@ import uvicorn
 from fastapi import FastAPI
 from fastapi.responses import Response
 
-from heatplan.steps.web_public import load_public
 from heatplan.web.app import create_app
 from heatplan.web.auth import add_user
+from heatplan.web.public_data import load_public
 
 LAYERS = ("areas", "blocks", "grid_100m", "network_pipes")
 EDITOR, PASSWORD = "bench-editor", "bench password 1"

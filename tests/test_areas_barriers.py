@@ -19,10 +19,11 @@ from heatplan.demo.run import MELATEN, MELATEN_MAPPING
 from heatplan.demo.sources import melaten_osm
 from heatplan.io.imports import import_buildings, import_lines
 from heatplan.io.osm import read_osm_barriers
+from heatplan.plan import Plan
 from heatplan.project.create import create_project
 from heatplan.project.store import open_store
-from heatplan.steps.areas import area_barriers, run_areas
-from heatplan.steps.inventory import run_inventory
+from heatplan.stages.areas import area_barriers
+from heatplan.steps.core import run_areas, run_inventory
 
 TRUNK_WAYS = 13
 
@@ -40,7 +41,7 @@ def melaten(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, o
     result = CliRunner().invoke(app, ["import", "barriers", str(out), str(osm), "--json"])
     assert result.exit_code == 0, result.output
     run_inventory(out)
-    return out, {"import": json.loads(result.stdout), "areas": run_areas(out)}
+    return out, {"import": json.loads(result.stdout), "areas": run_areas(out).to_dict()}
 
 
 def _layer(project: Path, name: str) -> gpd.GeoDataFrame:
@@ -75,7 +76,7 @@ def test_osm_streets_carry_their_road_class(melaten: tuple[Path, dict[str, objec
     streets = _layer(project, "streets")
     assert streets["road_class"].notna().all()
     assert {"trunk", "tertiary", "service"} <= set(streets["road_class"])
-    barriers = area_barriers(open_store(str(project / "plan.gpkg")))
+    barriers = area_barriers(Plan.from_project(project))
     assert barriers is not None  # the imported trunk ways plus the trunk and trunk_link streets
     trunk_streets = streets["road_class"].isin(["trunk", "trunk_link"]).sum()
     assert len(barriers) == TRUNK_WAYS + trunk_streets

@@ -34,7 +34,8 @@ from heatplan.areas.supply import (
 from heatplan.areas.supply_indicators import area_indicators
 from heatplan.project.store import open_store
 from heatplan.reference import table
-from heatplan.steps.areas import run_areas
+from heatplan.stages.areas import AreasResult
+from heatplan.steps.core import run_areas
 
 CRS = "EPSG:25832"
 SIDE_M = 100.0  # grid squares of 1 ha
@@ -331,7 +332,7 @@ def areas_demo(tmp_path_factory: pytest.TempPathFactory, demo_built: tuple[Path,
 
 
 @pytest.fixture(scope="module")
-def areas_built(areas_demo: Path) -> dict[str, object]:
+def areas_built(areas_demo: Path) -> AreasResult:
     return run_areas(areas_demo)
 
 
@@ -340,13 +341,13 @@ def _read(project: Path, layer: str) -> gpd.GeoDataFrame:
 
 
 def test_demo_every_block_is_in_exactly_one_area(
-    areas_demo: Path, areas_built: dict[str, object]
+    areas_demo: Path, areas_built: AreasResult
 ) -> None:
     areas, blocks = _read(areas_demo, "areas"), _read(areas_demo, "blocks")
     members = list(itertools.chain(*blocks_of(areas).values()))
     assert len(members) == len(set(members)) == len(blocks)
     assert set(members) == set(blocks["block_id"].astype(str))
-    assert areas_built["areas"] == len(areas) and areas_built["source"] == "derived"
+    assert areas_built.areas == len(areas) and areas_built.source == "derived"
     # neighbours lie within adjacency_tolerance_m = 20 m, a small area merged into the nearest
     # within small_area_reach_m = 100 m: grown by half of that, an area's blocks overlap
     assert all(one_piece(blocks, ids, 50.0 + TOUCH_M) for ids in blocks_of(areas).values())
@@ -400,7 +401,7 @@ def test_demo_target_count_and_barrier_layer(areas_demo: Path, tmp_path: Path) -
 
     summary = run_areas(copy, target_count=1)
     # one area per part of the block graph, small parts joined to the nearest within the reach
-    assert parts(REACH_M) <= summary["areas"] < parts(20.0)
+    assert parts(REACH_M) <= summary.areas < parts(20.0)
     x = blocks.geometry.union_all().centroid.x
     ymin, ymax = blocks.total_bounds[1] - 10, blocks.total_bounds[3] + 10
     barrier = gpd.GeoDataFrame(geometry=[LineString([(x, ymin), (x, ymax)])], crs=blocks.crs)
@@ -408,8 +409,8 @@ def test_demo_target_count_and_barrier_layer(areas_demo: Path, tmp_path: Path) -
     with store.transaction(step="test barriers") as writer:
         writer.write("barriers", barrier)
     summary = run_areas(copy, target_count=1)
-    assert summary["areas"] > parts(REACH_M)
-    assert not any("no barriers" in m for m in summary["messages"])
+    assert summary.areas > parts(REACH_M)
+    assert not any("no barriers" in m for m in summary.messages)
 
 
 def test_demo_imported_areas_are_used_as_they_are(areas_demo: Path, tmp_path: Path) -> None:
@@ -428,7 +429,7 @@ def test_demo_imported_areas_are_used_as_they_are(areas_demo: Path, tmp_path: Pa
         writer.write("input_areas", town)
     summary = run_areas(copy, target_count=4)
     areas = _read(copy, "areas")
-    assert summary["source"] == "imported" and sorted(areas["area_id"]) == ["east", "west"]
+    assert summary.source == "imported" and sorted(areas["area_id"]) == ["east", "west"]
     assert list(areas.sort_values("area_id")["name"]) == ["Gebiet east", "Westen"]
     assert areas["buildings"].sum() == len(_read(copy, "buildings"))
     assert math.isclose(
@@ -436,16 +437,16 @@ def test_demo_imported_areas_are_used_as_they_are(areas_demo: Path, tmp_path: Pa
         blocks["heat_demand_kwh_per_a"].sum(),
         rel_tol=RTOL_DEMAND,
     )
-    messages = " ".join(summary["messages"])
+    messages = " ".join(summary.messages)
     assert "outside every imported area" in messages and "ignored" in messages
 
 
-def test_demo_small_areas_are_merged(areas_demo: Path, areas_built: dict[str, object]) -> None:
+def test_demo_small_areas_are_merged(areas_demo: Path, areas_built: AreasResult) -> None:
     """Schutterwald: Ward leaves three areas of 1-2 outlying houses (13 areas); each joins the
     nearest area, and every area then holds at least 5 buildings (WPG § 10 (2))."""
     areas = _read(areas_demo, "areas")
     assert (areas["buildings"] >= 5).all()
-    messages = " ".join(str(m) for m in areas_built["messages"])  # type: ignore[attr-defined]
+    messages = " ".join(str(m) for m in areas_built.messages)
     assert "3 of 13 areas had fewer than 5 buildings" in messages
     assert len(areas) == 10
     assert "no road_class" in messages  # the gas network's streets have no road class
@@ -486,4 +487,4 @@ def test_demo_small_imported_areas_are_reported_not_merged(
     summary = run_areas(copy)
     areas = _read(copy, "areas").set_index("area_id")
     assert areas.loc["one", "buildings"] == 1  # the town's area stays as drawn
-    assert any("fewer than 5 buildings (WPG § 10 (2)): one" in m for m in summary["messages"])
+    assert any("fewer than 5 buildings (WPG § 10 (2)): one" in m for m in summary.messages)

@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 import shapely
 
-from heatplan.steps.building_demand import building_demand, match_rows
-from heatplan.steps.weather import ReferenceWeather
+from heatplan.demand.buildings import building_demand, match_rows
+from heatplan.demand.climate import ReferenceWeather
 
 RTOL = 1e-12  # pure arithmetic on the same inputs
 HDD_REFERENCE_KD = 3500.0  # any reference; metering years below are given relative to it

@@ -22,7 +22,7 @@ from heatplan.classify.rules import (
     yearly,
 )
 from heatplan.project.store import open_store
-from heatplan.steps.classify import run_classify
+from heatplan.steps.core import run_classify
 
 YEARS = [2030, 2035, 2040, 2045]
 BASE = AreaFigures(

@@ -176,7 +176,7 @@ def test_inventory_failing_half_way_leaves_the_store_untouched(
     import shutil
 
     from heatplan.project.store import StoreWriter
-    from heatplan.steps.inventory import run_inventory
+    from heatplan.steps.core import run_inventory
 
     project = tmp_path / "copy"
     shutil.copytree(schutterwald[0], project)

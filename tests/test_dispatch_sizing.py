@@ -8,12 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from heatplan.demand.climate import temperature_for_year, try_temperature
 from heatplan.dispatch.infeasible import InfeasibleDispatchError
 from heatplan.dispatch.lp import solve
 from heatplan.dispatch.portfolio import air_cop, network_portfolio
 from heatplan.dispatch.sizing import renewable_bound, size_and_dispatch
-from heatplan.steps.profiles import temperature_for_year
-from heatplan.steps.weather import try_temperature
 
 #: Sizing on 3-hour means may cost a little more than the exact optimum (the hourly dispatch
 #: keeps the coarse sizes); measured 0.1-0.5 % on these cases.

@@ -21,7 +21,7 @@ from heatplan.cli import app
 from heatplan.demand.degree_days import heating_degree_days
 from heatplan.demo import schutterwald
 from heatplan.io.weather import read_try, try_path
-from heatplan.steps.inventory import run_inventory
+from heatplan.steps.core import run_inventory
 
 runner = CliRunner()
 
@@ -121,6 +121,8 @@ def test_the_inventory_logs_its_stages(tmp_path: Path, caplog: pytest.LogCapture
     shutil.copytree(Path(__file__).parent / "data" / "format-1", project)
     with caplog.at_level(logging.INFO, logger="heatplan"):
         run_inventory(project)
-    stages = [r.getMessage() for r in caplog.records if r.name == "heatplan.steps.inventory"]
+    stages = [r.getMessage() for r in caplog.records if r.name == "heatplan.stages.inventory"]
     assert stages[:2] == ["weather", "building demand"]
-    assert stages[-1] == "writing the project store"
+    assert stages[-1] == "aggregates"
+    adapter = [r.getMessage() for r in caplog.records if r.name == "heatplan.steps.core"]
+    assert adapter == ["writing the project store"]  # the store is the adapter's, not the stage's

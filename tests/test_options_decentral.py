@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from heatplan.demand.climate import temperature_for_year, try_temperature
 from heatplan.options.decentral import (
     Economics,
     building_state,
@@ -15,8 +16,6 @@ from heatplan.options.decentral import (
     seasonal_factors,
 )
 from heatplan.reference import parameter
-from heatplan.steps.profiles import temperature_for_year
-from heatplan.steps.weather import try_temperature
 from heatplan.tech import catalogue
 
 RTOL_LCOH = 1e-9  # same arithmetic written twice: equal to rounding

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from heatplan.cli import app
 from heatplan.reference import carriers
-from heatplan.steps.inventory import run_inventory
+from heatplan.steps.core import run_inventory
 
 runner = CliRunner()
 #: Q = V rho cp dT: 1.164 kWh per m³ and K (rho x cp of water, IAPWS-95).

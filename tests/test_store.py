@@ -16,7 +16,7 @@ import shapely
 
 from heatplan.errors import ProjectError, StoreBusyError
 from heatplan.project.store import GeoPackageStore, open_store
-from heatplan.steps.inventory import run_inventory
+from heatplan.steps.core import run_inventory
 
 
 def _digest(path: Path) -> str:

@@ -27,7 +27,7 @@ from heatplan.project.create import create_project
 from heatplan.project.schema import FIXED_TABLES, metadata
 from heatplan.project.store import GeoPackageStore, Store, open_store
 from heatplan.project.store_postgis import PostgisStore, parse_url
-from heatplan.steps.inventory import run_inventory
+from heatplan.steps.core import run_inventory
 
 runner = CliRunner()
 

@@ -15,10 +15,10 @@ import pandas as pd
 import pytest
 
 from heatplan.steps import web as store_io
-from heatplan.steps.web_public import PublicData, load_public
 from heatplan.web.app import create_app
 from heatplan.web.auth import add_user
 from heatplan.web.edition import DownloadFolders, Edition, EditionBuilder, EditionNotReady
+from heatplan.web.public_data import PublicData, load_public
 from web_demo import PASSWORD, WEB_MARKS, TestClient, web_demo
 
 pytestmark = WEB_MARKS

@@ -106,3 +106,15 @@ def assign_to_blocks(buildings: gpd.GeoDataFrame, blocks: gpd.GeoDataFrame) -> p
         pairs = pd.concat([pairs, _nearest(missing, blocks, "block_id")], ignore_index=True)
         pairs = pairs.drop(columns="_distance_m")
     return _first_per_building(pairs, "block_id", buildings.index)
+
+
+def assign_areas(buildings: gpd.GeoDataFrame, areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """``buildings`` with the ``area_id`` of the area their representative point lies in."""
+    points = gpd.GeoDataFrame(
+        buildings.drop(columns="geometry"),
+        geometry=buildings.geometry.representative_point(),
+        crs=buildings.crs,
+    )
+    joined = gpd.sjoin(points, areas[["area_id", "geometry"]], how="left", predicate="within")
+    joined = joined[~joined.index.duplicated(keep="first")]
+    return buildings.assign(area_id=joined["area_id"].to_numpy())

@@ -27,7 +27,7 @@ __all__ = [
 ]
 
 PARAMETERS = "area_parameters.csv"
-#: Potential kinds (heatplan.steps.potentials) a heat network can use; roof, ground and air
+#: Potential kinds (heatplan.stages.potentials) a heat network can use; roof, ground and air
 #: potentials serve single buildings and biomass residues have no site.
 NETWORK_POTENTIAL_KINDS = ("sewage_plant_effluent", "sewer", "industrial_waste_heat")
 _KWH_PER_MWH = 1000.0

@@ -1,4 +1,4 @@
-"""The figures each area's classification rests on, computed from the project.
+"""The figures each area's classification rests on, computed from the plan.
 
 Per area: a network laid out on its streets (route and pipe sizes, :func:`lay_out`) costed with
 the town's generation cost per MWh (one dispatch for the summed load of all candidate areas),
@@ -18,11 +18,12 @@ import pandas as pd
 
 from heatplan.classify.rules import PARAMETERS, AreaFigures
 from heatplan.errors import HeatplanError
+from heatplan.network import selection as inputs
+from heatplan.network.generation import required_share
+from heatplan.network.layout import Layout, lay_out
 from heatplan.options.decentral import decentral_costs
+from heatplan.plan import Plan
 from heatplan.reference import carriers, parameter
-from heatplan.steps import network_inputs as inputs
-from heatplan.steps.network import Layout, lay_out
-from heatplan.steps.network_generation import required_share
 from heatplan.tech.emissions import grid_factor_g_per_kwh
 
 POTENTIAL_LABELS = {
@@ -93,15 +94,15 @@ def ghg_decentral_t(heat_mwh_per_a: float, option: str, efficiency: float, years
 
 
 def network_layout(
-    config: Any, store: Any, area: AreaInputs, weather: inputs.Weather
+    config: Any, plan: Plan, area: AreaInputs, weather: inputs.Weather
 ) -> Layout | None:
     """The area's network laid out from its default source; None when it cannot be routed."""
     known = area.buildings[area.buildings["heat_demand_kwh_per_a"].fillna(0) > 0]
     if area.shortened or known.empty:
         return None
-    source, _ = inputs.default_source(store, known)
+    source, _ = inputs.default_source(plan, known)
     try:
-        return lay_out(config, store, known, source, weather)
+        return lay_out(config, plan, known, source, weather)
     except HeatplanError:
         return None
 

@@ -52,7 +52,7 @@ def init(
 @user_errors
 def inventory(project_dir: ProjectArg, json_out: JsonOpt = False) -> None:
     """Bestandsanalyse: demand, carriers, CO2e per building; blocks, segments, grid, totals."""
-    from heatplan.steps.inventory import run_inventory
+    from heatplan.steps.core import run_inventory
 
     with progress(not json_out) as say:
         result = run_inventory(project_dir, progress=say).to_dict()
@@ -90,7 +90,7 @@ def print_inventory(result: dict[str, Any]) -> None:
 @user_errors
 def potentials(project_dir: ProjectArg, json_out: JsonOpt = False) -> None:
     """Potenzialanalyse: roofs, decentral heat pumps, sewage plants, sewers, waste heat, biomass."""
-    from heatplan.steps.potentials import run_potentials
+    from heatplan.steps.core import run_potentials
 
     with progress(not json_out) as say:
         result = run_potentials(project_dir, progress=say).to_dict()

@@ -25,12 +25,12 @@ def areas(
     json_out: JsonOpt = False,
 ) -> None:
     """Supply areas: the town's own (import areas) or merged from blocks; indicators; § 14."""
-    from heatplan.steps.areas import run_areas
+    from heatplan.steps.core import run_areas
 
     with progress(not json_out) as say:
         result = run_areas(
             project_dir, target_count=target_count, max_area_ha=max_area_ha, progress=say
-        )
+        ).to_dict()
     if json_out:
         emit_json(result)
         return
@@ -47,10 +47,10 @@ def areas(
 @input_errors
 def classify(project_dir: ProjectArg, json_out: JsonOpt = False) -> None:
     """WPG area types and likelihoods for 2030/2035/2040 and the target year, with reasons."""
-    from heatplan.steps.classify import run_classify
+    from heatplan.steps.core import run_classify
 
     with progress(not json_out) as say:
-        result = run_classify(project_dir, progress=say)
+        result = run_classify(project_dir, progress=say).to_dict()
     if json_out:
         emit_json(result)
     else:
@@ -83,10 +83,10 @@ def scenario(
     json_out: JsonOpt = False,
 ) -> None:
     """Target scenario: yearly pathway to the target year and the Anlage-2 indicators."""
-    from heatplan.steps.scenario import run_scenario
+    from heatplan.steps.core import run_scenario
 
     with progress(not json_out) as say:
-        result = run_scenario(project_dir, variants=variant, progress=say)
+        result = run_scenario(project_dir, variants=variant, progress=say).to_dict()
     if json_out:
         emit_json(result)
     else:

@@ -26,6 +26,7 @@ from heatplan.io.imports import (
     import_consumption,
     import_lines,
 )
+from heatplan.progress import stage_reporter
 from heatplan.project.config import PlanSettings, load_config, write_config
 from heatplan.project.create import create_project
 from heatplan.steps.export import run_export
@@ -33,7 +34,6 @@ from heatplan.steps.measures import load_demo_catalogue
 from heatplan.steps.network import design_network
 from heatplan.steps.plan import run_plan
 from heatplan.steps.report import run_report
-from heatplan.steps.stages import stage_reporter
 
 log = logging.getLogger(__name__)
 Case = Literal["schutterwald", "melaten"]

@@ -1,4 +1,4 @@
-"""What a report may use, read once from the store and made public before anything else.
+"""What a report may use, taken once from the plan and made public before anything else.
 
 The building layer is read only to aggregate it (buildings by use and age class, the inventory
 cells with their building counts) and is dropped right here: no section, chart or map ever sees
@@ -18,11 +18,12 @@ import geopandas as gpd
 import pandas as pd
 
 from heatplan.io.export_xlsx import buildings_table, inventory_table
+from heatplan.plan import Plan
 from heatplan.publish import area_suppression
 from heatplan.publish.layers import RELEASE_INPUTS, public_layers
 from heatplan.publish.release import ReleaseAudit
 
-__all__ = ["AGGREGATE_LAYERS", "ReportInputs", "load_inputs"]
+__all__ = ["AGGREGATE_LAYERS", "REPORT_FRAMES", "ReportInputs", "load_inputs"]
 
 #: Layers read for the plan report (all aggregates, no building rows).
 AGGREGATE_LAYERS = (
@@ -36,6 +37,8 @@ AGGREGATE_LAYERS = (
 TABLES = ("totals", "scenario_indicators", "scenario_costs")
 #: Existing networks: only their total length is reported (the registers hold house connections).
 EXISTING = {"gas_networks": "Gasnetz", "heat_networks": "Wärmenetz"}
+#: Every frame a report reads: the release inputs, the tables and the existing networks.
+REPORT_FRAMES = (*RELEASE_INPUTS, *TABLES, "streets", *EXISTING)
 
 
 @dataclass
@@ -68,10 +71,6 @@ class ReportInputs:
         return self.tables.get(name)
 
 
-def _read(store: Any, name: str) -> pd.DataFrame | None:
-    return store.read(name) if store.has(name) else None
-
-
 def _files(frames: list[pd.DataFrame | None]) -> set[str]:
     found: set[str] = set()
     for frame in frames:
@@ -95,11 +94,11 @@ def _suppressed_areas(raw: pd.DataFrame, released: pd.DataFrame) -> set[str]:
     return set(raw.loc[hidden, "area_id"].astype(str))
 
 
-def load_inputs(store: Any, *, public: bool = True) -> ReportInputs:
-    """Read the report's inputs from ``store``; building rows are aggregated and dropped."""
-    raw = {n: f for n in RELEASE_INPUTS if (f := _read(store, n)) is not None}
+def load_inputs(plan: Plan, *, public: bool = True) -> ReportInputs:
+    """The report's inputs from ``plan``; building rows are aggregated and dropped."""
+    raw = {n: f for n in RELEASE_INPUTS if (f := plan.get(n)) is not None}
     inputs = ReportInputs(public=public)
-    inputs.tables = {n: f for n in TABLES if (f := _read(store, n)) is not None}
+    inputs.tables = {n: f for n in TABLES if (f := plan.get(n)) is not None}
     layers, summary = public_layers(raw)  # the one audited release, as every public output
     if "areas" in raw:
         inputs.suppressed_areas = _suppressed_areas(raw["areas"], layers["areas"])
@@ -113,7 +112,7 @@ def load_inputs(store: Any, *, public: bool = True) -> ReportInputs:
         if totals is not None and len(totals):
             inputs.inventory = inventory_table(totals, buildings, released=layers.get("inventory"))
     inputs.tables.pop("totals", None)  # only its suppressed form (``inventory``) is shown
-    lines = {name: _read(store, name) for name in ("streets", *EXISTING)}
+    lines = {name: plan.get(name) for name in ("streets", *EXISTING)}
     for name, label in EXISTING.items():
         frame = lines[name]
         if frame is not None and len(frame):

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from heatplan.demand.climate import climate
 from heatplan.dispatch.infeasible import InfeasibleDispatchError
 from heatplan.dispatch.model import Portfolio
 from heatplan.dispatch.portfolio import air_cop, building_gas_boiler, network_portfolio
@@ -30,6 +31,7 @@ from heatplan.dispatch.results import DispatchResult, wpg_checks
 from heatplan.dispatch.sizing import size_and_dispatch
 from heatplan.errors import HeatplanError
 from heatplan.network.design import design_parameters
+from heatplan.network.generation import required_share
 from heatplan.potentials.surface_water import river_heat_potential
 from heatplan.potentials.wastewater import (
     PLANT_COLUMNS,
@@ -40,8 +42,6 @@ from heatplan.potentials.wastewater import (
 from heatplan.potentials.water_heat import read_water_series
 from heatplan.project.config import load_config
 from heatplan.project.store import open_store
-from heatplan.steps.network_generation import required_share
-from heatplan.steps.profiles import climate
 
 RIVER_COLUMNS = ("timestamp", "flow_m3_per_s", "temp_c")
 SOURCES = ("air", "wastewater", "river")

@@ -16,11 +16,11 @@ from heatplan.errors import HeatplanError
 from heatplan.io.export_gpkg import write_gpkg
 from heatplan.io.export_xlsx import write_xlsx
 from heatplan.io.export_xwp import Engine, PlanContent, PlanMetadata, write_xwaermeplan
-from heatplan.project.config import ProjectConfig, load_config
-from heatplan.project.store import Store, open_store
+from heatplan.plan import Plan
+from heatplan.plan.checks import classified_areas
+from heatplan.project.config import ProjectConfig
 from heatplan.publish.layers import RELEASE_INPUTS, public_layers
 from heatplan.publish.rules import suppress_area_rows
-from heatplan.steps.common import classified_areas
 
 Format = Literal["xwaermeplan", "xlsx", "gpkg"]
 SUFFIX = {"xwaermeplan": ".gml", "xlsx": ".xlsx", "gpkg": ".gpkg"}
@@ -28,6 +28,9 @@ SUFFIX = {"xwaermeplan": ".gml", "xlsx": ".xlsx", "gpkg": ".gpkg"}
 #: figure) and the scenario tables. Of the gas and heat-network registers only the mains leave
 #: the project (:func:`heatplan.publish.layers.network_mains`; the streets tell them apart).
 STORE_LAYERS = (*RELEASE_INPUTS, "scenario_indicators", "scenario_costs")
+#: Every frame an export reads: the release inputs, and for XWärmeplan and XLSX the
+#: buildings (counted, never published), the measures and the sewers (whether any exist).
+EXPORT_FRAMES = (*STORE_LAYERS, "buildings", "measures", "sewers")
 
 
 def default_path(project_dir: Path, fmt: Format) -> Path:
@@ -60,36 +63,33 @@ def plan_metadata(config: ProjectConfig) -> PlanMetadata:
         raise HeatplanError(str(exc)) from exc
 
 
-def _frames(store: Store) -> dict[str, pd.DataFrame]:
-    return {name: store.read(name) for name in STORE_LAYERS if store.has(name)}
+def _frames(plan: Plan) -> dict[str, pd.DataFrame]:
+    return {name: plan.frame(name) for name in STORE_LAYERS if plan.has(name)}
 
 
-def _has_rows(store: Store, name: str) -> bool | None:
-    """Whether layer ``name`` holds rows; None when it was never imported."""
-    return store.count(name) > 0 if store.has(name) else None
+def _has_rows(plan: Plan, name: str) -> bool | None:
+    """Whether frame ``name`` holds rows; None when it was never imported."""
+    frame = plan.get(name)
+    return None if frame is None else len(frame) > 0
 
 
-def plan_content(store: Store, release: dict[str, pd.DataFrame] | None = None) -> PlanContent:
-    """The store tables the XWärmeplan export reads besides ``areas`` (missing ones: None).
+def plan_content(plan: Plan, release: dict[str, pd.DataFrame] | None = None) -> PlanContent:
+    """The frames the XWärmeplan export reads besides ``areas`` (missing ones: None).
 
     ``buildings`` is read for counting only (cells of the WPG § 10 rules, residential
     buildings); the XWärmeplan writer publishes no building-level value.
     """
-
-    def read(name: str) -> pd.DataFrame | None:
-        return store.read(name) if store.has(name) else None
-
     return PlanContent(
-        scenario_indicators=read("scenario_indicators"),
-        totals=read("totals"),
-        buildings=read("buildings"),
-        blocks=read("blocks"),
-        street_segments=read("street_segments"),
-        potentials=read("potentials"),
-        measures=read("measures"),
-        gas_network=_has_rows(store, "gas_networks"),
-        heat_network=_has_rows(store, "heat_networks"),
-        sewers=_has_rows(store, "sewers"),
+        scenario_indicators=plan.get("scenario_indicators"),
+        totals=plan.get("totals"),
+        buildings=plan.get("buildings"),
+        blocks=plan.get("blocks"),
+        street_segments=plan.get("street_segments"),
+        potentials=plan.get("potentials"),
+        measures=plan.get("measures"),
+        gas_network=_has_rows(plan, "gas_networks"),
+        heat_network=_has_rows(plan, "heat_networks"),
+        sewers=_has_rows(plan, "sewers"),
         release=release,
     )
 
@@ -103,21 +103,21 @@ def run_export(
     """
     if fmt not in SUFFIX:
         raise HeatplanError(f"--format {fmt!r}: choose xwaermeplan, xlsx or gpkg")
-    config = load_config(project_dir)
-    store = open_store(config.store_url(Path(project_dir)))
+    plan = Plan.from_project(project_dir, frames=EXPORT_FRAMES)
+    config = plan.settings
     path = Path(out) if out is not None else default_path(project_dir, fmt)
     path.parent.mkdir(parents=True, exist_ok=True)
-    frames = _frames(store)
+    frames = _frames(plan)
     # the one release every public output is cut from, audited as a whole (WPG § 10)
     release, withheld = public_layers(frames)
     audit = {"disclosure_audit": withheld.audit.to_dict()}
     if fmt == "gpkg":
         return {**write_gpkg(frames, path, release=(release, withheld)).to_dict(), **audit}
-    areas = _released_areas(classified_areas(store), release)
+    areas = _released_areas(classified_areas(plan), release)
     if fmt == "xwaermeplan":
-        content = plan_content(store, release)
-        plan = plan_metadata(config)
-        written = write_xwaermeplan(areas, plan, path, engine=engine, content=content)
+        content = plan_content(plan, release)
+        metadata = plan_metadata(config)
+        written = write_xwaermeplan(areas, metadata, path, engine=engine, content=content)
         return {**written.to_dict(), **audit}
     return {
         **write_xlsx(
@@ -125,7 +125,7 @@ def run_export(
             areas=areas,
             totals=frames.get("totals"),
             inventory=release.get("inventory"),
-            buildings=store.read("buildings") if store.has("buildings") else None,
+            buildings=plan.get("buildings"),
             potentials=frames.get("potentials"),
             scenario_indicators=frames.get("scenario_indicators"),
             title=f"Kommunale Wärmeplanung {config.municipality.name}",

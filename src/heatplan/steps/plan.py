@@ -1,8 +1,10 @@
-"""``heatplan run``: every step of the plan in order, each atomic, from the imported data.
+"""``heatplan run``: every stage of the plan in order, each stored atomically, from the imported
+data.
 
-inventory -> potentials -> areas -> classify -> scenario (-> export). A step that cannot run
-for want of data (e.g. supply areas without streets, blocks or imported areas) stops the chain
-with its reason; the steps before it stay stored.
+inventory -> potentials -> areas -> classify -> scenario (-> export). The project is read once;
+the stages run on the plan in memory and each writes what it made in its own transaction. A
+stage that cannot run for want of data (e.g. supply areas without streets, blocks or imported
+areas) stops the chain with its reason; the stages before it stay stored.
 """
 
 from __future__ import annotations
@@ -12,35 +14,34 @@ from pathlib import Path
 from typing import Any
 
 from heatplan.errors import ProjectError
-from heatplan.steps.areas import run_areas
-from heatplan.steps.classify import run_classify
-from heatplan.steps.inventory import run_inventory
-from heatplan.steps.potentials import run_potentials
-from heatplan.steps.scenario import run_scenario
-from heatplan.steps.stages import stage_reporter
+from heatplan.plan import Plan
+from heatplan.progress import stage_reporter
+from heatplan.stages import areas, classify, inventory, potentials, scenario
 
 log = logging.getLogger(__name__)
+#: The stages ``heatplan run`` runs, in order.
+CHAIN = (inventory, potentials, areas, classify, scenario)
 
 
 def run_plan(project_dir: Path, *, progress: Any = None) -> dict[str, Any]:
-    """Run the steps; returns each step's summary and, where the chain stopped, why.
+    """Run the stages; returns each stage's summary and, where the chain stopped, why.
 
-    Each step logs its own stages and shows them on ``progress``.
+    Each stage logs its own steps and shows them on ``progress``.
     """
     say = stage_reporter(log, progress)
+    needs = {name for stage in CHAIN for name in stage.NEEDS}
+    plan = Plan.from_project(project_dir, frames=sorted(needs))
+    url = plan.settings.store_url(Path(project_dir))
     steps: dict[str, Any] = {}
-    chain = (
-        ("inventory", lambda: run_inventory(project_dir, progress=progress).to_dict()),
-        ("potentials", lambda: run_potentials(project_dir, progress=progress).to_dict()),
-        ("areas", lambda: run_areas(project_dir, progress=progress)),
-        ("classify", lambda: run_classify(project_dir, progress=progress)),
-        ("scenario", lambda: run_scenario(project_dir, progress=progress)),
-    )
-    for name, step in chain:
+    for stage in CHAIN:
+        name = stage.__name__.rsplit(".", 1)[-1]
         say(name)
         try:
-            steps[name] = step()
+            plan, result = stage.run(plan, progress=progress)
         except ProjectError as exc:
             steps["stopped"] = {"step": name, "reason": str(exc)}
             break
+        plan.to_store(url, step=name)
+        result.store = plan.source
+        steps[name] = result.to_dict()
     return steps

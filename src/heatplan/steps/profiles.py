@@ -11,36 +11,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from heatplan.demand.profiles import aggregate_profile, german_holidays, hourly_profiles
+from heatplan.demand.climate import climate
+from heatplan.demand.profiles import aggregate_profile, hourly_profiles
 from heatplan.errors import HeatplanError, ProjectError
-from heatplan.io.weather import hourly_index
-from heatplan.project.config import ProjectConfig, load_config
+from heatplan.project.config import load_config
 from heatplan.project.store import open_store
-from heatplan.steps.weather import project_region, try_temperature
 
 _COLUMNS = ["building_id", "block_id", "segment_id", "heat_demand_kwh_per_a", "profile_class"]
 _SUFFIXES = (".csv", ".parquet")
-
-
-def temperature_for_year(temp_air_c: np.ndarray, year: int) -> pd.Series:
-    """An 8760-hour temperature year laid on the hours of ``year`` [°C].
-
-    In a leap year the 29 February repeats the 28th (the TRY has 365 days).
-
-    >>> len(temperature_for_year(np.zeros(8760), 2024))
-    8784
-    """
-    index = hourly_index(year)
-    values = np.asarray(temp_air_c, dtype=float)
-    if len(index) > len(values):
-        feb28_end = (31 + 28) * 24
-        values = np.concatenate(
-            [values[:feb28_end], values[feb28_end - 24 : feb28_end], values[feb28_end:]]
-        )
-    return pd.Series(values, index=index, name="temp_air_c")
 
 
 def select_buildings(
@@ -108,13 +88,6 @@ def _inventory_buildings(frame: pd.DataFrame) -> pd.DataFrame:
     if "profile_class" not in frame.columns:
         raise ProjectError("buildings have no profile class yet: run `heatplan inventory` first")
     return pd.DataFrame(frame[_COLUMNS])
-
-
-def climate(config: ProjectConfig, buildings: Any) -> tuple[pd.Series, list[Any]]:
-    year = config.project.profile_year
-    temperature = temperature_for_year(try_temperature(project_region(config, buildings)), year)
-    subdivision = config.project.holiday_subdivision or None
-    return temperature, german_holidays(year, subdivision)
 
 
 def _write(table: pd.DataFrame, out_file: Path) -> None:

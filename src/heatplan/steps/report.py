@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from heatplan.errors import ProjectError
-from heatplan.project.config import load_config
+from heatplan.plan import Plan
 from heatplan.project.store import open_store
 from heatplan.report.document import (
     PLAN_SECTIONS,
@@ -25,7 +25,7 @@ from heatplan.report.document import (
     implementation_context,
     plan_context,
 )
-from heatplan.report.inputs import load_inputs
+from heatplan.report.inputs import REPORT_FRAMES, load_inputs
 from heatplan.report.render import render_html, write_pdf
 from heatplan.steps.measures import computed_kpis, list_measures, progress
 
@@ -40,8 +40,8 @@ def report_path(project_dir: Path, *, year: int | None, public: bool) -> Path:
     return Path(project_dir) / "report" / f"{stem}{'' if public else '-intern'}.html"
 
 
-def _require_inventory(store: Any) -> None:
-    if not (store.has("buildings") and store.has("totals")):
+def _require_inventory(plan: Plan) -> None:
+    if not (plan.has("buildings") and plan.has("totals")):
         raise ProjectError(
             "the project has no inventory yet: run `heatplan inventory` (or `heatplan run`) "
             "before `heatplan report`"
@@ -81,10 +81,10 @@ def run_report(
     if year is not None and not FIRST_YEAR <= year <= today.year + 1:
         raise ProjectError(f"--year {year}: give a year from {FIRST_YEAR} to {today.year + 1}")
     started = time.perf_counter()
-    config = load_config(project_dir)
-    store = open_store(config.store_url(project_dir))
-    _require_inventory(store)
-    inputs = load_inputs(store, public=public)
+    plan = Plan.from_project(project_dir, frames=sorted(set(REPORT_FRAMES)))
+    config = plan.settings
+    _require_inventory(plan)
+    inputs = load_inputs(plan, public=public)
     measures = list_measures(project_dir, public=public)
     if year is None:
         context = plan_context(project_dir, config, inputs, measures, today=today)
@@ -98,7 +98,7 @@ def run_report(
             measures=measures,
             entries=_entries(project_dir, measures, public=public),
             kpis=computed_kpis(project_dir, year),
-            plan_version=_plan_version(store, year),
+            plan_version=_plan_version(open_store(config.store_url(project_dir)), year),
             today=today,
         )
         template, sections = "umsetzung.html", list(YEAR_SECTIONS)

@@ -22,11 +22,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from heatplan import __version__
 from heatplan.errors import ConflictError, HeatplanError
 from heatplan.project.config import load_config
-from heatplan.steps.web_public import PublicData
 from heatplan.web import pages, routes_public, routes_workspace
 from heatplan.web.compress import GZIP_LEVEL, GZIP_MIN_BYTES, NOT_COMPRESSED, PrecompressedStatic
 from heatplan.web.edition import EditionNotReady
 from heatplan.web.limits import BodyLimit
+from heatplan.web.public_data import PublicData
 from heatplan.web.state import AppState, Settings
 from heatplan.web.worker import load_in_worker, stop_worker
 

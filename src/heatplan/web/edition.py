@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from heatplan.steps import web as store_io
-from heatplan.steps.web_public import PublicData
 from heatplan.web.geojson import LayerCache
 from heatplan.web.legend import LAYERS
+from heatplan.web.public_data import PublicData
 from heatplan.web.worker import load_in_worker
 
 log = logging.getLogger(__name__)

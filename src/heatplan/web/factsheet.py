@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from heatplan.publish.costs import SCOPE_KEYS
-from heatplan.steps.web_public import (
+from heatplan.web.public_data import (
     GRADE_DE,
     GRADE_EN,
     OPTIONS,

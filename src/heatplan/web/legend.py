@@ -10,7 +10,7 @@ import math
 from typing import Any
 
 from heatplan.reference import table as load_table
-from heatplan.steps.web_public import GRADE_DE, GRADE_EN, TYPE_DE, TYPE_EN
+from heatplan.web.public_data import GRADE_DE, GRADE_EN, TYPE_DE, TYPE_EN
 
 TYPE_COLOURS = {
     "waermenetz_verdichtung": "#b2182b",

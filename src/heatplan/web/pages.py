@@ -9,8 +9,8 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
-from heatplan.steps.web_public import GRADE_DE, TYPE_DE
 from heatplan.web.factsheet import NETWORK_TYPES
+from heatplan.web.public_data import GRADE_DE, TYPE_DE
 from heatplan.web.routes_public import records, state_of
 
 router = APIRouter(include_in_schema=False)

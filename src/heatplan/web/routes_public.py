@@ -1,6 +1,6 @@
 """The public API (no login): map layers, legend, search, fact sheets, area profiles, downloads.
 
-Every answer is built from :class:`heatplan.steps.web_public.PublicData`, i.e. from the tables
+Every answer is built from :class:`heatplan.web.public_data.PublicData`, i.e. from the tables
 after :mod:`heatplan.publish`: no building id, no building's consumption or heater, no
 aggregate over fewer than 5 buildings.
 """

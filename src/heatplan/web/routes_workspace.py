@@ -25,9 +25,9 @@ router = APIRouter(prefix="/api", tags=["workspace"])
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 #: Steps an editor may re-run from the workspace: name -> (module, function, keyword arguments).
 STEPS: dict[str, tuple[str, str, dict[str, Any]]] = {
-    "areas": ("heatplan.steps.areas", "run_areas", {}),
-    "classify": ("heatplan.steps.classify", "run_classify", {}),
-    "scenario": ("heatplan.steps.scenario", "run_scenario", {}),
+    "areas": ("heatplan.steps.core", "run_areas", {}),
+    "classify": ("heatplan.steps.core", "run_classify", {}),
+    "scenario": ("heatplan.steps.core", "run_scenario", {}),
     "report": ("heatplan.steps.report", "run_report", {"pdf": True}),
 }
 

@@ -10,11 +10,11 @@ from typing import Any
 
 from starlette.requests import Request
 
-from heatplan.steps.web_public import PublicData, web_settings
 from heatplan.web import throttle
 from heatplan.web.auth import Accounts
 from heatplan.web.edition import DownloadFolders, Edition, EditionBuilder
 from heatplan.web.limits import MAX_BODY_BYTES
+from heatplan.web.public_data import PublicData, web_settings
 from heatplan.web.worker import load_in_worker
 
 

@@ -1,6 +1,6 @@
 """The public data built in a worker process, so the build does not slow the server's requests.
 
-Making the public data (:func:`heatplan.steps.web_public.load_public`) is seconds of pandas and
+Making the public data (:func:`heatplan.web.public_data.load_public`) is seconds of pandas and
 shapely work; in a thread of the server it would hold the GIL for much of that time and every
 request answered meanwhile would wait for it. :func:`load_in_worker` runs it in one worker
 process per server (spawned: the server runs threads, and fork would copy their locks) and gets
@@ -20,7 +20,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from heatplan.steps.web_public import PublicData, load_public
+from heatplan.web.public_data import PublicData, load_public
 
 log = logging.getLogger(__name__)
 #: Longest a build may take before the worker is given up and a new one started [s] (heatplan

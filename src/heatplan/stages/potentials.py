@@ -1,8 +1,8 @@
-"""The potentials step (Potenzialanalyse, WPG §16): every potential of the project as one layer.
+"""The potentials stage (Potenzialanalyse, WPG §16): every potential of the plan as one frame.
 
-Reads ``buildings`` (after the inventory), the registers ``sewage_plants``, ``sewers``,
-``waste_heat`` and ``exclusion_zones`` where imported, and ``[potentials]`` of heatplan.toml
-(network temperatures, biomass residues). Writes, in one transaction:
+Takes the plan's ``buildings`` (after the inventory), the registers ``sewage_plants``,
+``sewers``, ``waste_heat`` and ``exclusion_zones`` where imported, and the ``[potentials]``
+settings (network temperatures, biomass residues). Gives the plan:
 
 - ``potentials``: one row per potential — ``potential_id``, ``kind``, ``carrier`` (code of
   data/carriers.csv), ``name``, ``heat_mwh_per_a``, ``power_mwh_per_a``, ``capacity_kw``,
@@ -16,25 +16,24 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from heatplan.demand.climate import project_region
+from heatplan.plan import Plan
+from heatplan.plan.checks import inventory_buildings
 from heatplan.potentials.ambient import decentral_heat_pumps
 from heatplan.potentials.biomass import biomass_study
 from heatplan.potentials.sewers import sewer_heat_potential
 from heatplan.potentials.solar import roof_potentials
 from heatplan.potentials.waste_heat import waste_heat_potentials
 from heatplan.potentials.wastewater import wastewater_study
-from heatplan.project.config import PotentialSettings, load_config
-from heatplan.project.store import Store, open_store
+from heatplan.progress import stage_reporter
+from heatplan.project.config import PotentialSettings
 from heatplan.reference import parameter
-from heatplan.steps.common import inventory_buildings
-from heatplan.steps.stages import stage_reporter
-from heatplan.steps.weather import project_region
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str], None]
@@ -51,7 +50,9 @@ COLUMNS = [
     "reason",
 ]
 _KWH_PER_MWH = 1000.0
-#: Registers read by this step and the import command that fills each.
+#: The frames the potentials stage reads.
+NEEDS = ("buildings", "exclusion_zones", "sewage_plants", "sewers", "waste_heat")
+#: Registers read by this stage and the import command that fills each.
 REGISTERS = {"sewage_plants": "sewage-plants", "sewers": "sewers", "waste_heat": "waste-heat"}
 
 
@@ -300,15 +301,14 @@ def biomass_rows(settings: PotentialSettings, centre: Any, crs: Any) -> gpd.GeoD
     )
 
 
-# --- the step --------------------------------------------------------------------------------
-def run_potentials(project_dir: Path, *, progress: Progress | None = None) -> PotentialsResult:
-    """Assess every potential of the project and store the ``potentials`` layer atomically."""
+# --- the stage -------------------------------------------------------------------------------
+def run(plan: Plan, *, progress: Progress | None = None) -> tuple[Plan, PotentialsResult]:
+    """Every potential of ``plan``: a new plan with ``potentials`` and ``decentral_options``."""
     say = stage_reporter(log, progress)
-    config = load_config(project_dir)
-    store = open_store(config.store_url(Path(project_dir)))
-    buildings = inventory_buildings(store, purpose="potentials use the heat demand")
+    config = plan.settings
+    buildings = inventory_buildings(plan, purpose="potentials use the heat demand")
     settings = config.potentials
-    zones = _layer(store, "exclusion_zones")
+    zones = plan.layer("exclusion_zones")
     say("roofs: PV and solar thermal")
     parts = [roof_rows(buildings, project_region(config, buildings))]
     say("decentral heat pumps")
@@ -317,7 +317,7 @@ def run_potentials(project_dir: Path, *, progress: Progress | None = None) -> Po
     messages = []
     builders = {"sewage_plants": plant_rows, "sewers": sewer_rows, "waste_heat": waste_heat_rows}
     for name, build in builders.items():
-        layer = _layer(store, name)
+        layer = plan.layer(name)
         if layer is None or layer.empty:
             messages.append(f"no {name.replace('_', ' ')}: `heatplan import {REGISTERS[name]}`")
             continue
@@ -325,16 +325,9 @@ def run_potentials(project_dir: Path, *, progress: Progress | None = None) -> Po
         parts.append(build(layer, settings))
     centre = buildings.geometry.union_all().centroid
     parts.append(biomass_rows(settings, centre, buildings.crs))
-    potentials = _numbered(pd.concat([p for p in parts if len(p)], ignore_index=True))
-    say("writing the project store")
-    with store.transaction(step="potentials") as writer:
-        writer.write("potentials", potentials)
-        writer.write("decentral_options", pd.DataFrame(options))
-    return _result(potentials, messages, store)
-
-
-def _layer(store: Store, name: str) -> gpd.GeoDataFrame | None:
-    return store.read(name) if store.has(name) else None
+    found = _numbered(pd.concat([p for p in parts if len(p)], ignore_index=True))
+    new = plan.with_frames(potentials=found, decentral_options=pd.DataFrame(options))
+    return new, _result(found, messages)
 
 
 def _numbered(frame: pd.DataFrame) -> gpd.GeoDataFrame:
@@ -347,7 +340,7 @@ def _numbered(frame: pd.DataFrame) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(frame, geometry="geometry")
 
 
-def _result(potentials: pd.DataFrame, messages: list[str], store: Store) -> PotentialsResult:
+def _result(potentials: pd.DataFrame, messages: list[str]) -> PotentialsResult:
     usable = potentials[~potentials["excluded"]]
     by_kind = usable.groupby("kind")
     return PotentialsResult(
@@ -357,5 +350,4 @@ def _result(potentials: pd.DataFrame, messages: list[str], store: Store) -> Pote
             str(k): float(v) for k, v in by_kind["power_mwh_per_a"].sum().items() if v > 0
         },
         messages=messages,
-        store=str(store.location),
     )

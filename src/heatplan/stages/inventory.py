@@ -1,9 +1,9 @@
-"""The inventory step (Bestandsanalyse, WPG §15): building demand, carriers, emissions and the
+"""The inventory stage (Bestandsanalyse, WPG §15): building demand, carriers, emissions and the
 Anlage-2 aggregates per block, street segment, 100 m grid cell and for the whole municipality.
 
-Reads layers ``buildings`` (+ optional ``consumption``, ``heaters``, ``streets``, ``input_blocks``,
-``weather_years``) and writes ``buildings``, ``blocks``, ``street_segments``, ``grid_100m`` and
-``totals`` in one transaction.
+Takes the plan's ``buildings`` (+ optional ``consumption``, ``heaters``, ``streets``,
+``input_blocks``, ``weather_years``) and gives it ``buildings``, ``blocks``,
+``street_segments``, ``grid_100m`` and ``totals``.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
@@ -28,15 +27,16 @@ from heatplan.areas.indicators import (
     segment_indicators,
 )
 from heatplan.areas.segments import street_segments
+from heatplan.demand.buildings import building_demand
+from heatplan.demand.climate import reference_weather
 from heatplan.errors import ProjectError
-from heatplan.project.config import ProjectConfig, load_config
-from heatplan.project.store import Store, open_store
-from heatplan.steps.building_demand import building_demand
-from heatplan.steps.stages import stage_reporter
-from heatplan.steps.weather import reference_weather
+from heatplan.plan import Plan
+from heatplan.progress import stage_reporter
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str], None]
+#: The frames the inventory reads (the rest of a plan is not needed).
+NEEDS = ("buildings", "consumption", "heaters", "streets", "input_blocks", "weather_years")
 #: ``blocks_source`` when the project has neither streets nor blocks: blocks and street
 #: segments stay empty, buildings, grid and totals are still computed.
 NO_BLOCKS = "none: import streets (`heatplan import streets`) or blocks (`heatplan import blocks`)"
@@ -66,25 +66,24 @@ class InventoryResult:
         return dict(self.__dict__)
 
 
-def run_inventory(project_dir: Path, *, progress: Progress | None = None) -> InventoryResult:
-    """Compute the inventory of a project and store it atomically."""
+def run(plan: Plan, *, progress: Progress | None = None) -> tuple[Plan, InventoryResult]:
+    """The inventory of ``plan``: a new plan with demand and aggregates, and its summary."""
     say = stage_reporter(log, progress)
-    config = load_config(project_dir)
-    store = open_store(config.store_url(Path(project_dir)))
-    buildings = _read_buildings(store)
+    config = plan.settings
+    buildings = _read_buildings(plan)
     say("weather")
-    weather = reference_weather(store, config, buildings)
+    weather = reference_weather(plan.get("weather_years"), config, buildings)
     say("building demand")
     demand = building_demand(
         buildings,
-        consumption=_optional(store, "consumption"),
-        heaters=_optional(store, "heaters"),
+        consumption=plan.get("consumption"),
+        heaters=plan.get("heaters"),
         weather=weather,
         missing_floors=config.project.missing_floors,
     )
     buildings = demand.buildings
     say("blocks and street segments")
-    blocks, blocks_source, segments = _geometry(store, buildings)
+    blocks, blocks_source, segments = _geometry(plan, buildings)
     buildings["block_id"] = _assigned(assign_to_blocks, buildings, blocks)
     buildings["segment_id"] = _assigned(assign_to_segments, buildings, segments)
     say("100 m grid")
@@ -97,13 +96,9 @@ def run_inventory(project_dir: Path, *, progress: Progress | None = None) -> Inv
         "grid_100m": grid_indicators(buildings, cells),
         "totals": municipality_totals(buildings),
     }
-    say("writing the project store")
-    with store.transaction(step="inventory") as writer:
-        for name, frame in outputs.items():
-            writer.write(name, frame)
-    result = _result(config, store, buildings, outputs, blocks_source, weather.region)
+    result = _result(buildings, outputs, blocks_source, weather.region)
     result.unmatched_rows = demand.unmatched
-    return result
+    return plan.with_frames(**outputs), result
 
 
 def _assigned(
@@ -122,32 +117,26 @@ def _empty(crs: object, key: str, measure: str) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(columns, geometry=gpd.GeoSeries([], crs=crs))
 
 
-def _read_buildings(store: Store) -> gpd.GeoDataFrame:
-    if not store.has("buildings"):
+def _read_buildings(plan: Plan) -> gpd.GeoDataFrame:
+    if not plan.has("buildings"):
         raise ProjectError("no buildings in the project: run `heatplan import buildings` first")
-    buildings = store.read("buildings")
+    buildings = plan.buildings.copy()
     if buildings.empty:
         raise ProjectError("the buildings layer is empty: import buildings first")
     return buildings
 
 
-def _optional(store: Store, name: str) -> pd.DataFrame | None:
-    return store.read(name) if store.has(name) else None
-
-
 def _geometry(
-    store: Store, buildings: gpd.GeoDataFrame
+    plan: Plan, buildings: gpd.GeoDataFrame
 ) -> tuple[gpd.GeoDataFrame, str, gpd.GeoDataFrame]:
-    streets = _optional(store, "streets")
-    if streets is not None and not isinstance(streets, gpd.GeoDataFrame):
-        streets = None
+    streets = plan.layer("streets")
     segments = (
         street_segments(streets)
         if streets is not None and len(streets)
         else _empty(buildings.crs, "segment_id", "length_m")
     )
-    given = _optional(store, "input_blocks")
-    if isinstance(given, gpd.GeoDataFrame) and len(given):
+    given = plan.layer("input_blocks")
+    if given is not None and len(given):
         blocks = given[["geometry"]].copy()
         blocks["block_id"] = given.get("block_id", pd.Series(range(len(given)))).astype(str).values
         blocks["area_ha"] = blocks.area / 1e4
@@ -158,8 +147,6 @@ def _geometry(
 
 
 def _result(
-    config: ProjectConfig,
-    store: Store,
     buildings: gpd.GeoDataFrame,
     outputs: dict[str, pd.DataFrame],
     blocks_source: str,
@@ -183,5 +170,4 @@ def _result(
         grid_cells=len(outputs["grid_100m"]),
         weather_region=region,
         layers=list(outputs),
-        store=str(store.location),
     )

@@ -13,10 +13,10 @@ from typing import Any
 
 import geopandas as gpd
 
+from heatplan.network import selection as inputs
+from heatplan.network.economics import network_cost
+from heatplan.network.generation import generation
 from heatplan.project.config import ProjectConfig
-from heatplan.steps import network_inputs as inputs
-from heatplan.steps.network_costs import network_cost
-from heatplan.steps.network_generation import generation
 
 
 def ramp_years(

@@ -1,47 +1,85 @@
-"""``heatplan classify``: WPG area types and likelihoods per snapshot year for every area.
+"""The classification stage (``heatplan classify``): WPG area types and likelihoods per
+snapshot year for every area.
 
-Reads the ``areas`` layer (from ``heatplan areas``), evaluates each area (network laid out on its
+Takes the plan's ``areas`` (from the areas stage), evaluates each area (network laid out on its
 streets and costed with the town's generation, against the buildings' decentral options;
 :mod:`heatplan.classify.evaluate`), applies the rules of :mod:`heatplan.classify.rules` and
-writes the classification columns back into ``areas`` in one transaction.
+gives the plan ``areas`` with the classification columns.
 """
 
 from __future__ import annotations
 
 import logging
 import math
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from heatplan.areas.assign import assign_areas
 from heatplan.classify import evaluate as ev
 from heatplan.classify.rules import classify
 from heatplan.errors import ProjectError
+from heatplan.network import selection as inputs
+from heatplan.network.economics import economics_of, network_cost
+from heatplan.network.generation import Generation, generation
 from heatplan.options.decentral import seasonal_factors
-from heatplan.project.config import load_config
-from heatplan.project.store import Store, open_store
+from heatplan.plan import Plan
+from heatplan.plan.checks import inventory_buildings
+from heatplan.progress import stage_reporter
 from heatplan.reference import parameter
-from heatplan.steps import network_inputs as inputs
-from heatplan.steps.common import assign_areas, inventory_buildings
-from heatplan.steps.network_costs import economics_of, network_cost
-from heatplan.steps.network_generation import Generation, generation
-from heatplan.steps.stages import stage_reporter
 
 log = logging.getLogger(__name__)
 AREAS = "area_parameters.csv"
+#: The frames the classification reads.
+NEEDS = (
+    "areas",
+    "buildings",
+    "decentral_options",
+    "input_areas",
+    "street_segments",
+    "streets",
+    "gas_networks",
+    "heat_networks",
+    "potentials",
+)
 
 
-def _layer(store: Store, name: str) -> gpd.GeoDataFrame | None:
-    return store.read(name) if store.has(name) else None
+@dataclass
+class AreaOutcome:
+    """One area's type and likelihood in the target year, and why."""
+
+    area_id: str
+    area_type: str
+    likelihood: str
+    explanation: str
 
 
-def _areas(store: Store) -> gpd.GeoDataFrame:
-    if not store.has("areas"):
+@dataclass
+class ClassifyResult:
+    """What the classification found, for the target year."""
+
+    areas: int
+    target_year: int
+    area_types: dict[str, int]
+    likelihoods: dict[str, int]
+    areas_detail: list[AreaOutcome]
+    mean_network_lcoh_eur_per_mwh: float | None
+    buildings_without_area: int = 0
+    store: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        out = dict(self.__dict__)
+        out["areas_detail"] = [dict(a.__dict__) for a in self.areas_detail]
+        return out
+
+
+def _areas(plan: Plan) -> gpd.GeoDataFrame:
+    if not plan.has("areas"):
         raise ProjectError("no supply areas: run `heatplan areas` first")
-    return store.read("areas")
+    return plan.areas.copy()
 
 
 def _area_inputs(areas: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame) -> list[ev.AreaInputs]:
@@ -75,35 +113,32 @@ def _town_generation(
     return generation(config, hourly, losses, weather[0])
 
 
-def run_classify(project_dir: Path, *, progress: Any = None) -> dict[str, Any]:
-    """Classify every area and store the result in the ``areas`` layer."""
+def run(plan: Plan, *, progress: Any = None) -> tuple[Plan, ClassifyResult]:
+    """Classify every area of ``plan``: a new plan whose ``areas`` carry type and likelihood."""
     say = stage_reporter(log, progress)
-    config = load_config(project_dir)
-    store = open_store(config.store_url(Path(project_dir)))
-    areas = _areas(store)
-    buildings = assign_areas(inventory_buildings(store, purpose="classify needs the demand"), areas)
-    options = _layer(store, "decentral_options")
+    config = plan.settings
+    areas = _areas(plan)
+    buildings = assign_areas(inventory_buildings(plan, purpose="classify needs the demand"), areas)
+    options = plan.get("decentral_options")
     if options is not None:
         buildings = buildings.merge(options[["building_id", "ground_ok", "air_ok"]], how="left")
     weather = inputs.weather(config, buildings)
     area_list = _area_inputs(areas, buildings)
     say(f"networks laid out in {len(area_list)} areas")
-    layouts = {a.area_id: ev.network_layout(config, store, a, weather) for a in area_list}
+    layouts = {a.area_id: ev.network_layout(config, plan, a, weather) for a in area_list}
     say("town generation dispatch (HiGHS)")
     plant = _town_generation(config, layouts, weather)
-    rows = _classify_all(config, store, area_list, layouts, plant, weather)
+    rows = _classify_all(config, plan, area_list, layouts, plant, weather)
     classified = areas.drop(
         columns=[c for c in rows.columns if c in areas.columns and c != "area_id"]
     )
     classified = classified.merge(rows, on="area_id", how="left")
-    with store.transaction(step="classify") as writer:
-        writer.write("areas", classified)
-    return _summary(classified, config)
+    return plan.with_frames(areas=classified), _summary(classified, config)
 
 
 def _classify_all(
     config: Any,
-    store: Store,
+    plan: Plan,
     area_list: list[ev.AreaInputs],
     layouts: dict[str, Any],
     plant: Generation | None,
@@ -114,8 +149,8 @@ def _classify_all(
     _, town_hourly = inputs.loads(config, pd.concat([a.buildings for a in area_list]), weather)
     spf = seasonal_factors(weather[0].set_axis(town_hourly.index), town_hourly)
     economics = economics_of(config)
-    heat_networks = _layer(store, "heat_networks")
-    potentials = _layer(store, "potentials")
+    heat_networks = plan.layer("heat_networks")
+    potentials = plan.layer("potentials")
     coverage = ev.n1_coverage(plant)
     rows = []
     for area in area_list:
@@ -164,25 +199,23 @@ def _network_figures(
     return cost.lcoh_eur_per_mwh, ev.network_ghg_t(plant.result, generated, span)
 
 
-def _summary(classified: gpd.GeoDataFrame, config: Any) -> dict[str, Any]:
+def _summary(classified: gpd.GeoDataFrame, config: Any) -> ClassifyResult:
     target = config.project.target_year
     column = f"area_type_{target}"
-    return {
-        "areas": len(classified),
-        "target_year": target,
-        "area_types": classified[column].value_counts().to_dict(),
-        "likelihoods": classified[f"likelihood_{target}"].value_counts().to_dict(),
-        "areas_detail": [
-            {
-                "area_id": row.area_id,
-                "area_type": getattr(row, column),
-                "likelihood": getattr(row, f"likelihood_{target}"),
-                "explanation": row.explanation,
-            }
+    lcoh = classified["network_lcoh_eur_per_mwh"]
+    return ClassifyResult(
+        areas=len(classified),
+        target_year=target,
+        area_types=classified[column].value_counts().to_dict(),
+        likelihoods=classified[f"likelihood_{target}"].value_counts().to_dict(),
+        areas_detail=[
+            AreaOutcome(
+                area_id=row.area_id,
+                area_type=getattr(row, column),
+                likelihood=getattr(row, f"likelihood_{target}"),
+                explanation=row.explanation,
+            )
             for row in classified.itertuples(index=False)
         ],
-        "buildings_without_area": 0,
-        "mean_network_lcoh_eur_per_mwh": float(np.nanmean(classified["network_lcoh_eur_per_mwh"]))
-        if classified["network_lcoh_eur_per_mwh"].notna().any()
-        else None,
-    }
+        mean_network_lcoh_eur_per_mwh=float(np.nanmean(lcoh)) if lcoh.notna().any() else None,
+    )

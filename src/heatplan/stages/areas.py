@@ -1,6 +1,6 @@
-"""The areas step: supply areas of the heat plan (WPG §18) with indicators and §14 test.
+"""The areas stage: supply areas of the heat plan (WPG §18) with indicators and §14 test.
 
-Reads the inventory's ``buildings``, ``blocks`` and ``street_segments``, and where present
+Takes the inventory's ``buildings``, ``blocks`` and ``street_segments``, and where present
 ``input_areas`` (the town's own areas), ``gas_networks``, ``heat_networks``, ``potentials``,
 ``barriers`` (rail, rivers: any lines) and the main roads among ``streets`` (``road_class`` in
 data/area_parameters.csv ``barrier_road_classes``). With ``input_areas`` the town's areas are used
@@ -8,15 +8,15 @@ as they are: blocks and buildings are assigned to them by representative point (
 than ``min_buildings_per_area`` buildings are reported, never changed). Otherwise blocks are
 merged into contiguous areas (:func:`heatplan.areas.supply.build_areas`) and areas with fewer
 than ``min_buildings_per_area`` buildings into their best neighbour
-(:func:`heatplan.areas.small.merge_small_areas`). Writes the layer
-``areas`` in one transaction; a re-run replaces it (and the classification written into it).
+(:func:`heatplan.areas.small.merge_small_areas`). Gives the plan the frame ``areas``; a
+re-run replaces it (and the classification written into it).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
@@ -34,37 +34,66 @@ from heatplan.areas.supply import (
 )
 from heatplan.areas.supply_indicators import area_indicators, assign_by_point
 from heatplan.errors import ProjectError
-from heatplan.project.config import load_config
-from heatplan.project.store import Store, open_store
+from heatplan.plan import Plan
+from heatplan.plan.checks import inventory_buildings
+from heatplan.progress import stage_reporter
 from heatplan.reference import parameter
-from heatplan.steps.common import inventory_buildings
-from heatplan.steps.stages import stage_reporter
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str], None]
+#: The frames the areas stage reads.
+NEEDS = (
+    "buildings",
+    "blocks",
+    "street_segments",
+    "input_areas",
+    "barriers",
+    "streets",
+    "heat_networks",
+    "gas_networks",
+    "potentials",
+)
 #: Leading columns of the ``areas`` layer; the indicators follow.
 ID_COLUMNS = ["area_id", "name", "block_ids", "source"]
 
 
-def run_areas(
-    project_dir: Path,
+@dataclass
+class AreasResult:
+    """What the areas stage made: counts, totals and the messages for the planner."""
+
+    areas: int
+    source: str
+    blocks: int
+    buildings: int
+    heat_demand_mwh_per_a: float
+    shortened_procedure: int
+    target_count: int | None
+    max_area_ha: float | None
+    areas_detail: list[dict[str, Any]]
+    messages: list[str]
+    store: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def run(
+    plan: Plan,
     *,
     target_count: int | None = None,
     max_area_ha: float | None = None,
     progress: Progress | None = None,
-) -> dict[str, Any]:
-    """Build (or import) the supply areas of a project and store the ``areas`` layer."""
+) -> tuple[Plan, AreasResult]:
+    """The supply areas of ``plan`` (built from its blocks, or the town's own): a new plan."""
     say = stage_reporter(log, progress)
-    config = load_config(project_dir)
-    store = open_store(config.store_url(Path(project_dir)))
-    buildings = inventory_buildings(store, purpose="supply areas aggregate the heat demand")
-    blocks = _layer(store, "blocks")
-    segments = _layer(store, "street_segments")
-    given = _layer(store, "input_areas")
+    buildings = inventory_buildings(plan, purpose="supply areas aggregate the heat demand")
+    blocks = plan.layer("blocks")
+    segments = plan.layer("street_segments")
+    given = plan.layer("input_areas")
     messages: list[str] = []
     if given is not None and not given.empty:
         say("assigning blocks and buildings to the town's areas")
-        areas, buildings = _imported(given, blocks, buildings, messages)
+        found, buildings = _imported(given, blocks, buildings, messages)
         if target_count is not None or max_area_ha is not None:
             messages.append("target_count / max_area_ha ignored: the town's areas are used")
     else:
@@ -74,35 +103,26 @@ def run_areas(
                 "`heatplan inventory`, or import the town's areas (`heatplan import areas`)"
             )
         say("merging blocks into supply areas")
-        barriers = area_barriers(store)
-        areas, buildings = _derived(
-            blocks, buildings, segments, store, barriers, target_count, max_area_ha, messages
+        barriers = area_barriers(plan)
+        found, buildings = _derived(
+            blocks, buildings, segments, plan, barriers, target_count, max_area_ha, messages
         )
-        messages += _derived_messages(areas, target_count, barriers, store)
+        messages += _derived_messages(found, target_count, barriers, plan)
     if segments is None or segments.empty:
         messages.append("no street segments: line density unknown (`heatplan import streets`)")
     say("area indicators and Eignungsprüfung (WPG §14)")
-    areas = _indicators(areas, buildings, segments, store)
-    say("writing the project store")
-    with store.transaction(step="areas") as writer:
-        writer.write("areas", areas)
-    return _summary(areas, blocks, target_count, max_area_ha, messages, store)
+    found = _indicators(found, buildings, segments, plan)
+    summary = _summary(found, blocks, target_count, max_area_ha, messages)
+    return plan.with_frames(areas=found), summary
 
 
-def _layer(store: Store, name: str) -> gpd.GeoDataFrame | None:
-    if not store.has(name):
-        return None
-    frame = store.read(name)
-    return frame if isinstance(frame, gpd.GeoDataFrame) else None
-
-
-def area_barriers(store: Store) -> gpd.GeoDataFrame | None:
+def area_barriers(plan: Plan) -> gpd.GeoDataFrame | None:
     """Lines no area crosses: the ``barriers`` layer and the main roads among ``streets``."""
     parts = []
-    given = _layer(store, "barriers")
+    given = plan.layer("barriers")
     if given is not None and not given.empty:
         parts.append(given[["geometry"]])
-    streets = _layer(store, "streets")
+    streets = plan.layer("streets")
     if streets is not None and "road_class" in streets:
         main = streets[streets["road_class"].astype(str).isin(barrier_road_classes())]
         parts.append(main[["geometry"]])
@@ -116,7 +136,7 @@ def _derived(
     blocks: gpd.GeoDataFrame,
     buildings: gpd.GeoDataFrame,
     segments: gpd.GeoDataFrame | None,
-    store: Store,
+    plan: Plan,
     barriers: gpd.GeoDataFrame | None,
     target_count: int | None,
     max_area_ha: float | None,
@@ -131,8 +151,8 @@ def _derived(
         blocks,
         line_density_kwh_per_m_a=line_density,
         barriers=barriers,
-        heat_networks=_layer(store, "heat_networks"),
-        gas_networks=_layer(store, "gas_networks"),
+        heat_networks=plan.layer("heat_networks"),
+        gas_networks=plan.layer("gas_networks"),
         target_count=target_count,
         max_area_ha=max_area_ha,
     )
@@ -248,7 +268,7 @@ def _derived_messages(
     areas: gpd.GeoDataFrame,
     target_count: int | None,
     barriers: gpd.GeoDataFrame | None,
-    store: Store,
+    plan: Plan,
 ) -> list[str]:
     messages = []
     if target_count is not None and len(areas) > target_count:
@@ -261,7 +281,7 @@ def _derived_messages(
             "no barriers: import rail, rivers and motorways (`heatplan import barriers`); "
             "main roads among the streets need a road_class"
         )
-    if not _has_road_classes(store):
+    if not _has_road_classes(plan):
         messages.append(
             "the streets carry no road_class (e.g. taken from a network, not a street map): "
             "no main road is a barrier; import OSM streets or map a road-class column"
@@ -269,8 +289,8 @@ def _derived_messages(
     return messages
 
 
-def _has_road_classes(store: Store) -> bool:
-    streets = _layer(store, "streets")
+def _has_road_classes(plan: Plan) -> bool:
+    streets = plan.layer("streets")
     if streets is None or streets.empty:
         return True  # no streets at all is reported elsewhere
     return "road_class" in streets and bool(streets["road_class"].notna().any())
@@ -280,15 +300,15 @@ def _indicators(
     areas: gpd.GeoDataFrame,
     buildings: gpd.GeoDataFrame,
     segments: gpd.GeoDataFrame | None,
-    store: Store,
+    plan: Plan,
 ) -> gpd.GeoDataFrame:
     out = area_indicators(
         areas,
         buildings,
         segments=segments,
-        gas_networks=_layer(store, "gas_networks"),
-        heat_networks=_layer(store, "heat_networks"),
-        potentials=_layer(store, "potentials"),
+        gas_networks=plan.layer("gas_networks"),
+        heat_networks=plan.layer("heat_networks"),
+        potentials=plan.layer("potentials"),
     )
     out = pd.concat([out, eignung(out)], axis=1)
     out = out.sort_values("area_id", kind="stable").reset_index(drop=True)
@@ -302,22 +322,20 @@ def _summary(
     target_count: int | None,
     max_area_ha: float | None,
     messages: list[str],
-    store: Store,
-) -> dict[str, Any]:
+) -> AreasResult:
     detail = areas[["area_id", "heat_demand_mwh_per_a", "area_ha", "eignung_shortened"]]
-    return {
-        "areas": len(areas),
-        "source": str(areas["source"].iloc[0]) if len(areas) else "",
-        "blocks": 0 if blocks is None else len(blocks),
-        "buildings": int(areas["buildings"].sum()),
-        "heat_demand_mwh_per_a": float(areas["heat_demand_mwh_per_a"].sum()),
-        "shortened_procedure": int(areas["eignung_shortened"].sum()),
-        "target_count": target_count,
-        "max_area_ha": max_area_ha,
-        "areas_detail": [
-            {k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
+    return AreasResult(
+        areas=len(areas),
+        source=str(areas["source"].iloc[0]) if len(areas) else "",
+        blocks=0 if blocks is None else len(blocks),
+        buildings=int(areas["buildings"].sum()),
+        heat_demand_mwh_per_a=float(areas["heat_demand_mwh_per_a"].sum()),
+        shortened_procedure=int(areas["eignung_shortened"].sum()),
+        target_count=target_count,
+        max_area_ha=max_area_ha,
+        areas_detail=[
+            {str(k): (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
             for row in pd.DataFrame(detail).to_dict(orient="records")
         ],
-        "messages": messages,
-        "store": store.location,
-    }
+        messages=messages,
+    )

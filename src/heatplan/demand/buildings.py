@@ -22,6 +22,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from heatplan.demand.climate import ReferenceWeather
 from heatplan.demand.measured import MEASURED_COLUMNS, measured_heat_demand
 from heatplan.demand.profiles import profile_class
 from heatplan.demand.typology import (
@@ -33,7 +34,6 @@ from heatplan.demand.typology import (
     typology_heat_demand,
 )
 from heatplan.reference import carriers, heater_types, table
-from heatplan.steps.weather import ReferenceWeather
 
 #: Heater types whose metered carrier 'electricity' is heating (data/heater_types.csv codes).
 ELECTRIC_HEATERS = ("heat_pump_air", "heat_pump_ground", "electric_storage")

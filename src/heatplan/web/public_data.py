@@ -18,6 +18,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
+from heatplan.areas.assign import assign_areas
 from heatplan.classify.rules import GRADE_DE, GRADE_EN, OPTION_DE, OPTION_EN, TYPE_DE, TYPE_EN
 from heatplan.io.addresses import address_keys
 from heatplan.project.config import CONFIG_NAME, load_config
@@ -25,7 +26,6 @@ from heatplan.publish import MIN_BUILDINGS_CONSUMPTION, flags
 from heatplan.publish.costs import option_cost_table
 from heatplan.publish.layers import RELEASE_INPUTS, public_layers
 from heatplan.reference import table
-from heatplan.steps.common import assign_areas
 from heatplan.steps.web import store_of
 
 __all__ = [

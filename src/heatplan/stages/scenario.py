@@ -1,36 +1,55 @@
-"""``heatplan scenario``: the target scenario (WPG § 17) and the Anlage-2 indicators.
+"""The scenario stage (``heatplan scenario``): the target scenario (WPG § 17) and the Anlage-2
+indicators.
 
-Reads the inventory's buildings, the classified ``areas`` and, where imported, the heater
+Takes the inventory's buildings, the classified ``areas`` and, where imported, the heater
 register (install years of each building's main heater); runs the pathway of every variant
-(:mod:`heatplan.scenario`) and stores the long indicator table ``scenario_indicators`` and the
-variant costs ``scenario_costs`` in one transaction.
+(:mod:`heatplan.scenario`) and gives the plan the long indicator table ``scenario_indicators``
+and the variant costs ``scenario_costs``.
 """
 
 from __future__ import annotations
 
 import logging
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from heatplan.project.config import ProjectConfig, load_config
-from heatplan.project.store import Store, open_store
+from heatplan.areas.assign import assign_areas
+from heatplan.plan import Plan
+from heatplan.plan.checks import classified_areas, inventory_buildings
+from heatplan.progress import stage_reporter
+from heatplan.project.config import ProjectConfig
 from heatplan.scenario.indicators import anlage2_indicators, indicator_table
 from heatplan.scenario.variants import run_variants, variant_costs, variant_names
-from heatplan.steps.common import assign_areas, classified_areas, inventory_buildings
-from heatplan.steps.stages import stage_reporter
 
 log = logging.getLogger(__name__)
 INDICATOR_YEARS = (2030, 2035, 2040, 2045)
+#: The frames the scenario reads.
+NEEDS = ("buildings", "areas", "heaters")
 
 
-def _install_years(store: Store) -> pd.Series | None:
+@dataclass
+class ScenarioResult:
+    """The first variant's indicators, the others', the costs of each and the notes."""
+
+    variant: str
+    indicators: dict[str, Any]
+    variants: dict[str, dict[str, Any]]
+    costs: dict[str, dict[str, Any]]
+    notes: list[str]
+    store: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def _install_years(plan: Plan) -> pd.Series | None:
     """Install year of each building's largest heater (the heater register), if imported."""
-    if not store.has("heaters"):
+    if not plan.has("heaters"):
         return None
-    heaters = store.read("heaters")
+    heaters = plan.frame("heaters")
     if not {"building_id", "install_year"} <= set(heaters.columns):
         return None
     order = "capacity_kw" if "capacity_kw" in heaters.columns else "install_year"
@@ -38,11 +57,11 @@ def _install_years(store: Store) -> pd.Series | None:
     return main.set_index("building_id")["install_year"]
 
 
-def scenario_buildings(store: Store) -> tuple[pd.DataFrame, pd.DataFrame]:
+def scenario_buildings(plan: Plan) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Buildings with area and heater install year, and the classified areas."""
-    areas = classified_areas(store)
-    buildings = assign_areas(inventory_buildings(store, purpose="the scenario starts there"), areas)
-    years = _install_years(store)
+    areas = classified_areas(plan)
+    buildings = assign_areas(inventory_buildings(plan, purpose="the scenario starts there"), areas)
+    years = _install_years(plan)
     if years is not None:
         buildings["heater_install_year"] = buildings["building_id"].map(years)
     return pd.DataFrame(buildings.drop(columns="geometry")), pd.DataFrame(
@@ -58,18 +77,17 @@ def _overrides(config: ProjectConfig) -> dict[str, Any]:
     }
 
 
-def run_scenario(
-    project_dir: Path, *, variants: list[str] | None = None, progress: Any = None
-) -> dict[str, Any]:
-    """Pathways of the variants; indicators of the first for 2030/2035/2040/2045, all stored."""
+def run(
+    plan: Plan, *, variants: list[str] | None = None, progress: Any = None
+) -> tuple[Plan, ScenarioResult]:
+    """Pathways of the variants; indicators of the first for 2030/2035/2040/2045."""
     say = stage_reporter(log, progress)
-    config = load_config(project_dir)
-    store = open_store(config.store_url(Path(project_dir)))
+    config = plan.settings
     names = variants or list(variant_names())
     unknown = sorted(set(names) - set(variant_names()))
     if unknown:
         raise ValueError(f"unknown variant(s) {unknown}; known: {', '.join(variant_names())}")
-    buildings, areas = scenario_buildings(store)
+    buildings, areas = scenario_buildings(plan)
     say(f"pathways of {len(names)} variant(s) for {len(buildings):,} buildings")
     results = run_variants(buildings, areas, names, overrides=_overrides(config))
     indicators = {name: anlage2_indicators(r, years=INDICATOR_YEARS) for name, r in results.items()}
@@ -83,17 +101,20 @@ def run_scenario(
             for n, r in results.items()
         ]
     )
-    with store.transaction(step="scenario") as writer:
-        writer.write("scenario_indicators", table)
-        writer.write("scenario_costs", costs)
     first = names[0]
-    return {
-        "variant": first,
-        "indicators": indicators[first],
-        "variants": {name: indicators[name] for name in names[1:]},
-        "costs": costs.set_index("variant").to_dict(orient="index"),
-        "notes": sorted({note for r in results.values() for note in r.notes}),
-    }
+    summary = ScenarioResult(
+        variant=first,
+        indicators=indicators[first],
+        variants={name: indicators[name] for name in names[1:]},
+        costs=_by_variant(costs),
+        notes=sorted({note for r in results.values() for note in r.notes}),
+    )
+    return plan.with_frames(scenario_indicators=table, scenario_costs=costs), summary
+
+
+def _by_variant(costs: pd.DataFrame) -> dict[str, dict[str, Any]]:
+    rows = costs.set_index("variant").to_dict(orient="index")
+    return {str(name): {str(k): v for k, v in row.items()} for name, row in rows.items()}
 
 
 def _scalars(costs: dict[str, Any]) -> dict[str, Any]:

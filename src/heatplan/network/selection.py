@@ -9,23 +9,18 @@ building's hourly BDEW profile; the network's hourly load is the sum of the prof
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 
+from heatplan.demand.climate import Weather, climate
 from heatplan.demand.profiles import aggregate_profile, class_profiles
 from heatplan.errors import HeatplanError, ProjectError
+from heatplan.plan import Plan
+from heatplan.plan.checks import inventory_buildings
 from heatplan.project.config import ProjectConfig
-from heatplan.project.store import Store
-from heatplan.steps.common import inventory_buildings
-from heatplan.steps.profiles import climate
-
-#: The hourly air temperature of the profile year [°C] and the public holidays.
-Weather = tuple[pd.Series, list[Any]]
 
 AREA_LAYERS = ("areas", "input_areas")
 
@@ -46,15 +41,15 @@ class Selection:
     not_connecting: int
 
 
-def _area_buildings(store: Store, buildings: gpd.GeoDataFrame, area: str) -> pd.Series:
+def _area_buildings(plan: Plan, buildings: gpd.GeoDataFrame, area: str) -> pd.Series:
     for name in AREA_LAYERS:
-        if store.has(name):
-            areas = store.read(name)
+        if plan.has(name):
+            areas = plan.frame(name)
             hit = areas[areas["area_id"].astype(str) == str(area)]
             if len(hit):
                 shape = hit.geometry.union_all()
                 return buildings.geometry.representative_point().within(shape)
-    known = [name for name in AREA_LAYERS if store.has(name)]
+    known = [name for name in AREA_LAYERS if plan.has(name)]
     if not known:
         raise HeatplanError(
             "the project has no supply areas: import them (`heatplan import areas`) or choose "
@@ -63,19 +58,10 @@ def _area_buildings(store: Store, buildings: gpd.GeoDataFrame, area: str) -> pd.
     raise HeatplanError(f"no area with area_id {area!r} in {', '.join(known)}")
 
 
-def _ids_from_file(path: Path) -> list[str]:
-    if not path.is_file():
-        raise HeatplanError(f"{path}: file not found")
-    frame = pd.read_csv(path, dtype=str)
-    if "building_id" not in frame.columns:
-        raise HeatplanError(f"{path}: needs a column building_id (one building per row)")
-    return frame["building_id"].dropna().str.strip().tolist()
-
-
-def _above_guide(store: Store, buildings: gpd.GeoDataFrame) -> pd.Series:
-    if not store.has("street_segments"):
+def _above_guide(plan: Plan, buildings: gpd.GeoDataFrame) -> pd.Series:
+    if not plan.has("street_segments"):
         raise ProjectError("no street segments: import streets and run `heatplan inventory`")
-    segments = store.read("street_segments")
+    segments = plan.street_segments
     chosen = segments.loc[segments["above_line_density_guide"].astype(bool), "segment_id"]
     if chosen.empty:
         raise HeatplanError("no street segment is above the line-density guide value")
@@ -83,34 +69,35 @@ def _above_guide(store: Store, buildings: gpd.GeoDataFrame) -> pd.Series:
 
 
 def select(
-    store: Store,
+    plan: Plan,
     *,
     area: str | None = None,
     blocks: list[str] | None = None,
-    buildings_file: Path | None = None,
+    building_ids: list[str] | None = None,
+    ids_label: str = "the given buildings",
     above_guide: bool = False,
     connection_rate: float = 1.0,
 ) -> Selection:
-    """The buildings of exactly one selection (area, blocks, a file, or above the guide)."""
-    given = [area is not None, bool(blocks), buildings_file is not None, above_guide]
+    """The buildings of exactly one selection (area, blocks, given ids, or above the guide).
+
+    ``ids_label`` names where ``building_ids`` came from (a file name) in labels and errors.
+    """
+    given = [area is not None, bool(blocks), building_ids is not None, above_guide]
     if sum(given) != 1:
         raise HeatplanError("choose exactly one of --area, --block, --buildings, --above-guide")
-    buildings = inventory_buildings(store, purpose="a network needs the heat demand")
+    buildings = inventory_buildings(plan, purpose="a network needs the heat demand")
     if area is not None:
-        mask, label = _area_buildings(store, buildings, area), f"area {area}"
+        mask, label = _area_buildings(plan, buildings, area), f"area {area}"
     elif blocks:
         mask = buildings["block_id"].astype(str).isin(blocks)
         label = "block " + ", ".join(blocks)
-    elif buildings_file is not None:
-        ids = _ids_from_file(Path(buildings_file))
-        unknown = sorted(set(ids) - set(buildings["building_id"].astype(str)))
+    elif building_ids is not None:
+        unknown = sorted(set(building_ids) - set(buildings["building_id"].astype(str)))
         if unknown:
-            raise HeatplanError(
-                f"{buildings_file}: unknown building id(s) {', '.join(unknown[:5])}"
-            )
-        mask, label = buildings["building_id"].astype(str).isin(ids), Path(buildings_file).name
+            raise HeatplanError(f"{ids_label}: unknown building id(s) {', '.join(unknown[:5])}")
+        mask, label = buildings["building_id"].astype(str).isin(building_ids), ids_label
     else:
-        mask, label = _above_guide(store, buildings), "segments above the line-density guide"
+        mask, label = _above_guide(plan, buildings), "segments above the line-density guide"
     chosen = buildings[mask]
     if chosen.empty:
         raise HeatplanError(f"no buildings in {label}")
@@ -158,10 +145,10 @@ def parse_point(text: str, *, crs: object) -> shapely.Point:
     return shapely.Point(x, y)
 
 
-def default_source(store: Store, buildings: gpd.GeoDataFrame) -> tuple[shapely.Point, str]:
+def default_source(plan: Plan, buildings: gpd.GeoDataFrame) -> tuple[shapely.Point, str]:
     """The nearest sewage-plant potential, else the demand-weighted centre (say which)."""
-    if store.has("potentials"):
-        potentials = store.read("potentials")
+    if plan.has("potentials"):
+        potentials = plan.potentials
         plants = potentials[potentials["kind"].astype(str).str.contains("sewage|effluent")]
         if len(plants):
             centre = _weighted_centre(buildings)
