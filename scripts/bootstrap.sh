@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Create .venv and install heatplan (and, with --test, the test tools) — idempotent.
-# Re-installs only when pyproject.toml or the lock (constraints-py311.txt) changed since the last
+# Re-installs only when pyproject.toml or the lock (constraints-py3XY.txt) changed since the last
 # successful install.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,9 +13,12 @@ if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
 stamp=".venv/.installed${extras:+-test}"
-# The exact versions that passed CI for this Python, where the project has them (a lock file).
+# The exact versions that passed CI (a lock file): constraints-py3XY.txt for this Python where the
+# project has one, else CI's 3.11 set, which has wheels for 3.12 and 3.13 too (uv.lock resolves
+# the same versions for all three; tests/test_packaging.py).
 pyver=$(.venv/bin/python -c 'import sys; print("%d%d" % sys.version_info[:2])')
 lock="constraints-py${pyver}.txt"
+[ -f "$lock" ] || lock="constraints-py311.txt"
 pin=()
 [ -f "$lock" ] && pin=(-c "$lock")
 
