@@ -164,7 +164,8 @@ def dispatch(
         study = run_dispatch(
             project_dir,
             network,
-            source=Source(source, flow_m3_per_day, temp_c, max_cooling_k, series),
+            source=Source(source, flow_m3_per_day, temp_c, max_cooling_k),
+            series_file=series,
             year=year,
             min_renewable_share=min_renewable_share,
             sizes=sizes,
