@@ -14,10 +14,9 @@ from heatplan.options.decentral import (
     option_lcoh,
     seasonal_factors,
 )
-from heatplan.reference import parameter
+from heatplan.reference import catalogue, parameter
 from heatplan.steps.profiles import temperature_for_year
 from heatplan.steps.weather import try_temperature
-from heatplan.tech import catalogue
 
 RTOL_LCOH = 1e-9  # same arithmetic written twice: equal to rounding
 ECONOMICS = Economics(interest_rate=0.03, observation_period_a=20, price_change_rate=0.0, year=2025)

@@ -20,10 +20,10 @@ from heatplan.classify.rules import PARAMETERS, AreaFigures
 from heatplan.errors import HeatplanError
 from heatplan.options.decentral import decentral_costs
 from heatplan.reference import carriers, parameter
+from heatplan.reference.emissions import grid_factor_g_per_kwh
 from heatplan.steps import network_inputs as inputs
 from heatplan.steps.network import Layout, lay_out
 from heatplan.steps.network_generation import required_share
-from heatplan.tech.emissions import grid_factor_g_per_kwh
 
 POTENTIAL_LABELS = {
     "sewage_plant_effluent": "Abwasserwärme (Kläranlage)",
