@@ -15,8 +15,7 @@ from heatplan.options.decentral import (
     option_lcoh,
     seasonal_factors,
 )
-from heatplan.reference import parameter
-from heatplan.tech import catalogue
+from heatplan.reference import catalogue, parameter
 
 RTOL_LCOH = 1e-9  # same arithmetic written twice: equal to rounding
 ECONOMICS = Economics(interest_rate=0.03, observation_period_a=20, price_change_rate=0.0, year=2025)

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from heatplan.tech import catalogue
+from heatplan.reference import catalogue
 
 #: The catalogue copies the file's numbers; only float parsing may differ.
 SOURCE_RTOL = 1e-9

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from heatplan.tech import catalogue
+from heatplan.reference import catalogue
 from heatplan.tech.economics import (
     annual_cost_eur_per_a,
     annualised_investment_eur_per_a,

@@ -6,14 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from heatplan.reference import table
-from heatplan.tech import catalogue
-from heatplan.tech.emissions import (
-    carrier_co2_kg,
-    co2_kg,
-    grid_factor_g_per_kwh,
-    interpolate_factor,
-)
+from heatplan.reference import catalogue, table
+from heatplan.reference.emissions import carrier_co2_kg, grid_factor_g_per_kwh
+from heatplan.tech.emissions import co2_kg, interpolate_factor
 from heatplan.tech.generators import (
     Carrier,
     boiler_fuel_kwh,

@@ -28,6 +28,13 @@ from tespy.connections import Connection
 from tespy.networks import Network
 
 from heatplan.reference import table
+from heatplan.reference.heatpump import (
+    heat_pump_parameters,
+    heating_curve,
+    jesper_parameter_sets,
+    jesper_parameters,
+    staffell_coefficients,
+)
 from heatplan.tech.heatpump import (
     cop_jesper,
     cop_lorenz,
@@ -36,13 +43,25 @@ from heatplan.tech.heatpump import (
     jesper_parameter_set,
     usable_source_cooling_k,
 )
-from heatplan.tech.heatpump_base import ZERO_C_IN_K, log_mean_k, parameter
+from heatplan.tech.heatpump_base import ZERO_C_IN_K, log_mean_k
 from heatplan.tech.heatpump_building import (
     cop_building,
     cop_staffell,
     flow_temperature_c,
     seasonal_performance_factor,
 )
+
+#: The reference values the models get from heatplan's data (heat_pump_*.csv).
+DEFAULTS = heat_pump_parameters()
+SHP, VHTHP = jesper_parameters("shp"), jesper_parameters("vhthp")
+AIR, GROUND = staffell_coefficients("air"), staffell_coefficients("ground")
+#: heat_pump_study's data inputs.
+STUDY = {"parameters": DEFAULTS, "jesper_sets": jesper_parameter_sets()}
+#: Room and heating limit of the heating curves (VDI 3807-1 G20/15).
+CURVE_LIMITS = {
+    "temp_room_c": DEFAULTS.temp_room_c,
+    "temp_heating_limit_c": DEFAULTS.temp_heating_limit_c,
+}
 
 # --- TESPy reference cycles ----------------------------------------------------------------
 #: Isentropic compressor efficiency of the reference cycles [-].
@@ -160,7 +179,7 @@ def test_tespy_cop_falls_with_lift_like_the_model(fluid: str) -> None:
     pairs = [(12.0, 6.0, out - 30.0, out) for out in SINK_OUTLETS]
     real = [tespy_cop(fluid, pair) for pair in pairs]
     model = [float(cop_lorenz(p[2], p[3], p[0], p[1])) for p in pairs]
-    jesper = [float(cop_jesper(p[3], p[1], extrapolate=True)) for p in pairs]
+    jesper = [float(cop_jesper(p[3], p[1], parameters=SHP, extrapolate=True)) for p in pairs]
     for series in (real, model, jesper):
         assert all(np.diff(series) < 0), series
 
@@ -178,7 +197,7 @@ def test_lorenz_cop_by_hand() -> None:
 
 def test_default_efficiency_is_the_reference_value() -> None:
     default = cop_lorenz.__kwdefaults__["efficiency"]
-    assert default == parameter("lorenz_efficiency_default")
+    assert default == DEFAULTS.lorenz_efficiency_default
 
 
 def test_lorenz_scalar_array_series_agree() -> None:
@@ -229,39 +248,50 @@ def test_jesper_by_hand() -> None:
     # c=-0.89094 d=0.67895 (heat_pump_jesper.csv); lift = sink out - source out
     shp = 1.4480e12 * (40 + 2 * 88.730) ** -4.9460
     vhthp = 1.9118 * (50 + 2 * 0.044189) ** -0.89094 * (120 + 273.15 + 0.044189) ** 0.67895
-    assert cop_jesper(80, 40) == pytest.approx(shp, rel=1e-12)
-    assert cop_jesper(120, 70, parameter_set="vhthp") == pytest.approx(vhthp, rel=1e-12)
-    assert jesper_parameter_set(100) == "shp" and jesper_parameter_set(160) == "vhthp"
+    assert cop_jesper(80, 40, parameters=SHP) == pytest.approx(shp, rel=1e-12)
+    assert cop_jesper(120, 70, parameters=VHTHP) == pytest.approx(vhthp, rel=1e-12)
+    sets = jesper_parameter_sets()
+    assert jesper_parameter_set(100, sets) == SHP and jesper_parameter_set(160, sets) == VHTHP
+    assert jesper_parameter_set(200, sets) is None
 
 
 def test_jesper_ranges_and_kinds() -> None:
     with pytest.raises(ValueError, match=r"lift 5 K is outside the 10-78 K"):
-        cop_jesper(80, 75)
-    assert float(cop_jesper(80, 75, extrapolate=True)) > float(cop_jesper(80, 70))
+        cop_jesper(80, 75, parameters=SHP)
+    assert float(cop_jesper(80, 75, parameters=SHP, extrapolate=True)) > float(
+        cop_jesper(80, 70, parameters=SHP)
+    )
     with pytest.raises(ValueError, match=r"sink outlet 120 °C is outside"):
-        cop_jesper(120, 70)
+        cop_jesper(120, 70, parameters=SHP)
     with pytest.raises(ValueError, match="must lie above the source outlet"):
-        cop_jesper(40, 50, extrapolate=True)
+        cop_jesper(40, 50, parameters=SHP, extrapolate=True)
     with pytest.raises(ValueError, match="unknown Jesper parameter set 'nh3'"):
-        cop_jesper(80, 40, parameter_set="nh3")
+        jesper_parameters("nh3")
     index = pd.RangeIndex(3)
     sinks = [70.0, 80.0, 90.0]
-    series = cop_jesper(pd.Series(sinks, index=index), 20.0)
-    array = cop_jesper(np.array(sinks), 20.0)
-    np.testing.assert_allclose(series.to_numpy(), [cop_jesper(s, 20.0) for s in sinks])
+    series = cop_jesper(pd.Series(sinks, index=index), 20.0, parameters=SHP)
+    array = cop_jesper(np.array(sinks), 20.0, parameters=SHP)
+    np.testing.assert_allclose(
+        series.to_numpy(), [cop_jesper(s, 20.0, parameters=SHP) for s in sinks]
+    )
     np.testing.assert_allclose(array, series.to_numpy())
 
 
 # --- part load, source limit ---------------------------------------------------------------
 def test_part_load_follows_en14825() -> None:
-    assert cop_part_load(4.0, 1.0) == pytest.approx(4.0)
-    assert cop_part_load(4.0, 0.5) == pytest.approx(4.0 * 0.5 / (0.9 * 0.5 + 0.1))
+    cd = DEFAULTS.part_load_degradation_coefficient
+    assert cd == 0.9  # EN 14825 default when Cd is not measured
+    assert cop_part_load(4.0, 1.0, degradation_coefficient=cd) == pytest.approx(4.0)
+    expected = 4.0 * 0.5 / (0.9 * 0.5 + 0.1)
+    assert cop_part_load(4.0, 0.5, degradation_coefficient=cd) == pytest.approx(expected)
     assert cop_part_load(4.0, 0.5, degradation_coefficient=1.0) == pytest.approx(4.0)
     ratios = pd.Series([0.2, 0.6, 1.0])
-    assert (np.diff(cop_part_load(3.0, ratios)) > 0).all()
+    assert (np.diff(cop_part_load(3.0, ratios, degradation_coefficient=cd)) > 0).all()
     for bad in (0.0, 1.2):
         with pytest.raises(ValueError, match="part load ratio"):
-            cop_part_load(4.0, bad)
+            cop_part_load(4.0, bad, degradation_coefficient=cd)
+    with pytest.raises(ValueError, match=r"degradation coefficient 1\.5 is outside"):
+        cop_part_load(4.0, 0.5, degradation_coefficient=1.5)
 
 
 def test_usable_source_cooling_keeps_the_outlet_minimum() -> None:
@@ -276,7 +306,7 @@ def test_usable_source_cooling_keeps_the_outlet_minimum() -> None:
 
 # --- heat_pump_study (heatplan calc heat-pump) ----------------------------------------------
 def test_study_reports_what_the_cli_prints() -> None:
-    study = heat_pump_study(source_in_c=12, source_out_c=6, sink_in_c=50, sink_out_c=80)
+    study = heat_pump_study(source_in_c=12, source_out_c=6, sink_in_c=50, sink_out_c=80, **STUDY)
     required = {"cop", "lorenz_efficiency", "carnot_cop", "temp_lift_k", "method", "messages"}
     assert required <= set(study)
     assert study["cop"] == pytest.approx(float(cop_lorenz(50, 80, 12, 6)))
@@ -288,9 +318,10 @@ def test_study_reports_what_the_cli_prints() -> None:
 
 def test_study_with_jesper_and_messages() -> None:
     study = heat_pump_study(
-        source_in_c=12, source_out_c=6, sink_in_c=50, sink_out_c=80, method="jesper"
+        source_in_c=12, source_out_c=6, sink_in_c=50, sink_out_c=80, method="jesper", **STUDY
     )
-    assert study["cop"] == pytest.approx(float(cop_jesper(80, 6)))
+    assert study["cop"] == pytest.approx(float(cop_jesper(80, 6, parameters=SHP)))
+    assert study["jesper_parameter_set"] == "shp"
     assert study["lorenz_efficiency"] == pytest.approx(study["cop"] / study["carnot_cop"])
     cold = heat_pump_study(
         source_in_c=4,
@@ -300,13 +331,14 @@ def test_study_with_jesper_and_messages() -> None:
         efficiency=0.4,
         min_source_outlet_c=2.0,
         part_load_ratio=0.5,
+        **STUDY,
     )
     text = " ".join(cold["messages"])
     assert "Lorenz efficiency 0.40" in text and "freezing point" in text
     assert "only 2 K of cooling is usable" in text
     assert cold["cop"] < cold["cop_lorenz"]
     far = heat_pump_study(
-        source_in_c=12, source_out_c=6, sink_in_c=80, sink_out_c=95, method="jesper"
+        source_in_c=12, source_out_c=6, sink_in_c=80, sink_out_c=95, method="jesper", **STUDY
     )
     assert any("lift 89 K is outside" in message for message in far["messages"])
 
@@ -322,38 +354,42 @@ def test_study_with_jesper_and_messages() -> None:
 def test_study_impossible_inputs_raise(kwargs: dict, match: str) -> None:
     given = {"source_in_c": 12, "source_out_c": 6, "sink_in_c": 50, "sink_out_c": 80} | kwargs
     with pytest.raises(ValueError, match=match):
-        heat_pump_study(**given)
+        heat_pump_study(**given, **STUDY)
 
 
 # --- building heat pumps: Staffell et al. (2012) and heating curves -------------------------
 @pytest.mark.parametrize("lift", [15.0, 28.0, 40.0, 60.0])
 def test_staffell_air_by_hand(lift: float) -> None:
     expected = 6.81 - 0.121 * lift + 0.00063 * lift**2  # Staffell et al. 2012, air source
-    assert cop_staffell(35.0, 35.0 - lift) == pytest.approx(expected, rel=1e-12)
+    assert cop_staffell(35.0, 35.0 - lift, coefficients=AIR) == pytest.approx(expected, rel=1e-12)
 
 
 @pytest.mark.parametrize("lift", [20.0, 35.0, 60.0])
 def test_staffell_ground_by_hand(lift: float) -> None:
     expected = 8.77 - 0.150 * lift + 0.000734 * lift**2  # Staffell et al. 2012, ground source
-    got = cop_staffell(55.0, 55.0 - lift, heat_source="ground")
+    got = cop_staffell(55.0, 55.0 - lift, coefficients=GROUND)
     assert got == pytest.approx(expected, rel=1e-12)
 
 
 def test_staffell_outside_the_fit_clips_or_raises() -> None:
-    assert cop_staffell(35.0, 30.0) == pytest.approx(cop_staffell(35.0, 20.0))  # 5 K -> 15 K
-    assert cop_staffell(75.0, -15.0) == pytest.approx(cop_staffell(60.0, 0.0))  # 90 K -> 60 K
+    clipped_low = cop_staffell(35.0, 20.0, coefficients=AIR)
+    assert cop_staffell(35.0, 30.0, coefficients=AIR) == pytest.approx(clipped_low)  # 5 -> 15 K
+    clipped_high = cop_staffell(60.0, 0.0, coefficients=AIR)
+    assert cop_staffell(75.0, -15.0, coefficients=AIR) == pytest.approx(clipped_high)  # 90 -> 60
     with pytest.raises(ValueError, match=r"lift 90 K \(sink 75 °C - source -15 °C\) is outside"):
-        cop_staffell(75.0, -15.0, out_of_range="raise")
+        cop_staffell(75.0, -15.0, coefficients=AIR, out_of_range="raise")
+    with pytest.raises(ValueError, match="out_of_range must be 'clip' or 'raise'"):
+        cop_staffell(35.0, 10.0, coefficients=AIR, out_of_range="warn")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="unknown heat_source 'water'"):
-        cop_staffell(35.0, 10.0, heat_source="water")  # type: ignore[arg-type]
+        staffell_coefficients("water")
 
 
 def test_staffell_scalar_array_series_agree() -> None:
     air = [-10.0, 0.0, 7.0]
     index = pd.date_range("2030-01-01", periods=3, freq="h")
-    series = cop_staffell(45.0, pd.Series(air, index=index))
-    array = cop_staffell(45.0, np.array(air))
-    scalars = [cop_staffell(45.0, value) for value in air]
+    series = cop_staffell(45.0, pd.Series(air, index=index), coefficients=AIR)
+    array = cop_staffell(45.0, np.array(air), coefficients=AIR)
+    scalars = [cop_staffell(45.0, value, coefficients=AIR) for value in air]
     assert isinstance(series, pd.Series) and series.index.equals(index)
     np.testing.assert_allclose(series.to_numpy(), scalars, rtol=1e-12)
     np.testing.assert_allclose(array, scalars, rtol=1e-12)
@@ -364,17 +400,24 @@ def test_staffell_scalar_array_series_agree() -> None:
 )
 def test_heating_curve_meets_the_design_point(state: str, design_flow_c: float) -> None:
     outdoor = np.array([-20.0, -12.0, 0.0, 10.0, 15.0, 25.0])
-    flow = flow_temperature_c(outdoor, building_state=state, temp_outdoor_design_c=-12.0)
+    flow = flow_temperature_c(
+        outdoor, heating_curve=heating_curve(state), temp_outdoor_design_c=-12.0, **CURVE_LIMITS
+    )
     assert flow[0] == pytest.approx(design_flow_c) and flow[1] == pytest.approx(design_flow_c)
     assert (np.diff(flow[1:5]) < 0).all() and flow[5] == pytest.approx(flow[4])
-    assert flow[4] > parameter("temp_room_c")
+    assert flow[4] > DEFAULTS.temp_room_c
 
 
 def test_heating_curve_rejects_bad_input() -> None:
     with pytest.raises(ValueError, match="unknown building_state 'castle'"):
-        flow_temperature_c(0.0, building_state="castle", temp_outdoor_design_c=-12.0)
+        heating_curve("castle")
     with pytest.raises(ValueError, match="design outdoor 18 °C < heating limit 15 °C"):
-        flow_temperature_c(0.0, building_state="renovated", temp_outdoor_design_c=18.0)
+        flow_temperature_c(
+            0.0,
+            heating_curve=heating_curve("renovated"),
+            temp_outdoor_design_c=18.0,
+            **CURVE_LIMITS,
+        )
 
 
 def _hourly_air_temperature() -> pd.Series:
@@ -387,26 +430,27 @@ def _hourly_air_temperature() -> pd.Series:
 
 def test_hourly_cop_and_seasonal_performance_factor() -> None:
     air = _hourly_air_temperature()
-    heat = (parameter("temp_heating_limit_c") - air).clip(lower=0.0)  # degree hours as demand
+    heat = (DEFAULTS.temp_heating_limit_c - air).clip(lower=0.0)  # degree hours as demand
     factors = {}
     for state in ("new_build", "renovated", "unrenovated"):
-        cop = cop_building(air, building_state=state, temp_outdoor_design_c=-12.0)
+        cop = cop_building(
+            air,
+            heating_curve=heating_curve(state),
+            coefficients=AIR,
+            temp_outdoor_design_c=-12.0,
+            **CURVE_LIMITS,
+        )
         assert isinstance(cop, pd.Series) and cop.index.equals(air.index)
         factors[state] = seasonal_performance_factor(cop, heat)
         assert cop.min() <= factors[state] <= cop.max()
     assert factors["new_build"] > factors["renovated"] > factors["unrenovated"]
-    ground = cop_building(
-        air,
-        building_state="renovated",
-        temp_outdoor_design_c=-12.0,
-        heat_source="ground",
-        temp_source_c=8.0,
-    )
+    renovated = {"heating_curve": heating_curve("renovated"), "temp_outdoor_design_c": -12.0}
+    ground = cop_building(air, **renovated, coefficients=GROUND, temp_source_c=8.0, **CURVE_LIMITS)
     assert seasonal_performance_factor(ground, heat) > factors["renovated"]
     with pytest.raises(ValueError, match="temp_source_c"):
-        cop_building(
-            air, building_state="renovated", temp_outdoor_design_c=-12.0, heat_source="ground"
-        )
+        cop_building(air, **renovated, coefficients=GROUND, **CURVE_LIMITS)
+    with pytest.raises(ValueError, match="temp_source_c"):
+        cop_building(air, **renovated, coefficients=AIR, temp_source_c=8.0, **CURVE_LIMITS)
 
 
 def test_seasonal_performance_factor_by_hand() -> None:
@@ -423,3 +467,6 @@ def test_reference_tables_hold_the_published_coefficients() -> None:
     assert staffell.loc["ground", ["c0", "c1", "c2"]].tolist() == [8.77, -0.150, 0.000734]
     curves = table("heat_pump_heating_curves.csv")
     assert (curves["temp_flow_design_c"] > curves["temp_return_design_c"]).all()
+    assert staffell_coefficients("air") == AIR and AIR.c0 == 6.81 and GROUND.c2 == 0.000734
+    assert [s.name for s in jesper_parameter_sets()] == ["shp", "vhthp"]
+    assert SHP.temp_sink_out_min_c == -math.inf and VHTHP.temp_sink_out_min_c == 100.0

@@ -24,7 +24,7 @@ from heatplan.network.layout import Layout, lay_out
 from heatplan.options.decentral import decentral_costs
 from heatplan.plan import Plan
 from heatplan.reference import carriers, parameter
-from heatplan.tech.emissions import grid_factor_g_per_kwh
+from heatplan.reference.emissions import grid_factor_g_per_kwh
 
 POTENTIAL_LABELS = {
     "sewage_plant_effluent": "Abwasserwärme (Kläranlage)",

@@ -31,6 +31,7 @@ def heat_pump(
     json_out: JsonOpt = False,
 ) -> None:
     """COP of a large heat pump from its stream temperatures (Lorenz cycle)."""
+    from heatplan.reference.heatpump import heat_pump_parameters, jesper_parameter_sets
     from heatplan.tech.heatpump import heat_pump_study
 
     result = heat_pump_study(
@@ -38,6 +39,8 @@ def heat_pump(
         source_out_c=source_out_c,
         sink_in_c=sink_in_c,
         sink_out_c=sink_out_c,
+        parameters=heat_pump_parameters(),
+        jesper_sets=jesper_parameter_sets(),
         efficiency=efficiency,
     )
     _show(result, json_out, [f"COP {result['cop']:.2f} (lift {result['temp_lift_k']:.0f} K)"])

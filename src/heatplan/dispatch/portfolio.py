@@ -23,8 +23,7 @@ from heatplan.dispatch.model import (
     Storage,
 )
 from heatplan.dispatch.prices import ReferenceBoiler, scenario_levels
-from heatplan.reference import parameter
-from heatplan.tech import catalogue
+from heatplan.reference import catalogue, parameter
 from heatplan.tech.economics import annual_cost_eur_per_a
 from heatplan.tech.heatpump import cop_lorenz
 

@@ -33,7 +33,7 @@ from heatplan.dispatch.lp import solve
 from heatplan.dispatch.model import Portfolio, Prices, hourly
 from heatplan.dispatch.results import DispatchResult
 from heatplan.reference import carriers, parameter, table
-from heatplan.tech.catalogue import technology
+from heatplan.reference.catalogue import technology
 from heatplan.tech.economics import annual_cost_eur_per_a, annuity_factor
 
 SCENARIO_FILE = "price_scenarios.csv"

@@ -34,7 +34,7 @@ from heatplan.dispatch.costs import (
 )
 from heatplan.dispatch.model import Boiler, Chp, HeatPump, Portfolio, PowerToHeat, Unit, hourly
 from heatplan.reference import carriers, table
-from heatplan.tech.emissions import carrier_factor_g_per_kwh, grid_factor_g_per_kwh
+from heatplan.reference.emissions import carrier_factor_g_per_kwh, grid_factor_g_per_kwh
 
 HeatPumpRule = Literal["full", "source_only", "source_plus_green"]
 TARGETS_FILE = "wpg_network_targets.csv"

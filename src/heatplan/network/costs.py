@@ -7,15 +7,14 @@ Trench and pipe cost per metre of trench (supply and return pipe) follows Persso
 :func:`trench_cost_eur_per_m` and every ``investment_eur`` built on it are in EUR of 2025.
 :func:`network_om_share_per_a` is the fixed annual O&M of the pipes as a share of their
 investment. House substations, heat pumps and storage come from the technology catalogue
-(:mod:`heatplan.tech.catalogue`).
+(:mod:`heatplan.reference.catalogue`).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from heatplan.reference import table
-from heatplan.tech import catalogue
+from heatplan.reference import catalogue, table
 from heatplan.tech._arrays import Numeric, require, shaped_like
 
 COSTS_FILE = "network_costs.csv"

@@ -20,7 +20,7 @@ from heatplan.network.costs import network_om_share_per_a, pipe_lifetime_a
 from heatplan.options.decentral import Economics, decentral_costs, seasonal_factors
 from heatplan.project.config import ProjectConfig
 from heatplan.reference import parameter
-from heatplan.tech.catalogue import funding
+from heatplan.reference.catalogue import funding
 from heatplan.tech.economics import (
     annualised_investment_eur_per_a,
     annuity_factor,

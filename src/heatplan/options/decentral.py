@@ -17,9 +17,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from heatplan.reference import parameter, parameter_group
-from heatplan.tech import catalogue
+from heatplan.reference import catalogue, parameter, parameter_group
+from heatplan.reference.heatpump import heat_pump_parameters, heating_curve, staffell_coefficients
 from heatplan.tech.economics import funded_investment_eur, lcoh_eur_per_mwh
+from heatplan.tech.heatpump_base import Numeric
 from heatplan.tech.heatpump_building import cop_building, seasonal_performance_factor
 
 ECONOMICS = "economic_parameters.csv"
@@ -75,20 +76,34 @@ def design_temperature_c(temp_air_c: pd.Series) -> float:
     return float(temp_air_c.rolling(window, min_periods=window).mean().min())
 
 
+def _cop(
+    temp_air_c: pd.Series,
+    state: str,
+    design_c: float,
+    heat_source: str,
+    temp_source_c: np.ndarray | None = None,
+) -> Numeric:
+    """Hourly COP of a building heat pump with the reference heating curve and regression."""
+    defaults = heat_pump_parameters()
+    return cop_building(
+        temp_air_c,
+        heating_curve=heating_curve(state),
+        coefficients=staffell_coefficients(heat_source),
+        temp_outdoor_design_c=design_c,
+        temp_room_c=defaults.temp_room_c,
+        temp_heating_limit_c=defaults.temp_heating_limit_c,
+        temp_source_c=temp_source_c,
+    )
+
+
 def seasonal_factors(temp_air_c: pd.Series, load_kwh: pd.Series) -> pd.DataFrame:
     """SPF [-] of air and ground heat pumps per building state, weighted by the hourly load."""
     design = design_temperature_c(temp_air_c)
     brine = parameter_group(DECENTRAL, "ground")["brine_temp_c"]
     rows = {}
     for state in BUILDING_STATES:
-        air = cop_building(temp_air_c, building_state=state, temp_outdoor_design_c=design)
-        ground = cop_building(
-            temp_air_c,
-            building_state=state,
-            temp_outdoor_design_c=design,
-            heat_source="ground",
-            temp_source_c=np.full(len(temp_air_c), brine),
-        )
+        air = _cop(temp_air_c, state, design, "air")
+        ground = _cop(temp_air_c, state, design, "ground", np.full(len(temp_air_c), brine))
         rows[state] = {
             "air_hp": seasonal_performance_factor(air, load_kwh),
             "ground_hp": seasonal_performance_factor(ground, load_kwh),

@@ -42,9 +42,8 @@ import pandas as pd
 
 from heatplan.network import costs as network_costs
 from heatplan.options.decentral import OPTIONS
-from heatplan.reference import parameter, table
+from heatplan.reference import catalogue, parameter, table
 from heatplan.scenario.supply import SYSTEMS
-from heatplan.tech import catalogue
 from heatplan.tech.economics import annuity_factor
 
 if TYPE_CHECKING:

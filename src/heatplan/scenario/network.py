@@ -6,7 +6,7 @@ at the substations / (1 - loss share). Its renewable share follows the settings'
 least the § 30 65 %) or a given ``network_mix`` (e.g. from a dispatch). The renewable part comes
 from large heat pumps (electricity + ambient heat, catalogue COP) and biomass boilers, the rest
 from gas boilers (catalogue efficiencies); emissions use the grid factor of the year
-(:func:`heatplan.tech.emissions.grid_factor_g_per_kwh`) and the carriers' GEG factors.
+(:func:`heatplan.reference.emissions.grid_factor_g_per_kwh`) and the carriers' GEG factors.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 
 from heatplan.reference import carriers, table
+from heatplan.reference.emissions import grid_factor_g_per_kwh
 from heatplan.scenario.supply import catalogue_value
-from heatplan.tech.emissions import grid_factor_g_per_kwh
 
 if TYPE_CHECKING:
     from heatplan.scenario.variants import ScenarioSettings

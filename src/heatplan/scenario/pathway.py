@@ -6,7 +6,7 @@ efficiency (heater replacement and the areas' target supply, :mod:`heatplan.scen
 and so a final energy = heat / efficiency; district heat comes from its area's network, whose
 generation mix and emissions follow :mod:`heatplan.scenario.network`. Emissions: carriers'
 GEG factors (``carriers.csv``), grid electricity with the falling factor of its year
-(:func:`heatplan.tech.emissions.grid_factor_g_per_kwh`), district heat with its network's
+(:func:`heatplan.reference.emissions.grid_factor_g_per_kwh`), district heat with its network's
 factor. In the base year every building is as the inventory says.
 """
 
@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from heatplan.reference.emissions import grid_factor_g_per_kwh
 from heatplan.scenario import network as net
 from heatplan.scenario import stock, supply
-from heatplan.tech.emissions import grid_factor_g_per_kwh
 
 if TYPE_CHECKING:
     from heatplan.scenario.variants import ScenarioSettings

@@ -30,9 +30,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from heatplan.reference import heater_types
+from heatplan.reference import catalogue, heater_types
 from heatplan.scenario.stock import NETWORK_TYPES
-from heatplan.tech import catalogue
 
 if TYPE_CHECKING:
     from heatplan.scenario.variants import ScenarioSettings

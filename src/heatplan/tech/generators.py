@@ -1,8 +1,9 @@
 """Heat generators: boilers (gas, oil, biomass, biogas, hydrogen), CHP and power-to-heat.
 
 Pure energy balances of scalars, arrays or Series. Efficiencies and prices are arguments without
-defaults: take them from the technology catalogue (:func:`heatplan.tech.catalogue.technology`) or
-a manufacturer's data sheet. All energies in kWh of the same period (an hour, a year, ...).
+defaults: take them from the technology catalogue
+(:func:`heatplan.reference.catalogue.technology`) or a manufacturer's data sheet. All energies in
+kWh of the same period (an hour, a year, ...).
 
 Efficiencies of combustion plant refer to the fuel's calorific value. On the gross calorific value
 (Hs) no boiler exceeds 1; on the net calorific value (Hi, the basis of the catalogue and of

@@ -5,10 +5,13 @@ source with a minimum outlet temperature, and :func:`heat_pump_study` that answe
 ``heatplan calc heat-pump``. The empirical COP of Jesper et al. (2021) is in
 :mod:`heatplan.tech.heatpump_jesper` (re-exported here), building heat pumps in
 :mod:`heatplan.tech.heatpump_building`. Scalars, arrays and Series in give the same kind out.
+Parameters are arguments; the values shipped with heatplan are read by
+:mod:`heatplan.reference.heatpump`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -16,17 +19,24 @@ from numpy.typing import ArrayLike
 
 from heatplan.tech.heatpump_base import (
     ZERO_C_IN_K,
+    HeatPumpParameters,
     Numeric,
     floats,
     like_inputs,
     log_mean_k,
-    parameter,
     reject,
 )
-from heatplan.tech.heatpump_jesper import cop_jesper, jesper_out_of_range, jesper_parameter_set
+from heatplan.tech.heatpump_jesper import (
+    JesperParameters,
+    cop_jesper,
+    jesper_out_of_range,
+    jesper_parameter_set,
+)
 
 __all__ = [
     "ZERO_C_IN_K",
+    "HeatPumpParameters",
+    "JesperParameters",
     "cop_jesper",
     "cop_lorenz",
     "cop_part_load",
@@ -136,7 +146,7 @@ def cop_part_load(
     cop_full_load: ArrayLike,
     part_load_ratio: ArrayLike,
     *,
-    degradation_coefficient: float | None = None,
+    degradation_coefficient: float,
 ) -> Numeric:
     """COP at part load of a heat pump that cycles on and off (EN 14825).
 
@@ -146,9 +156,9 @@ def cop_part_load(
         COP at the same temperatures and full (declared) capacity [-].
     part_load_ratio : numeric
         Heat demanded / heat the unit delivers at full capacity, in (0, 1] [-].
-    degradation_coefficient : float, optional
-        Cd [-]; default ``part_load_degradation_coefficient`` of ``heat_pump_parameters.csv``
-        (0.9, the EN 14825 default when Cd is not measured).
+    degradation_coefficient : float
+        Cd in (0, 1] [-]; 0.9 is the EN 14825 default when Cd is not measured
+        (``part_load_degradation_coefficient`` of :class:`HeatPumpParameters`).
 
     Returns
     -------
@@ -157,14 +167,10 @@ def cop_part_load(
 
     Examples
     --------
-    >>> round(float(cop_part_load(4.0, 0.5)), 3)
+    >>> round(float(cop_part_load(4.0, 0.5, degradation_coefficient=0.9)), 3)
     3.636
     """
-    cd = (
-        parameter("part_load_degradation_coefficient")
-        if degradation_coefficient is None
-        else float(degradation_coefficient)
-    )
+    cd = float(degradation_coefficient)
     reject(not 0 < cd <= 1, "degradation coefficient {c:g} is outside (0, 1]", c=cd)
     cop, plr = floats(cop_full_load, part_load_ratio)
     reject((plr <= 0) | (plr > 1), "part load ratio {p:g} is outside (0, 1]", p=plr)
@@ -212,11 +218,12 @@ def _messages(
     source_out_c: float,
     min_source_outlet_c: float | None,
     source_in_c: float,
+    parameters: HeatPumpParameters,
 ) -> list[str]:
     messages = []
     low, high = (
-        parameter("lorenz_efficiency_typical_min"),
-        parameter("lorenz_efficiency_typical_max"),
+        parameters.lorenz_efficiency_typical_min,
+        parameters.lorenz_efficiency_typical_max,
     )
     if not low <= lorenz_efficiency <= high:
         messages.append(
@@ -225,7 +232,7 @@ def _messages(
         )
     if cop < 1:
         messages.append(f"COP {cop:.2f} is below 1: a direct electric heater would do better")
-    freezing = parameter("temp_water_freezing_c")
+    freezing = parameters.temp_water_freezing_c
     if source_out_c < freezing:
         messages.append(
             f"source outlet {source_out_c:g} °C is below the freezing point of water: "
@@ -242,12 +249,33 @@ def _messages(
     return messages
 
 
+def _no_jesper_set(
+    sink_out_c: float, source_out_c: float, jesper_sets: Sequence[JesperParameters]
+) -> ValueError:
+    top = max((s.temp_sink_out_max_c for s in jesper_sets), default=float("nan"))
+    return ValueError(
+        f"Jesper et al. (2021) fitted sink outlets up to {top:g} °C with the sink "
+        f"above the source; got sink {sink_out_c:g} °C, "
+        f"source {source_out_c:g} °C"
+    )
+
+
+def _at_part_load(cop_full: float, part_load_ratio: float, degradation_coefficient: float) -> float:
+    if part_load_ratio == 1:
+        return cop_full
+    return float(
+        cop_part_load(cop_full, part_load_ratio, degradation_coefficient=degradation_coefficient)
+    )
+
+
 def heat_pump_study(
     *,
     source_in_c: float,
     source_out_c: float,
     sink_in_c: float,
     sink_out_c: float,
+    parameters: HeatPumpParameters,
+    jesper_sets: Sequence[JesperParameters],
     method: str = "lorenz",
     efficiency: float = 0.55,
     part_load_ratio: float = 1.0,
@@ -261,6 +289,12 @@ def heat_pump_study(
         Source stream into / out of the evaporator [°C].
     sink_in_c, sink_out_c : float
         Heated stream into (return) / out of (supply) the condenser [°C].
+    parameters : HeatPumpParameters
+        Typical Lorenz efficiency band, EN 14825 degradation coefficient and freezing point of
+        water.
+    jesper_sets : sequence of JesperParameters
+        Fitted sets of Jesper et al. (2021) to choose from by sink outlet (the first whose
+        range holds it, :func:`jesper_parameter_set`).
     method : str
         ``"lorenz"`` (efficiency x Lorenz COP) or ``"jesper"`` (regression of Jesper et al.
         2021, extrapolated with a message outside its fitted range).
@@ -278,12 +312,20 @@ def heat_pump_study(
         ``carnot_cop`` (ideal Lorenz COP of the log-mean stream temperatures),
         ``carnot_cop_outlets`` (T_sink_out / (T_sink_out - T_source_out)), ``temp_lift_k`` (sink
         outlet - source outlet), ``temp_sink_lm_c``, ``temp_source_lm_c``, ``cop_lorenz``,
-        ``cop_jesper`` and ``jesper_parameter_set`` (None above 160 °C), ``part_load_ratio``,
+        ``cop_jesper`` and ``jesper_parameter_set`` (its name; None outside every set),
+        ``part_load_ratio``,
         ``messages`` (plain sentences). Impossible inputs raise ``ValueError``.
 
     Examples
     --------
-    >>> study = heat_pump_study(source_in_c=12, source_out_c=6, sink_in_c=50, sink_out_c=80)
+    >>> import math
+    >>> parameters = HeatPumpParameters(
+    ...     lorenz_efficiency_default=0.55, lorenz_efficiency_typical_min=0.5,
+    ...     lorenz_efficiency_typical_max=0.6, part_load_degradation_coefficient=0.9,
+    ...     temp_water_freezing_c=0.0, temp_room_c=20.0, temp_heating_limit_c=15.0)
+    >>> shp = JesperParameters("shp", 1.448e12, 88.73, -4.946, 0.0, 10, 78, -math.inf, 100)
+    >>> study = heat_pump_study(source_in_c=12, source_out_c=6, sink_in_c=50, sink_out_c=80,
+    ...                         parameters=parameters, jesper_sets=[shp])
     >>> round(study["cop"], 2), study["temp_lift_k"], study["messages"]
     (3.33, 74.0, [])
     """
@@ -294,27 +336,25 @@ def heat_pump_study(
     )
     ideal = cop_l / efficiency
     lift = float(sink_out_c - source_out_c)
-    jesper_set = jesper_parameter_set(sink_out_c) if lift > 0 else None
+    jesper_set = jesper_parameter_set(sink_out_c, jesper_sets) if lift > 0 else None
     cop_j = (
         None
         if jesper_set is None
-        else float(cop_jesper(sink_out_c, source_out_c, parameter_set=jesper_set, extrapolate=True))
+        else float(cop_jesper(sink_out_c, source_out_c, parameters=jesper_set, extrapolate=True))
     )
     messages: list[str] = []
     if method == "lorenz":
         cop_full = cop_l
     elif cop_j is None or jesper_set is None:
-        raise ValueError(
-            f"Jesper et al. (2021) fitted sink outlets up to 160 °C with the sink "
-            f"above the source; got sink {sink_out_c:g} °C, "
-            f"source {source_out_c:g} °C"
-        )
+        raise _no_jesper_set(sink_out_c, source_out_c, jesper_sets)
     else:
         cop_full = cop_j
         messages += jesper_out_of_range(sink_out_c, source_out_c, jesper_set)
-    cop = float(cop_part_load(cop_full, part_load_ratio)) if part_load_ratio != 1 else cop_full
+    cop = _at_part_load(cop_full, part_load_ratio, parameters.part_load_degradation_coefficient)
     lorenz_efficiency = efficiency if method == "lorenz" else cop_full / ideal
-    messages += _messages(lorenz_efficiency, cop, source_out_c, min_source_outlet_c, source_in_c)
+    messages += _messages(
+        lorenz_efficiency, cop, source_out_c, min_source_outlet_c, source_in_c, parameters
+    )
     return {
         "cop": cop,
         "method": method,
@@ -326,7 +366,7 @@ def heat_pump_study(
         "temp_source_lm_c": float(log_mean_k(source_in_c, source_out_c)) - ZERO_C_IN_K,
         "cop_lorenz": cop_l,
         "cop_jesper": cop_j,
-        "jesper_parameter_set": jesper_set,
+        "jesper_parameter_set": None if jesper_set is None else jesper_set.name,
         "part_load_ratio": float(part_load_ratio),
         "messages": messages,
     }

@@ -1,20 +1,21 @@
-"""Shared parts of the heat-pump models: units, reference defaults, input kinds and checks.
+"""Shared parts of the heat-pump models: units, parameters, input kinds and checks.
 
 The models (:mod:`heatplan.tech.heatpump`, :mod:`heatplan.tech.heatpump_jesper`,
 :mod:`heatplan.tech.heatpump_building`) take scalars, numpy arrays or pandas Series and return the
 same kind, as pvlib does: a Series keeps the index of the first Series argument, a scalar gives a
-``numpy.float64`` (a ``float``).
+``numpy.float64`` (a ``float``). Parameters are arguments; the values shipped with heatplan
+(``heat_pump_parameters.csv`` and the tables of the models) are read by
+:mod:`heatplan.reference.heatpump`.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
-
-from heatplan import reference
 
 #: Kelvin at 0 °C: the definition of the Celsius scale (SI Brochure, BIPM 2019).
 ZERO_C_IN_K = 273.15
@@ -23,16 +24,35 @@ ZERO_C_IN_K = 273.15
 Numeric = float | np.ndarray | pd.Series
 
 
-def parameter(name: str) -> float:
-    """Default value ``name`` of ``heat_pump_parameters.csv`` [unit of its row].
+@dataclass(frozen=True)
+class HeatPumpParameters:
+    """Scalar parameters of the heat-pump models (one field per row of the reference table).
 
-    >>> parameter("part_load_degradation_coefficient")
-    0.9
+    Attributes
+    ----------
+    lorenz_efficiency_default : float
+        Lorenz efficiency of large heat pumps in operation [-] (Reinholdt et al. 2018; Jesper
+        et al. 2021: ~0.5-0.6, midpoint).
+    lorenz_efficiency_typical_min, lorenz_efficiency_typical_max : float
+        Band of Lorenz efficiencies that fits large heat pumps in operation [-]; outside it
+        :func:`heatplan.tech.heatpump.heat_pump_study` adds a message.
+    part_load_degradation_coefficient : float
+        Cd of EN 14825 [-] (0.9 when not measured).
+    temp_water_freezing_c : float
+        Freezing point of water [°C]: a water or effluent source cannot be cooled below it.
+    temp_room_c : float
+        Indoor temperature of the heating curve [°C] (VDI 3807-1 G20/15: 20 °C).
+    temp_heating_limit_c : float
+        Heating limit of the heating curve [°C] (VDI 3807-1 G20/15: 15 °C).
     """
-    frame = reference.table("heat_pump_parameters.csv").set_index("parameter")
-    if name not in frame.index:
-        raise KeyError(f"heat_pump_parameters.csv has no parameter {name!r}")
-    return float(frame["value"].astype(float)[name])
+
+    lorenz_efficiency_default: float
+    lorenz_efficiency_typical_min: float
+    lorenz_efficiency_typical_max: float
+    part_load_degradation_coefficient: float
+    temp_water_freezing_c: float
+    temp_room_c: float
+    temp_heating_limit_c: float
 
 
 def like_inputs(values: ArrayLike, *inputs: object) -> Any:

@@ -3,7 +3,10 @@
 An hourly (or daily) outdoor air temperature series gives the flow temperature the building's
 emitters need (:func:`flow_temperature_c`), and with it the COP of an air- or ground-source heat
 pump hour by hour (:func:`cop_building`); :func:`seasonal_performance_factor` weights it by the
-heat delivered. Scalars, arrays and Series in give the same kind out.
+heat delivered. Scalars, arrays and Series in give the same kind out. The regression
+coefficients (:class:`StaffellCoefficients`), the emitter design (:class:`HeatingCurve`) and the
+room and heating-limit temperatures are arguments; the values shipped with heatplan are read by
+:mod:`heatplan.reference.heatpump`.
 
 References
 ----------
@@ -13,31 +16,63 @@ References
 
 from __future__ import annotations
 
-from collections.abc import Hashable
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from heatplan import reference
-from heatplan.tech.heatpump_base import Numeric, floats, like_inputs, parameter, reject
+from heatplan.tech.heatpump_base import Numeric, floats, like_inputs, reject
 
-HeatSource = Literal["air", "ground"]
 OutOfRange = Literal["clip", "raise"]
 
 
-def _row(name: str, key: str, value: str) -> dict[Hashable, Any]:
-    table = reference.table(name).set_index(key)
-    if value not in table.index:
-        raise ValueError(f"unknown {key} {value!r}; known: {', '.join(map(str, table.index))}")
-    return table.to_dict("index")[value]
+@dataclass(frozen=True)
+class StaffellCoefficients:
+    """A Staffell et al. (2012) regression COP = c0 + c1 dT + c2 dT^2 and its fitted lift range.
+
+    Attributes
+    ----------
+    heat_source : str
+        ``"air"`` (air-source) or ``"ground"`` (ground-source, brine) heat pump.
+    c0, c1, c2 : float
+        Coefficients [-, 1/K, 1/K^2]; air: 6.81, -0.121, 0.00063; ground: 8.77, -0.150, 0.000734.
+    temp_lift_min_k, temp_lift_max_k : float
+        Fitted lift sink - source [K]; air 15-60 K, ground 20-60 K.
+    """
+
+    heat_source: str
+    c0: float
+    c1: float
+    c2: float
+    temp_lift_min_k: float
+    temp_lift_max_k: float
+
+
+@dataclass(frozen=True)
+class HeatingCurve:
+    """Design water temperatures and emitter exponent of a building's heating system.
+
+    Attributes
+    ----------
+    temp_flow_design_c, temp_return_design_c : float
+        Flow and return temperature at the design outdoor temperature [°C], e.g. 35/30 °C for
+        floor heating, 55/47 °C for low-temperature radiators (EN 14511-2 rating conditions).
+    emitter_exponent : float
+        Exponent n of the emitter output ~ (mean excess temperature)^n [-] (EN 442-2 radiators
+        ~1.3, EN 1264-2 floor heating 1.1).
+    """
+
+    temp_flow_design_c: float
+    temp_return_design_c: float
+    emitter_exponent: float
 
 
 def cop_staffell(
     temp_sink_c: ArrayLike,
     temp_source_c: ArrayLike,
     *,
-    heat_source: HeatSource = "air",
+    coefficients: StaffellCoefficients,
     out_of_range: OutOfRange = "clip",
 ) -> Numeric:
     """COP of a domestic heat pump from the Staffell et al. (2012) regression.
@@ -48,8 +83,8 @@ def cop_staffell(
         Flow (supply) temperature of the heating water [°C].
     temp_source_c : numeric
         Outdoor air temperature (``"air"``) or ground/brine temperature (``"ground"``) [°C].
-    heat_source : {"air", "ground"}
-        Row of ``heat_pump_staffell.csv``.
+    coefficients : StaffellCoefficients
+        The regression of the heat source (air or ground).
     out_of_range : {"clip", "raise"}
         Outside the fitted lift (air 15-60 K, ground 20-60 K): ``"clip"`` evaluates the
         regression at the nearest end of the range (COP held constant beyond it, no warning),
@@ -63,15 +98,16 @@ def cop_staffell(
 
     Examples
     --------
-    >>> round(float(cop_staffell(35, 7)), 4)
+    >>> air = StaffellCoefficients("air", c0=6.81, c1=-0.121, c2=0.00063,
+    ...                            temp_lift_min_k=15, temp_lift_max_k=60)
+    >>> round(float(cop_staffell(35, 7, coefficients=air)), 4)
     3.9159
-    >>> round(float(cop_staffell(35, 30)), 4)  # lift 5 K, clipped to 15 K
+    >>> round(float(cop_staffell(35, 30, coefficients=air)), 4)  # lift 5 K, clipped to 15 K
     5.1367
     """
-    row = _row("heat_pump_staffell.csv", "heat_source", heat_source)
     sink, source = floats(temp_sink_c, temp_source_c)
     lift = sink - source
-    low, high = float(row["temp_lift_min_k"]), float(row["temp_lift_max_k"])
+    low, high = float(coefficients.temp_lift_min_k), float(coefficients.temp_lift_max_k)
     if out_of_range == "raise":
         reject(
             (lift < low) | (lift > high),
@@ -86,17 +122,18 @@ def cop_staffell(
     elif out_of_range != "clip":
         raise ValueError(f"out_of_range must be 'clip' or 'raise', not {out_of_range!r}")
     lift = np.clip(lift, low, high)
-    cop = float(row["c0"]) + float(row["c1"]) * lift + float(row["c2"]) * lift**2
+    c0, c1, c2 = float(coefficients.c0), float(coefficients.c1), float(coefficients.c2)
+    cop = c0 + c1 * lift + c2 * lift**2
     return like_inputs(cop, temp_sink_c, temp_source_c)
 
 
 def flow_temperature_c(
     temp_outdoor_c: ArrayLike,
     *,
-    building_state: str,
+    heating_curve: HeatingCurve,
     temp_outdoor_design_c: float,
-    temp_room_c: float | None = None,
-    temp_heating_limit_c: float | None = None,
+    temp_room_c: float,
+    temp_heating_limit_c: float,
 ) -> Numeric:
     """Flow temperature the emitters need at an outdoor temperature (heating curve).
 
@@ -104,48 +141,46 @@ def flow_temperature_c(
     ----------
     temp_outdoor_c : numeric
         Outdoor air temperature, hourly or daily mean [°C].
-    building_state : str
-        Row of ``heat_pump_heating_curves.csv``: ``"new_build"`` (floor heating 35/30 °C),
-        ``"renovated"`` (radiators 55/47 °C) or ``"unrenovated"`` (radiators 75/65 °C), design
-        flow/return temperatures at the design outdoor temperature.
+    heating_curve : HeatingCurve
+        Design flow/return temperatures at the design outdoor temperature and emitter exponent;
+        heatplan ships curves for new builds (floor heating 35/30 °C), renovated (radiators
+        55/47 °C) and unrenovated buildings (radiators 75/65 °C).
     temp_outdoor_design_c : float
         Design outdoor temperature of the location (DIN/TS 12831-1, e.g. -12 to -16 °C) [°C].
-    temp_room_c : float, optional
-        Indoor temperature [°C]; default ``temp_room_c`` of ``heat_pump_parameters.csv`` (20).
-    temp_heating_limit_c : float, optional
-        Heating limit [°C]; default ``temp_heating_limit_c`` of ``heat_pump_parameters.csv`` (15).
+    temp_room_c : float
+        Indoor temperature [°C] (VDI 3807-1 degree days G20/15: 20).
+    temp_heating_limit_c : float
+        Heating limit [°C] (VDI 3807-1 degree days G20/15: 15).
 
     Returns
     -------
     numeric
         Flow temperature [°C]. The heat load is taken linear in (room - outdoor), the emitter
         output proportional to its mean excess temperature ^ n (EN 442 / EN 1264 exponent of the
-        row) at constant water flow: T_flow = T_room + dT_mean,design x phi^(1/n) + spread,design
+        curve) at constant water flow: T_flow = T_room + dT_mean,design x phi^(1/n) + spread,design
         x phi / 2 with phi = (T_room - T_out) / (T_room - T_design). Outdoor temperatures are
         clipped to [design, heating limit]: colder hours keep the design flow temperature, warmer
         hours the one at the heating limit (no space heat is needed then).
 
     Examples
     --------
-    >>> flow_temperature_c([-12.0, 15.0], building_state="new_build", temp_outdoor_design_c=-12)
+    >>> floor = HeatingCurve(temp_flow_design_c=35, temp_return_design_c=30, emitter_exponent=1.1)
+    >>> flow_temperature_c([-12.0, 15.0], heating_curve=floor, temp_outdoor_design_c=-12,
+    ...                    temp_room_c=20.0, temp_heating_limit_c=15.0)
     array([35.        , 22.70279162])
     """
-    row = _row("heat_pump_heating_curves.csv", "building_state", building_state)
-    room = parameter("temp_room_c") if temp_room_c is None else float(temp_room_c)
-    limit = (
-        parameter("temp_heating_limit_c")
-        if temp_heating_limit_c is None
-        else float(temp_heating_limit_c)
-    )
+    room, limit = float(temp_room_c), float(temp_heating_limit_c)
     if not temp_outdoor_design_c < limit <= room:
         raise ValueError(
             f"need design outdoor {temp_outdoor_design_c:g} °C < heating limit "
             f"{limit:g} °C <= room {room:g} °C"
         )
-    flow_d, return_d = float(row["temp_flow_design_c"]), float(row["temp_return_design_c"])
+    flow_d = float(heating_curve.temp_flow_design_c)
+    return_d = float(heating_curve.temp_return_design_c)
     outdoor = np.clip(np.asarray(temp_outdoor_c, dtype=float), temp_outdoor_design_c, limit)
     load = (room - outdoor) / (room - temp_outdoor_design_c)
-    mean_excess = ((flow_d + return_d) / 2 - room) * load ** (1 / float(row["emitter_exponent"]))
+    exponent = float(heating_curve.emitter_exponent)
+    mean_excess = ((flow_d + return_d) / 2 - room) * load ** (1 / exponent)
     flow = room + mean_excess + (flow_d - return_d) * load / 2
     return like_inputs(flow, temp_outdoor_c)
 
@@ -153,9 +188,11 @@ def flow_temperature_c(
 def cop_building(
     temp_outdoor_c: ArrayLike,
     *,
-    building_state: str,
+    heating_curve: HeatingCurve,
+    coefficients: StaffellCoefficients,
     temp_outdoor_design_c: float,
-    heat_source: HeatSource = "air",
+    temp_room_c: float,
+    temp_heating_limit_c: float,
     temp_source_c: ArrayLike | None = None,
     out_of_range: OutOfRange = "clip",
 ) -> Numeric:
@@ -165,12 +202,15 @@ def cop_building(
     ----------
     temp_outdoor_c : numeric
         Outdoor air temperature [°C]; sets the flow temperature and, for ``"air"``, the source.
-    building_state : str
-        Row of ``heat_pump_heating_curves.csv`` (see :func:`flow_temperature_c`).
+    heating_curve : HeatingCurve
+        Emitter design of the building (see :func:`flow_temperature_c`).
+    coefficients : StaffellCoefficients
+        Regression of the air-source or ground-source (brine) heat pump (see
+        :func:`cop_staffell`).
     temp_outdoor_design_c : float
         Design outdoor temperature of the location [°C].
-    heat_source : {"air", "ground"}
-        Air-source or ground-source (brine) heat pump.
+    temp_room_c, temp_heating_limit_c : float
+        Indoor and heating-limit temperatures of the heating curve [°C].
     temp_source_c : numeric, optional
         Ground/brine temperature [°C]; required for ``"ground"``, not allowed for ``"air"``.
     out_of_range : {"clip", "raise"}
@@ -183,22 +223,30 @@ def cop_building(
 
     Examples
     --------
-    >>> cop = cop_building([-12.0, 0.0, 10.0], building_state="renovated",
-    ...                    temp_outdoor_design_c=-12)
+    >>> radiators = HeatingCurve(temp_flow_design_c=55, temp_return_design_c=47,
+    ...                          emitter_exponent=1.3)
+    >>> air = StaffellCoefficients("air", c0=6.81, c1=-0.121, c2=0.00063,
+    ...                            temp_lift_min_k=15, temp_lift_max_k=60)
+    >>> cop = cop_building([-12.0, 0.0, 10.0], heating_curve=radiators, coefficients=air,
+    ...                    temp_outdoor_design_c=-12, temp_room_c=20.0, temp_heating_limit_c=15.0)
     >>> [round(float(value), 2) for value in cop]  # -12 °C: lift 67 K, clipped to 60 K
     [1.82, 2.7, 4.28]
     """
-    if (heat_source == "ground") != (temp_source_c is not None):
+    if (coefficients.heat_source == "ground") != (temp_source_c is not None):
         raise ValueError(
             "give temp_source_c (the ground/brine temperature) for heat_source "
             "'ground', and only then"
         )
     sink = flow_temperature_c(
-        temp_outdoor_c, building_state=building_state, temp_outdoor_design_c=temp_outdoor_design_c
+        temp_outdoor_c,
+        heating_curve=heating_curve,
+        temp_outdoor_design_c=temp_outdoor_design_c,
+        temp_room_c=temp_room_c,
+        temp_heating_limit_c=temp_heating_limit_c,
     )
     source = temp_outdoor_c if temp_source_c is None else temp_source_c
     cop = cop_staffell(
-        np.asarray(sink), np.asarray(source), heat_source=heat_source, out_of_range=out_of_range
+        np.asarray(sink), np.asarray(source), coefficients=coefficients, out_of_range=out_of_range
     )
     return like_inputs(cop, temp_outdoor_c, temp_source_c)
 

@@ -1,9 +1,10 @@
 """Technology catalogue: investment, lifetime, O&M and efficiency per technology and year.
 
 The values live in ``heatplan/data/technology_catalogue.csv`` (one row per technology, year and
-parameter, each with unit and source); this module only looks them up. The pure models
-(:mod:`heatplan.tech.economics`, :mod:`heatplan.tech.generators`) take these values as
-arguments, so a planner can replace any of them by a quote of their own.
+parameter, each with unit and source); this module looks them up and interpolates between
+catalogue years. The pure models (:mod:`heatplan.tech.economics`,
+:mod:`heatplan.tech.generators`) take these values as arguments, so a planner can replace any of
+them by a quote of their own.
 
 Parameters in the file (``parameter`` column):
 
@@ -20,43 +21,33 @@ Years between two catalogue years are interpolated linearly; other years raise V
 
 from __future__ import annotations
 
-from functools import cache
-from importlib import resources
+from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from heatplan.tech._arrays import Numeric, require, shaped_like
+from heatplan.reference._files import cached_table
 from heatplan.tech.economics import cost_curve_eur
 
 CATALOGUE_FILE = "technology_catalogue.csv"
+FUNDING_FILE = "funding.csv"
 KW_UNITS = ("kW_th", "kW_e")
 
-
-@cache
-def _read(name: str) -> pd.DataFrame:
-    """A reference table shipped in ``heatplan/data``, read once (packaged data, no project I/O)."""
-    with resources.files("heatplan.data").joinpath(name).open("rb") as handle:
-        return pd.read_csv(handle, keep_default_na=False, na_values=[""], encoding="utf-8")
-
-
-def reference_table(name: str) -> pd.DataFrame:
-    """A copy of the packaged reference table ``name`` (e.g. ``'funding.csv'``)."""
-    return _read(name).copy()
+#: A float, a numpy array or a pandas Series (as in :mod:`heatplan.tech`).
+Numeric = Any
 
 
 def catalogue() -> pd.DataFrame:
     """The whole technology catalogue, one row per technology, year and parameter."""
-    return reference_table(CATALOGUE_FILE)
+    return cached_table(CATALOGUE_FILE).copy()
 
 
 def technologies() -> list[str]:
     """The technology codes in the catalogue."""
-    return sorted(_read(CATALOGUE_FILE)["technology"].unique())
+    return sorted(cached_table(CATALOGUE_FILE)["technology"].unique())
 
 
 def _rows(technology: str) -> pd.DataFrame:
-    frame = _read(CATALOGUE_FILE)
+    frame = cached_table(CATALOGUE_FILE)
     rows = frame[frame["technology"] == technology]
     if rows.empty:
         known = ", ".join(technologies())
@@ -117,12 +108,13 @@ def technology(technology: str, year: float = 2025) -> pd.Series:
     return first[common] * (1.0 - weight) + second[common] * weight
 
 
-def _investment_at(technology: str, capacity: Numeric, year: int) -> np.ndarray:
+def _investment_at(technology: str, capacity: Numeric, year: int) -> Numeric:
+    """Investment [EUR] from the cost curve of catalogue ``year`` (validates ``capacity``)."""
     params = _parameters(technology, year)
     if "invest_a" in params.index:
-        return np.asarray(cost_curve_eur(capacity, a=params["invest_a"], b=params["invest_b"]))
+        return cost_curve_eur(capacity, a=params["invest_a"], b=params["invest_b"])
     if "specific_investment" in params.index:
-        return np.asarray(cost_curve_eur(capacity, a=params["specific_investment"], b=1.0))
+        return cost_curve_eur(capacity, a=params["specific_investment"], b=1.0)
     raise ValueError(f"{technology}: the catalogue has no investment for {year}")
 
 
@@ -132,12 +124,11 @@ def size_investment_eur(technology: str, capacity: Numeric, *, year: float = 202
     ``capacity`` is in :func:`capacity_unit` (kW_th, kW_e, or kWh_th for storage); vectorised.
     Between catalogue years the investment is interpolated linearly.
     """
-    size = require("capacity", capacity, lambda x: (x >= 0) & np.isfinite(x), ">= 0")
     low, high, weight = _bracket(technology, year)
-    cost = _investment_at(technology, size, low)
+    cost = _investment_at(technology, capacity, low)
     if weight:
-        cost = cost * (1.0 - weight) + _investment_at(technology, size, high) * weight
-    return shaped_like(cost, capacity)
+        cost = cost * (1.0 - weight) + _investment_at(technology, capacity, high) * weight
+    return cost
 
 
 def investment_eur(technology: str, capacity_kw: Numeric, *, year: float = 2025) -> Numeric:
@@ -162,7 +153,7 @@ def investment_eur(technology: str, capacity_kw: Numeric, *, year: float = 2025)
 
 def funding(programme: str, measure: str) -> float:
     """A funding parameter (share or eligible cost) from ``funding.csv``, e.g. BEW module 2."""
-    frame = _read("funding.csv")
+    frame = cached_table(FUNDING_FILE)
     hit = frame[(frame["programme"] == programme) & (frame["measure"] == measure)]
     if hit.empty:
         options = ", ".join(f"{p}/{m}" for p, m in frame[["programme", "measure"]].values)

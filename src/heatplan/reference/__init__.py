@@ -1,19 +1,17 @@
-"""Access to the reference data in ``heatplan/data`` (CSV with a source per row)."""
+"""Access to the reference data in ``heatplan/data`` (CSV with a source per row).
+
+The generic lookups are here; the data-filled defaults of the pure models of
+:mod:`heatplan.tech` are in the submodules: :mod:`heatplan.reference.catalogue` (technology
+catalogue and funding), :mod:`heatplan.reference.emissions` (carrier and grid emission factors)
+and :mod:`heatplan.reference.heatpump` (heat-pump parameters, Jesper sets, Staffell
+coefficients, heating curves).
+"""
 
 from __future__ import annotations
 
-from functools import cache
-from importlib import resources
-
 import pandas as pd
 
-
-@cache
-def _table(name: str, as_text: bool) -> pd.DataFrame:
-    with resources.files("heatplan.data").joinpath(name).open("rb") as handle:
-        if as_text:
-            return pd.read_csv(handle, dtype=str, keep_default_na=False, encoding="utf-8")
-        return pd.read_csv(handle, keep_default_na=False, na_values=[""], encoding="utf-8")
+from heatplan.reference._files import cached_table
 
 
 def table(name: str, *, as_text: bool = False) -> pd.DataFrame:
@@ -22,7 +20,7 @@ def table(name: str, *, as_text: bool = False) -> pd.DataFrame:
     ``as_text`` keeps every cell as the text in the file (empty cells as ``''``), for codes and
     schema tables; otherwise numbers are parsed and empty cells are NaN.
     """
-    return _table(name, as_text).copy()
+    return cached_table(name, as_text).copy()
 
 
 def carriers() -> pd.DataFrame:
