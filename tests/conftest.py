@@ -13,6 +13,7 @@ import shapely
 from typer.testing import CliRunner
 
 from heatplan.cli import app
+from heatplan.plan import Plan
 
 sys.path.insert(0, str(Path(__file__).parent))  # tests/pg.py, a plugin (--import-mode=importlib)
 pytest_plugins = ["pg"]
@@ -75,3 +76,10 @@ def demo_built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     result = CliRunner().invoke(app, ["demo", "--out", str(out), "--json"])
     assert result.exit_code == 0, result.output
     return out, json.loads(result.stdout)
+
+
+@pytest.fixture(scope="session")
+def demo_plan(demo_built: tuple[Path, dict]) -> Plan:
+    """The session's Schutterwald demo as an in-memory :class:`Plan` (every frame), read once.
+    Read only: a test that changes it works on ``demo_plan.copy()``."""
+    return Plan.from_project(demo_built[0])
