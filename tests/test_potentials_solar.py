@@ -12,7 +12,7 @@ import pytest
 import shapely
 from pyproj import Transformer
 
-from heatplan.io.weather import hourly_index, read_try, try_path
+from heatplan.inputs.weather import hourly_index, read_try, try_path
 from heatplan.potentials.solar import (
     collector_heat_w_per_m2,
     open_field_solar_thermal,

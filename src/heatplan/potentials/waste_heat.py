@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from heatplan.io.weather import HOURS_PER_YEAR
+from heatplan.inputs.weather import HOURS_PER_YEAR
 
 #: Accepted column names (lower case) -> heatplan name. German register headers included.
 COLUMN_ALIASES = {

@@ -16,7 +16,7 @@ import pandas as pd
 
 from heatplan.demand.profiles import aggregate_profile, german_holidays, hourly_profiles
 from heatplan.errors import HeatplanError, ProjectError
-from heatplan.io.weather import hourly_index
+from heatplan.inputs.weather import hourly_index
 from heatplan.project.config import ProjectConfig, load_config
 from heatplan.project.store import open_store
 from heatplan.steps.weather import project_region, try_temperature

@@ -19,7 +19,7 @@ import geopandas as gpd
 import pandas as pd
 
 from heatplan.classify.rules import GRADE_DE, GRADE_EN, OPTION_DE, OPTION_EN, TYPE_DE, TYPE_EN
-from heatplan.io.addresses import address_keys
+from heatplan.inputs.addresses import address_keys
 from heatplan.project.config import CONFIG_NAME, load_config
 from heatplan.publish import MIN_BUILDINGS_CONSUMPTION, flags
 from heatplan.publish.costs import option_cost_table

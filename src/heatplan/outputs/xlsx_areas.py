@@ -17,7 +17,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from heatplan.classify.rules import GRADE_DE, TYPE_DE
-from heatplan.io.xlsx_sheets import sheet_name, titled, write_table
+from heatplan.outputs.xlsx_sheets import sheet_name, titled, write_table
 from heatplan.publish import public_areas
 
 __all__ = [

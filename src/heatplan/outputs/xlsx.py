@@ -6,7 +6,7 @@ the ``totals`` table), ``Gebäude`` (buildings, heated area and heat demand by u
 class), ``Potenziale`` (by carrier and kind), ``Zielszenario`` (the indicators per year of the
 ``scenario_indicators`` table), ``Gebiete`` (every supply area with type and likelihood per
 year and the explanation) and one ``Steckbrief <area>`` per area
-(:mod:`heatplan.io.export_xlsx_areas`).
+(:mod:`heatplan.outputs.xlsx_areas`).
 
 Nothing is written per building. Every value over fewer buildings than WPG § 10 Abs. 2 allows
 is suppressed, with secondary suppression against differencing
@@ -26,8 +26,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from heatplan.areas.reference import UNKNOWN, carriers_table, heater_types_table, with_unknown
-from heatplan.io.export_xlsx_areas import add_area_sheets
-from heatplan.io.xlsx_sheets import titled, write_table
+from heatplan.outputs.xlsx_areas import add_area_sheets
+from heatplan.outputs.xlsx_sheets import titled, write_table
 from heatplan.publish import (
     MIN_BUILDINGS_CONSUMPTION,
     MIN_BUILDINGS_HEATER,
