@@ -17,10 +17,10 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from heatplan.outputs.xlsx import buildings_table, inventory_table
 from heatplan.publish import area_suppression
 from heatplan.publish.layers import RELEASE_INPUTS, public_layers
 from heatplan.publish.release import ReleaseAudit
+from heatplan.publish.tables import buildings_table, inventory_table
 
 __all__ = ["AGGREGATE_LAYERS", "ReportInputs", "load_inputs"]
 

@@ -1,7 +1,7 @@
 """``WP_BestandsanalyseAggregiert``: the municipal inventory totals (WPG Anlage 2 I).
 
 From the inventory's ``totals`` table after the same WPG § 10 suppression as the XLSX export
-(:func:`heatplan.outputs.xlsx.inventory_table`: carrier x sector cells under 5 buildings,
+(:func:`heatplan.publish.tables.inventory_table`: carrier x sector cells under 5 buildings,
 heater cells under 3, and what differencing would reveal): final energy by carrier (with the
 published sector cells) and by sector, grid-bound heat by carrier, decentral heat generators by
 type and carrier (house substations of heat networks included), buildings and network
@@ -18,7 +18,6 @@ from datetime import date
 import pandas as pd
 
 from heatplan.areas.reference import carriers_table
-from heatplan.outputs.xlsx import inventory_table
 from heatplan.outputs.xwp.common import (
     KWH_PER_MWH,
     Context,
@@ -37,6 +36,7 @@ from heatplan.outputs.xwp.indicators import (
     sector_consumption,
 )
 from heatplan.publish import MIN_BUILDINGS_HEATER
+from heatplan.publish.tables import inventory_table
 
 __all__ = ["inventory_feature"]
 

@@ -17,10 +17,10 @@ from typing import Any
 
 import pandas as pd
 
-from heatplan.outputs.xlsx import potentials_table
 from heatplan.outputs.xwp.common import Context, code, energy_amount, multi, mwh, number
 from heatplan.outputs.xwp.gml import DataType, Feature, Ref, Value
 from heatplan.publish import drop_confidential, flags
+from heatplan.publish.tables import potentials_table
 
 __all__ = ["potential_features", "potential_summary"]
 
@@ -98,7 +98,7 @@ def potential_features(
 def potential_summary(potentials: pd.DataFrame | None, ctx: Context) -> Feature | None:
     """``WP_PotenzialanalyseAggregiert``: usable heat potential per carrier of the municipality.
 
-    The totals per kind are those of the XLSX export (:func:`heatplan.outputs.xlsx.
+    The totals per kind are those of the XLSX export (:func:`heatplan.publish.tables.
     potentials_table`: confidential rows dropped, excluded potentials left out, building-level
     kinds only over >= 5 buildings, also against differencing); kinds without a carrier code
     (roof PV) and suppressed totals are left out.
