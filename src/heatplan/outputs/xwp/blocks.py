@@ -1,7 +1,7 @@
 """Block and street features of the inventory (WPG Anlage 2 I.2): only public aggregates.
 
 The blocks and street segments come in as the public GeoPackage export makes them
-(:func:`heatplan.outputs.gpkg.public_layers`: a block or segment over fewer than 5 buildings,
+(:func:`heatplan.publish.layers.public_layers`: a block or segment over fewer than 5 buildings,
 or needed against differencing with its area or the municipal total, keeps only id, size and
 building count). From them:
 
@@ -60,6 +60,8 @@ def block_key(value: Any) -> str:
 
 
 def block_keys(ids: pd.Series) -> pd.Series:
+    """:func:`block_key` of each id. Not :func:`heatplan.publish.block_cells.unit_keys`: that one
+    also strips text, reads the text ``"8.0"`` as ``"8"`` and makes a missing id ``""``."""
     return ids.map(block_key)
 
 

@@ -3,9 +3,9 @@
 :func:`content_features` runs the builders of :mod:`heatplan.outputs.xwp.inventory`,
 :mod:`~heatplan.outputs.xwp.potentials`, :mod:`~heatplan.outputs.xwp.indicators`,
 :mod:`~heatplan.outputs.xwp.measures` and :mod:`~heatplan.outputs.xwp.blocks` on what
-:class:`~heatplan.outputs.xwp.common.PlanContent` holds. Blocks, street segments and potentials
-pass :func:`heatplan.outputs.gpkg.public_layers` first — the same WPG §§ 10-12 rules and
-code as the public GeoPackage — so the GML never publishes more than the GeoPackage.
+:class:`~heatplan.outputs.xwp.common.PlanContent` holds. Blocks, street segments and
+potentials pass :func:`heatplan.publish.layers.public_layers` first — the same WPG §§ 10-12
+rules and code as the public GeoPackage — so the GML never publishes more than the GeoPackage.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """``WP_PotenzialWaermeNutzung``: heat potentials (WPG Anlage 2 II), public edition only.
 
-Input is what the public GeoPackage export publishes (:func:`heatplan.outputs.gpkg.
+Input is what the public GeoPackage export publishes (:func:`heatplan.publish.layers.
 public_layers`): ``potentials`` holds the sites (sewage plants, sewers, waste heat, biomass;
 confidential rows already dropped, no building ids) and ``potentials_by_block`` the
 building-level potentials (roofs, ground probes, air heat pumps) summed per block and kind,
