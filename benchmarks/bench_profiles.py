@@ -13,7 +13,7 @@ import pandas as pd
 from demandlib.bdew import HeatBuilding
 
 from heatplan.demand.profiles import german_holidays, hourly_profiles, parse_class
-from heatplan.io.weather import hourly_index, read_try, try_path
+from heatplan.reference.weather import hourly_index, read_try, try_path
 
 YEAR = 2010
 CLASSES = [

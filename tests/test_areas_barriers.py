@@ -17,8 +17,8 @@ from typer.testing import CliRunner
 from heatplan.cli import app
 from heatplan.demo.run import MELATEN, MELATEN_MAPPING
 from heatplan.demo.sources import melaten_osm
-from heatplan.io.imports import import_buildings, import_lines
-from heatplan.io.osm import read_osm_barriers
+from heatplan.inputs.imports import import_buildings, import_lines
+from heatplan.inputs.osm import read_osm_barriers
 from heatplan.plan import Plan
 from heatplan.project.create import create_project
 from heatplan.project.store import open_store
@@ -98,7 +98,7 @@ def test_melaten_areas_hold_five_buildings_each(melaten: tuple[Path, dict[str, o
 
 def test_every_barrier_road_class_is_imported_as_a_street() -> None:
     from heatplan.areas.supply import barrier_road_classes
-    from heatplan.io.osm import DEFAULT_ROAD_CLASSES
+    from heatplan.inputs.osm import DEFAULT_ROAD_CLASSES
 
     assert set(barrier_road_classes()) <= DEFAULT_ROAD_CLASSES
     assert {"footway", "cycleway", "track"}.isdisjoint(DEFAULT_ROAD_CLASSES)

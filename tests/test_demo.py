@@ -198,7 +198,7 @@ def test_inventory_failing_half_way_leaves_the_store_untouched(
 def test_the_demo_writes_a_valid_plan_its_report_and_measures(
     schutterwald: tuple[Path, dict],
 ) -> None:
-    from heatplan.io.export_xwp import validate_xwaermeplan, xplan_tools_available
+    from heatplan.outputs.xwp.plan import validate_xwaermeplan, xplan_tools_available
 
     _, result = schutterwald
     steps = result["steps"]

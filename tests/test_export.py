@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from ci import required
 from heatplan.errors import HeatplanError
-from heatplan.io.export_xwp import (
+from heatplan.outputs.xwp.plan import (
     PlanMetadata,
     plan_features,
     validate_xwaermeplan,

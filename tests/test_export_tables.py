@@ -21,8 +21,8 @@ from openpyxl import load_workbook
 from heatplan.areas.grid import grid_100m
 from heatplan.areas.indicators import block_indicators, grid_indicators, segment_indicators
 from heatplan.areas.totals import municipality_totals
-from heatplan.io.export_gpkg import STRUCTURAL, write_gpkg
-from heatplan.io.export_xlsx import write_xlsx
+from heatplan.outputs.gpkg import STRUCTURAL, write_gpkg
+from heatplan.outputs.xlsx import write_xlsx
 from heatplan.publish import (
     AREA_STRUCTURAL,
     BUILDING_LEVEL_LAYERS,

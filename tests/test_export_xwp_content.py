@@ -22,7 +22,7 @@ import pandas as pd
 import pytest
 
 from ci import required
-from heatplan.io.export_xwp import validate_xwaermeplan, xplan_tools_available
+from heatplan.outputs.xwp.plan import validate_xwaermeplan, xplan_tools_available
 from heatplan.project.config import load_config, write_config
 from heatplan.project.create import create_project
 from heatplan.project.store import open_store
@@ -448,7 +448,7 @@ def test_without_measures_the_export_says_so(tmp_path: Path) -> None:
 
 def test_block_ids_match_across_int_and_float_columns() -> None:
     """A buildings column with a missing block id is float: 3.0 must still be block 3."""
-    from heatplan.io.xwp_blocks import block_keys
+    from heatplan.outputs.xwp.blocks import block_keys
 
     ids = pd.Series([3.0, np.nan, 12.0])
     assert block_keys(ids).tolist() == ["3", "nan", "12"]

@@ -23,7 +23,7 @@ from heatplan.cli import app
 from heatplan.demo import schutterwald
 from heatplan.demo.sources import cache_dir
 from heatplan.errors import InputFileError
-from heatplan.io.imports import import_buildings
+from heatplan.inputs.imports import import_buildings
 from heatplan.project.create import create_project
 
 runner = CliRunner()

@@ -32,7 +32,7 @@ DOMAIN = {
     "scenario",
 }
 #: What neither a domain package nor a stage may import: the store, files in, files out.
-NOT_IN_STAGES = ("heatplan.project.store", "heatplan.inputs", "heatplan.outputs", "heatplan.io")
+NOT_IN_STAGES = ("heatplan.project.store", "heatplan.inputs", "heatplan.outputs")
 
 
 def _package(path: Path) -> str:

@@ -12,7 +12,7 @@ import shapely
 from typer.testing import CliRunner
 
 from heatplan.cli import app
-from heatplan.io.import_registers import import_register
+from heatplan.inputs.registers import import_register
 from heatplan.project.create import create_project
 
 runner = CliRunner()

@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from heatplan.cli import app
 from heatplan.errors import InputFileError
-from heatplan.io.imports import (
+from heatplan.inputs.imports import (
     ImportResult,
     import_barriers,
     import_consumption,

@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 from heatplan.cli import app
 from heatplan.demand.degree_days import heating_degree_days
 from heatplan.demo import schutterwald
-from heatplan.io.weather import read_try, try_path
+from heatplan.reference.weather import read_try, try_path
 from heatplan.steps.core import run_inventory
 
 runner = CliRunner()

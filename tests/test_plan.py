@@ -14,7 +14,9 @@ from heatplan.errors import ProjectError
 from heatplan.plan import Plan, frame_info, frame_names
 from heatplan.stages import inventory
 
-FORMAT_1 = Path(__file__).parent / "data" / "format-1"  # a project written by release 0.1 (93 houses)
+FORMAT_1 = (
+    Path(__file__).parent / "data" / "format-1"
+)  # a project written by release 0.1 (93 houses)
 
 
 def _houses() -> gpd.GeoDataFrame:

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from demo_copy import copy_demo
 from heatplan.cli import app
-from heatplan.io.export_xwp import validate_xwaermeplan, xplan_tools_available
+from heatplan.outputs.xwp.plan import validate_xwaermeplan, xplan_tools_available
 from heatplan.project.store import open_store
 
 XWP_NAMESPACE = "http://www.xwaermeplan.de/0/9"

@@ -12,7 +12,6 @@ import pytest
 import shapely
 from pyproj import Transformer
 
-from heatplan.io.weather import hourly_index, read_try, try_path
 from heatplan.potentials.solar import (
     collector_heat_w_per_m2,
     open_field_solar_thermal,
@@ -21,6 +20,7 @@ from heatplan.potentials.solar import (
     try_station,
     try_weather,
 )
+from heatplan.reference.weather import hourly_index, read_try, try_path
 
 JENA = {"lat": 50.93, "lon": 11.59}
 #: Plausible German specific PV yield [kWh/(kWp a)]. Studie zum Ertrag von

@@ -14,7 +14,7 @@ from heatplan.demand.profiles import (
     parse_class,
     profile_class,
 )
-from heatplan.io.weather import hourly_index, read_try, try_path
+from heatplan.reference.weather import hourly_index, read_try, try_path
 
 #: Agreement with demandlib per building.
 PEER_RTOL = 1e-6

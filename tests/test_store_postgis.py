@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 from heatplan.cli import app
 from heatplan.demo import schutterwald
 from heatplan.errors import ProjectError
-from heatplan.io.imports import import_buildings, import_consumption, import_lines
+from heatplan.inputs.imports import import_buildings, import_consumption, import_lines
 from heatplan.project.create import create_project
 from heatplan.project.schema import FIXED_TABLES, metadata
 from heatplan.project.store import GeoPackageStore, Store, open_store

@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 from heatplan.demand.degree_days import climate_factor, heating_degree_days
-from heatplan.io.weather import read_hourly_temperature, read_try, region_for_point, try_path
+from heatplan.inputs.weather import read_hourly_temperature
+from heatplan.reference.weather import read_try, region_for_point, try_path
 
 
 def test_read_try_shape_and_first_row() -> None:

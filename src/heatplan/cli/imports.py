@@ -12,7 +12,7 @@ from heatplan.cli.app import JsonOpt, MappingOpt, ProjectArg, import_app, user_e
 from heatplan.console import emit_json, err, out
 
 if TYPE_CHECKING:
-    from heatplan.io.import_registers import RegisterKind
+    from heatplan.inputs.registers import RegisterKind
 
 
 def _report_import(result: Any, json_out: bool) -> None:
@@ -42,7 +42,7 @@ def import_buildings_cmd(
     json_out: JsonOpt = False,
 ) -> None:
     """Import buildings (footprints or points) with use, year, storeys, area, address."""
-    from heatplan.io.imports import import_buildings
+    from heatplan.inputs.imports import import_buildings
 
     _report_import(
         import_buildings(project_dir, file, mapping=mapping, layer=layer, crs=crs), json_out
@@ -60,7 +60,7 @@ def import_consumption_cmd(
     json_out: JsonOpt = False,
 ) -> None:
     """Import metered gas/heat/oil/electricity per building or address and year."""
-    from heatplan.io.imports import import_consumption
+    from heatplan.inputs.imports import import_consumption
 
     _report_import(
         import_consumption(project_dir, file, mapping=mapping, unit=unit, sheet=sheet), json_out
@@ -77,7 +77,7 @@ def import_heaters_cmd(
     json_out: JsonOpt = False,
 ) -> None:
     """Import a heater register (chimney-sweep data: type, carrier, kW, year)."""
-    from heatplan.io.imports import import_heaters
+    from heatplan.inputs.imports import import_heaters
 
     _report_import(import_heaters(project_dir, file, mapping=mapping, sheet=sheet), json_out)
 
@@ -108,7 +108,7 @@ def _vector_command(name: str, importer: VectorImporter, file_help: str, doc: st
 
 def _lines(kind: Literal["streets", "heat_network", "gas_network"]) -> VectorImporter:
     def run(project: Path, file: Path, mapping: Any, layer: Any, crs: Any) -> Any:
-        from heatplan.io.imports import import_lines
+        from heatplan.inputs.imports import import_lines
 
         return import_lines(project, file, kind=kind, mapping=mapping, layer=layer, crs=crs)
 
@@ -117,7 +117,7 @@ def _lines(kind: Literal["streets", "heat_network", "gas_network"]) -> VectorImp
 
 def _polygons(kind: Literal["blocks", "areas"]) -> VectorImporter:
     def run(project: Path, file: Path, mapping: Any, layer: Any, crs: Any) -> Any:
-        from heatplan.io.imports import import_polygons
+        from heatplan.inputs.imports import import_polygons
 
         return import_polygons(project, file, kind=kind, mapping=mapping, layer=layer, crs=crs)
 
@@ -125,14 +125,14 @@ def _polygons(kind: Literal["blocks", "areas"]) -> VectorImporter:
 
 
 def _barriers(project: Path, file: Path, mapping: Any, layer: Any, crs: Any) -> Any:
-    from heatplan.io.imports import import_barriers
+    from heatplan.inputs.imports import import_barriers
 
     return import_barriers(project, file, mapping=mapping, layer=layer, crs=crs)
 
 
 def _register(kind: RegisterKind) -> VectorImporter:
     def run(project: Path, file: Path, mapping: Any, layer: Any, crs: Any) -> Any:
-        from heatplan.io.import_registers import import_register
+        from heatplan.inputs.registers import import_register
 
         return import_register(
             project,

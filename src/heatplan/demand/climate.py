@@ -18,8 +18,8 @@ import pandas as pd
 from heatplan.demand.degree_days import heating_degree_days
 from heatplan.demand.profiles import german_holidays
 from heatplan.errors import ProjectError
-from heatplan.io.weather import hourly_index, read_try, region_for_point, try_path
 from heatplan.project.config import ProjectConfig
+from heatplan.reference.weather import hourly_index, read_try, region_for_point, try_path
 
 #: Hourly air temperature on the profile year [°C] and the public holidays of that year.
 Weather = tuple[pd.Series, list[Any]]

@@ -20,7 +20,7 @@ import pyogrio
 from heatplan.demo import schutterwald
 from heatplan.demo.sources import OSM_ATTRIBUTION, melaten_osm
 from heatplan.errors import ProjectError
-from heatplan.io.imports import (
+from heatplan.inputs.imports import (
     import_barriers,
     import_buildings,
     import_consumption,

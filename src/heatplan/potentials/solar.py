@@ -28,8 +28,8 @@ import pandas as pd
 import pvlib
 from numpy.typing import ArrayLike
 
-from heatplan.io.weather import TRY_NOMINAL_YEAR, hourly_index, read_try, try_path
 from heatplan.reference import parameter_group, table
+from heatplan.reference.weather import TRY_NOMINAL_YEAR, hourly_index, read_try, try_path
 
 #: TRY 2010 hours are CET all year (UTC+1); pvlib's Etc/GMT-1 is UTC+1 (POSIX sign).
 TRY_TIMEZONE = "Etc/GMT-1"
@@ -68,7 +68,7 @@ def _try_weather(region: int) -> pd.DataFrame:
 def try_weather(region: int) -> pd.DataFrame:
     """TRY 2010 weather of ``region`` indexed by the middle of each hour (tz-aware, CET).
 
-    Columns as :func:`heatplan.io.weather.read_try`: temp_air_c [°C], wind_speed_m_per_s [m/s],
+    Columns as :func:`heatplan.inputs.weather.read_try`: temp_air_c [°C], wind_speed_m_per_s [m/s],
     ghi_w_per_m2 and dhi_w_per_m2 [W/m²] (hourly means of the hour ending at ``hour``).
     """
     return _try_weather(int(region)).copy()
@@ -101,7 +101,7 @@ def _degrees(text: str) -> float:
 
 
 def _region_for(lat: float, lon: float) -> int:
-    from heatplan.io.weather import region_for_point
+    from heatplan.reference.weather import region_for_point
 
     return region_for_point(lon, lat)
 

@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from heatplan.io.weather import HOURS_PER_YEAR
+#: Hours of a non-leap year: the most ``hours_per_a`` a source can be available.
+HOURS_PER_YEAR = 8760
 
 #: Accepted column names (lower case) -> heatplan name. German register headers included.
 COLUMN_ALIASES = {

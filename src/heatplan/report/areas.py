@@ -1,7 +1,7 @@
 """Section 4 (Versorgungsgebiete): maps per snapshot year, the area table, one profile per area.
 
 The profile sheets show what the XLSX profile sheets show (their rows come from
-:mod:`heatplan.io.export_xlsx_areas`, so both stay the same); areas under the WPG § 10 minimum
+:mod:`heatplan.outputs.tables`, so both stay the same); areas under the WPG § 10 minimum
 carry the suppression notice instead of figures.
 """
 
@@ -13,7 +13,7 @@ import geopandas as gpd
 import pandas as pd
 
 from heatplan.classify.rules import GRADE_DE, TYPE_DE
-from heatplan.io.export_xlsx_areas import (
+from heatplan.outputs.tables import (
     AREA_INDICATORS,
     area_grades,
     area_indicators,

@@ -3,7 +3,7 @@
 The building layer is read only to aggregate it (buildings by use and age class, the inventory
 cells with their building counts) and is dropped right here: no section, chart or map ever sees
 a building. The public edition takes every layer through :mod:`heatplan.publish` (via the
-public GeoPackage rules of :func:`heatplan.io.export_gpkg.public_layers`) — in both editions:
+public GeoPackage rules of :func:`heatplan.publish.layers.public_layers`) — in both editions:
 the planners' (internal) edition differs only in the measures it lists (non-public ones too,
 with those responsible), never in building data. Existing gas and heat networks appear only as
 total length: their registers hold the house connections, i.e. who heats with what.
@@ -17,11 +17,11 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from heatplan.io.export_xlsx import buildings_table, inventory_table
 from heatplan.plan import Plan
 from heatplan.publish import area_suppression
 from heatplan.publish.layers import RELEASE_INPUTS, public_layers
 from heatplan.publish.release import ReleaseAudit
+from heatplan.publish.tables import buildings_table, inventory_table
 
 __all__ = ["AGGREGATE_LAYERS", "REPORT_FRAMES", "ReportInputs", "load_inputs"]
 

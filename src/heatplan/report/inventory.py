@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from heatplan.areas.reference import carriers_table, density_classes, line_density_guide_kwh_per_m_a
-from heatplan.io.export_xlsx import potentials_table
+from heatplan.publish.tables import potentials_table
 from heatplan.report import charts, maps
 from heatplan.report.fmt import Table, number, percent, table
 from heatplan.report.inputs import ReportInputs

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from heatplan.areas.reference import carriers_table
-from heatplan.io.export_xlsx import SECTORS_DE
+from heatplan.publish.tables import SECTORS_DE
 from heatplan.report import charts
 from heatplan.report.fmt import Table, number, percent
 from heatplan.scenario.indicators import LABELS_DE

@@ -13,9 +13,9 @@ from typing import Any, Literal
 import pandas as pd
 
 from heatplan.errors import HeatplanError
-from heatplan.io.export_gpkg import write_gpkg
-from heatplan.io.export_xlsx import write_xlsx
-from heatplan.io.export_xwp import Engine, PlanContent, PlanMetadata, write_xwaermeplan
+from heatplan.outputs.gpkg import write_gpkg
+from heatplan.outputs.xlsx import write_xlsx
+from heatplan.outputs.xwp.plan import Engine, PlanContent, PlanMetadata, write_xwaermeplan
 from heatplan.plan import Plan
 from heatplan.plan.checks import classified_areas
 from heatplan.project.config import ProjectConfig

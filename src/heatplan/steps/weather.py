@@ -14,11 +14,11 @@ import pandas as pd
 
 from heatplan.demand.degree_days import heating_degree_days
 from heatplan.errors import InputFileError
-from heatplan.io import validate as v
-from heatplan.io.import_common import REJECTIONS_TABLE
-from heatplan.io.mapping import apply_mapping, load_mapping
-from heatplan.io.readers import read_table
-from heatplan.io.weather import read_hourly_temperature
+from heatplan.inputs import validate as v
+from heatplan.inputs.common import REJECTIONS_TABLE
+from heatplan.inputs.mapping import apply_mapping, load_mapping
+from heatplan.inputs.readers import read_table
+from heatplan.inputs.weather import read_hourly_temperature
 from heatplan.project.config import load_config
 from heatplan.project.store import Store, open_store, utc_now
 from heatplan.reference import table

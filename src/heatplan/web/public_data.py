@@ -20,7 +20,7 @@ import pandas as pd
 
 from heatplan.areas.assign import assign_areas
 from heatplan.classify.rules import GRADE_DE, GRADE_EN, OPTION_DE, OPTION_EN, TYPE_DE, TYPE_EN
-from heatplan.io.addresses import address_keys
+from heatplan.inputs.addresses import address_keys
 from heatplan.project.config import CONFIG_NAME, load_config
 from heatplan.publish import MIN_BUILDINGS_CONSUMPTION, flags
 from heatplan.publish.costs import option_cost_table

@@ -19,8 +19,8 @@ import geopandas as gpd
 import pandas as pd
 
 from heatplan.errors import InputFileError
-from heatplan.io.readers import read_vector
-from heatplan.io.validate import load_reference, valid_uses
+from heatplan.inputs.readers import read_vector
+from heatplan.inputs.validate import load_reference, valid_uses
 
 #: Tags read from ``other_tags`` into columns of their own (mapping.ALIASES renames them).
 BUILDING_TAGS = (

@@ -1,7 +1,7 @@
 """``WP_BestandsanalyseAggregiert``: the municipal inventory totals (WPG Anlage 2 I).
 
 From the inventory's ``totals`` table after the same WPG § 10 suppression as the XLSX export
-(:func:`heatplan.io.export_xlsx.inventory_table`: carrier x sector cells under 5 buildings,
+(:func:`heatplan.publish.tables.inventory_table`: carrier x sector cells under 5 buildings,
 heater cells under 3, and what differencing would reveal): final energy by carrier (with the
 published sector cells) and by sector, grid-bound heat by carrier, decentral heat generators by
 type and carrier (house substations of heat networks included), buildings and network
@@ -18,10 +18,17 @@ from datetime import date
 import pandas as pd
 
 from heatplan.areas.reference import carriers_table
-from heatplan.io.export_xlsx import inventory_table
-from heatplan.io.xwp_common import KWH_PER_MWH, Context, PlanContent, code, heater_code, mwh, number
-from heatplan.io.xwp_gml import DataType, Feature, Measure, Ref, Value
-from heatplan.io.xwp_indicators import (
+from heatplan.outputs.xwp.common import (
+    KWH_PER_MWH,
+    Context,
+    PlanContent,
+    code,
+    heater_code,
+    mwh,
+    number,
+)
+from heatplan.outputs.xwp.gml import DataType, Feature, Measure, Ref, Value
+from heatplan.outputs.xwp.indicators import (
     SECTOR_ATTRIBUTES,
     buildings_on_networks,
     carrier_consumption,
@@ -29,6 +36,7 @@ from heatplan.io.xwp_indicators import (
     sector_consumption,
 )
 from heatplan.publish import MIN_BUILDINGS_HEATER
+from heatplan.publish.tables import inventory_table
 
 __all__ = ["inventory_feature"]
 

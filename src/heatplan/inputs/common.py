@@ -1,8 +1,8 @@
 """Steps shared by every import: open the project, check rows, and commit one transaction.
 
-Used by :mod:`heatplan.io.imports` (buildings), :mod:`heatplan.io.import_tables` (consumption,
-heaters) and :mod:`heatplan.io.import_geometry` (lines, polygons). See the module docstring of
-:mod:`heatplan.io.imports` for the rules every import follows.
+Used by :mod:`heatplan.inputs.imports` (buildings), :mod:`heatplan.inputs.tables` (consumption,
+heaters) and :mod:`heatplan.inputs.geometry` (lines, polygons). See the module docstring of
+:mod:`heatplan.inputs.imports` for the rules every import follows.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ import numpy as np
 import pandas as pd
 import pyogrio
 
-from heatplan.io import validate as v
-from heatplan.io.mapping import ColumnMapping, apply_mapping
-from heatplan.io.readers import read_vector
+from heatplan.inputs import validate as v
+from heatplan.inputs.mapping import ColumnMapping, apply_mapping
+from heatplan.inputs.readers import read_vector
 from heatplan.project.config import ProjectConfig, load_config
 from heatplan.project.store import Store, Writer, open_store, utc_now
 

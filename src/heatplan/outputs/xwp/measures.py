@@ -14,8 +14,8 @@ from typing import Any
 
 import pandas as pd
 
-from heatplan.io.xwp_common import Context, code, keyword_codes, number
-from heatplan.io.xwp_gml import Feature, Measure, Ref, Value
+from heatplan.outputs.xwp.common import Context, code, keyword_codes, number
+from heatplan.outputs.xwp.gml import Feature, Measure, Ref, Value
 from heatplan.publish import flags
 
 __all__ = ["measure_features"]

@@ -15,7 +15,7 @@ import re
 
 import pandas as pd
 
-from heatplan.io.validate import load_reference
+from heatplan.inputs.validate import load_reference
 
 _IGNORED = re.compile(r"[\s_^().]")
 

@@ -10,13 +10,13 @@ What is written (WPG Anlage 2 IV and V):
 - a ``WP_Eignungspruefung`` for every area of the shortened procedure (WPG § 14);
 - per area a ``WP_TextAbschnitt`` with the explanation and the likelihood per year (the
   standard has no likelihood attribute on the snapshot areas);
-- with :class:`~heatplan.io.xwp_common.PlanContent` also the inventory totals, the
+- with :class:`~heatplan.outputs.xwp.common.PlanContent` also the inventory totals, the
   target-scenario indicators per year, the public measures, block and street-segment
-  features and the potentials (:mod:`heatplan.io.xwp_content`; Anlage 2 I, II, III, VI).
+  features and the potentials (:mod:`heatplan.outputs.xwp.content`; Anlage 2 I, II, III, VI).
 
 Two engines write the same document: ``xplan-tools`` (the XLeitstelle's pydantic model of the
 standard; optional extra ``heatplan[xwp]``, needs the GDAL Python bindings) validates every
-feature while it writes; ``builtin`` (:mod:`heatplan.io.xwp_gml`, standard library only) needs
+feature while it writes; ``builtin`` (:mod:`heatplan.outputs.xwp.gml`, standard library only) needs
 nothing and :func:`validate_xwaermeplan` checks its output with xplan-tools where installed.
 Areas under the WPG § 10 minimum get their reason text suppressed
 (:func:`heatplan.publish.public_areas`).
@@ -38,10 +38,10 @@ from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from heatplan.classify.rules import GRADE_DE, TYPE_DE
-from heatplan.io.xwp_common import Context, PlanContent, PlanMetadata
-from heatplan.io.xwp_content import ContentFeatures, content_features
-from heatplan.io.xwp_gml import DataType, Feature, Ref, Value, write_gml
-from heatplan.io.xwp_xplan_tools import (
+from heatplan.outputs.xwp.common import Context, PlanContent, PlanMetadata
+from heatplan.outputs.xwp.content import ContentFeatures, content_features
+from heatplan.outputs.xwp.gml import DataType, Feature, Ref, Value, write_gml
+from heatplan.outputs.xwp.xplan_tools import (
     save_with_xplan_tools,
     validate_xwaermeplan,
     xplan_tools_available,
@@ -262,7 +262,7 @@ def plan_features(
     """The whole plan as XWärmeplan features (plan, area, texts, supply areas per year).
 
     With ``content`` also inventory, scenario, measures, blocks, segments and potentials
-    (:func:`heatplan.io.xwp_content.content_features`); what could not be written is appended
+    (:func:`heatplan.outputs.xwp.content.content_features`); what could not be written is appended
     to ``notes``.
 
     Raises

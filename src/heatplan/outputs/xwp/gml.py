@@ -1,6 +1,6 @@
 """XWärmeplan 0.9 features in a neutral form, and a GML 3.2 writer without GDAL.
 
-:mod:`heatplan.io.export_xwp` builds the plan as a list of :class:`Feature`; this module writes
+:mod:`heatplan.outputs.xwp.plan` builds the plan as a list of :class:`Feature`; this module writes
 them with the standard library (``xml.etree``) in the encoding the XLeitstelle's
 ``xplan-tools`` uses for ``xwp`` 0.9 (``sf:FeatureCollection`` of ``sf:featureMember``, one
 element per property in model order, associations as ``xlink:href="#GML_<uuid>"``, nested data

@@ -2,7 +2,7 @@
 
 Rows name their building by ``building_id`` or by address (an ``address`` text, or ``street`` +
 ``house_number`` [+ ``postcode``]), stored as the normalised key of
-:func:`heatplan.io.addresses.address_keys`. The building need not exist yet: the inventory
+:func:`heatplan.inputs.addresses.address_keys`. The building need not exist yet: the inventory
 matches rows to buildings and reports the rows that match none.
 """
 
@@ -13,9 +13,9 @@ from pathlib import Path
 import pandas as pd
 
 from heatplan.errors import InputFileError
-from heatplan.io import validate as v
-from heatplan.io.addresses import ADDRESS_PARTS, address_keys
-from heatplan.io.import_common import (
+from heatplan.inputs import validate as v
+from heatplan.inputs.addresses import ADDRESS_PARTS, address_keys
+from heatplan.inputs.common import (
     ImportResult,
     commit_import,
     open_project,
@@ -25,9 +25,9 @@ from heatplan.io.import_common import (
     stored_rows,
     text_or_none,
 )
-from heatplan.io.mapping import ColumnMapping, apply_mapping, load_mapping
-from heatplan.io.readers import read_table
-from heatplan.io.units import known_units, kwh_per_unit, normalise_unit
+from heatplan.inputs.mapping import ColumnMapping, apply_mapping, load_mapping
+from heatplan.inputs.readers import read_table
+from heatplan.inputs.units import known_units, kwh_per_unit, normalise_unit
 
 CONSUMPTION_REQUIRED = ("carrier", "value")
 HEATER_REQUIRED = ("heater_type", "carrier")

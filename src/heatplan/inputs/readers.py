@@ -6,7 +6,7 @@ a CRS may be used is decided by the import (``--crs``), not here: the frame keep
 
 GDAL notices that pyogrio turns into ``RuntimeWarning`` while reading (for example a Shapefile
 whose ``.dbf`` codepage is guessed) are not errors of the user's data: they are caught for the
-read only and passed on to the ``heatplan.io`` logger, so they are visible but do not stop the
+read only and passed on to the ``heatplan.inputs`` logger, so they are visible but do not stop the
 import. Other warnings are re-issued unchanged.
 """
 

@@ -25,8 +25,8 @@ from typing import Any
 
 import pandas as pd
 
-from heatplan.io.xwp_common import Context, code, energy_amount, mwh, number
-from heatplan.io.xwp_gml import DataType, Feature, Measure, Ref, Value
+from heatplan.outputs.xwp.common import Context, code, energy_amount, mwh, number
+from heatplan.outputs.xwp.gml import DataType, Feature, Measure, Ref, Value
 
 __all__ = ["NONRESIDENTIAL_SECTORS", "YEAR_CODES", "plan_variant", "scenario_features"]
 

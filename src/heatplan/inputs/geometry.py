@@ -19,8 +19,8 @@ import geopandas as gpd
 import pandas as pd
 
 from heatplan.errors import InputFileError
-from heatplan.io import validate as v
-from heatplan.io.import_common import (
+from heatplan.inputs import validate as v
+from heatplan.inputs.common import (
     LINE_LAYERS,
     LINEAR,
     POLYGON_LAYERS,
@@ -36,9 +36,9 @@ from heatplan.io.import_common import (
     stored_rows,
     v_rows,
 )
-from heatplan.io.mapping import ColumnMapping, apply_mapping, load_mapping
-from heatplan.io.osm import read_osm_barriers, read_osm_streets
-from heatplan.io.readers import is_osm
+from heatplan.inputs.mapping import ColumnMapping, apply_mapping, load_mapping
+from heatplan.inputs.osm import read_osm_barriers, read_osm_streets
+from heatplan.inputs.readers import is_osm
 from heatplan.project.config import ProjectConfig
 from heatplan.project.store import Store
 
@@ -70,7 +70,7 @@ def import_lines(
         Project directory (holds ``heatplan.toml``).
     file : Path
         GeoPackage, GeoJSON, Shapefile, FlatGeobuf, GeoParquet or OSM (``.osm``/``.pbf``; for
-        ``streets`` the OSM highways of :data:`heatplan.io.osm.DEFAULT_ROAD_CLASSES`).
+        ``streets`` the OSM highways of :data:`heatplan.inputs.osm.DEFAULT_ROAD_CLASSES`).
     kind : {"streets", "heat_network", "gas_network"}
         Target layer ``streets``, ``heat_networks`` or ``gas_networks``.
     mapping : Path, optional
@@ -174,7 +174,7 @@ def import_barriers(
     file : Path
         Lines or polygons: GeoPackage, GeoJSON, Shapefile, FlatGeobuf, GeoParquet, or OSM
         (``.osm``/``.pbf``: rail, rivers, canals, water areas, motorways and trunk roads, see
-        :func:`heatplan.io.osm.read_osm_barriers`).
+        :func:`heatplan.inputs.osm.read_osm_barriers`).
     mapping : Path, optional
         Column mapping file (TOML or JSON); e.g. ``[columns] Art = "kind"`` and
         ``[values.kind] Bahn = "rail"``.

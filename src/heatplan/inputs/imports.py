@@ -17,8 +17,8 @@ geometry type it was not made for), the layer is rewritten with the new rows add
 transaction.
 
 This module holds :func:`import_buildings` and re-exports the others: consumption and heaters
-live in :mod:`heatplan.io.import_tables`, lines, polygons and barriers in
-:mod:`heatplan.io.import_geometry`, the shared steps in :mod:`heatplan.io.import_common`.
+live in :mod:`heatplan.inputs.tables`, lines, polygons and barriers in
+:mod:`heatplan.inputs.geometry`, the shared steps in :mod:`heatplan.inputs.common`.
 """
 
 from __future__ import annotations
@@ -28,9 +28,9 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 
-from heatplan.io import validate as v
-from heatplan.io.addresses import ADDRESS_PARTS, address_key, address_keys, normalise_address
-from heatplan.io.import_common import (
+from heatplan.inputs import validate as v
+from heatplan.inputs.addresses import ADDRESS_PARTS, address_key, address_keys, normalise_address
+from heatplan.inputs.common import (
     LINE_LAYERS,
     LINEAR,
     POLYGON_LAYERS,
@@ -46,11 +46,11 @@ from heatplan.io.import_common import (
     stored_rows,
     v_rows,
 )
-from heatplan.io.import_geometry import import_barriers, import_lines, import_polygons
-from heatplan.io.import_tables import import_consumption, import_heaters
-from heatplan.io.mapping import apply_mapping, load_mapping
-from heatplan.io.osm import UNHEATED_BUILDINGS, read_osm_buildings
-from heatplan.io.readers import is_osm
+from heatplan.inputs.geometry import import_barriers, import_lines, import_polygons
+from heatplan.inputs.mapping import apply_mapping, load_mapping
+from heatplan.inputs.osm import UNHEATED_BUILDINGS, read_osm_buildings
+from heatplan.inputs.readers import is_osm
+from heatplan.inputs.tables import import_consumption, import_heaters
 
 __all__ = [
     "ADDRESS_PARTS",

@@ -17,7 +17,7 @@ from typing import Any
 from shapely.geometry.base import BaseGeometry
 
 from heatplan.errors import HeatplanError
-from heatplan.io.xwp_gml import DataType, Feature, Measure, Ref, Value
+from heatplan.outputs.xwp.gml import DataType, Feature, Measure, Ref, Value
 
 __all__ = ["INSTALL_HINT", "save_with_xplan_tools", "validate_xwaermeplan", "xplan_tools_available"]
 

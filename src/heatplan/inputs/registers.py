@@ -1,7 +1,7 @@
 """Registers of the Potenzialanalyse (WPG Anlage 1): sewage plants, sewers from DN 800,
 industrial waste heat, and exclusion zones — vector files into their own project layers.
 
-Same rules as every import (:mod:`heatplan.io.import_geometry`): known attributes of
+Same rules as every import (:mod:`heatplan.inputs.geometry`): known attributes of
 ``data/attributes.csv`` are checked and typed, bad rows go to ``import_rejections``, the
 import is one transaction.
 """
@@ -11,10 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from heatplan.io import validate as v
-from heatplan.io.import_common import LINEAR, POLYGONAL, ImportResult, open_project, row_ids
-from heatplan.io.import_geometry import first_column, import_shapes, read_shapes
-from heatplan.io.mapping import load_mapping
+from heatplan.inputs import validate as v
+from heatplan.inputs.common import LINEAR, POLYGONAL, ImportResult, open_project, row_ids
+from heatplan.inputs.geometry import first_column, import_shapes, read_shapes
+from heatplan.inputs.mapping import load_mapping
 
 RegisterKind = Literal["sewage_plants", "sewers", "waste_heat", "exclusion_zones"]
 POINTS = ("Point", "MultiPoint")

@@ -1,6 +1,6 @@
 """``WP_PotenzialWaermeNutzung``: heat potentials (WPG Anlage 2 II), public edition only.
 
-Input is what the public GeoPackage export publishes (:func:`heatplan.io.export_gpkg.
+Input is what the public GeoPackage export publishes (:func:`heatplan.publish.layers.
 public_layers`): ``potentials`` holds the sites (sewage plants, sewers, waste heat, biomass;
 confidential rows already dropped, no building ids) and ``potentials_by_block`` the
 building-level potentials (roofs, ground probes, air heat pumps) summed per block and kind,
@@ -17,10 +17,10 @@ from typing import Any
 
 import pandas as pd
 
-from heatplan.io.export_xlsx import potentials_table
-from heatplan.io.xwp_common import Context, code, energy_amount, multi, mwh, number
-from heatplan.io.xwp_gml import DataType, Feature, Ref, Value
+from heatplan.outputs.xwp.common import Context, code, energy_amount, multi, mwh, number
+from heatplan.outputs.xwp.gml import DataType, Feature, Ref, Value
 from heatplan.publish import drop_confidential, flags
+from heatplan.publish.tables import potentials_table
 
 __all__ = ["potential_features", "potential_summary"]
 
@@ -98,7 +98,7 @@ def potential_features(
 def potential_summary(potentials: pd.DataFrame | None, ctx: Context) -> Feature | None:
     """``WP_PotenzialanalyseAggregiert``: usable heat potential per carrier of the municipality.
 
-    The totals per kind are those of the XLSX export (:func:`heatplan.io.export_xlsx.
+    The totals per kind are those of the XLSX export (:func:`heatplan.publish.tables.
     potentials_table`: confidential rows dropped, excluded potentials left out, building-level
     kinds only over >= 5 buildings, also against differencing); kinds without a carrier code
     (roof PV) and suppressed totals are left out.

@@ -1,11 +1,11 @@
 """The XWärmeplan features beyond the supply areas, from the project's public tables.
 
-:func:`content_features` runs the builders of :mod:`heatplan.io.xwp_inventory`,
-:mod:`~heatplan.io.xwp_potentials`, :mod:`~heatplan.io.xwp_indicators`,
-:mod:`~heatplan.io.xwp_measures` and :mod:`~heatplan.io.xwp_blocks` on what
-:class:`~heatplan.io.xwp_common.PlanContent` holds. Blocks, street segments and potentials
-pass :func:`heatplan.io.export_gpkg.public_layers` first — the same WPG §§ 10-12 rules and
-code as the public GeoPackage — so the GML never publishes more than the GeoPackage.
+:func:`content_features` runs the builders of :mod:`heatplan.outputs.xwp.inventory`,
+:mod:`~heatplan.outputs.xwp.potentials`, :mod:`~heatplan.outputs.xwp.indicators`,
+:mod:`~heatplan.outputs.xwp.measures` and :mod:`~heatplan.outputs.xwp.blocks` on what
+:class:`~heatplan.outputs.xwp.common.PlanContent` holds. Blocks, street segments and
+potentials pass :func:`heatplan.publish.layers.public_layers` first — the same WPG §§ 10-12
+rules and code as the public GeoPackage — so the GML never publishes more than the GeoPackage.
 """
 
 from __future__ import annotations
@@ -15,13 +15,13 @@ from datetime import date
 
 import pandas as pd
 
-from heatplan.io.xwp_blocks import block_features, segment_features
-from heatplan.io.xwp_common import Context, PlanContent
-from heatplan.io.xwp_gml import Feature
-from heatplan.io.xwp_indicators import nonresidential_count, scenario_features
-from heatplan.io.xwp_inventory import inventory_feature
-from heatplan.io.xwp_measures import measure_features
-from heatplan.io.xwp_potentials import potential_features, potential_summary
+from heatplan.outputs.xwp.blocks import block_features, segment_features
+from heatplan.outputs.xwp.common import Context, PlanContent
+from heatplan.outputs.xwp.gml import Feature
+from heatplan.outputs.xwp.indicators import nonresidential_count, scenario_features
+from heatplan.outputs.xwp.inventory import inventory_feature
+from heatplan.outputs.xwp.measures import measure_features
+from heatplan.outputs.xwp.potentials import potential_features, potential_summary
 from heatplan.publish.layers import public_layers
 
 __all__ = ["ContentFeatures", "content_features"]

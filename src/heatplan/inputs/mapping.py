@@ -28,7 +28,7 @@ from typing import cast
 import pandas as pd
 
 from heatplan.errors import InputFileError
-from heatplan.io.validate import load_reference
+from heatplan.inputs.validate import load_reference
 
 #: Automatic column aliases, keyed by the lower-cased source column name.
 ALIASES: dict[str, str] = {

@@ -1,7 +1,7 @@
 """Block and street features of the inventory (WPG Anlage 2 I.2): only public aggregates.
 
 The blocks and street segments come in as the public GeoPackage export makes them
-(:func:`heatplan.io.export_gpkg.public_layers`: a block or segment over fewer than 5 buildings,
+(:func:`heatplan.publish.layers.public_layers`: a block or segment over fewer than 5 buildings,
 or needed against differencing with its area or the municipal total, keeps only id, size and
 building count). From them:
 
@@ -29,8 +29,15 @@ import numpy as np
 import pandas as pd
 
 from heatplan.areas.reference import carriers_table
-from heatplan.io.xwp_common import KWH_PER_MWH, Context, code, energy_amount, heater_code, multi
-from heatplan.io.xwp_gml import DataType, Feature, Measure, Ref, Value
+from heatplan.outputs.xwp.common import (
+    KWH_PER_MWH,
+    Context,
+    code,
+    energy_amount,
+    heater_code,
+    multi,
+)
+from heatplan.outputs.xwp.gml import DataType, Feature, Measure, Ref, Value
 from heatplan.publish.block_cells import OTHER as RELEASED_OTHER
 from heatplan.publish.block_cells import SEP
 
@@ -53,6 +60,8 @@ def block_key(value: Any) -> str:
 
 
 def block_keys(ids: pd.Series) -> pd.Series:
+    """:func:`block_key` of each id. Not :func:`heatplan.publish.block_cells.unit_keys`: that one
+    also strips text, reads the text ``"8.0"`` as ``"8"`` and makes a missing id ``""``."""
     return ids.map(block_key)
 
 

@@ -21,7 +21,7 @@ import pandas as pd
 from shapely.geometry import LineString, MultiLineString, MultiPoint, MultiPolygon, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
-from heatplan.io.xwp_gml import DataType, Measure
+from heatplan.outputs.xwp.gml import DataType, Measure
 from heatplan.reference import table
 
 __all__ = [
