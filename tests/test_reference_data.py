@@ -8,8 +8,8 @@ import pytest
 
 from heatplan.reference import table
 
-#: The attribute schema describes columns; it holds no values that need a source.
-SCHEMA_TABLES = {"attributes.csv"}
+#: The schema tables describe frames and columns; they hold no values that need a source.
+SCHEMA_TABLES = {"attributes.csv", "frames.csv"}
 DATA_FILES = sorted(
     entry.name
     for entry in resources.files("heatplan.data").iterdir()

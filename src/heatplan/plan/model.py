@@ -109,7 +109,9 @@ class Plan:
             settings = _default_settings("unnamed", meta.get("crs", ProjectSettings().crs))
         wanted = list(frame_infos()) if frames is None else [frame_info(n).name for n in frames]
         read = {name: store.read(name) for name in wanted if store.has(name)}
-        return cls(settings, read, source=str(store.location))
+        plan = cls(settings, read, source=str(store.location))
+        plan.changed = set()  # as stored
+        return plan
 
     @classmethod
     def from_project(cls, project_dir: str | Path, *, frames: Iterable[str] | None = None) -> Plan:
