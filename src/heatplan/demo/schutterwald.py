@@ -36,9 +36,10 @@ def load_net():
         return pandapipes.from_json(str(schutterwald_json()))
 
 
-def write_inputs(folder: Path, *, crs: str = "EPSG:25832") -> dict[str, Path]:
-    """Write the Schutterwald input files into ``folder`` and return their paths by kind."""
-    folder.mkdir(parents=True, exist_ok=True)
+def input_frames(*, crs: str = "EPSG:25832") -> dict[str, pd.DataFrame]:
+    """The Schutterwald inputs in memory: ``buildings`` (points with the sink names),
+    ``consumption`` (measured gas in m³/a), ``gas_network`` (every pipe) and ``streets`` (the
+    mains: pipes without the house connections), as the town's files would give them."""
     net = load_net()
     xy = net.junction_geodata[["x", "y"]]
     pipes = _pipes(net, xy).to_crs(crs)
@@ -46,17 +47,30 @@ def write_inputs(folder: Path, *, crs: str = "EPSG:25832") -> dict[str, Path]:
     is_service = pipes["from_junction"].isin(sink_junctions) | pipes["to_junction"].isin(
         sink_junctions
     )
-    houses = _houses(net, xy).to_crs(crs)
+    return {
+        "buildings": _houses(net, xy).to_crs(crs),
+        "consumption": _consumption(net),
+        "gas_network": pipes,
+        "streets": pipes.loc[~is_service, ["pipe_id", "geometry"]],
+    }
+
+
+def write_inputs(folder: Path, *, crs: str = "EPSG:25832") -> dict[str, Path]:
+    """Write the Schutterwald input files into ``folder`` and return their paths by kind."""
+    folder.mkdir(parents=True, exist_ok=True)
+    frames = input_frames(crs=crs)
     paths = {
         "buildings": folder / "buildings.geojson",
         "consumption": folder / "consumption.csv",
         "gas_network": folder / "gas_network.geojson",
         "streets": folder / "streets.geojson",
     }
-    houses.to_file(paths["buildings"], driver="GeoJSON")
-    _consumption(net).to_csv(paths["consumption"], index=False)
-    pipes.to_file(paths["gas_network"], driver="GeoJSON")
-    pipes.loc[~is_service, ["pipe_id", "geometry"]].to_file(paths["streets"], driver="GeoJSON")
+    for kind, path in paths.items():
+        frame = frames[kind]
+        if isinstance(frame, gpd.GeoDataFrame):
+            frame.to_file(path, driver="GeoJSON")
+        else:
+            frame.to_csv(path, index=False)
     return paths
 
 

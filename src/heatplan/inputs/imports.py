@@ -27,6 +27,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 
 from heatplan.inputs import validate as v
 from heatplan.inputs.addresses import ADDRESS_PARTS, address_key, address_keys, normalise_address
@@ -62,6 +63,7 @@ __all__ = [
     "ImportResult",
     "address_key",
     "address_keys",
+    "buildings_frame",
     "import_barriers",
     "import_buildings",
     "import_consumption",
@@ -99,23 +101,44 @@ def import_buildings(
         frame = gpd.GeoDataFrame(apply_mapping(raw, cmap, targets), geometry="geometry")
     else:
         frame = read_geo(file, layer=layer, crs=crs, mapping=cmap, targets=targets)
-    frame["building_id"] = row_ids(frame, "building_id", file)
     stored = stored_rows(store, "buildings", ["building_id"])["building_id"]
+    buildings, rejections = buildings_frame(
+        frame, file=file, crs=config.project.crs, stored_ids=stored, repair=repair
+    )
+    return commit_import(
+        store, target="buildings", file=file, frame=buildings, rejections=rejections
+    )
+
+
+def buildings_frame(
+    frame: gpd.GeoDataFrame,
+    *,
+    file: Path,
+    crs: str,
+    stored_ids: pd.Series | None = None,
+    repair: bool = False,
+) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    """The ``buildings`` frame of a plan from features in memory, and the rejected rows.
+
+    ``frame`` has the attribute names of ``attributes.csv`` (table ``buildings``) and a
+    geometry; ``file`` names its source in ``source_file`` and in the rejections (it is not
+    read); ``crs`` is the plan's CRS; ids in ``stored_ids`` are rejected as duplicates. No
+    store, no file: a runner over a state's building data calls this per partition.
+    """
+    frame = frame.copy()
+    frame["building_id"] = row_ids(frame, "building_id", file)
     checks = geo_checks(
         frame,
         file=file,
         id_column="building_id",
-        stored=stored,
+        stored=stored_ids if stored_ids is not None else pd.Series([], dtype=object),
         types=(*POLYGONAL, "Point", "MultiPoint"),
         repair=repair,
-        project_crs=config.project.crs,
+        project_crs=crs,
     )
     _check_building_values(checks)
     valid, rejections = checks.result()
-    buildings = _buildings_frame(gpd.GeoDataFrame(valid, geometry="geometry"), file=file)
-    return commit_import(
-        store, target="buildings", file=file, frame=buildings, rejections=rejections
-    )
+    return _buildings_frame(gpd.GeoDataFrame(valid, geometry="geometry"), file=file), rejections
 
 
 def _check_building_values(checks: v.RowChecks) -> None:

@@ -73,17 +73,29 @@ def import_consumption(
         _read_rows(file, sheet, cmap, "consumption"), _default_unit(file, unit or cmap.unit)
     )
     stored = _consumption_keys(stored_rows(store, "consumption", _CONSUMPTION_KEY))
-    checks = v.RowChecks(frame, file=file.name, rows=row_numbers(frame))
+    out, rejections = consumption_frame(frame, file=file, stored_keys=set(stored))
+    return commit_import(store, target="consumption", file=file, frame=out, rejections=rejections)
+
+
+def consumption_frame(
+    frame: pd.DataFrame, *, file: Path, stored_keys: set[str] | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The ``consumption`` frame of a plan from rows in memory, and the rejected rows.
+
+    ``frame`` has the columns of ``attributes.csv`` (table ``consumption``: building id or
+    address parts, year, carrier, value, unit); ``file`` names the source (it is not read); rows whose
+    key is in ``stored_keys`` are rejected as duplicates. No store, no file.
+    """
+    checks = v.RowChecks(_keyed(frame), file=file.name, rows=row_numbers(frame))
     _check_owner(checks)
     v.check_required(checks, CONSUMPTION_REQUIRED)
     v.check_codes(checks, "carrier", _codes("carriers.csv", "carrier"))
     v.check_numbers(checks, "consumption")
     v.check_years(checks, ("year",))
     _check_units(checks)
-    _check_duplicate_keys(checks, _consumption_keys(checks.frame), set(stored))
+    _check_duplicate_keys(checks, _consumption_keys(checks.frame), stored_keys or set())
     valid, rejections = checks.result()
-    out = schema_frame(valid, "consumption", file=file)
-    return commit_import(store, target="consumption", file=file, frame=out, rejections=rejections)
+    return schema_frame(valid, "consumption", file=file), rejections
 
 
 def _default_unit(file: Path, unit: str | None) -> str | None:
@@ -217,7 +229,12 @@ def _read_rows(
     raw = read_table(file, sheet=sheet)
     if own_id is not None:
         raw = _own_id_column(raw, cmap, own_id)
-    frame = apply_mapping(raw, cmap, [*v.attributes(table)["name"], *ADDRESS_PARTS])
+    return _keyed(apply_mapping(raw, cmap, [*v.attributes(table)["name"], *ADDRESS_PARTS]))
+
+
+def _keyed(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its building ids cleaned and its address key (``address``)."""
+    frame = frame.copy()
     frame["building_id"] = (
         frame["building_id"].map(text_or_none) if "building_id" in frame.columns else None
     )
