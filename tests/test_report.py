@@ -28,7 +28,7 @@ from heatplan.publish import area_suppression
 from heatplan.report.fmt import number
 from heatplan.report.scenario import value_text
 from heatplan.steps.measures import list_measures, load_demo_catalogue
-from heatplan.steps.report import run_report
+from heatplan.steps.report import ReportResult, run_report
 from heatplan.steps.versions import freeze
 
 REPORT_YEAR = 2026
@@ -36,8 +36,8 @@ PLAN_LABEL = "beschluss"
 MIN_PDF_PAGES = 15
 
 
-def _html(result: dict[str, Any]) -> str:
-    return Path(result["html"]).read_text(encoding="utf-8")
+def _html(result: ReportResult) -> str:
+    return Path(result.html).read_text(encoding="utf-8")
 
 
 def _clear_measures(project: Path) -> None:
@@ -55,7 +55,7 @@ def reports(
     _clear_measures(project)  # the demo brings a sample catalogue: start without one
     out: dict[str, Any] = {"project": project}
     first = run_report(project, pdf=True)
-    out["no_measures"] = {**first, "text": _html(first)}
+    out["no_measures"] = {**first.to_dict(), "text": _html(first)}
     load_demo_catalogue(project)
     freeze(project, PLAN_LABEL, note="test: the adopted plan")
     for key, kwargs in (
@@ -65,7 +65,7 @@ def reports(
         ("year_internal", {"year": REPORT_YEAR, "public": False}),
     ):
         result = run_report(project, **kwargs)
-        out[key] = {**result, "text": _html(result)}
+        out[key] = {**result.to_dict(), "text": _html(result)}
     return out
 
 

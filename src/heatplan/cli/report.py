@@ -32,7 +32,7 @@ def report(
     """Write the plan report (or with --year the implementation report) under DIR/report/."""
     from heatplan.steps.report import run_report
 
-    result = run_report(project_dir, year=year, pdf=pdf, public=not internal)
+    result = run_report(project_dir, year=year, pdf=pdf, public=not internal).to_dict()
     if json_out:
         emit_json(result)
         return

@@ -78,7 +78,7 @@ def run_demo(
             fmt: run_export(out, fmt, engine="builtin") for fmt in ("xwaermeplan", "xlsx", "gpkg")
         }
         say("plan report (HTML and PDF)")
-        steps["report"] = run_report(out, pdf=True)
+        steps["report"] = run_report(out, pdf=True).to_dict()
     return {
         "case": case,
         "project": str(out),

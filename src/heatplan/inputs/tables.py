@@ -83,8 +83,8 @@ def consumption_frame(
     """The ``consumption`` frame of a plan from rows in memory, and the rejected rows.
 
     ``frame`` has the columns of ``attributes.csv`` (table ``consumption``: building id or
-    address parts, year, carrier, value, unit); ``file`` names the source (it is not read); rows whose
-    key is in ``stored_keys`` are rejected as duplicates. No store, no file.
+    address parts, year, carrier, value, unit); ``file`` names the source (it is not read);
+    rows whose key is in ``stored_keys`` are rejected as duplicates. No store, no file.
     """
     checks = v.RowChecks(_keyed(frame), file=file.name, rows=row_numbers(frame))
     _check_owner(checks)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,9 +30,26 @@ from heatplan.report.inputs import REPORT_FRAMES, load_inputs
 from heatplan.report.render import render_html, write_pdf
 from heatplan.steps.measures import computed_kpis, list_measures, progress
 
-__all__ = ["report_path", "run_report"]
+__all__ = ["ReportResult", "report_path", "run_report"]
 
 FIRST_YEAR = 2000
+
+
+@dataclass
+class ReportResult:
+    """What ``heatplan report`` wrote: paths, edition, sections, pages and timings [s]."""
+
+    html: str
+    edition: str
+    year: int | None
+    sections: list[str]
+    measures: int
+    seconds: dict[str, float]
+    pdf: str | None = None
+    pages: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
 
 
 def report_path(project_dir: Path, *, year: int | None, public: bool) -> Path:
@@ -74,7 +92,7 @@ def _plan_version(store: Any, year: int) -> tuple[str, pd.DataFrame] | None:
 
 def run_report(
     project_dir: Path, *, year: int | None = None, pdf: bool = False, public: bool = True
-) -> dict[str, Any]:
+) -> ReportResult:
     """Write the report; returns the paths, the sections, page count and timings [s]."""
     project_dir = Path(project_dir)
     today = dt.date.today()
@@ -106,20 +124,18 @@ def run_report(
     path = report_path(project_dir, year=year, public=public)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(html, encoding="utf-8")
-    result: dict[str, Any] = {
-        "html": str(path),
-        "pdf": None,
-        "pages": None,
-        "edition": "public" if public else "internal",
-        "year": year,
-        "sections": sections,
-        "measures": len(measures),
-        "seconds": {"html": round(time.perf_counter() - started, 2)},
-    }
+    result = ReportResult(
+        html=str(path),
+        edition="public" if public else "internal",
+        year=year,
+        sections=sections,
+        measures=len(measures),
+        seconds={"html": round(time.perf_counter() - started, 2)},
+    )
     if pdf:
         started = time.perf_counter()
         pdf_path = path.with_suffix(".pdf")
-        result["pages"] = write_pdf(html, pdf_path, base_url=path.parent)
-        result["pdf"] = str(pdf_path)
-        result["seconds"]["pdf"] = round(time.perf_counter() - started, 2)
+        result.pages = write_pdf(html, pdf_path, base_url=path.parent)
+        result.pdf = str(pdf_path)
+        result.seconds["pdf"] = round(time.perf_counter() - started, 2)
     return result
