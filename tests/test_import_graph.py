@@ -40,6 +40,11 @@ def _package(path: Path) -> str:
     return parts[0] if len(parts) > 1 else path.stem
 
 
+def _module(name: str) -> bool:
+    """True when ``heatplan.<name>`` is a package or module (not a name in ``__init__``)."""
+    return (SOURCE / name).is_dir() or (SOURCE / f"{name}.py").is_file()
+
+
 def imports() -> dict[Path, list[tuple[int, str]]]:
     """Every absolute ``heatplan.*`` import of every module: (line, module)."""
     found: dict[Path, list[tuple[int, str]]] = {}
@@ -48,7 +53,11 @@ def imports() -> dict[Path, list[tuple[int, str]]]:
             continue
         names = []
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if isinstance(node, ast.ImportFrom) and node.module == "heatplan" and node.level == 0:
+                names += [
+                    (node.lineno, f"heatplan.{a.name}") for a in node.names if _module(a.name)
+                ]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
                 names.append((node.lineno, node.module))
             elif isinstance(node, ast.Import):
                 names += [(node.lineno, alias.name) for alias in node.names]
