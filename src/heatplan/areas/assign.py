@@ -7,6 +7,7 @@ import pandas as pd
 
 from heatplan.areas.blocks import representative_points
 from heatplan.areas.segments import check_projected
+from heatplan.plan import columns as col
 
 __all__ = ["assign_to_blocks", "assign_to_segments"]
 
@@ -68,13 +69,13 @@ def assign_to_segments(buildings: gpd.GeoDataFrame, segments: gpd.GeoDataFrame) 
         ``segment_id`` per building, indexed like ``buildings``. Equidistant segments are
         resolved to the smallest ``segment_id``.
     """
-    _check_pair(buildings, segments, "segment_id")
+    _check_pair(buildings, segments, col.SEGMENT_ID)
     if buildings.empty:
         return pd.Series(
-            [], index=buildings.index, name="segment_id", dtype=segments["segment_id"].dtype
+            [], index=buildings.index, name=col.SEGMENT_ID, dtype=segments[col.SEGMENT_ID].dtype
         )
-    pairs = _nearest(_points(buildings), segments, "segment_id")
-    return _first_per_building(pairs, "segment_id", buildings.index)
+    pairs = _nearest(_points(buildings), segments, col.SEGMENT_ID)
+    return _first_per_building(pairs, col.SEGMENT_ID, buildings.index)
 
 
 def assign_to_blocks(buildings: gpd.GeoDataFrame, blocks: gpd.GeoDataFrame) -> pd.Series:
@@ -95,17 +96,19 @@ def assign_to_blocks(buildings: gpd.GeoDataFrame, blocks: gpd.GeoDataFrame) -> p
     pandas.Series
         ``block_id`` per building, indexed like ``buildings``.
     """
-    _check_pair(buildings, blocks, "block_id")
+    _check_pair(buildings, blocks, col.BLOCK_ID)
     if buildings.empty:
-        return pd.Series([], index=buildings.index, name="block_id", dtype=blocks["block_id"].dtype)
+        return pd.Series(
+            [], index=buildings.index, name=col.BLOCK_ID, dtype=blocks[col.BLOCK_ID].dtype
+        )
     points = _points(buildings)
-    inside = gpd.sjoin(points, blocks[["block_id", "geometry"]], predicate="intersects")
+    inside = gpd.sjoin(points, blocks[[col.BLOCK_ID, "geometry"]], predicate="intersects")
     pairs = pd.DataFrame(inside.drop(columns="geometry"))
     missing = points[~points["_building"].isin(pairs["_building"])]
     if not missing.empty:
-        pairs = pd.concat([pairs, _nearest(missing, blocks, "block_id")], ignore_index=True)
+        pairs = pd.concat([pairs, _nearest(missing, blocks, col.BLOCK_ID)], ignore_index=True)
         pairs = pairs.drop(columns="_distance_m")
-    return _first_per_building(pairs, "block_id", buildings.index)
+    return _first_per_building(pairs, col.BLOCK_ID, buildings.index)
 
 
 def assign_areas(buildings: gpd.GeoDataFrame, areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -115,6 +118,6 @@ def assign_areas(buildings: gpd.GeoDataFrame, areas: gpd.GeoDataFrame) -> gpd.Ge
         geometry=buildings.geometry.representative_point(),
         crs=buildings.crs,
     )
-    joined = gpd.sjoin(points, areas[["area_id", "geometry"]], how="left", predicate="within")
+    joined = gpd.sjoin(points, areas[[col.AREA_ID, "geometry"]], how="left", predicate="within")
     joined = joined[~joined.index.duplicated(keep="first")]
-    return buildings.assign(area_id=joined["area_id"].to_numpy())
+    return buildings.assign(area_id=joined[col.AREA_ID].to_numpy())

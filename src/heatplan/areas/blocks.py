@@ -23,6 +23,7 @@ from shapely.geometry import LineString, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from heatplan.areas.segments import check_projected, noded_lines
+from heatplan.plan import columns as col
 
 __all__ = ["default_boundary", "derive_blocks", "representative_points"]
 
@@ -238,7 +239,7 @@ def derive_blocks(
     geometries = [poly for poly, _ in blocks]
     return gpd.GeoDataFrame(
         {
-            "block_id": np.arange(len(blocks), dtype="int64"),
+            col.BLOCK_ID: np.arange(len(blocks), dtype="int64"),
             "area_ha": shapely.area(geometries) / _M2_PER_HA if blocks else np.array([]),
             "subdivided": np.array([flag for _, flag in blocks], dtype=bool),
         },

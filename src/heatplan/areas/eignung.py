@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from heatplan.plan import columns as col
 from heatplan.reference import parameter
 
 __all__ = ["EignungThresholds", "eignung", "thresholds"]
@@ -85,13 +86,13 @@ def _heat_findings(row: pd.Series, limits: EignungThresholds) -> list[Finding]:
     kind = str(row.get("nearest_potential_kind") or "")
     findings = [
         _below(
-            _number(row.get("heat_density_mwh_per_ha_a")),
+            _number(row.get(col.HEAT_DENSITY_MWH_PER_HA_A)),
             limits.heat_density_mwh_per_ha_a,
             ("Wärmedichte", "heat density"),
             "MWh/(ha·a)",
         ),
         _below(
-            _number(row.get("line_density_kwh_per_m_a")),
+            _number(row.get(col.LINE_DENSITY_KWH_PER_M_A)),
             limits.line_density_kwh_per_m_a,
             ("Liniendichte", "line density"),
             "kWh/(m·a)",

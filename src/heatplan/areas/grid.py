@@ -9,6 +9,7 @@ import shapely
 from pyproj import CRS
 
 from heatplan.areas.blocks import representative_points
+from heatplan.plan import columns as col
 
 __all__ = ["cell_code", "grid_100m"]
 
@@ -96,11 +97,11 @@ def grid_100m(
     east_m = (np.floor(xy[:, 0] / size) * size).astype("int64")
     north_m = (np.floor(xy[:, 1] / size) * size).astype("int64")
     codes = cell_code(north_m, east_m, size, epsg=_epsg(crs))
-    grid_id = pd.Series(codes, index=buildings.index, name="grid_id", dtype=object)
+    grid_id = pd.Series(codes, index=buildings.index, name=col.GRID_ID, dtype=object)
     corners = (
-        pd.DataFrame({"grid_id": codes, "north_m": north_m, "east_m": east_m})
-        .drop_duplicates("grid_id")
-        .sort_values("grid_id", ignore_index=True)
+        pd.DataFrame({col.GRID_ID: codes, "north_m": north_m, "east_m": east_m})
+        .drop_duplicates(col.GRID_ID)
+        .sort_values(col.GRID_ID, ignore_index=True)
     )
     squares = shapely.box(
         corners["east_m"],

@@ -26,6 +26,7 @@ from heatplan.areas.reference import (
     with_unknown,
 )
 from heatplan.areas.totals import municipality_totals
+from heatplan.plan import columns as col
 
 __all__ = [
     "block_indicators",
@@ -71,13 +72,13 @@ def heat_density_class(heat_density_mwh_per_ha_a: pd.Series) -> pd.Series:
 
 def _demand_sums(buildings: pd.DataFrame, key: str) -> pd.DataFrame:
     """Known heat demand, building count and count without demand per ``key``."""
-    demand = buildings["heat_demand_kwh_per_a"]
+    demand = buildings[col.HEAT_DEMAND_KWH_PER_A]
     grouped = pd.DataFrame(
-        {key: buildings[key], "heat_demand_kwh_per_a": demand, "unknown": demand.isna()}
+        {key: buildings[key], col.HEAT_DEMAND_KWH_PER_A: demand, "unknown": demand.isna()}
     ).groupby(key)
     return pd.DataFrame(
         {
-            "heat_demand_kwh_per_a": grouped["heat_demand_kwh_per_a"].sum(min_count=0),
+            col.HEAT_DEMAND_KWH_PER_A: grouped[col.HEAT_DEMAND_KWH_PER_A].sum(min_count=0),
             "buildings": grouped.size(),
             "buildings_without_demand": grouped["unknown"].sum(),
         }
@@ -96,7 +97,7 @@ def _join(areas: gpd.GeoDataFrame, key: str, table: pd.DataFrame) -> gpd.GeoData
             f"(e.g. {missing[0]!r}); assign buildings to these areas again"
         )
     out = areas.merge(table, left_on=key, right_index=True, how="left")
-    counts = ["heat_demand_kwh_per_a", "buildings", "buildings_without_demand"]
+    counts = [col.HEAT_DEMAND_KWH_PER_A, "buildings", "buildings_without_demand"]
     present = [column for column in counts if column in out]
     out[present] = out[present].astype(float).fillna(0.0)
     for column in ("buildings", "buildings_without_demand"):
@@ -128,11 +129,11 @@ def _carrier_shares(buildings: pd.DataFrame, key: str) -> pd.DataFrame:
     energy = pd.DataFrame(
         {
             key: buildings[key],
-            "carrier": checked_codes(buildings["carrier"], "carrier"),
-            "e": buildings["final_energy_kwh_per_a"],
+            col.CARRIER: checked_codes(buildings[col.CARRIER], col.CARRIER),
+            "e": buildings[col.FINAL_ENERGY_KWH_PER_A],
         }
     )
-    table = energy.pivot_table(index=key, columns="carrier", values="e", aggfunc="sum").fillna(0)
+    table = energy.pivot_table(index=key, columns=col.CARRIER, values="e", aggfunc="sum").fillna(0)
     shares = table.div(table.sum(axis=1).replace(0, np.nan), axis=0)
     return shares.add_prefix("share_")
 
@@ -142,11 +143,11 @@ def _generator_counts(buildings: pd.DataFrame, key: str) -> pd.DataFrame:
     counts = pd.DataFrame(
         {
             key: buildings[key],
-            "carrier": checked_codes(buildings["carrier"], "carrier"),
+            col.CARRIER: checked_codes(buildings[col.CARRIER], col.CARRIER),
             "n": pd.to_numeric(buildings["generators"]).fillna(0),
         }
     )
-    by_carrier = counts.pivot_table(index=key, columns="carrier", values="n", aggfunc="sum")
+    by_carrier = counts.pivot_table(index=key, columns=col.CARRIER, values="n", aggfunc="sum")
     by_carrier = by_carrier.fillna(0).astype("int64").add_prefix("generators_")
     by_carrier.insert(0, "generators", by_carrier.sum(axis=1))
     return by_carrier
@@ -176,22 +177,24 @@ def block_indicators(buildings: pd.DataFrame, blocks: gpd.GeoDataFrame) -> gpd.G
         If a column is missing, a carrier is not a code of data/carriers.csv, or a ``block_id``
         of the buildings is not in ``blocks``.
     """
-    needed = ["block_id", "heat_demand_kwh_per_a", "final_energy_kwh_per_a", "carrier"]
-    check_columns(buildings, [*needed, "generators", "use", "age_class"])
+    needed = [col.BLOCK_ID, col.HEAT_DEMAND_KWH_PER_A, col.FINAL_ENERGY_KWH_PER_A, col.CARRIER]
+    check_columns(buildings, [*needed, "generators", col.USE, "age_class"])
     parts = [
-        _demand_sums(buildings, "block_id"),
-        _carrier_shares(buildings, "block_id"),
-        _generator_counts(buildings, "block_id"),
-        _predominant(buildings, "block_id", "use"),
-        _predominant(buildings, "block_id", "age_class"),
+        _demand_sums(buildings, col.BLOCK_ID),
+        _carrier_shares(buildings, col.BLOCK_ID),
+        _generator_counts(buildings, col.BLOCK_ID),
+        _predominant(buildings, col.BLOCK_ID, col.USE),
+        _predominant(buildings, col.BLOCK_ID, "age_class"),
     ]
-    out = _join(blocks, "block_id", pd.concat(parts, axis=1))
+    out = _join(blocks, col.BLOCK_ID, pd.concat(parts, axis=1))
     generator_columns = [c for c in out.columns if c.startswith("generators")]
     out[generator_columns] = out[generator_columns].astype(float).fillna(0.0).astype("int64")
     for column in ("predominant_use", "predominant_age_class"):
         out[column] = out[column].fillna(UNKNOWN)
-    out["heat_density_mwh_per_ha_a"] = out["heat_demand_kwh_per_a"] / _KWH_PER_MWH / out["area_ha"]
-    out["heat_density_class"] = heat_density_class(out["heat_density_mwh_per_ha_a"])
+    out[col.HEAT_DENSITY_MWH_PER_HA_A] = (
+        out[col.HEAT_DEMAND_KWH_PER_A] / _KWH_PER_MWH / out["area_ha"]
+    )
+    out["heat_density_class"] = heat_density_class(out[col.HEAT_DENSITY_MWH_PER_HA_A])
     return out
 
 
@@ -205,11 +208,11 @@ def segment_indicators(buildings: pd.DataFrame, segments: gpd.GeoDataFrame) -> g
         ``buildings_without_demand``, ``line_density_kwh_per_m_a`` [kWh/(m·a)] and
         ``above_line_density_guide`` (>= 1,500 kWh/(m·a), data/line_density_guide.csv).
     """
-    check_columns(buildings, ["segment_id", "heat_demand_kwh_per_a"])
-    out = _join(segments, "segment_id", _demand_sums(buildings, "segment_id"))
-    out["line_density_kwh_per_m_a"] = out["heat_demand_kwh_per_a"] / out["length_m"]
+    check_columns(buildings, [col.SEGMENT_ID, col.HEAT_DEMAND_KWH_PER_A])
+    out = _join(segments, col.SEGMENT_ID, _demand_sums(buildings, col.SEGMENT_ID))
+    out[col.LINE_DENSITY_KWH_PER_M_A] = out[col.HEAT_DEMAND_KWH_PER_A] / out["length_m"]
     guide = line_density_guide_kwh_per_m_a()
-    out["above_line_density_guide"] = out["line_density_kwh_per_m_a"] >= guide
+    out["above_line_density_guide"] = out[col.LINE_DENSITY_KWH_PER_M_A] >= guide
     return out
 
 
@@ -223,8 +226,8 @@ def grid_indicators(buildings: pd.DataFrame, cells: gpd.GeoDataFrame) -> gpd.Geo
         ``buildings_without_demand`` and ``heat_density_mwh_per_ha_a`` [MWh/(ha·a)] (cell area
         from the equal-area grid geometry).
     """
-    check_columns(buildings, ["grid_id", "heat_demand_kwh_per_a"])
-    out = _join(cells, "grid_id", _demand_sums(buildings, "grid_id"))
+    check_columns(buildings, [col.GRID_ID, col.HEAT_DEMAND_KWH_PER_A])
+    out = _join(cells, col.GRID_ID, _demand_sums(buildings, col.GRID_ID))
     area_ha = out.geometry.area / _M2_PER_HA
-    out["heat_density_mwh_per_ha_a"] = out["heat_demand_kwh_per_a"] / _KWH_PER_MWH / area_ha
+    out[col.HEAT_DENSITY_MWH_PER_HA_A] = out[col.HEAT_DEMAND_KWH_PER_A] / _KWH_PER_MWH / area_ha
     return out

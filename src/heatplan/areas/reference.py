@@ -6,6 +6,7 @@ from functools import cache
 
 import pandas as pd
 
+from heatplan.plan import columns as col
 from heatplan.reference import carriers, heater_types, table
 
 __all__ = [
@@ -69,7 +70,7 @@ def checked_codes(values: pd.Series, column: str) -> pd.Series:
     ValueError
         If a value is neither a code of the reference table nor missing.
     """
-    known = {"carrier": carriers_table, "heater_type": heater_types_table}[column]()
+    known = {col.CARRIER: carriers_table, "heater_type": heater_types_table}[column]()
     codes = with_unknown(values)
     invalid = sorted(set(codes) - set(known.index) - {UNKNOWN})
     if invalid:

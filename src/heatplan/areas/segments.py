@@ -12,6 +12,8 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from heatplan.plan import columns as col
+
 __all__ = ["check_projected", "noded_lines", "street_segments"]
 
 #: Pieces shorter than this after noding are numerical debris and dropped [m].
@@ -102,7 +104,7 @@ def street_segments(streets: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     pieces = noded_lines(streets.geometry)
     if len(pieces) == 0:
         return gpd.GeoDataFrame(
-            {"segment_id": np.array([], dtype="int64"), "length_m": np.array([], dtype=float)},
+            {col.SEGMENT_ID: np.array([], dtype="int64"), "length_m": np.array([], dtype=float)},
             geometry=gpd.GeoSeries([], crs=streets.crs),
         )
     segments = _merge_degree_two(pieces)
@@ -110,6 +112,6 @@ def street_segments(streets: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     keep = lengths_m > MIN_SEGMENT_LENGTH_M
     segments, lengths_m = segments[keep], lengths_m[keep]
     return gpd.GeoDataFrame(
-        {"segment_id": np.arange(len(segments), dtype="int64"), "length_m": lengths_m},
+        {col.SEGMENT_ID: np.arange(len(segments), dtype="int64"), "length_m": lengths_m},
         geometry=gpd.GeoSeries(segments, crs=streets.crs),
     )

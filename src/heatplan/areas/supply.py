@@ -28,6 +28,7 @@ import shapely
 from heatplan.areas.indicators import heat_density_class
 from heatplan.areas.reference import density_classes, line_density_guide_kwh_per_m_a
 from heatplan.areas.segments import check_projected
+from heatplan.plan import columns as col
 from heatplan.reference import parameter, table
 
 __all__ = [
@@ -120,15 +121,17 @@ def block_line_density(buildings: pd.DataFrame, segments: pd.DataFrame) -> pd.Se
     pandas.Series
         Line density per ``block_id`` [kWh/(m·a)]; blocks without known demand are absent.
     """
-    density = segments.set_index("segment_id")["line_density_kwh_per_m_a"]
-    demand = pd.to_numeric(buildings["heat_demand_kwh_per_a"], errors="coerce").fillna(0.0)
-    seen = buildings["segment_id"].map(density)
+    density = segments.set_index(col.SEGMENT_ID)[col.LINE_DENSITY_KWH_PER_M_A]
+    demand = pd.to_numeric(buildings[col.HEAT_DEMAND_KWH_PER_A], errors="coerce").fillna(0.0)
+    seen = buildings[col.SEGMENT_ID].map(density)
     frame = pd.DataFrame(
-        {"block_id": buildings["block_id"], "w": demand.where(seen.notna(), 0.0), "x": seen}
+        {col.BLOCK_ID: buildings[col.BLOCK_ID], "w": demand.where(seen.notna(), 0.0), "x": seen}
     )
     frame = frame.assign(wx=frame["w"] * frame["x"].fillna(0.0))
-    sums = frame.groupby("block_id")[["w", "wx"]].sum()
-    return (sums["wx"] / sums["w"].where(sums["w"] > 0)).dropna().rename("line_density_kwh_per_m_a")
+    sums = frame.groupby(col.BLOCK_ID)[["w", "wx"]].sum()
+    return (
+        (sums["wx"] / sums["w"].where(sums["w"] > 0)).dropna().rename(col.LINE_DENSITY_KWH_PER_M_A)
+    )
 
 
 def _network_flags(
@@ -161,14 +164,14 @@ def block_features(
         Rows in the order of ``blocks``; each column multiplied by its ``merge_weight_*`` so
         that squared Euclidean distances are the weighted dissimilarities.
     """
-    demand_mwh = pd.to_numeric(blocks["heat_demand_kwh_per_a"], errors="coerce").fillna(0) / 1e3
+    demand_mwh = pd.to_numeric(blocks[col.HEAT_DEMAND_KWH_PER_A], errors="coerce").fillna(0) / 1e3
     density = demand_mwh / blocks["area_ha"].where(blocks["area_ha"] > 0)
     order = {code: i for i, code in enumerate(density_classes()["class"])}
     classes = heat_density_class(density.fillna(0.0)).map(order).to_numpy(float)
     if line_density_kwh_per_m_a is None:
         line = np.zeros(len(blocks))
     else:
-        by_block = blocks["block_id"].map(line_density_kwh_per_m_a)
+        by_block = blocks[col.BLOCK_ID].map(line_density_kwh_per_m_a)
         line = by_block.fillna(0.0).to_numpy(float) / line_density_guide_kwh_per_m_a()
     geometries = blocks.geometry.to_numpy()
     columns = [
@@ -342,7 +345,7 @@ def build_areas(
     check_projected(blocks, "blocks")
     if blocks.empty:
         raise ValueError("no blocks to merge into supply areas")
-    if blocks["block_id"].duplicated().any():
+    if blocks[col.BLOCK_ID].duplicated().any():
         raise ValueError("block_id values must be unique")
     if max_area_ha is not None and max_area_ha <= 0:
         raise ValueError(f"max_area_ha must be positive, got {max_area_ha}")
@@ -366,8 +369,8 @@ def build_areas(
         target_count=target_count,
         max_weight=max_area_ha,
     )
-    demand = pd.to_numeric(blocks["heat_demand_kwh_per_a"], errors="coerce").to_numpy(float)
-    return pd.Series(area_ids(labels, demand), index=blocks.index, name="area_id")
+    demand = pd.to_numeric(blocks[col.HEAT_DEMAND_KWH_PER_A], errors="coerce").to_numpy(float)
+    return pd.Series(area_ids(labels, demand), index=blocks.index, name=col.AREA_ID)
 
 
 def dissolve_areas(blocks: gpd.GeoDataFrame, area_of_block: pd.Series) -> gpd.GeoDataFrame:
@@ -376,14 +379,14 @@ def dissolve_areas(blocks: gpd.GeoDataFrame, area_of_block: pd.Series) -> gpd.Ge
     Rows are sorted by ``area_id``; ``source`` is ``'derived'``.
     """
     frame = gpd.GeoDataFrame(
-        {"area_id": area_of_block.to_numpy(), "block_id": blocks["block_id"].astype(str)},
+        {col.AREA_ID: area_of_block.to_numpy(), col.BLOCK_ID: blocks[col.BLOCK_ID].astype(str)},
         geometry=blocks.geometry.to_numpy(),
         crs=blocks.crs,
     )
-    groups = frame.groupby("area_id", sort=True)
+    groups = frame.groupby(col.AREA_ID, sort=True)
     shapes = groups.geometry.apply(lambda g: shapely.union_all(g.to_numpy()))
-    ids = groups["block_id"].apply(",".join)
+    ids = groups[col.BLOCK_ID].apply(",".join)
     return gpd.GeoDataFrame(
-        {"area_id": shapes.index.astype(str), "block_ids": ids.to_numpy(), "source": "derived"},
+        {col.AREA_ID: shapes.index.astype(str), "block_ids": ids.to_numpy(), "source": "derived"},
         geometry=gpd.GeoSeries(shapes.to_numpy(), crs=blocks.crs),
     )

@@ -15,6 +15,7 @@ import shapely
 
 from heatplan.areas.indicators import heat_density_class
 from heatplan.areas.reference import UNKNOWN, carriers_table, check_columns, with_unknown
+from heatplan.plan import columns as col
 from heatplan.reference import parameter
 
 __all__ = [
@@ -41,21 +42,21 @@ def assign_by_point(frame: gpd.GeoDataFrame, areas: gpd.GeoDataFrame) -> tuple[p
     :func:`heatplan.areas.assign.assign_to_blocks` does for blocks; the count says how many.
     """
     if frame.empty:
-        return pd.Series([], index=frame.index, name="area_id", dtype=object), 0
+        return pd.Series([], index=frame.index, name=col.AREA_ID, dtype=object), 0
     points = gpd.GeoDataFrame(
         {"_row": np.arange(len(frame))},
         geometry=frame.geometry.representative_point().to_numpy(),
         crs=frame.crs,
     )
-    target = areas[["area_id", "geometry"]].assign(area_id=areas["area_id"].astype(str))
-    inside = gpd.sjoin(points, target, predicate="intersects")[["_row", "area_id"]]
+    target = areas[[col.AREA_ID, "geometry"]].assign(area_id=areas[col.AREA_ID].astype(str))
+    inside = gpd.sjoin(points, target, predicate="intersects")[["_row", col.AREA_ID]]
     missing = points[~points["_row"].isin(inside["_row"])]
     if len(missing):
-        nearest = gpd.sjoin_nearest(missing, target)[["_row", "area_id"]]
+        nearest = gpd.sjoin_nearest(missing, target)[["_row", col.AREA_ID]]
         inside = pd.concat([inside, nearest], ignore_index=True)
-    first = inside.sort_values(["_row", "area_id"]).drop_duplicates("_row").set_index("_row")
-    values = first["area_id"].reindex(range(len(frame))).to_numpy()
-    return pd.Series(values, index=frame.index, name="area_id"), len(missing)
+    first = inside.sort_values(["_row", col.AREA_ID]).drop_duplicates("_row").set_index("_row")
+    values = first[col.AREA_ID].reindex(range(len(frame))).to_numpy()
+    return pd.Series(values, index=frame.index, name=col.AREA_ID), len(missing)
 
 
 def segment_areas(
@@ -69,25 +70,25 @@ def segment_areas(
     """
     served = pd.DataFrame(
         {
-            "segment_id": buildings["segment_id"],
-            "area_id": buildings["area_id"].astype(str),
-            "demand": pd.to_numeric(buildings["heat_demand_kwh_per_a"], errors="coerce"),
+            col.SEGMENT_ID: buildings[col.SEGMENT_ID],
+            col.AREA_ID: buildings[col.AREA_ID].astype(str),
+            "demand": pd.to_numeric(buildings[col.HEAT_DEMAND_KWH_PER_A], errors="coerce"),
         }
-    ).dropna(subset=["segment_id"])
-    sums = served.groupby(["segment_id", "area_id"]).agg(
+    ).dropna(subset=[col.SEGMENT_ID])
+    sums = served.groupby([col.SEGMENT_ID, col.AREA_ID]).agg(
         demand=("demand", "sum"), n=("demand", "size")
     )
     best = sums.reset_index().sort_values(
-        ["segment_id", "demand", "n", "area_id"], ascending=[True, False, False, True]
+        [col.SEGMENT_ID, "demand", "n", col.AREA_ID], ascending=[True, False, False, True]
     )
-    by_buildings = best.drop_duplicates("segment_id").set_index("segment_id")["area_id"]
-    result = segments["segment_id"].map(by_buildings)
+    by_buildings = best.drop_duplicates(col.SEGMENT_ID).set_index(col.SEGMENT_ID)[col.AREA_ID]
+    result = segments[col.SEGMENT_ID].map(by_buildings)
     empty = result.isna()
     if empty.any() and not areas.empty:
         middle = segments.loc[empty].geometry.interpolate(0.5, normalized=True)
         nearest, _ = assign_by_point(gpd.GeoDataFrame(geometry=middle, crs=segments.crs), areas)
         result.loc[empty] = nearest.to_numpy()
-    return result.rename("area_id")
+    return result.rename(col.AREA_ID)
 
 
 def network_lengths(areas: gpd.GeoDataFrame, lines: gpd.GeoDataFrame | None) -> np.ndarray:
@@ -146,29 +147,33 @@ def _predominant(values: pd.Series, groups: pd.Series) -> pd.Series:
 
 def _demand_share(buildings: pd.DataFrame, mask: pd.Series) -> pd.Series:
     """Share of the known heat demand of each area on buildings where ``mask`` holds [-]."""
-    demand = pd.to_numeric(buildings["heat_demand_kwh_per_a"], errors="coerce").fillna(0.0)
-    frame = pd.DataFrame({"g": buildings["area_id"], "all": demand, "part": demand.where(mask, 0)})
+    demand = pd.to_numeric(buildings[col.HEAT_DEMAND_KWH_PER_A], errors="coerce").fillna(0.0)
+    frame = pd.DataFrame(
+        {"g": buildings[col.AREA_ID], "all": demand, "part": demand.where(mask, 0)}
+    )
     sums = frame.groupby("g")[["all", "part"]].sum()
     return sums["part"] / sums["all"].where(sums["all"] > 0)
 
 
 def _building_table(buildings: pd.DataFrame) -> pd.DataFrame:
     """Counts, demand, use and age mix, large consumers and gas share per area."""
-    demand = pd.to_numeric(buildings["heat_demand_kwh_per_a"], errors="coerce")
-    group = buildings["area_id"].astype(str)
+    demand = pd.to_numeric(buildings[col.HEAT_DEMAND_KWH_PER_A], errors="coerce")
+    group = buildings[col.AREA_ID].astype(str)
     sector = with_unknown(_column(buildings, "sector"))
     known_sector = sector != UNKNOWN
     households = pd.DataFrame({"g": group, "h": sector.eq("households"), "k": known_sector})
     mix = households.groupby("g")[["h", "k"]].sum()
     large = demand.fillna(0) >= parameter(PARAMETERS, "large_consumer_mwh_per_a") * _KWH_PER_MWH
-    on_gas = with_unknown(_column(buildings, "carrier")).map(carriers_table()["network"]).eq("gas")
+    on_gas = (
+        with_unknown(_column(buildings, col.CARRIER)).map(carriers_table()["network"]).eq("gas")
+    )
     table = pd.DataFrame(
         {
             "buildings": group.value_counts(),
             "buildings_without_demand": demand.isna().groupby(group).sum(),
-            "heat_demand_mwh_per_a": demand.groupby(group).sum(min_count=0) / _KWH_PER_MWH,
+            col.HEAT_DEMAND_MWH_PER_A: demand.groupby(group).sum(min_count=0) / _KWH_PER_MWH,
             "share_residential": mix["h"] / mix["k"].where(mix["k"] > 0),
-            "predominant_use": _predominant(_column(buildings, "use"), group),
+            "predominant_use": _predominant(_column(buildings, col.USE), group),
             "predominant_age_class": _predominant(_column(buildings, "age_class"), group),
             "share_large_consumers": _demand_share(buildings, large),
             "share_gas": _demand_share(buildings, on_gas),
@@ -187,7 +192,7 @@ def _column(buildings: pd.DataFrame, name: str) -> pd.Series:
 
 def _segment_table(segments: gpd.GeoDataFrame, of_segment: pd.Series) -> pd.DataFrame:
     """Street length and line density (over segments that serve buildings) per area."""
-    demand = pd.to_numeric(segments["heat_demand_kwh_per_a"], errors="coerce").fillna(0.0)
+    demand = pd.to_numeric(segments[col.HEAT_DEMAND_KWH_PER_A], errors="coerce").fillna(0.0)
     serving = pd.to_numeric(segments.get("buildings", demand > 0), errors="coerce").fillna(0) > 0
     frame = pd.DataFrame(
         {
@@ -201,7 +206,7 @@ def _segment_table(segments: gpd.GeoDataFrame, of_segment: pd.Series) -> pd.Data
     return pd.DataFrame(
         {
             "street_length_m": sums["length"],
-            "line_density_kwh_per_m_a": sums["demand"]
+            col.LINE_DENSITY_KWH_PER_M_A: sums["demand"]
             / sums["served_length"].where(sums["served_length"] > 0),
         }
     )
@@ -244,23 +249,23 @@ def area_indicators(
         ``gas_network_m``, ``heat_network_m`` [m], ``nearest_potential_m`` [m] and
         ``nearest_potential_kind``.
     """
-    check_columns(buildings, ["area_id", "heat_demand_kwh_per_a"])
-    ids = areas["area_id"].astype(str)
-    unknown = sorted(set(buildings["area_id"].dropna().astype(str)) - set(ids))
+    check_columns(buildings, [col.AREA_ID, col.HEAT_DEMAND_KWH_PER_A])
+    ids = areas[col.AREA_ID].astype(str)
+    unknown = sorted(set(buildings[col.AREA_ID].dropna().astype(str)) - set(ids))
     if unknown:
         raise ValueError(f"buildings name areas {unknown[:3]} that are not in the areas frame")
     out = areas.copy()
-    table = _building_table(buildings.dropna(subset=["area_id"])).reindex(ids.to_numpy())
+    table = _building_table(buildings.dropna(subset=[col.AREA_ID])).reindex(ids.to_numpy())
     for column in ("buildings", "buildings_without_demand"):
         out[column] = table[column].fillna(0).astype("int64").to_numpy()
-    out["heat_demand_mwh_per_a"] = table["heat_demand_mwh_per_a"].fillna(0.0).to_numpy()
+    out[col.HEAT_DEMAND_MWH_PER_A] = table[col.HEAT_DEMAND_MWH_PER_A].fillna(0.0).to_numpy()
     for column in ("share_residential", "share_large_consumers", "share_gas"):
         out[column] = table[column].astype(float).to_numpy()
     for column in ("predominant_use", "predominant_age_class"):
         out[column] = table[column].fillna(UNKNOWN).astype(str).to_numpy()
     out["area_ha"] = out.geometry.area / _M2_PER_HA
-    out["heat_density_mwh_per_ha_a"] = out["heat_demand_mwh_per_a"] / out["area_ha"]
-    out["heat_density_class"] = heat_density_class(out["heat_density_mwh_per_ha_a"]).to_numpy()
+    out[col.HEAT_DENSITY_MWH_PER_HA_A] = out[col.HEAT_DEMAND_MWH_PER_A] / out["area_ha"]
+    out["heat_density_class"] = heat_density_class(out[col.HEAT_DENSITY_MWH_PER_HA_A]).to_numpy()
     out = _with_segments(out, ids, buildings, segments)
     out["gas_network_m"] = network_lengths(out, gas_networks)
     out["heat_network_m"] = network_lengths(out, heat_networks)
@@ -274,12 +279,12 @@ def _with_segments(
     buildings: pd.DataFrame,
     segments: gpd.GeoDataFrame | None,
 ) -> gpd.GeoDataFrame:
-    if segments is None or segments.empty or "segment_id" not in buildings:
+    if segments is None or segments.empty or col.SEGMENT_ID not in buildings:
         out["street_length_m"] = 0.0
-        out["line_density_kwh_per_m_a"] = np.nan
+        out[col.LINE_DENSITY_KWH_PER_M_A] = np.nan
         return out
     of_segment = segment_areas(segments, buildings, out)
     table = _segment_table(segments, of_segment).reindex(ids.to_numpy())
     out["street_length_m"] = table["street_length_m"].fillna(0.0).to_numpy()
-    out["line_density_kwh_per_m_a"] = table["line_density_kwh_per_m_a"].to_numpy()
+    out[col.LINE_DENSITY_KWH_PER_M_A] = table[col.LINE_DENSITY_KWH_PER_M_A].to_numpy()
     return out

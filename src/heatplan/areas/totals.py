@@ -17,11 +17,12 @@ from heatplan.areas.reference import (
     checked_codes,
     with_unknown,
 )
+from heatplan.plan import columns as col
 
 __all__ = ["DIMENSIONS", "municipality_totals"]
 
 #: Breakdown columns of the long table; ``'all'`` marks a total over that dimension.
-DIMENSIONS = ("carrier", "sector", "heater_type")
+DIMENSIONS = (col.CARRIER, "sector", "heater_type")
 _COLUMNS = ["indicator", *DIMENSIONS, "value", "unit"]
 
 
@@ -48,7 +49,7 @@ def _normalised(buildings: pd.DataFrame) -> pd.DataFrame:
     heater_type = buildings.get("heater_type", pd.Series(UNKNOWN, index=buildings.index))
     return buildings.assign(
         generators=pd.to_numeric(buildings["generators"]),
-        carrier=checked_codes(buildings["carrier"], "carrier"),
+        carrier=checked_codes(buildings[col.CARRIER], col.CARRIER),
         heater_type=checked_codes(heater_type, "heater_type"),
         sector=with_unknown(buildings["sector"]),
     )
@@ -56,13 +57,13 @@ def _normalised(buildings: pd.DataFrame) -> pd.DataFrame:
 
 def _generator_rows(frame: pd.DataFrame) -> list[pd.DataFrame]:
     """Decentral generators by carrier and heater type, by carrier, by type and in total."""
-    heat_network = frame["carrier"].map(carriers_table()["network"]).eq("heat")
+    heat_network = frame[col.CARRIER].map(carriers_table()["network"]).eq("heat")
     decentral = frame[~heat_network]
-    counts = decentral.groupby(["carrier", "heater_type"])["generators"].sum()
+    counts = decentral.groupby([col.CARRIER, "heater_type"])["generators"].sum()
     name, unit = "decentral_generators", "count"
     return [
         _long(counts, name, unit),
-        _long(counts.groupby(level="carrier").sum(), name, unit),
+        _long(counts.groupby(level=col.CARRIER).sum(), name, unit),
         _long(counts.groupby(level="heater_type").sum(), name, unit),
         _total(float(counts.sum()), name, unit),
     ]
@@ -71,9 +72,9 @@ def _generator_rows(frame: pd.DataFrame) -> list[pd.DataFrame]:
 def _energy_rows(frame: pd.DataFrame) -> list[pd.DataFrame]:
     """Final energy, CO2e, renewable share and grid-bound heat."""
     carriers = carriers_table()
-    energy = frame.groupby(["carrier", "sector"])["final_energy_kwh_per_a"].sum()
-    by_carrier = energy.groupby(level="carrier").sum()
-    co2 = frame.groupby("carrier")["co2_t_per_a"].sum()
+    energy = frame.groupby([col.CARRIER, "sector"])[col.FINAL_ENERGY_KWH_PER_A].sum()
+    by_carrier = energy.groupby(level=col.CARRIER).sum()
+    co2 = frame.groupby(col.CARRIER)[col.CO2_T_PER_A].sum()
     total_kwh = float(by_carrier.sum())
     renewable = by_carrier[carriers.loc[by_carrier.index, "renewable"].to_numpy()].sum()
     heat_network = carriers.loc[by_carrier.index, "network"].eq("heat").to_numpy()
@@ -116,10 +117,10 @@ def municipality_totals(buildings: pd.DataFrame) -> pd.DataFrame:
     ValueError
         If a column is missing or a carrier or heater type is not a code of the reference data.
     """
-    check_columns(buildings, ["final_energy_kwh_per_a", "carrier", "sector", "co2_t_per_a"])
-    check_columns(buildings, ["generators", "heat_demand_kwh_per_a"])
+    check_columns(buildings, [col.FINAL_ENERGY_KWH_PER_A, col.CARRIER, "sector", col.CO2_T_PER_A])
+    check_columns(buildings, ["generators", col.HEAT_DEMAND_KWH_PER_A])
     frame = _normalised(buildings)
-    demand = frame["heat_demand_kwh_per_a"]
+    demand = frame[col.HEAT_DEMAND_KWH_PER_A]
     rows = [
         *_energy_rows(frame),
         *_generator_rows(frame),

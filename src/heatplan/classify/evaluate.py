@@ -23,6 +23,7 @@ from heatplan.network.generation import required_share
 from heatplan.network.layout import Layout, lay_out
 from heatplan.options.decentral import decentral_costs
 from heatplan.plan import Plan
+from heatplan.plan import columns as col
 from heatplan.reference import carriers, parameter
 from heatplan.reference.emissions import grid_factor_g_per_kwh
 
@@ -50,18 +51,18 @@ def decentral_figures(
 ) -> tuple[float, str, float]:
     """Demand-weighted LCOH of the buildings' cheapest usable decentral options [EUR/MWh], the
     most frequent of those options, and its demand-weighted efficiency or SPF [-]."""
-    known = area.buildings[area.buildings["heat_demand_kwh_per_a"].fillna(0) > 0]
+    known = area.buildings[area.buildings[col.HEAT_DEMAND_KWH_PER_A].fillna(0) > 0]
     if known.empty:
         return math.nan, "", math.nan
     peak, _ = inputs.loads(config, known, weather)
-    frame = known.set_index("building_id")[["heat_demand_kwh_per_a", "construction_year"]]
+    frame = known.set_index(col.BUILDING_ID)[[col.HEAT_DEMAND_KWH_PER_A, col.CONSTRUCTION_YEAR]]
     for flag in ("ground_ok", "air_ok"):
         if flag in known.columns:
-            frame[flag] = known.set_index("building_id")[flag]
+            frame[flag] = known.set_index(col.BUILDING_ID)[flag]
     costs = decentral_costs(
         frame.assign(peak_load_kw=peak), spf=spf, economics=economics, candidates=candidates()
     )
-    weight = frame["heat_demand_kwh_per_a"]
+    weight = frame[col.HEAT_DEMAND_KWH_PER_A]
     usable = costs["best_decentral_lcoh_eur_per_mwh"].notna()
     lcoh = float(
         np.average(costs.loc[usable, "best_decentral_lcoh_eur_per_mwh"], weights=weight[usable])
@@ -97,7 +98,7 @@ def network_layout(
     config: Any, plan: Plan, area: AreaInputs, weather: inputs.Weather
 ) -> Layout | None:
     """The area's network laid out from its default source; None when it cannot be routed."""
-    known = area.buildings[area.buildings["heat_demand_kwh_per_a"].fillna(0) > 0]
+    known = area.buildings[area.buildings[col.HEAT_DEMAND_KWH_PER_A].fillna(0) > 0]
     if area.shortened or known.empty:
         return None
     source, _ = inputs.default_source(plan, known)
@@ -141,7 +142,7 @@ def figures(
     years: range,
     n1_coverage: float = math.nan,
 ) -> AreaFigures:
-    demand = area.buildings["heat_demand_kwh_per_a"]
+    demand = area.buildings[col.HEAT_DEMAND_KWH_PER_A]
     heat_mwh = float(demand.fillna(0).sum()) / 1000.0
     lcoh, option, efficiency = decentral
     return AreaFigures(

@@ -33,6 +33,7 @@ from heatplan.demand.typology import (
     estimate_heated_area_m2,
     typology_heat_demand,
 )
+from heatplan.plan import columns as col
 from heatplan.reference import carriers, heater_types, table
 
 #: Heater types whose metered carrier 'electricity' is heating (data/heater_types.csv codes).
@@ -64,7 +65,7 @@ def _numbers(frame: pd.DataFrame, name: str) -> pd.Series:
 def _age_class(frame: pd.DataFrame) -> pd.Series:
     """From the construction year where known, else a given valid age class, else unknown."""
     from_year = pd.Series(
-        age_class_for_year(_numbers(frame, "construction_year")), index=frame.index
+        age_class_for_year(_numbers(frame, col.CONSTRUCTION_YEAR)), index=frame.index
     )
     given = frame.get("age_class", pd.Series(UNKNOWN, index=frame.index))
     valid = given.isin(set(age_classes()["age_class"]))
@@ -90,7 +91,7 @@ def with_attributes(
     """
     out = buildings.copy()
     out["age_class"] = _age_class(out)
-    given = _numbers(out, "heated_area_m2")
+    given = _numbers(out, col.HEATED_AREA_M2)
     floors, height = _numbers(out, "floors"), _numbers(out, "height_m")
     assumed = floors.isna() & height.isna()
     floors = floors.where(~assumed, assumed_floors(floors, missing_floors))
@@ -100,7 +101,7 @@ def with_attributes(
         ),
         index=out.index,
     )
-    out["heated_area_m2"] = given.fillna(estimated)
+    out[col.HEATED_AREA_M2] = given.fillna(estimated)
     kind = np.where(assumed, "estimated (assumed storeys)", "estimated")
     source = np.where(given.notna(), "given", np.where(estimated.notna(), kind, UNKNOWN))
     out["heated_area_source"] = source
@@ -115,14 +116,14 @@ def match_rows(rows: pd.DataFrame, buildings: pd.DataFrame) -> pd.Series:
 
     An address shared by several buildings goes to the one with the largest heated area.
     """
-    known = set(buildings["building_id"].astype(str))
-    own = rows.get("building_id", pd.Series(None, index=rows.index)).astype(object)
+    known = set(buildings[col.BUILDING_ID].astype(str))
+    own = rows.get(col.BUILDING_ID, pd.Series(None, index=rows.index)).astype(object)
     own = own.where(own.astype(str).isin(known))
-    ranked = buildings.assign(_area=pd.to_numeric(buildings["heated_area_m2"], errors="coerce"))
+    ranked = buildings.assign(_area=pd.to_numeric(buildings[col.HEATED_AREA_M2], errors="coerce"))
     ranked = ranked.dropna(subset=["address"]).sort_values("_area", ascending=False)
-    by_address = ranked.drop_duplicates("address").set_index("address")["building_id"]
+    by_address = ranked.drop_duplicates("address").set_index("address")[col.BUILDING_ID]
     address = rows.get("address", pd.Series(None, index=rows.index))
-    return _first_known(own, address.map(by_address)).rename("building_id")
+    return _first_known(own, address.map(by_address)).rename(col.BUILDING_ID)
 
 
 def _first_known(values: pd.Series, other: pd.Series | str) -> pd.Series:
@@ -132,7 +133,7 @@ def _first_known(values: pd.Series, other: pd.Series | str) -> pd.Series:
 
 def _matched(rows: pd.DataFrame | None, buildings: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     if rows is None or rows.empty:
-        return pd.DataFrame(columns=["building_id"]), 0
+        return pd.DataFrame(columns=[col.BUILDING_ID]), 0
     ids = match_rows(rows, buildings)
     return rows.assign(building_id=ids)[ids.notna()], int(ids.isna().sum())
 
@@ -142,16 +143,16 @@ def heater_summary(heaters: pd.DataFrame) -> pd.DataFrame:
     """Per building: generator count, main heater (largest kW) type, carrier and efficiency."""
     columns = ["generators", "heater_type", "heater_carrier", "heater_efficiency"]
     if heaters.empty:
-        return pd.DataFrame(columns=columns).rename_axis("building_id")
+        return pd.DataFrame(columns=columns).rename_axis(col.BUILDING_ID)
     efficiency = heater_types()["efficiency"]
     ranked = heaters.assign(_kw=pd.to_numeric(heaters["capacity_kw"], errors="coerce").fillna(0))
-    main = ranked.sort_values("_kw", ascending=False).drop_duplicates("building_id")
-    main = main.set_index("building_id")
+    main = ranked.sort_values("_kw", ascending=False).drop_duplicates(col.BUILDING_ID)
+    main = main.set_index(col.BUILDING_ID)
     return pd.DataFrame(
         {
-            "generators": heaters.groupby("building_id").size(),
+            "generators": heaters.groupby(col.BUILDING_ID).size(),
             "heater_type": main["heater_type"],
-            "heater_carrier": main["carrier"],
+            "heater_carrier": main[col.CARRIER],
             "heater_efficiency": main["heater_type"].map(efficiency).astype(float),
         }
     )[columns]
@@ -165,7 +166,7 @@ def _efficiency(index: pd.Index | pd.Series, heater: pd.DataFrame, carrier: pd.S
 
 
 def _hot_water_share(typology: pd.DataFrame) -> pd.Series:
-    share = typology["hot_water_kwh_per_a"] / typology["heat_demand_kwh_per_a"]
+    share = typology["hot_water_kwh_per_a"] / typology[col.HEAT_DEMAND_KWH_PER_A]
     return share.fillna(float(_default("hot_water_share_unknown_use")))
 
 
@@ -177,11 +178,11 @@ def _measured(
 ) -> pd.DataFrame:
     if consumption.empty:
         return pd.DataFrame(columns=MEASURED_COLUMNS, dtype=object).astype(
-            {"heat_demand_kwh_per_a": float, "final_energy_kwh_per_a": float}
+            {col.HEAT_DEMAND_KWH_PER_A: float, col.FINAL_ENERGY_KWH_PER_A: float}
         )
     index = typology.index
-    main = consumption.sort_values("final_energy_kwh").drop_duplicates("building_id", keep="last")
-    main_carrier = main.set_index("building_id")["carrier"].reindex(index)
+    main = consumption.sort_values("final_energy_kwh").drop_duplicates(col.BUILDING_ID, keep="last")
+    main_carrier = main.set_index(col.BUILDING_ID)[col.CARRIER].reindex(index)
     electric = heater.index[heater["heater_type"].isin(ELECTRIC_HEATERS)]
     return measured_heat_demand(
         consumption,
@@ -205,7 +206,7 @@ def _sector(use: pd.Series) -> pd.Series:
 
 
 def _profile_classes(use: pd.Series, age: pd.Series, has_demand: pd.Series) -> pd.DataFrame:
-    pairs = pd.DataFrame({"use": use.astype(str), "age": age.astype(str)})
+    pairs = pd.DataFrame({col.USE: use.astype(str), "age": age.astype(str)})
     unique = pairs.drop_duplicates()
     names = {(u, a): profile_class(u, a) for u, a in unique.itertuples(index=False)}
     classes = pd.Series([names[p] for p in pairs.itertuples(index=False)], index=use.index)
@@ -218,7 +219,7 @@ def _profile_classes(use: pd.Series, age: pd.Series, has_demand: pd.Series) -> p
         needs, "fallback (use unknown)", np.where(classes.eq(UNKNOWN), UNKNOWN, "use and age class")
     )
     return pd.DataFrame(
-        {"profile_class": classes.where(~needs, fallback_class), "profile_class_source": source},
+        {col.PROFILE_CLASS: classes.where(~needs, fallback_class), "profile_class_source": source},
         index=use.index,
     )
 
@@ -238,12 +239,12 @@ def building_demand(
     [kWh/a], ``co2_t_per_a`` [t/a], ``carrier``, ``heater_type``, ``generators``, ...).
     """
     out = with_attributes(buildings, missing_floors=missing_floors)
-    ids = out["building_id"].astype(str)
+    ids = out[col.BUILDING_ID].astype(str)
     heater_rows, unmatched_heaters = _matched(heaters, out)
     metered, unmatched_consumption = _matched(consumption, out)
     heater = heater_summary(heater_rows)
     typology = typology_heat_demand(
-        out["use"].astype(str).to_numpy(), out["age_class"], out["heated_area_m2"]
+        out[col.USE].astype(str).to_numpy(), out["age_class"], out[col.HEATED_AREA_M2]
     ).set_axis(ids)
     measured = _measured(metered, typology, heater, weather).reindex(ids)
     frame = _combine(ids, typology, measured, heater)
@@ -251,14 +252,14 @@ def building_demand(
         [
             frame,
             _profile_classes(
-                pd.Series(out["use"].to_numpy(), index=ids),
+                pd.Series(out[col.USE].to_numpy(), index=ids),
                 pd.Series(out["age_class"].to_numpy(), index=ids),
-                frame["heat_demand_kwh_per_a"].gt(0),
+                frame[col.HEAT_DEMAND_KWH_PER_A].gt(0),
             ),
         ],
         axis=1,
     )
-    frame["sector"] = _sector(pd.Series(out["use"].to_numpy(), index=ids))
+    frame["sector"] = _sector(pd.Series(out[col.USE].to_numpy(), index=ids))
     for name in frame.columns:
         out[name] = frame[name].to_numpy()
     return DemandResult(out, {"consumption": unmatched_consumption, "heaters": unmatched_heaters})
@@ -267,21 +268,21 @@ def building_demand(
 def _combine(
     ids: pd.Series, typology: pd.DataFrame, measured: pd.DataFrame, heater: pd.DataFrame
 ) -> pd.DataFrame:
-    is_measured = measured["heat_demand_kwh_per_a"].notna()
+    is_measured = measured[col.HEAT_DEMAND_KWH_PER_A].notna()
     frame = typology.where(~is_measured, measured[typology.columns.drop("demand_method")])
     frame["demand_method"] = typology["demand_method"].where(~is_measured, "measured")
     frame["weather_corrected"] = measured["weather_corrected"].where(is_measured).astype("boolean")
     heater = heater.reindex(ids)
-    carrier = _first_known(measured["carrier"].where(is_measured), heater["heater_carrier"])
-    frame["carrier"] = _first_known(carrier, UNKNOWN).astype(str)
+    carrier = _first_known(measured[col.CARRIER].where(is_measured), heater["heater_carrier"])
+    frame[col.CARRIER] = _first_known(carrier, UNKNOWN).astype(str)
     frame["heater_type"] = _first_known(heater["heater_type"], UNKNOWN).astype(str)
-    efficiency = _efficiency(ids, heater, frame["carrier"])
-    modelled = _modelled_final(frame["heat_demand_kwh_per_a"], frame["carrier"], efficiency)
-    frame["final_energy_kwh_per_a"] = measured["final_energy_kwh_per_a"].where(
+    efficiency = _efficiency(ids, heater, frame[col.CARRIER])
+    modelled = _modelled_final(frame[col.HEAT_DEMAND_KWH_PER_A], frame[col.CARRIER], efficiency)
+    frame[col.FINAL_ENERGY_KWH_PER_A] = measured[col.FINAL_ENERGY_KWH_PER_A].where(
         is_measured, modelled
     )
-    factor = frame["carrier"].map(carriers()["co2_g_per_kwh"]).astype(float)
-    frame["co2_t_per_a"] = frame["final_energy_kwh_per_a"] * factor / _KWH_PER_T
+    factor = frame[col.CARRIER].map(carriers()["co2_g_per_kwh"]).astype(float)
+    frame[col.CO2_T_PER_A] = frame[col.FINAL_ENERGY_KWH_PER_A] * factor / _KWH_PER_T
     frame["generators"], frame["generators_source"] = _generators(frame, heater, is_measured)
     return frame
 
@@ -291,7 +292,7 @@ def _generators(
 ) -> tuple[pd.Series, pd.Series]:
     """Generator count from the register, else inferred for metered decentral fuels."""
     registered = heater["generators"].astype(float)
-    network = frame["carrier"].map(carriers()["network"]).eq("heat")
+    network = frame[col.CARRIER].map(carriers()["network"]).eq("heat")
     inferred = is_measured & registered.isna() & ~network
     per_building = float(_default("inferred_generators_per_metered_building"))
     count = registered.fillna(pd.Series(np.where(inferred, per_building, 0.0), index=frame.index))

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from heatplan.demand.degree_days import climate_factor
+from heatplan.plan import columns as col
 from heatplan.reference import table
 
 #: Number of most recent metering years averaged per building and carrier.
@@ -30,9 +31,9 @@ _NOT_HEAT = ("electricity", "unknown")
 MEASURED_COLUMNS = [
     "space_heating_kwh_per_a",
     "hot_water_kwh_per_a",
-    "heat_demand_kwh_per_a",
-    "final_energy_kwh_per_a",
-    "carrier",
+    col.HEAT_DEMAND_KWH_PER_A,
+    col.FINAL_ENERGY_KWH_PER_A,
+    col.CARRIER,
     "weather_corrected",
     "years_used",
 ]
@@ -40,29 +41,29 @@ MEASURED_COLUMNS = [
 
 def heating_carriers() -> list[str]:
     """Carriers whose metered final energy is counted as heating (see module notes)."""
-    return [c for c in table("carriers.csv")["carrier"] if c not in _NOT_HEAT]
+    return [c for c in table("carriers.csv")[col.CARRIER] if c not in _NOT_HEAT]
 
 
 def _heat_rows(consumption: pd.DataFrame, electric: set[str]) -> pd.DataFrame:
-    rows = consumption[["building_id", "year", "carrier", "final_energy_kwh"]].copy()
-    is_heat = rows["carrier"].isin(heating_carriers()) | (
-        rows["carrier"].eq("electricity") & rows["building_id"].isin(electric)
+    rows = consumption[[col.BUILDING_ID, "year", col.CARRIER, "final_energy_kwh"]].copy()
+    is_heat = rows[col.CARRIER].isin(heating_carriers()) | (
+        rows[col.CARRIER].eq("electricity") & rows[col.BUILDING_ID].isin(electric)
     )
     rows = rows[is_heat]
     rows["year"] = pd.to_numeric(rows["year"], errors="coerce")
     # weather-normalised values (no year) are used only where no dated year exists
-    dated = rows.groupby(["building_id", "carrier"])["year"].transform("count") > 0
+    dated = rows.groupby([col.BUILDING_ID, col.CARRIER])["year"].transform("count") > 0
     return rows[rows["year"].notna() | ~dated]
 
 
 def _recent(rows: pd.DataFrame) -> pd.DataFrame:
-    dated = rows.groupby(["building_id", "carrier", "year"], as_index=False)[
+    dated = rows.groupby([col.BUILDING_ID, col.CARRIER, "year"], as_index=False)[
         "final_energy_kwh"
     ].sum()
     undated = rows[rows["year"].isna()]  # normalised values: averaged, never summed
     per_year = pd.concat([dated, undated], ignore_index=True)
     per_year = per_year.sort_values("year", ascending=False, na_position="last")
-    return per_year.groupby(["building_id", "carrier"]).head(YEARS_AVERAGED)
+    return per_year.groupby([col.BUILDING_ID, col.CARRIER]).head(YEARS_AVERAGED)
 
 
 def _per_building(values: pd.Series | float, ids: pd.Series, name: str) -> np.ndarray:
@@ -80,7 +81,7 @@ def _useful(
     hdd_by_year: dict[int, float],
     hot_water_share: pd.Series | float,
 ) -> pd.DataFrame:
-    ids = recent["building_id"]
+    ids = recent[col.BUILDING_ID]
     useful = recent["final_energy_kwh"].to_numpy(float) * _per_building(
         efficiency, ids, "efficiency"
     )
@@ -139,7 +140,7 @@ def measured_heat_demand(
     """
     rows = _recent(_heat_rows(consumption, set(electric_heating_buildings)))
     useful = _useful(rows, efficiency_by_building, hdd_reference, hdd_by_year, hot_water_share)
-    per_carrier = useful.groupby(["building_id", "carrier"]).agg(
+    per_carrier = useful.groupby([col.BUILDING_ID, col.CARRIER]).agg(
         space_heating_kwh_per_a=("space_heating_kwh_per_a", "mean"),
         hot_water_kwh_per_a=("hot_water_kwh_per_a", "mean"),
         final_energy_kwh_per_a=("final_energy_kwh", "mean"),
@@ -150,13 +151,13 @@ def measured_heat_demand(
 
 
 def _combine(per_carrier: pd.DataFrame) -> pd.DataFrame:
-    grouped = per_carrier.groupby(level="building_id")
-    out = grouped[["space_heating_kwh_per_a", "hot_water_kwh_per_a", "final_energy_kwh_per_a"]].sum(
-        min_count=1
-    )
-    out["heat_demand_kwh_per_a"] = out["space_heating_kwh_per_a"] + out["hot_water_kwh_per_a"]
-    main = per_carrier["final_energy_kwh_per_a"].groupby(level="building_id").idxmax()
-    out["carrier"] = [key[1] for key in main]
+    grouped = per_carrier.groupby(level=col.BUILDING_ID)
+    out = grouped[
+        ["space_heating_kwh_per_a", "hot_water_kwh_per_a", col.FINAL_ENERGY_KWH_PER_A]
+    ].sum(min_count=1)
+    out[col.HEAT_DEMAND_KWH_PER_A] = out["space_heating_kwh_per_a"] + out["hot_water_kwh_per_a"]
+    main = per_carrier[col.FINAL_ENERGY_KWH_PER_A].groupby(level=col.BUILDING_ID).idxmax()
+    out[col.CARRIER] = [key[1] for key in main]
     out["weather_corrected"] = grouped["weather_corrected"].all().astype(bool)
     out["years_used"] = grouped["years_used"].max().astype(int)
     return out[MEASURED_COLUMNS]

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
+from heatplan.plan import columns as col
 from heatplan.reference import parameter, table
 
 RESIDENTIAL_USES = ("sfh", "th", "mfh", "ab")
@@ -95,7 +96,7 @@ def estimate_heated_area_m2(
     ratio = _an_per_ve_per_m(storey_height)
     area = np.where((footprint > 0) & (height > 0), footprint * height * ratio, np.nan)
     if isinstance(footprint_area_m2, pd.Series):
-        return pd.Series(area, index=footprint_area_m2.index, name="heated_area_m2")
+        return pd.Series(area, index=footprint_area_m2.index, name=col.HEATED_AREA_M2)
     return float(area) if area.ndim == 0 else area
 
 
@@ -123,7 +124,7 @@ def nonresidential_size_factor(net_floor_area_m2: ArrayLike) -> np.ndarray:
 
 
 def _specific_residential(use: np.ndarray, age: np.ndarray) -> pd.DataFrame:
-    tabula = table("tabula_residential.csv").set_index(["use", "age_class"])
+    tabula = table("tabula_residential.csv").set_index([col.USE, "age_class"])
     keys = pd.MultiIndex.from_arrays([use, age])
     return tabula.reindex(keys)[["space_heating_kwh_per_m2_a", "hot_water_kwh_per_m2_a"]]
 
@@ -172,7 +173,7 @@ def typology_heat_demand(
         {
             "space_heating_kwh_per_a": demand[:, 0],
             "hot_water_kwh_per_a": demand[:, 1],
-            "heat_demand_kwh_per_a": demand.sum(axis=1),
+            col.HEAT_DEMAND_KWH_PER_A: demand.sum(axis=1),
             "demand_method": method,
         },
         index=index,
@@ -181,6 +182,6 @@ def typology_heat_demand(
 
 def use_from_osm(building: ArrayLike | pd.Series) -> np.ndarray:
     """heatplan use of OpenStreetMap ``building=`` values (data/uses.csv); others -> 'unknown'."""
-    mapping = table("uses.csv").set_index("osm_building")["use"]
+    mapping = table("uses.csv").set_index("osm_building")[col.USE]
     values = pd.Series(np.asarray(building, dtype=object)).str.strip().str.lower()
     return values.map(mapping).fillna(UNKNOWN).to_numpy(str)

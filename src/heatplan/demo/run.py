@@ -26,6 +26,7 @@ from heatplan.inputs.imports import (
     import_consumption,
     import_lines,
 )
+from heatplan.plan import columns as col
 from heatplan.progress import stage_reporter
 from heatplan.project.config import PlanSettings, load_config, write_config
 from heatplan.project.create import create_project
@@ -112,7 +113,7 @@ def _draft_plan(out: Path) -> None:
 
 def _core_network(out: Path, progress: Progress | None) -> dict[str, Any]:
     blocks = pyogrio.read_dataframe(out / "plan.gpkg", layer="blocks", read_geometry=False)
-    densest = blocks.nlargest(DEMO_NETWORK_BLOCKS, "heat_density_mwh_per_ha_a")["block_id"]
+    densest = blocks.nlargest(DEMO_NETWORK_BLOCKS, col.HEAT_DENSITY_MWH_PER_HA_A)[col.BLOCK_ID]
     design = design_network(
         out, network_id="core", blocks=[str(b) for b in densest], progress=progress
     )

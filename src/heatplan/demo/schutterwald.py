@@ -22,6 +22,7 @@ import pandas as pd
 import shapely
 
 from heatplan.demo.sources import schutterwald_json
+from heatplan.plan import columns as col
 
 SOURCE_CRS = "EPSG:31467"  # DHDN / 3-degree Gauss-Krüger zone 3 (file coordinates)
 MUNICIPALITY = {"name": "Schutterwald", "key": "08317122"}  # AGS, Ortenaukreis (BW)
@@ -96,7 +97,7 @@ def _pipes(net, xy: pd.DataFrame) -> gpd.GeoDataFrame:
 def _houses(net, xy: pd.DataFrame) -> gpd.GeoDataFrame:
     points = xy.loc[net.sink["junction"]].to_numpy()
     return gpd.GeoDataFrame(
-        {"building_id": net.sink["name"].astype(str).to_numpy()},
+        {col.BUILDING_ID: net.sink["name"].astype(str).to_numpy()},
         geometry=shapely.points(points),
         crs=SOURCE_CRS,
     )
@@ -105,9 +106,9 @@ def _houses(net, xy: pd.DataFrame) -> gpd.GeoDataFrame:
 def _consumption(net) -> pd.DataFrame:
     return pd.DataFrame(
         {
-            "building_id": net.sink["name"].astype(str).to_numpy(),
+            col.BUILDING_ID: net.sink["name"].astype(str).to_numpy(),
             "year": "",
-            "carrier": "natural_gas",
+            col.CARRIER: "natural_gas",
             "value": net.sink["demand_m3_per_a"].to_numpy(),
             "unit": "m3",
         }

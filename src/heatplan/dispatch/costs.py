@@ -12,6 +12,7 @@ from typing import NamedTuple
 import numpy as np
 
 from heatplan.dispatch.model import Boiler, Chp, HeatPump, Portfolio, PowerToHeat, Unit, hourly
+from heatplan.plan import columns as col
 from heatplan.reference import table
 
 CO2_PRICE_FILE = "co2_price_factors.csv"
@@ -19,7 +20,7 @@ CO2_PRICE_FILE = "co2_price_factors.csv"
 
 def priced_co2_t_per_mwh(carrier: str) -> float:
     """Combustion CO2 that a CO2 price applies to [t/MWh fuel, Hi] (``co2_price_factors.csv``)."""
-    frame = table(CO2_PRICE_FILE).set_index("carrier")
+    frame = table(CO2_PRICE_FILE).set_index(col.CARRIER)
     if carrier not in frame.index:
         raise ValueError(
             f"carrier {carrier!r} has no priced CO2 factor; {CO2_PRICE_FILE} has "
@@ -109,6 +110,6 @@ def renewable_unit(unit: Unit) -> bool:
     if isinstance(unit, PowerToHeat):
         return False
     return bool(
-        str(table("carriers.csv").set_index("carrier").loc[unit.carrier, "renewable"]).lower()
+        str(table("carriers.csv").set_index(col.CARRIER).loc[unit.carrier, "renewable"]).lower()
         == "true"
     )

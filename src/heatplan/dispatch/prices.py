@@ -32,6 +32,7 @@ from heatplan.dispatch.costs import priced_co2_t_per_mwh
 from heatplan.dispatch.lp import solve
 from heatplan.dispatch.model import Portfolio, Prices, hourly
 from heatplan.dispatch.results import DispatchResult
+from heatplan.plan import columns as col
 from heatplan.reference import carriers, parameter, table
 from heatplan.reference.catalogue import technology
 from heatplan.tech.economics import annual_cost_eur_per_a, annuity_factor
@@ -66,7 +67,7 @@ def scenario_levels(scenario: str, year: int | None = None) -> dict[str, float]:
         known = ", ".join(frame["scenario"].unique())
         raise ValueError(f"unknown price scenario {scenario!r}; {SCENARIO_FILE} has: {known}")
     levels = {}
-    for carrier, group in rows.groupby("carrier"):
+    for carrier, group in rows.groupby(col.CARRIER):
         group = group.sort_values("year")
         years, values = group["year"].to_numpy(float), group["value"].to_numpy(float)
         at = years[0] if year is None else float(year)
@@ -232,7 +233,7 @@ def volatility_from_history() -> Volatility:
     """
     frame = table(HISTORY_FILE)
     frame["log_change"] = np.log1p(frame["change"].astype(float))
-    wide = frame.pivot_table(index="period_from", columns="carrier", values="log_change")
+    wide = frame.pivot_table(index="period_from", columns=col.CARRIER, values="log_change")
     names = tuple(sorted(wide.columns))
     sigma = np.array([wide[c].dropna().std(ddof=1) * np.sqrt(2.0) for c in names])
     correlation = wide[list(names)].dropna().corr().to_numpy()

@@ -39,13 +39,17 @@ from heatplan.inputs.common import (
 from heatplan.inputs.mapping import ColumnMapping, apply_mapping, load_mapping
 from heatplan.inputs.osm import read_osm_barriers, read_osm_streets
 from heatplan.inputs.readers import is_osm
+from heatplan.plan import columns as col
 from heatplan.project.config import ProjectConfig
 from heatplan.project.store import Store
 
 #: Columns a line id is taken from, first found wins.
 LINE_ID_COLUMNS = ("line_id", "pipe_id", "id")
 #: Schema table, id column and the file columns it is taken from, per polygon kind.
-POLYGON_IDS = {"blocks": ("block_id", ("block_id", "id")), "areas": ("area_id", ("area_id", "id"))}
+POLYGON_IDS = {
+    "blocks": (col.BLOCK_ID, (col.BLOCK_ID, "id")),
+    "areas": (col.AREA_ID, (col.AREA_ID, "id")),
+}
 #: Layer of barrier lines and areas, and the kinds of barrier (data/barrier_kinds.csv).
 BARRIERS = "barriers"
 BARRIER_KINDS = "barrier_kinds.csv"
@@ -281,7 +285,7 @@ def import_shapes(
         project_crs=config.project.crs,
     )
     v.check_numbers(checks, schema)
-    v.check_years(checks, ("construction_year",))
+    v.check_years(checks, (col.CONSTRUCTION_YEAR,))
     for name, valid_codes in (codes or {}).items():
         v.check_codes(checks, name, valid_codes)
     valid, rejections = checks.result()

@@ -52,6 +52,7 @@ from heatplan.inputs.mapping import apply_mapping, load_mapping
 from heatplan.inputs.osm import UNHEATED_BUILDINGS, read_osm_buildings
 from heatplan.inputs.readers import is_osm
 from heatplan.inputs.tables import import_consumption, import_heaters
+from heatplan.plan import columns as col
 
 __all__ = [
     "ADDRESS_PARTS",
@@ -101,7 +102,7 @@ def import_buildings(
         frame = gpd.GeoDataFrame(apply_mapping(raw, cmap, targets), geometry="geometry")
     else:
         frame = read_geo(file, layer=layer, crs=crs, mapping=cmap, targets=targets)
-    stored = stored_rows(store, "buildings", ["building_id"])["building_id"]
+    stored = stored_rows(store, "buildings", [col.BUILDING_ID])[col.BUILDING_ID]
     buildings, rejections = buildings_frame(
         frame, file=file, crs=config.project.crs, stored_ids=stored, repair=repair
     )
@@ -126,11 +127,11 @@ def buildings_frame(
     store, no file: a runner over a state's building data calls this per partition.
     """
     frame = frame.copy()
-    frame["building_id"] = row_ids(frame, "building_id", file)
+    frame[col.BUILDING_ID] = row_ids(frame, col.BUILDING_ID, file)
     checks = geo_checks(
         frame,
         file=file,
-        id_column="building_id",
+        id_column=col.BUILDING_ID,
         stored=stored_ids if stored_ids is not None else pd.Series([], dtype=object),
         types=(*POLYGONAL, "Point", "MultiPoint"),
         repair=repair,
@@ -149,9 +150,9 @@ def _check_building_values(checks: v.RowChecks) -> None:
             "unheated building type (OSM building=*)",
         )
     v.check_numbers(checks, "buildings")
-    v.check_years(checks, ("construction_year",))
+    v.check_years(checks, (col.CONSTRUCTION_YEAR,))
     v.check_positive(checks, "floors")
-    v.check_codes(checks, "use", v.valid_uses())
+    v.check_codes(checks, col.USE, v.valid_uses())
     if "age_class" in checks.frame.columns:
         given = checks.frame["age_class"]
         checks.frame["age_class"] = given.where(
@@ -162,11 +163,11 @@ def _check_building_values(checks: v.RowChecks) -> None:
 
 def _buildings_frame(valid: gpd.GeoDataFrame, *, file: Path) -> gpd.GeoDataFrame:
     out = schema_frame(valid, "buildings", file=file)
-    out["use"] = out["use"].fillna("unknown")
+    out[col.USE] = out[col.USE].fillna("unknown")
     out["age_class"] = out["age_class"].fillna("unknown")  # the inventory prefers the year
     polygonal = valid.geometry.geom_type.isin(POLYGONAL)
     out["footprint_area_m2"] = valid.geometry.area.where(polygonal, np.nan)
-    given = out["heated_area_m2"].notna()
+    given = out[col.HEATED_AREA_M2].notna()
     out["heated_area_source"] = out["heated_area_source"].where(
         ~given | out["heated_area_source"].notna(), "given"
     )

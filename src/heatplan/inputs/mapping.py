@@ -29,22 +29,23 @@ import pandas as pd
 
 from heatplan.errors import InputFileError
 from heatplan.inputs.validate import load_reference
+from heatplan.plan import columns as col
 
 #: Automatic column aliases, keyed by the lower-cased source column name.
 ALIASES: dict[str, str] = {
     # identifiers
-    "id": "building_id",
-    "gebaeude_id": "building_id",
-    "gebäude_id": "building_id",
-    "gml_id": "building_id",
-    "oi": "building_id",
-    "building": "use",
+    "id": col.BUILDING_ID,
+    "gebaeude_id": col.BUILDING_ID,
+    "gebäude_id": col.BUILDING_ID,
+    "gml_id": col.BUILDING_ID,
+    "oi": col.BUILDING_ID,
+    "building": col.USE,
     # construction year
-    "baujahr": "construction_year",
-    "year_built": "construction_year",
-    "start_date": "construction_year",
-    "building:start_date": "construction_year",
-    "construction_date": "construction_year",
+    "baujahr": col.CONSTRUCTION_YEAR,
+    "year_built": col.CONSTRUCTION_YEAR,
+    "start_date": col.CONSTRUCTION_YEAR,
+    "building:start_date": col.CONSTRUCTION_YEAR,
+    "construction_date": col.CONSTRUCTION_YEAR,
     # storeys and height
     "building:levels": "floors",
     "levels": "floors",
@@ -57,17 +58,17 @@ ALIASES: dict[str, str] = {
     "höhe": "height_m",
     "building:height": "height_m",
     # use
-    "nutzung": "use",
-    "gebaeudetyp": "use",
-    "gebäudetyp": "use",
-    "building:use": "use",
+    "nutzung": col.USE,
+    "gebaeudetyp": col.USE,
+    "gebäudetyp": col.USE,
+    "building:use": col.USE,
     # areas
-    "wohnflaeche": "heated_area_m2",
-    "wohnfläche": "heated_area_m2",
-    "nutzflaeche": "heated_area_m2",
-    "nutzfläche": "heated_area_m2",
-    "heated_area": "heated_area_m2",
-    "energiebezugsflaeche": "heated_area_m2",
+    "wohnflaeche": col.HEATED_AREA_M2,
+    "wohnfläche": col.HEATED_AREA_M2,
+    "nutzflaeche": col.HEATED_AREA_M2,
+    "nutzfläche": col.HEATED_AREA_M2,
+    "heated_area": col.HEATED_AREA_M2,
+    "energiebezugsflaeche": col.HEATED_AREA_M2,
     # address
     "addr:street": "street",
     "strasse": "street",
@@ -90,10 +91,10 @@ ALIASES: dict[str, str] = {
     "gtz": "hdd_kd",
     "degree_days": "hdd_kd",
     "hdd": "hdd_kd",
-    "energietraeger": "carrier",
-    "energieträger": "carrier",
-    "brennstoff": "carrier",
-    "fuel": "carrier",
+    "energietraeger": col.CARRIER,
+    "energieträger": col.CARRIER,
+    "brennstoff": col.CARRIER,
+    "fuel": col.CARRIER,
     "verbrauch": "value",
     "consumption": "value",
     "menge": "value",
@@ -117,7 +118,7 @@ ALIASES: dict[str, str] = {
     "dn": "diameter_mm",
     "nennweite": "diameter_mm",
     "durchmesser_mm": "diameter_mm",
-    "verlegejahr": "construction_year",
+    "verlegejahr": col.CONSTRUCTION_YEAR,
 }
 
 
@@ -215,7 +216,7 @@ def _lower_keys(table: Mapping[str, str]) -> dict[str, str]:
 def _label_tables() -> dict[str, dict[str, str]]:
     carriers = load_reference("carriers.csv")
     heaters = load_reference("heater_types.csv")
-    carrier_table = dict(zip(carriers["label_de"].str.lower(), carriers["carrier"], strict=True))
+    carrier_table = dict(zip(carriers["label_de"].str.lower(), carriers[col.CARRIER], strict=True))
     carrier_table |= {
         "gas": "natural_gas",
         "öl": "heating_oil",
@@ -225,7 +226,7 @@ def _label_tables() -> dict[str, dict[str, str]]:
         "holz": "wood",
     }
     heater_table = dict(zip(heaters["label_de"].str.lower(), heaters["heater_type"], strict=True))
-    return {"carrier": carrier_table, "heater_type": heater_table, "use": _use_labels()}
+    return {col.CARRIER: carrier_table, "heater_type": heater_table, col.USE: _use_labels()}
 
 
 def _use_labels() -> dict[str, str]:
@@ -233,7 +234,7 @@ def _use_labels() -> dict[str, str]:
     labels = load_reference("use_labels.csv")
     bench = load_reference("nonresidential_benchmarks.csv")
     table = dict(zip(bench["label_de"].str.lower(), bench["category"], strict=True))
-    return table | dict(zip(labels["label"].str.lower(), labels["use"], strict=True))
+    return table | dict(zip(labels["label"].str.lower(), labels[col.USE], strict=True))
 
 
 def apply_mapping(

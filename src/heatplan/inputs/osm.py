@@ -21,6 +21,7 @@ import pandas as pd
 from heatplan.errors import InputFileError
 from heatplan.inputs.readers import read_vector
 from heatplan.inputs.validate import load_reference, valid_uses
+from heatplan.plan import columns as col
 
 #: Tags read from ``other_tags`` into columns of their own (mapping.ALIASES renames them).
 BUILDING_TAGS = (
@@ -128,15 +129,15 @@ def read_osm_buildings(path: Path) -> gpd.GeoDataFrame:
     """
     polygons = read_vector(path, layer="multipolygons")
     polygons = polygons[polygons["building"].notna()].copy()
-    polygons["building_id"] = _polygon_ids(polygons)
+    polygons[col.BUILDING_ID] = _polygon_ids(polygons)
     polygons["osm_building"] = polygons["building"]
     points = _point_buildings(path)
     frame = pd.concat([polygons, points], ignore_index=True)
     frame = _tag_columns(
         gpd.GeoDataFrame(frame, geometry="geometry", crs=polygons.crs), BUILDING_TAGS
     )
-    frame["use"] = _osm_use(frame)
-    columns = ["building_id", "osm_building", "use", "name", *BUILDING_TAGS, "geometry"]
+    frame[col.USE] = _osm_use(frame)
+    columns = [col.BUILDING_ID, "osm_building", col.USE, "name", *BUILDING_TAGS, "geometry"]
     return frame[columns].reset_index(drop=True)
 
 
@@ -166,7 +167,7 @@ def _point_buildings(path: Path) -> gpd.GeoDataFrame:
     building = points["other_tags"].map(lambda t: parse_hstore(t).get("building"))
     points = points[building.notna()].copy()
     points["osm_building"] = building[building.notna()]
-    points["building_id"] = "osm-node-" + points["osm_id"].astype(str)
+    points[col.BUILDING_ID] = "osm-node-" + points["osm_id"].astype(str)
     return points
 
 

@@ -28,10 +28,11 @@ from heatplan.inputs.common import (
 from heatplan.inputs.mapping import ColumnMapping, apply_mapping, load_mapping
 from heatplan.inputs.readers import read_table
 from heatplan.inputs.units import known_units, kwh_per_unit, normalise_unit
+from heatplan.plan import columns as col
 
-CONSUMPTION_REQUIRED = ("carrier", "value")
-HEATER_REQUIRED = ("heater_type", "carrier")
-_CONSUMPTION_KEY = ["building_id", "address", "year", "carrier"]
+CONSUMPTION_REQUIRED = (col.CARRIER, "value")
+HEATER_REQUIRED = ("heater_type", col.CARRIER)
+_CONSUMPTION_KEY = [col.BUILDING_ID, "address", "year", col.CARRIER]
 
 
 # --- consumption -----------------------------------------------------------------------------
@@ -89,7 +90,7 @@ def consumption_frame(
     checks = v.RowChecks(_keyed(frame), file=file.name, rows=row_numbers(frame))
     _check_owner(checks)
     v.check_required(checks, CONSUMPTION_REQUIRED)
-    v.check_codes(checks, "carrier", _codes("carriers.csv", "carrier"))
+    v.check_codes(checks, col.CARRIER, _codes("carriers.csv", col.CARRIER))
     v.check_numbers(checks, "consumption")
     v.check_years(checks, ("year",))
     _check_units(checks)
@@ -128,9 +129,9 @@ def _check_units(checks: v.RowChecks) -> None:
     code = frame["unit"].map(normalise_unit)
     checks.reject(given & code.isna(), "unit", f"unknown unit (known: {', '.join(known_units())})")
     frame["unit"] = code.where(code.notna(), frame["unit"])
-    factor = kwh_per_unit(frame["carrier"].astype(str), frame["unit"].astype(str))
-    convertible = code.notna() & frame["carrier"].isin(_codes("carriers.csv", "carrier"))
-    pair = "unit '" + frame["unit"].astype(str) + "' for carrier '" + frame["carrier"].astype(str)
+    factor = kwh_per_unit(frame[col.CARRIER].astype(str), frame["unit"].astype(str))
+    convertible = code.notna() & frame[col.CARRIER].isin(_codes("carriers.csv", col.CARRIER))
+    pair = "unit '" + frame["unit"].astype(str) + "' for carrier '" + frame[col.CARRIER].astype(str)
     reason = "no conversion from " + pair + "' in data/unit_conversions.csv (give kWh or MWh)"
     checks.reject(convertible & factor.isna(), "unit", reason)
     frame["final_energy_kwh"] = pd.to_numeric(frame["value"], errors="coerce") * factor
@@ -138,13 +139,13 @@ def _check_units(checks: v.RowChecks) -> None:
 
 def _consumption_keys(frame: pd.DataFrame) -> pd.Series:
     """``building|year|carrier`` per row (building: ``id:<building_id>`` else ``address:...``)."""
-    owner = frame["building_id"].map(text_or_none)
+    owner = frame[col.BUILDING_ID].map(text_or_none)
     owner = ("id:" + owner).fillna("address:" + frame["address"].map(text_or_none).fillna(""))
     year = pd.to_numeric(
         frame.get("year", pd.Series(None, index=frame.index, dtype=float)), errors="coerce"
     )
     year_text = year.map(lambda y: "" if pd.isna(y) else f"{y:.0f}")
-    return owner + "|" + year_text + "|" + frame["carrier"].astype(str)
+    return owner + "|" + year_text + "|" + frame[col.CARRIER].astype(str)
 
 
 def _check_duplicate_keys(checks: v.RowChecks, keys: pd.Series, stored: set[str]) -> None:
@@ -165,8 +166,8 @@ def _check_duplicate_keys(checks: v.RowChecks, keys: pd.Series, stored: set[str]
 
 
 def _reject_by_owner(checks: v.RowChecks, mask: pd.Series, reason: str | pd.Series) -> None:
-    has_id = checks.frame["building_id"].notna()
-    checks.reject(mask & has_id, "building_id", reason)
+    has_id = checks.frame[col.BUILDING_ID].notna()
+    checks.reject(mask & has_id, col.BUILDING_ID, reason)
     checks.reject(mask & ~has_id, "address", reason)
 
 
@@ -203,7 +204,7 @@ def import_heaters(
     _check_owner(checks)
     v.check_required(checks, HEATER_REQUIRED)
     v.check_codes(checks, "heater_type", _codes("heater_types.csv", "heater_type"))
-    v.check_codes(checks, "carrier", _codes("carriers.csv", "carrier"))
+    v.check_codes(checks, col.CARRIER, _codes("carriers.csv", col.CARRIER))
     v.check_numbers(checks, "heaters")
     v.check_years(checks, ("install_year",))
     v.check_duplicates(checks, "heater_id", stored)
@@ -235,8 +236,8 @@ def _read_rows(
 def _keyed(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with its building ids cleaned and its address key (``address``)."""
     frame = frame.copy()
-    frame["building_id"] = (
-        frame["building_id"].map(text_or_none) if "building_id" in frame.columns else None
+    frame[col.BUILDING_ID] = (
+        frame[col.BUILDING_ID].map(text_or_none) if col.BUILDING_ID in frame.columns else None
     )
     frame["address"] = address_keys(frame)
     return frame
@@ -250,10 +251,10 @@ def _own_id_column(raw: pd.DataFrame, cmap: ColumnMapping, own_id: str) -> pd.Da
 
 
 def _check_owner(checks: v.RowChecks) -> None:
-    missing = checks.frame["building_id"].isna() & checks.frame["address"].isna()
+    missing = checks.frame[col.BUILDING_ID].isna() & checks.frame["address"].isna()
     checks.reject(
         missing,
-        "building_id",
+        col.BUILDING_ID,
         "missing both building_id and address (give a "
         "building id, an address, or street + house_number [+ postcode])",
     )

@@ -16,6 +16,7 @@ import re
 import pandas as pd
 
 from heatplan.inputs.validate import load_reference
+from heatplan.plan import columns as col
 
 _IGNORED = re.compile(r"[\s_^().]")
 
@@ -76,14 +77,14 @@ def kwh_per_unit(carrier: pd.Series, unit: pd.Series) -> pd.Series:
     [9.5, 10.0, 1000.0]
     """
     units = load_reference("units.csv").set_index("unit")
-    ratio = load_reference("carriers.csv").set_index("carrier")["hs_hi_ratio"]
+    ratio = load_reference("carriers.csv").set_index(col.CARRIER)["hs_hi_ratio"]
     energy = pd.to_numeric(unit.map(units["kwh_per_unit"]), errors="coerce")
     gross = unit.map(units["calorific_basis"]).eq("gross")
     energy = energy.where(~gross, energy / pd.to_numeric(carrier.map(ratio), errors="coerce"))
     conversions = load_reference("unit_conversions.csv")
     factors = pd.Series(
         pd.to_numeric(conversions["kwh_hi_per_unit"]).to_numpy(),
-        index=conversions["carrier"] + "|" + conversions["unit"],
+        index=conversions[col.CARRIER] + "|" + conversions["unit"],
     )
     per_carrier = (carrier.astype(str) + "|" + unit.astype(str)).map(factors)
     return energy.fillna(per_carrier).astype("float64")

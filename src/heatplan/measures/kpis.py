@@ -26,6 +26,7 @@ import pandas as pd
 
 from heatplan.measures.records import Catalogue
 from heatplan.measures.schema import PROGRESS_KPIS
+from heatplan.plan import columns as col
 
 NETWORK_CARRIERS = ("district_heat", "waste_heat")
 LABELS_DE = {
@@ -84,13 +85,13 @@ def _designed_km(networks: pd.DataFrame | None) -> float | None:
 
 
 def _from_buildings(buildings: pd.DataFrame | None, notes: list[str]) -> dict[str, float | None]:
-    if buildings is None or "carrier" not in buildings.columns:
+    if buildings is None or col.CARRIER not in buildings.columns:
         notes.append("buildings_connected, ghg_t_per_a: run `heatplan inventory` first")
         return {"buildings_connected": None, "ghg_t_per_a": None}
-    connected = float(buildings["carrier"].isin(NETWORK_CARRIERS).sum())
+    connected = float(buildings[col.CARRIER].isin(NETWORK_CARRIERS).sum())
     ghg = None
-    if "co2_t_per_a" in buildings.columns:
-        ghg = float(pd.to_numeric(buildings["co2_t_per_a"], errors="coerce").sum())
+    if col.CO2_T_PER_A in buildings.columns:
+        ghg = float(pd.to_numeric(buildings[col.CO2_T_PER_A], errors="coerce").sum())
     return {"buildings_connected": connected, "ghg_t_per_a": ghg}
 
 

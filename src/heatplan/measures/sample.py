@@ -19,6 +19,7 @@ import pandas as pd
 
 from heatplan.measures import edit
 from heatplan.measures.records import Catalogue
+from heatplan.plan import columns as col
 
 SAMPLE_FILE = "demo_measures_schutterwald.toml"
 AUTHOR = "heatplan-Demo"
@@ -51,7 +52,7 @@ def link_rules(
     if areas is None or "area_type_2045" not in areas.columns:
         return rules
     kind = areas["area_type_2045"].astype(str)
-    ids = areas["area_id"].astype(str)
+    ids = areas[col.AREA_ID].astype(str)
     rules["decentral"] = sorted(ids[kind == "dezentral"])
     rules["network"] = sorted(ids[kind.str.startswith(NETWORK_TYPE_PREFIX)])
     if not rules["network"] and pipes is not None and len(pipes):

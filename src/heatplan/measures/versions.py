@@ -17,6 +17,7 @@ import pandas as pd
 from heatplan.errors import HeatplanError
 from heatplan.measures.records import plain
 from heatplan.measures.schema import BOOKKEEPING
+from heatplan.plan import columns as col
 
 LABEL_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}"
 #: area columns the diff compares (their values are codes)
@@ -48,8 +49,8 @@ def tagged(frame: pd.DataFrame, label: str) -> pd.DataFrame:
 def _area_changes(a: pd.DataFrame, b: pd.DataFrame) -> dict[str, Any]:
     if a.empty and b.empty:
         return {"added": [], "removed": [], "changed": []}
-    left = a.set_index(a["area_id"].astype(str))
-    right = b.set_index(b["area_id"].astype(str))
+    left = a.set_index(a[col.AREA_ID].astype(str))
+    right = b.set_index(b[col.AREA_ID].astype(str))
     fields = sorted(
         {c for c in left.columns if AREA_FIELDS.match(c)}
         | {c for c in right.columns if AREA_FIELDS.match(c)}

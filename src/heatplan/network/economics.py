@@ -18,6 +18,7 @@ import pandas as pd
 from heatplan.network import selection as inputs
 from heatplan.network.costs import network_om_share_per_a, pipe_lifetime_a
 from heatplan.options.decentral import Economics, decentral_costs, seasonal_factors
+from heatplan.plan import columns as col
 from heatplan.project.config import ProjectConfig
 from heatplan.reference import parameter
 from heatplan.reference.catalogue import funding
@@ -125,10 +126,10 @@ def building_options(
     """Per selected building: decentral LCOH by option against the network's LCOH."""
     peak, hourly = inputs.loads(config, selected, weather)
     temperature = weather[0]
-    frame = selected.set_index("building_id")[["heat_demand_kwh_per_a", "construction_year"]]
+    frame = selected.set_index(col.BUILDING_ID)[[col.HEAT_DEMAND_KWH_PER_A, col.CONSTRUCTION_YEAR]]
     frame = frame.assign(peak_load_kw=peak)
     if decentral is not None:
-        frame = frame.join(decentral.set_index("building_id")[["ground_ok", "air_ok"]])
+        frame = frame.join(decentral.set_index(col.BUILDING_ID)[["ground_ok", "air_ok"]])
     costs = decentral_costs(
         frame,
         spf=seasonal_factors(temperature.set_axis(hourly.index), hourly),

@@ -24,6 +24,7 @@ from pandapipes.pf.pipeflow_setup import PipeflowNotConverged
 
 from heatplan.network.design import DesignParameters, design_parameters, pipe_catalogue
 from heatplan.network.sizing import required_pump_head_bar
+from heatplan.plan import columns as col
 from heatplan.tech import pipes as physics
 
 KELVIN = physics.KELVIN_OFFSET
@@ -93,12 +94,12 @@ def _check_columns(sized_pipes: pd.DataFrame) -> None:
 
 
 def _consumer_loads(nodes: pd.DataFrame, peak_load_kw: pd.Series) -> pd.DataFrame:
-    buildings = nodes.loc[nodes["kind"] == "building", ["node_id", "building_id"]].astype(str)
+    buildings = nodes.loc[nodes["kind"] == "building", ["node_id", col.BUILDING_ID]].astype(str)
     loads = pd.Series(np.asarray(peak_load_kw, float), index=peak_load_kw.index.astype(str))
-    missing = sorted(set(buildings["building_id"]) - set(loads.index))
+    missing = sorted(set(buildings[col.BUILDING_ID]) - set(loads.index))
     if missing:
         raise ValueError(f"peak_load_kw has no value for the connected buildings {missing[:5]}")
-    return buildings.assign(peak_load_kw=loads.reindex(buildings["building_id"]).to_numpy())
+    return buildings.assign(peak_load_kw=loads.reindex(buildings[col.BUILDING_ID]).to_numpy())
 
 
 def _add_pipes(
@@ -160,7 +161,7 @@ def _build(
         ret[at],
         qext_w=loads["peak_load_kw"].to_numpy() * 1000.0 * load_factor,
         treturn_k=design.return_temp_c + KELVIN,
-        name=loads["building_id"].tolist(),
+        name=loads[col.BUILDING_ID].tolist(),
     )
     source_id = str(nodes.loc[nodes["kind"] == "source", "node_id"].iloc[0])
     source = int(ids.get_indexer(pd.Index([source_id]))[0])
@@ -172,7 +173,7 @@ def _build(
         plift_bar=head_bar,
         t_flow_k=design.supply_temp_c + KELVIN,
     )
-    return _Model(net, ids, at, loads["building_id"].tolist())
+    return _Model(net, ids, at, loads[col.BUILDING_ID].tolist())
 
 
 def _consumer_results(model: _Model) -> pd.DataFrame:
@@ -182,7 +183,7 @@ def _consumer_results(model: _Model) -> pd.DataFrame:
     ret = junctions.iloc[model.consumer_nodes + n]
     return pd.DataFrame(
         {
-            "building_id": model.consumer_buildings,
+            col.BUILDING_ID: model.consumer_buildings,
             "node_id": model.node_ids[model.consumer_nodes],
             "differential_pressure_bar": supply["p_bar"].to_numpy() - ret["p_bar"].to_numpy(),
             "supply_temp_c": supply["t_k"].to_numpy() - KELVIN,
@@ -241,14 +242,14 @@ def _violations(
     found += [
         f"building {b}: differential pressure {dp:.2f} bar < "
         f"{design.min_differential_pressure_bar:.2f} bar"
-        for b, dp in consumers.loc[low_dp, ["building_id", "differential_pressure_bar"]].itertuples(
-            index=False
-        )
+        for b, dp in consumers.loc[
+            low_dp, [col.BUILDING_ID, "differential_pressure_bar"]
+        ].itertuples(index=False)
     ]
     cold = consumers["supply_temp_c"] < min_supply_temp_c - CHECK_RTOL
     found += [
         f"building {b}: supply temperature {t:.1f} °C < {min_supply_temp_c:.1f} °C"
-        for b, t in consumers.loc[cold, ["building_id", "supply_temp_c"]].itertuples(index=False)
+        for b, t in consumers.loc[cold, [col.BUILDING_ID, "supply_temp_c"]].itertuples(index=False)
     ]
     fast = pipes["velocity_m_per_s"] > pipes["max_velocity_m_per_s"] * (1 + CHECK_RTOL)
     found += [

@@ -17,6 +17,7 @@ from heatplan.network import selection as inputs
 from heatplan.network.route import RouteResult, layout_network
 from heatplan.network.sizing import network_summary, size_network
 from heatplan.plan import Plan
+from heatplan.plan import columns as col
 from heatplan.project.config import ProjectConfig
 from heatplan.tech.pipes import part_load_pump_energy_kwh
 
@@ -45,9 +46,9 @@ def lay_out(
 ) -> Layout:
     """Route from ``source`` to ``buildings`` and size the pipes; key figures in ``summary``."""
     route = _route(plan, buildings, source)
-    connected = buildings[buildings["building_id"].isin(route.nodes["building_id"].dropna())]
+    connected = buildings[buildings[col.BUILDING_ID].isin(route.nodes[col.BUILDING_ID].dropna())]
     peak, hourly = inputs.loads(config, connected, weather)
-    annual = connected.set_index("building_id")["heat_demand_kwh_per_a"].astype(float)
+    annual = connected.set_index(col.BUILDING_ID)[col.HEAT_DEMAND_KWH_PER_A].astype(float)
     settings = config.network
     try:
         sized = size_network(
@@ -81,7 +82,7 @@ def _route(plan: Plan, buildings: gpd.GeoDataFrame, source: Any) -> RouteResult:
     try:
         return layout_network(
             _route_lines(plan),
-            buildings[["building_id", "geometry"]],
+            buildings[[col.BUILDING_ID, "geometry"]],
             source,
             existing=existing,
         )

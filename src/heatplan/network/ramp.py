@@ -16,6 +16,7 @@ import geopandas as gpd
 from heatplan.network import selection as inputs
 from heatplan.network.economics import network_cost
 from heatplan.network.generation import generation
+from heatplan.plan import columns as col
 from heatplan.project.config import ProjectConfig
 
 
@@ -27,13 +28,13 @@ def ramp_years(
 ) -> list[dict[str, Any]]:
     """Per ramp year: share, buildings, heat delivered [MWh/a], renewable share, LCOH."""
     rows = []
-    order = connected.sort_values("heat_demand_kwh_per_a", ascending=False, kind="stable")
+    order = connected.sort_values(col.HEAT_DEMAND_KWH_PER_A, ascending=False, kind="stable")
     for year, share in config.network.connection_ramp.items():
         count = max(1, round(share * len(order)))
         subset = order.head(count)
         _, hourly = inputs.loads(config, subset, weather)
         plant = generation(config, hourly, summary["heat_loss_mwh_per_a"], weather[0], year=year)
-        delivered = float(subset["heat_demand_kwh_per_a"].sum()) / 1000.0
+        delivered = float(subset[col.HEAT_DEMAND_KWH_PER_A].sum()) / 1000.0
         cost = network_cost(
             config,
             {**summary, "heat_delivered_mwh_per_a": delivered},
@@ -48,7 +49,7 @@ def ramp_years(
                 "heat_delivered_mwh_per_a": delivered,
                 "renewable_share": plant.result.renewable_share,
                 "min_renewable_share": plant.min_renewable_share,
-                "co2_t_per_a": plant.result.co2_t_per_a,
+                col.CO2_T_PER_A: plant.result.co2_t_per_a,
                 "lcoh_eur_per_mwh": cost.lcoh_eur_per_mwh,
             }
         )

@@ -20,6 +20,7 @@ from scipy.sparse import csgraph
 
 from heatplan.network.graph import Attachment, StreetGraph, attach_points, street_graph
 from heatplan.network.steiner import steiner_tree
+from heatplan.plan import columns as col
 from heatplan.reference import parameter
 
 __all__ = ["RouteResult", "layout_network", "route_parameters"]
@@ -152,11 +153,11 @@ def _check_inputs(
 ) -> None:
     if len(streets) == 0 or streets.geometry.is_empty.all():
         raise ValueError("streets: no street lines given; the route needs a street network")
-    if "building_id" not in buildings.columns:
+    if col.BUILDING_ID not in buildings.columns:
         raise ValueError(f"buildings: column 'building_id' missing, got {list(buildings.columns)}")
     if len(buildings) == 0:
         raise ValueError("buildings: no buildings given")
-    ids = buildings["building_id"].astype(str)
+    ids = buildings[col.BUILDING_ID].astype(str)
     if ids.duplicated().any():
         raise ValueError(f"buildings: duplicate building_id {ids[ids.duplicated()].unique()[:5]}")
     if not isinstance(source_point, shapely.Point) or source_point.is_empty:
@@ -210,7 +211,7 @@ def _reachability(
         "street component not connected to the source",
     )
     unconnected = pd.DataFrame(
-        {"building_id": buildings["building_id"].astype(str).to_numpy(), "reason": reason}
+        {col.BUILDING_ID: buildings[col.BUILDING_ID].astype(str).to_numpy(), "reason": reason}
     )[~reachable].reset_index(drop=True)
     if not reachable.any():
         raise ValueError(
@@ -257,12 +258,12 @@ def _result(
         {
             "node_id": names[used],
             "kind": np.where(names[used] == "S", "source", "junction"),
-            "building_id": None,
+            col.BUILDING_ID: None,
             "geometry": shapely.points(graph.node_xy[used]),
         }
     )
     source = pd.DataFrame(
-        {"node_id": ["S"], "kind": ["source"], "building_id": [None], "geometry": [source_point]}
+        {"node_id": ["S"], "kind": ["source"], col.BUILDING_ID: [None], "geometry": [source_point]}
     )
     parts = [source] if source_apart else []
     nodes = pd.concat([*parts, junctions, building_nodes], ignore_index=True)
@@ -331,7 +332,7 @@ def _connections(
     """House-connection pipes (junction -> building) and the building nodes."""
     rows = np.flatnonzero(reachable)
     junction = attached.node[rows]
-    ids = buildings["building_id"].astype(str).to_numpy()[rows]
+    ids = buildings[col.BUILDING_ID].astype(str).to_numpy()[rows]
     node_ids = np.array([f"B{i}" for i in rows], dtype=object)
     own = attached.point_xy[rows]
     lines = shapely.linestrings(np.stack([graph.node_xy[junction], own], axis=1))
@@ -349,7 +350,7 @@ def _connections(
         {
             "node_id": node_ids,
             "kind": "building",
-            "building_id": ids,
+            col.BUILDING_ID: ids,
             "geometry": shapely.points(own),
         }
     )

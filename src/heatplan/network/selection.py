@@ -19,6 +19,7 @@ from heatplan.demand.climate import Weather, climate
 from heatplan.demand.profiles import aggregate_profile, class_profiles
 from heatplan.errors import HeatplanError, ProjectError
 from heatplan.plan import Plan
+from heatplan.plan import columns as col
 from heatplan.plan.checks import inventory_buildings
 from heatplan.project.config import ProjectConfig
 
@@ -45,7 +46,7 @@ def _area_buildings(plan: Plan, buildings: gpd.GeoDataFrame, area: str) -> pd.Se
     for name in AREA_LAYERS:
         if plan.has(name):
             areas = plan.frame(name)
-            hit = areas[areas["area_id"].astype(str) == str(area)]
+            hit = areas[areas[col.AREA_ID].astype(str) == str(area)]
             if len(hit):
                 shape = hit.geometry.union_all()
                 return buildings.geometry.representative_point().within(shape)
@@ -62,10 +63,10 @@ def _above_guide(plan: Plan, buildings: gpd.GeoDataFrame) -> pd.Series:
     if not plan.has("street_segments"):
         raise ProjectError("no street segments: import streets and run `heatplan inventory`")
     segments = plan.street_segments
-    chosen = segments.loc[segments["above_line_density_guide"].astype(bool), "segment_id"]
+    chosen = segments.loc[segments["above_line_density_guide"].astype(bool), col.SEGMENT_ID]
     if chosen.empty:
         raise HeatplanError("no street segment is above the line-density guide value")
-    return buildings["segment_id"].astype(str).isin(chosen.astype(str))
+    return buildings[col.SEGMENT_ID].astype(str).isin(chosen.astype(str))
 
 
 def select(
@@ -89,19 +90,19 @@ def select(
     if area is not None:
         mask, label = _area_buildings(plan, buildings, area), f"area {area}"
     elif blocks:
-        mask = buildings["block_id"].astype(str).isin(blocks)
+        mask = buildings[col.BLOCK_ID].astype(str).isin(blocks)
         label = "block " + ", ".join(blocks)
     elif building_ids is not None:
-        unknown = sorted(set(building_ids) - set(buildings["building_id"].astype(str)))
+        unknown = sorted(set(building_ids) - set(buildings[col.BUILDING_ID].astype(str)))
         if unknown:
             raise HeatplanError(f"{ids_label}: unknown building id(s) {', '.join(unknown[:5])}")
-        mask, label = buildings["building_id"].astype(str).isin(building_ids), ids_label
+        mask, label = buildings[col.BUILDING_ID].astype(str).isin(building_ids), ids_label
     else:
         mask, label = _above_guide(plan, buildings), "segments above the line-density guide"
     chosen = buildings[mask]
     if chosen.empty:
         raise HeatplanError(f"no buildings in {label}")
-    has_demand = chosen["heat_demand_kwh_per_a"].fillna(0).gt(0)
+    has_demand = chosen[col.HEAT_DEMAND_KWH_PER_A].fillna(0).gt(0)
     connecting = _connecting(chosen[has_demand], connection_rate)
     return Selection(
         buildings=connecting,
@@ -115,7 +116,7 @@ def select(
 def _connecting(buildings: gpd.GeoDataFrame, rate: float) -> gpd.GeoDataFrame:
     """The share ``rate`` of the buildings that connect, largest demand first (anchor customers)."""
     count = int(np.ceil(rate * len(buildings)))
-    order = buildings.sort_values("heat_demand_kwh_per_a", ascending=False, kind="stable")
+    order = buildings.sort_values(col.HEAT_DEMAND_KWH_PER_A, ascending=False, kind="stable")
     return order.head(count)
 
 
@@ -124,8 +125,8 @@ def loads(
 ) -> tuple[pd.Series, pd.Series]:
     """Peak load per building [kW] and the summed hourly load of the buildings [kW]."""
     temperature, holidays = weather
-    annual = buildings.set_index("building_id")["heat_demand_kwh_per_a"].astype(float)
-    classes = buildings.set_index("building_id")["profile_class"].astype(str)
+    annual = buildings.set_index(col.BUILDING_ID)[col.HEAT_DEMAND_KWH_PER_A].astype(float)
+    classes = buildings.set_index(col.BUILDING_ID)[col.PROFILE_CLASS].astype(str)
     profiles = class_profiles(classes, temperature, holidays=holidays)
     peak = annual * classes.map(profiles.max()).astype(float)
     hourly = aggregate_profile(
@@ -159,7 +160,7 @@ def default_source(plan: Plan, buildings: gpd.GeoDataFrame) -> tuple[shapely.Poi
 
 def _weighted_centre(buildings: gpd.GeoDataFrame) -> shapely.Point:
     points = buildings.geometry.representative_point()
-    weight = buildings["heat_demand_kwh_per_a"].astype(float).to_numpy()
+    weight = buildings[col.HEAT_DEMAND_KWH_PER_A].astype(float).to_numpy()
     x = float(np.average(points.x, weights=weight))
     y = float(np.average(points.y, weights=weight))
     return shapely.Point(x, y)

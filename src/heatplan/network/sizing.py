@@ -21,6 +21,7 @@ import pandas as pd
 from heatplan.network import costs
 from heatplan.network.design import DesignParameters, design_parameters, pipe_catalogue
 from heatplan.network.tree import OrientedTree, oriented_tree
+from heatplan.plan import columns as col
 from heatplan.tech import pipes as physics
 
 KWH_PER_MWH = 1000.0
@@ -39,7 +40,7 @@ def _building_values(node_frame: pd.DataFrame, values: pd.Series | None, name: s
     result = np.zeros(len(node_frame))
     if values is None:
         return result
-    ids = node_frame.loc[is_building, "building_id"].astype(str)
+    ids = node_frame.loc[is_building, col.BUILDING_ID].astype(str)
     series = pd.Series(np.asarray(values, dtype=float), index=values.index.astype(str))
     missing = sorted(set(ids) - set(series.index))
     if missing:
@@ -62,7 +63,7 @@ def _downstream(
         [
             (frame["kind"] == "building").to_numpy(float),
             _building_values(frame, peak, "peak_load_kw"),
-            _building_values(frame, demand, "heat_demand_kwh_per_a"),
+            _building_values(frame, demand, col.HEAT_DEMAND_KWH_PER_A),
         ]
     )
     sums = tree.downstream_sum(values)[tree.pipe_to]
@@ -339,5 +340,5 @@ def network_summary(
         "investment_substations_eur": substations,
         **plant,
         "investment_eur": pipes_eur + substations + sum(plant.values()),
-        "line_density_kwh_per_m_a": delivered_kwh / length_m if length_m else 0.0,
+        col.LINE_DENSITY_KWH_PER_M_A: delivered_kwh / length_m if length_m else 0.0,
     }

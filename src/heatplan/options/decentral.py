@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from heatplan.plan import columns as col
 from heatplan.reference import catalogue, parameter, parameter_group
 from heatplan.reference.heatpump import heat_pump_parameters, heating_curve, staffell_coefficients
 from heatplan.tech.economics import funded_investment_eur, lcoh_eur_per_mwh
@@ -175,14 +176,14 @@ def decentral_costs(
     ``buildings`` needs ``heat_demand_kwh_per_a``, ``peak_load_kw``, ``construction_year`` and
     may have ``ground_ok`` / ``air_ok`` (from the potentials step; missing means usable).
     """
-    states = building_state(buildings["construction_year"])
+    states = building_state(buildings[col.CONSTRUCTION_YEAR])
     out = pd.DataFrame({"building_state": states}, index=buildings.index)
     for option in OPTIONS:
         efficiency = _efficiency(option, states, spf, economics.year)
         out[f"efficiency_{option}"] = efficiency
         out[f"lcoh_{option}_eur_per_mwh"] = option_lcoh(
             option,
-            heat_kwh_per_a=buildings["heat_demand_kwh_per_a"].fillna(0.0),
+            heat_kwh_per_a=buildings[col.HEAT_DEMAND_KWH_PER_A].fillna(0.0),
             capacity_kw=buildings["peak_load_kw"].fillna(0.0),
             efficiency=efficiency,
             economics=economics,

@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from heatplan.classify.rules import GRADE_DE, TYPE_DE
+from heatplan.plan import columns as col
 
 __all__ = [
     "AREA_INDICATORS",
@@ -27,10 +28,10 @@ __all__ = [
 #: Area column -> (German label, unit) of the profile sheet, in display order.
 AREA_INDICATORS: dict[str, tuple[str, str]] = {
     "buildings": ("Gebäude", "Anzahl"),
-    "heat_demand_mwh_per_a": ("Wärmebedarf", "MWh/a"),
+    col.HEAT_DEMAND_MWH_PER_A: ("Wärmebedarf", "MWh/a"),
     "area_ha": ("Fläche", "ha"),
-    "heat_density_mwh_per_ha_a": ("Wärmedichte", "MWh/(ha·a)"),
-    "line_density_kwh_per_m_a": ("Wärmeliniendichte", "kWh/(m·a)"),
+    col.HEAT_DENSITY_MWH_PER_HA_A: ("Wärmedichte", "MWh/(ha·a)"),
+    col.LINE_DENSITY_KWH_PER_M_A: ("Wärmeliniendichte", "kWh/(m·a)"),
     "street_length_m": ("Straßenlänge", "m"),
     "share_residential": ("Anteil Wohngebäude", "-"),
     "predominant_age_class": ("Überwiegende Baualtersklasse", ""),
@@ -55,11 +56,11 @@ SUITABILITY_DE = {
     "eignung_dezentral": "Dezentrale Versorgung",
 }
 OVERVIEW = {
-    "area_id": "Gebiet",
+    col.AREA_ID: "Gebiet",
     "name": "Name",
     "buildings": "Gebäude",
-    "heat_demand_mwh_per_a": "Wärmebedarf [MWh/a]",
-    "line_density_kwh_per_m_a": "Wärmeliniendichte [kWh/(m·a)]",
+    col.HEAT_DEMAND_MWH_PER_A: "Wärmebedarf [MWh/a]",
+    col.LINE_DENSITY_KWH_PER_M_A: "Wärmeliniendichte [kWh/(m·a)]",
 }
 
 

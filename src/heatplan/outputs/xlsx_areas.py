@@ -25,6 +25,7 @@ from heatplan.outputs.tables import (
     areas_table,
 )
 from heatplan.outputs.xlsx_sheets import sheet_name, titled, write_table
+from heatplan.plan import columns as col
 from heatplan.publish import public_areas
 
 __all__ = ["add_area_sheets"]
@@ -60,7 +61,7 @@ def _profile(sheet: Worksheet, row: pd.Series, years: list[int]) -> None:
 
 def add_area_sheets(book: Workbook, areas: pd.DataFrame) -> list[str]:
     """Add ``Gebiete`` and one ``Steckbrief <area_id>`` per area; returns the new sheet names."""
-    if "area_id" not in areas.columns:
+    if col.AREA_ID not in areas.columns:
         raise ValueError(f"areas: column 'area_id' missing, got {list(areas.columns)}")
     public = pd.DataFrame(public_areas(areas)).drop(columns="geometry", errors="ignore")
     years = area_years(public)
@@ -68,10 +69,10 @@ def add_area_sheets(book: Workbook, areas: pd.DataFrame) -> list[str]:
     write_table(overview, areas_table(public), row=3)
     names = ["Gebiete"]
     for _, row in public.iterrows():
-        name = sheet_name(f"Steckbrief {row['area_id']}", set(book.sheetnames))
+        name = sheet_name(f"Steckbrief {row[col.AREA_ID]}", set(book.sheetnames))
         label = str(row.get("name") or "").strip()
-        title = f"Steckbrief Gebiet {row['area_id']}" + (
-            f" – {label}" if label and label != str(row["area_id"]) else ""
+        title = f"Steckbrief Gebiet {row[col.AREA_ID]}" + (
+            f" – {label}" if label and label != str(row[col.AREA_ID]) else ""
         )
         _profile(titled(book, name, title), row, years)
         names.append(name)

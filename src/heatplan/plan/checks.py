@@ -7,6 +7,7 @@ import geopandas as gpd
 
 from heatplan.errors import ProjectError
 from heatplan.plan import Plan
+from heatplan.plan import columns as col
 
 
 def inventory_buildings(plan: Plan, *, purpose: str) -> gpd.GeoDataFrame:
@@ -17,7 +18,7 @@ def inventory_buildings(plan: Plan, *, purpose: str) -> gpd.GeoDataFrame:
     if not plan.has("buildings"):
         raise ProjectError("no buildings in the project: run `heatplan import buildings` first")
     buildings = plan.buildings.copy()
-    if not {"heat_demand_kwh_per_a", "profile_class"} <= set(buildings.columns):
+    if not {col.HEAT_DEMAND_KWH_PER_A, col.PROFILE_CLASS} <= set(buildings.columns):
         raise ProjectError(f"run `heatplan inventory` first: {purpose}")
     return buildings
 

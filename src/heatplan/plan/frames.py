@@ -3,8 +3,9 @@
 Each frame has a name (also its layer or table name in a project store), the command that
 makes it (``import buildings`` for the town's inputs, else the stage: ``inventory``), its
 geometry types (none for a plain table), its key column and a description. The columns of the
-input frames and of the buildings are described in ``heatplan/data/attributes.csv`` (name,
-type, unit, description); :mod:`heatplan.plan.columns` names the columns the stages share.
+input frames and of the buildings, and the keys and densities of the frames the stages make, are
+described in ``heatplan/data/attributes.csv`` (name, type, unit, description);
+:mod:`heatplan.plan.columns` names the columns the stages share.
 """
 
 from __future__ import annotations

@@ -32,10 +32,11 @@ import pandas as pd
 import shapely
 from numpy.typing import ArrayLike
 
+from heatplan.plan import columns as col
 from heatplan.reference import heater_types, parameter_group, table
 
 RESULT_COLUMNS = [
-    "building_id",
+    col.BUILDING_ID,
     "plot_area_m2",
     "free_area_m2",
     "probe_count",
@@ -247,9 +248,9 @@ def _sound_power_db(capacity_kw: np.ndarray) -> np.ndarray:
 
 
 def _heat_demand(buildings: gpd.GeoDataFrame) -> np.ndarray:
-    if "heat_demand_kwh_per_a" not in buildings:
+    if col.HEAT_DEMAND_KWH_PER_A not in buildings:
         return np.full(len(buildings), np.nan)
-    demand = pd.to_numeric(buildings["heat_demand_kwh_per_a"], errors="coerce").to_numpy(float)
+    demand = pd.to_numeric(buildings[col.HEAT_DEMAND_KWH_PER_A], errors="coerce").to_numpy(float)
     if (demand < 0).any():
         raise ValueError("heat_demand_kwh_per_a must not be negative")
     return demand
@@ -284,7 +285,7 @@ def decentral_heat_pumps(
         (capacity x (1 - 1/SPF)), ground_ok, sound_power_db, night_limit_db,
         required_distance_m, nearest_neighbour_m, air_ok and a reason text.
     """
-    if "building_id" not in buildings:
+    if col.BUILDING_ID not in buildings:
         raise ValueError("buildings need a building_id column")
     if buildings.empty:
         return pd.DataFrame(columns=RESULT_COLUMNS)
@@ -317,7 +318,7 @@ def decentral_heat_pumps(
     air_ok = ~np.isnan(distance) & (nearest >= distance)
     frame = pd.DataFrame(
         {
-            "building_id": buildings["building_id"].to_numpy(),
+            col.BUILDING_ID: buildings[col.BUILDING_ID].to_numpy(),
             "plot_area_m2": plots.area.to_numpy(),
             "free_area_m2": shapely.area(free),
             "probe_count": probes,

@@ -28,6 +28,7 @@ import pandas as pd
 import pvlib
 from numpy.typing import ArrayLike
 
+from heatplan.plan import columns as col
 from heatplan.reference import parameter_group, table
 from heatplan.reference.weather import TRY_NOMINAL_YEAR, hourly_index, read_try, try_path
 
@@ -36,7 +37,7 @@ TRY_TIMEZONE = "Etc/GMT-1"
 #: Azimuths [°] over which the better face of a pitched roof of unknown orientation is averaged.
 PITCHED_AZIMUTHS_DEG = np.linspace(90.0, 270.0, 9)
 ROOF_COLUMNS = [
-    "building_id",
+    col.BUILDING_ID,
     "roof_type",
     "roof_area_m2",
     "module_area_m2",
@@ -425,8 +426,8 @@ def _azimuth_mean(azimuths: ArrayLike, values: list[float]) -> float:
 
 def _roof_type_column(buildings: gpd.GeoDataFrame) -> pd.Series:
     known = set(_roof_types().index)
-    by_use = table("solar_roof_type_by_use.csv").set_index("use")["roof_type"]
-    uses = buildings["use"] if "use" in buildings else pd.Series("other", index=buildings.index)
+    by_use = table("solar_roof_type_by_use.csv").set_index(col.USE)["roof_type"]
+    uses = buildings[col.USE] if col.USE in buildings else pd.Series("other", index=buildings.index)
     inferred = uses.map(by_use).fillna(by_use["other"])
     if "roof_type" not in buildings:
         return inferred
@@ -479,7 +480,7 @@ def roof_potentials(buildings: gpd.GeoDataFrame, weather_region: int) -> gpd.Geo
         building_id, roof_type, roof_area_m2, module_area_m2, pv_kwp, pv_kwh_per_a,
         solar_thermal_kwh_per_a and the input geometry.
     """
-    if "building_id" not in buildings:
+    if col.BUILDING_ID not in buildings:
         raise ValueError("buildings need a building_id column")
     if buildings.empty:
         return gpd.GeoDataFrame(
@@ -499,7 +500,7 @@ def roof_potentials(buildings: gpd.GeoDataFrame, weather_region: int) -> gpd.Geo
     heat_specific = roof_type.map({key: value[1] for key, value in specific.items()})
     return gpd.GeoDataFrame(
         {
-            "building_id": buildings["building_id"].to_numpy(),
+            col.BUILDING_ID: buildings[col.BUILDING_ID].to_numpy(),
             "roof_type": roof_type.to_numpy(),
             "roof_area_m2": roof_area,
             "module_area_m2": module_area,

@@ -16,6 +16,7 @@ from collections.abc import Collection
 import numpy as np
 import pandas as pd
 
+from heatplan.plan import columns as col
 from heatplan.publish.cells import cell_mask
 from heatplan.publish.rules import MIN_BUILDINGS_CONSUMPTION, MIN_BUILDINGS_HEATER
 
@@ -38,7 +39,7 @@ def unit_keys(values: pd.Series) -> pd.Series:
 
 def category_of(buildings: pd.DataFrame, kind: str) -> pd.Series:
     """Each building's category: its carrier (``energy``) or heater type and carrier."""
-    carrier = buildings["carrier"].astype(object).where(buildings["carrier"].notna(), "unknown")
+    carrier = buildings[col.CARRIER].astype(object).where(buildings[col.CARRIER].notna(), "unknown")
     if kind == "energy":
         return carrier.astype(str)
     heater = buildings.get("heater_type", pd.Series("unknown", index=buildings.index))
@@ -49,13 +50,13 @@ def category_of(buildings: pd.DataFrame, kind: str) -> pd.Series:
 def _cells(buildings: pd.DataFrame, kind: str, value: pd.Series) -> pd.DataFrame:
     frame = pd.DataFrame(
         {
-            "block_id": unit_keys(buildings["block_id"]).to_numpy(),
+            col.BLOCK_ID: unit_keys(buildings[col.BLOCK_ID]).to_numpy(),
             "category": category_of(buildings, kind).to_numpy(),
             "value": pd.to_numeric(value, errors="coerce").fillna(0.0).to_numpy(),
         }
     )
-    frame = frame[frame["block_id"] != ""]
-    return frame.groupby(["block_id", "category"], as_index=False).agg(
+    frame = frame[frame[col.BLOCK_ID] != ""]
+    return frame.groupby([col.BLOCK_ID, "category"], as_index=False).agg(
         buildings=("value", "size"), value=("value", "sum")
     )
 
@@ -64,14 +65,14 @@ def _released(cells: pd.DataFrame, hidden: Collection[str], minimum: int) -> pd.
     """Published cells per shown block, the suppressed ones summed as :data:`OTHER`."""
     cells = cells[cells["value"] > 0].reset_index(drop=True)
     mask = cell_mask(
-        cells, unit="block_id", category="category", hidden_units=hidden, minimum=minimum
+        cells, unit=col.BLOCK_ID, category="category", hidden_units=hidden, minimum=minimum
     )
     cells = cells.assign(
         category=np.where(mask.to_numpy(), OTHER, cells["category"]),
         suppressed=mask.to_numpy(),
     )
-    shown = cells[~cells["block_id"].isin(list(hidden))]
-    return shown.groupby(["block_id", "category"], as_index=False, sort=True).agg(
+    shown = cells[~cells[col.BLOCK_ID].isin(list(hidden))]
+    return shown.groupby([col.BLOCK_ID, "category"], as_index=False, sort=True).agg(
         value=("value", "sum"), buildings=("buildings", "sum")
     )
 
@@ -82,7 +83,7 @@ def block_energy_cells(buildings: pd.DataFrame, hidden: Collection[str]) -> pd.D
     ``buildings`` counts the buildings behind each published cell (the gas connections of
     WP_GasNetzBaublock); an :data:`OTHER` row holds the suppressed cells of the block.
     """
-    cells = _cells(buildings, "energy", buildings["final_energy_kwh_per_a"])
+    cells = _cells(buildings, "energy", buildings[col.FINAL_ENERGY_KWH_PER_A])
     return _released(cells, hidden, MIN_BUILDINGS_CONSUMPTION)
 
 

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from heatplan.plan import columns as col
 from heatplan.publish.rules import MIN_BUILDINGS_CONSUMPTION
 
 __all__ = ["ROUND_EUR_PER_MWH", "SCOPE_KEYS", "option_cost_table"]
@@ -25,13 +26,13 @@ __all__ = ["ROUND_EUR_PER_MWH", "SCOPE_KEYS", "option_cost_table"]
 ROUND_EUR_PER_MWH = 5.0
 #: Groups from the narrowest to the widest and the columns that define them.
 SCOPE_KEYS: dict[str, tuple[str, ...]] = {
-    "area_use_age": ("area_id", "use", "age_class"),
-    "area_use": ("area_id", "use"),
-    "area": ("area_id",),
-    "town_use_age": ("use", "age_class"),
+    "area_use_age": (col.AREA_ID, col.USE, "age_class"),
+    "area_use": (col.AREA_ID, col.USE),
+    "area": (col.AREA_ID,),
+    "town_use_age": (col.USE, "age_class"),
     "town": (),
 }
-GROUP_COLUMNS = ("area_id", "use", "age_class")
+GROUP_COLUMNS = (col.AREA_ID, col.USE, "age_class")
 
 
 def option_cost_table(

@@ -21,6 +21,7 @@ import pandas as pd
 from scipy import sparse
 
 from heatplan.areas.reference import carriers_table
+from heatplan.plan import columns as col
 from heatplan.publish.block_cells import OTHER, SEP, category_of, unit_keys
 from heatplan.publish.inventory import ALL, normalised
 from heatplan.publish.rules import MIN_BUILDINGS_CONSUMPTION, MIN_BUILDINGS_HEATER, flags
@@ -30,16 +31,16 @@ __all__ = ["WHOLE_ROW", "BuildingIndex", "Cell", "Family", "families"]
 WHOLE_ROW = ("*",)
 #: Columns that carry the heat demand of a row, per layer (blanked together).
 DEMAND_COLUMNS = {
-    "blocks": ("heat_demand_kwh_per_a", "heat_density_mwh_per_ha_a", "heat_density_class"),
+    "blocks": (col.HEAT_DEMAND_KWH_PER_A, col.HEAT_DENSITY_MWH_PER_HA_A, "heat_density_class"),
     "street_segments": (
-        "heat_demand_kwh_per_a",
-        "line_density_kwh_per_m_a",
+        col.HEAT_DEMAND_KWH_PER_A,
+        col.LINE_DENSITY_KWH_PER_M_A,
         "above_line_density_guide",
     ),
-    "grid_100m": ("heat_demand_kwh_per_a", "heat_density_mwh_per_ha_a"),
+    "grid_100m": (col.HEAT_DEMAND_KWH_PER_A, col.HEAT_DENSITY_MWH_PER_HA_A),
     "potentials_by_block": ("heat_mwh_per_a", "power_mwh_per_a", "capacity_kw"),
 }
-KEYS = {"blocks": "block_id", "street_segments": "segment_id", "grid_100m": "grid_id"}
+KEYS = {"blocks": col.BLOCK_ID, "street_segments": col.SEGMENT_ID, "grid_100m": col.GRID_ID}
 #: Potential kinds whose per-building heat equals the building's heat demand.
 DEMAND_POTENTIALS = ("air_heat_pump",)
 
@@ -82,7 +83,7 @@ class BuildingIndex:
     def __init__(self, buildings: pd.DataFrame) -> None:
         self.count = len(buildings)
         self.frame = buildings.reset_index(drop=True)
-        self.ids = _keys(self.frame.get("building_id", pd.Series(self.frame.index)))
+        self.ids = _keys(self.frame.get(col.BUILDING_ID, pd.Series(self.frame.index)))
         self._groups: dict[str, dict[str, np.ndarray]] = {}
 
     def by(self, column: str) -> dict[str, np.ndarray]:
@@ -118,11 +119,11 @@ def _demand_family(
     family = Family(
         "heat_demand",
         MIN_BUILDINGS_CONSUMPTION,
-        _values(index.frame, "heat_demand_kwh_per_a"),
+        _values(index.frame, col.HEAT_DEMAND_KWH_PER_A),
         index.ids,
     )
     for layer, key in KEYS.items():
-        _register_rows(family, layers.get(layer), layer, key, "heat_demand_kwh_per_a", index)
+        _register_rows(family, layers.get(layer), layer, key, col.HEAT_DEMAND_KWH_PER_A, index)
     _register_areas(family, layers.get("areas"), index)
     _register_potentials(family, layers.get("potentials_by_block"), frames, index)
     _register_networks(family, layers.get("networks"), frames, index)
@@ -151,8 +152,8 @@ def _register_rows(
 def _register_areas(family: Family, areas: pd.DataFrame | None, index: BuildingIndex) -> None:
     if areas is None or "block_ids" not in areas.columns:
         return
-    demand = areas.get("heat_demand_mwh_per_a", pd.Series(np.nan, index=areas.index))
-    groups = index.by("block_id")
+    demand = areas.get(col.HEAT_DEMAND_MWH_PER_A, pd.Series(np.nan, index=areas.index))
+    groups = index.by(col.BLOCK_ID)
     for row, ids, shown in zip(areas.index, areas["block_ids"], demand.notna(), strict=True):
         blocks = [b.strip() for b in str(ids).split(",") if b.strip()] if pd.notna(ids) else []
         parts = [groups[b] for b in blocks if b in groups]
@@ -167,22 +168,22 @@ def _register_potentials(
     index: BuildingIndex,
 ) -> None:
     potentials = frames.get("potentials")
-    if by_block is None or potentials is None or "building_id" not in potentials.columns:
+    if by_block is None or potentials is None or col.BUILDING_ID not in potentials.columns:
         return
     excluded = flags(potentials.get("excluded", pd.Series(False, index=potentials.index)))
-    block_of = pd.Series(_keys(index.frame.get("block_id", pd.Series(dtype=object))))
+    block_of = pd.Series(_keys(index.frame.get(col.BLOCK_ID, pd.Series(dtype=object))))
     block_of = block_of.where(block_of != "", "ohne Baublock")
     for kind in DEMAND_POTENTIALS:
         rows = potentials[(potentials["kind"] == kind) & ~excluded.to_numpy()]
-        with_potential = index.positions_of_ids(rows["building_id"])
+        with_potential = index.positions_of_ids(rows[col.BUILDING_ID])
         blocks = block_of.to_numpy()[with_potential]
         table = by_block[(by_block["kind"] == kind) & by_block["heat_mwh_per_a"].notna()]
-        for row, block in zip(table.index, _keys(table["block_id"]), strict=True):
+        for row, block in zip(table.index, _keys(table[col.BLOCK_ID]), strict=True):
             family.add(Cell("potentials_by_block", row, DEMAND_COLUMNS["potentials_by_block"]),
                        with_potential[blocks == block])  # fmt: skip
         # the municipal sum of the potentials table (XLSX, report, XWärmeplan), where its own
         # rule publishes it: included and excluded buildings both none or at least the minimum
-        every = potentials[potentials["kind"] == kind]["building_id"].nunique()
+        every = potentials[potentials["kind"] == kind][col.BUILDING_ID].nunique()
         parts = (len(with_potential), every - len(with_potential))
         if all(n == 0 or n >= family.minimum for n in parts) and len(with_potential):
             cell = Cell("potentials_table", kind, (), suppressible=False)
@@ -196,7 +197,7 @@ def _register_networks(
     index: BuildingIndex,
 ) -> None:
     nodes = frames.get("network_nodes")
-    if networks is None or nodes is None or "building_id" not in nodes.columns:
+    if networks is None or nodes is None or col.BUILDING_ID not in nodes.columns:
         return
     columns = tuple(
         c for c in networks.columns
@@ -208,14 +209,14 @@ def _register_networks(
     ):
         if not shown:
             continue
-        connected = nodes[(nodes["network_id"].astype(str) == str(network))]["building_id"]
+        connected = nodes[(nodes["network_id"].astype(str) == str(network))][col.BUILDING_ID]
         family.add(Cell("networks", row, columns), index.positions_of_ids(connected.dropna()))
 
 
 def _total(totals: pd.DataFrame | None, indicator: str, carrier: str = "all") -> float | None:
-    if totals is None or not {"indicator", "carrier", "value"} <= set(totals.columns):
+    if totals is None or not {"indicator", col.CARRIER, "value"} <= set(totals.columns):
         return None
-    match = totals[(totals["indicator"] == indicator) & (totals["carrier"] == carrier)]
+    match = totals[(totals["indicator"] == indicator) & (totals[col.CARRIER] == carrier)]
     return float(match["value"].iloc[0]) if len(match) else None
 
 
@@ -225,7 +226,7 @@ class Categories:
     def __init__(self, index: BuildingIndex) -> None:
         self.index = index
         frame = index.frame
-        if "carrier" not in frame.columns:
+        if col.CARRIER not in frame.columns:
             frame = frame.assign(carrier=None)
         combo = category_of(frame, "heaters").to_numpy(str)
         self.names = sorted(set(combo))
@@ -265,7 +266,7 @@ def families(
 ) -> list[Family]:
     """Every family of released figures of ``layers`` (with figures)."""
     found = [_demand_family(layers, frames, index)]
-    if "carrier" in index.frame.columns:
+    if col.CARRIER in index.frame.columns:
         categories = Categories(index)
         inventory = layers.get("inventory")
         found += [
@@ -314,9 +315,9 @@ def _heater_family(
     )
     every = np.arange(len(categories.names))
     blocks = layers.get("blocks")
-    groups = index.by("block_id")
-    if blocks is not None and "block_id" in blocks.columns:
-        for row, block in zip(blocks.index, _keys(blocks["block_id"]), strict=True):
+    groups = index.by(col.BLOCK_ID)
+    if blocks is not None and col.BLOCK_ID in blocks.columns:
+        for row, block in zip(blocks.index, _keys(blocks[col.BLOCK_ID]), strict=True):
             members = groups.get(block)
             if members is None:
                 continue
@@ -339,7 +340,7 @@ def _energy_family(
     family = Family(
         "final_energy",
         MIN_BUILDINGS_CONSUMPTION,
-        categories.values(_values(index.frame, "final_energy_kwh_per_a")),
+        categories.values(_values(index.frame, col.FINAL_ENERGY_KWH_PER_A)),
         categories.owners(),
     )
     _cell_table(family, layers.get("block_energy"), "block_energy", categories)
@@ -357,9 +358,9 @@ def _connections_family(layers: Mapping[str, pd.DataFrame], categories: Categori
     table = layers.get("block_energy")
     if table is None or "buildings" not in table.columns:
         return family
-    groups = index.by("block_id")
+    groups = index.by(col.BLOCK_ID)
     for row in table.index[table["buildings"].notna() & (table["category"] != OTHER)]:
-        members = groups.get(_keys(table.loc[[row], "block_id"])[0])
+        members = groups.get(_keys(table.loc[[row], col.BLOCK_ID])[0])
         if members is not None:
             combos = categories.combos(carrier=str(table.at[row, "category"]))
             cell = Cell("block_energy", row, ("buildings",))
@@ -373,9 +374,9 @@ def _cell_table(
     """The published cells of a block x category table, and each shown block's total."""
     if table is None or not len(table):
         return
-    groups = categories.index.by("block_id")
+    groups = categories.index.by(col.BLOCK_ID)
     every = np.arange(len(categories.names))
-    blocks = _keys(table["block_id"])
+    blocks = _keys(table[col.BLOCK_ID])
     for row, block, category in zip(table.index, blocks, table["category"], strict=True):
         members = groups.get(block)
         if members is None or category == OTHER:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from heatplan.areas.reference import carriers_table, with_unknown
+from heatplan.plan import columns as col
 from heatplan.publish.rules import (
     MIN_BUILDINGS_CONSUMPTION,
     MIN_BUILDINGS_HEATER,
@@ -21,7 +22,7 @@ from heatplan.publish.rules import (
 
 __all__ = ["ALL", "COUNTS", "DIMENSIONS", "UNKNOWN", "normalised", "released_inventory"]
 
-DIMENSIONS = ("carrier", "sector", "heater_type")
+DIMENSIONS = (col.CARRIER, "sector", "heater_type")
 ALL = "all"
 UNKNOWN = "unknown"
 #: Indicators that are counts of buildings (no consumption): never suppressed.
@@ -32,7 +33,7 @@ def normalised(buildings: pd.DataFrame) -> pd.DataFrame:
     heater = buildings.get("heater_type", pd.Series(UNKNOWN, index=buildings.index))
     return pd.DataFrame(
         {
-            "carrier": with_unknown(buildings["carrier"]),
+            col.CARRIER: with_unknown(buildings[col.CARRIER]),
             "sector": with_unknown(
                 buildings.get("sector", pd.Series(UNKNOWN, index=buildings.index))
             ),
@@ -121,5 +122,5 @@ def released_inventory(totals: pd.DataFrame, buildings: pd.DataFrame | None) -> 
 def _decentral(frame: pd.DataFrame | None) -> pd.DataFrame | None:
     if frame is None:
         return None
-    network = frame["carrier"].map(carriers_table()["network"])
+    network = frame[col.CARRIER].map(carriers_table()["network"])
     return frame[network.ne("heat").to_numpy()]

@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 from geopandas.array import GeometryDtype
 
+from heatplan.plan import columns as col
 from heatplan.publish.block_cells import block_energy_cells, block_heater_cells, unit_keys
 from heatplan.publish.inventory import released_inventory
 from heatplan.publish.release import PROTECTION_SHARE, ReleaseAudit, audit_release
@@ -91,10 +92,10 @@ PUBLIC_LAYERS = (
 )
 #: Columns of the inventory aggregates that say nothing about consumption or heaters.
 STRUCTURAL = {
-    "blocks": ("block_id", "area_ha", "buildings", "buildings_without_demand", "predominant_use",
+    "blocks": (col.BLOCK_ID, "area_ha", "buildings", "buildings_without_demand", "predominant_use",
                "predominant_age_class"),
-    "street_segments": ("segment_id", "length_m", "buildings", "buildings_without_demand"),
-    "grid_100m": ("grid_id", "area_ha", "buildings", "buildings_without_demand"),
+    "street_segments": (col.SEGMENT_ID, "length_m", "buildings", "buildings_without_demand"),
+    "grid_100m": (col.GRID_ID, "area_ha", "buildings", "buildings_without_demand"),
 }  # fmt: skip
 PIPE_COLUMNS = ("network_id", "pipe_id", "kind", "length_m", "dn", "diameter_mm",
                 "insulation_series", "existing", "geometry")  # fmt: skip
@@ -106,9 +107,9 @@ MAINS_STREET_TOLERANCE_M = 8.0
 #: (heatplan choice: mains follow the street; a house connection leaves it).
 MAINS_STREET_SHARE = 0.9
 #: Columns of an existing network line that may be public (no owner, no connection data).
-MAINS_COLUMNS = ("medium", "diameter_mm", "construction_year", "geometry")
+MAINS_COLUMNS = ("medium", "diameter_mm", col.CONSTRUCTION_YEAR, "geometry")
 #: What the per-block carrier and heater cells are counted from.
-BLOCK_CELL_COLUMNS = ("block_id", "carrier", "final_energy_kwh_per_a")
+BLOCK_CELL_COLUMNS = (col.BLOCK_ID, col.CARRIER, col.FINAL_ENERGY_KWH_PER_A)
 NETWORK_STRUCTURAL = ("network_id", "selection", "source", "buildings_selected",
                       "buildings_connected", "buildings_unconnected")  # fmt: skip
 
@@ -154,14 +155,14 @@ def _area_of_block(blocks: pd.DataFrame, areas: pd.DataFrame | None) -> pd.Serie
     """Area id of each block from ``areas.block_ids`` (comma-separated); NaN outside areas."""
     if areas is None or "block_ids" not in areas.columns:
         return pd.Series(np.nan, index=blocks.index, dtype=object)
-    pairs = areas[["area_id", "block_ids"]].dropna()
+    pairs = areas[[col.AREA_ID, "block_ids"]].dropna()
     owner = {
         block.strip(): str(area)
         for area, ids in pairs.itertuples(index=False)
         for block in str(ids).split(",")
         if block.strip()
     }
-    return blocks["block_id"].astype(str).map(owner)
+    return blocks[col.BLOCK_ID].astype(str).map(owner)
 
 
 def _aggregate(name: str, frame: pd.DataFrame, groups: list[pd.Series]) -> tuple[pd.DataFrame, int]:
@@ -176,41 +177,41 @@ def _block_potentials(
 ) -> tuple[gpd.GeoDataFrame, int]:
     """Building-level potentials summed per block and kind; under 5 buildings suppressed."""
     frame = rows.assign(_ok=~flags(rows.get("excluded", pd.Series(False, index=rows.index))))
-    frame["block_id"] = None
+    frame[col.BLOCK_ID] = None
     if blocks is not None and len(blocks) and isinstance(rows, gpd.GeoDataFrame):
         points = gpd.GeoDataFrame(geometry=rows.geometry.representative_point(), crs=rows.crs)
-        joined = gpd.sjoin(points, blocks[["block_id", "geometry"]], predicate="within")
+        joined = gpd.sjoin(points, blocks[[col.BLOCK_ID, "geometry"]], predicate="within")
         joined = joined[~joined.index.duplicated(keep="first")]
-        frame.loc[joined.index, "block_id"] = joined["block_id"].astype(str)
-    frame["block_id"] = frame["block_id"].fillna("ohne Baublock")
+        frame.loc[joined.index, col.BLOCK_ID] = joined[col.BLOCK_ID].astype(str)
+    frame[col.BLOCK_ID] = frame[col.BLOCK_ID].fillna("ohne Baublock")
     for column in ("heat_mwh_per_a", "power_mwh_per_a", "capacity_kw"):
         values = pd.to_numeric(frame.get(column, np.nan), errors="coerce")
         frame[column] = np.where(frame["_ok"], values, 0.0)
-    grouped = frame.groupby(["block_id", "kind", "carrier"], sort=True)
+    grouped = frame.groupby([col.BLOCK_ID, "kind", col.CARRIER], sort=True)
     table = grouped.agg(
-        buildings=("building_id", "nunique"),
+        buildings=(col.BUILDING_ID, "nunique"),
         excluded=("_ok", lambda ok: int((~ok).sum())),
         heat_mwh_per_a=("heat_mwh_per_a", "sum"),
         power_mwh_per_a=("power_mwh_per_a", "sum"),
         capacity_kw=("capacity_kw", "sum"),
     ).reset_index()
     counts = smaller_part(table["buildings"], table["excluded"])
-    mask = suppression_mask(counts, [table["kind"] + "|" + table["carrier"]])
-    keep = ("block_id", "kind", "carrier", "buildings")
+    mask = suppression_mask(counts, [table["kind"] + "|" + table[col.CARRIER]])
+    keep = (col.BLOCK_ID, "kind", col.CARRIER, "buildings")
     table = suppress(table, mask, keep=keep)
     shapes: dict[str, Any] = {}
     if blocks is not None:
-        shapes = dict(zip(blocks["block_id"].astype(str), blocks.geometry, strict=True))
-    geometry = [shapes.get(block) for block in table["block_id"]]
+        shapes = dict(zip(blocks[col.BLOCK_ID].astype(str), blocks.geometry, strict=True))
+    geometry = [shapes.get(block) for block in table[col.BLOCK_ID]]
     return gpd.GeoDataFrame(table, geometry=geometry, crs=crs), int(mask.sum())
 
 
 def _potentials(
     potentials: pd.DataFrame, blocks: gpd.GeoDataFrame | None
 ) -> tuple[dict[str, pd.DataFrame], int]:
-    ids = potentials.get("building_id", pd.Series(None, index=potentials.index, dtype=object))
+    ids = potentials.get(col.BUILDING_ID, pd.Series(None, index=potentials.index, dtype=object))
     per_building = ids.notna() & ids.astype(str).str.strip().ne("")
-    sites = potentials[~per_building.to_numpy()].drop(columns="building_id", errors="ignore")
+    sites = potentials[~per_building.to_numpy()].drop(columns=col.BUILDING_ID, errors="ignore")
     if not per_building.any():
         return {"potentials": sites}, 0
     crs = getattr(potentials, "crs", None)
@@ -292,11 +293,11 @@ def _public_layers(
             out[name], hidden[name] = _aggregate(name, frames[name], [_town(frames[name])])
     if "blocks" in out and _has(frames.get("buildings"), BLOCK_CELL_COLUMNS):
         hidden_blocks = set(
-            unit_keys(out["blocks"]["block_id"])[out["blocks"]["heat_demand_kwh_per_a"].isna()]
+            unit_keys(out["blocks"][col.BLOCK_ID])[out["blocks"][col.HEAT_DEMAND_KWH_PER_A].isna()]
         )
         out["block_energy"] = block_energy_cells(frames["buildings"], hidden_blocks)
         out["block_heaters"] = block_heater_cells(frames["buildings"], hidden_blocks)
-    if _has(frames.get("totals"), ("indicator", "carrier", "sector", "heater_type", "value")):
+    if _has(frames.get("totals"), ("indicator", col.CARRIER, "sector", "heater_type", "value")):
         out["inventory"] = released_inventory(frames["totals"], frames.get("buildings"))
     if "potentials" in frames:
         blocks_frame = frames.get("blocks")

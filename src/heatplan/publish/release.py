@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from heatplan.plan import columns as col
 from heatplan.publish.audit import Disclosure, audit_sums
 from heatplan.publish.block_cells import OTHER, unit_keys
 from heatplan.publish.figures import WHOLE_ROW, BuildingIndex, Cell, Family
@@ -210,7 +211,7 @@ def _regrouped(table: pd.DataFrame) -> pd.DataFrame:
     """A block x category table with the cells the audit moved to :data:`OTHER` summed."""
     if not len(table):
         return table
-    grouped = table.groupby(["block_id", "category"], as_index=False, sort=True)
+    grouped = table.groupby([col.BLOCK_ID, "category"], as_index=False, sort=True)
     columns: dict[str, tuple[str, Any]] = {"value": ("value", "sum")}
     if "buildings" in table.columns:
         columns["buildings"] = ("buildings", lambda b: b.sum(min_count=len(b)))
@@ -223,7 +224,7 @@ def _regrouped(table: pd.DataFrame) -> pd.DataFrame:
 def _blank_inventory(frame: pd.DataFrame, row: Any) -> pd.DataFrame:
     """Blank an inventory cell and the cells that restate it: the emissions of a final-energy
     cell (a fixed factor per carrier) and the other way round."""
-    dims = ["carrier", "sector", "heater_type"]
+    dims = [col.CARRIER, "sector", "heater_type"]
     same = (frame[dims] == frame.loc[row, dims]).all(axis=1)
     counts = frame["indicator"] == "decentral_generators"
     group = same & (counts if counts[row] else frame["indicator"].isin(CONSUMPTION_INDICATORS))
@@ -240,7 +241,7 @@ def _blank(frame: pd.DataFrame, cell: Cell) -> pd.DataFrame:
         return suppress_area_rows(frame, [cell.row])
     if isinstance(cell.row, str) and cell.row.startswith("total:"):  # a block's whole table
         block = cell.row.removeprefix("total:")
-        return frame[unit_keys(frame["block_id"]) != block]
+        return frame[unit_keys(frame[col.BLOCK_ID]) != block]
     if cell.row not in frame.index:
         return frame
     if cell.layer == "inventory":

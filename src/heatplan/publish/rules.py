@@ -22,6 +22,8 @@ import numpy as np
 import pandas as pd
 from geopandas.array import GeometryDtype
 
+from heatplan.plan import columns as col
+
 __all__ = [
     "BUILDING_LEVEL_LAYERS",
     "MIN_BUILDINGS_CONSUMPTION",
@@ -62,7 +64,7 @@ BUILDING_LEVEL_LAYERS = frozenset(
 
 #: Columns of ``areas`` that say nothing about the buildings' consumption or heaters.
 AREA_STRUCTURAL = (
-    "area_id",
+    col.AREA_ID,
     "name",
     "block_ids",
     "source",

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from heatplan.areas.reference import UNKNOWN, carriers_table, heater_types_table, with_unknown
+from heatplan.plan import columns as col
 from heatplan.publish.inventory import ALL, released_inventory
 from heatplan.publish.rules import flags, notices, smaller_part, suppression_mask
 
@@ -69,14 +70,14 @@ def _labelled(out: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Indikator": out["indicator"].map(INDICATORS_DE).fillna(out["indicator"]),
-            "Energieträger": out["carrier"].map(carriers).fillna(out["carrier"]),
+            "Energieträger": out[col.CARRIER].map(carriers).fillna(out[col.CARRIER]),
             "Sektor": out["sector"].map(SECTORS_DE).fillna(out["sector"]),
             "Erzeugertyp": out["heater_type"].map(heaters).fillna(out["heater_type"]),
             "Wert": out["value"],
             "Einheit": out["unit"],
             "Hinweis": out.get("note", pd.Series(index=out.index, dtype=object)),
             "indicator": out["indicator"],
-            "carrier": out["carrier"],
+            col.CARRIER: out[col.CARRIER],
             "sector": out["sector"],
             "heater_type": out["heater_type"],
         }
@@ -90,7 +91,7 @@ def buildings_table(buildings: pd.DataFrame) -> pd.DataFrame:
     of the inventory and let suppressed cells be estimated by differencing.
     """
     parts = []
-    for column, label in (("use", "Nutzung"), ("age_class", "Baualtersklasse")):
+    for column, label in ((col.USE, "Nutzung"), ("age_class", "Baualtersklasse")):
         if column not in buildings.columns:
             continue
         frame = buildings.assign(_key=with_unknown(buildings[column]))
@@ -100,7 +101,7 @@ def buildings_table(buildings: pd.DataFrame) -> pd.DataFrame:
                 "Merkmal": label,
                 "Wert": grouped.size().index,
                 "Gebäude": grouped.size().to_numpy(),
-                "Beheizte Fläche [m²]": _sum(grouped, "heated_area_m2"),
+                "Beheizte Fläche [m²]": _sum(grouped, col.HEATED_AREA_M2),
             }
         )
         mask = suppression_mask(table["Gebäude"], [pd.Series(label, index=table.index)])
@@ -124,10 +125,10 @@ def potentials_table(potentials: pd.DataFrame) -> pd.DataFrame:
     empty = pd.Series(None, index=potentials.index, dtype=object)
     frame = potentials.assign(
         _ok=~flags(potentials.get("excluded", empty)),
-        _building=potentials.get("building_id", empty),
+        _building=potentials.get(col.BUILDING_ID, empty),
     )
     rows = []
-    for (carrier, kind), group in frame.groupby(["carrier", "kind"], sort=True):
+    for (carrier, kind), group in frame.groupby([col.CARRIER, "kind"], sort=True):
         ok = group[group["_ok"]]
         rows.append(
             {

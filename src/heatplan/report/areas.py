@@ -20,6 +20,7 @@ from heatplan.outputs.tables import (
     area_types,
     area_years,
 )
+from heatplan.plan import columns as col
 from heatplan.publish import MIN_BUILDINGS_CONSUMPTION, SUPPRESSED_NOTICE
 from heatplan.report import maps
 from heatplan.report.fmt import DASH, Table, number, percent, table
@@ -38,7 +39,7 @@ DECENTRAL_DE = {
 WORDS_DE = {"unknown": "unbekannt", "True": "ja", "False": "nein", **DECENTRAL_DE}
 #: Indicators shown as percent (shares [-]).
 SHARES = ("share_residential", "share_large_consumers", "share_gas")
-DIGITS = {"heat_density_mwh_per_ha_a": 1, "area_ha": 1}
+DIGITS = {col.HEAT_DENSITY_MWH_PER_HA_A: 1, "area_ha": 1}
 
 
 def _label(labels: dict[str, str], value: Any) -> str:
@@ -50,9 +51,9 @@ def _label(labels: dict[str, str], value: Any) -> str:
 def _overview(areas: pd.DataFrame, target: int) -> Table:
     frame = pd.DataFrame(
         {
-            "Gebiet": areas["area_id"].astype(str),
+            "Gebiet": areas[col.AREA_ID].astype(str),
             "Gebäude": areas["buildings"],
-            "Wärmebedarf [MWh/a]": areas.get("heat_demand_mwh_per_a"),
+            "Wärmebedarf [MWh/a]": areas.get(col.HEAT_DEMAND_MWH_PER_A),
             f"Versorgungsart {target}": areas[f"area_type_{target}"].map(
                 lambda v: _label(TYPE_DE, v)
             ),
@@ -99,11 +100,11 @@ def _profile(
     row: pd.Series, years: list[int], suppressed: bool, areas: gpd.GeoDataFrame, attribution: str
 ) -> dict[str, Any]:
     target = years[-1]
-    area_id = str(row["area_id"])
+    area_id = str(row[col.AREA_ID])
     name = str(row.get("name") or "").strip()
     kind = str(row.get(f"area_type_{target}"))
     return {
-        "area_id": area_id,
+        col.AREA_ID: area_id,
         "title": f"Gebiet {area_id}"
         + (f" – {name}" if name and not name.endswith(area_id) else ""),
         "suppressed": suppressed,
@@ -146,7 +147,7 @@ def areas_section(
             [False, True],
         ),
         "profiles": [
-            _profile(row, years, str(row["area_id"]) in suppressed, areas, attribution)
+            _profile(row, years, str(row[col.AREA_ID]) in suppressed, areas, attribution)
             for _, row in plain.iterrows()
         ],
         "suppressed_count": len(suppressed),

@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from heatplan.plan import columns as col
 from heatplan.project.config import ProjectConfig
 from heatplan.publish import MIN_BUILDINGS_CONSUMPTION, MIN_BUILDINGS_HEATER
 from heatplan.report.areas import areas_section
@@ -48,12 +49,12 @@ def _base_by_carrier(inputs: ReportInputs) -> pd.Series | None:
         return None
     rows = inv[
         (inv["indicator"] == "final_energy")
-        & (inv["carrier"] != "all")
+        & (inv[col.CARRIER] != "all")
         & (inv["sector"] == "all")
         & (inv["heater_type"] == "all")
         & inv["Wert"].notna()
     ]
-    return pd.Series(rows["Wert"].to_numpy(float) / KWH_PER_MWH, index=rows["carrier"].to_numpy())
+    return pd.Series(rows["Wert"].to_numpy(float) / KWH_PER_MWH, index=rows[col.CARRIER].to_numpy())
 
 
 def _sources(project_dir: Path, inputs: ReportInputs) -> dict[str, Any]:

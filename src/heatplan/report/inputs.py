@@ -18,6 +18,7 @@ import geopandas as gpd
 import pandas as pd
 
 from heatplan.plan import Plan
+from heatplan.plan import columns as col
 from heatplan.publish import area_suppression
 from heatplan.publish.layers import RELEASE_INPUTS, public_layers
 from heatplan.publish.release import ReleaseAudit
@@ -88,10 +89,12 @@ def _geometry_only(frame: pd.DataFrame | None) -> gpd.GeoDataFrame | None:
 def _suppressed_areas(raw: pd.DataFrame, released: pd.DataFrame) -> set[str]:
     """Ids of areas whose figures the release holds back (own rule or the audit)."""
     hidden = area_suppression(raw).to_numpy(bool)
-    if "heat_demand_mwh_per_a" in raw.columns:
-        audited = released["heat_demand_mwh_per_a"].isna() & raw["heat_demand_mwh_per_a"].notna()
+    if col.HEAT_DEMAND_MWH_PER_A in raw.columns:
+        audited = (
+            released[col.HEAT_DEMAND_MWH_PER_A].isna() & raw[col.HEAT_DEMAND_MWH_PER_A].notna()
+        )
         hidden |= audited.to_numpy(bool)
-    return set(raw.loc[hidden, "area_id"].astype(str))
+    return set(raw.loc[hidden, col.AREA_ID].astype(str))
 
 
 def load_inputs(plan: Plan, *, public: bool = True) -> ReportInputs:

@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from heatplan.areas.reference import carriers_table, density_classes, line_density_guide_kwh_per_m_a
+from heatplan.plan import columns as col
 from heatplan.publish.tables import potentials_table
 from heatplan.report import charts, maps
 from heatplan.report.fmt import Table, number, percent, table
@@ -36,7 +37,7 @@ KIND_DE = {
 def _total(inventory: pd.DataFrame, indicator: str) -> float | None:
     rows = inventory[
         (inventory["indicator"] == indicator)
-        & (inventory["carrier"] == "all")
+        & (inventory[col.CARRIER] == "all")
         & (inventory["sector"] == "all")
         & (inventory["heater_type"] == "all")
     ]
@@ -106,7 +107,7 @@ def _energy_table(inventory: pd.DataFrame) -> Table:
 def _by_carrier(inventory: pd.DataFrame) -> str | None:
     rows = inventory[
         (inventory["indicator"] == "final_energy")
-        & (inventory["carrier"] != "all")
+        & (inventory[col.CARRIER] != "all")
         & (inventory["sector"] == "all")
         & (inventory["heater_type"] == "all")
         & inventory["Wert"].notna()
@@ -117,7 +118,7 @@ def _by_carrier(inventory: pd.DataFrame) -> str | None:
         list(rows["Energieträger"]),
         list(rows["Wert"] / KWH_PER_MWH),
         unit="MWh/a",
-        keys=list(rows["carrier"]),
+        keys=list(rows[col.CARRIER]),
         title="Endenergieverbrauch Wärme nach Energieträger",
     )
 
@@ -220,7 +221,7 @@ def _potentials_summary(sites: pd.DataFrame | None, by_block: pd.DataFrame | Non
     if by_block is not None and len(by_block):
         block = pd.DataFrame(by_block).drop(columns="geometry")
         sums = (
-            block.groupby(["carrier", "kind"], sort=True)
+            block.groupby([col.CARRIER, "kind"], sort=True)
             .agg(
                 buildings=("buildings", "sum"),
                 heat=("heat_mwh_per_a", lambda v: v.sum(min_count=1)),
@@ -232,7 +233,7 @@ def _potentials_summary(sites: pd.DataFrame | None, by_block: pd.DataFrame | Non
         parts.append(
             pd.DataFrame(
                 {
-                    "Energieträger": sums["carrier"].map(lambda c: CARRIERS_DE.get(str(c), c)),
+                    "Energieträger": sums[col.CARRIER].map(lambda c: CARRIERS_DE.get(str(c), c)),
                     "Art": sums["kind"],
                     "Anzahl": sums["buildings"],
                     "Wärme [MWh/a]": sums["heat"],

@@ -20,6 +20,7 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
+from heatplan.plan import columns as col
 from heatplan.report.charts import WIDTH_IN, figure, styled, svg
 
 __all__ = [
@@ -209,7 +210,7 @@ def heat_density_map(
     fig = figure(WIDTH_IN * 0.72)
     ax = fig.add_subplot()
     _background(ax, streets, None)
-    density = pd.to_numeric(blocks["heat_density_mwh_per_ha_a"], errors="coerce")
+    density = pd.to_numeric(blocks[col.HEAT_DENSITY_MWH_PER_HA_A], errors="coerce")
     upper = classes["max_mwh_per_ha_a"].astype(float).to_numpy()
     cmap = mpl.colormaps["YlOrRd"]
     handles: list[Any] = []
@@ -242,7 +243,7 @@ def line_density_map(
     segments = simplified(segments, span(segments))
     fig = figure(WIDTH_IN * 0.72)
     ax = fig.add_subplot()
-    density = pd.to_numeric(segments["line_density_kwh_per_m_a"], errors="coerce")
+    density = pd.to_numeric(segments[col.LINE_DENSITY_KWH_PER_M_A], errors="coerce")
     steps = [0.0, guide_kwh_per_m_a / 2, guide_kwh_per_m_a, 2 * guide_kwh_per_m_a, np.inf]
     cmap = mpl.colormaps["viridis_r"]
     handles: list[Any] = []
@@ -326,7 +327,7 @@ def potentials_map(
     handles: list[Any] = []
     if by_block is not None and len(by_block):
         heat = pd.to_numeric(by_block["heat_mwh_per_a"], errors="coerce")
-        total = by_block.assign(_heat=heat).dissolve(by="block_id", aggfunc={"_heat": "max"})
+        total = by_block.assign(_heat=heat).dissolve(by=col.BLOCK_ID, aggfunc={"_heat": "max"})
         total.plot(
             ax=ax,
             column="_heat",
@@ -376,7 +377,7 @@ def locator_map(
     fig = figure(2.4, 2.6)
     ax = fig.add_subplot()
     areas.plot(ax=ax, color="#f4f6f6", edgecolor="#999999", linewidth=0.3, zorder=2)
-    chosen = areas[areas["area_id"].astype(str) == area_id]
+    chosen = areas[areas[col.AREA_ID].astype(str) == area_id]
     if len(chosen):
         chosen.plot(ax=ax, color=colour, edgecolor="black", linewidth=0.8, zorder=3)
     _extent(ax, [areas])

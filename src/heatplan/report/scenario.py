@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from heatplan.areas.reference import carriers_table
+from heatplan.plan import columns as col
 from heatplan.publish.tables import SECTORS_DE
 from heatplan.report import charts
 from heatplan.report.fmt import Table, number, percent
@@ -94,7 +95,7 @@ def _carrier_frame(frame: pd.DataFrame, base: pd.Series | None, base_year: int) 
     ]
     carriers = energy["key"].str.split("|").str[1]
     wide = energy.assign(carrier=carriers).pivot_table(
-        index="year", columns="carrier", values="value", aggfunc="sum"
+        index="year", columns=col.CARRIER, values="value", aggfunc="sum"
     )
     wide.index = [str(int(y)) for y in wide.index]
     if base is not None and base.sum() > 0:  # an inventory without known carriers: no column

@@ -42,6 +42,7 @@ import pandas as pd
 
 from heatplan.network import costs as network_costs
 from heatplan.options.decentral import OPTIONS
+from heatplan.plan import columns as col
 from heatplan.reference import catalogue, parameter, table
 from heatplan.scenario.supply import SYSTEMS
 from heatplan.tech.economics import annuity_factor
@@ -119,7 +120,7 @@ def heater_events(result: Pathway) -> pd.DataFrame:
         parts.append(
             pd.DataFrame(
                 {
-                    "building_id": details.loc[chosen, "building_id"].to_numpy(),
+                    col.BUILDING_ID: details.loc[chosen, col.BUILDING_ID].to_numpy(),
                     "year": year[chosen].astype(int),
                     "system": details.loc[chosen, f"system_{n}"].to_numpy(),
                 }
@@ -127,7 +128,7 @@ def heater_events(result: Pathway) -> pd.DataFrame:
         )
     events = pd.concat(parts, ignore_index=True)
     heat = result.heat_kwh
-    rows = heat.index.get_indexer(pd.Index(events["building_id"]))
+    rows = heat.index.get_indexer(pd.Index(events[col.BUILDING_ID]))
     cols = heat.columns.get_indexer(pd.Index(events["year"]))
     events["heat_kwh_per_a"] = heat.to_numpy()[rows, cols]
     return events
@@ -164,9 +165,9 @@ def heater_costs(result: Pathway, *, interest_rate: float) -> dict[str, float]:
 
 def area_pipe_investment_eur(areas: pd.DataFrame) -> pd.Series:
     """Pipe investment of a network covering each area [EUR of the pipe price year]."""
-    frame = areas.set_index(areas["area_id"].astype(str))
-    demand = _numbers(frame, "heat_demand_mwh_per_a") * 1000.0
-    density = _numbers(frame, "line_density_kwh_per_m_a")
+    frame = areas.set_index(areas[col.AREA_ID].astype(str))
+    demand = _numbers(frame, col.HEAT_DEMAND_MWH_PER_A) * 1000.0
+    density = _numbers(frame, col.LINE_DENSITY_KWH_PER_M_A)
     length = (demand / density.where(density > 0)).fillna(0.0)
     per_m = network_costs.trench_cost_eur_per_m(
         parameter(PARAMETERS, "network_fallback_inner_diameter_mm"), "road"
@@ -188,11 +189,11 @@ def network_costs_eur(
     if areas is None or areas.empty:
         return {"network_investment": np.nan, "network_annuity": np.nan}
     target = f"area_type_{result.settings.target_year}"
-    kinds = areas.set_index(areas["area_id"].astype(str)).get(target)
+    kinds = areas.set_index(areas[col.AREA_ID].astype(str)).get(target)
     pipes = area_pipe_investment_eur(areas)
     details = result.buildings
     reach = details["reach_year"].to_numpy(float)
-    area = details["area_id"].astype(str)
+    area = details[col.AREA_ID].astype(str)
     built = area.map(kinds).isin(BUILT).to_numpy() if kinds is not None else np.zeros(len(area))
     size = area.map(area.value_counts()).to_numpy(float)
     share = pipes.reindex(area).fillna(0.0).to_numpy() / size
@@ -213,7 +214,7 @@ def pathway_costs(
     rate = parameter(ECONOMICS, "interest_rate") if interest_rate is None else interest_rate
     settings = result.settings
     prices = settings.prices_eur_per_mwh
-    energy = result.energy.groupby("carrier")["final_energy_kwh_per_a"].sum() / 1000.0
+    energy = result.energy.groupby(col.CARRIER)[col.FINAL_ENERGY_KWH_PER_A].sum() / 1000.0
     priced = [c for c in energy.index if c in prices]
     unpriced = sorted(c for c in energy.index if c not in prices and energy[c] > 0)
     energy_cost = float(sum(energy[c] * prices[c] for c in priced))
@@ -242,7 +243,7 @@ def pathway_costs(
     )
     out["total_cost_eur"] = energy_cost + sum(out[f"{k}_investment_eur"] for k in own)
     out["total_annualised_cost_eur"] = energy_cost + sum(out[f"{k}_annuity_eur"] for k in own)
-    out["cumulative_co2_t"] = float(result.energy["co2_t_per_a"].sum())
+    out["cumulative_co2_t"] = float(result.energy[col.CO2_T_PER_A].sum())
     out["unpriced_carriers"] = unpriced
     out["price_years"] = price_years(settings)
     return out

@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from heatplan.plan import columns as col
 from heatplan.reference import table
 
 TABULA = "tabula_residential.csv"
@@ -27,11 +28,11 @@ SPECIFIC = "space_heating_kwh_per_m2_a"
 def specific_space_heating_kwh_per_m2_a(use: pd.Series, age_class: pd.Series) -> np.ndarray:
     """TABULA / benchmark space-heating need of each building's class [kWh/(m²·a)]."""
     tabula = table(TABULA)
-    exact = tabula.set_index(["use", "age_class"])[SPECIFIC].astype(float)
+    exact = tabula.set_index([col.USE, "age_class"])[SPECIFIC].astype(float)
     found = exact.reindex(pd.MultiIndex.from_arrays([use, age_class])).to_numpy(float)
     bench = table(BENCHMARKS).set_index("category")[SPECIFIC].astype(float)
     found = np.where(np.isnan(found), bench.reindex(use).to_numpy(float), found)
-    by_use = tabula.groupby("use")[SPECIFIC].mean().reindex(use).to_numpy(float)
+    by_use = tabula.groupby(col.USE)[SPECIFIC].mean().reindex(use).to_numpy(float)
     by_age = tabula.groupby("age_class")[SPECIFIC].mean().reindex(age_class).to_numpy(float)
     overall = float(tabula[SPECIFIC].mean())
     fallback = np.where(np.isnan(by_age), np.where(np.isnan(by_use), overall, by_use), by_age)
@@ -52,9 +53,9 @@ def estimate_heated_area(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     tuple of pandas.Series
         Heated area [m²] (still NaN without space-heating demand) and a boolean flag.
     """
-    given = pd.to_numeric(frame["heated_area_m2"], errors="coerce")
+    given = pd.to_numeric(frame[col.HEATED_AREA_M2], errors="coerce")
     space = pd.to_numeric(frame["space_heating_kwh_per_a"], errors="coerce")
-    specific = specific_space_heating_kwh_per_m2_a(frame["use"], frame["age_class"])
+    specific = specific_space_heating_kwh_per_m2_a(frame[col.USE], frame["age_class"])
     estimate = (space / specific).where(space > 0)
     estimated = given.isna() & estimate.notna()
     return given.fillna(estimate), estimated.rename("heated_area_estimated")

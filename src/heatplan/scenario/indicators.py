@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from heatplan.plan import columns as col
 from heatplan.scenario.network import GENERATION
 from heatplan.scenario.pathway import Pathway
 
@@ -46,7 +47,7 @@ def _shares(values: dict[str, float], total: float) -> dict[str, float]:
 
 
 def _final_energy(energy: pd.DataFrame) -> dict[str, Any]:
-    sums = energy.groupby(["sector", "carrier"])["final_energy_kwh_per_a"].sum() / KWH_PER_MWH
+    sums = energy.groupby(["sector", col.CARRIER])[col.FINAL_ENERGY_KWH_PER_A].sum() / KWH_PER_MWH
     keys = [f"{sector}|{carrier}" for sector, carrier in sums.index.to_list()]
     values = {key: float(v) for key, v in zip(keys, sums.to_numpy(), strict=True) if v > 0}
     values["total"] = float(sums.sum())
@@ -54,7 +55,7 @@ def _final_energy(energy: pd.DataFrame) -> dict[str, Any]:
 
 
 def _ghg(energy: pd.DataFrame) -> dict[str, Any]:
-    sums = energy.groupby("sector")["co2_t_per_a"].sum()
+    sums = energy.groupby("sector")[col.CO2_T_PER_A].sum()
     values = {str(sector): float(v) for sector, v in sums.items()}
     values["total"] = float(sums.sum())
     return _indicator("ghg_emissions", "t CO2e/a", values)
@@ -64,7 +65,7 @@ def _grid_bound(network: pd.DataFrame) -> dict[str, Any]:
     heat = {c: float(network[f"heat_{c}_kwh_per_a"].sum()) / KWH_PER_MWH for c in GENERATION}
     total = sum(heat.values())
     renewable = total - heat["natural_gas"]
-    failing = sorted(network.loc[~network["meets_wpg"], "area_id"].astype(str))
+    failing = sorted(network.loc[~network["meets_wpg"], col.AREA_ID].astype(str))
     shares = _shares(heat, total)
     shares["renewable"] = renewable / total if total > 0 else 0.0
     checks = {
@@ -82,9 +83,11 @@ def _grid_bound(network: pd.DataFrame) -> dict[str, Any]:
 
 
 def _grid_share(energy: pd.DataFrame) -> dict[str, Any]:
-    total = float(energy["final_energy_kwh_per_a"].sum())
+    total = float(energy[col.FINAL_ENERGY_KWH_PER_A].sum())
     grid = float(
-        energy.loc[energy["carrier"].isin(HEAT_NETWORK_CARRIERS), "final_energy_kwh_per_a"].sum()
+        energy.loc[
+            energy[col.CARRIER].isin(HEAT_NETWORK_CARRIERS), col.FINAL_ENERGY_KWH_PER_A
+        ].sum()
     )
     return _indicator(
         "grid_bound_heat_share", "-", {"grid_bound_heat": grid / total if total else 0.0}
@@ -99,7 +102,7 @@ def _buildings(name: str, connected: int, total: int) -> dict[str, Any]:
 
 
 def _gas(energy: pd.DataFrame) -> dict[str, Any]:
-    sums = energy.groupby("carrier")["final_energy_kwh_per_a"].sum() / KWH_PER_MWH
+    sums = energy.groupby(col.CARRIER)[col.FINAL_ENERGY_KWH_PER_A].sum() / KWH_PER_MWH
     values = {key: float(sums.get(code, 0.0)) for code, key in GAS_KEYS.items()}
     values["total"] = sum(values.values())
     return _indicator("gas_network_final_energy", "MWh/a", values)

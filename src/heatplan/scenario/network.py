@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from heatplan.plan import columns as col
 from heatplan.reference import carriers, table
 from heatplan.reference.emissions import grid_factor_g_per_kwh
 from heatplan.scenario.supply import catalogue_value
@@ -66,8 +67,8 @@ def renewable_shares(
     _check_mix(network_mix)
     for row, key in enumerate(keys):
         given = network_mix
-        if "area_id" in network_mix.columns:
-            given = network_mix[network_mix["area_id"].astype(str) == key]
+        if col.AREA_ID in network_mix.columns:
+            given = network_mix[network_mix[col.AREA_ID].astype(str) == key]
         if len(given):
             shares[row] = _path(
                 years, list(zip(given["year"], given["renewable_share"], strict=True))
@@ -143,7 +144,7 @@ def _frame(
     )
     out = pd.DataFrame(
         {
-            "area_id": np.repeat(keys, cols),
+            col.AREA_ID: np.repeat(keys, cols),
             "year": np.tile(years, rows),
             "network_kind": np.repeat(np.where(new, "new", "existing"), cols),
             "heat_delivered_kwh_per_a": delivered.ravel(),
@@ -151,7 +152,7 @@ def _frame(
             "heat_loss_kwh_per_a": (generated - delivered).ravel(),
             "renewable_share": share.ravel(),
             "required_renewable_share": required.ravel(),
-            "co2_t_per_a": co2_g.ravel() / G_PER_T,
+            col.CO2_T_PER_A: co2_g.ravel() / G_PER_T,
         }
     )
     for carrier, heat in zip(GENERATION, heat_by, strict=True):

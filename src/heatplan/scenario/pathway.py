@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from heatplan.plan import columns as col
 from heatplan.reference.emissions import grid_factor_g_per_kwh
 from heatplan.scenario import network as net
 from heatplan.scenario import stock, supply
@@ -62,8 +63,8 @@ class Pathway:
 
 
 def _gas_share(frame: pd.DataFrame, area_index: np.ndarray, areas: int) -> np.ndarray:
-    heat = frame["heat_demand_kwh_per_a"].to_numpy(float)
-    gas = np.where(frame["carrier"].eq("natural_gas"), heat, 0.0)
+    heat = frame[col.HEAT_DEMAND_KWH_PER_A].to_numpy(float)
+    gas = np.where(frame[col.CARRIER].eq("natural_gas"), heat, 0.0)
     total = np.bincount(area_index, heat, minlength=areas)
     return np.bincount(area_index, gas, minlength=areas) / np.where(total > 0, total, 1.0)
 
@@ -101,17 +102,17 @@ def _energy(
         {
             "year": np.tile(years, rows * 2),
             "sector": np.tile(np.repeat(frame["sector"].to_numpy(), cols), 2),
-            "carrier": np.concatenate([carrier.ravel(), np.full(rows * cols, "biogas")]),
-            "final_energy_kwh_per_a": np.concatenate([main.ravel(), (final - main).ravel()]),
-            "co2_t_per_a": np.concatenate(
+            col.CARRIER: np.concatenate([carrier.ravel(), np.full(rows * cols, "biogas")]),
+            col.FINAL_ENERGY_KWH_PER_A: np.concatenate([main.ravel(), (final - main).ravel()]),
+            col.CO2_T_PER_A: np.concatenate(
                 [(main * factor).ravel(), ((final - main) * biogas_factor).ravel()]
             )
             / G_PER_T,
             "buildings": np.concatenate([np.ones(rows * cols), np.zeros(rows * cols)]),
         }
     )
-    long = long[(long["buildings"] > 0) | (long["final_energy_kwh_per_a"] > 0)]
-    return long.groupby(["year", "sector", "carrier"], as_index=False).sum()
+    long = long[(long["buildings"] > 0) | (long[col.FINAL_ENERGY_KWH_PER_A] > 0)]
+    return long.groupby(["year", "sector", col.CARRIER], as_index=False).sum()
 
 
 def _stock(
@@ -126,14 +127,14 @@ def _stock(
     table = stock.carrier_table(settings)
     heat_net = np.isin(carrier, table.index[table["network"] == "heat"])
     gas_net = np.isin(carrier, GAS_CARRIERS)
-    known = frame["heated_area_m2"].dropna()
+    known = frame[col.HEATED_AREA_M2].dropna()
     area = float(known.sum()) if len(known) else np.nan
     added = np.diff(np.concatenate([[0.0], share]))
     return pd.DataFrame(
         {
             "year": years,
             "buildings": len(frame),
-            "heat_demand_kwh_per_a": heat.sum(axis=0),
+            col.HEAT_DEMAND_KWH_PER_A: heat.sum(axis=0),
             "renovation_rate": stock.renovation_rates(years, settings),
             "renovated_share": share,
             "renovated_area_m2": added * area,
@@ -146,9 +147,9 @@ def _stock(
 
 def _notes(frame: pd.DataFrame, settings: ScenarioSettings) -> tuple[str, ...]:
     assumed = int(frame["carrier_assumed"].sum())
-    no_area = int(frame["heated_area_m2"].isna().sum())
+    no_area = int(frame[col.HEATED_AREA_M2].isna().sum())
     estimated = int(frame["heated_area_estimated"].sum())
-    outside = int(frame["area_id"].eq(stock.NO_AREA).sum())
+    outside = int(frame[col.AREA_ID].eq(stock.NO_AREA).sum())
     notes = []
     if assumed:
         notes.append(
@@ -198,9 +199,9 @@ def pathway(
     """
     years = np.arange(settings.base_year, settings.target_year + 1)
     frame = stock.prepare_buildings(buildings, settings)
-    area_table = stock.prepare_areas(areas, frame["area_id"])
+    area_table = stock.prepare_areas(areas, frame[col.AREA_ID])
     keys = list(area_table.index)
-    area_index = pd.Index(keys).get_indexer(frame["area_id"])
+    area_index = pd.Index(keys).get_indexer(frame[col.AREA_ID])
     types = stock.types_by_year(area_table, years)
     heat, share = stock.space_heating_matrix(frame, years, settings)
     start, kind = supply.network_start(types, years, settings.base_year)
@@ -224,7 +225,7 @@ def pathway(
     blend = supply.blend_share(frame, change, system, years, settings)
     biogas = float(table["co2_g_per_kwh"].astype(float)["biogas"])
     energy = _energy(frame, years, carrier, final, factor, blend, biogas)
-    index = pd.Index(frame["building_id"], name="building_id")
+    index = pd.Index(frame[col.BUILDING_ID], name=col.BUILDING_ID)
     columns = pd.Index(years, name="year")
     details = pd.concat([frame.assign(reach_year=reach), change], axis=1)
     for column in ("reach_year", "year_1", "year_2"):

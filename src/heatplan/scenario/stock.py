@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from heatplan.plan import columns as col
 from heatplan.reference import carriers, heater_types, parameter, table
 from heatplan.scenario.heated_area import estimate_heated_area
 
@@ -25,11 +26,11 @@ SNAPSHOT_YEARS = (2030, 2035, 2040, 2045)
 NETWORK_TYPES = ("waermenetz_verdichtung", "waermenetz_ausbau", "waermenetz_neubau")
 AREA_TYPES = (*NETWORK_TYPES, "wasserstoffnetz", "dezentral", "pruefgebiet")
 REQUIRED = (
-    "building_id",
-    "area_id",
+    col.BUILDING_ID,
+    col.AREA_ID,
     "sector",
-    "carrier",
-    "heat_demand_kwh_per_a",
+    col.CARRIER,
+    col.HEAT_DEMAND_KWH_PER_A,
     "space_heating_kwh_per_a",
     "hot_water_kwh_per_a",
     "age_class",
@@ -71,8 +72,8 @@ def _column(frame: pd.DataFrame, name: str, default: Any) -> pd.Series:
 
 
 def _split(frame: pd.DataFrame, ids: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
-    heat = pd.to_numeric(frame["heat_demand_kwh_per_a"], errors="coerce")
-    _fail("heat_demand_kwh_per_a", ~(heat >= 0), ids, "have no demand or a negative one")
+    heat = pd.to_numeric(frame[col.HEAT_DEMAND_KWH_PER_A], errors="coerce")
+    _fail(col.HEAT_DEMAND_KWH_PER_A, ~(heat >= 0), ids, "have no demand or a negative one")
     space = pd.to_numeric(frame["space_heating_kwh_per_a"], errors="coerce")
     water = pd.to_numeric(frame["hot_water_kwh_per_a"], errors="coerce")
     share = parameter("demand_defaults.csv", "hot_water_share_unknown_use")
@@ -85,7 +86,7 @@ def _split(frame: pd.DataFrame, ids: pd.Series) -> tuple[pd.Series, pd.Series, p
 
 def _base_efficiency(frame: pd.DataFrame, carrier: pd.Series, heat: pd.Series) -> pd.Series:
     """Final energy / heat of the inventory where known, else the heater's or carrier's."""
-    final = pd.to_numeric(_column(frame, "final_energy_kwh_per_a", np.nan), errors="coerce")
+    final = pd.to_numeric(_column(frame, col.FINAL_ENERGY_KWH_PER_A, np.nan), errors="coerce")
     measured = (heat / final).where((final > 0) & (heat > 0))
     by_type = frame["heater_type"].map(heater_types()["efficiency"]).astype(float)
     by_carrier = carrier.map(carriers()["default_efficiency"]).astype(float)
@@ -98,16 +99,22 @@ def prepare_buildings(buildings: pd.DataFrame, settings: ScenarioSettings) -> pd
     if missing:
         raise ValueError(f"buildings: missing column(s) {', '.join(missing)}")
     frame = buildings.reset_index(drop=True)
-    ids = frame["building_id"].astype(str)
+    ids = frame[col.BUILDING_ID].astype(str)
     _fail(
-        "building_id", frame["building_id"].isna() | ids.duplicated(), ids, "are empty or repeated"
+        col.BUILDING_ID,
+        frame[col.BUILDING_ID].isna() | ids.duplicated(),
+        ids,
+        "are empty or repeated",
     )
     heat, space, water = _split(frame, ids)
-    raw = frame["carrier"].where(frame["carrier"].notna(), UNKNOWN).astype(str)
+    raw = frame[col.CARRIER].where(frame[col.CARRIER].notna(), UNKNOWN).astype(str)
     assumed = raw.eq(UNKNOWN)
     carrier = raw.where(~assumed, settings.unknown_carrier)
     _fail(
-        "carrier", ~carrier.isin(carrier_table(settings).index), ids, "have an unknown carrier code"
+        col.CARRIER,
+        ~carrier.isin(carrier_table(settings).index),
+        ids,
+        "have an unknown carrier code",
     )
     heater = _column(frame, "heater_type", UNKNOWN).astype(str)
     _fail(
@@ -117,33 +124,33 @@ def prepare_buildings(buildings: pd.DataFrame, settings: ScenarioSettings) -> pd
     _fail("heater_install_year", installed > settings.base_year, ids, "lie after base_year")
     out = pd.DataFrame(
         {
-            "building_id": ids,
-            "area_id": _column(frame, "area_id", NO_AREA).astype(str),
+            col.BUILDING_ID: ids,
+            col.AREA_ID: _column(frame, col.AREA_ID, NO_AREA).astype(str),
             "sector": _column(frame, "sector", UNKNOWN).astype(str),
-            "use": _column(frame, "use", "any").astype(str),
+            col.USE: _column(frame, col.USE, "any").astype(str),
             "age_class": _column(frame, "age_class", UNKNOWN).astype(str),
             "heater_type": heater,
-            "carrier": carrier,
+            col.CARRIER: carrier,
             "carrier_assumed": assumed,
             "heater_install_year": installed,
-            "heat_demand_kwh_per_a": heat,
+            col.HEAT_DEMAND_KWH_PER_A: heat,
             "space_heating_kwh_per_a": space,
             "hot_water_kwh_per_a": water,
-            "heated_area_m2": pd.to_numeric(_column(frame, "heated_area_m2", np.nan)),
+            col.HEATED_AREA_M2: pd.to_numeric(_column(frame, col.HEATED_AREA_M2, np.nan)),
         }
     )
     out["efficiency"] = _base_efficiency(frame.assign(heater_type=heater), carrier, heat)
-    out["heated_area_m2"], out["heated_area_estimated"] = estimate_heated_area(out)
+    out[col.HEATED_AREA_M2], out["heated_area_estimated"] = estimate_heated_area(out)
     return out
 
 
 def prepare_areas(areas: pd.DataFrame, area_ids: pd.Series) -> pd.DataFrame:
     """Areas indexed by ``area_id`` with one type column per snapshot year, plus the no-area row."""
     columns = [f"area_type_{year}" for year in SNAPSHOT_YEARS]
-    missing = [c for c in ("area_id", *columns) if c not in areas.columns]
+    missing = [c for c in (col.AREA_ID, *columns) if c not in areas.columns]
     if missing:
         raise ValueError(f"areas: missing column(s) {', '.join(missing)}")
-    frame = areas.assign(area_id=areas["area_id"].astype(str)).set_index("area_id")[columns]
+    frame = areas.assign(area_id=areas[col.AREA_ID].astype(str)).set_index(col.AREA_ID)[columns]
     if frame.index.duplicated().any():
         raise ValueError(
             f"areas.area_id repeated: {sorted(set(frame.index[frame.index.duplicated()]))}"
@@ -191,9 +198,11 @@ def renovated_share(years: np.ndarray, settings: ScenarioSettings) -> np.ndarray
 def refurbishment_factor(use: pd.Series, age_class: pd.Series, depth: str) -> np.ndarray:
     """Space-heating factor after renovation [-] per building (TABULA, see module docstring)."""
     rows = table(REFURBISHMENT)
-    factors = rows[rows["variant"] == depth].set_index(["use", "age_class"])["space_heating_factor"]
+    factors = rows[rows["variant"] == depth].set_index([col.USE, "age_class"])[
+        "space_heating_factor"
+    ]
     exact = factors.reindex(pd.MultiIndex.from_arrays([use, age_class])).to_numpy(float)
-    by_age = factors.xs("any", level="use").reindex(age_class).to_numpy(float)
+    by_age = factors.xs("any", level=col.USE).reindex(age_class).to_numpy(float)
     overall = float(factors[("any", UNKNOWN)])
     return np.where(np.isnan(exact), np.where(np.isnan(by_age), overall, by_age), exact)
 
@@ -203,7 +212,7 @@ def space_heating_matrix(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Useful heat [kWh/a] of every building (rows) in every year (columns), and S_t."""
     share = renovated_share(years, settings)
-    factor = refurbishment_factor(frame["use"], frame["age_class"], settings.renovation_depth)
+    factor = refurbishment_factor(frame[col.USE], frame["age_class"], settings.renovation_depth)
     space = frame["space_heating_kwh_per_a"].to_numpy(float)[:, None]
     water = frame["hot_water_kwh_per_a"].to_numpy(float)[:, None]
     heat = space * (1.0 - share[None, :] * (1.0 - factor[:, None])) + water

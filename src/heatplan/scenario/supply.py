@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from heatplan.plan import columns as col
 from heatplan.reference import catalogue, heater_types
 from heatplan.scenario.stock import NETWORK_TYPES
 
@@ -71,7 +72,7 @@ def lifetime(heater_type: pd.Series, settings: ScenarioSettings) -> np.ndarray:
 def first_due_year(frame: pd.DataFrame, settings: ScenarioSettings) -> np.ndarray:
     """Year of the first heater replacement after the base year [a]."""
     life = lifetime(frame["heater_type"], settings)
-    q = quantiles(frame["building_id"], "age")
+    q = quantiles(frame[col.BUILDING_ID], "age")
     installed = frame["heater_install_year"].to_numpy(float)
     due = installed + life
     base = settings.base_year
@@ -100,8 +101,8 @@ def reach_year(
     settings: ScenarioSettings,
 ) -> np.ndarray:
     """Year from which each building's area network can connect it [a] (inf: never)."""
-    order = frame.assign(_area=area_index, _heat=-frame["heat_demand_kwh_per_a"])
-    order = order.sort_values(["_area", "_heat", "building_id"], kind="stable")
+    order = frame.assign(_area=area_index, _heat=-frame[col.HEAT_DEMAND_KWH_PER_A])
+    order = order.sort_values(["_area", "_heat", col.BUILDING_ID], kind="stable")
     rank = order.groupby("_area").cumcount().reindex(frame.index).to_numpy(float)
     count = np.bincount(area_index)[area_index].astype(float)
     fraction = (rank + 1.0) / count
@@ -149,8 +150,8 @@ def decide(
     with np.errstate(invalid="ignore"):
         later = np.where(np.isfinite(reach) & np.isfinite(when), reach - when, np.inf)
     wait = ~connect & (later <= settings.max_wait_a) & (reach <= settings.target_year)
-    market = quantiles(frame["building_id"], "market") < settings.renewable_share_before_geg
-    choice = _decentral(quantiles(frame["building_id"], "choice"), settings)
+    market = quantiles(frame[col.BUILDING_ID], "market") < settings.renewable_share_before_geg
+    choice = _decentral(quantiles(frame[col.BUILDING_ID], "choice"), settings)
     like = (when < settings.geg65_from_year) & ~market
     system = np.select(
         [connect | wait, np.isfinite(conversion), like], [DISTRICT, HYDROGEN, LIKE], choice
@@ -162,7 +163,7 @@ def events(
     frame: pd.DataFrame, reach: np.ndarray, conversion: np.ndarray, settings: ScenarioSettings
 ) -> pd.DataFrame:
     """Per building: first and second change (year [a], system code); inf / keep if none."""
-    carrier = frame["carrier"].to_numpy(str)
+    carrier = frame[col.CARRIER].to_numpy(str)
     fossil = np.isin(carrier, FOSSIL)
     direct = (carrier == "electricity") & ~frame["heater_type"].isin(HEAT_PUMPS).to_numpy()
     converted = np.isfinite(conversion) & (carrier == "natural_gas")
@@ -216,7 +217,7 @@ def system_matrices(
     installed = np.where(np.isfinite(installed), installed, settings.base_year).astype(int)
     boiler = catalogue_value(settings.new_boiler_technology, "efficiency", installed.ravel())
     pellets = catalogue_value(settings.biomass_boiler_technology, "efficiency", installed.ravel())
-    base_carrier = frame["carrier"].to_numpy(str)[:, None]
+    base_carrier = frame[col.CARRIER].to_numpy(str)[:, None]
     hydrogen = years[None, :] >= conversion[:, None]
     carrier = np.select(
         [system == KEEP, system == LIKE, system == DISTRICT, system == HYDROGEN, system == BIOMASS],
@@ -272,5 +273,5 @@ def blend_share(
     points = np.array(settings.gas_blend_shares, dtype=float)
     step = np.searchsorted(points[:, 0], years, side="right") - 1
     share = np.where(step >= 0, points[np.maximum(step, 0), 1], 0.0)
-    gas = frame["carrier"].eq("natural_gas").to_numpy()[:, None]
+    gas = frame[col.CARRIER].eq("natural_gas").to_numpy()[:, None]
     return np.where((old | new) & gas, share[None, :], 0.0)

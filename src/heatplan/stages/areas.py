@@ -35,6 +35,7 @@ from heatplan.areas.supply import (
 from heatplan.areas.supply_indicators import area_indicators, assign_by_point
 from heatplan.errors import ProjectError
 from heatplan.plan import Plan
+from heatplan.plan import columns as col
 from heatplan.plan.checks import inventory_buildings
 from heatplan.progress import stage_reporter
 from heatplan.reference import parameter
@@ -54,7 +55,7 @@ NEEDS = (
     "potentials",
 )
 #: Leading columns of the ``areas`` layer; the indicators follow.
-ID_COLUMNS = ["area_id", "name", "block_ids", "source"]
+ID_COLUMNS = [col.AREA_ID, "name", "block_ids", "source"]
 
 
 @dataclass
@@ -143,9 +144,9 @@ def _derived(
     messages: list[str],
 ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """Areas merged from the blocks (small ones into a neighbour); buildings get their block's."""
-    blocks = blocks.sort_values("block_id", kind="stable").reset_index(drop=True)
+    blocks = blocks.sort_values(col.BLOCK_ID, kind="stable").reset_index(drop=True)
     line_density = None
-    if segments is not None and not segments.empty and "segment_id" in buildings:
+    if segments is not None and not segments.empty and col.SEGMENT_ID in buildings:
         line_density = block_line_density(buildings, segments)
     of_block = build_areas(
         blocks,
@@ -158,8 +159,8 @@ def _derived(
     )
     of_block = _merge_small(blocks, of_block, buildings, barriers, messages)
     areas = dissolve_areas(blocks, of_block)
-    lookup = dict(zip(blocks["block_id"], of_block, strict=True))
-    area_id = buildings["block_id"].map(lookup)
+    lookup = dict(zip(blocks[col.BLOCK_ID], of_block, strict=True))
+    area_id = buildings[col.BLOCK_ID].map(lookup)
     if area_id.isna().any():  # a building outside every block (should not happen after inventory)
         by_point, _ = assign_by_point(buildings[area_id.isna()], areas)
         area_id.loc[area_id.isna()] = by_point
@@ -175,7 +176,7 @@ def _merge_small(
     messages: list[str],
 ) -> pd.Series:
     """Areas with fewer than ``min_buildings_per_area`` buildings merged into a neighbour."""
-    counts = blocks["block_id"].map(buildings["block_id"].value_counts()).fillna(0)
+    counts = blocks[col.BLOCK_ID].map(buildings[col.BLOCK_ID].value_counts()).fillna(0)
     lines = None if barriers is None or barriers.empty else barriers.geometry.to_numpy()
     merged = merge_small_areas(
         of_block,
@@ -184,10 +185,10 @@ def _merge_small(
         tolerance_m=parameter(PARAMETERS, "adjacency_tolerance_m"),
         barriers=lines,
     )
-    demand = pd.to_numeric(blocks["heat_demand_kwh_per_a"], errors="coerce").to_numpy(float)
+    demand = pd.to_numeric(blocks[col.HEAT_DEMAND_KWH_PER_A], errors="coerce").to_numpy(float)
     final = pd.Series(area_ids(merged.area_of_block.to_numpy(), demand), index=blocks.index)
     messages.extend(_small_messages(merged, final, of_block))
-    return final.rename("area_id")
+    return final.rename(col.AREA_ID)
 
 
 def _small_messages(merged: SmallAreaMerge, final: pd.Series, before: pd.Series) -> list[str]:
@@ -219,11 +220,11 @@ def _imported(
     messages: list[str],
 ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """The town's areas as they are; blocks and buildings assigned by representative point."""
-    ids = given["area_id"].astype(str)
+    ids = given[col.AREA_ID].astype(str)
     if ids.duplicated().any():
         raise ValueError(f"input_areas: area_id {ids[ids.duplicated()].iloc[0]!r} is not unique")
     areas = gpd.GeoDataFrame(
-        {"area_id": ids.to_numpy(), "source": "imported"},
+        {col.AREA_ID: ids.to_numpy(), "source": "imported"},
         geometry=given.geometry.to_numpy(),
         crs=given.crs,
     )
@@ -232,11 +233,11 @@ def _imported(
     areas["block_ids"] = ""
     if blocks is not None and not blocks.empty:
         of_block, _ = assign_by_point(blocks, areas)
-        joined = blocks["block_id"].astype(str).groupby(of_block.to_numpy()).agg(",".join)
-        areas["block_ids"] = areas["area_id"].map(joined).fillna("").to_numpy()
+        joined = blocks[col.BLOCK_ID].astype(str).groupby(of_block.to_numpy()).agg(",".join)
+        areas["block_ids"] = areas[col.AREA_ID].map(joined).fillna("").to_numpy()
     area_id, outside = assign_by_point(buildings, areas)
     messages.append(f"the town's {len(areas)} areas are used (input_areas), none was built")
-    small = area_id.value_counts().reindex(areas["area_id"], fill_value=0)
+    small = area_id.value_counts().reindex(areas[col.AREA_ID], fill_value=0)
     small = small[small < min_buildings_per_area()]
     if len(small):
         messages.append(
@@ -256,11 +257,11 @@ def _names(areas: gpd.GeoDataFrame, buildings: pd.DataFrame) -> list[str]:
     streets: dict[Any, Any] = {}
     if "street" in buildings:
         known = buildings.dropna(subset=["street"])
-        counts = known.groupby(["area_id", "street"]).size().rename("n").reset_index()
-        top = counts.sort_values(["area_id", "n", "street"], ascending=[True, False, True])
-        streets = top.drop_duplicates("area_id").set_index("area_id")["street"].to_dict()
+        counts = known.groupby([col.AREA_ID, "street"]).size().rename("n").reset_index()
+        top = counts.sort_values([col.AREA_ID, "n", "street"], ascending=[True, False, True])
+        streets = top.drop_duplicates(col.AREA_ID).set_index(col.AREA_ID)["street"].to_dict()
     return [
-        f"Gebiet {a} ({streets[a]})" if a in streets else f"Gebiet {a}" for a in areas["area_id"]
+        f"Gebiet {a} ({streets[a]})" if a in streets else f"Gebiet {a}" for a in areas[col.AREA_ID]
     ]
 
 
@@ -311,7 +312,7 @@ def _indicators(
         potentials=plan.layer("potentials"),
     )
     out = pd.concat([out, eignung(out)], axis=1)
-    out = out.sort_values("area_id", kind="stable").reset_index(drop=True)
+    out = out.sort_values(col.AREA_ID, kind="stable").reset_index(drop=True)
     rest = [c for c in out.columns if c not in ID_COLUMNS and c != "geometry"]
     return gpd.GeoDataFrame(out[[*ID_COLUMNS, *rest, "geometry"]], geometry="geometry")
 
@@ -323,13 +324,13 @@ def _summary(
     max_area_ha: float | None,
     messages: list[str],
 ) -> AreasResult:
-    detail = areas[["area_id", "heat_demand_mwh_per_a", "area_ha", "eignung_shortened"]]
+    detail = areas[[col.AREA_ID, col.HEAT_DEMAND_MWH_PER_A, "area_ha", "eignung_shortened"]]
     return AreasResult(
         areas=len(areas),
         source=str(areas["source"].iloc[0]) if len(areas) else "",
         blocks=0 if blocks is None else len(blocks),
         buildings=int(areas["buildings"].sum()),
-        heat_demand_mwh_per_a=float(areas["heat_demand_mwh_per_a"].sum()),
+        heat_demand_mwh_per_a=float(areas[col.HEAT_DEMAND_MWH_PER_A].sum()),
         shortened_procedure=int(areas["eignung_shortened"].sum()),
         target_count=target_count,
         max_area_ha=max_area_ha,

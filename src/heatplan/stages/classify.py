@@ -27,6 +27,7 @@ from heatplan.network.economics import economics_of, network_cost
 from heatplan.network.generation import Generation, generation
 from heatplan.options.decentral import seasonal_factors
 from heatplan.plan import Plan
+from heatplan.plan import columns as col
 from heatplan.plan.checks import inventory_buildings
 from heatplan.progress import stage_reporter
 from heatplan.reference import parameter
@@ -83,11 +84,11 @@ def _areas(plan: Plan) -> gpd.GeoDataFrame:
 
 
 def _area_inputs(areas: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame) -> list[ev.AreaInputs]:
-    groups = dict(tuple(buildings.groupby("area_id")))
+    groups = dict(tuple(buildings.groupby(col.AREA_ID)))
     rows = []
     for row in areas.itertuples(index=False):
         shortened = bool(getattr(row, "eignung_shortened", False))
-        density = float(getattr(row, "line_density_kwh_per_m_a", 0.0) or 0.0)
+        density = float(getattr(row, col.LINE_DENSITY_KWH_PER_M_A, 0.0) or 0.0)
         rows.append(
             ev.AreaInputs(
                 area_id=str(row.area_id),
@@ -121,7 +122,7 @@ def run(plan: Plan, *, progress: Any = None) -> tuple[Plan, ClassifyResult]:
     buildings = assign_areas(inventory_buildings(plan, purpose="classify needs the demand"), areas)
     options = plan.get("decentral_options")
     if options is not None:
-        buildings = buildings.merge(options[["building_id", "ground_ok", "air_ok"]], how="left")
+        buildings = buildings.merge(options[[col.BUILDING_ID, "ground_ok", "air_ok"]], how="left")
     weather = inputs.weather(config, buildings)
     area_list = _area_inputs(areas, buildings)
     say(f"networks laid out in {len(area_list)} areas")
@@ -130,9 +131,9 @@ def run(plan: Plan, *, progress: Any = None) -> tuple[Plan, ClassifyResult]:
     plant = _town_generation(config, layouts, weather)
     rows = _classify_all(config, plan, area_list, layouts, plant, weather)
     classified = areas.drop(
-        columns=[c for c in rows.columns if c in areas.columns and c != "area_id"]
+        columns=[c for c in rows.columns if c in areas.columns and c != col.AREA_ID]
     )
-    classified = classified.merge(rows, on="area_id", how="left")
+    classified = classified.merge(rows, on=col.AREA_ID, how="left")
     return plan.with_frames(areas=classified), _summary(classified, config)
 
 
@@ -169,7 +170,7 @@ def _classify_all(
         )
         rows.append(
             {
-                "area_id": area.area_id,
+                col.AREA_ID: area.area_id,
                 **classify(figures, years, config.classify),
                 **_layout_figures(layouts[area.area_id]),
             }

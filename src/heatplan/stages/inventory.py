@@ -31,6 +31,7 @@ from heatplan.demand.buildings import building_demand
 from heatplan.demand.climate import reference_weather
 from heatplan.errors import ProjectError
 from heatplan.plan import Plan
+from heatplan.plan import columns as col
 from heatplan.progress import stage_reporter
 
 log = logging.getLogger(__name__)
@@ -84,10 +85,10 @@ def run(plan: Plan, *, progress: Progress | None = None) -> tuple[Plan, Inventor
     buildings = demand.buildings
     say("blocks and street segments")
     blocks, blocks_source, segments = _geometry(plan, buildings)
-    buildings["block_id"] = _assigned(assign_to_blocks, buildings, blocks)
-    buildings["segment_id"] = _assigned(assign_to_segments, buildings, segments)
+    buildings[col.BLOCK_ID] = _assigned(assign_to_blocks, buildings, blocks)
+    buildings[col.SEGMENT_ID] = _assigned(assign_to_segments, buildings, segments)
     say("100 m grid")
-    buildings["grid_id"], cells = grid_100m(buildings)
+    buildings[col.GRID_ID], cells = grid_100m(buildings)
     say("aggregates")
     outputs = {
         "buildings": buildings,
@@ -133,16 +134,18 @@ def _geometry(
     segments = (
         street_segments(streets)
         if streets is not None and len(streets)
-        else _empty(buildings.crs, "segment_id", "length_m")
+        else _empty(buildings.crs, col.SEGMENT_ID, "length_m")
     )
     given = plan.layer("input_blocks")
     if given is not None and len(given):
         blocks = given[["geometry"]].copy()
-        blocks["block_id"] = given.get("block_id", pd.Series(range(len(given)))).astype(str).values
+        blocks[col.BLOCK_ID] = (
+            given.get(col.BLOCK_ID, pd.Series(range(len(given)))).astype(str).values
+        )
         blocks["area_ha"] = blocks.area / 1e4
         return blocks, "imported", segments
     if streets is None or not len(streets):
-        return _empty(buildings.crs, "block_id", "area_ha"), NO_BLOCKS, segments
+        return _empty(buildings.crs, col.BLOCK_ID, "area_ha"), NO_BLOCKS, segments
     return derive_blocks(streets, buildings), "derived from streets", segments
 
 
@@ -152,17 +155,17 @@ def _result(
     blocks_source: str,
     region: int,
 ) -> InventoryResult:
-    final = buildings.groupby("carrier")["final_energy_kwh_per_a"].sum(min_count=1).dropna()
+    final = buildings.groupby(col.CARRIER)[col.FINAL_ENERGY_KWH_PER_A].sum(min_count=1).dropna()
     segments = outputs["street_segments"]
     return InventoryResult(
         buildings=len(buildings),
         buildings_by_method={
             k: int(v) for k, v in buildings["demand_method"].value_counts().items()
         },
-        heat_demand_kwh_per_a=float(np.nansum(buildings["heat_demand_kwh_per_a"])),
+        heat_demand_kwh_per_a=float(np.nansum(buildings[col.HEAT_DEMAND_KWH_PER_A])),
         final_energy_kwh_per_a={str(k): float(v) for k, v in final.items()},
-        co2_t_per_a=float(np.nansum(buildings["co2_t_per_a"])),
-        buildings_without_carrier=int(buildings["carrier"].eq("unknown").sum()),
+        co2_t_per_a=float(np.nansum(buildings[col.CO2_T_PER_A])),
+        buildings_without_carrier=int(buildings[col.CARRIER].eq("unknown").sum()),
         blocks=len(outputs["blocks"]),
         blocks_source=blocks_source,
         street_segments=len(segments),

@@ -24,6 +24,7 @@ import pandas as pd
 
 from heatplan.demand.climate import project_region
 from heatplan.plan import Plan
+from heatplan.plan import columns as col
 from heatplan.plan.checks import inventory_buildings
 from heatplan.potentials.ambient import decentral_heat_pumps
 from heatplan.potentials.biomass import biomass_study
@@ -40,12 +41,12 @@ Progress = Callable[[str], None]
 COLUMNS = [
     "potential_id",
     "kind",
-    "carrier",
+    col.CARRIER,
     "name",
     "heat_mwh_per_a",
     "power_mwh_per_a",
     "capacity_kw",
-    "building_id",
+    col.BUILDING_ID,
     "excluded",
     "reason",
 ]
@@ -86,7 +87,7 @@ def roof_rows(buildings: gpd.GeoDataFrame, region: int) -> gpd.GeoDataFrame:
     if polygons.empty:
         return _rows(pd.DataFrame(), [], buildings.crs)
     roofs = roof_potentials(polygons, region).reset_index(drop=True)
-    ids = roofs["building_id"].astype(str)
+    ids = roofs[col.BUILDING_ID].astype(str)
     pv = _rows(
         roofs,
         roofs.geometry,
@@ -144,9 +145,9 @@ def decentral_rows(
     zone = in_zones(frame, zones, "ground_probes")
     options["ground_ok"] = options["ground_ok"] & zone.isna()
     options["reason"] = options["reason"].where(zone.isna(), "in exclusion zone " + zone)
-    demand_mwh = pd.to_numeric(frame.get("heat_demand_kwh_per_a"), errors="coerce") / 1000
+    demand_mwh = pd.to_numeric(frame.get(col.HEAT_DEMAND_KWH_PER_A), errors="coerce") / 1000
     hours = parameter("ambient_parameters.csv", "full_load_hours_h_per_a")
-    ids = frame["building_id"].astype(str)
+    ids = frame[col.BUILDING_ID].astype(str)
     ground = _rows(
         options,
         frame.geometry,
@@ -335,7 +336,7 @@ def _numbered(frame: pd.DataFrame) -> gpd.GeoDataFrame:
     frame["excluded"] = frame["excluded"].fillna(False).astype(bool)
     for column in ("heat_mwh_per_a", "power_mwh_per_a", "capacity_kw"):
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
-    for column in ("name", "building_id", "reason"):
+    for column in ("name", col.BUILDING_ID, "reason"):
         frame[column] = frame[column].astype(object).where(frame[column].notna(), None)  # type: ignore[call-overload]
     return gpd.GeoDataFrame(frame, geometry="geometry")
 

@@ -18,6 +18,7 @@ import pandas as pd
 
 from heatplan.areas.assign import assign_areas
 from heatplan.plan import Plan
+from heatplan.plan import columns as col
 from heatplan.plan.checks import classified_areas, inventory_buildings
 from heatplan.progress import stage_reporter
 from heatplan.project.config import ProjectConfig
@@ -50,11 +51,11 @@ def _install_years(plan: Plan) -> pd.Series | None:
     if not plan.has("heaters"):
         return None
     heaters = plan.frame("heaters")
-    if not {"building_id", "install_year"} <= set(heaters.columns):
+    if not {col.BUILDING_ID, "install_year"} <= set(heaters.columns):
         return None
     order = "capacity_kw" if "capacity_kw" in heaters.columns else "install_year"
-    main = heaters.sort_values(order, ascending=False).drop_duplicates("building_id")
-    return main.set_index("building_id")["install_year"]
+    main = heaters.sort_values(order, ascending=False).drop_duplicates(col.BUILDING_ID)
+    return main.set_index(col.BUILDING_ID)["install_year"]
 
 
 def scenario_buildings(plan: Plan) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -63,7 +64,7 @@ def scenario_buildings(plan: Plan) -> tuple[pd.DataFrame, pd.DataFrame]:
     buildings = assign_areas(inventory_buildings(plan, purpose="the scenario starts there"), areas)
     years = _install_years(plan)
     if years is not None:
-        buildings["heater_install_year"] = buildings["building_id"].map(years)
+        buildings["heater_install_year"] = buildings[col.BUILDING_ID].map(years)
     return pd.DataFrame(buildings.drop(columns="geometry")), pd.DataFrame(
         areas.drop(columns="geometry")
     )

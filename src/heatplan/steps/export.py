@@ -17,6 +17,7 @@ from heatplan.outputs.gpkg import write_gpkg
 from heatplan.outputs.xlsx import write_xlsx
 from heatplan.outputs.xwp.plan import Engine, PlanContent, PlanMetadata, write_xwaermeplan
 from heatplan.plan import Plan
+from heatplan.plan import columns as col
 from heatplan.plan.checks import classified_areas
 from heatplan.project.config import ProjectConfig
 from heatplan.publish.layers import RELEASE_INPUTS, public_layers
@@ -137,9 +138,9 @@ def run_export(
 def _released_areas(areas: pd.DataFrame, release: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """The classified areas with the figures the release suppressed blanked as well."""
     released = release.get("areas")
-    if released is None or "heat_demand_mwh_per_a" not in areas.columns:
+    if released is None or col.HEAT_DEMAND_MWH_PER_A not in areas.columns:
         return areas
-    hidden = released["heat_demand_mwh_per_a"].isna() & areas["heat_demand_mwh_per_a"].notna()
+    hidden = released[col.HEAT_DEMAND_MWH_PER_A].isna() & areas[col.HEAT_DEMAND_MWH_PER_A].notna()
     if not hidden.any():
         return areas
     return suppress_area_rows(areas, list(areas.index[hidden.to_numpy()]))

@@ -11,6 +11,7 @@ import pandas as pd
 
 from heatplan.errors import HeatplanError
 from heatplan.plan import Plan
+from heatplan.plan import columns as col
 from heatplan.progress import stage_reporter
 from heatplan.stages import network
 from heatplan.stages.network import NetworkDesign
@@ -23,9 +24,9 @@ def building_ids_from_file(path: Path) -> list[str]:
     if not path.is_file():
         raise HeatplanError(f"{path}: file not found")
     frame = pd.read_csv(path, dtype=str)
-    if "building_id" not in frame.columns:
+    if col.BUILDING_ID not in frame.columns:
         raise HeatplanError(f"{path}: needs a column building_id (one building per row)")
-    return frame["building_id"].dropna().str.strip().tolist()
+    return frame[col.BUILDING_ID].dropna().str.strip().tolist()
 
 
 def design_network(

@@ -16,10 +16,17 @@ import pandas as pd
 from heatplan.demand.climate import climate
 from heatplan.demand.profiles import aggregate_profile, hourly_profiles
 from heatplan.errors import HeatplanError, ProjectError
+from heatplan.plan import columns as col
 from heatplan.project.config import load_config
 from heatplan.project.store import open_store
 
-_COLUMNS = ["building_id", "block_id", "segment_id", "heat_demand_kwh_per_a", "profile_class"]
+_COLUMNS = [
+    col.BUILDING_ID,
+    col.BLOCK_ID,
+    col.SEGMENT_ID,
+    col.HEAT_DEMAND_KWH_PER_A,
+    col.PROFILE_CLASS,
+]
 _SUFFIXES = (".csv", ".parquet")
 
 
@@ -33,11 +40,11 @@ def select_buildings(
     """The rows of the selection (all when nothing is given); unknown ids are an error."""
     chosen = frame
     if buildings:
-        missing = sorted(set(buildings) - set(frame["building_id"]))
+        missing = sorted(set(buildings) - set(frame[col.BUILDING_ID]))
         if missing:
             raise HeatplanError(f"unknown building id(s): {', '.join(missing[:5])}")
-        chosen = chosen[chosen["building_id"].isin(buildings)]
-    for column, value in (("block_id", block), ("segment_id", segment)):
+        chosen = chosen[chosen[col.BUILDING_ID].isin(buildings)]
+    for column, value in ((col.BLOCK_ID, block), (col.SEGMENT_ID, segment)):
         if value is not None:
             chosen = chosen[chosen[column].astype(str) == str(value)]
             if chosen.empty:
@@ -63,8 +70,8 @@ def write_profiles(
     frame = _inventory_buildings(store.read("buildings"))
     chosen = select_buildings(frame, buildings=buildings, block=block, segment=segment)
     temperature, holidays = climate(config, store.read("buildings"))
-    annual = chosen.set_index("building_id")["heat_demand_kwh_per_a"]
-    classes = chosen.set_index("building_id")["profile_class"]
+    annual = chosen.set_index(col.BUILDING_ID)[col.HEAT_DEMAND_KWH_PER_A]
+    classes = chosen.set_index(col.BUILDING_ID)[col.PROFILE_CLASS]
     year = config.project.profile_year
     table: pd.DataFrame
     if total:
@@ -79,13 +86,13 @@ def write_profiles(
         "buildings": len(chosen),
         "file": str(out_file),
         "hours": len(summed),
-        "heat_demand_kwh_per_a": float(summed.sum()),
+        col.HEAT_DEMAND_KWH_PER_A: float(summed.sum()),
         "peak_load_kw": float(summed.max()),
     }
 
 
 def _inventory_buildings(frame: pd.DataFrame) -> pd.DataFrame:
-    if "profile_class" not in frame.columns:
+    if col.PROFILE_CLASS not in frame.columns:
         raise ProjectError("buildings have no profile class yet: run `heatplan inventory` first")
     return pd.DataFrame(frame[_COLUMNS])
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from heatplan.plan import columns as col
 from heatplan.publish.costs import SCOPE_KEYS
 from heatplan.web.public_data import (
     GRADE_DE,
@@ -93,7 +94,7 @@ def _area_row(data: PublicData, area_id: Any) -> pd.Series | None:
     areas = data.areas
     if area_id is None or (isinstance(area_id, float) and math.isnan(area_id)):
         return None
-    match = areas[areas["area_id"].astype(str) == str(area_id)]
+    match = areas[areas[col.AREA_ID].astype(str) == str(area_id)]
     return match.iloc[0] if len(match) else None
 
 
@@ -158,7 +159,7 @@ def _group(
 ) -> tuple[pd.Series | None, dict[str, str]]:
     """The released cost medians of the narrowest group of buildings like this place."""
     table = data.option_costs
-    wanted = {"area_id": str(area_id), "use": str(use), "age_class": str(age)}
+    wanted = {col.AREA_ID: str(area_id), col.USE: str(use), "age_class": str(age)}
     for scope, (de, en) in SCOPES.items():
         rows = table[table["scope"] == scope]
         for column in SCOPE_KEYS[scope]:
@@ -169,8 +170,8 @@ def _group(
 
 
 def _options(data: PublicData, area: pd.Series | None, place: pd.Series) -> dict[str, Any]:
-    area_id = str(place.get("area_id"))
-    group, scope = _group(data, area_id, place.get("use"), place.get("age_class"))
+    area_id = str(place.get(col.AREA_ID))
+    group, scope = _group(data, area_id, place.get(col.USE), place.get("age_class"))
     out = []
     if group is not None:
         n = int(group["buildings"])
@@ -230,8 +231,8 @@ def _funding(network: bool) -> list[dict[str, str]]:
 
 def factsheet(data: PublicData, place: pd.Series) -> dict[str, Any]:
     """The fact sheet of one place of the search index (no building figures in it)."""
-    area = _area_row(data, place.get("area_id"))
-    area_id = str(place.get("area_id")) if area is not None else ""
+    area = _area_row(data, place.get(col.AREA_ID))
+    area_id = str(place.get(col.AREA_ID)) if area is not None else ""
     years = _years(data, area)
     reason_de = _text(area, "explanation") or "Für diesen Ort liegt keine Gebietseinteilung vor."
     reason_en = _text(area, "explanation_en") or "No area classification covers this place."
@@ -246,7 +247,7 @@ def factsheet(data: PublicData, place: pd.Series) -> dict[str, Any]:
     return {
         "place": str(place["label"]),
         "kind": str(place["kind"]),
-        "area_id": area_id,
+        col.AREA_ID: area_id,
         "summary": summary,
         "years": [{k: v for k, v in y.items() if k != "code"} | {"code": y["code"]} for y in years],
         "reason": {"de": reason_de, "en": reason_en},

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from heatplan.plan import columns as col
 from heatplan.reference import table as load_table
 from heatplan.web.public_data import GRADE_DE, GRADE_EN, TYPE_DE, TYPE_EN
 
@@ -96,9 +97,9 @@ def _grades() -> dict[str, tuple[str, str, str]]:
 LAYERS: dict[str, tuple[str, str, str, bool]] = {
     "areas": ("areas", "polygon", "area_type_{year}", True),
     "likelihood": ("areas", "polygon", "likelihood_{year}", False),
-    "blocks": ("blocks", "polygon", "heat_density_mwh_per_ha_a", False),
-    "grid_100m": ("grid_100m", "polygon", "heat_density_mwh_per_ha_a", False),
-    "street_segments": ("street_segments", "line", "line_density_kwh_per_m_a", False),
+    "blocks": ("blocks", "polygon", col.HEAT_DENSITY_MWH_PER_HA_A, False),
+    "grid_100m": ("grid_100m", "polygon", col.HEAT_DENSITY_MWH_PER_HA_A, False),
+    "street_segments": ("street_segments", "line", col.LINE_DENSITY_KWH_PER_M_A, False),
     "potentials": ("potentials", "any", "kind", False),
     "ground_potential": ("ground_potential", "polygon", "heat_mwh_per_ha_a", False),
     "networks": ("network_pipes", "line", "status", False),

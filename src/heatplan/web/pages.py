@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
+from heatplan.plan import columns as col
 from heatplan.web.factsheet import NETWORK_TYPES
 from heatplan.web.public_data import GRADE_DE, TYPE_DE
 from heatplan.web.routes_public import records, state_of
@@ -22,9 +23,9 @@ STYLE = (
 LABELS = {
     "buildings": "Gebäude",
     "area_ha": "Fläche [ha]",
-    "heat_demand_mwh_per_a": "Wärmebedarf [MWh/a]",
-    "heat_density_mwh_per_ha_a": "Wärmedichte [MWh/(ha·a)]",
-    "line_density_kwh_per_m_a": "Wärmeliniendichte [kWh/(m·a)]",
+    col.HEAT_DEMAND_MWH_PER_A: "Wärmebedarf [MWh/a]",
+    col.HEAT_DENSITY_MWH_PER_HA_A: "Wärmedichte [MWh/(ha·a)]",
+    col.LINE_DENSITY_KWH_PER_M_A: "Wärmeliniendichte [kWh/(m·a)]",
     "network_lcoh_eur_per_mwh": "Vollkosten Wärmenetz [€/MWh]",
     "decentral_lcoh_eur_per_mwh": "Vollkosten dezentral [€/MWh]",
     "explanation": "Begründung",
@@ -45,7 +46,7 @@ def _value(value: Any) -> str:
 @router.get("/areas/{area_id}", response_class=HTMLResponse)
 def area_profile(request: Request, area_id: str) -> HTMLResponse:
     data = state_of(request).data()
-    match = data.areas[data.areas["area_id"].astype(str) == area_id]
+    match = data.areas[data.areas[col.AREA_ID].astype(str) == area_id]
     if not len(match):
         raise HTTPException(404, f"no area {area_id!r}")
     row = records(match)[0]

@@ -21,6 +21,7 @@ import pandas as pd
 from heatplan.areas.assign import assign_areas
 from heatplan.classify.rules import GRADE_DE, GRADE_EN, OPTION_DE, OPTION_EN, TYPE_DE, TYPE_EN
 from heatplan.inputs.addresses import address_keys
+from heatplan.plan import columns as col
 from heatplan.project.config import CONFIG_NAME, load_config
 from heatplan.publish import MIN_BUILDINGS_CONSUMPTION, flags
 from heatplan.publish.costs import option_cost_table
@@ -57,7 +58,7 @@ OPTIONS = {
 }
 #: option -> its cost column in ``building_options``
 OPTION_COLUMNS = {key: column for key, (column, _, _) in OPTIONS.items()}
-PLACE_COLUMNS = ("key", "label", "kind", "area_id", "lon", "lat", "use", "age_class")
+PLACE_COLUMNS = ("key", "label", "kind", col.AREA_ID, "lon", "lat", col.USE, "age_class")
 
 
 @dataclass
@@ -76,7 +77,7 @@ class PublicData:
 
     @property
     def areas(self) -> pd.DataFrame:
-        return self.tables.get("areas", pd.DataFrame(columns=["area_id"]))
+        return self.tables.get("areas", pd.DataFrame(columns=[col.AREA_ID]))
 
 
 def web_settings(project_dir: Path) -> dict[str, Any]:
@@ -136,10 +137,10 @@ def _address_places(buildings: gpd.GeoDataFrame) -> pd.DataFrame:
             "key": "a:" + keys[has].astype(str),
             "label": label,
             "kind": "address",
-            "area_id": chosen["area_id"],
+            col.AREA_ID: chosen[col.AREA_ID],
             "lon": lon,
             "lat": lat,
-            "use": chosen.get("use"),
+            col.USE: chosen.get(col.USE),
             "age_class": chosen.get("age_class"),
         }
     )
@@ -160,10 +161,10 @@ def _street_places(store: Any, areas: gpd.GeoDataFrame) -> pd.DataFrame:
             "key": "s:" + located["name"].astype(str),
             "label": located["name"].astype(str),
             "kind": "street",
-            "area_id": located["area_id"],
+            col.AREA_ID: located[col.AREA_ID],
             "lon": lon,
             "lat": lat,
-            "use": None,
+            col.USE: None,
             "age_class": None,
         }
     )
@@ -171,16 +172,16 @@ def _street_places(store: Any, areas: gpd.GeoDataFrame) -> pd.DataFrame:
 
 def _area_places(areas: gpd.GeoDataFrame) -> pd.DataFrame:
     lon, lat = _points_4326(areas)
-    names = areas["name"].astype(str) if "name" in areas.columns else areas["area_id"].astype(str)
+    names = areas["name"].astype(str) if "name" in areas.columns else areas[col.AREA_ID].astype(str)
     return pd.DataFrame(
         {
-            "key": "g:" + areas["area_id"].astype(str),
-            "label": names + " (" + areas["area_id"].astype(str) + ")",
+            "key": "g:" + areas[col.AREA_ID].astype(str),
+            "label": names + " (" + areas[col.AREA_ID].astype(str) + ")",
             "kind": "area",
-            "area_id": areas["area_id"].astype(str),
+            col.AREA_ID: areas[col.AREA_ID].astype(str),
             "lon": lon,
             "lat": lat,
-            "use": None,
+            col.USE: None,
             "age_class": None,
         }
     )
@@ -188,15 +189,15 @@ def _area_places(areas: gpd.GeoDataFrame) -> pd.DataFrame:
 
 def _option_rows(store: Any, buildings: pd.DataFrame) -> pd.DataFrame:
     """Option costs per building with the building id dropped (kept only inside the server)."""
-    columns = ["area_id", "use", "age_class", *(c for c, _, _ in OPTIONS.values())]
-    if not store.has("building_options") or "building_id" not in buildings.columns:
+    columns = [col.AREA_ID, col.USE, "age_class", *(c for c, _, _ in OPTIONS.values())]
+    if not store.has("building_options") or col.BUILDING_ID not in buildings.columns:
         return pd.DataFrame(columns=columns)
     options = pd.DataFrame(store.read("building_options"))
     if "building_state" in options.columns:  # the building as it stands today
         states = options["building_state"].astype(str)
         options = options[states == states.iloc[0]] if len(options) else options
-    kinds = pd.DataFrame(buildings[["building_id", "area_id", "use", "age_class"]])
-    merged = options.merge(kinds, on="building_id", how="inner").drop_duplicates("building_id")
+    kinds = pd.DataFrame(buildings[[col.BUILDING_ID, col.AREA_ID, col.USE, "age_class"]])
+    merged = options.merge(kinds, on=col.BUILDING_ID, how="inner").drop_duplicates(col.BUILDING_ID)
     return merged.reindex(columns=columns)
 
 
@@ -236,7 +237,7 @@ def load_public(project_dir: Path) -> PublicData:
             buildings = assign_areas(buildings, raw_areas)
         else:
             buildings = buildings.assign(area_id=None)
-        for column in ("use", "age_class"):
+        for column in (col.USE, "age_class"):
             if column not in buildings.columns:
                 buildings[column] = "unknown"
         places.append(_address_places(buildings))

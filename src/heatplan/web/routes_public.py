@@ -18,6 +18,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, Response
 
 from heatplan.errors import HeatplanError
+from heatplan.plan import columns as col
 from heatplan.steps.export import run_export
 from heatplan.web.compress import (
     DOWNLOAD_CACHE_CONTROL,
@@ -195,7 +196,7 @@ def search(
         _p=~found["label"].astype(str).str.lower().str.startswith(text),
         _n=found["label"].astype(str).str.len(),
     ).sort_values(["_p", "_o", "_n", "label"])
-    fields = ["key", "label", "kind", "area_id", "lon", "lat"]
+    fields = ["key", "label", "kind", col.AREA_ID, "lon", "lat"]
     return {"results": records(found.head(SEARCH_LIMIT)[fields])}
 
 
@@ -218,7 +219,7 @@ def areas(request: Request) -> dict[str, Any]:
 @router.get("/areas/{area_id}", summary="Profile of one supply area with its measures")
 def area(request: Request, area_id: str) -> dict[str, Any]:
     data = state_of(request).data()
-    match = data.areas[data.areas["area_id"].astype(str) == area_id]
+    match = data.areas[data.areas[col.AREA_ID].astype(str) == area_id]
     if not len(match):
         raise HTTPException(404, f"no area {area_id!r}")
     measures = [m for m in data.measures if area_id in str(m.get("area_ids") or "").split(";")]

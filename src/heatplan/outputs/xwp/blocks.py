@@ -38,6 +38,7 @@ from heatplan.outputs.xwp.common import (
     multi,
 )
 from heatplan.outputs.xwp.gml import DataType, Feature, Measure, Ref, Value
+from heatplan.plan import columns as col
 from heatplan.publish.block_cells import OTHER as RELEASED_OTHER
 from heatplan.publish.block_cells import SEP
 
@@ -74,9 +75,13 @@ def _coded(
         return out
     codes = [OTHER if c == RELEASED_OTHER else code_of(str(c)) for c in table["category"]]
     frame = pd.DataFrame(
-        {"block_id": block_keys(table["block_id"]), "code": codes, "value": table["value"] * scale}
+        {
+            col.BLOCK_ID: block_keys(table[col.BLOCK_ID]),
+            "code": codes,
+            "value": table["value"] * scale,
+        }
     )
-    sums = frame.groupby(["block_id", "code"], as_index=False)["value"].sum()
+    sums = frame.groupby([col.BLOCK_ID, "code"], as_index=False)["value"].sum()
     for block, key, value in sums.itertuples(index=False, name=None):
         out.setdefault(str(block), []).append((str(key), float(value)))
     return out
@@ -97,7 +102,7 @@ def _gas_connections(energy: pd.DataFrame | None) -> pd.Series:
         return pd.Series(dtype=float)
     network = energy["category"].map(carriers_table()["network"])
     on_gas = energy[network.eq("gas").to_numpy() & energy["buildings"].notna().to_numpy()]
-    return on_gas.groupby(block_keys(on_gas["block_id"]))["buildings"].sum()
+    return on_gas.groupby(block_keys(on_gas[col.BLOCK_ID]))["buildings"].sum()
 
 
 def _energy_block(row: Any, ctx: Context, energy: list[tuple[str, float]],
@@ -143,10 +148,10 @@ def block_features(
 ) -> list[Feature]:
     """Energy, building and gas-network features of the released ``blocks`` and their cells
     (:func:`heatplan.publish.block_cells.block_energy_cells`, ``block_heater_cells``)."""
-    if "heat_density_mwh_per_ha_a" not in blocks.columns:
+    if col.HEAT_DENSITY_MWH_PER_HA_A not in blocks.columns:
         raise ValueError("blocks: column 'heat_density_mwh_per_ha_a' missing; run inventory")
-    density = pd.to_numeric(blocks["heat_density_mwh_per_ha_a"], errors="coerce")
-    ids = block_keys(blocks["block_id"])
+    density = pd.to_numeric(blocks[col.HEAT_DENSITY_MWH_PER_HA_A], errors="coerce")
+    ids = block_keys(blocks[col.BLOCK_ID])
     hidden = set(ids[density.isna()])
     energy = _coded(energy_cells, _energy_code, 1.0 / KWH_PER_MWH)
     heaters = _coded(heater_cells, _heater_code)
@@ -194,7 +199,7 @@ def segment_features(segments: pd.DataFrame, ctx: Context) -> list[Feature]:
             continue
         segment_id = str(row.segment_id)
         props = _head(ctx, segment_id, geometry)
-        density = pd.to_numeric(getattr(row, "line_density_kwh_per_m_a", np.nan), errors="coerce")
+        density = pd.to_numeric(getattr(row, col.LINE_DENSITY_KWH_PER_M_A, np.nan), errors="coerce")
         if pd.notna(density):
             props["waermeliniendichte"] = Measure(float(density) / KWH_PER_MWH, "MWh/(m*a)")
         features.append(Feature("WP_Waermeliniendichte", ctx.uid("segment", segment_id), props))

@@ -35,6 +35,7 @@ from heatplan.outputs.xwp.indicators import (
     nonresidential_count,
     sector_consumption,
 )
+from heatplan.plan import columns as col
 from heatplan.publish import MIN_BUILDINGS_HEATER
 from heatplan.publish.tables import inventory_table
 
@@ -60,7 +61,7 @@ def _final_energy(public: pd.DataFrame, raw: pd.DataFrame) -> tuple[list[Value],
     cells: dict[tuple[str, str], float] = {}
     hidden = 0.0
     for index, carrier, value in zip(
-        by_carrier.index, by_carrier["carrier"], by_carrier["Wert"], strict=True
+        by_carrier.index, by_carrier[col.CARRIER], by_carrier["Wert"], strict=True
     ):
         if pd.isna(value):  # suppressed: its true value goes into 9999 with the others
             hidden += (number(raw.at[index, "value"]) or 0.0) / KWH_PER_MWH
@@ -88,7 +89,7 @@ def _with_sectors(carriers: list[Value], cells: pd.DataFrame) -> list[Value]:
     sums: dict[tuple[str, str], float] = defaultdict(float)
     blocked: set[tuple[str, str]] = set()
     for carrier, sector, value in zip(
-        cells["carrier"], cells["sector"], cells["Wert"], strict=True
+        cells[col.CARRIER], cells["sector"], cells["Wert"], strict=True
     ):
         key = (str(code("carrier", carrier) or OTHER), str(code("sector", sector)))
         if pd.isna(value):
@@ -130,7 +131,7 @@ def _grid_bound(public: pd.DataFrame) -> list[Value]:
     rows = _rows(public, "grid_bound_heat", carrier=None)
     shown = rows[rows["Wert"].notna()]
     amounts: dict[str, float] = defaultdict(float)
-    for carrier, value in zip(shown["carrier"], shown["Wert"], strict=True):
+    for carrier, value in zip(shown[col.CARRIER], shown["Wert"], strict=True):
         amounts[str(code("carrier", carrier) or OTHER)] += float(value) / KWH_PER_MWH
     if not amounts:
         amounts[DISTRICT_HEAT] = 0.0  # no heat network: required 1..*, the true value is 0
@@ -143,7 +144,7 @@ def _grid_bound(public: pd.DataFrame) -> list[Value]:
 def _generators(public: pd.DataFrame, raw: pd.DataFrame, substations: int) -> list[Value]:
     cells = _rows(public, "decentral_generators", carrier=None, heater_type=None)
     counts: dict[str, float] = defaultdict(float)
-    for index, carrier, heater, value in cells[["carrier", "heater_type", "Wert"]].itertuples():
+    for index, carrier, heater, value in cells[[col.CARRIER, "heater_type", "Wert"]].itertuples():
         key = OTHER if pd.isna(value) else heater_code(heater, carrier)
         counts[key] += number(raw.at[index, "value"]) or 0.0  # suppressed: true count -> 9999
     if substations >= MIN_BUILDINGS_HEATER:
@@ -157,9 +158,9 @@ def _generators(public: pd.DataFrame, raw: pd.DataFrame, substations: int) -> li
 
 def _network_buildings(buildings: pd.DataFrame | None) -> tuple[int, int, int]:
     """Buildings in all, heated from the gas network, from heat networks [count]."""
-    if buildings is None or "carrier" not in buildings.columns:
+    if buildings is None or col.CARRIER not in buildings.columns:
         return 0, 0, 0
-    network = buildings["carrier"].map(carriers_table()["network"])
+    network = buildings[col.CARRIER].map(carriers_table()["network"])
     return len(buildings), int(network.eq("gas").sum()), int(network.eq("heat").sum())
 
 
@@ -168,7 +169,7 @@ def inventory_feature(content: PlanContent, ctx: Context, *, stichtag: date) -> 
     if content.totals is None or content.totals.empty:
         ctx.notes.append("WP_BestandsanalyseAggregiert: no totals; run `heatplan inventory`")
         return None
-    raw = content.totals.reset_index(drop=True).astype({"carrier": str, "sector": str})
+    raw = content.totals.reset_index(drop=True).astype({col.CARRIER: str, "sector": str})
     raw = raw.astype({"heater_type": str})
     released = (content.release or {}).get("inventory")
     public = inventory_table(raw, content.buildings, released=released)

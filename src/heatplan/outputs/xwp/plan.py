@@ -46,6 +46,7 @@ from heatplan.outputs.xwp.xplan_tools import (
     validate_xwaermeplan,
     xplan_tools_available,
 )
+from heatplan.plan import columns as col
 from heatplan.publish import public_areas
 
 __all__ = [
@@ -171,12 +172,12 @@ def _polygonal(geometry: BaseGeometry | None, label: str) -> MultiPolygon:
 
 
 def _checked(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    if not isinstance(areas, gpd.GeoDataFrame) or "area_id" not in areas.columns:
+    if not isinstance(areas, gpd.GeoDataFrame) or col.AREA_ID not in areas.columns:
         raise ValueError("areas: a GeoDataFrame with column 'area_id' is needed")
     if areas.empty:
         raise ValueError("areas: no supply areas; run `heatplan areas` first")
-    ids = areas["area_id"].astype(str)
-    if areas["area_id"].isna().any() or ids.duplicated().any():
+    ids = areas[col.AREA_ID].astype(str)
+    if areas[col.AREA_ID].isna().any() or ids.duplicated().any():
         raise ValueError(f"areas: area_id must be unique and set, got {ids[ids.duplicated()]}")
     return areas
 

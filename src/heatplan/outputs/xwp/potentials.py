@@ -19,6 +19,7 @@ import pandas as pd
 
 from heatplan.outputs.xwp.common import Context, code, energy_amount, multi, mwh, number
 from heatplan.outputs.xwp.gml import DataType, Feature, Ref, Value
+from heatplan.plan import columns as col
 from heatplan.publish import drop_confidential, flags
 from heatplan.publish.tables import potentials_table
 
@@ -71,7 +72,7 @@ def _sites(sites: pd.DataFrame, ctx: Context) -> list[Feature]:
 def _blocks(by_block: pd.DataFrame, ctx: Context) -> list[Feature]:
     usable = _usable(by_block, flagged=False)
     features = []
-    for block, group in usable.groupby(usable["block_id"].astype(str), sort=True):
+    for block, group in usable.groupby(usable[col.BLOCK_ID].astype(str), sort=True):
         geometry = multi(group.geometry.iloc[0])
         if geometry is None:  # buildings outside every block: no shape to publish
             continue
