@@ -9,9 +9,13 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 import shapely
+from tests.demo_copy import copy_demo
+from typer.testing import CliRunner
 
+from heatplan.cli import app
 from heatplan.errors import ProjectError
 from heatplan.plan import Plan, frame_info, frame_names
+from heatplan.project.store import open_store
 from heatplan.stages import inventory
 
 FORMAT_1 = (
@@ -98,3 +102,17 @@ def test_to_store_writes_the_changed_frames_into_a_new_store(tmp_path: Path) -> 
     assert again.settings.project.crs == "EPSG:25832"
     with pytest.raises(ProjectError, match="not a heatplan project store"):
         Plan.from_store(tmp_path / "nothing.gpkg")
+
+
+def test_heatplan_run_reads_once_and_stores_every_stage(
+    demo_built: tuple[Path, dict], tmp_path: Path
+) -> None:
+    project = copy_demo(demo_built, tmp_path / "schutterwald")
+    result = CliRunner().invoke(app, ["run", str(project)], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    assert "Target scenario (base)" in result.output and "Inventory" in result.output
+    runs = Plan.from_project(project).get("areas")
+    assert runs is not None and runs["area_type_2045"].notna().all()
+    log = open_store(str(project / "plan.gpkg")).read("runs")
+    steps = list(log["step"])
+    assert steps[-5:] == ["inventory", "potentials", "areas", "classify", "scenario"]

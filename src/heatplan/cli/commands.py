@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from heatplan.cli.app import JsonOpt, ProjectArg, app, user_errors
+from heatplan.cli.show import print_inventory, print_potentials, print_steps
 from heatplan.console import emit_json, fmt_energy, out, progress
 from heatplan.errors import HeatplanError
 
@@ -62,30 +63,6 @@ def inventory(project_dir: ProjectArg, json_out: JsonOpt = False) -> None:
         print_inventory(result)
 
 
-def print_inventory(result: dict[str, Any]) -> None:
-    table = Table(title="Inventory (Bestandsanalyse)", show_header=False)
-    table.add_row("buildings", f"{result['buildings']:,}")
-    for method, count in result["buildings_by_method"].items():
-        table.add_row(f"  demand {method}", f"{count:,}")
-    table.add_row("heat demand", fmt_energy(result["heat_demand_kwh_per_a"]))
-    for carrier, kwh in result["final_energy_kwh_per_a"].items():
-        table.add_row(f"  final energy {carrier}", fmt_energy(kwh))
-    unknown = result["buildings_without_carrier"]
-    note = f" (carrier unknown for {unknown:,} buildings)" if unknown else ""
-    table.add_row("CO2e", f"{result['co2_t_per_a']:,.0f} t/a{note}")
-    unmatched = sum(result.get("unmatched_rows", {}).values())
-    if unmatched:
-        table.add_row("input rows matching no building", f"{unmatched:,} (consumption, heaters)")
-    table.add_row("blocks", f"{result['blocks']:,} ({result['blocks_source']})")
-    table.add_row(
-        "street segments", f"{result['street_segments']:,} ({result['street_length_km']:.1f} km)"
-    )
-    table.add_row("100 m grid cells", f"{result['grid_cells']:,}")
-    table.add_row("weather (DWD TRY 2010 region)", str(result["weather_region"]))
-    out.print(table)
-    out.print(f"layers {', '.join(result['layers'])} in {result['store']}")
-
-
 @app.command()
 @user_errors
 def potentials(project_dir: ProjectArg, json_out: JsonOpt = False) -> None:
@@ -98,18 +75,6 @@ def potentials(project_dir: ProjectArg, json_out: JsonOpt = False) -> None:
         emit_json(result)
     else:
         print_potentials(result)
-
-
-def print_potentials(result: dict[str, Any]) -> None:
-    table = Table(title="Potentials (Potenzialanalyse)", show_header=False)
-    for kind, mwh in result["heat_mwh_per_a"].items():
-        if mwh > 0:
-            table.add_row(f"heat {kind}", fmt_energy(mwh * 1000))
-    for kind, mwh in result["power_mwh_per_a"].items():
-        table.add_row(f"power {kind}", fmt_energy(mwh * 1000))
-    out.print(table)
-    for message in result["messages"]:
-        out.print(f"[dim]• {message}[/dim]")
 
 
 @app.command()
@@ -177,12 +142,8 @@ def profiles(
 def _print_plan(steps: dict[str, Any]) -> None:
     """The plan steps of the demo, as far as they ran."""
     from heatplan.cli.network import print_design
-    from heatplan.cli.plan import print_classification, print_scenario
 
-    if "classify" in steps:
-        print_classification(steps["classify"])
-    if "scenario" in steps:
-        print_scenario(steps["scenario"])
+    print_steps({k: v for k, v in steps.items() if k in ("classify", "scenario")})
     if "network" in steps:
         print_design(steps["network"])
     if "stopped" in steps:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from heatplan.cli.app import JsonOpt, ProjectArg, app, input_errors
+from heatplan.cli.show import print_classification, print_scenario, print_steps
 from heatplan.console import emit_json, fmt_energy, out, progress
 
 
@@ -57,21 +57,6 @@ def classify(project_dir: ProjectArg, json_out: JsonOpt = False) -> None:
         print_classification(result)
 
 
-def print_classification(result: dict[str, Any]) -> None:
-    target = result["target_year"]
-    table = Table(title=f"Supply areas, target year {target}")
-    for column in ("area", "type", "likelihood", "reason"):
-        table.add_column(column, overflow="fold")
-    for area in result["areas_detail"]:
-        table.add_row(
-            area["area_id"],
-            area["area_type"],
-            area["likelihood"].replace("_", " "),
-            area["explanation"],
-        )
-    out.print(table)
-
-
 @app.command()
 @input_errors
 def scenario(
@@ -91,45 +76,6 @@ def scenario(
         emit_json(result)
     else:
         print_scenario(result)
-
-
-def print_scenario(result: dict[str, Any]) -> None:
-    indicators = result["indicators"]
-    years = list(indicators)
-    table = Table(title=f"Target scenario ({result['variant']}), WPG Anlage 2")
-    table.add_column("indicator")
-    for year in years:
-        table.add_column(year, justify="right")
-    rows = (
-        ("final energy", "final_energy", "total", "MWh/a"),
-        ("GHG", "ghg_emissions", "total", "t CO2e/a"),
-        ("grid-bound heat", "grid_bound_heat_by_carrier", "total", "MWh/a"),
-        ("share grid-bound heat", "grid_bound_heat_share", "grid_bound_heat", "-"),
-        ("buildings on heat network", "heat_network_buildings", "buildings", ""),
-        ("gas-network energy", "gas_network_final_energy", "total", "MWh/a"),
-        ("buildings on gas network", "gas_network_buildings", "buildings", ""),
-    )
-    for label, key, value, unit in rows:
-        cells = [
-            _cell(indicators[y].get(key, {}).get("values", {}).get(value), unit) for y in years
-        ]
-        table.add_row(label, *cells)
-    out.print(table)
-    for name, costs in result["costs"].items():
-        out.print(
-            f"  {name}: cumulative CO2e {costs['cumulative_co2_t']:,.0f} t, energy cost "
-            f"{costs['energy_cost_eur'] / 1e6:,.1f} MEUR"
-        )
-    for note in result["notes"]:
-        out.print(f"• {note}")
-
-
-def _cell(value: Any, unit: str) -> str:
-    if value is None:
-        return "-"
-    if unit == "-":
-        return f"{value:.0%}"
-    return f"{value:,.0f}"
 
 
 @app.command()
@@ -167,14 +113,4 @@ def run_all(project_dir: ProjectArg, json_out: JsonOpt = False) -> None:
     if json_out:
         emit_json(steps)
         return
-    from heatplan.cli.commands import print_inventory, print_potentials
-
-    print_inventory(steps["inventory"])
-    if "potentials" in steps:
-        print_potentials(steps["potentials"])
-    if "classify" in steps:
-        print_classification(steps["classify"])
-    if "scenario" in steps:
-        print_scenario(steps["scenario"])
-    if "stopped" in steps:
-        out.print(f"[yellow]{steps['stopped']['step']}: {steps['stopped']['reason']}[/yellow]")
+    print_steps(steps)
