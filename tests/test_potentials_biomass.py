@@ -17,12 +17,11 @@ from hypothesis import strategies as st
 from heatplan.potentials.biomass import (
     biomass_study,
     chp_output_kwh,
-    co2_stored_t,
     methane_energy_kwh,
     parameters,
-    pyrolysis_balance,
 )
 from heatplan.potentials.sludge import drying_heat_kwh, evaporated_water_t
+from heatplan.tech.pyrolysis import co2_stored_t, pyrolysis_balance
 
 #: The study rounds MWh to three decimals (1 kWh); hand-computed balances agree to that.
 ROUND_ABS_MWH = 1e-3

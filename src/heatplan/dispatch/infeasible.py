@@ -104,11 +104,9 @@ def _with_unserved(lp: highspy.HighsLp, hours: int) -> highspy.HighsLp:
     return lp
 
 
-def explain(portfolio: Portfolio) -> InfeasibleDispatchError:
-    """The error to raise when HiGHS finds ``portfolio`` infeasible: hours of unserved heat."""
-    from heatplan.dispatch.lp import build_lp  # local import: lp imports this module
-
-    lp, _ = build_lp(portfolio)
+def explain(portfolio: Portfolio, lp: highspy.HighsLp) -> InfeasibleDispatchError:
+    """The error to raise when HiGHS finds ``lp`` (the LP of ``portfolio``) infeasible: the
+    hours of unserved heat, from the same LP with a penalised slack per hour."""
     hours = portfolio.hours
     solver = highspy.Highs()
     solver.setOptionValue("output_flag", False)

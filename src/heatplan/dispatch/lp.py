@@ -265,7 +265,7 @@ def solve(
         highspy.HighsModelStatus.kInfeasible,
         highspy.HighsModelStatus.kUnboundedOrInfeasible,
     ):
-        raise explain(portfolio)
+        raise explain(portfolio, lp)
     if status == highspy.HighsModelStatus.kUnbounded:
         raise ValueError(
             "the dispatch problem is unbounded: check for negative costs of a unit "

@@ -3,7 +3,7 @@
 Dewatered sludge (``sludge.ds_dewatered`` dry solids) is dried to ``sludge.ds_dried``; the
 evaporated water costs ``sludge.drying_heat_kwh_per_kg_water``. The dried sludge is pyrolysed:
 the pyrolysis gas carries the energy of the dry matter minus that of the char and is burnt with
-heat recovery (same balance as wood, :func:`heatplan.potentials.biomass.pyrolysis_balance`).
+heat recovery (same balance as wood, :func:`heatplan.tech.pyrolysis.pyrolysis_balance`).
 Net heat = pyrolysis heat - drying heat; it is negative when drying needs more than the
 pyrolysis gives. Defaults: data/biomass_parameters.csv (group ``sludge``, ``biochar``).
 """
@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-KG_PER_T = 1000.0
+from heatplan.tech.pyrolysis import KG_PER_T, co2_stored_t, pyrolysis_balance
 
 
 def evaporated_water_t(
@@ -55,7 +55,6 @@ def sludge_stream(dry_matter_t: float, parameters: dict[str, dict[str, float]]) 
     ``parameters`` maps the groups of data/biomass_parameters.csv to their values. Returns
     MWh/a and t/a figures of the stream plus messages.
     """
-    from heatplan.potentials.biomass import co2_stored_t, pyrolysis_balance
 
     sludge, pyro, char = parameters["sludge"], parameters["pyrolysis"], parameters["biochar"]
     water = float(evaporated_water_t(dry_matter_t, sludge["ds_dewatered"], sludge["ds_dried"]))
