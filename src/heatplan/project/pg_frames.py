@@ -21,7 +21,7 @@ from sqlalchemy import Connection, text
 from sqlalchemy.types import Boolean, Float, Integer, TypeEngine
 
 from heatplan.errors import ProjectError
-from heatplan.project.store import WriteMode
+from heatplan.project.store_base import WriteMode
 
 FID = "fid"
 #: Tables of PostGIS and alembic that are not project tables.

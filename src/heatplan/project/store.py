@@ -19,61 +19,50 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal, Protocol
 
 import geopandas as gpd
 import pandas as pd
 import pyogrio
 
-from heatplan import FORMAT_VERSION, __version__
 from heatplan.errors import ProjectError, StoreBusyError
+from heatplan.project.store_base import (
+    META_TABLE,
+    RUNS_TABLE,
+    Store,
+    WriteMode,
+    Writer,
+    check_format,
+    log_run,
+    meta_dict,
+    new_meta,
+    storable,
+    utc_now,
+)
 
-META_TABLE = "heatplan_meta"
-RUNS_TABLE = "runs"
+#: The store API: the GeoPackage store here, what both stores share from ``store_base``.
+__all__ = [
+    "LOCK_WAIT_S",
+    "META_TABLE",
+    "RUNS_TABLE",
+    "GeoPackageStore",
+    "Store",
+    "StoreWriter",
+    "WriteMode",
+    "Writer",
+    "check_format",
+    "is_server_url",
+    "log_run",
+    "meta_dict",
+    "new_meta",
+    "open_store",
+    "storable",
+    "utc_now",
+]
 _GPKG_OPTIONS = {"VERSION": "1.2"}  # 1.4 output upsets older GDAL/QGIS readers
 #: How long a step waits for another step on the same GeoPackage project [s] (heatplan choice:
 #: longer than any single edit of the web workspace, short enough to tell a stuck lock).
 LOCK_WAIT_S = 60.0
-WriteMode = Literal["replace", "append"]
-
-
-class Writer(Protocol):
-    """The writes (and reads) of one step inside ``Store.transaction``."""
-
-    def write(self, name: str, frame: pd.DataFrame, *, mode: WriteMode = "replace") -> None: ...
-
-    def read(self, name: str) -> pd.DataFrame: ...
-
-    def has(self, name: str) -> bool: ...
-
-
-class Store(Protocol):
-    """A project store: layers (GeoDataFrames) and attribute tables (DataFrames) by name.
-
-    ``transaction`` is atomic (all writes of a step or none) and serialised per project, so a
-    read-check-write inside one transaction is safe.
-    """
-
-    #: Where the store is: a file path, or a URL without password.
-    location: str
-
-    def layers(self) -> list[str]: ...
-
-    def has(self, name: str) -> bool: ...
-
-    def read(self, name: str, columns: list[str] | None = None) -> pd.DataFrame: ...
-
-    def meta(self) -> dict[str, str]: ...
-
-    def count(self, name: str) -> int: ...
-
-    def create(self, *, crs: str) -> None: ...
-
-    def transaction(
-        self, *, step: str, allow_create: bool = False
-    ) -> contextlib.AbstractContextManager[Writer]: ...
 
 
 def _write_frame(path: Path, name: str, frame: pd.DataFrame, *, mode: WriteMode) -> None:
@@ -90,25 +79,6 @@ def _write_frame(path: Path, name: str, frame: pd.DataFrame, *, mode: WriteMode)
         pyogrio.write_dataframe(frame, path, geometry_type=geometry_type, **kwargs)
     else:
         pyogrio.write_dataframe(frame, path, **kwargs)
-
-
-def storable(frame: pd.DataFrame) -> pd.DataFrame:
-    """No nullable-int or nullable-bool columns in a store: convert them losslessly.
-
-    Both stores use this, so a frame reads back with the same dtypes from either.
-    """
-    out = frame.copy()
-    for name in out.columns:
-        col = out[name]
-        if isinstance(col.dtype, pd.BooleanDtype):
-            out[name] = col.astype("float64")  # NA stays NA; 1.0/0.0 otherwise
-        elif isinstance(
-            col.dtype, pd.api.extensions.ExtensionDtype
-        ) and pd.api.types.is_integer_dtype(col.dtype):
-            out[name] = col.astype("float64") if col.isna().any() else col.astype("int64")
-        elif isinstance(col.dtype, pd.StringDtype):
-            out[name] = col.astype(object).where(col.notna(), None)  # type: ignore[call-overload]
-    return out
 
 
 def _list_layers(path: Path) -> list[str]:
@@ -285,37 +255,6 @@ def _stale(lock: Path) -> bool:
     return False
 
 
-def new_meta(crs: str) -> pd.DataFrame:
-    """The ``heatplan_meta`` table of a new store."""
-    return pd.DataFrame(
-        {
-            "key": ["format_version", "created_by", "created_utc", "crs"],
-            "value": [str(FORMAT_VERSION), f"heatplan {__version__}", utc_now(), crs],
-        }
-    )
-
-
-def meta_dict(table: pd.DataFrame) -> dict[str, str]:
-    return dict(zip(table["key"].astype(str), table["value"].astype(str), strict=True))
-
-
-def log_run(writer: Writer, *, step: str, started: str) -> None:
-    """Append the step to the ``runs`` log (inside its transaction)."""
-    row = pd.DataFrame(
-        {
-            "step": [step],
-            "started_utc": [started],
-            "finished_utc": [utc_now()],
-            "heatplan_version": [__version__],
-        }
-    )
-    writer.write(RUNS_TABLE, row, mode="append")
-
-
-def utc_now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
 def is_server_url(url: str) -> bool:
     """True for a PostgreSQL store URL (``postgresql://``, ``postgres://``, ``postgresql+...``)."""
     return url.startswith(("postgresql://", "postgres://", "postgresql+"))
@@ -334,13 +273,3 @@ def open_store(url: str) -> Store:
     if store.has(META_TABLE):
         check_format(store)
     return store
-
-
-def check_format(store: Store) -> None:
-    """Refuse a store written by a newer heatplan (its format this release cannot know)."""
-    version = int(store.meta().get("format_version", "0"))
-    if version > FORMAT_VERSION:
-        raise ProjectError(
-            f"{store.location} has project format {version}, written by a newer heatplan; this "
-            f"release ({__version__}) reads formats up to {FORMAT_VERSION}: upgrade heatplan"
-        )

@@ -39,7 +39,7 @@ from sqlalchemy.pool import NullPool
 from heatplan.errors import ProjectError
 from heatplan.project import pg_frames
 from heatplan.project.schema import FIXED_TABLES
-from heatplan.project.store import (
+from heatplan.project.store_base import (
     META_TABLE,
     WriteMode,
     log_run,
