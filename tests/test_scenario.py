@@ -24,13 +24,8 @@ from heatplan.scenario import stock
 from heatplan.scenario.indicators import INDICATOR_YEARS, anlage2_indicators, indicator_table
 from heatplan.scenario.network import required_share
 from heatplan.scenario.pathway import pathway
-from heatplan.scenario.variants import (
-    ScenarioSettings,
-    run_variants,
-    side_by_side,
-    variant_costs,
-    variant_settings,
-)
+from heatplan.scenario.settings import ScenarioSettings, variant_settings
+from heatplan.scenario.variants import run_variants, side_by_side, variant_costs
 
 RTOL_ENERGY = 1e-9  # bookkeeping identities: float round-off only
 RTOL_HAND = 1e-9  # hand-computed example (same formulas, independent inputs)

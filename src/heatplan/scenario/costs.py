@@ -44,6 +44,7 @@ from heatplan.network import costs as network_costs
 from heatplan.options.decentral import OPTIONS
 from heatplan.plan import columns as col
 from heatplan.reference import catalogue, parameter, table
+from heatplan.scenario.settings import HOUSEHOLD_PRICES
 from heatplan.scenario.supply import SYSTEMS
 from heatplan.tech.economics import annuity_factor
 
@@ -52,11 +53,6 @@ if TYPE_CHECKING:
 
 PARAMETERS = "scenario_parameters.csv"
 #: carrier -> row of energy_prices.csv (household prices)
-HOUSEHOLD_PRICES = {
-    "natural_gas": "natural_gas_household_eur_per_mwh",
-    "electricity": "electricity_heat_pump_eur_per_mwh",
-    "wood": "wood_pellets_eur_per_mwh",
-}
 ECONOMICS = "economic_parameters.csv"
 BUILT = ("waermenetz_ausbau", "waermenetz_neubau")
 

@@ -22,7 +22,7 @@ from heatplan.reference.emissions import grid_factor_g_per_kwh
 from heatplan.scenario.supply import catalogue_value
 
 if TYPE_CHECKING:
-    from heatplan.scenario.variants import ScenarioSettings
+    from heatplan.scenario.settings import ScenarioSettings
 
 TARGETS = "wpg_network_targets.csv"
 G_PER_T = 1e6

@@ -24,7 +24,7 @@ from heatplan.scenario import network as net
 from heatplan.scenario import stock, supply
 
 if TYPE_CHECKING:
-    from heatplan.scenario.variants import ScenarioSettings
+    from heatplan.scenario.settings import ScenarioSettings
 
 G_PER_T = 1e6
 GAS_CARRIERS = ("natural_gas", "biogas", "hydrogen")

@@ -20,7 +20,7 @@ from heatplan.reference import carriers, heater_types, parameter, table
 from heatplan.scenario.heated_area import estimate_heated_area
 
 if TYPE_CHECKING:
-    from heatplan.scenario.variants import ScenarioSettings
+    from heatplan.scenario.settings import ScenarioSettings
 
 SNAPSHOT_YEARS = (2030, 2035, 2040, 2045)
 NETWORK_TYPES = ("waermenetz_verdichtung", "waermenetz_ausbau", "waermenetz_neubau")

@@ -35,7 +35,7 @@ from heatplan.reference import catalogue, heater_types
 from heatplan.scenario.stock import NETWORK_TYPES
 
 if TYPE_CHECKING:
-    from heatplan.scenario.variants import ScenarioSettings
+    from heatplan.scenario.settings import ScenarioSettings
 
 KEEP, LIKE, DISTRICT, HYDROGEN, HP_AIR, HP_GROUND, BIOMASS = range(7)
 SYSTEMS = (

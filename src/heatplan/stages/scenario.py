@@ -23,7 +23,8 @@ from heatplan.plan.checks import classified_areas, inventory_buildings
 from heatplan.progress import stage_reporter
 from heatplan.project.config import ProjectConfig
 from heatplan.scenario.indicators import anlage2_indicators, indicator_table
-from heatplan.scenario.variants import run_variants, variant_costs, variant_names
+from heatplan.scenario.settings import variant_names
+from heatplan.scenario.variants import run_variants, variant_costs
 
 log = logging.getLogger(__name__)
 INDICATOR_YEARS = (2030, 2035, 2040, 2045)
