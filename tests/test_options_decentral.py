@@ -19,6 +19,14 @@ from heatplan.reference import catalogue, parameter
 
 RTOL_LCOH = 1e-9  # same arithmetic written twice: equal to rounding
 ECONOMICS = Economics(interest_rate=0.03, observation_period_a=20, price_change_rate=0.0, year=2025)
+#: The same money, with the technology catalogue's (DEA) investment instead of German prices.
+CATALOGUE = Economics(
+    interest_rate=0.03,
+    observation_period_a=20,
+    price_change_rate=0.0,
+    year=2025,
+    cost_source="technology_catalogue",
+)
 
 
 @pytest.fixture(scope="module")
@@ -47,9 +55,56 @@ def test_gas_reference_equals_the_annuity_written_by_hand() -> None:
         heat_kwh_per_a=pd.Series([heat_kwh]),
         capacity_kw=pd.Series([capacity_kw]),
         efficiency=pd.Series([tech["efficiency"]]),
+        economics=CATALOGUE,
+    )
+    assert got.iloc[0] == pytest.approx(expected, rel=RTOL_LCOH)
+
+
+def test_german_installed_gas_boiler_equals_the_cost_functions_written_by_hand() -> None:
+    # Moritz, Czock & Ruhnau (2024): boiler 124.76 P + 3073.75 (P < 50 kW), hot-water store
+    # 6.33 V + 714.80 with V = 40 l per occupant (P / 50 W/m2 / 30 m2 per occupant), installer
+    # margin 50 % on that equipment, installation 1890.54 P^0.62, upkeep 20 EUR/(kW a).
+    heat_kwh, load_kw = 20_000.0, 12.0
+    boiler = 124.76 * load_kw + 3073.75
+    store = 6.33 * (load_kw * 1000 / 50 / 30 * 40) + 714.80
+    invest = 1.5 * (boiler + store) + 1890.54 * load_kw**0.62
+    upkeep = 20.0 * load_kw
+    tech = catalogue.technology("gas_condensing_boiler_building", 2025)
+    q, years = 1.03, 20  # the catalogue's 20-year life: no replacement, no residual value
+    annuity = q**years * (q - 1) / (q**years - 1)
+    price = parameter("energy_prices.csv", "natural_gas_household_eur_per_mwh")
+    energy = heat_kwh / 1000 / tech["efficiency"] * price
+    expected = (invest * annuity + upkeep + energy) / 20.0
+    got = option_lcoh(
+        "gas",
+        heat_kwh_per_a=pd.Series([heat_kwh]),
+        capacity_kw=pd.Series([load_kw]),
+        efficiency=pd.Series([tech["efficiency"]]),
         economics=ECONOMICS,
     )
     assert got.iloc[0] == pytest.approx(expected, rel=RTOL_LCOH)
+
+
+def test_beg_grant_is_paid_once_on_the_capped_eligible_cost() -> None:
+    # air heat pump, 9 kW: BEG EM base 30 % of at most 30,000 EUR of eligible cost, paid once;
+    # the upkeep stays a share of the unfunded investment (VDI 2067-1)
+    from heatplan.options.installed_cost import installed_investment_eur
+
+    invest, upkeep = (float(v[0]) for v in installed_investment_eur("air_hp", np.array([9.0])))
+    assert invest > 30_000  # German installed cost of a 9 kW air heat pump
+    args = {
+        "heat_kwh_per_a": pd.Series([15_000.0]),
+        "capacity_kw": pd.Series([9.0]),
+        "efficiency": pd.Series([3.0]),
+        "economics": ECONOMICS,
+    }
+    funded = option_lcoh("air_hp", **args).iloc[0]
+    unfunded = option_lcoh("air_hp", with_funding=False, **args).iloc[0]
+    q, years = 1.03, 20
+    annuity = q**years * (q - 1) / (q**years - 1)
+    grant = 0.30 * 30_000
+    assert (unfunded - funded) * 15.0 == pytest.approx(grant * annuity, rel=1e-9)
+    assert upkeep == pytest.approx(25.0 * 9.0)
 
 
 def test_funding_lowers_the_heat_pump_cost_only_by_the_grant() -> None:

@@ -133,3 +133,56 @@ def pv(
         json_out,
         [f"{result['yield_kwh_per_kwp']:,.0f} kWh/kWp·a, {result['annual_kwh']:,.0f} kWh/a"],
     )
+
+
+@calc_app.command("decentral")
+@input_errors
+def decentral(
+    heat_mwh_per_a: Annotated[float, typer.Option(help="Heat demand of the building [MWh/a].")],
+    peak_kw: Annotated[float, typer.Option(help="Peak heat load of the building [kW].")],
+    construction_year: Annotated[
+        float | None, typer.Option(help="Construction year (heating curve; unknown: old).")
+    ] = None,
+    weather_region: Annotated[
+        int, typer.Option(help="DWD TRY 2010 region 1..15 (SPF of the heat pumps).")
+    ] = 12,
+    year: Annotated[int, typer.Option(help="Price and catalogue year.")] = 2025,
+    no_funding: Annotated[bool, typer.Option("--no-funding", help="Without BEG funding.")] = False,
+    catalogue: Annotated[
+        bool,
+        typer.Option("--catalogue", help="Technology catalogue (DEA) instead of German prices."),
+    ] = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Full cost of each decentral option for one building, with the sources of every figure."""
+    import pandas as pd
+
+    from heatplan.demand.climate import try_temperature
+    from heatplan.options.decentral import Economics
+    from heatplan.options.one_building import option_costs
+
+    economics = Economics.defaults(
+        year=year, cost_source="technology_catalogue" if catalogue else "installed_cost_de"
+    )
+    options = option_costs(
+        heat_mwh_per_a,
+        peak_kw,
+        temp_air_c=pd.Series(try_temperature(weather_region)),
+        economics=economics,
+        construction_year=construction_year,
+        with_funding=not no_funding,
+    )
+    result = {
+        "heat_mwh_per_a": heat_mwh_per_a,
+        "peak_kw": peak_kw,
+        "weather_region": weather_region,
+        "funding": not no_funding,
+        "options": [o.to_dict() for o in options],
+    }
+    lines = [
+        f"{o.label}: {o.investment_eur:,.0f} EUR ({o.price_year}), Förderung "
+        f"{o.grant_eur:,.0f} EUR, Effizienz {o.efficiency:.2f}, "
+        f"Vollkosten {o.lcoh_eur_per_mwh:,.0f} EUR/MWh"
+        for o in options
+    ]
+    _show(result, json_out, lines)

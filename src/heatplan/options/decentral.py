@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from heatplan.options import installed_cost
 from heatplan.plan import columns as col
 from heatplan.reference import catalogue, parameter, parameter_group
 from heatplan.reference.heatpump import heat_pump_parameters, heating_curve, staffell_coefficients
@@ -41,6 +42,11 @@ OPTIONS: dict[str, tuple[str, str, tuple[str, ...]]] = {
 BUILDING_STATES = ("unrenovated", "renovated", "new_build")
 
 
+#: Where the installed cost of a building's system comes from: German list prices and installer
+#: offers (:mod:`heatplan.options.installed_cost`), or the technology catalogue (DEA).
+COST_SOURCES = ("installed_cost_de", "technology_catalogue")
+
+
 @dataclass(frozen=True)
 class Economics:
     """Money assumptions of a full-cost comparison (defaults: ``economic_parameters.csv``)."""
@@ -49,16 +55,21 @@ class Economics:
     observation_period_a: float
     price_change_rate: float
     year: int
+    cost_source: str = "installed_cost_de"
 
     @classmethod
-    def defaults(cls, *, year: int = 2025, **overrides: float | None) -> Economics:
+    def defaults(
+        cls, *, year: int = 2025, cost_source: str = "installed_cost_de", **overrides: float | None
+    ) -> Economics:
+        if cost_source not in COST_SOURCES:
+            raise ValueError(f"cost source {cost_source!r}: choose {', '.join(COST_SOURCES)}")
         values = {
             "interest_rate": parameter(ECONOMICS, "interest_rate"),
             "observation_period_a": parameter(ECONOMICS, "observation_period_a"),
             "price_change_rate": parameter(ECONOMICS, "energy_price_change_rate"),
         }
         values.update({k: float(v) for k, v in overrides.items() if v is not None})
-        return cls(year=year, **values)
+        return cls(year=year, cost_source=cost_source, **values)
 
 
 def building_state(construction_year: pd.Series) -> pd.Series:
@@ -119,11 +130,28 @@ def _efficiency(option: str, states: pd.Series, spf: pd.DataFrame, year: int) ->
     return pd.Series(catalogue.technology(technology, year)["efficiency"], index=states.index)
 
 
-def _funding_share(option: str, with_funding: bool) -> float:
+def funding_share(option: str, with_funding: bool) -> float:
     if not with_funding:
         return 0.0
     total = sum(catalogue.funding("BEG_EM", m) for m in OPTIONS[option][2])
     return min(total, catalogue.funding("BEG_EM", "heating_max_total"))
+
+
+def option_investment_eur(
+    option: str, capacity_kw: np.ndarray, economics: Economics
+) -> tuple[np.ndarray, np.ndarray]:
+    """Unfunded investment [EUR] and fixed O&M [EUR/a] of ``option`` for each capacity [kW].
+
+    German installed costs where the source has the option (not the pellet boiler), else the
+    technology catalogue's cost curve and O&M share.
+    """
+    capacity = np.asarray(capacity_kw, dtype=float)
+    if economics.cost_source == "installed_cost_de" and option in installed_cost.OPTIONS:
+        return installed_cost.installed_investment_eur(option, capacity)
+    technology = OPTIONS[option][0]
+    gross = np.asarray(catalogue.investment_eur(technology, capacity), dtype=float)
+    share = catalogue.technology(technology, economics.year)["fixed_om_share_per_a"]
+    return gross, gross * float(share)
 
 
 def option_lcoh(
@@ -135,28 +163,35 @@ def option_lcoh(
     economics: Economics,
     with_funding: bool = True,
 ) -> pd.Series:
-    """LCOH [EUR/MWh] of one decentral option for each building (NaN without demand)."""
+    """LCOH [EUR/MWh] of one decentral option for each building (NaN without demand).
+
+    BEG funding lowers the investment (up to its eligible cost); the O&M is a share of the
+    unfunded investment (VDI 2067-1).
+    """
     technology, price_key, _ = OPTIONS[option]
     tech = catalogue.technology(technology, economics.year)
     heat_mwh = heat_kwh_per_a.astype(float) / 1000.0
-    gross = np.asarray(catalogue.investment_eur(technology, capacity_kw.to_numpy(float)))
+    gross, fixed_om = option_investment_eur(option, capacity_kw.to_numpy(float), economics)
     eligible = catalogue.funding("BEG_EM", "heating_eligible_cost_first_dwelling")
     net = funded_investment_eur(
         investment_eur=gross,
-        funding_share=_funding_share(option, with_funding),
+        funding_share=funding_share(option, with_funding),
         eligible_cost_eur=eligible,
     )
+    positive = gross > 0
+    safe = np.where(positive, gross, 1.0)
     energy = heat_mwh / efficiency * parameter(PRICES, price_key)
     valid = heat_mwh.gt(0) & efficiency.gt(0)
     lcoh = lcoh_eur_per_mwh(
-        investment_eur=np.where(valid, net, 0.0),
+        investment_eur=np.where(valid, gross, 0.0),
         lifetime_a=tech["lifetime_a"],
         interest_rate=economics.interest_rate,
         observation_period_a=economics.observation_period_a,
-        fixed_om_share_per_a=tech["fixed_om_share_per_a"],
+        fixed_om_share_per_a=np.where(positive, fixed_om / safe, 0.0),
         energy_cost_eur_per_a=np.where(valid, energy, 0.0),
         price_change_rate=economics.price_change_rate,
         heat_mwh_per_a=np.where(valid, heat_mwh, 1.0),
+        funding_share=np.where(positive, 1.0 - np.asarray(net) / safe, 0.0),
     )
     return pd.Series(np.where(valid, lcoh, np.nan), index=heat_kwh_per_a.index, name=option)
 

@@ -106,6 +106,12 @@ class EconomicSettings(BaseModel):
     with_funding: bool = Field(
         default=True, description="Count federal funding (BEW for networks, BEG for buildings)"
     )
+    decentral_costs: Literal["installed_cost_de", "technology_catalogue"] = Field(
+        default="installed_cost_de",
+        description="Installed cost of a building's own heating: German manufacturers' list "
+        "prices and installer offers of 2023 (Moritz et al. 2024, data/decentral_costs_de.csv), "
+        "or the technology catalogue (Danish Energy Agency)",
+    )
 
 
 class NetworkSettings(BaseModel):

@@ -1,0 +1,160 @@
+"""The decentral options of one building, each with its investment, funding, efficiency, energy
+cost, full cost per MWh and the sources behind every figure (``heatplan calc decentral``).
+
+The same functions as the town's comparison (:mod:`heatplan.options.decentral`): what a planner
+or an owner reads here is what the classification compares with a heat network.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from heatplan.options import installed_cost
+from heatplan.options.decentral import (
+    OPTIONS,
+    PRICES,
+    Economics,
+    building_state,
+    funding_share,
+    option_investment_eur,
+    option_lcoh,
+    seasonal_factors,
+)
+from heatplan.reference import catalogue, table
+
+#: German names of the options, for reports and the CLI.
+LABELS_DE = {
+    "air_hp": "Luft-Wasser-Wärmepumpe",
+    "ground_hp": "Erdwärmepumpe (Sonden)",
+    "biomass": "Pelletkessel",
+    "gas": "Gas-Brennwertkessel (Referenz)",
+}
+#: Heating limit of the degree hours that weight the SPF of one building [°C] (the G20/15
+#: degree-day base of VDI 3807-1).
+HEATING_LIMIT_C = 15.0
+
+
+@dataclass
+class OptionCost:
+    """One option for one building: money, efficiency and where each figure comes from."""
+
+    option: str
+    label: str
+    investment_eur: float
+    components_eur: dict[str, float]
+    grant_eur: float
+    fixed_om_eur_per_a: float
+    efficiency: float
+    energy_price_eur_per_mwh: float
+    energy_cost_eur_per_a: float
+    lifetime_a: float
+    lcoh_eur_per_mwh: float
+    lcoh_unfunded_eur_per_mwh: float
+    price_year: int
+    sources: list[str] = field(default_factory=list)
+    note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _efficiencies(temp_air_c: pd.Series, construction_year: float | None, year: int) -> dict:
+    """SPF of the heat pumps for the building's state (degree-hour weighted), else catalogue."""
+    load = (HEATING_LIMIT_C - temp_air_c).clip(lower=0.0)
+    spf = seasonal_factors(temp_air_c, load)
+    state = building_state(pd.Series([construction_year], dtype=float)).iloc[0]
+    out = {o: float(spf.loc[state, o]) for o in spf.columns if o in OPTIONS}
+    for option in OPTIONS:
+        if option not in out:
+            out[option] = float(catalogue.technology(OPTIONS[option][0], year)["efficiency"])
+    return out
+
+
+def _sources(option: str, economics: Economics) -> list[str]:
+    technology, price_key, _ = OPTIONS[option]
+    rows = catalogue.catalogue()
+    rows = rows[rows["technology"] == technology]
+    prices = table(PRICES).set_index("parameter")
+    out = []
+    if economics.cost_source == "installed_cost_de" and option in installed_cost.OPTIONS:
+        out += list(installed_cost.installed_cost(option, 1.0).sources)
+    else:
+        out += list(dict.fromkeys(rows["source"].astype(str)))[:2]
+    out.append(f"energy price: {prices.loc[price_key, 'source']}")
+    out.append("lifetime: " + str(rows[rows["parameter"] == "lifetime_a"]["source"].iloc[0]))
+    return out
+
+
+def _price_year(option: str, german: bool) -> int:
+    if german:
+        return installed_cost.installed_cost(option, 1.0).price_year
+    rows = catalogue.catalogue()
+    rows = rows[(rows["technology"] == OPTIONS[option][0]) & rows["price_year"].notna()]
+    return int(rows["price_year"].iloc[0])
+
+
+def option_costs(
+    heat_mwh_per_a: float,
+    peak_kw: float,
+    *,
+    temp_air_c: pd.Series,
+    economics: Economics,
+    construction_year: float | None = None,
+    with_funding: bool = True,
+) -> list[OptionCost]:
+    """Every decentral option of one building: heat ``heat_mwh_per_a`` [MWh/a], peak [kW]."""
+    if heat_mwh_per_a <= 0 or peak_kw <= 0:
+        raise ValueError("heat demand and peak load must be > 0 (MWh/a, kW)")
+    efficiency = _efficiencies(temp_air_c, construction_year, economics.year)
+    prices = table(PRICES).set_index("parameter")["value"].astype(float)
+    out = []
+    for option, (technology, price_key, _) in OPTIONS.items():
+        gross, upkeep = (float(v[0]) for v in option_investment_eur(option, np.array([peak_kw]),
+                                                                    economics))  # fmt: skip
+        eligible = catalogue.funding("BEG_EM", "heating_eligible_cost_first_dwelling")
+        grant = funding_share(option, with_funding) * min(gross, eligible)
+        heat, load = pd.Series([heat_mwh_per_a * 1000.0]), pd.Series([peak_kw])
+        rate = pd.Series([efficiency[option]])
+
+        def lcoh(
+            funded: bool,
+            o: str = option,
+            q: pd.Series = heat,
+            p: pd.Series = load,
+            e: pd.Series = rate,
+        ) -> float:
+            return float(
+                option_lcoh(
+                    o, heat_kwh_per_a=q, capacity_kw=p, efficiency=e, economics=economics,
+                    with_funding=funded,
+                )[0]
+            )  # fmt: skip
+
+        german = economics.cost_source == "installed_cost_de" and option in installed_cost.OPTIONS
+        parts = installed_cost.installed_cost(option, peak_kw).components_eur if german else {}
+        out.append(
+            OptionCost(
+                option=option,
+                label=LABELS_DE[option],
+                investment_eur=gross,
+                components_eur=parts,
+                grant_eur=grant,
+                fixed_om_eur_per_a=upkeep,
+                efficiency=efficiency[option],
+                energy_price_eur_per_mwh=float(prices[price_key]),
+                energy_cost_eur_per_a=heat_mwh_per_a / efficiency[option] * prices[price_key],
+                lifetime_a=float(catalogue.technology(technology, economics.year)["lifetime_a"]),
+                lcoh_eur_per_mwh=lcoh(with_funding),
+                lcoh_unfunded_eur_per_mwh=lcoh(False),
+                price_year=_price_year(option, german),
+                sources=_sources(option, economics),
+                note=""
+                if german or option not in installed_cost.MISSING
+                else installed_cost.MISSING[option],
+            )
+        )
+    return out
