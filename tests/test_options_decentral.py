@@ -18,7 +18,14 @@ from heatplan.options.decentral import (
 from heatplan.reference import catalogue, parameter
 
 RTOL_LCOH = 1e-9  # same arithmetic written twice: equal to rounding
-ECONOMICS = Economics(interest_rate=0.03, observation_period_a=20, price_change_rate=0.0, year=2025)
+#: Today's prices, no CO2 path: the hand-written sums below use the price of energy_prices.csv.
+ECONOMICS = Economics(
+    interest_rate=0.03,
+    observation_period_a=20,
+    price_change_rate=0.0,
+    year=2025,
+    co2_price_path=None,
+)
 #: The same money, with the technology catalogue's (DEA) investment instead of German prices.
 CATALOGUE = Economics(
     interest_rate=0.03,
@@ -26,6 +33,7 @@ CATALOGUE = Economics(
     price_change_rate=0.0,
     year=2025,
     cost_source="technology_catalogue",
+    co2_price_path=None,
 )
 
 
@@ -105,6 +113,32 @@ def test_beg_grant_is_paid_once_on_the_capped_eligible_cost() -> None:
     grant = 0.30 * 30_000
     assert (unfunded - funded) * 15.0 == pytest.approx(grant * annuity, rel=1e-9)
     assert upkeep == pytest.approx(25.0 * 9.0)
+
+
+def test_the_co2_path_charges_the_levelised_gas_price_by_hand() -> None:
+    # central path: BEHG 55 EUR/t in 2025, 60 in 2026, +10 EUR/t a year to 150 from 2035; the
+    # gas price rises by the CO2 price change x 0.20196 t/MWh x 1.19 (VAT); levelised with 3 %
+    base = parameter("energy_prices.csv", "natural_gas_household_eur_per_mwh")
+    co2 = [55, 60, *(min(60 + 10 * (y - 2026), 150) for y in range(2027, 2045))]
+    prices = [base + (c - 55) * 0.20196 * 1.19 for c in co2]
+    weights = [1.03**-t for t in range(1, 21)]
+    levelised = sum(p * w for p, w in zip(prices, weights, strict=True)) / sum(weights)
+    path = Economics.defaults(year=2025, co2_price_path="central")
+    assert path.energy_price_eur_per_mwh("natural_gas_household_eur_per_mwh") == pytest.approx(
+        levelised, rel=1e-12
+    )
+    heat_pump = "electricity_heat_pump_eur_per_mwh"
+    assert path.energy_price_eur_per_mwh(heat_pump) == pytest.approx(
+        parameter("energy_prices.csv", heat_pump), rel=1e-12
+    )  # no national CO2 price on power
+    args = {
+        "heat_kwh_per_a": pd.Series([20_000.0]),
+        "capacity_kw": pd.Series([12.0]),
+        "efficiency": pd.Series([0.97]),
+    }
+    today = option_lcoh("gas", economics=ECONOMICS, **args).iloc[0]
+    rising = option_lcoh("gas", economics=path, **args).iloc[0]
+    assert rising - today == pytest.approx((levelised - base) / 0.97, rel=1e-9)
 
 
 def test_funding_lowers_the_heat_pump_cost_only_by_the_grant() -> None:

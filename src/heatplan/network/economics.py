@@ -52,6 +52,7 @@ def economics_of(config: ProjectConfig, year: int | None = None) -> Economics:
     return Economics.defaults(
         year=year or config.project.price_year,
         cost_source=money.decentral_costs,
+        co2_price_path=money.co2_price_path,
         interest_rate=money.interest_rate,
         observation_period_a=money.observation_period_a,
         price_change_rate=money.energy_price_change_rate,

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from heatplan.options import installed_cost
+from heatplan.options import installed_cost, price_paths
 from heatplan.plan import columns as col
 from heatplan.reference import catalogue, parameter, parameter_group
 from heatplan.reference.heatpump import heat_pump_parameters, heating_curve, staffell_coefficients
@@ -56,20 +56,49 @@ class Economics:
     price_change_rate: float
     year: int
     cost_source: str = "installed_cost_de"
+    #: CO2 price path of the household prices (``price_paths.PATHS``); None: today's prices
+    #: with ``price_change_rate``.
+    co2_price_path: str | None = "central"
 
     @classmethod
     def defaults(
-        cls, *, year: int = 2025, cost_source: str = "installed_cost_de", **overrides: float | None
+        cls,
+        *,
+        year: int = 2025,
+        cost_source: str = "installed_cost_de",
+        co2_price_path: str | None = "central",
+        **overrides: float | None,
     ) -> Economics:
         if cost_source not in COST_SOURCES:
             raise ValueError(f"cost source {cost_source!r}: choose {', '.join(COST_SOURCES)}")
+        if co2_price_path is not None and co2_price_path not in price_paths.PATHS:
+            raise ValueError(
+                f"CO2 price path {co2_price_path!r}: choose {', '.join(price_paths.PATHS)}"
+            )
         values = {
             "interest_rate": parameter(ECONOMICS, "interest_rate"),
             "observation_period_a": parameter(ECONOMICS, "observation_period_a"),
             "price_change_rate": parameter(ECONOMICS, "energy_price_change_rate"),
         }
         values.update({k: float(v) for k, v in overrides.items() if v is not None})
-        return cls(year=year, cost_source=cost_source, **values)
+        return cls(year=year, cost_source=cost_source, co2_price_path=co2_price_path, **values)
+
+    def energy_price_eur_per_mwh(self, price_key: str) -> float:
+        """The price the comparison charges: levelised along the CO2 path, or today's."""
+        if self.co2_price_path is None:
+            return parameter(PRICES, price_key)
+        return price_paths.levelised_price_eur_per_mwh(
+            price_key,
+            start_year=self.year,
+            period_a=self.observation_period_a,
+            interest_rate=self.interest_rate,
+            path=self.co2_price_path,
+        )
+
+    @property
+    def energy_price_change_rate(self) -> float:
+        """0 along a price path (the path is the change), else the set yearly change."""
+        return 0.0 if self.co2_price_path is not None else self.price_change_rate
 
 
 def building_state(construction_year: pd.Series) -> pd.Series:
@@ -180,7 +209,7 @@ def option_lcoh(
     )
     positive = gross > 0
     safe = np.where(positive, gross, 1.0)
-    energy = heat_mwh / efficiency * parameter(PRICES, price_key)
+    energy = heat_mwh / efficiency * economics.energy_price_eur_per_mwh(price_key)
     valid = heat_mwh.gt(0) & efficiency.gt(0)
     lcoh = lcoh_eur_per_mwh(
         investment_eur=np.where(valid, gross, 0.0),
@@ -189,7 +218,7 @@ def option_lcoh(
         observation_period_a=economics.observation_period_a,
         fixed_om_share_per_a=np.where(positive, fixed_om / safe, 0.0),
         energy_cost_eur_per_a=np.where(valid, energy, 0.0),
-        price_change_rate=economics.price_change_rate,
+        price_change_rate=economics.energy_price_change_rate,
         heat_mwh_per_a=np.where(valid, heat_mwh, 1.0),
         funding_share=np.where(positive, 1.0 - np.asarray(net) / safe, 0.0),
     )

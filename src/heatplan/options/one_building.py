@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from heatplan.options import installed_cost
+from heatplan.options import installed_cost, price_paths
 from heatplan.options.decentral import (
     OPTIONS,
     PRICES,
@@ -85,6 +85,11 @@ def _sources(option: str, economics: Economics) -> list[str]:
     else:
         out += list(dict.fromkeys(rows["source"].astype(str)))[:2]
     out.append(f"energy price: {prices.loc[price_key, 'source']}")
+    if economics.co2_price_path is not None and price_key in price_paths.PRICED_CARRIER:
+        out.append(
+            f"CO2 price path '{economics.co2_price_path}' (data/co2_price_paths.csv), levelised "
+            f"over {economics.observation_period_a:g} years from {economics.year}"
+        )
     out.append("lifetime: " + str(rows[rows["parameter"] == "lifetime_a"]["source"].iloc[0]))
     return out
 
@@ -110,7 +115,6 @@ def option_costs(
     if heat_mwh_per_a <= 0 or peak_kw <= 0:
         raise ValueError("heat demand and peak load must be > 0 (MWh/a, kW)")
     efficiency = _efficiencies(temp_air_c, construction_year, economics.year)
-    prices = table(PRICES).set_index("parameter")["value"].astype(float)
     out = []
     for option, (technology, price_key, _) in OPTIONS.items():
         gross, upkeep = (float(v[0]) for v in option_investment_eur(option, np.array([peak_kw]),
@@ -145,8 +149,10 @@ def option_costs(
                 grant_eur=grant,
                 fixed_om_eur_per_a=upkeep,
                 efficiency=efficiency[option],
-                energy_price_eur_per_mwh=float(prices[price_key]),
-                energy_cost_eur_per_a=heat_mwh_per_a / efficiency[option] * prices[price_key],
+                energy_price_eur_per_mwh=economics.energy_price_eur_per_mwh(price_key),
+                energy_cost_eur_per_a=heat_mwh_per_a
+                / efficiency[option]
+                * economics.energy_price_eur_per_mwh(price_key),
                 lifetime_a=float(catalogue.technology(technology, economics.year)["lifetime_a"]),
                 lcoh_eur_per_mwh=lcoh(with_funding),
                 lcoh_unfunded_eur_per_mwh=lcoh(False),

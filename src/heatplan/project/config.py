@@ -112,6 +112,12 @@ class EconomicSettings(BaseModel):
         "prices and installer offers of 2023 (Moritz et al. 2024, data/decentral_costs_de.csv), "
         "or the technology catalogue (Danish Energy Agency)",
     )
+    co2_price_path: Literal["low", "central", "high"] | None = Field(
+        default="central",
+        description="CO2 price path of household fuel prices in the buildings' full cost "
+        "(data/co2_price_paths.csv: BEHG to 2026, then ETS2 low/central/high); none: today's "
+        "prices with energy_price_change_rate",
+    )
 
 
 class NetworkSettings(BaseModel):

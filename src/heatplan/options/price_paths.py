@@ -1,0 +1,106 @@
+"""Household energy prices year by year: today's price plus the change of the CO2 price on fuels.
+
+The national CO2 price on heating fuels (BEHG, fixed prices to 2025, a corridor in 2026) passes
+into the household gas price with VAT; from the start of the EU ETS2 it follows one of three
+paths (``data/co2_price_paths.csv``: low, central, high, each with its source). A price path
+enters a full-cost comparison as its levelised value over the observation period: the constant
+price with the same present value (VDI 2067-1 demand-related annuity, the price-dynamic factor
+replaced by the path itself). Electricity and wood carry no national CO2 price (power stations
+are in the EU ETS, whose price is inside today's tariff; biogenic CO2 counts zero).
+
+Examples
+--------
+>>> co2_price_eur_per_t("central", [2024, 2026, 2035, 2045]).tolist()
+[45.0, 60.0, 150.0, 150.0]
+>>> gas = household_price_eur_per_mwh("natural_gas_household_eur_per_mwh", [2025, 2035], "central")
+>>> [round(float(p), 1) for p in gas]
+[122.4, 145.2]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+
+import numpy as np
+import pandas as pd
+
+from heatplan.reference import parameter, table
+
+PATHS_FILE = "co2_price_paths.csv"
+PRICES_FILE = "energy_prices.csv"
+FACTORS_FILE = "co2_price_factors.csv"
+ECONOMICS_FILE = "economic_parameters.csv"
+#: The ETS2 paths after the statutory BEHG prices.
+PATHS = ("low", "central", "high")
+#: Carrier whose combustion CO2 is priced, for each household price of energy_prices.csv.
+PRICED_CARRIER = {
+    "natural_gas_household_eur_per_mwh": "natural_gas",
+    "natural_gas_multifamily_eur_per_mwh": "natural_gas",
+}
+
+
+@cache
+def _path_points(path: str) -> tuple[np.ndarray, np.ndarray]:
+    if path not in PATHS:
+        raise ValueError(f"CO2 price path {path!r}: choose {', '.join(PATHS)}")
+    frame = table(PATHS_FILE)
+    rows = frame[frame["path"].isin(["statutory", path])].sort_values("year")
+    return rows["year"].to_numpy(float), rows["eur_per_t"].to_numpy(float)
+
+
+def co2_price_eur_per_t(path: str, years: Sequence[float] | np.ndarray) -> np.ndarray:
+    """CO2 price on heating fuels [EUR/t] in each year: 0 before 2021, the last value after."""
+    known, price = _path_points(path)
+    when = np.asarray(years, dtype=float)
+    return np.where(when < known[0], 0.0, np.interp(when, known, price))
+
+
+def _priced_t_per_mwh(price_key: str) -> float:
+    carrier = PRICED_CARRIER.get(price_key)
+    if carrier is None:
+        return 0.0
+    factors = table(FACTORS_FILE).set_index("carrier")["co2_t_per_mwh"].astype(float)
+    return float(factors[carrier])
+
+
+def household_price_eur_per_mwh(
+    price_key: str, years: Sequence[float] | np.ndarray, path: str
+) -> np.ndarray:
+    """Household price [EUR/MWh, incl. VAT] of ``price_key`` (energy_prices.csv) in each year.
+
+    Today's price holds the CO2 price of its price year; later years add the change of the
+    CO2 price times the carrier's priced CO2 [t/MWh] plus VAT. Real terms of the price year.
+    """
+    prices = table(PRICES_FILE).set_index("parameter")
+    base = float(prices["value"].astype(float)[price_key])
+    base_year = float(prices["price_year"].astype(float)[price_key])
+    priced = _priced_t_per_mwh(price_key)
+    vat = parameter(ECONOMICS_FILE, "vat_rate")
+    change = co2_price_eur_per_t(path, years) - co2_price_eur_per_t(path, [base_year])[0]
+    return base + change * priced * (1.0 + vat)
+
+
+def levelised_price_eur_per_mwh(
+    price_key: str, *, start_year: int, period_a: float, interest_rate: float, path: str
+) -> float:
+    """The constant price with the present value of the path over ``period_a`` years [EUR/MWh].
+
+    Years ``start_year`` .. ``start_year + T - 1`` are discounted as years 1 .. T (VDI 2067-1).
+    """
+    years = np.arange(start_year, start_year + round(period_a))
+    discount = (1.0 + interest_rate) ** -np.arange(1, len(years) + 1)
+    prices = household_price_eur_per_mwh(price_key, years, path)
+    return float(np.sum(prices * discount) / np.sum(discount))
+
+
+def price_table(path: str, years: Sequence[int]) -> pd.DataFrame:
+    """The household prices of the comparison per year [EUR/MWh] and the CO2 price [EUR/t]."""
+    keys = table(PRICES_FILE)["parameter"].astype(str)
+    frame = pd.DataFrame(
+        {k: household_price_eur_per_mwh(k, years, path) for k in keys if "household" in k or
+         "heat_pump" in k or "pellets" in k},
+        index=pd.Index(list(years), name="year"),
+    )  # fmt: skip
+    frame["co2_eur_per_t"] = co2_price_eur_per_t(path, years)
+    return frame
