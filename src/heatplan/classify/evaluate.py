@@ -9,19 +9,21 @@ heat networks in and near the area; cumulative GHG of both routes to the target 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from heatplan.classify.rules import PARAMETERS, AreaFigures
+from heatplan.classify import uncertainty
+from heatplan.classify.rules import PARAMETERS, AreaFigures, criteria, network_possible, weight
 from heatplan.errors import HeatplanError
 from heatplan.network import selection as inputs
 from heatplan.network.generation import required_share
 from heatplan.network.layout import Layout, lay_out
-from heatplan.options.decentral import decentral_costs
+from heatplan.options.decentral import OPTIONS, decentral_costs
 from heatplan.plan import Plan
 from heatplan.plan import columns as col
 from heatplan.reference import carriers, parameter
@@ -210,3 +212,45 @@ def network_ghg_t(result: Any, generated_mwh_per_a: float, years: range) -> floa
         per_mwh = (1.0 - share) * gas_t_per_mwh_heat + share / cop * grid_t_per_mwh
         total += generated_mwh_per_a * per_mwh
     return total
+
+
+def cost_parts(
+    cost: Any, decentral: tuple[float, str, float], economics: Any
+) -> uncertainty.CostParts | None:
+    """The area's full costs split for the Monte Carlo; None without a network or an option.
+
+    The decentral energy part is the levelised price of the option's energy over its
+    demand-weighted efficiency; the rest of its full cost is capital and upkeep.
+    """
+    lcoh, option, efficiency = decentral
+    if cost is None or not option or math.isnan(lcoh) or math.isnan(efficiency):
+        return None
+    price = economics.energy_price_eur_per_mwh(OPTIONS[option][1])
+    energy = price / efficiency
+    return uncertainty.CostParts(
+        network_distribution=cost.lcoh_distribution_eur_per_mwh,
+        network_generation=cost.lcoh_generation_eur_per_mwh,
+        decentral_capital=lcoh - energy,
+        decentral_energy=energy,
+    )
+
+
+def with_probability(
+    figures: AreaFigures,
+    parts: uncertainty.CostParts | None,
+    factors: uncertainty.Factors,
+    params: Mapping[str, float] | None = None,
+) -> AreaFigures:
+    """``figures`` with the share of paths in which the network scores better (when costed)."""
+    if parts is None or not network_possible(figures, params):
+        return figures
+    others = criteria(figures, params)
+    fixed = sum(
+        weight(f"weight_{name}", params) * (0.0 if math.isnan(value) else value)
+        for name, value in others.items()
+        if name != "cost"
+    )
+    chance = uncertainty.probability_network_better(
+        parts, factors, other_criteria=fixed, weight_cost=weight("weight_cost", params)
+    )
+    return replace(figures, network_better_probability=chance, paths=factors.samples)

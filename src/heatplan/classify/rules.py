@@ -22,6 +22,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from heatplan.classify import uncertainty
 from heatplan.reference import parameter
 
 PARAMETERS = "classification_parameters.csv"
@@ -83,15 +84,23 @@ class AreaFigures:
     nearby_potential: str = ""
     buildings_with_demand: int = 0
     network_n1_coverage: float = math.nan
+    #: Share of the Monte Carlo's cost and price paths in which the network scores better
+    #: (:mod:`heatplan.classify.uncertainty`); NaN: not computed (grades from the score).
+    network_better_probability: float = math.nan
+    paths: int = 0
 
 
 Params = Mapping[str, float] | None
 
 
-def _p(name: str, params: Params = None) -> float:
+def weight(name: str, params: Params = None) -> float:
+    """A classification parameter: the project's override, else classification_parameters.csv."""
     if params and name in params:
         return float(params[name])
     return parameter(PARAMETERS, name)
+
+
+_p = weight
 
 
 def grade(advantage: float, params: Params = None) -> str:
@@ -105,6 +114,37 @@ def grade(advantage: float, params: Params = None) -> str:
     if advantage >= -_p("advantage_very_likely", params):
         return GRADES[2]
     return GRADES[3]
+
+
+def probability_grade(probability: float) -> str:
+    """Grade from the probability that the option scores better (IPCC likelihood bands).
+
+    >= very likely: very likely suitable; >= likely: likely; the band 'about as likely as not'
+    (unlikely .. likely) splits at 50 %; <= very unlikely: very likely unsuitable.
+    """
+    p = uncertainty.parameters()
+    if probability >= p["probability_very_likely"]:
+        return GRADES[0]
+    if probability >= p["probability_likely"]:
+        return GRADES[1]
+    if probability > p["probability_unlikely"]:
+        return GRADES[1] if probability >= 0.5 else GRADES[2]
+    if probability > p["probability_very_unlikely"]:
+        return GRADES[2]
+    return GRADES[3]
+
+
+def _has_probability(figures: AreaFigures) -> bool:
+    return not math.isnan(figures.network_better_probability)
+
+
+def undecided(figures: AreaFigures, params: Params = None) -> bool:
+    """Neither option clearly better: a Prüfgebiet (probability band, else the score band)."""
+    if _has_probability(figures):
+        p = uncertainty.parameters()
+        chance = figures.network_better_probability
+        return p["probability_unlikely"] < chance < p["probability_likely"]
+    return abs(score(figures, params)) <= _p("pruef_band", params)
 
 
 def step_down(value: str, steps: int = 1) -> str:
@@ -171,7 +211,10 @@ def network_grade(figures: AreaFigures, params: Params = None) -> str:
     """Grade of a heat network in the target year (line density below the guide: one less)."""
     if figures.shortened or not network_possible(figures, params):
         return GRADES[3]
-    value = grade(score(figures, params), params)
+    if _has_probability(figures):
+        value = probability_grade(figures.network_better_probability)
+    else:
+        value = grade(score(figures, params), params)
     density = figures.line_density_kwh_per_m_a
     if math.isnan(density) or density < _p("line_density_guide_kwh_per_m_a", params):
         value = step_down(value)
@@ -196,7 +239,7 @@ def area_type(figures: AreaFigures, params: Params = None) -> str:
         return "pruefgebiet"
     if not network_possible(figures, params):
         return "dezentral"
-    if abs(score(figures, params)) <= _p("pruef_band", params):
+    if undecided(figures, params):
         return "pruefgebiet"
     if network_grade(figures, params) in GRADES[:2]:
         return network_subtype(figures, params)
@@ -235,6 +278,8 @@ def _no_demand(figures: AreaFigures) -> bool:
 def _decentral_grade(figures: AreaFigures, params: Params = None) -> str:
     if figures.shortened or not network_possible(figures, params):
         return GRADES[0]
+    if _has_probability(figures):
+        return probability_grade(1.0 - figures.network_better_probability)
     return grade(-score(figures, params), params)
 
 
@@ -294,19 +339,32 @@ def explanation(
     security_de, security_en = _security_text(figures)
     weighted = _number(score(figures, params), "+.2f")
     potential = f", {figures.nearby_potential}" if figures.nearby_potential else ""
+    chance_de, chance_en = _chance_text(figures)
     de = (
         f"Liniendichte {density} MWh/(m·a), Vollkosten Wärmenetz {costs} dezentral "
         f"({OPTION_DE.get(figures.best_decentral, figures.best_decentral)}), "
-        f"THG bis Zieljahr {ghg}, {security_de}, Bewertung § 18 {weighted}{potential} -> "
-        f"{TYPE_DE[kind]}, {GRADE_DE[likelihood]}"
+        f"THG bis Zieljahr {ghg}, {security_de}, Bewertung § 18 {weighted}{chance_de}"
+        f"{potential} -> {TYPE_DE[kind]}, {GRADE_DE[likelihood]}"
     )
     en = (
         f"line density {density} MWh/(m·a), full cost network {costs} decentral "
         f"({OPTION_EN.get(figures.best_decentral, figures.best_decentral)}), "
-        f"GHG to the target year {ghg}, {security_en}, § 18 score {weighted}{potential} -> "
-        f"{TYPE_EN[kind]}, {GRADE_EN[likelihood]}"
+        f"GHG to the target year {ghg}, {security_en}, § 18 score {weighted}{chance_en}"
+        f"{potential} -> {TYPE_EN[kind]}, {GRADE_EN[likelihood]}"
     )
     return de, en
+
+
+def _chance_text(figures: AreaFigures) -> tuple[str, str]:
+    """', Wärmenetz besser in 83 % von 1.000 Kosten- und Preispfaden' (German numbers)."""
+    if not _has_probability(figures):
+        return "", ""
+    share = f"{figures.network_better_probability * 100:.0f} %"
+    paths_de = f"{figures.paths:,}".replace(",", ".")
+    return (
+        f", Wärmenetz besser in {share} von {paths_de} Kosten- und Preispfaden",
+        f", network better in {share} of {figures.paths:,} cost and price paths",
+    )
 
 
 def classify(figures: AreaFigures, years: list[int], params: Params = None) -> dict[str, object]:
@@ -324,6 +382,7 @@ def classify(figures: AreaFigures, years: list[int], params: Params = None) -> d
             "criterion_supply_security": parts["supply_security"],
             "criteria_score": score(figures, params),
             "network_n1_coverage": figures.network_n1_coverage,
+            "network_better_probability": figures.network_better_probability,
             "network_lcoh_eur_per_mwh": figures.network_lcoh_eur_per_mwh,
             "decentral_lcoh_eur_per_mwh": figures.decentral_lcoh_eur_per_mwh,
             "best_decentral": figures.best_decentral,

@@ -20,10 +20,11 @@ import pandas as pd
 
 from heatplan.areas.assign import assign_areas
 from heatplan.classify import evaluate as ev
+from heatplan.classify import uncertainty
 from heatplan.classify.rules import classify
 from heatplan.errors import ProjectError
 from heatplan.network import selection as inputs
-from heatplan.network.economics import economics_of, network_cost
+from heatplan.network.economics import NetworkCost, economics_of, network_cost
 from heatplan.network.generation import Generation, generation
 from heatplan.options.decentral import seasonal_factors
 from heatplan.plan import Plan
@@ -153,20 +154,27 @@ def _classify_all(
     heat_networks = plan.layer("heat_networks")
     potentials = plan.layer("potentials")
     coverage = ev.n1_coverage(plant)
+    factors = uncertainty.sample_factors(
+        period_a=economics.observation_period_a, interest_rate=economics.interest_rate
+    )
     rows = []
     for area in area_list:
-        network_lcoh, network_ghg = _network_figures(config, layouts[area.area_id], plant, span)
+        cost, network_ghg = _network_figures(config, layouts[area.area_id], plant, span)
+        decentral = ev.decentral_figures(config, area, weather, spf, economics)
         figures = ev.figures(
             area,
-            network_lcoh=network_lcoh,
+            network_lcoh=math.nan if cost is None else cost.lcoh_eur_per_mwh,
             network_ghg_t=network_ghg,
-            decentral=ev.decentral_figures(config, area, weather, spf, economics),
+            decentral=decentral,
             heat_networks=ev.heat_network_lengths(area.geometry, heat_networks),
             potential=ev.nearby_potential(
                 area.geometry, potentials, parameter(AREAS, "eignung_potential_reach_m")
             ),
             years=span,
             n1_coverage=coverage,
+        )
+        figures = ev.with_probability(
+            figures, ev.cost_parts(cost, decentral, economics), factors, config.classify
         )
         rows.append(
             {
@@ -189,15 +197,15 @@ def _layout_figures(layout: Any) -> dict[str, float]:
 
 def _network_figures(
     config: Any, layout: Any, plant: Generation | None, span: range
-) -> tuple[float, float]:
-    """Network LCOH [EUR/MWh] and cumulative GHG to the target year [t] of one area."""
+) -> tuple[NetworkCost | None, float]:
+    """Network cost (LCOH and its parts) and cumulative GHG to the target year [t] of one area."""
     if layout is None or plant is None:
-        return math.nan, math.nan
+        return None, math.nan
     summary = layout.summary
     generated = summary["heat_delivered_mwh_per_a"] + summary["heat_loss_mwh_per_a"]
     per_mwh = plant.result.total_cost_eur_per_a / plant.result.demand_mwh_per_a
     cost = network_cost(config, summary, per_mwh * generated, year=None)
-    return cost.lcoh_eur_per_mwh, ev.network_ghg_t(plant.result, generated, span)
+    return cost, ev.network_ghg_t(plant.result, generated, span)
 
 
 def _summary(classified: gpd.GeoDataFrame, config: Any) -> ClassifyResult:
