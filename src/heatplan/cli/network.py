@@ -94,6 +94,11 @@ def print_design(result: dict[str, Any]) -> None:
         f"{result['lcoh_eur_per_mwh']:,.0f} EUR/MWh ({result['lcoh_distribution_eur_per_mwh']:,.0f}"
         f" + {result['lcoh_generation_eur_per_mwh']:,.0f})",
     )
+    table.add_row(
+        "BEW funding",
+        "; ".join(m["reason"] for m in result["funding"]["modules"])
+        + f" (Modul 2 grant {result['funding_share']:.0%})",
+    )
     out.print(table)
     for row in result.get("ramp", []):
         out.print(

@@ -1,9 +1,11 @@
 """Full cost of a designed network per MWh delivered, and the comparison per building.
 
-Network (pipes, substations, pumping; VDI 2067-1 annuities, BEW module 2 funding when
-``[economics] with_funding``) plus generation (the dispatch's annual cost) over the heat
-delivered to the buildings; against it, each building's decentral options
-(:mod:`heatplan.options.decentral`).
+Network (pipes, substations, pumping; VDI 2067-1 annuities) plus generation (the dispatch's
+annual cost) over the heat delivered to the buildings; against it, each building's decentral
+options (:mod:`heatplan.options.decentral`). With ``[economics] with_funding`` the BEW is
+credited by its own rules (:mod:`heatplan.network.funding`): the Modul 2 grant on the pipes and
+substations only when the network's renewable and waste-heat share reaches 75 %, and then the
+Modul 4 operating funding of its heat pumps and solar thermal in the generation cost.
 """
 
 from __future__ import annotations
@@ -17,11 +19,18 @@ import pandas as pd
 
 from heatplan.network import selection as inputs
 from heatplan.network.costs import network_om_share_per_a, pipe_lifetime_a
+from heatplan.network.funding import (
+    BewFunding,
+    GenerationFigures,
+    bew_funding,
+    module_2_check,
+    module_2_grant_share,
+    no_funding,
+)
 from heatplan.options.decentral import Economics, decentral_costs, seasonal_factors
 from heatplan.plan import columns as col
 from heatplan.project.config import ProjectConfig
 from heatplan.reference import parameter
-from heatplan.reference.catalogue import funding
 from heatplan.tech.economics import (
     annualised_investment_eur_per_a,
     annuity_factor,
@@ -34,7 +43,8 @@ PRICES = "energy_prices.csv"
 
 @dataclass
 class NetworkCost:
-    """Annual costs [EUR/a] and the levelised cost of heat delivered [EUR/MWh]."""
+    """Annual costs [EUR/a] and the levelised cost of heat delivered [EUR/MWh], after the BEW
+    modules credited (``funding``: which, how much and why not)."""
 
     funding_share: float
     network_cost_eur_per_a: float
@@ -42,9 +52,14 @@ class NetworkCost:
     lcoh_distribution_eur_per_mwh: float
     lcoh_generation_eur_per_mwh: float
     lcoh_eur_per_mwh: float
+    funding: BewFunding
+    heat_delivered_mwh_per_a: float
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        out = asdict(self)
+        out["funding"] = self.funding.to_dict(self.heat_delivered_mwh_per_a)
+        del out["heat_delivered_mwh_per_a"]
+        return out
 
 
 def economics_of(config: ProjectConfig, year: int | None = None) -> Economics:
@@ -83,16 +98,8 @@ def _pipe_upkeep(investment_eur: float, econ: Economics) -> float:
     return float(first_year * np.asarray(factor) * np.asarray(dynamic))
 
 
-def network_cost(
-    config: ProjectConfig,
-    summary: dict[str, float],
-    generation_cost_eur_per_a: float,
-    *,
-    year: int | None,
-) -> NetworkCost:
-    """Distribution + generation cost per MWh delivered (EUR of the catalogue price years)."""
-    econ = economics_of(config, year)
-    grant = funding("BEW", "module_2_network_investment") if config.economics.with_funding else 0.0
+def _distribution_eur_per_a(summary: dict[str, float], econ: Economics, grant: float) -> float:
+    """Pipes, substations (after a grant of ``grant`` x investment), pumping and upkeep [EUR/a]."""
     pipes = _annuity(summary["investment_pipes_eur"], pipe_lifetime_a(), econ, grant)
     stations = _annuity(
         summary["investment_substations_eur"],
@@ -103,17 +110,58 @@ def network_cost(
     pumping = summary["pump_energy_mwh_per_a"] * parameter(
         PRICES, "electricity_network_plant_eur_per_mwh"
     )
-    upkeep = _pipe_upkeep(summary["investment_pipes_eur"], econ)
-    network = pipes + stations + pumping + upkeep
+    return pipes + stations + pumping + _pipe_upkeep(summary["investment_pipes_eur"], econ)
+
+
+def _funding(
+    config: ProjectConfig,
+    summary: dict[str, float],
+    generation: GenerationFigures,
+    econ: Economics,
+) -> BewFunding:
+    """The BEW modules for this network (none when funding is switched off)."""
+    if not config.economics.with_funding:
+        return no_funding()
+    grant = module_2_grant_share(module_2_check(generation.renewable_waste_heat_share).credited)
+    saved = _distribution_eur_per_a(summary, econ, 0.0) - _distribution_eur_per_a(
+        summary, econ, grant
+    )
+    return bew_funding(
+        generation,
+        eligible_investment_grant_eur_per_a=saved,
+        interest_rate=econ.interest_rate,
+        observation_period_a=econ.observation_period_a,
+    )
+
+
+def network_cost(
+    config: ProjectConfig,
+    summary: dict[str, float],
+    generation_cost_eur_per_a: float,
+    *,
+    year: int | None,
+    generation: GenerationFigures,
+) -> NetworkCost:
+    """Distribution + generation cost per MWh delivered (EUR of the catalogue price years).
+
+    ``generation`` (renewable and waste-heat share, heat-pump and solar heat of the dispatch)
+    decides the BEW modules: the Modul 2 grant lowers the distribution cost, the Modul 4
+    operating funding the generation cost.
+    """
+    econ = economics_of(config, year)
+    bew = _funding(config, summary, generation, econ)
+    network = _distribution_eur_per_a(summary, econ, bew.investment_grant_share)
     delivered = summary["heat_delivered_mwh_per_a"]
-    generated = generation_cost_eur_per_a
+    generated = generation_cost_eur_per_a - bew.operating_credit_eur_per_a
     return NetworkCost(
-        funding_share=grant,
+        funding_share=bew.investment_grant_share,
         network_cost_eur_per_a=network,
         generation_cost_eur_per_a=generated,
         lcoh_distribution_eur_per_mwh=network / delivered,
         lcoh_generation_eur_per_mwh=generated / delivered,
         lcoh_eur_per_mwh=(network + generated) / delivered,
+        funding=bew,
+        heat_delivered_mwh_per_a=delivered,
     )
 
 

@@ -11,15 +11,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from heatplan.dispatch.infeasible import InfeasibleDispatchError
-from heatplan.dispatch.model import Portfolio
+from heatplan.dispatch.model import Portfolio, hourly
 from heatplan.dispatch.portfolio import air_cop, network_portfolio
 from heatplan.dispatch.results import DispatchResult, wpg_checks
 from heatplan.dispatch.sizing import size_and_dispatch
 from heatplan.errors import HeatplanError
 from heatplan.network.design import design_parameters
+from heatplan.network.funding import GenerationFigures
 from heatplan.project.config import ProjectConfig
 from heatplan.reference import table
 
@@ -56,6 +58,36 @@ class Generation:
                 check._asdict() for check in wpg_checks(result.renewable_share, self.year, True)
             ],
         }
+
+    def funding_figures(self, scale: float = 1.0) -> GenerationFigures:
+        """What the BEW rules need: the renewable and waste-heat share, and the heat pumps'
+        heat [MWh/a] x ``scale``, seasonal performance (heat / electricity over the dispatch)
+        and electricity price weighted by their electricity [EUR/MWh]. The default portfolio
+        buys grid power and has no solar thermal unit."""
+        flows = self._heat_pump_flows()
+        heat_kwh, electricity_kwh, paid = flows[1], flows[2], flows[3]
+        return GenerationFigures(
+            renewable_waste_heat_share=self.result.renewable_share,
+            heat_pump_heat_mwh_per_a=flows[0] * scale,
+            heat_pump_scop=heat_kwh / electricity_kwh if electricity_kwh > 0 else 0.0,
+            electricity_eur_per_mwh=paid / electricity_kwh if electricity_kwh > 0 else 0.0,
+            grid_electricity=True,
+        )
+
+    def _heat_pump_flows(self) -> tuple[float, float, float, float]:
+        """Heat pumps' heat [MWh/a]; over the dispatched hours their heat and electricity [kWh]
+        and the electricity price x electricity [EUR/MWh x kWh]."""
+        hours = self.portfolio.hours
+        price = hourly("electricity", self.portfolio.prices.electricity_eur_per_mwh, hours)
+        heat_mwh = heat_kwh = electricity_kwh = paid = 0.0
+        for pump in self.portfolio.heat_pumps:
+            q = np.clip(self.result.dispatch[pump.name].to_numpy(float), 0.0, None)
+            power = q / hourly(f"{pump.name}.cop", pump.cop, hours)
+            heat_mwh += float(self.result.heat_mwh_per_a.get(pump.name, 0.0))
+            heat_kwh += float(q.sum())
+            electricity_kwh += float(power.sum())
+            paid += float(power @ price)
+        return heat_mwh, heat_kwh, electricity_kwh, paid
 
 
 def required_share(year: int, *, new_network: bool = True) -> float:

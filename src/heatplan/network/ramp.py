@@ -40,6 +40,7 @@ def ramp_years(
             {**summary, "heat_delivered_mwh_per_a": delivered},
             plant.result.total_cost_eur_per_a,
             year=year,
+            generation=plant.funding_figures(),
         )
         rows.append(
             {
@@ -51,6 +52,7 @@ def ramp_years(
                 "min_renewable_share": plant.min_renewable_share,
                 col.CO2_T_PER_A: plant.result.co2_t_per_a,
                 "lcoh_eur_per_mwh": cost.lcoh_eur_per_mwh,
+                "funding_share": cost.funding_share,
             }
         )
     return rows

@@ -104,7 +104,10 @@ class EconomicSettings(BaseModel):
         default=None, gt=-1, description="Yearly real change of energy prices [1/a]"
     )
     with_funding: bool = Field(
-        default=True, description="Count federal funding (BEW for networks, BEG for buildings)"
+        default=True,
+        description="Count federal funding (BEW for networks by its rules: Modul 2 grant at "
+        ">= 75 % renewable and waste heat, Modul 4 for heat pumps and solar thermal; BEG for "
+        "buildings)",
     )
     decentral_costs: Literal["installed_cost_de", "technology_catalogue"] = Field(
         default="installed_cost_de",

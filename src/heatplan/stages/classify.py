@@ -203,8 +203,14 @@ def _network_figures(
         return None, math.nan
     summary = layout.summary
     generated = summary["heat_delivered_mwh_per_a"] + summary["heat_loss_mwh_per_a"]
-    per_mwh = plant.result.total_cost_eur_per_a / plant.result.demand_mwh_per_a
-    cost = network_cost(config, summary, per_mwh * generated, year=None)
+    share = generated / plant.result.demand_mwh_per_a
+    cost = network_cost(
+        config,
+        summary,
+        share * plant.result.total_cost_eur_per_a,
+        year=None,
+        generation=plant.funding_figures(share),
+    )
     return cost, ev.network_ghg_t(plant.result, generated, span)
 
 

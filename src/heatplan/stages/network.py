@@ -121,7 +121,13 @@ def run(
     hydraulic = _hydraulics(sized, route, peak)
     say("generation dispatch (HiGHS)")
     plant = generation(config, hourly, summary["heat_loss_mwh_per_a"], weather[0], year=year)
-    cost = network_cost(config, summary, plant.result.total_cost_eur_per_a, year=year)
+    cost = network_cost(
+        config,
+        summary,
+        plant.result.total_cost_eur_per_a,
+        year=year,
+        generation=plant.funding_figures(),
+    )
     decentral = plan.get("decentral_options")
     options = building_options(config, chosen.buildings, weather, cost, peak, decentral)
     result = _assemble(ident, chosen, source_label, route, summary, hydraulic, plant, cost)
