@@ -73,6 +73,28 @@ def test_design_by_block_reports_the_interface(project: Path) -> None:
     assert 0 < result["pump_energy_mwh_per_a"] < 0.5 * result["pump_power_kw"] * 8.76
     parts = result["lcoh_distribution_eur_per_mwh"] + result["lcoh_generation_eur_per_mwh"]
     assert result["lcoh_eur_per_mwh"] == pytest.approx(parts)
+    # supply security designed in: the largest unit may fail at the peak (n-1)
+    assert gen["n1_coverage"] >= 1.0 and gen["reserve_kw"] > 0
+
+
+def test_the_n1_reserve_is_a_project_setting(project: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "no-reserve"
+    shutil.copytree(project, copy)
+    path = copy / "heatplan.toml"
+    settings = tomllib.loads(path.read_text(encoding="utf-8"))
+    settings.setdefault("network", {})["n1_reserve"] = False
+    path.write_text(tomli_w.dumps(settings), encoding="utf-8")
+    block = str(
+        _layer(project, "blocks").nlargest(1, "heat_density_mwh_per_ha_a")["block_id"].iloc[0]
+    )
+    secure = _design(project, "--block", block, "--id", "secure")
+    plain = _design(copy, "--block", block, "--id", "plain")
+    assert plain["generation"]["reserve_kw"] == 0.0
+    assert plain["generation"]["n1_coverage"] < 1.0 <= secure["generation"]["n1_coverage"]
+    # the same network, dearer by exactly the reserve's annuity and O&M per MWh delivered
+    rise = secure["generation"]["reserve_cost_eur_per_a"] / secure["heat_delivered_mwh_per_a"]
+    assert rise > 0
+    assert secure["lcoh_eur_per_mwh"] - plain["lcoh_eur_per_mwh"] == pytest.approx(rise, rel=1e-6)
 
 
 def test_rerun_replaces_only_its_own_network(project: Path) -> None:
@@ -178,6 +200,12 @@ def test_dispatch_with_a_wood_chip_boiler_meets_a_full_renewable_share(project: 
     assert data["renewable_share"] == pytest.approx(1.0, abs=1e-6)
     assert data["generators"]["gas_boiler"]["heat_mwh_per_a"] == pytest.approx(0.0, abs=1e-3)
     assert "biomass_boiler" in data["generators"]
+    # the n-1 reserve (a gas boiler) stands by: it burns nothing, the share stays 100 %
+    reserve = {k: v for k, v in data["generators"].items() if k.startswith("reserve_boiler")}
+    assert reserve and all(unit["heat_mwh_per_a"] == 0.0 for unit in reserve.values())
+    total_kw = sum(unit["capacity_kw"] for unit in reserve.values())
+    assert data["reserve_kw"] == pytest.approx(total_kw) and total_kw > 0
+    assert data["n1_coverage"] >= 1.0
 
 
 def _river_csv(path: Path, *, bad_row: int | None = None) -> Path:

@@ -19,6 +19,7 @@ import pandas as pd
 
 from heatplan.classify import uncertainty
 from heatplan.classify.rules import PARAMETERS, AreaFigures, criteria, network_possible, weight
+from heatplan.dispatch import reserve
 from heatplan.errors import HeatplanError
 from heatplan.network import selection as inputs
 from heatplan.network.generation import required_share
@@ -169,19 +170,13 @@ def figures(
 def n1_coverage(generation: Any) -> float:
     """Share of the peak load the plant covers with its largest unit out [-] (N-1 rule).
 
-    Installed heat capacities of the dispatched units (storage is not counted: it may be empty
-    when the unit fails) minus the largest, over the hourly peak load; NaN without a plant.
+    Installed heat capacities of the dispatched units, the n-1 reserve included (storage is not
+    counted: it may be empty when the unit fails) minus the largest, over the hourly peak load
+    (:func:`heatplan.dispatch.reserve.n1_coverage`); NaN without a plant.
     """
     if generation is None:
         return math.nan
-    names = {unit.name for unit in generation.portfolio.units}
-    capacities = [
-        float(kw) for name, kw in generation.result.capacity.items() if name in names and kw > 0
-    ]
-    peak_kw = float(np.max(np.asarray(generation.demand_kw, float)))
-    if not capacities or peak_kw <= 0:
-        return math.nan
-    return (sum(capacities) - max(capacities)) / peak_kw
+    return float(reserve.n1_coverage(generation.portfolio, generation.result))
 
 
 def network_ghg_t(result: Any, generated_mwh_per_a: float, years: range) -> float:

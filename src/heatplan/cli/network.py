@@ -59,6 +59,17 @@ def design(
         print_design(result.summary)
 
 
+def _n1_text(generation: dict[str, Any]) -> str:
+    """The plant's n-1 coverage and its reserve boiler, in words."""
+    coverage = f"{generation['n1_coverage']:.0%} of the peak with the largest unit out"
+    if generation["reserve_kw"] <= 0:
+        return coverage
+    return (
+        f"{coverage}; reserve boiler {generation['reserve_kw'] / 1000:,.1f} MW "
+        f"({generation['reserve_cost_eur_per_a']:,.0f} EUR/a)"
+    )
+
+
 def print_design(result: dict[str, Any]) -> None:
     table = Table(title=f"Heat network {result['network_id']}", show_header=False)
     table.add_row("selection", f"{result['selection']} (source: {result['source']})")
@@ -89,6 +100,7 @@ def print_design(result: dict[str, Any]) -> None:
         f"{gen['renewable_share']:.0%} (WPG needs {gen['min_renewable_share']:.0%})",
     )
     table.add_row("CO2e", f"{gen['co2_t_per_a']:,.0f} t/a")
+    table.add_row("supply security (n-1)", _n1_text(gen))
     table.add_row(
         "LCOH (distribution + generation)",
         f"{result['lcoh_eur_per_mwh']:,.0f} EUR/MWh ({result['lcoh_distribution_eur_per_mwh']:,.0f}"
@@ -205,6 +217,7 @@ def print_dispatch(result: dict[str, Any]) -> None:
         f"{result['reference_gas_boiler_lcoh_eur_per_mwh']:,.1f}); CO2e "
         f"{result['co2_t_per_a']:,.0f} t/a; renewable {result['renewable_share']:.0%}"
     )
+    out.print(f"Supply security (n-1): {_n1_text(result)}")
     for check in result["wpg"]:
         mark = "ok" if check["passed"] else "NOT MET"
         out.print(f"  {check['paragraph']}: >= {check['min_share']:.0%} {mark}")

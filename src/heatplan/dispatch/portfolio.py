@@ -23,13 +23,14 @@ from heatplan.dispatch.model import (
     Storage,
 )
 from heatplan.dispatch.prices import ReferenceBoiler, scenario_levels
-from heatplan.reference import catalogue, parameter
+from heatplan.reference import catalogue, parameter, table
 from heatplan.tech.economics import annual_cost_eur_per_a
 from heatplan.tech.heatpump import cop_lorenz
 
 PRICES = "energy_prices.csv"
 GENERATION = "network_generation.csv"
 ECONOMICS = "economic_parameters.csv"
+RESERVE = "network_reserve.csv"
 #: Price at which a CHP sells its power: the wholesale base-load futures of price_scenarios.csv.
 POWER_SALE_SCENARIO = "futures_2025_12"
 HEAT_PUMP_TECH = {"air": "large_hp_air", "wastewater": "large_hp_water"}
@@ -120,6 +121,26 @@ def _boiler(name: str, carrier: str, technology: str, year: float, money: dict) 
         capacity_kw=None,
         annualised_cost_eur_per_kw_a=annual_capacity_cost(technology, year=year, **money),
         variable_om_eur_per_mwh=_variable_om(technology, year),
+    )
+
+
+def n1_reserve_default() -> bool:
+    """Whether a network gets the n-1 reserve unless the project says (``network_reserve.csv``)."""
+    return parameter(RESERVE, "n1_reserve") > 0
+
+
+def reserve_boiler(
+    *,
+    year: float,
+    interest_rate: float | None = None,
+    observation_period_a: float | None = None,
+) -> Boiler:
+    """The reserve boiler of ``network_reserve.csv`` priced from the catalogue (capacity unset:
+    :func:`heatplan.dispatch.reserve.add_n1_reserve` fixes it at the reserve)."""
+    rows = table(RESERVE, as_text=True).set_index("parameter")["value"]
+    money = {"interest_rate": interest_rate, "observation_period_a": observation_period_a}
+    return _boiler(
+        "reserve_boiler", str(rows["reserve_carrier"]), str(rows["reserve_technology"]), year, money
     )
 
 

@@ -3,7 +3,9 @@
 The plant must cover the buildings' hourly load plus the pipe losses. The portfolio (large
 heat pump, electrode boiler, gas peak boiler, tank; :mod:`heatplan.dispatch.portfolio`) is sized
 by the linear program with the WPG renewable share of a new network as a constraint
-(§ 30: 65 %; § 31: 100 % from 2045).
+(§ 30: 65 %; § 31: 100 % from 2045). Then, unless ``[network] n1_reserve = false``, a reserve
+boiler makes the plant cover its peak with the largest unit out (n-1,
+:mod:`heatplan.dispatch.reserve`); its annuity and fixed O&M are part of the generation cost.
 """
 
 from __future__ import annotations
@@ -14,9 +16,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from heatplan.dispatch import reserve
 from heatplan.dispatch.infeasible import InfeasibleDispatchError
 from heatplan.dispatch.model import Portfolio, hourly
-from heatplan.dispatch.portfolio import air_cop, network_portfolio
+from heatplan.dispatch.portfolio import (
+    air_cop,
+    n1_reserve_default,
+    network_portfolio,
+    reserve_boiler,
+)
 from heatplan.dispatch.results import DispatchResult, wpg_checks
 from heatplan.dispatch.sizing import size_and_dispatch
 from heatplan.errors import HeatplanError
@@ -30,13 +38,32 @@ TARGETS = "wpg_network_targets.csv"
 
 @dataclass
 class Generation:
-    """The plant's hourly load, its dispatch, and the renewable share it had to meet."""
+    """The plant's hourly load, its dispatch, and the renewable share it had to meet.
+
+    ``portfolio`` includes the n-1 reserve boilers when the project has them; ``result`` charges
+    their cost.
+    """
 
     demand_kw: pd.Series
     portfolio: Portfolio
     result: DispatchResult
     min_renewable_share: float
     year: int
+
+    @property
+    def reserve_kw(self) -> float:
+        """Capacity of the n-1 reserve boilers [kW] (0: none)."""
+        return reserve.reserve_kw(self.portfolio)
+
+    @property
+    def reserve_cost_eur_per_a(self) -> float:
+        """Annuity and fixed O&M of the reserve [EUR/a], included in the generation cost."""
+        return reserve.reserve_cost_eur_per_a(self.portfolio)
+
+    @property
+    def n1_coverage(self) -> float:
+        """Share of the peak load covered with the largest unit out [-] (n-1)."""
+        return reserve.n1_coverage(self.portfolio, self.result)
 
     def to_dict(self) -> dict[str, Any]:
         result = self.result
@@ -54,6 +81,9 @@ class Generation:
             "full_load_hours": {k: float(v) for k, v in result.full_load_hours.items()},
             "electricity_mwh_per_a": result.electricity_mwh_per_a,
             "total_cost_eur_per_a": result.total_cost_eur_per_a,
+            "reserve_kw": self.reserve_kw,
+            "reserve_cost_eur_per_a": self.reserve_cost_eur_per_a,
+            "n1_coverage": self.n1_coverage,
             "wpg": [
                 check._asdict() for check in wpg_checks(result.renewable_share, self.year, True)
             ],
@@ -102,6 +132,13 @@ def required_share(year: int, *, new_network: bool = True) -> float:
     return float(rows["min_share"].max()) if len(rows) else 0.0
 
 
+def n1_reserve_on(config: ProjectConfig) -> bool:
+    """Whether the project's networks get the n-1 reserve (``[network] n1_reserve``, else the
+    default of ``network_reserve.csv``)."""
+    setting = config.network.n1_reserve
+    return n1_reserve_default() if setting is None else setting
+
+
 def generation(
     config: ProjectConfig,
     load_kw: pd.Series,
@@ -110,7 +147,8 @@ def generation(
     *,
     year: int | None = None,
 ) -> Generation:
-    """Size and dispatch the default portfolio for the network's load plus losses."""
+    """Size and dispatch the default portfolio for the network's load plus losses; add the
+    n-1 reserve (:func:`n1_reserve_on`)."""
     year = year or config.project.price_year
     design = design_parameters(
         supply_temp_c=config.network.supply_temp_c, return_temp_c=config.network.return_temp_c
@@ -121,16 +159,20 @@ def generation(
         temperature, supply_temp_c=design.supply_temp_c, return_temp_c=design.return_temp_c
     )
     share = required_share(year)
+    interest_rate = config.economics.interest_rate
+    period_a = config.economics.observation_period_a
     portfolio = network_portfolio(
-        demand,
-        cop=cop,
-        year=year,
-        interest_rate=config.economics.interest_rate,
-        observation_period_a=config.economics.observation_period_a,
+        demand, cop=cop, year=year, interest_rate=interest_rate, observation_period_a=period_a
     )
     portfolio = Portfolio(**{**portfolio.__dict__, "min_renewable_share": share})
     try:
         result, _ = size_and_dispatch(portfolio)
     except InfeasibleDispatchError as exc:
         raise HeatplanError(f"generation dispatch: {exc}") from exc
+    if n1_reserve_on(config):
+        portfolio, result = reserve.add_n1_reserve(
+            portfolio,
+            result,
+            reserve_boiler(year=year, interest_rate=interest_rate, observation_period_a=period_a),
+        )
     return Generation(demand, portfolio, result, share, year)

@@ -137,6 +137,11 @@ class NetworkSettings(BaseModel):
     surface: Literal["unpaved", "paved", "road"] = Field(
         default="road", description="Surface the trenches are dug in (sets the trench cost)"
     )
+    n1_reserve: bool | None = Field(
+        default=None,
+        description="Add a reserve boiler so the generation covers the peak load with its "
+        "largest unit out (n-1), its cost in the network's; empty: data/network_reserve.csv",
+    )
     connection_ramp: dict[int, float] = Field(
         default_factory=dict,
         description="Phased expansion: year -> share of the buildings connected by then "

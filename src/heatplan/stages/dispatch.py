@@ -4,9 +4,10 @@ The stage behind ``heatplan dispatch DIR --network ID``: it takes the hourly loa
 design left in the plan (frame ``network_load``) and sizes and dispatches a portfolio around a
 large heat pump on ambient air or on sewage-plant effluent (hourly flow and temperature
 synthesised from the plant's figures, the source limit and COP hour by hour), with optional
-fixed sizes (e.g. ANIKA: 20 MW heat pump, 4 MW power-to-heat). Price scenarios and a Monte
-Carlo over price paths give the spread of the network's cost of heat against gas boilers in the
-buildings (the ANIKA promise of stable prices).
+fixed sizes (e.g. ANIKA: 20 MW heat pump, 4 MW power-to-heat), and the n-1 reserve boiler of
+:mod:`heatplan.dispatch.reserve` (``[network] n1_reserve``) reported with its cost and the
+plant's n-1 coverage. Price scenarios and a Monte Carlo over price paths give the spread of the
+network's cost of heat against gas boilers in the buildings (the ANIKA promise of stable prices).
 """
 
 from __future__ import annotations
@@ -19,9 +20,16 @@ import numpy as np
 import pandas as pd
 
 from heatplan.demand.climate import climate
+from heatplan.dispatch import reserve
 from heatplan.dispatch.infeasible import InfeasibleDispatchError
 from heatplan.dispatch.model import Portfolio
-from heatplan.dispatch.portfolio import air_cop, building_gas_boiler, network_portfolio
+from heatplan.dispatch.portfolio import (
+    air_cop,
+    building_gas_boiler,
+    n1_reserve_default,
+    network_portfolio,
+    reserve_boiler,
+)
 from heatplan.dispatch.prices import (
     monte_carlo_lcoh,
     reference_lcoh_eur_per_mwh,
@@ -148,6 +156,9 @@ class Study:
             "storage_kwh": {
                 s.name: float(result.capacity[s.name]) for s in self.portfolio.storages
             },
+            "reserve_kw": reserve.reserve_kw(self.portfolio),
+            "reserve_cost_eur_per_a": reserve.reserve_cost_eur_per_a(self.portfolio),
+            "n1_coverage": reserve.n1_coverage(self.portfolio, result),
             "wpg": [
                 c._asdict()
                 for c in wpg_checks(result.renewable_share, self.portfolio.year or 2025, True)
@@ -189,8 +200,13 @@ def dispatch_study(
     samples: int = 0,
     biomass: bool = False,
     biogas_price_eur_per_mwh: float | None = None,
+    n1_reserve: bool | None = None,
 ) -> Study:
-    """Size and dispatch the default portfolio on ``source`` for an hourly load [kW]."""
+    """Size and dispatch the default portfolio on ``source`` for an hourly load [kW].
+
+    ``n1_reserve`` adds the reserve boiler that covers the peak with the largest unit out
+    (:mod:`heatplan.dispatch.reserve`; None: the default of ``network_reserve.csv``).
+    """
     cop, limit = source.hourly(
         temp_air_c.set_axis(demand_kw.index),
         supply_temp_c=supply_temp_c,
@@ -211,6 +227,9 @@ def dispatch_study(
         result, _ = size_and_dispatch(portfolio)
     except InfeasibleDispatchError as exc:
         raise HeatplanError(f"dispatch: {exc}") from exc
+    secure = n1_reserve_default() if n1_reserve is None else n1_reserve
+    if secure:
+        portfolio, result = reserve.add_n1_reserve(portfolio, result, reserve_boiler(year=year))
     study = Study(portfolio, result)
     if scenarios:
         study.scenarios = _scenarios(portfolio, result, year)
@@ -277,6 +296,7 @@ def run(
         supply_temp_c=design.supply_temp_c,
         return_temp_c=design.return_temp_c,
         year=year or config.project.price_year,
+        n1_reserve=config.network.n1_reserve,
         **options,
     )
     return plan, study
