@@ -174,8 +174,20 @@ def test_the_network_lcoh_rises_by_the_reserve_cost_per_mwh_delivered() -> None:
         "heat_delivered_mwh_per_a": 9000.0,
     }
     config = _config(n1_reserve=True)
-    before = network_cost(config, summary, plain.result.total_cost_eur_per_a, year=2025)
-    after = network_cost(config, summary, secure.result.total_cost_eur_per_a, year=2025)
+    before = network_cost(
+        config,
+        summary,
+        plain.result.total_cost_eur_per_a,
+        year=2025,
+        generation=plain.funding_figures(1.0),
+    )
+    after = network_cost(
+        config,
+        summary,
+        secure.result.total_cost_eur_per_a,
+        year=2025,
+        generation=secure.funding_figures(1.0),
+    )
     rise = after.lcoh_eur_per_mwh - before.lcoh_eur_per_mwh
     assert rise > 0
     assert rise == pytest.approx(reserve_eur_per_a / 9000.0, rel=1e-6)

@@ -245,7 +245,10 @@ def with_probability(
         for name, value in others.items()
         if name != "cost"
     )
+    cost_weight = weight("weight_cost", params)
     chance = uncertainty.probability_network_better(
-        parts, factors, other_criteria=fixed, weight_cost=weight("weight_cost", params)
+        parts, factors, other_criteria=fixed, weight_cost=cost_weight
     )
-    return replace(figures, network_better_probability=chance, paths=factors.samples)
+    moves = uncertainty.drivers(parts, factors, other_criteria=fixed, weight_cost=cost_weight)
+    named = tuple(name for name, move in moves[:3] if move > 0)
+    return replace(figures, network_better_probability=chance, paths=factors.samples, drivers=named)

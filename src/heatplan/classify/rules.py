@@ -88,6 +88,8 @@ class AreaFigures:
     #: (:mod:`heatplan.classify.uncertainty`); NaN: not computed (grades from the score).
     network_better_probability: float = math.nan
     paths: int = 0
+    #: The uncertain inputs the probability depends on most (uncertainty.INPUTS_DE keys).
+    drivers: tuple[str, ...] = ()
 
 
 Params = Mapping[str, float] | None
@@ -361,9 +363,13 @@ def _chance_text(figures: AreaFigures) -> tuple[str, str]:
         return "", ""
     share = f"{figures.network_better_probability * 100:.0f} %"
     paths_de = f"{figures.paths:,}".replace(",", ".")
+    names_de = ", ".join(uncertainty.INPUTS_DE[d] for d in figures.drivers)
+    names_en = ", ".join(d.replace("_", " ") for d in figures.drivers)
     return (
-        f", Wärmenetz besser in {share} von {paths_de} Kosten- und Preispfaden",
-        f", network better in {share} of {figures.paths:,} cost and price paths",
+        f", Wärmenetz besser in {share} von {paths_de} Kosten- und Preispfaden"
+        + (f" (am stärksten abhängig von: {names_de})" if names_de else ""),
+        f", network better in {share} of {figures.paths:,} cost and price paths"
+        + (f" (most sensitive to: {names_en})" if names_en else ""),
     )
 
 
@@ -383,6 +389,7 @@ def classify(figures: AreaFigures, years: list[int], params: Params = None) -> d
             "criteria_score": score(figures, params),
             "network_n1_coverage": figures.network_n1_coverage,
             "network_better_probability": figures.network_better_probability,
+            "network_probability_drivers": ", ".join(figures.drivers),
             "network_lcoh_eur_per_mwh": figures.network_lcoh_eur_per_mwh,
             "decentral_lcoh_eur_per_mwh": figures.decentral_lcoh_eur_per_mwh,
             "best_decentral": figures.best_decentral,

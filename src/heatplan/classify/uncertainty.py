@@ -26,7 +26,7 @@ True
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 import numpy as np
@@ -74,6 +74,19 @@ class Factors:
     @property
     def samples(self) -> int:
         return len(self.network_capex)
+
+    def fixed(self, name: str) -> Factors:
+        """The same paths with factor ``name`` held at its planned value (1)."""
+        return replace(self, **{name: np.ones(self.samples)})
+
+
+#: German names of the uncertain inputs, for the reasons.
+INPUTS_DE = {
+    "network_capex": "Investition Wärmenetz",
+    "decentral_capex": "Investition dezentrale Anlagen",
+    "connection_share": "Anschlussquote",
+    "electricity": "Strompreis",
+}
 
 
 def _levelised(paths: np.ndarray, interest_rate: float) -> np.ndarray:
@@ -155,3 +168,24 @@ def probability_network_better(
     """
     scores = weight_cost * cost_advantage_samples(parts, factors) + other_criteria
     return float(np.mean(scores > 0.0))
+
+
+def drivers(
+    parts: CostParts,
+    factors: Factors,
+    *,
+    other_criteria: float,
+    weight_cost: float,
+) -> list[tuple[str, float]]:
+    """The inputs the probability depends on most: how far it moves when each one is held at
+    its planned value [percentage points / 100], largest first."""
+    base = probability_network_better(
+        parts, factors, other_criteria=other_criteria, weight_cost=weight_cost
+    )
+    moves = [
+        (name, abs(base - probability_network_better(
+            parts, factors.fixed(name), other_criteria=other_criteria, weight_cost=weight_cost
+        )))
+        for name in INPUTS_DE
+    ]  # fmt: skip
+    return sorted(moves, key=lambda item: -item[1])

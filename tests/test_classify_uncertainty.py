@@ -1,0 +1,119 @@
+"""The likelihood from uncertainty: Monte Carlo paths, probability bands, drivers, the demo."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+
+from heatplan.classify import rules, uncertainty
+from heatplan.classify.uncertainty import CostParts, Factors
+from heatplan.plan import Plan
+
+PARTS = CostParts(
+    network_distribution=80.0,
+    network_generation=100.0,
+    decentral_capital=90.0,
+    decentral_energy=110.0,
+)
+
+
+def _factors(**given: list[float]) -> Factors:
+    size = len(next(iter(given.values())))
+    ones = [1.0] * size
+    return Factors(
+        **{
+            name: np.asarray(given.get(name, ones), dtype=float)
+            for name in ("network_capex", "decentral_capex", "connection_share", "electricity")
+        }
+    )
+
+
+def test_paths_by_hand() -> None:
+    factors = _factors(network_capex=[1.5, 1.0], connection_share=[1.0, 0.5], electricity=[1, 2])
+    network, decentral = uncertainty.lcoh_samples(PARTS, factors)
+    assert network.tolist() == [80 * 1.5 + 100, 80 / 0.5 + 100 * 2]
+    assert decentral.tolist() == [90 + 110, 90 + 110 * 2]
+    # network 220 vs 200 (worse), 360 vs 310 (worse): score = 0.7 * (d - n) / d + 0.05
+    chance = uncertainty.probability_network_better(
+        PARTS, factors, other_criteria=0.05, weight_cost=0.7
+    )
+    assert chance == 0.0
+    cheap = uncertainty.probability_network_better(
+        PARTS, _factors(network_capex=[0.5, 1.0]), other_criteria=0.0, weight_cost=0.7
+    )
+    assert cheap == 1.0  # 140 and 180 against 200
+
+
+def test_grades_are_ipcc_likelihood_bands() -> None:
+    grades = [rules.probability_grade(p) for p in (0.95, 0.9, 0.7, 0.5, 0.4, 0.2, 0.05)]
+    assert grades == [
+        "sehr_wahrscheinlich_geeignet",
+        "sehr_wahrscheinlich_geeignet",
+        "wahrscheinlich_geeignet",
+        "wahrscheinlich_geeignet",
+        "wahrscheinlich_ungeeignet",
+        "wahrscheinlich_ungeeignet",
+        "sehr_wahrscheinlich_ungeeignet",
+    ]
+
+
+def test_the_area_type_follows_the_probability() -> None:
+    figures = rules.AreaFigures(
+        area_id="X",
+        shortened=False,
+        shortened_reason="",
+        network_lcoh_eur_per_mwh=180.0,
+        decentral_lcoh_eur_per_mwh=200.0,
+        best_decentral="air_hp",
+        line_density_kwh_per_m_a=3000.0,
+        heat_network_in_area_m=0.0,
+        distance_to_heat_network_m=math.inf,
+        unknown_demand_share=0.0,
+        ghg_network_t=100.0,
+        ghg_decentral_t=100.0,
+        buildings_with_demand=50,
+    )
+    likely = replace(figures, network_better_probability=0.95, paths=1000)
+    even = replace(figures, network_better_probability=0.5, paths=1000)
+    unlikely = replace(figures, network_better_probability=0.02, paths=1000)
+    assert rules.area_type(likely) == "waermenetz_neubau"
+    assert rules.network_grade(likely) == "sehr_wahrscheinlich_geeignet"
+    assert rules.area_type(even) == "pruefgebiet"
+    assert rules.area_type(unlikely) == "dezentral"
+    assert rules._decentral_grade(unlikely) == "sehr_wahrscheinlich_geeignet"
+    de, _ = rules.explanation(likely, "waermenetz_neubau", "sehr_wahrscheinlich_geeignet")
+    assert "Wärmenetz besser in 95 % von 1.000 Kosten- und Preispfaden" in de
+
+
+def test_drivers_name_what_the_probability_hangs_on() -> None:
+    # a network mostly of capital against heat pumps mostly of power: network 150 + 20 e,
+    # decentral 50 + 110 e; better in 2 of 4 paths, in none at the planned price (e = 1)
+    parts = CostParts(150.0, 20.0, 50.0, 110.0)
+    factors = _factors(electricity=[0.5, 1.0, 1.5, 2.0])
+    moves = uncertainty.drivers(parts, factors, other_criteria=0.0, weight_cost=1.0)
+    assert moves[0] == ("electricity", 0.5)
+    assert all(move == 0 for _, move in moves[1:])
+
+
+def test_sampling_is_reproducible_and_centred() -> None:
+    first = uncertainty.sample_factors(samples=500, seed=7, period_a=20, interest_rate=0.03)
+    again = uncertainty.sample_factors(samples=500, seed=7, period_a=20, interest_rate=0.03)
+    assert np.array_equal(first.electricity, again.electricity)
+    assert first.samples == 500
+    assert 0.9 < float(np.mean(first.electricity)) < 1.1  # the price paths keep mean 1
+    p = uncertainty.parameters()
+    assert first.connection_share.min() >= p["connection_share_low"]
+
+
+def test_demo_areas_carry_probability_grade_and_reason(demo_plan: Plan) -> None:
+    areas = demo_plan.areas
+    chance = pd.to_numeric(areas["network_better_probability"])
+    laid = chance.notna()
+    assert laid.any() and chance[laid].between(0.0, 1.0).all()
+    for row in areas[laid].itertuples():
+        assert "Kosten- und Preispfaden" in row.explanation
+        if row.area_type_2045 == "dezentral":
+            assert row.network_better_probability <= uncertainty.parameters()["probability_likely"]
