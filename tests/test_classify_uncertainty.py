@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import replace
 
 import numpy as np
 import pandas as pd
+from tests.test_classify import BASE
 
 from heatplan.classify import rules, uncertainty
 from heatplan.classify.uncertainty import CostParts, Factors
@@ -61,21 +61,8 @@ def test_grades_are_ipcc_likelihood_bands() -> None:
 
 
 def test_the_area_type_follows_the_probability() -> None:
-    figures = rules.AreaFigures(
-        area_id="X",
-        shortened=False,
-        shortened_reason="",
-        network_lcoh_eur_per_mwh=180.0,
-        decentral_lcoh_eur_per_mwh=200.0,
-        best_decentral="air_hp",
-        line_density_kwh_per_m_a=3000.0,
-        heat_network_in_area_m=0.0,
-        distance_to_heat_network_m=math.inf,
-        unknown_demand_share=0.0,
-        ghg_network_t=100.0,
-        ghg_decentral_t=100.0,
-        buildings_with_demand=50,
-    )
+    # the reference area of the rule tests (network 100 vs 140 EUR/MWh, 2.1 MWh/(m·a))
+    figures = replace(BASE, nearby_potential="")
     likely = replace(figures, network_better_probability=0.95, paths=1000)
     even = replace(figures, network_better_probability=0.5, paths=1000)
     unlikely = replace(figures, network_better_probability=0.02, paths=1000)
