@@ -478,3 +478,24 @@ def test_without_a_stored_layout_the_pipes_run_along_the_area_streets() -> None:
     )
     costs, _ = _costed(areas)
     assert costs["network_investment_eur"] == pytest.approx(1000.0 * per_m, rel=1e-3)
+
+
+def test_energy_bills_follow_the_co2_price_path_by_hand() -> None:
+    # the fuel of each year pays today's price plus (CO2 price - 55 EUR/t of 2025) x its priced
+    # CO2 (IPCC combustion factors, t/MWh) x 1.19 (VAT); power, wood, heat carry none
+    from dataclasses import replace
+
+    priced_t_per_mwh = {"natural_gas": 0.20196, "heating_oil": 0.26676, "lpg": 0.22716}
+    _, result = _costed()
+    flat = replace(result, settings=replace(result.settings, co2_price_path=None))
+    fuel = result.energy[result.energy["carrier"].isin(list(priced_t_per_mwh))]
+    assert not set(result.energy["carrier"]) & {"hard_coal", "lignite"}  # none else priced
+    surcharge = 0.0
+    for row in fuel.itertuples():
+        co2 = 55.0 if row.year <= 2025 else min(60.0 + 10.0 * (row.year - 2026), 150.0)
+        mwh = row.final_energy_kwh_per_a / 1000.0
+        surcharge += mwh * (co2 - 55.0) * priced_t_per_mwh[row.carrier] * 1.19
+    assert surcharge > 0
+    path = variant_costs(result, _areas())["energy_cost_eur"]
+    today = variant_costs(flat, _areas())["energy_cost_eur"]
+    assert path - today == pytest.approx(surcharge, rel=1e-9)

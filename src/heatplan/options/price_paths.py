@@ -104,3 +104,15 @@ def price_table(path: str, years: Sequence[int]) -> pd.DataFrame:
     )  # fmt: skip
     frame["co2_eur_per_t"] = co2_price_eur_per_t(path, years)
     return frame
+
+
+def co2_surcharge_eur_per_mwh(
+    carrier: str, years: Sequence[float] | np.ndarray, path: str, *, base_year: float
+) -> np.ndarray:
+    """What the CO2 path adds to a household price of ``carrier`` [EUR/MWh incl. VAT] in each
+    year against ``base_year`` (the price year of today's price); 0 for unpriced carriers."""
+    factors = table(FACTORS_FILE).set_index("carrier")["co2_t_per_mwh"].astype(float)
+    if carrier not in factors.index or carrier in ("biogas", "wood"):
+        return np.zeros(len(np.asarray(years)))
+    change = co2_price_eur_per_t(path, years) - co2_price_eur_per_t(path, [base_year])[0]
+    return change * float(factors[carrier]) * (1.0 + parameter(ECONOMICS_FILE, "vat_rate"))

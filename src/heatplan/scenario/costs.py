@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from heatplan.network import costs as network_costs
+from heatplan.options import price_paths
 from heatplan.options.decentral import OPTIONS
 from heatplan.plan import columns as col
 from heatplan.reference import catalogue, parameter, table
@@ -203,17 +204,41 @@ def network_costs_eur(
     }
 
 
+def _energy_cost_eur(result: Pathway) -> float:
+    """Final energy of every year x the household price of its carrier in that year [EUR].
+
+    Fuel prices follow the settings' CO2 price path (:mod:`heatplan.options.price_paths`);
+    without a path, today's prices hold in every year.
+    """
+    settings = result.settings
+    prices = settings.prices_eur_per_mwh
+    yearly = result.energy.groupby(["year", col.CARRIER])[col.FINAL_ENERGY_KWH_PER_A].sum()
+    total = 0.0
+    for key, rows in (yearly / 1000.0).groupby(level=col.CARRIER):
+        carrier = str(key)
+        if carrier not in prices:
+            continue
+        years = rows.index.get_level_values("year").to_numpy(float)
+        price = np.full(len(years), float(prices[carrier]))
+        if settings.co2_price_path is not None:
+            price = price + price_paths.co2_surcharge_eur_per_mwh(
+                carrier, years, settings.co2_price_path, base_year=settings.base_year
+            )
+        total += float(np.sum(rows.to_numpy(float) * price))
+    return total
+
+
 def pathway_costs(
     result: Pathway, areas: pd.DataFrame | None = None, *, interest_rate: float | None = None
 ) -> dict[str, Any]:
     """All cost figures of a pathway (see the module docstring) [EUR, real, undiscounted]."""
     rate = parameter(ECONOMICS, "interest_rate") if interest_rate is None else interest_rate
     settings = result.settings
-    prices = settings.prices_eur_per_mwh
     energy = result.energy.groupby(col.CARRIER)[col.FINAL_ENERGY_KWH_PER_A].sum() / 1000.0
-    priced = [c for c in energy.index if c in prices]
-    unpriced = sorted(c for c in energy.index if c not in prices and energy[c] > 0)
-    energy_cost = float(sum(energy[c] * prices[c] for c in priced))
+    unpriced = sorted(
+        c for c in energy.index if c not in settings.prices_eur_per_mwh and energy[c] > 0
+    )
+    energy_cost = _energy_cost_eur(result)
     area = result.stock["renovated_area_m2"].to_numpy(float)
     renovation = area * settings.renovation_cost_eur_per_m2
     served = settings.target_year - result.stock["year"].to_numpy(float) + 1.0

@@ -95,6 +95,8 @@ class ScenarioSettings:
     hydrogen_co2_g_per_kwh: float
     unknown_carrier: str
     prices_eur_per_mwh: Mapping[str, float] = field(default_factory=dict)
+    #: CO2 price path of household fuels (options.price_paths.PATHS); None: today's prices.
+    co2_price_path: str | None = "central"
 
     def __post_init__(self) -> None:
         if not self.base_year < self.target_year:

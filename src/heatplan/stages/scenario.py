@@ -76,6 +76,7 @@ def _overrides(config: ProjectConfig) -> dict[str, Any]:
         "base_year": config.project.price_year,
         "target_year": config.project.target_year,
         "connection_share_max": config.network.connection_rate,
+        "co2_price_path": config.economics.co2_price_path,
     }
 
 
