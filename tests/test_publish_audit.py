@@ -325,3 +325,24 @@ def test_the_release_is_remembered_by_content_only() -> None:
     town["blocks"].loc[town["blocks"]["block_id"] == 0, "heat_demand_kwh_per_a"] += 500.0
     changed, _ = public_layers(town)
     assert changed["blocks"]["heat_demand_kwh_per_a"].sum() == pytest.approx(total + 500.0)
+
+
+def test_a_subtraction_leaving_four_atoms_is_found() -> None:
+    # a 100 m cell holds a block of 6 houses and 4 houses that each lie in a street segment of
+    # their own with 5 others: cell minus block gives the 4 houses' sum, a union of 4 atoms
+    # (beyond the pairs and triples of the null-space search)
+    houses = 6 + 4 + 4 * 5
+    owners = np.arange(houses)
+    dense = np.zeros((6, houses))
+    dense[0, :10] = 1  # the cell: block + the 4 houses
+    dense[1, :6] = 1  # the block
+    for k in range(4):  # each of the 4 houses with 5 houses outside the cell
+        others = 10 + 5 * k + np.arange(5)
+        dense[2 + k, [6 + k, *others]] = 1
+    found = audit_sums(
+        sparse.csr_matrix(dense), np.arange(1.0, houses + 1), owners, minimum=5,
+        protection_share=0.1,
+    )  # fmt: skip
+    exact = [d for d in found.disclosures if d.kind == "exact"]
+    assert [(d.contributors, sorted(d.figures.tolist())) for d in exact] == [(4, [0, 1])]
+    assert exact[0].value == pytest.approx(7.0 + 8 + 9 + 10)

@@ -10,8 +10,10 @@ audit finds what such an intruder learns about groups of fewer than ``minimum`` 
    their sum is a variable of the system ``A y = b`` (A: figures x atoms, 0/1).
 2. **Exact disclosure.** The sum of an atom, or of a union of two or three atoms, with fewer
    than ``minimum`` contributors is a linear combination of released figures: its indicator
-   lies in the row space of ``A`` (its component in the null space of ``A`` is zero). This
-   covers every difference of nested or overlapping aggregates.
+   lies in the row space of ``A`` (its component in the null space of ``A`` is zero). Groups
+   of any size an intruder gets by subtraction are checked too: a figure minus a figure nested
+   in it, and a figure minus the disjoint figures nested in it (largest first) — a 100 m cell
+   minus the block inside it can leave four houses that are four atoms.
 3. **Interval disclosure.** For every remaining small atom a linear program (HiGHS) finds the
    smallest and largest sum compatible with all released figures and ``y >= 0``. The feasible
    interval must reach at least ``protection_share`` of the true value below and above it —
@@ -211,7 +213,67 @@ def _exact(system: _System, minimum: int) -> list[Disclosure]:
             if c[list(group)].sum() > 0 and not seen.intersection(group):
                 found.append(_disclosure(system, group, "exact", solve=solve))
                 seen.update(group)
+    for group, figures in _subtractions(system.matrix, c, minimum):
+        if not seen.intersection(group):
+            found.append(_disclosure(system, group, "exact", figures=figures))
+            seen.update(group)
     return found
+
+
+def _subtractions(
+    matrix: np.ndarray, contributors: np.ndarray, minimum: int
+) -> list[tuple[tuple[int, ...], np.ndarray]]:
+    """Groups an intruder isolates by subtraction, with 1 .. minimum-1 contributors, and the
+    figures that isolate them (the outer figure first).
+
+    For every figure: each figure nested in it (its atoms a subset), and the disjoint nested
+    figures taken largest first; where the nested figures weigh their atoms as the outer one
+    does and the outer weighs the rest alike, the remainder's plain sum is released.
+    """
+    support = sparse.csr_matrix(matrix != 0, dtype=np.int32)
+    sizes = np.asarray(support.sum(axis=1)).ravel()
+    overlap = (support @ support.T).tocoo()
+    nested: dict[int, list[int]] = {}
+    for inner, outer, shared in zip(overlap.row, overlap.col, overlap.data, strict=True):
+        if inner != outer and shared == sizes[inner] and sizes[inner] < sizes[outer]:
+            nested.setdefault(int(outer), []).append(int(inner))
+    found = []
+    for outer, inners in nested.items():
+        by_size = sorted(inners, key=lambda r: -sizes[r])
+        options = [[r] for r in by_size] + [_disjoint(matrix, by_size)]
+        for taken in options:
+            group = _remainder(matrix, outer, taken)
+            if group and 0 < contributors[list(group)].sum() < minimum:
+                found.append((group, np.array([outer, *taken])))
+    return found
+
+
+def _disjoint(matrix: np.ndarray, rows: list[int]) -> list[int]:
+    """Figures of ``rows`` (in order) that share no atom with one taken before."""
+    used = np.zeros(matrix.shape[1], dtype=bool)
+    taken = []
+    for row in rows:
+        atoms = matrix[row] != 0
+        if not (used & atoms).any():
+            taken.append(row)
+            used |= atoms
+    return taken
+
+
+def _remainder(matrix: np.ndarray, outer: int, inners: list[int]) -> tuple[int, ...]:
+    """Atoms of ``outer`` outside ``inners`` if subtracting them leaves a plain sum, else ()."""
+    row = matrix[outer]
+    covered = np.zeros(matrix.shape[1], dtype=bool)
+    for inner in inners:
+        atoms = matrix[inner] != 0
+        ratio = row[atoms] / matrix[inner, atoms]
+        if not np.allclose(ratio, ratio[0]):
+            return ()
+        covered |= atoms
+    rest = np.flatnonzero((row != 0) & ~covered)
+    if not len(rest) or not np.allclose(row[rest], row[rest[0]]):
+        return ()
+    return tuple(int(a) for a in rest)
 
 
 def _core(matrix: np.ndarray, small: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -366,15 +428,16 @@ def _disclosure(
     upper: float | None = None,
     *,
     solve: np.ndarray | None = None,
+    figures: np.ndarray | None = None,
 ) -> Disclosure:
     value = float(system.sums[list(atoms)].sum())
     indicator = np.zeros(system.matrix.shape[1])
     indicator[list(atoms)] = 1.0
-    if kind == "exact" and solve is not None:
+    if figures is None and kind == "exact" and solve is not None:
         weights = solve @ indicator
         figures = np.flatnonzero(np.abs(weights) > 1e-9)
         figures = figures[np.argsort(-np.abs(weights[figures]))]
-    else:
+    elif figures is None:
         figures = np.flatnonzero(system.matrix[:, list(atoms)].sum(axis=1) > 0)
     return Disclosure(
         atoms=atoms,
