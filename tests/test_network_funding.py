@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from heatplan.network.economics import NetworkCost, network_cost
@@ -154,3 +156,34 @@ def test_modul_4_lowers_the_generation_cost_of_a_funded_network() -> None:
         m for m in cost.to_dict()["funding"]["modules"] if m["module"] == "module_4_heat_pump"
     )
     assert hp["credited"] and hp["eur_per_a"] == pytest.approx(credit)
+
+
+def test_a_utility_compares_the_wpg_plant_with_the_bew_plant() -> None:
+    # with funding, a second plant is sized to the BEW's 75 % (Modul 2); without, only the WPG's
+    from tests.test_dispatch_reserve import _winter_fortnight
+
+    from heatplan.network.generation import generation_options
+
+    temperature, load = _winter_fortnight()
+    funded = ProjectConfig(municipality=Municipality(name="Test"))
+    plants = generation_options(funded, load, 10.0, temperature, year=2025)
+    assert [p.min_renewable_share for p in plants] == pytest.approx([0.65, 0.75])
+    assert plants[1].result.renewable_share >= 0.75 - 1e-9
+    assert plants[1].result.total_cost_eur_per_a > plants[0].result.total_cost_eur_per_a
+    unfunded = ProjectConfig(
+        municipality=Municipality(name="Test"), economics=EconomicSettings(with_funding=False)
+    )
+    assert len(generation_options(unfunded, load, 10.0, temperature, year=2025)) == 1
+
+
+def test_the_demo_network_takes_the_bew_plant_when_it_is_cheaper(
+    demo_built: tuple[Path, dict],
+) -> None:
+    # Schutterwald's core network: the 75 % plant costs more to run, but Modul 2 (40 % of the
+    # pipes and substations) and Modul 4 (its heat pumps) outweigh that
+    network = demo_built[1]["steps"]["network"]
+    modules = {m["module"]: m for m in network["funding"]["modules"]}
+    assert network["generation"]["min_renewable_share"] == pytest.approx(0.75)
+    assert network["generation"]["renewable_share"] >= 0.75 - 1e-9
+    assert modules["module_2"]["credited"] and modules["module_2"]["eur_per_a"] > 0
+    assert modules["module_4_heat_pump"]["credited"]

@@ -57,6 +57,11 @@ class ModuleCredit:
     reason: str
 
 
+def new_network_min_share() -> float:
+    """The BEW's least share of renewable heat and waste heat for a new network (Modul 2) [-]."""
+    return _bew("new_network_min_renewable_waste_heat_share")
+
+
 def module_2_check(renewable_waste_heat_share: float) -> ModuleCredit:
     """Is a new network eligible for Modul 2? (share of renewable energy and waste heat [-]).
 

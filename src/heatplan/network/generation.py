@@ -10,6 +10,7 @@ boiler makes the plant cover its peak with the largest unit out (n-1,
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,11 +30,14 @@ from heatplan.dispatch.results import DispatchResult, wpg_checks
 from heatplan.dispatch.sizing import size_and_dispatch
 from heatplan.errors import HeatplanError
 from heatplan.network.design import design_parameters
-from heatplan.network.funding import GenerationFigures
+from heatplan.network.funding import GenerationFigures, new_network_min_share
 from heatplan.project.config import ProjectConfig
 from heatplan.reference import table
 
 TARGETS = "wpg_network_targets.csv"
+
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -120,6 +124,32 @@ class Generation:
         return heat_mwh, heat_kwh, electricity_kwh, paid
 
 
+def generation_options(
+    config: ProjectConfig,
+    load_kw: pd.Series,
+    heat_loss_mwh_per_a: float,
+    temperature: pd.Series,
+    *,
+    year: int | None = None,
+) -> list[Generation]:
+    """The plants a utility would compare: sized to the WPG share and, where funding counts
+    and the BEW asks more of a new network (Modul 2: 75 % renewable heat and waste heat),
+    sized to the BEW's share too. The caller keeps the one with the lower full cost."""
+    plants = [generation(config, load_kw, heat_loss_mwh_per_a, temperature, year=year)]
+    bew = new_network_min_share()
+    if config.economics.with_funding and bew > plants[0].min_renewable_share + 1e-9:
+        try:
+            plants.append(
+                generation(
+                    config, load_kw, heat_loss_mwh_per_a, temperature, year=year,
+                    min_renewable_share=bew,
+                )
+            )  # fmt: skip
+        except HeatplanError as exc:
+            log.info("no plant at the BEW share %.0f %%: %s", bew * 100, exc)
+    return plants
+
+
 def required_share(year: int, *, new_network: bool = True) -> float:
     """The WPG §§ 29-31 renewable share in force for a network in ``year`` [-].
 
@@ -146,9 +176,14 @@ def generation(
     temperature: pd.Series,
     *,
     year: int | None = None,
+    min_renewable_share: float | None = None,
 ) -> Generation:
     """Size and dispatch the default portfolio for the network's load plus losses; add the
-    n-1 reserve (:func:`n1_reserve_on`)."""
+    n-1 reserve (:func:`n1_reserve_on`).
+
+    The renewable share is at least the WPG's for ``year``; ``min_renewable_share`` may ask
+    for more (e.g. the BEW's 75 % for new networks).
+    """
     year = year or config.project.price_year
     design = design_parameters(
         supply_temp_c=config.network.supply_temp_c, return_temp_c=config.network.return_temp_c
@@ -158,7 +193,7 @@ def generation(
     cop = air_cop(
         temperature, supply_temp_c=design.supply_temp_c, return_temp_c=design.return_temp_c
     )
-    share = required_share(year)
+    share = max(required_share(year), min_renewable_share or 0.0)
     interest_rate = config.economics.interest_rate
     period_a = config.economics.observation_period_a
     portfolio = network_portfolio(

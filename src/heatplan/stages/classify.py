@@ -25,7 +25,7 @@ from heatplan.classify.rules import classify
 from heatplan.errors import ProjectError
 from heatplan.network import selection as inputs
 from heatplan.network.economics import NetworkCost, economics_of, network_cost
-from heatplan.network.generation import Generation, generation
+from heatplan.network.generation import Generation, generation_options
 from heatplan.options.decentral import seasonal_factors
 from heatplan.plan import Plan
 from heatplan.plan import columns as col
@@ -105,14 +105,16 @@ def _area_inputs(areas: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame) -> list[e
 
 def _town_generation(
     config: Any, layouts: dict[str, Any], weather: inputs.Weather
-) -> Generation | None:
-    """One dispatch for the summed load (plus losses) of every area that could get a network."""
+) -> list[Generation]:
+    """The town plant for the summed load (plus losses) of every area that could get a
+    network: sized to the WPG share and, where funding counts, to the BEW's (each area keeps
+    the cheaper)."""
     laid = [layout for layout in layouts.values() if layout is not None]
     if not laid:
-        return None
+        return []
     hourly = sum((layout.hourly for layout in laid), start=laid[0].hourly * 0.0)
     losses = sum(layout.summary["heat_loss_mwh_per_a"] for layout in laid)
-    return generation(config, hourly, losses, weather[0])
+    return generation_options(config, hourly, losses, weather[0])
 
 
 def run(plan: Plan, *, progress: Any = None) -> tuple[Plan, ClassifyResult]:
@@ -129,8 +131,8 @@ def run(plan: Plan, *, progress: Any = None) -> tuple[Plan, ClassifyResult]:
     say(f"networks laid out in {len(area_list)} areas")
     layouts = {a.area_id: ev.network_layout(config, plan, a, weather) for a in area_list}
     say("town generation dispatch (HiGHS)")
-    plant = _town_generation(config, layouts, weather)
-    rows = _classify_all(config, plan, area_list, layouts, plant, weather)
+    plants = _town_generation(config, layouts, weather)
+    rows = _classify_all(config, plan, area_list, layouts, plants, weather)
     classified = areas.drop(
         columns=[c for c in rows.columns if c in areas.columns and c != col.AREA_ID]
     )
@@ -143,7 +145,7 @@ def _classify_all(
     plan: Plan,
     area_list: list[ev.AreaInputs],
     layouts: dict[str, Any],
-    plant: Generation | None,
+    plants: list[Generation],
     weather: inputs.Weather,
 ) -> pd.DataFrame:
     years = [*config.project.snapshot_years, config.project.target_year]
@@ -153,13 +155,13 @@ def _classify_all(
     economics = economics_of(config)
     heat_networks = plan.layer("heat_networks")
     potentials = plan.layer("potentials")
-    coverage = ev.n1_coverage(plant)
+    coverage = ev.n1_coverage(plants[0] if plants else None)
     factors = uncertainty.sample_factors(
         period_a=economics.observation_period_a, interest_rate=economics.interest_rate
     )
     rows = []
     for area in area_list:
-        cost, network_ghg = _network_figures(config, layouts[area.area_id], plant, span)
+        cost, network_ghg = _network_figures(config, layouts[area.area_id], plants, span)
         decentral = ev.decentral_figures(config, area, weather, spf, economics)
         figures = ev.figures(
             area,
@@ -196,21 +198,26 @@ def _layout_figures(layout: Any) -> dict[str, float]:
 
 
 def _network_figures(
-    config: Any, layout: Any, plant: Generation | None, span: range
+    config: Any, layout: Any, plants: list[Generation], span: range
 ) -> tuple[NetworkCost | None, float]:
-    """Network cost (LCOH and its parts) and cumulative GHG to the target year [t] of one area."""
-    if layout is None or plant is None:
+    """Network cost (LCOH and its parts) and cumulative GHG to the target year [t] of one area,
+    with the town plant that gives the area the lower full cost."""
+    if layout is None or not plants:
         return None, math.nan
     summary = layout.summary
     generated = summary["heat_delivered_mwh_per_a"] + summary["heat_loss_mwh_per_a"]
-    share = generated / plant.result.demand_mwh_per_a
-    cost = network_cost(
-        config,
-        summary,
-        share * plant.result.total_cost_eur_per_a,
-        year=None,
-        generation=plant.funding_figures(share),
-    )
+    costed = []
+    for plant in plants:
+        share = generated / plant.result.demand_mwh_per_a
+        cost = network_cost(
+            config,
+            summary,
+            share * plant.result.total_cost_eur_per_a,
+            year=None,
+            generation=plant.funding_figures(share),
+        )
+        costed.append((cost, plant))
+    cost, plant = min(costed, key=lambda pair: pair[0].lcoh_eur_per_mwh)
     return cost, ev.network_ghg_t(plant.result, generated, span)
 
 

@@ -25,7 +25,7 @@ import pandas as pd
 from heatplan.errors import HeatplanError
 from heatplan.network import selection as inputs
 from heatplan.network.economics import NetworkCost, building_options, network_cost
-from heatplan.network.generation import Generation, generation
+from heatplan.network.generation import Generation, generation_options
 from heatplan.network.hydraulics import verify_hydraulics
 from heatplan.network.layout import lay_out
 from heatplan.network.ramp import ramp_years
@@ -120,14 +120,19 @@ def run(
     say("pandapipes check")
     hydraulic = _hydraulics(sized, route, peak)
     say("generation dispatch (HiGHS)")
-    plant = generation(config, hourly, summary["heat_loss_mwh_per_a"], weather[0], year=year)
-    cost = network_cost(
-        config,
-        summary,
-        plant.result.total_cost_eur_per_a,
-        year=year,
-        generation=plant.funding_figures(),
+    plants = generation_options(
+        config, hourly, summary["heat_loss_mwh_per_a"], weather[0], year=year
     )
+    plant, cost = min(
+        (
+            (option, network_cost(
+                config, summary, option.result.total_cost_eur_per_a, year=year,
+                generation=option.funding_figures(),
+            ))
+            for option in plants
+        ),
+        key=lambda pair: pair[1].lcoh_eur_per_mwh,
+    )  # fmt: skip
     decentral = plan.get("decentral_options")
     options = building_options(config, chosen.buildings, weather, cost, peak, decentral)
     result = _assemble(ident, chosen, source_label, route, summary, hydraulic, plant, cost)
