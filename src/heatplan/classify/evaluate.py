@@ -18,7 +18,14 @@ import numpy as np
 import pandas as pd
 
 from heatplan.classify import uncertainty
-from heatplan.classify.rules import PARAMETERS, AreaFigures, criteria, network_possible, weight
+from heatplan.classify.rules import (
+    PARAMETERS,
+    AreaFigures,
+    criteria,
+    network_possible,
+    weight,
+    weighted,
+)
 from heatplan.dispatch import reserve
 from heatplan.errors import HeatplanError
 from heatplan.network import selection as inputs
@@ -239,12 +246,8 @@ def with_probability(
     """``figures`` with the share of paths in which the network scores better (when costed)."""
     if parts is None or not network_possible(figures, params):
         return figures
-    others = criteria(figures, params)
-    fixed = sum(
-        weight(f"weight_{name}", params) * (0.0 if math.isnan(value) else value)
-        for name, value in others.items()
-        if name != "cost"
-    )
+    others = {k: v for k, v in criteria(figures, params).items() if k != "cost"}
+    fixed = weighted(others, params)
     cost_weight = weight("weight_cost", params)
     chance = uncertainty.probability_network_better(
         parts, factors, other_criteria=fixed, weight_cost=cost_weight

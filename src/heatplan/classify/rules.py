@@ -102,18 +102,15 @@ def weight(name: str, params: Params = None) -> float:
     return parameter(PARAMETERS, name)
 
 
-_p = weight
-
-
 def grade(advantage: float, params: Params = None) -> str:
     """Likelihood grade from a weighted relative advantage (:func:`score`) of an option."""
     if math.isnan(advantage):
         return GRADES[2]
-    if advantage > _p("advantage_very_likely", params):
+    if advantage > weight("advantage_very_likely", params):
         return GRADES[0]
-    if advantage >= _p("advantage_likely", params):
+    if advantage >= weight("advantage_likely", params):
         return GRADES[1]
-    if advantage >= -_p("advantage_very_likely", params):
+    if advantage >= -weight("advantage_very_likely", params):
         return GRADES[2]
     return GRADES[3]
 
@@ -146,7 +143,7 @@ def undecided(figures: AreaFigures, params: Params = None) -> bool:
         p = uncertainty.parameters()
         chance = figures.network_better_probability
         return p["probability_unlikely"] < chance < p["probability_likely"]
-    return abs(score(figures, params)) <= _p("pruef_band", params)
+    return abs(score(figures, params)) <= weight("pruef_band", params)
 
 
 def step_down(value: str, steps: int = 1) -> str:
@@ -156,7 +153,7 @@ def step_down(value: str, steps: int = 1) -> str:
 
 def network_possible(figures: AreaFigures, params: Params = None) -> bool:
     """Whether the area has a network option at all (enough buildings, a routed network)."""
-    enough = figures.buildings_with_demand >= _p("min_network_buildings", params)
+    enough = figures.buildings_with_demand >= weight("min_network_buildings", params)
     return enough and not math.isnan(figures.network_lcoh_eur_per_mwh)
 
 
@@ -182,7 +179,7 @@ def security_advantage(figures: AreaFigures, params: Params = None) -> float:
     coverage = figures.network_n1_coverage
     if math.isnan(coverage):
         return math.nan
-    return min(max(coverage, 0.0), 1.0) - _p("decentral_supply_security", params)
+    return min(max(coverage, 0.0), 1.0) - weight("decentral_supply_security", params)
 
 
 def criteria(figures: AreaFigures, params: Params = None) -> dict[str, float]:
@@ -203,8 +200,13 @@ def score(figures: AreaFigures, params: Params = None) -> float:
     parts = criteria(figures, params)
     if math.isnan(parts["cost"]):
         return math.nan
+    return weighted(parts, params)
+
+
+def weighted(parts: Mapping[str, float], params: Params = None) -> float:
+    """Sum of ``weight_<criterion> x advantage`` over ``parts``; NaN counts as 0 (neutral)."""
     return sum(
-        _p(f"weight_{name}", params) * (0.0 if math.isnan(value) else value)
+        weight(f"weight_{name}", params) * (0.0 if math.isnan(value) else value)
         for name, value in parts.items()
     )
 
@@ -218,7 +220,7 @@ def network_grade(figures: AreaFigures, params: Params = None) -> str:
     else:
         value = grade(score(figures, params), params)
     density = figures.line_density_kwh_per_m_a
-    if math.isnan(density) or density < _p("line_density_guide_kwh_per_m_a", params):
+    if math.isnan(density) or density < weight("line_density_guide_kwh_per_m_a", params):
         value = step_down(value)
     return value
 
@@ -226,7 +228,7 @@ def network_grade(figures: AreaFigures, params: Params = None) -> str:
 def network_subtype(figures: AreaFigures, params: Params = None) -> str:
     if figures.heat_network_in_area_m > 0:
         return "waermenetz_verdichtung"
-    if figures.distance_to_heat_network_m <= _p("extension_distance_m", params):
+    if figures.distance_to_heat_network_m <= weight("extension_distance_m", params):
         return "waermenetz_ausbau"
     return "waermenetz_neubau"
 
@@ -235,7 +237,7 @@ def area_type(figures: AreaFigures, params: Params = None) -> str:
     """The expected supply type in the target year."""
     if figures.shortened or _no_demand(figures):
         return "dezentral"
-    if figures.unknown_demand_share > _p("max_unknown_demand_share", params):
+    if figures.unknown_demand_share > weight("max_unknown_demand_share", params):
         return "pruefgebiet"
     if math.isnan(figures.decentral_lcoh_eur_per_mwh):
         return "pruefgebiet"
@@ -389,7 +391,9 @@ def classify(figures: AreaFigures, years: list[int], params: Params = None) -> d
             "criteria_score": score(figures, params),
             "network_n1_coverage": figures.network_n1_coverage,
             "network_better_probability": figures.network_better_probability,
-            "network_probability_drivers": ", ".join(figures.drivers),
+            "network_probability_drivers": ", ".join(
+                uncertainty.INPUTS_DE[d] for d in figures.drivers
+            ),
             "network_lcoh_eur_per_mwh": figures.network_lcoh_eur_per_mwh,
             "decentral_lcoh_eur_per_mwh": figures.decentral_lcoh_eur_per_mwh,
             "best_decentral": figures.best_decentral,

@@ -56,29 +56,19 @@ def co2_price_eur_per_t(path: str, years: Sequence[float] | np.ndarray) -> np.nd
     return np.where(when < known[0], 0.0, np.interp(when, known, price))
 
 
-def _priced_t_per_mwh(price_key: str) -> float:
-    carrier = PRICED_CARRIER.get(price_key)
-    if carrier is None:
-        return 0.0
-    factors = table(FACTORS_FILE).set_index("carrier")["co2_t_per_mwh"].astype(float)
-    return float(factors[carrier])
-
-
 def household_price_eur_per_mwh(
     price_key: str, years: Sequence[float] | np.ndarray, path: str
 ) -> np.ndarray:
     """Household price [EUR/MWh, incl. VAT] of ``price_key`` (energy_prices.csv) in each year.
 
     Today's price holds the CO2 price of its price year; later years add the change of the
-    CO2 price times the carrier's priced CO2 [t/MWh] plus VAT. Real terms of the price year.
+    CO2 price on the carrier (:func:`co2_surcharge_eur_per_mwh`). Real terms of the price year.
     """
     prices = table(PRICES_FILE).set_index("parameter")
     base = float(prices["value"].astype(float)[price_key])
     base_year = float(prices["price_year"].astype(float)[price_key])
-    priced = _priced_t_per_mwh(price_key)
-    vat = parameter(ECONOMICS_FILE, "vat_rate")
-    change = co2_price_eur_per_t(path, years) - co2_price_eur_per_t(path, [base_year])[0]
-    return base + change * priced * (1.0 + vat)
+    carrier = PRICED_CARRIER.get(price_key, "")
+    return base + co2_surcharge_eur_per_mwh(carrier, years, path, base_year=base_year)
 
 
 def levelised_price_eur_per_mwh(
