@@ -146,7 +146,6 @@ def decentral_rows(
     options["ground_ok"] = options["ground_ok"] & zone.isna()
     options["reason"] = options["reason"].where(zone.isna(), "in exclusion zone " + zone)
     demand_mwh = pd.to_numeric(frame.get(col.HEAT_DEMAND_KWH_PER_A), errors="coerce") / 1000
-    hours = parameter("ambient_parameters.csv", "full_load_hours_h_per_a")
     ids = frame[col.BUILDING_ID].astype(str)
     ground = _rows(
         options,
@@ -158,9 +157,7 @@ def decentral_rows(
         excluded=~options["ground_ok"],
         capacity_kw=options["ground_probe_capacity_kw"],
         power_mwh_per_a=0.0,
-        heat_mwh_per_a=(options["ground_probe_capacity_kw"] * hours / 1000).where(
-            options["ground_ok"], 0.0
-        ),
+        heat_mwh_per_a=options["ground_heat_mwh_per_a"].where(options["ground_ok"], 0.0),
         reason=options["reason"],
     )
     air = _rows(
@@ -176,6 +173,19 @@ def decentral_rows(
         reason=options["reason"],
     )
     return pd.concat([ground, air], ignore_index=True), options.assign(building_id=ids)
+
+
+def ground_message(options: pd.DataFrame) -> str:
+    """Town total of ground-probe heat from the probes' capacity and within the sustainable
+    limit of dense borehole fields (data/ambient_parameters.csv, group ``field``)."""
+    usable = options["ground_ok"].astype(bool)
+    capacity = float(options.loc[usable, "ground_heat_capacity_mwh_per_a"].sum())
+    limited = float(options.loc[usable, "ground_heat_mwh_per_a"].sum())
+    return (
+        f"ground probes: {capacity / 1000:,.1f} GWh/a from the probes' capacity x full-load "
+        f"hours, {limited / 1000:,.1f} GWh/a within the sustainable heat of each plot's "
+        "unbuilt land (thermal interference of neighbouring borehole fields)"
+    )
 
 
 # --- registers -------------------------------------------------------------------------------
@@ -326,6 +336,7 @@ def run(plan: Plan, *, progress: Progress | None = None) -> tuple[Plan, Potentia
         parts.append(build(layer, settings))
     centre = buildings.geometry.union_all().centroid
     parts.append(biomass_rows(settings, centre, buildings.crs))
+    messages.append(ground_message(options))
     found = _numbered(pd.concat([p for p in parts if len(p)], ignore_index=True))
     new = plan.with_frames(potentials=found, decentral_options=pd.DataFrame(options))
     return new, _result(found, messages)
