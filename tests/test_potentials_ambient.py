@@ -10,9 +10,11 @@ import shapely
 
 from heatplan.potentials.ambient import (
     decentral_heat_pumps,
+    plot_areas,
     probe_capacity_kw,
     probe_count,
     required_noise_distance_m,
+    sustainable_ground_heat_mwh_per_a,
 )
 from heatplan.potentials.waste_heat import waste_heat_potentials
 
@@ -185,3 +187,63 @@ def test_waste_heat_register() -> None:
         waste_heat_potentials(register.assign(Leistung_kW=[-5.0, 1.0]))
     with pytest.raises(ValueError, match="missing column"):
         waste_heat_potentials(register.drop(columns="Temperatur"))
+
+
+# --- sustainable ground heat of dense borehole fields (Walch et al. 2021) --------------------
+#: Walch et al. (2021), Renewable Energy 165:369: at most 15.5 kWh/(m² a) of unbuilt land.
+DENSITY_KWH_PER_M2_A = 15.5
+HOURS_H_PER_A = 2400.0
+
+
+def test_sustainable_ground_heat_by_hand() -> None:
+    # 45 kW x 2400 h = 108 MWh/a from the probes; 500 m² x 15.5 kWh = 7.75 MWh/a of land
+    # 5 kW x 2400 h = 12 MWh/a; 1000 m² -> 15.5 MWh/a: the probes limit
+    got = sustainable_ground_heat_mwh_per_a(
+        pd.Series([45.0, 5.0, 0.0]),
+        pd.Series([500.0, 1000.0, 800.0]),
+        full_load_hours_h_per_a=HOURS_H_PER_A,
+        max_ground_heat_kwh_per_m2_a=DENSITY_KWH_PER_M2_A,
+    )
+    np.testing.assert_allclose(got, [7.75, 12.0, 0.0])
+    scalar = sustainable_ground_heat_mwh_per_a(
+        10.0, 100.0, full_load_hours_h_per_a=2400.0, max_ground_heat_kwh_per_m2_a=15.5
+    )
+    assert float(scalar) == pytest.approx(1.55)
+    with pytest.raises(ValueError, match="negative"):
+        sustainable_ground_heat_mwh_per_a(
+            [-1.0], [1.0], full_load_hours_h_per_a=2400.0, max_ground_heat_kwh_per_m2_a=15.5
+        )
+
+
+def test_parcel_field_is_capped_by_its_land() -> None:
+    # the 30 x 20 m parcel of test_probes_on_a_given_parcel_by_hand: 9 probes = 45 kW would
+    # run 108 MWh/a; its 600 - 100 m² unbuilt land sustains 500 x 15.5 = 7.75 MWh/a, less
+    # than the 15,000 x (1 - 1/4.1) = 11.34 MWh/a the house's heat pump draws
+    house = _houses([shapely.box(2, 5, 12, 15)], demand=[15_000.0])
+    parcels = gpd.GeoDataFrame(geometry=[shapely.box(0, 0, 30, 20)], crs="EPSG:25832")
+    row = decentral_heat_pumps(house, parcels=parcels).iloc[0]
+    assert row["ground_heat_capacity_mwh_per_a"] == pytest.approx(108.0)
+    assert row["unbuilt_area_m2"] == pytest.approx(500.0)
+    assert row["ground_heat_mwh_per_a"] == pytest.approx(7.75)
+    assert row["required_ground_heat_mwh_per_a"] == pytest.approx(15.0 * (1 - 1 / SPF_GROUND))
+    assert row["ground_ok"] and not row["ground_sustainable"]
+    assert "sustainable 7.8 MWh/a" in row["reason"] and "< 11.3 MWh/a needed" in row["reason"]
+    small = decentral_heat_pumps(house.assign(heat_demand_kwh_per_a=8_000.0), parcels=parcels)
+    assert small.iloc[0]["ground_sustainable"]  # 8 x (1 - 1/4.1) = 6.05 <= 7.75 MWh/a
+
+
+def test_area_total_stays_within_density_times_land() -> None:
+    # a 4 x 4 block of detached houses: plots (Voronoi cells) do not overlap, so the sum of the
+    # capped heat stays within 15.5 kWh/(m² a) x the land of the plots, while the uncapped
+    # probe capacity exceeds it many times over
+    houses = [
+        shapely.box(i * 30, j * 30, i * 30 + 10, j * 30 + 10) for i in range(4) for j in range(4)
+    ]
+    result = decentral_heat_pumps(_houses(houses, demand=[12_000.0] * 16))
+    plots = plot_areas(_houses(houses))
+    land_m2 = plots.union_all().area - sum(h.area for h in houses)
+    assert result["ground_heat_mwh_per_a"].sum() <= land_m2 * DENSITY_KWH_PER_M2_A / 1000 + 1e-6
+    assert (
+        result["ground_heat_capacity_mwh_per_a"].sum() > 5 * result["ground_heat_mwh_per_a"].sum()
+    )
+    assert (result["ground_heat_mwh_per_a"] <= result["ground_heat_capacity_mwh_per_a"]).all()

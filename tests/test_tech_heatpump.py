@@ -27,18 +27,21 @@ from tespy.components import (
 from tespy.connections import Connection
 from tespy.networks import Network
 
+from heatplan.potentials.water_heat import parameter
 from heatplan.reference import table
 from heatplan.reference.heatpump import (
     heat_pump_parameters,
     heating_curve,
     jesper_parameter_sets,
     jesper_parameters,
+    operating_plants,
     staffell_coefficients,
 )
 from heatplan.tech.heatpump import (
     cop_jesper,
     cop_lorenz,
     cop_part_load,
+    fit_lorenz_efficiency,
     heat_pump_study,
     jesper_parameter_set,
     usable_source_cooling_k,
@@ -309,8 +312,9 @@ def test_study_reports_what_the_cli_prints() -> None:
     study = heat_pump_study(source_in_c=12, source_out_c=6, sink_in_c=50, sink_out_c=80, **STUDY)
     required = {"cop", "lorenz_efficiency", "carnot_cop", "temp_lift_k", "method", "messages"}
     assert required <= set(study)
-    assert study["cop"] == pytest.approx(float(cop_lorenz(50, 80, 12, 6)))
-    assert study["carnot_cop"] == pytest.approx(study["cop"] / 0.55)
+    eta = DEFAULTS.lorenz_efficiency_default
+    assert study["cop"] == pytest.approx(float(cop_lorenz(50, 80, 12, 6, efficiency=eta)))
+    assert study["carnot_cop"] == pytest.approx(study["cop"] / eta)
     assert study["temp_lift_k"] == 74.0 and study["messages"] == []
     assert study["temp_sink_lm_c"] == pytest.approx(float(log_mean_k(50, 80)) - ZERO_C_IN_K)
     json.dumps(study)  # --json prints it
@@ -470,3 +474,55 @@ def test_reference_tables_hold_the_published_coefficients() -> None:
     assert staffell_coefficients("air") == AIR and AIR.c0 == 6.81 and GROUND.c2 == 0.000734
     assert [s.name for s in jesper_parameter_sets()] == ["shp", "vhthp"]
     assert SHP.temp_sink_out_min_c == -math.inf and VHTHP.temp_sink_out_min_c == 100.0
+
+
+# --- calibration against large heat pumps in operation (data/heat_pump_plants.csv) -----------
+#: The default Lorenz efficiency reproduces each plant's published COP within this relative
+#: error (published COPs are rounded to 0.1 and some stream temperatures are assumptions).
+PLANT_COP_RTOL = 0.10
+
+
+def test_default_efficiency_is_the_fit_to_operating_plants() -> None:
+    plants = operating_plants()
+    fitted = fit_lorenz_efficiency(
+        plants["cop"],
+        plants["temp_sink_in_c"],
+        plants["temp_sink_out_c"],
+        plants["temp_source_in_c"],
+        plants["temp_source_out_c"],
+    )
+    assert len(plants) >= 4
+    assert DEFAULTS.lorenz_efficiency_default == pytest.approx(fitted, abs=0.005)  # 2 decimals
+    assert parameter("lorenz_efficiency") == DEFAULTS.lorenz_efficiency_default
+
+
+def test_mannheim_river_heat_pump_by_hand() -> None:
+    # Rhine 10 -> 6 °C, district heating 60 -> 99 °C (MVV / GKM): log-mean sink
+    # 39 / ln(372.15 / 333.15) = 352.31 K, source (283.15 - 279.15) / ln(283.15 / 279.15)
+    # = 281.15 K; Lorenz COP 352.31 / 71.16 = 4.951
+    ideal = float(cop_lorenz(60.0, 99.0, 10.0, 6.0, efficiency=1.0))
+    assert ideal == pytest.approx(352.31 / (352.31 - 281.15), rel=1e-3)
+    # annual COP 2.7 -> eta 0.545; a single plant's fit is its own ratio
+    assert fit_lorenz_efficiency([2.7], [60.0], [99.0], [10.0], [6.0]) == pytest.approx(
+        2.7 / ideal, rel=1e-12
+    )
+
+
+@pytest.mark.parametrize("plant", operating_plants()["plant"].tolist())
+def test_model_meets_each_operating_plant(plant: str) -> None:
+    row = operating_plants().set_index("plant").loc[plant]
+    cop = float(
+        cop_lorenz(
+            row["temp_sink_in_c"],
+            row["temp_sink_out_c"],
+            row["temp_source_in_c"],
+            row["temp_source_out_c"],
+            efficiency=DEFAULTS.lorenz_efficiency_default,
+        )
+    )
+    assert cop == pytest.approx(float(row["cop"]), rel=PLANT_COP_RTOL), plant
+
+
+def test_fit_rejects_impossible_cops() -> None:
+    with pytest.raises(ValueError, match="not above 1"):
+        fit_lorenz_efficiency([0.9], [50.0], [80.0], [12.0], [6.0])

@@ -27,7 +27,10 @@ def heat_pump(
     source_out_c: Annotated[float, typer.Option(help="Source stream out [°C].")],
     sink_in_c: Annotated[float, typer.Option(help="Return of the heated stream [°C].")],
     sink_out_c: Annotated[float, typer.Option(help="Supply of the heated stream [°C].")],
-    efficiency: Annotated[float, typer.Option(help="Lorenz efficiency [-].")] = 0.55,
+    efficiency: Annotated[
+        float | None,
+        typer.Option(help="Lorenz efficiency [-] (default: fit to operating plants, data)."),
+    ] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """COP of a large heat pump from its stream temperatures (Lorenz cycle)."""

@@ -132,7 +132,9 @@ def _prepare(out: Path, *, force: bool) -> None:
 
 def _import_schutterwald(out: Path, say: Progress) -> dict[str, Any]:
     say("reading the Schutterwald gas network (pandapipes)")
-    create_project(out, **schutterwald.MUNICIPALITY, holiday_subdivision="BW")
+    create_project(
+        out, **schutterwald.MUNICIPALITY, holiday_subdivision="BW", geology_region="oberrheingraben"
+    )
     files = schutterwald.write_inputs(out / "inputs")
     say("importing buildings, consumption, streets and gas network")
     results = {

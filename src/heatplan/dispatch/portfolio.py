@@ -24,6 +24,7 @@ from heatplan.dispatch.model import (
 )
 from heatplan.dispatch.prices import ReferenceBoiler, scenario_levels
 from heatplan.reference import catalogue, parameter, table
+from heatplan.reference.heatpump import heat_pump_parameters
 from heatplan.tech.economics import annual_cost_eur_per_a
 from heatplan.tech.heatpump import cop_lorenz
 
@@ -76,7 +77,8 @@ def air_cop(temp_air_c: pd.Series, *, supply_temp_c: float, return_temp_c: float
     """Hourly COP of a large air-source heat pump (Lorenz, air cooled by a few K) [-]."""
     cooling = parameter(GENERATION, "air_source_cooling_k")
     air = temp_air_c.to_numpy(float)
-    cop = cop_lorenz(return_temp_c, supply_temp_c, air, air - cooling)
+    efficiency = heat_pump_parameters().lorenz_efficiency_default
+    cop = cop_lorenz(return_temp_c, supply_temp_c, air, air - cooling, efficiency=efficiency)
     return np.maximum(np.asarray(cop, float), 1.0)
 
 

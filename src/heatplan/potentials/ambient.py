@@ -4,7 +4,10 @@ Ground: the plot of a building is its parcel (when a parcel layer is given) or i
 among the building centroids, cut to ``plot.max_distance_m`` around the footprint. Probes keep
 ``probe.boundary_distance_m`` from the plot boundary and ``probe.building_distance_m`` from every
 footprint; the probes are counted on a square grid of the VDI 4640 spacing laid into that free
-area, and capacity = probes x depth x specific extraction [1]_.
+area, and capacity = probes x depth x specific extraction [1]_. A dense field of probes cools
+the ground it shares with its neighbours (thermal interference), so each plot's annual ground
+heat is capped at a sustainable energy per m² of unbuilt land [3]_; plots do not overlap, so the
+sum over any area stays within that density times the area's land.
 
 Air: the outdoor unit of a size for the building's heat demand has the sound power that the
 federal funding (BEG) allows from 2026; with the simplified LAI method [2]_ the distance at
@@ -19,6 +22,8 @@ References
    Wärmepumpenanlagen, Table 2. BibTeX ``VDI4640``.
 .. [2] LAI (2023): Leitfaden für die Verbesserung des Schutzes gegen Lärm beim Betrieb von
    stationären Geräten in Gebieten, die dem Wohnen dienen; TA Lärm Nr. 6.1. ``LAI2023``.
+.. [3] Walch et al. (2021): Quantifying the technical geothermal potential from shallow
+   borehole heat exchangers at regional scale. Renewable Energy 165:369-380. ``Walch2021``.
 """
 
 from __future__ import annotations
@@ -41,9 +46,15 @@ RESULT_COLUMNS = [
     "free_area_m2",
     "probe_count",
     "ground_probe_capacity_kw",
+    "unbuilt_area_m2",
+    "ground_heat_capacity_mwh_per_a",
+    "ground_heat_limit_mwh_per_a",
+    "ground_heat_mwh_per_a",
+    "required_ground_heat_mwh_per_a",
     "heating_capacity_kw",
     "required_extraction_kw",
     "ground_ok",
+    "ground_sustainable",
     "sound_power_db",
     "night_limit_db",
     "required_distance_m",
@@ -118,6 +129,46 @@ def probe_capacity_kw(
     if (probes < 0).any():
         raise ValueError("number of probes must not be negative")
     return probes * depth_m * extraction_w_per_m / 1000.0
+
+
+def sustainable_ground_heat_mwh_per_a(
+    capacity_kw: ArrayLike,
+    unbuilt_area_m2: ArrayLike,
+    *,
+    full_load_hours_h_per_a: float,
+    max_ground_heat_kwh_per_m2_a: float,
+) -> np.ndarray:
+    """Annual ground heat a plot's probes may extract for good [MWh/a].
+
+    The probes' capacity run for the full-load hours, but at most the sustainable energy
+    density of dense borehole fields times the plot's unbuilt land (Walch et al. 2021):
+    ``min(capacity x hours, density x land)``.
+
+    Parameters
+    ----------
+    capacity_kw : numeric
+        Extraction capacity of the plot's probes [kW].
+    unbuilt_area_m2 : numeric
+        Land of the plot not covered by the building [m²].
+    full_load_hours_h_per_a : float
+        Full-load hours of the probes [h/a] (VDI 4640-2: 2400 h/a with hot water).
+    max_ground_heat_kwh_per_m2_a : float
+        Sustainable ground heat per m² of land and year [kWh/(m² a)].
+
+    Examples
+    --------
+    >>> sustainable_ground_heat_mwh_per_a([45.0, 5.0], [500.0, 500.0],
+    ...     full_load_hours_h_per_a=2400.0, max_ground_heat_kwh_per_m2_a=15.5).tolist()
+    [7.75, 7.75]
+    """
+    capacity = np.asarray(capacity_kw, dtype=float)
+    land = np.asarray(unbuilt_area_m2, dtype=float)
+    if (capacity < 0).any() or (land < 0).any():
+        raise ValueError("probe capacity and unbuilt area must not be negative")
+    if full_load_hours_h_per_a <= 0 or max_ground_heat_kwh_per_m2_a < 0:
+        raise ValueError("full-load hours must be positive and the energy density not negative")
+    from_probes = capacity * full_load_hours_h_per_a / 1000.0
+    return np.minimum(from_probes, land * max_ground_heat_kwh_per_m2_a / 1000.0)
 
 
 def required_noise_distance_m(
@@ -281,8 +332,13 @@ def decentral_heat_pumps(
     -------
     DataFrame
         One row per building: plot_area_m2, probe_count, ground_probe_capacity_kw,
-        heating_capacity_kw (demand / full-load hours), required_extraction_kw
-        (capacity x (1 - 1/SPF)), ground_ok, sound_power_db, night_limit_db,
+        unbuilt_area_m2, ground_heat_capacity_mwh_per_a (capacity x full-load hours),
+        ground_heat_limit_mwh_per_a (sustainable density x unbuilt land),
+        ground_heat_mwh_per_a (the smaller of the two), required_ground_heat_mwh_per_a
+        (demand x (1 - 1/SPF)), heating_capacity_kw (demand / full-load hours),
+        required_extraction_kw (capacity x (1 - 1/SPF)), ground_ok (the probes reach the
+        capacity), ground_sustainable (and the plot's sustainable heat covers the annual
+        extraction), sound_power_db, night_limit_db,
         required_distance_m, nearest_neighbour_m, air_ok and a reason text.
     """
     if col.BUILDING_ID not in buildings:
@@ -300,11 +356,19 @@ def decentral_heat_pumps(
     capacity = probe_capacity_kw(
         probes, depth_m=probe["depth_m"], extraction_w_per_m=probe["extraction_w_per_m"]
     )
+    hours = probe["full_load_hours_h_per_a"]
+    density = _parameters("field")["max_ground_heat_kwh_per_m2_a"]
+    unbuilt = np.clip(plots.area.to_numpy() - footprints.area.to_numpy(), 0.0, None)
+    ground_mwh = sustainable_ground_heat_mwh_per_a(
+        capacity, unbuilt, full_load_hours_h_per_a=hours, max_ground_heat_kwh_per_m2_a=density
+    )
     demand = _heat_demand(buildings)
-    heating_kw = demand / probe["full_load_hours_h_per_a"]
+    heating_kw = demand / hours
     spf = float(np.asarray(heater_types().loc[["heat_pump_ground"], "efficiency"], dtype=float)[0])
     needed_kw = heating_kw * (1.0 - 1.0 / spf)
+    needed_mwh = demand * (1.0 - 1.0 / spf) / 1000.0
     ground_ok = np.where(np.isnan(needed_kw), probes > 0, (probes > 0) & (capacity >= needed_kw))
+    sustainable = np.where(np.isnan(needed_mwh), probes > 0, ground_ok & (ground_mwh >= needed_mwh))
     sound = _sound_power_db(heating_kw)
     limit = _night_limits(buildings, area_type).to_numpy(float)
     distance = required_noise_distance_m(
@@ -323,9 +387,15 @@ def decentral_heat_pumps(
             "free_area_m2": shapely.area(free),
             "probe_count": probes,
             "ground_probe_capacity_kw": capacity,
+            "unbuilt_area_m2": unbuilt,
+            "ground_heat_capacity_mwh_per_a": capacity * hours / 1000.0,
+            "ground_heat_limit_mwh_per_a": unbuilt * density / 1000.0,
+            "ground_heat_mwh_per_a": ground_mwh,
+            "required_ground_heat_mwh_per_a": needed_mwh,
             "heating_capacity_kw": heating_kw,
             "required_extraction_kw": needed_kw,
             "ground_ok": ground_ok.astype(bool),
+            "ground_sustainable": sustainable.astype(bool),
             "sound_power_db": sound,
             "night_limit_db": limit,
             "required_distance_m": distance,
@@ -334,7 +404,7 @@ def decentral_heat_pumps(
         },
         index=buildings.index,
     )
-    reasons = [_reason(row, probe) for row in frame.itertuples()]
+    reasons = [_reason(row, probe | {"density": density}) for row in frame.itertuples()]
     bare_points = (footprints.geom_type == "Point").to_numpy()
     frame["reason"] = [
         f"{text}; point geometry without footprint: distances from the building point"
@@ -356,8 +426,16 @@ def _reason(row: Any, probe: dict[str, float]) -> str:
     elif math.isnan(row.required_extraction_kw):
         ground += " (no heat demand: only checked that a probe fits)"
     else:
-        sign = ">=" if row.ground_ok else "<"
+        sign = ">=" if row.ground_probe_capacity_kw >= row.required_extraction_kw else "<"
         ground += f" {sign} {row.required_extraction_kw:.1f} kW extraction needed"
+    if row.probe_count > 0:
+        sign = ">=" if row.ground_heat_mwh_per_a >= row.required_ground_heat_mwh_per_a else "<"
+        ground += (
+            f"; sustainable {row.ground_heat_mwh_per_a:.1f} MWh/a (at most "
+            f"{probe['density']:g} kWh/(m² a) x {row.unbuilt_area_m2:.0f} m² unbuilt plot)"
+        )
+        if not math.isnan(row.required_ground_heat_mwh_per_a):
+            ground += f" {sign} {row.required_ground_heat_mwh_per_a:.1f} MWh/a needed"
     if math.isnan(row.sound_power_db):
         air = (
             f"air: {row.heating_capacity_kw:.0f} kW is above the 70 kW of the sound-power "

@@ -90,7 +90,7 @@ def sewer_heat_potential(
     supply_temp_c, return_temp_c : float, optional
         With a network supply [°C], the heat-pump output and COP are added.
     efficiency : float, optional
-        Lorenz efficiency [-] (default 0.55, data).
+        Lorenz efficiency [-] (default from data/wastewater_parameters.csv).
 
     Returns
     -------

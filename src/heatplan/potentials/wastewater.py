@@ -133,7 +133,8 @@ def effluent_heat_pump(
     min_outlet_temp_c : float, optional
         Lowest effluent outlet temperature [°C] (default 2 °C, data); limits the cooling.
     efficiency : float, optional
-        Lorenz efficiency [-] of :func:`heatplan.tech.heatpump.cop_lorenz` (default 0.55).
+        Lorenz efficiency [-] of :func:`heatplan.tech.heatpump.cop_lorenz` (default from
+        data/wastewater_parameters.csv).
 
     Returns
     -------

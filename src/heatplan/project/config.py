@@ -43,6 +43,11 @@ class ProjectSettings(BaseModel):
     profile_year: int = Field(
         default=2025, description="Calendar year used to lay out hourly profiles (holidays)"
     )
+    geology_region: str = Field(
+        default="",
+        description="Geological region of data/geology_regions.csv (e.g. oberrheingraben) for "
+        "the regional groundwater and deep geothermal estimates; empty: none",
+    )
     holiday_subdivision: str = Field(
         default="", description="German state code for holidays (e.g. BW, TH); empty: national"
     )

@@ -7,6 +7,8 @@
   (2021), Renew. Sust. Energy Rev. 137:110646 (``heat_pump_jesper.csv``).
 - :func:`staffell_coefficients`: the regressions of Staffell et al. (2012), Energy Environ. Sci.
   5:9291 (``heat_pump_staffell.csv``).
+- :func:`operating_plants`: large heat pumps in operation (stream temperatures, COP, sources;
+  ``heat_pump_plants.csv``), the calibration of the Lorenz efficiency.
 - :func:`heating_curve`: design water temperatures and emitter exponent per building state
   (``heat_pump_heating_curves.csv``; EN 14511-2, EN 442-2, EN 1264-2).
 
@@ -32,6 +34,7 @@ PARAMETERS_FILE = "heat_pump_parameters.csv"
 JESPER_FILE = "heat_pump_jesper.csv"
 STAFFELL_FILE = "heat_pump_staffell.csv"
 HEATING_CURVES_FILE = "heat_pump_heating_curves.csv"
+PLANTS_FILE = "heat_pump_plants.csv"
 
 
 @cache
@@ -130,3 +133,15 @@ def heating_curve(building_state: str) -> HeatingCurve:
         temp_return_design_c=float(row["temp_return_design_c"]),
         emitter_exponent=float(row["emitter_exponent"]),
     )
+
+
+def operating_plants() -> pd.DataFrame:
+    """Large heat pumps in operation with their stream temperatures and COP, one row a plant.
+
+    The default Lorenz efficiency of ``heat_pump_parameters.csv`` is their fit
+    (:func:`heatplan.tech.heatpump.fit_lorenz_efficiency`).
+
+    >>> "mannheim_gkm_rhine" in set(operating_plants()["plant"])
+    True
+    """
+    return cached_table(PLANTS_FILE).copy()

@@ -31,6 +31,8 @@ KIND_DE = {
     "sewer": "Abwärme aus Abwasserkanälen",
     "industrial_waste_heat": "Industrielle Abwärme",
     "biomass_residues": "Biomasse-Reststoffe",
+    "groundwater_heat_pump": "Grundwasser-Wärmepumpe (regionale Schätzung je Brunnenpaar)",
+    "deep_geothermal": "Tiefengeothermie (regionale Schätzung je Dublette)",
 }
 
 

@@ -28,6 +28,7 @@ from heatplan.plan import columns as col
 from heatplan.plan.checks import inventory_buildings
 from heatplan.potentials.ambient import decentral_heat_pumps
 from heatplan.potentials.biomass import biomass_study
+from heatplan.potentials.geology import regional_potentials
 from heatplan.potentials.sewers import sewer_heat_potential
 from heatplan.potentials.solar import roof_potentials
 from heatplan.potentials.waste_heat import waste_heat_potentials
@@ -146,7 +147,6 @@ def decentral_rows(
     options["ground_ok"] = options["ground_ok"] & zone.isna()
     options["reason"] = options["reason"].where(zone.isna(), "in exclusion zone " + zone)
     demand_mwh = pd.to_numeric(frame.get(col.HEAT_DEMAND_KWH_PER_A), errors="coerce") / 1000
-    hours = parameter("ambient_parameters.csv", "full_load_hours_h_per_a")
     ids = frame[col.BUILDING_ID].astype(str)
     ground = _rows(
         options,
@@ -158,9 +158,7 @@ def decentral_rows(
         excluded=~options["ground_ok"],
         capacity_kw=options["ground_probe_capacity_kw"],
         power_mwh_per_a=0.0,
-        heat_mwh_per_a=(options["ground_probe_capacity_kw"] * hours / 1000).where(
-            options["ground_ok"], 0.0
-        ),
+        heat_mwh_per_a=options["ground_heat_mwh_per_a"].where(options["ground_ok"], 0.0),
         reason=options["reason"],
     )
     air = _rows(
@@ -176,6 +174,19 @@ def decentral_rows(
         reason=options["reason"],
     )
     return pd.concat([ground, air], ignore_index=True), options.assign(building_id=ids)
+
+
+def ground_message(options: pd.DataFrame) -> str:
+    """Town total of ground-probe heat from the probes' capacity and within the sustainable
+    limit of dense borehole fields (data/ambient_parameters.csv, group ``field``)."""
+    usable = options["ground_ok"].astype(bool)
+    capacity = float(options.loc[usable, "ground_heat_capacity_mwh_per_a"].sum())
+    limited = float(options.loc[usable, "ground_heat_mwh_per_a"].sum())
+    return (
+        f"ground probes: {capacity / 1000:,.1f} GWh/a from the probes' capacity x full-load "
+        f"hours, {limited / 1000:,.1f} GWh/a within the sustainable heat of each plot's "
+        "unbuilt land (thermal interference of neighbouring borehole fields)"
+    )
 
 
 # --- registers -------------------------------------------------------------------------------
@@ -302,6 +313,34 @@ def biomass_rows(settings: PotentialSettings, centre: Any, crs: Any) -> gpd.GeoD
     )
 
 
+def geology_rows(
+    region: str, settings: PotentialSettings, centre: Any, crs: Any
+) -> gpd.GeoDataFrame:
+    """Groundwater heat pump and deep geothermal of the project's geological region (one
+    doublet each, regional estimates placed at the town's centre)."""
+    found = regional_potentials(
+        region,
+        supply_temp_c=_supply(settings),
+        return_temp_c=_return(settings),
+        rho_cp=parameter("wastewater_parameters.csv", "volumetric_heat_capacity"),
+    )
+    if not found:
+        return _rows(pd.DataFrame(), [], crs)
+    frame = pd.DataFrame(found)
+    return _rows(
+        frame, [centre] * len(frame), crs, kind=frame["kind"], carrier=frame["carrier"],
+        name=f"{region} (regional estimate)", excluded=False, power_mwh_per_a=0.0,
+        heat_mwh_per_a=frame["heat_mwh_per_a"], capacity_kw=frame["capacity_kw"],
+        reason=frame["reason"],
+    )  # fmt: skip
+
+
+def _return(settings: PotentialSettings) -> float:
+    if settings.network_return_temp_c is not None:
+        return settings.network_return_temp_c
+    return _supply(settings) - parameter("wastewater_parameters.csv", "network_spread_k")
+
+
 # --- the stage -------------------------------------------------------------------------------
 def run(plan: Plan, *, progress: Progress | None = None) -> tuple[Plan, PotentialsResult]:
     """Every potential of ``plan``: a new plan with ``potentials`` and ``decentral_options``."""
@@ -326,6 +365,10 @@ def run(plan: Plan, *, progress: Progress | None = None) -> tuple[Plan, Potentia
         parts.append(build(layer, settings))
     centre = buildings.geometry.union_all().centroid
     parts.append(biomass_rows(settings, centre, buildings.crs))
+    if config.project.geology_region:
+        say(f"geology: {config.project.geology_region}")
+        parts.append(geology_rows(config.project.geology_region, settings, centre, buildings.crs))
+    messages.append(ground_message(options))
     found = _numbered(pd.concat([p for p in parts if len(p)], ignore_index=True))
     new = plan.with_frames(potentials=found, decentral_options=pd.DataFrame(options))
     return new, _result(found, messages)

@@ -40,6 +40,7 @@ __all__ = [
     "cop_jesper",
     "cop_lorenz",
     "cop_part_load",
+    "fit_lorenz_efficiency",
     "heat_pump_study",
     "jesper_parameter_set",
     "usable_source_cooling_k",
@@ -83,7 +84,7 @@ def cop_lorenz(
     temp_source_in_c: ArrayLike,
     temp_source_out_c: ArrayLike,
     *,
-    efficiency: float = 0.55,
+    efficiency: float = 0.56,
 ) -> Numeric:
     """Coefficient of performance of a heat pump from the Lorenz cycle.
 
@@ -98,9 +99,9 @@ def cop_lorenz(
     temp_source_out_c : numeric
         Source stream temperature leaving the evaporator [°C].
     efficiency : float
-        Lorenz efficiency in (0, 1] [-]; 0.5-0.6 fits large plants in operation (Reinholdt
-        et al. 2018; Jesper et al. 2021; ``heat_pump_parameters.csv``); ``1.0`` gives the
-        ideal (Lorenz) COP.
+        Lorenz efficiency in (0, 1] [-]; the default 0.56 is the fit to large plants in
+        operation (``heat_pump_plants.csv``, :func:`fit_lorenz_efficiency`; Reinholdt et al.
+        2018 and Jesper et al. 2021 give 0.5-0.6); ``1.0`` gives the ideal (Lorenz) COP.
 
     Returns
     -------
@@ -117,7 +118,7 @@ def cop_lorenz(
     Examples
     --------
     >>> round(float(cop_lorenz(50, 80, 12, 6)), 2)
-    3.33
+    3.39
     """
     eff = np.asarray(efficiency, dtype=float)
     reject(~((eff > 0) & (eff <= 1)), "Lorenz efficiency {e:g} is outside (0, 1]", e=eff)
@@ -277,7 +278,7 @@ def heat_pump_study(
     parameters: HeatPumpParameters,
     jesper_sets: Sequence[JesperParameters],
     method: str = "lorenz",
-    efficiency: float = 0.55,
+    efficiency: float | None = None,
     part_load_ratio: float = 1.0,
     min_source_outlet_c: float | None = None,
 ) -> dict[str, Any]:
@@ -331,6 +332,8 @@ def heat_pump_study(
     """
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; use one of {', '.join(METHODS)}")
+    if efficiency is None:
+        efficiency = parameters.lorenz_efficiency_default
     cop_l = float(
         cop_lorenz(sink_in_c, sink_out_c, source_in_c, source_out_c, efficiency=efficiency)
     )
@@ -370,3 +373,38 @@ def heat_pump_study(
         "part_load_ratio": float(part_load_ratio),
         "messages": messages,
     }
+
+
+def fit_lorenz_efficiency(
+    cop: ArrayLike,
+    temp_sink_in_c: ArrayLike,
+    temp_sink_out_c: ArrayLike,
+    temp_source_in_c: ArrayLike,
+    temp_source_out_c: ArrayLike,
+) -> float:
+    """Lorenz efficiency that fits measured COPs best in relative terms [-].
+
+    Each plant implies ``eta_i = COP_i / COP_Lorenz,i``; the fit is their geometric mean,
+    the eta that minimises the sum of squared log errors ``ln(eta x COP_Lorenz,i / COP_i)``,
+    so a plant with a large ideal COP does not outweigh the others.
+
+    Parameters
+    ----------
+    cop : array_like
+        Measured coefficients of performance [-].
+    temp_sink_in_c, temp_sink_out_c, temp_source_in_c, temp_source_out_c : array_like
+        Stream temperatures of each plant [°C] (as :func:`cop_lorenz`).
+
+    Examples
+    --------
+    >>> round(fit_lorenz_efficiency([3.0, 3.0], [50, 50], [80, 80], [12, 12], [6, 6]), 3)
+    0.495
+    """
+    measured = np.asarray(cop, dtype=float)
+    reject(~(measured > 1.0), "a measured COP of {c:g} is not above 1", c=measured)
+    ideal = np.asarray(
+        cop_lorenz(temp_sink_in_c, temp_sink_out_c, temp_source_in_c, temp_source_out_c,
+                   efficiency=1.0),
+        dtype=float,
+    )  # fmt: skip
+    return float(np.exp(np.mean(np.log(measured / ideal))))
