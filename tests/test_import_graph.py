@@ -15,7 +15,7 @@ import networkx as nx
 
 SOURCE = Path(__file__).resolve().parents[1] / "src" / "heatplan"
 #: Faces: nothing but faces imports them.
-FACES = {"cli", "web", "demo"}
+FACES = {"cli", "web", "demo", "__main__"}  # __main__: `python -m heatplan`
 #: Adapters between the store and the plan: only faces import them.
 ADAPTERS = {"steps"}
 #: Domain packages: pure computation over frames (they may import tech, reference, plan).
