@@ -104,3 +104,19 @@ def test_demo_areas_carry_probability_grade_and_reason(demo_plan: Plan) -> None:
         assert "Kosten- und Preispfaden" in row.explanation
         if row.area_type_2045 == "dezentral":
             assert row.network_better_probability <= uncertainty.parameters()["probability_likely"]
+
+
+def test_drivers_of_an_area_decided_in_every_path() -> None:
+    # network 50 c + 20 e against 100 + 110 e: better on every path (probability 1), so no
+    # input moves the probability; the margin's spread comes almost all from the network
+    # capex c (0.8 / 1.2), little from the price e (0.95 / 1.05), none from the rest.
+    parts = CostParts(50.0, 20.0, 100.0, 110.0)
+    factors = _factors(network_capex=[0.8, 1.2, 0.8, 1.2], electricity=[0.95, 0.95, 1.05, 1.05])
+    assert (
+        uncertainty.probability_network_better(parts, factors, other_criteria=0.0, weight_cost=1.0)
+        == 1.0
+    )
+    moves = uncertainty.drivers(parts, factors, other_criteria=0.0, weight_cost=1.0)
+    assert [name for name, _ in moves[:2]] == ["network_capex", "electricity"]
+    assert moves[0][1] > 10 * moves[1][1] > 0
+    assert all(move == 0 for _, move in moves[2:])

@@ -178,14 +178,24 @@ def drivers(
     weight_cost: float,
 ) -> list[tuple[str, float]]:
     """The inputs the probability depends on most: how far it moves when each one is held at
-    its planned value [percentage points / 100], largest first."""
+    its planned value [percentage points / 100], largest first.
+
+    Where holding an input moves the probability of none (all paths on one side, e.g. 100 %),
+    the inputs are ranked by how much of the spread of the cost advantage each one makes (its
+    standard deviation over the paths less that with the input held), so an area decided in
+    every path still names what its margin depends on most.
+    """
     base = probability_network_better(
         parts, factors, other_criteria=other_criteria, weight_cost=weight_cost
     )
-    moves = [
-        (name, abs(base - probability_network_better(
-            parts, factors.fixed(name), other_criteria=other_criteria, weight_cost=weight_cost
-        )))
-        for name in INPUTS_DE
-    ]  # fmt: skip
-    return sorted(moves, key=lambda item: -item[1])
+    spread = float(np.std(cost_advantage_samples(parts, factors)))
+    moves = []
+    for name in INPUTS_DE:
+        held = factors.fixed(name)
+        move = abs(base - probability_network_better(
+            parts, held, other_criteria=other_criteria, weight_cost=weight_cost
+        ))  # fmt: skip
+        narrowing = spread - float(np.std(cost_advantage_samples(parts, held)))
+        moves.append((name, move, narrowing))
+    ranked = sorted(moves, key=lambda item: (-item[1], -item[2]))
+    return [(name, move if move > 0 else max(narrowing, 0.0)) for name, move, narrowing in ranked]
