@@ -44,6 +44,8 @@ AREA_INDICATORS: dict[str, tuple[str, str]] = {
     "network_lcoh_eur_per_mwh": ("Vollkosten Wärmenetz", "EUR/MWh"),
     "decentral_lcoh_eur_per_mwh": ("Vollkosten dezentrale Versorgung", "EUR/MWh"),
     "best_decentral": ("Günstigste dezentrale Option", ""),
+    "network_better_probability": ("Wärmenetz günstiger in … der Kosten- und Preispfade", "-"),
+    "network_probability_drivers": ("Am stärksten abhängig von", ""),
     "ghg_network_to_target_t": ("THG-Emissionen Wärmenetz bis Zieljahr", "t CO2e"),
     "ghg_decentral_to_target_t": ("THG-Emissionen dezentral bis Zieljahr", "t CO2e"),
     "eignung_shortened": ("Verkürzte Wärmeplanung (§ 14 WPG)", ""),

@@ -38,7 +38,12 @@ DECENTRAL_DE = {
 }
 WORDS_DE = {"unknown": "unbekannt", "True": "ja", "False": "nein", **DECENTRAL_DE}
 #: Indicators shown as percent (shares [-]).
-SHARES = ("share_residential", "share_large_consumers", "share_gas")
+SHARES = (
+    "share_residential",
+    "share_large_consumers",
+    "share_gas",
+    "network_better_probability",
+)
 DIGITS = {col.HEAT_DENSITY_MWH_PER_HA_A: 1, "area_ha": 1}
 
 
