@@ -130,9 +130,17 @@ def module_1_reduction_eur_per_a(
 
     ``base + share x Arbeitspreis x reference consumption`` (BK8-22/010-A, Anlage 1).
     """
-    base = parameter(TARIFFS_FILE, "module_1_base_eur_per_a") if base_eur_per_a is None else base_eur_per_a
+    base = (
+        parameter(TARIFFS_FILE, "module_1_base_eur_per_a")
+        if base_eur_per_a is None
+        else base_eur_per_a
+    )
     part = parameter(TARIFFS_FILE, "module_1_share") if share is None else share
-    mwh = parameter(TARIFFS_FILE, "module_1_reference_mwh") if reference_mwh is None else reference_mwh
+    mwh = (
+        parameter(TARIFFS_FILE, "module_1_reference_mwh")
+        if reference_mwh is None
+        else reference_mwh
+    )
     return base + part * network_fee_energy_price_eur_per_mwh * mwh
 
 
@@ -160,7 +168,9 @@ def heat_pump_price_components(
     # never below zero: heatplan caps the flat reduction at the network fee of the heat pump's
     # own electricity (the household's share of the shared meter is not counted)
     one = np.minimum(flat * gross / safe, energy_fee * gross)
-    two = np.full(len(use), parameter(TARIFFS_FILE, "module_2_energy_price_reduction") * energy_fee * gross)
+    two = np.full(
+        len(use), parameter(TARIFFS_FILE, "module_2_energy_price_reduction") * energy_fee * gross
+    )
     meter = parameter(TARIFFS_FILE, "module_2_meter_eur_per_a") / safe
     low = parameter(TARIFFS_FILE, "module_3_low_window_consumption_share") * energy_fee * gross
     three = one + low * (1.0 - parameter(TARIFFS_FILE, "module_3_low_price_share"))
