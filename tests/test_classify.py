@@ -245,7 +245,9 @@ def test_the_perspective_setting_switches_the_decision_columns(
     copy = tmp_path / "economic"
     shutil.copytree(classified, copy)
     toml = (copy / "heatplan.toml").read_text(encoding="utf-8")
-    if "[economics]\n" in toml:
+    if 'perspective = "owner"' in toml:
+        toml = toml.replace('perspective = "owner"', 'perspective = "economic"', 1)
+    elif "[economics]\n" in toml:
         toml = toml.replace("[economics]\n", '[economics]\nperspective = "economic"\n', 1)
     else:
         toml += '\n[economics]\nperspective = "economic"\n'
