@@ -208,3 +208,62 @@ def test_an_area_without_heated_buildings_is_decentral() -> None:
     assert "Keine beheizten Gebäude" in str(classify(empty, YEARS)["explanation"])
     unknown = dataclasses.replace(empty, unknown_demand_share=1.0)
     assert area_type(unknown) == "pruefgebiet"
+
+
+def test_the_reason_names_the_other_perspective_only_where_it_ranks_otherwise() -> None:
+    # owner: network 100 vs decentral 140 -> network cheaper; economic: 120 vs 110 -> decentral
+    differs = dataclasses.replace(
+        BASE,
+        perspective="owner",
+        other_network_lcoh_eur_per_mwh=120.0,
+        other_decentral_lcoh_eur_per_mwh=110.0,
+    )
+    reason = str(classify(differs, YEARS)["explanation"])
+    assert "(volkswirtschaftlich: dezentral günstiger, 120 vs 110 EUR/MWh)" in reason
+    agrees = dataclasses.replace(differs, other_decentral_lcoh_eur_per_mwh=130.0)
+    assert "volkswirtschaftlich" not in str(classify(agrees, YEARS)["explanation"])
+    economic = dataclasses.replace(differs, perspective="economic")
+    assert "(Eigentümersicht: dezentral günstiger" in str(classify(economic, YEARS)["explanation"])
+    # the decision itself rests on the perspective's own figures only
+    assert classify(differs, YEARS)["area_type_2045"] == classify(BASE, YEARS)["area_type_2045"]
+
+
+def test_the_perspective_setting_switches_the_decision_columns(
+    classified: Path, tmp_path: Path
+) -> None:
+    owner = open_store(str(classified / "plan.gpkg")).read("areas")
+    assert set(owner["cost_perspective"]) == {"owner"}
+    for kind in ("network", "decentral"):
+        chosen = pd.to_numeric(owner[f"{kind}_lcoh_eur_per_mwh"])
+        pd.testing.assert_series_equal(
+            chosen, pd.to_numeric(owner[f"{kind}_lcoh_owner_eur_per_mwh"]), check_names=False
+        )
+    # the economic perspective leaves VAT and funding out (same order of magnitude)
+    decentral_owner = pd.to_numeric(owner["decentral_lcoh_owner_eur_per_mwh"])
+    decentral_economic = pd.to_numeric(owner["decentral_lcoh_economic_eur_per_mwh"])
+    assert (decentral_economic < decentral_owner * 1.5).all() and decentral_economic.gt(0).all()
+    copy = tmp_path / "economic"
+    shutil.copytree(classified, copy)
+    toml = (copy / "heatplan.toml").read_text(encoding="utf-8")
+    if 'perspective = "owner"' in toml:
+        toml = toml.replace('perspective = "owner"', 'perspective = "economic"', 1)
+    elif "[economics]\n" in toml:
+        toml = toml.replace("[economics]\n", '[economics]\nperspective = "economic"\n', 1)
+    else:
+        toml += '\n[economics]\nperspective = "economic"\n'
+
+    (copy / "heatplan.toml").write_text(toml, encoding="utf-8")
+    run_classify(copy)
+    economic = open_store(str(copy / "plan.gpkg")).read("areas")
+    assert set(economic["cost_perspective"]) == {"economic"}
+    for kind in ("network", "decentral"):
+        chosen = pd.to_numeric(economic[f"{kind}_lcoh_eur_per_mwh"])
+        own = pd.to_numeric(economic[f"{kind}_lcoh_economic_eur_per_mwh"])
+        pd.testing.assert_series_equal(chosen, own, check_names=False)
+        # both perspectives are stored either way, with the same figures
+        pd.testing.assert_series_equal(
+            pd.to_numeric(economic[f"{kind}_lcoh_owner_eur_per_mwh"]),
+            pd.to_numeric(owner[f"{kind}_lcoh_owner_eur_per_mwh"]),
+            check_names=False,
+            rtol=1e-9,
+        )

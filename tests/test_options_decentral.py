@@ -123,7 +123,13 @@ def test_the_co2_path_charges_the_levelised_gas_price_by_hand() -> None:
     prices = [base + (c - 55) * 0.20196 * 1.19 for c in co2]
     weights = [1.03**-t for t in range(1, 21)]
     levelised = sum(p * w for p, w in zip(prices, weights, strict=True)) / sum(weights)
-    path = Economics.defaults(year=2025, co2_price_path="central")
+    # a constant gas volume: the network fee does not grow (test_price_components checks it)
+    path = Economics.defaults(
+        year=2025,
+        co2_price_path="central",
+        gas_volume=((2025.0, 1.0),),
+        heat_pump_tariff="heat_pump_tariff",
+    )
     assert path.energy_price_eur_per_mwh("natural_gas_household_eur_per_mwh") == pytest.approx(
         levelised, rel=1e-12
     )

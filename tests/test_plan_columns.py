@@ -11,6 +11,7 @@ from heatplan.reference import table
 #: Unit of a column by the end of its name, longest first ("" : no unit).
 UNIT_BY_SUFFIX = (
     ("_mwh_per_ha_a", "MWh/(ha·a)"),
+    ("_eur_per_mwh", "EUR/MWh"),
     ("_kwh_per_m_a", "kWh/(m·a)"),
     ("_kwh_per_a", "kWh/a"),
     ("_mwh_per_a", "MWh/a"),

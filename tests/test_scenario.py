@@ -496,6 +496,17 @@ def test_energy_bills_follow_the_co2_price_path_by_hand() -> None:
         mwh = row.final_energy_kwh_per_a / 1000.0
         surcharge += mwh * (co2 - 55.0) * priced_t_per_mwh[row.carrier] * 1.19
     assert surcharge > 0
+    # gas also pays the network fee of 2025 (22 EUR/MWh net) x (volume_2025 / volume_t - 1),
+    # at most 4x, with VAT; the volume is the pathway's own gas use
+    import numpy as np
+
+    gas = fuel[fuel["carrier"] == "natural_gas"].groupby("year")["final_energy_kwh_per_a"].sum()
+    base = float(np.interp(2025.0, gas.index.to_numpy(float), gas.to_numpy(float)))
+    fee = sum(
+        kwh / 1000.0 * 22.0 * (min(base / kwh, 4.0) - 1.0) * 1.19 for kwh in gas.to_numpy(float)
+    )
+    assert fee > 0
+    surcharge += fee
     path = variant_costs(result, _areas())["energy_cost_eur"]
     today = variant_costs(flat, _areas())["energy_cost_eur"]
     assert path - today == pytest.approx(surcharge, rel=1e-9)

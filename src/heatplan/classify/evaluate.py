@@ -31,7 +31,8 @@ from heatplan.errors import HeatplanError
 from heatplan.network import selection as inputs
 from heatplan.network.generation import required_share
 from heatplan.network.layout import Layout, lay_out
-from heatplan.options.decentral import OPTIONS, decentral_costs
+from heatplan.options.decentral import PERSPECTIVES, decentral_costs
+from heatplan.options.tariffs import VolumePath, vat_rate
 from heatplan.plan import Plan
 from heatplan.plan import columns as col
 from heatplan.reference import carriers, parameter
@@ -56,14 +57,20 @@ class AreaInputs:
     line_density_kwh_per_m_a: float
 
 
+#: One area's decentral figures: demand-weighted LCOH [EUR/MWh], the most frequent best
+#: option, its demand-weighted efficiency or SPF [-] and the energy part of the LCOH [EUR/MWh].
+Decentral = tuple[float, str, float, float]
+
+
 def decentral_figures(
     config: Any, area: AreaInputs, weather: inputs.Weather, spf: pd.DataFrame, economics: Any
-) -> tuple[float, str, float]:
+) -> Decentral:
     """Demand-weighted LCOH of the buildings' cheapest usable decentral options [EUR/MWh], the
-    most frequent of those options, and its demand-weighted efficiency or SPF [-]."""
+    most frequent of those options, its demand-weighted efficiency or SPF [-], and the
+    demand-weighted energy cost of those options per MWh of heat [EUR/MWh]."""
     known = area.buildings[area.buildings[col.HEAT_DEMAND_KWH_PER_A].fillna(0) > 0]
     if known.empty:
-        return math.nan, "", math.nan
+        return math.nan, "", math.nan, math.nan
     peak, _ = inputs.loads(config, known, weather)
     frame = known.set_index(col.BUILDING_ID)[[col.HEAT_DEMAND_KWH_PER_A, col.CONSTRUCTION_YEAR]]
     for flag in ("ground_ok", "air_ok"):
@@ -81,7 +88,10 @@ def decentral_figures(
     efficiency = float(
         np.average(costs.loc[usable, f"efficiency_{option}"], weights=weight[usable])
     )
-    return lcoh, option, efficiency
+    energy = float(
+        np.average(costs.loc[usable, "best_decentral_energy_eur_per_mwh"], weights=weight[usable])
+    )
+    return lcoh, option, efficiency, energy
 
 
 def candidates() -> tuple[str, ...]:
@@ -146,7 +156,7 @@ def figures(
     *,
     network_lcoh: float,
     network_ghg_t: float,
-    decentral: tuple[float, str, float],
+    decentral: Decentral,
     heat_networks: tuple[float, float],
     potential: str,
     years: range,
@@ -154,7 +164,7 @@ def figures(
 ) -> AreaFigures:
     demand = area.buildings[col.HEAT_DEMAND_KWH_PER_A]
     heat_mwh = float(demand.fillna(0).sum()) / 1000.0
-    lcoh, option, efficiency = decentral
+    lcoh, option, efficiency, _ = decentral
     return AreaFigures(
         area_id=area.area_id,
         shortened=area.shortened,
@@ -216,19 +226,16 @@ def network_ghg_t(result: Any, generated_mwh_per_a: float, years: range) -> floa
     return total
 
 
-def cost_parts(
-    cost: Any, decentral: tuple[float, str, float], economics: Any
-) -> uncertainty.CostParts | None:
+def cost_parts(cost: Any, decentral: Decentral) -> uncertainty.CostParts | None:
     """The area's full costs split for the Monte Carlo; None without a network or an option.
 
-    The decentral energy part is the levelised price of the option's energy over its
-    demand-weighted efficiency; the rest of its full cost is capital and upkeep.
+    ``cost`` and ``decentral`` are of the perspective that decides. The decentral energy part is
+    the demand-weighted energy cost of the buildings' best options per MWh of heat (levelised
+    prices, heat pumps on their § 14a tariff); the rest of its full cost is capital and upkeep.
     """
-    lcoh, option, efficiency = decentral
-    if cost is None or not option or math.isnan(lcoh) or math.isnan(efficiency):
+    lcoh, option, _, energy = decentral
+    if cost is None or not option or math.isnan(lcoh) or math.isnan(energy):
         return None
-    price = economics.energy_price_eur_per_mwh(OPTIONS[option][1])
-    energy = price / efficiency
     return uncertainty.CostParts(
         network_distribution=cost.lcoh_distribution_eur_per_mwh,
         network_generation=cost.lcoh_generation_eur_per_mwh,
@@ -255,3 +262,73 @@ def with_probability(
     moves = uncertainty.drivers(parts, factors, other_criteria=fixed, weight_cost=cost_weight)
     named = tuple(name for name, move in moves[:3] if move > 0)
     return replace(figures, network_better_probability=chance, paths=factors.samples, drivers=named)
+
+
+def in_perspective(cost: Any, perspective: str) -> Any:
+    """A network's cost as ``perspective`` sees it: the owner pays the heat price incl. VAT
+    (UStG § 12 (1)); the economic cost is the utility's, without VAT (``cost`` is computed with
+    the funding the perspective counts)."""
+    if cost is None or perspective == "economic":
+        return cost
+    gross = 1.0 + vat_rate()
+    return replace(
+        cost,
+        network_cost_eur_per_a=cost.network_cost_eur_per_a * gross,
+        generation_cost_eur_per_a=cost.generation_cost_eur_per_a * gross,
+        lcoh_distribution_eur_per_mwh=cost.lcoh_distribution_eur_per_mwh * gross,
+        lcoh_generation_eur_per_mwh=cost.lcoh_generation_eur_per_mwh * gross,
+        lcoh_eur_per_mwh=cost.lcoh_eur_per_mwh * gross,
+    )
+
+
+def perspective_columns(
+    network: Mapping[str, Any], decentral: Mapping[str, Decentral], chosen: str
+) -> dict[str, object]:
+    """Network and decentral full cost [EUR/MWh] of every perspective, and the one that decides."""
+    columns = {
+        "owner": (col.NETWORK_LCOH_OWNER_EUR_PER_MWH, col.DECENTRAL_LCOH_OWNER_EUR_PER_MWH),
+        "economic": (
+            col.NETWORK_LCOH_ECONOMIC_EUR_PER_MWH,
+            col.DECENTRAL_LCOH_ECONOMIC_EUR_PER_MWH,
+        ),
+    }
+    out: dict[str, object] = {col.COST_PERSPECTIVE: chosen}
+    for name in PERSPECTIVES:
+        cost = network.get(name)
+        network_column, decentral_column = columns[name]
+        out[network_column] = math.nan if cost is None else cost.lcoh_eur_per_mwh
+        out[decentral_column] = decentral[name][0]
+    return out
+
+
+def gas_volume_path(plan: Plan, start_year: int) -> VolumePath | None:
+    """Share of buildings still on the gas network per year from the plan's scenario (base
+    variant), relative to today's share of gas-heated buildings; None without a scenario."""
+    indicators = plan.get("scenario_indicators")
+    if indicators is None or indicators.empty:
+        return None
+    rows = indicators[
+        (indicators["indicator"] == "gas_network_buildings")
+        & (indicators["key"] == "share:buildings")
+    ]
+    if rows.empty:
+        return None
+    rows = rows[
+        rows["variant"] == ("base" if "base" in set(rows["variant"]) else rows["variant"].iloc[0])
+    ]
+    today = _gas_share_today(plan)
+    if not today:
+        return None
+    points = [(float(start_year), 1.0)] + [
+        (float(y), float(v) / today)
+        for y, v in zip(rows["year"], rows["value"], strict=True)
+        if float(y) > start_year
+    ]
+    return tuple(sorted(points))
+
+
+def _gas_share_today(plan: Plan) -> float:
+    buildings = plan.get("buildings")
+    if buildings is None or col.CARRIER not in buildings.columns or buildings.empty:
+        return 0.0
+    return float(buildings[col.CARRIER].astype(str).eq("natural_gas").mean())

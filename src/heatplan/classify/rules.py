@@ -63,6 +63,9 @@ TYPE_EN = {
 
 OPTION_DE = {"air_hp": "Luft-Wärmepumpe", "ground_hp": "Erdwärmepumpe", "biomass": "Pelletkessel"}
 OPTION_EN = {"air_hp": "air heat pump", "ground_hp": "ground heat pump", "biomass": "pellet boiler"}
+#: The perspective of a full-cost comparison in the reason (German, English), by its name.
+PERSPECTIVE_DE = {"owner": "Eigentümersicht", "economic": "volkswirtschaftlich"}
+PERSPECTIVE_EN = {"owner": "owner's view", "economic": "economic view"}
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,11 @@ class AreaFigures:
     paths: int = 0
     #: The uncertain inputs the probability depends on most (uncertainty.INPUTS_DE keys).
     drivers: tuple[str, ...] = ()
+    #: Whose full cost the figures above are (``owner`` or ``economic``), and the other
+    #: perspective's network and decentral full cost [EUR/MWh] (NaN: not computed).
+    perspective: str = "owner"
+    other_network_lcoh_eur_per_mwh: float = math.nan
+    other_decentral_lcoh_eur_per_mwh: float = math.nan
 
 
 Params = Mapping[str, float] | None
@@ -344,19 +352,46 @@ def explanation(
     weighted = _number(score(figures, params), "+.2f")
     potential = f", {figures.nearby_potential}" if figures.nearby_potential else ""
     chance_de, chance_en = _chance_text(figures)
+    other_de, other_en = _other_perspective_text(figures)
     de = (
         f"Liniendichte {density} MWh/(m·a), Vollkosten Wärmenetz {costs} dezentral "
-        f"({OPTION_DE.get(figures.best_decentral, figures.best_decentral)}), "
+        f"({OPTION_DE.get(figures.best_decentral, figures.best_decentral)}){other_de}, "
         f"THG bis Zieljahr {ghg}, {security_de}, Bewertung § 18 {weighted}{chance_de}"
         f"{potential} -> {TYPE_DE[kind]}, {GRADE_DE[likelihood]}"
     )
     en = (
         f"line density {density} MWh/(m·a), full cost network {costs} decentral "
-        f"({OPTION_EN.get(figures.best_decentral, figures.best_decentral)}), "
+        f"({OPTION_EN.get(figures.best_decentral, figures.best_decentral)}){other_en}, "
         f"GHG to the target year {ghg}, {security_en}, § 18 score {weighted}{chance_en}"
         f"{potential} -> {TYPE_EN[kind]}, {GRADE_EN[likelihood]}"
     )
     return de, en
+
+
+def _cheaper(network: float, decentral: float) -> str:
+    """Which full cost is lower ('network', 'decentral'; '' when one is unknown)."""
+    if math.isnan(network) or math.isnan(decentral):
+        return ""
+    return "network" if network < decentral else "decentral"
+
+
+def _other_perspective_text(figures: AreaFigures) -> tuple[str, str]:
+    """' (volkswirtschaftlich: Wärmenetz günstiger, 95 vs 110 EUR/MWh)' where the other
+    perspective ranks the two full costs the other way; '' where it agrees or is unknown."""
+    other_network = figures.other_network_lcoh_eur_per_mwh
+    other_decentral = figures.other_decentral_lcoh_eur_per_mwh
+    mine = _cheaper(figures.network_lcoh_eur_per_mwh, figures.decentral_lcoh_eur_per_mwh)
+    theirs = _cheaper(other_network, other_decentral)
+    if not mine or not theirs or mine == theirs:
+        return "", ""
+    other = "economic" if figures.perspective == "owner" else "owner"
+    costs = f"{other_network:.0f} vs {other_decentral:.0f} EUR/MWh"
+    winner_de = "Wärmenetz" if theirs == "network" else "dezentral"
+    winner_en = "network" if theirs == "network" else "decentral"
+    return (
+        f" ({PERSPECTIVE_DE[other]}: {winner_de} günstiger, {costs})",
+        f" ({PERSPECTIVE_EN[other]}: {winner_en} cheaper, {costs})",
+    )
 
 
 def _chance_text(figures: AreaFigures) -> tuple[str, str]:

@@ -155,6 +155,14 @@ def decentral(
         bool,
         typer.Option("--catalogue", help="Technology catalogue (DEA) instead of German prices."),
     ] = False,
+    heat_pump_tariff: Annotated[
+        str,
+        typer.Option(
+            "--heat-pump-tariff",
+            help="Heat-pump electricity under § 14a EnWG: cheapest (of modules 1 and 2), "
+            "module_1, module_2, module_3 or heat_pump_tariff (published average).",
+        ),
+    ] = "cheapest",
     json_out: JsonOpt = False,
 ) -> None:
     """Full cost of each decentral option for one building, with the sources of every figure."""
@@ -165,7 +173,9 @@ def decentral(
     from heatplan.options.one_building import option_costs
 
     economics = Economics.defaults(
-        year=year, cost_source="technology_catalogue" if catalogue else "installed_cost_de"
+        year=year,
+        cost_source="technology_catalogue" if catalogue else "installed_cost_de",
+        heat_pump_tariff=heat_pump_tariff,
     )
     options = option_costs(
         heat_mwh_per_a,
@@ -185,7 +195,9 @@ def decentral(
     lines = [
         f"{o.label}: {o.investment_eur:,.0f} EUR ({o.price_year}), Förderung "
         f"{o.grant_eur:,.0f} EUR, Effizienz {o.efficiency:.2f}, "
-        f"Vollkosten {o.lcoh_eur_per_mwh:,.0f} EUR/MWh"
+        f"Vollkosten {o.lcoh_eur_per_mwh:,.0f} EUR/MWh (volkswirtschaftlich "
+        f"{o.lcoh_economic_eur_per_mwh:,.0f}), "
+        f"Energiepreis {o.energy_price_eur_per_mwh:,.0f} EUR/MWh"
         for o in options
     ]
     _show(result, json_out, lines)

@@ -12,12 +12,12 @@ dropped.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
-from heatplan.options import installed_cost, price_paths
+from heatplan.options import installed_cost, price_paths, tariffs
 from heatplan.plan import columns as col
 from heatplan.reference import catalogue, parameter, parameter_group
 from heatplan.reference.heatpump import heat_pump_parameters, heating_curve, staffell_coefficients
@@ -45,6 +45,14 @@ BUILDING_STATES = ("unrenovated", "renovated", "new_build")
 #: Where the installed cost of a building's system comes from: German list prices and installer
 #: offers (:mod:`heatplan.options.installed_cost`), or the technology catalogue (DEA).
 COST_SOURCES = ("installed_cost_de", "technology_catalogue")
+#: Whose money the comparison counts: the owner's (gross prices incl. VAT, taxes and levies,
+#: BEG funding) or the economy's (net of VAT and of transfers such as funding; the CO2 price
+#: stays as the proxy of a real cost).
+PERSPECTIVES = ("owner", "economic")
+#: German names of the perspectives, for reasons and reports.
+PERSPECTIVE_DE = {"owner": "Eigentümersicht", "economic": "volkswirtschaftliche Sicht"}
+#: Options that run on the heat pump's electricity tariff (:mod:`heatplan.options.tariffs`).
+HEAT_PUMPS = ("air_hp", "ground_hp")
 
 
 @dataclass(frozen=True)
@@ -57,8 +65,14 @@ class Economics:
     year: int
     cost_source: str = "installed_cost_de"
     #: CO2 price path of the household prices (``price_paths.PATHS``); None: today's prices
-    #: with ``price_change_rate``.
+    #: with ``price_change_rate`` (no CO2 path and no growing gas network fee).
     co2_price_path: str | None = "central"
+    #: ``owner`` or ``economic`` (:data:`PERSPECTIVES`).
+    perspective: str = "owner"
+    #: The heat pump's electricity under § 14a EnWG (``tariffs.HEAT_PUMP_TARIFFS``).
+    heat_pump_tariff: str = "cheapest"
+    #: Gas volume path ((year, share of today's), ...) of the network fee; None: the data path.
+    gas_volume: tariffs.VolumePath | None = None
 
     @classmethod
     def defaults(
@@ -67,6 +81,9 @@ class Economics:
         year: int = 2025,
         cost_source: str = "installed_cost_de",
         co2_price_path: str | None = "central",
+        perspective: str = "owner",
+        heat_pump_tariff: str = "cheapest",
+        gas_volume: tariffs.VolumePath | None = None,
         **overrides: float | None,
     ) -> Economics:
         if cost_source not in COST_SOURCES:
@@ -75,25 +92,65 @@ class Economics:
             raise ValueError(
                 f"CO2 price path {co2_price_path!r}: choose {', '.join(price_paths.PATHS)}"
             )
+        if perspective not in PERSPECTIVES:
+            raise ValueError(f"perspective {perspective!r}: choose {', '.join(PERSPECTIVES)}")
+        if heat_pump_tariff not in tariffs.HEAT_PUMP_TARIFFS:
+            choices = ", ".join(tariffs.HEAT_PUMP_TARIFFS)
+            raise ValueError(f"heat-pump tariff {heat_pump_tariff!r}: choose {choices}")
         values = {
             "interest_rate": parameter(ECONOMICS, "interest_rate"),
             "observation_period_a": parameter(ECONOMICS, "observation_period_a"),
             "price_change_rate": parameter(ECONOMICS, "energy_price_change_rate"),
         }
         values.update({k: float(v) for k, v in overrides.items() if v is not None})
-        return cls(year=year, cost_source=cost_source, co2_price_path=co2_price_path, **values)
+        return cls(
+            year=year,
+            cost_source=cost_source,
+            co2_price_path=co2_price_path,
+            perspective=perspective,
+            heat_pump_tariff=heat_pump_tariff,
+            gas_volume=gas_volume,
+            **values,
+        )
+
+    def seen_as(self, perspective: str) -> Economics:
+        """The same money seen from ``perspective`` (``owner`` or ``economic``)."""
+        if perspective not in PERSPECTIVES:
+            raise ValueError(f"perspective {perspective!r}: choose {', '.join(PERSPECTIVES)}")
+        return replace(self, perspective=perspective)
+
+    @property
+    def economic(self) -> bool:
+        """Whether VAT and funding are left out (the economic perspective)."""
+        return self.perspective == "economic"
+
+    @property
+    def gross_factor(self) -> float:
+        """What a gross household price is multiplied with: 1, or 1 / (1 + VAT) [-]."""
+        return 1.0 / (1.0 + tariffs.vat_rate()) if self.economic else 1.0
 
     def energy_price_eur_per_mwh(self, price_key: str) -> float:
-        """The price the comparison charges: levelised along the CO2 path, or today's."""
+        """The price the comparison charges: levelised along the CO2 path (gas with its growing
+        network fee), or today's; without VAT in the economic perspective."""
         if self.co2_price_path is None:
-            return parameter(PRICES, price_key)
-        return price_paths.levelised_price_eur_per_mwh(
+            return parameter(PRICES, price_key) * self.gross_factor
+        return self.gross_factor * price_paths.levelised_price_eur_per_mwh(
             price_key,
             start_year=self.year,
             period_a=self.observation_period_a,
             interest_rate=self.interest_rate,
             path=self.co2_price_path,
+            gas_volume=self.gas_volume,
         )
+
+    def option_price_eur_per_mwh(self, option: str, final_mwh_per_a: np.ndarray) -> np.ndarray:
+        """Price of ``option``'s final energy per building [EUR/MWh]: heat pumps on the § 14a
+        tariff for their electricity use ``final_mwh_per_a`` [MWh/a], the others their price."""
+        use = np.asarray(final_mwh_per_a, dtype=float)
+        if option in HEAT_PUMPS:
+            price = tariffs.heat_pump_price_eur_per_mwh(use, tariff=self.heat_pump_tariff)
+            return price * self.gross_factor
+        return np.full(use.shape, self.energy_price_eur_per_mwh(OPTIONS[option][1]))
 
     @property
     def energy_price_change_rate(self) -> float:
@@ -171,12 +228,16 @@ def option_investment_eur(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Unfunded investment [EUR] and fixed O&M [EUR/a] of ``option`` for each capacity [kW].
 
-    German installed costs where the source has the option (not the pellet boiler), else the
-    technology catalogue's cost curve and O&M share.
+    German installed costs where the source has the option (not the pellet boiler; gross prices,
+    without VAT in the economic perspective), else the technology catalogue's cost curve and O&M
+    share (taken as they stand in both perspectives).
     """
     capacity = np.asarray(capacity_kw, dtype=float)
     if economics.cost_source == "installed_cost_de" and option in installed_cost.OPTIONS:
-        return installed_cost.installed_investment_eur(option, capacity)
+        gross, upkeep = installed_cost.installed_investment_eur(option, capacity)
+        with_vat = parameter_group(DECENTRAL, "installed_cost")["includes_vat"] > 0
+        net = economics.gross_factor if with_vat else 1.0
+        return gross * net, upkeep * net
     technology = OPTIONS[option][0]
     gross = np.asarray(catalogue.investment_eur(technology, capacity), dtype=float)
     share = catalogue.technology(technology, economics.year)["fixed_om_share_per_a"]
@@ -194,10 +255,12 @@ def option_lcoh(
 ) -> pd.Series:
     """LCOH [EUR/MWh] of one decentral option for each building (NaN without demand).
 
-    BEG funding lowers the investment (up to its eligible cost); the O&M is a share of the
-    unfunded investment (VDI 2067-1).
+    BEG funding lowers the investment (up to its eligible cost) in the owner's perspective; the
+    O&M is a share of the unfunded investment (VDI 2067-1). Heat pumps pay the § 14a tariff of
+    their electricity use (:meth:`Economics.option_price_eur_per_mwh`).
     """
-    technology, price_key, _ = OPTIONS[option]
+    technology = OPTIONS[option][0]
+    with_funding = with_funding and not economics.economic
     tech = catalogue.technology(technology, economics.year)
     heat_mwh = heat_kwh_per_a.astype(float) / 1000.0
     gross, fixed_om = option_investment_eur(option, capacity_kw.to_numpy(float), economics)
@@ -209,7 +272,8 @@ def option_lcoh(
     )
     positive = gross > 0
     safe = np.where(positive, gross, 1.0)
-    energy = heat_mwh / efficiency * economics.energy_price_eur_per_mwh(price_key)
+    final_mwh = (heat_mwh / efficiency.where(efficiency > 0)).fillna(0.0)
+    energy = final_mwh * economics.option_price_eur_per_mwh(option, final_mwh.to_numpy(float))
     valid = heat_mwh.gt(0) & efficiency.gt(0)
     lcoh = lcoh_eur_per_mwh(
         investment_eur=np.where(valid, gross, 0.0),
@@ -245,9 +309,13 @@ def decentral_costs(
     for option in OPTIONS:
         efficiency = _efficiency(option, states, spf, economics.year)
         out[f"efficiency_{option}"] = efficiency
+        heat_kwh = buildings[col.HEAT_DEMAND_KWH_PER_A].fillna(0.0)
+        final_mwh = (heat_kwh / 1000.0 / efficiency.where(efficiency > 0)).fillna(0.0)
+        price = economics.option_price_eur_per_mwh(option, final_mwh.to_numpy(float))
+        out[f"energy_price_{option}_eur_per_mwh"] = price
         out[f"lcoh_{option}_eur_per_mwh"] = option_lcoh(
             option,
-            heat_kwh_per_a=buildings[col.HEAT_DEMAND_KWH_PER_A].fillna(0.0),
+            heat_kwh_per_a=heat_kwh,
             capacity_kw=buildings["peak_load_kw"].fillna(0.0),
             efficiency=efficiency,
             economics=economics,
@@ -260,6 +328,17 @@ def decentral_costs(
     cheapest = masked.fillna(np.inf).idxmin(axis=1).str.removeprefix("lcoh_")
     out["best_decentral"] = cheapest.str.removesuffix("_eur_per_mwh").where(any_usable)
     out["best_decentral_lcoh_eur_per_mwh"] = masked.min(axis=1)
+    out["best_decentral_energy_eur_per_mwh"] = _best_energy(out)
+    return out
+
+
+def _best_energy(costs: pd.DataFrame) -> pd.Series:
+    """Energy cost of each building's best option per MWh of heat [EUR/MWh] (NaN: none)."""
+    out = pd.Series(np.nan, index=costs.index)
+    for option in OPTIONS:
+        chosen = costs["best_decentral"].eq(option)
+        energy = costs[f"energy_price_{option}_eur_per_mwh"] / costs[f"efficiency_{option}"]
+        out = out.where(~chosen, energy)
     return out
 
 

@@ -7,14 +7,15 @@ or an owner reads here is what the classification compares with a heat network.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from heatplan.options import installed_cost, price_paths
+from heatplan.options import installed_cost, price_paths, tariffs
 from heatplan.options.decentral import (
+    HEAT_PUMPS,
     OPTIONS,
     PRICES,
     Economics,
@@ -55,6 +56,12 @@ class OptionCost:
     lcoh_eur_per_mwh: float
     lcoh_unfunded_eur_per_mwh: float
     price_year: int
+    #: The full cost in the economic perspective (no VAT, no funding) [EUR/MWh].
+    lcoh_economic_eur_per_mwh: float = float("nan")
+    #: What the energy price is made of [EUR/MWh of final energy, incl. VAT]: gas - today's
+    #: price, the levelised CO2 path and the growing network fee; heat pumps - the household
+    #: price, the § 14a reduction, the second meter and the module.
+    energy_price_components: dict[str, float] = field(default_factory=dict)
     sources: list[str] = field(default_factory=list)
     note: str = ""
 
@@ -84,7 +91,18 @@ def _sources(option: str, economics: Economics) -> list[str]:
         out += list(installed_cost.installed_cost(option, 1.0).sources)
     else:
         out += list(dict.fromkeys(rows["source"].astype(str)))[:2]
-    out.append(f"energy price: {prices.loc[price_key, 'source']}")
+    if option in HEAT_PUMPS and economics.heat_pump_tariff != "heat_pump_tariff":
+        out.append(
+            f"energy price: § 14a EnWG tariff '{economics.heat_pump_tariff}' "
+            "(data/heat_pump_tariffs.csv: BNetzA BK8-22/010-A modules on the household price)"
+        )
+    else:
+        out.append(f"energy price: {prices.loc[price_key, 'source']}")
+    if price_key in price_paths.GAS_NETWORK_FEE and economics.co2_price_path is not None:
+        out.append(
+            "gas network fee growing as the gas volume falls (data/gas_network_fees.csv, "
+            "data/gas_network_volume_path.csv)"
+        )
     if economics.co2_price_path is not None and price_key in price_paths.PRICED_CARRIER:
         out.append(
             f"CO2 price path '{economics.co2_price_path}' (data/co2_price_paths.csv), levelised "
@@ -92,6 +110,28 @@ def _sources(option: str, economics: Economics) -> list[str]:
         )
     out.append("lifetime: " + str(rows[rows["parameter"] == "lifetime_a"]["source"].iloc[0]))
     return out
+
+
+def price_components(option: str, final_mwh: float, economics: Economics) -> dict[str, float]:
+    """The parts of ``option``'s energy price for a use of ``final_mwh`` [MWh/a] (owner's view,
+    EUR/MWh incl. VAT; heat pumps: ``module`` 1, 2 or 3, 0 for the published tariff)."""
+    owner = economics.seen_as("owner")
+    if option in HEAT_PUMPS:
+        parts = tariffs.heat_pump_price_components(final_mwh, tariff=owner.heat_pump_tariff)
+        return {k: float(v[0]) for k, v in parts.items()}
+    key = OPTIONS[option][1]
+    total = owner.energy_price_eur_per_mwh(key)
+    if owner.co2_price_path is None or key not in price_paths.PRICED_CARRIER:
+        return {"price_eur_per_mwh": total}
+    flat = replace(owner, gas_volume=((float(owner.year), 1.0),))  # no fee growth
+    without_fee = flat.energy_price_eur_per_mwh(key)
+    today = float(table(PRICES).set_index("parameter")["value"].astype(float)[key])
+    return {
+        "today_eur_per_mwh": today,
+        "co2_path_eur_per_mwh": without_fee - today,
+        "network_fee_growth_eur_per_mwh": total - without_fee,
+        "price_eur_per_mwh": total,
+    }
 
 
 def _price_year(option: str, german: bool) -> int:
@@ -116,7 +156,7 @@ def option_costs(
         raise ValueError("heat demand and peak load must be > 0 (MWh/a, kW)")
     efficiency = _efficiencies(temp_air_c, construction_year, economics.year)
     out = []
-    for option, (technology, price_key, _) in OPTIONS.items():
+    for option, (technology, _, _) in OPTIONS.items():
         gross, upkeep = (float(v[0]) for v in option_investment_eur(option, np.array([peak_kw]),
                                                                     economics))  # fmt: skip
         eligible = catalogue.funding("BEG_EM", "heating_eligible_cost_first_dwelling")
@@ -138,6 +178,12 @@ def option_costs(
                 )[0]
             )  # fmt: skip
 
+        final_mwh = heat_mwh_per_a / efficiency[option]
+        price = float(economics.option_price_eur_per_mwh(option, np.array([final_mwh]))[0])
+        economic = option_lcoh(
+            option, heat_kwh_per_a=heat, capacity_kw=load, efficiency=rate,
+            economics=economics.seen_as("economic"),
+        )  # fmt: skip
         german = economics.cost_source == "installed_cost_de" and option in installed_cost.OPTIONS
         parts = installed_cost.installed_cost(option, peak_kw).components_eur if german else {}
         out.append(
@@ -149,14 +195,14 @@ def option_costs(
                 grant_eur=grant,
                 fixed_om_eur_per_a=upkeep,
                 efficiency=efficiency[option],
-                energy_price_eur_per_mwh=economics.energy_price_eur_per_mwh(price_key),
-                energy_cost_eur_per_a=heat_mwh_per_a
-                / efficiency[option]
-                * economics.energy_price_eur_per_mwh(price_key),
+                energy_price_eur_per_mwh=price,
+                energy_cost_eur_per_a=final_mwh * price,
                 lifetime_a=float(catalogue.technology(technology, economics.year)["lifetime_a"]),
                 lcoh_eur_per_mwh=lcoh(with_funding),
                 lcoh_unfunded_eur_per_mwh=lcoh(False),
                 price_year=_price_year(option, german),
+                lcoh_economic_eur_per_mwh=float(economic.iloc[0]),
+                energy_price_components=price_components(option, final_mwh, economics),
                 sources=_sources(option, economics),
                 note=""
                 if german or option not in installed_cost.MISSING

@@ -2,7 +2,9 @@
 
 The national CO2 price on heating fuels (BEHG, fixed prices to 2025, a corridor in 2026) passes
 into the household gas price with VAT; from the start of the EU ETS2 it follows one of three
-paths (``data/co2_price_paths.csv``: low, central, high, each with its source). A price path
+paths (``data/co2_price_paths.csv``: low, central, high, each with its source). Household gas
+also pays a network fee that grows as the network's gas volume falls
+(:mod:`heatplan.options.tariffs`). A price path
 enters a full-cost comparison as its levelised value over the observation period: the constant
 price with the same present value (VDI 2067-1 demand-related annuity, the price-dynamic factor
 replaced by the path itself). Electricity and wood carry no national CO2 price (power stations
@@ -13,8 +15,8 @@ Examples
 >>> co2_price_eur_per_t("central", [2024, 2026, 2035, 2045]).tolist()
 [45.0, 60.0, 150.0, 150.0]
 >>> gas = household_price_eur_per_mwh("natural_gas_household_eur_per_mwh", [2025, 2035], "central")
->>> [round(float(p), 1) for p in gas]
-[122.4, 145.2]
+>>> [round(float(p), 1) for p in gas]  # 2035: CO2 +22.8, network fee x 1/0.55 +21.4
+[122.4, 166.7]
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
+from heatplan.options import tariffs
 from heatplan.reference import parameter, table
 
 PATHS_FILE = "co2_price_paths.csv"
@@ -38,6 +41,8 @@ PRICED_CARRIER = {
     "natural_gas_household_eur_per_mwh": "natural_gas",
     "natural_gas_multifamily_eur_per_mwh": "natural_gas",
 }
+#: Household prices that hold the gas distribution network fee (gas_network_fees.csv).
+GAS_NETWORK_FEE = ("natural_gas_household_eur_per_mwh", "natural_gas_multifamily_eur_per_mwh")
 
 
 @cache
@@ -57,22 +62,37 @@ def co2_price_eur_per_t(path: str, years: Sequence[float] | np.ndarray) -> np.nd
 
 
 def household_price_eur_per_mwh(
-    price_key: str, years: Sequence[float] | np.ndarray, path: str
+    price_key: str,
+    years: Sequence[float] | np.ndarray,
+    path: str,
+    gas_volume: tariffs.VolumePath | None = None,
 ) -> np.ndarray:
     """Household price [EUR/MWh, incl. VAT] of ``price_key`` (energy_prices.csv) in each year.
 
     Today's price holds the CO2 price of its price year; later years add the change of the
-    CO2 price on the carrier (:func:`co2_surcharge_eur_per_mwh`). Real terms of the price year.
+    CO2 price on the carrier (:func:`co2_surcharge_eur_per_mwh`) and, for household gas, the
+    growth of the network fee as the gas volume falls along ``gas_volume`` (None: the data
+    path; :func:`heatplan.options.tariffs.gas_fee_surcharge_eur_per_mwh`). Real terms of the
+    price year.
     """
     prices = table(PRICES_FILE).set_index("parameter")
     base = float(prices["value"].astype(float)[price_key])
     base_year = float(prices["price_year"].astype(float)[price_key])
     carrier = PRICED_CARRIER.get(price_key, "")
-    return base + co2_surcharge_eur_per_mwh(carrier, years, path, base_year=base_year)
+    price = base + co2_surcharge_eur_per_mwh(carrier, years, path, base_year=base_year)
+    if price_key in GAS_NETWORK_FEE:
+        price = price + tariffs.gas_fee_surcharge_eur_per_mwh(years, gas_volume)
+    return price
 
 
 def levelised_price_eur_per_mwh(
-    price_key: str, *, start_year: int, period_a: float, interest_rate: float, path: str
+    price_key: str,
+    *,
+    start_year: int,
+    period_a: float,
+    interest_rate: float,
+    path: str,
+    gas_volume: tariffs.VolumePath | None = None,
 ) -> float:
     """The constant price with the present value of the path over ``period_a`` years [EUR/MWh].
 
@@ -80,7 +100,7 @@ def levelised_price_eur_per_mwh(
     """
     years = np.arange(start_year, start_year + round(period_a))
     discount = (1.0 + interest_rate) ** -np.arange(1, len(years) + 1)
-    prices = household_price_eur_per_mwh(price_key, years, path)
+    prices = household_price_eur_per_mwh(price_key, years, path, gas_volume)
     return float(np.sum(prices * discount) / np.sum(discount))
 
 

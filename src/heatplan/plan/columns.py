@@ -51,3 +51,15 @@ CO2_T_PER_A: Final = "co2_t_per_a"
 HEAT_DENSITY_MWH_PER_HA_A: Final = "heat_density_mwh_per_ha_a"
 #: Heat demand per metre of street [kWh/(m·a)].
 LINE_DENSITY_KWH_PER_M_A: Final = "line_density_kwh_per_m_a"
+
+# --- classification: full cost in two perspectives -------------------------------------------
+#: Whose full cost decided an area's type (``owner`` or ``economic``).
+COST_PERSPECTIVE: Final = "cost_perspective"
+#: An area network's full cost of heat as owners pay it (BEW funding, VAT) [EUR/MWh].
+NETWORK_LCOH_OWNER_EUR_PER_MWH: Final = "network_lcoh_owner_eur_per_mwh"
+#: An area's decentral full cost as owners pay it (gross prices, BEG funding) [EUR/MWh].
+DECENTRAL_LCOH_OWNER_EUR_PER_MWH: Final = "decentral_lcoh_owner_eur_per_mwh"
+#: An area network's full cost without VAT and funding (economic perspective) [EUR/MWh].
+NETWORK_LCOH_ECONOMIC_EUR_PER_MWH: Final = "network_lcoh_economic_eur_per_mwh"
+#: An area's decentral full cost without VAT and funding (economic perspective) [EUR/MWh].
+DECENTRAL_LCOH_ECONOMIC_EUR_PER_MWH: Final = "decentral_lcoh_economic_eur_per_mwh"

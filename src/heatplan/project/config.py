@@ -126,6 +126,23 @@ class EconomicSettings(BaseModel):
         "(data/co2_price_paths.csv: BEHG to 2026, then ETS2 low/central/high); none: today's "
         "prices with energy_price_change_rate",
     )
+    perspective: Literal["owner", "economic"] = Field(
+        default="owner",
+        description="Whose full cost decides an area's type: the building owner's (gross prices "
+        "incl. VAT, taxes and levies, BEG/BEW funding; a heat network's price incl. VAT) or the "
+        "economic one (net of VAT and of funding; the CO2 price stays as a real cost). Both are "
+        "stored with the areas; the reason names the other where it ranks the options otherwise",
+    )
+    heat_pump_tariff: Literal[
+        "cheapest", "module_1", "module_2", "module_3", "heat_pump_tariff"
+    ] = Field(
+        default="cheapest",
+        description="Electricity price of building heat pumps under § 14a EnWG "
+        "(data/heat_pump_tariffs.csv): module_1 flat network-fee reduction on the household "
+        "meter, module_2 60 % off the network fee's energy price on a separate meter, module_3 "
+        "time-variable fee with module 1, cheapest: the cheaper of modules 1 and 2 per "
+        "building, heat_pump_tariff: the published average heat-pump tariff",
+    )
 
 
 class NetworkSettings(BaseModel):

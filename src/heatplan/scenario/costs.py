@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 
 from heatplan.network import costs as network_costs
-from heatplan.options import price_paths
+from heatplan.options import price_paths, tariffs
 from heatplan.options.decentral import OPTIONS
 from heatplan.plan import columns as col
 from heatplan.reference import catalogue, parameter, table
@@ -207,12 +207,15 @@ def network_costs_eur(
 def _energy_cost_eur(result: Pathway) -> float:
     """Final energy of every year x the household price of its carrier in that year [EUR].
 
-    Fuel prices follow the settings' CO2 price path (:mod:`heatplan.options.price_paths`);
-    without a path, today's prices hold in every year.
+    Fuel prices follow the settings' CO2 price path (:mod:`heatplan.options.price_paths`) and
+    gas pays a network fee that grows as the pathway's own gas volume falls
+    (:func:`heatplan.options.tariffs.gas_fee_surcharge_eur_per_mwh`); without a path, today's
+    prices hold in every year.
     """
     settings = result.settings
     prices = settings.prices_eur_per_mwh
     yearly = result.energy.groupby(["year", col.CARRIER])[col.FINAL_ENERGY_KWH_PER_A].sum()
+    volume = gas_volume_path(yearly)
     total = 0.0
     for key, rows in (yearly / 1000.0).groupby(level=col.CARRIER):
         carrier = str(key)
@@ -224,8 +227,22 @@ def _energy_cost_eur(result: Pathway) -> float:
             price = price + price_paths.co2_surcharge_eur_per_mwh(
                 carrier, years, settings.co2_price_path, base_year=settings.base_year
             )
+            if carrier == "natural_gas" and volume:
+                price = price + tariffs.gas_fee_surcharge_eur_per_mwh(years, volume)
         total += float(np.sum(rows.to_numpy(float) * price))
     return total
+
+
+def gas_volume_path(yearly_kwh: pd.Series) -> tariffs.VolumePath:
+    """Natural gas of each year as a share of the first year's (the fee's volume path) [-];
+    empty without gas. ``yearly_kwh``: final energy indexed by (year, carrier)."""
+    if col.CARRIER not in (yearly_kwh.index.names or []):
+        return ()
+    carriers = yearly_kwh.index.get_level_values(col.CARRIER)
+    gas = yearly_kwh[carriers == "natural_gas"].groupby(level="year").sum().sort_index()
+    if gas.empty or gas.iloc[0] <= 0:
+        return ()
+    return tuple((float(str(y)), float(v / gas.iloc[0])) for y, v in gas.items())
 
 
 def pathway_costs(

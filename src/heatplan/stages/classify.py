@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import geopandas as gpd
@@ -26,7 +26,7 @@ from heatplan.errors import ProjectError
 from heatplan.network import selection as inputs
 from heatplan.network.economics import NetworkCost, economics_of, network_cost
 from heatplan.network.generation import Generation, generation_options
-from heatplan.options.decentral import seasonal_factors
+from heatplan.options.decentral import PERSPECTIVES, seasonal_factors
 from heatplan.plan import Plan
 from heatplan.plan import columns as col
 from heatplan.plan.checks import inventory_buildings
@@ -152,7 +152,10 @@ def _classify_all(
     span = range(config.project.price_year, config.project.target_year + 1)
     _, town_hourly = inputs.loads(config, pd.concat([a.buildings for a in area_list]), weather)
     spf = seasonal_factors(weather[0].set_axis(town_hourly.index), town_hourly)
-    economics = economics_of(config)
+    chosen = config.economics.perspective
+    economics = replace(
+        economics_of(config), gas_volume=ev.gas_volume_path(plan, config.project.price_year)
+    )
     heat_networks = plan.layer("heat_networks")
     potentials = plan.layer("potentials")
     coverage = ev.n1_coverage(plants[0] if plants else None)
@@ -161,13 +164,18 @@ def _classify_all(
     )
     rows = []
     for area in area_list:
-        cost, network_ghg = _network_figures(config, layouts[area.area_id], plants, span)
-        decentral = ev.decentral_figures(config, area, weather, spf, economics)
+        network, network_ghg = _network_figures(config, layouts[area.area_id], plants, span)
+        decentral = {
+            name: ev.decentral_figures(config, area, weather, spf, economics.seen_as(name))
+            for name in PERSPECTIVES
+        }
+        cost = network[chosen]
+        other = "economic" if chosen == "owner" else "owner"
         figures = ev.figures(
             area,
             network_lcoh=math.nan if cost is None else cost.lcoh_eur_per_mwh,
             network_ghg_t=network_ghg,
-            decentral=decentral,
+            decentral=decentral[chosen],
             heat_networks=ev.heat_network_lengths(area.geometry, heat_networks),
             potential=ev.nearby_potential(
                 area.geometry, potentials, parameter(AREAS, "eignung_potential_reach_m")
@@ -175,13 +183,23 @@ def _classify_all(
             years=span,
             n1_coverage=coverage,
         )
+        other_cost = network[other]
+        figures = replace(
+            figures,
+            perspective=chosen,
+            other_network_lcoh_eur_per_mwh=math.nan
+            if other_cost is None
+            else other_cost.lcoh_eur_per_mwh,
+            other_decentral_lcoh_eur_per_mwh=decentral[other][0],
+        )
         figures = ev.with_probability(
-            figures, ev.cost_parts(cost, decentral, economics), factors, config.classify
+            figures, ev.cost_parts(cost, decentral[chosen]), factors, config.classify
         )
         rows.append(
             {
                 col.AREA_ID: area.area_id,
                 **classify(figures, years, config.classify),
+                **ev.perspective_columns(network, decentral, chosen),
                 **_layout_figures(layouts[area.area_id]),
             }
         )
@@ -199,26 +217,40 @@ def _layout_figures(layout: Any) -> dict[str, float]:
 
 def _network_figures(
     config: Any, layout: Any, plants: list[Generation], span: range
-) -> tuple[NetworkCost | None, float]:
-    """Network cost (LCOH and its parts) and cumulative GHG to the target year [t] of one area,
-    with the town plant that gives the area the lower full cost."""
+) -> tuple[dict[str, NetworkCost | None], float]:
+    """Network cost (LCOH and its parts) in each perspective and cumulative GHG to the target
+    year [t] of one area, with the town plant that gives the area the lower full cost.
+
+    The owner's cost counts the BEW funding (``[economics] with_funding``) and pays VAT on the
+    heat price; the economic cost counts neither.
+    """
     if layout is None or not plants:
-        return None, math.nan
+        return dict.fromkeys(PERSPECTIVES), math.nan
     summary = layout.summary
     generated = summary["heat_delivered_mwh_per_a"] + summary["heat_loss_mwh_per_a"]
-    costed = []
-    for plant in plants:
-        share = generated / plant.result.demand_mwh_per_a
-        cost = network_cost(
-            config,
-            summary,
-            share * plant.result.total_cost_eur_per_a,
-            year=None,
-            generation=plant.funding_figures(share),
-        )
-        costed.append((cost, plant))
-    cost, plant = min(costed, key=lambda pair: pair[0].lcoh_eur_per_mwh)
-    return cost, ev.network_ghg_t(plant.result, generated, span)
+    unfunded = config.model_copy(
+        update={"economics": config.economics.model_copy(update={"with_funding": False})}
+    )
+    settings = {"owner": config, "economic": unfunded}
+    out: dict[str, NetworkCost | None] = {}
+    ghg = math.nan
+    for name in PERSPECTIVES:
+        costed = []
+        for plant in plants:
+            share = generated / plant.result.demand_mwh_per_a
+            cost = network_cost(
+                settings[name],
+                summary,
+                share * plant.result.total_cost_eur_per_a,
+                year=None,
+                generation=plant.funding_figures(share),
+            )
+            costed.append((cost, plant))
+        cost, plant = min(costed, key=lambda pair: pair[0].lcoh_eur_per_mwh)
+        out[name] = ev.in_perspective(cost, name)
+        if name == config.economics.perspective:
+            ghg = ev.network_ghg_t(plant.result, generated, span)
+    return out, ghg
 
 
 def _summary(classified: gpd.GeoDataFrame, config: Any) -> ClassifyResult:
