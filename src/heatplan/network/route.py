@@ -3,7 +3,8 @@
 `layout_network` builds the street graph (`heatplan.network.graph`), attaches every building
 and the heat source to its nearest street, weights existing heat lines down, and connects the
 source with all reachable buildings by a short tree (`heatplan.network.steiner`). Pipes are
-oriented from the source outward; each building hangs on its own house connection. Buildings
+oriented from the source outward; each building hangs on its own house connection, the short
+spur from its nearest street point (length = its distance to the street). Buildings
 that cannot be connected are listed in ``unconnected`` with the reason, never dropped.
 """
 
@@ -26,6 +27,11 @@ from heatplan.reference import parameter
 __all__ = ["RouteResult", "layout_network", "route_parameters"]
 
 PARAMETERS = "network_route_parameters.csv"
+#: Foot points of house connections closer than this to a street node or to each other share
+#: the node [m]. A numerical tolerance, not the street snap tolerance: each house connection is
+#: the perpendicular from its building to the nearest street point, so its length equals the
+#: building's distance to the street (to well below 1e-6 m), as a house connection is laid.
+FOOT_TOLERANCE_M = 1e-4
 
 
 @dataclass
@@ -100,10 +106,7 @@ def layout_network(
     )
     points = np.append(buildings.geometry.to_numpy(), source_point)
     graph, attached = attach_points(
-        graph,
-        points,
-        max_distance_m=options["max_connection_m"],
-        snap_tolerance_m=options["snap_tolerance_m"],
+        graph, points, max_distance_m=options["max_connection_m"], snap_tolerance_m=FOOT_TOLERANCE_M
     )
     source_node = int(attached.node[-1])
     if source_node < 0:
