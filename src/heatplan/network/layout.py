@@ -89,6 +89,7 @@ def _route(plan: Plan, buildings: gpd.GeoDataFrame, source: Any) -> RouteResult:
             buildings[[col.BUILDING_ID, "geometry"]],
             source,
             existing=existing,
+            heat_kwh_per_a=buildings[col.HEAT_DEMAND_KWH_PER_A].to_numpy(dtype=float),
         )
     except ValueError as exc:
         raise HeatplanError(f"route layout: {exc}") from exc
