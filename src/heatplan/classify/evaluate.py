@@ -19,7 +19,6 @@ import pandas as pd
 
 from heatplan.classify import uncertainty
 from heatplan.classify.rules import (
-    PARAMETERS,
     AreaFigures,
     criteria,
     network_possible,
@@ -31,11 +30,11 @@ from heatplan.errors import HeatplanError
 from heatplan.network import selection as inputs
 from heatplan.network.generation import required_share
 from heatplan.network.layout import Layout, lay_out
-from heatplan.options.decentral import PERSPECTIVES, decentral_costs
+from heatplan.options.decentral import PERSPECTIVES, compared_options, decentral_costs
 from heatplan.options.tariffs import VolumePath, vat_rate
 from heatplan.plan import Plan
 from heatplan.plan import columns as col
-from heatplan.reference import carriers, parameter
+from heatplan.reference import carriers
 from heatplan.reference.emissions import grid_factor_g_per_kwh
 
 POTENTIAL_LABELS = {
@@ -96,8 +95,7 @@ def decentral_figures(
 
 def candidates() -> tuple[str, ...]:
     """The decentral options an area is compared with (``classification_parameters.csv``)."""
-    heat_pumps_only = parameter(PARAMETERS, "decentral_reference_heat_pumps_only") > 0
-    return ("air_hp", "ground_hp") if heat_pumps_only else ("air_hp", "ground_hp", "biomass")
+    return compared_options()
 
 
 def ghg_decentral_t(heat_mwh_per_a: float, option: str, efficiency: float, years: range) -> float:

@@ -6,9 +6,11 @@ Written files (EPSG:25832):
 - ``consumption.csv`` — measured annual gas demand per house in m³ (``demand_m3_per_a``); the
   metering year is not published, so ``year`` is empty (treated as a normalised annual value).
 - ``gas_network.geojson`` — all 2,559 pipe sections (101 km).
-- ``streets.geojson`` — the distribution mains (pipes without house connections) as the street
-  network: Schutterwald's pipes follow its streets (Kisse et al. 2020) but there is no street file
-  in the package, so this is the best street geometry that ships with real data.
+- ``streets.geojson`` — street lines from the real low-voltage grid of the same study
+  (pandapower ``lv_schutterwald``, Kisse et al. 2020): its cable sections without the house
+  connections and without side-by-side duplicates (:mod:`heatplan.demo.lv_streets`; 62 km of
+  cable, 29 km of them house connections, 31 km of streets). The gas mains (10.5 km) reach only
+  a third of the streets, the LV grid all of them; no street file ships with either package.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from heatplan.demo.lv_streets import load_lv_net, street_lines
 from heatplan.demo.sources import schutterwald_json
 from heatplan.plan import columns as col
 
@@ -39,20 +42,16 @@ def load_net():
 
 def input_frames(*, crs: str = "EPSG:25832") -> dict[str, pd.DataFrame]:
     """The Schutterwald inputs in memory: ``buildings`` (points with the sink names),
-    ``consumption`` (measured gas in m³/a), ``gas_network`` (every pipe) and ``streets`` (the
-    mains: pipes without the house connections), as the town's files would give them."""
+    ``consumption`` (measured gas in m³/a), ``gas_network`` (every pipe) and ``streets`` (from
+    the LV grid: :func:`heatplan.demo.lv_streets.street_lines`), as the town's files would give
+    them."""
     net = load_net()
     xy = net.junction_geodata[["x", "y"]]
-    pipes = _pipes(net, xy).to_crs(crs)
-    sink_junctions = set(net.sink["junction"].to_numpy().tolist())
-    is_service = pipes["from_junction"].isin(sink_junctions) | pipes["to_junction"].isin(
-        sink_junctions
-    )
     return {
         "buildings": _houses(net, xy).to_crs(crs),
         "consumption": _consumption(net),
-        "gas_network": pipes,
-        "streets": pipes.loc[~is_service, ["pipe_id", "geometry"]],
+        "gas_network": _pipes(net, xy).to_crs(crs),
+        "streets": street_lines(load_lv_net(), crs=crs),
     }
 
 

@@ -2,6 +2,9 @@
 
 - Schutterwald (Baden): pandapipes' ``gas_net_schutterwald_1bar.json`` — 1,506 houses with
   measured annual gas demand and 101 km of real gas pipes (Kisse et al. 2020, Energies 13:4052).
+  Its streets come from pandapower's ``lv_schutterwald`` (same study, same houses: 62 km of LV
+  cable minus 29 km of house-connection cables and side-by-side duplicates, 31.5 km;
+  :mod:`heatplan.demo.lv_streets`).
 - RWTH Campus Melaten (Aachen): ``campus_melaten.osm`` from the uesgraphs wheel (OpenStreetMap
   contributors, ODbL). uesgraphs pins an old pandapipes, so it is never installed: the one file is
   taken from its wheel, downloaded from the package index with pip into a cache folder.

@@ -21,8 +21,11 @@ from heatplan.plan import columns as col
 from heatplan.project.config import ProjectConfig
 from heatplan.tech.pipes import part_load_pump_energy_kwh
 
-#: The frames whose lines a network route may follow (gas mains lie in the streets).
-ROUTE_LAYERS = ("streets", "gas_networks")
+#: The frames whose lines a network route may follow. Streets only: a gas network holds its
+#: service lines too (in Schutterwald 91 of 101 km), which run across private plots to each
+#: house; routing along them laid 64 m of trench per building. The house connection is the
+#: route's own short spur from the nearest street point (:mod:`heatplan.network.route`).
+ROUTE_LAYERS = ("streets",)
 
 
 @dataclass
@@ -68,11 +71,12 @@ def lay_out(
 
 
 def _route_lines(plan: Plan) -> gpd.GeoDataFrame:
-    """Street lines and, where given, gas-network lines (they lie in the streets)."""
+    """The street lines the route follows (:data:`ROUTE_LAYERS`)."""
     parts = [plan.frame(name)[["geometry"]] for name in ROUTE_LAYERS if plan.has(name)]
     if not parts:
         raise HeatplanError(
-            "the project has no streets: `heatplan import streets` (or gas-network) first"
+            "the project has no streets: `heatplan import streets` first (a gas network is no "
+            "street network: its service lines cross private plots)"
         )
     return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=parts[0].crs)
 
@@ -85,6 +89,7 @@ def _route(plan: Plan, buildings: gpd.GeoDataFrame, source: Any) -> RouteResult:
             buildings[[col.BUILDING_ID, "geometry"]],
             source,
             existing=existing,
+            heat_kwh_per_a=buildings[col.HEAT_DEMAND_KWH_PER_A].to_numpy(dtype=float),
         )
     except ValueError as exc:
         raise HeatplanError(f"route layout: {exc}") from exc

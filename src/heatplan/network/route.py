@@ -3,8 +3,11 @@
 `layout_network` builds the street graph (`heatplan.network.graph`), attaches every building
 and the heat source to its nearest street, weights existing heat lines down, and connects the
 source with all reachable buildings by a short tree (`heatplan.network.steiner`). Pipes are
-oriented from the source outward; each building hangs on its own house connection. Buildings
-that cannot be connected are listed in ``unconnected`` with the reason, never dropped.
+oriented from the source outward; each building hangs on its own house connection, the short
+spur from its nearest street point (length = its distance to the street). Given the
+buildings' annual heat, branches that do not carry their own trench are cut back
+(:func:`prune_branches`). Buildings that cannot be connected are listed in ``unconnected`` with
+the reason, never dropped.
 """
 
 from __future__ import annotations
@@ -23,9 +26,14 @@ from heatplan.network.steiner import steiner_tree
 from heatplan.plan import columns as col
 from heatplan.reference import parameter
 
-__all__ = ["RouteResult", "layout_network", "route_parameters"]
+__all__ = ["RouteResult", "layout_network", "prune_branches", "route_parameters"]
 
 PARAMETERS = "network_route_parameters.csv"
+#: Foot points of house connections closer than this to a street node or to each other share
+#: the node [m]. A numerical tolerance, not the street snap tolerance: each house connection is
+#: the perpendicular from its building to the nearest street point, so its length equals the
+#: building's distance to the street (to well below 1e-6 m), as a house connection is laid.
+FOOT_TOLERANCE_M = 1e-4
 
 
 @dataclass
@@ -46,7 +54,12 @@ class RouteResult:
 
 def route_parameters() -> dict[str, float]:
     """Default ``snap_tolerance_m``, ``max_connection_m``, ``existing_line_weight_factor``."""
-    keys = ("snap_tolerance_m", "max_connection_m", "existing_line_weight_factor")
+    keys = (
+        "snap_tolerance_m",
+        "max_connection_m",
+        "existing_line_weight_factor",
+        "min_branch_line_density_kwh_per_m_a",
+    )
     return {key: parameter(PARAMETERS, key) for key in keys}
 
 
@@ -59,6 +72,8 @@ def layout_network(
     snap_tolerance_m: float | None = None,
     max_connection_m: float | None = None,
     existing_line_weight_factor: float | None = None,
+    heat_kwh_per_a: np.ndarray | pd.Series | None = None,
+    min_branch_line_density_kwh_per_m_a: float | None = None,
 ) -> RouteResult:
     """Lay out a heat network along the streets from ``source_point`` to ``buildings``.
 
@@ -80,6 +95,12 @@ def layout_network(
     existing_line_weight_factor : float, optional
         Routing weight of an existing line per metre relative to a new one [-], in (0, 1];
         default from the data (0.1).
+    heat_kwh_per_a : array-like, optional
+        Annual heat of each building [kWh/a], in the order of ``buildings``. Given, branches
+        below ``min_branch_line_density_kwh_per_m_a`` are cut back (:func:`prune_branches`).
+    min_branch_line_density_kwh_per_m_a : float, optional
+        Least heat per metre of trench a branch must carry [kWh/(m·a)]; default from the data
+        (500); 0 keeps every branch.
 
     Returns
     -------
@@ -100,10 +121,7 @@ def layout_network(
     )
     points = np.append(buildings.geometry.to_numpy(), source_point)
     graph, attached = attach_points(
-        graph,
-        points,
-        max_distance_m=options["max_connection_m"],
-        snap_tolerance_m=options["snap_tolerance_m"],
+        graph, points, max_distance_m=options["max_connection_m"], snap_tolerance_m=FOOT_TOLERANCE_M
     )
     source_node = int(attached.node[-1])
     if source_node < 0:
@@ -121,7 +139,105 @@ def layout_network(
     reachable, unconnected = _reachability(matrix, building_node, source_node, buildings, far)
     tree = steiner_tree(matrix, np.r_[building_node[reachable], source_node])
     tree_edges = _graph_edges(graph, first, tree.rows, tree.cols)
+    if heat_kwh_per_a is not None:
+        limit = min_branch_line_density_kwh_per_m_a
+        if limit is None:
+            limit = parameter(PARAMETERS, "min_branch_line_density_kwh_per_m_a")
+        tree_edges, cut, used = prune_branches(
+            graph,
+            tree_edges,
+            source_node,
+            building_node=np.where(reachable, building_node, -1),
+            connection_m=np.nan_to_num(attached.distance_m[:-1]),
+            heat_kwh_per_a=np.asarray(heat_kwh_per_a, dtype=float),
+            min_line_density_kwh_per_m_a=limit,
+        )
+        unconnected = pd.concat([unconnected, _cut_rows(buildings, cut, used)], ignore_index=True)
+        reachable = reachable & ~cut
     return _result(graph, attached, tree_edges, reachable, source_point, buildings, unconnected)
+
+
+def prune_branches(
+    graph: StreetGraph,
+    tree_edges: np.ndarray,
+    source_node: int,
+    *,
+    building_node: np.ndarray,
+    connection_m: np.ndarray,
+    heat_kwh_per_a: np.ndarray,
+    min_line_density_kwh_per_m_a: float,
+) -> tuple[np.ndarray, np.ndarray, float]:
+    """Cut back the branches of a tree that do not carry their own trench.
+
+    A branch is a main and what remains beyond it (seen from the source); its line density is
+    the annual heat of its buildings over its trench (mains and house connections)
+    [kWh/(m·a)]. From the leaves towards the source, a branch below the limit goes with its
+    buildings; the branch above is then judged without it. So a long spur to one remote house
+    goes, and a transport line to a small group, while the dense streets before them stay. The
+    limit is ``min_line_density_kwh_per_m_a`` or, where the whole tree stays below it, the whole
+    tree's line density (a weak network loses only its weaker branches and is judged on the
+    rest). The mains that leave the source always stay.
+
+    Parameters
+    ----------
+    graph : StreetGraph
+    tree_edges : ndarray of int
+        Graph edges of the tree.
+    source_node : int
+    building_node : ndarray of int
+        Node of each building (-1: not in the tree).
+    connection_m : ndarray of float
+        House-connection length of each building [m].
+    heat_kwh_per_a : ndarray of float
+        Annual heat of each building [kWh/a] (NaN counts as 0).
+    min_line_density_kwh_per_m_a : float
+        Least line density of a branch [kWh/(m·a)]; 0 keeps every branch.
+
+    Returns
+    -------
+    (tree_edges, cut, limit) : the remaining tree edges; mask of buildings cut off; the limit
+    applied [kWh/(m·a)].
+    """
+    cut = np.zeros(building_node.size, dtype=bool)
+    if min_line_density_kwh_per_m_a <= 0 or tree_edges.size == 0:
+        return tree_edges, cut, 0.0
+    mains = _oriented_mains(graph, tree_edges, source_node)
+    attached = building_node >= 0
+    nodes = building_node[attached]
+    n = graph.n_nodes
+    heat_sub = np.bincount(nodes, weights=np.nan_to_num(heat_kwh_per_a[attached]), minlength=n)
+    length_sub = np.bincount(nodes, weights=connection_m[attached], minlength=n)
+    edge_m = graph.edge_length_m[mains[:, 0]]
+    whole_heat = heat_sub.sum()
+    whole_m = length_sub.sum() + edge_m.sum()
+    limit = min(min_line_density_kwh_per_m_a, whole_heat / max(whole_m, 1e-9))
+    dropped = np.zeros(n, dtype=bool)
+    for k in range(mains.shape[0] - 1, -1, -1):  # leaves first (breadth-first order reversed)
+        start, stop = mains[k, 1], mains[k, 2]
+        length_sub[stop] += edge_m[k]
+        if start != source_node and heat_sub[stop] < limit * length_sub[stop]:
+            dropped[stop] = True
+            continue
+        heat_sub[start] += heat_sub[stop]
+        length_sub[start] += length_sub[stop]
+    gone = _below(mains, np.flatnonzero(dropped), n)
+    cut = attached & gone[np.maximum(building_node, 0)]
+    return mains[~gone[mains[:, 2]], 0], cut, float(limit)
+
+
+def _below(mains: np.ndarray, roots: np.ndarray, n_nodes: int) -> np.ndarray:
+    """Mask of nodes at or beyond ``roots`` in the oriented tree ``mains``."""
+    inside = np.zeros(n_nodes, dtype=bool)
+    inside[roots] = True
+    for _, start, stop in mains:  # breadth-first: a parent is marked before its children
+        inside[stop] |= inside[start]
+    return inside
+
+
+def _cut_rows(buildings: gpd.GeoDataFrame, cut: np.ndarray, limit: float) -> pd.DataFrame:
+    reason = f"branch line density below {limit:.0f} kWh/(m·a)"
+    ids = buildings[col.BUILDING_ID].astype(str).to_numpy()[cut]
+    return pd.DataFrame({col.BUILDING_ID: ids, "reason": reason})
 
 
 def _options(snap: float | None, max_conn: float | None, factor: float | None) -> dict[str, float]:

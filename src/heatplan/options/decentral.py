@@ -289,17 +289,28 @@ def option_lcoh(
     return pd.Series(np.where(valid, lcoh, np.nan), index=heat_kwh_per_a.index, name=option)
 
 
+def compared_options() -> tuple[str, ...]:
+    """The decentral options the cheapest is chosen from, for an area's comparison and for each
+    building alike: heat pumps, and pellet boilers only where ``classification_parameters.csv``
+    lets wood in (``decentral_reference_heat_pumps_only`` = 0); gas is the reference only."""
+    heat_pumps_only = parameter(
+        "classification_parameters.csv", "decentral_reference_heat_pumps_only"
+    )
+    return ("air_hp", "ground_hp") if heat_pumps_only > 0 else ("air_hp", "ground_hp", "biomass")
+
+
 def decentral_costs(
     buildings: pd.DataFrame,
     *,
     spf: pd.DataFrame,
     economics: Economics,
     with_funding: bool = True,
-    candidates: tuple[str, ...] = ("air_hp", "ground_hp", "biomass"),
+    candidates: tuple[str, ...] | None = None,
 ) -> pd.DataFrame:
     """LCOH [EUR/MWh] of each decentral option per building, and the cheapest usable one.
 
-    ``candidates`` are the options the cheapest is chosen from (gas is the reference only).
+    ``candidates`` are the options the cheapest is chosen from (default
+    :func:`compared_options`, the same set the area classification compares with).
 
     ``buildings`` needs ``heat_demand_kwh_per_a``, ``peak_load_kw``, ``construction_year`` and
     may have ``ground_ok`` / ``air_ok`` (from the potentials step; missing means usable).
@@ -322,7 +333,7 @@ def decentral_costs(
             with_funding=with_funding,
         )
     usable = _usable(buildings)
-    renewable = [f"lcoh_{o}_eur_per_mwh" for o in candidates]
+    renewable = [f"lcoh_{o}_eur_per_mwh" for o in candidates or compared_options()]
     masked = out[renewable].where(usable[renewable].to_numpy())
     any_usable = masked.notna().any(axis=1)
     cheapest = masked.fillna(np.inf).idxmin(axis=1).str.removeprefix("lcoh_")

@@ -162,8 +162,12 @@ EXPLANATIONS = {
         "Sites with usable renewable heat or waste heat (potential analysis, WPG § 16).",
     ),
     "networks": (
-        "Hauptleitungen bestehender und im Plan vorgesehener Wärmenetze (ohne Hausanschlüsse).",
-        "Main pipes of existing and planned heat networks (without house connections).",
+        "Hauptleitungen bestehender und im Plan vorgesehener Wärmenetze (ohne Hausanschlüsse). "
+        "Grau: ein im Vollkostenvergleich geprüftes Netz in einem Gebiet, das nicht als "
+        "Wärmenetzgebiet eingeteilt ist - kein Vorhaben.",
+        "Main pipes of existing and planned heat networks (without house connections). Grey: "
+        "a network examined in the full-cost comparison in an area not classified for a heat "
+        "network - not a project.",
     ),
     "ground_potential": (
         "Wärme, die Erdwärmesonden auf den Grundstücken des Baublocks liefern könnten "
@@ -188,6 +192,11 @@ EXISTING_NETWORKS = {
 NETWORK_STATUS = {
     "existing": ("bestehend", "existing", "#252525"),
     "planned": ("geplant", "planned", "#e7298a"),
+    "examined": (
+        "geprüfte Variante (Gebiet nicht als Wärmenetzgebiet eingeteilt)",
+        "examined option (area not classified for a heat network)",
+        "#bdbdbd",
+    ),
 }
 
 
