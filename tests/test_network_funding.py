@@ -187,3 +187,38 @@ def test_the_demo_network_takes_the_bew_plant_when_it_is_cheaper(
     assert network["generation"]["renewable_share"] >= 0.75 - 1e-9
     assert modules["module_2"]["credited"] and modules["module_2"]["eur_per_a"] > 0
     assert modules["module_4_heat_pump"]["credited"]
+
+
+def test_funding_is_capped_at_the_funding_gap() -> None:
+    # Module 2 saves 100, Modul 4 pays 50 EUR/a: 150 in all. A gap of 75 halves every module.
+    from heatplan.network.funding import (
+        BewFunding,
+        ModuleCredit,
+        cap_at_funding_gap,
+        funding_gap_eur_per_a,
+    )
+
+    bew = BewFunding(
+        0.4,
+        (
+            ModuleCredit("module_2", True, 100.0, "m2"),
+            ModuleCredit("module_4_heat_pump", True, 50.0, "m4"),
+        ),
+    )
+    # full cost 275 EUR/a for 1 MWh; the alternative earns 200: gap 75
+    gap = funding_gap_eur_per_a(
+        unfunded_cost_eur_per_a=275.0, delivered_mwh_per_a=1.0, revenue_eur_per_mwh=200.0
+    )
+    assert gap == 75.0
+    capped, factor = cap_at_funding_gap(bew, gap_eur_per_a=gap, revenue_eur_per_mwh=200.0)
+    assert factor == 0.5
+    assert capped.investment_grant_share == 0.2
+    assert [m.eur_per_a for m in capped.modules] == [50.0, 25.0]
+    assert capped.operating_credit_eur_per_a == 25.0
+    assert "Wirtschaftlichkeitslücke begrenzt (50 %" in capped.notes[0]
+    # a network cheaper than its alternative has no gap: no funding
+    none, factor = cap_at_funding_gap(bew, gap_eur_per_a=0.0, revenue_eur_per_mwh=300.0)
+    assert factor == 0.0 and none.operating_credit_eur_per_a == 0.0
+    # a gap larger than the funding leaves it as it is
+    same, factor = cap_at_funding_gap(bew, gap_eur_per_a=1_000.0, revenue_eur_per_mwh=10.0)
+    assert factor == 1.0 and same is bew

@@ -23,6 +23,8 @@ from heatplan.network.funding import (
     BewFunding,
     GenerationFigures,
     bew_funding,
+    cap_at_funding_gap,
+    funding_gap_eur_per_a,
     module_2_check,
     module_2_grant_share,
     no_funding,
@@ -143,17 +145,28 @@ def network_cost(
     *,
     year: int | None,
     generation: GenerationFigures,
+    revenue_eur_per_mwh: float | None = None,
 ) -> NetworkCost:
     """Distribution + generation cost per MWh delivered (EUR of the catalogue price years).
 
     ``generation`` (renewable and waste-heat share, heat-pump and solar heat of the dispatch)
     decides the BEW modules: the Modul 2 grant lowers the distribution cost, the Modul 4
-    operating funding the generation cost.
+    operating funding the generation cost. With ``revenue_eur_per_mwh`` (what the heat can
+    earn: the customers' alternative net of VAT [EUR/MWh]) the funding is capped at the funding
+    gap (:func:`heatplan.network.funding.cap_at_funding_gap`).
     """
     econ = economics_of(config, year)
     bew = _funding(config, summary, generation, econ)
-    network = _distribution_eur_per_a(summary, econ, bew.investment_grant_share)
     delivered = summary["heat_delivered_mwh_per_a"]
+    if revenue_eur_per_mwh is not None and np.isfinite(revenue_eur_per_mwh):
+        unfunded = _distribution_eur_per_a(summary, econ, 0.0) + generation_cost_eur_per_a
+        gap = funding_gap_eur_per_a(
+            unfunded_cost_eur_per_a=unfunded,
+            delivered_mwh_per_a=delivered,
+            revenue_eur_per_mwh=revenue_eur_per_mwh,
+        )
+        bew, _ = cap_at_funding_gap(bew, gap_eur_per_a=gap, revenue_eur_per_mwh=revenue_eur_per_mwh)
+    network = _distribution_eur_per_a(summary, econ, bew.investment_grant_share)
     generated = generation_cost_eur_per_a - bew.operating_credit_eur_per_a
     return NetworkCost(
         funding_share=bew.investment_grant_share,

@@ -6,8 +6,10 @@ source and a note where it could not be checked against the primary text offline
 
 - **Modul 2** (systemische Förderung, Neubau): a new network must be fed with at least 75 %
   renewable energy and waste heat; then 40 % of the eligible investment is granted. The BEW caps
-  the grant at the funding gap (Wirtschaftlichkeitslücke); heatplan models no revenues of the
-  operator, so the cap is not applied (:data:`GAP_NOTE`, stated in every result).
+  the funding at the funding gap (Wirtschaftlichkeitslücke): what the network costs beyond the
+  revenue it can earn. Given the customers' alternative (the decentral full cost), the revenue
+  is that price net of VAT, and :func:`cap_at_funding_gap` scales the grant and the Modul 4
+  payments down to the gap; without it the cap is not applied (:data:`GAP_NOTE`).
 - **Modul 4** (Betriebskostenförderung): for 10 years from commissioning, for electric heat
   pumps (SCOP >= 2.5; a rate per kWh of ambient or waste heat by the SCOP, at most 90 % of
   the electricity cost on grid power) and solar thermal (1 ct/kWh fed in); only for plants
@@ -19,7 +21,7 @@ not modelled yet: every network costed here is a new one (WPG § 30).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -32,6 +34,11 @@ BEW = "BEW"
 GAP_NOTE = (
     "BEW Modul 2/4: Förderung nicht auf die Wirtschaftlichkeitslücke begrenzt "
     "(Erlöse des Betreibers nicht modelliert; Vereinfachung)"
+)
+#: The funding was capped at the funding gap against the customers' alternative.
+GAP_CAPPED_NOTE = (
+    "BEW: Förderung auf die Wirtschaftlichkeitslücke begrenzt ({share} der Förderung nach "
+    "Fördersätzen; Erlös zum Preis der dezentralen Alternative, {price} EUR/MWh netto)"
 )
 #: Only new networks are modelled.
 TRANSFORMATION_NOTE = (
@@ -269,3 +276,38 @@ def bew_funding(
         for m in yearly
     )
     return BewFunding(share, (module_2, *spread))
+
+
+def funding_gap_eur_per_a(
+    *, unfunded_cost_eur_per_a: float, delivered_mwh_per_a: float, revenue_eur_per_mwh: float
+) -> float:
+    """The funding gap [EUR/a]: the network's yearly full cost without funding beyond what its
+    heat earns at ``revenue_eur_per_mwh`` (never negative).
+
+    Examples
+    --------
+    >>> funding_gap_eur_per_a(
+    ...     unfunded_cost_eur_per_a=200_000, delivered_mwh_per_a=1_000, revenue_eur_per_mwh=150
+    ... )
+    50000.0
+    """
+    return float(max(0.0, unfunded_cost_eur_per_a - delivered_mwh_per_a * revenue_eur_per_mwh))
+
+
+def cap_at_funding_gap(
+    bew: BewFunding, *, gap_eur_per_a: float, revenue_eur_per_mwh: float
+) -> tuple[BewFunding, float]:
+    """``bew`` with every credited module scaled by one factor so the funding does not exceed
+    the funding gap, and the factor [-] (1: not capped).
+
+    BEW Nr. 5 limits the grant to the funding gap (Wirtschaftlichkeitslücke) shown in the
+    application; heatplan estimates it from the yearly full cost and the customers' alternative.
+    """
+    total = sum(m.eur_per_a for m in bew.modules if m.credited)
+    if total <= 0 or total <= gap_eur_per_a:
+        return bew, 1.0
+    factor = max(0.0, gap_eur_per_a) / total
+    modules = tuple(replace(m, eur_per_a=m.eur_per_a * factor) for m in bew.modules)
+    note = GAP_CAPPED_NOTE.format(share=f"{factor * 100:.0f} %", price=f"{revenue_eur_per_mwh:.0f}")
+    notes = (note, *(n for n in bew.notes if n != GAP_NOTE))
+    return BewFunding(bew.investment_grant_share * factor, modules, notes), factor

@@ -27,6 +27,7 @@ from heatplan.network import selection as inputs
 from heatplan.network.economics import NetworkCost, economics_of, network_cost
 from heatplan.network.generation import Generation, generation_options
 from heatplan.options.decentral import PERSPECTIVES, seasonal_factors
+from heatplan.options.tariffs import vat_rate
 from heatplan.plan import Plan
 from heatplan.plan import columns as col
 from heatplan.plan.checks import inventory_buildings
@@ -164,11 +165,14 @@ def _classify_all(
     )
     rows = []
     for area in area_list:
-        network, network_ghg = _network_figures(config, layouts[area.area_id], plants, span)
         decentral = {
             name: ev.decentral_figures(config, area, weather, spf, economics.seen_as(name))
             for name in PERSPECTIVES
         }
+        revenue = decentral["owner"][0] / (1.0 + vat_rate())  # the alternative, net of VAT
+        network, network_ghg = _network_figures(
+            config, layouts[area.area_id], plants, span, revenue_eur_per_mwh=revenue
+        )
         cost = network[chosen]
         other = "economic" if chosen == "owner" else "owner"
         figures = ev.figures(
@@ -216,13 +220,19 @@ def _layout_figures(layout: Any) -> dict[str, float]:
 
 
 def _network_figures(
-    config: Any, layout: Any, plants: list[Generation], span: range
+    config: Any,
+    layout: Any,
+    plants: list[Generation],
+    span: range,
+    *,
+    revenue_eur_per_mwh: float | None = None,
 ) -> tuple[dict[str, NetworkCost | None], float]:
     """Network cost (LCOH and its parts) in each perspective and cumulative GHG to the target
     year [t] of one area, with the town plant that gives the area the lower full cost.
 
-    The owner's cost counts the BEW funding (``[economics] with_funding``) and pays VAT on the
-    heat price; the economic cost counts neither.
+    The owner's cost counts the BEW funding (``[economics] with_funding``), capped at the
+    funding gap against ``revenue_eur_per_mwh`` (the decentral alternative net of VAT), and
+    pays VAT on the heat price; the economic cost counts neither.
     """
     if layout is None or not plants:
         return dict.fromkeys(PERSPECTIVES), math.nan
@@ -244,6 +254,7 @@ def _network_figures(
                 share * plant.result.total_cost_eur_per_a,
                 year=None,
                 generation=plant.funding_figures(share),
+                revenue_eur_per_mwh=revenue_eur_per_mwh,
             )
             costed.append((cost, plant))
         cost, plant = min(costed, key=lambda pair: pair[0].lcoh_eur_per_mwh)
