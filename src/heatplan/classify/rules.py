@@ -220,13 +220,18 @@ def weighted(parts: Mapping[str, float], params: Params = None) -> float:
 
 
 def network_grade(figures: AreaFigures, params: Params = None) -> str:
-    """Grade of a heat network in the target year (line density below the guide: one less)."""
+    """Grade of a heat network in the target year.
+
+    From the probability of the Monte Carlo where there is one: it compares the network laid
+    out on the same streets the line density is measured on, so the line density counts once,
+    in its cost. Without it (no network costed), the score's grade, one less where the line
+    density stays below the guide.
+    """
     if figures.shortened or not network_possible(figures, params):
         return GRADES[3]
     if _has_probability(figures):
-        value = probability_grade(figures.network_better_probability)
-    else:
-        value = grade(score(figures, params), params)
+        return probability_grade(figures.network_better_probability)
+    value = grade(score(figures, params), params)
     density = figures.line_density_kwh_per_m_a
     if math.isnan(density) or density < weight("line_density_guide_kwh_per_m_a", params):
         value = step_down(value)
