@@ -30,6 +30,7 @@ from heatplan.network.funding import (
     no_funding,
 )
 from heatplan.options.decentral import Economics, decentral_costs, seasonal_factors
+from heatplan.options.tariffs import vat_rate
 from heatplan.plan import columns as col
 from heatplan.project.config import ProjectConfig
 from heatplan.reference import parameter
@@ -180,29 +181,49 @@ def network_cost(
     )
 
 
-def building_options(
+def decentral_frame(
     config: ProjectConfig,
     selected: gpd.GeoDataFrame,
     weather: inputs.Weather,
-    cost: NetworkCost,
-    connected_peak_kw: pd.Series,
     decentral: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Per selected building: decentral LCOH by option against the network's LCOH."""
+    """Per selected building: decentral LCOH by option [EUR/MWh] and the cheapest, as the
+    project's perspective sees them, indexed by building id."""
     peak, hourly = inputs.loads(config, selected, weather)
     temperature = weather[0]
     frame = selected.set_index(col.BUILDING_ID)[[col.HEAT_DEMAND_KWH_PER_A, col.CONSTRUCTION_YEAR]]
     frame = frame.assign(peak_load_kw=peak)
     if decentral is not None:
         frame = frame.join(decentral.set_index(col.BUILDING_ID)[["ground_ok", "air_ok"]])
-    costs = decentral_costs(
+    return decentral_costs(
         frame,
         spf=seasonal_factors(temperature.set_axis(hourly.index), hourly),
-        economics=economics_of(config),
+        economics=economics_of(config).seen_as(config.economics.perspective),
         with_funding=config.economics.with_funding,
     )
-    costs["connected"] = costs.index.isin(connected_peak_kw.index)
-    costs["network_lcoh_eur_per_mwh"] = cost.lcoh_eur_per_mwh
+
+
+def alternative_revenue_eur_per_mwh(costs: pd.DataFrame, heat_kwh_per_a: pd.Series) -> float:
+    """What the network's heat can earn [EUR/MWh, net of VAT]: the demand-weighted full cost of
+    the buildings' cheapest decentral option (their alternative, gross) less VAT (NaN: none)."""
     best = costs["best_decentral_lcoh_eur_per_mwh"]
-    costs["cheaper"] = (best > cost.lcoh_eur_per_mwh).map({True: "network", False: "decentral"})
+    weight = heat_kwh_per_a.reindex(best.index).fillna(0.0)
+    usable = best.notna() & (weight > 0)
+    if not usable.any():
+        return float("nan")
+    gross = float(np.average(best[usable], weights=weight[usable]))
+    return gross / (1.0 + vat_rate())
+
+
+def building_options(
+    costs: pd.DataFrame, cost: NetworkCost, connected_peak_kw: pd.Series, perspective: str
+) -> pd.DataFrame:
+    """Per selected building: decentral LCOH by option (``costs`` of :func:`decentral_frame`)
+    against the network's heat price as ``perspective`` sees it (the owner's incl. VAT)."""
+    price = cost.lcoh_eur_per_mwh * (1.0 + vat_rate() if perspective == "owner" else 1.0)
+    costs = costs.copy()
+    costs["connected"] = costs.index.isin(connected_peak_kw.index)
+    costs["network_lcoh_eur_per_mwh"] = price
+    best = costs["best_decentral_lcoh_eur_per_mwh"]
+    costs["cheaper"] = (best > price).map({True: "network", False: "decentral"})
     return costs.reset_index()

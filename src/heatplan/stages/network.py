@@ -24,13 +24,20 @@ import pandas as pd
 
 from heatplan.errors import HeatplanError
 from heatplan.network import selection as inputs
-from heatplan.network.economics import NetworkCost, building_options, network_cost
+from heatplan.network.economics import (
+    NetworkCost,
+    alternative_revenue_eur_per_mwh,
+    building_options,
+    decentral_frame,
+    network_cost,
+)
 from heatplan.network.generation import Generation, generation_options
 from heatplan.network.hydraulics import verify_hydraulics
 from heatplan.network.layout import lay_out
 from heatplan.network.ramp import ramp_years
 from heatplan.network.route import RouteResult
 from heatplan.plan import Plan
+from heatplan.plan import columns as col
 from heatplan.progress import stage_reporter
 
 log = logging.getLogger(__name__)
@@ -123,18 +130,22 @@ def run(
     plants = generation_options(
         config, hourly, summary["heat_loss_mwh_per_a"], weather[0], year=year
     )
+    costs = decentral_frame(config, chosen.buildings, weather, plan.get("decentral_options"))
+    revenue = alternative_revenue_eur_per_mwh(
+        costs.loc[costs.index.isin(peak.index)],
+        chosen.buildings.set_index(col.BUILDING_ID)[col.HEAT_DEMAND_KWH_PER_A],
+    )
     plant, cost = min(
         (
             (option, network_cost(
                 config, summary, option.result.total_cost_eur_per_a, year=year,
-                generation=option.funding_figures(),
+                generation=option.funding_figures(), revenue_eur_per_mwh=revenue,
             ))
             for option in plants
         ),
         key=lambda pair: pair[1].lcoh_eur_per_mwh,
     )  # fmt: skip
-    decentral = plan.get("decentral_options")
-    options = building_options(config, chosen.buildings, weather, cost, peak, decentral)
+    options = building_options(costs, cost, peak, config.economics.perspective)
     result = _assemble(ident, chosen, source_label, route, summary, hydraulic, plant, cost)
     if config.network.connection_ramp:
         say("phased expansion: generation per ramp year")
