@@ -174,6 +174,7 @@ def _classify_all(
             ),
             years=span,
             n1_coverage=coverage,
+            grid_path=config.emissions.grid_path,
         )
         figures = ev.with_probability(
             figures, ev.cost_parts(cost, decentral, economics), factors, config.classify
@@ -218,7 +219,7 @@ def _network_figures(
         )
         costed.append((cost, plant))
     cost, plant = min(costed, key=lambda pair: pair[0].lcoh_eur_per_mwh)
-    return cost, ev.network_ghg_t(plant.result, generated, span)
+    return cost, ev.network_ghg_t(plant.result, generated, span, path=config.emissions.grid_path)
 
 
 def _summary(classified: gpd.GeoDataFrame, config: Any) -> ClassifyResult:
