@@ -150,20 +150,22 @@ def test_carrier_emissions_use_the_geg_factors() -> None:
 
 def test_grid_factor_hits_the_sourced_points() -> None:
     points = table("grid_emission_factors.csv")
-    got = grid_factor_g_per_kwh(points["year"].to_numpy())
-    np.testing.assert_allclose(got, points["co2_g_per_kwh"].to_numpy())
-    assert grid_factor_g_per_kwh(2023) == 386.0  # UBA Climate Change 13/2025, provisional
-    assert grid_factor_g_per_kwh(2024) == 363.0  # UBA Climate Change 13/2025, estimate
+    for path, rows in points.groupby("path"):
+        got = grid_factor_g_per_kwh(rows["year"].to_numpy(), path=str(path))
+        np.testing.assert_allclose(got, rows["g_per_kwh"].to_numpy())
+    # UBA Climate Change 13/2025, CO2 equivalents incl. upstream chains
+    assert grid_factor_g_per_kwh(2022) == 498.0
 
 
 def test_grid_factor_falls_year_by_year_to_2045_and_stays() -> None:
     years = np.arange(2022, 2051)
     factors = grid_factor_g_per_kwh(years)
     assert np.all(np.diff(factors[years <= 2045]) < 0)
-    assert np.all(factors[years >= 2045] == 0.0)
-    series = grid_factor_g_per_kwh(pd.Series([2030, 2040], index=["a", "b"]))
+    assert np.all(factors[years >= 2045] == factors[years == 2045][0])
+    assert factors[years == 2045][0] > 0.0  # the projection keeps the upstream chains
+    series = grid_factor_g_per_kwh(pd.Series([2030, 2040], index=["a", "b"]), path="ksg_target")
     assert list(series.index) == ["a", "b"]
-    assert series["a"] == pytest.approx(363.0 * 15 / 21)  # linear between 2024 and 2045
+    assert series["a"] == pytest.approx(427.0 * 15 / 21)  # linear between 2024 and 2045
 
 
 def test_grid_factor_before_the_data_raises() -> None:

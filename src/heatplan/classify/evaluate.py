@@ -35,7 +35,7 @@ from heatplan.options.tariffs import VolumePath, vat_rate
 from heatplan.plan import Plan
 from heatplan.plan import columns as col
 from heatplan.reference import carriers
-from heatplan.reference.emissions import grid_factor_g_per_kwh
+from heatplan.reference.emissions import DEFAULT_GRID_PATH, grid_factor_g_per_kwh
 
 POTENTIAL_LABELS = {
     "sewage_plant_effluent": "Abwasserwärme (Kläranlage)",
@@ -98,13 +98,21 @@ def candidates() -> tuple[str, ...]:
     return compared_options()
 
 
-def ghg_decentral_t(heat_mwh_per_a: float, option: str, efficiency: float, years: range) -> float:
-    """Cumulative GHG [t] of supplying ``heat_mwh_per_a`` with ``option`` over ``years``."""
+def ghg_decentral_t(
+    heat_mwh_per_a: float,
+    option: str,
+    efficiency: float,
+    years: range,
+    *,
+    path: str = DEFAULT_GRID_PATH,
+) -> float:
+    """Cumulative GHG [t CO2e incl. upstream] of ``heat_mwh_per_a`` with ``option`` over ``years``;
+    heat pumps with the grid factor of each year on grid path ``path``."""
     if not heat_mwh_per_a or math.isnan(efficiency):
         return math.nan
     final_mwh = heat_mwh_per_a / efficiency
     if option in ("air_hp", "ground_hp"):
-        factors = np.asarray(grid_factor_g_per_kwh(np.asarray(list(years), float)))
+        factors = np.asarray(grid_factor_g_per_kwh(np.asarray(list(years), float), path=path))
     else:
         carrier = "wood" if option == "biomass" else "natural_gas"
         factor = pd.to_numeric(carriers()["co2_g_per_kwh"]).loc[carrier]
@@ -159,6 +167,7 @@ def figures(
     potential: str,
     years: range,
     n1_coverage: float = math.nan,
+    grid_path: str = DEFAULT_GRID_PATH,
 ) -> AreaFigures:
     demand = area.buildings[col.HEAT_DEMAND_KWH_PER_A]
     heat_mwh = float(demand.fillna(0).sum()) / 1000.0
@@ -175,7 +184,7 @@ def figures(
         distance_to_heat_network_m=heat_networks[1],
         unknown_demand_share=float(demand.isna().mean()) if len(demand) else 0.0,
         ghg_network_t=network_ghg_t,
-        ghg_decentral_t=ghg_decentral_t(heat_mwh, option, efficiency, years),
+        ghg_decentral_t=ghg_decentral_t(heat_mwh, option, efficiency, years, path=grid_path),
         nearby_potential=potential,
         buildings_with_demand=int(demand.fillna(0).gt(0).sum()),
         network_n1_coverage=n1_coverage,
@@ -194,12 +203,15 @@ def n1_coverage(generation: Any) -> float:
     return float(reserve.n1_coverage(generation.portfolio, generation.result))
 
 
-def network_ghg_t(result: Any, generated_mwh_per_a: float, years: range) -> float:
-    """Cumulative GHG [t] of a network's heat over ``years`` on the WPG pathway.
+def network_ghg_t(
+    result: Any, generated_mwh_per_a: float, years: range, *, path: str = DEFAULT_GRID_PATH
+) -> float:
+    """Cumulative GHG [t CO2e incl. upstream] of a network's heat over ``years`` on the WPG path.
 
     The plant's dispatch fixes today's mix; each later year replaces fossil heat by heat-pump
     heat as far as WPG §§ 29-31 require (30 % 2030, 80 % 2040, 100 % 2045; new networks 65 %),
-    the heat pumps at the dispatch's mean COP with the grid factor of that year.
+    the heat pumps at the dispatch's mean COP with the grid factor of that year on grid path
+    ``path``.
     """
     if result is None or result.demand_mwh_per_a <= 0:
         return math.nan
@@ -218,7 +230,7 @@ def network_ghg_t(result: Any, generated_mwh_per_a: float, years: range) -> floa
     total = 0.0
     for year in years:
         share = max(base_share, required_share(year), required_share(year, new_network=False))
-        grid_t_per_mwh = float(grid_factor_g_per_kwh(float(year))) / 1000.0
+        grid_t_per_mwh = float(grid_factor_g_per_kwh(float(year), path=path)) / 1000.0
         per_mwh = (1.0 - share) * gas_t_per_mwh_heat + share / cop * grid_t_per_mwh
         total += generated_mwh_per_a * per_mwh
     return total

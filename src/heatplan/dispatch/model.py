@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from heatplan.reference import carriers
+from heatplan.reference.emissions import DEFAULT_GRID_PATH
 
 #: Heat-pump sources the WPG counts as renewable (environmental heat) or as unavoidable waste heat.
 HEAT_PUMP_SOURCES = ("wastewater", "river", "lake", "ground", "air", "waste_heat")
@@ -205,7 +206,8 @@ class Portfolio:
     """Demand series, units and prices of one dispatch problem.
 
     ``demand_kw`` is best a Series with an hourly DatetimeIndex (messages then name the hour).
-    ``year`` chooses the grid electricity emission factor (None: GEG factor of carriers.csv).
+    ``year`` chooses the grid electricity emission factor on grid path ``grid_emission_path``
+    (:data:`heatplan.reference.emissions.GRID_PATHS`; year None: GEG factor of carriers.csv).
     """
 
     demand_kw: Any
@@ -217,6 +219,7 @@ class Portfolio:
     storages: Sequence[Storage] = ()
     year: int | None = None
     min_renewable_share: float = 0.0
+    grid_emission_path: str = DEFAULT_GRID_PATH
 
     def __post_init__(self) -> None:
         demand = np.asarray(self.demand_kw, float)

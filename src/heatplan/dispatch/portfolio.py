@@ -24,6 +24,7 @@ from heatplan.dispatch.model import (
 )
 from heatplan.dispatch.prices import ReferenceBoiler, scenario_levels
 from heatplan.reference import catalogue, parameter, table
+from heatplan.reference.emissions import DEFAULT_GRID_PATH
 from heatplan.reference.heatpump import heat_pump_parameters
 from heatplan.tech.economics import annual_cost_eur_per_a
 from heatplan.tech.heatpump import cop_lorenz
@@ -176,9 +177,11 @@ def network_portfolio(
     observation_period_a: float | None = None,
     biomass: bool = False,
     biogas_price_eur_per_mwh: float | None = None,
+    grid_emission_path: str = DEFAULT_GRID_PATH,
 ) -> Portfolio:
     """Heat pump, electrode boiler, gas peak boiler and tank, sized by the LP; on request also
     a wood-chip boiler and a biogas CHP (burning biogas at ``biogas_price_eur_per_mwh``).
+    Its electricity counts with the grid factor of ``year`` on ``grid_emission_path``.
 
     The gas boiler stays last: it is the peak boiler :mod:`heatplan.dispatch.sizing` re-sizes.
     """
@@ -202,6 +205,7 @@ def network_portfolio(
         prices=prices,
         chps=chps,
         year=year,
+        grid_emission_path=grid_emission_path,
         heat_pumps=(
             HeatPump(
                 name="heat_pump",

@@ -129,7 +129,7 @@ def _renewable_fraction(unit: Unit, hours: int, rule: HeatPumpRule, green: float
 def _electricity_factor(portfolio: Portfolio) -> float:
     if portfolio.year is None:
         return carrier_factor_g_per_kwh("electricity")
-    return float(grid_factor_g_per_kwh(portfolio.year))
+    return float(grid_factor_g_per_kwh(portfolio.year, path=portfolio.grid_emission_path))
 
 
 class _Energy(NamedTuple):

@@ -197,7 +197,12 @@ def generation(
     interest_rate = config.economics.interest_rate
     period_a = config.economics.observation_period_a
     portfolio = network_portfolio(
-        demand, cop=cop, year=year, interest_rate=interest_rate, observation_period_a=period_a
+        demand,
+        cop=cop,
+        year=year,
+        interest_rate=interest_rate,
+        observation_period_a=period_a,
+        grid_emission_path=config.emissions.grid_path,
     )
     portfolio = Portfolio(**{**portfolio.__dict__, "min_renewable_share": share})
     try:

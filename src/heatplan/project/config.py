@@ -145,6 +145,18 @@ class EconomicSettings(BaseModel):
     )
 
 
+class EmissionSettings(BaseModel):
+    """Emission accounting: one basis (CO2e incl. upstream chains), a choice of grid path."""
+
+    grid_path: Literal["projection", "ksg_target", "frozen"] = Field(
+        default="projection",
+        description="Grid electricity emission factor by year (data/grid_emission_factors.csv, "
+        "g CO2e/kWh incl. upstream chains like the GEG factors of carriers.csv): UBA's measured "
+        "values, then projection (a sourced projection that keeps the upstream emissions of "
+        "renewable plants), ksg_target (straight to 0 in 2045) or frozen (the 2024 estimate held)",
+    )
+
+
 class NetworkSettings(BaseModel):
     """Heat-network design inputs; empty values: data/network_parameters.csv."""
 
@@ -212,6 +224,7 @@ class ProjectConfig(BaseModel):
     project: ProjectSettings = ProjectSettings()
     potentials: PotentialSettings = PotentialSettings()
     economics: EconomicSettings = EconomicSettings()
+    emissions: EmissionSettings = EmissionSettings()
     network: NetworkSettings = NetworkSettings()
     plan: PlanSettings = PlanSettings()
     classify: dict[str, float] = Field(

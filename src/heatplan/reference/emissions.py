@@ -1,9 +1,13 @@
 """Emission factors from the reference data: energy carriers and the grid trajectory by year.
 
-Carrier factors come from ``carriers.csv`` (GEG 2024 Anlage 9, g CO2e per kWh of final energy on
-the net calorific value). The grid trajectory comes from ``grid_emission_factors.csv``: measured
-and estimated UBA values, then a target path to zero in 2045 (KSG § 3 (2)); years in between are
-interpolated linearly by the pure :func:`heatplan.tech.emissions.interpolate_factor`.
+One basis for every carrier: greenhouse gases as CO2 equivalents **including upstream chains**
+(g CO2e per kWh of final energy on the net calorific value). Carrier factors come from
+``carriers.csv`` (GEG 2024 Anlage 9, upstream-inclusive). The grid trajectory comes from
+``grid_emission_factors.csv``, on the same basis: UBA's measured and estimated "CO2-Äquivalente
+mit Vorketten" of the German power mix, then one of several paths (:data:`GRID_PATHS`: a sourced
+projection that keeps the upstream emissions of renewable plants, the KSG target read as zero in
+2045, or the last estimate frozen); years in between are interpolated linearly by the pure
+:func:`heatplan.tech.emissions.interpolate_factor`.
 """
 
 from __future__ import annotations
@@ -17,6 +21,11 @@ from heatplan.tech.emissions import co2_kg, interpolate_factor
 
 CARRIERS_FILE = "carriers.csv"
 GRID_FILE = "grid_emission_factors.csv"
+#: The grid paths of ``grid_emission_factors.csv``; the first is the default.
+GRID_PATHS = ("projection", "ksg_target", "frozen")
+DEFAULT_GRID_PATH = GRID_PATHS[0]
+#: The one emission basis of carriers.csv and grid_emission_factors.csv.
+BASIS = "co2e_incl_upstream"
 
 #: A float, a numpy array or a pandas Series (as in :mod:`heatplan.tech`).
 Numeric = Any
@@ -46,21 +55,32 @@ def carrier_co2_kg(final_energy_kwh: Numeric, carrier: str) -> Numeric:
     return co2_kg(final_energy_kwh, co2_g_per_kwh=carrier_factor_g_per_kwh(carrier))
 
 
-def grid_factor_g_per_kwh(year: Numeric) -> Numeric:
-    """German grid electricity emission factor in ``year`` [g CO2/kWh], vectorised.
+def grid_points(path: str = DEFAULT_GRID_PATH) -> tuple[np.ndarray, np.ndarray]:
+    """Years [a] and factors [g CO2e/kWh] of grid path ``path`` (``grid_emission_factors.csv``)."""
+    if path not in GRID_PATHS:
+        raise ValueError(f"grid emission path {path!r}: choose {', '.join(GRID_PATHS)}")
+    frame = cached_table(GRID_FILE)
+    rows = frame[frame["path"] == path].sort_values("year")
+    return rows["year"].to_numpy(float), rows["g_per_kwh"].to_numpy(float)
 
-    UBA Climate Change 13/2025: 433 (2022), 386 (2023, provisional), 363 (2024, estimate); then
-    a straight target path to 0 in 2045 (KSG § 3 (2), a planning assumption, not a forecast);
-    from 2045 on it stays 0. Points and sources: ``grid_emission_factors.csv``.
+
+def grid_factor_g_per_kwh(year: Numeric, *, path: str = DEFAULT_GRID_PATH) -> Numeric:
+    """German grid electricity emission factor in ``year`` [g CO2e/kWh incl. upstream], vectorised.
+
+    UBA Climate Change 13/2025, CO2 equivalents with upstream chains: 498 (2022), 445 (2023,
+    provisional), 427 (2024, estimate); then the chosen ``path`` (:data:`GRID_PATHS`):
+    ``projection`` (default) falls to 270 in 2030 and 28.5 in 2045 (the upstream chains of a
+    renewable mix stay), ``ksg_target`` runs straight to 0 in 2045, ``frozen`` keeps 427. After
+    the last point the last value holds. Points and sources: ``grid_emission_factors.csv``.
 
     Examples
     --------
     >>> grid_factor_g_per_kwh(2023)
-    386.0
-    >>> round(grid_factor_g_per_kwh(2030), 1)
-    259.3
+    445.0
+    >>> round(grid_factor_g_per_kwh(2027), 1)
+    348.5
+    >>> grid_factor_g_per_kwh(2045, path="ksg_target")
+    0.0
     """
-    points = cached_table(GRID_FILE).sort_values("year")
-    return interpolate_factor(
-        year, years=points["year"].to_numpy(), factors_g_per_kwh=points["co2_g_per_kwh"].to_numpy()
-    )
+    years, factors = grid_points(path)
+    return interpolate_factor(year, years=years, factors_g_per_kwh=factors)

@@ -75,6 +75,7 @@ def _scenario(
         base_by_carrier=_base_by_carrier(inputs),
         base_ghg_t=figures.get("co2_t_per_a"),
         base_year=config.project.price_year,
+        grid_path=config.emissions.grid_path,
     )
 
 

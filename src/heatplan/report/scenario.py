@@ -14,6 +14,8 @@ import pandas as pd
 from heatplan.areas.reference import carriers_table
 from heatplan.plan import columns as col
 from heatplan.publish.tables import SECTORS_DE
+from heatplan.reference import table as reference_table
+from heatplan.reference.emissions import DEFAULT_GRID_PATH, GRID_FILE
 from heatplan.report import charts
 from heatplan.report.fmt import Table, number, percent
 from heatplan.scenario.indicators import LABELS_DE
@@ -150,6 +152,36 @@ def _variants_table(
     )
 
 
+#: German names of the grid emission paths (grid_emission_factors.csv) in public text.
+GRID_PATHS_DE = {
+    "projection": "Projektion",
+    "ksg_target": "KSG-Zielpfad (2045 null)",
+    "frozen": "ohne weitere Minderung nach 2024",
+}
+_MEASURED = ("final", "provisional", "estimate")
+
+
+def _points_de(rows: pd.DataFrame) -> str:
+    return ", ".join(f"{int(y)}: {number(v, 1 if v % 1 else 0)}" for y, v in rows.to_numpy())
+
+
+def emission_basis_de(grid_path: str = DEFAULT_GRID_PATH) -> str:
+    """The public German sentence on the emission basis and the grid path of the scenario."""
+    rows = reference_table(GRID_FILE)
+    rows = rows[rows["path"] == grid_path].sort_values("year")
+    measured = rows["status"].isin(_MEASURED)
+    return (
+        "Treibhausgasemissionen als CO2-Äquivalente einschließlich Vorketten: Brennstoffe mit "
+        "den Faktoren des GEG 2024 (Anlage 9), Netzstrom mit dem Strommix des Umweltbundesamts ("
+        f"{_points_de(rows.loc[measured, ['year', 'g_per_kwh']])} g CO2e/kWh), danach Pfad "
+        f"„{GRID_PATHS_DE.get(grid_path, grid_path)}“ ("
+        f"{_points_de(rows.loc[~measured, ['year', 'g_per_kwh']])} g CO2e/kWh, dazwischen "
+        "linear); Wärmenetze mit ihrem Erzeugungsmix auf derselben Grundlage. Auch Strom aus "
+        "erneuerbaren Anlagen trägt Emissionen aus deren Bau und Betrieb; sie bleiben im "
+        "Zieljahr als Restemission stehen, soweit der Pfad sie nicht zu null setzt."
+    )
+
+
 def scenario_section(
     indicators: pd.DataFrame | None,
     costs: pd.DataFrame | None,
@@ -157,6 +189,7 @@ def scenario_section(
     base_by_carrier: pd.Series | None,
     base_ghg_t: float | None,
     base_year: int,
+    grid_path: str = DEFAULT_GRID_PATH,
 ) -> dict[str, Any]:
     """Section 3 from ``scenario_indicators`` (None or empty: a note which step to run).
 
@@ -174,6 +207,7 @@ def scenario_section(
         "variant": VARIANT_DE.get(variant, variant),
         "years": years,
         "table": _indicator_table(frame, years),
+        "emission_basis": emission_basis_de(grid_path),
         "charts": [
             charts.stacked(
                 _carrier_frame(frame, base_by_carrier, base_year),

@@ -5,8 +5,10 @@ at the substations / (1 - loss share). Its renewable share follows the settings'
 19.3 % in 2023 -> the WPG §§ 29-31 minimum 30 % 2030, 80 % 2040, 100 % 2045; a new network at
 least the § 30 65 %) or a given ``network_mix`` (e.g. from a dispatch). The renewable part comes
 from large heat pumps (electricity + ambient heat, catalogue COP) and biomass boilers, the rest
-from gas boilers (catalogue efficiencies); emissions use the grid factor of the year
-(:func:`heatplan.reference.emissions.grid_factor_g_per_kwh`) and the carriers' GEG factors.
+from gas boilers (catalogue efficiencies); emissions use the grid factor of the year on the
+settings' grid path (:func:`heatplan.reference.emissions.grid_factor_g_per_kwh`) and the
+carriers' GEG factors, both CO2e including upstream chains, so the network's factor of
+delivered heat is on the same basis as every decentral carrier.
 """
 
 from __future__ import annotations
@@ -119,7 +121,9 @@ def balance(
     )
     gas_fuel = gas_heat / catalogue_value(settings.network_fossil_technology, "efficiency", years)
     factors = carriers()["co2_g_per_kwh"].astype(float)
-    grid = np.asarray(grid_factor_g_per_kwh(years.astype(float)), dtype=float)
+    grid = np.asarray(
+        grid_factor_g_per_kwh(years.astype(float), path=settings.grid_emission_path), dtype=float
+    )
     co2_g = electricity * grid + wood_fuel * factors["wood"] + gas_fuel * factors["natural_gas"]
     heat_by = (electricity, pump_heat - electricity, wood_heat, gas_heat)
     frame = _frame(keys, new, years, delivered_kwh, generated, heat_by, share, co2_g)

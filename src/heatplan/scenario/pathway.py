@@ -5,9 +5,10 @@ a useful heat demand (renovation, :mod:`heatplan.scenario.stock`), a supply syst
 efficiency (heater replacement and the areas' target supply, :mod:`heatplan.scenario.supply`)
 and so a final energy = heat / efficiency; district heat comes from its area's network, whose
 generation mix and emissions follow :mod:`heatplan.scenario.network`. Emissions: carriers'
-GEG factors (``carriers.csv``), grid electricity with the falling factor of its year
-(:func:`heatplan.reference.emissions.grid_factor_g_per_kwh`), district heat with its network's
-factor. In the base year every building is as the inventory says.
+GEG factors (``carriers.csv``), grid electricity with the factor of its year on the settings'
+grid path (:func:`heatplan.reference.emissions.grid_factor_g_per_kwh`), district heat with its
+network's factor; all on one basis, CO2 equivalents including upstream chains. In the base
+year every building is as the inventory says.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from heatplan.plan import columns as col
-from heatplan.reference.emissions import grid_factor_g_per_kwh
+from heatplan.reference.emissions import DEFAULT_GRID_PATH, grid_factor_g_per_kwh
 from heatplan.scenario import network as net
 from heatplan.scenario import stock, supply
 
@@ -75,12 +76,13 @@ def _co2_factor(
     years: np.ndarray,
     district: np.ndarray,
     area_index: np.ndarray,
+    grid_path: str = DEFAULT_GRID_PATH,
 ) -> np.ndarray:
-    """Emission factor of each building's carrier in each year [g CO2e/kWh]."""
+    """Emission factor of each building's carrier in each year [g CO2e/kWh incl. upstream]."""
     fixed = table["co2_g_per_kwh"].astype(float)
     codes, flat = np.unique(carrier.astype(str), return_inverse=True)
     factor = fixed.reindex(codes).to_numpy(float)[flat].reshape(carrier.shape)
-    grid = np.asarray(grid_factor_g_per_kwh(years.astype(float)), dtype=float)
+    grid = np.asarray(grid_factor_g_per_kwh(years.astype(float), path=grid_path), dtype=float)
     factor = np.where(carrier == "electricity", grid[None, :], factor)
     return np.where(carrier == "district_heat", district[area_index], factor)
 
@@ -221,7 +223,7 @@ def pathway(
         delivered, keys, kind == "waermenetz_neubau", years, settings, network_mix
     )
     table = stock.carrier_table(settings)
-    factor = _co2_factor(carrier, table, years, district, area_index)
+    factor = _co2_factor(carrier, table, years, district, area_index, settings.grid_emission_path)
     blend = supply.blend_share(frame, change, system, years, settings)
     biogas = float(table["co2_g_per_kwh"].astype(float)["biogas"])
     energy = _energy(frame, years, carrier, final, factor, blend, biogas)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from heatplan.reference import heater_types, parameter, table
+from heatplan.reference.emissions import GRID_PATHS
 
 #: Household price of each carrier the bills use: carrier -> parameter of energy_prices.csv.
 HOUSEHOLD_PRICES = {
@@ -97,6 +98,8 @@ class ScenarioSettings:
     prices_eur_per_mwh: Mapping[str, float] = field(default_factory=dict)
     #: CO2 price path of household fuels (options.price_paths.PATHS); None: today's prices.
     co2_price_path: str | None = "central"
+    #: Grid emission path (reference.emissions.GRID_PATHS): grid factor of each year.
+    grid_emission_path: str = "projection"
 
     def __post_init__(self) -> None:
         if not self.base_year < self.target_year:
@@ -127,6 +130,10 @@ class ScenarioSettings:
         ):
             if not points or any(not 0.0 <= share <= 1.0 for _, share in points):
                 raise ValueError(f"{name} needs (year, share) points with shares in 0..1: {points}")
+        if self.grid_emission_path not in GRID_PATHS:
+            raise ValueError(
+                f"grid_emission_path {self.grid_emission_path!r}: choose {', '.join(GRID_PATHS)}"
+            )
         if min(self.spf_air, self.spf_ground, self.network_buildout_a) <= 0:
             raise ValueError("spf_air, spf_ground and network_buildout_a must be > 0")
 

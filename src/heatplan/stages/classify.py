@@ -186,6 +186,7 @@ def _classify_all(
             ),
             years=span,
             n1_coverage=coverage,
+            grid_path=config.emissions.grid_path,
         )
         other_cost = network[other]
         figures = replace(
@@ -260,7 +261,7 @@ def _network_figures(
         cost, plant = min(costed, key=lambda pair: pair[0].lcoh_eur_per_mwh)
         out[name] = ev.in_perspective(cost, name)
         if name == config.economics.perspective:
-            ghg = ev.network_ghg_t(plant.result, generated, span)
+            ghg = ev.network_ghg_t(plant.result, generated, span, path=config.emissions.grid_path)
     return out, ghg
 
 

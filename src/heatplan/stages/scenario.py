@@ -77,6 +77,7 @@ def _overrides(config: ProjectConfig) -> dict[str, Any]:
         "target_year": config.project.target_year,
         "connection_share_max": config.network.connection_rate,
         "co2_price_path": config.economics.co2_price_path,
+        "grid_emission_path": config.emissions.grid_path,
     }
 
 
