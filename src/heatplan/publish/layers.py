@@ -31,6 +31,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from geopandas.array import GeometryDtype
 
 from heatplan.plan import columns as col
@@ -106,6 +107,9 @@ MAINS_STREET_TOLERANCE_M = 8.0
 #: Share of a line's length that must lie along streets for it to count as a main [-]
 #: (heatplan choice: mains follow the street; a house connection leaves it).
 MAINS_STREET_SHARE = 0.9
+#: An open line end this close to a building is a house connection's end [m] (heatplan
+#: choice: a connection ends at the wall, a footprint's edge or its address point).
+HOUSE_END_TOLERANCE_M = 2.0
 #: Columns of an existing network line that may be public (no owner, no connection data).
 MAINS_COLUMNS = ("medium", "diameter_mm", col.CONSTRUCTION_YEAR, "geometry")
 #: What the per-block carrier and heater cells are counted from.
@@ -309,7 +313,9 @@ def _public_layers(
         out["network_pipes"] = _pipes(frames["network_pipes"])
     for name in ("heat_networks", "gas_networks"):
         if name in frames:
-            out[name] = network_mains(frames[name], frames.get("streets"), name)
+            out[name] = network_mains(
+                frames[name], frames.get("streets"), name, buildings=frames.get("buildings")
+            )
     out, report.audit = audit_release(out, frames, protection_share=protection_share)
     assert not BUILDING_LEVEL_LAYERS & set(out)
     report.suppressed_rows = {k: v for k, v in hidden.items() if v}
@@ -321,15 +327,21 @@ def _has(frame: pd.DataFrame | None, columns: tuple[str, ...]) -> bool:
 
 
 def network_mains(
-    lines: pd.DataFrame, streets: pd.DataFrame | None, network: str = "network"
+    lines: pd.DataFrame,
+    streets: pd.DataFrame | None,
+    network: str = "network",
+    *,
+    buildings: pd.DataFrame | None = None,
 ) -> gpd.GeoDataFrame:
     """The mains of an existing network: its lines that run along the streets.
 
     A line is a main when at least :data:`MAINS_STREET_SHARE` of it lies within
-    :data:`MAINS_STREET_TOLERANCE_M` of a street, it is not marked ``kind = connection``, and it
+    :data:`MAINS_STREET_TOLERANCE_M` of a street, it is not marked ``kind = connection``, it
     is not a dead-end stub of at most twice the tolerance (the street end of a house
-    connection). Without streets nothing can be told apart: no rows. Each row carries
-    ``network`` (the layer name) for the map's legend.
+    connection), and no open end of it meets a building (within
+    :data:`HOUSE_END_TOLERANCE_M` of one of ``buildings``: a house connection, however long and
+    however close to a street it runs). Without streets nothing can be told apart: no rows.
+    Each row carries ``network`` (the layer name) for the map's legend.
     """
     columns = [c for c in MAINS_COLUMNS if c in lines.columns]
     empty = gpd.GeoDataFrame({"network": []}, geometry=[], crs=getattr(lines, "crs", None))
@@ -345,8 +357,27 @@ def network_mains(
     keep = (share >= MAINS_STREET_SHARE) & ~(
         _dead_end(lines) & (length <= 2 * MAINS_STREET_TOLERANCE_M)
     )
+    keep &= ~_ends_at_a_building(lines, buildings)
     mains = gpd.GeoDataFrame(lines.loc[keep, columns], geometry="geometry", crs=lines.crs)
     return mains.assign(network=network).reset_index(drop=True)
+
+
+def _ends_at_a_building(lines: gpd.GeoDataFrame, buildings: pd.DataFrame | None) -> pd.Series:
+    """Lines with an open end (shared by no other line) at a building [bool]."""
+    if not isinstance(buildings, gpd.GeoDataFrame) or buildings.empty:
+        return pd.Series(False, index=lines.index)
+    ends = lines.geometry.boundary.explode(index_parts=False)
+    keys = ends.x.round(2).astype(str) + "," + ends.y.round(2).astype(str)
+    open_end = ends[keys.map(keys.value_counts()) == 1]
+    houses = buildings.to_crs(lines.crs).geometry
+    houses = houses[houses.notna() & ~houses.is_empty]
+    if open_end.empty or houses.empty:
+        return pd.Series(False, index=lines.index)
+    tree = shapely.STRtree(houses.to_numpy())
+    near, _ = tree.query(open_end.to_numpy(), predicate="dwithin", distance=HOUSE_END_TOLERANCE_M)
+    at_house = pd.Series(False, index=open_end.index)
+    at_house.iloc[np.unique(near)] = True
+    return at_house.groupby(level=0).any().reindex(lines.index, fill_value=False)
 
 
 def _dead_end(lines: gpd.GeoDataFrame) -> pd.Series:
