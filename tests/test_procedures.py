@@ -163,7 +163,7 @@ def test_the_report_says_which_procedure_applies_and_why() -> None:
     assert any(r.startswith("Beteiligung (§ 7 WPG)") for r in section["rules"])
     assert any("§ 14 Abs. 3 Nr. 2" in r for r in section["rules"])
     assert section["shortened"].column("Gebiet") == ["A01"]
-    assert section["marked"].rows == [["A02", "1.234", "35 %", "61,7"]]
+    assert section["marked"].rows == [["A02", "1.234", "35 %", "62"]]
     standard = procedure_section(ProjectConfig(municipality=town), _report_areas())
     assert standard["name"].startswith("Regelverfahren")
     assert "nicht gewählt" in standard["why"]

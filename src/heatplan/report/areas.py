@@ -39,7 +39,7 @@ DECENTRAL_DE = {
 WORDS_DE = {"unknown": "unbekannt", "True": "ja", "False": "nein", **DECENTRAL_DE}
 #: Indicators shown as percent (shares [-]).
 SHARES = ("share_residential", "share_large_consumers", "share_gas", "saving_potential_share")
-DIGITS = {col.HEAT_DENSITY_MWH_PER_HA_A: 1, "area_ha": 1, "saving_potential_mwh_per_ha_a": 1}
+DIGITS = {col.HEAT_DENSITY_MWH_PER_HA_A: 1, "area_ha": 1}
 
 
 def _label(labels: dict[str, str], value: Any) -> str:

@@ -138,7 +138,7 @@ def _marked(areas: pd.DataFrame) -> Table:
             str(row[col.AREA_ID]),
             number(row.get(saving.POTENTIAL_MWH_PER_A)),
             percent(row.get(saving.SHARE)),
-            number(row.get(saving.DENSITY), 1),
+            number(row.get(saving.DENSITY)),
         ]
         for _, row in areas.iterrows()
         if _flag(row.get(saving.MARKED, False))
