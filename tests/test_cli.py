@@ -19,7 +19,7 @@ def test_init_creates_config_and_store(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
-    assert doc["config"]["municipality"] == {"name": "Jena", "key": "16053000"}
+    assert doc["config"]["municipality"] == {"name": "Jena", "key": "16053000", "inhabitants": None}
     assert doc["config"]["project"]["crs"] == "EPSG:25832"
     assert (project / "heatplan.toml").is_file()
     assert (project / "plan.gpkg").is_file()

@@ -9,7 +9,11 @@ the guide value" (thresholds in data/area_parameters.csv).
 
 §14 (3) Nr. 1: very unlikely to suit a hydrogen network when no gas network exists in the area
 (and no concrete indication of decentral hydrogen). Nr. 2 (a gas network exists but hydrogen would
-be uneconomic) needs an economic judgement and is left to the classification.
+be uneconomic) needs an economic judgement: by default it is left to the classification; a project
+that states no hydrogen for building heat is in prospect (``hydrogen_prospect=False``, heatplan.toml
+``[plan] hydrogen_prospect``, the default of the simplified procedure) meets it in every area with
+a gas network - the classification grades hydrogen "sehr wahrscheinlich ungeeignet" everywhere on
+the same premise.
 
 §14 (4): an area unsuitable for both may go through the shortened procedure and is shown as an
 area for decentral supply. ``eignung_reason`` says why, or why not (German;
@@ -113,16 +117,26 @@ def _heat_findings(row: pd.Series, limits: EignungThresholds) -> list[Finding]:
     return findings
 
 
-def _gas_finding(row: pd.Series) -> Finding:
-    """(criterion met, German, English) of §14 (3) Nr. 1 for one area."""
+def _gas_finding(row: pd.Series, hydrogen_prospect: bool = True) -> Finding:
+    """(criterion met, German, English) of §14 (3) Nr. 1 (or Nr. 2) for one area."""
     gas = _number(row.get("gas_network_m"))
+    if gas > 0 and not hydrogen_prospect:
+        return (
+            True,
+            f"Gasnetz im Gebiet ({gas:,.0f} m), Wasserstoff für Gebäudewärme nicht absehbar "
+            "(§ 14 Abs. 3 Nr. 2)",
+            f"gas network in the area ({gas:,.0f} m), no hydrogen for building heat in prospect "
+            "(§ 14 (3) Nr. 2)",
+        )
     if gas > 0:
         return False, f"Gasnetz im Gebiet ({gas:,.0f} m)", f"gas network in the area ({gas:,.0f} m)"
     return True, "kein Gasnetz", "no gas network"
 
 
-def _judge(row: pd.Series, limits: EignungThresholds) -> tuple[bool, str, str]:
-    findings = [*_heat_findings(row, limits), _gas_finding(row)]
+def _judge(
+    row: pd.Series, limits: EignungThresholds, hydrogen_prospect: bool = True
+) -> tuple[bool, str, str]:
+    findings = [*_heat_findings(row, limits), _gas_finding(row, hydrogen_prospect)]
     shortened = all(met for met, _, _ in findings)
     shown = findings if shortened else [f for f in findings if not f[0]]
     de = "; ".join(text for _, text, _ in shown)
@@ -132,7 +146,9 @@ def _judge(row: pd.Series, limits: EignungThresholds) -> tuple[bool, str, str]:
     return False, f"nicht verkürzt: {de}", f"not shortened: {en}"
 
 
-def eignung(areas: pd.DataFrame, limits: EignungThresholds | None = None) -> pd.DataFrame:
+def eignung(
+    areas: pd.DataFrame, limits: EignungThresholds | None = None, *, hydrogen_prospect: bool = True
+) -> pd.DataFrame:
     """Eignungsprüfung of every area (WPG §14).
 
     Parameters
@@ -143,6 +159,9 @@ def eignung(areas: pd.DataFrame, limits: EignungThresholds | None = None) -> pd.
         ``nearest_potential_kind`` (from :func:`heatplan.areas.supply_indicators.area_indicators`).
     limits : EignungThresholds, optional
         Default: :func:`thresholds`.
+    hydrogen_prospect : bool
+        False: no hydrogen for building heat is in prospect, so an area with a gas network meets
+        § 14 (3) Nr. 2 (default True: a gas network keeps the area in the full procedure).
 
     Returns
     -------
@@ -160,7 +179,7 @@ def eignung(areas: pd.DataFrame, limits: EignungThresholds | None = None) -> pd.
     [True]
     """
     limits = limits or thresholds()
-    judged = [_judge(row, limits) for _, row in areas.iterrows()]
+    judged = [_judge(row, limits, hydrogen_prospect) for _, row in areas.iterrows()]
     return pd.DataFrame(
         {
             "eignung_shortened": pd.Series([j[0] for j in judged], dtype=bool).to_numpy(),

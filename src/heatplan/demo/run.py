@@ -29,7 +29,12 @@ from heatplan.inputs.imports import (
 )
 from heatplan.plan import columns as col
 from heatplan.progress import stage_reporter
-from heatplan.project.config import PlanSettings, load_config, write_config
+from heatplan.project.config import (
+    PlanSettings,
+    load_config,
+    simplified_possible,
+    write_config,
+)
 from heatplan.project.create import create_project
 from heatplan.steps.export import run_export
 from heatplan.steps.measures import load_demo_catalogue
@@ -65,7 +70,7 @@ def run_demo(
         steps["import"] = _import_schutterwald(out, say)
     else:
         steps["import"] = _import_melaten(out, say)
-    _draft_plan(out)
+    _draft_plan(out, inhabitants=schutterwald.INHABITANTS if case == "schutterwald" else None)
     steps.update(run_plan(out, progress=progress))
     if case == "schutterwald":
         say("network design for the densest blocks")
@@ -100,11 +105,16 @@ DEMO_MARKER = ".heatplan-demo"
 DEMO_NETWORK_BLOCKS = 5
 
 
-def _draft_plan(out: Path) -> None:
-    """Mark the demo as a draft: no council has decided anything (dates are the run date)."""
+def _draft_plan(out: Path, *, inhabitants: int | None = None) -> None:
+    """Mark the demo as a draft: no council has decided anything (dates are the run date).
+
+    A town with fewer than 10,000 inhabitants takes the simplified procedure (WPG § 22).
+    """
     config = load_config(out)
     today = dt.date.today()
+    config.municipality.inhabitants = inhabitants
     config.plan = PlanSettings(
+        procedure="simplified" if simplified_possible(inhabitants) else "standard",
         description="heatplan-Demo: Entwurf aus öffentlichen Daten, keine Ratsbeschlüsse "
         "(Datumsangaben sind das Datum des Demo-Laufs)",
         start_decision_date=today,

@@ -29,6 +29,9 @@ from heatplan.plan import columns as col
 
 SOURCE_CRS = "EPSG:31467"  # DHDN / 3-degree Gauss-Krüger zone 3 (file coordinates)
 MUNICIPALITY = {"name": "Schutterwald", "key": "08317122"}  # AGS, Ortenaukreis (BW)
+#: Inhabitants: "about 7,000" as Kisse et al. (2020, Energies 13:4052) describe the town; not
+#: verified offline against the Statistisches Landesamt BW count of 1 January 2024 (WPG § 4).
+INHABITANTS = 7000
 
 
 def load_net():

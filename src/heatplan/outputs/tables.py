@@ -50,6 +50,11 @@ AREA_INDICATORS: dict[str, tuple[str, str]] = {
     "ghg_decentral_to_target_t": ("THG-Emissionen dezentral bis Zieljahr", "t CO2e"),
     "eignung_shortened": ("Verkürzte Wärmeplanung (§ 14 WPG)", ""),
     "eignung_reason": ("Begründung der Eignungsprüfung", ""),
+    "saving_potential_mwh_per_a": ("Energieeinsparpotenzial durch Sanierung", "MWh/a"),
+    "saving_potential_share": ("Einsparpotenzial, Anteil am Wärmebedarf", "-"),
+    "saving_potential_mwh_per_ha_a": ("Einsparpotenzial je Hektar", "MWh/(ha·a)"),
+    "saving_potential_increased": ("Erhöhtes Energieeinsparpotenzial (§ 18 Abs. 5 WPG)", ""),
+    "saving_reason": ("Begründung Energieeinsparpotenzial", ""),
 }
 #: Suitability columns of the target year -> German label.
 SUITABILITY_DE = {

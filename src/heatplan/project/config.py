@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Literal
 
 import tomli_w
-from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 from pyproj import CRS
 from pyproj.exceptions import CRSError
 
@@ -22,6 +22,12 @@ class Municipality(BaseModel):
     name: str = Field(description="Name of the municipality")
     key: str = Field(
         default="", description="Amtlicher Gemeindeschlüssel (AGS, 8 digits) or EU LAU code"
+    )
+    inhabitants: int | None = Field(
+        default=None,
+        ge=0,
+        description="Registered inhabitants on 1 January 2024 (WPG § 4: deadlines and the "
+        "simplified procedure of § 22 below 10,000); empty: unknown",
     )
 
 
@@ -210,6 +216,49 @@ class PlanSettings(BaseModel):
         default="1000",
         description="XWärmeplan code: 1000 WPG, 2000 state law, 3000 Kommunalrichtlinie",
     )
+    procedure: Literal["standard", "simplified"] = Field(
+        default="standard",
+        description="'simplified': the procedure a Land may provide under WPG § 22 for "
+        "municipalities with fewer than 10,000 inhabitants (municipality.inhabitants); it "
+        "applies the Eignungsprüfung's § 14 (3) Nr. 2 test (see hydrogen_prospect) and the "
+        "report states the procedure's rules",
+    )
+    hydrogen_prospect: bool | None = Field(
+        default=None,
+        description="Whether hydrogen for building heat through the local gas grid is in prospect "
+        "(WPG § 14 (3) Nr. 2). false: an area with a gas network can still be very unlikely to "
+        "suit a hydrogen network and so take the shortened procedure; empty: true in the "
+        "standard procedure (a gas network keeps an area in the full procedure), false in the "
+        "simplified one",
+    )
+    saving_share_min: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="WPG § 18 (5): smallest saving potential share of an area's heat demand; "
+        "empty: data/wpg_procedures.csv",
+    )
+    saving_density_vs_town_min: float | None = Field(
+        default=None,
+        ge=0,
+        description="WPG § 18 (5): smallest saving potential per hectare as a multiple of the "
+        "municipality's; empty: data/wpg_procedures.csv",
+    )
+
+    def hydrogen_in_prospect(self) -> bool:
+        """The § 14 (3) Nr. 2 premise: the setting, else true unless simplified."""
+        if self.hydrogen_prospect is not None:
+            return self.hydrogen_prospect
+        return self.procedure != "simplified"
+
+
+def simplified_possible(inhabitants: int | None) -> bool:
+    """Whether a municipality of ``inhabitants`` may use the simplified procedure (WPG § 22):
+    fewer than the limit of data/wpg_procedures.csv (unknown: no)."""
+    from heatplan.reference import parameter
+
+    limit = parameter("wpg_procedures.csv", "simplified_procedure_inhabitants_below")
+    return inhabitants is not None and inhabitants < limit
 
 
 def _classification_parameter_names() -> frozenset[str]:
@@ -242,6 +291,17 @@ class ProjectConfig(BaseModel):
         if unknown:
             raise ValueError(f"unknown parameter(s) {unknown}; known: {', '.join(sorted(known))}")
         return value
+
+    @model_validator(mode="after")
+    def _simplified_needs_a_small_town(self) -> ProjectConfig:
+        people = self.municipality.inhabitants
+        known = people is not None
+        if self.plan.procedure == "simplified" and known and not simplified_possible(people):
+            raise ValueError(
+                "plan.procedure = 'simplified' needs fewer than 10,000 inhabitants "
+                f"(WPG § 4 (3), § 22); municipality.inhabitants = {people:,}"
+            )
+        return self
 
     def store_url(self, project_dir: Path) -> str:
         store = self.project.store

@@ -83,7 +83,14 @@ AREA_STRUCTURAL = (
 )
 #: Classification columns (kept) by prefix; the reason texts carry figures and are replaced.
 AREA_CLASSIFICATION_PREFIXES = ("area_type_", "likelihood_", "eignung_")
-AREA_TEXT_COLUMNS = ("explanation", "explanation_en", "eignung_reason", "eignung_reason_en")
+AREA_TEXT_COLUMNS = (
+    "explanation",
+    "explanation_en",
+    "eignung_reason",
+    "eignung_reason_en",
+    "saving_reason",
+    "saving_reason_en",
+)
 
 
 def suppression_mask(

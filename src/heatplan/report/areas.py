@@ -28,7 +28,7 @@ from heatplan.report.fmt import DASH, Table, number, percent, table
 __all__ = ["areas_section"]
 
 #: Long texts shown below the profile table, not in it.
-TEXTS = ("eignung_reason",)
+TEXTS = ("eignung_reason", "saving_reason")
 #: Codes of the cheapest decentral option (heatplan.options) -> German.
 DECENTRAL_DE = {
     "air_hp": "Luft-Wärmepumpe",
@@ -42,6 +42,7 @@ SHARES = (
     "share_residential",
     "share_large_consumers",
     "share_gas",
+    "saving_potential_share",
     "network_better_probability",
 )
 DIGITS = {col.HEAT_DENSITY_MWH_PER_HA_A: 1, "area_ha": 1}
@@ -65,10 +66,36 @@ def _overview(areas: pd.DataFrame, target: int) -> Table:
             "Wahrscheinlichkeit": areas.get(
                 f"likelihood_{target}", pd.Series(index=areas.index)
             ).map(lambda v: _label(GRADE_DE, v)),
+            "Verfahren (§ 14)": _flags(areas, "eignung_shortened").map(
+                {True: "verkürzt", False: "vollständig"}
+            ),
+            "Einsparpotenzial (§ 18 Abs. 5)": _saving_cells(areas),
             "Begründung": areas.get("explanation", pd.Series("", index=areas.index)).fillna(""),
         }
     )
     return table(frame, 0, caption=f"Voraussichtliche Wärmeversorgungsgebiete im Zieljahr {target}")
+
+
+def _flags(areas: pd.DataFrame, column: str) -> pd.Series:
+    """A boolean column as True/False (missing, e.g. suppressed or not computed: False)."""
+    values = areas.get(column, pd.Series(False, index=areas.index))
+    return values.map(lambda v: False if pd.isna(v) else bool(v))
+
+
+def _saving_cells(areas: pd.DataFrame) -> pd.Series:
+    """'erhöht: 1.234 MWh/a (35 %)' for marked areas, 'nein' else, a dash where suppressed."""
+    marked = areas.get("saving_potential_increased", pd.Series(None, index=areas.index))
+    potential = areas.get("saving_potential_mwh_per_a", pd.Series(None, index=areas.index))
+    share = areas.get("saving_potential_share", pd.Series(None, index=areas.index))
+    cells = []
+    for flag, mwh, part in zip(marked, potential, share, strict=True):
+        if flag is None or pd.isna(flag):
+            cells.append(DASH)
+        elif bool(flag):
+            cells.append(f"erhöht: {number(mwh)} MWh/a ({percent(part)})")
+        else:
+            cells.append("nein")
+    return pd.Series(cells, index=areas.index)
 
 
 def _indicator_rows(row: pd.Series) -> Table:
@@ -120,6 +147,7 @@ def _profile(
         "target_year": target,
         "explanation": str(row.get("explanation") or ""),
         "eignung_reason": str(row.get("eignung_reason") or ""),
+        "saving_reason": str(row.get("saving_reason") or ""),
         # small locator: the attribution stands on the section's maps and the sources page
         "map": maps.locator_map(areas, area_id, maps.AREA_COLOURS.get(kind, "#cccccc")),
     }

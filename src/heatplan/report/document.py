@@ -20,6 +20,7 @@ from heatplan.report.inventory import (
     potentials_section,
 )
 from heatplan.report.measures import implementation_section, measures_section, then_vs_now
+from heatplan.report.procedure import procedure_section
 from heatplan.report.scenario import scenario_section
 from heatplan.report.sources import attribution, cover, data_sources, reference_sources
 
@@ -27,6 +28,7 @@ __all__ = ["PLAN_SECTIONS", "YEAR_SECTIONS", "implementation_context", "plan_con
 
 PLAN_SECTIONS = (
     "deckblatt",
+    "verfahren",
     "bestand",
     "potenziale",
     "zielszenario",
@@ -92,6 +94,7 @@ def plan_context(
     inventory = inventory_section(inputs, attribution=credit)
     return {
         "cover": cover(config, public=inputs.public, today=today, subtitle="Wärmeplan (§ 23 WPG)"),
+        "procedure": procedure_section(config, inputs.layer("areas")),
         "inventory": inventory,
         "potentials": potentials_section(inputs, attribution=credit),
         "scenario": _scenario(inputs, config, inventory["figures"]),

@@ -39,6 +39,7 @@ from heatplan.plan import columns as col
 from heatplan.plan.checks import inventory_buildings
 from heatplan.progress import stage_reporter
 from heatplan.reference import parameter
+from heatplan.scenario import saving
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str], None]
@@ -68,6 +69,7 @@ class AreasResult:
     buildings: int
     heat_demand_mwh_per_a: float
     shortened_procedure: int
+    increased_saving_potential: int
     target_count: int | None
     max_area_ha: float | None
     areas_detail: list[dict[str, Any]]
@@ -111,7 +113,7 @@ def run(
         messages += _derived_messages(found, target_count, barriers, plan)
     if segments is None or segments.empty:
         messages.append("no street segments: line density unknown (`heatplan import streets`)")
-    say("area indicators and Eignungsprüfung (WPG §14)")
+    say("area indicators, Eignungsprüfung (WPG §14) and saving potential (WPG §18 (5))")
     found = _indicators(found, buildings, segments, plan)
     summary = _summary(found, blocks, target_count, max_area_ha, messages)
     return plan.with_frames(areas=found), summary
@@ -311,7 +313,16 @@ def _indicators(
         heat_networks=plan.layer("heat_networks"),
         potentials=plan.layer("potentials"),
     )
-    out = pd.concat([out, eignung(out)], axis=1)
+    settings = plan.settings.plan
+    marking = saving.thresholds(settings.saving_share_min, settings.saving_density_vs_town_min)
+    out = pd.concat(
+        [
+            out,
+            eignung(out, hydrogen_prospect=settings.hydrogen_in_prospect()),
+            saving.area_saving(out, buildings, marking),
+        ],
+        axis=1,
+    )
     out = out.sort_values(col.AREA_ID, kind="stable").reset_index(drop=True)
     rest = [c for c in out.columns if c not in ID_COLUMNS and c != "geometry"]
     return gpd.GeoDataFrame(out[[*ID_COLUMNS, *rest, "geometry"]], geometry="geometry")
@@ -324,7 +335,16 @@ def _summary(
     max_area_ha: float | None,
     messages: list[str],
 ) -> AreasResult:
-    detail = areas[[col.AREA_ID, col.HEAT_DEMAND_MWH_PER_A, "area_ha", "eignung_shortened"]]
+    detail = areas[
+        [
+            col.AREA_ID,
+            col.HEAT_DEMAND_MWH_PER_A,
+            "area_ha",
+            "eignung_shortened",
+            saving.MARKED,
+            saving.POTENTIAL_MWH_PER_A,
+        ]
+    ]
     return AreasResult(
         areas=len(areas),
         source=str(areas["source"].iloc[0]) if len(areas) else "",
@@ -332,6 +352,7 @@ def _summary(
         buildings=int(areas["buildings"].sum()),
         heat_demand_mwh_per_a=float(areas[col.HEAT_DEMAND_MWH_PER_A].sum()),
         shortened_procedure=int(areas["eignung_shortened"].sum()),
+        increased_saving_potential=int(areas[saving.MARKED].sum()),
         target_count=target_count,
         max_area_ha=max_area_ha,
         areas_detail=[

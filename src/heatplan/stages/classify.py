@@ -33,6 +33,7 @@ from heatplan.plan import columns as col
 from heatplan.plan.checks import inventory_buildings
 from heatplan.progress import stage_reporter
 from heatplan.reference import parameter
+from heatplan.scenario import saving
 
 log = logging.getLogger(__name__)
 AREAS = "area_parameters.csv"
@@ -71,6 +72,13 @@ class ClassifyResult:
     areas_detail: list[AreaOutcome]
     mean_network_lcoh_eur_per_mwh: float | None
     buildings_without_area: int = 0
+    #: Areas on the shortened path (WPG § 14): no network laid out, costed or dispatched.
+    shortened: int = 0
+    #: Areas whose network was laid out and costed (the expensive step).
+    networks_laid_out: int = 0
+    #: Areas marked with an increased energy-saving potential (WPG § 18 (5)).
+    increased_saving_potential: int = 0
+    procedure: str = "standard"
     store: str = ""
 
     def to_dict(self) -> dict[str, Any]:
@@ -138,7 +146,24 @@ def run(plan: Plan, *, progress: Any = None) -> tuple[Plan, ClassifyResult]:
         columns=[c for c in rows.columns if c in areas.columns and c != col.AREA_ID]
     )
     classified = classified.merge(rows, on=col.AREA_ID, how="left")
-    return plan.with_frames(areas=classified), _summary(classified, config)
+    classified["explanation"] = with_saving_note(classified)
+    summary = _summary(classified, config)
+    summary.networks_laid_out = sum(layout is not None for layout in layouts.values())
+    return plan.with_frames(areas=classified), summary
+
+
+def with_saving_note(areas: pd.DataFrame) -> pd.Series:
+    """The German reason with the WPG § 18 (5) marking appended to the marked areas.
+
+    The marking is computed by the areas stage (:mod:`heatplan.scenario.saving`) and read by
+    no classification rule: only the reason text says it.
+    """
+    text = areas["explanation"].fillna("").astype(str)
+    if saving.MARKED not in areas.columns or saving.REASON not in areas.columns:
+        return text
+    marked = areas[saving.MARKED].fillna(False).astype(bool)
+    note = areas[saving.REASON].fillna("").astype(str)
+    return text.where(~marked, text + "; " + note)
 
 
 def _classify_all(
@@ -284,4 +309,11 @@ def _summary(classified: gpd.GeoDataFrame, config: Any) -> ClassifyResult:
             for row in classified.itertuples(index=False)
         ],
         mean_network_lcoh_eur_per_mwh=float(np.nanmean(lcoh)) if lcoh.notna().any() else None,
+        shortened=int(
+            classified.get("eignung_shortened", pd.Series(dtype=bool)).fillna(False).sum()
+        ),
+        increased_saving_potential=int(
+            classified.get(saving.MARKED, pd.Series(dtype=bool)).fillna(False).sum()
+        ),
+        procedure=str(config.plan.procedure),
     )
