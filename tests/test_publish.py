@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import geopandas as gpd
-import pytest
 import shapely
 
 from heatplan.demo.schutterwald import load_net, write_inputs
