@@ -221,4 +221,5 @@ def test_funding_is_capped_at_the_funding_gap() -> None:
     assert factor == 0.0 and none.operating_credit_eur_per_a == 0.0
     # a gap larger than the funding leaves it as it is
     same, factor = cap_at_funding_gap(bew, gap_eur_per_a=1_000.0, revenue_eur_per_mwh=10.0)
-    assert factor == 1.0 and same is bew
+    assert factor == 1.0 and same.modules == bew.modules
+    assert "innerhalb der Wirtschaftlichkeitslücke (Erlös zum Preis" in same.notes[0]

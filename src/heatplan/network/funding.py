@@ -40,6 +40,11 @@ GAP_CAPPED_NOTE = (
     "BEW: Förderung auf die Wirtschaftlichkeitslücke begrenzt ({share} der Förderung nach "
     "Fördersätzen; Erlös zum Preis der dezentralen Alternative, {price} EUR/MWh netto)"
 )
+#: The funding stays within the funding gap against the customers' alternative.
+GAP_WITHIN_NOTE = (
+    "BEW: Förderung innerhalb der Wirtschaftlichkeitslücke (Erlös zum Preis der dezentralen "
+    "Alternative, {price} EUR/MWh netto)"
+)
 #: Only new networks are modelled.
 TRANSFORMATION_NOTE = (
     "BEW Transformation von Bestandsnetzen (Transformationsplan): nicht modelliert"
@@ -304,10 +309,13 @@ def cap_at_funding_gap(
     application; heatplan estimates it from the yearly full cost and the customers' alternative.
     """
     total = sum(m.eur_per_a for m in bew.modules if m.credited)
-    if total <= 0 or total <= gap_eur_per_a:
-        return bew, 1.0
+    others = tuple(n for n in bew.notes if n != GAP_NOTE)
+    if total <= 0:
+        return replace(bew, notes=others), 1.0
+    price = f"{revenue_eur_per_mwh:.0f}"
+    if total <= gap_eur_per_a:
+        return replace(bew, notes=(GAP_WITHIN_NOTE.format(price=price), *others)), 1.0
     factor = max(0.0, gap_eur_per_a) / total
     modules = tuple(replace(m, eur_per_a=m.eur_per_a * factor) for m in bew.modules)
-    note = GAP_CAPPED_NOTE.format(share=f"{factor * 100:.0f} %", price=f"{revenue_eur_per_mwh:.0f}")
-    notes = (note, *(n for n in bew.notes if n != GAP_NOTE))
-    return BewFunding(bew.investment_grant_share * factor, modules, notes), factor
+    note = GAP_CAPPED_NOTE.format(share=f"{factor * 100:.0f} %", price=price)
+    return BewFunding(bew.investment_grant_share * factor, modules, (note, *others)), factor
