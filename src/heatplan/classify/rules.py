@@ -316,6 +316,15 @@ def _number(value: float, spec: str) -> str:
     return "-" if value is None or math.isnan(value) else format(value, spec)
 
 
+#: English to German number punctuation: thousands '.' and decimal ','.
+GERMAN_PUNCTUATION = str.maketrans({",": ".", ".": ","})
+
+
+def _zahl(value: float, spec: str) -> str:
+    """:func:`_number` in German notation (1.234,5)."""
+    return _number(value, spec).translate(GERMAN_PUNCTUATION)
+
+
 def _security_text(figures: AreaFigures) -> tuple[str, str]:
     coverage = figures.network_n1_coverage
     if math.isnan(coverage):
@@ -353,15 +362,21 @@ def explanation(
     )
     ghg_network = _number(figures.ghg_network_t, ",.0f")
     ghg = f"{ghg_network} vs {_number(figures.ghg_decentral_t, ',.0f')} t CO2e"
+    ghg_de = (
+        f"{_zahl(figures.ghg_network_t, ',.0f')} vs {_zahl(figures.ghg_decentral_t, ',.0f')} "
+        "t CO2e"
+    )
     security_de, security_en = _security_text(figures)
     weighted = _number(score(figures, params), "+.2f")
     potential = f", {figures.nearby_potential}" if figures.nearby_potential else ""
     chance_de, chance_en = _chance_text(figures)
     other_de, other_en = _other_perspective_text(figures)
     de = (
-        f"Liniendichte {density} MWh/(m·a), Vollkosten Wärmenetz {costs} dezentral "
+        f"Liniendichte {density.translate(GERMAN_PUNCTUATION)} MWh/(m·a), Vollkosten Wärmenetz "
+        f"{costs} dezentral "
         f"({OPTION_DE.get(figures.best_decentral, figures.best_decentral)}){other_de}, "
-        f"THG bis Zieljahr {ghg}, {security_de}, Bewertung § 18 {weighted}{chance_de}"
+        f"THG bis Zieljahr {ghg_de}, {security_de}, Bewertung § 18 "
+        f"{weighted.translate(GERMAN_PUNCTUATION)}{chance_de}"
         f"{potential} -> {TYPE_DE[kind]}, {GRADE_DE[likelihood]}"
     )
     en = (
