@@ -6,8 +6,8 @@ from __future__ import annotations
 import geopandas as gpd
 import shapely
 
+from heatplan.publish.layers import pipe_status
 from heatplan.web.legend import NETWORK_STATUS
-from heatplan.web.public_data import pipe_status
 
 CRS = "EPSG:25832"
 

@@ -363,8 +363,7 @@ def explanation(
     ghg_network = _number(figures.ghg_network_t, ",.0f")
     ghg = f"{ghg_network} vs {_number(figures.ghg_decentral_t, ',.0f')} t CO2e"
     ghg_de = (
-        f"{_zahl(figures.ghg_network_t, ',.0f')} vs {_zahl(figures.ghg_decentral_t, ',.0f')} "
-        "t CO2e"
+        f"{_zahl(figures.ghg_network_t, ',.0f')} vs {_zahl(figures.ghg_decentral_t, ',.0f')} t CO2e"
     )
     security_de, security_en = _security_text(figures)
     weighted = _number(score(figures, params), "+.2f")

@@ -56,6 +56,7 @@ __all__ = [
     "STRUCTURAL",
     "Withheld",
     "network_mains",
+    "pipe_status",
     "public_layers",
 ]
 
@@ -324,6 +325,30 @@ def _public_layers(
 
 def _has(frame: pd.DataFrame | None, columns: tuple[str, ...]) -> bool:
     return frame is not None and set(columns) <= set(frame.columns)
+
+
+def pipe_status(pipes: gpd.GeoDataFrame, areas: pd.DataFrame | None) -> pd.Series:
+    """'existing', 'planned' or 'examined' per pipe.
+
+    A new pipe is 'planned' only where it lies (by its midpoint) in an area that is a heat-
+    network area in at least one of the plan's years; in an area that stays decentral or under
+    review in every year it is the option the comparison examined, not a plan ('examined').
+    """
+    existing = pipes["existing"].map(lambda v: bool(v) if pd.notna(v) else False)
+    status = existing.map({True: "existing", False: "planned"})
+    types = [c for c in getattr(areas, "columns", []) if str(c).startswith("area_type_")]
+    if not isinstance(areas, gpd.GeoDataFrame) or not types or pipes.crs != areas.crs:
+        return status
+    network_area = (
+        areas[types].apply(lambda kind: kind.astype(str).str.startswith("waermenetz")).any(axis=1)
+    )
+    middle = gpd.GeoDataFrame(
+        geometry=pipes.geometry.interpolate(0.5, normalized=True), crs=pipes.crs
+    )
+    joined = middle.sjoin(areas[["geometry"]].assign(_network=network_area), how="left")
+    in_network = joined.groupby(level=0)["_network"].max().reindex(pipes.index)
+    examined = ~existing & in_network.eq(False)
+    return status.mask(examined.to_numpy(), "examined")
 
 
 def network_mains(

@@ -21,6 +21,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
 from heatplan.plan import columns as col
+from heatplan.publish.layers import pipe_status
 from heatplan.report.charts import WIDTH_IN, figure, styled, svg
 
 __all__ = [
@@ -279,7 +280,8 @@ def areas_map(
     """One panel per snapshot year: areas coloured by WPG type, one legend for all."""
     size = span(areas) * 2  # half-width panels
     areas = simplified(areas, size)
-    streets, pipes = (merged(simplified(f, size)) for f in (streets, pipes))
+    planned, examined = _planned_and_examined(pipes, areas)
+    streets, planned, examined = (merged(simplified(f, size)) for f in (streets, planned, examined))
     cols = 2 if len(years) > 1 else 1
     rows = int(np.ceil(len(years) / cols))
     fig = figure(WIDTH_IN * 0.5 * rows + 0.9)
@@ -294,7 +296,8 @@ def areas_map(
                 part.plot(ax=ax, color=colour, edgecolor="white", linewidth=0.4, zorder=3)
                 present.add(kind)
         areas.boundary.plot(ax=ax, color="#555555", linewidth=0.3, zorder=4)
-        draw_lines(ax, pipes, color="#641e16", linewidth=0.7, zorder=5)
+        draw_lines(ax, planned, color="#641e16", linewidth=0.7, zorder=5)
+        draw_lines(ax, examined, color="#7f7f7f", linewidth=0.6, zorder=5, linestyle="--")
         ax.set_title(str(year), loc="left")
         _extent(ax, [areas])
         _finish(ax, attribution if ax is axes[len(years) - 1] else "")
@@ -303,10 +306,30 @@ def areas_map(
     handles: list[Any] = [
         Patch(facecolor=c, label=labels.get(k, k)) for k, c in AREA_COLOURS.items() if k in present
     ]
-    if pipes is not None and len(pipes):
+    if planned is not None and len(planned):
         handles.append(Line2D([], [], color="#641e16", label="Wärmenetz (Planung)"))
+    if examined is not None and len(examined):
+        handles.append(
+            Line2D(
+                [],
+                [],
+                color="#7f7f7f",
+                linestyle="--",
+                label="geprüfte Netzvariante (kein Wärmenetzgebiet)",
+            )
+        )
     fig.legend(handles=handles, loc="outside lower center", ncols=2, frameon=False, fontsize=7)
     return svg(fig)
+
+
+def _planned_and_examined(
+    pipes: gpd.GeoDataFrame | None, areas: gpd.GeoDataFrame
+) -> tuple[gpd.GeoDataFrame | None, gpd.GeoDataFrame | None]:
+    """New pipes in network areas, and those examined in areas that are none (grey)."""
+    if pipes is None or not len(pipes) or "existing" not in pipes.columns:
+        return pipes, None
+    status = pipe_status(pipes, areas)
+    return pipes[status != "examined"], pipes[status == "examined"]
 
 
 @styled

@@ -25,7 +25,7 @@ from heatplan.plan import columns as col
 from heatplan.project.config import CONFIG_NAME, load_config
 from heatplan.publish import MIN_BUILDINGS_CONSUMPTION, flags
 from heatplan.publish.costs import option_cost_table
-from heatplan.publish.layers import RELEASE_INPUTS, public_layers
+from heatplan.publish.layers import RELEASE_INPUTS, pipe_status, public_layers
 from heatplan.reference import table
 from heatplan.steps.web import store_of
 
@@ -96,30 +96,6 @@ def _public_tables(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     if ground is not None:
         tables["ground_potential"] = ground
     return tables
-
-
-def pipe_status(pipes: gpd.GeoDataFrame, areas: pd.DataFrame | None) -> pd.Series:
-    """'existing', 'planned' or 'examined' per pipe.
-
-    A new pipe is 'planned' only where it lies (by its midpoint) in an area that is a heat-
-    network area in at least one of the plan's years; in an area that stays decentral or under
-    review in every year it is the option the comparison examined, not a plan ('examined').
-    """
-    existing = pipes["existing"].map(lambda v: bool(v) if pd.notna(v) else False)
-    status = existing.map({True: "existing", False: "planned"})
-    types = [c for c in getattr(areas, "columns", []) if str(c).startswith("area_type_")]
-    if not isinstance(areas, gpd.GeoDataFrame) or not types or pipes.crs != areas.crs:
-        return status
-    network_area = (
-        areas[types].apply(lambda kind: kind.astype(str).str.startswith("waermenetz")).any(axis=1)
-    )
-    middle = gpd.GeoDataFrame(
-        geometry=pipes.geometry.interpolate(0.5, normalized=True), crs=pipes.crs
-    )
-    joined = middle.sjoin(areas[["geometry"]].assign(_network=network_area), how="left")
-    in_network = joined.groupby(level=0)["_network"].max().reindex(pipes.index)
-    examined = ~existing & in_network.eq(False)
-    return status.mask(examined.to_numpy(), "examined")
 
 
 def _ground_potential(by_block: pd.DataFrame | None) -> gpd.GeoDataFrame | None:
