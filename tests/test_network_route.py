@@ -275,8 +275,9 @@ def _street_with_houses(xs: list[float]) -> tuple[gpd.GeoDataFrame, gpd.GeoDataF
 
 def test_remote_house_on_a_long_branch_is_cut_back() -> None:
     # Houses of 30 MWh/a at x = 20, 40, 60, 80 and 400; source at (0,-5) (feed 5 m).
-    # Whole tree: 150 MWh/a over 400 m main + 50 m connections = 333 kWh/(m·a) < 500, so the
-    # limit is 333. The branch 80 -> 400: 30 MWh/a over 320 + 10 m = 91 kWh/(m·a): cut.
+    # Whole tree: 150 MWh/a over 400 m main + 50 m connections = 333 kWh/(m·a); half of it,
+    # 167, is below 500, so the limit is 167. The branch 80 -> 400: 30 MWh/a over 320 + 10 m
+    # = 91 kWh/(m·a): cut.
     # The branch 60 -> 80 with its house: 30 MWh/a over 20 + 10 m = 1,000: stays.
     streets, buildings = _street_with_houses([20, 40, 60, 80, 400])
     heat = np.full(5, 30_000.0)
@@ -284,7 +285,7 @@ def test_remote_house_on_a_long_branch_is_cut_back() -> None:
     _check_layout(result)
     assert result.trench_length_m == pytest.approx(5 + 80 + 4 * 10, rel=RTOL_LENGTH)
     reasons = result.unconnected.set_index("building_id")["reason"].to_dict()
-    assert reasons == {"h400": "branch line density below 333 kWh/(m·a)"}
+    assert reasons == {"h400": "branch line density below 167 kWh/(m·a)"}
     # 0 keeps every branch; without heat nothing is cut either
     for kept in (
         layout_network(
@@ -313,7 +314,7 @@ def test_pruning_keeps_the_mains_that_leave_the_source() -> None:
 
 def test_dense_street_keeps_the_full_limit() -> None:
     # Houses of 60 MWh/a every 20 m up to x = 300, and one at x = 400 of 30 MWh/a: the whole
-    # tree is above 500 kWh/(m·a), so 500 applies; the last branch 300 -> 400 carries
+    # tree carries 930 MWh/a over 560 m = 1,661 kWh/(m·a), half of it above 500, so 500 applies; the last branch 300 -> 400 carries
     # 30 MWh/a over 100 + 10 m = 273 kWh/(m·a) and goes.
     xs = [*range(20, 301, 20), 400]
     streets, buildings = _street_with_houses(xs)

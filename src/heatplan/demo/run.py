@@ -73,7 +73,7 @@ def run_demo(
     _draft_plan(out, inhabitants=schutterwald.INHABITANTS if case == "schutterwald" else None)
     steps.update(run_plan(out, progress=progress))
     if case == "schutterwald":
-        say("network design for the densest blocks")
+        say("network design for the most likely heat-network area")
         steps["network"] = _core_network(out, progress)
         say("sample catalogue of measures (Umsetzungsstrategie)")
         steps["measures"] = load_demo_catalogue(out)
@@ -133,11 +133,33 @@ def _densest_quarter(blocks: gpd.GeoDataFrame) -> list[str]:
     ]
 
 
-def _core_network(out: Path, progress: Progress | None) -> dict[str, Any]:
-    blocks = pyogrio.read_dataframe(out / "plan.gpkg", layer="blocks")
-    design = design_network(
-        out, network_id="core", blocks=_densest_quarter(blocks), progress=progress
+def _network_area(areas: Any, target_year: int) -> str | None:
+    """The heat-network area of the target year most likely to suit a network (then the one
+    with the most heat), or None when the plan has no network area."""
+    kind = areas.get(f"area_type_{target_year}")
+    if kind is None:
+        return None
+    candidates = areas[kind.astype(str).str.startswith("waermenetz")]
+    if candidates.empty:
+        return None
+    order = candidates.sort_values(
+        ["network_better_probability", col.HEAT_DEMAND_MWH_PER_A], ascending=False
     )
+    return str(order[col.AREA_ID].iloc[0])
+
+
+def _core_network(out: Path, progress: Progress | None) -> dict[str, Any]:
+    """Design the network of the plan's most likely heat-network area (the densest quarter of
+    blocks where the plan has none): the first project a utility would take up."""
+    areas = pyogrio.read_dataframe(out / "plan.gpkg", layer="areas", read_geometry=False)
+    area = _network_area(areas, load_config(out).project.target_year)
+    if area is not None:
+        design = design_network(out, network_id="core", area=area, progress=progress)
+    else:
+        blocks = pyogrio.read_dataframe(out / "plan.gpkg", layer="blocks")
+        design = design_network(
+            out, network_id="core", blocks=_densest_quarter(blocks), progress=progress
+        )
     return design.summary
 
 

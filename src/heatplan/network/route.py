@@ -151,6 +151,7 @@ def layout_network(
             connection_m=np.nan_to_num(attached.distance_m[:-1]),
             heat_kwh_per_a=np.asarray(heat_kwh_per_a, dtype=float),
             min_line_density_kwh_per_m_a=limit,
+            share_of_whole=parameter(PARAMETERS, "branch_share_of_network_line_density"),
         )
         unconnected = pd.concat([unconnected, _cut_rows(buildings, cut, used)], ignore_index=True)
         reachable = reachable & ~cut
@@ -166,6 +167,7 @@ def prune_branches(
     connection_m: np.ndarray,
     heat_kwh_per_a: np.ndarray,
     min_line_density_kwh_per_m_a: float,
+    share_of_whole: float = 0.5,
 ) -> tuple[np.ndarray, np.ndarray, float]:
     """Cut back the branches of a tree that do not carry their own trench.
 
@@ -174,9 +176,10 @@ def prune_branches(
     [kWh/(m·a)]. From the leaves towards the source, a branch below the limit goes with its
     buildings; the branch above is then judged without it. So a long spur to one remote house
     goes, and a transport line to a small group, while the dense streets before them stay. The
-    limit is ``min_line_density_kwh_per_m_a`` or, where the whole tree stays below it, the whole
-    tree's line density (a weak network loses only its weaker branches and is judged on the
-    rest). The mains that leave the source always stay.
+    limit is ``min_line_density_kwh_per_m_a`` or, where it is lower, ``share_of_whole`` times the
+    whole tree's line density: a branch at less than half the network's mean pulls it down, one
+    near the mean does not, so a network around the limit loses its outliers only, not half its
+    streets. The mains that leave the source always stay.
 
     Parameters
     ----------
@@ -192,6 +195,8 @@ def prune_branches(
         Annual heat of each building [kWh/a] (NaN counts as 0).
     min_line_density_kwh_per_m_a : float
         Least line density of a branch [kWh/(m·a)]; 0 keeps every branch.
+    share_of_whole : float
+        Cap of the limit as a share of the whole tree's line density [-].
 
     Returns
     -------
@@ -210,7 +215,7 @@ def prune_branches(
     edge_m = graph.edge_length_m[mains[:, 0]]
     whole_heat = heat_sub.sum()
     whole_m = length_sub.sum() + edge_m.sum()
-    limit = min(min_line_density_kwh_per_m_a, whole_heat / max(whole_m, 1e-9))
+    limit = min(min_line_density_kwh_per_m_a, share_of_whole * whole_heat / max(whole_m, 1e-9))
     dropped = np.zeros(n, dtype=bool)
     for k in range(mains.shape[0] - 1, -1, -1):  # leaves first (breadth-first order reversed)
         start, stop = mains[k, 1], mains[k, 2]
