@@ -314,7 +314,8 @@ def test_pruning_keeps_the_mains_that_leave_the_source() -> None:
 
 def test_dense_street_keeps_the_full_limit() -> None:
     # Houses of 60 MWh/a every 20 m up to x = 300, and one at x = 400 of 30 MWh/a: the whole
-    # tree carries 930 MWh/a over 560 m = 1,661 kWh/(m·a), half of it above 500, so 500 applies; the last branch 300 -> 400 carries
+    # tree carries 930 MWh/a over 560 m = 1,661 kWh/(m·a), half of it above 500, so 500
+    # applies; the last branch 300 -> 400 carries
     # 30 MWh/a over 100 + 10 m = 273 kWh/(m·a) and goes.
     xs = [*range(20, 301, 20), 400]
     streets, buildings = _street_with_houses(xs)

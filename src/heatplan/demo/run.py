@@ -73,7 +73,7 @@ def run_demo(
     _draft_plan(out, inhabitants=schutterwald.INHABITANTS if case == "schutterwald" else None)
     steps.update(run_plan(out, progress=progress))
     if case == "schutterwald":
-        say("network design for the most likely heat-network area")
+        say("network design for the most likely heat-network area or Prüfgebiet")
         steps["network"] = _core_network(out, progress)
         say("sample catalogue of measures (Umsetzungsstrategie)")
         steps["measures"] = load_demo_catalogue(out)
@@ -134,23 +134,26 @@ def _densest_quarter(blocks: gpd.GeoDataFrame) -> list[str]:
 
 
 def _network_area(areas: Any, target_year: int) -> str | None:
-    """The heat-network area of the target year most likely to suit a network (then the one
-    with the most heat), or None when the plan has no network area."""
+    """The area whose network a utility examines first: a heat-network area of the target
+    year, else a Prüfgebiet, the one most likely to suit a network (then the one with the most
+    heat); None when the plan has neither."""
     kind = areas.get(f"area_type_{target_year}")
     if kind is None:
         return None
-    candidates = areas[kind.astype(str).str.startswith("waermenetz")]
-    if candidates.empty:
-        return None
-    order = candidates.sort_values(
-        ["network_better_probability", col.HEAT_DEMAND_MWH_PER_A], ascending=False
-    )
-    return str(order[col.AREA_ID].iloc[0])
+    kind = kind.astype(str)
+    for candidates in (areas[kind.str.startswith("waermenetz")], areas[kind == "pruefgebiet"]):
+        if len(candidates):
+            order = candidates.sort_values(
+                ["network_better_probability", col.HEAT_DEMAND_MWH_PER_A], ascending=False
+            )
+            return str(order[col.AREA_ID].iloc[0])
+    return None
 
 
 def _core_network(out: Path, progress: Progress | None) -> dict[str, Any]:
-    """Design the network of the plan's most likely heat-network area (the densest quarter of
-    blocks where the plan has none): the first project a utility would take up."""
+    """Design the network of the plan's most likely heat-network area or Prüfgebiet (the
+    densest quarter of blocks where the plan has neither): the first project a utility would
+    examine."""
     areas = pyogrio.read_dataframe(out / "plan.gpkg", layer="areas", read_geometry=False)
     area = _network_area(areas, load_config(out).project.target_year)
     if area is not None:
