@@ -10,6 +10,7 @@ from heatplan.demand.climate import temperature_for_year, try_temperature
 from heatplan.options.decentral import (
     Economics,
     building_state,
+    compared_options,
     decentral_costs,
     design_temperature_c,
     option_lcoh,
@@ -194,7 +195,13 @@ def test_unusable_options_are_not_chosen(weather: pd.Series) -> None:
         },
         index=["a", "b", "c"],
     )
-    costs = decentral_costs(buildings, spf=seasonal_factors(weather, load), economics=ECONOMICS)
+    spf = seasonal_factors(weather, load)
+    every = ("air_hp", "ground_hp", "biomass")
+    costs = decentral_costs(buildings, spf=spf, economics=ECONOMICS, candidates=every)
     assert costs.loc["b", "best_decentral"] == "biomass"
+    # by default the options the areas are compared with: heat pumps only, none usable for b
+    compared = decentral_costs(buildings, spf=spf, economics=ECONOMICS)
+    assert compared_options() == ("air_hp", "ground_hp")
+    assert pd.isna(compared.loc["b", "best_decentral"])
     assert np.isnan(costs.loc["c", "lcoh_air_hp_eur_per_mwh"])
     assert pd.isna(costs.loc["c", "best_decentral"])

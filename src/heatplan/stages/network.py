@@ -147,6 +147,8 @@ def run(
     )  # fmt: skip
     options = building_options(costs, cost, peak, config.economics.perspective)
     result = _assemble(ident, chosen, source_label, route, summary, hydraulic, plant, cost)
+    # what the heat can earn: the buildings' cheapest decentral option, net of VAT (BEW gap)
+    result["alternative_revenue_eur_per_mwh"] = revenue
     if config.network.connection_ramp:
         say("phased expansion: generation per ramp year")
         result["ramp"] = ramp_years(config, connected, weather, summary)
