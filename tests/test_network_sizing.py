@@ -30,8 +30,14 @@ PAVED_C1_EUR_PER_M, PAVED_C2_EUR_PER_M2 = 214.0, 1725.0
 PRICE_FACTOR_2007_TO_2025 = (127.0 / 85.9) * (135.6 / 100.0)
 #: The CSV stores the chained factor to four significant digits (2.0048).
 RTOL_PRICE_FACTOR = 1e-4
-#: KWW Technikkatalog house substation, EUR per kW (technology_catalogue.csv).
-SUBSTATION_EUR_PER_KW = 278.0
+#: House substation installed, EUR of 2023 (Moritz et al. 2024, the decentral options' source):
+#: up to 15 kW 4,000 EUR equipment + 50 % installer's margin + installation 0.9 x 1890.54 x kW^0.62.
+CONTRIBUTION_MARGIN = 0.5
+
+
+def _substation_eur(peak_kw: float) -> float:
+    equipment = 4000.0 if peak_kw < 15 else 3087.0 * peak_kw**0.3219
+    return equipment * (1 + CONTRIBUTION_MARGIN) + 0.9 * 1890.54 * peak_kw**0.62
 
 
 def branch_network() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, pd.Series, pd.Series]:
@@ -176,7 +182,7 @@ def test_summary_figures(network, sized) -> None:
     assert summary["line_density_kwh_per_m_a"] == pytest.approx(
         demand.sum() / sized["length_m"].sum(), rel=RTOL
     )
-    substations = SUBSTATION_EUR_PER_KW * peak.sum()
+    substations = sum(_substation_eur(float(kw)) for kw in peak)
     assert summary["investment_substations_eur"] == pytest.approx(substations, rel=RTOL)
     assert summary["investment_eur"] == pytest.approx(
         sized["investment_eur"].sum() + substations, rel=RTOL

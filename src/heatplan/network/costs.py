@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from heatplan.options.installed_cost import installed_investment_eur
 from heatplan.reference import catalogue, table
 from heatplan.tech._arrays import Numeric, require, shaped_like
 
@@ -90,8 +91,14 @@ def trench_cost_eur_per_m(inner_diameter_mm: Numeric, surface: object) -> Numeri
 
 
 def substation_investment_eur(peak_load_kw: Numeric, *, year: float = 2025) -> Numeric:
-    """Investment of house substations sized to each building's ``peak_load_kw`` [kW] [EUR]."""
-    return catalogue.size_investment_eur(SUBSTATION_TECHNOLOGY, peak_load_kw, year=year)
+    """Investment of house substations sized to each building's ``peak_load_kw`` [kW] [EUR],
+    installed, from the same German cost functions as the decentral options (Moritz et al.
+    2024, EUR of 2023: ``decentral_costs_de.csv``, option ``house_substation``): equipment, the
+    installer's margin and installation. ``year`` is kept for the callers; the price year is
+    the source's."""
+    load = np.asarray(peak_load_kw, dtype=float)
+    investment, _ = installed_investment_eur("house_substation", np.atleast_1d(load))
+    return shaped_like(investment.reshape(load.shape), peak_load_kw)
 
 
 def plant_investment_eur(
