@@ -38,7 +38,7 @@ BASE = AreaFigures(
     unknown_demand_share=0.0,
     ghg_network_t=1000.0,
     ghg_decentral_t=1200.0,
-    nearby_potential="Abwasserwärme (Kläranlage) 1.2 km entfernt",
+    nearby_potential="Abwasserwärme (Kläranlage) 1,2 km entfernt",
     buildings_with_demand=40,
 )
 
@@ -90,7 +90,7 @@ def test_expensive_networks_and_section_14_areas_are_decentral() -> None:
 def test_the_reason_names_the_numbers() -> None:
     columns = classify(BASE, YEARS)
     text = str(columns["explanation"])
-    for part in ("2.1 MWh/(m·a)", "100 vs 140 EUR/MWh", "Luft-Wärmepumpe", "1.2 km", "Neubau"):
+    for part in ("2,1 MWh/(m·a)", "100 vs 140 EUR/MWh", "Luft-Wärmepumpe", "1,2 km", "Neubau"):
         assert part in text
     assert "line density 2.1" in str(columns["explanation_en"])
     assert {"eignung_waermenetz_2045", "eignung_wasserstoff_2045", "eignung_dezentral_2045"} <= set(

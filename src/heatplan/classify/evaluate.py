@@ -154,7 +154,7 @@ def nearby_potential(geometry: Any, potentials: gpd.GeoDataFrame | None, reach_m
     if distance[nearest] > reach_m:
         return ""
     label = POTENTIAL_LABELS[str(chosen.loc[nearest, "kind"])]
-    return f"{label} {distance[nearest] / 1000:.1f} km entfernt"
+    return f"{label} {distance[nearest] / 1000:.1f} km entfernt".replace(".", ",")
 
 
 def figures(
