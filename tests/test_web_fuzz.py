@@ -10,7 +10,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 
 from heatplan.web.app import create_app
-from web_demo import web_demo
+from web_demo import TestClient, web_demo
 
 pytestmark = pytest.mark.slow
 #: Examples per operation: enough to hit odd bboxes, zooms and texts, bounded in time.
@@ -22,6 +22,10 @@ def public_schema(tmp_path_factory: pytest.TempPathFactory) -> schemathesis.Base
     base = tmp_path_factory.mktemp("web-fuzz") / "project"
     shutil.copytree(web_demo(tmp_path_factory), base)
     app = create_app(base)
+    # the first request builds the public release (layers and audit, seconds on a busy
+    # machine); build it here so no fuzzed request runs into the client's read timeout
+    with TestClient(app) as client:
+        assert client.get("/api/meta").status_code == 200
     return schemathesis.openapi.from_asgi("/openapi.json", app).include(tag="public")
 
 
