@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from datetime import date
 from pathlib import Path
 
@@ -737,7 +738,7 @@ def test_unreadable_file_exits_1_with_a_json_error(project: Path, tmp_path: Path
     assert missing.exit_code == 1 and "file not found" in json.loads(missing.stdout)["error"]
 
 
-def test_import_with_every_row_bad_exits_nonzero_but_writes_rejections(
+def test_import_with_every_row_bad_exits_nonzero_and_reports_rejections(
     project: Path, tmp_path: Path
 ) -> None:
     file = _csv(

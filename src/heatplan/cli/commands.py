@@ -203,6 +203,8 @@ def demo(
     imports = result["steps"]["import"]
     rejected = sum(step["rejected"] for step in imports.values() if isinstance(step, dict))
     if rejected:
-        out.print(f"{rejected:,} input rows rejected — `heatplan rejections {out_dir} --all` says why")
+        out.print(
+            f"{rejected:,} input rows rejected — `heatplan rejections {out_dir} --all` says why"
+        )
     out.print(f"Project: {out_dir}  (open {out_dir / 'plan.gpkg'} in QGIS)")
     out.print(f"Web map: heatplan serve {out_dir}  (then open http://127.0.0.1:8000/)")

@@ -3,8 +3,8 @@
 Each import is one store transaction: the imported rows are appended to their layer or table and
 the rejected rows to ``import_rejections`` (``file``, ``row``, ``field``, ``value``, ``reason``,
 ``target``, ``run_id``, ``imported_utc``) together; an import that fails half-way leaves
-``plan.gpkg`` unchanged. ``row`` is the 1-based data row (feature) of the source file — in a spreadsheet the
-header is row 1, so data row 1 is spreadsheet row 2.
+``plan.gpkg`` unchanged. ``row`` is the 1-based data row (feature) of the source file — in a
+spreadsheet the header is row 1, so data row 1 is spreadsheet row 2.
 
 Ids are unique per layer. Every import takes a ``mode`` (``common.ImportMode``):
 ``add`` (default) appends and rejects rows whose id is already stored, so importing the same
