@@ -53,7 +53,15 @@ def project(tmp_path: Path) -> Path:
 
 
 def _rejections(project: Path) -> pd.DataFrame:
-    return pyogrio.read_dataframe(project / "plan.gpkg", layer="import_rejections")
+    """The stored rejections, then those of failed imports (their CSV reports: a failed import
+    leaves the store as it was)."""
+    reports = sorted((project / "import-rejections").glob("*.csv"))
+    parts = [pd.read_csv(p, dtype=str).astype({"row": "int64"}) for p in reports]
+    if "import_rejections" in pyogrio.list_layers(project / "plan.gpkg")[:, 0]:
+        parts.insert(0, pyogrio.read_dataframe(project / "plan.gpkg", layer="import_rejections"))
+    frame = pd.concat(parts, ignore_index=True)
+    assert {"file", "row", "field", "value", "reason", "target", "run_id"} <= set(frame.columns)
+    return frame
 
 
 def _write(frame: gpd.GeoDataFrame, path: Path) -> Path:

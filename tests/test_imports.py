@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from datetime import date
 from pathlib import Path
 
@@ -53,8 +54,14 @@ def _read(project: Path, name: str) -> pd.DataFrame:
 
 
 def _rejections(project: Path) -> pd.DataFrame:
-    frame = _read(project, "import_rejections")
-    assert {"file", "row", "field", "value", "reason", "target"} <= set(frame.columns)
+    """The stored rejections, then those of failed imports (their CSV reports: a failed import
+    leaves the store as it was)."""
+    reports = sorted((project / "import-rejections").glob("*.csv"))
+    parts = [pd.read_csv(p, dtype=str).astype({"row": "int64"}) for p in reports]
+    if "import_rejections" in pyogrio.list_layers(project / "plan.gpkg")[:, 0]:
+        parts.insert(0, pyogrio.read_dataframe(project / "plan.gpkg", layer="import_rejections"))
+    frame = pd.concat(parts, ignore_index=True)
+    assert {"file", "row", "field", "value", "reason", "target", "run_id"} <= set(frame.columns)
     return frame
 
 
@@ -731,7 +738,7 @@ def test_unreadable_file_exits_1_with_a_json_error(project: Path, tmp_path: Path
     assert missing.exit_code == 1 and "file not found" in json.loads(missing.stdout)["error"]
 
 
-def test_import_with_every_row_bad_exits_nonzero_but_writes_rejections(
+def test_import_with_every_row_bad_exits_nonzero_and_reports_rejections(
     project: Path, tmp_path: Path
 ) -> None:
     file = _csv(
@@ -791,12 +798,17 @@ def test_import_result_is_reexported_and_serialisable(project: Path, tmp_path: P
     file = _csv(tmp_path / "c.csv", "building_id,carrier,value,unit\nA,wood,3,kg\n")
     result = import_consumption(project, file)
     assert isinstance(result, ImportResult)
-    assert result.to_dict() == {
+    doc = result.to_dict()
+    assert re.fullmatch(r"\d{8}T\d{6}Z-[0-9a-f]{6}", doc.pop("run_id"))
+    assert doc == {
         "imported": 1,
         "rejected": 0,
         "layer": "consumption",
         "file": str(file),
         "rejections_table": "import_rejections",
+        "mode": "add",
+        "replaced": 0,
+        "report": None,
         "usable": True,
     }
 

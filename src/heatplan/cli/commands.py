@@ -82,16 +82,27 @@ def potentials(project_dir: ProjectArg, json_out: JsonOpt = False) -> None:
 def rejections(
     project_dir: ProjectArg,
     limit: Annotated[int, typer.Option(help="Rows to show.")] = 30,
+    all_runs: Annotated[
+        bool, typer.Option("--all", help="Rejections of every import, not only the last.")
+    ] = False,
     json_out: JsonOpt = False,
 ) -> None:
-    """Show the rows that imports rejected (file, row, field, reason)."""
-    from heatplan.steps.status import read_rejections
+    """Show the rows the last import rejected (file, row, field, reason); --all: every import."""
+    from heatplan.steps.status import last_import_run, read_rejections
 
-    table = read_rejections(project_dir)
+    table = read_rejections(project_dir, all_runs=all_runs)
+    last = None if all_runs else last_import_run(project_dir)
     if json_out:
-        emit_json({"rejected": len(table), "rows": table.to_dict(orient="records")})
+        run = None if last is None else {k: str(v) for k, v in last.items()}
+        doc = {"rejected": len(table), "last_run": run, "rows": table.to_dict(orient="records")}
+        emit_json(doc)
         return
-    out.print(f"{len(table)} rejected rows")
+    which = "of every import" if all_runs else "of the last import"
+    if last is not None:
+        which += f" (run {last['run_id']}: {last['file']} into {last['target']})"
+    out.print(
+        f"{len(table)} rejected rows {which}" + ("" if all_runs else "; --all for every import")
+    )
     view = Table(*[str(c) for c in table.columns])
     for row in table.head(limit).itertuples(index=False):
         view.add_row(*[str(v) for v in row])
@@ -192,6 +203,8 @@ def demo(
     imports = result["steps"]["import"]
     rejected = sum(step["rejected"] for step in imports.values() if isinstance(step, dict))
     if rejected:
-        out.print(f"{rejected:,} input rows rejected — `heatplan rejections {out_dir}` says why")
+        out.print(
+            f"{rejected:,} input rows rejected — `heatplan rejections {out_dir} --all` says why"
+        )
     out.print(f"Project: {out_dir}  (open {out_dir / 'plan.gpkg'} in QGIS)")
     out.print(f"Web map: heatplan serve {out_dir}  (then open http://127.0.0.1:8000/)")

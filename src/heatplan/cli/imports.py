@@ -15,20 +15,51 @@ if TYPE_CHECKING:
     from heatplan.inputs.registers import RegisterKind
 
 
+ReplaceOpt = Annotated[
+    bool, typer.Option("--replace", help="Replace the layer's stored rows by this file's rows.")
+]
+UpdateOpt = Annotated[
+    bool, typer.Option("--update", help="Update the stored rows with the file's ids; add new.")
+]
+RepairOpt = Annotated[
+    bool, typer.Option("--repair", help="Repair invalid geometries (shapely.make_valid).")
+]
+
+
+def _mode(replace: bool, update: bool) -> Literal["add", "replace", "update"]:
+    if replace and update:
+        raise typer.BadParameter("--replace or --update, not both / nicht beide")
+    return "replace" if replace else "update" if update else "add"
+
+
 def _report_import(result: Any, json_out: bool) -> None:
     data = result.to_dict()
     if json_out:
         emit_json(data)
-    else:
-        out.print(f"{data['file']}: imported {data['imported']} into [bold]{data['layer']}[/bold]")
+    elif result.usable:
+        changed = {"replace": "replaced", "update": "updated"}.get(data["mode"])
+        done = f"; {data['replaced']} stored rows {changed}" if changed else ""
+        out.print(
+            f"{data['file']}: imported {data['imported']} into [bold]{data['layer']}[/bold]{done}"
+        )
         if data["rejected"]:
             out.print(
-                f"[yellow]{data['rejected']} rows rejected[/yellow] — see table "
-                f"'import_rejections' in the store, or `heatplan rejections DIR`"
+                f"[yellow]{data['rejected']} rows rejected[/yellow] (run {data['run_id']}) — "
+                f"`heatplan rejections DIR`, or table 'import_rejections' in the store"
             )
     if not result.usable:
-        err.print("[bold red]error:[/bold red] no row of the file could be imported")
-        raise typer.Exit(1)
+        _failed(data["file"], data["report"])
+
+
+def _failed(file: str, report: str | None) -> None:
+    """A failed import: the store is unchanged; where its rejections went. Exit 1."""
+    where = f"; abgelehnte Zeilen / rejected rows: {report}" if report else ""
+    err.print(
+        f"[bold red]Fehler / error:[/bold red] {file}: keine Zeile importierbar, Projekt "
+        f"unverändert / no row could be imported, project unchanged{where}",
+        soft_wrap=True,
+    )
+    raise typer.Exit(1)
 
 
 @import_app.command("buildings")
@@ -39,14 +70,24 @@ def import_buildings_cmd(
     mapping: MappingOpt = None,
     layer: Annotated[str | None, typer.Option(help="Layer of a multi-layer file.")] = None,
     crs: Annotated[str | None, typer.Option(help="CRS of a file that declares none.")] = None,
+    replace: ReplaceOpt = False,
+    update: UpdateOpt = False,
+    repair: RepairOpt = False,
     json_out: JsonOpt = False,
 ) -> None:
     """Import buildings (footprints or points) with use, year, storeys, area, address."""
     from heatplan.inputs.imports import import_buildings
 
-    _report_import(
-        import_buildings(project_dir, file, mapping=mapping, layer=layer, crs=crs), json_out
+    result = import_buildings(
+        project_dir,
+        file,
+        mapping=mapping,
+        layer=layer,
+        crs=crs,
+        repair=repair,
+        mode=_mode(replace, update),
     )
+    _report_import(result, json_out)
 
 
 @import_app.command("consumption")
@@ -57,14 +98,18 @@ def import_consumption_cmd(
     mapping: MappingOpt = None,
     unit: Annotated[str | None, typer.Option(help="Unit when the file has no unit column.")] = None,
     sheet: Annotated[str | None, typer.Option(help="XLSX sheet.")] = None,
+    replace: ReplaceOpt = False,
+    update: UpdateOpt = False,
     json_out: JsonOpt = False,
 ) -> None:
     """Import metered gas/heat/oil/electricity per building or address and year."""
     from heatplan.inputs.imports import import_consumption
 
-    _report_import(
-        import_consumption(project_dir, file, mapping=mapping, unit=unit, sheet=sheet), json_out
+    mode = _mode(replace, update)
+    result = import_consumption(
+        project_dir, file, mapping=mapping, unit=unit, sheet=sheet, mode=mode
     )
+    _report_import(result, json_out)
 
 
 @import_app.command("heaters")
@@ -74,16 +119,21 @@ def import_heaters_cmd(
     file: Annotated[Path, typer.Argument(help="CSV or XLSX heater register.")],
     mapping: MappingOpt = None,
     sheet: Annotated[str | None, typer.Option(help="XLSX sheet.")] = None,
+    replace: ReplaceOpt = False,
+    update: UpdateOpt = False,
     json_out: JsonOpt = False,
 ) -> None:
     """Import a heater register (chimney-sweep data: type, carrier, kW, year)."""
     from heatplan.inputs.imports import import_heaters
 
-    _report_import(import_heaters(project_dir, file, mapping=mapping, sheet=sheet), json_out)
+    mode = _mode(replace, update)
+    _report_import(
+        import_heaters(project_dir, file, mapping=mapping, sheet=sheet, mode=mode), json_out
+    )
 
 
-#: Importer of a vector file: (project_dir, file, mapping, layer, crs) -> import result.
-VectorImporter = Callable[[Path, Path, Path | None, str | None, str | None], Any]
+#: Importer of a vector file: (project_dir, file, mapping, layer, crs, *, repair, mode) -> result.
+VectorImporter = Callable[..., Any]
 
 
 def _vector_command(name: str, importer: VectorImporter, file_help: str, doc: str) -> None:
@@ -96,9 +146,14 @@ def _vector_command(name: str, importer: VectorImporter, file_help: str, doc: st
         mapping: MappingOpt = None,
         layer: Annotated[str | None, typer.Option(help="Layer of a multi-layer file.")] = None,
         crs: Annotated[str | None, typer.Option(help="CRS of a file that declares none.")] = None,
+        replace: ReplaceOpt = False,
+        update: UpdateOpt = False,
+        repair: RepairOpt = False,
         json_out: JsonOpt = False,
     ) -> None:
-        _report_import(importer(project_dir, file, mapping, layer, crs), json_out)
+        mode = _mode(replace, update)
+        result = importer(project_dir, file, mapping, layer, crs, repair=repair, mode=mode)
+        _report_import(result, json_out)
 
     command.__doc__ = doc
     # the file's help differs per command: an evaluated annotation, not a string to resolve
@@ -107,31 +162,33 @@ def _vector_command(name: str, importer: VectorImporter, file_help: str, doc: st
 
 
 def _lines(kind: Literal["streets", "heat_network", "gas_network"]) -> VectorImporter:
-    def run(project: Path, file: Path, mapping: Any, layer: Any, crs: Any) -> Any:
+    def run(project: Path, file: Path, mapping: Any, layer: Any, crs: Any, **opts: Any) -> Any:
         from heatplan.inputs.imports import import_lines
 
-        return import_lines(project, file, kind=kind, mapping=mapping, layer=layer, crs=crs)
+        return import_lines(project, file, kind=kind, mapping=mapping, layer=layer, crs=crs, **opts)
 
     return run
 
 
 def _polygons(kind: Literal["blocks", "areas"]) -> VectorImporter:
-    def run(project: Path, file: Path, mapping: Any, layer: Any, crs: Any) -> Any:
+    def run(project: Path, file: Path, mapping: Any, layer: Any, crs: Any, **opts: Any) -> Any:
         from heatplan.inputs.imports import import_polygons
 
-        return import_polygons(project, file, kind=kind, mapping=mapping, layer=layer, crs=crs)
+        return import_polygons(
+            project, file, kind=kind, mapping=mapping, layer=layer, crs=crs, **opts
+        )
 
     return run
 
 
-def _barriers(project: Path, file: Path, mapping: Any, layer: Any, crs: Any) -> Any:
+def _barriers(project: Path, file: Path, mapping: Any, layer: Any, crs: Any, **opts: Any) -> Any:
     from heatplan.inputs.imports import import_barriers
 
-    return import_barriers(project, file, mapping=mapping, layer=layer, crs=crs)
+    return import_barriers(project, file, mapping=mapping, layer=layer, crs=crs, **opts)
 
 
 def _register(kind: RegisterKind) -> VectorImporter:
-    def run(project: Path, file: Path, mapping: Any, layer: Any, crs: Any) -> Any:
+    def run(project: Path, file: Path, mapping: Any, layer: Any, crs: Any, **opts: Any) -> Any:
         from heatplan.inputs.registers import import_register
 
         return import_register(
@@ -141,6 +198,7 @@ def _register(kind: RegisterKind) -> VectorImporter:
             mapping=mapping,
             layer=layer,
             crs=crs,
+            **opts,
         )
 
     return run
@@ -214,10 +272,10 @@ def import_degree_days_cmd(
         return
     years = ", ".join(f"{y}: {kd:,.0f} K·d" for y, kd in result["years"].items())
     out.print(f"degree days stored for weather correction — {years or 'none'}")
-    if result["rejected"]:
+    if result["rejected"] and result["imported"]:
         out.print(f"[yellow]{result['rejected']} rows rejected[/yellow] — `heatplan rejections`")
     if not result["imported"]:
-        raise typer.Exit(1)
+        _failed(str(file), result["report"])
 
 
 REGISTER_FILE = "Vector file (GeoPackage, GeoJSON, ...)."

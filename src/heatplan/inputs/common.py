@@ -8,10 +8,12 @@ heaters) and :mod:`heatplan.inputs.geometry` (lines, polygons). See the module d
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
+import uuid
+from collections.abc import Callable, Collection
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 import geopandas as gpd
 import numpy as np
@@ -25,6 +27,17 @@ from heatplan.project.config import ProjectConfig, load_config
 from heatplan.project.store import Store, Writer, open_store, utc_now
 
 REJECTIONS_TABLE = "import_rejections"
+#: One row per import that changed the store: run id, layer, file, mode, counts, time.
+IMPORT_RUNS_TABLE = "import_runs"
+#: Folder of the project where a failed import writes its rejection report (a CSV).
+REPORT_DIR = "import-rejections"
+#: How an import treats the stored layer: ``add`` appends (stored ids are duplicates),
+#: ``replace`` swaps the whole layer for the file's rows, ``update`` replaces the rows with the
+#: file's ids (consumption: building, year and carrier) and appends the others.
+ImportMode = Literal["add", "replace", "update"]
+IMPORT_MODES: tuple[str, ...] = get_args(ImportMode)
+#: A row's key in ``update``: the id, or for consumption (building, year, carrier).
+RowKey = Callable[[pd.DataFrame], pd.Series]
 LINE_LAYERS = {"streets": "streets", "heat_network": "heat_networks", "gas_network": "gas_networks"}
 POLYGON_LAYERS = {"blocks": "input_blocks", "areas": "input_areas"}
 POLYGONAL = ("Polygon", "MultiPolygon")
@@ -42,6 +55,13 @@ class ImportResult:
     layer: str
     file: str
     rejections_table: str = REJECTIONS_TABLE
+    #: Id of this import run, on each of its rejection rows and in ``import_runs``.
+    run_id: str = ""
+    mode: str = "add"
+    #: Stored rows this import removed (``replace``) or overwrote (``update``).
+    replaced: int = 0
+    #: The CSV a failed import wrote its rejections to (the store was not touched).
+    report: str | None = None
 
     @property
     def usable(self) -> bool:
@@ -69,6 +89,28 @@ def stored_rows(store: Store, name: str, columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame(store.read(name, columns=columns))[columns]
 
 
+def check_mode(mode: str) -> None:
+    """``ValueError`` for a mode that is not one of :data:`IMPORT_MODES`."""
+    if mode not in IMPORT_MODES:
+        raise ValueError(f"mode must be one of {', '.join(IMPORT_MODES)}, not {mode!r}")
+
+
+def stored_for_mode(stored: pd.Series, mode: str) -> pd.Series:
+    """The stored ids a new row must not repeat: all in ``add``, none in ``replace``/``update``."""
+    check_mode(mode)
+    return stored if mode == "add" else stored.iloc[:0]
+
+
+def id_key(column: str) -> RowKey:
+    """The ``update`` key of a layer with an id column: the id as text."""
+    return lambda frame: frame[column].map(text_or_none)
+
+
+def new_run_id() -> str:
+    """A run id: UTC time to the second and 6 random hex digits (``20270301T101500Z-3f9a1c``)."""
+    return f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}"
+
+
 # --- commit ----------------------------------------------------------------------------------
 def commit_import(
     store: Store,
@@ -77,21 +119,126 @@ def commit_import(
     file: Path,
     frame: pd.DataFrame,
     rejections: pd.DataFrame,
+    mode: ImportMode = "add",
+    key: RowKey | None = None,
+    report_dir: Path | None = None,
 ) -> ImportResult:
-    """Append ``frame`` to ``target`` and ``rejections`` to the rejections table, atomically.
+    """Write ``frame`` to ``target`` by ``mode`` and ``rejections`` to the rejections table,
+    atomically; every rejection row and the ``import_runs`` row carry the run id.
 
-    The rejections table is created (empty) by the first import even when nothing is rejected,
-    so that a project always shows where rejections go.
+    ``add`` appends; ``replace`` makes the file's rows the layer's only rows; ``update`` drops
+    the stored rows whose ``key`` a new row has and appends the new rows. An import with no
+    valid row fails and leaves the store untouched, byte for byte: its rejections go to
+    ``<report_dir>/import-rejections/<file stem>-<run id>.csv`` (``report_dir``: the project
+    folder; default the input file's folder). The rejections table is created (empty) by the
+    first successful import even when nothing is rejected, so that a project always shows where
+    rejections go.
     """
+    check_mode(mode)
+    if mode == "update" and key is None:
+        raise ValueError("mode 'update' needs the key of a row")
+    run_id = new_run_id()
+    stamped = stamp_rejections(rejections, target=target, run_id=run_id)
+    rejected = int(rejections["row"].nunique())
+    if frame.empty:
+        report = write_report(stamped, file=file, run_id=run_id, folder=report_dir)
+        return ImportResult(
+            imported=0,
+            rejected=rejected,
+            layer=target,
+            file=str(file),
+            run_id=run_id,
+            mode=mode,
+            report=None if report is None else str(report),
+        )
     with store.transaction(step=f"import {target}") as writer:
-        if not frame.empty:
-            _write_rows(writer, target, frame)
-        if not rejections.empty or not writer.has(REJECTIONS_TABLE):
-            stamped = rejections.assign(target=target, imported_utc=utc_now())
-            writer.write(REJECTIONS_TABLE, stamped.astype({"row": "int64"}), mode="append")
+        replaced = _write_layer(writer, target, frame, mode=mode, key=key)
+        record_run(
+            writer,
+            stamped,
+            target=target,
+            run_id=run_id,
+            file=file,
+            mode=mode,
+            imported=len(frame),
+            replaced=replaced,
+        )
     return ImportResult(
-        imported=len(frame), rejected=int(rejections["row"].nunique()), layer=target, file=str(file)
+        imported=len(frame),
+        rejected=rejected,
+        layer=target,
+        file=str(file),
+        run_id=run_id,
+        mode=mode,
+        replaced=replaced,
     )
+
+
+def stamp_rejections(rejections: pd.DataFrame, *, target: str, run_id: str) -> pd.DataFrame:
+    """Rejection rows with their ``target``, ``run_id`` and ``imported_utc``."""
+    stamped = rejections.assign(target=target, run_id=run_id, imported_utc=utc_now())
+    return stamped.astype({"row": "int64"})
+
+
+def record_run(
+    writer: Writer,
+    stamped: pd.DataFrame,
+    *,
+    target: str,
+    run_id: str,
+    file: Path,
+    mode: str,
+    imported: int,
+    replaced: int = 0,
+) -> None:
+    """Inside an import's transaction: its stamped rejections (the table is created even when
+    there are none) and its row in ``import_runs``."""
+    if not stamped.empty or not writer.has(REJECTIONS_TABLE):
+        _write_rows(writer, REJECTIONS_TABLE, stamped)
+    run = {
+        "run_id": run_id,
+        "target": target,
+        "file": str(file),
+        "mode": mode,
+        "imported": imported,
+        "rejected": int(stamped["row"].nunique()),
+        "replaced": replaced,
+        "imported_utc": utc_now(),
+    }
+    _write_rows(writer, IMPORT_RUNS_TABLE, pd.DataFrame([run]))
+
+
+def write_report(
+    stamped: pd.DataFrame, *, file: Path, run_id: str, folder: Path | None
+) -> Path | None:
+    """The rejections of a failed import as a CSV in ``<folder>/import-rejections/`` (default
+    folder: the input file's), UTF-8 with BOM so that Excel reads the umlauts; ``None`` when
+    there are none."""
+    if stamped.empty:
+        return None
+    base = Path(folder) if folder is not None else Path(file).parent
+    path = base / REPORT_DIR / f"{Path(file).stem}-{run_id}.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    stamped.to_csv(path, index=False, encoding="utf-8-sig")
+    return path
+
+
+def _write_layer(
+    writer: Writer, target: str, frame: pd.DataFrame, *, mode: str, key: RowKey | None
+) -> int:
+    """Write the imported rows by ``mode``; the number of stored rows removed or overwritten."""
+    if mode == "add" or not writer.has(target):
+        _write_rows(writer, target, frame)
+        return 0
+    stored = writer.read(target)
+    if mode == "replace":
+        writer.write(target, frame, mode="replace")
+        return len(stored)
+    assert key is not None  # checked by commit_import
+    known = key(stored).isin(set(key(frame).dropna())).to_numpy()
+    kept = stored.loc[~known].reset_index(drop=True)
+    writer.write(target, merge_frames(kept, frame.reset_index(drop=True)), mode="replace")
+    return int(known.sum())
 
 
 def _write_rows(writer: Writer, target: str, frame: pd.DataFrame) -> None:

@@ -25,14 +25,17 @@ from heatplan.inputs.common import (
     LINEAR,
     POLYGON_LAYERS,
     POLYGONAL,
+    ImportMode,
     ImportResult,
     as_dtype,
     commit_import,
     geo_checks,
+    id_key,
     open_project,
     read_geo,
     row_ids,
     storable_columns,
+    stored_for_mode,
     stored_rows,
     v_rows,
 )
@@ -65,6 +68,8 @@ def import_lines(
     mapping: Path | None = None,
     layer: str | None = None,
     crs: str | None = None,
+    repair: bool = False,
+    mode: ImportMode = "add",
 ) -> ImportResult:
     """Import street or network lines (LineString/MultiLineString) into their layer.
 
@@ -83,6 +88,10 @@ def import_lines(
         Layer of a multi-layer file.
     crs : str, optional
         CRS of a file that declares none (e.g. ``EPSG:25832``).
+    repair : bool
+        Repair invalid geometries with ``shapely.make_valid`` instead of rejecting them.
+    mode : {"add", "replace", "update"}
+        ``add`` rejects stored ids; ``replace`` replaces the layer; ``update`` by id.
 
     Returns
     -------
@@ -108,6 +117,9 @@ def import_lines(
         schema="lines",
         id_column="line_id",
         types=LINEAR,
+        project_dir=Path(project_dir),
+        repair=repair,
+        mode=mode,
     )
 
 
@@ -119,6 +131,8 @@ def import_polygons(
     mapping: Path | None = None,
     layer: str | None = None,
     crs: str | None = None,
+    repair: bool = False,
+    mode: ImportMode = "add",
 ) -> ImportResult:
     """Import pre-drawn blocks or areas (Polygon/MultiPolygon) into their layer.
 
@@ -137,6 +151,10 @@ def import_polygons(
         Layer of a multi-layer file.
     crs : str, optional
         CRS of a file that declares none (e.g. ``EPSG:25832``).
+    repair : bool
+        Repair invalid geometries with ``shapely.make_valid`` instead of rejecting them.
+    mode : {"add", "replace", "update"}
+        ``add`` rejects stored ids; ``replace`` replaces the layer; ``update`` by id.
 
     Returns
     -------
@@ -158,6 +176,9 @@ def import_polygons(
         schema=target,
         id_column=id_column,
         types=POLYGONAL,
+        project_dir=Path(project_dir),
+        repair=repair,
+        mode=mode,
     )
 
 
@@ -168,6 +189,8 @@ def import_barriers(
     mapping: Path | None = None,
     layer: str | None = None,
     crs: str | None = None,
+    repair: bool = False,
+    mode: ImportMode = "add",
 ) -> ImportResult:
     """Import barriers no supply area crosses (rail, rivers, canals, motorways) into ``barriers``.
 
@@ -186,6 +209,10 @@ def import_barriers(
         Layer of a multi-layer file (an OSM layer given here is read as it is).
     crs : str, optional
         CRS of a file that declares none (e.g. ``EPSG:25832``).
+    repair : bool
+        Repair invalid geometries with ``shapely.make_valid`` instead of rejecting them.
+    mode : {"add", "replace", "update"}
+        ``add`` rejects stored ids; ``replace`` replaces the layer; ``update`` by id.
 
     Returns
     -------
@@ -222,6 +249,9 @@ def import_barriers(
         types=(*LINEAR, *POLYGONAL),
         codes={"kind": barrier_kinds()},
         fill={"kind": "other"},
+        project_dir=Path(project_dir),
+        repair=repair,
+        mode=mode,
     )
 
 
@@ -268,20 +298,24 @@ def import_shapes(
     types: tuple[str, ...],
     codes: dict[str, set[str]] | None = None,
     fill: dict[str, str] | None = None,
+    project_dir: Path | None = None,
+    repair: bool = False,
+    mode: ImportMode = "add",
 ) -> ImportResult:
     """Check geometry, ids and known attributes; commit the valid rows and the rejections.
 
     ``codes`` are coded columns with their valid values (others reject the row), ``fill``
-    the value an empty coded cell takes.
+    the value an empty coded cell takes; ``project_dir`` holds the report of a failed import,
+    ``repair`` and ``mode`` as for :func:`import_lines`.
     """
     stored = stored_rows(store, target, [id_column])[id_column]
     checks = geo_checks(
         frame,
         file=file,
         id_column=id_column,
-        stored=stored,
+        stored=stored_for_mode(stored, mode),
         types=types,
-        repair=False,
+        repair=repair,
         project_crs=config.project.crs,
     )
     v.check_numbers(checks, schema)
@@ -296,7 +330,16 @@ def import_shapes(
     out = _shapes_frame(
         gpd.GeoDataFrame(valid, geometry="geometry"), schema=schema, id_column=id_column, file=file
     )
-    return commit_import(store, target=target, file=file, frame=out, rejections=rejections)
+    return commit_import(
+        store,
+        target=target,
+        file=file,
+        frame=out,
+        rejections=rejections,
+        mode=mode,
+        key=id_key(id_column),
+        report_dir=project_dir,
+    )
 
 
 def _shapes_frame(

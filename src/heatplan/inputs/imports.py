@@ -2,15 +2,21 @@
 
 Each import is one store transaction: the imported rows are appended to their layer or table and
 the rejected rows to ``import_rejections`` (``file``, ``row``, ``field``, ``value``, ``reason``,
-``target``, ``imported_utc``) together; an import that fails half-way leaves ``plan.gpkg``
-unchanged. ``row`` is the 1-based data row (feature) of the source file — in a spreadsheet the
-header is row 1, so data row 1 is spreadsheet row 2.
+``target``, ``run_id``, ``imported_utc``) together; an import that fails half-way leaves
+``plan.gpkg`` unchanged. ``row`` is the 1-based data row (feature) of the source file — in a
+spreadsheet the header is row 1, so data row 1 is spreadsheet row 2.
 
-Ids are unique per layer: rows whose id is already stored are rejected, so importing the same
-file twice imports nothing the second time and reports every row as a duplicate. An import in
-which every row is rejected still writes its rejections and reports ``imported=0``
-(``ImportResult.usable`` is False; the CLI turns that into a non-zero exit). Consumption rows
-have no id of their own: there the key is (building_id or address, year, carrier).
+Ids are unique per layer. Every import takes a ``mode`` (``common.ImportMode``):
+``add`` (default) appends and rejects rows whose id is already stored, so importing the same
+file twice imports nothing the second time; ``replace`` makes the file's rows the layer's only
+rows (a re-import of the layer); ``update`` overwrites the stored rows with the file's ids and
+appends the new ids. Consumption rows have no id of their own: there the key is (building_id
+or address, year, carrier). Every rejection row carries the ``run_id`` of its import, and each
+import that changed the store has a row in ``import_runs``.
+
+An import in which no row is valid fails (``ImportResult.usable`` is False; the CLI exits 1)
+and leaves the store untouched, byte for byte: its rejections go to a CSV in the project folder
+(``import-rejections/<file stem>-<run id>.csv``, ``ImportResult.report``) instead.
 
 When an append would lose data (a column the stored layer lacks, text where it holds numbers, a
 geometry type it was not made for), the layer is rewritten with the new rows added, in the same
@@ -37,13 +43,16 @@ from heatplan.inputs.common import (
     POLYGON_LAYERS,
     POLYGONAL,
     REJECTIONS_TABLE,
+    ImportMode,
     ImportResult,
     commit_import,
     geo_checks,
+    id_key,
     open_project,
     read_geo,
     row_ids,
     schema_frame,
+    stored_for_mode,
     stored_rows,
     v_rows,
 )
@@ -85,6 +94,7 @@ def import_buildings(
     layer: str | None = None,
     crs: str | None = None,
     repair: bool = False,
+    mode: ImportMode = "add",
 ) -> ImportResult:
     """Import building footprints or points (any vector format, or OSM) into ``buildings``.
 
@@ -93,6 +103,7 @@ def import_buildings(
     points); ``age_class`` is kept where the file gives a TABULA label (``1958-1968``), else
     ``unknown``; the inventory derives it from ``construction_year`` where that is known.
     Invalid geometries are rejected unless ``repair`` (then repaired with shapely.make_valid).
+    ``mode``: ``add``, ``replace`` or ``update`` by ``building_id`` (see the module docstring).
     """
     file, config, store, cmap = Path(file), *open_project(project_dir), load_mapping(mapping)
     schema = v.attributes("buildings")
@@ -104,10 +115,21 @@ def import_buildings(
         frame = read_geo(file, layer=layer, crs=crs, mapping=cmap, targets=targets)
     stored = stored_rows(store, "buildings", [col.BUILDING_ID])[col.BUILDING_ID]
     buildings, rejections = buildings_frame(
-        frame, file=file, crs=config.project.crs, stored_ids=stored, repair=repair
+        frame,
+        file=file,
+        crs=config.project.crs,
+        stored_ids=stored_for_mode(stored, mode),
+        repair=repair,
     )
     return commit_import(
-        store, target="buildings", file=file, frame=buildings, rejections=rejections
+        store,
+        target="buildings",
+        file=file,
+        frame=buildings,
+        rejections=rejections,
+        mode=mode,
+        key=id_key(col.BUILDING_ID),
+        report_dir=Path(project_dir),
     )
 
 

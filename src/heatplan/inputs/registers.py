@@ -12,7 +12,14 @@ from pathlib import Path
 from typing import Literal
 
 from heatplan.inputs import validate as v
-from heatplan.inputs.common import LINEAR, POLYGONAL, ImportResult, open_project, row_ids
+from heatplan.inputs.common import (
+    LINEAR,
+    POLYGONAL,
+    ImportMode,
+    ImportResult,
+    open_project,
+    row_ids,
+)
 from heatplan.inputs.geometry import first_column, import_shapes, read_shapes
 from heatplan.inputs.mapping import load_mapping
 
@@ -35,6 +42,8 @@ def import_register(
     mapping: Path | None = None,
     layer: str | None = None,
     crs: str | None = None,
+    repair: bool = False,
+    mode: ImportMode = "add",
 ) -> ImportResult:
     """Import a register of ``kind`` into the layer of the same name.
 
@@ -46,8 +55,8 @@ def import_register(
         GeoPackage, GeoJSON, Shapefile, FlatGeobuf or GeoParquet.
     kind : {"sewage_plants", "sewers", "waste_heat", "exclusion_zones"}
         What the file holds (see ``data/attributes.csv`` for the attributes of each).
-    mapping, layer, crs
-        As for every vector import.
+    mapping, layer, crs, repair, mode
+        As for every vector import (:func:`heatplan.inputs.geometry.import_lines`).
     """
     if kind not in REGISTERS:
         raise ValueError(f"kind must be one of {', '.join(REGISTERS)}, not {kind!r}")
@@ -65,4 +74,7 @@ def import_register(
         schema=kind,
         id_column=id_column,
         types=types,
+        project_dir=Path(project_dir),
+        repair=repair,
+        mode=mode,
     )

@@ -16,12 +16,16 @@ from heatplan.errors import InputFileError
 from heatplan.inputs import validate as v
 from heatplan.inputs.addresses import ADDRESS_PARTS, address_keys
 from heatplan.inputs.common import (
+    ImportMode,
     ImportResult,
+    check_mode,
     commit_import,
+    id_key,
     open_project,
     row_ids,
     row_numbers,
     schema_frame,
+    stored_for_mode,
     stored_rows,
     text_or_none,
 )
@@ -43,6 +47,7 @@ def import_consumption(
     mapping: Path | None = None,
     unit: str | None = None,
     sheet: str | int | None = None,
+    mode: ImportMode = "add",
 ) -> ImportResult:
     """Import metered consumption per building (or address) and year into ``consumption``.
 
@@ -61,6 +66,9 @@ def import_consumption(
         ``kg``); wins over the mapping's ``unit``.
     sheet : str or int, optional
         XLSX sheet (default: the first).
+    mode : {"add", "replace", "update"}
+        ``add`` rejects rows whose (building, year, carrier) is stored; ``replace`` replaces
+        the whole table; ``update`` overwrites the stored rows of the same key.
 
     Returns
     -------
@@ -73,9 +81,21 @@ def import_consumption(
     frame = _fill_unit(
         _read_rows(file, sheet, cmap, "consumption"), _default_unit(file, unit or cmap.unit)
     )
+    check_mode(mode)
     stored = _consumption_keys(stored_rows(store, "consumption", _CONSUMPTION_KEY))
-    out, rejections = consumption_frame(frame, file=file, stored_keys=set(stored))
-    return commit_import(store, target="consumption", file=file, frame=out, rejections=rejections)
+    out, rejections = consumption_frame(
+        frame, file=file, stored_keys=set(stored) if mode == "add" else set()
+    )
+    return commit_import(
+        store,
+        target="consumption",
+        file=file,
+        frame=out,
+        rejections=rejections,
+        mode=mode,
+        key=_consumption_keys,
+        report_dir=Path(project_dir),
+    )
 
 
 def consumption_frame(
@@ -161,7 +181,7 @@ def _check_duplicate_keys(checks: v.RowChecks, keys: pd.Series, stored: set[str]
         checks,
         fresh & ~in_file & keys.isin(stored),
         "already imported (same building, year and carrier is stored; "
-        "re-importing a file rejects its rows as duplicates)",
+        "import with --update to update them, or --replace to replace the table)",
     )
 
 
@@ -173,7 +193,12 @@ def _reject_by_owner(checks: v.RowChecks, mask: pd.Series, reason: str | pd.Seri
 
 # --- heaters ---------------------------------------------------------------------------------
 def import_heaters(
-    project_dir: Path, file: Path, *, mapping: Path | None = None, sheet: str | int | None = None
+    project_dir: Path,
+    file: Path,
+    *,
+    mapping: Path | None = None,
+    sheet: str | int | None = None,
+    mode: ImportMode = "add",
 ) -> ImportResult:
     """Import a heater register (chimney-sweep data) into ``heaters``.
 
@@ -190,6 +215,8 @@ def import_heaters(
         Column mapping file (TOML or JSON).
     sheet : str or int, optional
         XLSX sheet (default: the first).
+    mode : {"add", "replace", "update"}
+        ``add``, ``replace`` the table, or ``update`` by ``heater_id``.
 
     Returns
     -------
@@ -207,10 +234,19 @@ def import_heaters(
     v.check_codes(checks, col.CARRIER, _codes("carriers.csv", col.CARRIER))
     v.check_numbers(checks, "heaters")
     v.check_years(checks, ("install_year",))
-    v.check_duplicates(checks, "heater_id", stored)
+    v.check_duplicates(checks, "heater_id", stored_for_mode(stored, mode))
     valid, rejections = checks.result()
     out = schema_frame(valid, "heaters", file=file)
-    return commit_import(store, target="heaters", file=file, frame=out, rejections=rejections)
+    return commit_import(
+        store,
+        target="heaters",
+        file=file,
+        frame=out,
+        rejections=rejections,
+        mode=mode,
+        key=id_key("heater_id"),
+        report_dir=Path(project_dir),
+    )
 
 
 # --- shared ----------------------------------------------------------------------------------

@@ -269,7 +269,8 @@ def check_duplicates(checks: RowChecks, name: str, stored: pd.Series) -> None:
     checks.reject(
         ids.isin(set(stored.astype(str))) & ~ids.duplicated(),
         name,
-        "id already imported (re-importing a file rejects its rows as duplicates)",
+        "id already imported (import with --update to update stored ids, or --replace to "
+        "replace the layer)",
     )
 
 
@@ -289,7 +290,9 @@ def check_geometry(checks: RowChecks, types: tuple[str, ...], *, repair: bool = 
         checks.reject(
             invalid,
             "geometry",
-            "invalid geometry: " + reasons + " (fix it, or import with repair=True)",
+            "invalid geometry: "
+            + reasons
+            + " (fix it, or import with --repair: shapely.make_valid)",
         )
     kinds = gpd.GeoSeries(checks.frame["geometry"]).geom_type
     checks.reject(

@@ -11,6 +11,7 @@ from heatplan.project.config import load_config
 from heatplan.project.store import RUNS_TABLE, open_store
 
 REJECTIONS_TABLE = "import_rejections"
+IMPORT_RUNS_TABLE = "import_runs"
 
 
 def project_info(project_dir: Path) -> dict[str, Any]:
@@ -27,9 +28,32 @@ def project_info(project_dir: Path) -> dict[str, Any]:
     }
 
 
-def read_rejections(project_dir: Path) -> pd.DataFrame:
+def read_rejections(project_dir: Path, *, all_runs: bool = False) -> pd.DataFrame:
+    """The rows imports rejected: of the last import run (default) or of every run.
+
+    The last run is the last row of ``import_runs`` (its rejections may be none); a project
+    from before run ids, without that table, shows the rows of its latest ``imported_utc``.
+    """
     config = load_config(project_dir)
     store = open_store(config.store_url(Path(project_dir)))
     if not store.has(REJECTIONS_TABLE):
         return pd.DataFrame(columns=["file", "row", "field", "value", "reason"])
-    return store.read(REJECTIONS_TABLE)
+    table = store.read(REJECTIONS_TABLE)
+    if all_runs or table.empty:
+        return table
+    last = last_import_run(project_dir)
+    if last is not None and "run_id" in table.columns:
+        return table[table["run_id"] == last["run_id"]].reset_index(drop=True)
+    if "imported_utc" in table.columns:
+        return table[table["imported_utc"] == table["imported_utc"].max()].reset_index(drop=True)
+    return table
+
+
+def last_import_run(project_dir: Path) -> dict[str, Any] | None:
+    """The last row of ``import_runs`` (run id, target, file, mode, counts); ``None`` if none."""
+    config = load_config(project_dir)
+    store = open_store(config.store_url(Path(project_dir)))
+    if not store.has(IMPORT_RUNS_TABLE):
+        return None
+    runs = store.read(IMPORT_RUNS_TABLE)
+    return None if runs.empty else dict(runs.iloc[-1])

@@ -15,12 +15,12 @@ import pandas as pd
 from heatplan.demand.degree_days import heating_degree_days
 from heatplan.errors import InputFileError
 from heatplan.inputs import validate as v
-from heatplan.inputs.common import REJECTIONS_TABLE
+from heatplan.inputs.common import new_run_id, record_run, stamp_rejections, write_report
 from heatplan.inputs.mapping import apply_mapping, load_mapping
 from heatplan.inputs.readers import read_table
 from heatplan.inputs.weather import read_hourly_temperature
 from heatplan.project.config import load_config
-from heatplan.project.store import Store, open_store, utc_now
+from heatplan.project.store import Store, open_store
 from heatplan.reference import table
 
 WEATHER_TABLE = "weather_years"
@@ -82,20 +82,39 @@ def import_degree_days(
             "source_file": str(file),
         }
     )
-    _store_years(store, new, rejections.assign(target=WEATHER_TABLE))
+    run_id = new_run_id()
+    stamped = stamp_rejections(rejections, target=WEATHER_TABLE, run_id=run_id)
+    report = None
+    if new.empty:  # a failed import leaves the store as it was; the report goes to a file
+        report = write_report(stamped, file=Path(file), run_id=run_id, folder=Path(project_dir))
+    else:
+        _store_years(store, new, stamped, file=Path(file), run_id=run_id)
     return {
         "file": str(file),
         "imported": len(new),
         "rejected": int(rejections["row"].nunique()),
         "years": dict(zip(new["year"], new["hdd_kd"], strict=True)),
+        "run_id": run_id,
+        "report": None if report is None else str(report),
     }
 
 
-def _store_years(store: Store, new: pd.DataFrame, rejections: pd.DataFrame) -> None:
+def _store_years(
+    store: Store, new: pd.DataFrame, stamped: pd.DataFrame, *, file: Path, run_id: str
+) -> None:
     rows = store.read(WEATHER_TABLE) if store.has(WEATHER_TABLE) else pd.DataFrame()
-    if len(rows):
+    stored = len(rows)
+    if stored:
         rows = rows[~rows["year"].astype(int).isin(set(new["year"]))]
     with store.transaction(step="import degree days") as writer:
         writer.write(WEATHER_TABLE, pd.concat([rows, new], ignore_index=True))
-        if len(rejections):
-            writer.write(REJECTIONS_TABLE, rejections.assign(imported_utc=utc_now()), mode="append")
+        record_run(
+            writer,
+            stamped,
+            target=WEATHER_TABLE,
+            run_id=run_id,
+            file=file,
+            mode="update",
+            imported=len(new),
+            replaced=stored - len(rows),
+        )
