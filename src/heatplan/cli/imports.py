@@ -235,3 +235,39 @@ REGISTERS: tuple[tuple[RegisterKind, str], ...] = (
 )
 for _kind, _doc in REGISTERS:
     _vector_command(_kind, _register(_kind), REGISTER_FILE, _doc)
+
+
+def _report_summary(data: dict[str, Any], json_out: bool, lines: list[str]) -> None:
+    """Print a German-source import's summary (or its JSON); exit 1 when nothing was usable."""
+    if json_out:
+        emit_json(data)
+    else:
+        for line in lines:
+            out.print(line, soft_wrap=True, markup=False)
+        if data.get("rejected"):
+            out.print(f"[yellow]{data['rejected']} rows rejected[/yellow] — `heatplan rejections`")
+    if not data["usable"]:
+        err.print("[bold red]error:[/bold red] no row of the files could be imported")
+        raise typer.Exit(1)
+
+
+@import_app.command("zensus")
+@user_errors
+def import_zensus_cmd(
+    project_dir: ProjectArg,
+    files: Annotated[list[Path], typer.Argument(help="Zensus 2022 100 m grid CSVs (Destatis).")],
+    json_out: JsonOpt = False,
+) -> None:
+    """Join Zensus 2022 grid attributes (age class, heating type, carrier shares) to buildings
+    as a prior where they have no data (flagged age_class_source = zensus_2022_grid)."""
+    from heatplan.inputs.zensus import import_zensus
+
+    data = import_zensus(project_dir, files).to_dict()
+    lines = [
+        f"{data['cells']} cells into {data['layer']}; {data['buildings_in_cells']} of "
+        f"{data['buildings']} buildings in a cell; age class estimated for "
+        f"{data['age_class_estimated']}, heating type for {data['with_heating_system']}, "
+        f"carrier for {data['with_carrier']}",
+        *(f"{f}: columns not used: {', '.join(c)}" for f, c in data["unused_columns"].items()),
+    ]
+    _report_summary(data, json_out, lines)
