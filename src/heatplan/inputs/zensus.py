@@ -152,7 +152,7 @@ def _cell_corners(checks: v.RowChecks, name: str) -> tuple[pd.Series, pd.Series]
             "not a 100 m grid cell code (CRS3035RES100mN…E…, multiples of 100 m)",
         ),
     )
-    return north, east
+    return north.where(~bad), east.where(~bad)
 
 
 def _check_centre(checks: v.RowChecks, name: str | None, corner: pd.Series) -> None:
