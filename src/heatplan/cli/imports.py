@@ -271,3 +271,23 @@ def import_zensus_cmd(
         *(f"{f}: columns not used: {', '.join(c)}" for f, c in data["unused_columns"].items()),
     ]
     _report_summary(data, json_out, lines)
+
+
+@import_app.command("kehrbuch")
+@user_errors
+def import_kehrbuch_cmd(
+    project_dir: ProjectArg,
+    file: Annotated[Path, typer.Argument(help="Kehrbuch extract (CSV or XLSX, German headers).")],
+    sheet: Annotated[str | None, typer.Option(help="XLSX sheet.")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Import a chimney-sweep register (Feuerstättenart, Brennstoff, Nennwärmeleistung kW,
+    Baujahr per address) into heaters; German terms via data/kehrbuch_terms.csv."""
+    from heatplan.inputs.kehrbuch import import_kehrbuch
+
+    result, unused = import_kehrbuch(project_dir, file, sheet=sheet)
+    data = {**result.to_dict(), "unused_columns": unused}
+    lines = [f"{data['file']}: imported {data['imported']} into {data['layer']}"]
+    if unused:
+        lines.append(f"columns not used: {', '.join(unused)}")
+    _report_summary(data, json_out, lines)
