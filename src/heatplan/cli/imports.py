@@ -291,3 +291,27 @@ def import_kehrbuch_cmd(
     if unused:
         lines.append(f"columns not used: {', '.join(unused)}")
     _report_summary(data, json_out, lines)
+
+
+@import_app.command("mastr")
+@user_errors
+def import_mastr_cmd(
+    project_dir: ProjectArg,
+    file: Annotated[Path, typer.Argument(help="MaStR unit export (CSV or XLSX, German).")],
+    sheet: Annotated[str | None, typer.Option(help="XLSX sheet.")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Import a Marktstammdatenregister unit export (PV, CHP, storage ...) into the layer
+    plants, and existing PV per building (containing or nearest footprint, else address)."""
+    from heatplan.inputs.mastr import import_mastr
+
+    data = import_mastr(project_dir, file, sheet=sheet).to_dict()
+    kinds = ", ".join(f"{k} {n}" for k, n in data["by_kind"].items())
+    lines = [
+        f"{data['file']}: imported {data['imported']} units into {data['layer']} ({kinds}); "
+        f"{data['without_point']} without coordinates; {data['matched_to_buildings']} matched "
+        f"to buildings; existing PV on {data['buildings_with_pv']} buildings",
+    ]
+    if data["unused_columns"]:
+        lines.append(f"columns not used: {', '.join(data['unused_columns'])}")
+    _report_summary(data, json_out, lines)
