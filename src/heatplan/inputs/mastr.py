@@ -160,7 +160,7 @@ def parse_date(value: object) -> pd.Timestamp | None:
     """
     text = text_or_none(value)
     if text is None:
-        return pd.NaT
+        return pd.Timestamp("NaT")
     for pattern in ("%d.%m.%Y", "%Y-%m-%d", "%d.%m.%Y %H:%M:%S"):
         try:
             return pd.Timestamp(datetime.strptime(text, pattern))
@@ -321,7 +321,9 @@ def existing_pv(plants: pd.DataFrame, buildings: pd.DataFrame) -> pd.DataFrame:
     total = power[pv].groupby(plants.loc[pv, col.BUILDING_ID]).sum(min_count=1)
     out = buildings.copy()
     out["pv_existing_kw"] = out[col.BUILDING_ID].map(total).astype(float)
-    out["pv_existing_source"] = np.where(out["pv_existing_kw"].notna(), "mastr", None)
+    out["pv_existing_source"] = pd.Series("mastr", index=out.index, dtype=object).where(
+        out["pv_existing_kw"].notna()
+    )
     return out
 
 

@@ -201,7 +201,9 @@ def read_zensus_files(
     paths: Sequence[Path],
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, list[str]]]:
     """Cells of several Zensus files joined by cell code (one attribute per file, any order)."""
-    frames, rejections, unused = [], [], {}
+    frames: list[pd.DataFrame] = []
+    rejections: list[pd.DataFrame] = []
+    unused: dict[str, list[str]] = {}
     for path in paths:
         counts, rejected, extra = read_zensus(path)
         clash = [c for c in counts.columns for f in frames if c in f.columns]
