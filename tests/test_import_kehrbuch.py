@@ -100,3 +100,24 @@ def test_a_file_without_feuerstaettenart_is_refused(project: Path, tmp_path: Pat
     file.write_text("Straße;Hausnummer;Brennstoff\nHauptstraße;1;Erdgas\n", encoding="utf-8")
     with pytest.raises(InputFileError, match="Feuerstättenart"):
         import_kehrbuch(project, file)
+
+
+def test_xlsx_extract_with_other_header_spellings(project: Path, tmp_path: Path) -> None:
+    file = tmp_path / "kehrbuch.xlsx"
+    pd.DataFrame(
+        {
+            "Strasse": ["Hauptstr.", "Hauptstraße"],
+            "Hausnr.": ["6 A", 8],
+            "Postleitzahl": [77746, 77746],
+            "Art der Feuerstätte": ["Pelletofen", "Öl-Brennwertkessel"],
+            "Brennstoff": [None, "Heizöl EL schwefelarm"],
+            "Nennwärmeleistung (kW)": [8.5, "22,4"],
+            "Baujahr": [2018, "2020"],
+        }
+    ).to_excel(file, index=False)
+    result, unused = import_kehrbuch(project, file)
+    assert (result.imported, result.rejected, unused) == (2, 0, [])
+    heaters = pyogrio.read_dataframe(project / "plan.gpkg", layer="heaters")
+    assert heaters["address"].tolist() == ["hauptstraße 6a, 77746", "hauptstraße 8, 77746"]
+    assert heaters["carrier"].tolist() == ["wood", "heating_oil"]  # pellet stove implies wood
+    assert heaters["capacity_kw"].tolist() == pytest.approx([8.5, 22.4])

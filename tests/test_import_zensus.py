@@ -175,3 +175,29 @@ def test_without_buildings_the_user_is_told(tmp_path: Path) -> None:
 def test_modal_category_scalar_cases() -> None:
     counts = pd.DataFrame({"a": [0, 5, None, 2], "b": [0, 1, None, 2], "c": [None, 5, 1, 3]})
     assert modal_category(counts).tolist() == [None, None, "c", "c"]
+
+
+def test_town_from_the_samples_end_to_end(project: Path, tmp_path: Path) -> None:
+    """Zensus prior and Kehrbuch heaters reach the inventory: age class and heater type filled."""
+    from heatplan.inputs.kehrbuch import import_kehrbuch
+    from heatplan.steps.core import run_inventory
+
+    kehrbuch = tmp_path / "kehrbuch.csv"
+    kehrbuch.write_text(
+        "Gebäude-ID;Feuerstättenart;Brennstoff;Nennwärmeleistung kW;Errichtungsjahr\n"
+        "clear;Gas-Brennwertkessel;Erdgas E;24,5;01.03.2011\n"
+        "tie;Kachelofen;Scheitholz;6,0;1985\n",
+        encoding="utf-8",
+    )
+    import_zensus(project, FILES)
+    assert import_kehrbuch(project, kehrbuch)[0].imported == 2
+    run_inventory(project)
+    stored = _buildings(project)
+    assert stored.at["clear", "age_class"] == "1958-1968"
+    assert stored.at["clear", "age_class_source"] == PRIOR_SOURCE  # survives the inventory
+    assert stored.at["dated", "age_class"] == "1995-2001"  # its own year, not the cell's class
+    assert (stored.at["clear", "heater_type"], stored.at["clear", "carrier"]) == (
+        "condensing_boiler",
+        "natural_gas",
+    )
+    assert (stored.at["tie", "heater_type"], stored.at["tie", "carrier"]) == ("stove", "wood")
