@@ -56,8 +56,8 @@ def test_sample_units_kinds_numbers_dates(project: Path) -> None:
     result = runner.invoke(app, ["import", "mastr", str(project), str(SAMPLE), "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert (data["imported"], data["rejected"]) == (6, 3)
-    assert data["by_kind"] == {"pv": 4, "chp": 1, "storage": 1}
+    assert (data["imported"], data["rejected"]) == (7, 3)
+    assert data["by_kind"] == {"pv": 5, "chp": 1, "storage": 1}
     assert data["unused_columns"] == ["Bundesland"]
     plants = _layer(project, "plants").set_index("plant_id")
     # German decimal comma and thousands point: '1.204,5' kW -> 1204.5 kW
@@ -97,13 +97,15 @@ def test_units_matched_and_existing_pv(project: Path) -> None:
     # PV in operation on the town hall: 95.5 + 1200.0 kW; the decommissioned 5 kW do not count
     assert buildings.at["rathaus", "pv_existing_kw"] == pytest.approx(95.5 + 1200.0)
     assert buildings.at["rathaus", "pv_existing_source"] == "mastr"
+    # a ground-mounted park on the school's point is placed there but is not its roof's PV
+    assert match["SEE900000000010"]["building_id"] == "schule"
     assert pd.isna(buildings.at["schule", "pv_existing_kw"])  # unknown, not 0
 
 
 def test_reimport_replaces_the_plants_layer(project: Path) -> None:
     import_mastr(project, SAMPLE)
     import_mastr(project, SAMPLE)
-    assert len(_layer(project, "plants")) == 6
+    assert len(_layer(project, "plants")) == 7
 
 
 def test_german_number_and_date_rules() -> None:

@@ -12,7 +12,8 @@ Small units of private owners are published without coordinates and street: they
 without geometry and without building. A unit with a point goes to the building whose footprint
 contains it, else the nearest footprint within ``max_match_distance_m``
 (``data/mastr_parameters.csv``); a unit without a point to the building of the same address.
-Buildings get ``pv_existing_kw`` (net rated power of the PV units in operation matched to them)
+Buildings get ``pv_existing_kw`` (net rated power of the PV units in operation matched to them,
+ground-mounted units left out)
 and ``pv_existing_source = "mastr"``; a building no unit matches keeps it empty (unknown: a unit
 may lack a point), never 0. Each import replaces the layer ``plants`` (an export is a snapshot).
 """
@@ -40,6 +41,8 @@ from heatplan.reference import parameter
 
 LAYER = "plants"
 IN_OPERATION = "in betrieb"
+#: 'Lage der Einheit' of a ground-mounted unit: placed, never counted as a building's PV.
+GROUND_MOUNTED = "freifläche"
 #: Header of the web export or field of the bulk export -> heatplan column.
 HEADERS = {
     "MaStR-Nr. der Einheit": "plant_id",
@@ -315,9 +318,15 @@ def match_plants(
 
 
 def existing_pv(plants: pd.DataFrame, buildings: pd.DataFrame) -> pd.DataFrame:
-    """``buildings`` with ``pv_existing_kw`` (net rated power of PV in operation) [kW]."""
+    """``buildings`` with ``pv_existing_kw`` (net rated power of PV in operation) [kW].
+
+    Ground-mounted units (``Lage der Einheit`` = Freifläche) keep their building match but do
+    not count as the building's PV.
+    """
     power = plants["net_capacity_kw"].fillna(plants["gross_capacity_kw"])
+    ground = plants["location_de"].map(text_or_none).str.lower().str.startswith(GROUND_MOUNTED)
     pv = plants["kind"].eq("pv") & plants["in_operation"] & plants[col.BUILDING_ID].notna()
+    pv &= ~ground.fillna(False).astype(bool)
     total = power[pv].groupby(plants.loc[pv, col.BUILDING_ID]).sum(min_count=1)
     out = buildings.copy()
     out["pv_existing_kw"] = out[col.BUILDING_ID].map(total).astype(float)
