@@ -258,8 +258,12 @@ def import_zensus_cmd(
     files: Annotated[list[Path], typer.Argument(help="Zensus 2022 100 m grid CSVs (Destatis).")],
     json_out: JsonOpt = False,
 ) -> None:
-    """Join Zensus 2022 grid attributes (age class, heating type, carrier shares) to buildings
-    as a prior where they have no data (flagged age_class_source = zensus_2022_grid)."""
+    """Join Zensus 2022 100 m grid attributes to buildings as a flagged prior.
+
+    Construction-year class, heating type and carrier shares of each building's cell go to
+    zensus_* columns; age_class is filled only where the building has no year or class of its
+    own (age_class_source = zensus_2022_grid).
+    """
     from heatplan.inputs.zensus import import_zensus
 
     data = import_zensus(project_dir, files).to_dict()
@@ -281,8 +285,11 @@ def import_kehrbuch_cmd(
     sheet: Annotated[str | None, typer.Option(help="XLSX sheet.")] = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """Import a chimney-sweep register (Feuerstättenart, Brennstoff, Nennwärmeleistung kW,
-    Baujahr per address) into heaters; German terms via data/kehrbuch_terms.csv."""
+    """Import a chimney-sweep register (Kehrbuch) with German terms into heaters.
+
+    Columns: Straße, Hausnummer, PLZ (or Gebäude-ID), Feuerstättenart, Brennstoff,
+    Nennwärmeleistung kW, Baujahr; terms mapped by data/kehrbuch_terms.csv.
+    """
     from heatplan.inputs.kehrbuch import import_kehrbuch
 
     result, unused = import_kehrbuch(project_dir, file, sheet=sheet)
@@ -301,8 +308,11 @@ def import_mastr_cmd(
     sheet: Annotated[str | None, typer.Option(help="XLSX sheet.")] = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """Import a Marktstammdatenregister unit export (PV, CHP, storage ...) into the layer
-    plants, and existing PV per building (containing or nearest footprint, else address)."""
+    """Import a Marktstammdatenregister unit export (PV, CHP, storage) into plants.
+
+    Existing PV per building: the footprint containing the unit, else the nearest within
+    data/mastr_parameters.csv's distance, else the same address.
+    """
     from heatplan.inputs.mastr import import_mastr
 
     data = import_mastr(project_dir, file, sheet=sheet).to_dict()
