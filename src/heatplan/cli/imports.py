@@ -293,3 +293,93 @@ REGISTERS: tuple[tuple[RegisterKind, str], ...] = (
 )
 for _kind, _doc in REGISTERS:
     _vector_command(_kind, _register(_kind), REGISTER_FILE, _doc)
+
+
+def _report_summary(data: dict[str, Any], json_out: bool, lines: list[str]) -> None:
+    """Print a German-source import's summary (or its JSON); exit 1 when nothing was usable."""
+    if json_out:
+        emit_json(data)
+    else:
+        for line in lines:
+            out.print(line, soft_wrap=True, markup=False)
+        if data.get("rejected"):
+            out.print(f"[yellow]{data['rejected']} rows rejected[/yellow] — `heatplan rejections`")
+    if not data["usable"]:
+        err.print("[bold red]error:[/bold red] no row of the files could be imported")
+        raise typer.Exit(1)
+
+
+@import_app.command("zensus")
+@user_errors
+def import_zensus_cmd(
+    project_dir: ProjectArg,
+    files: Annotated[list[Path], typer.Argument(help="Zensus 2022 100 m grid CSVs (Destatis).")],
+    json_out: JsonOpt = False,
+) -> None:
+    """Join Zensus 2022 100 m grid attributes to buildings as a flagged prior.
+
+    Construction-year class, heating type and carrier shares of each building's cell go to
+    zensus_* columns; age_class is filled only where the building has no year or class of its
+    own (age_class_source = zensus_2022_grid).
+    """
+    from heatplan.inputs.zensus import import_zensus
+
+    data = import_zensus(project_dir, files).to_dict()
+    lines = [
+        f"{data['cells']} cells into {data['layer']}; {data['buildings_in_cells']} of "
+        f"{data['buildings']} buildings in a cell; age class estimated for "
+        f"{data['age_class_estimated']}, heating type for {data['with_heating_system']}, "
+        f"carrier for {data['with_carrier']}",
+        *(f"{f}: columns not used: {', '.join(c)}" for f, c in data["unused_columns"].items()),
+    ]
+    _report_summary(data, json_out, lines)
+
+
+@import_app.command("kehrbuch")
+@user_errors
+def import_kehrbuch_cmd(
+    project_dir: ProjectArg,
+    file: Annotated[Path, typer.Argument(help="Kehrbuch extract (CSV or XLSX, German headers).")],
+    sheet: Annotated[str | None, typer.Option(help="XLSX sheet.")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Import a chimney-sweep register (Kehrbuch) with German terms into heaters.
+
+    Columns: Straße, Hausnummer, PLZ (or Gebäude-ID), Feuerstättenart, Brennstoff,
+    Nennwärmeleistung kW, Baujahr; terms mapped by data/kehrbuch_terms.csv.
+    """
+    from heatplan.inputs.kehrbuch import import_kehrbuch
+
+    result, unused = import_kehrbuch(project_dir, file, sheet=sheet)
+    data = {**result.to_dict(), "unused_columns": unused}
+    lines = [f"{data['file']}: imported {data['imported']} into {data['layer']}"]
+    if unused:
+        lines.append(f"columns not used: {', '.join(unused)}")
+    _report_summary(data, json_out, lines)
+
+
+@import_app.command("mastr")
+@user_errors
+def import_mastr_cmd(
+    project_dir: ProjectArg,
+    file: Annotated[Path, typer.Argument(help="MaStR unit export (CSV or XLSX, German).")],
+    sheet: Annotated[str | None, typer.Option(help="XLSX sheet.")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Import a Marktstammdatenregister unit export (PV, CHP, storage) into plants.
+
+    Existing PV per building: the footprint containing the unit, else the nearest within
+    data/mastr_parameters.csv's distance, else the same address.
+    """
+    from heatplan.inputs.mastr import import_mastr
+
+    data = import_mastr(project_dir, file, sheet=sheet).to_dict()
+    kinds = ", ".join(f"{k} {n}" for k, n in data["by_kind"].items())
+    lines = [
+        f"{data['file']}: imported {data['imported']} units into {data['layer']} ({kinds}); "
+        f"{data['without_point']} without coordinates; {data['matched_to_buildings']} matched "
+        f"to buildings; existing PV on {data['buildings_with_pv']} buildings",
+    ]
+    if data["unused_columns"]:
+        lines.append(f"columns not used: {', '.join(data['unused_columns'])}")
+    _report_summary(data, json_out, lines)
