@@ -121,3 +121,14 @@ def test_xlsx_extract_with_other_header_spellings(project: Path, tmp_path: Path)
     assert heaters["address"].tolist() == ["hauptstraße 6a, 77746", "hauptstraße 8, 77746"]
     assert heaters["carrier"].tolist() == ["wood", "heating_oil"]  # pellet stove implies wood
     assert heaters["capacity_kw"].tolist() == pytest.approx([8.5, 22.4])
+
+
+def test_a_failed_import_leaves_the_store_byte_identical(project: Path) -> None:
+    import hashlib
+
+    import_kehrbuch(project, SAMPLE)
+    before = hashlib.sha256((project / "plan.gpkg").read_bytes()).hexdigest()
+    result, _ = import_kehrbuch(project, SAMPLE)  # every row known already: all rejected
+    assert result.imported == 0 and result.rejected > 0
+    assert hashlib.sha256((project / "plan.gpkg").read_bytes()).hexdigest() == before
+    assert result.report and Path(result.report).is_file()  # the rejections, beside the store

@@ -136,3 +136,17 @@ def test_coordinates_outside_germany_rejected(project: Path, tmp_path: Path) -> 
         "Koordinate: Breitengrad (WGS84)",
         "Koordinate: Längengrad (WGS84)",
     }
+
+
+def test_a_failed_import_leaves_the_store_byte_identical(project: Path, tmp_path: Path) -> None:
+    import hashlib
+
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines()
+    swapped = lines[1].replace("48,457000;7,880000", "7,880000;48,457000")
+    file = tmp_path / "nur_fehler.csv"
+    file.write_text("\n".join([lines[0], swapped]) + "\n", encoding="utf-8")
+    before = hashlib.sha256((project / "plan.gpkg").read_bytes()).hexdigest()
+    result = import_mastr(project, file)
+    assert (result.imported, result.rejected) == (0, 1)
+    assert hashlib.sha256((project / "plan.gpkg").read_bytes()).hexdigest() == before
+    assert list((project / "import-rejections").glob("nur_fehler-*.csv"))

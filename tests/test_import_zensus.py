@@ -201,3 +201,17 @@ def test_town_from_the_samples_end_to_end(project: Path, tmp_path: Path) -> None
         "natural_gas",
     )
     assert (stored.at["tie", "heater_type"], stored.at["tie", "carrier"]) == ("stove", "wood")
+
+
+def test_a_failed_import_leaves_the_store_byte_identical(project: Path, tmp_path: Path) -> None:
+    import hashlib
+
+    text = (SAMPLES / FILES[0].name).read_text(encoding="utf-8").splitlines()
+    bad = [text[0], text[1].replace("N2818200E4164100", "N2818250E4164100")]
+    file = tmp_path / "baujahr_fehler.csv"
+    file.write_text("\n".join(bad) + "\n", encoding="utf-8")
+    before = hashlib.sha256((project / "plan.gpkg").read_bytes()).hexdigest()
+    result = import_zensus(project, [file])
+    assert (result.cells, result.rejected) == (0, 1)
+    assert hashlib.sha256((project / "plan.gpkg").read_bytes()).hexdigest() == before
+    assert list((project / "import-rejections").glob("baujahr_fehler-*.csv"))

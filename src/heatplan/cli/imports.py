@@ -305,7 +305,12 @@ def _report_summary(data: dict[str, Any], json_out: bool, lines: list[str]) -> N
         if data.get("rejected"):
             out.print(f"[yellow]{data['rejected']} rows rejected[/yellow] — `heatplan rejections`")
     if not data["usable"]:
-        err.print("[bold red]error:[/bold red] no row of the files could be imported")
+        err.print(
+            "[bold red]Fehler / error:[/bold red] keine Zeile importierbar, Projekt unverändert; "
+            "abgelehnte Zeilen in import-rejections/ im Projektordner / no row could be "
+            "imported, project unchanged; rejected rows in import-rejections/ in the project",
+            soft_wrap=True,
+        )
         raise typer.Exit(1)
 
 

@@ -200,5 +200,12 @@ def import_kehrbuch(
     frame, unused = read_kehrbuch(file, sheet=sheet)
     stored = stored_rows(store, "heaters", ["heater_id"])["heater_id"]
     out, rejections = heaters_from_kehrbuch(frame, file=file, stored_ids=stored)
-    result = commit_import(store, target="heaters", file=file, frame=out, rejections=rejections)
+    result = commit_import(
+        store,
+        target="heaters",
+        file=file,
+        frame=out,
+        rejections=rejections,
+        report_dir=Path(project_dir),  # a failed import leaves the store as it was
+    )
     return result, unused

@@ -33,10 +33,18 @@ import pandas as pd
 from heatplan.errors import InputFileError
 from heatplan.inputs import validate as v
 from heatplan.inputs.addresses import address_keys
-from heatplan.inputs.common import REJECTIONS_TABLE, open_project, row_numbers, text_or_none
+from heatplan.inputs.common import (
+    REJECTIONS_TABLE,
+    new_run_id,
+    open_project,
+    record_run,
+    row_numbers,
+    stamp_rejections,
+    text_or_none,
+    write_report,
+)
 from heatplan.inputs.readers import read_table
 from heatplan.plan import columns as col
-from heatplan.project.store import utc_now
 from heatplan.reference import parameter
 
 LAYER = "plants"
@@ -350,14 +358,19 @@ def import_mastr(
         limit = parameter("mastr_parameters.csv", "max_match_distance_m")
         plants = plants.join(match_plants(plants, buildings, max_distance_m=limit))
         buildings = existing_pv(plants, buildings)
+    run_id = new_run_id()
+    stamped = stamp_rejections(rejections, target=LAYER, run_id=run_id)
+    if plants.empty:  # a failed import leaves the store as it was; its report goes beside it
+        write_report(stamped, file=file, run_id=run_id, folder=Path(project_dir))
+        return _result(file, plants, rejections, buildings, unused)
     with store.transaction(step="import mastr") as writer:
-        if not plants.empty:
-            writer.write(LAYER, plants, mode="replace")
-            if buildings is not None:
-                writer.write("buildings", buildings, mode="replace")
-        if not rejections.empty or not writer.has(REJECTIONS_TABLE):
-            stamped = rejections.assign(target=LAYER, imported_utc=utc_now())
-            writer.write(REJECTIONS_TABLE, stamped.astype({"row": "int64"}), mode="append")
+        writer.write(LAYER, plants, mode="replace")
+        if buildings is not None:
+            writer.write("buildings", buildings, mode="replace")
+        record_run(
+            writer, stamped, target=LAYER, run_id=run_id, file=file, mode="replace",
+            imported=len(plants),
+        )  # fmt: skip
     return _result(file, plants, rejections, buildings, unused)
 
 

@@ -36,10 +36,16 @@ import shapely
 from heatplan.areas.grid import grid_100m
 from heatplan.errors import InputFileError
 from heatplan.inputs import validate as v
-from heatplan.inputs.common import REJECTIONS_TABLE, open_project
+from heatplan.inputs.common import (
+    REJECTIONS_TABLE,
+    new_run_id,
+    open_project,
+    record_run,
+    stamp_rejections,
+    write_report,
+)
 from heatplan.inputs.readers import read_table
 from heatplan.plan import columns as col
-from heatplan.project.store import utc_now
 
 ID_COLUMN = "GITTER_ID_100m"
 PRIOR_SOURCE = "zensus_2022_grid"
@@ -340,13 +346,18 @@ def import_zensus(project_dir: Path, files: Sequence[Path]) -> ZensusImportResul
         )
     buildings = building_priors(store.read("buildings"), cells)
     layer = cells_layer(cells, crs=config.project.crs)
+    run_id = new_run_id()
+    stamped = stamp_rejections(rejections, target=CELLS_LAYER, run_id=run_id)
+    if cells.empty:  # a failed import leaves the store as it was; its report goes beside it
+        write_report(stamped, file=paths[0], run_id=run_id, folder=Path(project_dir))
+        return _result(paths, cells, rejections, buildings, unused)
     with store.transaction(step="import zensus") as writer:
-        if not cells.empty:
-            writer.write(CELLS_LAYER, layer, mode="replace")
-            writer.write("buildings", buildings, mode="replace")
-        if not rejections.empty or not writer.has(REJECTIONS_TABLE):
-            stamped = rejections.assign(target=CELLS_LAYER, imported_utc=utc_now())
-            writer.write(REJECTIONS_TABLE, stamped.astype({"row": "int64"}), mode="append")
+        writer.write(CELLS_LAYER, layer, mode="replace")
+        writer.write("buildings", buildings, mode="replace")
+        record_run(
+            writer, stamped, target=CELLS_LAYER, run_id=run_id, file=paths[0],
+            mode="replace", imported=len(cells),
+        )  # fmt: skip
     return _result(paths, cells, rejections, buildings, unused)
 
 
