@@ -1,0 +1,339 @@
+"""``heatplan import lod2``: LoD2 CityGML buildings joined to the stored buildings, or new ones.
+
+Per building of the file (:mod:`heatplan.inputs.citygml`):
+
+- footprint: the ``bldg:GroundSurface`` polygons in plan (else the roofs' projection);
+- ``height_m``: ``bldg:measuredHeight``, else the model's top minus its ground;
+- ``floors``: ``bldg:storeysAboveGround`` (``floors_source = given``), else the mean height
+  (volume / footprint) over the storey height of ``heated_area.csv`` (2.75 m, GEG), rounded,
+  at least 1, flagged ``floors_source = estimated (LoD2 volume / storey height)``;
+- roofs: every ``bldg:RoofSurface`` with its sloped area, tilt and azimuth into the layer
+  ``roof_surfaces``; per building ``roof_area_m2``, the area-weighted ``roof_tilt_deg``, the
+  azimuth of the largest pitched face ``roof_azimuth_deg`` and ``roof_type`` (flat or pitched
+  from ``bldg:roofType`` with ``roof_forms.csv``, else from the tilts) for the solar potential;
+- heated area: GEG A_N = 0.32 1/m x V_e (:func:`~heatplan.demand.typology.estimate_heated_area_m2`)
+  with V_e the LoD2 solid's gross volume (roofs included as modelled), not footprint x ridge
+  height; flagged ``heated_area_source = estimated (LoD2 volume, GEG A_N=0.32 V_e)``;
+- use: ``bldg:function`` (``31001_1010`` or ``1010``) through ``alkis_gebaeudefunktion.csv``.
+
+Join: a stored building whose ``building_id`` is the ``gml:id`` or the ALKIS id of the
+``core:externalReference``; else the stored footprint covered at least half
+(``lod2_parameters.csv``), or the stored point inside the footprint. A joined building keeps
+what it already had (given data wins over an estimate) and gains what was empty. A building of
+the file that joins nothing is added as a new building. Everything is one store transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from shapely.geometry import Polygon
+
+from heatplan.demand.typology import estimate_heated_area_m2
+from heatplan.errors import InputFileError
+from heatplan.inputs import validate as v
+from heatplan.inputs.alkis import function_code, function_table, use_of
+from heatplan.inputs.citygml import Lod2Building, read_lod2
+from heatplan.inputs.common import REJECTIONS_TABLE, open_project, row_numbers
+from heatplan.inputs.imports import buildings_frame
+from heatplan.inputs.surfaces import surface_area_m2, tilt_azimuth_deg, volume_under_m3
+from heatplan.plan import columns as col
+from heatplan.project.store import utc_now
+from heatplan.reference import parameter, table
+
+ROOF_LAYER = "roof_surfaces"
+HEATED_AREA_SOURCE = "estimated (LoD2 volume, GEG A_N=0.32 V_e)"
+FLOORS_ESTIMATED = "estimated (LoD2 volume / storey height)"
+#: Columns a LoD2 building brings; a joined building takes each where its own is empty.
+LOD2_COLUMNS = (
+    "height_m",
+    "floors",
+    "floors_source",
+    "footprint_area_m2",
+    "roof_type",
+    "roof_area_m2",
+    "roof_tilt_deg",
+    "roof_azimuth_deg",
+    "lod2_id",
+    "alkis_function",
+    col.USE,
+)
+
+
+@dataclass(frozen=True)
+class Lod2Result:
+    """Outcome of a LoD2 import: buildings joined, added, rejected; roof surfaces stored."""
+
+    joined: int
+    added: int
+    rejected: int
+    roof_surfaces: int
+    file: str
+    layer: str = "buildings"
+    rejections_table: str = REJECTIONS_TABLE
+
+    @property
+    def imported(self) -> int:
+        return self.joined + self.added
+
+    @property
+    def usable(self) -> bool:
+        return self.imported > 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "imported": self.imported, "usable": self.usable}
+
+
+# --- one building ----------------------------------------------------------------------------
+def _parameter(name: str) -> float:
+    return parameter("lod2_parameters.csv", name)
+
+
+def _classified(building: Lod2Building) -> list[tuple[str, list[np.ndarray]]]:
+    """Semantic surfaces as given; a bare solid's faces classified by tilt and level."""
+    rings_z = [r[:, 2].min() for _, rings in building.surfaces for r in rings]
+    bottom = min(rings_z, default=0.0)
+    out = []
+    for kind, rings in building.surfaces:
+        if kind == "Unclassified":
+            tilt, _ = tilt_azimuth_deg(rings[0])
+            if tilt > _parameter("wall_min_tilt_deg"):
+                kind = "WallSurface"
+            elif np.allclose(rings[0][:, 2], bottom):
+                kind = "GroundSurface"
+            else:
+                kind = "RoofSurface"
+        out.append((kind, rings))
+    return out
+
+
+def _number(text: str | None) -> float | None:
+    """NaN when empty, None when not a number."""
+    return v.parse_number(text if text else None)
+
+
+def summarise(building: Lod2Building) -> dict[str, Any]:
+    """Footprint, heights, storeys, roofs and heated area of one building; ``error`` if unusable."""
+    surfaces = _classified(building)
+    roofs = [rings for kind, rings in surfaces if kind == "RoofSurface"]
+    grounds = [rings for kind, rings in surfaces if kind == "GroundSurface"]
+    attrs = building.attributes
+    out: dict[str, Any] = {"lod2_id": building.gml_id, "row": building.row, "roofs": []}
+    if building.error or not roofs:
+        out["error"] = ("geometry", building.error or "no roof surface / keine Dachfläche")
+        return out
+    plan = grounds or roofs
+    footprint = shapely.union_all([Polygon(r[0][:, :2], [h[:, :2] for h in r[1:]]) for r in plan])
+    every_z = np.concatenate([r[:, 2] for _, rings in surfaces for r in rings])
+    ground_z = float(min(r[:, 2].min() for rs in grounds for r in rs)) if grounds else float(every_z.min())
+    volume = sum(volume_under_m3(rings, ground_z) for rings in roofs)
+    height = _number(attrs.get("measuredHeight"))
+    storeys = _number(attrs.get("storeysAboveGround"))
+    for field, value in (("measuredHeight", height), ("storeysAboveGround", storeys)):
+        if value is None or (not np.isnan(value) and value <= 0):
+            out["error"] = (field, f"not a positive number / keine positive Zahl: {attrs.get(field)!r}")
+            return out
+    assert height is not None and storeys is not None
+    out["height_m"] = float(every_z.max() - ground_z) if np.isnan(height) else height
+    area = float(footprint.area)
+    mean_height = volume / area if area > 0 else np.nan
+    storey_m = parameter("heated_area.csv", "storey_height_m")
+    estimated = max(1.0, float(np.round(mean_height / storey_m))) if mean_height > 0 else np.nan
+    out["floors"] = estimated if np.isnan(storeys) else storeys
+    out["floors_source"] = FLOORS_ESTIMATED if np.isnan(storeys) else "given"
+    out[col.HEATED_AREA_M2] = float(estimate_heated_area_m2(area, out["floors"], mean_height))
+    out.update(footprint=footprint, footprint_area_m2=area, volume_m3=volume)
+    out.update(_roof_summary(roofs, attrs.get("roofType")))
+    code = function_code(attrs.get("function"))
+    out["alkis_function"] = code
+    out[col.USE] = use_of(code) if code else None
+    return out
+
+
+def _roof_summary(roofs: list[list[np.ndarray]], roof_type_code: str | None) -> dict[str, Any]:
+    faces = [(surface_area_m2(r), *tilt_azimuth_deg(r[0]), r) for r in roofs]
+    areas = np.array([f[0] for f in faces])
+    tilts = np.array([f[1] for f in faces])
+    flat_max = _parameter("flat_roof_max_tilt_deg")
+    pitched = [f for f in faces if f[1] > flat_max]
+    forms = table("roof_forms.csv", as_text=True).set_index("code")["roof_type"]
+    given = forms.get(str(roof_type_code).strip()) if roof_type_code else None
+    by_tilt = "pitched" if areas[tilts > flat_max].sum() > areas.sum() / 2 else "flat"
+    roof_type = by_tilt if given in (None, "unknown") else given
+    return {
+        "roof_area_m2": float(areas.sum()),
+        "roof_tilt_deg": float((areas * tilts).sum() / areas.sum()) if areas.sum() > 0 else np.nan,
+        "roof_azimuth_deg": max(pitched, key=lambda f: f[0])[2] if pitched else np.nan,
+        "roof_type": roof_type,
+        "roofs": [
+            {"area_m2": a, "tilt_deg": t, "azimuth_deg": z, "geometry": Polygon(r[0][:, :2])}
+            for a, t, z, r in faces
+        ],
+    }
+
+
+# --- the file --------------------------------------------------------------------------------
+def lod2_frames(
+    file: Path, *, crs: str | None, project_crs: str
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, pd.DataFrame]:
+    """(buildings, roof surfaces, rejections) of a CityGML file in the project CRS."""
+    found, file_crs = read_lod2(file)
+    source_crs = crs or file_crs
+    if source_crs is None:
+        raise InputFileError(
+            file,
+            "the file declares no CRS (srsName); give it with --crs / die Datei nennt kein "
+            "Koordinatensystem (srsName); mit --crs angeben",
+        )
+    summaries = [summarise(b) for b in found]
+    bad = [s for s in summaries if "error" in s]
+    rejections = pd.DataFrame(
+        [
+            {"file": file.name, "row": s["row"], "field": s["error"][0], "value": s["lod2_id"],
+             "reason": s["error"][1]}
+            for s in bad
+        ],
+        columns=["file", "row", "field", "value", "reason"],
+    )
+    good = [s for s in summaries if "error" not in s]
+    columns = [c for c in (*LOD2_COLUMNS, col.HEATED_AREA_M2, "volume_m3", "row") if c != col.USE]
+    frame = gpd.GeoDataFrame(
+        {c: [s.get(c) for s in good] for c in (*columns, col.USE)},
+        geometry=[s["footprint"] for s in good],
+        crs=source_crs,
+    ).to_crs(project_crs)
+    roofs = [dict(r, lod2_id=s["lod2_id"]) for s in good for r in s["roofs"]]
+    roof_frame = gpd.GeoDataFrame(
+        pd.DataFrame(roofs, columns=["lod2_id", "area_m2", "tilt_deg", "azimuth_deg", "geometry"]),
+        geometry="geometry",
+        crs=source_crs,
+    ).to_crs(project_crs)
+    externals = {b.gml_id: b.attributes.get("externalObject") for b in found}
+    frame["alkis_id"] = frame["lod2_id"].map(externals)
+    return frame, roof_frame, rejections
+
+
+def join_buildings(lod2: gpd.GeoDataFrame, stored: gpd.GeoDataFrame) -> pd.Series:
+    """``building_id`` of the stored building each LoD2 building joins; NaN for none.
+
+    By id (``gml:id`` or the ALKIS id of the external reference), then by footprint overlap
+    (at least ``min_overlap_share`` of the smaller footprint) or a stored point inside.
+    """
+    ids = set(stored[col.BUILDING_ID].astype(str))
+    by_id = lod2["lod2_id"].where(lod2["lod2_id"].isin(ids))
+    by_id = by_id.fillna(lod2["alkis_id"].where(lod2["alkis_id"].isin(ids)))
+    rest = lod2[by_id.isna()]
+    if rest.empty or stored.empty:
+        return by_id
+    pairs = gpd.sjoin(
+        rest[["geometry"]], stored[[col.BUILDING_ID, "geometry"]], predicate="intersects"
+    )
+    other = stored.geometry.reindex(pairs["index_right"]).to_numpy()
+    mine = rest.geometry.reindex(pairs.index).to_numpy()
+    shared = shapely.area(shapely.intersection(mine, other))
+    smaller = np.minimum(shapely.area(mine), shapely.area(other))
+    points = shapely.get_type_id(other) == 0
+    share = np.where(points, 1.0, shared / np.where(smaller > 0, smaller, np.inf))
+    pairs = pairs.assign(share=share)
+    pairs = pairs[pairs["share"] >= _parameter("min_overlap_share")]
+    best = pairs.sort_values("share", ascending=False)
+    best = best[~best.index.duplicated()][col.BUILDING_ID]
+    # one stored building joins one LoD2 building: the one that covers it best
+    best = best[~best.duplicated()]
+    return by_id.fillna(best.reindex(by_id.index))
+
+
+def import_lod2(project_dir: Path, file: Path, *, crs: str | None = None) -> Lod2Result:
+    """Import a LoD2 CityGML file: join, add, store roof surfaces (one store transaction)."""
+    file, (config, store) = Path(file), open_project(project_dir)
+    lod2, roofs, rejections = lod2_frames(file, crs=crs, project_crs=config.project.crs)
+    stored = store.read("buildings") if store.has("buildings") else None
+    if stored is not None and len(stored):
+        joined = join_buildings(lod2, gpd.GeoDataFrame(stored, geometry="geometry"))
+    else:
+        joined = pd.Series(np.nan, index=lod2.index, dtype=object)
+    matched = lod2[joined.notna()].assign(**{col.BUILDING_ID: joined[joined.notna()]})
+    new = lod2[joined.isna()]
+    added, more = _new_buildings(new, file=file, crs=config.project.crs, stored=stored)
+    rejections = pd.concat([rejections, more], ignore_index=True)
+    ids = pd.concat([matched[col.BUILDING_ID], added[col.BUILDING_ID]])
+    roofs[col.BUILDING_ID] = roofs["lod2_id"].map(dict(zip(lod2["lod2_id"], joined, strict=True)))
+    roofs[col.BUILDING_ID] = roofs[col.BUILDING_ID].fillna(roofs["lod2_id"])
+    roofs = roofs[roofs[col.BUILDING_ID].isin(set(ids))]
+    with store.transaction(step="import lod2") as writer:
+        if len(matched) or len(added):
+            writer.write("buildings", _updated(stored, matched, added), mode="replace")
+        if len(roofs):
+            kept = writer.read(ROOF_LAYER) if writer.has(ROOF_LAYER) else None
+            writer.write(ROOF_LAYER, _roofs(kept, roofs), mode="replace")
+        if not rejections.empty or not writer.has(REJECTIONS_TABLE):
+            stamped = rejections.assign(target="buildings", imported_utc=utc_now())
+            writer.write(REJECTIONS_TABLE, stamped.astype({"row": "int64"}), mode="append")
+    return Lod2Result(
+        joined=len(matched),
+        added=len(added),
+        rejected=int(rejections["row"].nunique()),
+        roof_surfaces=len(roofs),
+        file=str(file),
+    )
+
+
+def _new_buildings(
+    new: gpd.GeoDataFrame, *, file: Path, crs: str, stored: pd.DataFrame | None
+) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    """LoD2 buildings that join nothing as new ``buildings`` rows (``building_id`` = gml:id)."""
+    frame = new.assign(**{col.BUILDING_ID: new["lod2_id"], "heated_area_source": HEATED_AREA_SOURCE})
+    stored_ids = None if stored is None else stored[col.BUILDING_ID]
+    rows = frame["row"].to_numpy()
+    added, rejections = buildings_frame(
+        frame.reset_index(drop=True), file=file, crs=crs, stored_ids=stored_ids
+    )
+    added["source_row"] = rows[added.index.to_numpy()]
+    if not rejections.empty:  # positions in the frame -> buildings of the file
+        rejections["row"] = rows[rejections["row"].to_numpy() - 1]
+    return added, rejections
+
+
+def _updated(
+    stored: pd.DataFrame | None, matched: gpd.GeoDataFrame, added: gpd.GeoDataFrame
+) -> gpd.GeoDataFrame:
+    """Stored buildings with the LoD2 values filled where empty, followed by the new ones."""
+    if stored is None:
+        return added
+    out = gpd.GeoDataFrame(stored.copy(), geometry="geometry")
+    position = pd.Series(np.arange(len(out)), index=out[col.BUILDING_ID].astype(str))
+    rows = position.reindex(matched[col.BUILDING_ID].astype(str)).to_numpy()
+    for name in (*LOD2_COLUMNS, col.HEATED_AREA_M2):
+        if name not in out.columns:
+            out[name] = pd.Series(np.nan if matched[name].dtype.kind == "f" else None, index=out.index)
+        current = out[name].iloc[rows].reset_index(drop=True)
+        values = matched[name].reset_index(drop=True)
+        empty = current.isna() | (current.astype(str) == "unknown")
+        out.iloc[rows, out.columns.get_loc(name)] = current.where(~empty, values).to_numpy()
+    area_new = out[col.HEATED_AREA_M2].iloc[rows].notna().to_numpy()
+    had = stored[col.HEATED_AREA_M2].iloc[rows].notna().to_numpy() if col.HEATED_AREA_M2 in stored else np.zeros(len(rows), bool)
+    source = out.columns.get_loc("heated_area_source") if "heated_area_source" in out else None
+    if source is None:
+        out["heated_area_source"] = None
+        source = out.columns.get_loc("heated_area_source")
+    out.iloc[rows[area_new & ~had], source] = HEATED_AREA_SOURCE
+    if added.empty:
+        return out
+    from heatplan.inputs.common import merge_frames
+
+    return gpd.GeoDataFrame(merge_frames(out, added), geometry="geometry", crs=out.crs)
+
+
+def _roofs(kept: pd.DataFrame | None, roofs: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Roof surfaces: the new ones replace those stored for the same buildings."""
+    roofs = roofs[[col.BUILDING_ID, "lod2_id", "area_m2", "tilt_deg", "azimuth_deg", "geometry"]]
+    if kept is None or kept.empty:
+        return roofs
+    kept = kept[~kept[col.BUILDING_ID].isin(set(roofs[col.BUILDING_ID]))]
+    return gpd.GeoDataFrame(pd.concat([kept, roofs], ignore_index=True), geometry="geometry")
