@@ -119,7 +119,12 @@ def import_alkis(
     uses = codes.map(use_of)
     given_use = frame[col.USE] if col.USE in frame.columns else pd.Series(None, index=frame.index)
     frame[col.USE] = given_use.where(given_use.notna(), uses.where(uses != "unheated"))
-    frame["osm_building"] = uses.where(uses == "unheated").map(lambda u: "shed" if u else None)
+    # rejected as OSM's unheated buildings are, the reason then named in ALKIS terms
+    frame["osm_building"] = pd.Series(None, index=frame.index, dtype=object).mask(
+        uses.eq("unheated"), "shed"
+    )
+    if "floors" in frame.columns:
+        frame["floors_source"] = frame["floors"].map(lambda x: None if pd.isna(x) else "given")
     if "roof_form" in frame.columns:
         forms = table("roof_forms.csv", as_text=True).set_index("code")["roof_type"]
         roof = frame["roof_form"].map(function_code).map(forms)

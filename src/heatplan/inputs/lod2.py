@@ -40,7 +40,7 @@ from heatplan.errors import InputFileError
 from heatplan.inputs import validate as v
 from heatplan.inputs.alkis import function_code, function_table, use_of
 from heatplan.inputs.citygml import Lod2Building, read_lod2
-from heatplan.inputs.common import REJECTIONS_TABLE, open_project, row_numbers
+from heatplan.inputs.common import REJECTIONS_TABLE, merge_frames, open_project
 from heatplan.inputs.imports import buildings_frame
 from heatplan.inputs.surfaces import surface_area_m2, tilt_azimuth_deg, volume_under_m3
 from heatplan.plan import columns as col
@@ -226,8 +226,9 @@ def join_buildings(lod2: gpd.GeoDataFrame, stored: gpd.GeoDataFrame) -> pd.Serie
     (at least ``min_overlap_share`` of the smaller footprint) or a stored point inside.
     """
     ids = set(stored[col.BUILDING_ID].astype(str))
-    by_id = lod2["lod2_id"].where(lod2["lod2_id"].isin(ids))
-    by_id = by_id.fillna(lod2["alkis_id"].where(lod2["alkis_id"].isin(ids)))
+    by_id = lod2["lod2_id"].where(lod2["lod2_id"].isin(ids)).astype(object)
+    by_alkis = lod2["alkis_id"].where(lod2["alkis_id"].isin(ids)).astype(object)
+    by_id = by_id.where(by_id.notna(), by_alkis)
     rest = lod2[by_id.isna()]
     if rest.empty or stored.empty:
         return by_id
@@ -246,7 +247,7 @@ def join_buildings(lod2: gpd.GeoDataFrame, stored: gpd.GeoDataFrame) -> pd.Serie
     best = best[~best.index.duplicated()][col.BUILDING_ID]
     # one stored building joins one LoD2 building: the one that covers it best
     best = best[~best.duplicated()]
-    return by_id.fillna(best.reindex(by_id.index))
+    return by_id.where(by_id.notna(), best.reindex(by_id.index).astype(object))
 
 
 def import_lod2(project_dir: Path, file: Path, *, crs: str | None = None) -> Lod2Result:
@@ -288,6 +289,10 @@ def _new_buildings(
     new: gpd.GeoDataFrame, *, file: Path, crs: str, stored: pd.DataFrame | None
 ) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
     """LoD2 buildings that join nothing as new ``buildings`` rows (``building_id`` = gml:id)."""
+    if new.empty:
+        return gpd.GeoDataFrame({col.BUILDING_ID: []}, geometry=[], crs=crs), pd.DataFrame(
+            columns=["file", "row", "field", "value", "reason"]
+        )
     frame = new.assign(**{col.BUILDING_ID: new["lod2_id"], "heated_area_source": HEATED_AREA_SOURCE})
     stored_ids = None if stored is None else stored[col.BUILDING_ID]
     rows = frame["row"].to_numpy()
@@ -307,27 +312,29 @@ def _updated(
     if stored is None:
         return added
     out = gpd.GeoDataFrame(stored.copy(), geometry="geometry")
-    position = pd.Series(np.arange(len(out)), index=out[col.BUILDING_ID].astype(str))
-    rows = position.reindex(matched[col.BUILDING_ID].astype(str)).to_numpy()
+    rows = out[col.BUILDING_ID].astype(str).isin(set(matched[col.BUILDING_ID].astype(str)))
+    lod2 = matched.set_index(matched[col.BUILDING_ID].astype(str))
+    keys = out.loc[rows, col.BUILDING_ID].astype(str)
+    had_area = _column(out, col.HEATED_AREA_M2).notna()
     for name in (*LOD2_COLUMNS, col.HEATED_AREA_M2):
-        if name not in out.columns:
-            out[name] = pd.Series(np.nan if matched[name].dtype.kind == "f" else None, index=out.index)
-        current = out[name].iloc[rows].reset_index(drop=True)
-        values = matched[name].reset_index(drop=True)
-        empty = current.isna() | (current.astype(str) == "unknown")
-        out.iloc[rows, out.columns.get_loc(name)] = current.where(~empty, values).to_numpy()
-    area_new = out[col.HEATED_AREA_M2].iloc[rows].notna().to_numpy()
-    had = stored[col.HEATED_AREA_M2].iloc[rows].notna().to_numpy() if col.HEATED_AREA_M2 in stored else np.zeros(len(rows), bool)
-    source = out.columns.get_loc("heated_area_source") if "heated_area_source" in out else None
-    if source is None:
-        out["heated_area_source"] = None
-        source = out.columns.get_loc("heated_area_source")
-    out.iloc[rows[area_new & ~had], source] = HEATED_AREA_SOURCE
+        numeric = matched[name].dtype.kind == "f"
+        current = _column(out, name).astype("float64" if numeric else object)
+        empty = current.isna() | current.astype(str).eq("unknown")
+        values = pd.Series(lod2[name].reindex(keys).to_numpy(), index=keys.index)
+        current.loc[rows & empty] = values[rows & empty]
+        out[name] = current
+    source = _column(out, "heated_area_source").astype(object)
+    source.loc[rows & ~had_area & out[col.HEATED_AREA_M2].notna()] = HEATED_AREA_SOURCE
+    out["heated_area_source"] = source
     if added.empty:
         return out
-    from heatplan.inputs.common import merge_frames
-
     return gpd.GeoDataFrame(merge_frames(out, added), geometry="geometry", crs=out.crs)
+
+
+def _column(frame: pd.DataFrame, name: str) -> pd.Series:
+    if name in frame.columns:
+        return frame[name].copy()
+    return pd.Series(None, index=frame.index, dtype=object)
 
 
 def _roofs(kept: pd.DataFrame | None, roofs: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
