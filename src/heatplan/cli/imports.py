@@ -53,7 +53,7 @@ def import_buildings_cmd(
 @user_errors
 def import_alkis_cmd(
     project_dir: ProjectArg,
-    file: Annotated[Path, typer.Argument(help="ALKIS AX_Gebaeude extract (GeoPackage, Shapefile).")],
+    file: Annotated[Path, typer.Argument(help="ALKIS AX_Gebaeude extract (GeoPackage, SHP).")],
     mapping: MappingOpt = None,
     layer: Annotated[str | None, typer.Option(help="Layer of a multi-layer file.")] = None,
     crs: Annotated[str | None, typer.Option(help="CRS of a file that declares none.")] = None,
@@ -65,9 +65,10 @@ def import_alkis_cmd(
     result = import_alkis(project_dir, file, mapping=mapping, layer=layer, crs=crs)
     if not json_out:
         for code, count in result.unknown_codes.items():
-            out.print(f"[yellow]Gebäudefunktion {code} unknown[/yellow] ({count}x): use left unknown")
+            out.print(f"[yellow]Gebäudefunktion {code} unknown[/yellow] ({count}x): use unknown")
         if result.residential_untyped:
-            out.print(f"{result.residential_untyped} residential buildings of unknown type (no dwellings in ALKIS)")
+            untyped = result.residential_untyped
+            out.print(f"{untyped} residential buildings of unknown type (ALKIS has no dwellings)")
     _report_import(result, json_out)
 
 
@@ -79,12 +80,13 @@ def import_lod2_cmd(
     crs: Annotated[str | None, typer.Option(help="CRS of a file that declares none.")] = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """Import LoD2 CityGML buildings: heights, storeys, roof surfaces, footprints; joined by id or overlap."""
+    """Import LoD2 CityGML buildings (height, storeys, roofs, footprint) joined by id or overlap."""
     from heatplan.inputs.lod2 import import_lod2
 
     result = import_lod2(project_dir, file, crs=crs)
     if not json_out:
-        out.print(f"{result.joined} joined, {result.added} added, {result.roof_surfaces} roof surfaces")
+        joined, added, roofs = result.joined, result.added, result.roof_surfaces
+        out.print(f"{joined} joined, {added} added, {roofs} roof surfaces")
     _report_import(result, json_out)
 
 

@@ -89,7 +89,7 @@ def function_code(value: object) -> str | None:
 
 
 def use_of(code: str | None) -> str | None:
-    """heatplan ``use`` of a code: ``unknown`` for untyped residential; ``None`` if not in the table."""
+    """heatplan ``use`` of a code (``unknown`` for untyped residential); ``None`` if not listed."""
     if code is None:
         return None
     uses = function_table()["use"]
@@ -147,7 +147,8 @@ def import_alkis(
 
 def _alkis_columns(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """ALKIS attribute names renamed; ``lagebezeichnung`` split into street and house number."""
-    renames = {c: ALKIS_COLUMNS[str(c).lower()] for c in frame.columns if str(c).lower() in ALKIS_COLUMNS}
+    names = {c: str(c).lower() for c in frame.columns}
+    renames = {c: ALKIS_COLUMNS[n] for c, n in names.items() if n in ALKIS_COLUMNS}
     out = frame.rename(columns=renames)
     if "lagebezeichnung" in out.columns:
         parts = out["lagebezeichnung"].astype("string").str.extract(_ADDRESS)

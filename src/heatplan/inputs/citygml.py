@@ -2,8 +2,9 @@
 
 GDAL's GML driver flattens CityGML (one geometry per feature, the roof, wall and ground
 surfaces lost): the file is read here with the standard library's XML parser (expat), which is
-enough for its geometry (``gml:posList`` and ``gml:pos``). Elements are matched by local name and namespace family, so CityGML 1.0 and 2.0
-(``http://www.opengis.net/citygml/building/1.0`` or ``.../2.0``) both work.
+enough for its geometry (``gml:posList`` and ``gml:pos``). Elements are matched by local name
+and namespace family, so CityGML 1.0 and 2.0 (``http://www.opengis.net/citygml/building/1.0``
+or ``.../2.0``) both work.
 
 A file that is not XML, or has no building in it, raises
 :class:`~heatplan.errors.InputFileError` naming the file and the line where parsing stopped.
@@ -13,8 +14,10 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, cast
 
 import numpy as np
 
@@ -115,12 +118,13 @@ def read_lod2(path: Path) -> tuple[list[Lod2Building], str | None]:
     srs: str | None = None
     depth = 0  # nesting depth inside a top-level bldg:Building (parts stay in their building)
     try:
-        parser = ET.XMLPullParser(events=("start", "end"))
+        parser: ET.XMLPullParser[ET.Element] = ET.XMLPullParser(events=("start", "end"))
         with path.open("rb") as handle:
             for chunk in iter(lambda: handle.read(1 << 20), b""):
                 parser.feed(chunk)
-                for event, element in parser.read_events():
-                    assert isinstance(element, ET.Element)
+                for event, element in cast(Iterator[tuple[str, Any]], parser.read_events()):
+                    if not isinstance(element, ET.Element):
+                        continue
                     namespace, local = _split(element.tag)
                     if srs is None and event == "start":
                         srs = element.get("srsName")

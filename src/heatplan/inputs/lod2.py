@@ -38,7 +38,7 @@ from shapely.geometry import Polygon
 from heatplan.demand.typology import estimate_heated_area_m2
 from heatplan.errors import InputFileError
 from heatplan.inputs import validate as v
-from heatplan.inputs.alkis import function_code, function_table, use_of
+from heatplan.inputs.alkis import function_code, use_of
 from heatplan.inputs.citygml import Lod2Building, read_lod2
 from heatplan.inputs.common import REJECTIONS_TABLE, merge_frames, open_project
 from heatplan.inputs.imports import buildings_frame
@@ -131,13 +131,15 @@ def summarise(building: Lod2Building) -> dict[str, Any]:
     plan = grounds or roofs
     footprint = shapely.union_all([Polygon(r[0][:, :2], [h[:, :2] for h in r[1:]]) for r in plan])
     every_z = np.concatenate([r[:, 2] for _, rings in surfaces for r in rings])
-    ground_z = float(min(r[:, 2].min() for rs in grounds for r in rs)) if grounds else float(every_z.min())
+    ground_rings = [r for rs in grounds for r in rs]
+    ground_z = float(min(r[:, 2].min() for r in ground_rings)) if grounds else float(every_z.min())
     volume = sum(volume_under_m3(rings, ground_z) for rings in roofs)
     height = _number(attrs.get("measuredHeight"))
     storeys = _number(attrs.get("storeysAboveGround"))
     for field, value in (("measuredHeight", height), ("storeysAboveGround", storeys)):
         if value is None or (not np.isnan(value) and value <= 0):
-            out["error"] = (field, f"not a positive number / keine positive Zahl: {attrs.get(field)!r}")
+            text = attrs.get(field)
+            out["error"] = (field, f"not a positive number / keine positive Zahl: {text!r}")
             return out
     assert height is not None and storeys is not None
     out["height_m"] = float(every_z.max() - ground_z) if np.isnan(height) else height
@@ -195,8 +197,13 @@ def lod2_frames(
     bad = [s for s in summaries if "error" in s]
     rejections = pd.DataFrame(
         [
-            {"file": file.name, "row": s["row"], "field": s["error"][0], "value": s["lod2_id"],
-             "reason": s["error"][1]}
+            {
+                "file": file.name,
+                "row": s["row"],
+                "field": s["error"][0],
+                "value": s["lod2_id"],
+                "reason": s["error"][1],
+            }
             for s in bad
         ],
         columns=["file", "row", "field", "value", "reason"],
@@ -293,7 +300,9 @@ def _new_buildings(
         return gpd.GeoDataFrame({col.BUILDING_ID: []}, geometry=[], crs=crs), pd.DataFrame(
             columns=["file", "row", "field", "value", "reason"]
         )
-    frame = new.assign(**{col.BUILDING_ID: new["lod2_id"], "heated_area_source": HEATED_AREA_SOURCE})
+    frame = new.assign(
+        **{col.BUILDING_ID: new["lod2_id"], "heated_area_source": HEATED_AREA_SOURCE}
+    )
     stored_ids = None if stored is None else stored[col.BUILDING_ID]
     rows = frame["row"].to_numpy()
     added, rejections = buildings_frame(
