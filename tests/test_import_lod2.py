@@ -156,9 +156,7 @@ def test_alkis_storeys_that_are_no_number_are_rejected_by_row(
     project: Path, tmp_path: Path
 ) -> None:
     frame = gpd.read_file(ALKIS)
-    frame["anzahlDerOberirdischenGeschosse"] = frame["anzahlDerOberirdischenGeschosse"].astype(
-        str
-    )
+    frame["anzahlDerOberirdischenGeschosse"] = frame["anzahlDerOberirdischenGeschosse"].astype(str)
     frame.loc[5, "anzahlDerOberirdischenGeschosse"] = "zwei"
     path = tmp_path / "bad.gpkg"
     frame.to_file(path, layer="AX_Gebaeude")
@@ -191,9 +189,7 @@ def test_lod2_joins_alkis_by_external_reference_and_adds_the_rest(project: Path)
 def test_lod2_joins_point_buildings_that_lie_in_a_footprint(project: Path, tmp_path: Path) -> None:
     found, _ = read_lod2(LOD2)
     centres = [summarise(b)["footprint"].centroid for b in found[:2]]
-    points = gpd.GeoDataFrame(
-        {"id": ["house-a", "house-b"]}, geometry=centres, crs="EPSG:25832"
-    )
+    points = gpd.GeoDataFrame({"id": ["house-a", "house-b"]}, geometry=centres, crs="EPSG:25832")
     points.to_file(tmp_path / "houses.gpkg")
     runner.invoke(app, ["import", "buildings", str(project), str(tmp_path / "houses.gpkg")])
     result = import_lod2(project, LOD2)
@@ -252,9 +248,7 @@ def test_a_file_without_crs_needs_one(project: Path, tmp_path: Path) -> None:
     assert import_lod2(project, path, crs="EPSG:25832").added == 5
 
 
-def test_bad_height_or_coordinates_reject_that_building_only(
-    project: Path, tmp_path: Path
-) -> None:
+def test_bad_height_or_coordinates_reject_that_building_only(project: Path, tmp_path: Path) -> None:
     text = LOD2.read_text(encoding="utf-8")
     text = text.replace(">10.000</bldg:measuredHeight>", ">zehn</bldg:measuredHeight>", 1)
     first = text.index("<gml:posList", text.index('gml:id="DEBWL522100003"'))
