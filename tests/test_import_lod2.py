@@ -25,7 +25,7 @@ from heatplan.errors import InputFileError
 from heatplan.inputs import surfaces
 from heatplan.inputs.alkis import function_code, import_alkis, use_of
 from heatplan.inputs.citygml import crs_of, read_lod2
-from heatplan.inputs.lod2 import HEATED_AREA_SOURCE, import_lod2, summarise
+from heatplan.inputs.lod2 import HEATED_AREA_SOURCE, import_lod2, lod2_frames, summarise
 from heatplan.project.create import create_project
 
 DATA = Path(__file__).parent / "data"
@@ -53,8 +53,8 @@ def _rejections(project: Path) -> pd.DataFrame:
 
 
 def _summaries() -> dict[str, dict]:
-    found, _ = read_lod2(LOD2)
-    return {b.gml_id: summarise(b) for b in found}
+    frame, _, _ = lod2_frames(LOD2, crs=None, project_crs="EPSG:25832")
+    return {str(r["lod2_id"]): r.to_dict() for _, r in frame.iterrows()}
 
 
 # --- pure geometry ---------------------------------------------------------------------------

@@ -95,7 +95,29 @@ def _parameter(name: str) -> float:
     return parameter("lod2_parameters.csv", name)
 
 
-def _classified(building: Lod2Building) -> list[tuple[str, list[np.ndarray]]]:
+@dataclass(frozen=True)
+class Lod2Rules:
+    """The reference values a LoD2 building is read with (read once per file)."""
+
+    flat_roof_max_tilt_deg: float
+    wall_min_tilt_deg: float
+    storey_height_m: float
+    roof_forms: dict[str, str]
+
+    @classmethod
+    def load(cls) -> Lod2Rules:
+        forms = table("roof_forms.csv", as_text=True)
+        return cls(
+            flat_roof_max_tilt_deg=_parameter("flat_roof_max_tilt_deg"),
+            wall_min_tilt_deg=_parameter("wall_min_tilt_deg"),
+            storey_height_m=parameter("heated_area.csv", "storey_height_m"),
+            roof_forms=dict(zip(forms["code"], forms["roof_type"], strict=True)),
+        )
+
+
+def _classified(
+    building: Lod2Building, rules: Lod2Rules
+) -> list[tuple[str, list[np.ndarray]]]:
     """Semantic surfaces as given; a bare solid's faces classified by tilt and level."""
     rings_z = [r[:, 2].min() for _, rings in building.surfaces for r in rings]
     bottom = min(rings_z, default=0.0)
@@ -103,9 +125,9 @@ def _classified(building: Lod2Building) -> list[tuple[str, list[np.ndarray]]]:
     for kind, rings in building.surfaces:
         if kind == "Unclassified":
             tilt, _ = tilt_azimuth_deg(rings[0])
-            if tilt > _parameter("wall_min_tilt_deg"):
+            if tilt > rules.wall_min_tilt_deg:
                 kind = "WallSurface"
-            elif np.allclose(rings[0][:, 2], bottom):
+            elif np.abs(rings[0][:, 2] - bottom).max() < 1e-6:
                 kind = "GroundSurface"
             else:
                 kind = "RoofSurface"
@@ -118,9 +140,14 @@ def _number(text: str | None) -> float | None:
     return v.parse_number(text if text else None)
 
 
-def summarise(building: Lod2Building) -> dict[str, Any]:
-    """Footprint, heights, storeys, roofs and heated area of one building; ``error`` if unusable."""
-    surfaces = _classified(building)
+def summarise(building: Lod2Building, rules: Lod2Rules | None = None) -> dict[str, Any]:
+    """Footprint, heights, storeys and roofs of one building; ``error`` when it is unusable.
+
+    ``mean_height_m`` is the solid's volume over its footprint: the height of the GEG gross
+    volume V_e that :func:`lod2_frames` turns into a heated area.
+    """
+    rules = rules or Lod2Rules.load()
+    surfaces = _classified(building, rules)
     roofs = [rings for kind, rings in surfaces if kind == "RoofSurface"]
     grounds = [rings for kind, rings in surfaces if kind == "GroundSurface"]
     attrs = building.attributes
@@ -145,27 +172,28 @@ def summarise(building: Lod2Building) -> dict[str, Any]:
     out["height_m"] = float(every_z.max() - ground_z) if np.isnan(height) else height
     area = float(footprint.area)
     mean_height = volume / area if area > 0 else np.nan
-    storey_m = parameter("heated_area.csv", "storey_height_m")
+    storey_m = rules.storey_height_m
     estimated = max(1.0, float(np.round(mean_height / storey_m))) if mean_height > 0 else np.nan
     out["floors"] = estimated if np.isnan(storeys) else storeys
     out["floors_source"] = FLOORS_ESTIMATED if np.isnan(storeys) else "given"
-    out[col.HEATED_AREA_M2] = float(estimate_heated_area_m2(area, out["floors"], mean_height))
     out.update(footprint=footprint, footprint_area_m2=area, volume_m3=volume)
-    out.update(_roof_summary(roofs, attrs.get("roofType")))
+    out["mean_height_m"] = mean_height
+    out.update(_roof_summary(roofs, attrs.get("roofType"), rules))
     code = function_code(attrs.get("function"))
     out["alkis_function"] = code
     out[col.USE] = use_of(code) if code else None
     return out
 
 
-def _roof_summary(roofs: list[list[np.ndarray]], roof_type_code: str | None) -> dict[str, Any]:
+def _roof_summary(
+    roofs: list[list[np.ndarray]], roof_type_code: str | None, rules: Lod2Rules
+) -> dict[str, Any]:
     faces = [(surface_area_m2(r), *tilt_azimuth_deg(r[0]), r) for r in roofs]
     areas = np.array([f[0] for f in faces])
     tilts = np.array([f[1] for f in faces])
-    flat_max = _parameter("flat_roof_max_tilt_deg")
+    flat_max = rules.flat_roof_max_tilt_deg
     pitched = [f for f in faces if f[1] > flat_max]
-    forms = table("roof_forms.csv", as_text=True).set_index("code")["roof_type"]
-    given = forms.get(str(roof_type_code).strip()) if roof_type_code else None
+    given = rules.roof_forms.get(str(roof_type_code).strip()) if roof_type_code else None
     by_tilt = "pitched" if areas[tilts > flat_max].sum() > areas.sum() / 2 else "flat"
     roof_type = by_tilt if given in (None, "unknown") else given
     return {
@@ -193,7 +221,8 @@ def lod2_frames(
             "the file declares no CRS (srsName); give it with --crs / die Datei nennt kein "
             "Koordinatensystem (srsName); mit --crs angeben",
         )
-    summaries = [summarise(b) for b in found]
+    rules = Lod2Rules.load()
+    summaries = [summarise(b, rules) for b in found]
     bad = [s for s in summaries if "error" in s]
     rejections = pd.DataFrame(
         [
@@ -209,12 +238,15 @@ def lod2_frames(
         columns=["file", "row", "field", "value", "reason"],
     )
     good = [s for s in summaries if "error" not in s]
-    columns = [c for c in (*LOD2_COLUMNS, col.HEATED_AREA_M2, "volume_m3", "row") if c != col.USE]
+    columns = [c for c in (*LOD2_COLUMNS, "mean_height_m", "volume_m3", "row") if c != col.USE]
     frame = gpd.GeoDataFrame(
         {c: [s.get(c) for s in good] for c in (*columns, col.USE)},
         geometry=[s["footprint"] for s in good],
         crs=source_crs,
     ).to_crs(project_crs)
+    frame[col.HEATED_AREA_M2] = estimate_heated_area_m2(
+        frame["footprint_area_m2"], frame["floors"], frame["mean_height_m"]
+    )
     roofs = [dict(r, lod2_id=s["lod2_id"]) for s in good for r in s["roofs"]]
     roof_frame = gpd.GeoDataFrame(
         pd.DataFrame(roofs, columns=["lod2_id", "area_m2", "tilt_deg", "azimuth_deg", "geometry"]),

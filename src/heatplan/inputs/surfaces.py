@@ -15,7 +15,7 @@ def _closed(ring: ArrayLike) -> np.ndarray:
     points = np.asarray(ring, dtype=float)
     if points.ndim != 2 or points.shape[1] != 3 or len(points) < 3:
         raise ValueError("a ring needs at least 3 vertices with x, y, z")
-    if not np.allclose(points[0], points[-1]):
+    if np.abs(points[0] - points[-1]).max() > 1e-9:
         points = np.vstack([points, points[:1]])
     return points
 
@@ -29,7 +29,10 @@ def newell_normal(ring: ArrayLike) -> np.ndarray:
     [0.0, 0.0, 12.0]
     """
     points = _closed(ring)
-    return 0.5 * np.cross(points[:-1], points[1:]).sum(axis=0)
+    (x, y, z), (x1, y1, z1) = points[:-1].T, points[1:].T
+    return 0.5 * np.array(
+        [(y * z1 - z * y1).sum(), (z * x1 - x * z1).sum(), (x * y1 - y * x1).sum()]
+    )
 
 
 def surface_area_m2(rings: list[np.ndarray]) -> float:
@@ -67,7 +70,16 @@ def centroid(ring: ArrayLike) -> np.ndarray:
     normal = newell_normal(points)
     unit = normal / np.linalg.norm(normal)
     first, second, third = points[0], points[1:-1], points[2:]
-    weights = 0.5 * np.cross(second - first, third - first) @ unit
+    u, w = second - first, third - first
+    crossed = np.stack(
+        [
+            u[:, 1] * w[:, 2] - u[:, 2] * w[:, 1],
+            u[:, 2] * w[:, 0] - u[:, 0] * w[:, 2],
+            u[:, 0] * w[:, 1] - u[:, 1] * w[:, 0],
+        ],
+        axis=1,
+    )
+    weights = 0.5 * crossed @ unit
     centres = (first + second + third) / 3.0
     return np.asarray((weights[:, None] * centres).sum(axis=0) / weights.sum())
 
