@@ -115,9 +115,7 @@ class Lod2Rules:
         )
 
 
-def _classified(
-    building: Lod2Building, rules: Lod2Rules
-) -> list[tuple[str, list[np.ndarray]]]:
+def _classified(building: Lod2Building, rules: Lod2Rules) -> list[tuple[str, list[np.ndarray]]]:
     """Semantic surfaces as given; a bare solid's faces classified by tilt and level."""
     rings_z = [r[:, 2].min() for _, rings in building.surfaces for r in rings]
     bottom = min(rings_z, default=0.0)
