@@ -263,3 +263,44 @@ def test_bad_height_or_coordinates_reject_that_building_only(project: Path, tmp_
     assert rejected.loc[1, "field"] == "measuredHeight" and "zehn" in rejected.loc[1, "reason"]
     assert rejected.loc[3, "field"] == "geometry" and "Koordinaten" in rejected.loc[3, "reason"]
     assert rejected.loc[3, "value"] == "DEBWL522100003"
+
+
+def test_citygml_1_0_reads_like_2_0(tmp_path: Path) -> None:
+    text = LOD2.read_text(encoding="utf-8")
+    for module in ("citygml", "citygml/building", "citygml/generics"):
+        text = text.replace(f"opengis.net/{module}/2.0", f"opengis.net/{module}/1.0")
+    path = tmp_path / "lod2_v1.gml"
+    path.write_text(text, encoding="utf-8")
+    old, _, _ = lod2_frames(path, crs=None, project_crs="EPSG:25832")
+    new, _, _ = lod2_frames(LOD2, crs=None, project_crs="EPSG:25832")
+    assert "opengis.net/citygml/building/1.0" in text
+    pd.testing.assert_frame_equal(
+        old.drop(columns="geometry"), new.drop(columns="geometry"), check_exact=True
+    )
+
+
+def test_importing_the_same_tile_again_changes_nothing_but_the_roofs(project: Path) -> None:
+    import_lod2(project, LOD2)
+    first = _buildings(project)
+    again = import_lod2(project, LOD2)
+    assert (again.joined, again.added) == (5, 0)  # joined by gml:id
+    pd.testing.assert_frame_equal(_buildings(project), first)
+    roofs = gpd.read_file(project / "plan.gpkg", layer="roof_surfaces")
+    assert len(roofs) == 7  # replaced, not doubled
+
+
+def test_alkis_shapefile_with_truncated_names(project: Path, tmp_path: Path) -> None:
+    frame = gpd.read_file(ALKIS).rename(
+        columns={
+            "gebaeudefunktion": "gebaeudefu",
+            "anzahlDerOberirdischenGeschosse": "anzahlDerO",
+            "lagebezeichnung": "lagebezeic",
+        }
+    )
+    frame.to_file(tmp_path / "ax_gebaeude.shp", encoding="utf-8")
+    result = import_alkis(project, tmp_path / "ax_gebaeude.shp")
+    assert (result.imported, result.rejected) == (5, 1)
+    stored = _buildings(project)
+    assert stored.loc["DEBWL00100000002", "floors"] == 3
+    assert stored.loc["DEBWL00100000006", "use"] == "kindergarten"
+    assert stored.loc["DEBWL00100000001", "street"] == "Hauptstraße"
