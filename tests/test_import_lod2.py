@@ -304,3 +304,18 @@ def test_alkis_shapefile_with_truncated_names(project: Path, tmp_path: Path) -> 
     assert stored.loc["DEBWL00100000002", "floors"] == 3
     assert stored.loc["DEBWL00100000006", "use"] == "kindergarten"
     assert stored.loc["DEBWL00100000001", "street"] == "Hauptstraße"
+
+
+def test_a_degenerate_roof_ring_rejects_its_building(project: Path, tmp_path: Path) -> None:
+    text = LOD2.read_text(encoding="utf-8")
+    start = text.index('gml:id="DEBWL522100002_R1"')
+    begin = text.index(">", text.index("<gml:posList", start)) + 1
+    end = text.index("</gml:posList>", begin)
+    text = text[:begin] + "0 0 0 1 1 1" + text[end:]  # two vertices: no polygon
+    path = tmp_path / "degenerate.gml"
+    path.write_text(text, encoding="utf-8")
+    result = import_lod2(project, path)
+    assert (result.added, result.rejected) == (4, 1)
+    row = _rejections(project).iloc[0]
+    assert (row["row"], row["field"], row["value"]) == (2, "geometry", "DEBWL522100002")
+    assert "Geometrie" in row["reason"]

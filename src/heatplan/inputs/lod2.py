@@ -33,6 +33,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from shapely.errors import GEOSException
 from shapely.geometry import Polygon
 
 from heatplan.demand.typology import estimate_heated_area_m2
@@ -145,42 +146,57 @@ def summarise(building: Lod2Building, rules: Lod2Rules | None = None) -> dict[st
     volume V_e that :func:`lod2_frames` turns into a heated area.
     """
     rules = rules or Lod2Rules.load()
+    out: dict[str, Any] = {"lod2_id": building.gml_id, "row": building.row, "roofs": []}
+    try:
+        out.update(_summary(building, rules))
+    except (ValueError, GEOSException) as exc:
+        out["error"] = ("geometry", f"unusable geometry / Geometrie unbrauchbar: {exc}")
+    return out
+
+
+def _summary(building: Lod2Building, rules: Lod2Rules) -> dict[str, Any]:
     surfaces = _classified(building, rules)
     roofs = [rings for kind, rings in surfaces if kind == "RoofSurface"]
     grounds = [rings for kind, rings in surfaces if kind == "GroundSurface"]
-    attrs = building.attributes
-    out: dict[str, Any] = {"lod2_id": building.gml_id, "row": building.row, "roofs": []}
     if building.error or not roofs:
-        out["error"] = ("geometry", building.error or "no roof surface / keine Dachfläche")
-        return out
-    plan = grounds or roofs
-    footprint = shapely.union_all([Polygon(r[0][:, :2], [h[:, :2] for h in r[1:]]) for r in plan])
+        return {"error": ("geometry", building.error or "no roof surface / keine Dachfläche")}
+    plan = [Polygon(r[0][:, :2], [h[:, :2] for h in r[1:]]) for r in grounds or roofs]
+    footprint = shapely.union_all(shapely.make_valid(np.array(plan, dtype=object)))
     every_z = np.concatenate([r[:, 2] for _, rings in surfaces for r in rings])
-    ground_rings = [r for rs in grounds for r in rs]
-    ground_z = float(min(r[:, 2].min() for r in ground_rings)) if grounds else float(every_z.min())
-    volume = sum(volume_under_m3(rings, ground_z) for rings in roofs)
+    ground_z = min((r[:, 2].min() for rs in grounds for r in rs), default=every_z.min())
+    volume = sum(volume_under_m3(rings, float(ground_z)) for rings in roofs)
+    area = float(footprint.area)
+    out: dict[str, Any] = {"footprint": footprint, "footprint_area_m2": area}
+    out.update(volume_m3=volume, mean_height_m=volume / area if area > 0 else np.nan)
+    out.update(_heights(building.attributes, float(every_z.max() - ground_z), out, rules))
+    out.update(_roof_summary(roofs, building.attributes.get("roofType"), rules))
+    code = function_code(building.attributes.get("function"))
+    out.update(alkis_function=code, **{col.USE: use_of(code) if code else None})
+    return out
+
+
+def _heights(
+    attrs: dict[str, str], model_height_m: float, found: dict[str, Any], rules: Lod2Rules
+) -> dict[str, Any]:
+    """``height_m``, ``floors`` and ``floors_source``; ``error`` for a value that is no number."""
     height = _number(attrs.get("measuredHeight"))
     storeys = _number(attrs.get("storeysAboveGround"))
     for field, value in (("measuredHeight", height), ("storeysAboveGround", storeys)):
         if value is None or (not np.isnan(value) and value <= 0):
             text = attrs.get(field)
-            out["error"] = (field, f"not a positive number / keine positive Zahl: {text!r}")
-            return out
+            return {"error": (field, f"not a positive number / keine positive Zahl: {text!r}")}
     assert height is not None and storeys is not None
-    out["height_m"] = float(every_z.max() - ground_z) if np.isnan(height) else height
-    area = float(footprint.area)
-    mean_height = volume / area if area > 0 else np.nan
-    storey_m = rules.storey_height_m
-    estimated = max(1.0, float(np.round(mean_height / storey_m))) if mean_height > 0 else np.nan
-    out["floors"] = estimated if np.isnan(storeys) else storeys
-    out["floors_source"] = FLOORS_ESTIMATED if np.isnan(storeys) else "given"
-    out.update(footprint=footprint, footprint_area_m2=area, volume_m3=volume)
-    out["mean_height_m"] = mean_height
-    out.update(_roof_summary(roofs, attrs.get("roofType"), rules))
-    code = function_code(attrs.get("function"))
-    out["alkis_function"] = code
-    out[col.USE] = use_of(code) if code else None
-    return out
+    mean_height = found["mean_height_m"]
+    estimated = (
+        max(1.0, float(np.round(mean_height / rules.storey_height_m)))
+        if mean_height > 0
+        else np.nan
+    )
+    return {
+        "height_m": model_height_m if np.isnan(height) else height,
+        "floors": estimated if np.isnan(storeys) else storeys,
+        "floors_source": FLOORS_ESTIMATED if np.isnan(storeys) else "given",
+    }
 
 
 def _roof_summary(
