@@ -319,3 +319,27 @@ def test_a_degenerate_roof_ring_rejects_its_building(project: Path, tmp_path: Pa
     row = _rejections(project).iloc[0]
     assert (row["row"], row["field"], row["value"]) == (2, "geometry", "DEBWL522100002")
     assert "Geometrie" in row["reason"]
+
+
+def test_a_building_of_two_parts_is_one_building(tmp_path: Path) -> None:
+    text = LOD2.read_text(encoding="utf-8")
+
+    def inner(gml_id: str) -> str:
+        start = text.index(">", text.index(f'<bldg:Building gml:id="{gml_id}"')) + 1
+        return text[start : text.index("</bldg:Building>", start)]
+
+    parts = "".join(
+        f'<bldg:consistsOfBuildingPart><bldg:BuildingPart gml:id="P{i}">{inner(g)}'
+        "</bldg:BuildingPart></bldg:consistsOfBuildingPart>"
+        for i, g in enumerate(("DEBWL522100001", "DEBWL522100003"))
+    )
+    head = text[: text.index("  <core:cityObjectMember>")]
+    body = f'<core:cityObjectMember><bldg:Building gml:id="PARTS">{parts}</bldg:Building>'
+    path = tmp_path / "parts.gml"
+    path.write_text(head + body + "</core:cityObjectMember></core:CityModel>", encoding="utf-8")
+    frame, roofs, _ = lod2_frames(path, crs=None, project_crs="EPSG:25832")
+    assert len(frame) == 1 and len(roofs) == 3
+    row = frame.iloc[0]
+    assert row["footprint_area_m2"] == pytest.approx(80 + 48, rel=AREA_RTOL)
+    assert row["volume_m3"] == pytest.approx(640 + 312, rel=AREA_RTOL)
+    assert row["height_m"] == 10.0  # the higher part

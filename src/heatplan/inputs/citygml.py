@@ -156,10 +156,31 @@ def _building(element: ET.Element, number: int) -> Lod2Building:
     return found
 
 
+def _larger(first: str | None, second: str | None) -> str:
+    """The larger of two numeric texts (building parts: the highest part); text if not numbers."""
+    second = (second or "").strip()
+    if not first:
+        return second
+    try:
+        return first if float(first) >= float(second) else second
+    except ValueError:  # not a number: keep it, so that the building's row reports it
+        return first if not _is_float(first) else second
+
+
+def _is_float(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _fill(found: Lod2Building, element: ET.Element) -> None:
     for child in element.iter():
         local = _local(child.tag)
-        if local in ("measuredHeight", "storeysAboveGround", "roofType", "function"):
+        if local in ("measuredHeight", "storeysAboveGround"):  # of the building or its parts
+            found.attributes[local] = _larger(found.attributes.get(local), child.text)
+        elif local in ("roofType", "function"):
             found.attributes.setdefault(local, (child.text or "").strip())
         elif local in ("stringAttribute", "intAttribute", "doubleAttribute"):
             value = next((e.text for e in child if _local(e.tag) == "value"), None)
