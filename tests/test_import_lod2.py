@@ -25,7 +25,8 @@ from heatplan.errors import InputFileError
 from heatplan.inputs import surfaces
 from heatplan.inputs.alkis import function_code, import_alkis, use_of
 from heatplan.inputs.citygml import crs_of, read_lod2
-from heatplan.inputs.lod2 import HEATED_AREA_SOURCE, import_lod2, lod2_frames, summarise
+from heatplan.inputs.lod2 import HEATED_AREA_SOURCE, import_lod2, lod2_frames
+from heatplan.inputs.lod2_building import summarise
 from heatplan.project.create import create_project
 
 DATA = Path(__file__).parent / "data"
