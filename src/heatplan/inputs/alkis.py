@@ -24,8 +24,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -114,9 +116,10 @@ def import_alkis(
     frame = _alkis_columns(frame)
     targets = [*v.attributes("buildings")["name"], "osm_building"]
     frame = gpd.GeoDataFrame(apply_mapping(frame, cmap, targets), geometry="geometry")
-    codes = frame.get("alkis_function", pd.Series(None, index=frame.index)).map(function_code)
+    raw = frame.get("alkis_function", pd.Series(None, index=frame.index))
+    codes = _each_distinct(raw, function_code)
     frame["alkis_function"] = codes
-    uses = codes.map(use_of)
+    uses = _each_distinct(codes, use_of)
     given_use = frame[col.USE] if col.USE in frame.columns else pd.Series(None, index=frame.index)
     frame[col.USE] = given_use.where(given_use.notna(), uses.where(uses != "unheated"))
     # rejected as OSM's unheated buildings are, the reason then named in ALKIS terms
@@ -143,6 +146,12 @@ def import_alkis(
     return AlkisResult(
         **asdict(result), unknown_codes=dict(sorted(unknown.items())), residential_untyped=untyped
     )
+
+
+def _each_distinct(values: pd.Series, func: Callable[[Any], str | None]) -> pd.Series:
+    """``func`` of each value, computed once per distinct value (a town has few codes)."""
+    distinct = {value: func(value) for value in values.dropna().unique()}
+    return values.map(lambda x: None if pd.isna(x) else distinct[x]).astype(object)
 
 
 def _alkis_columns(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
