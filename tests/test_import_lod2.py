@@ -344,3 +344,32 @@ def test_a_building_of_two_parts_is_one_building(tmp_path: Path) -> None:
     assert row["footprint_area_m2"] == pytest.approx(80 + 48, rel=AREA_RTOL)
     assert row["volume_m3"] == pytest.approx(640 + 312, rel=AREA_RTOL)
     assert row["height_m"] == 10.0  # the higher part
+
+
+def test_alkis_nas_reads_like_the_geopackage_extract(project: Path) -> None:
+    result = import_alkis(project, DATA / "alkis" / "ax_gebaeude_nas.xml")
+    assert (result.imported, result.rejected, result.residential_untyped) == (3, 0, 1)
+    stored = _buildings(project)
+    extract = gpd.read_file(ALKIS).set_index("gml_id").head(3)
+    assert stored.loc["DEBWL00100000003", "use"] == "office"
+    assert stored.loc["DEBWL00100000002", ["floors", "roof_type"]].tolist() == [3, "flat"]
+    areas = stored["footprint_area_m2"].reindex(extract.index)
+    np.testing.assert_allclose(areas, extract.geometry.area, rtol=AREA_RTOL)
+    assert stored["street"].isna().all()  # NAS addresses are references: not resolved
+
+
+def test_nas_without_buildings_or_broken_says_so(project: Path, tmp_path: Path) -> None:
+    text = (DATA / "alkis" / "ax_gebaeude_nas.xml").read_text(encoding="utf-8")
+    empty = tmp_path / "parcels.xml"
+    empty.write_text(
+        text[: text.index("<gml:featureMember><AX_Gebaeude")]
+        + "</wfs:FeatureCollection></enthaelt></AX_Bestandsdatenauszug>",
+        encoding="utf-8",
+    )
+    outcome = runner.invoke(app, ["import", "alkis", str(project), str(empty)])
+    assert outcome.exit_code == 1 and "AX_Gebaeude" in outcome.output
+    broken = tmp_path / "broken.xml"
+    broken.write_text(text[:3000], encoding="utf-8")
+    outcome = runner.invoke(app, ["import", "alkis", str(project), str(broken)])
+    assert outcome.exit_code == 1 and "broken.xml" in outcome.output
+    assert "Zeile" in outcome.output and "Traceback" not in outcome.output

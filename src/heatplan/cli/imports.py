@@ -53,7 +53,7 @@ def import_buildings_cmd(
 @user_errors
 def import_alkis_cmd(
     project_dir: ProjectArg,
-    file: Annotated[Path, typer.Argument(help="ALKIS AX_Gebaeude extract (GeoPackage, SHP).")],
+    file: Annotated[Path, typer.Argument(help="ALKIS AX_Gebaeude: GeoPackage, SHP or NAS XML.")],
     mapping: MappingOpt = None,
     layer: Annotated[str | None, typer.Option(help="Layer of a multi-layer file.")] = None,
     crs: Annotated[str | None, typer.Option(help="CRS of a file that declares none.")] = None,

@@ -1,8 +1,8 @@
 """``heatplan import alkis``: ALKIS buildings (AX_Gebaeude) from a state's shape/GeoPackage extract.
 
 The states hand out ALKIS as NAS (XML) or as shape/GeoPackage extracts of the object type
-AX_Gebaeude. The GDAL bundled here has no NAS driver (it needs Xerces): convert NAS with
-``ogr2ogr -f GPKG`` where GDAL has one, or ask the survey office for the shape/GeoPackage form.
+AX_Gebaeude. NAS (``.xml``, ``.nas``) is read by :mod:`heatplan.inputs.nas` (the bundled GDAL
+has no NAS driver); NAS gives no address text (its addresses are references to other objects).
 
 Columns (case-insensitive; shape exports truncate names to 10 characters):
 
@@ -36,6 +36,7 @@ from heatplan.inputs import validate as v
 from heatplan.inputs.common import ImportResult, commit_import, open_project, stored_rows
 from heatplan.inputs.imports import buildings_frame
 from heatplan.inputs.mapping import apply_mapping, load_mapping
+from heatplan.inputs.nas import is_nas, read_nas
 from heatplan.inputs.readers import read_vector
 from heatplan.plan import columns as col
 from heatplan.reference import table
@@ -111,7 +112,8 @@ def import_alkis(
 ) -> AlkisResult:
     """Import ALKIS AX_Gebaeude footprints into ``buildings`` (one store transaction)."""
     file, config, store, cmap = Path(file), *open_project(project_dir), load_mapping(mapping)
-    frame = v.resolve_crs(read_vector(file, layer=layer), file, crs)
+    source = read_nas(file) if is_nas(file) else read_vector(file, layer=layer)
+    frame = v.resolve_crs(source, file, crs)
     v.check_coordinates(frame, file)
     frame = _alkis_columns(frame)
     targets = [*v.attributes("buildings")["name"], "osm_building"]

@@ -44,7 +44,8 @@ class Lod2Building:
     error: str | None = None
 
 
-def _split(tag: str) -> tuple[str, str]:
+def split_tag(tag: str) -> tuple[str, str]:
+    """(namespace, local name) of an ElementTree tag ``{namespace}local``."""
     if tag.startswith("{"):
         namespace, _, local = tag[1:].partition("}")
         return namespace, local
@@ -52,7 +53,7 @@ def _split(tag: str) -> tuple[str, str]:
 
 
 def _local(tag: str) -> str:
-    return _split(tag)[1]
+    return split_tag(tag)[1]
 
 
 def crs_of(srs_name: str | None) -> str | None:
@@ -100,7 +101,8 @@ def _polygons(element: ET.Element, dimension: int) -> list[list[np.ndarray]]:
     ]
 
 
-def _parse_error(path: Path, exc: ET.ParseError) -> InputFileError:
+def parse_error(path: Path, exc: ET.ParseError) -> InputFileError:
+    """The user's message for XML that cannot be parsed: file, line and column."""
     line, column = exc.position
     return InputFileError(
         path,
@@ -125,7 +127,7 @@ def read_lod2(path: Path) -> tuple[list[Lod2Building], str | None]:
                 for event, element in cast(Iterator[tuple[str, Any]], parser.read_events()):
                     if not isinstance(element, ET.Element):
                         continue
-                    namespace, local = _split(element.tag)
+                    namespace, local = split_tag(element.tag)
                     if srs is None and event == "start":
                         srs = element.get("srsName")
                     if local != "Building" or not namespace.startswith(BUILDING_NS):
@@ -136,7 +138,7 @@ def read_lod2(path: Path) -> tuple[list[Lod2Building], str | None]:
                         element.clear()
         parser.close()
     except ET.ParseError as exc:
-        raise _parse_error(path, exc) from exc
+        raise parse_error(path, exc) from exc
     if not buildings:
         raise InputFileError(
             path,
