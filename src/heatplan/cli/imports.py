@@ -90,6 +90,47 @@ def import_buildings_cmd(
     _report_import(result, json_out)
 
 
+@import_app.command("alkis")
+@user_errors
+def import_alkis_cmd(
+    project_dir: ProjectArg,
+    file: Annotated[Path, typer.Argument(help="ALKIS AX_Gebaeude: GeoPackage, SHP or NAS XML.")],
+    mapping: MappingOpt = None,
+    layer: Annotated[str | None, typer.Option(help="Layer of a multi-layer file.")] = None,
+    crs: Annotated[str | None, typer.Option(help="CRS of a file that declares none.")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Import ALKIS buildings: Gebäudefunktion codes to uses, storeys, roof form, address."""
+    from heatplan.inputs.alkis import import_alkis
+
+    result = import_alkis(project_dir, file, mapping=mapping, layer=layer, crs=crs)
+    if not json_out:
+        for code, count in result.unknown_codes.items():
+            out.print(f"[yellow]Gebäudefunktion {code} unknown[/yellow] ({count}x): use unknown")
+        if result.residential_untyped:
+            untyped = result.residential_untyped
+            out.print(f"{untyped} residential buildings of unknown type (ALKIS has no dwellings)")
+    _report_import(result, json_out)
+
+
+@import_app.command("lod2")
+@user_errors
+def import_lod2_cmd(
+    project_dir: ProjectArg,
+    file: Annotated[Path, typer.Argument(help="LoD2 CityGML 1.0/2.0 file (.gml, .xml).")],
+    crs: Annotated[str | None, typer.Option(help="CRS of a file that declares none.")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Import LoD2 CityGML buildings (height, storeys, roofs, footprint) joined by id or overlap."""
+    from heatplan.inputs.lod2 import import_lod2
+
+    result = import_lod2(project_dir, file, crs=crs)
+    if not json_out:
+        joined, added, roofs = result.joined, result.added, result.roof_surfaces
+        out.print(f"{joined} joined, {added} added, {roofs} roof surfaces")
+    _report_import(result, json_out)
+
+
 @import_app.command("consumption")
 @user_errors
 def import_consumption_cmd(

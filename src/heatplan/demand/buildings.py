@@ -103,7 +103,10 @@ def with_attributes(
     )
     out[col.HEATED_AREA_M2] = given.fillna(estimated)
     kind = np.where(assumed, "estimated (assumed storeys)", "estimated")
-    source = np.where(given.notna(), "given", np.where(estimated.notna(), kind, UNKNOWN))
+    imported = out.get("heated_area_source", pd.Series(None, index=out.index)).astype("string")
+    flagged = imported.str.startswith("estimated (LoD2").fillna(False)  # an import's estimate
+    given_kind = np.where(flagged, imported.fillna(""), "given")
+    source = np.where(given.notna(), given_kind, np.where(estimated.notna(), kind, UNKNOWN))
     out["heated_area_source"] = source
     if "address" not in out.columns:
         out["address"] = None
