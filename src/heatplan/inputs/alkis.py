@@ -140,7 +140,12 @@ def import_alkis(
     )
     rejections = _unheated_reason(rejections, codes)
     result = commit_import(
-        store, target="buildings", file=file, frame=buildings, rejections=rejections
+        store,
+        target="buildings",
+        file=file,
+        frame=buildings,
+        rejections=rejections,
+        report_dir=Path(project_dir),  # a failed import leaves the store as it was
     )
     unknown = Counter(c for c, u in zip(codes, uses, strict=True) if c is not None and u is None)
     raw_uses = function_table()["use"]

@@ -37,11 +37,18 @@ import shapely
 from heatplan.demand.typology import estimate_heated_area_m2
 from heatplan.errors import InputFileError
 from heatplan.inputs.citygml import read_lod2
-from heatplan.inputs.common import REJECTIONS_TABLE, merge_frames, open_project
+from heatplan.inputs.common import (
+    REJECTIONS_TABLE,
+    merge_frames,
+    new_run_id,
+    open_project,
+    record_run,
+    stamp_rejections,
+    write_report,
+)
 from heatplan.inputs.imports import buildings_frame
 from heatplan.inputs.lod2_building import Lod2Rules, summarise
 from heatplan.plan import columns as col
-from heatplan.project.store import utc_now
 from heatplan.reference import parameter
 
 ROOF_LAYER = "roof_surfaces"
@@ -184,15 +191,20 @@ def import_lod2(project_dir: Path, file: Path, *, crs: str | None = None) -> Lod
     roofs[col.BUILDING_ID] = roofs["lod2_id"].map(dict(zip(lod2["lod2_id"], joined, strict=True)))
     roofs[col.BUILDING_ID] = roofs[col.BUILDING_ID].fillna(roofs["lod2_id"])
     roofs = roofs[roofs[col.BUILDING_ID].isin(set(ids))]
-    with store.transaction(step="import lod2") as writer:
-        if len(matched) or len(added):
+    run_id = new_run_id()
+    stamped = stamp_rejections(rejections, target="buildings", run_id=run_id)
+    if not (len(matched) or len(added)):  # failed: the store stays as it was
+        write_report(stamped, file=file, run_id=run_id, folder=Path(project_dir))
+    else:
+        with store.transaction(step="import lod2") as writer:
             writer.write("buildings", _updated(stored, matched, added), mode="replace")
-        if len(roofs):
-            kept = writer.read(ROOF_LAYER) if writer.has(ROOF_LAYER) else None
-            writer.write(ROOF_LAYER, _roofs(kept, roofs), mode="replace")
-        if not rejections.empty or not writer.has(REJECTIONS_TABLE):
-            stamped = rejections.assign(target="buildings", imported_utc=utc_now())
-            writer.write(REJECTIONS_TABLE, stamped.astype({"row": "int64"}), mode="append")
+            if len(roofs):
+                kept = writer.read(ROOF_LAYER) if writer.has(ROOF_LAYER) else None
+                writer.write(ROOF_LAYER, _roofs(kept, roofs), mode="replace")
+            record_run(
+                writer, stamped, target="buildings", run_id=run_id, file=file, mode="update",
+                imported=len(matched) + len(added), replaced=len(matched),
+            )  # fmt: skip
     return Lod2Result(
         joined=len(matched),
         added=len(added),
