@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
+from rich.markup import escape
 
 from heatplan.cli.app import JsonOpt, MappingOpt, ProjectArg, import_app, user_errors
 from heatplan.console import emit_json, err, out
@@ -21,6 +22,9 @@ def _report_import(result: Any, json_out: bool) -> None:
         emit_json(data)
     else:
         out.print(f"{data['file']}: imported {data['imported']} into [bold]{data['layer']}[/bold]")
+        if data.get("ignored_columns"):
+            ignored = ", ".join(escape(str(c)) for c in data["ignored_columns"])
+            out.print(f"ignored columns / nicht verwendete Spalten: {ignored}")
         if data["rejected"]:
             out.print(
                 f"[yellow]{data['rejected']} rows rejected[/yellow] — see table "
@@ -57,14 +61,18 @@ def import_consumption_cmd(
     mapping: MappingOpt = None,
     unit: Annotated[str | None, typer.Option(help="Unit when the file has no unit column.")] = None,
     sheet: Annotated[str | None, typer.Option(help="XLSX sheet.")] = None,
+    carrier: Annotated[
+        str | None, typer.Option(help="Carrier of rows without one (Erdgas, natural_gas ...).")
+    ] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Import metered gas/heat/oil/electricity per building or address and year."""
     from heatplan.inputs.imports import import_consumption
 
-    _report_import(
-        import_consumption(project_dir, file, mapping=mapping, unit=unit, sheet=sheet), json_out
+    result = import_consumption(
+        project_dir, file, mapping=mapping, unit=unit, sheet=sheet, carrier=carrier
     )
+    _report_import(result, json_out)
 
 
 @import_app.command("heaters")

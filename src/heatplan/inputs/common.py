@@ -42,6 +42,8 @@ class ImportResult:
     layer: str
     file: str
     rejections_table: str = REJECTIONS_TABLE
+    #: Columns of the file the import did not use (reported in the summary).
+    ignored_columns: tuple[str, ...] = ()
 
     @property
     def usable(self) -> bool:

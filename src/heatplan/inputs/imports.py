@@ -52,6 +52,7 @@ from heatplan.inputs.mapping import apply_mapping, load_mapping
 from heatplan.inputs.osm import UNHEATED_BUILDINGS, read_osm_buildings
 from heatplan.inputs.readers import is_osm
 from heatplan.inputs.tables import import_consumption, import_heaters
+from heatplan.inputs.vocabulary import typed_residential
 from heatplan.plan import columns as col
 
 __all__ = [
@@ -152,6 +153,7 @@ def _check_building_values(checks: v.RowChecks) -> None:
     v.check_numbers(checks, "buildings")
     v.check_years(checks, (col.CONSTRUCTION_YEAR,))
     v.check_positive(checks, "floors")
+    checks.frame = typed_residential(checks.frame)
     v.check_codes(checks, col.USE, v.valid_uses())
     if "age_class" in checks.frame.columns:
         given = checks.frame["age_class"]

@@ -8,6 +8,7 @@ matches rows to buildings and reports the rows that match none.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -25,9 +26,16 @@ from heatplan.inputs.common import (
     stored_rows,
     text_or_none,
 )
-from heatplan.inputs.mapping import ColumnMapping, apply_mapping, load_mapping
+from heatplan.inputs.mapping import (
+    ColumnMapping,
+    load_mapping,
+    rename_columns,
+    translate_values,
+    unit_in_header,
+)
 from heatplan.inputs.readers import read_table
 from heatplan.inputs.units import known_units, kwh_per_unit, normalise_unit
+from heatplan.inputs.vocabulary import carrier_terms, heater_implications, translate
 from heatplan.plan import columns as col
 
 CONSUMPTION_REQUIRED = (col.CARRIER, "value")
@@ -43,6 +51,7 @@ def import_consumption(
     mapping: Path | None = None,
     unit: str | None = None,
     sheet: str | int | None = None,
+    carrier: str | None = None,
 ) -> ImportResult:
     """Import metered consumption per building (or address) and year into ``consumption``.
 
@@ -61,6 +70,14 @@ def import_consumption(
         ``kg``); wins over the mapping's ``unit``.
     sheet : str or int, optional
         XLSX sheet (default: the first).
+    carrier : str, optional
+        Carrier of rows without one (a code or a German term: ``Erdgas``); wins over the
+        mapping's ``carrier``. A gas utility's extract names no carrier.
+
+    A unit in the value's header (``Verbrauch kWh``, ``Verbrauch [m³]``) is the unit of rows
+    without one; ``unit`` must then agree with it. Numbers follow the file's convention
+    (:func:`heatplan.inputs.validate.check_numbers`): ``45.000`` is 45000 in a file that writes
+    ``3,5``. Columns the import does not use are listed in ``ignored_columns``.
 
     Returns
     -------
@@ -70,12 +87,14 @@ def import_consumption(
         or ``data/unit_conversions.csv`` (volume and mass units per carrier).
     """
     file, store, cmap = Path(file), open_project(project_dir)[1], load_mapping(mapping)
-    frame = _fill_unit(
-        _read_rows(file, sheet, cmap, "consumption"), _default_unit(file, unit or cmap.unit)
-    )
+    rows = read_mapped(file, sheet, cmap, "consumption")
+    default = _default_unit(file, unit or cmap.unit)
+    frame = _fill_unit(rows.frame, _header_unit(file, rows.value_unit, default, given=unit))
+    frame = _fill_carrier(frame, carrier or cmap.carrier)
     stored = _consumption_keys(stored_rows(store, "consumption", _CONSUMPTION_KEY))
     out, rejections = consumption_frame(frame, file=file, stored_keys=set(stored))
-    return commit_import(store, target="consumption", file=file, frame=out, rejections=rejections)
+    result = commit_import(store, target="consumption", file=file, frame=out, rejections=rejections)
+    return replace(result, ignored_columns=rows.ignored)
 
 
 def consumption_frame(
@@ -110,6 +129,29 @@ def _default_unit(file: Path, unit: str | None) -> str | None:
             f"'unit'); use one of {', '.join(known_units())}",
         )
     return code
+
+
+def _header_unit(
+    file: Path, header: str | None, default: str | None, *, given: str | None
+) -> str | None:
+    """The unit of rows without one: the value header's unit, else the default."""
+    if header is not None and default is not None and header != default:
+        raise InputFileError(
+            file,
+            f"Einheit im Spaltenkopf ({header}) widerspricht --unit/Zuordnung ({default}) / the "
+            f"value header's unit ({header}) contradicts the default unit ({default}"
+            f"{' from --unit' if given else ' from the mapping'}); drop one",
+        )
+    return header or default
+
+
+def _fill_carrier(frame: pd.DataFrame, default: str | None) -> pd.DataFrame:
+    """Rows without a carrier get ``default`` (a code or a term, translated here)."""
+    if default is None or not default.strip():
+        return frame
+    code = translate(pd.Series([default]), carrier_terms()).iloc[0]
+    given = frame[col.CARRIER].map(text_or_none) if col.CARRIER in frame.columns else None
+    return frame.assign(**{col.CARRIER: code if given is None else given.fillna(code)})
 
 
 def _fill_unit(frame: pd.DataFrame, default: str | None) -> pd.DataFrame:
@@ -197,7 +239,8 @@ def import_heaters(
         Rows imported and rejected.
     """
     file, store, cmap = Path(file), open_project(project_dir)[1], load_mapping(mapping)
-    frame = _read_rows(file, sheet, cmap, "heaters", own_id="heater_id")
+    rows = read_mapped(file, sheet, cmap, "heaters", own_id="heater_id")
+    frame = rows.frame
     frame["heater_id"] = row_ids(frame, "heater_id", file)
     stored = stored_rows(store, "heaters", ["heater_id"])["heater_id"]
     checks = v.RowChecks(frame, file=file.name, rows=row_numbers(frame))
@@ -210,18 +253,42 @@ def import_heaters(
     v.check_duplicates(checks, "heater_id", stored)
     valid, rejections = checks.result()
     out = schema_frame(valid, "heaters", file=file)
-    return commit_import(store, target="heaters", file=file, frame=out, rejections=rejections)
+    result = commit_import(store, target="heaters", file=file, frame=out, rejections=rejections)
+    return replace(result, ignored_columns=rows.ignored)
+
+
+def _heater_terms(frame: pd.DataFrame) -> pd.DataFrame:
+    """Carrier named by the heater term (``Gas-Therme``: gas) where the row gives none; the
+    flag ``heater_type_estimated`` where the term names no type (``Wärmepumpe``)."""
+    if "heater_type" not in frame.columns:
+        return frame
+    implied = heater_implications(frame["heater_type"])
+    given = frame[col.CARRIER].map(text_or_none) if col.CARRIER in frame.columns else None
+    carrier = implied[col.CARRIER] if given is None else given.fillna(implied[col.CARRIER])
+    flag = implied["heater_type_estimated"]
+    return frame.assign(**{col.CARRIER: carrier, "heater_type_estimated": flag})
 
 
 # --- shared ----------------------------------------------------------------------------------
-def _read_rows(
+@dataclass(frozen=True)
+class MappedRows:
+    """Rows of a table file renamed to a table's attributes, and what the renaming found."""
+
+    frame: pd.DataFrame
+    #: Source columns the import does not use (reported, never silently dropped).
+    ignored: tuple[str, ...]
+    #: Unit named in the header of the column taken as ``value`` (``Verbrauch kWh``).
+    value_unit: str | None
+
+
+def read_mapped(
     file: Path,
     sheet: str | int | None,
     cmap: ColumnMapping,
     table: str,
     *,
     own_id: str | None = None,
-) -> pd.DataFrame:
+) -> MappedRows:
     """Rows of a table file renamed to ``table``'s attributes, ids cleaned, address keyed.
 
     With ``own_id``, a column named ``id`` is taken as that id (a register's row id) unless the
@@ -230,7 +297,13 @@ def _read_rows(
     raw = read_table(file, sheet=sheet)
     if own_id is not None:
         raw = _own_id_column(raw, cmap, own_id)
-    return _keyed(apply_mapping(raw, cmap, [*v.attributes(table)["name"], *ADDRESS_PARTS]))
+    targets = {*v.attributes(table)["name"], *ADDRESS_PARTS}
+    renamed = rename_columns(raw, cmap, targets)
+    mapped = translate_values(_heater_terms(renamed) if table == "heaters" else renamed, cmap)
+    pairs = list(zip(raw.columns, renamed.columns, strict=True))
+    ignored = tuple(str(src) for src, name in pairs if name not in targets)
+    units = [unit_in_header(src)[1] for src, name in pairs if name == "value" and src != name]
+    return MappedRows(_keyed(mapped), ignored, units[0] if units else None)
 
 
 def _keyed(frame: pd.DataFrame) -> pd.DataFrame:
