@@ -21,6 +21,7 @@ ignoring case, blanks, hyphens and umlaut spellings.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import tomllib
@@ -237,9 +238,20 @@ def unit_in_header(header: object) -> tuple[str, str | None]:
 
 
 def header_alias(header: object) -> str | None:
-    """Attribute name of an automatic alias, also for a header with a unit (``Verbrauch kWh``)."""
-    alias = ALIASES.get(str(header).strip().lower())
-    return alias if alias is not None else ALIASES.get(unit_in_header(header)[0].lower())
+    """Attribute name of an automatic alias, also for a header with a unit (``Verbrauch kWh``);
+    case, blanks, punctuation and umlaut spellings are ignored (``Nennwärmeleistung``).
+
+    >>> header_alias("Verbrauch [kWh]"), header_alias("Nennwärmeleistung"), header_alias("PLZ")
+    ('value', 'capacity_kw', 'postcode')
+    """
+    aliases = _alias_keys()
+    alias = aliases.get(term_key(header))
+    return alias if alias is not None else aliases.get(term_key(unit_in_header(header)[0]))
+
+
+@functools.cache
+def _alias_keys() -> dict[str, str]:
+    return {term_key(name): target for name, target in ALIASES.items()}
 
 
 def translate_values(frame: pd.DataFrame, mapping: ColumnMapping) -> pd.DataFrame:

@@ -40,6 +40,8 @@ CANDIDATE_CRS = (
 #: Margin around a CRS's area of use still counted as plausible [degrees].
 AREA_MARGIN_DEG = 3.0
 RESIDENTIAL_USES = ("sfh", "th", "mfh", "ab")
+#: Columns whose values may also be German, English or OSM terms (heatplan.inputs.vocabulary).
+VOCABULARY_COLUMNS = ("use", "carrier", "heater_type")
 
 
 def load_reference(name: str) -> pd.DataFrame:
@@ -291,7 +293,12 @@ def check_codes(checks: RowChecks, name: str, valid: set[str]) -> None:
         return
     values = checks.frame[name]
     unknown = values.notna() & (values.astype(str) != "") & ~values.isin(valid)
-    checks.reject(unknown, name, f"unknown {name} (valid: {', '.join(sorted(valid))})")
+    terms = ", or a term of its vocabulary table" if name in VOCABULARY_COLUMNS else ""
+    checks.reject(
+        unknown,
+        name,
+        f"unknown {name} (valid: {', '.join(sorted(valid))}{terms}) / unbekannter Wert für {name}",
+    )
 
 
 def check_duplicates(checks: RowChecks, name: str, stored: pd.Series) -> None:
