@@ -205,9 +205,11 @@ def test_buildings_with_german_words_and_residential_of_unknown_type(
     ]
     # 10 m squares: 100 m2 x 2 assumed storeys x 0.88 = 176 m2 < 305 -> sfh;
     # 20 m square with 4 storeys: 400 x 4 x 0.88 = 1408 m2 -> mfh
+    rows = [{**row, "Bemerkung": "Denkmal"} for row in rows]
     file = _buildings(tmp_path / "gebaeude.gpkg", rows, [10, 10, 20, 10, 10, 10])
     result = import_buildings(project, file)
     assert (result.imported, result.rejected) == (5, 1)
+    assert result.ignored_columns == ("Bemerkung",)
     stored = _layer(project, "buildings").sort_values("source_row")
     assert stored["use"].tolist() == ["mfh", "sfh", "mfh", "sfh", "office"]
     assert stored["use_estimated"].tolist() == [True, True, True, False, False]

@@ -23,6 +23,7 @@ live in :mod:`heatplan.inputs.tables`, lines, polygons and barriers in
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import geopandas as gpd
@@ -48,7 +49,7 @@ from heatplan.inputs.common import (
     v_rows,
 )
 from heatplan.inputs.geometry import import_barriers, import_lines, import_polygons
-from heatplan.inputs.mapping import apply_mapping, load_mapping
+from heatplan.inputs.mapping import apply_mapping, load_mapping, unused_columns
 from heatplan.inputs.osm import UNHEATED_BUILDINGS, read_osm_buildings
 from heatplan.inputs.readers import is_osm
 from heatplan.inputs.tables import import_consumption, import_heaters
@@ -107,9 +108,10 @@ def import_buildings(
     buildings, rejections = buildings_frame(
         frame, file=file, crs=config.project.crs, stored_ids=stored, repair=repair
     )
-    return commit_import(
+    result = commit_import(
         store, target="buildings", file=file, frame=buildings, rejections=rejections
     )
+    return replace(result, ignored_columns=unused_columns(frame, targets))
 
 
 def buildings_frame(

@@ -219,6 +219,11 @@ def rename_columns(
     return frame.rename(columns=renames)
 
 
+def unused_columns(frame: pd.DataFrame, targets: Collection[str]) -> tuple[str, ...]:
+    """Columns of a mapped frame that are no attribute in ``targets`` (and no geometry)."""
+    return tuple(str(c) for c in frame.columns if c not in targets and c != "geometry")
+
+
 def unit_in_header(header: object) -> tuple[str, str | None]:
     """The header without a trailing unit, and the unit code (``None`` when it names none).
 
