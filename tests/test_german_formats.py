@@ -71,6 +71,7 @@ def test_numbers_in_a_convention(text: str, decimal: str | None, number: float) 
     [
         ("45.000", None, "mehrdeutige Zahl '45.000'"),
         ("1,500", None, "ambiguous number"),
+        ("1,500", None, 'state the file\'s decimal separator (mapping: decimal = ",")'),
         ("1.234,5", ".", "not a number in the file's format"),
         ("45.000,5.3", ",", "keine Zahl im Format der Datei"),
         ("1,2,3", ",", "not a number"),
@@ -171,6 +172,13 @@ def test_thousands_point_needs_a_convention(project: Path, tmp_path: Path) -> No
     )
     assert import_consumption(project, told).imported == 2
     assert _layer(project, "consumption")["value"].tolist() == pytest.approx([45_000.0, 3.5])
+    # or the user states the convention (a utility's extract of whole m³: every value 2.159)
+    stated = _csv(tmp_path / "c.csv", "building_id;Verbrauch m³\nC;2.159\nD;12.345\n")
+    mapping = _csv(tmp_path / "de.toml", 'decimal = ","\ncarrier = "Erdgas"\n')
+    assert import_consumption(project, stated, mapping=mapping).imported == 2
+    assert import_consumption(project, stated, carrier="Gas", decimal=",").imported == 0  # stored
+    values = _layer(project, "consumption")["value"].tolist()
+    assert values == pytest.approx([45_000.0, 3.5, 2159.0, 12_345.0])
 
 
 def test_a_cell_against_the_files_convention_is_refused(project: Path, tmp_path: Path) -> None:

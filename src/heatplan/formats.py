@@ -90,7 +90,8 @@ def parse_decimal(text: object, decimal: str | None) -> float:
         if is_ambiguous(raw):
             raise FormatProblem(
                 f"mehrdeutige Zahl {text!r}: Tausender- oder Dezimaltrennzeichen? / ambiguous "
-                f"number {text!r}: thousands or decimal separator? Write 1500 or 1,5 / 1.5"
+                f"number {text!r}: thousands or decimal separator? Write 1500 or 1,5 / 1.5, or "
+                f'state the file\'s decimal separator (mapping: decimal = ",")'
             )
         decimal = revealed_decimal(raw) or "."
     thousands = "." if decimal == "," else ","

@@ -64,13 +64,16 @@ def import_consumption_cmd(
     carrier: Annotated[
         str | None, typer.Option(help="Carrier of rows without one (Erdgas, natural_gas ...).")
     ] = None,
+    decimal: Annotated[
+        str | None, typer.Option(help="Decimal separator when the numbers do not tell: , or .")
+    ] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Import metered gas/heat/oil/electricity per building or address and year."""
     from heatplan.inputs.imports import import_consumption
 
     result = import_consumption(
-        project_dir, file, mapping=mapping, unit=unit, sheet=sheet, carrier=carrier
+        project_dir, file, mapping=mapping, unit=unit, sheet=sheet, carrier=carrier, decimal=decimal
     )
     _report_import(result, json_out)
 

@@ -4,10 +4,11 @@ A mapping file (TOML or JSON) names columns and values explicitly::
 
     {"columns": {"Baujahr": "construction_year", "Nutzung": "use"},
      "values": {"use": {"EFH": "sfh"}},
-     "unit": "m3", "carrier": "Erdgas"}
+     "unit": "m3", "carrier": "Erdgas", "decimal": ","}
 
 ``unit`` and ``carrier`` are the defaults of rows without one (a gas utility's extract names
-neither: every row is gas in m³ or kWh).
+neither: every row is gas in m³ or kWh); ``decimal`` states the file's decimal separator where
+its numbers do not reveal it (every value written ``2.159``).
 
 Without a mapping file (and for every column it does not name) automatic aliases apply: common
 German, English and OpenStreetMap column names (``Baujahr``, ``year``, ``start_date``,
@@ -153,6 +154,8 @@ class ColumnMapping:
     values: dict[str, dict[str, str]] = field(default_factory=dict)
     unit: str | None = None
     carrier: str | None = None
+    #: Decimal separator of the file's numbers (``","`` German, ``"."``), when stated.
+    decimal: str | None = None
 
 
 def load_mapping(path: Path | None) -> ColumnMapping:
@@ -161,7 +164,7 @@ def load_mapping(path: Path | None) -> ColumnMapping:
         return ColumnMapping()
     raw = _load_mapping_document(Path(path))
     columns, values, unit = raw.get("columns", {}), raw.get("values", {}), raw.get("unit")
-    carrier = raw.get("carrier")
+    carrier, decimal = raw.get("carrier"), raw.get("decimal")
     if not _is_str_dict(columns):
         raise InputFileError(path, "'columns' must map source column names to attribute names")
     if not isinstance(values, dict) or not all(_is_str_dict(v) for v in values.values()):
@@ -170,11 +173,14 @@ def load_mapping(path: Path | None) -> ColumnMapping:
         raise InputFileError(path, "'unit' must be a string such as 'kWh' or 'm3'")
     if carrier is not None and not isinstance(carrier, str):
         raise InputFileError(path, "'carrier' must be a string such as 'Erdgas' or 'natural_gas'")
+    if decimal not in (None, ",", "."):
+        raise InputFileError(path, '\'decimal\' must be "," (German) or "." / Dezimalzeichen')
     return ColumnMapping(
         columns=dict(cast(dict[str, str], columns)),
         values={k: dict(v) for k, v in values.items()},
         unit=unit,
         carrier=carrier,
+        decimal=cast(str | None, decimal),
     )
 
 

@@ -52,6 +52,7 @@ def import_consumption(
     unit: str | None = None,
     sheet: str | int | None = None,
     carrier: str | None = None,
+    decimal: str | None = None,
 ) -> ImportResult:
     """Import metered consumption per building (or address) and year into ``consumption``.
 
@@ -73,6 +74,9 @@ def import_consumption(
     carrier : str, optional
         Carrier of rows without one (a code or a German term: ``Erdgas``); wins over the
         mapping's ``carrier``. A gas utility's extract names no carrier.
+    decimal : str, optional
+        The file's decimal separator (``","`` or ``"."``) where its numbers do not reveal it;
+        wins over the mapping's ``decimal``.
 
     A unit in the value's header (``Verbrauch kWh``, ``Verbrauch [m³]``) is the unit of rows
     without one; ``unit`` must then agree with it. Numbers follow the file's convention
@@ -92,25 +96,32 @@ def import_consumption(
     frame = _fill_unit(rows.frame, _header_unit(file, rows.value_unit, default, given=unit))
     frame = _fill_carrier(frame, carrier or cmap.carrier)
     stored = _consumption_keys(stored_rows(store, "consumption", _CONSUMPTION_KEY))
-    out, rejections = consumption_frame(frame, file=file, stored_keys=set(stored))
+    out, rejections = consumption_frame(
+        frame, file=file, stored_keys=set(stored), decimal=_decimal(file, decimal or cmap.decimal)
+    )
     result = commit_import(store, target="consumption", file=file, frame=out, rejections=rejections)
     return replace(result, ignored_columns=rows.ignored)
 
 
 def consumption_frame(
-    frame: pd.DataFrame, *, file: Path, stored_keys: set[str] | None = None
+    frame: pd.DataFrame,
+    *,
+    file: Path,
+    stored_keys: set[str] | None = None,
+    decimal: str | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The ``consumption`` frame of a plan from rows in memory, and the rejected rows.
 
     ``frame`` has the columns of ``attributes.csv`` (table ``consumption``: building id or
     address parts, year, carrier, value, unit); ``file`` names the source (it is not read);
-    rows whose key is in ``stored_keys`` are rejected as duplicates. No store, no file.
+    rows whose key is in ``stored_keys`` are rejected as duplicates; ``decimal`` is the file's
+    stated decimal separator (else detected). No store, no file.
     """
     checks = v.RowChecks(_keyed(frame), file=file.name, rows=row_numbers(frame))
     _check_owner(checks)
     v.check_required(checks, CONSUMPTION_REQUIRED)
     v.check_codes(checks, col.CARRIER, _codes("carriers.csv", col.CARRIER))
-    v.check_numbers(checks, "consumption")
+    v.check_numbers(checks, "consumption", decimal=decimal)
     v.check_years(checks, ("year",))
     _check_units(checks)
     _check_duplicate_keys(checks, _consumption_keys(checks.frame), stored_keys or set())
@@ -129,6 +140,14 @@ def _default_unit(file: Path, unit: str | None) -> str | None:
             f"'unit'); use one of {', '.join(known_units())}",
         )
     return code
+
+
+def _decimal(file: Path, decimal: str | None) -> str | None:
+    if decimal not in (None, ",", "."):
+        raise InputFileError(
+            file, f"decimal separator {decimal!r}: use ',' or '.' / Dezimalzeichen"
+        )
+    return decimal
 
 
 def _header_unit(
@@ -248,7 +267,7 @@ def import_heaters(
     v.check_required(checks, HEATER_REQUIRED)
     v.check_codes(checks, "heater_type", _codes("heater_types.csv", "heater_type"))
     v.check_codes(checks, col.CARRIER, _codes("carriers.csv", col.CARRIER))
-    v.check_numbers(checks, "heaters")
+    v.check_numbers(checks, "heaters", decimal=cmap.decimal)
     v.check_years(checks, ("install_year",))
     v.check_duplicates(checks, "heater_id", stored)
     valid, rejections = checks.result()

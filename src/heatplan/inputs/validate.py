@@ -171,13 +171,14 @@ def decimal_separator(values: pd.Series) -> str | None:
     return None if votes.empty else str(votes.index[0])
 
 
-def check_numbers(checks: RowChecks, table: str) -> None:
+def check_numbers(checks: RowChecks, table: str, *, decimal: str | None = None) -> None:
     """Parse every numeric attribute present; reject non-numbers, negatives, fractional ints,
     and texts like '1.500' whose separator neither the column nor the file makes unambiguous.
 
-    The convention (decimal comma or point) is the column's own (:func:`decimal_separator`),
-    else the file's: the one most number texts of the file's other numeric columns reveal, so
-    that ``45.000`` in a file that writes ``3,5`` is forty-five thousand.
+    The convention (decimal comma or point) is ``decimal`` when the user states it (mapping
+    ``decimal = ","``), else the column's own (:func:`decimal_separator`), else the file's: the
+    one most number texts of the file's numeric columns reveal, so that ``45.000`` in a file
+    that writes ``3,5`` is forty-five thousand.
     """
     schema = attributes(table)
     numeric = [
@@ -198,8 +199,9 @@ def check_numbers(checks: RowChecks, table: str) -> None:
                 ]
             )
         else:
-            decimal = decimal_separator(column) or file_decimal
-            parsed, bad = _parse_column(column, decimal)
+            parsed, bad = _parse_column(
+                column, decimal or decimal_separator(column) or file_decimal
+            )
         checks.reject(
             pd.Series(bad.notna().to_numpy(), index=column.index),
             name,
