@@ -261,3 +261,26 @@ def test_unknown_workbook_column_is_named(project: Path, tmp_path: Path) -> None
         "Kostenträgerin",
     )
     assert problem["message"].startswith("unbekannte Spalte / unknown column (column 3)")
+
+
+def test_consumption_xlsx_with_german_headers(project: Path, tmp_path: Path) -> None:
+    """The issue's case: 'Verbrauch kWh', 'Jahr', 'Straße', 'Hausnummer' and no carrier."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Straße", "Hausnummer", "Jahr", "Verbrauch kWh", "Kundennummer"])
+    sheet.append(["Hauptstraße", 1, 2023, 18500.5, "K-1"])
+    sheet.append(["Hauptstraße", "3a", dt.datetime(2023, 12, 31), "21.000", "K-2"])
+    sheet.append(["Kirchstraße", 2, 2023, "9.876,5", "K-3"])
+    path = tmp_path / "verbrauch.xlsx"
+    book.save(path)
+    without = import_consumption(project, path)
+    assert (without.imported, without.rejected) == (0, 3)  # no carrier: refused, not guessed
+    reasons = _layer(project, "import_rejections")
+    assert set(reasons["field"]) == {"carrier"}
+    assert reasons["reason"].str.contains("give --carrier").all()
+    result = import_consumption(project, path, carrier="Erdgas")
+    assert (result.imported, result.ignored_columns) == (3, ("Kundennummer",))
+    stored = _layer(project, "consumption").sort_values("source_row")
+    assert stored["final_energy_kwh"].tolist() == pytest.approx([18_500.5, 21_000.0, 9_876.5])
+    assert stored["year"].tolist() == [2023, 2023, 2023]

@@ -119,7 +119,8 @@ def consumption_frame(
     """
     checks = v.RowChecks(_keyed(frame), file=file.name, rows=row_numbers(frame))
     _check_owner(checks)
-    v.check_required(checks, CONSUMPTION_REQUIRED)
+    _check_carrier_given(checks)  # the required carrier, with the hint to --carrier
+    v.check_required(checks, tuple(c for c in CONSUMPTION_REQUIRED if c != col.CARRIER))
     v.check_codes(checks, col.CARRIER, _codes("carriers.csv", col.CARRIER))
     v.check_numbers(checks, "consumption", decimal=decimal)
     v.check_years(checks, ("year",))
@@ -127,6 +128,20 @@ def consumption_frame(
     _check_duplicate_keys(checks, _consumption_keys(checks.frame), stored_keys or set())
     valid, rejections = checks.result()
     return schema_frame(valid, "consumption", file=file), rejections
+
+
+def _check_carrier_given(checks: v.RowChecks) -> None:
+    frame = checks.frame
+    given = frame[col.CARRIER].map(text_or_none) if col.CARRIER in frame.columns else None
+    missing = pd.Series(True, index=frame.index) if given is None else given.isna()
+    checks.reject(
+        missing,
+        col.CARRIER,
+        "missing carrier (add a carrier column, or give --carrier or the mapping's 'carrier') "
+        "/ Energieträger fehlt (--carrier Erdgas)",
+    )
+    if given is None:
+        checks.frame[col.CARRIER] = None
 
 
 def _default_unit(file: Path, unit: str | None) -> str | None:
