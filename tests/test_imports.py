@@ -791,7 +791,6 @@ def test_import_result_is_reexported_and_serialisable(project: Path, tmp_path: P
         "layer": "consumption",
         "file": str(file),
         "rejections_table": "import_rejections",
-        "ignored_columns": (),
         "usable": True,
     }
 

@@ -51,8 +51,12 @@ class ImportResult:
         return self.imported > 0
 
     def to_dict(self) -> dict[str, Any]:
-        """The result as a plain dict (the CLI's ``--json`` document)."""
-        return {**asdict(self), "usable": self.usable}
+        """The result as a plain dict (the CLI's ``--json`` document); ``ignored_columns`` only
+        when the file had columns the import did not use."""
+        data = {**asdict(self), "usable": self.usable}
+        if not self.ignored_columns:
+            del data["ignored_columns"]
+        return data
 
 
 # --- project and stored rows -----------------------------------------------------------------
