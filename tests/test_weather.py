@@ -59,3 +59,15 @@ def test_csv_reads_series(tmp_path) -> None:  # type: ignore[no-untyped-def]
     path.write_text("timestamp,temp_air_c\n2021-01-01 01:00,2.0\n2021-01-01 00:00,1.0\n")
     series = read_hourly_temperature(path)
     assert list(series) == [1.0, 2.0]
+
+
+def test_csv_in_german_format(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Semicolons, decimal comma and dd.mm.yyyy timestamps (a German logger export)."""
+    path = tmp_path / "t.csv"
+    path.write_text(
+        "Zeitstempel;Temperatur [°C]\n01.03.2021 01:00;-2,5\n01.03.2021 00:00;1,25\n",
+        encoding="cp1252",
+    )
+    series = read_hourly_temperature(path)
+    assert list(series) == [1.25, -2.5]
+    assert series.index[0] == pd.Timestamp("2021-03-01 00:00")  # 1 March, not 3 January

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
+from rich.markup import escape
 
 from heatplan.cli.app import JsonOpt, MappingOpt, ProjectArg, import_app, user_errors
 from heatplan.console import emit_json, err, out
@@ -42,6 +43,9 @@ def _report_import(result: Any, json_out: bool) -> None:
         out.print(
             f"{data['file']}: imported {data['imported']} into [bold]{data['layer']}[/bold]{done}"
         )
+        if data.get("ignored_columns"):
+            ignored = ", ".join(escape(str(c)) for c in data["ignored_columns"])
+            out.print(f"ignored columns / nicht verwendete Spalten: {ignored}")
         if data["rejected"]:
             out.print(
                 f"[yellow]{data['rejected']} rows rejected[/yellow] (run {data['run_id']}) — "
@@ -141,6 +145,12 @@ def import_consumption_cmd(
     sheet: Annotated[str | None, typer.Option(help="XLSX sheet.")] = None,
     replace: ReplaceOpt = False,
     update: UpdateOpt = False,
+    carrier: Annotated[
+        str | None, typer.Option(help="Carrier of rows without one (Erdgas, natural_gas ...).")
+    ] = None,
+    decimal: Annotated[
+        str | None, typer.Option(help="Decimal separator when the numbers do not tell: , or .")
+    ] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Import metered gas/heat/oil/electricity per building or address and year."""
@@ -148,7 +158,14 @@ def import_consumption_cmd(
 
     mode = _mode(replace, update)
     result = import_consumption(
-        project_dir, file, mapping=mapping, unit=unit, sheet=sheet, mode=mode
+        project_dir,
+        file,
+        mapping=mapping,
+        unit=unit,
+        sheet=sheet,
+        mode=mode,
+        carrier=carrier,
+        decimal=decimal,
     )
     _report_import(result, json_out)
 

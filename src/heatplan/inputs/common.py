@@ -62,6 +62,8 @@ class ImportResult:
     replaced: int = 0
     #: The CSV a failed import wrote its rejections to (the store was not touched).
     report: str | None = None
+    #: Columns of the file the import did not use (reported in the summary).
+    ignored_columns: tuple[str, ...] = ()
 
     @property
     def usable(self) -> bool:
@@ -69,8 +71,12 @@ class ImportResult:
         return self.imported > 0
 
     def to_dict(self) -> dict[str, Any]:
-        """The result as a plain dict (the CLI's ``--json`` document)."""
-        return {**asdict(self), "usable": self.usable}
+        """The result as a plain dict (the CLI's ``--json`` document); ``ignored_columns`` only
+        when the file had columns the import did not use."""
+        data = {**asdict(self), "usable": self.usable}
+        if not self.ignored_columns:
+            del data["ignored_columns"]
+        return data
 
 
 # --- project and stored rows -----------------------------------------------------------------

@@ -29,6 +29,7 @@ live in :mod:`heatplan.inputs.tables`, lines, polygons and barriers in
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import geopandas as gpd
@@ -57,10 +58,11 @@ from heatplan.inputs.common import (
     v_rows,
 )
 from heatplan.inputs.geometry import import_barriers, import_lines, import_polygons
-from heatplan.inputs.mapping import apply_mapping, load_mapping
+from heatplan.inputs.mapping import apply_mapping, load_mapping, unused_columns
 from heatplan.inputs.osm import UNHEATED_BUILDINGS, read_osm_buildings
 from heatplan.inputs.readers import is_osm
 from heatplan.inputs.tables import import_consumption, import_heaters
+from heatplan.inputs.vocabulary import typed_residential
 from heatplan.plan import columns as col
 
 __all__ = [
@@ -121,7 +123,7 @@ def import_buildings(
         stored_ids=stored_for_mode(stored, mode),
         repair=repair,
     )
-    return commit_import(
+    result = commit_import(
         store,
         target="buildings",
         file=file,
@@ -131,6 +133,7 @@ def import_buildings(
         key=id_key(col.BUILDING_ID),
         report_dir=Path(project_dir),
     )
+    return replace(result, ignored_columns=unused_columns(frame, targets))
 
 
 def buildings_frame(
@@ -174,6 +177,7 @@ def _check_building_values(checks: v.RowChecks) -> None:
     v.check_numbers(checks, "buildings")
     v.check_years(checks, (col.CONSTRUCTION_YEAR,))
     v.check_positive(checks, "floors")
+    checks.frame = typed_residential(checks.frame)
     v.check_codes(checks, col.USE, v.valid_uses())
     if "age_class" in checks.frame.columns:
         given = checks.frame["age_class"]

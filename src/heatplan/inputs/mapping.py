@@ -4,23 +4,29 @@ A mapping file (TOML or JSON) names columns and values explicitly::
 
     {"columns": {"Baujahr": "construction_year", "Nutzung": "use"},
      "values": {"use": {"EFH": "sfh"}},
-     "unit": "m3"}
+     "unit": "m3", "carrier": "Erdgas", "decimal": ","}
+
+``unit`` and ``carrier`` are the defaults of rows without one (a gas utility's extract names
+neither: every row is gas in m³ or kWh); ``decimal`` states the file's decimal separator where
+its numbers do not reveal it (every value written ``2.159``).
 
 Without a mapping file (and for every column it does not name) automatic aliases apply: common
 German, English and OpenStreetMap column names (``Baujahr``, ``year``, ``start_date``,
 ``building:levels``, ``addr:street`` ...). An explicit mapping always wins over an alias, and a
 column that already carries the target name wins over an alias of it.
 
-Carrier and heater-type values are also recognised by their German labels from ``carriers.csv``
-and ``heater_types.csv`` (``Erdgas`` -> ``natural_gas``), case-insensitively.
+Use, carrier and heater-type values are also recognised by the German, English and OSM terms of
+:mod:`heatplan.inputs.vocabulary` (``Erdgas`` -> ``natural_gas``, ``Gas-Therme`` -> ``boiler``),
+ignoring case, blanks, hyphens and umlaut spellings.
 """
 
 from __future__ import annotations
 
 import functools
 import json
+import re
 import tomllib
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
@@ -28,7 +34,8 @@ from typing import cast
 import pandas as pd
 
 from heatplan.errors import InputFileError
-from heatplan.inputs.validate import load_reference
+from heatplan.inputs.units import normalise_unit
+from heatplan.inputs.vocabulary import term_key, translate, vocabulary_tables
 from heatplan.plan import columns as col
 
 #: Automatic column aliases, keyed by the lower-cased source column name.
@@ -82,6 +89,13 @@ ALIASES: dict[str, str] = {
     "postleitzahl": "postcode",
     "adresse": "address",
     # consumption and heaters
+    "wohnungen": "dwellings",
+    "anzahl_wohnungen": "dwellings",
+    "anzahl wohnungen": "dwellings",
+    "wohneinheiten": "dwellings",
+    "building:flats": "dwellings",
+    "flats": "dwellings",
+    "dwellings": "dwellings",
     "baualtersklasse": "age_class",
     "altersklasse": "age_class",
     "jahr": "year",
@@ -96,6 +110,16 @@ ALIASES: dict[str, str] = {
     "brennstoff": col.CARRIER,
     "fuel": col.CARRIER,
     "verbrauch": "value",
+    "jahresverbrauch": "value",
+    "gasverbrauch": "value",
+    "energieverbrauch": "value",
+    "wärmeverbrauch": "value",
+    "waermeverbrauch": "value",
+    "verbrauchsjahr": "year",
+    "abrechnungsjahr": "year",
+    "hausnr.": "house_number",
+    "hnr": "house_number",
+    "str.": "street",
     "consumption": "value",
     "menge": "value",
     "einheit": "unit",
@@ -129,6 +153,9 @@ class ColumnMapping:
     columns: dict[str, str] = field(default_factory=dict)
     values: dict[str, dict[str, str]] = field(default_factory=dict)
     unit: str | None = None
+    carrier: str | None = None
+    #: Decimal separator of the file's numbers (``","`` German, ``"."``), when stated.
+    decimal: str | None = None
 
 
 def load_mapping(path: Path | None) -> ColumnMapping:
@@ -137,16 +164,23 @@ def load_mapping(path: Path | None) -> ColumnMapping:
         return ColumnMapping()
     raw = _load_mapping_document(Path(path))
     columns, values, unit = raw.get("columns", {}), raw.get("values", {}), raw.get("unit")
+    carrier, decimal = raw.get("carrier"), raw.get("decimal")
     if not _is_str_dict(columns):
         raise InputFileError(path, "'columns' must map source column names to attribute names")
     if not isinstance(values, dict) or not all(_is_str_dict(v) for v in values.values()):
         raise InputFileError(path, "'values' must map attribute names to {source: code} tables")
     if unit is not None and not isinstance(unit, str):
         raise InputFileError(path, "'unit' must be a string such as 'kWh' or 'm3'")
+    if carrier is not None and not isinstance(carrier, str):
+        raise InputFileError(path, "'carrier' must be a string such as 'Erdgas' or 'natural_gas'")
+    if decimal not in (None, ",", "."):
+        raise InputFileError(path, '\'decimal\' must be "," (German) or "." / Dezimalzeichen')
     return ColumnMapping(
         columns=dict(cast(dict[str, str], columns)),
         values={k: dict(v) for k, v in values.items()},
         unit=unit,
+        carrier=carrier,
+        decimal=cast(str | None, decimal),
     )
 
 
@@ -184,57 +218,64 @@ def rename_columns(
             renames[source], taken = target, taken | {target}
     taken |= {c for c in frame.columns if c in targets and c not in renames}
     for column in frame.columns:
-        alias = ALIASES.get(str(column).strip().lower())
+        alias = header_alias(column)
         free = column not in renames and column not in taken
         if free and alias is not None and alias in targets and alias not in taken:
             renames[column], taken = alias, taken | {alias}
     return frame.rename(columns=renames)
 
 
+def unused_columns(frame: pd.DataFrame, targets: Collection[str]) -> tuple[str, ...]:
+    """Columns of a mapped frame that are no attribute in ``targets`` (and no geometry)."""
+    return tuple(str(c) for c in frame.columns if c not in targets and c != "geometry")
+
+
+def unit_in_header(header: object) -> tuple[str, str | None]:
+    """The header without a trailing unit, and the unit code (``None`` when it names none).
+
+    >>> unit_in_header("Verbrauch [kWh/a]"), unit_in_header("Verbrauch in m³")
+    (('Verbrauch', 'kWh'), ('Verbrauch', 'm3'))
+    >>> unit_in_header("Verbrauch kWh (Hs)"), unit_in_header("Straße")
+    (('Verbrauch', 'kWh_Hs'), ('Straße', None))
+    """
+    words = re.sub(r"([\[(])", r" \1", str(header)).split()
+    for cut in range(1, len(words)):
+        tail = [w.strip("[]") for w in words[cut:]]
+        tail = tail[1:] if tail[0].lower() in ("in", "je", "pro") and len(tail) > 1 else tail
+        unit = normalise_unit(" ".join(tail))
+        if unit is not None:
+            return " ".join(words[:cut]), unit
+    return str(header).strip(), None
+
+
+def header_alias(header: object) -> str | None:
+    """Attribute name of an automatic alias, also for a header with a unit (``Verbrauch kWh``);
+    case, blanks, punctuation and umlaut spellings are ignored (``Nennwärmeleistung``).
+
+    >>> header_alias("Verbrauch [kWh]"), header_alias("Nennwärmeleistung"), header_alias("PLZ")
+    ('value', 'capacity_kw', 'postcode')
+    """
+    aliases = _alias_keys()
+    alias = aliases.get(term_key(header))
+    return alias if alias is not None else aliases.get(term_key(unit_in_header(header)[0]))
+
+
+@functools.cache
+def _alias_keys() -> dict[str, str]:
+    return {term_key(name): target for name, target in ALIASES.items()}
+
+
 def translate_values(frame: pd.DataFrame, mapping: ColumnMapping) -> pd.DataFrame:
-    """Translate coded values: mapping ``values`` first, then German labels of reference data."""
+    """Translate coded values: mapping ``values`` first, then the vocabulary tables of
+    :mod:`heatplan.inputs.vocabulary` (German, English and OSM terms, spelling-insensitive)."""
     out = frame.copy()
-    tables = _label_tables()
-    for column, given in mapping.values.items():  # the file's own mapping wins over labels
-        tables[column] = tables.get(column, {}) | _lower_keys(given)
+    tables = vocabulary_tables()
+    for column, given in mapping.values.items():  # the file's own mapping wins over the tables
+        tables[column] = tables.get(column, {}) | {term_key(k): v for k, v in given.items()}
     for column, table in tables.items():
         if column in out.columns:
-            out[column] = out[column].map(functools.partial(_translate, table=table))
+            out[column] = translate(out[column], table)
     return out
-
-
-def _translate(value: object, table: Mapping[str, str]) -> object:
-    if not isinstance(value, str):
-        return value
-    return table.get(value.strip().lower(), value.strip())
-
-
-def _lower_keys(table: Mapping[str, str]) -> dict[str, str]:
-    return {k.strip().lower(): v for k, v in table.items()}
-
-
-def _label_tables() -> dict[str, dict[str, str]]:
-    carriers = load_reference("carriers.csv")
-    heaters = load_reference("heater_types.csv")
-    carrier_table = dict(zip(carriers["label_de"].str.lower(), carriers[col.CARRIER], strict=True))
-    carrier_table |= {
-        "gas": "natural_gas",
-        "öl": "heating_oil",
-        "oel": "heating_oil",
-        "heizoel": "heating_oil",
-        "pellets": "wood",
-        "holz": "wood",
-    }
-    heater_table = dict(zip(heaters["label_de"].str.lower(), heaters["heater_type"], strict=True))
-    return {col.CARRIER: carrier_table, "heater_type": heater_table, col.USE: _use_labels()}
-
-
-def _use_labels() -> dict[str, str]:
-    """German building-type labels (TABULA EFH/RH/MFH/GMH, benchmark categories) -> use."""
-    labels = load_reference("use_labels.csv")
-    bench = load_reference("nonresidential_benchmarks.csv")
-    table = dict(zip(bench["label_de"].str.lower(), bench["category"], strict=True))
-    return table | dict(zip(labels["label"].str.lower(), labels[col.USE], strict=True))
 
 
 def apply_mapping(

@@ -87,6 +87,7 @@ OSM_RESIDENTIAL_USE = {
     "terrace": "th",
     "apartments": "mfh",
     "dormitory": "mfh",
+    "residential": "residential",  # type not stated: split on import (inputs.vocabulary)
 }
 
 _HSTORE_PAIR = re.compile(r'"((?:[^"\\]|\\.)*)"=>"((?:[^"\\]|\\.)*)"')
@@ -144,7 +145,7 @@ def read_osm_buildings(path: Path) -> gpd.GeoDataFrame:
 def _osm_use(frame: pd.DataFrame) -> pd.Series:
     """Use code: residential ``building=*`` types, else a use code in ``building:use`` or
     ``building``, else ``unknown``."""
-    codes = valid_uses() - {"unknown"}
+    codes = (valid_uses() - {"unknown"}) | {"residential"}
 
     def pick(building: object, tagged: object) -> str:
         for value in (OSM_RESIDENTIAL_USE.get(str(building)), tagged, building):

@@ -8,6 +8,7 @@ matches rows to buildings and reports the rows that match none.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -29,9 +30,16 @@ from heatplan.inputs.common import (
     stored_rows,
     text_or_none,
 )
-from heatplan.inputs.mapping import ColumnMapping, apply_mapping, load_mapping
+from heatplan.inputs.mapping import (
+    ColumnMapping,
+    load_mapping,
+    rename_columns,
+    translate_values,
+    unit_in_header,
+)
 from heatplan.inputs.readers import read_table
 from heatplan.inputs.units import known_units, kwh_per_unit, normalise_unit
+from heatplan.inputs.vocabulary import carrier_terms, heater_implications, translate
 from heatplan.plan import columns as col
 
 CONSUMPTION_REQUIRED = (col.CARRIER, "value")
@@ -48,6 +56,8 @@ def import_consumption(
     unit: str | None = None,
     sheet: str | int | None = None,
     mode: ImportMode = "add",
+    carrier: str | None = None,
+    decimal: str | None = None,
 ) -> ImportResult:
     """Import metered consumption per building (or address) and year into ``consumption``.
 
@@ -69,6 +79,17 @@ def import_consumption(
     mode : {"add", "replace", "update"}
         ``add`` rejects rows whose (building, year, carrier) is stored; ``replace`` replaces
         the whole table; ``update`` overwrites the stored rows of the same key.
+    carrier : str, optional
+        Carrier of rows without one (a code or a German term: ``Erdgas``); wins over the
+        mapping's ``carrier``. A gas utility's extract names no carrier.
+    decimal : str, optional
+        The file's decimal separator (``","`` or ``"."``) where its numbers do not reveal it;
+        wins over the mapping's ``decimal``.
+
+    A unit in the value's header (``Verbrauch kWh``, ``Verbrauch [m³]``) is the unit of rows
+    without one; ``unit`` must then agree with it. Numbers follow the file's convention
+    (:func:`heatplan.inputs.validate.check_numbers`): ``45.000`` is 45000 in a file that writes
+    ``3,5``. Columns the import does not use are listed in ``ignored_columns``.
 
     Returns
     -------
@@ -78,15 +99,19 @@ def import_consumption(
         or ``data/unit_conversions.csv`` (volume and mass units per carrier).
     """
     file, store, cmap = Path(file), open_project(project_dir)[1], load_mapping(mapping)
-    frame = _fill_unit(
-        _read_rows(file, sheet, cmap, "consumption"), _default_unit(file, unit or cmap.unit)
-    )
+    rows = read_mapped(file, sheet, cmap, "consumption")
+    default = _default_unit(file, unit or cmap.unit)
+    frame = _fill_unit(rows.frame, _header_unit(file, rows.value_unit, default, given=unit))
+    frame = _fill_carrier(frame, carrier or cmap.carrier)
     check_mode(mode)
     stored = _consumption_keys(stored_rows(store, "consumption", _CONSUMPTION_KEY))
     out, rejections = consumption_frame(
-        frame, file=file, stored_keys=set(stored) if mode == "add" else set()
+        frame,
+        file=file,
+        stored_keys=set(stored) if mode == "add" else set(),
+        decimal=_decimal(file, decimal or cmap.decimal),
     )
-    return commit_import(
+    result = commit_import(
         store,
         target="consumption",
         file=file,
@@ -96,27 +121,48 @@ def import_consumption(
         key=_consumption_keys,
         report_dir=Path(project_dir),
     )
+    return replace(result, ignored_columns=rows.ignored)
 
 
 def consumption_frame(
-    frame: pd.DataFrame, *, file: Path, stored_keys: set[str] | None = None
+    frame: pd.DataFrame,
+    *,
+    file: Path,
+    stored_keys: set[str] | None = None,
+    decimal: str | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The ``consumption`` frame of a plan from rows in memory, and the rejected rows.
 
     ``frame`` has the columns of ``attributes.csv`` (table ``consumption``: building id or
     address parts, year, carrier, value, unit); ``file`` names the source (it is not read);
-    rows whose key is in ``stored_keys`` are rejected as duplicates. No store, no file.
+    rows whose key is in ``stored_keys`` are rejected as duplicates; ``decimal`` is the file's
+    stated decimal separator (else detected). No store, no file.
     """
     checks = v.RowChecks(_keyed(frame), file=file.name, rows=row_numbers(frame))
     _check_owner(checks)
-    v.check_required(checks, CONSUMPTION_REQUIRED)
+    _check_carrier_given(checks)  # the required carrier, with the hint to --carrier
+    v.check_required(checks, tuple(c for c in CONSUMPTION_REQUIRED if c != col.CARRIER))
     v.check_codes(checks, col.CARRIER, _codes("carriers.csv", col.CARRIER))
-    v.check_numbers(checks, "consumption")
+    v.check_numbers(checks, "consumption", decimal=decimal)
     v.check_years(checks, ("year",))
     _check_units(checks)
     _check_duplicate_keys(checks, _consumption_keys(checks.frame), stored_keys or set())
     valid, rejections = checks.result()
     return schema_frame(valid, "consumption", file=file), rejections
+
+
+def _check_carrier_given(checks: v.RowChecks) -> None:
+    frame = checks.frame
+    given = frame[col.CARRIER].map(text_or_none) if col.CARRIER in frame.columns else None
+    missing = pd.Series(True, index=frame.index) if given is None else given.isna()
+    checks.reject(
+        missing,
+        col.CARRIER,
+        "missing carrier (add a carrier column, or give --carrier or the mapping's 'carrier') "
+        "/ Energieträger fehlt (--carrier Erdgas)",
+    )
+    if given is None:
+        checks.frame[col.CARRIER] = None
 
 
 def _default_unit(file: Path, unit: str | None) -> str | None:
@@ -130,6 +176,37 @@ def _default_unit(file: Path, unit: str | None) -> str | None:
             f"'unit'); use one of {', '.join(known_units())}",
         )
     return code
+
+
+def _decimal(file: Path, decimal: str | None) -> str | None:
+    if decimal not in (None, ",", "."):
+        raise InputFileError(
+            file, f"decimal separator {decimal!r}: use ',' or '.' / Dezimalzeichen"
+        )
+    return decimal
+
+
+def _header_unit(
+    file: Path, header: str | None, default: str | None, *, given: str | None
+) -> str | None:
+    """The unit of rows without one: the value header's unit, else the default."""
+    if header is not None and default is not None and header != default:
+        raise InputFileError(
+            file,
+            f"Einheit im Spaltenkopf ({header}) widerspricht --unit/Zuordnung ({default}) / the "
+            f"value header's unit ({header}) contradicts the default unit ({default}"
+            f"{' from --unit' if given else ' from the mapping'}); drop one",
+        )
+    return header or default
+
+
+def _fill_carrier(frame: pd.DataFrame, default: str | None) -> pd.DataFrame:
+    """Rows without a carrier get ``default`` (a code or a term, translated here)."""
+    if default is None or not default.strip():
+        return frame
+    code = translate(pd.Series([default]), carrier_terms()).iloc[0]
+    given = frame[col.CARRIER].map(text_or_none) if col.CARRIER in frame.columns else None
+    return frame.assign(**{col.CARRIER: code if given is None else given.fillna(code)})
 
 
 def _fill_unit(frame: pd.DataFrame, default: str | None) -> pd.DataFrame:
@@ -224,7 +301,8 @@ def import_heaters(
         Rows imported and rejected.
     """
     file, store, cmap = Path(file), open_project(project_dir)[1], load_mapping(mapping)
-    frame = _read_rows(file, sheet, cmap, "heaters", own_id="heater_id")
+    rows = read_mapped(file, sheet, cmap, "heaters", own_id="heater_id")
+    frame = rows.frame
     frame["heater_id"] = row_ids(frame, "heater_id", file)
     stored = stored_rows(store, "heaters", ["heater_id"])["heater_id"]
     checks = v.RowChecks(frame, file=file.name, rows=row_numbers(frame))
@@ -232,12 +310,12 @@ def import_heaters(
     v.check_required(checks, HEATER_REQUIRED)
     v.check_codes(checks, "heater_type", _codes("heater_types.csv", "heater_type"))
     v.check_codes(checks, col.CARRIER, _codes("carriers.csv", col.CARRIER))
-    v.check_numbers(checks, "heaters")
+    v.check_numbers(checks, "heaters", decimal=cmap.decimal)
     v.check_years(checks, ("install_year",))
     v.check_duplicates(checks, "heater_id", stored_for_mode(stored, mode))
     valid, rejections = checks.result()
     out = schema_frame(valid, "heaters", file=file)
-    return commit_import(
+    result = commit_import(
         store,
         target="heaters",
         file=file,
@@ -247,17 +325,41 @@ def import_heaters(
         key=id_key("heater_id"),
         report_dir=Path(project_dir),
     )
+    return replace(result, ignored_columns=rows.ignored)
+
+
+def _heater_terms(frame: pd.DataFrame) -> pd.DataFrame:
+    """Carrier named by the heater term (``Gas-Therme``: gas) where the row gives none; the
+    flag ``heater_type_estimated`` where the term names no type (``Wärmepumpe``)."""
+    if "heater_type" not in frame.columns:
+        return frame
+    implied = heater_implications(frame["heater_type"])
+    given = frame[col.CARRIER].map(text_or_none) if col.CARRIER in frame.columns else None
+    carrier = implied[col.CARRIER] if given is None else given.fillna(implied[col.CARRIER])
+    flag = implied["heater_type_estimated"]
+    return frame.assign(**{col.CARRIER: carrier, "heater_type_estimated": flag})
 
 
 # --- shared ----------------------------------------------------------------------------------
-def _read_rows(
+@dataclass(frozen=True)
+class MappedRows:
+    """Rows of a table file renamed to a table's attributes, and what the renaming found."""
+
+    frame: pd.DataFrame
+    #: Source columns the import does not use (reported, never silently dropped).
+    ignored: tuple[str, ...]
+    #: Unit named in the header of the column taken as ``value`` (``Verbrauch kWh``).
+    value_unit: str | None
+
+
+def read_mapped(
     file: Path,
     sheet: str | int | None,
     cmap: ColumnMapping,
     table: str,
     *,
     own_id: str | None = None,
-) -> pd.DataFrame:
+) -> MappedRows:
     """Rows of a table file renamed to ``table``'s attributes, ids cleaned, address keyed.
 
     With ``own_id``, a column named ``id`` is taken as that id (a register's row id) unless the
@@ -266,7 +368,13 @@ def _read_rows(
     raw = read_table(file, sheet=sheet)
     if own_id is not None:
         raw = _own_id_column(raw, cmap, own_id)
-    return _keyed(apply_mapping(raw, cmap, [*v.attributes(table)["name"], *ADDRESS_PARTS]))
+    targets = {*v.attributes(table)["name"], *ADDRESS_PARTS}
+    renamed = rename_columns(raw, cmap, targets)
+    mapped = translate_values(_heater_terms(renamed) if table == "heaters" else renamed, cmap)
+    pairs = list(zip(raw.columns, renamed.columns, strict=True))
+    ignored = tuple(str(src) for src, name in pairs if name not in targets)
+    units = [unit_in_header(src)[1] for src, name in pairs if name == "value" and src != name]
+    return MappedRows(_keyed(mapped), ignored, units[0] if units else None)
 
 
 def _keyed(frame: pd.DataFrame) -> pd.DataFrame:

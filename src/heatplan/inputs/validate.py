@@ -18,6 +18,7 @@ import shapely
 from pyproj import CRS, Transformer
 
 from heatplan.errors import InputFileError
+from heatplan.formats import FormatProblem, detect_decimal, parse_decimal
 from heatplan.reference import table
 
 REJECTION_COLUMNS = ["file", "row", "field", "value", "reason"]
@@ -39,6 +40,8 @@ CANDIDATE_CRS = (
 #: Margin around a CRS's area of use still counted as plausible [degrees].
 AREA_MARGIN_DEG = 3.0
 RESIDENTIAL_USES = ("sfh", "th", "mfh", "ab")
+#: Columns whose values may also be German, English or OSM terms (heatplan.inputs.vocabulary).
+VOCABULARY_COLUMNS = ("use", "carrier", "heater_type")
 
 
 def load_reference(name: str) -> pd.DataFrame:
@@ -168,37 +171,75 @@ def decimal_separator(values: pd.Series) -> str | None:
     return None if votes.empty else str(votes.index[0])
 
 
-def check_numbers(checks: RowChecks, table: str) -> None:
+def check_numbers(checks: RowChecks, table: str, *, decimal: str | None = None) -> None:
     """Parse every numeric attribute present; reject non-numbers, negatives, fractional ints,
-    and texts like '1.500' whose separator the column does not make unambiguous."""
+    and texts like '1.500' whose separator neither the column nor the file makes unambiguous.
+
+    The convention (decimal comma or point) is ``decimal`` when the user states it (mapping
+    ``decimal = ","``), else the column's own (:func:`decimal_separator`), else the file's: the
+    one most number texts of the file's numeric columns reveal, so that ``45.000`` in a file
+    that writes ``3,5`` is forty-five thousand.
+    """
     schema = attributes(table)
-    for name, dtype in zip(schema["name"], schema["dtype"], strict=True):
-        if dtype not in ("int", "float") or name not in checks.frame.columns:
-            continue
+    numeric = [
+        n
+        for n, d in zip(schema["name"], schema["dtype"], strict=True)
+        if d in ("int", "float") and n in checks.frame.columns
+    ]
+    amounts = [n for n in numeric if not n.endswith("year")]
+    file_decimal = detect_decimal(v for n in amounts for v in checks.frame[n])
+    for name in numeric:
         column = checks.frame[name]
-        decimal = decimal_separator(column)
         if name.endswith("year"):
             parsed = [parse_year(v) for v in column]
-        else:
-            ambiguous = column.map(
-                lambda v: isinstance(v, str) and bool(_AMBIGUOUS.match(_compact(v)))
-            ) & (decimal is None)
-            checks.reject(
-                ambiguous,
-                name,
-                "ambiguous number: thousands or decimal separator? "
-                "write 1500 or 1,5 / 1.5 (no other value in the column tells)",
+            bad = pd.Series(
+                [
+                    None if p is not None else "keine Jahreszahl / not a number (year)"
+                    for p in parsed
+                ]
             )
-            parsed = [parse_number(v, decimal) for v in column]
-        not_number = pd.Series([v is None for v in parsed], index=checks.frame.index)
-        checks.reject(not_number, name, "not a number")
+        else:
+            parsed, bad = _parse_column(
+                column, decimal or decimal_separator(column) or file_decimal
+            )
+        checks.reject(
+            pd.Series(bad.notna().to_numpy(), index=column.index),
+            name,
+            pd.Series(bad.to_numpy(), index=column.index),
+        )
         numbers = pd.Series(
             [np.nan if v is None else v for v in parsed], index=checks.frame.index, dtype="float64"
         )
-        checks.reject(numbers < 0, name, "negative value")
-        if dtype == "int":
-            checks.reject((numbers % 1 != 0) & numbers.notna(), name, "not a whole number")
+        checks.reject(numbers < 0, name, "negativer Wert / negative value")
+        if dtype_of(schema, name) == "int":
+            checks.reject(
+                (numbers % 1 != 0) & numbers.notna(), name, "keine ganze Zahl / not a whole number"
+            )
         checks.frame[name] = numbers
+
+
+def dtype_of(schema: pd.DataFrame, name: str) -> str:
+    """The schema dtype of attribute ``name``."""
+    return str(schema.loc[schema["name"] == name, "dtype"].iloc[0])
+
+
+def _parse_column(column: pd.Series, decimal: str | None) -> tuple[list[float | None], pd.Series]:
+    """Numbers of a column in the convention ``decimal``, and the problem per cell (or None)."""
+    parsed: list[float | None] = []
+    problems: list[str | None] = []
+    for value in column:
+        if isinstance(value, str) and _compact(value):
+            try:
+                parsed.append(parse_decimal(value, decimal))
+                problems.append(None)
+            except FormatProblem as exc:
+                parsed.append(None)
+                problems.append(str(exc))
+        else:
+            number = parse_number(value)
+            parsed.append(number)
+            problems.append(None if number is not None else "keine Zahl / not a number")
+    return parsed, pd.Series(problems, dtype=object)
 
 
 _YEAR = re.compile(r"(?<!\d)(\d{3,4})(?!\d)")
@@ -254,7 +295,12 @@ def check_codes(checks: RowChecks, name: str, valid: set[str]) -> None:
         return
     values = checks.frame[name]
     unknown = values.notna() & (values.astype(str) != "") & ~values.isin(valid)
-    checks.reject(unknown, name, f"unknown {name} (valid: {', '.join(sorted(valid))})")
+    terms = ", or a term of its vocabulary table" if name in VOCABULARY_COLUMNS else ""
+    checks.reject(
+        unknown,
+        name,
+        f"unknown {name} (valid: {', '.join(sorted(valid))}{terms}) / unbekannter Wert für {name}",
+    )
 
 
 def check_duplicates(checks: RowChecks, name: str, stored: pd.Series) -> None:

@@ -5,30 +5,82 @@ data: :mod:`heatplan.reference.weather`.
 
 from __future__ import annotations
 
+import io
+import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from heatplan.formats import FormatProblem, detect_decimal, parse_decimal
+from heatplan.inputs.readers import decode_text, sniff_separator
+from heatplan.inputs.vocabulary import term_key
 from heatplan.reference.weather import TRY_NOMINAL_YEAR, hourly_index, read_try
+
+#: Header spellings of the two columns (compared by :func:`term_key`, a unit suffix removed).
+_HEADERS = {
+    "timestamp": "timestamp",
+    "zeitstempel": "timestamp",
+    "datumuhrzeit": "timestamp",
+    "datumzeit": "timestamp",
+    "zeit": "timestamp",
+    "datum": "timestamp",
+    "tempairc": "temp_air_c",
+    "temperatur": "temp_air_c",
+    "lufttemperatur": "temp_air_c",
+    "temperature": "temp_air_c",
+}
+_GERMAN_STAMP = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})(.*)$")
+
+
+def _header(name: object) -> str:
+    key = term_key(re.sub(r"\s*[\[(].*[\])]\s*$", "", str(name)))
+    return _HEADERS.get(key, str(name))
+
+
+def _iso(text: object) -> object:
+    """``dd.mm.yyyy HH:MM`` as ``yyyy-mm-dd HH:MM``; other texts unchanged."""
+    match = _GERMAN_STAMP.match(str(text).strip())
+    if match is None:
+        return text
+    day, month, year, rest = match.groups()
+    return f"{year}-{int(month):02d}-{int(day):02d}{rest}"
+
+
+def _numbers(texts: pd.Series) -> pd.Series:
+    decimal = detect_decimal(texts)
+
+    def one(text: object) -> float:
+        try:
+            return parse_decimal(text, decimal) if isinstance(text, str) else np.nan
+        except FormatProblem:
+            return np.nan
+
+    return texts.map(one)
 
 
 def _csv_temperature(path: Path) -> pd.Series:
-    frame = pd.read_csv(path)
+    """Hourly temperatures of a CSV: ``;`` or ``,`` separated, decimal point or comma, ISO or
+    German (``01.03.2021 13:00``) timestamps; headers ``timestamp``/``Zeitstempel``/``Datum``
+    and ``temp_air_c``/``Temperatur [°C]``."""
+    text = decode_text(path)
+    frame = pd.read_csv(io.StringIO(text), sep=sniff_separator(text), dtype=str)
+    frame.columns = [_header(c) for c in frame.columns]
     missing = {"timestamp", "temp_air_c"} - set(frame.columns)
     if missing:
         raise ValueError(
             f"{path}: missing column(s) {sorted(missing)}; expected header 'timestamp,temp_air_c'"
+            " (or Zeitstempel;Temperatur)"
         )
-    stamps = pd.to_datetime(frame["timestamp"], errors="coerce")
-    temps = pd.to_numeric(frame["temp_air_c"], errors="coerce")
+    stamps = pd.to_datetime(frame["timestamp"].map(_iso), errors="coerce", format="ISO8601")
+    temps = _numbers(frame["temp_air_c"])
     for field, values in (("timestamp", stamps), ("temp_air_c", temps)):
         bad = values.isna()
         if bad.any():
             row = int(np.flatnonzero(bad.to_numpy())[0]) + 2  # 1-based, after the header
             raise ValueError(
                 f"{path}: row {row}, field {field}: "
-                f"{frame[field].iloc[row - 2]!r} is not a valid value"
+                f"{frame[field].iloc[row - 2]!r} is not a valid value / kein gültiger Wert"
             )
     series = pd.Series(temps.to_numpy(float), index=pd.DatetimeIndex(stamps), name="temp_air_c")
     if series.index.has_duplicates:

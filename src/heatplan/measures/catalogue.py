@@ -125,7 +125,8 @@ def _columns(sheet: Worksheet, table: str, problems: list[dict[str, Any]]) -> tu
                     "sheet": sheet.title,
                     "row": 1,
                     "field": header,
-                    "message": f"unknown column (column {number}); known: {', '.join(keys)}",
+                    "message": f"unbekannte Spalte / unknown column (column {number}); known: "
+                    f"{', '.join(keys)}",
                 }
             )
         columns.append(names.get(header.casefold()) if header else None)

@@ -7,7 +7,7 @@ problem of an input is collected before anything is refused (:class:`InvalidMeas
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeVar, get_args
 
 from pydantic import (
     BaseModel,
@@ -20,6 +20,7 @@ from pydantic import (
 )
 
 from heatplan.errors import HeatplanError
+from heatplan.formats import FormatProblem, parse_date, parse_decimal
 from heatplan.measures.schema import (
     STATUSES,
     max_chars,
@@ -73,7 +74,7 @@ class _Record(BaseModel):
             return "" if cls.model_fields[name].annotation is str else None
         if isinstance(value, dt.datetime):
             return value.date()
-        return value
+        return _typed_text(value, cls.model_fields[info.field_name or ""].annotation)
 
     @field_validator("*", mode="after")
     @classmethod
@@ -85,6 +86,25 @@ class _Record(BaseModel):
         if longest > limit:
             raise ValueError(f"at most {limit} characters, please (this has {longest})")
         return value
+
+
+def _typed_text(value: Any, annotation: Any) -> Any:
+    """A typed cell text read in the workbook's German convention: ``3,5``, ``45.000`` (forty-five
+    thousand), ``1.234,5``, ``01.03.2027``; a bad text raises a German and English message."""
+    if not isinstance(value, str):
+        return value
+    kinds = set(get_args(annotation)) | {annotation}
+    try:
+        if dt.date in kinds:
+            return parse_date(value)
+        if float in kinds or int in kinds:
+            number = parse_decimal(value, ",")
+            if int in kinds and not number.is_integer():
+                raise FormatProblem(f"keine ganze Zahl {value!r} / not a whole number")
+            return int(number) if int in kinds else number
+    except FormatProblem as exc:
+        raise ValueError(str(exc)) from None
+    return value
 
 
 class Measure(_Record):
