@@ -373,3 +373,16 @@ def test_nas_without_buildings_or_broken_says_so(project: Path, tmp_path: Path) 
     outcome = runner.invoke(app, ["import", "alkis", str(project), str(broken)])
     assert outcome.exit_code == 1 and "broken.xml" in outcome.output
     assert "Zeile" in outcome.output and "Traceback" not in outcome.output
+
+
+def test_the_cli_imports_alkis_then_lod2_and_says_what_it_did(project: Path) -> None:
+    runner = CliRunner()
+    alkis = runner.invoke(app, ["import", "alkis", str(project), str(ALKIS)])
+    assert alkis.exit_code == 0, alkis.output
+    lod2 = runner.invoke(app, ["import", "lod2", str(project), str(LOD2)])
+    assert lod2.exit_code == 0, lod2.output
+    assert "joined" in lod2.stdout and "roof surfaces" in lod2.stdout
+    data = json.loads(
+        runner.invoke(app, ["import", "lod2", str(project), str(LOD2), "--json"]).stdout
+    )
+    assert data["usable"] and data["joined"] == data["imported"]  # the second time: all joined

@@ -129,10 +129,18 @@ def import_lod2_cmd(
     from heatplan.inputs.lod2 import import_lod2
 
     result = import_lod2(project_dir, file, crs=crs)
-    if not json_out:
+    if json_out:
+        emit_json(result.to_dict())
+    elif result.usable:
         joined, added, roofs = result.joined, result.added, result.roof_surfaces
-        out.print(f"{joined} joined, {added} added, {roofs} roof surfaces")
-    _report_import(result, json_out)
+        out.print(f"{result.file}: {joined} joined, {added} added, {roofs} roof surfaces")
+        if result.rejected:
+            out.print(
+                f"[yellow]{result.rejected} rows rejected[/yellow] (run {result.run_id}) — "
+                "`heatplan rejections DIR`"
+            )
+    if not result.usable:
+        _failed(result.file, result.report)
 
 
 @import_app.command("consumption")

@@ -80,6 +80,9 @@ class Lod2Result:
     file: str
     layer: str = "buildings"
     rejections_table: str = REJECTIONS_TABLE
+    run_id: str = ""
+    #: The CSV a failed import wrote its rejections to (the store was not touched).
+    report: str | None = None
 
     @property
     def imported(self) -> int:
@@ -193,8 +196,9 @@ def import_lod2(project_dir: Path, file: Path, *, crs: str | None = None) -> Lod
     roofs = roofs[roofs[col.BUILDING_ID].isin(set(ids))]
     run_id = new_run_id()
     stamped = stamp_rejections(rejections, target="buildings", run_id=run_id)
+    report = None
     if not (len(matched) or len(added)):  # failed: the store stays as it was
-        write_report(stamped, file=file, run_id=run_id, folder=Path(project_dir))
+        report = write_report(stamped, file=file, run_id=run_id, folder=Path(project_dir))
     else:
         with store.transaction(step="import lod2") as writer:
             writer.write("buildings", _updated(stored, matched, added), mode="replace")
@@ -211,6 +215,8 @@ def import_lod2(project_dir: Path, file: Path, *, crs: str | None = None) -> Lod
         rejected=int(rejections["row"].nunique()),
         roof_surfaces=len(roofs),
         file=str(file),
+        run_id=run_id,
+        report=None if report is None else str(report),
     )
 
 
