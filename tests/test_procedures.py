@@ -117,7 +117,7 @@ def test_section_14_3_nr_2_puts_gas_areas_on_the_shortened_path_only_without_hyd
     areas = _rural(gas_m=1200.0)
     standard = eignung(areas)
     assert standard["eignung_shortened"].tolist() == [False, False]
-    assert "Gasnetz im Gebiet (1,200 m)" in standard["eignung_reason"].iloc[0]
+    assert "Gasnetz im Gebiet (1.200 m)" in standard["eignung_reason"].iloc[0]
     simplified = eignung(areas, hydrogen_prospect=False)
     assert simplified["eignung_shortened"].tolist() == [True, False]  # the dense one stays
     assert "§ 14 Abs. 3 Nr. 2" in simplified["eignung_reason"].iloc[0]

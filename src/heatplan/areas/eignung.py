@@ -79,7 +79,12 @@ def _below(value: float, limit: float, names: tuple[str, str], unit: str) -> Fin
         return False, f"{names[0]} unbekannt", f"{names[1]} unknown"
     sign = "<" if value < limit else ">="
     figures = f"{value:,.0f} {sign} {limit:,.0f} {unit}"
-    return value < limit, f"{names[0]} {figures}", f"{names[1]} {figures}"
+    return value < limit, f"{names[0]} {_german(figures)}", f"{names[1]} {figures}"
+
+
+def _german(text: str) -> str:
+    """Numbers of ``text`` in German notation (thousands '.', decimal ',')."""
+    return text.translate(str.maketrans({",": ".", ".": ","}))
 
 
 def _heat_findings(row: pd.Series, limits: EignungThresholds) -> list[Finding]:
@@ -104,13 +109,21 @@ def _heat_findings(row: pd.Series, limits: EignungThresholds) -> list[Finding]:
     ]
     if network > 0:
         findings.append(
-            (False, f"Wärmenetz im Gebiet ({network:,.0f} m)", f"heat network ({network:,.0f} m)")
+            (
+                False,
+                f"Wärmenetz im Gebiet ({_german(f'{network:,.0f}')} m)",
+                f"heat network ({network:,.0f} m)",
+            )
         )
     else:
         findings.append((True, "kein Wärmenetz", "no heat network"))
     if near:
         findings.append(
-            (False, f"Potenzial {kind} in {distance:,.0f} m", f"{kind} {distance:,.0f} m away")
+            (
+                False,
+                f"Potenzial {kind} in {_german(f'{distance:,.0f}')} m",
+                f"{kind} {distance:,.0f} m away",
+            )
         )
     else:
         findings.append((True, "kein Netzpotenzial in Reichweite", "no network potential in reach"))
@@ -123,13 +136,18 @@ def _gas_finding(row: pd.Series, hydrogen_prospect: bool = True) -> Finding:
     if gas > 0 and not hydrogen_prospect:
         return (
             True,
-            f"Gasnetz im Gebiet ({gas:,.0f} m), Wasserstoff für Gebäudewärme nicht absehbar "
+            f"Gasnetz im Gebiet ({_german(f'{gas:,.0f}')} m), Wasserstoff für Gebäudewärme "
+            "nicht absehbar "
             "(§ 14 Abs. 3 Nr. 2)",
             f"gas network in the area ({gas:,.0f} m), no hydrogen for building heat in prospect "
             "(§ 14 (3) Nr. 2)",
         )
     if gas > 0:
-        return False, f"Gasnetz im Gebiet ({gas:,.0f} m)", f"gas network in the area ({gas:,.0f} m)"
+        return (
+            False,
+            f"Gasnetz im Gebiet ({_german(f'{gas:,.0f}')} m)",
+            f"gas network in the area ({gas:,.0f} m)",
+        )
     return True, "kein Gasnetz", "no gas network"
 
 

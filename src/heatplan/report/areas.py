@@ -28,7 +28,7 @@ from heatplan.report.fmt import DASH, Table, number, percent, table
 __all__ = ["areas_section"]
 
 #: Long texts shown below the profile table, not in it.
-TEXTS = ("eignung_reason", "saving_reason")
+TEXTS = ("eignung_reason", "saving_reason", "network_probability_drivers")
 #: Codes of the cheapest decentral option (heatplan.options) -> German.
 DECENTRAL_DE = {
     "air_hp": "Luft-Wärmepumpe",
