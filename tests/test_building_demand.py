@@ -183,3 +183,29 @@ def test_missing_floors_stay_unknown_unless_the_project_assumes_them() -> None:
     assert d["heated_area_m2"] == pytest.approx(0.32 * 200.0 * 3 * 2.75, rel=RTOL)
     assert d["heated_area_source"] == "estimated (assumed storeys)"
     assert assumed.buildings.loc[0, "heated_area_source"] == "estimated"
+
+
+def test_a_building_without_postcode_takes_rows_with_one_when_unique() -> None:
+    # the cadastre names street and number only; the chimney sweep and the utility add the
+    # postcode: 'hauptstraße 12' takes 'hauptstraße 12, 77746'; two 'kirchstraße 3' (in two
+    # villages of one municipality) take nothing - no guess
+    buildings = pd.DataFrame(
+        {
+            "building_id": ["H12", "K3a", "K3b", "S1"],
+            "address": ["hauptstraße 12", "kirchstraße 3", "kirchstraße 3", "schulweg 1, 77746"],
+            "heated_area_m2": [150.0, 120.0, 100.0, 900.0],
+        }
+    )
+    rows = pd.DataFrame(
+        {
+            "building_id": [None, None, None, None],
+            "address": [
+                "hauptstraße 12, 77746",
+                "kirchstraße 3, 77746",
+                "schulweg 1, 77746",
+                "schulweg 1, 77749",
+            ],
+        }
+    )
+    matched = match_rows(rows, buildings)
+    assert matched.where(matched.notna(), None).tolist() == ["H12", None, "S1", None]

@@ -129,7 +129,8 @@ def test_gebaeudefunktion_codes_map_to_uses() -> None:
     assert function_code("Bürogebäude") == "2020"
     assert use_of("2020") == "office" and use_of("3065") == "kindergarten"
     assert use_of("1020") == "mfh"
-    assert use_of("1010") == "unknown"  # residential of unknown type: never guessed
+    # residential of unknown type: the buildings import splits it by a stated rule, flagged
+    assert use_of("1010") == "residential"
     assert use_of("1999") is None  # not in the code list
     assert use_of("2463") == "unheated"
 
@@ -140,6 +141,8 @@ def test_alkis_import_uses_storeys_addresses_and_reports(project: Path) -> None:
     assert result.unknown_codes == {"1999": 1}
     assert result.residential_untyped == 1
     stored = _buildings(project)
+    assert stored.loc["DEBWL00100000001", "use"] == "sfh"  # 1010 Wohnhaus: split by area
+    assert bool(stored.loc["DEBWL00100000001", "use_estimated"])
     assert stored.loc["DEBWL00100000003", "use"] == "office"
     assert stored.loc["DEBWL00100000005", "use"] == "unknown"
     assert stored.loc["DEBWL00100000005", "alkis_function"] == "1999"

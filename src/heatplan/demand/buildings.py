@@ -117,7 +117,9 @@ def with_attributes(
 def match_rows(rows: pd.DataFrame, buildings: pd.DataFrame) -> pd.Series:
     """``building_id`` of each row: its own where known, else by address; NaN when no match.
 
-    An address shared by several buildings goes to the one with the largest heated area.
+    An address shared by several buildings goes to the one with the largest heated area. A
+    building known without postcode (the cadastre's Lagebezeichnung names street and number
+    only) takes a row with postcode when its street and number are unique among the buildings.
     """
     known = set(buildings[col.BUILDING_ID].astype(str))
     own = rows.get(col.BUILDING_ID, pd.Series(None, index=rows.index)).astype(object)
@@ -125,8 +127,17 @@ def match_rows(rows: pd.DataFrame, buildings: pd.DataFrame) -> pd.Series:
     ranked = buildings.assign(_area=pd.to_numeric(buildings[col.HEATED_AREA_M2], errors="coerce"))
     ranked = ranked.dropna(subset=["address"]).sort_values("_area", ascending=False)
     by_address = ranked.drop_duplicates("address").set_index("address")[col.BUILDING_ID]
-    address = rows.get("address", pd.Series(None, index=rows.index))
-    return _first_known(own, address.map(by_address)).rename(col.BUILDING_ID)
+    address = rows.get("address", pd.Series(None, index=rows.index)).astype(object)
+    bare = ranked[~ranked["address"].astype(str).str.contains(",", regex=False)]
+    by_bare = bare.drop_duplicates("address", keep=False).set_index("address")[col.BUILDING_ID]
+    street_and_number = address.map(_without_postcode)
+    found = _first_known(address.map(by_address), street_and_number.map(by_bare))
+    return _first_known(own, found).rename(col.BUILDING_ID)
+
+
+def _without_postcode(key: object) -> object:
+    """``'street number'`` of an address key ``'street number, postcode'`` (None: none)."""
+    return key.split(",")[0].strip() if isinstance(key, str) and "," in key else None
 
 
 def _first_known(values: pd.Series, other: pd.Series | str) -> pd.Series:

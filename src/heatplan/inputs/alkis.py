@@ -10,9 +10,10 @@ Columns (case-insensitive; shape exports truncate names to 10 characters):
   (``1010``), with the object type (``31001_1010``) or as its German label (``Wohnhaus``); it
   gives ``use`` through ``data/alkis_gebaeudefunktion.csv``. A code the table does not know
   stays ``unknown`` and is reported with its count. Residential codes that do not tell the
-  house type (1000 Wohngebäude, 1010 Wohnhaus, mixed use with dwellings) give ``unknown``
-  too — ALKIS has no dwelling count — and are counted as ``residential_untyped``; the code
-  stays in ``alkis_function`` for a later rule. Unheated buildings (garages, barns, sheds) are
+  house type (1000 Wohngebäude, 1010 Wohnhaus, mixed use with dwellings) give ``residential``:
+  ALKIS has no dwelling count, so the buildings import splits them into SFH/MFH by heated area
+  (:func:`heatplan.inputs.vocabulary.split_residential`), flagged ``use_estimated``; they are
+  counted as ``residential_untyped`` and the code stays in ``alkis_function``. Unheated buildings (garages, barns, sheds) are
   rejected, as OSM's are.
 - ``anzahlDerOberirdischenGeschosse`` (``anzahlDerO``, ``aog``): ``floors``;
 - ``dachform`` (``dachf``): AX_Dachform -> ``roof_type`` flat/pitched (``roof_forms.csv``);
@@ -38,6 +39,7 @@ from heatplan.inputs.imports import buildings_frame
 from heatplan.inputs.mapping import apply_mapping, load_mapping
 from heatplan.inputs.nas import is_nas, read_nas
 from heatplan.inputs.readers import read_vector
+from heatplan.inputs.vocabulary import RESIDENTIAL
 from heatplan.plan import columns as col
 from heatplan.reference import table
 
@@ -92,13 +94,16 @@ def function_code(value: object) -> str | None:
 
 
 def use_of(code: str | None) -> str | None:
-    """heatplan ``use`` of a code (``unknown`` for untyped residential); ``None`` if not listed."""
+    """heatplan ``use`` of a code (``residential`` for untyped residential, which the buildings
+    import splits into SFH/MFH and flags); ``None`` if not listed."""
     if code is None:
         return None
     uses = function_table()["use"]
     if code not in uses.index:
         return None
     use = str(uses[code])
+    if use == RESIDENTIAL:  # untyped residential: split by the stated rule on import, flagged
+        return RESIDENTIAL
     return use if use in v.valid_uses() else "unknown"
 
 
