@@ -13,7 +13,8 @@ Columns (case-insensitive; shape exports truncate names to 10 characters):
   house type (1000 Wohngebäude, 1010 Wohnhaus, mixed use with dwellings) give ``residential``:
   ALKIS has no dwelling count, so the buildings import splits them into SFH/MFH by heated area
   (:func:`heatplan.inputs.vocabulary.split_residential`), flagged ``use_estimated``; they are
-  counted as ``residential_untyped`` and the code stays in ``alkis_function``. Unheated buildings (garages, barns, sheds) are
+  counted as ``residential_untyped`` and the code stays in ``alkis_function``. Unheated
+  buildings (garages, barns, sheds) are
   rejected, as OSM's are.
 - ``anzahlDerOberirdischenGeschosse`` (``anzahlDerO``, ``aog``): ``floors``;
 - ``dachform`` (``dachf``): AX_Dachform -> ``roof_type`` flat/pitched (``roof_forms.csv``);
