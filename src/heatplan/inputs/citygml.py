@@ -111,6 +111,23 @@ def parse_error(path: Path, exc: ET.ParseError) -> InputFileError:
     )
 
 
+def xml_events(path: Path) -> Iterator[tuple[str, ET.Element]]:
+    """``('start' | 'end', element)`` of an XML file read in 1 MB chunks (large survey tiles
+    never sit in memory whole); a broken file raises :func:`parse_error` naming line and column.
+    The caller may ``clear()`` an element once it has used it."""
+    parser: ET.XMLPullParser[ET.Element] = ET.XMLPullParser(events=("start", "end"))
+    try:
+        with path.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                parser.feed(chunk)
+                for event, element in cast(Iterator[tuple[str, Any]], parser.read_events()):
+                    if isinstance(element, ET.Element):
+                        yield event, element
+        parser.close()
+    except ET.ParseError as exc:
+        raise parse_error(path, exc) from exc
+
+
 def read_lod2(path: Path) -> tuple[list[Lod2Building], str | None]:
     """The buildings of a CityGML file and the file's CRS (``None`` when it declares none)."""
     path = Path(path)
@@ -119,26 +136,16 @@ def read_lod2(path: Path) -> tuple[list[Lod2Building], str | None]:
     buildings: list[Lod2Building] = []
     srs: str | None = None
     depth = 0  # nesting depth inside a top-level bldg:Building (parts stay in their building)
-    try:
-        parser: ET.XMLPullParser[ET.Element] = ET.XMLPullParser(events=("start", "end"))
-        with path.open("rb") as handle:
-            for chunk in iter(lambda: handle.read(1 << 20), b""):
-                parser.feed(chunk)
-                for event, element in cast(Iterator[tuple[str, Any]], parser.read_events()):
-                    if not isinstance(element, ET.Element):
-                        continue
-                    namespace, local = split_tag(element.tag)
-                    if srs is None and event == "start":
-                        srs = element.get("srsName")
-                    if local != "Building" or not namespace.startswith(BUILDING_NS):
-                        continue
-                    depth += 1 if event == "start" else -1
-                    if event == "end" and depth == 0:
-                        buildings.append(_building(element, len(buildings) + 1))
-                        element.clear()
-        parser.close()
-    except ET.ParseError as exc:
-        raise parse_error(path, exc) from exc
+    for event, element in xml_events(path):
+        namespace, local = split_tag(element.tag)
+        if srs is None and event == "start":
+            srs = element.get("srsName")
+        if local != "Building" or not namespace.startswith(BUILDING_NS):
+            continue
+        depth += 1 if event == "start" else -1
+        if event == "end" and depth == 0:
+            buildings.append(_building(element, len(buildings) + 1))
+            element.clear()
     if not buildings:
         raise InputFileError(
             path,

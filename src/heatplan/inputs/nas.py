@@ -12,9 +12,8 @@ import them from a table, or use the shape/GeoPackage extract whose ``lagebezeic
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -22,7 +21,7 @@ import shapely
 from shapely.geometry import Polygon
 
 from heatplan.errors import InputFileError
-from heatplan.inputs.citygml import crs_of, parse_error, polygon_rings, split_tag
+from heatplan.inputs.citygml import crs_of, polygon_rings, split_tag, xml_events
 
 NAS_NAMESPACE = "http://www.adv-online.de/namespaces/adv/gid/"
 NAS_SUFFIXES = (".xml", ".nas")
@@ -42,26 +41,16 @@ def read_nas(path: Path) -> gpd.GeoDataFrame:
         raise InputFileError(path, "file not found / Datei nicht gefunden")
     rows: list[dict[str, Any]] = []
     srs: str | None = None
-    try:
-        parser: ET.XMLPullParser[ET.Element] = ET.XMLPullParser(events=("start", "end"))
-        with path.open("rb") as handle:
-            for chunk in iter(lambda: handle.read(1 << 20), b""):
-                parser.feed(chunk)
-                for event, element in cast(Iterator[tuple[str, Any]], parser.read_events()):
-                    if not isinstance(element, ET.Element):
-                        continue
-                    if event == "start":
-                        srs = srs or element.get("srsName")
-                        continue
-                    namespace, local = split_tag(element.tag)
-                    if not namespace.startswith(NAS_NAMESPACE) or not local.startswith("AX_"):
-                        continue
-                    if local == "AX_Gebaeude":
-                        rows.append(_building(element))
-                    element.clear()  # parcels, addresses ... are not kept in memory
-        parser.close()
-    except ET.ParseError as exc:
-        raise parse_error(path, exc) from exc
+    for event, element in xml_events(path):
+        if event == "start":
+            srs = srs or element.get("srsName")
+            continue
+        namespace, local = split_tag(element.tag)
+        if not namespace.startswith(NAS_NAMESPACE) or not local.startswith("AX_"):
+            continue
+        if local == "AX_Gebaeude":
+            rows.append(_building(element))
+        element.clear()  # parcels, addresses ... are not kept in memory
     if not rows:
         raise InputFileError(
             path, "no AX_Gebaeude in the file (is it NAS?) / keine AX_Gebaeude in der Datei"
