@@ -82,9 +82,13 @@ def _below(value: float, limit: float, names: tuple[str, str], unit: str) -> Fin
     return value < limit, f"{names[0]} {_german(figures)}", f"{names[1]} {figures}"
 
 
+#: English to German number punctuation: thousands '.' and decimal ','.
+GERMAN_PUNCTUATION = str.maketrans(",.", ".,")
+
+
 def _german(text: str) -> str:
     """Numbers of ``text`` in German notation (thousands '.', decimal ',')."""
-    return text.translate(str.maketrans({",": ".", ".": ","}))
+    return text.translate(GERMAN_PUNCTUATION)
 
 
 def _heat_findings(row: pd.Series, limits: EignungThresholds) -> list[Finding]:
