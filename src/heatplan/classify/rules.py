@@ -366,7 +366,7 @@ def explanation(
         f"{_zahl(figures.ghg_network_t, ',.0f')} vs {_zahl(figures.ghg_decentral_t, ',.0f')} t CO2e"
     )
     security_de, security_en = _security_text(figures)
-    weighted = _number(score(figures, params), "+.2f")
+    weighted = _number(round(score(figures, params), 2) + 0.0, "+.2f")  # no "-0.00"
     potential = f", {figures.nearby_potential}" if figures.nearby_potential else ""
     chance_de, chance_en = _chance_text(figures)
     other_de, other_en = _other_perspective_text(figures)
