@@ -1,4 +1,5 @@
-"""German number and date formats of typed input cells (imports and the measures workbook).
+"""German number and date formats: reading typed input cells (imports and the measures
+workbook), and :func:`german` for numbers written into German text.
 
 German files write ``3,5`` for 3.5, ``45.000`` for forty-five thousand and ``1.234,5`` for
 1234.5, and dates as ``01.03.2027`` (dd.mm.yyyy). A text is read in a *convention*: the decimal
@@ -133,3 +134,16 @@ def parse_date(text: object) -> dt.date:
         raise FormatProblem(
             f"ungültiges Datum {text!r} (Tag oder Monat) / invalid date (day or month)"
         ) from None
+
+
+#: English to German number punctuation: thousands '.' and decimal ','.
+GERMAN_PUNCTUATION = str.maketrans(",.", ".,")
+
+
+def german(text: str) -> str:
+    """Numbers of ``text`` (written with Python's ``,`` and ``.``) in German notation.
+
+    >>> german(f"{12345.6:,.1f} kWh")
+    '12.345,6 kWh'
+    """
+    return text.translate(GERMAN_PUNCTUATION)

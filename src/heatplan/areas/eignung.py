@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from heatplan.formats import german
 from heatplan.plan import columns as col
 from heatplan.reference import parameter
 
@@ -79,16 +80,7 @@ def _below(value: float, limit: float, names: tuple[str, str], unit: str) -> Fin
         return False, f"{names[0]} unbekannt", f"{names[1]} unknown"
     sign = "<" if value < limit else ">="
     figures = f"{value:,.0f} {sign} {limit:,.0f} {unit}"
-    return value < limit, f"{names[0]} {_german(figures)}", f"{names[1]} {figures}"
-
-
-#: English to German number punctuation: thousands '.' and decimal ','.
-GERMAN_PUNCTUATION = str.maketrans(",.", ".,")
-
-
-def _german(text: str) -> str:
-    """Numbers of ``text`` in German notation (thousands '.', decimal ',')."""
-    return text.translate(GERMAN_PUNCTUATION)
+    return value < limit, f"{names[0]} {german(figures)}", f"{names[1]} {figures}"
 
 
 def _heat_findings(row: pd.Series, limits: EignungThresholds) -> list[Finding]:
@@ -115,7 +107,7 @@ def _heat_findings(row: pd.Series, limits: EignungThresholds) -> list[Finding]:
         findings.append(
             (
                 False,
-                f"Wärmenetz im Gebiet ({_german(f'{network:,.0f}')} m)",
+                f"Wärmenetz im Gebiet ({german(f'{network:,.0f}')} m)",
                 f"heat network ({network:,.0f} m)",
             )
         )
@@ -125,7 +117,7 @@ def _heat_findings(row: pd.Series, limits: EignungThresholds) -> list[Finding]:
         findings.append(
             (
                 False,
-                f"Potenzial {kind} in {_german(f'{distance:,.0f}')} m",
+                f"Potenzial {kind} in {german(f'{distance:,.0f}')} m",
                 f"{kind} {distance:,.0f} m away",
             )
         )
@@ -140,7 +132,7 @@ def _gas_finding(row: pd.Series, hydrogen_prospect: bool = True) -> Finding:
     if gas > 0 and not hydrogen_prospect:
         return (
             True,
-            f"Gasnetz im Gebiet ({_german(f'{gas:,.0f}')} m), Wasserstoff für Gebäudewärme "
+            f"Gasnetz im Gebiet ({german(f'{gas:,.0f}')} m), Wasserstoff für Gebäudewärme "
             "nicht absehbar "
             "(§ 14 Abs. 3 Nr. 2)",
             f"gas network in the area ({gas:,.0f} m), no hydrogen for building heat in prospect "
@@ -149,7 +141,7 @@ def _gas_finding(row: pd.Series, hydrogen_prospect: bool = True) -> Finding:
     if gas > 0:
         return (
             False,
-            f"Gasnetz im Gebiet ({_german(f'{gas:,.0f}')} m)",
+            f"Gasnetz im Gebiet ({german(f'{gas:,.0f}')} m)",
             f"gas network in the area ({gas:,.0f} m)",
         )
     return True, "kein Gasnetz", "no gas network"

@@ -27,6 +27,7 @@ from heatplan.classify.rules import (
 )
 from heatplan.dispatch import reserve
 from heatplan.errors import HeatplanError
+from heatplan.formats import german
 from heatplan.network import selection as inputs
 from heatplan.network.generation import required_share
 from heatplan.network.layout import Layout, lay_out
@@ -154,7 +155,7 @@ def nearby_potential(geometry: Any, potentials: gpd.GeoDataFrame | None, reach_m
     if distance[nearest] > reach_m:
         return ""
     label = POTENTIAL_LABELS[str(chosen.loc[nearest, "kind"])]
-    return f"{label} {distance[nearest] / 1000:.1f} km entfernt".replace(".", ",")
+    return f"{label} {german(f'{distance[nearest] / 1000:.1f}')} km entfernt"
 
 
 def figures(

@@ -23,6 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from heatplan.classify import uncertainty
+from heatplan.formats import german
 from heatplan.reference import parameter
 
 PARAMETERS = "classification_parameters.csv"
@@ -316,13 +317,9 @@ def _number(value: float, spec: str) -> str:
     return "-" if value is None or math.isnan(value) else format(value, spec)
 
 
-#: English to German number punctuation: thousands '.' and decimal ','.
-GERMAN_PUNCTUATION = str.maketrans({",": ".", ".": ","})
-
-
 def _zahl(value: float, spec: str) -> str:
     """:func:`_number` in German notation (1.234,5)."""
-    return _number(value, spec).translate(GERMAN_PUNCTUATION)
+    return german(_number(value, spec))
 
 
 def _security_text(figures: AreaFigures) -> tuple[str, str]:
@@ -371,11 +368,11 @@ def explanation(
     chance_de, chance_en = _chance_text(figures)
     other_de, other_en = _other_perspective_text(figures)
     de = (
-        f"Liniendichte {density.translate(GERMAN_PUNCTUATION)} MWh/(m·a), Vollkosten Wärmenetz "
+        f"Liniendichte {german(density)} MWh/(m·a), Vollkosten Wärmenetz "
         f"{costs} dezentral "
         f"({OPTION_DE.get(figures.best_decentral, figures.best_decentral)}){other_de}, "
         f"THG bis Zieljahr {ghg_de}, {security_de}, Bewertung § 18 "
-        f"{weighted.translate(GERMAN_PUNCTUATION)}{chance_de}"
+        f"{german(weighted)}{chance_de}"
         f"{potential} -> {TYPE_DE[kind]}, {GRADE_DE[likelihood]}"
     )
     en = (
@@ -418,7 +415,7 @@ def _chance_text(figures: AreaFigures) -> tuple[str, str]:
     if not _has_probability(figures):
         return "", ""
     share = f"{figures.network_better_probability * 100:.0f} %"
-    paths_de = f"{figures.paths:,}".replace(",", ".")
+    paths_de = german(f"{figures.paths:,}")
     names_de = ", ".join(uncertainty.INPUTS_DE[d] for d in figures.drivers)
     names_en = ", ".join(d.replace("_", " ") for d in figures.drivers)
     return (

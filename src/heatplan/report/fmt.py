@@ -14,6 +14,8 @@ from typing import Any
 
 import pandas as pd
 
+from heatplan.formats import german
+
 __all__ = ["DASH", "Table", "number", "percent", "table"]
 
 #: Shown for a missing or suppressed value.
@@ -46,8 +48,7 @@ def number(value: Any, digits: int = 0) -> str:
             return str(value)
     if isinstance(value, float) and math.isinf(value):
         return "∞" if value > 0 else "-∞"
-    text = f"{value:,.{digits}f}"
-    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return german(f"{value:,.{digits}f}")
 
 
 def percent(share: Any, digits: int = 0) -> str:

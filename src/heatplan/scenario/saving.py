@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from heatplan.formats import german
 from heatplan.plan import columns as col
 from heatplan.reference import parameter, table
 from heatplan.scenario.stock import UNKNOWN, refurbishment_factor
@@ -110,8 +111,7 @@ def building_saving_kwh_per_a(buildings: pd.DataFrame, depth: str | None = None)
 
 def _de(value: float, digits: int = 0) -> str:
     """German number format: 1.234,5."""
-    text = f"{value:,.{digits}f}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return german(f"{value:,.{digits}f}")
 
 
 def _reasons(frame: pd.DataFrame, town: float, limits: SavingThresholds) -> pd.DataFrame:
