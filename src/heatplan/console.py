@@ -14,8 +14,10 @@ import numpy as np
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-err = Console(stderr=True)
-out = Console()
+# Lines are never broken by rich (soft wrap): a message stays one line for a
+# script or a test reading it, whatever the terminal width; the terminal wraps.
+err = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True)
 
 
 def _plain(value: Any) -> Any:
