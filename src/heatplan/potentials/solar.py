@@ -687,9 +687,7 @@ def _with_existing_pv(roofs: gpd.GeoDataFrame, buildings: pd.DataFrame) -> gpd.G
     per_kwp = np.divide(
         roofs["pv_kwh_per_a"].to_numpy(float), kwp, out=np.zeros_like(kwp), where=kwp > 0
     )
-    return roofs.assign(
-        pv_existing_kw=existing, pv_free_kwp=free, pv_free_kwh_per_a=free * per_kwp
-    )
+    return roofs.assign(pv_existing_kw=existing, pv_free_kwp=free, pv_free_kwh_per_a=free * per_kwp)
 
 
 def open_field_solar_thermal(
