@@ -82,7 +82,11 @@ def test_alkis_and_kehrbuch_fill_the_inventory(tmp_path: Path) -> None:
         "mfh",
         False,
     )
-    assert rows.loc["hauptstraße 14", "heater_type"] == "unknown"  # unknown stays unknown
+    # the sweep lists no heater there, the Marktstammdatenregister a gas CHP unit (40 kW thermal)
+    home = rows.loc["hauptstraße 14"]
+    assert (home["heater_type"], home["carrier"], home["generators"]) == ("chp", "natural_gas", 1)
+    # the LoD2 building that joins no ALKIS building: no heater anywhere, unknown stays unknown
+    assert frame.set_index("building_id").loc["DEBWL522100004", "heater_type"] == "unknown"
     # the garage (2463) was rejected as unheated; code 1999 stays unknown, but the Zensus cell
     # gives its age class, flagged; its neighbour keeps the class of its own year (1995)
     # 5 heated ALKIS buildings and the LoD2 box that joins none of them (added: 1010 Wohnhaus)
