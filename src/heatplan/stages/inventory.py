@@ -125,7 +125,8 @@ def with_register_chp(
     """
     if plants is None or plants.empty or col.BUILDING_ID not in plants.columns:
         return heaters
-    thermal = pd.to_numeric(plants.get("thermal_capacity_kw"), errors="coerce")
+    empty = pd.Series(np.nan, index=plants.index)
+    thermal = pd.to_numeric(plants.get("thermal_capacity_kw", empty), errors="coerce")
     running = plants.get("in_operation", pd.Series(False, index=plants.index))
     chp = plants[
         plants["kind"].eq("chp")
@@ -147,7 +148,9 @@ def with_register_chp(
             "heater_type": "chp",
             col.CARRIER: chp.get(col.CARRIER),
             "capacity_kw": thermal[chp.index],
-            "install_year": pd.to_numeric(chp.get("commissioning_year"), errors="coerce"),
+            "install_year": pd.to_numeric(
+                chp.get("commissioning_year", empty[chp.index]), errors="coerce"
+            ),
             "heater_source": "mastr",
         }
     )
