@@ -23,6 +23,7 @@ from typer.testing import CliRunner
 from heatplan.cli import app
 from heatplan.demand.typology import typology_heat_demand
 from heatplan.inputs.lod2 import HEATED_AREA_SOURCE
+from heatplan.publish.layers import public_layers
 
 DATA = Path(__file__).parent / "data"
 #: Module share of a pitched roof face (usable_share 0.6, solar_roof_types.csv) and kWp per m²
@@ -154,3 +155,6 @@ def _lod2_and_mastr_fill_the_same_buildings(town: Path, rows: pd.DataFrame) -> N
         row = pv.loc[building]
         assert row["capacity_kw"] == pytest.approx(kwp, rel=1e-9), building
         assert row["pv_free_kwp"] == pytest.approx(kwp - np.nan_to_num(installed), rel=1e-9)
+    # the public edition sums roofs per block; the sites carry no roof or MaStR column
+    public, _ = public_layers({"potentials": potentials})
+    assert not {"roof_basis", "pv_existing_kw", "pv_free_kwp"} & set(public["potentials"].columns)
