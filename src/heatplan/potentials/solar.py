@@ -5,7 +5,9 @@ daylight saving) and each value is the mean of the hour *ending* at ``HH``; the 
 placed at the middle of each hour (``HH - 0.5`` h CET). The irradiance chain follows pvlib:
 solar position, DNI from GHI and DHI, Perez transposition, PVWatts incidence-angle modifier,
 Sandia cell temperature, PVWatts DC power, system losses and inverter [2]_ [3]_. Solar thermal
-yields use the ISO 9806 steady-state collector curve hour by hour.
+yields use the ISO 9806 steady-state collector curve hour by hour. Roofs with LoD2 faces are
+computed face by face (:func:`face_potentials`, one yield per 5° orientation bin), others from
+the footprint and a roof type; ``roof_basis`` says which.
 
 Every default lives in ``data/solar_*.csv`` with its source.
 
