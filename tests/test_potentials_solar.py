@@ -248,7 +248,9 @@ def _modelchain_yield_kwh_per_kwp(tilt: float, azimuth: float) -> float:
 
 
 def test_a_roof_face_yields_what_pvlib_gives_at_its_orientation() -> None:
-    faces = _faces(area_m2=[60.0, 60.0], tilt_deg=[30.0, 32.0], azimuth_deg=[195.0, 197.0])
+    faces = _faces(
+        area_m2=[60.0, 60.0, 60.0], tilt_deg=[30.0, 32.0, 47.0], azimuth_deg=[195.0, 197.0, 93.0]
+    )
     found = face_potentials(faces, weather_region=9, **JENA)
     assert found["included"].all()
     # modules flush on the face: 60 m² x usable share 0.6 (solar_roof_types.csv, pitched)
@@ -257,6 +259,7 @@ def test_a_roof_face_yields_what_pvlib_gives_at_its_orientation() -> None:
     specific = found["pv_kwh_per_a"] / found["pv_kwp"]
     assert specific[0] == pytest.approx(_modelchain_yield_kwh_per_kwp(30.0, 195.0), rel=CHAIN_RTOL)
     assert specific[1] == pytest.approx(_modelchain_yield_kwh_per_kwp(32.0, 197.0), rel=BIN_RTOL)
+    assert specific[2] == pytest.approx(_modelchain_yield_kwh_per_kwp(47.0, 93.0), rel=BIN_RTOL)
 
 
 def test_a_north_face_yields_less_than_a_south_face_of_the_same_area() -> None:
