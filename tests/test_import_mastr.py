@@ -17,6 +17,7 @@ from heatplan.errors import InputFileError
 from heatplan.inputs.imports import import_buildings
 from heatplan.inputs.mastr import german_number, import_mastr, parse_date, read_mastr
 from heatplan.project.create import create_project
+from heatplan.stages.inventory import with_register_chp
 
 runner = CliRunner()
 SAMPLE = Path(__file__).parent / "data" / "mastr" / "mastr_einheiten_schutterwald.csv"
@@ -150,3 +151,31 @@ def test_a_failed_import_leaves_the_store_byte_identical(project: Path, tmp_path
     assert (result.imported, result.rejected) == (0, 1)
     assert hashlib.sha256((project / "plan.gpkg").read_bytes()).hexdigest() == before
     assert list((project / "import-rejections").glob("nur_fehler-*.csv"))
+
+
+def test_chp_units_are_heaters_where_the_sweep_lists_none() -> None:
+    """MaStR CHP units in the inventory: only where the register has no heater, in operation."""
+    plants = pd.DataFrame(
+        {
+            "plant_id": ["SEE1", "SEE2", "SEE3", "SEE4"],
+            "kind": ["chp", "chp", "chp", "pv"],
+            "carrier": ["natural_gas", "natural_gas", "biogas", None],
+            "in_operation": [True, True, False, True],
+            "thermal_capacity_kw": [40.0, 12.0, 30.0, float("nan")],
+            "commissioning_year": [2015, 2010, 2001, 2020],
+            "building_id": ["a", "b", "c", "a"],
+        }
+    )
+    buildings = pd.DataFrame({"building_id": ["a", "b", "c"], "address": ["x 1", "x 2", "x 3"]})
+    sweep = pd.DataFrame(  # the register names building b by its address only
+        {"heater_id": ["FS1"], "address": ["x 2"], "heater_type": ["boiler"], "capacity_kw": [20.0]}
+    )
+    rows = with_register_chp(sweep, plants, buildings)
+    assert rows is not None
+    added = rows[rows["heater_source"] == "mastr"]
+    # a: its CHP; b: the sweep's boiler alone (no double count); c: decommissioned; PV: no heater
+    assert added[["heater_id", "building_id", "heater_type", "capacity_kw"]].values.tolist() == [
+        ["SEE1", "a", "chp", 40.0]
+    ]
+    assert len(rows) == 2
+    assert with_register_chp(None, plants.iloc[:0], buildings) is None

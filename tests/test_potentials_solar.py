@@ -14,6 +14,7 @@ from pyproj import Transformer
 
 from heatplan.potentials.solar import (
     collector_heat_w_per_m2,
+    face_potentials,
     open_field_solar_thermal,
     pv_study,
     roof_potentials,
@@ -193,3 +194,129 @@ def test_roof_type_column_overrides_and_is_checked(jena_roofs: gpd.GeoDataFrame)
         roof_potentials(jena_roofs.assign(footprint_area_m2=[-1.0, 1.0, 1.0]), 9)
     empty = roof_potentials(jena_roofs.iloc[:0], 9)
     assert empty.empty and "pv_kwh_per_a" in empty.columns
+
+
+# --- LoD2 roof faces -------------------------------------------------------------------------
+#: The heatplan chain and pvlib's own ModelChain (PVWatts options) differ only in how each
+#: places the sun and fills night hours: a face at a bin's exact orientation agrees to 0.5 %.
+CHAIN_RTOL = 0.005
+#: A face 2° off its 5° bin in tilt and azimuth: the bin's yield is within 2 % of the face's.
+BIN_RTOL = 0.02
+
+
+def _faces(**columns: list) -> pd.DataFrame:
+    return pd.DataFrame({"building_id": "house", **columns})
+
+
+def _modelchain_yield_kwh_per_kwp(tilt: float, azimuth: float) -> float:
+    """Specific AC yield of one face with pvlib's ModelChain, independent of heatplan's chain."""
+    weather = try_weather(9)
+    location = pvlib.location.Location(JENA["lat"], JENA["lon"], tz="Etc/GMT-1")
+    sun = location.get_solarposition(weather.index, temperature=weather["temp_air_c"])
+    ghi, dhi = weather["ghi_w_per_m2"], weather["dhi_w_per_m2"]
+    system = pvlib.pvsystem.PVSystem(
+        surface_tilt=tilt,
+        surface_azimuth=azimuth,
+        albedo=0.2,
+        module_parameters={"pdc0": 1000.0, "gamma_pdc": -0.0035},  # 1 kWp, PVWatts premium
+        inverter_parameters={"pdc0": 1000.0 / 1.1 / 0.96, "eta_inv_nom": 0.96},
+        temperature_model_parameters=pvlib.temperature.TEMPERATURE_MODEL_PARAMETERS["sapm"][
+            "close_mount_glass_glass"
+        ],
+    )
+    chain = pvlib.modelchain.ModelChain(
+        system,
+        location,
+        aoi_model="physical",
+        spectral_model="no_loss",
+        transposition_model="perez",
+        losses_model="pvwatts",
+    )
+    dni = pvlib.irradiance.dni(ghi, dhi, sun["zenith"]).fillna(0.0)
+    chain.run_model(
+        pd.DataFrame(
+            {
+                "ghi": ghi,
+                "dhi": dhi,
+                "dni": dni,
+                "temp_air": weather["temp_air_c"],
+                "wind_speed": weather["wind_speed_m_per_s"],
+            }
+        )
+    )
+    return float(chain.results.ac.fillna(0.0).sum()) / 1000.0
+
+
+def test_a_roof_face_yields_what_pvlib_gives_at_its_orientation() -> None:
+    faces = _faces(
+        area_m2=[60.0, 60.0, 60.0], tilt_deg=[30.0, 32.0, 47.0], azimuth_deg=[195.0, 197.0, 93.0]
+    )
+    found = face_potentials(faces, weather_region=9, **JENA)
+    assert found["included"].all()
+    # modules flush on the face: 60 m² x usable share 0.6 (solar_roof_types.csv, pitched)
+    np.testing.assert_allclose(found["module_area_m2"], 36.0)
+    np.testing.assert_allclose(found["pv_kwp"], 36.0 * 0.20)
+    specific = found["pv_kwh_per_a"] / found["pv_kwp"]
+    assert specific[0] == pytest.approx(_modelchain_yield_kwh_per_kwp(30.0, 195.0), rel=CHAIN_RTOL)
+    assert specific[1] == pytest.approx(_modelchain_yield_kwh_per_kwp(32.0, 197.0), rel=BIN_RTOL)
+    assert specific[2] == pytest.approx(_modelchain_yield_kwh_per_kwp(47.0, 93.0), rel=BIN_RTOL)
+
+
+def test_a_north_face_yields_less_than_a_south_face_of_the_same_area() -> None:
+    faces = _faces(area_m2=[60.0, 60.0], tilt_deg=[35.0, 35.0], azimuth_deg=[180.0, 0.0])
+    south, north = face_potentials(faces, weather_region=9, **JENA).itertuples()
+    assert north.pv_kwh_per_a < south.pv_kwh_per_a
+    assert north.solar_thermal_kwh_per_a < south.solar_thermal_kwh_per_a
+    # the north face gets under 75 % of the best plane's irradiation: left out (LUBW rule)
+    assert north.irradiation_share < 0.75 <= south.irradiation_share
+    assert (north.included, north.pv_kwp) == (False, 0.0)
+
+
+def test_small_pitched_faces_are_left_out_and_flat_faces_carry_tilted_rows() -> None:
+    # 15 m² x 0.6 = 9 m² modules: under the 10 m² of a usable face; 100 m² flat roof:
+    # south rows like the flat roof type (0.6 usable x 0.4 ground cover = 24 m² modules)
+    faces = _faces(area_m2=[15.0, 100.0], tilt_deg=[35.0, 0.0], azimuth_deg=[180.0, np.nan])
+    small, flat = face_potentials(faces, weather_region=9, **JENA).itertuples()
+    assert (small.included, small.module_area_m2) == (False, 0.0)
+    assert (flat.flat, flat.included, flat.module_area_m2) == (True, True, pytest.approx(24.0))
+    flat_roof = pv_study(kwp=1.0, tilt=30.0, azimuth=180.0, mounting="rack", **JENA)
+    assert flat.pv_kwh_per_a / flat.pv_kwp == pytest.approx(
+        flat_roof["yield_kwh_per_kwp"], abs=0.05
+    )
+
+
+def test_buildings_with_faces_use_them_and_the_rest_stays_an_estimate(
+    jena_roofs: gpd.GeoDataFrame,
+) -> None:
+    faces = pd.DataFrame(
+        {
+            "building_id": ["house", "house", "house"],
+            "area_m2": [56.0, 56.0, 20.0],
+            "tilt_deg": [45.0, 45.0, 45.0],
+            "azimuth_deg": [180.0, 0.0, 90.0],
+        }
+    )
+    estimate = roof_potentials(jena_roofs, 9).set_index("building_id")
+    roofs = roof_potentials(jena_roofs, 9, faces).set_index("building_id")
+    assert list(roofs["roof_basis"]) == ["lod2_faces", "footprint_estimate", "footprint_estimate"]
+    expected = face_potentials(faces, weather_region=9, **JENA)
+    assert roofs.loc["house", "roof_area_m2"] == pytest.approx(132.0)  # every face
+    for name in ("module_area_m2", "pv_kwp", "pv_kwh_per_a", "solar_thermal_kwh_per_a"):
+        assert roofs.loc["house", name] == pytest.approx(expected[name].sum())
+    # south face and east face kept, north face out: 2 x 0.6 = 1.2 of their areas
+    assert roofs.loc["house", "module_area_m2"] == pytest.approx((56.0 + 20.0) * 0.6)
+    pd.testing.assert_series_equal(roofs.loc["block"], estimate.loc["block"])
+
+
+def test_existing_pv_is_taken_from_the_potential_never_below_zero(
+    jena_roofs: gpd.GeoDataFrame,
+) -> None:
+    given = jena_roofs.assign(pv_existing_kw=[5.0, 100.0, np.nan])
+    roofs = roof_potentials(given, 9).set_index("building_id")
+    kwp = roofs["pv_kwp"]
+    assert roofs.loc["house", "pv_free_kwp"] == pytest.approx(kwp["house"] - 5.0)
+    assert roofs.loc["block", "pv_free_kwp"] == 0.0  # 100 kW installed > 28.8 kWp potential
+    assert roofs.loc["hall", "pv_free_kwp"] == kwp["hall"]  # nothing known installed
+    assert np.isnan(roofs.loc["hall", "pv_existing_kw"])  # unknown stays unknown
+    per_kwp = roofs.loc["house", "pv_kwh_per_a"] / kwp["house"]
+    assert roofs.loc["house", "pv_free_kwh_per_a"] == pytest.approx((kwp["house"] - 5.0) * per_kwp)

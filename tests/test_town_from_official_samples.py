@@ -3,20 +3,32 @@ the cadastre (ALKIS AX_Gebaeude) gives footprints, uses, storeys, years and addr
 chimney sweep's register (Kehrbuch) gives the heaters, joined by address although the
 cadastre names no postcode; the Zensus 2022 grid (Destatis layout, a cell written here where
 the sample town stands) gives an age class where the cadastre has no year; the gas utility's
-extract (German headers, decimal comma, thousands point) gives measured demand. The inventory
-then fills sector, use, age class, heater type and demand."""
+extract (German headers, decimal comma, thousands point) gives measured demand; the state
+survey office's LoD2 CityGML (the same buildings) gives heights, roof faces and the heated area
+from the model's volume; the Marktstammdatenregister export gives the PV and CHP units on them.
+The inventory then fills sector, use, age class, heater type and demand, the potentials the
+roofs face by face less the PV already installed."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pyogrio
 import pytest
 from typer.testing import CliRunner
 
 from heatplan.cli import app
+from heatplan.demand.typology import typology_heat_demand
+from heatplan.inputs.lod2 import HEATED_AREA_SOURCE
+from heatplan.publish.layers import public_layers
 
 DATA = Path(__file__).parent / "data"
+#: Module share of a pitched roof face (usable_share 0.6, solar_roof_types.csv) and kWp per m²
+#: module (solar_parameters.csv); a flat roof: usable 0.6 x ground cover 0.4 of tilted rows.
+PITCHED_SHARE, FLAT_SHARE, KWP_PER_M2 = 0.6, 0.6 * 0.4, 0.20
 
 
 def test_alkis_and_kehrbuch_fill_the_inventory(tmp_path: Path) -> None:
@@ -40,7 +52,10 @@ def test_alkis_and_kehrbuch_fill_the_inventory(tmp_path: Path) -> None:
         ["import", "kehrbuch", str(town), str(DATA / "kehrbuch" / "kehrbuch_auszug.csv")],
         ["import", "zensus", str(town), str(zensus)],
         ["import", "consumption", str(town), str(gas), "--carrier", "Erdgas"],
+        ["import", "lod2", str(town), str(DATA / "lod2" / "lod2_sample.gml")],
+        ["import", "mastr", str(town), str(DATA / "mastr" / "mastr_einheiten_testort.csv")],
         ["inventory", str(town)],
+        ["potentials", str(town)],
     ]
     for args in steps:
         result = runner.invoke(app, args)
@@ -68,10 +83,15 @@ def test_alkis_and_kehrbuch_fill_the_inventory(tmp_path: Path) -> None:
         "mfh",
         False,
     )
-    assert rows.loc["hauptstraße 14", "heater_type"] == "unknown"  # unknown stays unknown
+    # the sweep lists no heater there, the Marktstammdatenregister a gas CHP unit (40 kW thermal)
+    home = rows.loc["hauptstraße 14"]
+    assert (home["heater_type"], home["carrier"], home["generators"]) == ("chp", "natural_gas", 1)
+    # the LoD2 building that joins no ALKIS building: no heater anywhere, unknown stays unknown
+    assert frame.set_index("building_id").loc["DEBWL522100004", "heater_type"] == "unknown"
     # the garage (2463) was rejected as unheated; code 1999 stays unknown, but the Zensus cell
     # gives its age class, flagged; its neighbour keeps the class of its own year (1995)
-    assert len(frame) == 5 and (frame["use"] == "unknown").sum() == 1
+    # 5 heated ALKIS buildings and the LoD2 box that joins none of them (added: 1010 Wohnhaus)
+    assert len(frame) == 6 and (frame["use"] == "unknown").sum() == 1
     unknown = frame[frame["use"] == "unknown"].iloc[0]
     assert (unknown["age_class"], unknown["age_class_source"]) == ("1984-1994", "zensus_2022_grid")
     assert (
@@ -81,3 +101,60 @@ def test_alkis_and_kehrbuch_fill_the_inventory(tmp_path: Path) -> None:
         "1995-2001",
         "given",
     )
+    _lod2_and_mastr_fill_the_same_buildings(town, rows)
+
+
+def _lod2_and_mastr_fill_the_same_buildings(town: Path, rows: pd.DataFrame) -> None:
+    """LoD2 heights, heated areas and roof faces; MaStR units on the same buildings."""
+    house, home, office = (
+        rows.loc[a] for a in ("hauptstraße 12", "hauptstraße 14", "kirchstraße 3a")
+    )
+    # LoD2 (hand-computed, tests/data/lod2/README.md): gable 10 x 8 m, eaves 6 m, ridge 10 m
+    assert (house["height_m"], house["lod2_id"]) == (10.0, "DEBWL522100001")
+    assert house["roof_area_m2"] == pytest.approx(2 * 10 * math.sqrt(32), rel=1e-9)
+    # heated area from the LoD2 volume, not footprint x storeys (GEG A_N from V_e): the
+    # flat-roofed home 12 x 10 x 9 m = 1,080 m³ at 3.0 m a storey -> 0.32/m; the office
+    # 8 x 6 m, 5 -> 8 m = 312 m³ over 2 storeys (3.25 m) -> (1/3.25 - 0.04)/m
+    assert (home["heated_area_m2"], home["heated_area_source"]) == (
+        pytest.approx(0.32 * 1080.0, rel=1e-9),
+        HEATED_AREA_SOURCE,
+    )
+    office_area = (1 / 3.25 - 0.04) * 312.0
+    assert office["heated_area_m2"] == pytest.approx(office_area, rel=1e-9)
+    assert office["heated_area_m2"] != pytest.approx(48.0 * 2 * 2.75 * 0.32, rel=1e-3)
+    # ... and the demand model works from it: the office's benchmark demand at that area
+    benchmark = typology_heat_demand(["office"], ["unknown"], [office_area])
+    assert office["demand_method"] == "benchmark"
+    assert office["heat_demand_kwh_per_a"] == pytest.approx(
+        float(benchmark["heat_demand_kwh_per_a"].iloc[0]), rel=1e-9
+    )
+    # MaStR: PV in operation on the house and the office; the home's PV is decommissioned
+    assert (house["pv_existing_kw"], house["pv_existing_source"]) == (4.9, "mastr")
+    assert office["pv_existing_kw"] == 5.0
+    assert np.isnan(home["pv_existing_kw"])  # unknown stays unknown, never 0
+    plants = pyogrio.read_dataframe(town / "plan.gpkg", layer="plants", read_geometry=False)
+    chp = plants.set_index("plant_id").loc["SEE900000000103"]
+    assert (chp["kind"], chp["carrier"], chp["thermal_capacity_kw"]) == ("chp", "natural_gas", 40.0)
+    assert chp["building_id"] == "DEBWL00100000002"
+    # the roof potential face by face: the gable's south face (the north one is under 75 %
+    # of the best irradiation), the office's south-facing mono-pitch roof, the flat roof
+    potentials = pyogrio.read_dataframe(town / "plan.gpkg", layer="potentials")
+    pv = potentials[potentials["kind"] == "roof_pv"].set_index("building_id")
+    with_faces = ["DEBWL00100000001", "DEBWL00100000002", "DEBWL00100000003", "DEBWL00100000006"]
+    assert set(pv.loc[with_faces, "roof_basis"]) == {"lod2_faces"}
+    assert pv.loc["DEBWL00100000005", "roof_basis"] == "footprint_estimate"  # no LoD2 model
+    house_kwp = 10 * math.sqrt(32) * PITCHED_SHARE * KWP_PER_M2
+    office_kwp = 8 * math.sqrt(45) * PITCHED_SHARE * KWP_PER_M2
+    home_kwp = 12 * 10 * FLAT_SHARE * KWP_PER_M2
+    expected = {
+        "DEBWL00100000001": (house_kwp, 4.9),
+        "DEBWL00100000003": (office_kwp, 5.0),
+        "DEBWL00100000002": (home_kwp, np.nan),
+    }
+    for building, (kwp, installed) in expected.items():
+        row = pv.loc[building]
+        assert row["capacity_kw"] == pytest.approx(kwp, rel=1e-9), building
+        assert row["pv_free_kwp"] == pytest.approx(kwp - np.nan_to_num(installed), rel=1e-9)
+    # the public edition sums roofs per block; the sites carry no roof or MaStR column
+    public, _ = public_layers({"potentials": potentials})
+    assert not {"roof_basis", "pv_existing_kw", "pv_free_kwp"} & set(public["potentials"].columns)

@@ -5,7 +5,9 @@ daylight saving) and each value is the mean of the hour *ending* at ``HH``; the 
 placed at the middle of each hour (``HH - 0.5`` h CET). The irradiance chain follows pvlib:
 solar position, DNI from GHI and DHI, Perez transposition, PVWatts incidence-angle modifier,
 Sandia cell temperature, PVWatts DC power, system losses and inverter [2]_ [3]_. Solar thermal
-yields use the ISO 9806 steady-state collector curve hour by hour.
+yields use the ISO 9806 steady-state collector curve hour by hour. Roofs with LoD2 faces are
+computed face by face (:func:`face_potentials`, one yield per 5° orientation bin), others from
+the footprint and a roof type; ``roof_basis`` says which.
 
 Every default lives in ``data/solar_*.csv`` with its source.
 
@@ -29,7 +31,7 @@ import pvlib
 from numpy.typing import ArrayLike
 
 from heatplan.plan import columns as col
-from heatplan.reference import parameter_group, table
+from heatplan.reference import parameter, parameter_group, table
 from heatplan.reference.weather import TRY_NOMINAL_YEAR, hourly_index, read_try, try_path
 
 #: TRY 2010 hours are CET all year (UTC+1); pvlib's Etc/GMT-1 is UTC+1 (POSIX sign).
@@ -39,12 +41,20 @@ PITCHED_AZIMUTHS_DEG = np.linspace(90.0, 270.0, 9)
 ROOF_COLUMNS = [
     col.BUILDING_ID,
     "roof_type",
+    "roof_basis",
     "roof_area_m2",
     "module_area_m2",
     "pv_kwp",
     "pv_kwh_per_a",
     "solar_thermal_kwh_per_a",
+    "pv_existing_kw",
+    "pv_free_kwp",
+    "pv_free_kwh_per_a",
 ]
+#: ``roof_basis``: the roof figures come from the LoD2 roof faces, or are estimated from the
+#: footprint and a roof type (data/solar_roof_types.csv).
+ROOF_BASIS_FACES = "lod2_faces"
+ROOF_BASIS_ESTIMATE = "footprint_estimate"
 
 
 # --------------------------------------------------------------------------- reference data
@@ -278,6 +288,13 @@ def _hourly_yields(
     region: int, lat: float, lon: float, tilt: float, azimuth: float, mounting: str
 ) -> pd.DataFrame:
     """Hourly PV [W/kWp], POA [W/m²] and weather for one orientation (cached, do not mutate)."""
+    return _hourly(region, lat, lon, tilt, azimuth, mounting)
+
+
+def _hourly(
+    region: int, lat: float, lon: float, tilt: float, azimuth: float, mounting: str
+) -> pd.DataFrame:
+    """Hourly PV [W/kWp], POA [W/m²] and weather for one orientation (not cached)."""
     weather = _try_weather(region)
     position = _solar_position(region, lat, lon)
     albedo = _parameters("sky")["albedo"]
@@ -391,8 +408,6 @@ def _roof_types() -> pd.DataFrame:
 
 def _specific_roof_yields(region: int, lat: float, lon: float) -> dict[str, tuple[float, float]]:
     """Per roof type: PV [kWh/(kWp a)] and solar thermal [kWh/(m² a)] (pitched: azimuth mean)."""
-    eta0, a1, a2 = _collector("roof_flat_plate")
-    temp_mean = _parameters("thermal")["roof_mean_temp_c"]
     result: dict[str, tuple[float, float]] = {}
     for roof_type, row in _roof_types().iterrows():
         azimuths = (
@@ -400,21 +415,133 @@ def _specific_roof_yields(region: int, lat: float, lon: float) -> dict[str, tupl
         )
         pv, heat = [], []
         for azimuth in azimuths:
-            hourly = _hourly_yields(
+            found = _orientation_yields(
                 region, lat, lon, float(row["tilt_deg"]), float(azimuth), str(row["mounting"])
             )
-            pv.append(float(hourly["ac_w_per_kwp"].sum()) / 1000.0)
-            q = collector_heat_w_per_m2(
-                hourly["effective_w_per_m2"],
-                hourly["temp_air_c"],
-                temp_mean,
-                eta0=eta0,
-                a1=a1,
-                a2=a2,
-            )
-            heat.append(float(q.sum()) / 1000.0)
+            pv.append(found[0])
+            heat.append(found[2])
         result[str(roof_type)] = (_azimuth_mean(azimuths, pv), _azimuth_mean(azimuths, heat))
     return result
+
+
+@cache
+def _orientation_yields(
+    region: int, lat: float, lon: float, tilt: float, azimuth: float, mounting: str
+) -> tuple[float, float, float]:
+    """Annual PV [kWh/(kWp a)], plane-of-array irradiation [kWh/(m² a)] and roof-collector heat
+    [kWh/(m² a)] of one orientation (cached: three numbers, not the hourly series)."""
+    hourly = _hourly(region, lat, lon, tilt, azimuth, mounting)
+    eta0, a1, a2 = _collector("roof_flat_plate")
+    heat = collector_heat_w_per_m2(
+        hourly["effective_w_per_m2"],
+        hourly["temp_air_c"],
+        _parameters("thermal")["roof_mean_temp_c"],
+        eta0=eta0,
+        a1=a1,
+        a2=a2,
+    )
+    return (
+        float(hourly["ac_w_per_kwp"].sum()) / 1000.0,
+        float(hourly["poa_w_per_m2"].sum()) / 1000.0,
+        float(heat.sum()) / 1000.0,
+    )
+
+
+@cache
+def _best_irradiation_kwh_per_m2(region: int, lat: float, lon: float) -> float:
+    """Irradiation of the best south-facing plane (tilt 0..60° in the binning step) [kWh/(m² a)]."""
+    step = _parameters("roof_faces")["orientation_step_deg"]
+    tilts = np.arange(0.0, 60.0 + step / 2.0, step)
+    return max(_orientation_yields(region, lat, lon, float(t), 180.0, "roof")[1] for t in tilts)
+
+
+def _binned_deg(values: pd.Series, step_deg: float) -> pd.Series:
+    return (values / step_deg).round() * step_deg
+
+
+def _face_orientations(faces: pd.DataFrame) -> pd.DataFrame:
+    """Per face: ``flat``, the orientation it is computed at and the module share of its area.
+
+    Flat faces (tilt up to ``flat_roof_max_tilt_deg`` of lod2_parameters.csv) carry the tilted
+    rows of the ``flat`` roof type; pitched faces carry modules flush at their own tilt and
+    azimuth, binned to ``orientation_step_deg`` (solar_parameters.csv, group roof_faces).
+    """
+    types = _roof_types()
+    step = _parameters("roof_faces")["orientation_step_deg"]
+    tilt = pd.to_numeric(faces["tilt_deg"], errors="coerce").astype(float)
+    azimuth = pd.to_numeric(faces["azimuth_deg"], errors="coerce").astype(float)
+    flat = tilt <= parameter("lod2_parameters.csv", "flat_roof_max_tilt_deg")
+    row = types.loc[np.where(flat, "flat", "pitched")].set_index(faces.index)
+    share = row["usable_share"] * row["ground_cover_ratio"]
+    share = share.where(~flat, share * row["orientation_share"])  # a face is its own orientation
+    return pd.DataFrame(
+        {
+            "flat": flat,
+            "tilt": _binned_deg(tilt, step).clip(0.0, 90.0).where(~flat, row["tilt_deg"]),
+            "azimuth": (_binned_deg(azimuth, step) % 360.0).where(~flat, row["azimuth_deg"]),
+            "mounting": row["mounting"].astype(str),
+            "module_share": share.astype(float),
+        },
+        index=faces.index,
+    )
+
+
+def face_potentials(
+    faces: pd.DataFrame, *, weather_region: int, lat: float, lon: float
+) -> pd.DataFrame:
+    """PV and solar-thermal potential of each LoD2 roof face at its own area, tilt and azimuth.
+
+    Parameters
+    ----------
+    faces : DataFrame
+        building_id, area_m2 [m², sloped], tilt_deg [° from horizontal], azimuth_deg
+        [° east of north, 180 = south] (the layer ``roof_surfaces`` of ``heatplan import lod2``).
+    weather_region : int
+        DWD TRY 2010 region of the weather.
+    lat, lon : float
+        Location of the town [° WGS84].
+
+    Returns
+    -------
+    DataFrame
+        The faces with ``flat``, ``irradiation_share`` (plane-of-array irradiation over that of
+        the best south-facing plane [-]), ``included``, ``module_area_m2``, ``pv_kwp``,
+        ``pv_kwh_per_a`` and ``solar_thermal_kwh_per_a``. The specific yields are computed once
+        per orientation bin. A face is left out (``included`` False, zero potential) when its
+        irradiation is below ``min_irradiation_share`` or, pitched, its module area is below
+        ``min_module_area_m2`` (solar_parameters.csv, group roof_faces: the LUBW solar
+        cadastre's rules), or when its tilt or azimuth is unknown.
+    """
+    rules = _parameters("roof_faces")
+    region, (lat, lon) = int(weather_region), _location_key(lat, lon)
+    where = _face_orientations(faces)
+    area = pd.to_numeric(faces["area_m2"], errors="coerce").astype(float).clip(lower=0.0)
+    known = where["tilt"].notna() & where["azimuth"].notna() & area.notna()
+    keys = where.loc[known, ["tilt", "azimuth", "mounting"]].drop_duplicates()
+    yields = {
+        (t, z, m): _orientation_yields(region, lat, lon, float(t), float(z), str(m))
+        for t, z, m in keys.itertuples(index=False)
+    }
+    found = [
+        yields.get((t, z, m), (np.nan,) * 3)
+        for t, z, m in where[["tilt", "azimuth", "mounting"]].itertuples(index=False)
+    ]
+    per = pd.DataFrame(found, index=faces.index, columns=["pv", "poa", "heat"], dtype=float)
+    share = per["poa"] / _best_irradiation_kwh_per_m2(region, lat, lon)
+    module = area * where["module_share"]
+    included = known & (share >= rules["min_irradiation_share"])
+    included &= where["flat"] | (module >= rules["min_module_area_m2"])
+    module = module.where(included, 0.0).fillna(0.0)
+    kwp = module * _parameters("pv")["kwp_per_m2"]
+    return faces.assign(
+        flat=where["flat"].to_numpy(),
+        irradiation_share=share.to_numpy(),
+        included=included.to_numpy(),
+        module_area_m2=module.to_numpy(),
+        pv_kwp=kwp.to_numpy(),
+        pv_kwh_per_a=(kwp * per["pv"].fillna(0.0)).to_numpy(),
+        solar_thermal_kwh_per_a=(module * per["heat"].fillna(0.0)).to_numpy(),
+    )
 
 
 def _azimuth_mean(azimuths: ArrayLike, values: list[float]) -> float:
@@ -459,8 +586,16 @@ def _centre_wgs84(buildings: gpd.GeoDataFrame) -> tuple[float, float]:
     return float(centre.y.iloc[0]), float(centre.x.iloc[0])
 
 
-def roof_potentials(buildings: gpd.GeoDataFrame, weather_region: int) -> gpd.GeoDataFrame:
-    """PV and solar-thermal potential of every roof from the building footprints.
+def roof_potentials(
+    buildings: gpd.GeoDataFrame, weather_region: int, faces: pd.DataFrame | None = None
+) -> gpd.GeoDataFrame:
+    """PV and solar-thermal potential of every roof: LoD2 roof faces where given, else the
+    footprint.
+
+    A building with faces in ``faces`` (the layer ``roof_surfaces``: building_id, area_m2,
+    tilt_deg, azimuth_deg) sums :func:`face_potentials` of its faces (``roof_basis =
+    lod2_faces``); every other building is estimated from its footprint as follows
+    (``roof_basis = footprint_estimate``).
 
     The roof type comes from a ``roof_type`` column ('pitched' or 'flat') or, where missing,
     from ``use`` (data/solar_roof_type_by_use.csv). Roof area = footprint / cos(tilt) for
@@ -474,11 +609,16 @@ def roof_potentials(buildings: gpd.GeoDataFrame, weather_region: int) -> gpd.Geo
     figure is the collector output at a 50 °C mean temperature, before storage losses and
     before limiting it to what the building can use in summer.
 
+    Existing PV: ``pv_existing_kw`` of the buildings (``heatplan import mastr``; empty where no
+    unit is known) is taken from the PV potential: ``pv_free_kwp`` = pv_kwp - pv_existing_kw,
+    never below zero, and ``pv_free_kwh_per_a`` at the roof's specific yield.
+
     Returns
     -------
     GeoDataFrame
-        building_id, roof_type, roof_area_m2, module_area_m2, pv_kwp, pv_kwh_per_a,
-        solar_thermal_kwh_per_a and the input geometry.
+        building_id, roof_type, roof_basis, roof_area_m2, module_area_m2, pv_kwp,
+        pv_kwh_per_a, solar_thermal_kwh_per_a, pv_existing_kw, pv_free_kwp, pv_free_kwh_per_a
+        and the input geometry.
     """
     if col.BUILDING_ID not in buildings:
         raise ValueError("buildings need a building_id column")
@@ -498,10 +638,11 @@ def roof_potentials(buildings: gpd.GeoDataFrame, weather_region: int) -> gpd.Geo
     kwp = module_area * _parameters("pv")["kwp_per_m2"]
     pv_specific = roof_type.map({key: value[0] for key, value in specific.items()})
     heat_specific = roof_type.map({key: value[1] for key, value in specific.items()})
-    return gpd.GeoDataFrame(
+    out = gpd.GeoDataFrame(
         {
             col.BUILDING_ID: buildings[col.BUILDING_ID].to_numpy(),
             "roof_type": roof_type.to_numpy(),
+            "roof_basis": ROOF_BASIS_ESTIMATE,
             "roof_area_m2": roof_area,
             "module_area_m2": module_area,
             "pv_kwp": kwp,
@@ -512,6 +653,43 @@ def roof_potentials(buildings: gpd.GeoDataFrame, weather_region: int) -> gpd.Geo
         crs=buildings.crs,
         index=buildings.index,
     )
+    if faces is not None and len(faces):
+        out = _with_faces(out, faces, weather_region=int(weather_region), lat=lat, lon=lon)
+    return _with_existing_pv(out, buildings)
+
+
+def _with_faces(
+    roofs: gpd.GeoDataFrame, faces: pd.DataFrame, *, weather_region: int, lat: float, lon: float
+) -> gpd.GeoDataFrame:
+    """The roofs of buildings with LoD2 faces replaced by the sums over their faces."""
+    ids = roofs[col.BUILDING_ID].astype(str)
+    mine = faces[faces[col.BUILDING_ID].astype(str).isin(set(ids))]
+    if mine.empty:
+        return roofs
+    found = face_potentials(mine, weather_region=weather_region, lat=lat, lon=lon)
+    sums = found.groupby(found[col.BUILDING_ID].astype(str))[
+        ["area_m2", "module_area_m2", "pv_kwp", "pv_kwh_per_a", "solar_thermal_kwh_per_a"]
+    ].sum()
+    sums = sums.rename(columns={"area_m2": "roof_area_m2"}).reindex(ids.to_numpy())
+    has = sums["roof_area_m2"].notna().to_numpy()
+    out = roofs.copy()
+    for name in sums.columns:
+        out[name] = np.where(has, sums[name].to_numpy(), out[name].to_numpy())
+    out["roof_basis"] = np.where(has, ROOF_BASIS_FACES, out["roof_basis"].to_numpy())
+    return out
+
+
+def _with_existing_pv(roofs: gpd.GeoDataFrame, buildings: pd.DataFrame) -> gpd.GeoDataFrame:
+    """``pv_existing_kw`` [kW] (empty: unknown), ``pv_free_kwp`` and ``pv_free_kwh_per_a``."""
+    existing = pd.to_numeric(
+        buildings.get("pv_existing_kw", pd.Series(np.nan, index=buildings.index)), errors="coerce"
+    ).to_numpy(float)
+    kwp = roofs["pv_kwp"].to_numpy(float)
+    free = np.clip(kwp - np.nan_to_num(existing, nan=0.0), 0.0, None)
+    per_kwp = np.divide(
+        roofs["pv_kwh_per_a"].to_numpy(float), kwp, out=np.zeros_like(kwp), where=kwp > 0
+    )
+    return roofs.assign(pv_existing_kw=existing, pv_free_kwp=free, pv_free_kwh_per_a=free * per_kwp)
 
 
 def open_field_solar_thermal(

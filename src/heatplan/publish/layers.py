@@ -211,12 +211,18 @@ def _block_potentials(
     return gpd.GeoDataFrame(table, geometry=geometry, crs=crs), int(mask.sum())
 
 
+#: Columns of the potentials that only a building's roof rows fill (stages/potentials.py):
+#: never part of the public sites.
+ROOF_ONLY_COLUMNS = ("roof_basis", "pv_existing_kw", "pv_free_kwp")
+
+
 def _potentials(
     potentials: pd.DataFrame, blocks: gpd.GeoDataFrame | None
 ) -> tuple[dict[str, pd.DataFrame], int]:
     ids = potentials.get(col.BUILDING_ID, pd.Series(None, index=potentials.index, dtype=object))
     per_building = ids.notna() & ids.astype(str).str.strip().ne("")
-    sites = potentials[~per_building.to_numpy()].drop(columns=col.BUILDING_ID, errors="ignore")
+    building_only = [col.BUILDING_ID, *ROOF_ONLY_COLUMNS]
+    sites = potentials[~per_building.to_numpy()].drop(columns=building_only, errors="ignore")
     if not per_building.any():
         return {"potentials": sites}, 0
     crs = getattr(potentials, "crs", None)

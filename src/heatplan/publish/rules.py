@@ -58,6 +58,7 @@ BUILDING_LEVEL_LAYERS = frozenset(
         "consumption",
         "heaters",
         "network_nodes",
+        "roof_surfaces",
         "network_load",
     }
 )

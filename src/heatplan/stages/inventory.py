@@ -1,9 +1,11 @@
 """The inventory stage (Bestandsanalyse, WPG §15): building demand, carriers, emissions and the
 Anlage-2 aggregates per block, street segment, 100 m grid cell and for the whole municipality.
 
-Takes the plan's ``buildings`` (+ optional ``consumption``, ``heaters``, ``streets``,
-``input_blocks``, ``weather_years``) and gives it ``buildings``, ``blocks``,
-``street_segments``, ``grid_100m`` and ``totals``.
+Takes the plan's ``buildings`` (+ optional ``consumption``, ``heaters``, ``plants``,
+``streets``, ``input_blocks``, ``weather_years``) and gives it ``buildings``, ``blocks``,
+``street_segments``, ``grid_100m`` and ``totals``. The CHP units of the Marktstammdatenregister
+(``plants``) count as existing heat generators of the buildings the chimney sweep's register
+lists no heater for (:func:`with_register_chp`).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from heatplan.areas.indicators import (
     segment_indicators,
 )
 from heatplan.areas.segments import street_segments
-from heatplan.demand.buildings import building_demand
+from heatplan.demand.buildings import building_demand, match_rows
 from heatplan.demand.climate import reference_weather
 from heatplan.errors import ProjectError
 from heatplan.plan import Plan
@@ -37,7 +39,15 @@ from heatplan.progress import stage_reporter
 log = logging.getLogger(__name__)
 Progress = Callable[[str], None]
 #: The frames the inventory reads (the rest of a plan is not needed).
-NEEDS = ("buildings", "consumption", "heaters", "streets", "input_blocks", "weather_years")
+NEEDS = (
+    "buildings",
+    "consumption",
+    "heaters",
+    "plants",
+    "streets",
+    "input_blocks",
+    "weather_years",
+)
 #: ``blocks_source`` when the project has neither streets nor blocks: blocks and street
 #: segments stay empty, buildings, grid and totals are still computed.
 NO_BLOCKS = "none: import streets (`heatplan import streets`) or blocks (`heatplan import blocks`)"
@@ -78,7 +88,7 @@ def run(plan: Plan, *, progress: Progress | None = None) -> tuple[Plan, Inventor
     demand = building_demand(
         buildings,
         consumption=plan.get("consumption"),
-        heaters=plan.get("heaters"),
+        heaters=with_register_chp(plan.get("heaters"), plan.get("plants"), buildings),
         weather=weather,
         missing_floors=config.project.missing_floors,
     )
@@ -100,6 +110,53 @@ def run(plan: Plan, *, progress: Progress | None = None) -> tuple[Plan, Inventor
     result = _result(buildings, outputs, blocks_source, weather.region)
     result.unmatched_rows = demand.unmatched
     return plan.with_frames(**outputs), result
+
+
+def with_register_chp(
+    heaters: pd.DataFrame | None, plants: pd.DataFrame | None, buildings: pd.DataFrame
+) -> pd.DataFrame | None:
+    """``heaters`` and the MaStR CHP units in operation of buildings the heaters do not list.
+
+    A unit of ``kind`` chp with a thermal output (``thermal_capacity_kw`` > 0) matched to a
+    building (``heatplan import mastr``) becomes a heater row: ``heater_type`` chp, its fuel's
+    ``carrier``, ``capacity_kw`` = Thermische Nutzleistung [kW], ``install_year`` = the year of
+    commissioning, ``heater_source`` mastr. A building with any heater of the chimney sweep's
+    register keeps those alone (the register lists CHP units as heaters too: no double count).
+    """
+    if plants is None or plants.empty or col.BUILDING_ID not in plants.columns:
+        return heaters
+    empty = pd.Series(np.nan, index=plants.index)
+    thermal = pd.to_numeric(plants.get("thermal_capacity_kw", empty), errors="coerce")
+    running = plants.get("in_operation", pd.Series(False, index=plants.index))
+    chp = plants[
+        plants["kind"].eq("chp")
+        & running.fillna(False).astype(bool)
+        & plants[col.BUILDING_ID].notna()
+        & thermal.gt(0)
+    ]
+    listed: set[str] = set()
+    if heaters is not None and len(heaters):
+        keys = buildings.reindex(columns=[col.BUILDING_ID, col.HEATED_AREA_M2, "address"])
+        listed = set(match_rows(heaters, keys).dropna().astype(str))
+    chp = chp[~chp[col.BUILDING_ID].astype(str).isin(listed)]
+    if chp.empty:
+        return heaters
+    rows = pd.DataFrame(
+        {
+            "heater_id": chp["plant_id"].astype(str),
+            col.BUILDING_ID: chp[col.BUILDING_ID].astype(str),
+            "heater_type": "chp",
+            col.CARRIER: chp.get(col.CARRIER),
+            "capacity_kw": thermal[chp.index],
+            "install_year": pd.to_numeric(
+                chp.get("commissioning_year", empty[chp.index]), errors="coerce"
+            ),
+            "heater_source": "mastr",
+        }
+    )
+    if heaters is None or heaters.empty:
+        return rows.reset_index(drop=True)
+    return pd.concat([pd.DataFrame(heaters), rows], ignore_index=True)
 
 
 def _assigned(

@@ -1,12 +1,15 @@
 """The potentials stage (Potenzialanalyse, WPG §16): every potential of the plan as one frame.
 
-Takes the plan's ``buildings`` (after the inventory), the registers ``sewage_plants``,
+Takes the plan's ``buildings`` (after the inventory), their LoD2 ``roof_surfaces`` where
+imported, the registers ``sewage_plants``,
 ``sewers``, ``waste_heat`` and ``exclusion_zones`` where imported, and the ``[potentials]``
 settings (network temperatures, biomass residues). Gives the plan:
 
 - ``potentials``: one row per potential — ``potential_id``, ``kind``, ``carrier`` (code of
   data/carriers.csv), ``name``, ``heat_mwh_per_a``, ``power_mwh_per_a``, ``capacity_kw``,
-  ``building_id`` (decentral options), ``excluded`` and ``reason``, geometry;
+  ``building_id`` (decentral options), ``excluded`` and ``reason``, geometry; roof rows also
+  ``roof_basis`` (``lod2_faces`` | ``footprint_estimate``), PV rows ``pv_existing_kw`` (MaStR)
+  and ``pv_free_kwp``;
 - ``decentral_options``: the per-building detail of ground and air heat pumps (planner view;
   building level, never published as such).
 """
@@ -53,7 +56,7 @@ COLUMNS = [
 ]
 _KWH_PER_MWH = 1000.0
 #: The frames the potentials stage reads.
-NEEDS = ("buildings", "exclusion_zones", "sewage_plants", "sewers", "waste_heat")
+NEEDS = ("buildings", "roof_surfaces", "exclusion_zones", "sewage_plants", "sewers", "waste_heat")
 #: Registers read by this stage and the import command that fills each.
 REGISTERS = {"sewage_plants": "sewage-plants", "sewers": "sewers", "waste_heat": "waste-heat"}
 
@@ -82,12 +85,19 @@ def _rows(frame: pd.DataFrame, geometry: Any, crs: Any, **columns: Any) -> gpd.G
 
 
 # --- buildings: roofs and decentral heat pumps ----------------------------------------------
-def roof_rows(buildings: gpd.GeoDataFrame, region: int) -> gpd.GeoDataFrame:
-    """PV and solar-thermal potential of every footprint (alternatives for the same roof)."""
+def roof_rows(
+    buildings: gpd.GeoDataFrame, region: int, faces: pd.DataFrame | None = None
+) -> gpd.GeoDataFrame:
+    """PV and solar-thermal potential of every roof (alternatives for the same roof).
+
+    From the LoD2 roof ``faces`` where a building has them, else from its footprint; each row
+    says which in ``roof_basis``. The PV rows carry ``pv_existing_kw`` (MaStR, empty where
+    unknown) and ``pv_free_kwp``, the potential not yet used.
+    """
     polygons = buildings[buildings.geometry.geom_type.isin(["Polygon", "MultiPolygon"])]
     if polygons.empty:
         return _rows(pd.DataFrame(), [], buildings.crs)
-    roofs = roof_potentials(polygons, region).reset_index(drop=True)
+    roofs = roof_potentials(polygons, region, faces).reset_index(drop=True)
     ids = roofs[col.BUILDING_ID].astype(str)
     pv = _rows(
         roofs,
@@ -101,6 +111,10 @@ def roof_rows(buildings: gpd.GeoDataFrame, region: int) -> gpd.GeoDataFrame:
         excluded=False,
         heat_mwh_per_a=0.0,
         reason="alternative to roof_solar_thermal on the same roof",
+    ).assign(
+        roof_basis=roofs["roof_basis"],
+        pv_existing_kw=roofs["pv_existing_kw"],
+        pv_free_kwp=roofs["pv_free_kwp"],
     )
     thermal = _rows(
         roofs,
@@ -113,8 +127,23 @@ def roof_rows(buildings: gpd.GeoDataFrame, region: int) -> gpd.GeoDataFrame:
         heat_mwh_per_a=roofs["solar_thermal_kwh_per_a"] / _KWH_PER_MWH,
         power_mwh_per_a=0.0,
         reason="alternative to roof_pv on the same roof",
-    )
+    ).assign(roof_basis=roofs["roof_basis"])
     return pd.concat([pv, thermal], ignore_index=True)
+
+
+def roof_message(roofs: pd.DataFrame) -> str:
+    """How many roofs come from LoD2 faces, and the PV already installed (MaStR)."""
+    pv = roofs[roofs["kind"] == "roof_pv"] if len(roofs) else roofs
+    if pv.empty:
+        return "roofs: no building footprints"
+    faces = int((pv["roof_basis"] == "lod2_faces").sum())
+    existing = pd.to_numeric(pv["pv_existing_kw"], errors="coerce")
+    return (
+        f"roofs: {faces} of {len(pv)} from LoD2 roof faces (`heatplan import lod2`), the rest "
+        f"estimated from the footprint; PV installed (MaStR) on {int(existing.notna().sum())} "
+        f"roofs, {float(existing.sum()):,.1f} kW; free PV potential "
+        f"{float(pv['pv_free_kwp'].sum()):,.1f} kWp"
+    )
 
 
 def in_zones(buildings: gpd.GeoDataFrame, zones: gpd.GeoDataFrame | None, what: str) -> pd.Series:
@@ -350,7 +379,8 @@ def run(plan: Plan, *, progress: Progress | None = None) -> tuple[Plan, Potentia
     settings = config.potentials
     zones = plan.layer("exclusion_zones")
     say("roofs: PV and solar thermal")
-    parts = [roof_rows(buildings, project_region(config, buildings))]
+    faces = plan.get("roof_surfaces")
+    parts = [roof_rows(buildings, project_region(config, buildings), faces)]
     say("decentral heat pumps")
     decentral, options = decentral_rows(buildings, zones)
     parts.append(decentral)
@@ -369,6 +399,7 @@ def run(plan: Plan, *, progress: Progress | None = None) -> tuple[Plan, Potentia
         say(f"geology: {config.project.geology_region}")
         parts.append(geology_rows(config.project.geology_region, settings, centre, buildings.crs))
     messages.append(ground_message(options))
+    messages.append(roof_message(parts[0]))
     found = _numbered(pd.concat([p for p in parts if len(p)], ignore_index=True))
     new = plan.with_frames(potentials=found, decentral_options=pd.DataFrame(options))
     return new, _result(found, messages)
