@@ -9,9 +9,10 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
+from heatplan.measures.schema import STATUSES
 from heatplan.plan import columns as col
 from heatplan.web.factsheet import NETWORK_TYPES
-from heatplan.web.public_data import GRADE_DE, TYPE_DE
+from heatplan.web.public_data import GRADE_DE, TYPE_DE, area_ids_of
 from heatplan.web.routes_public import records, state_of
 
 router = APIRouter(include_in_schema=False)
@@ -60,10 +61,10 @@ def area_profile(request: Request, area_id: str) -> HTMLResponse:
         for key, label in LABELS.items()
         if key in row
     )
-    measures = [m for m in data.measures if area_id in str(m.get("area_ids") or "").split(";")]
+    measures = [m for m in data.measures if area_id in area_ids_of(m)]
     items = "".join(
         f"<li>{escape(str(m.get('measure_id')))}: {escape(str(m.get('title')))} "
-        f"({escape(str(m.get('status')))})</li>"
+        f"({escape(STATUSES.get(str(m.get('status')), str(m.get('status'))))})</li>"
         for m in measures
     )
     network = any(row.get(f"area_type_{y}") in NETWORK_TYPES for y in data.years)
