@@ -35,6 +35,7 @@ from heatplan.web.public_data import (
 HEADINGS = {
     "year": ("Jahr", "Year"),
     "expect": ("Was heißt das für Eigentümer?", "What does it mean for owners?"),
+    "measures": ("Geplante Maßnahmen hier", "Measures planned here"),
     "area_type": ("Voraussichtliche Versorgung", "Expected supply"),
     "likelihood": ("Eignung", "Suitability"),
     "reason": ("Begründung", "Reason"),
@@ -185,27 +186,25 @@ def _measures_of(data: PublicData, area_id: str) -> list[dict[str, Any]]:
     return [m for m in data.measures if area_id and area_id in area_ids_of(m)]
 
 
-def _measure_dates(measures: list[dict[str, Any]]) -> tuple[str, str]:
-    de, en = [], []
-    for measure in measures[:5]:
+def _measure_items(measures: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """The public measures of the area: title, status and planned completion in words."""
+    out = []
+    for measure in measures:
         status = str(measure.get("status") or "")
         end = measure.get("completion_date")
         when_de = f", Abschluss geplant {_date_de(end)}" if end else ""
         when_en = f", completion planned {str(end)[:10]}" if end else ""
-        de.append(f"{measure.get('title')} ({STATUSES.get(status, status)}{when_de})")
-        en.append(f"{measure.get('title')} ({status.replace('_', ' ')}{when_en})")
-    if not de:
-        return "", ""
-    return (
-        " Geplante Maßnahmen hier: " + "; ".join(de) + ".",
-        " Measures planned here: " + "; ".join(en) + ".",
-    )
+        out.append(
+            {
+                "de": f"{measure.get('title')} ({STATUSES.get(status, status)}{when_de})",
+                "en": f"{measure.get('title')} ({status.replace('_', ' ')}{when_en})",
+            }
+        )
+    return out
 
 
-def _expectation(
-    data: PublicData, years: list[dict[str, Any]], chosen: dict[str, Any], area_id: str
-) -> dict[str, str]:
-    """What a house owner can expect: network or not (from when), the options by name, dates."""
+def _expectation(years: list[dict[str, Any]], chosen: dict[str, Any]) -> dict[str, str]:
+    """What a house owner can expect: a network or not (from when), the options by name."""
     network_years = [y["year"] for y in years if y["code"] in NETWORK_TYPES]
     names_de = ", ".join(OPTIONS[k][1] for k in DECENTRAL)
     names_en = ", ".join(OPTIONS[k][2] for k in DECENTRAL)
@@ -235,8 +234,7 @@ def _expectation(
         if later:
             de += f" Ab etwa {later[0]} ist ein Wärmenetz vorgesehen."
             en += f" A heat network is planned from about {later[0]}."
-    steps_de, steps_en = _measure_dates(_measures_of(data, area_id))
-    return {"de": de + steps_de, "en": en + steps_en}
+    return {"de": de, "en": en}
 
 
 def _density_class(code: Any) -> tuple[str, str]:
@@ -265,8 +263,8 @@ def _reason(area: pd.Series | None) -> dict[str, str]:
         de.append(f"Sie brauchen zusammen {density} MWh Wärme je Hektar und Jahr ({class_de}).")
         en.append(f"Together they need {density.replace('.', ',')} MWh of heat per hectare and "
                   f"year ({class_en}).")  # fmt: skip
-    network = _number(_rounded(area.get("network_lcoh_eur_per_mwh")))
-    decentral = _number(_rounded(area.get("decentral_lcoh_eur_per_mwh")))
+    network = _number(area.get("network_lcoh_eur_per_mwh"))
+    decentral = _number(area.get("decentral_lcoh_eur_per_mwh"))
     best = str(area.get("best_decentral") or "")
     if network and decentral and best in OPTIONS:
         de.append(
@@ -281,12 +279,6 @@ def _reason(area: pd.Series | None) -> dict[str, str]:
     if not de:
         return {"de": SUPPRESSED_NOTE["de"], "en": SUPPRESSED_NOTE["en"]}
     return {"de": " ".join(de), "en": " ".join(en)}
-
-
-def _rounded(value: Any) -> float | None:
-    """A released cost rounded to 5 EUR/MWh, as the option medians are."""
-    number = pd.to_numeric(pd.Series([value]), errors="coerce").iloc[0]
-    return round(float(number) / 5.0) * 5.0 if pd.notna(number) else None
 
 
 def _group(
@@ -383,7 +375,8 @@ def factsheet(data: PublicData, place: pd.Series, year: int | None = None) -> di
         "area_name": _area_name(area, area_id),
         "year": chosen["year"],
         "summary": _summary(place, area, chosen),
-        "expect": _expectation(data, years, chosen, area_id),
+        "expect": _expectation(years, chosen),
+        "measures": _measure_items(_measures_of(data, area_id)),
         "years": [{k: v for k, v in y.items() if k != "grade"} for y in years],
         "reason": _reason(area),
         "options": _options(data, area, place),

@@ -38,7 +38,7 @@ def _fields(frame: pd.DataFrame) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for row in frame[frame["kind"] == "field"].itertuples(index=False):
         entry: dict[str, Any] = {"de": row.label_de, "en": row.label_en}
-        if row.shown_unit:
+        if row.factor:  # a number: shown times ``factor`` in ``unit`` (none for counts)
             entry.update(
                 unit=row.shown_unit, factor=float(str(row.factor)), decimals=int(str(row.decimals))
             )
@@ -83,11 +83,14 @@ def _vocabulary() -> dict[str, Any]:
         "fields": _fields(frame),
         "codes": _codes(frame),
         "comment_statuses": dict(COMMENT_STATUSES),
+        "measure_types": [str(c) for c in table("measure_types.csv", as_text=True)["measure_type"]],
+        "measure_statuses": list(STATUSES),
     }
 
 
 def vocabulary() -> dict[str, Any]:
     """``{"fields": {name: {de, en, unit?, factor?, decimals?, date?}}, "codes": {code: {de,
-    en}}, "comment_statuses": {code: German}}``; a field's shown value is the stored value times
+    en}}, "comment_statuses": {code: German}, "measure_types": [code], "measure_statuses":
+    [code]}``; a field's shown value is the stored value times
     ``factor`` in ``unit``."""
     return _vocabulary()
