@@ -245,7 +245,7 @@ def _density_class(code: Any) -> tuple[str, str]:
     return str(row["label_de"]), str(row["label_en"])
 
 
-def _reason(area: pd.Series | None) -> dict[str, str]:
+def plain_reason(area: pd.Series | None) -> dict[str, str]:
     """Why, from the area's released figures: buildings, heat density, full costs."""
     if area is None:
         return {
@@ -378,7 +378,7 @@ def factsheet(data: PublicData, place: pd.Series, year: int | None = None) -> di
         "expect": _expectation(years, chosen),
         "measures": _measure_items(_measures_of(data, area_id)),
         "years": [{k: v for k, v in y.items() if k != "grade"} for y in years],
-        "reason": _reason(area),
+        "reason": plain_reason(area),
         "options": _options(data, area, place),
         "funding": _funding(network),
         "headings": {key: _pair(key) for key in HEADINGS},
