@@ -210,8 +210,19 @@ async function showMeasures(visible) {
   for (const id of MEASURE_LAYERS) state.map.setLayoutProperty(id, "visibility", visible ? "visible" : "none");
 }
 
+// One entry per feature (a polygon's fill and outline are one), the map's layers before measures.
+function distinct(features) {
+  const seen = new Set();
+  const out = [];
+  for (const f of features) {
+    const key = `${f.source}:${f.properties.measure_id ?? f.properties.area_id ?? f.id ?? JSON.stringify(f.properties)}`;
+    if (!seen.has(key)) { seen.add(key); out.push(f); }
+  }
+  return out.sort((a, b) => Number(a.source === "measures") - Number(b.source === "measures"));
+}
+
 function popupHtml(features) {
-  const parts = features.slice(0, 3).map((feature) => {
+  const parts = distinct(features).slice(0, 4).map((feature) => {
     const rows = [];
     const entries = Object.entries(feature.properties);
     entries.sort(([a], [b]) => Number(!/_\d{4}$/.test(a)) - Number(!/_\d{4}$/.test(b)));
