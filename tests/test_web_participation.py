@@ -18,7 +18,9 @@ import openpyxl
 import pandas as pd
 import pytest
 from fastapi import FastAPI
+from typer.testing import CliRunner
 
+from heatplan.cli import app as cli
 from heatplan.errors import HeatplanError
 from heatplan.plan import columns as col
 from heatplan.steps import comments as comment_store
@@ -132,7 +134,7 @@ def test_editors_answer_and_close_and_viewers_cannot(app: FastAPI) -> None:
     assert closed.json()["answered_by"] == "ed"
 
 
-def test_the_record_exports_as_csv_and_xlsx(app: FastAPI) -> None:
+def test_the_record_exports_as_csv_and_xlsx(app: FastAPI, project: Path, tmp_path: Path) -> None:
     TestClient(app).post("/api/comments", json={"text": "Export, bitte", "area_id": "A02",
                                                 "email": EMAIL})  # fmt: skip
     editor, _ = _login(app, "ed")
@@ -146,6 +148,12 @@ def test_the_record_exports_as_csv_and_xlsx(app: FastAPI) -> None:
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content))["Stellungnahmen"]
     assert sheet.freeze_panes == "A2" and sheet.max_row == len(listed) + 1
     assert TestClient(app).get("/api/workspace/comments/export").status_code == 401
+    target = tmp_path / "stellungnahmen.xlsx"
+    result = CliRunner().invoke(cli, ["comments", "export", str(project), "--out", str(target),
+                                      "--json"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    exported = pd.read_excel(target, sheet_name="Stellungnahmen")
+    assert len(exported) == len(listed) and EMAIL in set(exported["E-Mail"])
 
 
 def test_comments_are_rate_limited_per_address(project: Path, clock: Clock) -> None:

@@ -9,6 +9,7 @@ comment takes outside the workspace, and it has neither.
 
 from __future__ import annotations
 
+import io
 import math
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,8 @@ __all__ = [
     "add_comment",
     "answer_comment",
     "comment_frame",
+    "export_bytes",
+    "export_comments",
     "list_comments",
     "public_view",
 ]
@@ -174,3 +177,51 @@ def answer_comment(
         return {str(k): _clean(v) for k, v in row.items()}
 
     return write_step(project_dir, "comment_answer", write)
+
+
+#: German column headers of the export (the record the council receives).
+EXPORT_HEADERS = {
+    "comment_id": "Nr.",
+    "created_utc": "Eingegangen (UTC)",
+    "area_id": "Gebiet",
+    "lon": "Länge [°]",
+    "lat": "Breite [°]",
+    "text": "Stellungnahme",
+    "name": "Name",
+    "email": "E-Mail",
+    "status": "Status",
+    "answer": "Antwort",
+    "answered_by": "Beantwortet von",
+    "answered_utc": "Beantwortet (UTC)",
+}
+SHEET = "Stellungnahmen"
+
+
+def _export_frame(project_dir: Path) -> pd.DataFrame:
+    frame = comment_frame(project_dir)
+    frame["status"] = frame["status"].map(lambda s: STATUSES.get(str(s), s))
+    return frame.rename(columns=EXPORT_HEADERS)
+
+
+def export_bytes(project_dir: Path, fmt: str) -> bytes:
+    """Every comment with all fields as CSV (';', decimal ',', UTF-8 with BOM: German Excel
+    opens it as it is) or XLSX (frozen header row, filter)."""
+    frame = _export_frame(project_dir)
+    if fmt == "csv":
+        return frame.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")
+    if fmt != "xlsx":
+        raise HeatplanError(f"format {fmt!r}: csv or xlsx")
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        frame.to_excel(writer, sheet_name=SHEET, index=False)
+        sheet = writer.sheets[SHEET]
+        sheet.freeze_panes = "A2"
+        sheet.auto_filter.ref = sheet.dimensions
+    return buffer.getvalue()
+
+
+def export_comments(project_dir: Path, path: Path) -> int:
+    """Write the comments to ``path`` (``.csv`` or ``.xlsx``); returns how many."""
+    fmt = Path(path).suffix.lower().lstrip(".")
+    Path(path).write_bytes(export_bytes(project_dir, fmt))
+    return len(comment_frame(project_dir))

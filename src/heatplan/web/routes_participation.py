@@ -7,10 +7,8 @@ only logged-in staff see them. Public comments are rate-limited per client addre
 
 from __future__ import annotations
 
-import io
 from typing import Annotated, Any
 
-import pandas as pd
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
@@ -22,21 +20,6 @@ from heatplan.web.routes_public import XLSX_TYPE, state_of
 from heatplan.web.routes_workspace import Editor, Viewer
 
 router = APIRouter(prefix="/api", tags=["participation"])
-#: German column headers of the export (the record the council receives).
-EXPORT_HEADERS = {
-    "comment_id": "Nr.",
-    "created_utc": "Eingegangen (UTC)",
-    "area_id": "Gebiet",
-    "lon": "Länge [°]",
-    "lat": "Breite [°]",
-    "text": "Stellungnahme",
-    "name": "Name",
-    "email": "E-Mail",
-    "status": "Status",
-    "answer": "Antwort",
-    "answered_by": "Beantwortet von",
-    "answered_utc": "Beantwortet (UTC)",
-}
 
 
 class CommentIn(BaseModel):
@@ -110,28 +93,14 @@ def answer(request: Request, comment_id: int, session: Editor, body: CommentAnsw
     return changed
 
 
-def _export_frame(request: Request) -> pd.DataFrame:
-    frame = store.comment_frame(state_of(request).project_dir)
-    frame["status"] = frame["status"].map(lambda s: store.STATUSES.get(str(s), s))
-    return frame.rename(columns=EXPORT_HEADERS)
-
-
 @router.get("/workspace/comments/export", summary="The comments as CSV or XLSX (the record)")
 def export(
     request: Request,
     session: Viewer,
     fmt: Annotated[str, Query(pattern="^(csv|xlsx)$")] = "csv",
 ) -> Response:
-    frame = _export_frame(request)
     name = f"stellungnahmen.{fmt}"
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
-    if fmt == "csv":  # German Excel opens ';'-separated UTF-8 with BOM correctly
-        body = frame.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")
-        return Response(body, media_type="text/csv; charset=utf-8", headers=headers)
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        frame.to_excel(writer, sheet_name="Stellungnahmen", index=False)
-        sheet = writer.sheets["Stellungnahmen"]
-        sheet.freeze_panes = "A2"
-        sheet.auto_filter.ref = sheet.dimensions
-    return Response(buffer.getvalue(), media_type=XLSX_TYPE, headers=headers)
+    media = "text/csv; charset=utf-8" if fmt == "csv" else XLSX_TYPE
+    body = store.export_bytes(state_of(request).project_dir, fmt)
+    return Response(body, media_type=media, headers=headers)
