@@ -14,14 +14,14 @@ const TEXT = {
         comment: "Stellungnahme zum Entwurf", pick: "Ort auf der Karte wählen", picked: "Gewählter Ort",
         area: "Gebiet", text: "Ihre Stellungnahme", name: "Name (freiwillig, wird nicht veröffentlicht)",
         email: "E-Mail (freiwillig, wird nicht veröffentlicht)", send: "Absenden", anyArea: "– Gebiet wählen –",
-        openSheet: "Steckbrief dieses Gebiets", inYear: "im Jahr", clickHint: "Klicken Sie in die Karte, um den Ort zu wählen." },
+        openSheet: "Steckbrief dieses Gebiets", commentHere: "Stellungnahme zu diesem Ort", inYear: "im Jahr", clickHint: "Klicken Sie in die Karte, um den Ort zu wählen." },
   en: { search: "Search address or street", layers: "Layers", year: "Year", target: "Target year",
         none: "No matches", factsheet: "Fact sheet", close: "Close", downloads: "Downloads",
         measures: "Measures", login: "Log in (planning)", measuresLayer: "Measures on the map",
         comment: "Comment on the draft", pick: "Pick a place on the map", picked: "Chosen place",
         area: "Area", text: "Your comment", name: "Name (optional, never published)",
         email: "E-mail (optional, never published)", send: "Send", anyArea: "– choose an area –",
-        openSheet: "Fact sheet of this area", inYear: "in", clickHint: "Click on the map to choose the place." },
+        openSheet: "Fact sheet of this area", commentHere: "Comment on this place", inYear: "in", clickHint: "Click on the map to choose the place." },
 };
 const t = (key) => TEXT[state.lang][key] || key;
 // Every label and code goes through the server's one vocabulary (/api/labels).
@@ -235,8 +235,10 @@ function popupHtml(features) {
     return `<table class="popup">${rows.join("")}</table>`;
   });
   const area = features.find((f) => f.layer.id.startsWith("areas") && f.properties.area_id);
-  const button = area ? `<button type="button" class="open-sheet" data-area="${escapeHtml(area.properties.area_id)}">${escapeHtml(t("openSheet"))}</button>` : "";
-  return parts.join("<hr>") + button;
+  const id = area ? escapeHtml(area.properties.area_id) : "";
+  const button = area ? `<button type="button" class="open-sheet" data-area="${id}">${escapeHtml(t("openSheet"))}</button>` : "";
+  const comment = area && state.participation?.open ? ` <button type="button" class="comment-here" data-area="${id}">${escapeHtml(t("commentHere"))}</button>` : "";
+  return parts.join("<hr>") + button + comment;
 }
 
 function renderComment() {
@@ -394,6 +396,8 @@ async function start() {
     const popup = new maplibregl.Popup({ maxWidth: "340px" }).setLngLat(event.lngLat).setHTML(popupHtml(features)).addTo(map);
     const button = popup.getElement().querySelector(".open-sheet");
     if (button) button.addEventListener("click", () => { popup.remove(); openSheet(`g:${button.dataset.area}`); });
+    const here = popup.getElement().querySelector(".comment-here");
+    if (here) here.addEventListener("click", () => { popup.remove(); pickPlace(event); $("#comment-form textarea").focus(); });
   });
   let timer = null;
   $("#search").addEventListener("input", (e) => {
