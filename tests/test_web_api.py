@@ -187,7 +187,7 @@ def test_factsheet_aggregates_over_at_least_five_buildings(
     sheet = response.json()
     assert [y["year"] for y in sheet["years"]] == [2030, 2035, 2040, 2045]
     assert sheet["reason"]["de"] and sheet["reason"]["en"]
-    assert sheet["timeline"]["de"] and sheet["funding"]
+    assert sheet["expect"]["de"] and sheet["funding"]
     rows = sheet["options"]["rows"]
     assert {r["option"] for r in rows} >= {"air_hp", "ground_hp", "biomass"}
     count = int(sheet["options"]["note"]["en"].split("median over ")[1].split()[0])

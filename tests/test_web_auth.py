@@ -137,6 +137,9 @@ def test_editor_reruns_a_step(app: FastAPI) -> None:
             break
         time.sleep(0.5)
     assert state["status"] == "done", state
+    listed = client.get("/api/workspace/steps").json()  # what the workspace shows
+    assert {s["step"] for s in listed["steps"]} == {"areas", "classify", "scenario", "report"}
+    assert any(j["job"] == job and j["status"] == "done" for j in listed["jobs"])
     assert client.post("/api/workspace/steps/nosuchstep",
                        headers={"X-CSRF-Token": csrf}).status_code == 404  # fmt: skip
 

@@ -1,12 +1,16 @@
 """The map in a real browser (Debian's headless chromium through Playwright, no download).
 
 Loads the map, searches an address, opens its fact sheet, takes a screenshot and checks the
-map canvas shows something. Skips when chromium or the front-end bundle is missing — except
-under CI (``CI=true``), where a missing browser or bundle is a failure.
+map canvas shows something; the fact sheet follows the selected year and keeps clear of the map
+controls on a desktop and a phone screen; a comment on the draft (WPG § 13) reaches the editor
+but its e-mail no public answer; an editor creates a measure and logs out. Skips when chromium
+or the front-end bundle is missing — except under CI (``CI=true``), where a missing browser or
+bundle is a failure.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import shutil
@@ -15,12 +19,15 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import uvicorn
 
 from heatplan.web.app import bundle_missing, create_app
-from web_demo import STREET, web_demo
+from heatplan.web.auth import add_user
+from heatplan.web.participation import min_display_days
+from web_demo import PASSWORD, STREET, web_demo
 
 pytestmark = pytest.mark.slow
 CHROMIUM = Path("/usr/bin/chromium")
@@ -55,6 +62,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     _require_browser()
     project = tmp_path_factory.mktemp("web-browser") / "project"
     shutil.copytree(web_demo(tmp_path_factory), project)
+    start = dt.date.today() - dt.timedelta(days=1)  # the draft is on display (WPG § 13)
+    end = start + dt.timedelta(days=min_display_days() + 1)
+    with (project / "heatplan.toml").open("a", encoding="utf-8") as toml:
+        toml.write(f'\n[web]\nparticipation_start = "{start}"\nparticipation_end = "{end}"\n')
+    add_user(project, "ed", PASSWORD, "editor")
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = int(sock.getsockname()[1])
@@ -110,3 +122,100 @@ def test_map_search_and_fact_sheet(server: str, tmp_path: Path) -> None:
             assert not errors, errors
         finally:
             browser.close()
+
+
+#: Viewports of the layout check [px]: a laptop and a phone (iPhone 12-15 CSS size).
+VIEWPORTS = ((1280, 800), (390, 844))
+EMAIL = "anwohnerin.browser@example.org"
+
+
+@pytest.fixture(scope="module")
+def browser(server: str) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield launched
+        launched.close()
+
+
+def _map_page(browser: Any, server: str, width: int, height: int) -> Any:
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(server + "/", wait_until="domcontentloaded")
+    page.wait_for_selector("body[data-loaded='true']", timeout=60_000)
+    return page
+
+
+def _overlap(a: dict[str, float], b: dict[str, float]) -> bool:
+    return (
+        a["x"] < b["x"] + b["width"]
+        and b["x"] < a["x"] + a["width"]
+        and a["y"] < b["y"] + b["height"]
+        and b["y"] < a["y"] + a["height"]
+    )
+
+
+@pytest.mark.parametrize(("width", "height"), VIEWPORTS)
+def test_fact_sheet_for_the_selected_year_clears_the_controls(
+    browser: Any, server: str, width: int, height: int
+) -> None:
+    page = _map_page(browser, server, width, height)
+    page.select_option("#year", "2035")
+    page.fill("#search", "A07")
+    page.locator("#results button.result").first.click()
+    summary = page.locator("#factsheet-summary")
+    summary.wait_for(state="visible", timeout=30_000)
+    assert "im Jahr 2035" in summary.inner_text()
+    page.select_option("#year", "2045")
+    page.wait_for_selector("#factsheet[data-year='2045']", timeout=30_000)
+    assert "im Jahr 2045 (Zieljahr)" in summary.inner_text()
+    sheet = page.locator("#factsheet").bounding_box()
+    controls = [".maplibregl-ctrl-zoom-in", ".maplibregl-ctrl-zoom-out", ".maplibregl-ctrl-scale",
+                ".maplibregl-ctrl-attrib"]  # fmt: skip
+    for selector in controls:
+        box = page.locator(selector).bounding_box()
+        assert box is not None and sheet is not None
+        assert not _overlap(sheet, box), f"the fact sheet covers {selector} at {width}x{height}"
+    page.close()
+
+
+def test_a_comment_reaches_the_editor_but_its_email_stays_private(
+    browser: Any, server: str
+) -> None:
+    page = _map_page(browser, server, 1280, 800)
+    page.select_option("#comment-form select[name=area_id]", "A03")
+    page.fill("#comment-form textarea[name=text]", "Bitte die Abwärme der Firma prüfen.")
+    page.fill("#comment-form input[name=email]", EMAIL)
+    page.click("#comment-form button[type=submit]")
+    page.wait_for_selector("#comment-result.ok", timeout=30_000)
+    paths = ["/api/participation", "/api/measures", "/api/areas", "/api/areas/A03",
+             "/api/factsheet?key=g:A03", "/api/layers/areas", "/api/measures/geojson"]  # fmt: skip
+    for path in paths:
+        assert EMAIL not in page.request.get(server + path).text(), path
+    page.goto(server + "/workspace")
+    page.fill("#login input[name=username]", "ed")
+    page.fill("#login input[name=password]", PASSWORD)
+    page.click("#login button")
+    page.wait_for_selector("#comments tr[data-id]", timeout=30_000)
+    assert EMAIL in page.locator("#comments").inner_text()
+    page.close()
+
+
+def test_an_editor_creates_a_measure_and_logs_out(browser: Any, server: str) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto(server + "/workspace")
+    page.fill("#login input[name=username]", "ed")
+    page.fill("#login input[name=password]", PASSWORD)
+    page.click("#login button")
+    page.wait_for_selector("#measures tr[data-id]", timeout=30_000)
+    assert "in Umsetzung" in page.locator("#measures").inner_text()  # statuses in German
+    page.click("#new-measure")
+    page.fill("#measure-form input[name=title]", "Informationsabend Heizungstausch")
+    page.fill("#measure-form input[name=area_ids]", "A03")
+    page.click("#measure-form button[type=submit]")
+    page.wait_for_selector("#measure-msg.ok", timeout=30_000)
+    assert "Informationsabend Heizungstausch" in page.locator("#measures").inner_text()
+    page.click("#logout")
+    page.wait_for_selector("#login:not([hidden])", timeout=30_000)
+    assert page.request.get(server + "/api/auth/me").status == 401
+    page.close()

@@ -9,6 +9,7 @@ import pytest
 from heatplan.demo.schutterwald import MUNICIPALITY
 from heatplan.project.create import create_project
 from heatplan.project.store import GeoPackageStore, open_store
+from heatplan.steps import comments as comment_store
 from heatplan.steps import web as store_io
 from heatplan.web.app import create_app
 from heatplan.web.auth import add_user
@@ -50,3 +51,11 @@ def test_public_api_and_workspace_on_postgis(
     assert on_pg.patch(path, json=body, headers=headers).status_code == 409
     log = store_io.read_store_table(project, "audit_log", store_io.AUDIT_COLUMNS)
     assert {"login", "measure_update"} <= set(log["action"])
+    comment_store.add_comment(project, {"text": "Auf PostGIS", "area_id": "A01",
+                                        "email": "pg@example.org"})  # fmt: skip
+    comment_store.add_comment(project, {"text": "Hier", "lon": 7.88, "lat": 48.45})
+    comments = on_pg.get("/api/workspace/comments").json()["comments"]
+    assert [c["comment_id"] for c in comments] == [1, 2]
+    assert (comments[0]["email"], comments[1]["lat"]) == ("pg@example.org", 48.45)
+    closed = on_pg.patch("/api/workspace/comments/1", json={"status": "closed"}, headers=headers)
+    assert closed.status_code == 200 and closed.json()["status"] == "closed"

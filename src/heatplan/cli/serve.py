@@ -1,8 +1,10 @@
-"""``heatplan serve`` (the digital map) and ``heatplan users`` (planner accounts)."""
+"""``heatplan serve`` (the digital map), ``heatplan users`` (planner accounts) and
+``heatplan comments`` (the comments on the draft plan, WPG § 13)."""
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -13,6 +15,10 @@ from heatplan.errors import HeatplanError
 
 users_app = typer.Typer(help="Planner accounts of the web workspace.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
+comments_app = typer.Typer(
+    help="Comments on the draft plan taken by the web map (WPG § 13).", no_args_is_help=True
+)
+app.add_typer(comments_app, name="comments")
 PASSWORD_ENV = "HEATPLAN_PASSWORD"
 
 
@@ -84,3 +90,24 @@ def users_list(project_dir: ProjectArg, json_out: JsonOpt = False) -> None:
         err.print("no accounts yet: `heatplan users add DIR NAME --role editor`")
     for user in users:
         out.print(f"{user['username']}\t{user['role']}\t{user['created_utc']}")
+
+
+@comments_app.command("export")
+@user_errors
+def comments_export(
+    project_dir: ProjectArg,
+    out_path: Annotated[
+        Path, typer.Option("--out", help="File to write: .csv or .xlsx (with names, e-mails).")
+    ],
+    json_out: JsonOpt = False,
+) -> None:
+    """Export every comment with its answer for the plan's record (personal data: not public)."""
+    from heatplan.project.config import load_config
+    from heatplan.steps.comments import export_comments
+
+    load_config(project_dir)
+    count = export_comments(project_dir, out_path)
+    if json_out:
+        emit_json({"comments": count, "path": str(out_path)})
+    else:
+        out.print(f"{count} comments written to {out_path}")

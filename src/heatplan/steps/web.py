@@ -22,6 +22,7 @@ from heatplan.project.store import open_store, utc_now
 __all__ = [
     "ACCOUNT_STEPS",
     "AUDIT_COLUMNS",
+    "RECORD_STEPS",
     "SESSION_COLUMNS",
     "USER_COLUMNS",
     "WEB_TABLES",
@@ -45,6 +46,9 @@ AUDIT_COLUMNS = ("id", "at_utc", "username", "action", "target", "detail")
 WEB_TABLES = frozenset({"users", "sessions", "audit_log"})
 #: Store steps (``runs.step``) that write only :data:`WEB_TABLES` (see :func:`write_step`).
 ACCOUNT_STEPS = frozenset({"web:login", "web:logout", "web:audit", "web:users"})
+#: Store steps that add to the plan's record but not to its content: the comments of the public
+#: display (WPG § 13) do not change a published figure, so no new public edition is built.
+RECORD_STEPS = frozenset({"web:comment", "web:comment_answer"})
 T = TypeVar("T")
 
 
@@ -82,14 +86,15 @@ def plan_revision(project_dir: Path) -> str:
     """A token of the plan's content that ignores logins, logouts and audit entries.
 
     Every store transaction appends a row to ``runs`` (GeoPackage and PostgreSQL alike); the
-    revision counts the rows of every step except :data:`ACCOUNT_STEPS` and hashes the last
+    revision counts the rows of every step except :data:`ACCOUNT_STEPS` and
+    :data:`RECORD_STEPS` and hashes the last
     one, so a login leaves it unchanged and any plan write changes it. Safe as a folder name.
     """
     store = store_of(project_dir)
     if not store.has("runs"):
         return "r0"
     runs = pd.DataFrame(store.read("runs", columns=["step", "finished_utc"]))
-    plan = runs[~runs["step"].astype(str).isin(ACCOUNT_STEPS)]
+    plan = runs[~runs["step"].astype(str).isin(ACCOUNT_STEPS | RECORD_STEPS)]
     if not len(plan):
         return "r0"
     last = "|".join(str(v) for v in plan.iloc[-1].tolist())

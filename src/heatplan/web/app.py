@@ -22,7 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from heatplan import __version__
 from heatplan.errors import ConflictError, HeatplanError
 from heatplan.project.config import load_config
-from heatplan.web import pages, routes_public, routes_workspace
+from heatplan.web import pages, routes_participation, routes_public, routes_workspace
 from heatplan.web.compress import GZIP_LEVEL, GZIP_MIN_BYTES, NOT_COMPRESSED, PrecompressedStatic
 from heatplan.web.edition import EditionNotReady
 from heatplan.web.limits import BodyLimit
@@ -109,6 +109,7 @@ def create_app(
     app.state.heatplan = AppState(project_dir, state_settings, load=load)
     app.include_router(routes_public.router)
     app.include_router(routes_workspace.router)
+    app.include_router(routes_participation.router)
     app.include_router(pages.router)
     if DIST.is_dir():
         app.mount("/static/dist", PrecompressedStatic(directory=DIST), name="dist")

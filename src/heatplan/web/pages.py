@@ -9,9 +9,12 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
+from heatplan.formats import german
+from heatplan.measures.schema import STATUSES
 from heatplan.plan import columns as col
-from heatplan.web.factsheet import NETWORK_TYPES
-from heatplan.web.public_data import GRADE_DE, TYPE_DE
+from heatplan.web.factsheet import NETWORK_TYPES, plain_reason
+from heatplan.web.labels import vocabulary
+from heatplan.web.public_data import GRADE_DE, TYPE_DE, area_ids_of
 from heatplan.web.routes_public import records, state_of
 
 router = APIRouter(include_in_schema=False)
@@ -20,16 +23,16 @@ STYLE = (
     "table{border-collapse:collapse}td,th{border-bottom:1px solid #ddd;padding:3px 8px;"
     "text-align:left}"
 )
-LABELS = {
-    "buildings": "Gebäude",
-    "area_ha": "Fläche [ha]",
-    col.HEAT_DEMAND_MWH_PER_A: "Wärmebedarf [MWh/a]",
-    col.HEAT_DENSITY_MWH_PER_HA_A: "Wärmedichte [MWh/(ha·a)]",
-    col.LINE_DENSITY_KWH_PER_M_A: "Wärmeliniendichte [kWh/(m·a)]",
-    "network_lcoh_eur_per_mwh": "Vollkosten Wärmenetz [€/MWh]",
-    "decentral_lcoh_eur_per_mwh": "Vollkosten dezentral [€/MWh]",
-    "explanation": "Begründung",
-}
+#: The figures of the area profile, labelled and formatted from the one vocabulary.
+FIGURES = (
+    "buildings",
+    "area_ha",
+    col.HEAT_DEMAND_MWH_PER_A,
+    col.HEAT_DENSITY_MWH_PER_HA_A,
+    col.LINE_DENSITY_KWH_PER_M_A,
+    "network_lcoh_eur_per_mwh",
+    "decentral_lcoh_eur_per_mwh",
+)
 
 
 def _page(title: str, body: str) -> HTMLResponse:
@@ -39,8 +42,14 @@ def _page(title: str, body: str) -> HTMLResponse:
     )
 
 
-def _value(value: Any) -> str:
-    return "–" if value is None else escape(str(value))
+def _figure(key: str, value: Any) -> tuple[str, str]:
+    """Label and German-formatted value of a field of the vocabulary (``data/web_labels.csv``)."""
+    spec = vocabulary()["fields"][key]
+    if value is None:
+        return spec["de"], "–"
+    shown = float(value) * spec["factor"]
+    text = german(f"{shown:,.{spec['decimals']}f}")
+    return spec["de"], f"{text} {spec.get('unit', '')}".strip()
 
 
 @router.get("/areas/{area_id}", response_class=HTMLResponse)
@@ -56,14 +65,14 @@ def area_profile(request: Request, area_id: str) -> HTMLResponse:
         for year in data.years
     )
     figures = "".join(
-        f"<tr><th>{escape(label)}</th><td>{_value(row.get(key))}</td></tr>"
-        for key, label in LABELS.items()
+        "<tr><th>{}</th><td>{}</td></tr>".format(*map(escape, _figure(key, row.get(key))))
+        for key in FIGURES
         if key in row
     )
-    measures = [m for m in data.measures if area_id in str(m.get("area_ids") or "").split(";")]
+    measures = [m for m in data.measures if area_id in area_ids_of(m)]
     items = "".join(
         f"<li>{escape(str(m.get('measure_id')))}: {escape(str(m.get('title')))} "
-        f"({escape(str(m.get('status')))})</li>"
+        f"({escape(STATUSES.get(str(m.get('status')), str(m.get('status'))))})</li>"
         for m in measures
     )
     network = any(row.get(f"area_type_{y}") in NETWORK_TYPES for y in data.years)
@@ -72,6 +81,7 @@ def area_profile(request: Request, area_id: str) -> HTMLResponse:
         f"<p><a href='/'>← Karte</a></p><h1>{escape(str(row.get('name') or area_id))}</h1>"
         f"<p>{'Wärmenetz vorgesehen' if network else 'Dezentrale Versorgung vorgesehen'}</p>"
         f"<table><tr><th>Jahr</th><th>Versorgung</th><th>Eignung</th></tr>{years}</table>"
+        f"<h2>Begründung</h2><p>{escape(plain_reason(match.iloc[0])['de'])}</p>"
         f"<h2>Kennzahlen</h2><table>{figures}</table>"
         f"<h2>Maßnahmen</h2><ul>{items or '<li>keine</li>'}</ul>"
         "<p>Kennzahlen von Gebieten mit weniger als 5 Gebäuden werden nicht gezeigt "

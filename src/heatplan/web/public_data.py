@@ -36,6 +36,7 @@ __all__ = [
     "TYPE_DE",
     "TYPE_EN",
     "PublicData",
+    "area_ids_of",
     "load_public",
     "web_settings",
 ]
@@ -169,11 +170,13 @@ def _street_places(store: Any, areas: gpd.GeoDataFrame) -> pd.DataFrame:
 
 def _area_places(areas: gpd.GeoDataFrame) -> pd.DataFrame:
     lon, lat = _points_4326(areas)
-    names = areas["name"].astype(str) if "name" in areas.columns else areas[col.AREA_ID].astype(str)
+    ids = areas[col.AREA_ID].astype(str)
+    names = areas["name"].fillna("").astype(str) if "name" in areas.columns else ids
+    plain = (names == "") | (names == ids) | (names == "Gebiet " + ids)
     return pd.DataFrame(
         {
-            "key": "g:" + areas[col.AREA_ID].astype(str),
-            "label": names + " (" + areas[col.AREA_ID].astype(str) + ")",
+            "key": "g:" + ids,
+            "label": ("Gebiet " + ids).where(plain, names + " (" + ids + ")"),
             "kind": "area",
             col.AREA_ID: areas[col.AREA_ID].astype(str),
             "lon": lon,
@@ -212,6 +215,13 @@ def _measures(project_dir: Path, store: Any) -> list[dict[str, Any]]:
         frame = frame[frame["public"].map(lambda v: bool(v) if pd.notna(v) else True)]
     rows = frame.astype(object).to_dict(orient="records")
     return [{str(k): (None if _missing(v) else v) for k, v in row.items()} for row in rows]
+
+
+def area_ids_of(measure: dict[str, Any]) -> list[str]:
+    """The supply areas a measure names (a list, or text separated by ';')."""
+    raw = measure.get("area_ids")
+    items = raw if isinstance(raw, list | tuple) else str(raw or "").split(";")
+    return [str(a).strip() for a in items if str(a).strip()]
 
 
 def _missing(value: Any) -> bool:

@@ -7,6 +7,7 @@ aggregate over fewer than 5 buildings.
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 from typing import Annotated, Any
@@ -32,7 +33,10 @@ from heatplan.web.compress import (
 from heatplan.web.edition import Edition
 from heatplan.web.factsheet import factsheet
 from heatplan.web.geojson import Answer, band_of, parse_bbox
+from heatplan.web.labels import vocabulary
 from heatplan.web.legend import LAYERS, layer_list, legends
+from heatplan.web.measures_layer import measure_features
+from heatplan.web.public_data import area_ids_of
 from heatplan.web.state import AppState
 
 router = APIRouter(prefix="/api", tags=["public"])
@@ -114,6 +118,11 @@ def meta(request: Request) -> dict[str, Any]:
         "attribution": state.settings.attribution,
         "downloads": downloads,
     }
+
+
+@router.get("/labels", summary="German and English labels, units and scales of fields and codes")
+def labels() -> dict[str, Any]:
+    return vocabulary()
 
 
 @router.get("/legend", summary="Titles, explanations and legends of the map layers (de/en)")
@@ -202,13 +211,15 @@ def search(
 
 @router.get("/factsheet", summary="Fact sheet of a place found by /api/search")
 def factsheet_of(
-    request: Request, key: Annotated[str, Query(min_length=1, max_length=300)]
+    request: Request,
+    key: Annotated[str, Query(min_length=1, max_length=300)],
+    year: Annotated[int | None, Query(ge=1900, le=2200, description="selected year")] = None,
 ) -> dict[str, Any]:
     data = state_of(request).data()
     match = data.places[data.places["key"] == key]
     if not len(match):
         raise HTTPException(404, f"no place {key!r}; find places with /api/search")
-    return factsheet(data, match.iloc[0])
+    return factsheet(data, match.iloc[0], year)
 
 
 @router.get("/areas", summary="The supply areas (public figures, no geometry)")
@@ -222,13 +233,24 @@ def area(request: Request, area_id: str) -> dict[str, Any]:
     match = data.areas[data.areas[col.AREA_ID].astype(str) == area_id]
     if not len(match):
         raise HTTPException(404, f"no area {area_id!r}")
-    measures = [m for m in data.measures if area_id in str(m.get("area_ids") or "").split(";")]
+    measures = [m for m in data.measures if area_id in area_ids_of(m)]
     return {"area": records(match)[0], "measures": [_public_measure(m) for m in measures]}
 
 
 def _public_measure(measure: dict[str, Any]) -> dict[str, Any]:
     return {k: _clean(v) if not isinstance(v, list | dict) else v for k, v in measure.items()
             if k not in ("updated_by",)}  # fmt: skip
+
+
+@router.get(
+    "/measures/geojson",
+    summary="The public measures as GeoJSON over the areas they name (EPSG:4326)",
+    response_class=Response,
+    responses={200: {"content": {"application/geo+json": {}}}},
+)
+def measures_geojson(request: Request) -> Response:
+    body = json.dumps(measure_features(state_of(request).data()), ensure_ascii=False)
+    return Response(body.encode(), media_type=GEOJSON)
 
 
 @router.get("/measures", summary="The public measures of the plan and their progress")

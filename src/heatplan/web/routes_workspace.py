@@ -30,6 +30,13 @@ STEPS: dict[str, tuple[str, str, dict[str, Any]]] = {
     "scenario": ("heatplan.steps.core", "run_scenario", {}),
     "report": ("heatplan.steps.report", "run_report", {"pdf": True}),
 }
+#: step -> what the re-run does, in German (the workspace's buttons)
+STEP_LABELS = {
+    "areas": "Versorgungsgebiete neu bilden",
+    "classify": "Gebiete einteilen und bewerten (§§ 18, 19 WPG)",
+    "scenario": "Zielszenario neu rechnen (§ 17 WPG)",
+    "report": "Bericht neu erstellen (PDF)",
+}
 
 
 class Login(BaseModel):
@@ -112,6 +119,11 @@ def all_measures(request: Request, session: Viewer) -> dict[str, Any]:
     return {"measures": measure_steps.list_measures(state_of(request).project_dir)}
 
 
+@router.get("/workspace/measures/{measure_id}", summary="One measure with its progress history")
+def one_measure(request: Request, measure_id: str, session: Viewer) -> dict[str, Any]:
+    return measure_steps.get_measure(state_of(request).project_dir, measure_id)
+
+
 def _changed(request: Request, session: Session, action: str, target: str, detail: Any) -> None:
     state = state_of(request)
     store_io.audit(state.project_dir, username=session.username, action=action, target=target,
@@ -178,7 +190,8 @@ def run_step(request: Request, step: str, session: Editor) -> dict[str, str]:
         raise HTTPException(404, f"unknown step {step!r}; choose {', '.join(STEPS)}")
     state = state_of(request)
     job = uuid.uuid4().hex[:12]
-    state.jobs[job] = {"step": step, "status": "running", "user": session.username}
+    state.jobs[job] = {"step": step, "status": "running", "user": session.username,
+                       "started_utc": store_io.utc_now()}  # fmt: skip
     module, name, kwargs = STEPS[step]
     ip = _client(request)
 
@@ -188,15 +201,24 @@ def run_step(request: Request, step: str, session: Editor) -> dict[str, str]:
         try:
             function = getattr(importlib.import_module(module), name)
             function(state.project_dir, **kwargs)
-            state.jobs[job]["status"] = "done"
+            state.jobs[job].update(status="done", finished_utc=store_io.utc_now())
         except Exception as exc:
-            state.jobs[job].update(status="failed", error=str(exc))
+            state.jobs[job].update(status="failed", error=str(exc), finished_utc=store_io.utc_now())
         store_io.audit(state.project_dir, username=session.username, action="step_run",
                        target=step, detail=state.jobs[job], ip=ip)  # fmt: skip
         state.invalidate()
 
     threading.Thread(target=work, name=f"heatplan-{step}-{job}", daemon=True).start()
     return {"job": job, "step": step, "status": "running"}
+
+
+@router.get("/workspace/steps", summary="The steps an editor may re-run, and their last runs")
+def steps(request: Request, session: Viewer) -> dict[str, Any]:
+    jobs = [{"job": key, **value} for key, value in state_of(request).jobs.items()]
+    return {
+        "steps": [{"step": key, "label": label} for key, label in STEP_LABELS.items()],
+        "jobs": sorted(jobs, key=lambda j: str(j.get("started_utc")), reverse=True),
+    }
 
 
 @router.get("/workspace/jobs/{job}", summary="State of a step re-run")

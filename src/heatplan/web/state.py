@@ -10,10 +10,12 @@ from typing import Any
 
 from starlette.requests import Request
 
+from heatplan.reference import parameter
 from heatplan.web import throttle
 from heatplan.web.auth import Accounts
 from heatplan.web.edition import DownloadFolders, Edition, EditionBuilder
 from heatplan.web.limits import MAX_BODY_BYTES
+from heatplan.web.participation import DisplayPeriod, display_period
 from heatplan.web.public_data import PublicData, web_settings
 from heatplan.web.worker import load_in_worker
 
@@ -42,6 +44,12 @@ class Settings:
         Largest request body; larger ones get HTTP 413 [bytes].
     secure_cookies : bool
         Send the session cookie only over HTTPS (set True behind a TLS proxy).
+    participation_start, participation_end : str or None
+        First and last day (ISO dates) of the draft's public display (WPG § 13), when the map
+        takes comments; None: no display (:mod:`heatplan.web.participation`).
+    comments_per_window, comments_window_s : int, float
+        Comments one client address may send in the window [count, s]
+        (defaults: ``data/participation.csv``).
     clock : callable
         Seconds since the epoch (tests replace it to let sessions expire).
     """
@@ -57,6 +65,14 @@ class Settings:
     trusted_proxies: tuple[str, ...] = ()
     max_body_bytes: int = MAX_BODY_BYTES
     secure_cookies: bool = False
+    participation_start: str | None = None
+    participation_end: str | None = None
+    comments_per_window: int = field(
+        default_factory=lambda: int(parameter("participation.csv", "comments_per_window"))
+    )
+    comments_window_s: float = field(
+        default_factory=lambda: parameter("participation.csv", "comments_window_s")
+    )
     attribution: str = "heatplan"
     clock: Callable[[], float] = time.time
 
@@ -94,8 +110,17 @@ class AppState:
     proxies: tuple[throttle.IPNetwork, ...] = field(init=False)
     editions: EditionBuilder = field(init=False)
     downloads: DownloadFolders = field(init=False)
+    period: DisplayPeriod = field(init=False)
+    comment_throttle: throttle.PostThrottle = field(init=False)
 
     def __post_init__(self) -> None:
+        self.period = display_period(
+            self.settings.participation_start, self.settings.participation_end
+        )
+        self.comment_throttle = throttle.PostThrottle(
+            throttle.Window(self.settings.comments_per_window, self.settings.comments_window_s),
+            clock=self.settings.clock,
+        )
         self.accounts = Accounts(
             self.project_dir,
             session_s=self.settings.session_minutes * 60,

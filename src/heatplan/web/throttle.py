@@ -149,3 +149,22 @@ def client_address(peer: str, forwarded_for: str | None, proxies: tuple[IPNetwor
         if not _trusted(hop, proxies):
             return hop[:64]
     return hops[0][:64] if hops else peer
+
+
+class PostThrottle:
+    """Public POSTs (comments on the draft plan) per client address in a sliding window.
+
+    ``allow(address)`` counts the request and says whether it is within the limit; a refused
+    request is not counted (a client that waits gets through again).
+    """
+
+    def __init__(self, window: Window, clock: Callable[[], float] = time.time) -> None:
+        self.window = SlidingWindow(window, clock)
+        self._lock = threading.Lock()
+
+    def allow(self, address: str) -> bool:
+        with self._lock:
+            if self.window.full(address):
+                return False
+            self.window.fail(address)
+            return True
