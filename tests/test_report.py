@@ -332,10 +332,10 @@ def test_potentials_name_every_group_with_the_stores_sums(reports: dict[str, Any
     potentials = open_store(str(reports["project"] / "plan.gpkg")).read("potentials")
     usable = potentials[~potentials["excluded"].astype(bool)]
     for kind, heat in usable.groupby("kind")["heat_mwh_per_a"].sum().items():
-        row = [c for c in cells if len(c) > 4 and c[1] == label_de("potential_kind", kind)]
+        row = [c for c in cells if len(c) > 4 and c[0] == label_de("potential_kind", kind)]
         assert len(row) == 1, kind
-        assert row[0][4] == number(heat), (kind, row[0][4], heat)
-        assert "Karte 2.1" in row[0][7]
+        assert row[0][3] == number(heat), (kind, row[0][3], heat)
+        assert "Karte 2.1" in row[0][6]
     for label in groups()["label_de"]:  # the groups the plan did not quantify are named too
         assert f"<td>{label}</td>" in section, label
     assert 'id="karte-potenziale"' in section and 'href="#karte-potenziale"' in section

@@ -13,7 +13,7 @@ import pandas as pd
 from heatplan.areas.reference import carriers_table, density_classes, line_density_guide_kwh_per_m_a
 from heatplan.plan import columns as col
 from heatplan.report import charts, maps
-from heatplan.report.fmt import Table, labels_de, number, percent, table
+from heatplan.report.fmt import Table, label_de, labels_de, number, percent, table
 from heatplan.report.inputs import ReportInputs
 
 __all__ = ["KIND_DE", "inventory_section", "key_figures"]
@@ -184,4 +184,6 @@ def _networks_table(networks: pd.DataFrame | None) -> Table | None:
         "lcoh_eur_per_mwh": "Wärme­kosten [EUR/MWh]",
     }
     frame = networks[[c for c in columns if c in networks.columns]].rename(columns=columns)
+    if "Netz" in frame.columns:
+        frame["Netz"] = frame["Netz"].map(lambda v: label_de("network", v))
     return table(frame, {"Verlust­anteil [-]": 2}, caption="Untersuchte Wärmenetze (Planung)")

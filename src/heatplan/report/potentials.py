@@ -15,7 +15,7 @@ import pandas as pd
 
 from heatplan.reference import table as reference_table
 from heatplan.report import maps
-from heatplan.report.fmt import DASH, Table, label_de, number
+from heatplan.report.fmt import Table, label_de, number
 from heatplan.report.inputs import ReportInputs
 
 __all__ = ["GROUPS_FILE", "MAP_ID", "groups", "potentials_section"]
@@ -59,24 +59,20 @@ def locations(sites: pd.DataFrame | None, by_block: pd.DataFrame | None) -> dict
 
 
 def _rows(group: pd.Series, computed: pd.DataFrame, where: dict[str, str]) -> list[list[str]]:
-    """Rows of one group: one per computed kind, else one naming why none is computed."""
-    kinds = _split(group["kinds"])
-    found = computed[computed["Art"].isin(kinds)]
-    if found.empty:
-        return [[group["label_de"], DASH, DASH, DASH, DASH, DASH, DASH, group["missing_de"], ""]]
+    """One row per computed kind of ``group``: figures, where the map shows it, sources."""
+    found = computed[computed["Art"].isin(_split(group["kinds"]))]
     rows = []
-    for i, record in enumerate(found.to_dict("records")):
+    for record in found.to_dict("records"):
         note = record.get("Hinweis")
+        place = f"{MAP_NAME}: {where.get(str(record['Art']), 'nicht dargestellt')}"
         rows.append(
             [
-                group["label_de"] if i == 0 else "",
                 label_de("potential_kind", record["Art"]),
                 str(record["Energieträger"]),
                 number(record["Anzahl"]),
                 *[number(record.get(c)) for c in FIGURES],
-                f"{MAP_NAME} ({where.get(str(record['Art']), 'nicht dargestellt')})"
+                " ".join(t for t in (place, _cites(_split(group["cites"]))) if t)
                 + (f"; {note}" if _text(note) else ""),
-                _cites(_split(group["cites"])),
             ]
         )
     return rows
@@ -87,18 +83,10 @@ def _text(value: Any) -> bool:
 
 
 def potentials_table_de(computed: pd.DataFrame, where: dict[str, str]) -> Table:
-    """The potentials by Anlage-2 group and kind (``computed``: ``potentials_table``;
-    ``where``: :func:`locations`)."""
+    """The computed potentials by kind and carrier (``computed``: ``potentials_table``;
+    ``where``: :func:`locations`), in the order of the Anlage-2 groups."""
     rows = [r for _, g in groups().iterrows() for r in _rows(g, computed, where)]
-    columns = [
-        "Potenzial (Anlage 2 II WPG)",
-        "Art",
-        "Energieträger",
-        "Anzahl",
-        *FIGURES,
-        "Lage und Hinweis",
-        "Quellen",
-    ]
+    columns = ["Potenzial", "Energieträger", "Anzahl", *FIGURES, "Lage und Quellen"]
     numeric = [c in FIGURES or c == "Anzahl" for c in columns]
     return Table(
         columns,
@@ -108,6 +96,26 @@ def potentials_table_de(computed: pd.DataFrame, where: dict[str, str]) -> Table:
         note="Summen über das Gemeindegebiet ohne ausgeschlossene Flächen. Gebäudepotenziale "
         "(Dach: Photovoltaik oder Solarthermie; Luft oder Erdreich) sind Alternativen und nicht "
         "addierbar. Anzahl: Gebäude, Standorte oder Anlagen.",
+    )
+
+
+def groups_table(computed: pd.DataFrame) -> Table:
+    """Every potential group of Anlage 2 II: the kinds computed, or why none is."""
+    kinds = set(computed["Art"].astype(str))
+    rows = []
+    for _, group in groups().iterrows():
+        found = [k for k in _split(group["kinds"]) if k in kinds]
+        state = (
+            "berechnet: " + ", ".join(label_de("potential_kind", k) for k in found)
+            if found
+            else str(group["missing_de"])
+        )
+        rows.append([str(group["label_de"]), state])
+    return Table(
+        ["Potenzialgruppe (Anlage 2 II WPG)", "Stand in diesem Plan"],
+        rows,
+        [False, False],
+        caption="Untersuchte und nicht untersuchte Potenziale",
     )
 
 
@@ -132,6 +140,7 @@ def potentials_section(inputs: ReportInputs, *, attribution: str) -> dict[str, A
     section: dict[str, Any] = {
         "empty": False,
         "table": potentials_table_de(computed, locations(sites, by_block)),
+        "groups": groups_table(computed),
         "map_id": MAP_ID,
         "map_name": MAP_NAME,
         "cites": cited_keys(computed),

@@ -113,6 +113,14 @@ def cited_sources(keys: Sequence[str]) -> list[dict[str, str]]:
     return [entries[k] for k in dict.fromkeys(keys)]
 
 
+def _names(authors: str) -> str:
+    """BibTeX ``A and B and C`` as ``A, B und C``."""
+    names = [n.strip() for n in authors.split(" and ") if n.strip()]
+    if len(names) < 2:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " und " + names[-1]
+
+
 def reference_sources() -> list[dict[str, str]]:
     """The entries of heatplan's ``data/sources.bib`` (key, authors, title, year)."""
     text = resources.files("heatplan.data").joinpath("sources.bib").read_text(encoding="utf-8")
@@ -128,7 +136,7 @@ def reference_sources() -> list[dict[str, str]]:
         out.append(
             {
                 "key": head.group(1),
-                "author": fields.get("author", "") or fields.get("editor", ""),
+                "author": _names(fields.get("author", "") or fields.get("editor", "")),
                 "title": fields.get("title", ""),
                 "year": fields.get("year", ""),
                 "where": fields.get("journal", "")
