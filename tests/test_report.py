@@ -209,7 +209,7 @@ def test_yearly_report_states_every_measure_at_year_end(reports: dict[str, Any])
     assert status["M01"] == "in Umsetzung"
     hidden = {m["measure_id"] for m in list_measures(reports["project"]) if not m["public"]}
     assert hidden and all(f"<td>{m}</td>" in reports["year_internal"]["text"] for m in hidden)
-    assert "Fortschritt gegenüber dem Zielpfad" in html
+    assert "Kennzahlen der Gemeinde gegenüber Plan und Zielpfad" in html
 
 
 def test_yearly_report_compares_the_frozen_plan_with_today(reports: dict[str, Any]) -> None:

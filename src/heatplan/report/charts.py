@@ -20,6 +20,8 @@ import pandas as pd
 from matplotlib.backend_bases import GraphicsContextBase, RendererBase
 from matplotlib.figure import Figure
 
+from heatplan.report.fmt import number
+
 __all__ = ["bars", "figure", "lines", "plan_vs_actual", "stacked", "status_bars", "svg"]
 
 #: Chart style: DejaVu Sans (ships with matplotlib), text kept as text, stable element ids.
@@ -119,7 +121,7 @@ def figure(height_in: float, width_in: float = WIDTH_IN) -> Figure:
 
 
 def _unit_axis(ax: Any, unit: str, *, horizontal: bool = False) -> None:
-    formatter = mpl.ticker.FuncFormatter(lambda v, _pos: f"{v:,.0f}".replace(",", "."))
+    formatter = mpl.ticker.FuncFormatter(lambda v, _pos: number(v))
     axis = ax.xaxis if horizontal else ax.yaxis
     axis.set_major_formatter(formatter)
     (ax.set_xlabel if horizontal else ax.set_ylabel)(unit)

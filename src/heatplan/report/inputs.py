@@ -117,8 +117,8 @@ def load_inputs(plan: Plan, *, public: bool = True) -> ReportInputs:
         if totals is not None and len(totals):
             inputs.inventory = inventory_table(totals, buildings, released=layers.get("inventory"))
     if raw.get("potentials") is not None:  # the municipal sums, as the XLSX and XWärmeplan
-        public, _ = drop_confidential(pd.DataFrame(raw["potentials"]))
-        inputs.tables["potentials_table"] = potentials_table(public)
+        shown, _ = drop_confidential(pd.DataFrame(raw["potentials"]))
+        inputs.tables["potentials_table"] = potentials_table(shown)
     inputs.tables.pop("totals", None)  # only its suppressed form (``inventory``) is shown
     lines = {name: plan.get(name) for name in ("streets", *EXISTING)}
     for name, label in EXISTING.items():

@@ -165,7 +165,7 @@ def _progress_table(
         "Letzte Meldung",
         "Netz [km]",
         "Anschlüsse",
-        "THG-Minderung [t/a]",
+        "THG-Minderung [t CO2e/a]",
         "Kommentar",
     ]
     numeric = [False, False, False, False, True, True, True, False]
