@@ -94,6 +94,28 @@ def _energy_table(inventory: pd.DataFrame) -> Table:
     return table(frame, {"Wert": 0}, caption="Endenergie und THG-Emissionen (Anlage 2 I WPG)")
 
 
+def _generators_table(inventory: pd.DataFrame) -> Table | None:
+    """Decentral heat generators by type and carrier (Anlage 2 I WPG), suppressed as released."""
+    rows = inventory[
+        (inventory["indicator"] == "decentral_generators")
+        & (inventory[col.CARRIER] != "all")
+        & (inventory["heater_type"] != "all")
+    ]
+    if rows.empty:
+        return None
+    frame = pd.DataFrame(
+        {
+            "Erzeugertyp": rows["Erzeugertyp"],
+            "Energieträger": rows["Energieträger"],
+            "Anzahl": pd.to_numeric(rows["Wert"], errors="coerce"),
+            "Hinweis": rows["Hinweis"].where(rows["Hinweis"].notna(), ""),
+        }
+    )
+    return table(
+        frame, {"Anzahl": 0}, caption="Dezentrale Wärmeerzeuger nach Art und Energieträger"
+    )
+
+
 def _by_carrier(inventory: pd.DataFrame) -> str | None:
     rows = inventory[
         (inventory["indicator"] == "final_energy")
@@ -138,6 +160,7 @@ def inventory_section(inputs: ReportInputs, *, attribution: str) -> dict[str, An
     section["key_table"] = _key_table(section["figures"], inputs.existing_km)
     if inputs.inventory is not None:
         section["energy_table"] = _energy_table(inputs.inventory)
+        section["generators_table"] = _generators_table(inputs.inventory)
         section["charts"].append(_by_carrier(inputs.inventory))
     if inputs.stock is not None and len(inputs.stock):
         stock = inputs.stock.fillna({"Hinweis": ""}).replace({"Wert": {"unknown": "unbekannt"}})
