@@ -8,14 +8,17 @@ that every test reads the same files. Figures in the report are compared with th
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import re
 import shutil
 import zlib
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import pytest
+import typer
 from typer.testing import CliRunner
 
 from demo_copy import copy_demo
@@ -25,9 +28,12 @@ from heatplan.measures.schema import MEASURES, PROGRESS, STEPS
 from heatplan.project.create import create_project
 from heatplan.project.store import open_store
 from heatplan.publish import area_suppression
-from heatplan.report.fmt import number
+from heatplan.report import document
+from heatplan.report.fmt import label_de, number
+from heatplan.report.potentials import groups
 from heatplan.report.scenario import value_text
-from heatplan.steps.measures import list_measures, load_demo_catalogue
+from heatplan.report.sources import reference_sources
+from heatplan.steps.measures import add_progress, list_measures, load_demo_catalogue
 from heatplan.steps.report import ReportResult, run_report
 from heatplan.steps.versions import freeze
 
@@ -202,7 +208,7 @@ def test_yearly_report_states_every_measure_at_year_end(reports: dict[str, Any])
     assert status["M01"] == "in Umsetzung"
     hidden = {m["measure_id"] for m in list_measures(reports["project"]) if not m["public"]}
     assert hidden and all(f"<td>{m}</td>" in reports["year_internal"]["text"] for m in hidden)
-    assert "Fortschritt gegenüber dem Zielpfad" in html
+    assert "Kennzahlen der Gemeinde gegenüber Plan und Zielpfad" in html
 
 
 def test_yearly_report_compares_the_frozen_plan_with_today(reports: dict[str, Any]) -> None:
@@ -245,3 +251,181 @@ def test_cli_without_inventory_is_a_clear_error(tmp_path: Path) -> None:
     assert "heatplan inventory" in result.output
     assert "Traceback" not in result.output
     assert json.loads(result.stdout)["error"].startswith("the project has no inventory")
+
+
+# --- issue 17: German document, potentials, Steckbriefe, contents, yearly report ------------
+#: Words of the former bilingual headings and English codes that must not reach a reader.
+ENGLISH = (
+    "Inventory",
+    "Potentials",
+    "Target scenario",
+    "Supply areas",
+    "Strategy and measures",
+    "Sources and attribution",
+    "Procedure",
+    "Implementation report",
+    "unknown",
+    "True",
+    "False",
+    "air_heat_pump",
+    "final_energy",
+    "ground_probes",
+    "regional estimate",
+)
+#: What every Maßnahmensteckbrief states (WPG Anlage 2: steps, dates, costs, who pays, effect).
+SHEET_FIELDS = (
+    "Zeitraum",
+    "Investition [EUR]",
+    "Kostenträger",
+    "Finanzierung und Förderung",
+    "Verantwortlich",
+    "Erwartete Wirkung",
+    "Status",
+    "Monitoring-Indikator",
+)
+#: A code or raw column name: lower-case words joined by underscores.
+SNAKE = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")
+
+
+def _visible(html: str) -> str:
+    """The text a reader sees: no style, no SVG, no tags; the data sources page left out
+    (it names the imported files)."""
+    html = re.sub(r"<style>.*?</style>|<svg.*?</svg>", "", html, flags=re.DOTALL)
+    html = html[: html.index('id="quellen"')]
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+@pytest.mark.parametrize("key", ["public", "internal", "year"])
+def test_reports_are_german_only(reports: dict[str, Any], key: str) -> None:
+    text = _visible(reports[key]["text"])
+    found = [w for w in ENGLISH if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", text)]
+    assert not found, found
+    assert not SNAKE.findall(text), SNAKE.findall(text)[:5]
+    assert "subtitle-en" not in reports[key]["text"]
+
+
+def test_one_steckbrief_per_measure(reports: dict[str, Any]) -> None:
+    html = reports["public"]["text"]
+    measures = list_measures(reports["project"], public=True)
+    assert html.count('class="measure-sheet"') == len(measures)
+    for m in measures:
+        start = html.index(f'id="massnahme-{m["measure_id"]}"')
+        end = html.find('class="measure-sheet"', start + 10)
+        sheet = html[start : end if end > 0 else html.index('id="quellen"')]
+        for field in SHEET_FIELDS:
+            assert f"<td>{field}</td>" in sheet, (m["measure_id"], field)
+        if m.get("cost_eur") is not None:
+            assert f"<td>{number(m['cost_eur'])}</td>" in sheet, m["measure_id"]
+        if m.get("effect_co2_t_per_a") is not None:
+            assert f"{number(m['effect_co2_t_per_a'])} t CO2e/a" in sheet, m["measure_id"]
+        for step in m.get("steps", []):
+            assert f"<td>{step['title']}</td>" in sheet, (m["measure_id"], step["title"])
+
+
+def test_potentials_name_every_group_with_the_stores_sums(reports: dict[str, Any]) -> None:
+    """Every computed kind has a row whose heat equals the sum over the store's potentials
+    not excluded (computed here with pandas, not with the report's code)."""
+    section = _section(reports["public"]["text"], "potenziale", "zielszenario")
+    rows = re.findall(r"<tr>(.*?)</tr>", section, flags=re.DOTALL)
+    cells = [re.findall(r"<td[^>]*>(.*?)</td>", r) for r in rows]
+    potentials = open_store(str(reports["project"] / "plan.gpkg")).read("potentials")
+    usable = potentials[~potentials["excluded"].astype(bool)]
+    for kind, heat in usable.groupby("kind")["heat_mwh_per_a"].sum().items():
+        row = [c for c in cells if len(c) > 4 and c[0] == label_de("potential_kind", kind)]
+        assert len(row) == 1, kind
+        assert row[0][3] == number(heat), (kind, row[0][3], heat)
+        assert "Karte 2.1" in row[0][6]
+    for label in groups()["label_de"]:  # the groups the plan did not quantify are named too
+        assert f"<td>{label}</td>" in section, label
+    assert 'id="karte-potenziale"' in section and 'href="#karte-potenziale"' in section
+
+
+@pytest.mark.parametrize("key", ["public", "year"])
+def test_contents_link_every_section_with_its_page(reports: dict[str, Any], key: str) -> None:
+    html = reports[key]["text"]
+    nav = html[html.index('<nav class="toc"') : html.index("</nav>")]
+    targets = re.findall(r'href="#([^"]+)"', nav)
+    assert len(targets) >= 5
+    for target in targets:
+        assert f'id="{target}"' in html, target
+    css = re.sub(r"\s+", " ", html[html.index("<style>") : html.index("</style>")])
+    assert re.search(r"\.toc a::after \{ content: [^}]*target-counter\(attr\(href\), page\)", css)
+
+
+@pytest.mark.parametrize("key", ["public", "year"])
+def test_the_bibliography_lists_only_cited_sources(reports: dict[str, Any], key: str) -> None:
+    html = reports[key]["text"]
+    listed = re.findall(r"<li>\[([^\]]+)\]", html[html.index("Zitierte Quellen") :])
+    body = html[: html.index('id="quellen"')]
+    cited = {k.strip() for group in re.findall(r"\[([A-Za-z][^\]<]*)\]", body)
+             for k in group.split(";")}  # fmt: skip
+    assert listed and set(listed) <= cited, set(listed) - cited
+    assert len(listed) < len(reference_sources())  # not the whole library
+    if key == "year":
+        assert len(listed) <= 4
+
+
+def _command_exists(words: list[str]) -> bool:
+    command: Any = typer.main.get_command(app)
+    for word in words:
+        if not hasattr(command, "commands"):
+            return True  # a leaf command: the rest are its arguments
+        if word not in command.commands:
+            return False
+        command = command.commands[word]
+    return True
+
+
+def test_every_command_a_template_names_exists() -> None:
+    templates = resources.files("heatplan.report").joinpath("templates")
+    texts = [t.read_text("utf-8") for t in templates.iterdir() if t.name.endswith(".html")]
+    texts += [p.read_text("utf-8") for p in Path(document.__file__).parent.glob("*.py")]
+    named = re.findall(r"(?:`|<code>)heatplan ([a-z][a-z -]*?)(?:`|</code>)", "\n".join(texts))
+    assert "inventory" in named  # the check sees the notices of empty sections
+    for words in named:
+        assert _command_exists(words.split()), words
+    assert not _command_exists(["versions", "freeze"])  # the check can fail
+
+
+def _row_of(html: str, caption: str, *first: str) -> tuple[str, list[str]]:
+    table = html[html.index(caption) :]
+    table = table[: table.index("</table>")]
+    for css, row in re.findall(r'<tr(?: class="(\w+)")?>(.*?)</tr>', table, flags=re.DOTALL):
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", row)
+        if cells[: len(first)] == list(first):
+            return css, cells
+    raise AssertionError(f"no row {first} under {caption}")
+
+
+def test_yearly_report_follows_a_new_progress_entry(
+    reports: dict[str, Any], tmp_path: Path
+) -> None:
+    """Ist and grade of a measure come from the newest entry in the store; the colours say
+    worse than plan where it is."""
+    project = tmp_path / "copy"
+    shutil.copytree(reports["project"], project, ignore=shutil.ignore_patterns("report", "export"))
+    measure = next(m for m in list_measures(project, public=True) if m["measure_id"] == "M04")
+    label = "erreichte THG-Minderung [t CO2e/a]"
+    caption = f"Fortschritt jeder Maßnahme gegenüber ihren eigenen Zielen am 31.12.{REPORT_YEAR}"
+    start = dt.date.fromisoformat(str(measure["start_date"])[:10])
+    end = dt.date.fromisoformat(str(measure["completion_date"])[:10])
+    due = (
+        measure["effect_co2_t_per_a"]
+        * (dt.date(REPORT_YEAR, 12, 31) - start).days
+        / (end - start).days
+    )  # linear from start to completion, by hand
+    css, before = _row_of(reports["year"]["text"], caption, "M04", measure["title"], label)
+    assert before[4] == number(due) and before[5] == "45"  # the demo's entry of 45 t/a
+    assert (css, before[6]) == ("behind", "hinter dem Plan")
+    add_progress(project, "M04", {"entry_date": f"{REPORT_YEAR}-12-01", "co2_t_per_a": 500.0},
+                 author="test")  # fmt: skip
+    html = _html(run_report(project, year=REPORT_YEAR))
+    css, after = _row_of(html, caption, "M04", measure["title"], label)
+    assert after[5] == "500" and (css, after[6]) == ("ok", "im Plan")
+    kpi = "Kennzahlen der Gemeinde gegenüber Plan und Zielpfad"
+    _, town = _row_of(html, kpi, "THG-Minderung aus Maßnahmen")
+    assert town[3] == number(500.0)  # Ist (Meldungen): the newest entry per measure, summed
+    css, ghg = _row_of(html, kpi, "THG-Emissionen der Wärmeversorgung")
+    ist, path = (float(v.replace(".", "").replace(",", ".")) for v in (ghg[2], ghg[5]))
+    assert css == ("behind" if ist > path else "ok")  # more emissions than the path: not green
+    assert "heatplan versions" not in html and "heatplan version freeze" not in html

@@ -23,20 +23,15 @@ from heatplan.outputs.tables import (
 from heatplan.plan import columns as col
 from heatplan.publish import MIN_BUILDINGS_CONSUMPTION, SUPPRESSED_NOTICE
 from heatplan.report import maps
-from heatplan.report.fmt import DASH, Table, number, percent, table
+from heatplan.report.fmt import DASH, Table, labels_de, number, percent, table
 
 __all__ = ["areas_section"]
 
 #: Long texts shown below the profile table, not in it.
 TEXTS = ("eignung_reason", "saving_reason", "network_probability_drivers")
 #: Codes of the cheapest decentral option (heatplan.options) -> German.
-DECENTRAL_DE = {
-    "air_hp": "Luft-Wärmepumpe",
-    "ground_hp": "Erdwärmepumpe",
-    "biomass": "Biomassekessel",
-    "gas": "Gaskessel",
-}
-WORDS_DE = {"unknown": "unbekannt", "True": "ja", "False": "nein", **DECENTRAL_DE}
+DECENTRAL_DE = labels_de("decentral_option")
+WORDS_DE = {**labels_de("word"), **DECENTRAL_DE}
 #: Indicators shown as percent (shares [-]).
 SHARES = (
     "share_residential",

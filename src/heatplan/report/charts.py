@@ -20,6 +20,8 @@ import pandas as pd
 from matplotlib.backend_bases import GraphicsContextBase, RendererBase
 from matplotlib.figure import Figure
 
+from heatplan.report.fmt import number
+
 __all__ = ["bars", "figure", "lines", "plan_vs_actual", "stacked", "status_bars", "svg"]
 
 #: Chart style: DejaVu Sans (ships with matplotlib), text kept as text, stable element ids.
@@ -119,7 +121,7 @@ def figure(height_in: float, width_in: float = WIDTH_IN) -> Figure:
 
 
 def _unit_axis(ax: Any, unit: str, *, horizontal: bool = False) -> None:
-    formatter = mpl.ticker.FuncFormatter(lambda v, _pos: f"{v:,.0f}".replace(",", "."))
+    formatter = mpl.ticker.FuncFormatter(lambda v, _pos: number(v))
     axis = ax.xaxis if horizontal else ax.yaxis
     axis.set_major_formatter(formatter)
     (ax.set_xlabel if horizontal else ax.set_ylabel)(unit)
@@ -220,15 +222,24 @@ def status_bars(counts: dict[str, int], labels: dict[str, str], *, title: str = 
 
 
 @styled
-def plan_vs_actual(rows: Sequence[tuple[str, float, float, str]], *, title: str = "") -> str:
-    """Small multiples: per indicator (label, plan, actual, unit) a pair of bars."""
+def plan_vs_actual(
+    rows: Sequence[tuple[str, float, float, str, str]],
+    *,
+    title: str = "",
+    colours: dict[str, str],
+) -> str:
+    """Small multiples: per indicator (label, plan, actual, unit, grade) a pair of bars.
+
+    The plan bar is grey, the actual bar has the colour of its grade in ``colours`` (worse
+    than plan: red, on plan: green), so a bar is never green while it misses its plan.
+    """
     fig = figure(2.2)
     axes = fig.subplots(1, max(len(rows), 1), squeeze=False)[0]
-    for ax, (label, plan, actual, unit) in zip(axes, rows, strict=False):
+    for ax, (label, plan, actual, unit, grade) in zip(axes, rows, strict=False):
         ax.bar(
             [0, 1],
             [np.nan_to_num(plan), np.nan_to_num(actual)],
-            color=["#aab7b8", "#27ae60"],
+            color=["#aab7b8", colours.get(grade, "#7f8c8d")],
             width=0.6,
         )
         ax.set_xticks([0, 1], labels=["Plan", "Ist"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -13,16 +14,12 @@ from heatplan.project.config import ProjectConfig
 from heatplan.publish import MIN_BUILDINGS_CONSUMPTION, MIN_BUILDINGS_HEATER
 from heatplan.report.areas import areas_section
 from heatplan.report.inputs import ReportInputs
-from heatplan.report.inventory import (
-    KWH_PER_MWH,
-    inventory_section,
-    key_figures,
-    potentials_section,
-)
+from heatplan.report.inventory import KWH_PER_MWH, inventory_section, key_figures
 from heatplan.report.measures import implementation_section, measures_section, then_vs_now
+from heatplan.report.potentials import potentials_section
 from heatplan.report.procedure import procedure_section
 from heatplan.report.scenario import scenario_section
-from heatplan.report.sources import attribution, cover, data_sources, reference_sources
+from heatplan.report.sources import attribution, cited_sources, cover, data_sources
 
 __all__ = ["PLAN_SECTIONS", "YEAR_SECTIONS", "implementation_context", "plan_context"]
 
@@ -37,6 +34,11 @@ PLAN_SECTIONS = (
     "quellen",
 )
 YEAR_SECTIONS = ("deckblatt", "umsetzung", "quellen")
+#: Sources the text of every report cites where it uses them (procedure, inventory, emissions
+#: of the scenario); the potentials section adds those of the potentials it computed.
+PLAN_CITES = ("WPG2024", "GEG2024", "Loga2015", "UBA2025Strommix")
+#: The yearly report cites the law and the emission basis of its charts only.
+YEAR_CITES = ("WPG2024", "GEG2024", "UBA2025Strommix")
 PRIVACY = (
     "Verbrauchswerte werden nur über mindestens {c} Gebäude zusammengefasst veröffentlicht, "
     "Angaben zu Wärmeerzeugern über mindestens {h}; kleinere Werte und die Werte, aus denen sie "
@@ -59,10 +61,10 @@ def _base_by_carrier(inputs: ReportInputs) -> pd.Series | None:
     return pd.Series(rows["Wert"].to_numpy(float) / KWH_PER_MWH, index=rows[col.CARRIER].to_numpy())
 
 
-def _sources(project_dir: Path, inputs: ReportInputs) -> dict[str, Any]:
+def _sources(project_dir: Path, inputs: ReportInputs, cites: Sequence[str]) -> dict[str, Any]:
     return {
         "data": data_sources(project_dir, inputs.source_files),
-        "reference": reference_sources(),
+        "reference": cited_sources(cites),
         "privacy": PRIVACY.format(c=MIN_BUILDINGS_CONSUMPTION, h=MIN_BUILDINGS_HEATER),
         "audit": inputs.audit.note_de(),
     }
@@ -92,11 +94,12 @@ def plan_context(
     """Everything the plan report template shows."""
     credit = attribution(project_dir, inputs.source_files)
     inventory = inventory_section(inputs, attribution=credit)
+    potentials = potentials_section(inputs, attribution=credit)
     return {
         "cover": cover(config, public=inputs.public, today=today, subtitle="Wärmeplan (§ 23 WPG)"),
         "procedure": procedure_section(config, inputs.layer("areas")),
         "inventory": inventory,
-        "potentials": potentials_section(inputs, attribution=credit),
+        "potentials": potentials,
         "scenario": _scenario(inputs, config, inventory["figures"]),
         "areas": areas_section(
             inputs.layer("areas"),
@@ -106,7 +109,7 @@ def plan_context(
             attribution=credit,
         ),
         "measures": measures_section(measures, internal=not inputs.public),
-        "sources": _sources(project_dir, inputs),
+        "sources": _sources(project_dir, inputs, [*PLAN_CITES, *potentials["cites"]]),
     }
 
 
@@ -121,9 +124,11 @@ def implementation_context(
     kpis: dict[str, Any] | None,
     plan_version: tuple[str, pd.DataFrame] | None,
     today: dt.date,
+    inventory_date: str = "",
 ) -> dict[str, Any]:
-    """Everything the yearly implementation report shows."""
-    subtitle = f"Umsetzungsbericht {year} (Monitoring nach § 25 WPG)"
+    """Everything the yearly implementation report shows (``inventory_date``: when the
+    inventory behind "Ist (Bilanz)" was last computed, German date, empty if unknown)."""
+    subtitle = f"Umsetzungsbericht {year} (Überwachung der Umsetzung nach § 25 WPG)"
     now = inputs.tables.get("scenario_indicators")
     then = None
     if plan_version is not None:
@@ -132,8 +137,10 @@ def implementation_context(
         "cover": cover(config, public=inputs.public, today=today, subtitle=subtitle),
         "impl": implementation_section(year, measures, entries, kpis, today=today),
         "then_now": then,
-        "then_now_notice": "Keine eingefrorene Planfassung zum Vergleich "
-        "(`heatplan versions freeze` nach dem Beschluss).",
+        "then_now_notice": "Noch keine beschlossene Planfassung gespeichert; der Vergleich mit "
+        "dem beschlossenen Plan erscheint, sobald die Fassung nach dem Beschluss im Projekt "
+        "festgehalten ist.",
+        "inventory_date": inventory_date,
         "scenario": _scenario(inputs, config, key_figures(inputs)),
-        "sources": _sources(project_dir, inputs),
+        "sources": _sources(project_dir, inputs, YEAR_CITES),
     }

@@ -10,13 +10,19 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import pandas as pd
 
 from heatplan.formats import german
+from heatplan.reference import table as reference_table
 
-__all__ = ["DASH", "Table", "number", "percent", "table"]
+__all__ = ["DASH", "LABELS_FILE", "Table", "label_de", "labels_de", "number", "percent", "table"]
+
+#: Code -> German label of the report's vocabulary (one table; the shared vocabulary can
+#: replace it by changing :func:`labels_de` only).
+LABELS_FILE = "report_labels.csv"
 
 #: Shown for a missing or suppressed value.
 DASH = "–"
@@ -51,6 +57,27 @@ def number(value: Any, digits: int = 0) -> str:
     return german(f"{value:,.{digits}f}")
 
 
+@cache
+def labels_de(domain: str) -> dict[str, str]:
+    """Every code of ``domain`` (e.g. ``potential_kind``) with its German label."""
+    rows = reference_table(LABELS_FILE, as_text=True)
+    rows = rows[rows["domain"] == domain]
+    return dict(zip(rows["code"], rows["label_de"], strict=True))
+
+
+def label_de(domain: str, code: Any) -> str:
+    """The German label of ``code`` in ``domain``; an unknown code as it is, missing as a dash.
+
+    Examples
+    --------
+    >>> label_de("potential_kind", "roof_pv"), label_de("word", None)
+    ('Photovoltaik auf Dächern', '–')
+    """
+    if _missing(code):
+        return DASH
+    return labels_de(domain).get(str(code), str(code))
+
+
 def percent(share: Any, digits: int = 0) -> str:
     """A share [-] as German percent text (``12,5 %``)."""
     if _missing(share):
@@ -78,6 +105,8 @@ class Table:
     numeric: list[bool] = field(default_factory=list)
     caption: str = ""
     note: str = ""
+    #: one CSS class per row (e.g. the grade of a monitoring row), or none
+    row_classes: list[str] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.rows)

@@ -22,7 +22,8 @@ from heatplan.plan import columns as col
 from heatplan.publish import area_suppression
 from heatplan.publish.layers import RELEASE_INPUTS, public_layers
 from heatplan.publish.release import ReleaseAudit
-from heatplan.publish.tables import buildings_table, inventory_table
+from heatplan.publish.rules import drop_confidential
+from heatplan.publish.tables import buildings_table, inventory_table, potentials_table
 
 __all__ = ["AGGREGATE_LAYERS", "REPORT_FRAMES", "ReportInputs", "load_inputs"]
 
@@ -32,6 +33,7 @@ AGGREGATE_LAYERS = (
     "blocks",
     "street_segments",
     "potentials",
+    "potentials_by_block",
     "networks",
     "network_pipes",
 )
@@ -114,6 +116,9 @@ def load_inputs(plan: Plan, *, public: bool = True) -> ReportInputs:
         inputs.stock = buildings_table(buildings)
         if totals is not None and len(totals):
             inputs.inventory = inventory_table(totals, buildings, released=layers.get("inventory"))
+    if raw.get("potentials") is not None:  # the municipal sums, as the XLSX and XWärmeplan
+        shown, _ = drop_confidential(pd.DataFrame(raw["potentials"]))
+        inputs.tables["potentials_table"] = potentials_table(shown)
     inputs.tables.pop("totals", None)  # only its suppressed form (``inventory``) is shown
     lines = {name: plan.get(name) for name in ("streets", *EXISTING)}
     for name, label in EXISTING.items():

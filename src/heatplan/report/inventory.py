@@ -1,4 +1,4 @@
-"""Sections 1 (Bestandsanalyse) and 2 (Potenzialanalyse) of the plan report.
+"""Section 1 (Bestandsanalyse) of the plan report.
 
 Everything comes from :class:`~heatplan.report.inputs.ReportInputs`, i.e. from aggregates that
 went through :mod:`heatplan.publish`.
@@ -12,28 +12,16 @@ import pandas as pd
 
 from heatplan.areas.reference import carriers_table, density_classes, line_density_guide_kwh_per_m_a
 from heatplan.plan import columns as col
-from heatplan.publish.tables import potentials_table
 from heatplan.report import charts, maps
-from heatplan.report.fmt import Table, number, percent, table
+from heatplan.report.fmt import Table, label_de, labels_de, number, percent, table
 from heatplan.report.inputs import ReportInputs
 
-__all__ = ["KIND_DE", "inventory_section", "key_figures", "potentials_section"]
+__all__ = ["KIND_DE", "inventory_section", "key_figures"]
 
 KWH_PER_MWH = 1000.0
 CARRIERS_DE: dict[str, str] = {str(k): str(v) for k, v in carriers_table()["label_de"].items()}
 #: Potential kinds (heatplan.potentials) -> German label.
-KIND_DE = {
-    "air_heat_pump": "Luft-Wärmepumpen an Gebäuden",
-    "ground_probes": "Erdwärmesonden an Gebäuden",
-    "roof_pv": "Photovoltaik auf Dächern",
-    "roof_solar_thermal": "Solarthermie auf Dächern",
-    "sewage_plant_effluent": "Abwärme aus Kläranlagenablauf",
-    "sewer": "Abwärme aus Abwasserkanälen",
-    "industrial_waste_heat": "Industrielle Abwärme",
-    "biomass_residues": "Biomasse-Reststoffe",
-    "groundwater_heat_pump": "Grundwasser-Wärmepumpe (regionale Schätzung je Brunnenpaar)",
-    "deep_geothermal": "Tiefengeothermie (regionale Schätzung je Dublette)",
-}
+KIND_DE = labels_de("potential_kind")
 
 
 def _total(inventory: pd.DataFrame, indicator: str) -> float | None:
@@ -106,6 +94,28 @@ def _energy_table(inventory: pd.DataFrame) -> Table:
     return table(frame, {"Wert": 0}, caption="Endenergie und THG-Emissionen (Anlage 2 I WPG)")
 
 
+def _generators_table(inventory: pd.DataFrame) -> Table | None:
+    """Decentral heat generators by type and carrier (Anlage 2 I WPG), suppressed as released."""
+    rows = inventory[
+        (inventory["indicator"] == "decentral_generators")
+        & (inventory[col.CARRIER] != "all")
+        & (inventory["heater_type"] != "all")
+    ]
+    if rows.empty:
+        return None
+    frame = pd.DataFrame(
+        {
+            "Erzeugertyp": rows["Erzeugertyp"],
+            "Energieträger": rows["Energieträger"],
+            "Anzahl": pd.to_numeric(rows["Wert"], errors="coerce"),
+            "Hinweis": rows["Hinweis"].where(rows["Hinweis"].notna(), ""),
+        }
+    )
+    return table(
+        frame, {"Anzahl": 0}, caption="Dezentrale Wärmeerzeuger nach Art und Energieträger"
+    )
+
+
 def _by_carrier(inventory: pd.DataFrame) -> str | None:
     rows = inventory[
         (inventory["indicator"] == "final_energy")
@@ -150,6 +160,7 @@ def inventory_section(inputs: ReportInputs, *, attribution: str) -> dict[str, An
     section["key_table"] = _key_table(section["figures"], inputs.existing_km)
     if inputs.inventory is not None:
         section["energy_table"] = _energy_table(inputs.inventory)
+        section["generators_table"] = _generators_table(inputs.inventory)
         section["charts"].append(_by_carrier(inputs.inventory))
     if inputs.stock is not None and len(inputs.stock):
         stock = inputs.stock.fillna({"Hinweis": ""}).replace({"Wert": {"unknown": "unbekannt"}})
@@ -196,64 +207,6 @@ def _networks_table(networks: pd.DataFrame | None) -> Table | None:
         "lcoh_eur_per_mwh": "Wärme­kosten [EUR/MWh]",
     }
     frame = networks[[c for c in columns if c in networks.columns]].rename(columns=columns)
+    if "Netz" in frame.columns:
+        frame["Netz"] = frame["Netz"].map(lambda v: label_de("network", v))
     return table(frame, {"Verlust­anteil [-]": 2}, caption="Untersuchte Wärmenetze (Planung)")
-
-
-def potentials_section(inputs: ReportInputs, *, attribution: str) -> dict[str, Any]:
-    """Section 2: potentials by carrier and kind (table) and where they are (map)."""
-    sites, by_block = inputs.layer("potentials"), inputs.layer("potentials_by_block")
-    if sites is None and by_block is None:
-        return {"empty": True}
-    raw = pd.concat([f for f in (sites, by_block) if f is not None], ignore_index=True)
-    summary = _potentials_summary(sites, by_block)
-    section: dict[str, Any] = {"empty": raw.empty, "table": summary}
-    if not raw.empty:
-        section["map"] = maps.potentials_map(
-            sites, by_block, KIND_DE, outline=inputs.layer("areas"), attribution=attribution
-        )
-    return section
-
-
-def _potentials_summary(sites: pd.DataFrame | None, by_block: pd.DataFrame | None) -> Table:
-    """Sites one by one (public), building potentials summed over the published blocks."""
-    parts = []
-    if sites is not None and len(sites):
-        frame = pd.DataFrame(potentials_table(pd.DataFrame(sites).assign(building_id=None)))
-        parts.append(frame.drop(columns=["Gebäude"], errors="ignore"))
-    if by_block is not None and len(by_block):
-        block = pd.DataFrame(by_block).drop(columns="geometry")
-        sums = (
-            block.groupby([col.CARRIER, "kind"], sort=True)
-            .agg(
-                buildings=("buildings", "sum"),
-                heat=("heat_mwh_per_a", lambda v: v.sum(min_count=1)),
-                power=("power_mwh_per_a", lambda v: v.sum(min_count=1)),
-                capacity=("capacity_kw", lambda v: v.sum(min_count=1)),
-            )
-            .reset_index()
-        )
-        parts.append(
-            pd.DataFrame(
-                {
-                    "Energieträger": sums[col.CARRIER].map(lambda c: CARRIERS_DE.get(str(c), c)),
-                    "Art": sums["kind"],
-                    "Anzahl": sums["buildings"],
-                    "Wärme [MWh/a]": sums["heat"],
-                    "Strom [MWh/a]": sums["power"],
-                    "Leistung [kW]": sums["capacity"],
-                }
-            )
-        )
-    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
-    if frame.empty:
-        return table(frame)
-    frame["Art"] = frame["Art"].map(lambda k: KIND_DE.get(str(k), str(k)))
-    keep = ["Energieträger", "Art", "Anzahl", "Wärme [MWh/a]", "Strom [MWh/a]", "Leistung [kW]"]
-    return table(
-        frame[[c for c in keep if c in frame.columns]],
-        0,
-        caption="Potenziale nach Energieträger und Art (Anlage 2 II WPG)",
-        note="Gebäudepotenziale sind Alternativen (Luft oder Erdreich) und "
-        "nicht addierbar; gezählt sind nur Baublöcke, deren Werte "
-        "veröffentlicht werden dürfen.",
-    )

@@ -17,11 +17,22 @@ import pandas as pd
 from heatplan.measures.schema import STATUSES, measure_types
 from heatplan.report import charts
 from heatplan.report.fmt import DASH, Table, number
+from heatplan.report.monitoring import GRADES, grade, measure_progress_table
 from heatplan.report.scenario import indicator_value, value_text
+from heatplan.report.steckbriefe import measure_sheets
 
-__all__ = ["implementation_section", "measures_section", "status_at", "then_vs_now"]
+__all__ = [
+    "GRADE_COLOURS",
+    "implementation_section",
+    "kpi_grade",
+    "measures_section",
+    "status_at",
+    "then_vs_now",
+]
 
 NO_MEASURES = "Noch keine Maßnahmen erfasst."
+#: Colours of the grades in charts (the CSS of the tables uses the same).
+GRADE_COLOURS = {"ok": "#27ae60", "behind": "#c0392b", "missing": "#e67e22", "not_due": "#aab7b8"}
 #: (indicator, key, label) compared between the frozen plan and today's scenario.
 HEADLINE = (
     ("final_energy", "total", "Endenergieverbrauch Wärme [MWh/a]"),
@@ -80,26 +91,6 @@ def _measures_table(measures: Sequence[dict[str, Any]], *, internal: bool) -> Ta
     return Table(columns, rows, numeric, caption="Maßnahmen der Umsetzungsstrategie (§ 20 WPG)")
 
 
-def _steps_table(measures: Sequence[dict[str, Any]]) -> Table:
-    rows = [
-        [
-            str(m["measure_id"]),
-            str(s.get("step_no")),
-            str(s.get("title")),
-            _text(s.get("due_date")),
-            _text(s.get("done_date")),
-        ]
-        for m in measures
-        for s in m.get("steps", [])
-    ]
-    return Table(
-        ["Nr.", "Schritt", "Umsetzungsschritt", "Termin", "Erledigt am"],
-        rows,
-        [False, True, False, False, False],
-        caption="Umsetzungsschritte",
-    )
-
-
 def _status_chart(statuses: Sequence[str], title: str) -> str:
     return charts.status_bars(dict(Counter(statuses)), STATUSES, title=title)
 
@@ -111,9 +102,9 @@ def measures_section(measures: Sequence[dict[str, Any]], *, internal: bool) -> d
     return {
         "empty": False,
         "table": _measures_table(measures, internal=internal),
-        "steps": _steps_table(measures),
         "chart": _status_chart([str(m.get("status")) for m in measures], "Stand der Maßnahmen"),
         "count": len(measures),
+        "sheets": measure_sheets(measures),
     }
 
 
@@ -174,7 +165,7 @@ def _progress_table(
         "Letzte Meldung",
         "Netz [km]",
         "Anschlüsse",
-        "THG-Minderung [t/a]",
+        "THG-Minderung [t CO2e/a]",
         "Kommentar",
     ]
     numeric = [False, False, False, False, True, True, True, False]
@@ -182,44 +173,69 @@ def _progress_table(
 
 
 KPI_COLUMNS = (
-    ("computed", "Ist (Daten)"),
-    ("reported", "gemeldet"),
-    ("planned_by_measures", "geplant (Maßnahmen)"),
+    ("computed", "Ist (Bilanz)"),
+    ("reported", "Ist (Meldungen)"),
+    ("planned_by_measures", "Soll (Maßnahmen)"),
     ("pathway", "Zielpfad"),
 )
+#: KPI -> (actual column, plan column, higher is better): what the grade compares.
+KPI_GRADING = {
+    "network_km": ("reported", "planned_by_measures", True),
+    "buildings_connected": ("reported", "planned_by_measures", True),
+    "heat_mwh_per_a": ("reported", "planned_by_measures", True),
+    "co2_t_per_a": ("reported", "planned_by_measures", True),
+    "ghg_t_per_a": ("computed", "pathway", False),
+}
+
+
+def kpi_grade(kpi: str, row: dict[str, Any]) -> str:
+    """Grade of one town-level KPI (a code of :data:`GRADES`): its actual against its plan."""
+    actual_key, plan_key, higher = KPI_GRADING.get(kpi, ("reported", "planned_by_measures", True))
+    actual, planned = row.get(actual_key), row.get(plan_key)
+    if higher:
+        return grade(planned, actual)
+    if planned is None or actual is None:
+        return "missing" if planned is not None else "not_due"
+    return "ok" if actual <= planned else "behind"
 
 
 def _kpi_table(kpis: dict[str, Any]) -> Table:
-    rows = []
-    for row in kpis.get("kpis", {}).values():
-        digits = 2 if row.get("unit") == "km" else 0
+    rows, classes = [], []
+    for kpi, row in kpis.get("kpis", {}).items():
+        digits = 1 if row.get("unit") == "km" else 0
+        code = kpi_grade(kpi, row)
         rows.append(
             [
                 str(row["label_de"]),
                 str(row["unit"]),
                 *[number(row.get(key), digits) for key, _ in KPI_COLUMNS],
+                GRADES[code][0],
             ]
         )
-    columns = ["Kennzahl", "Einheit", *[label for _, label in KPI_COLUMNS]]
+        classes.append(GRADES[code][1])
+    columns = ["Kennzahl", "Einheit", *[label for _, label in KPI_COLUMNS], "Bewertung"]
     return Table(
         columns,
         rows,
-        [False, False, True, True, True, True],
-        caption=f"Fortschritt gegenüber dem Zielpfad ({kpis.get('year')})",
+        [False, False, True, True, True, True, False],
+        caption=f"Kennzahlen der Gemeinde gegenüber Plan und Zielpfad ({kpis.get('year')})",
+        row_classes=classes,
     )
 
 
 def _kpi_chart(kpis: dict[str, Any]) -> str | None:
-    pairs = []
-    for row in kpis.get("kpis", {}).values():
-        actual = row.get("computed") if row.get("computed") is not None else row.get("reported")
-        if row.get("pathway") is not None and actual is not None and (row["pathway"] or actual):
-            pairs.append(
-                (str(row["label_de"]), float(row["pathway"]), float(actual), str(row["unit"]))
+    bars = []
+    for kpi, row in kpis.get("kpis", {}).items():
+        actual_key, plan_key, _ = KPI_GRADING.get(kpi, ("reported", "planned_by_measures", True))
+        actual, planned = row.get(actual_key), row.get(plan_key)
+        if planned is not None and actual is not None and (planned or actual):
+            code = kpi_grade(kpi, row)
+            bars.append(
+                (str(row["label_de"]), float(planned), float(actual), str(row["unit"]), code)
             )
-    if not pairs:
+    if not bars:
         return None
-    return charts.plan_vs_actual(pairs[:4], title="Plan (Zielpfad) und Ist")
+    return charts.plan_vs_actual(bars[:4], title="Plan und Ist", colours=GRADE_COLOURS)
 
 
 def then_vs_now(plan: pd.DataFrame | None, now: pd.DataFrame | None, *, label: str) -> Table | None:
@@ -258,16 +274,19 @@ def implementation_section(
     *,
     today: dt.date,
 ) -> dict[str, Any]:
-    """The yearly report's body: every measure's status at year end, KPIs, charts."""
+    """The yearly report's body: each measure's status and progress against its own targets
+    at the end of ``year``, the town's KPIs against plan and pathway, charts, the legend."""
     rows = [(m, *status_at(m, entries, year, today=today)) for m in measures]
     section: dict[str, Any] = {
         "year": year,
         "count": len(measures),
         "empty": not measures,
         "notice": NO_MEASURES,
+        "legend": [(text, css) for text, css in GRADES.values()],
     }
     if measures:
         section["table"] = _progress_table(rows, year)
+        section["targets"] = measure_progress_table(measures, entries, year)
         section["chart"] = _status_chart(
             [s for _, s, _ in rows], f"Stand der Maßnahmen Ende {year}"
         )
@@ -276,5 +295,4 @@ def implementation_section(
     if kpis:
         section["kpi_table"] = _kpi_table(kpis)
         section["kpi_chart"] = _kpi_chart(kpis)
-        section["kpi_notes"] = list(kpis.get("notes", []))
     return section

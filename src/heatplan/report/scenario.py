@@ -17,25 +17,13 @@ from heatplan.publish.tables import SECTORS_DE
 from heatplan.reference import table as reference_table
 from heatplan.reference.emissions import DEFAULT_GRID_PATH, GRID_FILE
 from heatplan.report import charts
-from heatplan.report.fmt import Table, number, percent
+from heatplan.report.fmt import Table, labels_de, number, percent
 from heatplan.scenario.indicators import LABELS_DE
 
 __all__ = ["VARIANT_DE", "indicator_value", "key_label", "scenario_section", "value_text"]
 
-VARIANT_DE = {
-    "base": "Basisvariante",
-    "fast_renovation": "Schnelle Sanierung",
-    "hydrogen": "Wasserstoffnetz",
-}
-KEYS_DE = {
-    "total": "Summe",
-    "buildings": "Gebäude angeschlossen",
-    "all_buildings": "Gebäude insgesamt",
-    "grid_bound_heat": "Anteil",
-    "renewable": "erneuerbar und Abwärme",
-    "biomethane": "Biomethan",
-    "hydrogen": "Wasserstoff",
-}
+VARIANT_DE = labels_de("variant")
+KEYS_DE = labels_de("indicator_key")
 
 
 def key_label(key: str) -> str:
@@ -153,11 +141,7 @@ def _variants_table(
 
 
 #: German names of the grid emission paths (grid_emission_factors.csv) in public text.
-GRID_PATHS_DE = {
-    "projection": "Projektion",
-    "ksg_target": "KSG-Zielpfad (2045 null)",
-    "frozen": "ohne weitere Minderung nach 2024",
-}
+GRID_PATHS_DE = labels_de("grid_path")
 _MEASURED = ("final", "provisional", "estimate")
 
 

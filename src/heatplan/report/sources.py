@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,14 @@ from typing import Any
 from heatplan import __version__
 from heatplan.project.config import ProjectConfig
 
-__all__ = ["OSM", "attribution", "cover", "data_sources", "reference_sources"]
+__all__ = [
+    "OSM",
+    "attribution",
+    "cited_sources",
+    "cover",
+    "data_sources",
+    "reference_sources",
+]
 
 OSM = "© OpenStreetMap contributors, ODbL 1.0"
 OSM_SUFFIXES = (".osm", ".pbf", ".osm.xml", ".osm.bz2")
@@ -93,6 +101,26 @@ def data_sources(project_dir: Path, files: list[str]) -> list[str]:
 _FIELD = re.compile(r"(\w+)=\{((?:[^{}]|\{[^{}]*\})*)\}")
 
 
+def cited_sources(keys: Sequence[str]) -> list[dict[str, str]]:
+    """The entries of ``data/sources.bib`` the report cites, in the order of ``keys``.
+
+    A key not in the file raises: a citation must resolve to an entry.
+    """
+    entries = {entry["key"]: entry for entry in reference_sources()}
+    missing = [k for k in keys if k not in entries]
+    if missing:
+        raise KeyError(f"cited but not in sources.bib: {missing}")
+    return [entries[k] for k in dict.fromkeys(keys)]
+
+
+def _names(authors: str) -> str:
+    """BibTeX ``A and B and C`` as ``A, B und C``."""
+    names = [n.strip() for n in authors.split(" and ") if n.strip()]
+    if len(names) < 2:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " und " + names[-1]
+
+
 def reference_sources() -> list[dict[str, str]]:
     """The entries of heatplan's ``data/sources.bib`` (key, authors, title, year)."""
     text = resources.files("heatplan.data").joinpath("sources.bib").read_text(encoding="utf-8")
@@ -108,7 +136,7 @@ def reference_sources() -> list[dict[str, str]]:
         out.append(
             {
                 "key": head.group(1),
-                "author": fields.get("author", "") or fields.get("editor", ""),
+                "author": _names(fields.get("author", "") or fields.get("editor", "")),
                 "title": fields.get("title", ""),
                 "year": fields.get("year", ""),
                 "where": fields.get("journal", "")

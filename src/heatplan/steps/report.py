@@ -19,7 +19,7 @@ import pandas as pd
 
 from heatplan.errors import ProjectError
 from heatplan.plan import Plan
-from heatplan.project.store import open_store
+from heatplan.project.store import RUNS_TABLE, open_store
 from heatplan.report.document import (
     PLAN_SECTIONS,
     YEAR_SECTIONS,
@@ -90,6 +90,18 @@ def _plan_version(store: Any, year: int) -> tuple[str, pd.DataFrame] | None:
     return label, rows[rows["version_label"].astype(str) == label].drop(columns="version_label")
 
 
+def _inventory_date(store: Any) -> str:
+    """German date of the last inventory run (what "Ist (Bilanz)" stands on), else ''."""
+    if not store.has(RUNS_TABLE):
+        return ""
+    runs = store.read(RUNS_TABLE)
+    done = runs.loc[runs["step"].astype(str) == "inventory", "finished_utc"].dropna().astype(str)
+    if done.empty:
+        return ""
+    day = max(done)[:10]
+    return f"{day[8:10]}.{day[5:7]}.{day[0:4]}"
+
+
 def run_report(
     project_dir: Path, *, year: int | None = None, pdf: bool = False, public: bool = True
 ) -> ReportResult:
@@ -108,6 +120,7 @@ def run_report(
         context = plan_context(project_dir, config, inputs, measures, today=today)
         template, sections = "plan.html", list(PLAN_SECTIONS)
     else:
+        store = open_store(config.store_url(project_dir))
         context = implementation_context(
             project_dir,
             config,
@@ -116,8 +129,9 @@ def run_report(
             measures=measures,
             entries=_entries(project_dir, measures, public=public),
             kpis=computed_kpis(project_dir, year),
-            plan_version=_plan_version(open_store(config.store_url(project_dir)), year),
+            plan_version=_plan_version(store, year),
             today=today,
+            inventory_date=_inventory_date(store),
         )
         template, sections = "umsetzung.html", list(YEAR_SECTIONS)
     html = render_html(template, context)
