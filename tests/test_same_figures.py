@@ -14,6 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from heatplan.formats import german
+from heatplan.web.app import create_app
 from published_outputs import (
     api_json,
     close,
@@ -28,9 +31,6 @@ from published_outputs import (
     xwp_text,
 )
 from web_demo import TestClient
-
-from heatplan.formats import german
-from heatplan.web.app import create_app
 
 pytestmark = [pytest.mark.slow]
 
@@ -155,7 +155,11 @@ def test_municipal_totals_agree(outputs: dict[str, Path]) -> None:
     sheet = xlsx_table(outputs["xlsx"], "Bestand", "Indikator")
     indicators = {key[0] for key in printed}
     # the report's table shows the energy and emission rows; the workbook also counts heaters
-    shared = [row for row in sheet if row["Indikator"] in indicators and row.get("Erzeugertyp", "alle") == "alle"]
+    shared = [
+        row
+        for row in sheet
+        if row["Indikator"] in indicators and row.get("Erzeugertyp", "alle") == "alle"
+    ]
     assert len(shared) == len(printed), "the workbook and the report list different totals"
     for row in shared:
         key = (row["Indikator"], row["Energieträger"], row["Sektor"])
@@ -165,7 +169,8 @@ def test_municipal_totals_agree(outputs: dict[str, Path]) -> None:
     final_energy = next(
         row["Wert"] / (1000.0 if row["Einheit"] == "kWh/a" else 1.0)
         for row in sheet
-        if row["Indikator"].startswith("Endenergie") and row["Energieträger"] == row["Sektor"] == "alle"
+        if row["Indikator"].startswith("Endenergie")
+        and row["Energieträger"] == row["Sektor"] == "alle"
     )
     tree = xwp(outputs["gml"])
     sectors = xwp_numbers(
@@ -213,7 +218,8 @@ def test_potentials_agree_in_the_xwaermeplan_file(outputs: dict[str, Path]) -> N
     sheet = xlsx_table(outputs["xlsx"], "Potenziale", "Energieträger")
     tree = xwp(outputs["gml"])
     values = xwp_numbers(
-        tree, "//x:WP_PotenzialanalyseAggregiert//x:WP_EnergieTraegerVerbrauch/x:verbrauchGesamt/text()"
+        tree,
+        "//x:WP_PotenzialanalyseAggregiert//x:WP_EnergieTraegerVerbrauch/x:verbrauchGesamt/text()",
     )
     assert _rel(sum(values), sum(row["Wärme [MWh/a]"] or 0.0 for row in sheet)), (
         values,
