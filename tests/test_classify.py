@@ -90,7 +90,13 @@ def test_expensive_networks_and_section_14_areas_are_decentral() -> None:
 def test_the_reason_names_the_numbers() -> None:
     columns = classify(BASE, YEARS)
     text = str(columns["explanation"])
-    for part in ("2,1 MWh/(m·a)", "100 vs 140 EUR/MWh", "Luft-Wärmepumpe", "1,2 km", "Neubau"):
+    for part in (
+        "2,1 MWh/(m·a)",
+        "Wärmenetz 100 EUR/MWh, dezentral 140 EUR/MWh",
+        "Luft-Wärmepumpe",
+        "1,2 km",
+        "Neubau",
+    ):
         assert part in text
     assert "line density 2.1" in str(columns["explanation_en"])
     assert {"eignung_waermenetz_2045", "eignung_wasserstoff_2045", "eignung_dezentral_2045"} <= set(
@@ -122,7 +128,7 @@ def test_weights_are_project_configuration() -> None:
     assert score(fragile, cost_only) == pytest.approx(40 / 140)
     columns = classify(fragile, YEARS, cost_only)
     assert columns["criteria_score"] == pytest.approx(40 / 140)
-    assert "n-1 0 % der Spitzenlast" in str(columns["explanation"])
+    assert "(n-1): 0 % der Spitzenlast" in str(columns["explanation"])
     assert "N-1 0 % of peak load" in str(columns["explanation_en"])
 
 
@@ -171,7 +177,7 @@ def test_every_area_is_classified_for_every_year(classified: Path) -> None:
     assert pd.to_numeric(areas["decentral_lcoh_eur_per_mwh"]).gt(0).all()
     # supply security of the town's plant (N-1) is computed and named in every reason
     assert pd.to_numeric(areas["network_n1_coverage"]).between(0.0, 10.0).all()
-    assert areas["explanation"].str.contains("Versorgungssicherheit n-1").all()
+    assert areas["explanation"].str.contains("Versorgungssicherheit (n-1)", regex=False).all()
 
 
 def test_classify_rerun_is_idempotent(classified: Path, tmp_path: Path) -> None:
@@ -195,7 +201,7 @@ def test_a_single_building_has_no_network_option() -> None:
     assert area_type(alone) == "dezentral"
     columns = classify(alone, YEARS)
     assert columns["eignung_waermenetz_2045"] == "sehr_wahrscheinlich_ungeeignet"
-    assert "Liniendichte - MWh" in str(columns["explanation"])
+    assert "Wärmeliniendichte - MWh" in str(columns["explanation"])
 
 
 def test_an_area_without_heated_buildings_is_decentral() -> None:
@@ -220,7 +226,10 @@ def test_the_reason_names_the_other_perspective_only_where_it_ranks_otherwise() 
         other_decentral_lcoh_eur_per_mwh=110.0,
     )
     reason = str(classify(differs, YEARS)["explanation"])
-    assert "(volkswirtschaftlich: dezentral günstiger, 120 vs 110 EUR/MWh)" in reason
+    assert (
+        "(volkswirtschaftlich: dezentral günstiger, Wärmenetz 120 EUR/MWh, dezentral 110 EUR/MWh)"
+        in reason
+    )
     agrees = dataclasses.replace(differs, other_decentral_lcoh_eur_per_mwh=130.0)
     assert "volkswirtschaftlich" not in str(classify(agrees, YEARS)["explanation"])
     economic = dataclasses.replace(differs, perspective="economic")

@@ -453,3 +453,32 @@ def test_cli_list_prints_a_table(project: Path) -> None:
     result = CliRunner().invoke(app, ["measures", "list", str(project)])
     assert result.exit_code == 0, result.output
     assert "M01" in result.stdout and "network_buildout" in result.stdout
+
+
+def test_the_demo_sample_matches_the_plan_it_is_linked_to() -> None:
+    """Network construction measures only in a plan with a network area; an all-decentral plan
+    gets the decentral measures instead (a council would not adopt both at once)."""
+    import datetime as dt
+
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    from heatplan.measures.sample import demo_catalogue
+
+    def areas(types: list[str]) -> gpd.GeoDataFrame:
+        return gpd.GeoDataFrame(
+            {"area_id": [f"A{i}" for i in range(len(types))], "area_type_2045": types},
+            geometry=[box(i, 0, i + 1, 1) for i in range(len(types))],
+            crs="EPSG:25832",
+        )
+
+    today = dt.date(2026, 12, 6)
+    with_network = demo_catalogue(areas(["waermenetz", "dezentral"]), None, today=today)
+    decentral = demo_catalogue(areas(["dezentral", "dezentral"]), None, today=today)
+    kinds = {m.measure_type for m in decentral.measures.values()}
+    assert "network_buildout" not in kinds and "heat_source" not in kinds
+    assert {"M02", "M03", "M09"} <= set(with_network.measures)
+    assert not {"M12", "M13"} & set(with_network.measures)
+    assert {"M12", "M13"} <= set(decentral.measures)
+    assert decentral.measures["M12"].area_ids == ["A0", "A1"]
+    assert with_network.measures["M02"].area_ids == ["A0"]

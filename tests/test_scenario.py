@@ -430,6 +430,23 @@ def test_cost_totals_are_the_sum_of_their_parts() -> None:
     assert "heaters 2020" in costs["price_years"] and "network 2025" in costs["price_years"]
 
 
+def test_new_heat_pumps_cost_what_the_area_comparison_charges() -> None:
+    """The pathway prices a new air or ground heat pump with the German installed cost (EWI,
+    Moritz et al. 2024) the § 18 comparison uses, not the catalogue's Danish cost."""
+    from heatplan.options import installed_cost
+    from heatplan.scenario.costs import heater_events
+
+    costs, result = _costed()
+    events = heater_events(result)
+    expected = 0.0
+    for system, option in (("heat_pump_air", "air_hp"), ("heat_pump_ground", "ground_hp")):
+        load_kw = events.loc[events["system"] == system, "heat_kwh_per_a"] / FULL_LOAD_H
+        expected += installed_cost.installed_investment_eur(option, load_kw.to_numpy())[0].sum()
+    assert expected > 0
+    assert costs["heater_investment_eur"] >= expected * (1 - 1e-9)
+    assert "2023" in costs["price_years"].split("heaters ")[1].split(",")[0]
+
+
 def test_connections_cost_the_catalogue_substation_of_each_connecting_building() -> None:
     from heatplan.scenario.costs import heater_events
 

@@ -325,10 +325,10 @@ def _zahl(value: float, spec: str) -> str:
 def _security_text(figures: AreaFigures) -> tuple[str, str]:
     coverage = figures.network_n1_coverage
     if math.isnan(coverage):
-        return "Versorgungssicherheit n-1 -", "supply security N-1 -"
+        return "Versorgungssicherheit (n-1): -", "supply security N-1 -"
     share = f"{min(coverage, 9.99) * 100:.0f} %"
     return (
-        f"Versorgungssicherheit n-1 {share} der Spitzenlast",
+        f"Versorgungssicherheit (n-1): {share} der Spitzenlast",
         f"supply security N-1 {share} of peak load",
     )
 
@@ -339,13 +339,14 @@ def explanation(
     """The reason in plain German and English."""
     if _no_demand(figures):
         return (
-            f"Keine beheizten Gebäude im Gebiet -> {TYPE_DE[kind]}, {GRADE_DE[likelihood]}",
+            f"Keine beheizten Gebäude im Gebiet. Ergebnis: {TYPE_DE[kind]}, "
+            f"{GRADE_DE[likelihood]}.",
             f"No heated buildings in the area -> {TYPE_EN[kind]}, {GRADE_EN[likelihood]}",
         )
     if figures.shortened:
         de = (
-            f"Verkürzte Untersuchung nach § 14 WPG ({figures.shortened_reason}) -> "
-            f"{TYPE_DE[kind]}, {GRADE_DE[likelihood]}"
+            f"Verkürzte Untersuchung nach § 14 WPG ({figures.shortened_reason}). "
+            f"Ergebnis: {TYPE_DE[kind]}, {GRADE_DE[likelihood]}."
         )
         en = (
             f"Shortened procedure under WPG § 14 ({figures.shortened_reason}) -> "
@@ -359,21 +360,22 @@ def explanation(
     )
     ghg_network = _number(figures.ghg_network_t, ",.0f")
     ghg = f"{ghg_network} vs {_number(figures.ghg_decentral_t, ',.0f')} t CO2e"
-    ghg_de = (
-        f"{_zahl(figures.ghg_network_t, ',.0f')} vs {_zahl(figures.ghg_decentral_t, ',.0f')} t CO2e"
-    )
     security_de, security_en = _security_text(figures)
     weighted = _number(round(score(figures, params), 2) + 0.0, "+.2f")  # no "-0.00"
     potential = f", {figures.nearby_potential}" if figures.nearby_potential else ""
+    potential_de = f" {figures.nearby_potential}." if figures.nearby_potential else ""
     chance_de, chance_en = _chance_text(figures)
     other_de, other_en = _other_perspective_text(figures)
+    option_de = OPTION_DE.get(figures.best_decentral, figures.best_decentral)
     de = (
-        f"Liniendichte {german(density)} MWh/(m·a), Vollkosten Wärmenetz "
-        f"{costs} dezentral "
-        f"({OPTION_DE.get(figures.best_decentral, figures.best_decentral)}){other_de}, "
-        f"THG bis Zieljahr {ghg_de}, {security_de}, Bewertung § 18 "
-        f"{german(weighted)}{chance_de}"
-        f"{potential} -> {TYPE_DE[kind]}, {GRADE_DE[likelihood]}"
+        f"Wärmeliniendichte {german(density)} MWh/(m·a). Vollkosten: Wärmenetz "
+        f"{_zahl(figures.network_lcoh_eur_per_mwh, '.0f')} EUR/MWh, dezentral "
+        f"{_zahl(figures.decentral_lcoh_eur_per_mwh, '.0f')} EUR/MWh ({option_de}){other_de}. "
+        f"Treibhausgase bis zum Zieljahr: Wärmenetz {_zahl(figures.ghg_network_t, ',.0f')} t, "
+        f"dezentral {_zahl(figures.ghg_decentral_t, ',.0f')} t CO2e. {security_de}. "
+        f"Gewichtete Bewertung nach § 18 WPG (von -1 dezentral bis +1 Wärmenetz): "
+        f"{german(weighted)}.{chance_de}{potential_de} "
+        f"Ergebnis: {TYPE_DE[kind]}, {GRADE_DE[likelihood]}."
     )
     en = (
         f"line density {density} MWh/(m·a), full cost network {costs} decentral "
@@ -402,10 +404,11 @@ def _other_perspective_text(figures: AreaFigures) -> tuple[str, str]:
         return "", ""
     other = "economic" if figures.perspective == "owner" else "owner"
     costs = f"{other_network:.0f} vs {other_decentral:.0f} EUR/MWh"
+    costs_de = f"Wärmenetz {other_network:.0f} EUR/MWh, dezentral {other_decentral:.0f} EUR/MWh"
     winner_de = "Wärmenetz" if theirs == "network" else "dezentral"
     winner_en = "network" if theirs == "network" else "decentral"
     return (
-        f" ({PERSPECTIVE_DE[other]}: {winner_de} günstiger, {costs})",
+        f" ({PERSPECTIVE_DE[other]}: {winner_de} günstiger, {costs_de})",
         f" ({PERSPECTIVE_EN[other]}: {winner_en} cheaper, {costs})",
     )
 
@@ -419,8 +422,9 @@ def _chance_text(figures: AreaFigures) -> tuple[str, str]:
     names_de = ", ".join(uncertainty.INPUTS_DE[d] for d in figures.drivers)
     names_en = ", ".join(d.replace("_", " ") for d in figures.drivers)
     return (
-        f", Wärmenetz besser in {share} von {paths_de} Kosten- und Preispfaden"
-        + (f" (am stärksten abhängig von: {names_de})" if names_de else ""),
+        f" Wärmenetz besser in {share} von {paths_de} Kosten- und Preispfaden"
+        + (f" (am stärksten abhängig von: {names_de})" if names_de else "")
+        + ".",
         f", network better in {share} of {figures.paths:,} cost and price paths"
         + (f" (most sensitive to: {names_en})" if names_en else ""),
     )

@@ -4,6 +4,11 @@ The file is a sample, not a council decision (its header says so). Linking rule 
 (``link``): ``network`` -> areas whose 2045 type is a heat-network type, or, where the plan has
 none, the areas the designed network (``network_pipes``) runs through; ``decentral`` -> areas
 whose 2045 type is decentral supply; ``none`` -> no area (the whole municipality).
+
+A measure with ``when = "network_area"`` belongs to a plan with at least one heat-network area
+in 2045 (building a network the plan does not recommend would contradict it); one with
+``when = "no_network_area"`` only to a plan without (all areas decentral: the measures that
+carry decentral supply instead).
 """
 
 from __future__ import annotations
@@ -61,6 +66,12 @@ def link_rules(
     return rules
 
 
+def _has_network_area(areas: gpd.GeoDataFrame | None) -> bool:
+    if areas is None or "area_type_2045" not in areas.columns:
+        return False
+    return bool(areas["area_type_2045"].astype(str).str.startswith(NETWORK_TYPE_PREFIX).any())
+
+
 def _network_effect(networks: pd.DataFrame | None) -> dict[str, Any]:
     """Expected effect of building the demo's designed network(s), from table ``networks``."""
     if networks is None or networks.empty:
@@ -89,12 +100,15 @@ def demo_catalogue(
     today = today or dt.date.today()
     years = today.year - int(sample["sample"]["base_year"])
     rules = link_rules(areas, pipes)
+    situation = "network_area" if _has_network_area(areas) else "no_network_area"
     network = _network_effect(networks)
     network.pop("network_co2_t_per_a", None)  # the network's own emissions, not a reduction
     catalogue = Catalogue()
     now = f"{today.isoformat()}T00:00:00+00:00"
     for raw in sample["measure"]:
-        record = _shifted(dict(raw), years)
+        if raw.get("when", situation) != situation:
+            continue
+        record = _shifted({k: v for k, v in raw.items() if k != "when"}, years)
         progress = [_shifted(p, years) for p in record.pop("progress", [])]
         record["steps"] = [_shifted(s, years) for s in record.pop("steps", [])]
         record["area_ids"] = rules[record.pop("link", "none")]

@@ -9,12 +9,13 @@ the result as ``price_years``):
 - ``renovation_investment_eur``: renovated heated area x ``renovation_cost_eur_per_m2``; the
   heated area is estimated where the inventory has none (:mod:`heatplan.scenario.heated_area`).
 - ``heater_investment_eur``: every heater change of the pathway (first and second change per
-  building) x the catalogue investment of the new heater (``technology_catalogue.csv``, the
-  technologies of the decentral options :data:`heatplan.options.decentral.OPTIONS` and of the
-  settings' new boilers) at the install year, sized to the building's heat demand of that year
-  over ``heater_full_load_hours_h_per_a``. Renewable heaters renewed like for like are not
-  changes of the pathway and not counted; a direct-electric heater renewed like for like is
-  costed as a new boiler (the catalogue has no electric heater).
+  building) x the investment of the new heater, sized to the building's heat demand of that
+  year over ``heater_full_load_hours_h_per_a``: the German installed cost
+  (:mod:`heatplan.options.installed_cost`, EUR of 2023) for air and ground heat pumps and gas
+  condensing boilers — the same cost the § 18 comparison of the areas charges —, else the
+  catalogue investment (``technology_catalogue.csv``) at the install year. Renewable heaters
+  renewed like for like are not changes of the pathway and not counted; a direct-electric
+  heater renewed like for like is costed as a new boiler (the catalogue has no electric heater).
 - ``connection_investment_eur``: the house substation of every building that connects to a heat
   network (``house_substation_kww``), sized the same way.
 - ``network_investment_eur``: pipes of the networks the pathway builds (areas of type
@@ -41,7 +42,7 @@ import numpy as np
 import pandas as pd
 
 from heatplan.network import costs as network_costs
-from heatplan.options import price_paths, tariffs
+from heatplan.options import installed_cost, price_paths, tariffs
 from heatplan.options.decentral import OPTIONS
 from heatplan.plan import columns as col
 from heatplan.reference import catalogue, parameter, table
@@ -64,13 +65,19 @@ def price_years(settings: Any) -> str:
     used = [prices[key] for key in HOUSEHOLD_PRICES.values()]
     technologies = [_technology(s, settings) for s in SYSTEMS]
     rows = catalogue.catalogue()
+    from_catalogue = [t for t in technologies if t and _installed_option(t) is None]
     heaters = rows[
-        rows["technology"].isin(technologies) & (rows["parameter"] == "specific_investment")
+        rows["technology"].isin(from_catalogue) & (rows["parameter"] == "specific_investment")
+    ]
+    installed = [
+        installed_cost.installed_cost(option, 10.0).price_year
+        for option in {_installed_option(t) for t in technologies if t} - {None}
+        if option is not None
     ]
     parts = {
         "energy": used,
         "renovation": [parameter(PARAMETERS, "renovation_cost_price_year")],
-        "heaters": list(heaters["price_year"]),
+        "heaters": list(heaters["price_year"]) + installed,
         "network": [network_costs.pipe_price_year()],
     }
     return ", ".join(
@@ -131,11 +138,23 @@ def heater_events(result: Pathway) -> pd.DataFrame:
     return events
 
 
+def _installed_option(technology: str) -> str | None:
+    """The option with a German installed cost that ``technology`` is, if any."""
+    by_technology = {OPTIONS[option][0]: option for option in installed_cost.OPTIONS}
+    return by_technology.get(technology)
+
+
 def _priced(technology: str, capacity_kw: np.ndarray, year: int) -> tuple[np.ndarray, float]:
-    """Catalogue investment [EUR] of each capacity [kW] and the lifetime [a] (NaN: none)."""
+    """Investment [EUR] of each capacity [kW] (peak load) and the lifetime [a] (NaN: none):
+    the German installed cost where there is one, else the catalogue's."""
     at = float(_in_catalogue(technology, np.array([year]))[0])
-    invest = np.asarray(catalogue.investment_eur(technology, capacity_kw, year=at), dtype=float)
-    return invest, float(catalogue.technology(technology, at).get("lifetime_a", np.nan))
+    option = _installed_option(technology)
+    if option is not None:
+        invest, _upkeep = installed_cost.installed_investment_eur(option, capacity_kw)
+    else:
+        invest = catalogue.investment_eur(technology, capacity_kw, year=at)
+    lifetime = float(catalogue.technology(technology, at).get("lifetime_a", np.nan))
+    return np.asarray(invest, dtype=float), lifetime
 
 
 def heater_costs(result: Pathway, *, interest_rate: float) -> dict[str, float]:

@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from heatplan.measures.schema import STATUSES
 from heatplan.outputs.xwp.common import Context, code, keyword_codes, number
 from heatplan.outputs.xwp.gml import Feature, Measure, Ref, Value
 from heatplan.publish import flags
@@ -42,6 +43,10 @@ def _reason(row: Any) -> str:
                           ("Kostenträger", "cost_bearer"), ("Finanzierung", "financing"),
                           ("Gebiete", "area_ids"), ("Status", "status")):  # fmt: skip
         value = _text(getattr(row, column, ""))
+        if column == "status":
+            value = STATUSES.get(value, value)
+        elif column == "area_ids":
+            value = ", ".join(a.strip() for a in value.split(";") if a.strip())
         if value:
             parts.append(f"{label}: {value}")
     return "\n".join(p for p in parts if p)
