@@ -200,7 +200,7 @@ def test_total_heat_demand_is_the_sum_of_the_areas(
 def test_potentials_agree_in_report_and_workbook(outputs: dict[str, Path]) -> None:
     """Every potential of the workbook is in the report with the same heat and capacity."""
     sheet = xlsx_table(outputs["xlsx"], "Potenziale", "Energieträger")
-    report = html_table_with(html_tables(outputs["html"]), "Energieträger", "Art", "Wärme")
+    report = html_table_with(html_tables(outputs["html"]), "Energieträger", "Wärme", "Leistung")
     heat, power = report.column("Wärme"), report.column("Leistung")
     printed = [(row[heat], row[power]) for row in report.rows]
     assert len(printed) == len(sheet), (
