@@ -1,0 +1,277 @@
+"""How each public layer looks in QGIS: German name, colours of the one map palette
+(``data/map_palette.csv``), class values of the plan's reference tables, labels, German field
+aliases and descriptions (``data/attributes.csv``, columns ``title_de`` and ``description_de``)
+and value maps that show codes as German labels.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+import pandas as pd
+
+from heatplan.formats import german
+from heatplan.outputs.qgis_style import Category, LayerStyle, Range, Symbol
+from heatplan.plan import columns as col
+from heatplan.reference import table
+from heatplan.reference.palette import colours, legend
+
+__all__ = [
+    "LAYER_INFO",
+    "ColumnInfo",
+    "area_years",
+    "column_info",
+    "layer_style",
+    "likelihood_style",
+    "value_maps",
+]
+
+#: Layer -> (German name, German description), in the project's drawing order (top first).
+LAYER_INFO: dict[str, tuple[str, str]] = {
+    "potentials": ("Potenziale an Standorten",
+                   "Standorte erneuerbarer Wärme und unvermeidbarer Abwärme (Potenzialanalyse, "
+                   "§ 16 WPG)"),
+    "network_pipes": ("Wärmenetz-Hauptleitungen (Planung und Prüfung)",
+                      "Hauptleitungen der untersuchten Wärmenetze ohne Hausanschlüsse"),
+    "heat_networks": ("Bestehende Wärmenetze",
+                      "Hauptleitungen der bestehenden Wärmenetze in den Straßen"),
+    "gas_networks": ("Bestehendes Gasnetz",
+                     "Hauptleitungen des Gasnetzes in den Straßen ohne Hausanschlüsse"),
+    "street_segments": ("Wärmeliniendichte je Straßenabschnitt",
+                        "Wärmebedarf der anliegenden Gebäude je Meter Straße; Abschnitte mit "
+                        "weniger als 5 Gebäuden ohne Zahlen (§ 10 WPG)"),
+    "areas": ("Voraussichtliche Wärmeversorgungsgebiete",
+              "Einteilung des beplanten Gebiets in voraussichtliche Wärmeversorgungsgebiete je "
+              "Betrachtungsjahr mit Eignungsstufen (§§ 18, 19 WPG); Zahlen von Gebieten mit "
+              "weniger als 5 Gebäuden unterdrückt (§ 10 WPG)"),
+    "potentials_by_block": ("Gebäudebezogene Potenziale je Baublock",
+                            "Dach- und Wärmepumpenpotenziale der Gebäude, je Baublock und Art "
+                            "summiert; weniger als 5 Gebäude unterdrückt (§ 10 WPG)"),
+    "blocks": ("Wärmedichte je Baublock",
+               "Bestandsanalyse je Baublock (§ 15 WPG, Anlage 2): Wärmebedarf, Wärmedichte, "
+               "Energieträger; weniger als 5 Gebäude ohne Zahlen (§ 10 WPG)"),
+    "grid_100m": ("Wärmedichte im 100-m-Raster",
+                  "Wärmebedarf und Wärmedichte je 100-m-Rasterzelle (INSPIRE); weniger als 5 "
+                  "Gebäude ohne Zahlen (§ 10 WPG)"),
+    "streets": ("Straßen", "Straßenachsen (Grundlage)"),
+    "buildings": ("Gebäude", "Gebäudeumrisse (Grundlage)"),
+    "networks": ("Untersuchte Wärmenetze", "Kennzahlen der untersuchten Wärmenetze"),
+    "block_energy": ("Energieträger je Baublock",
+                     "Endenergie je Energieträger und Baublock (§ 10 WPG: mindestens 5 Gebäude)"),
+    "block_heaters": ("Wärmeerzeuger je Baublock",
+                      "Wärmeerzeuger je Art und Baublock (§ 10 WPG: mindestens 3 Gebäude)"),
+    "inventory": ("Bestandsanalyse der Gemeinde",
+                  "Kennzahlen der Bestandsanalyse der Gemeinde (§ 15 WPG)"),
+}  # fmt: skip
+#: Fill opacity (0-255) of an area by its likelihood grade: the surer, the stronger (heatplan
+#: choice; the legend's colour is the 'sehr wahrscheinlich geeignet' one).
+LIKELIHOOD_ALPHA = {
+    "sehr_wahrscheinlich_geeignet": 235,
+    "wahrscheinlich_geeignet": 145,
+    "wahrscheinlich_ungeeignet": 85,
+    "sehr_wahrscheinlich_ungeeignet": 45,
+}
+#: An open upper class bound in QGIS's graduated renderer (no value reaches it).
+OPEN_UPPER = 1.0e12
+SUPPRESSED_VALUE = -1.0
+#: Pipe kinds of the public network pipes (house connections never leave the project).
+PIPE_KINDS = {"main": "Hauptleitung"}
+_YEAR = re.compile(r"^(?P<base>.+)_(?P<year>\d{4})$")
+
+
+@dataclass(frozen=True)
+class ColumnInfo:
+    """German alias (title with unit), description and unit of one column."""
+
+    title: str
+    description: str
+    unit: str
+
+
+@cache
+def _attributes() -> pd.DataFrame:
+    return table("attributes.csv", as_text=True)
+
+
+def column_info(layer: str, column: str) -> ColumnInfo | None:
+    """The German title of ``column`` of ``layer`` from ``attributes.csv``: the row of that
+    table, else the same name in another table; ``area_type_2030`` reads row ``area_type``."""
+    frame = _attributes()
+    match = _YEAR.match(column)
+    base, year = (match["base"], match["year"]) if match else (column, "")
+    rows = frame[(frame["name"] == base) & (frame["title_de"] != "")]
+    if rows.empty:
+        return None
+    exact = rows[rows["table"] == layer]
+    row = (exact if len(exact) else rows).iloc[0]
+    unit = "" if row["unit"] in ("", "-") else str(row["unit"])
+    title = f"{row['title_de']} {year}".strip() + (f" [{unit}]" if unit else "")
+    description = str(row["description_de"] or row["title_de"])
+    return ColumnInfo(title, f"{description} ({year})" if year else description, unit)
+
+
+def area_years(columns: Sequence[str]) -> list[int]:
+    """Years with an ``area_type_<year>`` column, ascending."""
+    found = (_YEAR.match(c) for c in columns)
+    return sorted(int(m["year"]) for m in found if m and m["base"] == "area_type")
+
+
+def _labels(group: str) -> dict[str, str]:
+    return {entry.value: entry.label_de for entry in legend(group)}
+
+
+def value_maps(columns: Sequence[str], layer: str = "") -> dict[str, dict[str, str]]:
+    """Column -> {code: German label} for the code columns among ``columns`` of ``layer``."""
+    carriers = table("carriers.csv", as_text=True)
+    heaters = table("heater_types.csv", as_text=True)
+    by_name = {
+        "heat_density_class": _labels("heat_density"),
+        "kind": PIPE_KINDS if layer == "network_pipes" else _labels("potential_kind"),
+        "nearest_potential_kind": _labels("potential_kind"),
+        "status": _labels("network_status"),
+        "network": _labels("existing_network"),
+        col.CARRIER: dict(zip(carriers["carrier"], carriers["label_de"], strict=True)),
+        "heater_type": dict(zip(heaters["heater_type"], heaters["label_de"], strict=True)),
+    }
+    by_base = {"area_type": "area_type", "likelihood": "likelihood", "eignung_waermenetz":
+               "likelihood", "eignung_wasserstoff": "likelihood", "eignung_dezentral":
+               "likelihood"}  # fmt: skip
+    out: dict[str, dict[str, str]] = {}
+    for column in columns:
+        match = _YEAR.match(column)
+        if column in by_name:
+            out[column] = by_name[column]
+        elif match and match["base"] in by_base:
+            out[column] = _labels(by_base[match["base"]])
+    return out
+
+
+def _area_style(name: str, year: int) -> LayerStyle:
+    grades = " ".join(
+        f"WHEN \"likelihood_{year}\" = '{k}' THEN {v}" for k, v in LIKELIHOOD_ALPHA.items()
+    )
+    alpha = f"CASE {grades} ELSE 235 END"
+    categories = [
+        Category(e.value, e.label_de, Symbol("fill", e.colour, 0.4, "#303030", alpha))
+        for e in legend("area_type")
+    ]
+    same = '"name" IS NULL OR "name" = \'Gebiet \' || "area_id"'
+    label = f'CASE WHEN {same} THEN "area_id" ELSE "area_id" || \' – \' || "name" END'
+    return LayerStyle(
+        name,
+        f"Wärmeversorgungsgebiete {year} (kräftig: sehr wahrscheinlich geeignet)",
+        attribute=f"area_type_{year}",
+        categories=categories,
+        label_expression=label,
+    )
+
+
+def _likelihood_style(name: str, year: int) -> LayerStyle:
+    categories = [
+        Category(e.value, e.label_de, Symbol("fill", e.colour, 0.4, "#303030"))
+        for e in legend("likelihood")
+    ]
+    return LayerStyle(
+        name, f"Eignungsstufe {year}", attribute=f"likelihood_{year}", categories=categories
+    )
+
+
+def _span(low: float, high: float, unit: str) -> str:
+    if not math.isfinite(high):
+        return german(f"über {low:,.0f} {unit}")
+    return german(f"{low:,.0f} bis {high:,.0f} {unit}")
+
+
+def _density_style(name: str, title: str) -> LayerStyle:
+    """Graduated by heat density in the classes of ``heat_density_classes.csv``; withheld
+    figures (fewer than 5 buildings) as their own grey class."""
+    classes = table("heat_density_classes.csv")
+    fills = colours("heat_density")
+    unit = "MWh/(ha·a)"
+    hidden = legend("heat_density")[-1]
+    ranges = [Range(-1.5, -0.5, hidden.label_de, Symbol("fill", hidden.colour, 0.2, "#9a9a9a"))]
+    for row in classes.to_dict(orient="records"):
+        low, high = float(row["min_mwh_per_ha_a"]), float(row["max_mwh_per_ha_a"])
+        label = f"{_span(low, high, unit)}: {row['label_de']}"
+        symbol = Symbol("fill", fills[str(row["class"])], 0.2, "#ffffff")
+        ranges.append(Range(low, high if math.isfinite(high) else OPEN_UPPER, label, symbol))
+    attribute = f'coalesce("{col.HEAT_DENSITY_MWH_PER_HA_A}", {SUPPRESSED_VALUE:g})'
+    return LayerStyle(name, title, attribute=attribute, ranges=ranges)
+
+
+def _line_density_style(name: str, title: str) -> LayerStyle:
+    guide = float(table("line_density_guide.csv").iloc[0]["value"])
+    below, above = legend("line_density")
+    unit = "kWh/(m·a)"
+    ranges = [
+        Range(-1.5, -0.5, "ohne Zahlen (weniger als 5 Gebäude)", Symbol("line", "#cccccc", 0.3)),
+        Range(0, guide, f"{_span(0, guide, unit)}: {below.label_de}",
+              Symbol("line", below.colour, 0.6)),
+        Range(guide, OPEN_UPPER, f"{_span(guide, math.inf, unit)}: {above.label_de}",
+              Symbol("line", above.colour, 1.0)),
+    ]  # fmt: skip
+    attribute = f'coalesce("{col.LINE_DENSITY_KWH_PER_M_A}", {SUPPRESSED_VALUE:g})'
+    return LayerStyle(name, title, attribute=attribute, ranges=ranges)
+
+
+def _categories(name: str, title: str, attribute: str, group: str, kind: str) -> LayerStyle:
+    width = {"line": 0.9, "marker": 3.2, "fill": 0.2}[kind]
+    categories = [
+        Category(e.value, e.label_de, Symbol(kind, e.colour, width))  # type: ignore[arg-type]
+        for e in legend(group)
+    ]
+    return LayerStyle(name, title, attribute=attribute, categories=categories)
+
+
+def _base(name: str, title: str, kind: str) -> LayerStyle:
+    colour = colours("base")[name]
+    width = 0.3 if kind == "line" else 0.1
+    outline = "#a0a0a0"
+    return LayerStyle(name, title, symbol=Symbol(kind, colour, width, outline))  # type: ignore[arg-type]
+
+
+def layer_style(name: str, columns: Sequence[str], year: int | None = None) -> LayerStyle | None:
+    """The style of public layer ``name`` with ``columns``; None for a plain table.
+
+    ``year`` chooses the snapshot year of the areas (default: the last, the target year).
+    """
+    title = LAYER_INFO.get(name, (name, ""))[0]
+    style: LayerStyle | None
+    if name == "areas":
+        years = area_years(columns)
+        style = _area_style(name, year or years[-1]) if years else _base(name, title, "fill")
+    elif name in ("blocks", "grid_100m"):
+        style = _density_style(name, title)
+    elif name == "street_segments":
+        style = _line_density_style(name, title)
+    elif name == "potentials":
+        style = _categories(name, title, "kind", "potential_kind", "marker")
+    elif name == "potentials_by_block":
+        style = _categories(name, title, "kind", "potential_kind", "fill")
+    elif name == "network_pipes":
+        style = _categories(name, title, "status", "network_status", "line")
+    elif name in ("heat_networks", "gas_networks"):
+        style = _categories(name, title, "network", "existing_network", "line")
+    elif name in ("streets", "buildings"):
+        style = _base(name, title, "line" if name == "streets" else "fill")
+    else:
+        return None
+    return _with_fields(style, name, columns)
+
+
+def likelihood_style(columns: Sequence[str], year: int) -> LayerStyle:
+    """The areas coloured by the likelihood grade of ``year``."""
+    return _with_fields(_likelihood_style("areas", year), "areas", columns)
+
+
+def _with_fields(style: LayerStyle, name: str, columns: Sequence[str]) -> LayerStyle:
+    fields = ["fid", *[c for c in columns if c != "geometry"]]
+    style.fields = fields
+    style.aliases = {c: info.title for c in fields if (info := column_info(name, c))}
+    style.aliases["fid"] = "Lfd. Nr."
+    style.value_maps = value_maps(fields, name)
+    return style
