@@ -134,12 +134,10 @@ def test_columns_have_german_titles_and_layers_descriptions(exported: Path) -> N
 
 def test_stored_project_points_to_the_file_itself(exported: Path) -> None:
     with sqlite3.connect(exported) as con:
-        rows = con.execute("SELECT name, metadata, content FROM qgis_projects").fetchall()
+        rows = con.execute("SELECT name, metadata FROM qgis_projects").fetchall()
     assert [r[0] for r in rows] == ["Wärmeplan"]
     assert "last_modified_time" in json.loads(rows[0][1])
-    with zipfile.ZipFile(io.BytesIO(bytes.fromhex(rows[0][2]))) as archive:
-        (member,) = archive.namelist()
-        qgs = ET.fromstring(archive.read(member).decode("utf-8").split("\n", 1)[1])
+    qgs = _project(exported)
     epsg = pyogrio.read_info(exported, layer="areas")["crs"]
     assert qgs.findtext("projectCrs/spatialrefsys/authid") == epsg
     sources = [m.findtext("datasource") for m in qgs.iter("maplayer")]
@@ -163,6 +161,35 @@ def test_a_layer_without_rows_is_not_written(tmp_path: Path) -> None:
     report = write_gpkg(layers, tmp_path / "p.gpkg", release=(layers, Withheld()))
     assert report.empty_layers == ["potentials"]
     assert dict(pyogrio.list_layers(report.path)) == {"areas": "Polygon", "layer_styles": None}
+
+
+def _project(path: Path) -> ET.Element:
+    with sqlite3.connect(path) as con:
+        (content,) = con.execute("SELECT content FROM qgis_projects").fetchone()
+    with zipfile.ZipFile(io.BytesIO(bytes.fromhex(content))) as archive:
+        (member,) = archive.namelist()
+        return ET.fromstring(archive.read(member).decode("utf-8").split("\n", 1)[1])
+
+
+def test_sites_of_mixed_geometry_get_one_map_layer_per_geometry(tmp_path: Path) -> None:
+    """Sewage plants are points and sewers lines in one 'potentials' layer (type GEOMETRY):
+    QGIS draws each family as its own map layer (``geometrytype=``) with its own symbols."""
+    sites = gpd.GeoDataFrame(
+        {"potential_id": ["P1", "P2"], "kind": ["sewage_plant_effluent", "sewer"]},
+        geometry=[shapely.Point(50, 50), shapely.LineString([(0, 0), (100, 80)])],
+        crs="EPSG:25832",
+    )
+    layers = {"potentials": sites}
+    report = write_gpkg(layers, tmp_path / "p.gpkg", release=(layers, Withheld()))
+    maplayers = {
+        m.findtext("datasource"): m.find("renderer-v2/symbols/symbol")
+        for m in _project(report.path).iter("maplayer")
+    }
+    kinds = {source: symbol.get("type") for source, symbol in maplayers.items() if symbol}
+    assert kinds == {
+        "./p.gpkg|layername=potentials|geometrytype=Point": "marker",
+        "./p.gpkg|layername=potentials|geometrytype=LineString": "line",
+    }
 
 
 def _near(pixels: np.ndarray, rgb: tuple[float, float, float]) -> int:

@@ -175,7 +175,17 @@ def _describe(con: sqlite3.Connection, tables: Mapping[str, _Table]) -> None:
             )
 
 
-def _project_layers(tables: Mapping[str, _Table]) -> list[ProjectLayer]:
+def _families(frame: pd.DataFrame | None) -> list[str]:
+    """The geometry families of a layer of mixed geometry (Point, LineString, Polygon)."""
+    if not isinstance(frame, gpd.GeoDataFrame) or frame.empty:
+        return []
+    kinds = frame.geom_type.dropna().str.removeprefix("Multi")
+    return sorted(set(kinds), key=["Point", "LineString", "Polygon"].index)
+
+
+def _project_layers(
+    tables: Mapping[str, _Table], frames: Mapping[str, pd.DataFrame]
+) -> list[ProjectLayer]:
     """The layers top first: potentials and networks over the areas of the target year (on);
     earlier years, the likelihood and the inventory layers below them (off)."""
     layers: list[ProjectLayer] = []
@@ -183,6 +193,9 @@ def _project_layers(tables: Mapping[str, _Table]) -> list[ProjectLayer]:
     for name in LAYER_INFO:
         table = tables.get(name)
         if table is None or not table.geometry_column:
+            continue
+        if table.geometry_type == "GEOMETRY":
+            layers += _mixed_layers(table, _families(frames.get(name)), name in shown)
             continue
         for i, (style_name, style) in enumerate(_styles(table)):
             group = "Voraussichtliche Wärmeversorgungsgebiete" if name == "areas" else ""
@@ -199,6 +212,29 @@ def _project_layers(tables: Mapping[str, _Table]) -> list[ProjectLayer]:
                 )
             )
     return layers
+
+
+def _mixed_layers(table: _Table, families: list[str], shown: bool) -> list[ProjectLayer]:
+    """One map layer per geometry family of a layer of mixed geometry (sites as points,
+    sewers as lines)."""
+    names = {"Point": "Punkte", "LineString": "Linien", "Polygon": "Flächen"}
+    out = []
+    for family in families:
+        style = layer_style(table.name, table.columns, family=family)
+        assert style is not None
+        out.append(
+            ProjectLayer(
+                layer_id=f"heatplan_{table.name}_{family.lower()}",
+                table=table.name,
+                name=f"{LAYER_INFO[table.name][0]} ({names[family]})",
+                geometry_type=table.geometry_type,
+                crs=table.crs,
+                style=style,
+                visible=shown,
+                family=family,
+            )
+        )
+    return out
 
 
 def _bounds(frames: Mapping[str, pd.DataFrame], crs: str) -> tuple[float, float, float, float]:
@@ -242,7 +278,7 @@ def write_qgis_content(
         report.styles = _write_styles(con, tables, now)
         report.titled_columns = _write_columns(con, tables)
         _describe(con, tables)
-        layers = _project_layers(tables)
+        layers = _project_layers(tables, frames)
         crs = _project_crs(tables)
         qgs = project_qgs(
             layers, file_name=file_name, title=title, crs=crs, bounds=_bounds(frames, crs),

@@ -234,10 +234,17 @@ def _base(name: str, title: str, kind: str) -> LayerStyle:
     return LayerStyle(name, title, symbol=Symbol(kind, colour, width, outline))  # type: ignore[arg-type]
 
 
-def layer_style(name: str, columns: Sequence[str], year: int | None = None) -> LayerStyle | None:
+#: QGIS symbol kind of a geometry family.
+SYMBOL_KIND = {"Point": "marker", "LineString": "line", "Polygon": "fill"}
+
+
+def layer_style(
+    name: str, columns: Sequence[str], year: int | None = None, *, family: str = "Point"
+) -> LayerStyle | None:
     """The style of public layer ``name`` with ``columns``; None for a plain table.
 
-    ``year`` chooses the snapshot year of the areas (default: the last, the target year).
+    ``year`` chooses the snapshot year of the areas (default: the last, the target year);
+    ``family`` the geometry drawn of the site potentials (points, lines or polygons).
     """
     title = LAYER_INFO.get(name, (name, ""))[0]
     style: LayerStyle | None
@@ -249,7 +256,8 @@ def layer_style(name: str, columns: Sequence[str], year: int | None = None) -> L
     elif name == "street_segments":
         style = _line_density_style(name, title)
     elif name == "potentials":
-        style = _categories(name, title, "kind", "potential_kind", "marker")
+        kind = SYMBOL_KIND.get(family, "marker")
+        style = _categories(name, title, "kind", "potential_kind", kind)
     elif name == "potentials_by_block":
         style = _categories(name, title, "kind", "potential_kind", "fill")
     elif name == "network_pipes":

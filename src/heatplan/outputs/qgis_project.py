@@ -44,6 +44,9 @@ class ProjectLayer:
     style: LayerStyle
     visible: bool = True
     group: str = ""
+    #: For a layer of mixed geometry (GeoPackage type GEOMETRY): the one family this map layer
+    #: draws (QGIS's ``geometrytype=`` of the data source).
+    family: str = ""
 
 
 def _srs(parent: ET.Element, crs: str) -> None:
@@ -60,7 +63,8 @@ def _srs(parent: ET.Element, crs: str) -> None:
 
 
 def _source(file_name: str, layer: ProjectLayer) -> str:
-    return f"./{file_name}|layername={layer.table}"
+    part = f"|geometrytype={layer.family}" if layer.family else ""
+    return f"./{file_name}|layername={layer.table}{part}"
 
 
 def _maplayer(parent: ET.Element, layer: ProjectLayer, file_name: str) -> None:
@@ -68,8 +72,8 @@ def _maplayer(parent: ET.Element, layer: ProjectLayer, file_name: str) -> None:
         parent,
         "maplayer",
         type="vector",
-        geometry=GEOMETRY.get(layer.geometry_type, "Unknown"),
-        wkbType=layer.geometry_type,
+        geometry=GEOMETRY.get(layer.family or layer.geometry_type, "Unknown"),
+        wkbType=layer.family or layer.geometry_type,
         readOnly="0",
         hasScaleBasedVisibilityFlag="0",
         styleCategories="AllStyleCategories",
