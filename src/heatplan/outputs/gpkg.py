@@ -1,8 +1,9 @@
 """The public layers of the heat plan as one GeoPackage (opens in QGIS).
 
 Which layers and rows may leave the project is decided in :mod:`heatplan.publish.layers`
-(WPG §§ 10-12); this module only writes them. The file is written to a temporary copy and moved
-into place, so a failed export leaves no half-written file.
+(WPG §§ 10-12); this module only writes them, then adds what QGIS reads: a style per layer, a
+stored project and German column titles (:mod:`heatplan.outputs.qgis_gpkg`). The file is
+written to a temporary copy and moved into place, so a failed export leaves no half-written file.
 """
 
 from __future__ import annotations
@@ -90,6 +91,8 @@ def write_gpkg(
                 continue
             _write_layer(partial, name, _writable(frame))
             report.layers[name] = len(frame)
+        if not report.layers:
+            raise ValueError(f"GeoPackage export: no layer with rows to write to {path}")
         written = {name: layers[name] for name in report.layers}
         qgis = write_qgis_content(partial, written, file_name=path.name, title=title)
         report.styles, report.qgis_project = qgis.styles, PROJECT_NAME
