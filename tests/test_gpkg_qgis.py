@@ -59,8 +59,8 @@ def _rgb(colour: str) -> tuple[int, int, int]:
     return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
 
 
-def _palette(group: str) -> dict[str, str]:
-    return {r["value"]: r["colour"] for r in _data("map_palette.csv") if r["group"] == group}
+def _palette(group: str, column: str = "fill") -> dict[str, str]:
+    return {r["category"]: r[column] for r in _data("map_styles.csv") if r["layer"] == group}
 
 
 @pytest.fixture(scope="module")
@@ -229,18 +229,8 @@ def test_qgis_opens_the_stored_project_and_renders_it(exported: Path, tmp_path: 
     assert len(frequency) >= MIN_COLOURS
     assert frequency.max() / frequency.sum() <= MAX_BACKGROUND_SHARE
     # every demo area is decentral: its palette colour at the opacity of its grade on white
-    alpha = 235 / 255
+    opacity = float(_palette("area_type", "opacity")["dezentral"])
+    share = float(_palette("likelihood", "opacity")["sehr_wahrscheinlich_geeignet"])
+    alpha = round(255 * opacity * share) / 255
     blended = tuple(alpha * c + (1 - alpha) * 255 for c in _rgb(_palette("area_type")["dezentral"]))
     assert _near(pixels, blended) > 0.05 * pixels.shape[0] * pixels.shape[1]
-
-
-def test_report_web_and_qgis_share_one_palette() -> None:
-    from heatplan.report.maps import AREA_COLOURS
-    from heatplan.web.legend import legends
-
-    expected = _palette("area_type")
-    web = legends()["layers"]["areas"]["legend"]["items"]
-    assert {item["value"]: item["colour"] for item in web} == expected
-    assert dict(AREA_COLOURS) == expected
-    kinds = {item["value"] for item in legends()["layers"]["potentials"]["legend"]["items"]}
-    assert {"sewage_plant_effluent", "industrial_waste_heat", "roof_pv"} <= kinds  # real codes

@@ -1,7 +1,7 @@
 """How each public layer looks in QGIS: German name, colours of the one map palette
-(``data/map_palette.csv``), class values of the plan's reference tables, labels, German field
-aliases and descriptions (``data/attributes.csv``, columns ``title_de`` and ``description_de``)
-and value maps that show codes as German labels.
+(``data/map_styles.csv``, shared with the report maps and the web map), class values of the
+plan's reference tables, labels, German field aliases and descriptions (``data/attributes.csv``,
+columns ``title_de`` and ``description_de``) and value maps that show codes as German labels.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from heatplan.formats import german
 from heatplan.outputs.qgis_style import Category, LayerStyle, Range, Symbol
 from heatplan.plan import columns as col
 from heatplan.reference import table
-from heatplan.reference.palette import colours, legend
+from heatplan.reference.map_styles import map_style
 
 __all__ = [
     "LAYER_INFO",
@@ -67,14 +67,6 @@ LAYER_INFO: dict[str, tuple[str, str]] = {
     "inventory": ("Bestandsanalyse der Gemeinde",
                   "Kennzahlen der Bestandsanalyse der Gemeinde (§ 15 WPG)"),
 }  # fmt: skip
-#: Fill opacity (0-255) of an area by its likelihood grade: the surer, the stronger (heatplan
-#: choice; the legend's colour is the 'sehr wahrscheinlich geeignet' one).
-LIKELIHOOD_ALPHA = {
-    "sehr_wahrscheinlich_geeignet": 235,
-    "wahrscheinlich_geeignet": 145,
-    "wahrscheinlich_ungeeignet": 85,
-    "sehr_wahrscheinlich_ungeeignet": 45,
-}
 #: An open upper class bound in QGIS's graduated renderer (no value reaches it).
 OPEN_UPPER = 1.0e12
 SUPPRESSED_VALUE = -1.0
@@ -120,8 +112,29 @@ def area_years(columns: Sequence[str]) -> list[int]:
     return sorted(int(m["year"]) for m in found if m and m["base"] == "area_type")
 
 
+@dataclass(frozen=True)
+class _Entry:
+    """One row of the map palette."""
+
+    value: str
+    fill: str
+    line: str
+    opacity: float
+    label: str
+    lower: float
+
+
+def _entries(group: str) -> list[_Entry]:
+    rows = map_style(group)
+    return [
+        _Entry(str(k), str(r["fill"]), str(r["line"]), float(r["opacity"]), str(r["label_de"]),
+               float(r["lower_bound"]))
+        for k, r in rows.iterrows()
+    ]  # fmt: skip
+
+
 def _labels(group: str) -> dict[str, str]:
-    return {entry.value: entry.label_de for entry in legend(group)}
+    return {entry.value: entry.label for entry in _entries(group)}
 
 
 def value_maps(columns: Sequence[str], layer: str = "") -> dict[str, dict[str, str]]:
@@ -150,14 +163,20 @@ def value_maps(columns: Sequence[str], layer: str = "") -> dict[str, dict[str, s
     return out
 
 
-def _area_style(name: str, year: int) -> LayerStyle:
+def _alpha(year: int, opacity: float) -> str:
+    """Fill alpha (0-255) of an area: its type's opacity times its likelihood grade's share
+    (the palette's shading: the surer the grade, the stronger the colour)."""
     grades = " ".join(
-        f"WHEN \"likelihood_{year}\" = '{k}' THEN {v}" for k, v in LIKELIHOOD_ALPHA.items()
+        f"WHEN \"likelihood_{year}\" = '{e.value}' THEN {round(255 * opacity * e.opacity)}"
+        for e in _entries("likelihood")
     )
-    alpha = f"CASE {grades} ELSE 235 END"
+    return f"CASE {grades} ELSE {round(255 * opacity)} END"
+
+
+def _area_style(name: str, year: int) -> LayerStyle:
     categories = [
-        Category(e.value, e.label_de, Symbol("fill", e.colour, 0.4, "#303030", alpha))
-        for e in legend("area_type")
+        Category(e.value, e.label, Symbol("fill", e.fill, 0.4, e.line, _alpha(year, e.opacity)))
+        for e in _entries("area_type")
     ]
     same = '"name" IS NULL OR "name" = \'Gebiet \' || "area_id"'
     label = f'CASE WHEN {same} THEN "area_id" ELSE "area_id" || \' – \' || "name" END'
@@ -172,8 +191,8 @@ def _area_style(name: str, year: int) -> LayerStyle:
 
 def _likelihood_style(name: str, year: int) -> LayerStyle:
     categories = [
-        Category(e.value, e.label_de, Symbol("fill", e.colour, 0.4, "#303030"))
-        for e in legend("likelihood")
+        Category(e.value, e.label, Symbol("fill", e.fill, 0.4, "#303030"))
+        for e in _entries("likelihood")
     ]
     return LayerStyle(
         name, f"Eignungsstufe {year}", attribute=f"likelihood_{year}", categories=categories
@@ -190,14 +209,15 @@ def _density_style(name: str, title: str) -> LayerStyle:
     """Graduated by heat density in the classes of ``heat_density_classes.csv``; withheld
     figures (fewer than 5 buildings) as their own grey class."""
     classes = table("heat_density_classes.csv")
-    fills = colours("heat_density")
+    palette = {e.value: e for e in _entries("heat_density")}
     unit = "MWh/(ha·a)"
-    hidden = legend("heat_density")[-1]
-    ranges = [Range(-1.5, -0.5, hidden.label_de, Symbol("fill", hidden.colour, 0.2, "#9a9a9a"))]
+    hidden = palette["suppressed"]
+    ranges = [Range(-1.5, -0.5, hidden.label, Symbol("fill", hidden.fill, 0.2, hidden.line))]
     for row in classes.to_dict(orient="records"):
         low, high = float(row["min_mwh_per_ha_a"]), float(row["max_mwh_per_ha_a"])
         label = f"{_span(low, high, unit)}: {row['label_de']}"
-        symbol = Symbol("fill", fills[str(row["class"])], 0.2, "#ffffff")
+        entry = palette[str(row["class"])]
+        symbol = Symbol("fill", entry.fill, 0.2, entry.line)
         ranges.append(Range(low, high if math.isfinite(high) else OPEN_UPPER, label, symbol))
     attribute = f'coalesce("{col.HEAT_DENSITY_MWH_PER_HA_A}", {SUPPRESSED_VALUE:g})'
     return LayerStyle(name, title, attribute=attribute, ranges=ranges)
@@ -205,15 +225,17 @@ def _density_style(name: str, title: str) -> LayerStyle:
 
 def _line_density_style(name: str, title: str) -> LayerStyle:
     guide = float(table("line_density_guide.csv").iloc[0]["value"])
-    below, above = legend("line_density")
+    classes = _entries("line_density")  # lower bounds in multiples of the guide value
+    bounds = [e.lower * guide for e in classes] + [math.inf]
     unit = "kWh/(m·a)"
     ranges = [
-        Range(-1.5, -0.5, "ohne Zahlen (weniger als 5 Gebäude)", Symbol("line", "#cccccc", 0.3)),
-        Range(0, guide, f"{_span(0, guide, unit)}: {below.label_de}",
-              Symbol("line", below.colour, 0.6)),
-        Range(guide, OPEN_UPPER, f"{_span(guide, math.inf, unit)}: {above.label_de}",
-              Symbol("line", above.colour, 1.0)),
-    ]  # fmt: skip
+        Range(-1.5, -0.5, "ohne Zahlen (weniger als 5 Gebäude)", Symbol("line", "#cccccc", 0.3))
+    ]
+    for i, entry in enumerate(classes):
+        low, high = bounds[i], bounds[i + 1]
+        label = f"{_span(low, high, unit)}: {entry.label}"
+        symbol = Symbol("line", entry.fill, 0.5 + 0.3 * i)
+        ranges.append(Range(low, high if math.isfinite(high) else OPEN_UPPER, label, symbol))
     attribute = f'coalesce("{col.LINE_DENSITY_KWH_PER_M_A}", {SUPPRESSED_VALUE:g})'
     return LayerStyle(name, title, attribute=attribute, ranges=ranges)
 
@@ -221,17 +243,18 @@ def _line_density_style(name: str, title: str) -> LayerStyle:
 def _categories(name: str, title: str, attribute: str, group: str, kind: str) -> LayerStyle:
     width = {"line": 0.9, "marker": 3.2, "fill": 0.2}[kind]
     categories = [
-        Category(e.value, e.label_de, Symbol(kind, e.colour, width))  # type: ignore[arg-type]
-        for e in legend(group)
+        Category(e.value, e.label, Symbol(kind, e.fill or e.line, width))  # type: ignore[arg-type]
+        for e in _entries(group)
     ]
     return LayerStyle(name, title, attribute=attribute, categories=categories)
 
 
 def _base(name: str, title: str, kind: str) -> LayerStyle:
-    colour = colours("base")[name]
+    base = {e.value: e for e in _entries("base")}
+    entry = base["street" if kind == "line" else "building"]
     width = 0.3 if kind == "line" else 0.1
-    outline = "#a0a0a0"
-    return LayerStyle(name, title, symbol=Symbol(kind, colour, width, outline))  # type: ignore[arg-type]
+    symbol = Symbol(kind, entry.fill, width, entry.line)  # type: ignore[arg-type]
+    return LayerStyle(name, title, symbol=symbol)
 
 
 #: QGIS symbol kind of a geometry family.

@@ -22,7 +22,6 @@ from matplotlib.patches import Patch, Rectangle
 
 from heatplan.plan import columns as col
 from heatplan.publish.layers import pipe_status
-from heatplan.reference.palette import colours
 from heatplan.report.charts import WIDTH_IN, figure, styled, svg
 
 __all__ = [
@@ -34,8 +33,15 @@ __all__ = [
     "potentials_map",
 ]
 
-#: WPG area types (classify codes) -> map colour: the one palette (data/map_palette.csv).
-AREA_COLOURS = colours("area_type")
+#: WPG area types (classify codes) -> map colour.
+AREA_COLOURS = {
+    "waermenetz_verdichtung": "#922b21",
+    "waermenetz_ausbau": "#cb4335",
+    "waermenetz_neubau": "#f0a04b",
+    "wasserstoffnetz": "#f7dc6f",
+    "dezentral": "#5dade2",
+    "pruefgebiet": "#bfc9ca",
+}
 SUPPRESSED = "#eeeeee"
 NICE_M = (50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10000, 20000, 50000)
 

@@ -11,16 +11,36 @@ from typing import Any
 
 from heatplan.plan import columns as col
 from heatplan.reference import table as load_table
-from heatplan.reference.palette import colours
-from heatplan.reference.palette import legend as palette
 from heatplan.web.public_data import GRADE_DE, GRADE_EN, TYPE_DE, TYPE_EN
 
-#: Colours and labels from the one map palette (data/map_palette.csv), shared with the report
-#: maps and the GeoPackage's QGIS styles.
-TYPE_COLOURS = colours("area_type")
-GRADE_COLOURS = colours("likelihood")
-DENSITY_COLOURS = tuple(e.colour for e in palette("heat_density") if e.value != "suppressed")
-POTENTIAL_KINDS = {e.value: (e.label_de, e.label_en, e.colour) for e in palette("potential_kind")}
+TYPE_COLOURS = {
+    "waermenetz_verdichtung": "#b2182b",
+    "waermenetz_ausbau": "#d6604d",
+    "waermenetz_neubau": "#f4a582",
+    "wasserstoffnetz": "#8073ac",
+    "dezentral": "#4393c3",
+    "pruefgebiet": "#bababa",
+}
+GRADE_COLOURS = {
+    "sehr_wahrscheinlich_geeignet": "#1a9850",
+    "wahrscheinlich_geeignet": "#91cf60",
+    "wahrscheinlich_ungeeignet": "#fc8d59",
+    "sehr_wahrscheinlich_ungeeignet": "#d73027",
+}
+DENSITY_COLOURS = ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026")
+POTENTIAL_KINDS = {
+    "wastewater": ("Abwasserwärme", "wastewater heat", "#1f78b4"),
+    "sewer": ("Abwasserkanal", "sewer heat", "#a6cee3"),
+    "waste_heat": ("Abwärme", "waste heat", "#e31a1c"),
+    "biomass": ("Biomasse", "biomass", "#33a02c"),
+    "solar_thermal_open_field": (
+        "Solarthermie (Freifläche)",
+        "solar thermal (open field)",
+        "#ff7f00",
+    ),
+    "surface_water": ("Oberflächengewässer", "surface water", "#6a3d9a"),
+    "sludge": ("Klärschlamm", "sewage sludge", "#b15928"),
+}
 
 
 def _density_legend() -> dict[str, Any]:
@@ -44,14 +64,13 @@ def _density_legend() -> dict[str, Any]:
 
 def _line_legend() -> dict[str, Any]:
     guide = float(load_table("line_density_guide.csv").iloc[0]["value"])
-    below, above = colours("line_density").values()
     return {
         "kind": "steps",
         "fallback": "#dddddd",
         "items": [
-            {"from": 0, "colour": below, "label": {"de": f"< {guide:g} kWh/(m·a)",
+            {"from": 0, "colour": "#9ecae1", "label": {"de": f"< {guide:g} kWh/(m·a)",
                                                         "en": f"< {guide:g} kWh/(m·a)"}},
-            {"from": guide, "colour": above, "label": {
+            {"from": guide, "colour": "#de2d26", "label": {
                 "de": f"≥ {guide:g} kWh/(m·a): Richtwert für Wärmenetze erreicht",
                 "en": f"≥ {guide:g} kWh/(m·a): heat-network guide value reached"}},
         ],
@@ -167,9 +186,18 @@ EXPLANATIONS = {
     ),
 }
 EXISTING_NETWORKS = {
-    e.value: (e.label_de, e.label_en, e.colour) for e in palette("existing_network")
+    "heat_networks": ("Wärmenetz", "heat network", "#b2182b"),
+    "gas_networks": ("Gasnetz", "gas network", "#fdb863"),
 }
-NETWORK_STATUS = {e.value: (e.label_de, e.label_en, e.colour) for e in palette("network_status")}
+NETWORK_STATUS = {
+    "existing": ("bestehend", "existing", "#252525"),
+    "planned": ("geplant", "planned", "#e7298a"),
+    "examined": (
+        "geprüfte Variante (Gebiet nicht als Wärmenetzgebiet eingeteilt)",
+        "examined option (area not classified for a heat network)",
+        "#bdbdbd",
+    ),
+}
 
 
 def legends() -> dict[str, Any]:
