@@ -86,7 +86,8 @@ class ColumnInfo:
 
 @cache
 def _attributes() -> pd.DataFrame:
-    return table("attributes.csv", as_text=True)
+    # rows written before the German columns existed end early: their title is empty
+    return table("attributes.csv", as_text=True).fillna("")
 
 
 def column_info(layer: str, column: str) -> ColumnInfo | None:

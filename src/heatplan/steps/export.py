@@ -113,7 +113,7 @@ def run_export(
     release, withheld = public_layers(frames)
     audit = {"disclosure_audit": withheld.audit.to_dict()}
     if fmt == "gpkg":
-        title = f"Kommunale Wärmeplanung {config.municipality.name}"
+        title = config.plan.name or f"Kommunale Wärmeplanung {config.municipality.name}"
         gpkg = write_gpkg(frames, path, release=(release, withheld), title=title)
         return {**gpkg.to_dict(), **audit}
     areas = _released_areas(classified_areas(plan), release)
