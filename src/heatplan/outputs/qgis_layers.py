@@ -75,13 +75,28 @@ PIPE_KINDS = {"main": "Hauptleitung"}
 _YEAR = re.compile(r"^(?P<base>.+)_(?P<year>\d{4})$")
 
 
+#: Decimals shown of a number column by its unit (default :data:`DEFAULT_DECIMALS`; shares
+#: [-] with two): what a reader compares, not the model's precision.
+DECIMALS_BY_UNIT = {"kWh/a": 0, "kWh/(m·a)": 0, "EUR": 0, "EUR/a": 0, "m": 0, "kW": 0,
+                    "t CO2e": 0, "MWh/(ha·a)": 0, "EUR/MWh": 0, "-": 2, "ha": 2}  # fmt: skip
+DEFAULT_DECIMALS = 1
+
+
 @dataclass(frozen=True)
 class ColumnInfo:
-    """German alias (title with unit), description and unit of one column."""
+    """German alias (title with unit), description, unit and type of one column."""
 
     title: str
     description: str
     unit: str
+    dtype: str = ""
+
+    @property
+    def decimals(self) -> int | None:
+        """Decimals shown of a float column; None for other columns."""
+        if self.dtype != "float":
+            return None
+        return DECIMALS_BY_UNIT.get(self.unit or "-", DEFAULT_DECIMALS)
 
 
 @cache
@@ -104,7 +119,8 @@ def column_info(layer: str, column: str) -> ColumnInfo | None:
     unit = "" if row["unit"] in ("", "-") else str(row["unit"])
     title = f"{row['title_de']} {year}".strip() + (f" [{unit}]" if unit else "")
     description = str(row["description_de"] or row["title_de"])
-    return ColumnInfo(title, f"{description} ({year})" if year else description, unit)
+    text = f"{description} ({year})" if year else description
+    return ColumnInfo(title, text, unit, str(row["dtype"]))
 
 
 def area_years(columns: Sequence[str]) -> list[int]:
@@ -303,7 +319,9 @@ def likelihood_style(columns: Sequence[str], year: int) -> LayerStyle:
 def _with_fields(style: LayerStyle, name: str, columns: Sequence[str]) -> LayerStyle:
     fields = ["fid", *[c for c in columns if c != "geometry"]]
     style.fields = fields
-    style.aliases = {c: info.title for c in fields if (info := column_info(name, c))}
+    infos = {c: info for c in fields if (info := column_info(name, c))}
+    style.aliases = {c: info.title for c, info in infos.items()}
+    style.decimals = {c: d for c, info in infos.items() if (d := info.decimals) is not None}
     style.aliases["fid"] = "Lfd. Nr."
     style.value_maps = value_maps(fields, name)
     return style

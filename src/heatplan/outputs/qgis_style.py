@@ -62,7 +62,8 @@ class LayerStyle:
 
     ``attribute``: the column (or expression) the categories or ranges read; with neither,
     ``symbol`` draws every feature. ``aliases``: column -> German title; ``value_maps``:
-    column -> {code: German label}.
+    column -> {code: German label}; ``decimals``: number column -> decimals shown (QGIS
+    writes the number in the user's locale: ``4.949,4`` in a German QGIS).
     """
 
     name: str
@@ -74,6 +75,7 @@ class LayerStyle:
     label_expression: str = ""
     aliases: Mapping[str, str] = field(default_factory=dict)
     value_maps: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    decimals: Mapping[str, int] = field(default_factory=dict)
     fields: Sequence[str] = ()
 
     @property
@@ -205,20 +207,31 @@ def _labeling(parent: ET.Element, expression: str) -> None:
     ET.SubElement(settings, "rendering", obstacle="1", drawLabels="1", displayAll="1")
 
 
-def _fields(parent: ET.Element, style: LayerStyle) -> None:
-    config = ET.SubElement(parent, "fieldConfiguration")
-    for column in style.fields:
-        node = ET.SubElement(config, "field", name=column, configurationFlags="None")
-        codes = style.value_maps.get(column)
-        widget = ET.SubElement(node, "editWidget", type="ValueMap" if codes else "")
-        holder = ET.SubElement(widget, "config")
-        if not codes:
-            ET.SubElement(holder, "Option")
-            continue
+def _widget(node: ET.Element, style: LayerStyle, column: str) -> None:
+    """A value map for a code column, a number format for a number column."""
+    codes = style.value_maps.get(column)
+    decimals = style.decimals.get(column)
+    kind = "ValueMap" if codes else ("Range" if decimals is not None else "")
+    holder = ET.SubElement(ET.SubElement(node, "editWidget", type=kind), "config")
+    if codes:
         outer = ET.SubElement(holder, "Option", type="Map")
         entries = ET.SubElement(outer, "Option", name="map", type="List")
         for code, label in codes.items():
             _options(entries, {label: code})
+    elif decimals is not None:
+        outer = ET.SubElement(holder, "Option", type="Map")
+        ET.SubElement(outer, "Option", name="Precision", value=str(decimals), type="int")
+        ET.SubElement(outer, "Option", name="AllowNull", value="true", type="bool")
+        ET.SubElement(outer, "Option", name="Style", value="SpinBox", type="QString")
+    else:
+        ET.SubElement(holder, "Option")
+
+
+def _fields(parent: ET.Element, style: LayerStyle) -> None:
+    config = ET.SubElement(parent, "fieldConfiguration")
+    for column in style.fields:
+        node = ET.SubElement(config, "field", name=column, configurationFlags="None")
+        _widget(node, style, column)
     aliases = ET.SubElement(parent, "aliases")
     for index, column in enumerate(style.fields):
         alias = style.aliases.get(column, "")
