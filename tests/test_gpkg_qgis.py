@@ -127,6 +127,15 @@ def test_columns_have_german_titles_and_layers_descriptions(exported: Path) -> N
         ).fetchone()[0]
     assert titles["heat_demand_mwh_per_a"] == "Wärmebedarf [MWh/a]"
     assert titles["area_type_2030"] == "Versorgungsart 2030"
+    fields = _default_styles(exported)["areas"].find("fieldConfiguration")
+    assert fields is not None
+    widgets = {f.get("name"): f.find("editWidget") for f in fields}
+    codes = widgets["area_type_2030"]
+    assert codes is not None and codes.get("type") == "ValueMap"
+    shown = {o.get("value"): o.get("name") for o in codes.iter("Option") if o.get("value")}
+    assert shown["dezentral"] == "Gebiet für die dezentrale Wärmeversorgung"
+    number = widgets["heat_demand_mwh_per_a"]
+    assert number is not None and number.get("type") == "Range"  # decimals in QGIS's locale
     assert extension >= 1
     for name in _spatial_layers(exported):
         assert described[name], name
