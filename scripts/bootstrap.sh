@@ -34,8 +34,9 @@ gdal_bindings() {
     .venv/bin/python -m pip install -q "${pin[@]}" --no-build-isolation "gdal==3.6.4" >&2
   fi
 }
-# The tests run against a real PostgreSQL/PostGIS on loopback and drive Debian's headless
-# chromium (never `playwright install`: no download at run time).
+# The tests run against a real PostgreSQL/PostGIS on loopback, drive Debian's headless
+# chromium (never `playwright install`: no download at run time) and open the exported
+# GeoPackage's QGIS project in Debian's QGIS (python3-qgis, system Python; ~1 GB, once).
 test_services() {
   local missing=""
   dpkg -s postgresql-15-postgis-3 >/dev/null 2>&1 || missing="$missing postgresql-15-postgis-3"
@@ -43,6 +44,12 @@ test_services() {
   if [ -n "$missing" ]; then
     echo "heatplan: installing$missing (apt) for the database and browser tests" >&2
     apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >&2
+  fi
+  # without recommends: qgis recommends the GRASS plugin (and GRASS), which no test needs
+  if ! dpkg -s qgis python3-qgis >/dev/null 2>&1; then
+    echo "heatplan: installing qgis python3-qgis (apt) for the QGIS render test" >&2
+    apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+      --no-install-recommends qgis python3-qgis >&2
   fi
 }
 [ -n "$extras" ] && test_services

@@ -113,7 +113,9 @@ def run_export(
     release, withheld = public_layers(frames)
     audit = {"disclosure_audit": withheld.audit.to_dict()}
     if fmt == "gpkg":
-        return {**write_gpkg(frames, path, release=(release, withheld)).to_dict(), **audit}
+        title = config.plan.name or f"Kommunale Wärmeplanung {config.municipality.name}"
+        gpkg = write_gpkg(frames, path, release=(release, withheld), title=title)
+        return {**gpkg.to_dict(), **audit}
     areas = _released_areas(classified_areas(plan), release)
     if fmt == "xwaermeplan":
         content = plan_content(plan, release)
