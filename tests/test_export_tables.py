@@ -31,6 +31,7 @@ from heatplan.publish import (
 
 CRS = "EPSG:25832"
 RTOL_SUM = 1e-12
+KWH_PER_MWH = 1000.0
 #: (block, area, count, carrier, sector, heater_type, final energy [kWh/a]) per building group.
 GROUPS = [
     ("B1", "A01", 6, "natural_gas", "households", "condensing_boiler", 20_000.0),
@@ -135,7 +136,7 @@ def make_layers() -> dict[str, pd.DataFrame]:
 
 SCENARIO = pd.DataFrame({
     "variant": "base", "year": [2030, 2035, 2040, 2045] * 2,
-    "indicator": ["final_energy"] * 4 + ["ghg"] * 4, "sector": "all", "carrier": "all",
+    "indicator": ["final_energy"] * 4 + ["ghg_emissions"] * 4, "sector": "all", "carrier": "all",
     "value": [700.0, 600.0, 500.0, 400.0, 150.0, 100.0, 50.0, 0.0],
     "unit": ["MWh/a"] * 4 + ["t CO2e/a"] * 4,
 })  # fmt: skip
@@ -167,7 +168,7 @@ def test_xlsx_sheets(workbook) -> None:  # type: ignore[no-untyped-def]
     book, _ = workbook
     assert book.sheetnames == [
         "Inhalt", "Bestand", "Gebäude", "Potenziale", "Zielszenario", "Gebiete",
-        "Steckbrief A01", "Steckbrief A02", "Steckbrief A03",
+        "Steckbrief A01", "Steckbrief A02", "Steckbrief A03", "Maßnahmen",
     ]  # fmt: skip
 
 
@@ -176,11 +177,12 @@ def test_xlsx_inventory_values_and_suppression(workbook) -> None:  # type: ignor
     table = _table(book["Bestand"])
     energy = table[table["Indikator"] == "Endenergieverbrauch Wärme"]
     total = energy[(energy["Energieträger"] == "alle") & (energy["Sektor"] == "alle")]
-    expected = sum(group[2] * group[6] for group in GROUPS)  # buildings x final energy
-    assert total["Wert"].iloc[0] == pytest.approx(expected, rel=RTOL_SUM)
+    expected = sum(group[2] * group[6] for group in GROUPS)  # buildings x final energy [kWh/a]
+    assert total["Wert"].iloc[0] == pytest.approx(expected / KWH_PER_MWH, rel=RTOL_SUM)
+    assert set(energy["Einheit"]) == {"MWh/a"}
     by_carrier = energy[(energy["Sektor"] == "alle") & (energy["Energieträger"] != "alle")]
     gas = by_carrier.set_index("Energieträger").loc["Erdgas", "Wert"]
-    assert gas == pytest.approx(17 * 20_000.0, rel=RTOL_SUM)
+    assert gas == pytest.approx(17 * 20_000.0 / KWH_PER_MWH, rel=RTOL_SUM)
     # coal (1 building) and oil (3) are hidden, and one more carrier so that the hidden
     # carriers hold >= 5 buildings: the municipal total minus the rest reveals nothing
     hidden = by_carrier[by_carrier["Wert"].isna()]
@@ -213,17 +215,18 @@ def test_xlsx_areas_profiles_and_scenario(workbook) -> None:  # type: ignore[no-
     types = [r for r in _rows(book["Steckbrief A02"]) if r[0] in (2030, 2035, 2040, 2045)]
     assert [r[1] for r in types] == ["Gebiet für die dezentrale Wärmeversorgung"] * 4
     scenario = _table(book["Zielszenario"])
-    row = scenario[scenario["indicator"] == "ghg"].iloc[0]
+    row = scenario[scenario["Indikator"] == "Treibhausgasemissionen"].iloc[0]
     assert [row[str(y)] for y in (2030, 2035, 2040, 2045)] == [150.0, 100.0, 50.0, 0.0]
 
 
 def test_xlsx_potentials_public_only(workbook) -> None:  # type: ignore[no-untyped-def]
     book, _ = workbook
     table = _table(book["Potenziale"]).set_index("Art")
-    assert list(table.index) == ["air_heat_pump", "sewage_plant_effluent"]  # no confidential row
-    assert table.loc["sewage_plant_effluent", "Wärme [MWh/a]"] == 5000.0
+    air, sewage = "Luft-Wärmepumpen an Gebäuden", "Abwärme aus Kläranlagenablauf"
+    assert list(table.index) == [air, sewage]  # no confidential row
+    assert table.loc[sewage, "Wärme [MWh/a]"] == 5000.0
     # 2 buildings excluded: town demand minus the air potential would give their demand
-    assert pd.isna(table.loc["air_heat_pump", "Wärme [MWh/a]"])
+    assert pd.isna(table.loc[air, "Wärme [MWh/a]"])
 
 
 def test_gpkg_needs_gpkg_suffix(tmp_path: Path) -> None:
