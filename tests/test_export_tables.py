@@ -8,6 +8,7 @@ no building-level row or layer, nothing over fewer than 5 buildings.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import geopandas as gpd
@@ -153,13 +154,32 @@ def _table(sheet, header_row: int = 3) -> pd.DataFrame:  # type: ignore[no-untyp
     return pd.DataFrame(body, columns=header)
 
 
+#: Measures as the store holds them (dates as ISO text, areas ';'-separated); M03 is internal.
+MEASURES = pd.DataFrame({
+    "measure_id": ["M02", "M01", "M03"],
+    "title": ["Wärmenetz Ortskern", "Machbarkeitsstudie", "Interne Abstimmung"],
+    "measure_type": ["network_buildout", "potential_study", "other"],
+    "responsible": ["Gemeindewerke", "Bauamt", "Kämmerei"],
+    "start_date": ["2028-01-01", "2026-01-15", "2026-02-01"],
+    "completion_date": ["2031-12-31", "2027-06-30", None],
+    "cost_eur": [1_532_000.0, 90_000.0, None],
+    "area_ids": ["A01;A03", "A01", ""],
+    "status": ["planned", "in_progress", "planned"],
+    "effect_mwh_per_a": [3_200.0, None, None],
+    "effect_buildings_connected": [120, None, None],
+    "public": [1, 1, 0],
+    "updated_by": ["mueller", "mueller", "mueller"],
+})  # fmt: skip
+
+
 @pytest.fixture(scope="module")
 def workbook(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     layers = make_layers()
     path = tmp_path_factory.mktemp("xlsx") / "plan.xlsx"
     result = write_xlsx(path, areas=layers["areas"], totals=layers["totals"],
                         buildings=layers["buildings"], potentials=layers["potentials"],
-                        scenario_indicators=SCENARIO, title="Wärmeplan Test")  # fmt: skip
+                        scenario_indicators=SCENARIO, measures=MEASURES,
+                        title="Wärmeplan Test")  # fmt: skip
     assert result.suppressed_values > 0
     return load_workbook(path), layers
 
@@ -227,6 +247,86 @@ def test_xlsx_potentials_public_only(workbook) -> None:  # type: ignore[no-untyp
     assert table.loc[sewage, "Wärme [MWh/a]"] == 5000.0
     # 2 buildings excluded: town demand minus the air potential would give their demand
     assert pd.isna(table.loc[air, "Wärme [MWh/a]"])
+
+
+MAIN_SHEETS = ("Bestand", "Gebäude", "Potenziale", "Zielszenario", "Gebiete", "Maßnahmen")
+
+
+def test_xlsx_numbers_carry_formats_by_unit(workbook) -> None:  # type: ignore[no-untyped-def]
+    book, _ = workbook
+    for sheet in book.worksheets:
+        for cell in (c for row in sheet.iter_rows() for c in row):
+            if isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
+                assert cell.number_format != "General", (sheet.title, cell.coordinate)
+    header = [c.value for c in book["Gebiete"][3]]
+    demand = header.index("Wärmebedarf [MWh/a]") + 1
+    assert book["Gebiete"].cell(row=4, column=demand).number_format == "#,##0"
+    rows = {r[0].value: r for r in book["Steckbrief A01"].iter_rows(min_row=4) if r[0].value}
+    assert rows["Wärmebedarf"][1].number_format == "#,##0"
+    assert rows["Wärmebedarf"][2].value == "MWh/a"
+    assert rows["Gebäude"][1].number_format == "#,##0"
+    shares = [r for r in book["Bestand"].iter_rows(min_row=4) if r[5].value == "%"]
+    assert shares and all(r[4].number_format == "0.0%" for r in shares)
+
+
+@pytest.mark.parametrize("name", MAIN_SHEETS)
+def test_xlsx_header_rows_are_frozen_and_filtered(workbook, name: str) -> None:  # type: ignore[no-untyped-def]
+    sheet = workbook[0][name]
+    table = _table(sheet)
+    assert sheet.freeze_panes == "A4"  # title, gap, header: the data scroll under the header
+    last = chr(ord("A") + len(table.columns) - 1)
+    assert sheet.auto_filter.ref == f"A3:{last}{3 + len(table)}"
+    assert all(
+        sheet.column_dimensions[chr(ord("A") + i)].width >= 8 for i in range(len(table.columns))
+    )
+
+
+def _codes_not_german() -> set[str]:
+    labels = pd.read_csv(Path(__file__).parents[1] / "src/heatplan/data/labels.csv", dtype=str)
+    return set(labels.loc[labels["code"] != labels["label_de"], "code"]) - {"1", "-"}
+
+
+def test_german_workbook_shows_no_code(workbook) -> None:  # type: ignore[no-untyped-def]
+    book, _ = workbook
+    codes = _codes_not_german()
+    assert {"natural_gas", "base", "final_energy", "air_heat_pump", "unknown"} <= codes
+    for sheet in book.worksheets:
+        for value in (v for r in _rows(sheet) for v in r):
+            assert not isinstance(value, bool), sheet.title
+            assert not (isinstance(value, str) and value.strip() in codes), (sheet.title, value)
+
+
+def test_measures_sheet_lists_the_public_measures(workbook) -> None:  # type: ignore[no-untyped-def]
+    book, _ = workbook
+    sheet = book["Maßnahmen"]
+    table = _table(sheet)
+    public = MEASURES[MEASURES["public"] == 1].sort_values("measure_id")
+    assert list(table["Nr."]) == list(public["measure_id"])  # M03 is not public
+    row = table.set_index("Nr.").loc["M02"]
+    assert row["Maßnahmentyp"] == "Wärmenetz: Neubau und Ausbau"
+    assert row["Status"] == "geplant" and row["Gebiete"] == "A01, A03"
+    assert row["Kosten [EUR]"] == 1_532_000.0 and row["Wirkung Anschlüsse"] == 120
+    assert row["Beginn"].date() == dt.date(2028, 1, 1)  # an Excel date, not a text
+    cells = {c.value: c for c in sheet[3]}
+    column = list(cells).index("Beginn") + 1
+    assert sheet.cell(row=4, column=column).number_format == "DD.MM.YYYY"
+    assert "mueller" not in {v for r in _rows(sheet) for v in r}  # no staff names
+
+
+def test_english_workbook_on_request(tmp_path: Path) -> None:
+    layers = make_layers()
+    path = tmp_path / "en.xlsx"
+    result = write_xlsx(path, areas=layers["areas"], totals=layers["totals"],
+                        buildings=layers["buildings"], scenario_indicators=SCENARIO,
+                        measures=MEASURES, language="en")  # fmt: skip
+    book = load_workbook(path)
+    assert result.language == "en" and book.sheetnames[:2] == ["Contents", "Inventory"]
+    assert book.sheetnames[-1] == "Measures" and "Profile A01" in book.sheetnames
+    inventory = _table(book["Inventory"])
+    assert {"natural gas", "all"} <= set(inventory["Carrier"])
+    areas = _table(book["Areas"]).set_index("Area")
+    assert areas.loc["A01", "Supply type 2030"] == "heat-network area (new network)"
+    assert _table(book["Measures"]).set_index("No.").loc["M01", "Status"] == "in progress"
 
 
 def test_gpkg_needs_gpkg_suffix(tmp_path: Path) -> None:

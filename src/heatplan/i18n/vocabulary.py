@@ -35,7 +35,10 @@ def _vocabulary() -> dict[tuple[str, str], dict[str, str]]:
     twice = frame[frame.duplicated(["domain", "code"])]
     if len(twice):
         raise ValueError(f"{FILE}: {twice[['domain', 'code']].values.tolist()} given twice")
-    return {(r["domain"], r["code"]): r for r in frame.to_dict("records")}
+    records = frame.astype(str).to_dict("records")
+    return {
+        (str(r["domain"]), str(r["code"])): {str(k): str(v) for k, v in r.items()} for r in records
+    }
 
 
 def labels_table() -> pd.DataFrame:
