@@ -407,3 +407,18 @@ def test_gpkg_potentials_networks_pipes(gpkg) -> None:  # type: ignore[no-untype
     assert "violations" not in networks and np.isnan(networks.loc["N2", "heat_delivered_mwh_per_a"])
     pipes = pyogrio.read_dataframe(report.path, layer="network_pipes")
     assert list(pipes["kind"]) == ["main"] and "downstream_heat_kwh_per_a" not in pipes
+
+
+def test_every_public_field_has_a_german_and_english_label(gpkg) -> None:  # type: ignore[no-untyped-def]
+    """The vocabulary names every field of the public GeoPackage (aliases, pop-ups, headers)."""
+    from heatplan.i18n import field_header
+
+    report, _ = gpkg
+    fields = {
+        str(f)
+        for name in pyogrio.list_layers(report.path)[:, 0]
+        for f in pyogrio.read_info(report.path, layer=name)["fields"]
+    }
+    assert {"heat_demand_kwh_per_a", "area_type_2030", "line_density_kwh_per_m_a"} <= fields
+    for field in sorted(fields):
+        assert field_header(field, "de") and field_header(field, "en")

@@ -25,6 +25,7 @@ from heatplan.i18n.numbers import (
 from heatplan.i18n.vocabulary import (
     MissingLabel,
     column_header,
+    field_header,
     label,
     labels_table,
     unit_of,
@@ -36,6 +37,7 @@ __all__ = [
     "LANGUAGES",
     "MissingLabel",
     "column_header",
+    "field_header",
     "format_date",
     "format_number",
     "format_percent",

@@ -17,7 +17,15 @@ import pandas as pd
 from heatplan.i18n.numbers import locale_of
 from heatplan.reference import table
 
-__all__ = ["MissingLabel", "column_header", "label", "labels_table", "unit_of", "value_label"]
+__all__ = [
+    "MissingLabel",
+    "column_header",
+    "field_header",
+    "label",
+    "labels_table",
+    "unit_of",
+    "value_label",
+]
 
 FILE = "labels.csv"
 #: Composite scenario keys: ``share:<key>`` (a share of the key) and ``<sector>|<carrier>``.
@@ -68,7 +76,10 @@ def label(domain: str, code: Any, language: str = "de") -> str:
 
 
 def unit_of(domain: str, code: str) -> str:
-    """The display unit of ``code`` (``""`` for none): ``unit_of("column", "cost_eur")`` is EUR."""
+    """The unit of ``code`` (``""`` for none): ``unit_of("column", "cost_eur")`` is EUR.
+
+    ``%`` marks a share stored as a fraction (0.25 is 25 %).
+    """
     return _row(domain, code)["unit"]
 
 
@@ -81,6 +92,29 @@ def column_header(code: str, language: str = "de") -> str:
     unit = unit_of("column", code)
     text = label("column", code, language)
     return f"{text} [{unit}]" if unit else text
+
+
+def field_header(name: str, language: str = "de") -> str:
+    """The header of a public layer's or table's field, also of the generated names
+    ``<column>_<year>`` (``area_type_2030``), ``share_<carrier>`` and ``generators_<carrier>``.
+
+    >>> field_header("area_type_2030"), field_header("share_natural_gas")
+    ('Versorgungsart 2030', 'Anteil Erdgas [%]')
+    >>> field_header("generators_wood", "en"), field_header("heat_demand_kwh_per_a")
+    ('Heat generators wood/biomass', 'Wärmebedarf [kWh/a]')
+    """
+    if ("column", name) in _vocabulary():
+        return column_header(name, language)
+    head, _, tail = name.rpartition("_")
+    if tail.isdigit() and len(tail) == 4 and ("column", head) in _vocabulary():
+        return f"{label('column', head, language)} {tail}"
+    for prefix in ("share", "generators"):
+        carrier = name.removeprefix(f"{prefix}_")
+        if carrier != name and ("carrier", carrier) in _vocabulary():
+            unit = unit_of("column", prefix)
+            text = f"{label('column', prefix, language)} {label('carrier', carrier, language)}"
+            return f"{text} [{unit}]" if unit else text
+    raise MissingLabel(f"{FILE}: no label for the field {name!r} (domain column)")
 
 
 def value_label(domains: tuple[str, ...], code: Any, language: str = "de") -> str:
