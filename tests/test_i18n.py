@@ -16,7 +16,16 @@ from babel.messages.pofile import read_po
 from hypothesis import given
 from hypothesis import strategies as st
 
-from heatplan.classify.rules import GRADE_DE, GRADE_EN, OPTION_DE, OPTION_EN, TYPE_DE, TYPE_EN
+from heatplan.classify.rules import (
+    GRADE_DE,
+    GRADE_EN,
+    OPTION_DE,
+    OPTION_EN,
+    PERSPECTIVE_DE,
+    PERSPECTIVE_EN,
+    TYPE_DE,
+    TYPE_EN,
+)
 from heatplan.formats import german
 from heatplan.i18n import (
     MissingLabel,
@@ -188,6 +197,8 @@ def _pairs(domain: str, language: str = "de") -> dict[str, str]:
         ("measure_status", "de", STATUSES),
         ("sector", "de", SECTORS_DE),
         ("indicator", "de", INDICATORS_DE),
+        ("cost_perspective", "de", PERSPECTIVE_DE),
+        ("cost_perspective", "en", PERSPECTIVE_EN),
     ],
 )
 def test_the_vocabulary_agrees_with_the_older_label_dicts(
@@ -204,6 +215,7 @@ def test_the_vocabulary_agrees_with_the_older_label_dicts(
         ("heater_type", "heater_types.csv", "heater_type"),
         ("measure_type", "measure_types.csv", "measure_type"),
         ("use", "nonresidential_benchmarks.csv", "category"),
+        ("heat_density_class", "heat_density_classes.csv", "class"),
     ],
 )
 def test_the_vocabulary_agrees_with_the_reference_tables(domain: str, file: str, key: str) -> None:
