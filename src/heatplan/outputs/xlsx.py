@@ -217,7 +217,9 @@ def _contents(book: Workbook, title: str, sheets: Sequence[str], tr: Translator)
     ).format(consumption=MIN_BUILDINGS_CONSUMPTION, heater=MIN_BUILDINGS_HEATER)
     sheet.cell(row=3, column=1, value=note).alignment = Alignment(wrap_text=True)
     for row, name in enumerate(sheets, start=5):
-        sheet.cell(row=row, column=1, value=name)
+        cell = sheet.cell(row=row, column=1, value=name)
+        cell.hyperlink = f"#'{name}'!A1"  # a link to the sheet
+        cell.style = "Hyperlink"
     sheet.column_dimensions["A"].width = 90
 
 
