@@ -221,6 +221,12 @@ def test_xlsx_inventory_values_and_suppression(workbook) -> None:  # type: ignor
     assert values[["Steinkohle", "Heizöl"]].isna().all() and values["Strom"] == 4
 
 
+def test_xlsx_contents_link_to_every_sheet(workbook) -> None:  # type: ignore[no-untyped-def]
+    book, _ = workbook
+    links = [c.hyperlink.location for c in book["Inhalt"]["A"] if c.hyperlink is not None]
+    assert links == [f"'{name}'!A1" for name in book.sheetnames[1:]]
+
+
 def test_xlsx_areas_profiles_and_scenario(workbook) -> None:  # type: ignore[no-untyped-def]
     book, _ = workbook
     areas = _table(book["Gebiete"]).set_index("Gebiet")

@@ -31,6 +31,7 @@ from typing import Any
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet.hyperlink import Hyperlink
 
 from heatplan.i18n import DEFAULT_LANGUAGE, label, value_label
 from heatplan.outputs.xlsx_areas import add_area_sheets
@@ -218,7 +219,7 @@ def _contents(book: Workbook, title: str, sheets: Sequence[str], tr: Translator)
     sheet.cell(row=3, column=1, value=note).alignment = Alignment(wrap_text=True)
     for row, name in enumerate(sheets, start=5):
         cell = sheet.cell(row=row, column=1, value=name)
-        cell.hyperlink = f"#'{name}'!A1"  # a link to the sheet
+        cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{name}'!A1")  # in the book
         cell.style = "Hyperlink"
     sheet.column_dimensions["A"].width = 90
 
