@@ -107,7 +107,8 @@ def _indicators(row: pd.Series, language: str, tr: Translator) -> tuple[pd.DataF
         if column not in row.index:
             continue
         unit = unit_of("column", column)
-        value = row[column]
+        twin = f"{column}_{language}"  # a text written in each language (eignung_reason_en)
+        value = row[twin] if language != "de" and twin in row.index else row[column]
         if column in CODED_COLUMNS:
             value = coded_value(CODED_COLUMNS[column], value, language)
         rows.append([label("column", column, language), value, unit])
@@ -180,7 +181,7 @@ def add_area_sheets(book: Workbook, areas: pd.DataFrame, language: str = "de") -
         name = sheet_name(tr("Steckbrief") + f" {area}", set(book.sheetnames))
         text = str(row.get("name") or "").strip()
         title = tr("Steckbrief Gebiet {area}").format(area=area) + (
-            f" – {text}" if text and text != str(area) else ""
+            f" – {text}" if text and str(area) not in text else ""  # not "A01 – Gebiet A01"
         )
         _profile(titled(book, name, title), row, years, language)
         names.append(name)
