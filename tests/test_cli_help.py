@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, get_args
 
 import pytest
@@ -68,3 +69,9 @@ def test_units_of_the_issue_are_shown() -> None:
     assert "[m³/d]" in wastewater and "[MWh/a]" in wastewater and "[kW]" in wastewater
     report = _flat(runner.invoke(app, ["report", "--help"]).output)
     assert "--pdf Also write the PDF" in report  # a flag: no value between name and help
+
+
+def test_export_refuses_an_unknown_language(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["export", str(tmp_path), "--format", "xlsx", "--language", "fr"])
+    assert result.exit_code == 1
+    assert "--language 'fr': choose de or en" in _flat(result.output)
