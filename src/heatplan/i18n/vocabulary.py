@@ -9,6 +9,7 @@ label raises :class:`MissingLabel`: a German output never shows an English code.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
@@ -22,6 +23,7 @@ __all__ = [
     "column_header",
     "field_header",
     "label",
+    "labels_of",
     "labels_table",
     "unit_of",
     "value_label",
@@ -73,6 +75,15 @@ def label(domain: str, code: Any, language: str = "de") -> str:
     if isinstance(code, bool):
         code = str(code).lower()
     return _row(domain, str(code))[f"label_{language}"]
+
+
+def labels_of(domain: str, codes: Iterable[str], language: str = "de") -> dict[str, str]:
+    """``{code: label}`` of ``codes`` in ``domain``, in the order given (a missing one raises).
+
+    >>> labels_of("decentral_option", ["air_hp", "biomass"])
+    {'air_hp': 'Luft-Wärmepumpe', 'biomass': 'Pelletkessel'}
+    """
+    return {code: label(domain, code, language) for code in codes}
 
 
 def unit_of(domain: str, code: str) -> str:
