@@ -59,6 +59,8 @@ _DECIMALS = {
     "kW": 0,
     "Anzahl": 0,
     "number": 0,
+    "Gebäude": 0,
+    "buildings": 0,
     "": 0,
 }
 Translator = Callable[[str], str]
