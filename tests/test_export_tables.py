@@ -271,7 +271,9 @@ def test_xlsx_numbers_carry_formats_by_unit(workbook) -> None:  # type: ignore[n
     assert rows["Wärmebedarf"][1].number_format == "#,##0"
     assert rows["Wärmebedarf"][2].value == "MWh/a"
     assert rows["Gebäude"][1].number_format == "#,##0"
-    counts = [r for r in book["Bestand"].iter_rows(min_row=4) if r[5].value == "Anzahl"]
+    counts = [
+        r for r in book["Bestand"].iter_rows(min_row=4) if r[5].value == "Anzahl" and r[4].value
+    ]
     assert counts and all(r[4].number_format == "#,##0" for r in counts)
     shares = [r for r in book["Bestand"].iter_rows(min_row=4) if r[5].value == "%"]
     assert shares and all(r[4].number_format == "0.0%" for r in shares)
