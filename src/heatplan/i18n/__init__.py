@@ -19,6 +19,7 @@ from heatplan.i18n.numbers import (
     format_date,
     format_number,
     format_percent,
+    format_quantity,
     locale_of,
     number_pattern,
 )
@@ -42,6 +43,7 @@ __all__ = [
     "format_date",
     "format_number",
     "format_percent",
+    "format_quantity",
     "gettext_for",
     "label",
     "labels_of",

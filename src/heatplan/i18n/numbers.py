@@ -18,7 +18,14 @@ from babel.dates import format_date as _babel_date
 from babel.numbers import format_decimal as _babel_decimal
 from babel.numbers import format_percent as _babel_percent
 
-__all__ = ["format_date", "format_number", "format_percent", "locale_of", "number_pattern"]
+__all__ = [
+    "format_date",
+    "format_number",
+    "format_percent",
+    "format_quantity",
+    "locale_of",
+    "number_pattern",
+]
 
 #: The languages public outputs are written in; German is the default (DESIGN.md, Language).
 LANGUAGES = ("de", "en")
@@ -62,6 +69,20 @@ def format_number(value: float | int | None, decimals: int = 0, language: str = 
         locale=locale_of(language),
         decimal_quantization=True,
     )
+
+
+def format_quantity(
+    value: float | int | None, unit: str, decimals: int = 0, language: str = "de"
+) -> str:
+    """A number with its unit after a no-break space (SI Brochure, 9th ed.: a space between
+    number and unit); ``""``
+    for missing.
+
+    >>> format_quantity(12345.6, "MWh/a"), format_quantity(0.5, "kW", 1, "en")
+    ('12.346\xa0MWh/a', '0.5\xa0kW')
+    """
+    number = format_number(value, decimals, language)
+    return f"{number}\u00a0{unit}" if number and unit else number
 
 
 def format_percent(share: float | None, decimals: int = 0, language: str = "de") -> str:
