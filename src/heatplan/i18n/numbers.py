@@ -75,8 +75,7 @@ def format_quantity(
     value: float | int | None, unit: str, decimals: int = 0, language: str = "de"
 ) -> str:
     """A number with its unit after a no-break space (SI Brochure, 9th ed.: a space between
-    number and unit); ``""``
-    for missing.
+    number and unit); ``""`` for missing.
 
     >>> format_quantity(12345.6, "MWh/a"), format_quantity(0.5, "kW", 1, "en")
     ('12.346\xa0MWh/a', '0.5\xa0kW')
