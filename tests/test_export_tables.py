@@ -8,6 +8,7 @@ no building-level row or layer, nothing over fewer than 5 buildings.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import geopandas as gpd
@@ -31,6 +32,7 @@ from heatplan.publish import (
 
 CRS = "EPSG:25832"
 RTOL_SUM = 1e-12
+KWH_PER_MWH = 1000.0
 #: (block, area, count, carrier, sector, heater_type, final energy [kWh/a]) per building group.
 GROUPS = [
     ("B1", "A01", 6, "natural_gas", "households", "condensing_boiler", 20_000.0),
@@ -135,7 +137,7 @@ def make_layers() -> dict[str, pd.DataFrame]:
 
 SCENARIO = pd.DataFrame({
     "variant": "base", "year": [2030, 2035, 2040, 2045] * 2,
-    "indicator": ["final_energy"] * 4 + ["ghg"] * 4, "sector": "all", "carrier": "all",
+    "indicator": ["final_energy"] * 4 + ["ghg_emissions"] * 4, "sector": "all", "carrier": "all",
     "value": [700.0, 600.0, 500.0, 400.0, 150.0, 100.0, 50.0, 0.0],
     "unit": ["MWh/a"] * 4 + ["t CO2e/a"] * 4,
 })  # fmt: skip
@@ -152,13 +154,32 @@ def _table(sheet, header_row: int = 3) -> pd.DataFrame:  # type: ignore[no-untyp
     return pd.DataFrame(body, columns=header)
 
 
+#: Measures as the store holds them (dates as ISO text, areas ';'-separated); M03 is internal.
+MEASURES = pd.DataFrame({
+    "measure_id": ["M02", "M01", "M03"],
+    "title": ["Wärmenetz Ortskern", "Machbarkeitsstudie", "Interne Abstimmung"],
+    "measure_type": ["network_buildout", "potential_study", "other"],
+    "responsible": ["Gemeindewerke", "Bauamt", "Kämmerei"],
+    "start_date": ["2028-01-01", "2026-01-15", "2026-02-01"],
+    "completion_date": ["2031-12-31", "2027-06-30", None],
+    "cost_eur": [1_532_000.0, 90_000.0, None],
+    "area_ids": ["A01;A03", "A01", ""],
+    "status": ["planned", "in_progress", "planned"],
+    "effect_mwh_per_a": [3_200.0, None, None],
+    "effect_buildings_connected": [120, None, None],
+    "public": [1, 1, 0],
+    "updated_by": ["mueller", "mueller", "mueller"],
+})  # fmt: skip
+
+
 @pytest.fixture(scope="module")
 def workbook(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     layers = make_layers()
     path = tmp_path_factory.mktemp("xlsx") / "plan.xlsx"
     result = write_xlsx(path, areas=layers["areas"], totals=layers["totals"],
                         buildings=layers["buildings"], potentials=layers["potentials"],
-                        scenario_indicators=SCENARIO, title="Wärmeplan Test")  # fmt: skip
+                        scenario_indicators=SCENARIO, measures=MEASURES,
+                        title="Wärmeplan Test")  # fmt: skip
     assert result.suppressed_values > 0
     return load_workbook(path), layers
 
@@ -167,7 +188,7 @@ def test_xlsx_sheets(workbook) -> None:  # type: ignore[no-untyped-def]
     book, _ = workbook
     assert book.sheetnames == [
         "Inhalt", "Bestand", "Gebäude", "Potenziale", "Zielszenario", "Gebiete",
-        "Steckbrief A01", "Steckbrief A02", "Steckbrief A03",
+        "Steckbrief A01", "Steckbrief A02", "Steckbrief A03", "Maßnahmen",
     ]  # fmt: skip
 
 
@@ -176,11 +197,12 @@ def test_xlsx_inventory_values_and_suppression(workbook) -> None:  # type: ignor
     table = _table(book["Bestand"])
     energy = table[table["Indikator"] == "Endenergieverbrauch Wärme"]
     total = energy[(energy["Energieträger"] == "alle") & (energy["Sektor"] == "alle")]
-    expected = sum(group[2] * group[6] for group in GROUPS)  # buildings x final energy
-    assert total["Wert"].iloc[0] == pytest.approx(expected, rel=RTOL_SUM)
+    expected = sum(group[2] * group[6] for group in GROUPS)  # buildings x final energy [kWh/a]
+    assert total["Wert"].iloc[0] == pytest.approx(expected / KWH_PER_MWH, rel=RTOL_SUM)
+    assert set(energy["Einheit"]) == {"MWh/a"}
     by_carrier = energy[(energy["Sektor"] == "alle") & (energy["Energieträger"] != "alle")]
     gas = by_carrier.set_index("Energieträger").loc["Erdgas", "Wert"]
-    assert gas == pytest.approx(17 * 20_000.0, rel=RTOL_SUM)
+    assert gas == pytest.approx(17 * 20_000.0 / KWH_PER_MWH, rel=RTOL_SUM)
     # coal (1 building) and oil (3) are hidden, and one more carrier so that the hidden
     # carriers hold >= 5 buildings: the municipal total minus the rest reveals nothing
     hidden = by_carrier[by_carrier["Wert"].isna()]
@@ -199,6 +221,12 @@ def test_xlsx_inventory_values_and_suppression(workbook) -> None:  # type: ignor
     assert values[["Steinkohle", "Heizöl"]].isna().all() and values["Strom"] == 4
 
 
+def test_xlsx_contents_link_to_every_sheet(workbook) -> None:  # type: ignore[no-untyped-def]
+    book, _ = workbook
+    links = [c.hyperlink.location for c in book["Inhalt"]["A"] if c.hyperlink is not None]
+    assert links == [f"'{name}'!A1" for name in book.sheetnames[1:]]
+
+
 def test_xlsx_areas_profiles_and_scenario(workbook) -> None:  # type: ignore[no-untyped-def]
     book, _ = workbook
     areas = _table(book["Gebiete"]).set_index("Gebiet")
@@ -213,17 +241,102 @@ def test_xlsx_areas_profiles_and_scenario(workbook) -> None:  # type: ignore[no-
     types = [r for r in _rows(book["Steckbrief A02"]) if r[0] in (2030, 2035, 2040, 2045)]
     assert [r[1] for r in types] == ["Gebiet für die dezentrale Wärmeversorgung"] * 4
     scenario = _table(book["Zielszenario"])
-    row = scenario[scenario["indicator"] == "ghg"].iloc[0]
+    row = scenario[scenario["Indikator"] == "Treibhausgasemissionen"].iloc[0]
     assert [row[str(y)] for y in (2030, 2035, 2040, 2045)] == [150.0, 100.0, 50.0, 0.0]
 
 
 def test_xlsx_potentials_public_only(workbook) -> None:  # type: ignore[no-untyped-def]
     book, _ = workbook
     table = _table(book["Potenziale"]).set_index("Art")
-    assert list(table.index) == ["air_heat_pump", "sewage_plant_effluent"]  # no confidential row
-    assert table.loc["sewage_plant_effluent", "Wärme [MWh/a]"] == 5000.0
+    air, sewage = "Luft-Wärmepumpen an Gebäuden", "Abwärme aus Kläranlagenablauf"
+    assert list(table.index) == [air, sewage]  # no confidential row
+    assert table.loc[sewage, "Wärme [MWh/a]"] == 5000.0
     # 2 buildings excluded: town demand minus the air potential would give their demand
-    assert pd.isna(table.loc["air_heat_pump", "Wärme [MWh/a]"])
+    assert pd.isna(table.loc[air, "Wärme [MWh/a]"])
+
+
+MAIN_SHEETS = ("Bestand", "Gebäude", "Potenziale", "Zielszenario", "Gebiete", "Maßnahmen")
+
+
+def test_xlsx_numbers_carry_formats_by_unit(workbook) -> None:  # type: ignore[no-untyped-def]
+    book, _ = workbook
+    for sheet in book.worksheets:
+        for cell in (c for row in sheet.iter_rows() for c in row):
+            if isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
+                assert cell.number_format != "General", (sheet.title, cell.coordinate)
+    header = [c.value for c in book["Gebiete"][3]]
+    demand = header.index("Wärmebedarf [MWh/a]") + 1
+    assert book["Gebiete"].cell(row=4, column=demand).number_format == "#,##0"
+    rows = {r[0].value: r for r in book["Steckbrief A01"].iter_rows(min_row=4) if r[0].value}
+    assert rows["Wärmebedarf"][1].number_format == "#,##0"
+    assert rows["Wärmebedarf"][2].value == "MWh/a"
+    assert rows["Gebäude"][1].number_format == "#,##0"
+    counts = [
+        r for r in book["Bestand"].iter_rows(min_row=4) if r[5].value == "Anzahl" and r[4].value
+    ]
+    assert counts and all(r[4].number_format == "#,##0" for r in counts)
+    shares = [r for r in book["Bestand"].iter_rows(min_row=4) if r[5].value == "%"]
+    assert shares and all(r[4].number_format == "0.0%" for r in shares)
+
+
+@pytest.mark.parametrize("name", MAIN_SHEETS)
+def test_xlsx_header_rows_are_frozen_and_filtered(workbook, name: str) -> None:  # type: ignore[no-untyped-def]
+    sheet = workbook[0][name]
+    table = _table(sheet)
+    assert sheet.freeze_panes == "A4"  # title, gap, header: the data scroll under the header
+    last = chr(ord("A") + len(table.columns) - 1)
+    assert sheet.auto_filter.ref == f"A3:{last}{3 + len(table)}"
+    assert all(
+        sheet.column_dimensions[chr(ord("A") + i)].width >= 8 for i in range(len(table.columns))
+    )
+
+
+def _codes_not_german() -> set[str]:
+    labels = pd.read_csv(Path(__file__).parents[1] / "src/heatplan/data/labels.csv", dtype=str)
+    return set(labels.loc[labels["code"] != labels["label_de"], "code"]) - {"1", "-"}
+
+
+def test_german_workbook_shows_no_code(workbook) -> None:  # type: ignore[no-untyped-def]
+    book, _ = workbook
+    codes = _codes_not_german()
+    assert {"natural_gas", "base", "final_energy", "air_heat_pump", "unknown"} <= codes
+    for sheet in book.worksheets:
+        for value in (v for r in _rows(sheet) for v in r):
+            assert not isinstance(value, bool), sheet.title
+            assert not (isinstance(value, str) and value.strip() in codes), (sheet.title, value)
+
+
+def test_measures_sheet_lists_the_public_measures(workbook) -> None:  # type: ignore[no-untyped-def]
+    book, _ = workbook
+    sheet = book["Maßnahmen"]
+    table = _table(sheet)
+    public = MEASURES[MEASURES["public"] == 1].sort_values("measure_id")
+    assert list(table["Nr."]) == list(public["measure_id"])  # M03 is not public
+    row = table.set_index("Nr.").loc["M02"]
+    assert row["Maßnahmentyp"] == "Wärmenetz: Neubau und Ausbau"
+    assert row["Status"] == "geplant" and row["Gebiete"] == "A01, A03"
+    assert row["Kosten [EUR]"] == 1_532_000.0 and row["Wirkung Anschlüsse"] == 120
+    assert row["Beginn"].date() == dt.date(2028, 1, 1)  # an Excel date, not a text
+    cells = {c.value: c for c in sheet[3]}
+    column = list(cells).index("Beginn") + 1
+    assert sheet.cell(row=4, column=column).number_format == "DD.MM.YYYY"
+    assert "mueller" not in {v for r in _rows(sheet) for v in r}  # no staff names
+
+
+def test_english_workbook_on_request(tmp_path: Path) -> None:
+    layers = make_layers()
+    path = tmp_path / "en.xlsx"
+    result = write_xlsx(path, areas=layers["areas"], totals=layers["totals"],
+                        buildings=layers["buildings"], scenario_indicators=SCENARIO,
+                        measures=MEASURES, language="en")  # fmt: skip
+    book = load_workbook(path)
+    assert result.language == "en" and book.sheetnames[:2] == ["Contents", "Inventory"]
+    assert book.sheetnames[-1] == "Measures" and "Profile A01" in book.sheetnames
+    inventory = _table(book["Inventory"])
+    assert {"natural gas", "all"} <= set(inventory["Carrier"])
+    areas = _table(book["Areas"]).set_index("Area")
+    assert areas.loc["A01", "Supply type 2030"] == "heat-network area (new network)"
+    assert _table(book["Measures"]).set_index("No.").loc["M01", "Status"] == "in progress"
 
 
 def test_gpkg_needs_gpkg_suffix(tmp_path: Path) -> None:
@@ -304,3 +417,18 @@ def test_gpkg_potentials_networks_pipes(gpkg) -> None:  # type: ignore[no-untype
     assert "violations" not in networks and np.isnan(networks.loc["N2", "heat_delivered_mwh_per_a"])
     pipes = pyogrio.read_dataframe(report.path, layer="network_pipes")
     assert list(pipes["kind"]) == ["main"] and "downstream_heat_kwh_per_a" not in pipes
+
+
+def test_every_public_field_has_a_german_and_english_label(gpkg) -> None:  # type: ignore[no-untyped-def]
+    """The vocabulary names every field of the public GeoPackage (aliases, pop-ups, headers)."""
+    from heatplan.i18n import field_header
+
+    report, _ = gpkg
+    fields = {
+        str(f)
+        for name in pyogrio.list_layers(report.path)[:, 0]
+        for f in pyogrio.read_info(report.path, layer=name)["fields"]
+    }
+    assert {"heat_demand_kwh_per_a", "area_type_2030", "line_density_kwh_per_m_a"} <= fields
+    for field in sorted(fields):
+        assert field_header(field, "de") and field_header(field, "en")

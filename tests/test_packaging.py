@@ -49,6 +49,7 @@ def test_the_wheel_has_the_map_and_no_front_end_sources(tmp_path: Path) -> None:
         assert f"heatplan/web/static/dist/{needed}" in names, needed
     assert "heatplan/web/static/index.html" in names
     assert "heatplan/data/carriers.csv" in names
+    assert "heatplan/i18n/locale/en/LC_MESSAGES/heatplan.po" in names  # compiled when first used
     assert not [n for n in names if "/frontend/" in n]
 
 

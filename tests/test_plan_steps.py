@@ -89,6 +89,34 @@ def test_xlsx_and_gpkg_exports_are_public(demo: tuple[Path, dict], tmp_path: Pat
     assert "building_options" not in gpkg["layers"]
 
 
+def test_demo_xlsx_is_german_formatted_and_lists_the_measures(
+    demo: tuple[Path, dict], tmp_path: Path
+) -> None:
+    """The demo's workbook as a planner opens it: every code a German label (labels.csv), every
+    number formatted, the header rows frozen and filtered, one row per public measure."""
+    import pandas as pd
+
+    from heatplan.i18n import labels_table
+
+    project, _ = demo
+    xlsx = _json("export", str(project), "--format", "xlsx", "--out", str(tmp_path / "p.xlsx"))
+    book = load_workbook(xlsx["path"])
+    labels = labels_table()
+    codes = set(labels.loc[labels["code"] != labels["label_de"], "code"]) - {"1", "-"}
+    for sheet in book.worksheets:
+        for cell in (c for row in sheet.iter_rows() for c in row):
+            assert not isinstance(cell.value, bool), (sheet.title, cell.coordinate)
+            assert not (isinstance(cell.value, str) and cell.value.strip() in codes), cell.value
+            if isinstance(cell.value, int | float):
+                assert cell.number_format != "General", (sheet.title, cell.coordinate)
+    for name in ("Bestand", "Potenziale", "Zielszenario", "Gebiete", "Maßnahmen"):
+        assert book[name].freeze_panes == "A4" and book[name].auto_filter.ref, name
+    measures = open_store(str(project / "plan.gpkg")).read("measures")
+    public = measures[pd.to_numeric(measures["public"]).astype(bool)]
+    numbers = [r[0] for r in book["Maßnahmen"].iter_rows(min_row=4, values_only=True) if r[0]]
+    assert len(public) > 0 and sorted(numbers) == sorted(public["measure_id"])
+
+
 def test_export_needs_the_plan_dates(demo: tuple[Path, dict], tmp_path: Path) -> None:
     project, _ = demo
     copy = tmp_path / "nodates"

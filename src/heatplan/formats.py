@@ -143,6 +143,9 @@ GERMAN_PUNCTUATION = str.maketrans(",.", ".,")
 def german(text: str) -> str:
     """Numbers of ``text`` (written with Python's ``,`` and ``.``) in German notation.
 
+    The one German notation: :func:`heatplan.i18n.format_number` (Babel, CLDR ``de``) writes
+    the same for a number (``tests/test_i18n.py`` checks both over many values).
+
     >>> german(f"{12345.6:,.1f} kWh")
     '12.345,6 kWh'
     """

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from heatplan.classify import uncertainty
 from heatplan.formats import german
+from heatplan.i18n import labels_of
 from heatplan.reference import parameter
 
 PARAMETERS = "classification_parameters.csv"
@@ -33,40 +34,27 @@ GRADES = (
     "wahrscheinlich_ungeeignet",
     "sehr_wahrscheinlich_ungeeignet",
 )
-GRADE_DE = {
-    "sehr_wahrscheinlich_geeignet": "sehr wahrscheinlich geeignet",
-    "wahrscheinlich_geeignet": "wahrscheinlich geeignet",
-    "wahrscheinlich_ungeeignet": "wahrscheinlich ungeeignet",
-    "sehr_wahrscheinlich_ungeeignet": "sehr wahrscheinlich ungeeignet",
-}
-GRADE_EN = {
-    "sehr_wahrscheinlich_geeignet": "very likely suitable",
-    "wahrscheinlich_geeignet": "likely suitable",
-    "wahrscheinlich_ungeeignet": "likely unsuitable",
-    "sehr_wahrscheinlich_ungeeignet": "very likely unsuitable",
-}
-TYPE_DE = {
-    "waermenetz_verdichtung": "Wärmenetzgebiet (Verdichtung)",
-    "waermenetz_ausbau": "Wärmenetzgebiet (Ausbau)",
-    "waermenetz_neubau": "Wärmenetzgebiet (Neubau)",
-    "wasserstoffnetz": "Wasserstoffnetzgebiet",
-    "dezentral": "Gebiet für die dezentrale Wärmeversorgung",
-    "pruefgebiet": "Prüfgebiet",
-}
-TYPE_EN = {
-    "waermenetz_verdichtung": "heat-network area (densification)",
-    "waermenetz_ausbau": "heat-network area (extension)",
-    "waermenetz_neubau": "heat-network area (new network)",
-    "wasserstoffnetz": "hydrogen-network area",
-    "dezentral": "area for decentral supply",
-    "pruefgebiet": "area under review (Prüfgebiet)",
-}
-
-OPTION_DE = {"air_hp": "Luft-Wärmepumpe", "ground_hp": "Erdwärmepumpe", "biomass": "Pelletkessel"}
-OPTION_EN = {"air_hp": "air heat pump", "ground_hp": "ground heat pump", "biomass": "pellet boiler"}
+#: Area types (WPG § 18, XWärmeplan versorgungsart) in the order of the law.
+TYPES = (
+    "waermenetz_verdichtung",
+    "waermenetz_ausbau",
+    "waermenetz_neubau",
+    "wasserstoffnetz",
+    "dezentral",
+    "pruefgebiet",
+)
+DECENTRAL_OPTIONS = ("air_hp", "ground_hp", "biomass")
+COST_PERSPECTIVES = ("owner", "economic")
+# German and English labels from the one vocabulary, data/labels.csv (heatplan.i18n)
+GRADE_DE = labels_of("grade", GRADES, "de")
+GRADE_EN = labels_of("grade", GRADES, "en")
+TYPE_DE = labels_of("area_type", TYPES, "de")
+TYPE_EN = labels_of("area_type", TYPES, "en")
+OPTION_DE = labels_of("decentral_option", DECENTRAL_OPTIONS, "de")
+OPTION_EN = labels_of("decentral_option", DECENTRAL_OPTIONS, "en")
 #: The perspective of a full-cost comparison in the reason (German, English), by its name.
-PERSPECTIVE_DE = {"owner": "Eigentümersicht", "economic": "volkswirtschaftlich"}
-PERSPECTIVE_EN = {"owner": "owner's view", "economic": "economic view"}
+PERSPECTIVE_DE = labels_of("cost_perspective", COST_PERSPECTIVES, "de")
+PERSPECTIVE_EN = labels_of("cost_perspective", COST_PERSPECTIVES, "en")
 
 
 @dataclass(frozen=True)

@@ -16,18 +16,27 @@ from heatplan import __version__
 from heatplan.console import emit_json, err, out
 from heatplan.errors import HeatplanError
 
+#: Help texts are plain text, not rich markup: markup would eat a unit in brackets
+#: (``[kWh/a]``, ``[kW]``) and show every flag as ``--pdf <bool>``; click prints units and
+#: flags (``--pdf``, ``--total / --no-total``) as written. Every Typer of the CLI takes this.
+HELP_MARKUP = None
+
 app = typer.Typer(
     help="heatplan — municipal heat planning from the building stock to the plan.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=HELP_MARKUP,
 )
 import_app = typer.Typer(
-    help="Import a town's data into a project (bad rows go to a report).", no_args_is_help=True
+    help="Import a town's data into a project (bad rows go to a report).",
+    no_args_is_help=True,
+    rich_markup_mode=HELP_MARKUP,
 )
 app.add_typer(import_app, name="import")
 calc_app = typer.Typer(
     help="Quick studies: one engineering question, one line (no project needed).",
     no_args_is_help=True,
+    rich_markup_mode=HELP_MARKUP,
 )
 app.add_typer(calc_app, name="calc")
 

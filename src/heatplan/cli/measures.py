@@ -11,18 +11,20 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from heatplan.cli.app import JsonOpt, ProjectArg, app, user_errors
+from heatplan.cli.app import HELP_MARKUP, JsonOpt, ProjectArg, app, user_errors
 from heatplan.console import emit_json, err, out
 from heatplan.errors import HeatplanError
 
 measures_app = typer.Typer(
     help="Measures of the implementation strategy (WPG § 20): catalogue, progress, XLSX.",
     no_args_is_help=True,
+    rich_markup_mode=HELP_MARKUP,
 )
 app.add_typer(measures_app, name="measures")
 version_app = typer.Typer(
     help="Plan versions: freeze the adopted plan, compare versions for the update.",
     no_args_is_help=True,
+    rich_markup_mode=HELP_MARKUP,
 )
 app.add_typer(version_app, name="version")
 

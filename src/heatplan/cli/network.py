@@ -8,10 +8,14 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from heatplan.cli.app import JsonOpt, ProjectArg, app, input_errors
+from heatplan.cli.app import HELP_MARKUP, JsonOpt, ProjectArg, app, input_errors
 from heatplan.console import emit_json, fmt_energy, out, progress
 
-network_app = typer.Typer(help="Heat networks: route, size, verify and cost.", no_args_is_help=True)
+network_app = typer.Typer(
+    help="Heat networks: route, size, verify and cost.",
+    no_args_is_help=True,
+    rich_markup_mode=HELP_MARKUP,
+)
 app.add_typer(network_app, name="network")
 
 

@@ -88,12 +88,18 @@ def export(
     out_path: Annotated[
         Path | None, typer.Option("--out", help="File to write (default DIR/export/).")
     ] = None,
+    language: Annotated[
+        str | None,
+        typer.Option(
+            "--language", help="de or en: language of the XLSX (default: [plan] language)."
+        ),
+    ] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Export the plan's public edition (no building-level data; aggregates >= 5 buildings)."""
     from heatplan.steps.export import run_export
 
-    result = run_export(project_dir, fmt, out_path)  # type: ignore[arg-type]
+    result = run_export(project_dir, fmt, out_path, language=language)  # type: ignore[arg-type]
     if json_out:
         emit_json(result)
     else:

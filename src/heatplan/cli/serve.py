@@ -9,11 +9,15 @@ from typing import Annotated
 
 import typer
 
-from heatplan.cli.app import JsonOpt, ProjectArg, app, user_errors
+from heatplan.cli.app import HELP_MARKUP, JsonOpt, ProjectArg, app, user_errors
 from heatplan.console import emit_json, err, out
 from heatplan.errors import HeatplanError
 
-users_app = typer.Typer(help="Planner accounts of the web workspace.", no_args_is_help=True)
+users_app = typer.Typer(
+    help="Planner accounts of the web workspace.",
+    no_args_is_help=True,
+    rich_markup_mode=HELP_MARKUP,
+)
 app.add_typer(users_app, name="users")
 comments_app = typer.Typer(
     help="Comments on the draft plan taken by the web map (WPG § 13).", no_args_is_help=True

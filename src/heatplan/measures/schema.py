@@ -12,6 +12,7 @@ from functools import cache
 
 import pandas as pd
 
+from heatplan.i18n import labels_of
 from heatplan.reference import table
 
 MEASURES = "measures"
@@ -23,13 +24,9 @@ VERSION_INDICATORS = "version_indicators"
 VERSION_MEASURES = "version_measures"
 
 #: status code -> German label (WPG § 20 asks for the state of each measure in the report)
-STATUSES = {
-    "planned": "geplant",
-    "in_progress": "in Umsetzung",
-    "completed": "abgeschlossen",
-    "delayed": "verzögert",
-    "cancelled": "verworfen",
-}
+STATUSES = labels_of(
+    "measure_status", ("planned", "in_progress", "completed", "delayed", "cancelled")
+)
 
 
 @dataclass(frozen=True)

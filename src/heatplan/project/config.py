@@ -212,6 +212,10 @@ class PlanSettings(BaseModel):
     draft: bool = Field(
         default=False, description="The plan is a draft (reports say ENTWURF on the cover)"
     )
+    language: Literal["de", "en"] = Field(
+        default="de",
+        description="Language of the public outputs (XLSX export): de (German) or en (English)",
+    )
     legal_basis: Literal["1000", "2000", "3000"] = Field(
         default="1000",
         description="XWärmeplan code: 1000 WPG, 2000 state law, 3000 Kommunalrichtlinie",

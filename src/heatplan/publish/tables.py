@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from heatplan.areas.reference import UNKNOWN, carriers_table, heater_types_table, with_unknown
+from heatplan.i18n import labels_of
 from heatplan.plan import columns as col
 from heatplan.publish.inventory import ALL, released_inventory
 from heatplan.publish.rules import flags, notices, smaller_part, suppression_mask
@@ -28,24 +29,21 @@ __all__ = [
     "potentials_table",
 ]
 
-INDICATORS_DE = {
-    "final_energy": "Endenergieverbrauch Wärme",
-    "co2e": "Treibhausgasemissionen (CO2e)",
-    "renewable_share": "Anteil erneuerbarer Energien und unvermeidbarer Abwärme",
-    "grid_bound_heat": "Leitungsgebundene Wärme",
-    "decentral_generators": "Dezentrale Wärmeerzeuger",
-    "buildings": "Gebäude",
-    "buildings_without_demand": "Gebäude ohne bekannten Wärmebedarf",
-    "heat_demand": "Wärmebedarf (bekannt)",
-}
-SECTORS_DE = {
-    "households": "Private Haushalte",
-    "commerce": "Gewerbe, Handel, Dienstleistungen",
-    "industry": "Industrie",
-    "public": "Öffentliche Einrichtungen",
-    UNKNOWN: "unbekannt",
-    ALL: "alle",
-}
+#: Labels of the inventory's indicators and sectors, from the one vocabulary (data/labels.csv).
+INDICATORS_DE = labels_of(
+    "indicator",
+    (
+        "final_energy",
+        "co2e",
+        "renewable_share",
+        "grid_bound_heat",
+        "decentral_generators",
+        "buildings",
+        "buildings_without_demand",
+        "heat_demand",
+    ),
+)
+SECTORS_DE = labels_of("sector", ("households", "commerce", "industry", "public", UNKNOWN, ALL))
 
 
 def inventory_table(

@@ -13,6 +13,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from heatplan.errors import HeatplanError
+from heatplan.i18n import LANGUAGES
 from heatplan.outputs.gpkg import write_gpkg
 from heatplan.outputs.xlsx import write_xlsx
 from heatplan.outputs.xwp.plan import Engine, PlanContent, PlanMetadata, write_xwaermeplan
@@ -96,14 +97,22 @@ def plan_content(plan: Plan, release: dict[str, pd.DataFrame] | None = None) -> 
 
 
 def run_export(
-    project_dir: Path, fmt: Format, out: Path | None = None, *, engine: Engine = "auto"
+    project_dir: Path,
+    fmt: Format,
+    out: Path | None = None,
+    *,
+    engine: Engine = "auto",
+    language: str | None = None,
 ) -> dict[str, Any]:
     """Write one export of the project's public edition; returns what was written.
 
-    ``engine`` chooses the XWärmeplan writer ('auto': xplan-tools where installed).
+    ``engine`` chooses the XWärmeplan writer ('auto': xplan-tools where installed);
+    ``language`` the XLSX's language (None: ``[plan] language`` of heatplan.toml).
     """
     if fmt not in SUFFIX:
         raise HeatplanError(f"--format {fmt!r}: choose xwaermeplan, xlsx or gpkg")
+    if language is not None and language not in LANGUAGES:
+        raise HeatplanError(f"--language {language!r}: choose {' or '.join(LANGUAGES)}")
     plan = Plan.from_project(project_dir, frames=EXPORT_FRAMES)
     config = plan.settings
     path = Path(out) if out is not None else default_path(project_dir, fmt)
@@ -131,7 +140,9 @@ def run_export(
             buildings=plan.get("buildings"),
             potentials=frames.get("potentials"),
             scenario_indicators=frames.get("scenario_indicators"),
-            title=f"Kommunale Wärmeplanung {config.municipality.name}",
+            measures=plan.get("measures"),
+            title=config.plan.name or f"Kommunale Wärmeplanung {config.municipality.name}",
+            language=language or config.plan.language,
         ).to_dict(),
         **audit,
     }
