@@ -41,8 +41,9 @@ test_services() {
   local missing=""
   dpkg -s postgresql-15-postgis-3 >/dev/null 2>&1 || missing="$missing postgresql-15-postgis-3"
   dpkg -s chromium >/dev/null 2>&1 || missing="$missing chromium"
+  dpkg -s poppler-utils >/dev/null 2>&1 || missing="$missing poppler-utils"
   if [ -n "$missing" ]; then
-    echo "heatplan: installing$missing (apt) for the database and browser tests" >&2
+    echo "heatplan: installing$missing (apt) for the database, browser and PDF tests" >&2
     apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >&2
   fi
   # without recommends: qgis recommends the GRASS plugin (and GRASS), which no test needs
