@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from heatplan.formats import german
+from heatplan.i18n.vocabulary import label
 from heatplan.web.app import create_app
 from published_outputs import (
     api_json,
@@ -123,13 +124,18 @@ def test_area_figures_agree_in_the_web_api(
     printed = {row[0]: row for row in report.rows}
     public = [m for m in measures if m.get("public", True)]
     assert {m["measure_id"] for m in public} == set(printed)
+    sheet = {r["Nr."]: r for r in xlsx_table(outputs["xlsx"], "Maßnahmen", "Nr.")}
+    assert set(sheet) == set(printed), "the workbook and the report list different measures"
     for measure in public:
         row = printed[measure["measure_id"]]
         assert row[1] == measure["title"]
+        assert sheet[measure["measure_id"]]["Titel"] == measure["title"]
         if measure["cost_eur"] is None:
             assert german_number(row[cost]) is None
+            assert sheet[measure["measure_id"]]["Kosten [EUR]"] is None
         else:
             assert close(row[cost], measure["cost_eur"]), (row, measure["cost_eur"])
+            assert _rel(sheet[measure["measure_id"]]["Kosten [EUR]"], measure["cost_eur"])
 
 
 def _client(demo_built: tuple[Path, dict], factory: pytest.TempPathFactory) -> TestClient:
@@ -231,12 +237,16 @@ def test_potentials_agree_in_the_xwaermeplan_file(outputs: dict[str, Path]) -> N
 # ------------------------------------------------------------------------- target scenario
 def test_scenario_totals_agree(outputs: dict[str, Path]) -> None:
     """Final energy and emissions of the base variant per snapshot year: report, workbook, GML."""
-    sheet = xlsx_table(outputs["xlsx"], "Zielszenario", "variant")
+    sheet = xlsx_table(outputs["xlsx"], "Zielszenario", "Variante")
+    base = sheet[0]["Variante"]  # the base variant comes first
+    names = {code: label("indicator", code) for code in ("final_energy", "ghg_emissions")}
     totals = {
-        row["indicator"]: row
-        for row in sheet
-        if row["variant"] == "base" and row["key"] == "total"
-        and row["indicator"] in ("final_energy", "ghg_emissions")
+        code: next(
+            row for row in sheet
+            if row["Variante"] == base and row["Indikator"] == name
+            and row["Aufschlüsselung"] == "gesamt"
+        )
+        for code, name in names.items()
     }  # fmt: skip
     report = html_table_with(html_tables(outputs["html"]), "Variante", "Kennzahl", "2030")
     rows = {row[1].split(" [")[0]: row for row in report.rows[:2]}
