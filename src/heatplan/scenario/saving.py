@@ -114,6 +114,11 @@ def _de(value: float, digits: int = 0) -> str:
     return german(f"{value:,.{digits}f}")
 
 
+def _ge(sign: str) -> str:
+    """The comparison sign as German typesetting writes it (≥, not >=)."""
+    return "≥" if sign == ">=" else sign
+
+
 def _reasons(frame: pd.DataFrame, town: float, limits: SavingThresholds) -> pd.DataFrame:
     de, en = [], []
     for row in frame.itertuples(index=False):
@@ -131,9 +136,10 @@ def _reasons(frame: pd.DataFrame, town: float, limits: SavingThresholds) -> pd.D
         potential = float(getattr(row, POTENTIAL_MWH_PER_A))
         de.append(
             f"{head_de} Energieeinsparpotenzial: {_de(potential)} MWh/a durch Sanierung "
-            f"({_de(share * 100)} % des Wärmebedarfs {share_sign} {_de(limits.share_min * 100)} %; "
-            f"{_de(density, 1)} MWh/(ha·a), das {_de(ratio, 2)}-fache des Gemeindemittels "
-            f"{ratio_sign} {_de(limits.density_vs_town_min, 2)})"
+            f"({_de(share * 100)} % des Wärmebedarfs {_ge(share_sign)} "
+            f"{_de(limits.share_min * 100)} %; {_de(density, 1)} MWh/(ha·a), das "
+            f"{_de(ratio, 2)}-fache des Gemeindemittels {_ge(ratio_sign)} "
+            f"{_de(limits.density_vs_town_min, 2)})"
         )
         en.append(
             f"{head_en} energy-saving potential: {potential:,.0f} MWh/a by renovation "

@@ -163,7 +163,7 @@ def with_saving_note(areas: pd.DataFrame) -> pd.Series:
         return text
     marked = areas[saving.MARKED].fillna(False).astype(bool)
     note = areas[saving.REASON].fillna("").astype(str)
-    return text.where(~marked, text + "; " + note)
+    return text.where(~marked, text + " " + note + ".")
 
 
 def _classify_all(
