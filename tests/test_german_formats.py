@@ -121,7 +121,7 @@ def test_gas_utility_extract_end_to_end(project: Path, tmp_path: Path) -> None:
         app,
         ["import", "consumption", str(project), str(file), "--carrier", "Erdgas", "--replace"],
     )
-    assert "ignored columns / nicht verwendete Spalten: Zählpunkt, Ablesedatum" in plain.stdout
+    assert "nicht verwendete Spalten / ignored columns: Zählpunkt, Ablesedatum" in plain.stdout
 
 
 def test_volume_header_and_a_carrier_from_the_mapping(project: Path, tmp_path: Path) -> None:

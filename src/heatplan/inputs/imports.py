@@ -172,7 +172,7 @@ def _check_building_values(checks: v.RowChecks) -> None:
         checks.reject(
             checks.frame["osm_building"].isin(UNHEATED_BUILDINGS),
             "osm_building",
-            "unheated building type (OSM building=*)",
+            "unbeheizter Gebäudetyp (OSM building=*) / unheated building type (OSM building=*)",
         )
     v.check_numbers(checks, "buildings")
     v.check_years(checks, (col.CONSTRUCTION_YEAR,))

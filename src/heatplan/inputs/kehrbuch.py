@@ -27,6 +27,7 @@ that is not given and not implied stays ``unknown``. The original terms are kept
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -194,8 +195,9 @@ def _map_terms(checks: v.RowChecks) -> None:
 
 def import_kehrbuch(
     project_dir: Path, file: Path, *, sheet: str | int | None = None
-) -> tuple[ImportResult, list[str]]:
-    """Import a Kehrbuch extract into ``heaters``: (result, columns of the file not used)."""
+) -> ImportResult:
+    """Import a Kehrbuch extract into ``heaters``; columns of the file not used are listed in
+    ``ignored_columns``."""
     file, store = Path(file), open_project(project_dir)[1]
     frame, unused = read_kehrbuch(file, sheet=sheet)
     stored = stored_rows(store, "heaters", ["heater_id"])["heater_id"]
@@ -208,4 +210,4 @@ def import_kehrbuch(
         rejections=rejections,
         report_dir=Path(project_dir),  # a failed import leaves the store as it was
     )
-    return result, unused
+    return replace(result, ignored_columns=tuple(unused))

@@ -35,6 +35,7 @@ from heatplan.inputs import validate as v
 from heatplan.inputs.addresses import address_keys
 from heatplan.inputs.common import (
     REJECTIONS_TABLE,
+    ImportResult,
     new_run_id,
     open_project,
     record_run,
@@ -104,7 +105,8 @@ class MastrImportResult:
     matched_to_buildings: int
     buildings_with_pv: int
     pv_in_operation_kw: float
-    unused_columns: list[str] = field(default_factory=list)
+    #: Columns of the file the import did not use.
+    ignored_columns: list[str] = field(default_factory=list)
     layer: str = LAYER
     rejections_table: str = REJECTIONS_TABLE
 
@@ -113,9 +115,30 @@ class MastrImportResult:
         """False when no unit of the file could be imported."""
         return self.imported > 0
 
+    def summary(self) -> ImportResult:
+        """The common summary of every import (:mod:`heatplan.inputs.result`)."""
+        base = ("file", "imported", "rejected", "ignored_columns", "layer", "rejections_table")
+        details = {k: v for k, v in asdict(self).items() if k not in base}
+        kinds = ", ".join(f"{k} {n}" for k, n in self.by_kind.items())
+        note = (
+            f"units: {kinds}; {self.without_point} without coordinates; "
+            f"{self.matched_to_buildings} matched to buildings; existing PV on "
+            f"{self.buildings_with_pv} buildings"
+        )
+        return ImportResult(
+            imported=self.imported,
+            rejected=self.rejected,
+            layer=self.layer,
+            file=self.file,
+            mode="replace",
+            ignored_columns=tuple(self.ignored_columns),
+            notes=(note,),
+            details=details,
+        )
+
     def to_dict(self) -> dict[str, Any]:
-        """The result as a plain dict (the CLI's ``--json`` document)."""
-        return {**asdict(self), "usable": self.usable}
+        """The CLI's ``--json`` document (the keys of every import)."""
+        return self.summary().to_dict()
 
 
 def _de_en(german: str, english: str) -> str:
@@ -393,5 +416,5 @@ def _result(
         matched_to_buildings=int(matched),
         buildings_with_pv=with_pv,
         pv_in_operation_kw=float(plants.loc[pv, "net_capacity_kw"].sum()),
-        unused_columns=unused,
+        ignored_columns=unused,
     )

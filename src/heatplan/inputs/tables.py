@@ -158,8 +158,8 @@ def _check_carrier_given(checks: v.RowChecks) -> None:
     checks.reject(
         missing,
         col.CARRIER,
-        "missing carrier (add a carrier column, or give --carrier or the mapping's 'carrier') "
-        "/ Energieträger fehlt (--carrier Erdgas)",
+        "Energieträger fehlt (Spalte carrier, --carrier Erdgas oder 'carrier' der Zuordnung) / "
+        "missing carrier (add a carrier column, or give --carrier or the mapping's 'carrier')",
     )
     if given is None:
         checks.frame[col.CARRIER] = None
@@ -221,15 +221,24 @@ def _check_units(checks: v.RowChecks) -> None:
     frame = checks.frame
     given = frame["unit"].notna()
     checks.reject(
-        ~given, "unit", "missing unit (add a unit column, or give --unit or the mapping's 'unit')"
+        ~given,
+        "unit",
+        "Einheit fehlt (Spalte unit, --unit oder 'unit' der Zuordnung) / missing unit (add a unit "
+        "column, or give --unit or the mapping's 'unit')",
     )
     code = frame["unit"].map(normalise_unit)
-    checks.reject(given & code.isna(), "unit", f"unknown unit (known: {', '.join(known_units())})")
+    known = ", ".join(known_units())
+    checks.reject(
+        given & code.isna(), "unit", f"unbekannte Einheit / unknown unit (known: {known})"
+    )
     frame["unit"] = code.where(code.notna(), frame["unit"])
     factor = kwh_per_unit(frame[col.CARRIER].astype(str), frame["unit"].astype(str))
     convertible = code.notna() & frame[col.CARRIER].isin(_codes("carriers.csv", col.CARRIER))
     pair = "unit '" + frame["unit"].astype(str) + "' for carrier '" + frame[col.CARRIER].astype(str)
-    reason = "no conversion from " + pair + "' in data/unit_conversions.csv (give kWh or MWh)"
+    reason = (
+        "keine Umrechnung in data/unit_conversions.csv (kWh oder MWh angeben) / no conversion "
+        "from " + pair + "' in data/unit_conversions.csv (give kWh or MWh)"
+    )
     checks.reject(convertible & factor.isna(), "unit", reason)
     frame["final_energy_kwh"] = pd.to_numeric(frame["value"], errors="coerce") * factor
 
@@ -252,13 +261,20 @@ def _check_duplicate_keys(checks: v.RowChecks, keys: pd.Series, stored: set[str]
     in_file = keys[fresh].duplicated().reindex(keys.index, fill_value=False)
     first_row = first.reindex(keys.index).fillna(0).astype(int).astype(str)
     _reject_by_owner(
-        checks, in_file, "duplicate (same building, year and carrier as row " + first_row + ")"
+        checks,
+        in_file,
+        "doppelt (Gebäude, Jahr und Energieträger wie Zeile "
+        + first_row
+        + ") / duplicate (same building, year and carrier as row "
+        + first_row
+        + ")",
     )
     _reject_by_owner(
         checks,
         fresh & ~in_file & keys.isin(stored),
-        "already imported (same building, year and carrier is stored; "
-        "import with --update to update them, or --replace to replace the table)",
+        "schon importiert (Gebäude, Jahr und Energieträger gespeichert; --update aktualisiert, "
+        "--replace ersetzt die Tabelle) / already imported (same building, year and carrier is "
+        "stored; import with --update to update them, or --replace to replace the table)",
     )
 
 
@@ -399,8 +415,9 @@ def _check_owner(checks: v.RowChecks) -> None:
     checks.reject(
         missing,
         col.BUILDING_ID,
-        "missing both building_id and address (give a "
-        "building id, an address, or street + house_number [+ postcode])",
+        "Gebäude-ID und Adresse fehlen (Gebäude-ID, Adresse oder Straße + Hausnummer [+ PLZ]) / "
+        "missing both building_id and address (give a building id, an address, or street + "
+        "house_number [+ postcode])",
     )
 
 

@@ -265,9 +265,16 @@ def check_years(checks: RowChecks, columns: tuple[str, ...]) -> None:
     for name in columns:
         if name in checks.frame.columns:
             years = pd.to_numeric(checks.frame[name], errors="coerce")
-            checks.reject(years > this_year, name, f"year in the future (after {this_year})")
             checks.reject(
-                years < MIN_PLAUSIBLE_YEAR, name, f"implausible year (before {MIN_PLAUSIBLE_YEAR})"
+                years > this_year,
+                name,
+                f"Jahr in der Zukunft (nach {this_year}) / year in the future (after {this_year})",
+            )
+            checks.reject(
+                years < MIN_PLAUSIBLE_YEAR,
+                name,
+                f"unplausibles Jahr (vor {MIN_PLAUSIBLE_YEAR}) / implausible year (before "
+                f"{MIN_PLAUSIBLE_YEAR})",
             )
 
 
@@ -275,7 +282,7 @@ def check_positive(checks: RowChecks, name: str) -> None:
     """Reject values <= 0 (e.g. ``floors``: a building has at least one storey)."""
     if name in checks.frame.columns:
         values = pd.to_numeric(checks.frame[name], errors="coerce")
-        checks.reject(values <= 0, name, "must be greater than 0")
+        checks.reject(values <= 0, name, "muss größer als 0 sein / must be greater than 0")
 
 
 def check_required(checks: RowChecks, names: tuple[str, ...]) -> None:
@@ -286,7 +293,7 @@ def check_required(checks: RowChecks, names: tuple[str, ...]) -> None:
         empty = checks.frame[name].map(
             lambda v: v is None or (isinstance(v, float) and np.isnan(v)) or v == ""
         )
-        checks.reject(empty, name, "missing required value")
+        checks.reject(empty, name, "Pflichtwert fehlt / missing required value")
 
 
 def check_codes(checks: RowChecks, name: str, valid: set[str]) -> None:
@@ -299,7 +306,7 @@ def check_codes(checks: RowChecks, name: str, valid: set[str]) -> None:
     checks.reject(
         unknown,
         name,
-        f"unknown {name} (valid: {', '.join(sorted(valid))}{terms}) / unbekannter Wert für {name}",
+        f"unbekannter Wert für {name} / unknown {name} (valid: {', '.join(sorted(valid))}{terms})",
     )
 
 
@@ -310,12 +317,17 @@ def check_duplicates(checks: RowChecks, name: str, stored: pd.Series) -> None:
     checks.reject(
         ids.duplicated(),
         name,
-        "duplicate id in the file (first in row " + first_row.astype(str) + ")",
+        "Kennung doppelt in der Datei (zuerst in Zeile "
+        + first_row.astype(str)
+        + ") / duplicate id in the file (first in row "
+        + first_row.astype(str)
+        + ")",
     )
     checks.reject(
         ids.isin(set(stored.astype(str))) & ~ids.duplicated(),
         name,
-        "id already imported (import with --update to update stored ids, or --replace to "
+        "Kennung schon importiert (--update aktualisiert, --replace ersetzt die Ebene) / id "
+        "already imported (import with --update to update stored ids, or --replace to "
         "replace the layer)",
     )
 
@@ -326,7 +338,7 @@ def check_geometry(checks: RowChecks, types: tuple[str, ...], *, repair: bool = 
     geometries."""
     geometry = gpd.GeoSeries(checks.frame["geometry"])
     empty = geometry.isna() | geometry.is_empty
-    checks.reject(empty, "geometry", "empty geometry")
+    checks.reject(empty, "geometry", "leere Geometrie / empty geometry")
     invalid = ~empty & ~geometry.is_valid
     if repair:
         fixed = shapely.make_valid(geometry[invalid].to_numpy())
@@ -336,7 +348,7 @@ def check_geometry(checks: RowChecks, types: tuple[str, ...], *, repair: bool = 
         checks.reject(
             invalid,
             "geometry",
-            "invalid geometry: "
+            "ungültige Geometrie / invalid geometry: "
             + reasons
             + " (fix it, or import with --repair: shapely.make_valid)",
         )
@@ -344,7 +356,8 @@ def check_geometry(checks: RowChecks, types: tuple[str, ...], *, repair: bool = 
     checks.reject(
         ~empty & ~kinds.isin(types),
         "geometry",
-        f"geometry type not allowed here (allowed: {', '.join(types)})",
+        f"Geometrietyp hier nicht erlaubt / geometry type not allowed here (allowed: "
+        f"{', '.join(types)})",
     )
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,7 @@ from heatplan.errors import InputFileError
 from heatplan.inputs import validate as v
 from heatplan.inputs.common import (
     REJECTIONS_TABLE,
+    ImportResult,
     new_run_id,
     open_project,
     record_run,
@@ -45,6 +46,7 @@ from heatplan.inputs.common import (
     write_report,
 )
 from heatplan.inputs.readers import read_table
+from heatplan.inputs.result import rejection_records
 from heatplan.plan import columns as col
 
 ID_COLUMN = "GITTER_ID_100m"
@@ -72,18 +74,53 @@ class ZensusImportResult:
     age_class_estimated: int
     with_heating_system: int
     with_carrier: int
-    unused_columns: dict[str, list[str]] = field(default_factory=dict)
+    #: Per file: the columns it has that the import did not use.
+    ignored_columns: dict[str, list[str]] = field(default_factory=dict)
     layer: str = CELLS_LAYER
     rejections_table: str = REJECTIONS_TABLE
+    run_id: str = ""
+    #: The CSV a failed import wrote its rejections to (the store was not touched).
+    report: str | None = None
+    first_rejections: tuple[dict[str, Any], ...] = ()
 
     @property
     def usable(self) -> bool:
         """False when no cell of the files could be read."""
         return self.cells > 0
 
+    def summary(self) -> ImportResult:
+        """The common summary: cells imported, buildings given a prior updated."""
+        details = {
+            k: v
+            for k, v in asdict(self).items()
+            if k not in ("ignored_columns", "layer", "rejections_table", "run_id", "report")
+            and k not in ("rejected", "first_rejections")
+        }
+        note = (
+            f"{self.cells} cells; {self.buildings_in_cells} of {self.buildings} buildings in a "
+            f"cell; age class estimated for {self.age_class_estimated}, heating type for "
+            f"{self.with_heating_system}, carrier shares for {self.with_carrier}"
+        )
+        return ImportResult(
+            imported=self.cells,
+            rejected=self.rejected,
+            layer=self.layer,
+            file=", ".join(self.files),
+            run_id=self.run_id,
+            mode="replace",
+            report=self.report,
+            ignored_columns=tuple(
+                f"{Path(f).name}: {c}" for f, cs in self.ignored_columns.items() for c in cs
+            ),
+            updated=self.buildings_in_cells,
+            notes=(note,),
+            details=details,
+            first_rejections=self.first_rejections,
+        )
+
     def to_dict(self) -> dict[str, Any]:
-        """The result as a plain dict (the CLI's ``--json`` document)."""
-        return {**asdict(self), "usable": self.usable}
+        """The CLI's ``--json`` document (the keys of every import)."""
+        return self.summary().to_dict()
 
 
 def categories() -> pd.DataFrame:
@@ -349,8 +386,9 @@ def import_zensus(project_dir: Path, files: Sequence[Path]) -> ZensusImportResul
     run_id = new_run_id()
     stamped = stamp_rejections(rejections, target=CELLS_LAYER, run_id=run_id)
     if cells.empty:  # a failed import leaves the store as it was; its report goes beside it
-        write_report(stamped, file=paths[0], run_id=run_id, folder=Path(project_dir))
-        return _result(paths, cells, rejections, buildings, unused)
+        report = write_report(stamped, file=paths[0], run_id=run_id, folder=Path(project_dir))
+        result = _result(paths, cells, rejections, buildings, unused)
+        return replace(result, run_id=run_id, report=None if report is None else str(report))
     with store.transaction(step="import zensus") as writer:
         writer.write(CELLS_LAYER, layer, mode="replace")
         writer.write("buildings", buildings, mode="replace")
@@ -358,7 +396,7 @@ def import_zensus(project_dir: Path, files: Sequence[Path]) -> ZensusImportResul
             writer, stamped, target=CELLS_LAYER, run_id=run_id, file=paths[0],
             mode="replace", imported=len(cells),
         )  # fmt: skip
-    return _result(paths, cells, rejections, buildings, unused)
+    return replace(_result(paths, cells, rejections, buildings, unused), run_id=run_id)
 
 
 def cells_layer(cells: pd.DataFrame, *, crs: str) -> gpd.GeoDataFrame:
@@ -393,5 +431,6 @@ def _result(
         age_class_estimated=int(source.eq(PRIOR_SOURCE).sum()),
         with_heating_system=count("zensus_heating_system"),
         with_carrier=count("zensus_carrier"),
-        unused_columns={k: u for k, u in unused.items() if u},
+        ignored_columns={k: u for k, u in unused.items() if u},
+        first_rejections=rejection_records(rejections),
     )

@@ -71,9 +71,14 @@ def import_degree_days(
     checks.reject(
         (hdd < low) | (hdd > high),
         "hdd_kd",
-        f"implausible degree days G20/15 (expected {low:.0f}..{high:.0f} K·d)",
+        f"unplausible Gradtagzahl G20/15 (erwartet {low:.0f}..{high:.0f} K·d) / implausible "
+        f"degree days G20/15 (expected {low:.0f}..{high:.0f} K·d)",
     )
-    checks.reject(checks.frame["year"].duplicated(), "year", "year given twice in the file")
+    checks.reject(
+        checks.frame["year"].duplicated(),
+        "year",
+        "Jahr doppelt in der Datei / year given twice in the file",
+    )
     valid, rejections = checks.result()
     new = pd.DataFrame(
         {
