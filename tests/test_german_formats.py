@@ -242,7 +242,7 @@ def test_bad_measures_cells_name_sheet_row_and_field(project: Path, tmp_path: Pa
     assert "ungültiges Datum '31.02.2027'" in found["Maßnahmen", 3, "start_date"]
     assert "invalid date" in found["Maßnahmen", 3, "start_date"]
     assert "not a number in the file's format" in found["Maßnahmen", 4, "cost_eur"]
-    assert "sheet 'Maßnahmen' row 3, field start_date" in str(caught.value)
+    assert "Blatt/sheet 'Maßnahmen' Zeile/row 3, Feld/field start_date" in str(caught.value)
     assert sm.list_measures(project) == []
 
 

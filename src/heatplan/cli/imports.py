@@ -23,6 +23,13 @@ ReplaceOpt = Annotated[
 UpdateOpt = Annotated[
     bool, typer.Option("--update", help="Update the stored rows with the file's ids; add new.")
 ]
+DecimalOpt = Annotated[
+    str | None,
+    typer.Option(
+        help="Decimal separator of the file's numbers where they do not tell (every value like "
+        "2.159): ',' German (45.000 is 45000) or '.'; wins over the mapping's 'decimal'."
+    ),
+]
 RepairOpt = Annotated[
     bool, typer.Option("--repair", help="Repair invalid geometries (shapely.make_valid).")
 ]
@@ -93,6 +100,7 @@ def import_buildings_cmd(
     replace: ReplaceOpt = False,
     update: UpdateOpt = False,
     repair: RepairOpt = False,
+    decimal: DecimalOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Import buildings (footprints or points) with use, year, storeys, area, address."""
@@ -106,6 +114,7 @@ def import_buildings_cmd(
         crs=crs,
         repair=repair,
         mode=_mode(replace, update),
+        decimal=decimal,
     )
     _report_import(result, json_out)
 
@@ -153,9 +162,7 @@ def import_consumption_cmd(
     carrier: Annotated[
         str | None, typer.Option(help="Carrier of rows without one (Erdgas, natural_gas ...).")
     ] = None,
-    decimal: Annotated[
-        str | None, typer.Option(help="Decimal separator when the numbers do not tell: , or .")
-    ] = None,
+    decimal: DecimalOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Import metered gas/heat/oil/electricity per building or address and year."""
@@ -184,15 +191,17 @@ def import_heaters_cmd(
     sheet: Annotated[str | None, typer.Option(help="XLSX sheet.")] = None,
     replace: ReplaceOpt = False,
     update: UpdateOpt = False,
+    decimal: DecimalOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Import a heater register (chimney-sweep data: type, carrier, kW, year)."""
     from heatplan.inputs.imports import import_heaters
 
     mode = _mode(replace, update)
-    _report_import(
-        import_heaters(project_dir, file, mapping=mapping, sheet=sheet, mode=mode), json_out
+    result = import_heaters(
+        project_dir, file, mapping=mapping, sheet=sheet, mode=mode, decimal=decimal
     )
+    _report_import(result, json_out)
 
 
 #: Importer of a vector file: (project_dir, file, mapping, layer, crs, *, repair, mode) -> result.
@@ -346,6 +355,8 @@ def import_degree_days_cmd(
         run_id=stored["run_id"],
         mode="update",
         report=stored["report"],
+        ignored_columns=tuple(stored["ignored_columns"]),
+        first_rejections=tuple(stored["first_rejections"]),
         notes=(f"degree days stored for weather correction — {years or 'none'}",),
         details={"years": stored["years"]},
     )
@@ -393,6 +404,7 @@ def import_kehrbuch_cmd(
     project_dir: ProjectArg,
     file: Annotated[Path, typer.Argument(help="Kehrbuch extract (CSV or XLSX, German headers).")],
     sheet: Annotated[str | None, typer.Option(help="XLSX sheet.")] = None,
+    decimal: DecimalOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Import a chimney-sweep register (Kehrbuch) with German terms into heaters.
@@ -402,7 +414,7 @@ def import_kehrbuch_cmd(
     """
     from heatplan.inputs.kehrbuch import import_kehrbuch
 
-    _report_import(import_kehrbuch(project_dir, file, sheet=sheet), json_out)
+    _report_import(import_kehrbuch(project_dir, file, sheet=sheet, decimal=decimal), json_out)
 
 
 @import_app.command("mastr")

@@ -160,7 +160,7 @@ def import_alkis(
         frame["roof_type"] = roof.where(roof != "unknown")
     stored = stored_rows(store, "buildings", [col.BUILDING_ID])[col.BUILDING_ID]
     buildings, rejections = buildings_frame(
-        frame, file=file, crs=config.project.crs, stored_ids=stored
+        frame, file=file, crs=config.project.crs, stored_ids=stored, decimal=cmap.decimal
     )
     rejections = _unheated_reason(rejections, codes)
     result = commit_import(

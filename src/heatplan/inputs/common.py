@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import pyogrio
 
+from heatplan.errors import InputFileError
 from heatplan.inputs import validate as v
 from heatplan.inputs.mapping import ColumnMapping, apply_mapping
 from heatplan.inputs.readers import read_vector
@@ -356,6 +357,18 @@ def _scalar(value: object) -> object:
     if isinstance(value, list | tuple | dict | set):
         return json.dumps(list(value) if isinstance(value, set | tuple) else value, default=str)
     return value
+
+
+def decimal_option(file: Path, decimal: str | None) -> str | None:
+    """The file's decimal separator as stated (``--decimal`` or the mapping's ``decimal``):
+    ``","`` (German), ``"."`` or ``None`` (detected from the file's numbers); else an error."""
+    if decimal not in (None, ",", "."):
+        raise InputFileError(
+            file,
+            f"Dezimaltrennzeichen {decimal!r}: ',' oder '.' angeben / decimal separator "
+            f"{decimal!r}: use ',' or '.'",
+        )
+    return decimal
 
 
 # --- rows and ids ----------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from heatplan.inputs.common import (
     ImportResult,
     check_mode,
     commit_import,
+    decimal_option,
     id_key,
     open_project,
     row_ids,
@@ -109,7 +110,7 @@ def import_consumption(
         frame,
         file=file,
         stored_keys=set(stored) if mode == "add" else set(),
-        decimal=_decimal(file, decimal or cmap.decimal),
+        decimal=decimal_option(file, decimal or cmap.decimal),
     )
     result = commit_import(
         store,
@@ -176,14 +177,6 @@ def _default_unit(file: Path, unit: str | None) -> str | None:
             f"'unit'); use one of {', '.join(known_units())}",
         )
     return code
-
-
-def _decimal(file: Path, decimal: str | None) -> str | None:
-    if decimal not in (None, ",", "."):
-        raise InputFileError(
-            file, f"decimal separator {decimal!r}: use ',' or '.' / Dezimalzeichen"
-        )
-    return decimal
 
 
 def _header_unit(
@@ -292,6 +285,7 @@ def import_heaters(
     mapping: Path | None = None,
     sheet: str | int | None = None,
     mode: ImportMode = "add",
+    decimal: str | None = None,
 ) -> ImportResult:
     """Import a heater register (chimney-sweep data) into ``heaters``.
 
@@ -310,6 +304,9 @@ def import_heaters(
         XLSX sheet (default: the first).
     mode : {"add", "replace", "update"}
         ``add``, ``replace`` the table, or ``update`` by ``heater_id``.
+    decimal : str, optional
+        The file's decimal separator (``","`` or ``"."``) where its numbers do not reveal it;
+        wins over the mapping's ``decimal``.
 
     Returns
     -------
@@ -326,7 +323,7 @@ def import_heaters(
     v.check_required(checks, HEATER_REQUIRED)
     v.check_codes(checks, "heater_type", _codes("heater_types.csv", "heater_type"))
     v.check_codes(checks, col.CARRIER, _codes("carriers.csv", col.CARRIER))
-    v.check_numbers(checks, "heaters", decimal=cmap.decimal)
+    v.check_numbers(checks, "heaters", decimal=decimal_option(file, decimal or cmap.decimal))
     v.check_years(checks, ("install_year",))
     v.check_duplicates(checks, "heater_id", stored_for_mode(stored, mode))
     valid, rejections = checks.result()

@@ -18,7 +18,7 @@ import shapely
 from pyproj import CRS, Transformer
 
 from heatplan.errors import InputFileError
-from heatplan.formats import FormatProblem, detect_decimal, parse_decimal
+from heatplan.formats import FormatProblem, detect_decimal, parse_date, parse_decimal
 from heatplan.reference import table
 
 REJECTION_COLUMNS = ["file", "row", "field", "value", "reason"]
@@ -194,7 +194,10 @@ def check_numbers(checks: RowChecks, table: str, *, decimal: str | None = None) 
             parsed = [parse_year(v) for v in column]
             bad = pd.Series(
                 [
-                    None if p is not None else "keine Jahreszahl / not a number (year)"
+                    None
+                    if p is not None
+                    else "keine Jahreszahl oder kein gültiges Datum (TT.MM.JJJJ) / not a number "
+                    "(year) or not a valid date (dd.mm.yyyy)"
                     for p in parsed
                 ]
             )
@@ -243,18 +246,29 @@ def _parse_column(column: pd.Series, decimal: str | None) -> tuple[list[float | 
 
 
 _YEAR = re.compile(r"(?<!\d)(\d{3,4})(?!\d)")
+#: A text shaped like a date (dd.mm.yyyy or yyyy-mm-dd): read as a date, never by its digits.
+_DATE_SHAPED = re.compile(r"^(\d{1,2}\.\d{1,2}\.\d{4}|\d{4}-\d{1,2}-\d{1,2})$")
 
 
 def parse_year(value: object) -> float | None:
-    """A year from a number or a date text (``1965``, ``1965-05-01``, ``~1965``, ``1960..1970``
-    gives the first year). Empty -> NaN; text without a year -> ``None``.
+    """A year from a number or a date text (``1965``, ``01.05.1965``, ``1965-05-01``,
+    ``~1965``, ``1960..1970`` gives the first year). Empty -> NaN; text without a year, and a
+    date that does not exist (``31.02.1965``, read by :func:`heatplan.formats.parse_date`), ->
+    ``None``.
 
-    >>> parse_year("1965-05-01"), parse_year("~1900"), parse_year(1972.0)
-    (1965.0, 1900.0, 1972.0)
+    >>> parse_year("1965-05-01"), parse_year("01.05.1965"), parse_year("~1900")
+    (1965.0, 1965.0, 1900.0)
+    >>> parse_year(1972.0), parse_year("31.02.1965")
+    (1972.0, None)
     """
     number = parse_number(value)
     if number is not None:
         return number
+    if _DATE_SHAPED.match(str(value).strip()):
+        try:
+            return float(parse_date(str(value)).year)
+        except FormatProblem:
+            return None
     match = _YEAR.search(str(value))
     return float(match.group(1)) if match else None
 

@@ -35,6 +35,7 @@ import shapely
 
 from heatplan.areas.grid import grid_100m
 from heatplan.errors import InputFileError
+from heatplan.formats import FormatProblem, parse_decimal
 from heatplan.inputs import validate as v
 from heatplan.inputs.common import (
     REJECTIONS_TABLE,
@@ -202,7 +203,7 @@ def _check_centre(checks: v.RowChecks, name: str | None, corner: pd.Series) -> N
     """Reject rows whose cell centre column disagrees with the cell code."""
     if name is None:
         return
-    centre = pd.Series([v.parse_number(x, ",") for x in checks.frame[name]], dtype=object)
+    centre = pd.Series([german_number(x) for x in checks.frame[name]], dtype=object)
     centre = pd.to_numeric(centre.set_axis(checks.frame.index), errors="coerce")
     wrong = corner.notna() & (centre - (corner + CELL_SIZE_M / 2)).abs().gt(0.5)
     checks.reject(
@@ -215,13 +216,30 @@ def _check_centre(checks: v.RowChecks, name: str | None, corner: pd.Series) -> N
     )
 
 
+def german_number(value: object) -> float | None:
+    """A number of a Zensus file, read in its German notation by :mod:`heatplan.formats`
+    (``1.234`` is 1234, ``4337050,0`` 4337050.0); NaN when empty, None when no number.
+
+    >>> german_number("1.234"), german_number("4337050,0"), german_number("zwölf") is None
+    (1234.0, 4337050.0, True)
+    """
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return np.nan
+    if isinstance(value, int | float | np.integer | np.floating):
+        return float(value)
+    if not str(value).strip():
+        return np.nan
+    try:
+        return parse_decimal(str(value), ",")
+    except FormatProblem:
+        return None
+
+
 def _counts(checks: v.RowChecks, name: str) -> pd.Series:
     """Counts of a category column: German numbers; suppressed signs -> NaN; bad -> rejected."""
     text = checks.frame[name].map(lambda x: None if pd.isna(x) else str(x).strip())
     suppressed = text.isna() | text.isin(SUPPRESSED) | text.eq("")
-    parsed = [
-        np.nan if s else v.parse_number(t, ",") for t, s in zip(text, suppressed, strict=True)
-    ]
+    parsed = [np.nan if s else german_number(t) for t, s in zip(text, suppressed, strict=True)]
     not_number = pd.Series([p is None for p in parsed], index=text.index)
     numbers = pd.Series([np.nan if p is None else p for p in parsed], index=text.index, dtype=float)
     checks.reject(

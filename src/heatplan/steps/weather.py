@@ -16,8 +16,9 @@ from heatplan.demand.degree_days import heating_degree_days
 from heatplan.errors import InputFileError
 from heatplan.inputs import validate as v
 from heatplan.inputs.common import new_run_id, record_run, stamp_rejections, write_report
-from heatplan.inputs.mapping import apply_mapping, load_mapping
+from heatplan.inputs.mapping import apply_mapping, load_mapping, unused_columns
 from heatplan.inputs.readers import read_table
+from heatplan.inputs.result import rejection_records
 from heatplan.inputs.weather import read_hourly_temperature
 from heatplan.project.config import load_config
 from heatplan.project.store import Store, open_store
@@ -101,6 +102,8 @@ def import_degree_days(
         "years": dict(zip(new["year"], new["hdd_kd"], strict=True)),
         "run_id": run_id,
         "report": None if report is None else str(report),
+        "ignored_columns": list(unused_columns(raw, ("year", "hdd_kd"))),
+        "first_rejections": list(rejection_records(rejections)),
     }
 
 
