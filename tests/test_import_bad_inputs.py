@@ -135,6 +135,18 @@ def _progress(*options: str) -> Build:
     return build
 
 
+def _hours(second: str, *, stamp: str = "01.01.2021 01:00") -> Build:
+    """48 hours of temperatures, the second row's value (and timestamp) given."""
+
+    def build(project: Path, tmp: Path) -> list[str]:
+        lines = ["Zeitstempel;Temperatur [°C]", "01.01.2021 00:00;2", f"{stamp};{second}"]
+        lines += [f"{1 + h // 24:02d}.01.2021 {h % 24:02d}:00;3" for h in range(2, 48)]
+        file = _write(tmp / "temperatur_2021.csv", "\n".join(lines) + "\n")
+        return ["import", "weather", str(project), str(file), "--year", "2021"]
+
+    return build
+
+
 def _row(row: int, field: str) -> str:
     return f"Zeile/row {row}, Feld/field {field}"
 
@@ -407,8 +419,11 @@ CASES = {
         _row(2, "hdd_kd"),
         *NOT_A_NUMBER,
     ),
-    "degree-days-decimal-comma": _na(
-        "one number column and no stated notation: 3500,5 reveals the decimal comma itself"
+    "degree-days-decimal-comma": Case(
+        _table("degree-days", DEGREE_DAYS, "2022,3500.5", '2023,"3400,5"', "--decimal", "."),
+        0,
+        _row(2, "hdd_kd"),
+        *FILE_FORMAT,
     ),
     "degree-days-date": Case(
         _table("degree-days", DEGREE_DAYS, "2022,3500", "31.02.2023,3400"),
@@ -427,6 +442,23 @@ CASES = {
         0,
         "Station",
         *IGNORED,
+    ),
+    # weather: an hourly file, all or nothing (exit 1); the error names row and field
+    "weather-wrong-code": _na("hourly temperatures have no coded field"),
+    "weather-german-words": Case(_hours("kalt"), 1, "row 3, field temp_air_c", *NOT_A_NUMBER),
+    "weather-decimal-comma": _na(
+        "one number column and no stated notation: -1,5 reveals the decimal comma itself"
+    ),
+    "weather-date": Case(
+        _hours("3", stamp="31.02.2021 01:00"),
+        1,
+        "row 3, field timestamp",
+        "kein gültiger Zeitstempel",
+        "not a valid timestamp",
+    ),
+    "weather-thousands-point": Case(_hours("1.500"), 1, "row 3, field temp_air_c", *AMBIGUOUS),
+    "weather-unknown-column": _na(
+        "the hourly reader keeps timestamp and temperature only; other columns are not reported"
     ),
     # measures workbook: German by definition, all rows or none
     "measures-wrong-code": Case(

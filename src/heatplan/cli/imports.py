@@ -340,12 +340,13 @@ def import_degree_days_cmd(
     project_dir: ProjectArg,
     file: Annotated[Path, typer.Argument(help="CSV or XLSX: year, degree days G20/15 [K·d].")],
     mapping: MappingOpt = None,
+    decimal: DecimalOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Import annual degree days G20/15 (e.g. IWU Gradtagzahlen) for the weather correction."""
     from heatplan.steps.weather import import_degree_days
 
-    stored = import_degree_days(project_dir, file, mapping=mapping)
+    stored = import_degree_days(project_dir, file, mapping=mapping, decimal=decimal)
     years = ", ".join(f"{y}: {kd:,.0f} K·d" for y, kd in stored["years"].items())
     result = ImportResult(
         imported=stored["imported"],
