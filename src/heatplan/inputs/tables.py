@@ -173,8 +173,9 @@ def _default_unit(file: Path, unit: str | None) -> str | None:
     if code is None:
         raise InputFileError(
             file,
-            f"unknown default unit {unit!r} (--unit or the mapping's "
-            f"'unit'); use one of {', '.join(known_units())}",
+            f"unbekannte Einheit {unit!r} (--unit oder 'unit' der Zuordnung) / unknown default "
+            f"unit {unit!r} (--unit or the mapping's 'unit'); use one of "
+            f"{', '.join(known_units())}",
         )
     return code
 

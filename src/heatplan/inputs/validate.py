@@ -380,7 +380,8 @@ def resolve_crs(frame: gpd.GeoDataFrame, path: object, crs: str | None) -> gpd.G
     if frame.crs is None and crs is None:
         raise InputFileError(
             path,
-            f"the file declares no CRS; give it explicitly (--crs EPSG:...){_suggestion(frame)}",
+            f"die Datei nennt kein Koordinatensystem (--crs EPSG:...) / the file declares no CRS; "
+            f"give it explicitly (--crs EPSG:...){_suggestion(frame)}",
         )
     if frame.crs is None:
         return frame.set_crs(crs)
@@ -422,7 +423,8 @@ def check_coordinates(frame: gpd.GeoDataFrame, path: object) -> None:
     if outside.mean() > 0.5:
         raise InputFileError(
             path,
-            f"coordinates do not fit the CRS {frame.crs.to_string()} (e.g. "
+            f"Koordinaten passen nicht zum Koordinatensystem / coordinates do not fit the CRS "
+            f"{frame.crs.to_string()} (e.g. "
             f"{_sample_xy(frame)}){_suggestion(frame)}",
         )
 
