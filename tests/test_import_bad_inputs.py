@@ -529,3 +529,6 @@ def test_bad_input_is_named_in_german_and_english(
     assert result.exit_code == case.exit_code, result.output
     assert case.where in text, result.output
     assert case.german in text and case.english in text, result.output
+    # every rejection the summary shows is German and English ('deutsch / english')
+    shown = [line for line in result.output.splitlines() if ", Zeile/row " in line]
+    assert all(" / " in line.split(": ", 1)[1] for line in shown), result.output
