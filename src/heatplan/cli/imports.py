@@ -392,7 +392,9 @@ def import_zensus_cmd(
 
     Construction-year class, heating type and carrier shares of each building's cell go to
     zensus_* columns; age_class is filled only where the building has no year or class of its
-    own (age_class_source = zensus_2022_grid).
+    own (age_class_source = zensus_2022_grid). The inventory spreads a residential building
+    without meter or heater over its cell's carrier shares, in separate estimated rows
+    (carrier_source = zensus_2022_grid).
     """
     from heatplan.inputs.zensus import import_zensus
 

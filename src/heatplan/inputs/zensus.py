@@ -17,6 +17,8 @@ Rules:
 * ``age_class`` is filled from the cell's modal class only where the building has no year of
   construction and no age class of its own; ``age_class_source`` says ``given``,
   ``zensus_2022_grid`` (estimated) or ``unknown``. Building data is never overwritten.
+* The carrier shares are the prior of the inventory's carrier breakdown for residential
+  buildings without a meter or heater of their own (:mod:`heatplan.demand.carrier_prior`).
 """
 
 from __future__ import annotations
