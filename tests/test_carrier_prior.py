@@ -15,6 +15,7 @@ from heatplan.demand.carrier_prior import (
     PRIOR_SOURCE,
     carrier_breakdown,
     carrier_sources,
+    prior_heater_types,
     prior_shares,
 )
 from heatplan.publish.inventory import released_inventory
@@ -38,6 +39,7 @@ def _buildings() -> pd.DataFrame:
             "co2_t_per_a": [np.nan, 5.28, 0.24, np.nan, np.nan],
             "generators": [0, 1, 1, 0, 0],
             "zensus_carrier_shares": [SHARES, SHARES, SHARES, SHARES, None],
+            "zensus_heating_system": ["central", "central", "stoves", None, None],
         }
     )
 
@@ -82,12 +84,30 @@ def test_breakdown_is_the_expected_split_and_keeps_own_data() -> None:
         assert prior.loc[carrier, "co2_t_per_a"] == pytest.approx(co2, rel=RTOL)
         assert prior.loc[carrier, "generators"] == pytest.approx(share, rel=RTOL)
     assert set(prior.index) == {"natural_gas", "heating_oil"}  # a share of 0 gives no row
-    assert set(prior["heater_type"]) == {"unknown"}
+    assert set(prior["heater_type"]) == {"boiler"}  # fuels in a cell of central heating
     own = breakdown[breakdown["building_id"] != "prior"].set_index("building_id")
     assert own.loc["metered", "final_energy_kwh_per_a"] == 22_000.0
     assert (own.loc["registered", "carrier"], own.loc["registered", "share"]) == ("wood", 1.0)
     # the building's own columns are untouched: its carrier stays unknown, its final energy empty
     assert frame.set_index("building_id").loc["prior", "carrier"] == "unknown"
+
+
+@pytest.mark.parametrize(
+    ("carrier", "heating", "heater_type"),
+    [
+        ("district_heat", "stoves", "substation"),  # the carrier's rule wins
+        ("ambient_heat", "central", "heat_pump_air"),
+        ("electricity", None, "electric_storage"),
+        ("wood", "stoves", "stove"),
+        ("heating_oil", "central", "boiler"),
+        ("natural_gas", None, "boiler"),
+    ],
+)
+def test_prior_heater_type_by_carrier_and_cell(
+    carrier: str, heating: str, heater_type: str
+) -> None:
+    found = prior_heater_types(pd.Series([carrier]), pd.Series([heating], dtype=object))
+    assert found.tolist() == [heater_type]
 
 
 def test_totals_show_the_prior_apart_and_the_release_leaves_it_out() -> None:

@@ -4,10 +4,11 @@ field, and the message in German and English.
 Classes: a wrong code, German words where a number belongs (German terms the vocabulary knows,
 ``Kachelofen``, ``Erdgas``, are accepted: test_vocabulary.py, test_import_kehrbuch.py), a
 decimal comma that contradicts the file's stated notation, an impossible date, a thousands
-point whose meaning the file does not tell (``1.500``) and a column the import does not use. Each file has one good row (row 1)
-and the bad one (row 2), so the import goes on (exit 0) and the summary names the rejected row;
-the measures workbook is all or nothing (exit 1), a bad command-line option exits 2. A class that
-does not apply to a command is listed with the reason.
+point whose meaning the file does not tell (``1.500``) and a column the import does not use.
+Each file has one good row (row 1) and the bad one (row 2), so the import goes on (exit 0) and
+the summary names the rejected row; the measures workbook and the hourly weather file are all or
+nothing (exit 1), a bad command-line option exits 2. A class that does not apply to a command
+is listed with the reason.
 """
 
 from __future__ import annotations

@@ -108,9 +108,11 @@ def test_alkis_and_kehrbuch_fill_the_inventory(tmp_path: Path) -> None:
     assert co2.to_dict() == pytest.approx({c: expected[c] * factor[c] for c in shares}, rel=1e-9)
     # expected generators: one per building by share, district heat not decentral
     generators = totals[totals["indicator"] == "decentral_generators_zensus_prior"]
-    assert generators.set_index("carrier")["value"].to_dict() == pytest.approx(
-        {"natural_gas": 0.6, "heating_oil": 0.3}, rel=1e-12
-    )
+    by_carrier = generators[generators["heater_type"] == "all"].set_index("carrier")["value"]
+    assert by_carrier.to_dict() == pytest.approx({"natural_gas": 0.6, "heating_oil": 0.3})
+    # no heating-type file for this cell: the fuels are boilers (data/zensus_heater_types.csv)
+    by_type = generators[generators["carrier"] == "all"].set_index("heater_type")["value"]
+    assert by_type.to_dict() == pytest.approx({"boiler": 0.9}, rel=1e-12)
     # the measured and registered carriers stay apart from the estimate: the town's final
     # energy by carrier counts each building under its own carrier only
     final = totals[

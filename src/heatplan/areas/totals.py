@@ -106,11 +106,17 @@ def _prior_rows(frame: pd.DataFrame) -> list[pd.DataFrame]:
     return [
         _long(by_carrier[col.FINAL_ENERGY_KWH_PER_A].sum(), f"final_energy{PRIOR_SUFFIX}", "kWh/a"),
         _long(by_carrier[col.CO2_T_PER_A].sum(), f"co2e{PRIOR_SUFFIX}", "t/a"),
-        _long(
-            decentral.groupby(col.CARRIER)["generators"].sum(),
-            f"decentral_generators{PRIOR_SUFFIX}",
-            "count",
-        ),
+        *_prior_generators(decentral.groupby([col.CARRIER, "heater_type"])["generators"].sum()),
+    ]
+
+
+def _prior_generators(counts: pd.Series) -> list[pd.DataFrame]:
+    """Expected generators of the prior by carrier and heater type, by carrier, by type."""
+    name, unit = f"decentral_generators{PRIOR_SUFFIX}", "count"
+    return [
+        _long(counts, name, unit),
+        _long(counts.groupby(level=col.CARRIER).sum(), name, unit),
+        _long(counts.groupby(level="heater_type").sum(), name, unit),
     ]
 
 
@@ -139,7 +145,8 @@ def municipality_totals(buildings: pd.DataFrame) -> pd.DataFrame:
         buildings without a carrier of their own are distributed over their Zensus cell's
         carrier shares (expected values, :mod:`heatplan.demand.carrier_prior`) in separate,
         estimated rows by carrier: ``final_energy_zensus_prior`` [kWh/a],
-        ``co2e_zensus_prior`` [t/a] and ``decentral_generators_zensus_prior`` [count]; the
+        ``co2e_zensus_prior`` [t/a] and ``decentral_generators_zensus_prior`` [count, also by
+        heater type]; the
         carrier breakdown of the town is the sum of both. The estimated rows are never public
         (:mod:`heatplan.publish.inventory` leaves them out).
 

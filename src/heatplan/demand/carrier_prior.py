@@ -9,7 +9,9 @@ demand over the cell's carriers as *expected values* — shares, never a random 
 * final energy of carrier c [kWh/a] = heat demand x share_c / default efficiency_c
   (``data/carriers.csv``), its CO2e with the carrier's factor;
 * expected decentral generators = ``zensus_prior_generators_per_building``
-  (``data/demand_defaults.csv``) x share_c, heater type unknown.
+  (``data/demand_defaults.csv``) x share_c, of the heater type that carrier and the cell's
+  prevailing heating type (``zensus_heating_system``) imply by ``data/zensus_heater_types.csv``
+  (district heat: substation, stoves: stove, other fuels: boiler ...).
 
 The building's own columns are not changed (its ``carrier`` stays ``unknown``, its final energy
 empty); it is flagged ``carrier_source = zensus_2022_grid`` and only the breakdown
@@ -32,6 +34,9 @@ from heatplan.reference import carriers, table
 PRIOR_SOURCE = "zensus_2022_grid"
 #: Column of the cell's carrier shares on ``buildings`` (written by ``import zensus``).
 SHARES_COLUMN = "zensus_carrier_shares"
+#: Column of the cell's prevailing heating type on ``buildings`` (written by ``import zensus``).
+HEATING_COLUMN = "zensus_heating_system"
+ANY = "*"
 RESIDENTIAL_USES = ("sfh", "th", "mfh", "ab")
 UNKNOWN = "unknown"
 _KWH_PER_T = 1e6  # kWh x g/kWh -> t
@@ -141,12 +146,36 @@ def _prior_rows(buildings: pd.DataFrame) -> pd.DataFrame:
     per_building = float(_default("zensus_prior_generators_per_building"))
     out = long.copy()
     out["sector"] = long[col.BUILDING_ID].map(info["sector"])
-    out["heater_type"] = UNKNOWN
+    heating = long[col.BUILDING_ID].map(info.get(HEATING_COLUMN, pd.Series(dtype=object)))
+    out["heater_type"] = prior_heater_types(long[col.CARRIER], heating)
     out[col.FINAL_ENERGY_KWH_PER_A] = final
     out[col.CO2_T_PER_A] = final * factor / _KWH_PER_T
     out["generators"] = per_building * long["share"]
     out[col.CARRIER_SOURCE] = PRIOR_SOURCE
     return out[BREAKDOWN_COLUMNS]
+
+
+def prior_heater_types(carrier: pd.Series, heating_system: pd.Series) -> pd.Series:
+    """The heater type a carrier implies in a cell of a prevailing heating type.
+
+    Rules of ``data/zensus_heater_types.csv``, the most specific first: (carrier, heating
+    type), (carrier, any), (any, heating type), (any, any); ``unknown`` where none applies.
+
+    >>> prior_heater_types(pd.Series(["district_heat", "wood", "natural_gas"]),
+    ...                    pd.Series(["stoves", "stoves", None])).tolist()
+    ['substation', 'stove', 'boiler']
+    """
+    rules = table("zensus_heater_types.csv", as_text=True)
+    lookup = {(c, h): t for c, h, t in rules[["carrier", "heating_system", "heater_type"]].values}
+    heating = [h if isinstance(h, str) else None for h in heating_system]
+    found = [
+        next(
+            (lookup[key] for key in ((c, h), (c, ANY), (ANY, h), (ANY, ANY)) if key in lookup),
+            UNKNOWN,
+        )
+        for c, h in zip(carrier, heating, strict=True)
+    ]
+    return pd.Series(found, index=carrier.index, dtype=object)
 
 
 def _default(parameter: str) -> str:
