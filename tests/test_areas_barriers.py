@@ -68,7 +68,12 @@ def test_barriers_import_from_osm(melaten: tuple[Path, dict[str, object]]) -> No
         "rejections_table": "import_rejections",
         "mode": "add",
         "replaced": 0,
+        "updated": 0,
         "report": None,
+        "ignored_columns": [],
+        "notes": [],
+        "details": {},
+        "first_rejections": [],
         "usable": True,
     }
     stored = _layer(project, "barriers")

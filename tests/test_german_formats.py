@@ -9,10 +9,12 @@ import re
 import shutil
 from pathlib import Path
 
+import geopandas as gpd
 import openpyxl
 import pandas as pd
 import pyogrio
 import pytest
+import shapely
 from typer.testing import CliRunner
 
 from heatplan.cli import app
@@ -121,7 +123,7 @@ def test_gas_utility_extract_end_to_end(project: Path, tmp_path: Path) -> None:
         app,
         ["import", "consumption", str(project), str(file), "--carrier", "Erdgas", "--replace"],
     )
-    assert "ignored columns / nicht verwendete Spalten: Zählpunkt, Ablesedatum" in plain.stdout
+    assert "nicht verwendete Spalten / ignored columns: Zählpunkt, Ablesedatum" in plain.stdout
 
 
 def test_volume_header_and_a_carrier_from_the_mapping(project: Path, tmp_path: Path) -> None:
@@ -242,7 +244,7 @@ def test_bad_measures_cells_name_sheet_row_and_field(project: Path, tmp_path: Pa
     assert "ungültiges Datum '31.02.2027'" in found["Maßnahmen", 3, "start_date"]
     assert "invalid date" in found["Maßnahmen", 3, "start_date"]
     assert "not a number in the file's format" in found["Maßnahmen", 4, "cost_eur"]
-    assert "sheet 'Maßnahmen' row 3, field start_date" in str(caught.value)
+    assert "Blatt/sheet 'Maßnahmen' Zeile/row 3, Feld/field start_date" in str(caught.value)
     assert sm.list_measures(project) == []
 
 
@@ -287,3 +289,30 @@ def test_consumption_xlsx_with_german_headers(project: Path, tmp_path: Path) -> 
     stored = _layer(project, "consumption").sort_values("source_row")
     assert stored["final_energy_kwh"].tolist() == pytest.approx([18_500.5, 21_000.0, 9_876.5])
     assert stored["year"].tolist() == [2023, 2023, 2023]
+
+
+def test_vector_attributes_follow_the_mappings_decimal(project: Path, tmp_path: Path) -> None:
+    """A register's text numbers: '1.200' alone is refused (thousands or decimal point?); the
+    mapping's ``decimal = ","`` makes it 1200 (DN 1200), the same rule as every table import."""
+    from heatplan.inputs.registers import import_register
+
+    sewers = gpd.GeoDataFrame(
+        {"line_id": ["S1", "S2"], "diameter_mm": ["1.200", "800"]},
+        geometry=[
+            shapely.LineString([(417_000, 5_368_000), (417_100, 5_368_000)]),
+            shapely.LineString([(417_100, 5_368_000), (417_200, 5_368_000)]),
+        ],
+        crs="EPSG:25832",
+    )
+    path = tmp_path / "kanal.geojson"
+    sewers.to_file(path, driver="GeoJSON")
+    refused = import_register(project, path, kind="sewers")
+    assert (refused.imported, refused.rejected) == (1, 1)
+    (row,) = refused.first_rejections
+    assert (row["row"], row["field"]) == (1, "diameter_mm")
+    assert "mehrdeutige Zahl" in row["reason"] and "ambiguous number" in row["reason"]
+    mapping = _csv(tmp_path / "map.toml", 'decimal = ","\n')
+    read = import_register(project, path, kind="sewers", mapping=mapping, mode="replace")
+    assert (read.imported, read.rejected) == (2, 0)
+    stored = _layer(project, "sewers").set_index("line_id")
+    assert stored.at["S1", "diameter_mm"] == 1200.0

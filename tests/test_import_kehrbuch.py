@@ -32,7 +32,7 @@ def test_sample_terms_mapped_and_bad_rows_named(project: Path) -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert (data["imported"], data["rejected"]) == (5, 4)
-    assert data["unused_columns"] == ["Messergebnis CO %"]
+    assert data["ignored_columns"] == ["Messergebnis CO %"]
     heaters = pyogrio.read_dataframe(project / "plan.gpkg", layer="heaters").set_index("heater_id")
     expected = {
         "FS-001": ("condensing_boiler", "natural_gas", 24.5, 2011),
@@ -61,7 +61,7 @@ def test_sample_terms_mapped_and_bad_rows_named(project: Path) -> None:
 
 def test_reimport_rejects_duplicates(project: Path) -> None:
     import_kehrbuch(project, SAMPLE)
-    result, _ = import_kehrbuch(project, SAMPLE)
+    result = import_kehrbuch(project, SAMPLE)
     assert result.imported == 0
 
 
@@ -115,8 +115,8 @@ def test_xlsx_extract_with_other_header_spellings(project: Path, tmp_path: Path)
             "Baujahr": [2018, "2020"],
         }
     ).to_excel(file, index=False)
-    result, unused = import_kehrbuch(project, file)
-    assert (result.imported, result.rejected, unused) == (2, 0, [])
+    result = import_kehrbuch(project, file)
+    assert (result.imported, result.rejected, result.ignored_columns) == (2, 0, ())
     heaters = pyogrio.read_dataframe(project / "plan.gpkg", layer="heaters")
     assert heaters["address"].tolist() == ["hauptstraße 6a, 77746", "hauptstraße 8, 77746"]
     assert heaters["carrier"].tolist() == ["wood", "heating_oil"]  # pellet stove implies wood
@@ -128,7 +128,7 @@ def test_a_failed_import_leaves_the_store_byte_identical(project: Path) -> None:
 
     import_kehrbuch(project, SAMPLE)
     before = hashlib.sha256((project / "plan.gpkg").read_bytes()).hexdigest()
-    result, _ = import_kehrbuch(project, SAMPLE)  # every row known already: all rejected
+    result = import_kehrbuch(project, SAMPLE)  # every row known already: all rejected
     assert result.imported == 0 and result.rejected > 0
     assert hashlib.sha256((project / "plan.gpkg").read_bytes()).hexdigest() == before
     assert result.report and Path(result.report).is_file()  # the rejections, beside the store

@@ -262,7 +262,7 @@ def test_bad_height_or_coordinates_reject_that_building_only(project: Path, tmp_
     outcome = runner.invoke(app, ["import", "lod2", str(project), str(path), "--json"])
     assert outcome.exit_code == 0, outcome.output
     document = json.loads(outcome.output)
-    assert (document["added"], document["rejected"]) == (3, 2)
+    assert (document["details"]["added"], document["rejected"]) == (3, 2)
     rejected = _rejections(project).set_index("row")
     assert rejected.loc[1, "field"] == "measuredHeight" and "zehn" in rejected.loc[1, "reason"]
     assert rejected.loc[3, "field"] == "geometry" and "Koordinaten" in rejected.loc[3, "reason"]
@@ -388,4 +388,5 @@ def test_the_cli_imports_alkis_then_lod2_and_says_what_it_did(project: Path) -> 
     data = json.loads(
         runner.invoke(app, ["import", "lod2", str(project), str(LOD2), "--json"]).stdout
     )
-    assert data["usable"] and data["joined"] == data["imported"]  # the second time: all joined
+    # the second time: all joined
+    assert data["usable"] and data["details"]["joined"] == data["imported"] == data["updated"]

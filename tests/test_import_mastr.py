@@ -58,8 +58,8 @@ def test_sample_units_kinds_numbers_dates(project: Path) -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert (data["imported"], data["rejected"]) == (7, 3)
-    assert data["by_kind"] == {"pv": 5, "chp": 1, "storage": 1}
-    assert data["unused_columns"] == ["Bundesland"]
+    assert data["details"]["by_kind"] == {"pv": 5, "chp": 1, "storage": 1}
+    assert data["ignored_columns"] == ["Bundesland"]
     plants = _layer(project, "plants").set_index("plant_id")
     # German decimal comma and thousands point: '1.204,5' kW -> 1204.5 kW
     assert plants.at["SEE900000000006", "gross_capacity_kw"] == pytest.approx(1204.5)

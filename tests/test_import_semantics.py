@@ -108,7 +108,7 @@ def test_update_changes_one_row_and_adds_new_ids(project: Path, tmp_path: Path) 
     _run("import", "buildings", str(project), str(first))
     change = _buildings(tmp_path / "korrektur.gpkg", ["B2", "B4"], [5.0, 1.0])
     doc = _run("import", "buildings", str(project), str(change), "--update")
-    assert (doc["imported"], doc["replaced"], doc["mode"]) == (2, 1, "update")
+    assert (doc["imported"], doc["updated"], doc["replaced"], doc["mode"]) == (2, 1, 0, "update")
     stored = _layer(project, "buildings").set_index("building_id")
     assert sorted(stored.index) == ["B1", "B2", "B3", "B4"]
     assert stored["floors"].to_dict() == {"B1": 1.0, "B2": 5.0, "B3": 3.0, "B4": 1.0}
@@ -122,7 +122,7 @@ def test_consumption_update_by_building_year_and_carrier(project: Path, tmp_path
     _run("import", "consumption", str(project), str(first))
     fix = _csv(tmp_path / "gas_fix.csv", header + "H1,2022,gas,12,MWh\nH1,2023,gas,9000,kWh\n")
     doc = _run("import", "consumption", str(project), str(fix), "--update")
-    assert (doc["imported"], doc["replaced"]) == (2, 1)
+    assert (doc["imported"], doc["updated"]) == (2, 1)
     stored = _layer(project, "consumption")
     kwh = stored.set_index(["building_id", "year"])["final_energy_kwh"]
     assert kwh.sort_index().to_dict() == {

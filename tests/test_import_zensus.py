@@ -61,7 +61,8 @@ def test_sample_cells_join_as_flagged_prior(project: Path) -> None:
     result = runner.invoke(app, ["import", "zensus", str(project), *map(str, FILES), "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert (data["cells"], data["rejected"], data["buildings_in_cells"]) == (4, 0, 5)
+    assert (data["imported"], data["rejected"], data["updated"]) == (4, 0, 5)  # cells, buildings
+    assert data["details"]["cells"] == 4 and data["details"]["buildings_in_cells"] == 5
     stored = _buildings(project)
     # the clear cell: 7 of 12 buildings 1949-1978 -> TABULA 1958-1968 (largest overlap), flagged
     assert stored.at["clear", "age_class"] == "1958-1968"
@@ -76,7 +77,7 @@ def test_sample_cells_join_as_flagged_prior(project: Path) -> None:
     for name in ("tie", "suppressed", "outside"):
         assert stored.at[name, "age_class"] == "unknown"
         assert stored.at[name, "age_class_source"] == "unknown"
-    assert data["age_class_estimated"] == 1
+    assert data["details"]["age_class_estimated"] == 1
 
 
 def test_carrier_shares_count_only_known_cells(project: Path) -> None:
@@ -161,7 +162,7 @@ def test_not_a_zensus_file_and_unused_columns(project: Path, tmp_path: Path) -> 
         extra.read_text(encoding="utf-8").replace("werterlaeuternde_Zeichen", "Bemerkung"),
         encoding="utf-8",
     )
-    assert import_zensus(project, [extra]).unused_columns == {"z.csv": ["Bemerkung"]}
+    assert import_zensus(project, [extra]).ignored_columns == {"z.csv": ["Bemerkung"]}
 
 
 def test_without_buildings_the_user_is_told(tmp_path: Path) -> None:
@@ -190,7 +191,7 @@ def test_town_from_the_samples_end_to_end(project: Path, tmp_path: Path) -> None
         encoding="utf-8",
     )
     import_zensus(project, FILES)
-    assert import_kehrbuch(project, kehrbuch)[0].imported == 2
+    assert import_kehrbuch(project, kehrbuch).imported == 2
     run_inventory(project)
     stored = _buildings(project)
     assert stored.at["clear", "age_class"] == "1958-1968"

@@ -28,6 +28,7 @@ from heatplan.inputs.imports import (
     import_lines,
     import_polygons,
 )
+from heatplan.inputs.result import SUMMARY_KEYS
 from heatplan.project.create import create_project
 from heatplan.project.store import StoreWriter
 from heatplan.reference import table
@@ -230,7 +231,7 @@ def test_unit_without_conversion_for_the_carrier_is_rejected(project: Path, tmp_
     pair = _one(rejections, row=1)
     assert (pair["file"], pair["field"], pair["value"]) == ("c.csv", "unit", "m3")
     assert "'m3'" in pair["reason"] and "'electricity'" in pair["reason"]
-    assert _one(rejections, row=2)["reason"].startswith("unknown unit")
+    assert "unbekannte Einheit / unknown unit" in _one(rejections, row=2)["reason"]
 
 
 def test_consumption_non_numeric_value_is_rejected(project: Path, tmp_path: Path) -> None:
@@ -266,7 +267,7 @@ def test_consumption_unknown_carrier_is_rejected(project: Path, tmp_path: Path) 
     assert (result.imported, result.usable) == (0, False)
     bad = _one(_rejections(project), row=1)
     assert (bad["field"], bad["value"]) == ("carrier", "Plutonium")
-    assert bad["reason"].startswith("unknown carrier (valid: ")
+    assert bad["reason"].startswith("unbekannter Wert für carrier / unknown carrier (valid: ")
 
 
 def test_consumption_year_in_the_future_is_rejected(project: Path, tmp_path: Path) -> None:
@@ -330,7 +331,7 @@ def test_consumption_reimport_rejects_every_row_as_already_imported(
     assert (again.imported, again.rejected, again.usable) == (0, 2, False)
     rejections = _rejections(project)
     assert rejections["field"].tolist() == ["building_id", "address"]
-    assert rejections["reason"].str.startswith("already imported").all()
+    assert rejections["reason"].str.contains("/ already imported").all()
     assert len(_read(project, "consumption")) == 2
 
 
@@ -410,7 +411,9 @@ def test_heaters_unknown_heater_type_is_rejected(project: Path, tmp_path: Path) 
     assert import_heaters(project, file).imported == 1
     bad = _one(_rejections(project), row=1)
     assert (bad["file"], bad["field"], bad["value"]) == ("h.csv", "heater_type", "Dampfmaschine")
-    assert bad["reason"].startswith("unknown heater_type (valid: ")
+    assert bad["reason"].startswith(
+        "unbekannter Wert für heater_type / unknown heater_type (valid: "
+    )
 
 
 def test_heaters_unknown_carrier_is_rejected(project: Path, tmp_path: Path) -> None:
@@ -465,7 +468,10 @@ def test_heaters_duplicate_ids_in_file_and_on_reimport(project: Path, tmp_path: 
     )
     assert import_heaters(project, file).imported == 2
     first = _one(_rejections(project), row=2)
-    assert first["reason"] == "duplicate id in the file (first in row 1)"
+    assert first["reason"] == (
+        "Kennung doppelt in der Datei (zuerst in Zeile 1) / duplicate id in the file "
+        "(first in row 1)"
+    )
     again = import_heaters(project, file)
     assert (again.imported, again.rejected) == (0, 3)
     assert _rejections(project)["reason"].str.contains("already imported").sum() == 2
@@ -572,7 +578,9 @@ def test_invalid_line_geometry_is_rejected(project: Path, tmp_path: Path) -> Non
         import_lines(project, _write_geo(lines, tmp_path / "l.gpkg"), kind="streets").imported == 1
     )
     bad = _one(_rejections(project), row=2)
-    assert bad["field"] == "geometry" and bad["reason"].startswith("invalid geometry: Too few")
+    assert bad["field"] == "geometry" and bad["reason"].startswith(
+        "ungültige Geometrie / invalid geometry: Too few"
+    )
 
 
 def test_empty_line_geometry_is_rejected(project: Path, tmp_path: Path) -> None:
@@ -583,7 +591,7 @@ def test_empty_line_geometry_is_rejected(project: Path, tmp_path: Path) -> None:
     assert (result.imported, result.rejected) == (1, 2)
     rejections = _rejections(project)
     assert rejections["row"].tolist() == [2, 3]
-    assert set(rejections["reason"]) == {"empty geometry"}
+    assert set(rejections["reason"]) == {"leere Geometrie / empty geometry"}
 
 
 def test_points_in_a_line_file_are_rejected(project: Path, tmp_path: Path) -> None:
@@ -709,7 +717,9 @@ def test_invalid_and_wrong_type_polygons_are_rejected(project: Path, tmp_path: P
     result = import_polygons(project, _write_geo(blocks, tmp_path / "b.geojson"), kind="blocks")
     assert (result.imported, result.rejected) == (1, 2)
     rejections = _rejections(project)
-    assert _one(rejections, row=2)["reason"].startswith("invalid geometry: Self-intersection")
+    assert _one(rejections, row=2)["reason"].startswith(
+        "ungültige Geometrie / invalid geometry: Self-intersection"
+    )
     assert "allowed: Polygon, MultiPolygon" in _one(rejections, row=3)["reason"]
 
 
@@ -802,9 +812,15 @@ def test_import_result_is_reexported_and_serialisable(project: Path, tmp_path: P
         "rejections_table": "import_rejections",
         "mode": "add",
         "replaced": 0,
+        "updated": 0,
         "report": None,
+        "ignored_columns": [],
+        "notes": [],
+        "details": {},
+        "first_rejections": [],
         "usable": True,
     }
+    assert set(doc) | {"run_id"} == set(SUMMARY_KEYS)  # the keys of every import command
 
 
 def test_clean_import_creates_an_empty_rejections_table(project: Path, tmp_path: Path) -> None:

@@ -335,7 +335,7 @@ def test_bad_rows_are_named_by_sheet_row_and_field_and_nothing_is_imported(
         ("Schritte", 4, "due_date"),
         ("Fortschritt", 3, "measure_id"),
     }
-    assert "sheet 'Maßnahmen' row 3, field cost_eur" in str(caught.value)
+    assert "Blatt/sheet 'Maßnahmen' Zeile/row 3, Feld/field cost_eur" in str(caught.value)
     assert sm.list_measures(fresh) == [] and sm.progress(fresh) == []
 
 

@@ -2,12 +2,13 @@
 the cadastre (ALKIS AX_Gebaeude) gives footprints, uses, storeys, years and addresses; the
 chimney sweep's register (Kehrbuch) gives the heaters, joined by address although the
 cadastre names no postcode; the Zensus 2022 grid (Destatis layout, a cell written here where
-the sample town stands) gives an age class where the cadastre has no year; the gas utility's
-extract (German headers, decimal comma, thousands point) gives measured demand; the state
-survey office's LoD2 CityGML (the same buildings) gives heights, roof faces and the heated area
-from the model's volume; the Marktstammdatenregister export gives the PV and CHP units on them.
-The inventory then fills sector, use, age class, heater type and demand, the potentials the
-roofs face by face less the PV already installed."""
+the sample town stands) gives an age class where the cadastre has no year and, in the south,
+the carrier shares of a cell as the prior of a house with neither heater nor meter; the gas
+utility's extract (German headers, decimal comma, thousands point) gives measured demand; the
+state survey office's LoD2 CityGML (the same buildings) gives heights, roof faces and the
+heated area from the model's volume; the Marktstammdatenregister export gives the PV and CHP
+units on them. The inventory then fills sector, use, age class, heater type, demand and the
+carrier breakdown, the potentials the roofs face by face less the PV already installed."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from heatplan.cli import app
 from heatplan.demand.typology import typology_heat_demand
 from heatplan.inputs.lod2 import HEATED_AREA_SOURCE
 from heatplan.publish.layers import public_layers
+from heatplan.reference import carriers
 
 DATA = Path(__file__).parent / "data"
 #: Module share of a pitched roof face (usable_share 0.6, solar_roof_types.csv) and kWp per m²
@@ -38,11 +40,17 @@ def test_alkis_and_kehrbuch_fill_the_inventory(tmp_path: Path) -> None:
     # the cell of the two buildings in the north (EPSG:3035): most built 1979-1990
     cell = "CRS3035RES100mN2818400E4164000;4164050;2818450;9;–;–;2;5;2;–;–;–;"
     zensus.write_text(f"{header}\n{cell}\n", encoding="utf-8")
+    # the cell of the four buildings in the south: of 10 buildings with dwellings 6 heat with
+    # gas, 3 with oil, 1 with district heat, 0 without a carrier; the rest suppressed
+    carriers_file = tmp_path / "Zensus2022_Energietraeger_100m-Gitter.csv"
+    header = (DATA / "zensus" / carriers_file.name).read_text(encoding="utf-8").splitlines()[0]
+    cell = "CRS3035RES100mN2818200E4163800;4163850;2818250;10;6;3;–;–;–;–;–;1;0;"
+    carriers_file.write_text(f"{header}\n{cell}\n", encoding="utf-8")
     gas = tmp_path / "gasnetz.csv"
     gas.write_text(
         "Zählpunkt;Straße;Hausnummer;PLZ;Jahr;Verbrauch [kWh/a];Ablesedatum\n"
         "DE0001;Hauptstraße;12;77746;2023;18.500,5;31.12.2023\n"
-        "DE0002;Hauptstraße;14;77746;2023;61.000;31.12.2023\n",
+        "DE0002;Hauptstraße;16;77746;2023;61.000;31.12.2023\n",  # no such building: unmatched
         encoding="cp1252",
     )
     runner = CliRunner()
@@ -50,7 +58,7 @@ def test_alkis_and_kehrbuch_fill_the_inventory(tmp_path: Path) -> None:
         ["init", str(town), "--name", "Schutterwald", "--key", "08317122"],
         ["import", "alkis", str(town), str(DATA / "alkis" / "ax_gebaeude.gpkg")],
         ["import", "kehrbuch", str(town), str(DATA / "kehrbuch" / "kehrbuch_auszug.csv")],
-        ["import", "zensus", str(town), str(zensus)],
+        ["import", "zensus", str(town), str(zensus), str(carriers_file)],
         ["import", "consumption", str(town), str(gas), "--carrier", "Erdgas"],
         ["import", "lod2", str(town), str(DATA / "lod2" / "lod2_sample.gml")],
         ["import", "mastr", str(town), str(DATA / "mastr" / "mastr_einheiten_testort.csv")],
@@ -83,9 +91,10 @@ def test_alkis_and_kehrbuch_fill_the_inventory(tmp_path: Path) -> None:
         "mfh",
         False,
     )
-    # the sweep lists no heater there, the Marktstammdatenregister a gas CHP unit (40 kW thermal)
-    home = rows.loc["hauptstraße 14"]
-    assert (home["heater_type"], home["carrier"], home["generators"]) == ("chp", "natural_gas", 1)
+    # Schulstraße 1 (3065 Kita): the sweep lists no heater there, the Marktstammdatenregister a
+    # gas CHP unit (40 kW thermal), which becomes its heater
+    kita = rows.loc["schulstraße 1"]
+    assert (kita["heater_type"], kita["carrier"], kita["generators"]) == ("chp", "natural_gas", 1)
     # the LoD2 building that joins no ALKIS building: no heater anywhere, unknown stays unknown
     assert frame.set_index("building_id").loc["DEBWL522100004", "heater_type"] == "unknown"
     # the garage (2463) was rejected as unheated; code 1999 stays unknown, but the Zensus cell
@@ -102,6 +111,40 @@ def test_alkis_and_kehrbuch_fill_the_inventory(tmp_path: Path) -> None:
         "given",
     )
     _lod2_and_mastr_fill_the_same_buildings(town, rows)
+    # Hauptstraße 14 (MFH, no heater, no meter) in the southern cell: the cell's shares are the
+    # prior of its carrier breakdown, as expected values; its own carrier stays unknown
+    mfh = rows.loc["hauptstraße 14"]
+    assert (mfh["carrier"], mfh["carrier_source"]) == ("unknown", "zensus_2022_grid")
+    assert house["carrier_source"] == "measured"  # Hauptstraße 12 keeps its own (Kehrbuch, gas)
+    assert office["carrier_source"] == "register"  # the sweep's oil boiler, no meter
+    heat = float(mfh["heat_demand_kwh_per_a"])
+    assert heat > 0
+    table = carriers()  # data/carriers.csv: default efficiency and CO2e factor per carrier
+    shares = {"natural_gas": 0.6, "heating_oil": 0.3, "district_heat": 0.1}
+    expected = {c: heat * s / float(table.loc[c, "default_efficiency"]) for c, s in shares.items()}
+    totals = pyogrio.read_dataframe(town / "plan.gpkg", layer="totals", read_geometry=False)
+    prior = totals[totals["indicator"] == "final_energy_zensus_prior"].set_index("carrier")
+    assert prior["value"].to_dict() == pytest.approx(expected, rel=1e-9)
+    co2 = totals[totals["indicator"] == "co2e_zensus_prior"].set_index("carrier")["value"]
+    factor = {c: float(table.loc[c, "co2_g_per_kwh"]) / 1e6 for c in shares}
+    assert co2.to_dict() == pytest.approx({c: expected[c] * factor[c] for c in shares}, rel=1e-9)
+    # expected generators: one per building by share, district heat not decentral
+    generators = totals[totals["indicator"] == "decentral_generators_zensus_prior"]
+    by_carrier = generators[generators["heater_type"] == "all"].set_index("carrier")["value"]
+    assert by_carrier.to_dict() == pytest.approx({"natural_gas": 0.6, "heating_oil": 0.3})
+    # no heating-type file for this cell: the fuels are boilers (data/zensus_heater_types.csv)
+    by_type = generators[generators["carrier"] == "all"].set_index("heater_type")["value"]
+    assert by_type.to_dict() == pytest.approx({"boiler": 0.9}, rel=1e-12)
+    # the measured and registered carriers stay apart from the estimate: the town's final
+    # energy by carrier counts each building under its own carrier only
+    final = totals[
+        (totals["indicator"] == "final_energy")
+        & (totals["sector"] == "all")
+        & (totals["heater_type"] == "all")
+    ].set_index("carrier")["value"]
+    own = frame[frame["carrier"] == "heating_oil"]["final_energy_kwh_per_a"].sum()
+    assert own > 0 and final["heating_oil"] == pytest.approx(own, rel=1e-9)
+    assert "district_heat" not in final.index
 
 
 def _lod2_and_mastr_fill_the_same_buildings(town: Path, rows: pd.DataFrame) -> None:
@@ -135,7 +178,7 @@ def _lod2_and_mastr_fill_the_same_buildings(town: Path, rows: pd.DataFrame) -> N
     plants = pyogrio.read_dataframe(town / "plan.gpkg", layer="plants", read_geometry=False)
     chp = plants.set_index("plant_id").loc["SEE900000000103"]
     assert (chp["kind"], chp["carrier"], chp["thermal_capacity_kw"]) == ("chp", "natural_gas", 40.0)
-    assert chp["building_id"] == "DEBWL00100000002"
+    assert chp["building_id"] == "DEBWL00100000006"
     # the roof potential face by face: the gable's south face (the north one is under 75 %
     # of the best irradiation), the office's south-facing mono-pitch roof, the flat roof
     potentials = pyogrio.read_dataframe(town / "plan.gpkg", layer="potentials")

@@ -278,4 +278,7 @@ def test_unknown_heater_word_is_rejected_with_row_and_field(project: Path, tmp_p
     assert "unknown heater_type" in bad["reason"]
     # a Kachelofen names no fuel: the carrier stays unknown, the row is refused, not guessed
     missing = _rejection(project, 3)
-    assert (missing["field"], missing["reason"]) == ("carrier", "missing required value")
+    assert (missing["field"], missing["reason"]) == (
+        "carrier",
+        "Pflichtwert fehlt / missing required value",
+    )

@@ -17,9 +17,13 @@ from heatplan.areas.reference import (
     checked_codes,
     with_unknown,
 )
+from heatplan.demand.carrier_prior import PRIOR_SOURCE, carrier_breakdown
 from heatplan.plan import columns as col
 
-__all__ = ["DIMENSIONS", "municipality_totals"]
+__all__ = ["DIMENSIONS", "PRIOR_SUFFIX", "municipality_totals"]
+
+#: Ending of the indicators estimated from Zensus carrier shares (internal, never public).
+PRIOR_SUFFIX = "_zensus_prior"
 
 #: Breakdown columns of the long table; ``'all'`` marks a total over that dimension.
 DIMENSIONS = (col.CARRIER, "sector", "heater_type")
@@ -90,6 +94,32 @@ def _energy_rows(frame: pd.DataFrame) -> list[pd.DataFrame]:
     ]
 
 
+def _prior_rows(frame: pd.DataFrame) -> list[pd.DataFrame]:
+    """The part of the carrier breakdown that is the Zensus prior, by carrier (estimated)."""
+    source = frame.get(col.CARRIER_SOURCE, pd.Series(UNKNOWN, index=frame.index))
+    prior = frame[source.eq(PRIOR_SOURCE)]
+    if prior.empty:
+        return []
+    by_carrier = prior.groupby(col.CARRIER)
+    heat_network = carriers_table()["network"].eq("heat")
+    decentral = prior[~prior[col.CARRIER].map(heat_network).fillna(False).astype(bool)]
+    return [
+        _long(by_carrier[col.FINAL_ENERGY_KWH_PER_A].sum(), f"final_energy{PRIOR_SUFFIX}", "kWh/a"),
+        _long(by_carrier[col.CO2_T_PER_A].sum(), f"co2e{PRIOR_SUFFIX}", "t/a"),
+        *_prior_generators(decentral.groupby([col.CARRIER, "heater_type"])["generators"].sum()),
+    ]
+
+
+def _prior_generators(counts: pd.Series) -> list[pd.DataFrame]:
+    """Expected generators of the prior by carrier and heater type, by carrier, by type."""
+    name, unit = f"decentral_generators{PRIOR_SUFFIX}", "count"
+    return [
+        _long(counts, name, unit),
+        _long(counts.groupby(level=col.CARRIER).sum(), name, unit),
+        _long(counts.groupby(level="heater_type").sum(), name, unit),
+    ]
+
+
 def municipality_totals(buildings: pd.DataFrame) -> pd.DataFrame:
     """Municipal totals of the Anlage 2 inventory, long format.
 
@@ -111,6 +141,14 @@ def municipality_totals(buildings: pd.DataFrame) -> pd.DataFrame:
         ``decentral_generators`` (carriers not delivered by a heat network; by carrier and heater
         type, by carrier, by heater type, total) [count], ``buildings`` and
         ``buildings_without_demand`` [count], ``heat_demand`` (known) [kWh/a].
+        These count each building under its own carrier (measured or registered). Residential
+        buildings without a carrier of their own are distributed over their Zensus cell's
+        carrier shares (expected values, :mod:`heatplan.demand.carrier_prior`) in separate,
+        estimated rows by carrier: ``final_energy_zensus_prior`` [kWh/a],
+        ``co2e_zensus_prior`` [t/a] and ``decentral_generators_zensus_prior`` [count, also by
+        heater type]; the
+        carrier breakdown of the town is the sum of both. The estimated rows are never public
+        (:mod:`heatplan.publish.inventory` leaves them out).
 
     Raises
     ------
@@ -120,10 +158,12 @@ def municipality_totals(buildings: pd.DataFrame) -> pd.DataFrame:
     check_columns(buildings, [col.FINAL_ENERGY_KWH_PER_A, col.CARRIER, "sector", col.CO2_T_PER_A])
     check_columns(buildings, ["generators", col.HEAT_DEMAND_KWH_PER_A])
     frame = _normalised(buildings)
+    breakdown = carrier_breakdown(buildings) if len(buildings) else frame
     demand = frame[col.HEAT_DEMAND_KWH_PER_A]
     rows = [
         *_energy_rows(frame),
         *_generator_rows(frame),
+        *_prior_rows(breakdown),
         _total(len(frame), "buildings", "count"),
         _total(demand.isna().sum(), "buildings_without_demand", "count"),
         _total(demand.sum(), "heat_demand", "kWh/a"),

@@ -11,6 +11,7 @@ from rich.markup import escape
 
 from heatplan.cli.app import JsonOpt, MappingOpt, ProjectArg, import_app, user_errors
 from heatplan.console import emit_json, err, out
+from heatplan.inputs.result import ImportOutcome, ImportResult
 
 if TYPE_CHECKING:
     from heatplan.inputs.registers import RegisterKind
@@ -21,6 +22,13 @@ ReplaceOpt = Annotated[
 ]
 UpdateOpt = Annotated[
     bool, typer.Option("--update", help="Update the stored rows with the file's ids; add new.")
+]
+DecimalOpt = Annotated[
+    str | None,
+    typer.Option(
+        help="Decimal separator of the file's numbers where they do not tell (every value like "
+        "2.159): ',' German (45.000 is 45000) or '.'; wins over the mapping's 'decimal'."
+    ),
 ]
 RepairOpt = Annotated[
     bool, typer.Option("--repair", help="Repair invalid geometries (shapely.make_valid).")
@@ -33,26 +41,41 @@ def _mode(replace: bool, update: bool) -> Literal["add", "replace", "update"]:
     return "replace" if replace else "update" if update else "add"
 
 
-def _report_import(result: Any, json_out: bool) -> None:
-    data = result.to_dict()
+def _report_import(outcome: ImportOutcome, json_out: bool) -> None:
+    """The one summary of every import (or its ``--json`` document); exit 1 when nothing was
+    usable (the store is then unchanged)."""
+    result = outcome.summary()
     if json_out:
-        emit_json(data)
-    elif result.usable:
-        changed = {"replace": "replaced", "update": "updated"}.get(data["mode"])
-        done = f"; {data['replaced']} stored rows {changed}" if changed else ""
-        out.print(
-            f"{data['file']}: imported {data['imported']} into [bold]{data['layer']}[/bold]{done}"
-        )
-        if data.get("ignored_columns"):
-            ignored = ", ".join(escape(str(c)) for c in data["ignored_columns"])
-            out.print(f"ignored columns / nicht verwendete Spalten: {ignored}")
-        if data["rejected"]:
-            out.print(
-                f"[yellow]{data['rejected']} rows rejected[/yellow] (run {data['run_id']}) — "
-                f"`heatplan rejections DIR`, or table 'import_rejections' in the store"
-            )
+        emit_json(result.to_dict())
+    else:
+        _print_summary(result)
     if not result.usable:
-        _failed(data["file"], data["report"])
+        _failed(result.file, result.report)
+
+
+def _print_summary(result: ImportResult) -> None:
+    if result.usable:
+        counts = [f"{result.file}: imported {result.imported} into {result.layer}"]
+        counts += [f"{result.updated} stored rows updated"] if result.updated else []
+        counts += [f"{result.replaced} stored rows replaced"] if result.replaced else []
+        out.print("; ".join(counts), markup=False)
+    for note in result.notes:
+        out.print(note, markup=False)
+    if result.ignored_columns:
+        ignored = ", ".join(str(c) for c in result.ignored_columns)
+        out.print(f"nicht verwendete Spalten / ignored columns: {ignored}", markup=False)
+    if result.rejected:
+        run = f" (run {result.run_id})" if result.run_id else ""
+        out.print(
+            f"[yellow]{result.rejected} rows rejected[/yellow]{escape(run)} — "
+            "`heatplan rejections DIR`, or table 'import_rejections' in the store"
+        )
+    for row in result.first_rejections:
+        out.print(
+            f"  {row.get('file')}, Zeile/row {row.get('row')}, Feld/field {row.get('field')}: "
+            f"{row.get('reason')}",
+            markup=False,
+        )
 
 
 def _failed(file: str, report: str | None) -> None:
@@ -77,6 +100,7 @@ def import_buildings_cmd(
     replace: ReplaceOpt = False,
     update: UpdateOpt = False,
     repair: RepairOpt = False,
+    decimal: DecimalOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Import buildings (footprints or points) with use, year, storeys, area, address."""
@@ -90,6 +114,7 @@ def import_buildings_cmd(
         crs=crs,
         repair=repair,
         mode=_mode(replace, update),
+        decimal=decimal,
     )
     _report_import(result, json_out)
 
@@ -107,14 +132,7 @@ def import_alkis_cmd(
     """Import ALKIS buildings: Gebäudefunktion codes to uses, storeys, roof form, address."""
     from heatplan.inputs.alkis import import_alkis
 
-    result = import_alkis(project_dir, file, mapping=mapping, layer=layer, crs=crs)
-    if not json_out:
-        for code, count in result.unknown_codes.items():
-            out.print(f"[yellow]Gebäudefunktion {code} unknown[/yellow] ({count}x): use unknown")
-        if result.residential_untyped:
-            untyped = result.residential_untyped
-            out.print(f"{untyped} residential buildings of unknown type (ALKIS has no dwellings)")
-    _report_import(result, json_out)
+    _report_import(import_alkis(project_dir, file, mapping=mapping, layer=layer, crs=crs), json_out)
 
 
 @import_app.command("lod2")
@@ -128,19 +146,7 @@ def import_lod2_cmd(
     """Import LoD2 CityGML buildings (height, storeys, roofs, footprint) joined by id or overlap."""
     from heatplan.inputs.lod2 import import_lod2
 
-    result = import_lod2(project_dir, file, crs=crs)
-    if json_out:
-        emit_json(result.to_dict())
-    elif result.usable:
-        joined, added, roofs = result.joined, result.added, result.roof_surfaces
-        out.print(f"{result.file}: {joined} joined, {added} added, {roofs} roof surfaces")
-        if result.rejected:
-            out.print(
-                f"[yellow]{result.rejected} rows rejected[/yellow] (run {result.run_id}) — "
-                "`heatplan rejections DIR`"
-            )
-    if not result.usable:
-        _failed(result.file, result.report)
+    _report_import(import_lod2(project_dir, file, crs=crs), json_out)
 
 
 @import_app.command("consumption")
@@ -156,9 +162,7 @@ def import_consumption_cmd(
     carrier: Annotated[
         str | None, typer.Option(help="Carrier of rows without one (Erdgas, natural_gas ...).")
     ] = None,
-    decimal: Annotated[
-        str | None, typer.Option(help="Decimal separator when the numbers do not tell: , or .")
-    ] = None,
+    decimal: DecimalOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Import metered gas/heat/oil/electricity per building or address and year."""
@@ -187,15 +191,17 @@ def import_heaters_cmd(
     sheet: Annotated[str | None, typer.Option(help="XLSX sheet.")] = None,
     replace: ReplaceOpt = False,
     update: UpdateOpt = False,
+    decimal: DecimalOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Import a heater register (chimney-sweep data: type, carrier, kW, year)."""
     from heatplan.inputs.imports import import_heaters
 
     mode = _mode(replace, update)
-    _report_import(
-        import_heaters(project_dir, file, mapping=mapping, sheet=sheet, mode=mode), json_out
+    result = import_heaters(
+        project_dir, file, mapping=mapping, sheet=sheet, mode=mode, decimal=decimal
     )
+    _report_import(result, json_out)
 
 
 #: Importer of a vector file: (project_dir, file, mapping, layer, crs, *, repair, mode) -> result.
@@ -314,11 +320,18 @@ def import_weather_cmd(
     """Import a real year's hourly temperatures for the weather correction of consumption."""
     from heatplan.steps.weather import import_weather_year
 
-    result = import_weather_year(project_dir, file, year=year)
-    if json_out:
-        emit_json(result)
-    else:
-        out.print(f"{year}: {result['hdd_kd']:.0f} K·d (G20/15) stored for weather correction")
+    stored = import_weather_year(project_dir, file, year=year)
+    note = f"{year}: {stored['hdd_kd']:.0f} K·d (G20/15) stored for weather correction"
+    result = ImportResult(
+        imported=1,
+        rejected=0,
+        layer="weather_years",
+        file=str(file),
+        mode="update",
+        notes=(note,),
+        details=dict(stored),
+    )
+    _report_import(result, json_out)
 
 
 @import_app.command("degree-days")
@@ -327,21 +340,28 @@ def import_degree_days_cmd(
     project_dir: ProjectArg,
     file: Annotated[Path, typer.Argument(help="CSV or XLSX: year, degree days G20/15 [K·d].")],
     mapping: MappingOpt = None,
+    decimal: DecimalOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Import annual degree days G20/15 (e.g. IWU Gradtagzahlen) for the weather correction."""
     from heatplan.steps.weather import import_degree_days
 
-    result = import_degree_days(project_dir, file, mapping=mapping)
-    if json_out:
-        emit_json(result)
-        return
-    years = ", ".join(f"{y}: {kd:,.0f} K·d" for y, kd in result["years"].items())
-    out.print(f"degree days stored for weather correction — {years or 'none'}")
-    if result["rejected"] and result["imported"]:
-        out.print(f"[yellow]{result['rejected']} rows rejected[/yellow] — `heatplan rejections`")
-    if not result["imported"]:
-        _failed(str(file), result["report"])
+    stored = import_degree_days(project_dir, file, mapping=mapping, decimal=decimal)
+    years = ", ".join(f"{y}: {kd:,.0f} K·d" for y, kd in stored["years"].items())
+    result = ImportResult(
+        imported=stored["imported"],
+        rejected=stored["rejected"],
+        layer="weather_years",
+        file=str(file),
+        run_id=stored["run_id"],
+        mode="update",
+        report=stored["report"],
+        ignored_columns=tuple(stored["ignored_columns"]),
+        first_rejections=tuple(stored["first_rejections"]),
+        notes=(f"degree days stored for weather correction — {years or 'none'}",),
+        details={"years": stored["years"]},
+    )
+    _report_import(result, json_out)
 
 
 REGISTER_FILE = "Vector file (GeoPackage, GeoJSON, ...)."
@@ -361,25 +381,6 @@ for _kind, _doc in REGISTERS:
     _vector_command(_kind, _register(_kind), REGISTER_FILE, _doc)
 
 
-def _report_summary(data: dict[str, Any], json_out: bool, lines: list[str]) -> None:
-    """Print a German-source import's summary (or its JSON); exit 1 when nothing was usable."""
-    if json_out:
-        emit_json(data)
-    else:
-        for line in lines:
-            out.print(line, soft_wrap=True, markup=False)
-        if data.get("rejected"):
-            out.print(f"[yellow]{data['rejected']} rows rejected[/yellow] — `heatplan rejections`")
-    if not data["usable"]:
-        err.print(
-            "[bold red]Fehler / error:[/bold red] keine Zeile importierbar, Projekt unverändert; "
-            "abgelehnte Zeilen in import-rejections/ im Projektordner / no row could be "
-            "imported, project unchanged; rejected rows in import-rejections/ in the project",
-            soft_wrap=True,
-        )
-        raise typer.Exit(1)
-
-
 @import_app.command("zensus")
 @user_errors
 def import_zensus_cmd(
@@ -391,19 +392,13 @@ def import_zensus_cmd(
 
     Construction-year class, heating type and carrier shares of each building's cell go to
     zensus_* columns; age_class is filled only where the building has no year or class of its
-    own (age_class_source = zensus_2022_grid).
+    own (age_class_source = zensus_2022_grid). The inventory spreads a residential building
+    without meter or heater over its cell's carrier shares, in separate estimated rows
+    (carrier_source = zensus_2022_grid).
     """
     from heatplan.inputs.zensus import import_zensus
 
-    data = import_zensus(project_dir, files).to_dict()
-    lines = [
-        f"{data['cells']} cells into {data['layer']}; {data['buildings_in_cells']} of "
-        f"{data['buildings']} buildings in a cell; age class estimated for "
-        f"{data['age_class_estimated']}, heating type for {data['with_heating_system']}, "
-        f"carrier for {data['with_carrier']}",
-        *(f"{f}: columns not used: {', '.join(c)}" for f, c in data["unused_columns"].items()),
-    ]
-    _report_summary(data, json_out, lines)
+    _report_import(import_zensus(project_dir, files), json_out)
 
 
 @import_app.command("kehrbuch")
@@ -412,6 +407,7 @@ def import_kehrbuch_cmd(
     project_dir: ProjectArg,
     file: Annotated[Path, typer.Argument(help="Kehrbuch extract (CSV or XLSX, German headers).")],
     sheet: Annotated[str | None, typer.Option(help="XLSX sheet.")] = None,
+    decimal: DecimalOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Import a chimney-sweep register (Kehrbuch) with German terms into heaters.
@@ -421,12 +417,7 @@ def import_kehrbuch_cmd(
     """
     from heatplan.inputs.kehrbuch import import_kehrbuch
 
-    result, unused = import_kehrbuch(project_dir, file, sheet=sheet)
-    data = {**result.to_dict(), "unused_columns": unused}
-    lines = [f"{data['file']}: imported {data['imported']} into {data['layer']}"]
-    if unused:
-        lines.append(f"columns not used: {', '.join(unused)}")
-    _report_summary(data, json_out, lines)
+    _report_import(import_kehrbuch(project_dir, file, sheet=sheet, decimal=decimal), json_out)
 
 
 @import_app.command("mastr")
@@ -444,13 +435,4 @@ def import_mastr_cmd(
     """
     from heatplan.inputs.mastr import import_mastr
 
-    data = import_mastr(project_dir, file, sheet=sheet).to_dict()
-    kinds = ", ".join(f"{k} {n}" for k, n in data["by_kind"].items())
-    lines = [
-        f"{data['file']}: imported {data['imported']} units into {data['layer']} ({kinds}); "
-        f"{data['without_point']} without coordinates; {data['matched_to_buildings']} matched "
-        f"to buildings; existing PV on {data['buildings_with_pv']} buildings",
-    ]
-    if data["unused_columns"]:
-        lines.append(f"columns not used: {', '.join(data['unused_columns'])}")
-    _report_summary(data, json_out, lines)
+    _report_import(import_mastr(project_dir, file, sheet=sheet), json_out)

@@ -153,21 +153,37 @@ def update(
         out.print(f"updated {measure_id}: revision {result['revision']}")
 
 
+def _number(option: str, text: str | None) -> float | None:
+    """A number option read by :mod:`heatplan.formats`: ``3,5`` and ``3.5``; ``1.500`` (a
+    thousands or a decimal point?) is refused, never guessed."""
+    from heatplan.formats import FormatProblem, parse_decimal
+
+    if text is None or not text.strip():
+        return None
+    try:
+        return parse_decimal(text, None)
+    except FormatProblem as exc:
+        raise typer.BadParameter(str(exc), param_hint=option) from None
+
+
 @measures_app.command("progress")
 @user_errors
 def progress_cmd(
     project_dir: ProjectArg,
     measure_id: MeasureArg,
     entry_date: Annotated[
-        str | None, typer.Option("--date", help="Date reported on, YYYY-MM-DD (default today).")
+        str | None,
+        typer.Option("--date", help="Date reported on, DD.MM.YYYY or YYYY-MM-DD (default today)."),
     ] = None,
     status: Annotated[str | None, typer.Option(help="Status at that date.")] = None,
-    network_km: Annotated[float | None, typer.Option(help="Network built so far [km].")] = None,
-    buildings_connected: Annotated[
-        int | None, typer.Option(help="Buildings connected so far.")
+    network_km: Annotated[
+        str | None, typer.Option(help="Network built so far [km] (3,5 or 3.5).")
     ] = None,
-    heat_mwh_per_a: Annotated[float | None, typer.Option(help="Heat [MWh/a].")] = None,
-    co2_t_per_a: Annotated[float | None, typer.Option(help="GHG reduction [t CO2e/a].")] = None,
+    buildings_connected: Annotated[
+        str | None, typer.Option(help="Buildings connected so far.")
+    ] = None,
+    heat_mwh_per_a: Annotated[str | None, typer.Option(help="Heat [MWh/a].")] = None,
+    co2_t_per_a: Annotated[str | None, typer.Option(help="GHG reduction [t CO2e/a].")] = None,
     comment: Annotated[str, typer.Option(help="Free text.")] = "",
     author: AuthorOpt = None,
     json_out: JsonOpt = False,
@@ -178,10 +194,10 @@ def progress_cmd(
     given = {
         "entry_date": entry_date,
         "status": status,
-        "network_km": network_km,
-        "buildings_connected": buildings_connected,
-        "heat_mwh_per_a": heat_mwh_per_a,
-        "co2_t_per_a": co2_t_per_a,
+        "network_km": _number("--network-km", network_km),
+        "buildings_connected": _number("--buildings-connected", buildings_connected),
+        "heat_mwh_per_a": _number("--heat-mwh-per-a", heat_mwh_per_a),
+        "co2_t_per_a": _number("--co2-t-per-a", co2_t_per_a),
         "comment": comment,
     }
     entry = {k: v for k, v in given.items() if v not in (None, "")}

@@ -22,6 +22,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from heatplan.demand.carrier_prior import carrier_sources
 from heatplan.demand.climate import ReferenceWeather
 from heatplan.demand.measured import MEASURED_COLUMNS, measured_heat_demand
 from heatplan.demand.profiles import profile_class
@@ -250,7 +251,9 @@ def building_demand(
 
     Returns a :class:`DemandResult` whose ``buildings`` carry the inventory columns of
     ``data/attributes.csv`` (``heat_demand_kwh_per_a`` [kWh/a], ``final_energy_kwh_per_a``
-    [kWh/a], ``co2_t_per_a`` [t/a], ``carrier``, ``heater_type``, ``generators``, ...).
+    [kWh/a], ``co2_t_per_a`` [t/a], ``carrier``, ``heater_type``, ``generators``, ...) and
+    ``carrier_source`` (``measured``, ``register``, ``zensus_2022_grid`` where the Zensus cell's
+    carrier shares are the prior of :mod:`heatplan.demand.carrier_prior`, ``unknown``).
     """
     out = with_attributes(buildings, missing_floors=missing_floors)
     ids = out[col.BUILDING_ID].astype(str)
@@ -274,6 +277,11 @@ def building_demand(
         axis=1,
     )
     frame["sector"] = _sector(pd.Series(out[col.USE].to_numpy(), index=ids))
+    frame[col.CARRIER_SOURCE] = carrier_sources(
+        out.set_axis(ids),
+        measured=frame["demand_method"].eq("measured"),
+        registered=frame["generators_source"].eq("register"),
+    )
     for name in frame.columns:
         out[name] = frame[name].to_numpy()
     return DemandResult(out, {"consumption": unmatched_consumption, "heaters": unmatched_heaters})

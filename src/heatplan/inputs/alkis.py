@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +69,24 @@ class AlkisResult(ImportResult):
 
     unknown_codes: dict[str, int] = field(default_factory=dict)
     residential_untyped: int = 0
+
+    def summary(self) -> ImportResult:
+        """The common summary; unknown codes and untyped residential buildings as notes."""
+        notes = [
+            f"Gebäudefunktion {c} unknown ({n}x): use unknown"
+            for c, n in self.unknown_codes.items()
+        ]
+        if self.residential_untyped:
+            notes.append(
+                f"{self.residential_untyped} residential buildings of unknown type (ALKIS has "
+                "no dwellings)"
+            )
+        details = {
+            "unknown_codes": self.unknown_codes,
+            "residential_untyped": self.residential_untyped,
+        }
+        base = {f.name: getattr(self, f.name) for f in fields(ImportResult)}
+        return ImportResult(**{**base, "notes": (*self.notes, *notes), "details": details})
 
 
 def function_table() -> pd.DataFrame:
@@ -142,7 +160,7 @@ def import_alkis(
         frame["roof_type"] = roof.where(roof != "unknown")
     stored = stored_rows(store, "buildings", [col.BUILDING_ID])[col.BUILDING_ID]
     buildings, rejections = buildings_frame(
-        frame, file=file, crs=config.project.crs, stored_ids=stored
+        frame, file=file, crs=config.project.crs, stored_ids=stored, decimal=cmap.decimal
     )
     rejections = _unheated_reason(rejections, codes)
     result = commit_import(
@@ -189,7 +207,7 @@ def _unheated_reason(rejections: pd.DataFrame, codes: pd.Series) -> pd.DataFrame
     out.loc[unheated, "field"] = "gebaeudefunktion"
     out.loc[unheated, "value"] = code[unheated]
     out.loc[unheated, "reason"] = (
-        "unheated building (ALKIS Gebäudefunktion, alkis_gebaeudefunktion.csv) / "
-        "unbeheiztes Gebäude"
+        "unbeheiztes Gebäude (ALKIS-Gebäudefunktion, alkis_gebaeudefunktion.csv) / "
+        "unheated building (ALKIS Gebäudefunktion, alkis_gebaeudefunktion.csv)"
     )
     return out

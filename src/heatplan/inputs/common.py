@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable, Collection
-from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal, get_args
@@ -20,13 +19,14 @@ import numpy as np
 import pandas as pd
 import pyogrio
 
+from heatplan.errors import InputFileError
 from heatplan.inputs import validate as v
 from heatplan.inputs.mapping import ColumnMapping, apply_mapping
 from heatplan.inputs.readers import read_vector
+from heatplan.inputs.result import REJECTIONS_TABLE, ImportResult, rejection_records
 from heatplan.project.config import ProjectConfig, load_config
 from heatplan.project.store import Store, Writer, open_store, utc_now
 
-REJECTIONS_TABLE = "import_rejections"
 #: One row per import that changed the store: run id, layer, file, mode, counts, time.
 IMPORT_RUNS_TABLE = "import_runs"
 #: Folder of the project where a failed import writes its rejection report (a CSV).
@@ -44,39 +44,6 @@ POLYGONAL = ("Polygon", "MultiPolygon")
 LINEAR = ("LineString", "MultiLineString")
 #: Column names a GeoPackage layer reserves (its primary key): renamed ``source_<name>``.
 RESERVED_COLUMNS = ("fid",)
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    """Outcome of one import: counts, the target layer, and where the rejections went."""
-
-    imported: int
-    rejected: int
-    layer: str
-    file: str
-    rejections_table: str = REJECTIONS_TABLE
-    #: Id of this import run, on each of its rejection rows and in ``import_runs``.
-    run_id: str = ""
-    mode: str = "add"
-    #: Stored rows this import removed (``replace``) or overwrote (``update``).
-    replaced: int = 0
-    #: The CSV a failed import wrote its rejections to (the store was not touched).
-    report: str | None = None
-    #: Columns of the file the import did not use (reported in the summary).
-    ignored_columns: tuple[str, ...] = ()
-
-    @property
-    def usable(self) -> bool:
-        """False when nothing was imported (every row rejected)."""
-        return self.imported > 0
-
-    def to_dict(self) -> dict[str, Any]:
-        """The result as a plain dict (the CLI's ``--json`` document); ``ignored_columns`` only
-        when the file had columns the import did not use."""
-        data = {**asdict(self), "usable": self.usable}
-        if not self.ignored_columns:
-            del data["ignored_columns"]
-        return data
 
 
 # --- project and stored rows -----------------------------------------------------------------
@@ -146,6 +113,7 @@ def commit_import(
     run_id = new_run_id()
     stamped = stamp_rejections(rejections, target=target, run_id=run_id)
     rejected = int(rejections["row"].nunique())
+    shown = rejection_records(rejections)
     if frame.empty:
         report = write_report(stamped, file=file, run_id=run_id, folder=report_dir)
         return ImportResult(
@@ -156,6 +124,7 @@ def commit_import(
             run_id=run_id,
             mode=mode,
             report=None if report is None else str(report),
+            first_rejections=shown,
         )
     with store.transaction(step=f"import {target}") as writer:
         replaced = _write_layer(writer, target, frame, mode=mode, key=key)
@@ -176,7 +145,9 @@ def commit_import(
         file=str(file),
         run_id=run_id,
         mode=mode,
-        replaced=replaced,
+        replaced=replaced if mode == "replace" else 0,
+        updated=replaced if mode == "update" else 0,
+        first_rejections=shown,
     )
 
 
@@ -388,6 +359,18 @@ def _scalar(value: object) -> object:
     return value
 
 
+def decimal_option(file: Path, decimal: str | None) -> str | None:
+    """The file's decimal separator as stated (``--decimal`` or the mapping's ``decimal``):
+    ``","`` (German), ``"."`` or ``None`` (detected from the file's numbers); else an error."""
+    if decimal not in (None, ",", "."):
+        raise InputFileError(
+            file,
+            f"Dezimaltrennzeichen {decimal!r}: ',' oder '.' angeben / decimal separator "
+            f"{decimal!r}: use ',' or '.'",
+        )
+    return decimal
+
+
 # --- rows and ids ----------------------------------------------------------------------------
 def row_numbers(frame: pd.DataFrame) -> pd.Series:
     """1-based row numbers of the file's rows (as reported in the rejections)."""
@@ -447,8 +430,9 @@ def geo_checks(
     checks.reject(
         outside,
         "geometry",
-        f"coordinates outside the plausible range of the project "
-        f"CRS {project_crs} (check the file's CRS)",
+        f"Koordinaten außerhalb des Bereichs des Projekt-KBS {project_crs} (KBS der Datei "
+        f"prüfen) / coordinates outside the plausible range of the project CRS {project_crs} "
+        "(check the file's CRS)",
     )
     v.check_duplicates(checks, id_column, stored)
     return checks

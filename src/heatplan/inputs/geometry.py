@@ -120,6 +120,7 @@ def import_lines(
         project_dir=Path(project_dir),
         repair=repair,
         mode=mode,
+        decimal=cmap.decimal,
     )
 
 
@@ -179,6 +180,7 @@ def import_polygons(
         project_dir=Path(project_dir),
         repair=repair,
         mode=mode,
+        decimal=cmap.decimal,
     )
 
 
@@ -252,6 +254,7 @@ def import_barriers(
         project_dir=Path(project_dir),
         repair=repair,
         mode=mode,
+        decimal=cmap.decimal,
     )
 
 
@@ -301,12 +304,14 @@ def import_shapes(
     project_dir: Path | None = None,
     repair: bool = False,
     mode: ImportMode = "add",
+    decimal: str | None = None,
 ) -> ImportResult:
     """Check geometry, ids and known attributes; commit the valid rows and the rejections.
 
     ``codes`` are coded columns with their valid values (others reject the row), ``fill``
     the value an empty coded cell takes; ``project_dir`` holds the report of a failed import,
-    ``repair`` and ``mode`` as for :func:`import_lines`.
+    ``repair`` and ``mode`` as for :func:`import_lines`; ``decimal`` the mapping's decimal
+    separator of text numbers (``","``) where they do not reveal it.
     """
     stored = stored_rows(store, target, [id_column])[id_column]
     checks = geo_checks(
@@ -318,7 +323,7 @@ def import_shapes(
         repair=repair,
         project_crs=config.project.crs,
     )
-    v.check_numbers(checks, schema)
+    v.check_numbers(checks, schema, decimal=decimal)
     v.check_years(checks, (col.CONSTRUCTION_YEAR,))
     for name, valid_codes in (codes or {}).items():
         v.check_codes(checks, name, valid_codes)

@@ -47,6 +47,7 @@ from heatplan.inputs.common import (
     ImportMode,
     ImportResult,
     commit_import,
+    decimal_option,
     geo_checks,
     id_key,
     open_project,
@@ -97,6 +98,7 @@ def import_buildings(
     crs: str | None = None,
     repair: bool = False,
     mode: ImportMode = "add",
+    decimal: str | None = None,
 ) -> ImportResult:
     """Import building footprints or points (any vector format, or OSM) into ``buildings``.
 
@@ -106,6 +108,8 @@ def import_buildings(
     ``unknown``; the inventory derives it from ``construction_year`` where that is known.
     Invalid geometries are rejected unless ``repair`` (then repaired with shapely.make_valid).
     ``mode``: ``add``, ``replace`` or ``update`` by ``building_id`` (see the module docstring).
+    ``decimal``: the decimal separator of text numbers (``","``) where they do not reveal it;
+    wins over the mapping's ``decimal``.
     """
     file, config, store, cmap = Path(file), *open_project(project_dir), load_mapping(mapping)
     schema = v.attributes("buildings")
@@ -122,6 +126,7 @@ def import_buildings(
         crs=config.project.crs,
         stored_ids=stored_for_mode(stored, mode),
         repair=repair,
+        decimal=decimal_option(file, decimal or cmap.decimal),
     )
     result = commit_import(
         store,
@@ -143,6 +148,7 @@ def buildings_frame(
     crs: str,
     stored_ids: pd.Series | None = None,
     repair: bool = False,
+    decimal: str | None = None,
 ) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
     """The ``buildings`` frame of a plan from features in memory, and the rejected rows.
 
@@ -162,19 +168,19 @@ def buildings_frame(
         repair=repair,
         project_crs=crs,
     )
-    _check_building_values(checks)
+    _check_building_values(checks, decimal)
     valid, rejections = checks.result()
     return _buildings_frame(gpd.GeoDataFrame(valid, geometry="geometry"), file=file), rejections
 
 
-def _check_building_values(checks: v.RowChecks) -> None:
+def _check_building_values(checks: v.RowChecks, decimal: str | None) -> None:
     if "osm_building" in checks.frame.columns:
         checks.reject(
             checks.frame["osm_building"].isin(UNHEATED_BUILDINGS),
             "osm_building",
-            "unheated building type (OSM building=*)",
+            "unbeheizter Gebäudetyp (OSM building=*) / unheated building type (OSM building=*)",
         )
-    v.check_numbers(checks, "buildings")
+    v.check_numbers(checks, "buildings", decimal=decimal)
     v.check_years(checks, (col.CONSTRUCTION_YEAR,))
     v.check_positive(checks, "floors")
     checks.frame = typed_residential(checks.frame)

@@ -27,6 +27,7 @@ that is not given and not implied stays ``unknown``. The original terms are kept
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -37,6 +38,7 @@ from heatplan.inputs.addresses import address_keys
 from heatplan.inputs.common import (
     ImportResult,
     commit_import,
+    decimal_option,
     open_project,
     row_ids,
     row_numbers,
@@ -114,9 +116,15 @@ def _known(column: object) -> bool:
 
 
 def heaters_from_kehrbuch(
-    frame: pd.DataFrame, *, file: Path, stored_ids: pd.Series | None = None
+    frame: pd.DataFrame,
+    *,
+    file: Path,
+    stored_ids: pd.Series | None = None,
+    decimal: str | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The ``heaters`` rows of a Kehrbuch frame, and the rejected rows (no store, no file)."""
+    """The ``heaters`` rows of a Kehrbuch frame, and the rejected rows (no store, no file).
+
+    ``decimal``: the file's decimal separator where its numbers do not reveal it."""
     frame = frame.copy()
     for name in (col.BUILDING_ID, "street", "house_number", "postcode"):
         if name in frame.columns:
@@ -126,7 +134,7 @@ def heaters_from_kehrbuch(
     checks = v.RowChecks(frame, file=file.name, rows=row_numbers(frame))
     _check_owner(checks)
     _map_terms(checks)
-    v.check_numbers(checks, "heaters")
+    v.check_numbers(checks, "heaters", decimal=decimal)
     v.check_years(checks, ("install_year",))
     v.check_duplicates(
         checks, "heater_id", stored_ids if stored_ids is not None else pd.Series(dtype=object)
@@ -193,13 +201,16 @@ def _map_terms(checks: v.RowChecks) -> None:
 
 
 def import_kehrbuch(
-    project_dir: Path, file: Path, *, sheet: str | int | None = None
-) -> tuple[ImportResult, list[str]]:
-    """Import a Kehrbuch extract into ``heaters``: (result, columns of the file not used)."""
+    project_dir: Path, file: Path, *, sheet: str | int | None = None, decimal: str | None = None
+) -> ImportResult:
+    """Import a Kehrbuch extract into ``heaters``; columns of the file not used are listed in
+    ``ignored_columns``; ``decimal`` states the file's decimal separator (``","``)."""
     file, store = Path(file), open_project(project_dir)[1]
     frame, unused = read_kehrbuch(file, sheet=sheet)
     stored = stored_rows(store, "heaters", ["heater_id"])["heater_id"]
-    out, rejections = heaters_from_kehrbuch(frame, file=file, stored_ids=stored)
+    out, rejections = heaters_from_kehrbuch(
+        frame, file=file, stored_ids=stored, decimal=decimal_option(file, decimal)
+    )
     result = commit_import(
         store,
         target="heaters",
@@ -208,4 +219,4 @@ def import_kehrbuch(
         rejections=rejections,
         report_dir=Path(project_dir),  # a failed import leaves the store as it was
     )
-    return result, unused
+    return replace(result, ignored_columns=tuple(unused))

@@ -25,7 +25,7 @@ the file that joins nothing is added as a new building. Everything is one store 
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +39,7 @@ from heatplan.errors import InputFileError
 from heatplan.inputs.citygml import read_lod2
 from heatplan.inputs.common import (
     REJECTIONS_TABLE,
+    ImportResult,
     merge_frames,
     new_run_id,
     open_project,
@@ -92,8 +93,26 @@ class Lod2Result:
     def usable(self) -> bool:
         return self.imported > 0
 
+    def summary(self) -> ImportResult:
+        """The common summary: joined buildings updated, new ones added (imported counts both)."""
+        note = f"{self.joined} joined, {self.added} added, {self.roof_surfaces} roof surfaces"
+        details = {"joined": self.joined, "added": self.added, "roof_surfaces": self.roof_surfaces}
+        return ImportResult(
+            imported=self.imported,
+            rejected=self.rejected,
+            layer=self.layer,
+            file=self.file,
+            run_id=self.run_id,
+            mode="update",
+            report=self.report,
+            updated=self.joined,
+            notes=(note,),
+            details=details,
+        )
+
     def to_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "imported": self.imported, "usable": self.usable}
+        """The CLI's ``--json`` document (the keys of every import)."""
+        return self.summary().to_dict()
 
 
 # --- the file --------------------------------------------------------------------------------

@@ -186,7 +186,7 @@ def load_mapping(path: Path | None) -> ColumnMapping:
 
 def _load_mapping_document(path: Path) -> dict[str, object]:
     if not path.is_file():
-        raise InputFileError(path, "mapping file not found")
+        raise InputFileError(path, "Zuordnungsdatei nicht gefunden / mapping file not found")
     text = path.read_text(encoding="utf-8-sig")
     try:
         if path.suffix.lower() == ".toml":
@@ -197,8 +197,14 @@ def _load_mapping_document(path: Path) -> dict[str, object]:
                 return document
             raise InputFileError(path, "a JSON mapping must be an object")
     except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
-        raise InputFileError(path, f"mapping file is not valid: {exc}") from exc
-    raise InputFileError(path, "unknown mapping format; use .toml or .json")
+        raise InputFileError(
+            path, f"Zuordnungsdatei ungültig / mapping file is not valid: {exc}"
+        ) from exc
+    raise InputFileError(
+        path,
+        "unbekanntes Format der Zuordnung (.toml oder .json) / unknown mapping format; use "
+        ".toml or .json",
+    )
 
 
 def _is_str_dict(value: object) -> bool:

@@ -21,8 +21,7 @@ may lack a point), never 0. Each import replaces the layer ``plants`` (an export
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -30,11 +29,14 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from heatplan import formats
 from heatplan.errors import InputFileError
+from heatplan.formats import FormatProblem, parse_decimal, revealed_decimal
 from heatplan.inputs import validate as v
 from heatplan.inputs.addresses import address_keys
 from heatplan.inputs.common import (
     REJECTIONS_TABLE,
+    ImportResult,
     new_run_id,
     open_project,
     record_run,
@@ -44,6 +46,7 @@ from heatplan.inputs.common import (
     write_report,
 )
 from heatplan.inputs.readers import read_table
+from heatplan.inputs.result import rejection_records
 from heatplan.plan import columns as col
 from heatplan.reference import parameter
 
@@ -86,8 +89,8 @@ HEADERS = {
     "NutzbareSpeicherkapazitaet": "storage_capacity_kwh",
 }
 NUMBERS = ("gross_capacity_kw", "net_capacity_kw", "thermal_capacity_kw", "storage_capacity_kwh")
-#: German number: digits with thousands points and a decimal comma, or plain digits.
-_GERMAN = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
+#: The time of day some exports append to a date (``01.03.2021 00:00:00``).
+_TIME = re.compile(r"^\d{1,2}:\d{2}(:\d{2})?$")
 #: Plausible WGS84 range of German coordinates [degrees], with a margin (lat, lon).
 GERMANY_LAT, GERMANY_LON = (47.0, 55.5), (5.5, 15.5)
 
@@ -104,18 +107,50 @@ class MastrImportResult:
     matched_to_buildings: int
     buildings_with_pv: int
     pv_in_operation_kw: float
-    unused_columns: list[str] = field(default_factory=list)
+    #: Columns of the file the import did not use.
+    ignored_columns: list[str] = field(default_factory=list)
     layer: str = LAYER
     rejections_table: str = REJECTIONS_TABLE
+    run_id: str = ""
+    #: The CSV a failed import wrote its rejections to (the store was not touched).
+    report: str | None = None
+    first_rejections: tuple[dict[str, Any], ...] = ()
 
     @property
     def usable(self) -> bool:
         """False when no unit of the file could be imported."""
         return self.imported > 0
 
+    def summary(self) -> ImportResult:
+        """The common summary of every import (:mod:`heatplan.inputs.result`)."""
+        base = (
+            *("file", "imported", "rejected", "ignored_columns", "layer", "rejections_table"),
+            *("run_id", "report", "first_rejections"),
+        )
+        details = {k: v for k, v in asdict(self).items() if k not in base}
+        kinds = ", ".join(f"{k} {n}" for k, n in self.by_kind.items())
+        note = (
+            f"units: {kinds}; {self.without_point} without coordinates; "
+            f"{self.matched_to_buildings} matched to buildings; existing PV on "
+            f"{self.buildings_with_pv} buildings"
+        )
+        return ImportResult(
+            imported=self.imported,
+            rejected=self.rejected,
+            layer=self.layer,
+            file=self.file,
+            run_id=self.run_id,
+            mode="replace",
+            report=self.report,
+            ignored_columns=tuple(self.ignored_columns),
+            notes=(note,),
+            details=details,
+            first_rejections=self.first_rejections,
+        )
+
     def to_dict(self) -> dict[str, Any]:
-        """The result as a plain dict (the CLI's ``--json`` document)."""
-        return {**asdict(self), "usable": self.usable}
+        """The CLI's ``--json`` document (the keys of every import)."""
+        return self.summary().to_dict()
 
 
 def _de_en(german: str, english: str) -> str:
@@ -157,10 +192,12 @@ def german_number(value: object) -> float | None:
     text = text_or_none(value)
     if text is None:
         return np.nan
-    text = text.replace(" ", "").replace("\u00a0", "")
-    if not _GERMAN.match(text):
+    if revealed_decimal(text) == ".":  # the export is German: '9.84' is a typo, not 9.84 or 984
         return None
-    return float(text.replace(".", "").replace(",", "."))
+    try:
+        return parse_decimal(text, ",")  # heatplan.formats: one reading of German numbers
+    except FormatProblem:
+        return None
 
 
 def parse_date(value: object) -> pd.Timestamp | None:
@@ -172,12 +209,13 @@ def parse_date(value: object) -> pd.Timestamp | None:
     text = text_or_none(value)
     if text is None:
         return pd.Timestamp("NaT")
-    for pattern in ("%d.%m.%Y", "%Y-%m-%d", "%d.%m.%Y %H:%M:%S"):
-        try:
-            return pd.Timestamp(datetime.strptime(text, pattern))
-        except ValueError:
-            continue
-    return None
+    day, _, time = text.partition(" ")
+    if time and not _TIME.match(time):
+        return None
+    try:
+        return pd.Timestamp(formats.parse_date(day))  # heatplan.formats: dd.mm.yyyy or ISO
+    except FormatProblem:
+        return None
 
 
 def plants_frame(
@@ -361,8 +399,9 @@ def import_mastr(
     run_id = new_run_id()
     stamped = stamp_rejections(rejections, target=LAYER, run_id=run_id)
     if plants.empty:  # a failed import leaves the store as it was; its report goes beside it
-        write_report(stamped, file=file, run_id=run_id, folder=Path(project_dir))
-        return _result(file, plants, rejections, buildings, unused)
+        report = write_report(stamped, file=file, run_id=run_id, folder=Path(project_dir))
+        result = _result(file, plants, rejections, buildings, unused)
+        return replace(result, run_id=run_id, report=None if report is None else str(report))
     with store.transaction(step="import mastr") as writer:
         writer.write(LAYER, plants, mode="replace")
         if buildings is not None:
@@ -371,7 +410,7 @@ def import_mastr(
             writer, stamped, target=LAYER, run_id=run_id, file=file, mode="replace",
             imported=len(plants),
         )  # fmt: skip
-    return _result(file, plants, rejections, buildings, unused)
+    return replace(_result(file, plants, rejections, buildings, unused), run_id=run_id)
 
 
 def _result(
@@ -393,5 +432,6 @@ def _result(
         matched_to_buildings=int(matched),
         buildings_with_pv=with_pv,
         pv_in_operation_kw=float(plants.loc[pv, "net_capacity_kw"].sum()),
-        unused_columns=unused,
+        ignored_columns=unused,
+        first_rejections=rejection_records(rejections),
     )

@@ -79,7 +79,7 @@ def read_vector(path: Path, *, layer: str | None = None) -> gpd.GeoDataFrame:
 def _existing(path: Path) -> Path:
     path = Path(path)
     if not path.is_file():
-        raise InputFileError(path, "file not found")
+        raise InputFileError(path, "Datei nicht gefunden / file not found")
     return path
 
 
@@ -88,13 +88,21 @@ def _read_ogr(path: Path, layer: str | None) -> gpd.GeoDataFrame:
         with gdal_notices_logged(path):
             frame = pyogrio.read_dataframe(path, layer=layer, use_arrow=True)
     except DataLayerError as exc:
-        raise InputFileError(path, f"layer problem: {exc}") from exc
+        raise InputFileError(path, f"Problem mit der Ebene / layer problem: {exc}") from exc
     except DataSourceError as exc:
-        raise InputFileError(path, f"corrupt or unreadable file: {exc}") from exc
+        raise InputFileError(
+            path, f"Datei beschädigt oder unlesbar / corrupt or unreadable file: {exc}"
+        ) from exc
     except (FeatureError, FieldError, GeometryError) as exc:
-        raise InputFileError(path, f"features cannot be read: {exc}") from exc
+        raise InputFileError(
+            path, f"Objekte nicht lesbar / features cannot be read: {exc}"
+        ) from exc
     if not isinstance(frame, gpd.GeoDataFrame):
-        raise InputFileError(path, "no geometry column (is this a table? use it as CSV/XLSX)")
+        raise InputFileError(
+            path,
+            "keine Geometriespalte (eine Tabelle? als CSV/XLSX importieren) / no geometry column "
+            "(is this a table? use it as CSV/XLSX)",
+        )
     return frame
 
 
@@ -111,7 +119,9 @@ def _require_rows(path: Path, frame: pd.DataFrame) -> gpd.GeoDataFrame:
     if not isinstance(frame, gpd.GeoDataFrame):
         raise InputFileError(path, "no geometry column")
     if frame.empty:
-        raise InputFileError(path, "no rows (features) in the file")
+        raise InputFileError(
+            path, "keine Zeilen (Objekte) in der Datei / no rows (features) in the file"
+        )
     if frame.geometry.name != "geometry":
         frame = frame.rename_geometry("geometry")
     return frame
@@ -130,10 +140,14 @@ def read_table(path: Path, *, sheet: str | int | None = None) -> pd.DataFrame:
     elif suffix == ".xlsx":
         frame = _read_xlsx(path, sheet)
     else:
-        raise InputFileError(path, f"unknown table format {suffix!r}; use .csv or .xlsx")
+        raise InputFileError(
+            path,
+            f"unbekanntes Tabellenformat {suffix!r}; .csv oder .xlsx / unknown table format "
+            f"{suffix!r}; use .csv or .xlsx",
+        )
     frame = frame.dropna(how="all")
     if frame.empty:
-        raise InputFileError(path, "no rows in the table")
+        raise InputFileError(path, "keine Zeilen in der Tabelle / no rows in the table")
     frame.columns = [str(c).strip() for c in frame.columns]
     return frame.reset_index(drop=True)
 
@@ -161,13 +175,19 @@ def _read_csv(path: Path) -> pd.DataFrame:
     try:
         text = decode_text(path)
     except UnicodeDecodeError as exc:
-        raise InputFileError(path, f"not a text file (neither UTF-8 nor cp1252): {exc}") from exc
+        raise InputFileError(
+            path,
+            f"keine Textdatei (weder UTF-8 noch cp1252) / not a text file (neither UTF-8 nor "
+            f"cp1252): {exc}",
+        ) from exc
     if not text.strip():
-        raise InputFileError(path, "no rows in the table (file is empty)")
+        raise InputFileError(
+            path, "keine Zeilen in der Tabelle (Datei leer) / no rows in the table (file is empty)"
+        )
     try:
         return pd.read_csv(io.StringIO(text), sep=sniff_separator(text), dtype=str)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise InputFileError(path, f"corrupt CSV: {exc}") from exc
+        raise InputFileError(path, f"CSV beschädigt / corrupt CSV: {exc}") from exc
 
 
 def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:

@@ -77,4 +77,5 @@ def import_register(
         project_dir=Path(project_dir),
         repair=repair,
         mode=mode,
+        decimal=cmap.decimal,
     )

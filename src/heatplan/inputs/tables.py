@@ -21,6 +21,7 @@ from heatplan.inputs.common import (
     ImportResult,
     check_mode,
     commit_import,
+    decimal_option,
     id_key,
     open_project,
     row_ids,
@@ -109,7 +110,7 @@ def import_consumption(
         frame,
         file=file,
         stored_keys=set(stored) if mode == "add" else set(),
-        decimal=_decimal(file, decimal or cmap.decimal),
+        decimal=decimal_option(file, decimal or cmap.decimal),
     )
     result = commit_import(
         store,
@@ -158,8 +159,8 @@ def _check_carrier_given(checks: v.RowChecks) -> None:
     checks.reject(
         missing,
         col.CARRIER,
-        "missing carrier (add a carrier column, or give --carrier or the mapping's 'carrier') "
-        "/ Energieträger fehlt (--carrier Erdgas)",
+        "Energieträger fehlt (Spalte carrier, --carrier Erdgas oder 'carrier' der Zuordnung) / "
+        "missing carrier (add a carrier column, or give --carrier or the mapping's 'carrier')",
     )
     if given is None:
         checks.frame[col.CARRIER] = None
@@ -172,18 +173,11 @@ def _default_unit(file: Path, unit: str | None) -> str | None:
     if code is None:
         raise InputFileError(
             file,
-            f"unknown default unit {unit!r} (--unit or the mapping's "
-            f"'unit'); use one of {', '.join(known_units())}",
+            f"unbekannte Einheit {unit!r} (--unit oder 'unit' der Zuordnung) / unknown default "
+            f"unit {unit!r} (--unit or the mapping's 'unit'); use one of "
+            f"{', '.join(known_units())}",
         )
     return code
-
-
-def _decimal(file: Path, decimal: str | None) -> str | None:
-    if decimal not in (None, ",", "."):
-        raise InputFileError(
-            file, f"decimal separator {decimal!r}: use ',' or '.' / Dezimalzeichen"
-        )
-    return decimal
 
 
 def _header_unit(
@@ -221,15 +215,24 @@ def _check_units(checks: v.RowChecks) -> None:
     frame = checks.frame
     given = frame["unit"].notna()
     checks.reject(
-        ~given, "unit", "missing unit (add a unit column, or give --unit or the mapping's 'unit')"
+        ~given,
+        "unit",
+        "Einheit fehlt (Spalte unit, --unit oder 'unit' der Zuordnung) / missing unit (add a unit "
+        "column, or give --unit or the mapping's 'unit')",
     )
     code = frame["unit"].map(normalise_unit)
-    checks.reject(given & code.isna(), "unit", f"unknown unit (known: {', '.join(known_units())})")
+    known = ", ".join(known_units())
+    checks.reject(
+        given & code.isna(), "unit", f"unbekannte Einheit / unknown unit (known: {known})"
+    )
     frame["unit"] = code.where(code.notna(), frame["unit"])
     factor = kwh_per_unit(frame[col.CARRIER].astype(str), frame["unit"].astype(str))
     convertible = code.notna() & frame[col.CARRIER].isin(_codes("carriers.csv", col.CARRIER))
     pair = "unit '" + frame["unit"].astype(str) + "' for carrier '" + frame[col.CARRIER].astype(str)
-    reason = "no conversion from " + pair + "' in data/unit_conversions.csv (give kWh or MWh)"
+    reason = (
+        "keine Umrechnung in data/unit_conversions.csv (kWh oder MWh angeben) / no conversion "
+        "from " + pair + "' in data/unit_conversions.csv (give kWh or MWh)"
+    )
     checks.reject(convertible & factor.isna(), "unit", reason)
     frame["final_energy_kwh"] = pd.to_numeric(frame["value"], errors="coerce") * factor
 
@@ -252,13 +255,20 @@ def _check_duplicate_keys(checks: v.RowChecks, keys: pd.Series, stored: set[str]
     in_file = keys[fresh].duplicated().reindex(keys.index, fill_value=False)
     first_row = first.reindex(keys.index).fillna(0).astype(int).astype(str)
     _reject_by_owner(
-        checks, in_file, "duplicate (same building, year and carrier as row " + first_row + ")"
+        checks,
+        in_file,
+        "doppelt (Gebäude, Jahr und Energieträger wie Zeile "
+        + first_row
+        + ") / duplicate (same building, year and carrier as row "
+        + first_row
+        + ")",
     )
     _reject_by_owner(
         checks,
         fresh & ~in_file & keys.isin(stored),
-        "already imported (same building, year and carrier is stored; "
-        "import with --update to update them, or --replace to replace the table)",
+        "schon importiert (Gebäude, Jahr und Energieträger gespeichert; --update aktualisiert, "
+        "--replace ersetzt die Tabelle) / already imported (same building, year and carrier is "
+        "stored; import with --update to update them, or --replace to replace the table)",
     )
 
 
@@ -276,6 +286,7 @@ def import_heaters(
     mapping: Path | None = None,
     sheet: str | int | None = None,
     mode: ImportMode = "add",
+    decimal: str | None = None,
 ) -> ImportResult:
     """Import a heater register (chimney-sweep data) into ``heaters``.
 
@@ -294,6 +305,9 @@ def import_heaters(
         XLSX sheet (default: the first).
     mode : {"add", "replace", "update"}
         ``add``, ``replace`` the table, or ``update`` by ``heater_id``.
+    decimal : str, optional
+        The file's decimal separator (``","`` or ``"."``) where its numbers do not reveal it;
+        wins over the mapping's ``decimal``.
 
     Returns
     -------
@@ -310,7 +324,7 @@ def import_heaters(
     v.check_required(checks, HEATER_REQUIRED)
     v.check_codes(checks, "heater_type", _codes("heater_types.csv", "heater_type"))
     v.check_codes(checks, col.CARRIER, _codes("carriers.csv", col.CARRIER))
-    v.check_numbers(checks, "heaters", decimal=cmap.decimal)
+    v.check_numbers(checks, "heaters", decimal=decimal_option(file, decimal or cmap.decimal))
     v.check_years(checks, ("install_year",))
     v.check_duplicates(checks, "heater_id", stored_for_mode(stored, mode))
     valid, rejections = checks.result()
@@ -399,8 +413,9 @@ def _check_owner(checks: v.RowChecks) -> None:
     checks.reject(
         missing,
         col.BUILDING_ID,
-        "missing both building_id and address (give a "
-        "building id, an address, or street + house_number [+ postcode])",
+        "Gebäude-ID und Adresse fehlen (Gebäude-ID, Adresse oder Straße + Hausnummer [+ PLZ]) / "
+        "missing both building_id and address (give a building id, an address, or street + "
+        "house_number [+ postcode])",
     )
 
 

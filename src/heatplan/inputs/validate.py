@@ -18,7 +18,7 @@ import shapely
 from pyproj import CRS, Transformer
 
 from heatplan.errors import InputFileError
-from heatplan.formats import FormatProblem, detect_decimal, parse_decimal
+from heatplan.formats import FormatProblem, detect_decimal, parse_date, parse_decimal
 from heatplan.reference import table
 
 REJECTION_COLUMNS = ["file", "row", "field", "value", "reason"]
@@ -194,7 +194,10 @@ def check_numbers(checks: RowChecks, table: str, *, decimal: str | None = None) 
             parsed = [parse_year(v) for v in column]
             bad = pd.Series(
                 [
-                    None if p is not None else "keine Jahreszahl / not a number (year)"
+                    None
+                    if p is not None
+                    else "keine Jahreszahl oder kein gültiges Datum (TT.MM.JJJJ) / not a number "
+                    "(year) or not a valid date (dd.mm.yyyy)"
                     for p in parsed
                 ]
             )
@@ -243,18 +246,29 @@ def _parse_column(column: pd.Series, decimal: str | None) -> tuple[list[float | 
 
 
 _YEAR = re.compile(r"(?<!\d)(\d{3,4})(?!\d)")
+#: A text shaped like a date (dd.mm.yyyy or yyyy-mm-dd): read as a date, never by its digits.
+_DATE_SHAPED = re.compile(r"^(\d{1,2}\.\d{1,2}\.\d{4}|\d{4}-\d{1,2}-\d{1,2})$")
 
 
 def parse_year(value: object) -> float | None:
-    """A year from a number or a date text (``1965``, ``1965-05-01``, ``~1965``, ``1960..1970``
-    gives the first year). Empty -> NaN; text without a year -> ``None``.
+    """A year from a number or a date text (``1965``, ``01.05.1965``, ``1965-05-01``,
+    ``~1965``, ``1960..1970`` gives the first year). Empty -> NaN; text without a year, and a
+    date that does not exist (``31.02.1965``, read by :func:`heatplan.formats.parse_date`), ->
+    ``None``.
 
-    >>> parse_year("1965-05-01"), parse_year("~1900"), parse_year(1972.0)
-    (1965.0, 1900.0, 1972.0)
+    >>> parse_year("1965-05-01"), parse_year("01.05.1965"), parse_year("~1900")
+    (1965.0, 1965.0, 1900.0)
+    >>> parse_year(1972.0), parse_year("31.02.1965")
+    (1972.0, None)
     """
     number = parse_number(value)
     if number is not None:
         return number
+    if _DATE_SHAPED.match(str(value).strip()):
+        try:
+            return float(parse_date(str(value)).year)
+        except FormatProblem:
+            return None
     match = _YEAR.search(str(value))
     return float(match.group(1)) if match else None
 
@@ -265,9 +279,16 @@ def check_years(checks: RowChecks, columns: tuple[str, ...]) -> None:
     for name in columns:
         if name in checks.frame.columns:
             years = pd.to_numeric(checks.frame[name], errors="coerce")
-            checks.reject(years > this_year, name, f"year in the future (after {this_year})")
             checks.reject(
-                years < MIN_PLAUSIBLE_YEAR, name, f"implausible year (before {MIN_PLAUSIBLE_YEAR})"
+                years > this_year,
+                name,
+                f"Jahr in der Zukunft (nach {this_year}) / year in the future (after {this_year})",
+            )
+            checks.reject(
+                years < MIN_PLAUSIBLE_YEAR,
+                name,
+                f"unplausibles Jahr (vor {MIN_PLAUSIBLE_YEAR}) / implausible year (before "
+                f"{MIN_PLAUSIBLE_YEAR})",
             )
 
 
@@ -275,7 +296,7 @@ def check_positive(checks: RowChecks, name: str) -> None:
     """Reject values <= 0 (e.g. ``floors``: a building has at least one storey)."""
     if name in checks.frame.columns:
         values = pd.to_numeric(checks.frame[name], errors="coerce")
-        checks.reject(values <= 0, name, "must be greater than 0")
+        checks.reject(values <= 0, name, "muss größer als 0 sein / must be greater than 0")
 
 
 def check_required(checks: RowChecks, names: tuple[str, ...]) -> None:
@@ -286,7 +307,7 @@ def check_required(checks: RowChecks, names: tuple[str, ...]) -> None:
         empty = checks.frame[name].map(
             lambda v: v is None or (isinstance(v, float) and np.isnan(v)) or v == ""
         )
-        checks.reject(empty, name, "missing required value")
+        checks.reject(empty, name, "Pflichtwert fehlt / missing required value")
 
 
 def check_codes(checks: RowChecks, name: str, valid: set[str]) -> None:
@@ -299,7 +320,7 @@ def check_codes(checks: RowChecks, name: str, valid: set[str]) -> None:
     checks.reject(
         unknown,
         name,
-        f"unknown {name} (valid: {', '.join(sorted(valid))}{terms}) / unbekannter Wert für {name}",
+        f"unbekannter Wert für {name} / unknown {name} (valid: {', '.join(sorted(valid))}{terms})",
     )
 
 
@@ -310,12 +331,17 @@ def check_duplicates(checks: RowChecks, name: str, stored: pd.Series) -> None:
     checks.reject(
         ids.duplicated(),
         name,
-        "duplicate id in the file (first in row " + first_row.astype(str) + ")",
+        "Kennung doppelt in der Datei (zuerst in Zeile "
+        + first_row.astype(str)
+        + ") / duplicate id in the file (first in row "
+        + first_row.astype(str)
+        + ")",
     )
     checks.reject(
         ids.isin(set(stored.astype(str))) & ~ids.duplicated(),
         name,
-        "id already imported (import with --update to update stored ids, or --replace to "
+        "Kennung schon importiert (--update aktualisiert, --replace ersetzt die Ebene) / id "
+        "already imported (import with --update to update stored ids, or --replace to "
         "replace the layer)",
     )
 
@@ -326,7 +352,7 @@ def check_geometry(checks: RowChecks, types: tuple[str, ...], *, repair: bool = 
     geometries."""
     geometry = gpd.GeoSeries(checks.frame["geometry"])
     empty = geometry.isna() | geometry.is_empty
-    checks.reject(empty, "geometry", "empty geometry")
+    checks.reject(empty, "geometry", "leere Geometrie / empty geometry")
     invalid = ~empty & ~geometry.is_valid
     if repair:
         fixed = shapely.make_valid(geometry[invalid].to_numpy())
@@ -336,7 +362,7 @@ def check_geometry(checks: RowChecks, types: tuple[str, ...], *, repair: bool = 
         checks.reject(
             invalid,
             "geometry",
-            "invalid geometry: "
+            "ungültige Geometrie / invalid geometry: "
             + reasons
             + " (fix it, or import with --repair: shapely.make_valid)",
         )
@@ -344,7 +370,8 @@ def check_geometry(checks: RowChecks, types: tuple[str, ...], *, repair: bool = 
     checks.reject(
         ~empty & ~kinds.isin(types),
         "geometry",
-        f"geometry type not allowed here (allowed: {', '.join(types)})",
+        f"Geometrietyp hier nicht erlaubt / geometry type not allowed here (allowed: "
+        f"{', '.join(types)})",
     )
 
 
@@ -353,7 +380,8 @@ def resolve_crs(frame: gpd.GeoDataFrame, path: object, crs: str | None) -> gpd.G
     if frame.crs is None and crs is None:
         raise InputFileError(
             path,
-            f"the file declares no CRS; give it explicitly (--crs EPSG:...){_suggestion(frame)}",
+            f"die Datei nennt kein Koordinatensystem (--crs EPSG:...) / the file declares no CRS; "
+            f"give it explicitly (--crs EPSG:...){_suggestion(frame)}",
         )
     if frame.crs is None:
         return frame.set_crs(crs)
@@ -395,7 +423,8 @@ def check_coordinates(frame: gpd.GeoDataFrame, path: object) -> None:
     if outside.mean() > 0.5:
         raise InputFileError(
             path,
-            f"coordinates do not fit the CRS {frame.crs.to_string()} (e.g. "
+            f"Koordinaten passen nicht zum Koordinatensystem / coordinates do not fit the CRS "
+            f"{frame.crs.to_string()} (e.g. "
             f"{_sample_xy(frame)}){_suggestion(frame)}",
         )
 

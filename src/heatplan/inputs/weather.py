@@ -38,6 +38,10 @@ def _header(name: object) -> str:
     return _HEADERS.get(key, str(name))
 
 
+STAMP_PROBLEM = "kein gültiger Zeitstempel / not a valid timestamp"
+VALUE_PROBLEM = "kein gültiger Wert / not a valid value"
+
+
 def _iso(text: object) -> object:
     """``dd.mm.yyyy HH:MM`` as ``yyyy-mm-dd HH:MM``; other texts unchanged."""
     match = _GERMAN_STAMP.match(str(text).strip())
@@ -47,16 +51,22 @@ def _iso(text: object) -> object:
     return f"{year}-{int(month):02d}-{int(day):02d}{rest}"
 
 
-def _numbers(texts: pd.Series) -> pd.Series:
+def _numbers(texts: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Numbers of the texts in the file's notation, and the problem of each bad text (or None):
+    ``1.500`` where no text tells the notation is refused (:mod:`heatplan.formats`)."""
     decimal = detect_decimal(texts)
 
-    def one(text: object) -> float:
+    def one(text: object) -> tuple[float, str | None]:
+        if not isinstance(text, str):
+            return np.nan, "leer / empty"
         try:
-            return parse_decimal(text, decimal) if isinstance(text, str) else np.nan
-        except FormatProblem:
-            return np.nan
+            return parse_decimal(text, decimal), None
+        except FormatProblem as exc:
+            return np.nan, str(exc)
 
-    return texts.map(one)
+    pairs = [one(t) for t in texts]
+    values = pd.Series([v for v, _ in pairs], index=texts.index, dtype=float)
+    return values, pd.Series([p for _, p in pairs], index=texts.index, dtype=object)
 
 
 def _csv_temperature(path: Path) -> pd.Series:
@@ -73,14 +83,20 @@ def _csv_temperature(path: Path) -> pd.Series:
             " (or Zeitstempel;Temperatur)"
         )
     stamps = pd.to_datetime(frame["timestamp"].map(_iso), errors="coerce", format="ISO8601")
-    temps = _numbers(frame["temp_air_c"])
-    for field, values in (("timestamp", stamps), ("temp_air_c", temps)):
+    temps, problems = _numbers(frame["temp_air_c"])
+    invalid_stamp = pd.Series(STAMP_PROBLEM, index=frame.index, dtype=object)
+    for field, values, why in (
+        ("timestamp", stamps, invalid_stamp),
+        ("temp_air_c", temps, problems),
+    ):
         bad = values.isna()
         if bad.any():
-            row = int(np.flatnonzero(bad.to_numpy())[0]) + 2  # 1-based, after the header
+            first = int(np.flatnonzero(bad.to_numpy())[0])
+            row = first + 2  # 1-based, after the header
+            reason = why.iloc[first] or VALUE_PROBLEM
             raise ValueError(
-                f"{path}: row {row}, field {field}: "
-                f"{frame[field].iloc[row - 2]!r} is not a valid value / kein gültiger Wert"
+                f"{path}: Zeile {row}, Feld {field} / row {row}, field {field}: "
+                f"{frame[field].iloc[first]!r}: {reason}"
             )
     series = pd.Series(temps.to_numpy(float), index=pd.DatetimeIndex(stamps), name="temp_air_c")
     if series.index.has_duplicates:

@@ -17,6 +17,8 @@ Rules:
 * ``age_class`` is filled from the cell's modal class only where the building has no year of
   construction and no age class of its own; ``age_class_source`` says ``given``,
   ``zensus_2022_grid`` (estimated) or ``unknown``. Building data is never overwritten.
+* The carrier shares are the prior of the inventory's carrier breakdown for residential
+  buildings without a meter or heater of their own (:mod:`heatplan.demand.carrier_prior`).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -35,9 +37,11 @@ import shapely
 
 from heatplan.areas.grid import grid_100m
 from heatplan.errors import InputFileError
+from heatplan.formats import FormatProblem, parse_decimal
 from heatplan.inputs import validate as v
 from heatplan.inputs.common import (
     REJECTIONS_TABLE,
+    ImportResult,
     new_run_id,
     open_project,
     record_run,
@@ -45,6 +49,7 @@ from heatplan.inputs.common import (
     write_report,
 )
 from heatplan.inputs.readers import read_table
+from heatplan.inputs.result import rejection_records
 from heatplan.plan import columns as col
 
 ID_COLUMN = "GITTER_ID_100m"
@@ -72,18 +77,53 @@ class ZensusImportResult:
     age_class_estimated: int
     with_heating_system: int
     with_carrier: int
-    unused_columns: dict[str, list[str]] = field(default_factory=dict)
+    #: Per file: the columns it has that the import did not use.
+    ignored_columns: dict[str, list[str]] = field(default_factory=dict)
     layer: str = CELLS_LAYER
     rejections_table: str = REJECTIONS_TABLE
+    run_id: str = ""
+    #: The CSV a failed import wrote its rejections to (the store was not touched).
+    report: str | None = None
+    first_rejections: tuple[dict[str, Any], ...] = ()
 
     @property
     def usable(self) -> bool:
         """False when no cell of the files could be read."""
         return self.cells > 0
 
+    def summary(self) -> ImportResult:
+        """The common summary: cells imported, buildings given a prior updated."""
+        details = {
+            k: v
+            for k, v in asdict(self).items()
+            if k not in ("ignored_columns", "layer", "rejections_table", "run_id", "report")
+            and k not in ("rejected", "first_rejections")
+        }
+        note = (
+            f"{self.cells} cells; {self.buildings_in_cells} of {self.buildings} buildings in a "
+            f"cell; age class estimated for {self.age_class_estimated}, heating type for "
+            f"{self.with_heating_system}, carrier shares for {self.with_carrier}"
+        )
+        return ImportResult(
+            imported=self.cells,
+            rejected=self.rejected,
+            layer=self.layer,
+            file=", ".join(self.files),
+            run_id=self.run_id,
+            mode="replace",
+            report=self.report,
+            ignored_columns=tuple(
+                f"{Path(f).name}: {c}" for f, cs in self.ignored_columns.items() for c in cs
+            ),
+            updated=self.buildings_in_cells,
+            notes=(note,),
+            details=details,
+            first_rejections=self.first_rejections,
+        )
+
     def to_dict(self) -> dict[str, Any]:
-        """The result as a plain dict (the CLI's ``--json`` document)."""
-        return {**asdict(self), "usable": self.usable}
+        """The CLI's ``--json`` document (the keys of every import)."""
+        return self.summary().to_dict()
 
 
 def categories() -> pd.DataFrame:
@@ -165,7 +205,7 @@ def _check_centre(checks: v.RowChecks, name: str | None, corner: pd.Series) -> N
     """Reject rows whose cell centre column disagrees with the cell code."""
     if name is None:
         return
-    centre = pd.Series([v.parse_number(x, ",") for x in checks.frame[name]], dtype=object)
+    centre = pd.Series([german_number(x) for x in checks.frame[name]], dtype=object)
     centre = pd.to_numeric(centre.set_axis(checks.frame.index), errors="coerce")
     wrong = corner.notna() & (centre - (corner + CELL_SIZE_M / 2)).abs().gt(0.5)
     checks.reject(
@@ -178,13 +218,30 @@ def _check_centre(checks: v.RowChecks, name: str | None, corner: pd.Series) -> N
     )
 
 
+def german_number(value: object) -> float | None:
+    """A number of a Zensus file, read in its German notation by :mod:`heatplan.formats`
+    (``1.234`` is 1234, ``4337050,0`` 4337050.0); NaN when empty, None when no number.
+
+    >>> german_number("1.234"), german_number("4337050,0"), german_number("zwölf") is None
+    (1234.0, 4337050.0, True)
+    """
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return np.nan
+    if isinstance(value, int | float | np.integer | np.floating):
+        return float(value)
+    if not str(value).strip():
+        return np.nan
+    try:
+        return parse_decimal(str(value), ",")
+    except FormatProblem:
+        return None
+
+
 def _counts(checks: v.RowChecks, name: str) -> pd.Series:
     """Counts of a category column: German numbers; suppressed signs -> NaN; bad -> rejected."""
     text = checks.frame[name].map(lambda x: None if pd.isna(x) else str(x).strip())
     suppressed = text.isna() | text.isin(SUPPRESSED) | text.eq("")
-    parsed = [
-        np.nan if s else v.parse_number(t, ",") for t, s in zip(text, suppressed, strict=True)
-    ]
+    parsed = [np.nan if s else german_number(t) for t, s in zip(text, suppressed, strict=True)]
     not_number = pd.Series([p is None for p in parsed], index=text.index)
     numbers = pd.Series([np.nan if p is None else p for p in parsed], index=text.index, dtype=float)
     checks.reject(
@@ -349,8 +406,9 @@ def import_zensus(project_dir: Path, files: Sequence[Path]) -> ZensusImportResul
     run_id = new_run_id()
     stamped = stamp_rejections(rejections, target=CELLS_LAYER, run_id=run_id)
     if cells.empty:  # a failed import leaves the store as it was; its report goes beside it
-        write_report(stamped, file=paths[0], run_id=run_id, folder=Path(project_dir))
-        return _result(paths, cells, rejections, buildings, unused)
+        report = write_report(stamped, file=paths[0], run_id=run_id, folder=Path(project_dir))
+        result = _result(paths, cells, rejections, buildings, unused)
+        return replace(result, run_id=run_id, report=None if report is None else str(report))
     with store.transaction(step="import zensus") as writer:
         writer.write(CELLS_LAYER, layer, mode="replace")
         writer.write("buildings", buildings, mode="replace")
@@ -358,7 +416,7 @@ def import_zensus(project_dir: Path, files: Sequence[Path]) -> ZensusImportResul
             writer, stamped, target=CELLS_LAYER, run_id=run_id, file=paths[0],
             mode="replace", imported=len(cells),
         )  # fmt: skip
-    return _result(paths, cells, rejections, buildings, unused)
+    return replace(_result(paths, cells, rejections, buildings, unused), run_id=run_id)
 
 
 def cells_layer(cells: pd.DataFrame, *, crs: str) -> gpd.GeoDataFrame:
@@ -393,5 +451,6 @@ def _result(
         age_class_estimated=int(source.eq(PRIOR_SOURCE).sum()),
         with_heating_system=count("zensus_heating_system"),
         with_carrier=count("zensus_carrier"),
-        unused_columns={k: u for k, u in unused.items() if u},
+        ignored_columns={k: u for k, u in unused.items() if u},
+        first_rejections=rejection_records(rejections),
     )

@@ -47,15 +47,18 @@ class InvalidMeasure(HeatplanError):
         lines = [_describe(p) for p in problems[:50]]
         more = f"\n  ... and {len(problems) - 50} more" if len(problems) > 50 else ""
         super().__init__(
-            f"{what}: {len(problems)} problem(s), nothing was saved:\n  "
-            + "\n  ".join(lines)
-            + more
+            f"{what}: {len(problems)} Problem(e), nichts gespeichert / problem(s), nothing was "
+            "saved:\n  " + "\n  ".join(lines) + more
         )
 
 
 def _describe(problem: dict[str, Any]) -> str:
-    where = f"sheet {problem['sheet']!r} row {problem['row']}, " if problem.get("sheet") else ""
-    return f"{where}field {problem['field']}: {problem['message']}"
+    where = (
+        f"Blatt/sheet {problem['sheet']!r} Zeile/row {problem['row']}, "
+        if problem.get("sheet")
+        else ""
+    )
+    return f"{where}Feld/field {problem['field']}: {problem['message']}"
 
 
 class _Record(BaseModel):

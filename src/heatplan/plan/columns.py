@@ -35,6 +35,8 @@ CONSTRUCTION_YEAR: Final = "construction_year"
 HEATED_AREA_M2: Final = "heated_area_m2"
 #: Main heating carrier (code of ``carriers.csv``).
 CARRIER: Final = "carrier"
+#: Where a building's carrier came from: measured, register, zensus_2022_grid (a prior), unknown.
+CARRIER_SOURCE: Final = "carrier_source"
 #: Hourly profile class (BDEW/SigLinDe).
 PROFILE_CLASS: Final = "profile_class"
 

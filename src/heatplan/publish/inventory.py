@@ -12,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from heatplan.areas.reference import carriers_table, with_unknown
+from heatplan.areas.totals import PRIOR_SUFFIX
 from heatplan.plan import columns as col
 from heatplan.publish.rules import (
     MIN_BUILDINGS_CONSUMPTION,
@@ -100,7 +101,9 @@ def released_inventory(totals: pd.DataFrame, buildings: pd.DataFrame | None) -> 
     missing = [c for c in ("indicator", *DIMENSIONS, "value", "unit") if c not in totals.columns]
     if missing:
         raise ValueError(f"totals: columns {missing} missing; run `heatplan inventory` first")
-    out = totals.reset_index(drop=True).copy()
+    # estimates from Zensus carrier shares stay internal: one building's modelled demand
+    estimated = totals["indicator"].astype(str).str.endswith(PRIOR_SUFFIX)
+    out = totals[~estimated].reset_index(drop=True).copy()
     out[list(DIMENSIONS)] = out[list(DIMENSIONS)].astype(str)
     frame = normalised(buildings) if buildings is not None else None
     generators = out["indicator"] == "decentral_generators"

@@ -30,6 +30,7 @@ from heatplan.areas.indicators import (
 )
 from heatplan.areas.segments import street_segments
 from heatplan.demand.buildings import building_demand, match_rows
+from heatplan.demand.carrier_prior import PRIOR_SOURCE, carrier_breakdown
 from heatplan.demand.climate import reference_weather
 from heatplan.errors import ProjectError
 from heatplan.plan import Plan
@@ -71,6 +72,11 @@ class InventoryResult:
     weather_region: int
     unmatched_rows: dict[str, int] = field(default_factory=dict)
     layers: list[str] = field(default_factory=list)
+    #: Buildings by where their carrier came from (measured, register, zensus_2022_grid, unknown).
+    buildings_by_carrier_source: dict[str, int] = field(default_factory=dict)
+    #: Final energy of buildings without a carrier of their own, by carrier, estimated from
+    #: their Zensus cells' carrier shares (in addition to ``final_energy_kwh_per_a``).
+    final_energy_zensus_prior_kwh_per_a: dict[str, float] = field(default_factory=dict)
     store: str = ""
 
     def to_dict(self) -> dict[str, Any]:
@@ -213,6 +219,9 @@ def _result(
     region: int,
 ) -> InventoryResult:
     final = buildings.groupby(col.CARRIER)[col.FINAL_ENERGY_KWH_PER_A].sum(min_count=1).dropna()
+    breakdown = carrier_breakdown(buildings)
+    prior = breakdown[breakdown[col.CARRIER_SOURCE].eq(PRIOR_SOURCE)]
+    prior_final = prior.groupby(col.CARRIER)[col.FINAL_ENERGY_KWH_PER_A].sum(min_count=1)
     segments = outputs["street_segments"]
     return InventoryResult(
         buildings=len(buildings),
@@ -230,4 +239,10 @@ def _result(
         grid_cells=len(outputs["grid_100m"]),
         weather_region=region,
         layers=list(outputs),
+        buildings_by_carrier_source={
+            str(k): int(v) for k, v in buildings[col.CARRIER_SOURCE].value_counts().items()
+        },
+        final_energy_zensus_prior_kwh_per_a={
+            str(k): float(v) for k, v in prior_final.dropna().items()
+        },
     )

@@ -15,9 +15,16 @@ import pandas as pd
 from heatplan.demand.degree_days import heating_degree_days
 from heatplan.errors import InputFileError
 from heatplan.inputs import validate as v
-from heatplan.inputs.common import new_run_id, record_run, stamp_rejections, write_report
-from heatplan.inputs.mapping import apply_mapping, load_mapping
+from heatplan.inputs.common import (
+    decimal_option,
+    new_run_id,
+    record_run,
+    stamp_rejections,
+    write_report,
+)
+from heatplan.inputs.mapping import apply_mapping, load_mapping, unused_columns
 from heatplan.inputs.readers import read_table
+from heatplan.inputs.result import rejection_records
 from heatplan.inputs.weather import read_hourly_temperature
 from heatplan.project.config import load_config
 from heatplan.project.store import Store, open_store
@@ -52,28 +59,35 @@ def _plausible_kd() -> tuple[float, float]:
 
 
 def import_degree_days(
-    project_dir: Path, file: Path, *, mapping: Path | None = None
+    project_dir: Path, file: Path, *, mapping: Path | None = None, decimal: str | None = None
 ) -> dict[str, Any]:
     """Store annual degree days G20/15 per metering year (CSV/XLSX: year, hdd_kd).
 
     The usual way German planners get them (IWU Gradtagzahlen tool, DWD); a year stored before
-    is replaced. Bad rows go to ``import_rejections`` like every import.
+    is replaced. Bad rows go to ``import_rejections`` like every import. ``decimal`` (or the
+    mapping's) states the file's decimal separator where its numbers do not reveal it.
     """
     config = load_config(project_dir)
     store = open_store(config.store_url(Path(project_dir)))
-    raw = apply_mapping(read_table(file), load_mapping(mapping), ["year", "hdd_kd"])
+    cmap = load_mapping(mapping)
+    raw = apply_mapping(read_table(file), cmap, ["year", "hdd_kd"])
     checks = v.RowChecks(raw, file=Path(file).name, rows=pd.Series(range(1, len(raw) + 1)))
     v.check_required(checks, ("year", "hdd_kd"))
-    v.check_numbers(checks, "degree_days")
+    v.check_numbers(checks, "degree_days", decimal=decimal_option(file, decimal or cmap.decimal))
     v.check_years(checks, ("year",))
     low, high = _plausible_kd()
     hdd = pd.to_numeric(checks.frame["hdd_kd"], errors="coerce")
     checks.reject(
         (hdd < low) | (hdd > high),
         "hdd_kd",
-        f"implausible degree days G20/15 (expected {low:.0f}..{high:.0f} K·d)",
+        f"unplausible Gradtagzahl G20/15 (erwartet {low:.0f}..{high:.0f} K·d) / implausible "
+        f"degree days G20/15 (expected {low:.0f}..{high:.0f} K·d)",
     )
-    checks.reject(checks.frame["year"].duplicated(), "year", "year given twice in the file")
+    checks.reject(
+        checks.frame["year"].duplicated(),
+        "year",
+        "Jahr doppelt in der Datei / year given twice in the file",
+    )
     valid, rejections = checks.result()
     new = pd.DataFrame(
         {
@@ -96,6 +110,8 @@ def import_degree_days(
         "years": dict(zip(new["year"], new["hdd_kd"], strict=True)),
         "run_id": run_id,
         "report": None if report is None else str(report),
+        "ignored_columns": list(unused_columns(raw, ("year", "hdd_kd"))),
+        "first_rejections": list(rejection_records(rejections)),
     }
 
 
