@@ -15,6 +15,10 @@ from typer.testing import CliRunner
 from heatplan.cli import app
 from heatplan.plan import Plan
 
+#: Run by Debian's /usr/bin/python3 (PyQGIS) in a subprocess, never imported by pytest
+#: (--doctest-modules would import it into the venv, which has no qgis module).
+collect_ignore = ["qgis_render.py"]
+
 sys.path.insert(0, str(Path(__file__).parent))  # tests/pg.py, a plugin (--import-mode=importlib)
 pytest_plugins = ["pg"]
 
