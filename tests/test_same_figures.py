@@ -275,3 +275,19 @@ def test_the_pdf_prints_the_html_figures(outputs: dict[str, Path]) -> None:
     for name, value, _unit in key_figures.rows:
         if german_number(value) is not None:
             assert value in text, f"{name} {value}: in the HTML, not in the PDF"
+
+
+def test_geopackage_fields_carry_the_workbook_headers(outputs: dict[str, Path]) -> None:
+    """A field is titled in QGIS as the workbook heads its column (one vocabulary)."""
+    import sqlite3
+
+    with sqlite3.connect(outputs["gpkg"]) as db:
+        titles = dict(
+            db.execute(
+                "SELECT column_name, title FROM gpkg_data_columns WHERE table_name = 'areas'"
+            ).fetchall()
+        )
+    sheet = xlsx_table(outputs["xlsx"], "Gebiete", "Gebiet")
+    headers = set(sheet[0])
+    for field in ("buildings", "heat_demand_mwh_per_a", "area_type_2045", "likelihood_2045"):
+        assert titles[field] in headers, (field, titles[field], sorted(headers))

@@ -6,6 +6,7 @@ columns ``title_de`` and ``description_de``) and value maps that show codes as G
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 from collections.abc import Sequence
@@ -15,6 +16,7 @@ from functools import cache
 import pandas as pd
 
 from heatplan.formats import german
+from heatplan.i18n import MissingLabel, field_header
 from heatplan.outputs.qgis_style import Category, LayerStyle, Range, Symbol
 from heatplan.plan import columns as col
 from heatplan.reference import table
@@ -106,8 +108,10 @@ def _attributes() -> pd.DataFrame:
 
 
 def column_info(layer: str, column: str) -> ColumnInfo | None:
-    """The German title of ``column`` of ``layer`` from ``attributes.csv``: the row of that
-    table, else the same name in another table; ``area_type_2030`` reads row ``area_type``."""
+    """The German title of ``column`` of ``layer``: the header the workbook gives the field
+    (:func:`heatplan.i18n.field_header`, the one vocabulary ``labels.csv``) where it has one,
+    else ``title_de`` of ``attributes.csv``; the description from ``attributes.csv`` (the row of
+    that table, else the same name in another table; ``area_type_2030`` reads ``area_type``)."""
     frame = _attributes()
     match = _YEAR.match(column)
     base, year = (match["base"], match["year"]) if match else (column, "")
@@ -118,6 +122,8 @@ def column_info(layer: str, column: str) -> ColumnInfo | None:
     row = (exact if len(exact) else rows).iloc[0]
     unit = "" if row["unit"] in ("", "-") else str(row["unit"])
     title = f"{row['title_de']} {year}".strip() + (f" [{unit}]" if unit else "")
+    with contextlib.suppress(MissingLabel):
+        title = field_header(column)
     description = str(row["description_de"] or row["title_de"])
     text = f"{description} ({year})" if year else description
     return ColumnInfo(title, text, unit, str(row["dtype"]))
