@@ -176,7 +176,9 @@ def test_scenario_indicators_and_keys_are_labelled() -> None:
         label("indicator", indicator)
     for key in [*GAS_KEYS.values(), "total", "all_buildings", "buildings", "grid_bound_heat"]:
         value_label(("indicator_key", "carrier", "sector"), key)
-    assert value_label(("indicator_key",), "share:renewable", "en") == "share renewable"
+    assert (
+        value_label(("indicator_key",), "share:renewable", "en") == "share renewable and waste heat"
+    )
 
 
 def _pairs(domain: str, language: str = "de") -> dict[str, str]:

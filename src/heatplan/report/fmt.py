@@ -22,7 +22,7 @@ __all__ = ["DASH", "LABELS_FILE", "Table", "label_de", "labels_de", "number", "p
 
 #: Code -> German label of the report's vocabulary (one table; the shared vocabulary can
 #: replace it by changing :func:`labels_de` only).
-LABELS_FILE = "report_labels.csv"
+LABELS_FILE = "labels.csv"  # the one vocabulary (heatplan.i18n)
 
 #: Shown for a missing or suppressed value.
 DASH = "–"
