@@ -164,9 +164,8 @@ def inventory_section(inputs: ReportInputs, *, attribution: str) -> dict[str, An
                 "svg": maps.heat_density_map(
                     blocks,
                     density_classes(),
-                    streets=inputs.streets,
+                    base=inputs.map_base(attribution),
                     pipes=pipes,
-                    attribution=attribution,
                 ),
             }
         )
@@ -175,7 +174,7 @@ def inventory_section(inputs: ReportInputs, *, attribution: str) -> dict[str, An
             {
                 "title": "Wärmeliniendichte je Straßenabschnitt",
                 "svg": maps.line_density_map(
-                    segments, line_density_guide_kwh_per_m_a(), attribution=attribution
+                    segments, line_density_guide_kwh_per_m_a(), base=inputs.map_base(attribution)
                 ),
             }
         )
@@ -209,7 +208,11 @@ def potentials_section(inputs: ReportInputs, *, attribution: str) -> dict[str, A
     section: dict[str, Any] = {"empty": raw.empty, "table": summary}
     if not raw.empty:
         section["map"] = maps.potentials_map(
-            sites, by_block, KIND_DE, outline=inputs.layer("areas"), attribution=attribution
+            sites,
+            by_block,
+            KIND_DE,
+            outline=inputs.layer("areas"),
+            base=inputs.map_base(attribution),
         )
     return section
 
