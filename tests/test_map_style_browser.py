@@ -10,10 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_web_browser import ARGS, CHROMIUM, server
 
 from heatplan.reference.map_styles import map_style
 from heatplan.web.legend import likelihood_shading
+from test_web_browser import ARGS, CHROMIUM, server
 
 pytestmark = pytest.mark.slow
 __all__ = ["server"]  # the running map, shared with test_web_browser
@@ -45,7 +45,7 @@ def _near(png: bytes, colour: tuple[int, ...]) -> int:
     )
 
 
-def test_areas_legend_and_shading_follow_the_palette(server: str, tmp_path: Path) -> None:  # noqa: F811
+def test_areas_legend_and_shading_follow_the_palette(server: str, tmp_path: Path) -> None:
     from playwright.sync_api import sync_playwright
 
     types = map_style("area_type")
@@ -63,7 +63,8 @@ def test_areas_legend_and_shading_follow_the_palette(server: str, tmp_path: Path
             expected = [f"rgb({', '.join(str(c) for c in _rgb(f))})" for f in types["fill"]]
             assert shown == expected
             graded = legend.locator("li[data-shading] .swatch")
-            opacities = [float(g.evaluate("e => getComputedStyle(e).opacity")) for g in graded.all()]
+            opacity = "e => getComputedStyle(e).opacity"
+            opacities = [float(g.evaluate(opacity)) for g in graded.all()]
             assert opacities == pytest.approx(list(shading.values()), abs=1e-3)
             page.screenshot(path=str(tmp_path / "map.png"))
             canvas = page.locator("#map canvas").screenshot()

@@ -15,7 +15,6 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from matplotlib import patheffects
 from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
@@ -104,8 +103,18 @@ def span(*frames: gpd.GeoDataFrame | None) -> float:
     )
 
 
+def _halo() -> dict[str, Any]:
+    """A light box behind a label (a stroke halo would turn the text into paths in the SVG)."""
+    return {
+        "boxstyle": "round,pad=0.15",
+        "facecolor": base_colour("label", "line"),
+        "edgecolor": "none",
+        "alpha": 0.75,
+    }
+
+
 def label(ax: Axes, x: float, y: float, text: str, *, size: float = 7.0, **kw: Any) -> None:
-    """Dark text with a white halo (readable on any fill), kept as text in the SVG."""
+    """Dark text on a light box (readable on any fill), kept as text in the SVG."""
     ax.text(
         x,
         y,
@@ -115,9 +124,7 @@ def label(ax: Axes, x: float, y: float, text: str, *, size: float = 7.0, **kw: A
         fontsize=size,
         color=base_colour("label"),
         zorder=kw.pop("zorder", 8),
-        path_effects=[
-            patheffects.withStroke(linewidth=2.2, foreground=base_colour("label", "line"))
-        ],
+        bbox=_halo(),
         **kw,
     )
 
@@ -182,7 +189,7 @@ def _place_name(ax: Axes, base: MapBase) -> None:
             fontweight="bold",
             color=base_colour("label"),
             zorder=11,
-            path_effects=[patheffects.withStroke(linewidth=2.5, foreground="white")],
+            bbox=_halo(),
         )
 
 

@@ -132,16 +132,16 @@ def heat_density_map(
     blocks = simplified(blocks, size)
     pipes = merged(simplified(pipes, size))
     assert blocks is not None
-    fig = _map_figure(WIDTH_IN * 0.72)
+    fig = _map_figure(WIDTH_IN * 0.88)
     ax = fig.add_subplot()
-    draw_base(ax, base, size, buildings=False)
+    draw_base(ax, base, size, on_top=True)
     style = map_style("heat_density")
     density = pd.to_numeric(blocks[col.HEAT_DENSITY_MWH_PER_HA_A], errors="coerce")
     handles: list[Any] = []
     for row in classes.itertuples(index=False):
         code = str(row[0])
         low, high = float(str(row.min_mwh_per_ha_a)), float(str(row.max_mwh_per_ha_a))
-        fill, opacity = style.loc[code, "fill"], float(style.loc[code, "opacity"])
+        fill, opacity = str(style.at[code, "fill"]), float(str(style.at[code, "opacity"]))
         part = blocks[(density >= low) & (density < high)]
         if len(part):
             part.plot(ax=ax, color=fill, alpha=opacity, edgecolor="white", linewidth=0.2, zorder=3)
@@ -149,7 +149,7 @@ def heat_density_map(
         handles.append(Patch(facecolor=fill, alpha=opacity, label=text))
     hidden = blocks[density.isna()]
     if len(hidden):
-        handles.append(_suppressed(ax, hidden, style.loc["suppressed"]))
+        handles.append(_suppressed(ax, hidden, _row("heat_density", "suppressed")))
     handles += _lines_legend(pipes, ax, "Wärmenetz (Planung)")
     _extent(ax, [blocks, base.boundary])
     _legend(ax, handles + base_legend(base), "Wärmedichte je Baublock")
@@ -157,7 +157,12 @@ def heat_density_map(
     return svg(fig)
 
 
-def _suppressed(ax: Axes, frame: gpd.GeoDataFrame, style: pd.Series) -> Patch:
+def _row(layer: str, category: str) -> dict[str, str]:
+    """One palette row as text (fill, line, hatch, label_de ...)."""
+    return {str(k): str(v) for k, v in map_style(layer).loc[category].items()}
+
+
+def _suppressed(ax: Axes, frame: gpd.GeoDataFrame, style: dict[str, str]) -> Patch:
     frame.plot(
         ax=ax,
         color=style["fill"],
@@ -186,7 +191,7 @@ def line_density_map(
     base = _base(base, None, attribution)
     size = span(segments)
     segments = simplified(segments, size)
-    fig = _map_figure(WIDTH_IN * 0.72)
+    fig = _map_figure(WIDTH_IN * 0.88)
     ax = fig.add_subplot()
     draw_base(ax, base, size)
     style = map_style("line_density")
@@ -280,7 +285,7 @@ def areas_year_map(
     shown = simplified(areas, size)
     assert shown is not None
     planned, examined = (merged(simplified(f, size)) for f in _planned_and_examined(pipes, areas))
-    fig = _map_figure(WIDTH_IN * 0.78)
+    fig = _map_figure(WIDTH_IN * 0.95)
     ax = fig.add_subplot()
     draw_base(ax, base, size, on_top=True)
     kinds = _column(shown, f"area_type_{year}")
@@ -404,7 +409,7 @@ def potentials_map(
     base = _base(base, None, attribution)
     size = span(outline, by_block, sites, base.boundary)
     by_block = simplified(by_block, size)
-    fig = _map_figure(WIDTH_IN * 0.72)
+    fig = _map_figure(WIDTH_IN * 0.88)
     ax = fig.add_subplot()
     draw_base(ax, base, size)
     handles: list[Any] = []
@@ -434,7 +439,7 @@ def _block_potentials(ax: Axes, by_block: gpd.GeoDataFrame) -> list[Any]:
         handles.append(Patch(facecolor=colour, label=_class_text(low, high, "MWh/a")))
     hidden = total[index < 0]
     if len(hidden):
-        handles.append(_suppressed(ax, hidden, map_style("heat_density").loc["suppressed"]))
+        handles.append(_suppressed(ax, hidden, _row("heat_density", "suppressed")))
     return handles
 
 
