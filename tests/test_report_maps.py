@@ -196,3 +196,19 @@ def test_credit_line_does_not_overlap_the_scale_bar() -> None:
     assert bars and credit in texts
     for bar in [*bars, *(box for text, box in texts.items() if text != credit)]:
         assert not texts[credit].overlaps(bar)
+
+
+def test_pipes_examined_in_decentral_areas_are_not_drawn_as_planned_on_the_density_map() -> None:
+    areas = _areas({2045: ["dezentral"] * 3}, {2045: [GRADES[0]] * 3})
+    blocks = gpd.GeoDataFrame(
+        {"heat_density_mwh_per_ha_a": [200.0, 300.0, 400.0]}, geometry=areas.geometry, crs=CRS
+    )
+    pipes = gpd.GeoDataFrame(
+        {"existing": [False]}, geometry=[shapely.LineString([(20, 100), (580, 100)])], crs=CRS
+    )
+    planned = colours("network_status")["planned"]
+    classes = density_classes()
+    drawn = maps.heat_density_map(blocks, classes, base=MapBase(), pipes=pipes)
+    examined = maps.heat_density_map(blocks, classes, base=MapBase(), pipes=pipes, areas=areas)
+    assert planned in drawn and "Wärmenetz (Planung)" in drawn  # without areas: all drawn
+    assert planned not in examined and "Wärmenetz (Planung)" not in examined

@@ -166,6 +166,7 @@ def inventory_section(inputs: ReportInputs, *, attribution: str) -> dict[str, An
                     density_classes(),
                     base=inputs.map_base(attribution),
                     pipes=pipes,
+                    areas=inputs.layer("areas"),
                 ),
             }
         )

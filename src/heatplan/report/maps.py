@@ -124,12 +124,19 @@ def heat_density_map(
     base: MapBase | None = None,
     streets: gpd.GeoDataFrame | None = None,
     pipes: gpd.GeoDataFrame | None = None,
+    areas: gpd.GeoDataFrame | None = None,
     attribution: str = "",
 ) -> str:
-    """Blocks coloured by heat-density class [MWh/(ha·a)]; suppressed blocks hatched."""
+    """Blocks coloured by heat-density class [MWh/(ha·a)]; suppressed blocks hatched.
+
+    With ``areas``, only pipes of planned networks are drawn (not those merely examined in
+    areas that are no heat-network area).
+    """
     base = _base(base, streets, attribution)
     size = span(blocks, base.streets)
     blocks = simplified(blocks, size)
+    if areas is not None and pipes is not None:
+        pipes = _planned_and_examined(pipes, areas)[0]
     pipes = merged(simplified(pipes, size))
     assert blocks is not None
     fig = _map_figure(WIDTH_IN * 0.88)
@@ -443,9 +450,19 @@ def _block_potentials(ax: Axes, by_block: gpd.GeoDataFrame) -> list[Any]:
     return handles
 
 
+def _spread(points: gpd.GeoSeries, size_m: float) -> gpd.GeoSeries:
+    """Points at the same place (e.g. regional estimates at the town centre) set side by side."""
+    step = max(size_m, 500.0) * 0.015
+    key = points.x.round(0).astype(str) + "|" + points.y.round(0).astype(str)
+    rank = key.groupby(key).cumcount().to_numpy(float)
+    return gpd.GeoSeries(
+        gpd.points_from_xy(points.x + rank * step, points.y), index=points.index, crs=points.crs
+    )
+
+
 def _sites(ax: Axes, sites: gpd.GeoDataFrame, kind_labels: Mapping[str, str]) -> list[Any]:
     palette = colours("potential_kind")
-    points = sites.geometry.representative_point()
+    points = _spread(sites.geometry.representative_point(), span(sites) or 1.0)
     handles: list[Any] = []
     for kind in sorted(sites["kind"].astype(str).unique()):
         colour = palette.get(kind, "#999999")
