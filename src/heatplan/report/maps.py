@@ -490,8 +490,8 @@ def locator_map(
 ) -> str:
     """Small map: all areas in outline with their ids, ``area_id`` filled in its type colour."""
     areas = simplified(areas, span(areas) * 4)
-    fig = figure(2.4, 2.6)
-    ax = fig.add_subplot()
+    fig = Figure(figsize=(2.4, 2.6))  # fixed axes: no layout pass (one locator per area)
+    ax = fig.add_axes((0.01, 0.01, 0.98, 0.98))
     areas.plot(ax=ax, color="#f4f6f6", edgecolor="#999999", linewidth=0.3, zorder=2)
     chosen = areas[areas[col.AREA_ID].astype(str) == area_id]
     if len(chosen):
@@ -500,4 +500,4 @@ def locator_map(
         label(ax, point.x, point.y, area_id, size=7, fontweight="bold")
     _extent(ax, [areas])
     finish(ax, MapBase(attribution=attribution), place=False)
-    return svg(fig)
+    return svg(fig, tight=bool(attribution))
