@@ -212,3 +212,19 @@ def test_pipes_examined_in_decentral_areas_are_not_drawn_as_planned_on_the_densi
     examined = maps.heat_density_map(blocks, classes, base=MapBase(), pipes=pipes, areas=areas)
     assert planned in drawn and "Wärmenetz (Planung)" in drawn  # without areas: all drawn
     assert planned not in examined and "Wärmenetz (Planung)" not in examined
+
+
+def test_locator_of_a_large_town_stays_small() -> None:
+    # 1,600 round areas as in a large city (9 vertices each after simplifying): background raster
+    centres = [shapely.Point(300 * (i % 40), 300 * (i // 40)) for i in range(1600)]
+    many = gpd.GeoDataFrame(
+        {"area_id": [f"A{i:04d}" for i in range(1600)]},
+        geometry=[c.buffer(140) for c in centres],
+        crs=CRS,
+    )
+    few = many.iloc[:4]
+    large, small = maps.locator_map(many, "A0007"), maps.locator_map(few, "A0001")
+    assert "<image" in large and "<image" not in small
+    assert ">A0007<" in large  # the chosen area stays vector, its label text
+    # vector paths for all 1,600 areas would be ~14,000 coordinates; the raster is one image
+    assert large.count("<path") < 50

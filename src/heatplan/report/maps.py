@@ -16,6 +16,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from matplotlib.axes import Axes
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
@@ -51,6 +52,9 @@ __all__ = [
     "year_groups",
 ]
 
+#: Above this many vertices the locator's background (every area) is one raster image: its SVG
+#: then stays the same size however many areas the town has (one locator per area, issue 20).
+LOCATOR_VECTOR_MAX = 10_000
 #: Legend title of the likelihood shading (WPG § 19 (2) with § 18 (2), (4)).
 LIKELIHOOD_TITLE = "Eignung (Wahrscheinlichkeit, § 19 Abs. 2 WPG)"
 
@@ -492,7 +496,10 @@ def locator_map(
     areas = simplified(areas, span(areas) * 4)
     fig = Figure(figsize=(2.4, 2.6))  # fixed axes: no layout pass (one locator per area)
     ax = fig.add_axes((0.01, 0.01, 0.98, 0.98))
-    areas.plot(ax=ax, color="#f4f6f6", edgecolor="#999999", linewidth=0.3, zorder=2)
+    dense = int(shapely.get_num_coordinates(areas.geometry.to_numpy()).sum()) > LOCATOR_VECTOR_MAX
+    areas.plot(
+        ax=ax, color="#f4f6f6", edgecolor="#999999", linewidth=0.3, zorder=2, rasterized=dense
+    )
     chosen = areas[areas[col.AREA_ID].astype(str) == area_id]
     if len(chosen):
         chosen.plot(ax=ax, color=colour or "#cccccc", edgecolor="black", linewidth=0.8, zorder=3)
