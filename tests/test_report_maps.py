@@ -69,6 +69,8 @@ def test_web_legend_and_report_read_the_same_colours() -> None:
     assert [i["colour"] for i in layers["blocks"]["legend"]["items"]] == [
         colours("heat_density")[c] for c in density_classes()["class"]
     ]
+    # a suppressed block is its own class in both (not "0 MWh/(ha·a)")
+    assert layers["blocks"]["legend"]["missing"]["colour"] == colours("heat_density")["suppressed"]
     assert {k: v[2] for k, v in POTENTIAL_KINDS.items()} == colours("potential_kind")
     assert {k: v[2] for k, v in NETWORK_STATUS.items()} == colours("network_status")
     # the report's area map paints the decentral colour the web legend shows

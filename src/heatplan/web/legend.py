@@ -63,7 +63,12 @@ def _density_legend() -> dict[str, Any]:
                 },
             }
         )
-    return {"kind": "steps", "items": items, "fallback": str(style.loc["suppressed", "fill"])}
+    hidden = style.loc["suppressed"]
+    missing = {
+        "colour": str(hidden["fill"]),
+        "label": {"de": str(hidden["label_de"]), "en": str(hidden["label_en"])},
+    }
+    return {"kind": "steps", "items": items, "fallback": missing["colour"], "missing": missing}
 
 
 def _line_legend() -> dict[str, Any]:

@@ -11,6 +11,8 @@ export function colourExpression(property, legend) {
   }
   const expr = ["step", ["to-number", ["get", property], -1], legend.fallback || "#dddddd"];
   for (const item of legend.items) expr.push(item.from, item.colour);
+  // a suppressed value (null: fewer than 5 buildings) is not "0": its own colour
+  if (legend.missing) return ["case", ["==", ["get", property], null], legend.missing.colour, expr];
   return expr;
 }
 
@@ -32,7 +34,8 @@ function escapeHtml(value) {
 export function legendHtml(spec, lang) {
   const swatch = (colour, opacity = 1) =>
     `<span class="swatch" style="background:${escapeHtml(colour)};opacity:${Number(opacity)}"></span>`;
-  let html = spec.legend.items.map((i) =>
+  const items = spec.legend.missing ? [...spec.legend.items, spec.legend.missing] : spec.legend.items;
+  let html = items.map((i) =>
     `<li>${swatch(i.colour)}${escapeHtml(i.label[lang])}</li>`).join("");
   if (spec.shading) {
     const first = spec.legend.items.find((i) => i.value === "dezentral") || spec.legend.items[0];
