@@ -221,7 +221,7 @@ def _scale_bar(ax: Axes) -> None:
 def _north_arrow(ax: Axes) -> None:
     """A black triangle pointing up with an N below (a plain polygon: an annotation arrow costs
     a layout pass per map)."""
-    x, top, width, height = 0.96, 0.97, 0.022, 0.07
+    x, top, width, height = 0.96, 0.97, 0.012, 0.06
     ax.add_patch(
         Polygon(
             [(x - width, top - height), (x, top), (x + width, top - height), (x, top - height)],

@@ -427,7 +427,7 @@ def potentials_map(
     if by_block is not None and len(by_block):
         handles += _block_potentials(ax, by_block)
     if sites is not None and len(sites):
-        handles += _sites(ax, sites, kind_labels)
+        handles += _sites(ax, sites, kind_labels, size)
     _extent(ax, [outline, by_block, sites, base.boundary])
     _legend(ax, handles + base_legend(base), "Potenziale")
     finish(ax, base)
@@ -456,7 +456,7 @@ def _block_potentials(ax: Axes, by_block: gpd.GeoDataFrame) -> list[Any]:
 
 def _spread(points: gpd.GeoSeries, size_m: float) -> gpd.GeoSeries:
     """Points at the same place (e.g. regional estimates at the town centre) set side by side."""
-    step = max(size_m, 500.0) * 0.015
+    step = size_m * 0.02
     key = points.x.round(0).astype(str) + "|" + points.y.round(0).astype(str)
     rank = key.groupby(key).cumcount().to_numpy(float)
     return gpd.GeoSeries(
@@ -464,9 +464,11 @@ def _spread(points: gpd.GeoSeries, size_m: float) -> gpd.GeoSeries:
     )
 
 
-def _sites(ax: Axes, sites: gpd.GeoDataFrame, kind_labels: Mapping[str, str]) -> list[Any]:
+def _sites(
+    ax: Axes, sites: gpd.GeoDataFrame, kind_labels: Mapping[str, str], size_m: float
+) -> list[Any]:
     palette = colours("potential_kind")
-    points = _spread(sites.geometry.representative_point(), span(sites) or 1.0)
+    points = _spread(sites.geometry.representative_point(), size_m)
     handles: list[Any] = []
     for kind in sorted(sites["kind"].astype(str).unique()):
         colour = palette.get(kind, "#999999")
