@@ -39,7 +39,7 @@ NICE_M = (50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10000, 20000, 50000)
 #: inline SVG small; 1/2000 of a 3 km town is 1.5 m, far below a printed line width).
 SIMPLIFY_SHARE = 1 / 2000
 #: Raster resolution of rasterised layers (buildings) inside the vector map [dpi].
-RASTER_DPI = 200
+RASTER_DPI = 150
 #: Street names: at most this many, the longest named streets first.
 MAX_STREET_NAMES = 12
 

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import geopandas as gpd
+import matplotlib as mpl
 import numpy as np
 import pandas as pd
 import shapely
@@ -65,9 +66,13 @@ def area_colour(kind: str) -> str:
 
 
 def _map_figure(height_in: float) -> Figure:
-    fig = figure(height_in)
-    fig.set_dpi(RASTER_DPI)  # resolution of the rasterised layers only; text stays vector
-    return fig
+    return figure(height_in)
+
+
+def _svg(fig: Figure) -> str:
+    """The map as SVG; rasterised layers (buildings) at :data:`RASTER_DPI`, text as text."""
+    with mpl.rc_context({"savefig.dpi": RASTER_DPI}):
+        return svg(fig)
 
 
 def _extent(ax: Axes, frames: Sequence[gpd.GeoDataFrame | None]) -> None:
@@ -165,7 +170,7 @@ def heat_density_map(
     _extent(ax, [blocks, base.boundary])
     _legend(ax, handles + base_legend(base), "Wärmedichte je Baublock")
     finish(ax, base)
-    return svg(fig)
+    return _svg(fig)
 
 
 def _row(layer: str, category: str) -> dict[str, str]:
@@ -225,7 +230,7 @@ def line_density_map(
     _extent(ax, [segments, base.boundary])
     _legend(ax, handles + base_legend(base), "Wärmeliniendichte je Straßenabschnitt")
     finish(ax, base)
-    return svg(fig)
+    return _svg(fig)
 
 
 def year_groups(areas: pd.DataFrame, years: Sequence[int]) -> list[list[int]]:
@@ -325,7 +330,7 @@ def areas_year_map(
     _extent(ax, [shown, base.boundary])
     _legend(ax, handles + base_legend(base), f"Versorgungsgebiete – {title or year}")
     finish(ax, base)
-    return svg(fig)
+    return _svg(fig)
 
 
 def _label(layer: str, category: str) -> str:
@@ -431,7 +436,7 @@ def potentials_map(
     _extent(ax, [outline, by_block, sites, base.boundary])
     _legend(ax, handles + base_legend(base), "Potenziale")
     finish(ax, base)
-    return svg(fig)
+    return _svg(fig)
 
 
 def _block_potentials(ax: Axes, by_block: gpd.GeoDataFrame) -> list[Any]:
