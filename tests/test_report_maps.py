@@ -230,3 +230,16 @@ def test_locator_of_a_large_town_stays_small() -> None:
     assert ">A0007<" in large  # the chosen area stays vector, its label text
     # vector paths for all 1,600 areas would be ~14,000 coordinates; the raster is one image
     assert large.count("<path") < 50
+
+
+def test_line_density_legend_shows_multiples_of_the_guide_value() -> None:
+    guide_kwh_per_m_a = 1500.0  # Energie-Atlas Bayern guide value, 1,5 MWh/(m·a)
+    segments = gpd.GeoDataFrame(
+        {"line_density_kwh_per_m_a": [300.0, 1000.0, 2000.0, 4000.0]},
+        geometry=[shapely.LineString([(0, 50 * i), (400, 50 * i)]) for i in range(4)],
+        crs=CRS,
+    )
+    svg = maps.line_density_map(segments, guide_kwh_per_m_a, base=MapBase())
+    # classes at 0, 1/2, 1 and 2 times the guide, in MWh/(m·a) with a decimal comma
+    for text in ("0,00–0,75", "0,75–1,50", "1,50–3,00", "≥ 3,00"):
+        assert f"{text} MWh/(m·a)" in svg
