@@ -11,7 +11,7 @@ styles read too. The functions take public layers only: the sections pass what
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 import geopandas as gpd
 import matplotlib as mpl
@@ -211,6 +211,8 @@ def line_density_map(
     ax = fig.add_subplot()
     draw_base(ax, base, size)
     style = map_style("line_density")
+    hidden_style = _row("line_density", "suppressed")
+    style = style[style["lower_bound"].notna()]
     density = pd.to_numeric(segments[col.LINE_DENSITY_KWH_PER_M_A], errors="coerce")
     steps = [*(style["lower_bound"].astype(float) * guide_kwh_per_m_a), np.inf]
     handles: list[Any] = []
@@ -223,10 +225,9 @@ def line_density_map(
         handles.append(Line2D([], [], color=row["fill"], lw=2, label=f"{text}: {row.label_de}"))
     hidden = segments[density.isna()]
     if len(hidden):
-        hidden.plot(ax=ax, color="#bbbbbb", linewidth=0.8, linestyle=":", zorder=2)
-        handles.append(
-            Line2D([], [], color="#bbbbbb", linestyle=":", label="unterdrückt / ohne Bedarf")
-        )
+        grey, dots = hidden_style["fill"], cast(Any, hidden_style["hatch"])  # a line style
+        hidden.plot(ax=ax, color=grey, linewidth=0.8, linestyle=dots, zorder=2)
+        handles.append(Line2D([], [], color=grey, linestyle=dots, label=hidden_style["label_de"]))
     _extent(ax, [segments, base.boundary])
     _legend(ax, handles + base_legend(base), "Wärmeliniendichte je Straßenabschnitt")
     finish(ax, base)
@@ -503,9 +504,10 @@ def locator_map(
     areas = simplified(areas, span(areas) * 4)
     fig = Figure(figsize=(2.4, 2.6))  # fixed axes: no layout pass (one locator per area)
     ax = fig.add_axes((0.01, 0.01, 0.98, 0.98))
+    other = _row("base", "locator_area")
     dense = int(shapely.get_num_coordinates(areas.geometry.to_numpy()).sum()) > LOCATOR_VECTOR_MAX
     areas.plot(
-        ax=ax, color="#f4f6f6", edgecolor="#999999", linewidth=0.3, zorder=2, rasterized=dense
+        ax=ax, color=other["fill"], edgecolor=other["line"], lw=0.3, zorder=2, rasterized=dense
     )
     chosen = areas[areas[col.AREA_ID].astype(str) == area_id]
     if len(chosen):

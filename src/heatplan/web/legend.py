@@ -74,6 +74,8 @@ def _density_legend() -> dict[str, Any]:
 def _line_legend() -> dict[str, Any]:
     guide = float(load_table("line_density_guide.csv").iloc[0]["value"])
     style = map_style("line_density")
+    hidden = style.loc["suppressed"]
+    style = style[style["lower_bound"].notna()]
     lows = [float(v) * guide for v in style["lower_bound"]]
     items = []
     for i, (_, row) in enumerate(style.iterrows()):
@@ -90,7 +92,11 @@ def _line_legend() -> dict[str, Any]:
                 },
             }
         )
-    return {"kind": "steps", "fallback": "#dddddd", "items": items}
+    missing = {
+        "colour": str(hidden["fill"]),
+        "label": {"de": str(hidden["label_de"]), "en": str(hidden["label_en"])},
+    }
+    return {"kind": "steps", "fallback": missing["colour"], "items": items, "missing": missing}
 
 
 def _categories(labels: dict[str, tuple[str, str, str]]) -> dict[str, Any]:
