@@ -8,19 +8,24 @@ palette (``data/map_styles.csv``, :mod:`heatplan.reference.map_styles`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
+import matplotlib as mpl
 import numpy as np
 import pandas as pd
 import shapely
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Polygon, Rectangle
 
 from heatplan.formats import german
+from heatplan.publish.layers import pipe_status
 from heatplan.reference.map_styles import map_style
+from heatplan.report.charts import figure, svg
 
 __all__ = [
     "MapBase",
@@ -29,9 +34,15 @@ __all__ = [
     "draw_lines",
     "finish",
     "label",
+    "map_figure",
+    "map_svg",
     "merged",
+    "planned_and_examined",
+    "put_legend",
+    "set_extent",
     "simplified",
     "span",
+    "style_row",
 ]
 
 NICE_M = (50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10000, 20000, 50000)
@@ -309,3 +320,57 @@ def outline_of(frame: pd.DataFrame | None) -> gpd.GeoDataFrame | None:
         return None
     whole = shapely.union_all(frame.geometry.buffer(0.5).to_numpy()).buffer(-0.5)
     return gpd.GeoDataFrame(geometry=[whole], crs=frame.crs)
+
+
+def map_figure(height_in: float) -> Figure:
+    """An empty map figure of the report's width (constrained layout)."""
+    return figure(height_in)
+
+
+def map_svg(fig: Figure) -> str:
+    """The map as SVG; rasterised layers (buildings) at :data:`RASTER_DPI`, text as text."""
+    with mpl.rc_context({"savefig.dpi": RASTER_DPI}):
+        return svg(fig)
+
+
+def set_extent(ax: Axes, frames: Sequence[gpd.GeoDataFrame | None]) -> None:
+    """The axes' limits: the frames' joint extent with a 4 % margin."""
+    bounds = [f.total_bounds for f in frames if f is not None and len(f)]
+    if not bounds:
+        return
+    b = np.array(bounds)
+    x0, y0, x1, y1 = b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max()
+    pad = 0.04 * max(x1 - x0, y1 - y0, 1.0)
+    ax.set_xlim(x0 - pad, x1 + pad)
+    ax.set_ylim(y0 - pad, y1 + pad)
+
+
+def put_legend(ax: Axes, handles: list[Any], title: str) -> None:
+    """The legend below the map in two columns (the map keeps the full width)."""
+    if handles:
+        ax.legend(
+            handles=handles,
+            title=title,
+            loc="upper left",
+            bbox_to_anchor=(0.0, -0.04),
+            ncols=2,
+            frameon=False,
+            fontsize=6.5,
+            title_fontsize=7,
+            alignment="left",
+        )
+
+
+def style_row(layer: str, category: str) -> dict[str, str]:
+    """One palette row as text (fill, line, hatch, label_de ...)."""
+    return {str(k): str(v) for k, v in map_style(layer).loc[category].items()}
+
+
+def planned_and_examined(
+    pipes: gpd.GeoDataFrame | None, areas: gpd.GeoDataFrame
+) -> tuple[gpd.GeoDataFrame | None, gpd.GeoDataFrame | None]:
+    """New pipes in network areas, and those examined in areas that are none (grey)."""
+    if pipes is None or not len(pipes) or "existing" not in pipes.columns:
+        return pipes, None
+    status = pipe_status(pipes, areas)
+    return pipes[status != "examined"], pipes[status == "examined"]
