@@ -24,6 +24,7 @@ from heatplan.plan import columns as col
 from heatplan.publish import MIN_BUILDINGS_CONSUMPTION, SUPPRESSED_NOTICE
 from heatplan.report import maps
 from heatplan.report.fmt import DASH, Table, labels_de, number, percent, table
+from heatplan.report.map_base import MapBase
 
 __all__ = ["areas_section"]
 
@@ -144,7 +145,7 @@ def _profile(
         "eignung_reason": str(row.get("eignung_reason") or ""),
         "saving_reason": str(row.get("saving_reason") or ""),
         # small locator: the attribution stands on the section's maps and the sources page
-        "map": maps.locator_map(areas, area_id, maps.AREA_COLOURS.get(kind, "#cccccc")),
+        "map": maps.locator_map(areas, area_id, maps.area_colour(kind)),
     }
 
 
@@ -155,6 +156,7 @@ def areas_section(
     streets: gpd.GeoDataFrame | None,
     pipes: gpd.GeoDataFrame | None,
     attribution: str,
+    base: MapBase | None = None,
 ) -> dict[str, Any]:
     """Section 4 from the public ``areas`` layer (None or unclassified: a note)."""
     if areas is None or areas.empty or not any(c.startswith("area_type_") for c in areas.columns):
@@ -165,8 +167,12 @@ def areas_section(
     return {
         "empty": False,
         "years": years,
-        "map": maps.areas_map(
-            areas, years, TYPE_DE, streets=streets, pipes=pipes, attribution=attribution
+        "maps": maps.areas_maps(
+            areas,
+            years,
+            TYPE_DE,
+            base=base or MapBase(streets=streets, attribution=attribution),
+            pipes=pipes,
         ),
         "table": _overview(plain, years[-1]),
         "counts": Table(

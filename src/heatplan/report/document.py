@@ -107,6 +107,7 @@ def plan_context(
             streets=inputs.streets,
             pipes=inputs.layer("network_pipes"),
             attribution=credit,
+            base=inputs.map_base(credit),
         ),
         "measures": measures_section(measures, internal=not inputs.public),
         "sources": _sources(project_dir, inputs, [*PLAN_CITES, *potentials["cites"]]),

@@ -2,8 +2,9 @@
 
 The building layer is read only to aggregate it (buildings by use and age class, the inventory
 cells with their building counts) and is dropped right here: no section, chart or map ever sees
-a building. The public edition takes every layer through :mod:`heatplan.publish` (via the
-public GeoPackage rules of :func:`heatplan.publish.layers.public_layers`) — in both editions:
+a building's data (the maps' base keeps the outlines only, :mod:`heatplan.publish.basemap`).
+The public edition takes every layer through :mod:`heatplan.publish` (via the public GeoPackage
+rules of :func:`heatplan.publish.layers.public_layers`) — in both editions:
 the planners' (internal) edition differs only in the measures it lists (non-public ones too,
 with those responsible), never in building data. Existing gas and heat networks appear only as
 total length: their registers hold the house connections, i.e. who heats with what.
@@ -20,10 +21,12 @@ import pandas as pd
 from heatplan.plan import Plan
 from heatplan.plan import columns as col
 from heatplan.publish import area_suppression
+from heatplan.publish.basemap import base_geometry
 from heatplan.publish.layers import RELEASE_INPUTS, public_layers
 from heatplan.publish.release import ReleaseAudit
 from heatplan.publish.rules import drop_confidential
 from heatplan.publish.tables import buildings_table, inventory_table, potentials_table
+from heatplan.report.map_base import MapBase, outline_of
 
 __all__ = ["AGGREGATE_LAYERS", "REPORT_FRAMES", "ReportInputs", "load_inputs"]
 
@@ -57,8 +60,12 @@ class ReportInputs:
     stock: pd.DataFrame | None = None
     #: existing network name (German) -> total length [km]
     existing_km: dict[str, float] = field(default_factory=dict)
-    #: street lines as map background (geometry only)
+    #: street lines as map background (geometry and street name only)
     streets: gpd.GeoDataFrame | None = None
+    #: building outlines (or points) as map background: geometry only, no attribute
+    building_outlines: gpd.GeoDataFrame | None = None
+    #: the municipality's name, written on the maps
+    place: str = ""
     #: rows left out or suppressed, per layer (public edition)
     suppressed: dict[str, int] = field(default_factory=dict)
     source_files: list[str] = field(default_factory=list)
@@ -73,6 +80,17 @@ class ReportInputs:
             return self.layers[name]
         return self.tables.get(name)
 
+    def map_base(self, attribution: str) -> MapBase:
+        """The base of every map: streets, buildings, the planning area's outline."""
+        return MapBase(
+            streets=self.streets,
+            buildings=self.building_outlines,
+            boundary=outline_of(self.layer("areas")),
+            boundary_label="Umriss des Planungsgebiets",
+            place=self.place,
+            attribution=attribution,
+        )
+
 
 def _files(frames: list[pd.DataFrame | None]) -> set[str]:
     found: set[str] = set()
@@ -80,12 +98,6 @@ def _files(frames: list[pd.DataFrame | None]) -> set[str]:
         if frame is not None and "source_file" in frame.columns:
             found |= {str(v) for v in frame["source_file"].dropna().unique()}
     return found
-
-
-def _geometry_only(frame: pd.DataFrame | None) -> gpd.GeoDataFrame | None:
-    if frame is None or not isinstance(frame, gpd.GeoDataFrame):
-        return None
-    return gpd.GeoDataFrame(geometry=frame.geometry.to_numpy(), crs=frame.crs)
 
 
 def _suppressed_areas(raw: pd.DataFrame, released: pd.DataFrame) -> set[str]:
@@ -102,7 +114,7 @@ def _suppressed_areas(raw: pd.DataFrame, released: pd.DataFrame) -> set[str]:
 def load_inputs(plan: Plan, *, public: bool = True) -> ReportInputs:
     """The report's inputs from ``plan``; building rows are aggregated and dropped."""
     raw = {n: f for n in RELEASE_INPUTS if (f := plan.get(n)) is not None}
-    inputs = ReportInputs(public=public)
+    inputs = ReportInputs(public=public, place=plan.settings.municipality.name)
     inputs.tables = {n: f for n in TABLES if (f := plan.get(n)) is not None}
     layers, summary = public_layers(raw)  # the one audited release, as every public output
     if "areas" in raw:
@@ -125,6 +137,7 @@ def load_inputs(plan: Plan, *, public: bool = True) -> ReportInputs:
         frame = lines[name]
         if frame is not None and len(frame):
             inputs.existing_km[label] = float(frame.geometry.length.sum()) / 1000.0
-    inputs.streets = _geometry_only(lines["streets"])
+    inputs.streets = base_geometry(lines["streets"], names=True)
+    inputs.building_outlines = base_geometry(buildings)
     inputs.source_files = sorted(_files([buildings, *lines.values()]))
     return inputs

@@ -175,9 +175,9 @@ def inventory_section(inputs: ReportInputs, *, attribution: str) -> dict[str, An
                 "svg": maps.heat_density_map(
                     blocks,
                     density_classes(),
-                    streets=inputs.streets,
+                    base=inputs.map_base(attribution),
                     pipes=pipes,
-                    attribution=attribution,
+                    areas=inputs.layer("areas"),
                 ),
             }
         )
@@ -186,7 +186,7 @@ def inventory_section(inputs: ReportInputs, *, attribution: str) -> dict[str, An
             {
                 "title": "Wärmeliniendichte je Straßenabschnitt",
                 "svg": maps.line_density_map(
-                    segments, line_density_guide_kwh_per_m_a(), attribution=attribution
+                    segments, line_density_guide_kwh_per_m_a(), base=inputs.map_base(attribution)
                 ),
             }
         )

@@ -149,6 +149,10 @@ def potentials_section(inputs: ReportInputs, *, attribution: str) -> dict[str, A
     if any(f is not None and len(f) for f in (sites, by_block)):
         kinds = {str(k): label_de("potential_kind", k) for k in computed["Art"]}
         section["map"] = maps.potentials_map(
-            sites, by_block, kinds, outline=inputs.layer("areas"), attribution=attribution
+            sites,
+            by_block,
+            kinds,
+            outline=inputs.layer("areas"),
+            base=inputs.map_base(attribution),
         )
     return section

@@ -1,7 +1,9 @@
 """The map's layers: which public table each shows, its colours, legend and explanation (de/en).
 
-Classes come from the project's reference data (heat-density classes of the KEA-BW guide, the
-line-density guide value, the WPG area types and likelihood grades), so legend and plan agree.
+Colours, the likelihood shading and the class limits come from the one map palette
+(``data/map_styles.csv``, read by the report maps and the QGIS styles too) and the project's
+reference data (heat-density classes of the KEA-BW guide, the line-density guide value, the WPG
+area types and likelihood grades), so legend, report and plan agree.
 """
 
 from __future__ import annotations
@@ -9,72 +11,92 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from heatplan.formats import german
 from heatplan.plan import columns as col
 from heatplan.reference import table as load_table
+from heatplan.reference.map_styles import colours, map_style
 from heatplan.web.public_data import GRADE_DE, GRADE_EN, TYPE_DE, TYPE_EN
 
-TYPE_COLOURS = {
-    "waermenetz_verdichtung": "#b2182b",
-    "waermenetz_ausbau": "#d6604d",
-    "waermenetz_neubau": "#f4a582",
-    "wasserstoffnetz": "#8073ac",
-    "dezentral": "#4393c3",
-    "pruefgebiet": "#bababa",
-}
-GRADE_COLOURS = {
-    "sehr_wahrscheinlich_geeignet": "#1a9850",
-    "wahrscheinlich_geeignet": "#91cf60",
-    "wahrscheinlich_ungeeignet": "#fc8d59",
-    "sehr_wahrscheinlich_ungeeignet": "#d73027",
-}
-DENSITY_COLOURS = ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026")
-POTENTIAL_KINDS = {
-    "wastewater": ("Abwasserwärme", "wastewater heat", "#1f78b4"),
-    "sewer": ("Abwasserkanal", "sewer heat", "#a6cee3"),
-    "waste_heat": ("Abwärme", "waste heat", "#e31a1c"),
-    "biomass": ("Biomasse", "biomass", "#33a02c"),
-    "solar_thermal_open_field": (
-        "Solarthermie (Freifläche)",
-        "solar thermal (open field)",
-        "#ff7f00",
-    ),
-    "surface_water": ("Oberflächengewässer", "surface water", "#6a3d9a"),
-    "sludge": ("Klärschlamm", "sewage sludge", "#b15928"),
-}
+TYPE_COLOURS = colours("area_type")
+GRADE_COLOURS = colours("likelihood")
+
+
+def _styled(layer: str) -> dict[str, tuple[str, str, str]]:
+    """Category -> (German label, English label, colour) of a palette layer."""
+    style = map_style(layer)
+    return {
+        str(k): (str(r["label_de"]), str(r["label_en"]), str(r["fill"]))
+        for k, r in style.iterrows()
+    }
+
+
+POTENTIAL_KINDS = _styled("potential_kind")
+EXISTING_NETWORKS = _styled("existing_network")
+NETWORK_STATUS = _styled("network_status")
+
+
+def _span(low: float, high: float, digits: int, *, de: bool) -> str:
+    """'70–175' (German: '1.050') or '≥ 1,050' for the open top class."""
+    fmt = f"{{:,.{digits}f}}"
+    text = (
+        f"≥ {fmt.format(low)}"
+        if not math.isfinite(high)
+        else (f"{fmt.format(low)}–{fmt.format(high)}")
+    )
+    return german(text) if de else text  # fmt: skip
 
 
 def _density_legend() -> dict[str, Any]:
     classes = load_table("heat_density_classes.csv")
+    style = map_style("heat_density")
     items = []
-    for colour, row in zip(DENSITY_COLOURS, classes.itertuples(index=False), strict=False):
+    for row in classes.itertuples(index=False):
         low, high = float(str(row.min_mwh_per_ha_a)), float(str(row.max_mwh_per_ha_a))
-        span = f"{low:g}–{high:g}" if math.isfinite(high) else f"> {low:g}"
+        de, en = _span(low, high, 0, de=True), _span(low, high, 0, de=False)
         items.append(
             {
                 "from": low,
-                "colour": colour,
+                "colour": str(style.loc[str(row[0]), "fill"]),
                 "label": {
-                    "de": f"{span} MWh/(ha·a): {row.label_de}",
-                    "en": f"{span} MWh/(ha·a): {row.label_en}",
+                    "de": f"{de} MWh/(ha·a): {row.label_de}",
+                    "en": f"{en} MWh/(ha·a): {row.label_en}",
                 },
             }
         )
-    return {"kind": "steps", "items": items, "fallback": "#eeeeee"}
+    hidden = style.loc["suppressed"]
+    missing = {
+        "colour": str(hidden["fill"]),
+        "label": {"de": str(hidden["label_de"]), "en": str(hidden["label_en"])},
+    }
+    return {"kind": "steps", "items": items, "fallback": missing["colour"], "missing": missing}
 
 
 def _line_legend() -> dict[str, Any]:
     guide = float(load_table("line_density_guide.csv").iloc[0]["value"])
-    return {
-        "kind": "steps",
-        "fallback": "#dddddd",
-        "items": [
-            {"from": 0, "colour": "#9ecae1", "label": {"de": f"< {guide:g} kWh/(m·a)",
-                                                        "en": f"< {guide:g} kWh/(m·a)"}},
-            {"from": guide, "colour": "#de2d26", "label": {
-                "de": f"≥ {guide:g} kWh/(m·a): Richtwert für Wärmenetze erreicht",
-                "en": f"≥ {guide:g} kWh/(m·a): heat-network guide value reached"}},
-        ],
-    }  # fmt: skip
+    style = map_style("line_density")
+    hidden = style.loc["suppressed"]
+    style = style[style["lower_bound"].notna()]
+    lows = [float(v) * guide for v in style["lower_bound"]]
+    items = []
+    for i, (_, row) in enumerate(style.iterrows()):
+        low, high = lows[i], lows[i + 1] if i + 1 < len(lows) else math.inf
+        de = _span(low / 1000, high / 1000, 2, de=True)
+        en = _span(low / 1000, high / 1000, 2, de=False)
+        items.append(
+            {
+                "from": low,
+                "colour": str(row["fill"]),
+                "label": {
+                    "de": f"{de} MWh/(m·a): {row['label_de']}",
+                    "en": f"{en} MWh/(m·a): {row['label_en']}",
+                },
+            }
+        )
+    missing = {
+        "colour": str(hidden["fill"]),
+        "label": {"de": str(hidden["label_de"]), "en": str(hidden["label_en"])},
+    }
+    return {"kind": "steps", "fallback": missing["colour"], "items": items, "missing": missing}
 
 
 def _categories(labels: dict[str, tuple[str, str, str]]) -> dict[str, Any]:
@@ -91,6 +113,30 @@ def _types() -> dict[str, tuple[str, str, str]]:
 
 def _grades() -> dict[str, tuple[str, str, str]]:
     return {k: (GRADE_DE[k], GRADE_EN[k], GRADE_COLOURS[k]) for k in GRADE_COLOURS}
+
+
+def likelihood_shading() -> dict[str, Any]:
+    """The areas layer's fill opacity by likelihood grade (``likelihood_{year}``), with labels.
+
+    The same shading as the report's area maps: a less likely grade is paler (and hatched in
+    print).
+    """
+    style, types = map_style("likelihood"), map_style("area_type")
+    base = float(types["opacity"].max())
+    return {
+        "property": "likelihood_{year}",
+        "fallback": base,
+        "items": [
+            {
+                "value": str(k),
+                "opacity": round(base * float(r["opacity"]), 3),
+                "label": {"de": GRADE_DE[str(k)], "en": GRADE_EN[str(k)]},
+            }
+            for k, r in style.iterrows()
+        ],
+        "title": {"de": "Eignung (Wahrscheinlichkeit, § 19 Abs. 2 WPG)",
+                  "en": "Likelihood of suitability (WPG § 19 (2))"},
+    }  # fmt: skip
 
 
 #: id -> (source table, geometry, property ({year}: selected year), shown at start)
@@ -185,19 +231,6 @@ EXPLANATIONS = {
         "Gas mains along the streets (without house connections).",
     ),
 }
-EXISTING_NETWORKS = {
-    "heat_networks": ("Wärmenetz", "heat network", "#b2182b"),
-    "gas_networks": ("Gasnetz", "gas network", "#fdb863"),
-}
-NETWORK_STATUS = {
-    "existing": ("bestehend", "existing", "#252525"),
-    "planned": ("geplant", "planned", "#e7298a"),
-    "examined": (
-        "geprüfte Variante (Gebiet nicht als Wärmenetzgebiet eingeteilt)",
-        "examined option (area not classified for a heat network)",
-        "#bdbdbd",
-    ),
-}
 
 
 def legends() -> dict[str, Any]:
@@ -221,6 +254,7 @@ def legends() -> dict[str, Any]:
                 "explanation": dict(zip(("de", "en"), EXPLANATIONS[key], strict=True)),
                 "property": LAYERS[key][2],
                 "legend": legend_of[key],
+                **({"shading": likelihood_shading()} if key == "areas" else {}),
             }
             for key in LAYERS
         }

@@ -2,6 +2,7 @@
 import * as maplibregl from "maplibre-gl";
 import "maplibre-gl/dist/maplibre-gl.css";
 import "./style.css";
+import { colourExpression, legendHtml, opacityExpression } from "./mapStyle.js";
 
 const state = { lang: "de", year: "2030", meta: null, legend: null, labels: null, map: null, visible: {},
   measuresVisible: false, participation: null, picking: false, comment: null };
@@ -74,18 +75,6 @@ function baseStyle(meta) {
   };
 }
 
-function colourExpression(property, legend) {
-  if (legend.kind === "categories") {
-    const expr = ["match", ["to-string", ["get", property]]];
-    for (const item of legend.items) expr.push(String(item.value), item.colour);
-    expr.push(legend.fallback || "#cccccc");
-    return expr;
-  }
-  const expr = ["step", ["to-number", ["get", property], -1], legend.fallback || "#dddddd"];
-  for (const item of legend.items) expr.push(item.from, item.colour);
-  return expr;
-}
-
 function property(layer) {
   const spec = state.legend.layers[layer.id];
   return spec.property.replace("{year}", state.year);
@@ -101,7 +90,7 @@ function addLayer(map, layer) {
   state.visible[layer.id] = !!layer.default_visible;
   if (layer.geometry === "polygon") {
     map.addLayer({ id: `${layer.id}-fill`, type: "fill", source: layer.source,
-      layout: { visibility }, paint: { "fill-color": colour, "fill-opacity": 0.6 } });
+      layout: { visibility }, paint: { "fill-color": colour, "fill-opacity": opacityExpression(spec, state.year) } });
     map.addLayer({ id: `${layer.id}-line`, type: "line", source: layer.source,
       layout: { visibility }, paint: { "line-color": "#555", "line-width": 0.6 } });
   } else if (layer.geometry === "line") {
@@ -128,6 +117,7 @@ function recolour() {
     for (const id of styleLayers(layer.id)) {
       const kind = id.slice(layer.id.length + 1);
       if (kind === "fill") state.map.setPaintProperty(id, "fill-color", colour);
+      if (kind === "fill" && spec.shading) state.map.setPaintProperty(id, "fill-opacity", opacityExpression(spec, state.year));
       if (kind === "circle") state.map.setPaintProperty(id, "circle-color", colour);
       if (kind === "line" && layer.geometry === "line") state.map.setPaintProperty(id, "line-color", colour);
     }
@@ -164,8 +154,7 @@ function renderPanel() {
     const spec = state.legend.layers[layer.id];
     const item = document.createElement("div");
     item.className = "layer";
-    const legendItems = spec.legend.items.map((i) =>
-      `<li><span class="swatch" style="background:${escapeHtml(i.colour)}"></span>${escapeHtml(i.label[state.lang])}</li>`).join("");
+    const legendItems = legendHtml(spec, state.lang);
     item.innerHTML = `<label><input type="checkbox" data-layer="${escapeHtml(layer.id)}" ${state.visible[layer.id] ? "checked" : ""}> ${escapeHtml(spec.title[state.lang])}</label>
       <details><summary>?</summary><p>${escapeHtml(spec.explanation[state.lang])}</p></details>
       <ul class="legend" ${state.visible[layer.id] ? "" : "hidden"}>${legendItems}</ul>`;

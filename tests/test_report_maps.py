@@ -1,0 +1,245 @@
+"""The report's maps: one palette, class values in legends, a map per year where the plan differs,
+the base drawn from the project's layers and the credit clear of the scale bar."""
+
+from __future__ import annotations
+
+import re
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+
+from heatplan.areas.reference import density_classes
+from heatplan.classify.rules import GRADE_DE, GRADES, TYPE_DE
+from heatplan.publish.basemap import base_geometry
+from heatplan.publish.layers import pipe_status
+from heatplan.reference.map_styles import colours, map_style
+from heatplan.report import maps
+from heatplan.report.inventory import KIND_DE
+from heatplan.report.map_base import MapBase, finish
+from heatplan.web.legend import NETWORK_STATUS, POTENTIAL_KINDS, legends
+
+CRS = "EPSG:25832"
+HEX = re.compile(r"^#[0-9a-f]{6}$")
+
+
+def _areas(kinds: dict[int, list[str]], grades: dict[int, list[str]]) -> gpd.GeoDataFrame:
+    """Three 200 m squares side by side with the given type and grade per year."""
+    frame = gpd.GeoDataFrame(
+        {"area_id": ["A01", "A02", "A03"]},
+        geometry=[shapely.box(200 * i, 0, 200 * i + 200, 200) for i in range(3)],
+        crs=CRS,
+    )
+    for year, values in kinds.items():
+        frame[f"area_type_{year}"] = values
+        frame[f"likelihood_{year}"] = grades[year]
+    return frame
+
+
+def _fills(svg: str) -> set[str]:
+    return set(re.findall(r"fill: ?(#[0-9a-f]{6})", svg))
+
+
+def test_the_palette_has_a_colour_for_every_code_the_plan_uses() -> None:
+    assert set(TYPE_DE) <= set(colours("area_type"))
+    assert set(GRADES) <= set(colours("likelihood"))
+    assert set(density_classes()["class"]) <= set(colours("heat_density"))
+    assert set(KIND_DE) <= set(colours("potential_kind"))  # kinds of the potentials stage
+    statuses = {"existing", "planned", "examined"}  # what pipe_status returns
+    assert statuses <= set(colours("network_status"))
+    assert pipe_status.__name__  # the status codes above are those of pipe_status
+    every = map_style("area_type")["fill"].tolist() + map_style("likelihood")["fill"].tolist()
+    assert all(HEX.match(c) for c in every)
+    # German labels are the classification's own words (one vocabulary)
+    assert map_style("area_type")["label_de"].to_dict() == TYPE_DE
+    assert map_style("likelihood")["label_de"].to_dict() == GRADE_DE
+
+
+def test_web_legend_and_report_read_the_same_colours() -> None:
+    layers = legends()["layers"]
+    web_types = {i["value"]: i["colour"] for i in layers["areas"]["legend"]["items"]}
+    assert web_types == colours("area_type")
+    web_grades = {i["value"]: i["colour"] for i in layers["likelihood"]["legend"]["items"]}
+    assert web_grades == colours("likelihood")
+    assert [i["colour"] for i in layers["blocks"]["legend"]["items"]] == [
+        colours("heat_density")[c] for c in density_classes()["class"]
+    ]
+    # a suppressed block is its own class in both (not "0 MWh/(ha·a)")
+    assert layers["blocks"]["legend"]["missing"]["colour"] == colours("heat_density")["suppressed"]
+    assert {k: v[2] for k, v in POTENTIAL_KINDS.items()} == colours("potential_kind")
+    assert {k: v[2] for k, v in NETWORK_STATUS.items()} == colours("network_status")
+    # the report's area map paints the decentral colour the web legend shows
+    areas = _areas({2030: ["dezentral"] * 3}, {2030: [GRADES[0]] * 3})
+    (drawn,) = maps.areas_maps(areas, [2030], TYPE_DE, base=MapBase())
+    assert web_types["dezentral"] in _fills(drawn["svg"])
+    # the web's shading is the report's: area opacity x grade opacity
+    shading = {i["value"]: i["opacity"] for i in layers["areas"]["shading"]["items"]}
+    top = float(map_style("area_type")["opacity"].max())
+    for grade, opacity in map_style("likelihood")["opacity"].items():
+        assert shading[grade] == pytest.approx(top * opacity, abs=1e-3)
+
+
+def test_year_maps_differ_where_the_classification_differs() -> None:
+    kinds = {
+        2030: ["pruefgebiet", "dezentral", "dezentral"],
+        2035: ["waermenetz_neubau", "dezentral", "dezentral"],
+        2040: ["waermenetz_neubau", "dezentral", "dezentral"],
+        2045: ["waermenetz_neubau", "dezentral", "dezentral"],
+    }
+    grades = {
+        2030: [GRADES[1], GRADES[0], GRADES[0]],
+        2035: [GRADES[1], GRADES[0], GRADES[0]],
+        2040: [GRADES[0], GRADES[0], GRADES[0]],
+        2045: [GRADES[0], GRADES[0], GRADES[0]],
+    }
+    areas = _areas(kinds, grades)
+    assert maps.year_groups(areas, [2030, 2035, 2040, 2045]) == [[2030], [2035], [2040, 2045]]
+    drawn = maps.areas_maps(areas, [2030, 2035, 2040, 2045], TYPE_DE, base=MapBase())
+    assert [d["years"] for d in drawn] == [[2030], [2035], [2040, 2045]]
+    assert len({d["svg"] for d in drawn}) == 3
+    palette = colours("area_type")
+    first, second = _fills(drawn[0]["svg"]), _fills(drawn[1]["svg"])
+    assert palette["pruefgebiet"] in first and palette["pruefgebiet"] not in second
+    assert palette["waermenetz_neubau"] in second and palette["waermenetz_neubau"] not in first
+    # 2035 vs 2040: same types, the grade of A01 differs -> its shading (hatch) differs
+    hatch_2035 = str(map_style("likelihood").loc[GRADES[1], "hatch"])
+    assert hatch_2035 and drawn[1]["svg"] != drawn[2]["svg"]
+    for area_id in ("A01", "A02", "A03"):  # area labels are text in every map
+        assert all(f">{area_id}<" in d["svg"] for d in drawn)
+
+
+def test_identical_years_share_one_map_titled_with_all_of_them() -> None:
+    same = {y: ["dezentral"] * 3 for y in (2030, 2035, 2040, 2045)}
+    grade = {y: [GRADES[0]] * 3 for y in same}
+    (drawn,) = maps.areas_maps(_areas(same, grade), list(same), TYPE_DE, base=MapBase())
+    assert drawn["years"] == [2030, 2035, 2040, 2045]
+    assert "2030, 2035, 2040 und 2045" in drawn["title"]
+
+
+def test_heat_density_legend_shows_the_class_limits_in_german_notation() -> None:
+    classes = density_classes()
+    blocks = gpd.GeoDataFrame(
+        {"heat_density_mwh_per_ha_a": [30.0, 100.0, 200.0, 500.0, 1500.0, np.nan]},
+        geometry=[shapely.box(100 * i, 0, 100 * i + 90, 90) for i in range(6)],
+        crs=CRS,
+    )
+    svg = maps.heat_density_map(blocks, classes, base=MapBase())
+    for row in classes.itertuples(index=False):
+        low, high = float(row.min_mwh_per_ha_a), float(row.max_mwh_per_ha_a)
+        low_de = f"{low:,.0f}".replace(",", ".")  # German thousands separator
+        expected = f"≥ {low_de}" if np.isinf(high) else f"{low_de}–{high:,.0f}".replace(",", ".")
+        assert f"{expected} MWh/(ha·a)" in svg
+    assert "≥ 1.050 MWh/(ha·a)" in svg  # KEA-BW top class, read by hand from the guide's table
+    assert "heller" not in svg
+
+
+def test_potential_classes_are_rounded_rising_limits() -> None:
+    values = pd.Series([3.0, 14.0, 27.0, 160.0, 171.0, 900.0, 1234.0, 5555.0, 8000.0, 9999.0])
+    bounds = maps.potential_classes(values)
+    assert bounds[0] == 0.0 and bounds == sorted(set(bounds))
+    # the median of the ten values is (171 + 900) / 2 = 535.5 -> two significant digits: 540
+    assert maps.potential_classes(values, count=2) == [0.0, 540.0]
+
+
+def test_base_is_geometry_and_street_names_only_without_confidential_rows() -> None:
+    buildings = gpd.GeoDataFrame(
+        {"heat_demand_kwh_per_a": [12_000.0, 30_000.0], "confidential": [False, True]},
+        geometry=[shapely.Point(0, 0), shapely.Point(10, 0)],
+        crs=CRS,
+    )
+    base = base_geometry(buildings)
+    assert base is not None and list(base.columns) == ["geometry"] and len(base) == 1
+    streets = gpd.GeoDataFrame(
+        {"name": ["Kirchstraße"], "street_id": ["s1"]},
+        geometry=[shapely.LineString([(0, 0), (100, 0)])],
+        crs=CRS,
+    )
+    named = base_geometry(streets, names=True)
+    assert named is not None and set(named.columns) == {"geometry", "name"}
+
+
+def test_dense_buildings_are_rasterised_and_street_names_stay_text() -> None:
+    rng = np.random.default_rng(1)
+    xy = rng.uniform(0, 600, size=(3000, 2))
+    base = MapBase(
+        buildings=gpd.GeoDataFrame(geometry=gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs=CRS),
+        streets=gpd.GeoDataFrame(
+            {"name": ["Hauptstraße"]},
+            geometry=[shapely.LineString([(0, 300), (600, 300)])],
+            crs=CRS,
+        ),
+        place="Musterstadt",
+    )
+    areas = _areas({2030: ["dezentral"] * 3}, {2030: [GRADES[0]] * 3})
+    (drawn,) = maps.areas_maps(areas, [2030], TYPE_DE, base=base)
+    svg = drawn["svg"]
+    assert svg.count("<image") >= 1  # buildings as one raster image ...
+    assert svg.count("<path") < 500  # ... not 3,000 vector markers
+    assert ">Hauptstraße<" in svg and ">Musterstadt<" in svg
+
+
+def test_credit_line_does_not_overlap_the_scale_bar() -> None:
+    fig = Figure(figsize=(4, 3))
+    canvas = FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    ax.set_xlim(0, 1000)
+    ax.set_ylim(0, 800)
+    credit = "Daten: Projektdaten der Kommune; Darstellung: heatplan " * 2
+    finish(ax, MapBase(attribution=credit))
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    bars = [p.get_window_extent(renderer) for p in ax.patches if isinstance(p, Rectangle)]
+    texts = {t.get_text(): t.get_window_extent(renderer) for t in ax.texts}
+    assert bars and credit in texts
+    for bar in [*bars, *(box for text, box in texts.items() if text != credit)]:
+        assert not texts[credit].overlaps(bar)
+
+
+def test_pipes_examined_in_decentral_areas_are_not_drawn_as_planned_on_the_density_map() -> None:
+    areas = _areas({2045: ["dezentral"] * 3}, {2045: [GRADES[0]] * 3})
+    blocks = gpd.GeoDataFrame(
+        {"heat_density_mwh_per_ha_a": [200.0, 300.0, 400.0]}, geometry=areas.geometry, crs=CRS
+    )
+    pipes = gpd.GeoDataFrame(
+        {"existing": [False]}, geometry=[shapely.LineString([(20, 100), (580, 100)])], crs=CRS
+    )
+    planned = colours("network_status")["planned"]
+    classes = density_classes()
+    drawn = maps.heat_density_map(blocks, classes, base=MapBase(), pipes=pipes)
+    examined = maps.heat_density_map(blocks, classes, base=MapBase(), pipes=pipes, areas=areas)
+    assert planned in drawn and "Wärmenetz (Planung)" in drawn  # without areas: all drawn
+    assert planned not in examined and "Wärmenetz (Planung)" not in examined
+
+
+def test_locator_of_a_large_town_stays_small() -> None:
+    # 1,600 round areas as in a large city (9 vertices each after simplifying): background raster
+    centres = [shapely.Point(300 * (i % 40), 300 * (i // 40)) for i in range(1600)]
+    many = gpd.GeoDataFrame(
+        {"area_id": [f"A{i:04d}" for i in range(1600)]},
+        geometry=[c.buffer(140) for c in centres],
+        crs=CRS,
+    )
+    few = many.iloc[:4]
+    large, small = maps.locator_map(many, "A0007"), maps.locator_map(few, "A0001")
+    assert "<image" in large and "<image" not in small
+    assert ">A0007<" in large  # the chosen area stays vector, its label text
+    # vector paths for all 1,600 areas would be ~14,000 coordinates; the raster is one image
+    assert large.count("<path") < 50
+
+
+def test_line_density_legend_shows_multiples_of_the_guide_value() -> None:
+    guide_kwh_per_m_a = 1500.0  # Energie-Atlas Bayern guide value, 1,5 MWh/(m·a)
+    segments = gpd.GeoDataFrame(
+        {"line_density_kwh_per_m_a": [300.0, 1000.0, 2000.0, 4000.0]},
+        geometry=[shapely.LineString([(0, 50 * i), (400, 50 * i)]) for i in range(4)],
+        crs=CRS,
+    )
+    svg = maps.line_density_map(segments, guide_kwh_per_m_a, base=MapBase())
+    # classes at 0, 1/2, 1 and 2 times the guide, in MWh/(m·a) with a decimal comma
+    for text in ("0,00–0,75", "0,75–1,50", "1,50–3,00", "≥ 3,00"):
+        assert f"{text} MWh/(m·a)" in svg
