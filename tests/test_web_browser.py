@@ -219,3 +219,26 @@ def test_an_editor_creates_a_measure_and_logs_out(browser: Any, server: str) -> 
     page.wait_for_selector("#login:not([hidden])", timeout=30_000)
     assert page.request.get(server + "/api/auth/me").status == 401
     page.close()
+
+
+def test_area_ids_label_the_map_inside_their_areas(browser: Any, server: str) -> None:
+    """Each supply area carries its id on the map, placed inside its own polygon."""
+    page = _map_page(browser, server, 1280, 800)
+    page.wait_for_selector(".area-label", timeout=30_000)
+    found = page.evaluate(
+        """() => {
+          const map = window.heatplanMap;
+          return [...document.querySelectorAll('.area-label')].map((el) => {
+            const box = el.getBoundingClientRect();
+            const canvas = map.getCanvas().getBoundingClientRect();
+            const point = [box.x + box.width / 2 - canvas.x, box.y + box.height / 2 - canvas.y];
+            const hit = map.queryRenderedFeatures(point, { layers: ['areas-fill'] });
+            return [el.textContent, hit.map((f) => f.properties.area_id)];
+          });
+        }"""
+    )
+    labels = [text for text, _ in found]
+    assert len(labels) == len(set(labels)) >= 13
+    for text, under in found:
+        assert text in under, f"label {text} lies over {under}"
+    page.close()

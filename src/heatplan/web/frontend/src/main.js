@@ -2,6 +2,7 @@
 import * as maplibregl from "maplibre-gl";
 import "maplibre-gl/dist/maplibre-gl.css";
 import "./style.css";
+import polylabel from "polylabel";
 import { colourExpression, legendHtml, opacityExpression } from "./mapStyle.js";
 
 const state = { lang: "de", year: "2030", meta: null, legend: null, labels: null, map: null, visible: {},
@@ -9,14 +10,14 @@ const state = { lang: "de", year: "2030", meta: null, legend: null, labels: null
 const $ = (sel) => document.querySelector(sel);
 
 const TEXT = {
-  de: { search: "Adresse oder Straße suchen", layers: "Ebenen", year: "Jahr", target: "Zieljahr",
+  de: { explain: "Was zeigt diese Ebene?", search: "Adresse oder Straße suchen", layers: "Ebenen", year: "Jahr", target: "Zieljahr",
         none: "Keine Treffer", factsheet: "Steckbrief", close: "Schließen", downloads: "Downloads",
         measures: "Maßnahmen", login: "Anmelden (Planung)", measuresLayer: "Maßnahmen auf der Karte",
         comment: "Stellungnahme zum Entwurf", pick: "Ort auf der Karte wählen", picked: "Gewählter Ort",
         area: "Gebiet", text: "Ihre Stellungnahme", name: "Name (freiwillig, wird nicht veröffentlicht)",
         email: "E-Mail (freiwillig, wird nicht veröffentlicht)", send: "Absenden", anyArea: "– Gebiet wählen –",
         openSheet: "Steckbrief dieses Gebiets", commentHere: "Stellungnahme zu diesem Ort", inYear: "im Jahr", clickHint: "Klicken Sie in die Karte, um den Ort zu wählen." },
-  en: { search: "Search address or street", layers: "Layers", year: "Year", target: "Target year",
+  en: { explain: "What does this layer show?", search: "Search address or street", layers: "Layers", year: "Year", target: "Target year",
         none: "No matches", factsheet: "Fact sheet", close: "Close", downloads: "Downloads",
         measures: "Measures", login: "Log in (planning)", measuresLayer: "Measures on the map",
         comment: "Comment on the draft", pick: "Pick a place on the map", picked: "Chosen place",
@@ -106,6 +107,35 @@ function addLayer(map, layer) {
   }
 }
 
+// Area ids as labels (HTML markers: the offline map has no glyph server for symbol layers),
+// each at the pole of inaccessibility of the area's largest part, so it lies inside the area.
+const areaLabels = [];
+
+function ringArea(ring) {
+  let sum = 0;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    sum += (ring[j][0] - ring[i][0]) * (ring[j][1] + ring[i][1]);
+  }
+  return Math.abs(sum / 2);
+}
+
+function labelAreas(data) {
+  while (areaLabels.length) areaLabels.pop().remove();
+  if (!data) return;
+  for (const feature of data.features) {
+    const id = feature.properties && feature.properties.area_id;
+    const geometry = feature.geometry || {};
+    const parts = geometry.type === "Polygon" ? [geometry.coordinates]
+      : geometry.type === "MultiPolygon" ? geometry.coordinates : [];
+    if (!id || !parts.length) continue;
+    const largest = parts.reduce((a, b) => (ringArea(b[0]) > ringArea(a[0]) ? b : a));
+    const element = document.createElement("div");
+    element.className = "area-label";
+    element.textContent = id;
+    areaLabels.push(new maplibregl.Marker({ element }).setLngLat(polylabel(largest, 1e-5)).addTo(state.map));
+  }
+}
+
 function styleLayers(id) {
   return ["fill", "line", "circle"].map((k) => `${id}-${k}`).filter((l) => state.map.getLayer(l));
 }
@@ -133,7 +163,9 @@ async function refreshData() {
   await Promise.all(sources.map(async (source) => {
     const data = await getJSON(`/api/layers/${source}?bbox=${bbox}&zoom=${zoom}`);
     map.getSource(source).setData(data);
+    if (source === "areas") labelAreas(data);
   }));
+  if (!state.visible.areas) labelAreas(null);
   document.body.dataset.loaded = "true";
 }
 
@@ -156,7 +188,7 @@ function renderPanel() {
     item.className = "layer";
     const legendItems = legendHtml(spec, state.lang);
     item.innerHTML = `<label><input type="checkbox" data-layer="${escapeHtml(layer.id)}" ${state.visible[layer.id] ? "checked" : ""}> ${escapeHtml(spec.title[state.lang])}</label>
-      <details><summary>?</summary><p>${escapeHtml(spec.explanation[state.lang])}</p></details>
+      <details><summary>${escapeHtml(t("explain"))}</summary><p>${escapeHtml(spec.explanation[state.lang])}</p></details>
       <ul class="legend" ${state.visible[layer.id] ? "" : "hidden"}>${legendItems}</ul>`;
     list.appendChild(item);
   }
@@ -367,6 +399,7 @@ async function start() {
     canvasContextAttributes: { preserveDrawingBuffer: true },
   });
   state.map = map;
+  window.heatplanMap = map;  // for the browser tests and the curious
   map.addControl(new maplibregl.NavigationControl(), "top-right");
   map.addControl(new maplibregl.ScaleControl(), "bottom-left");
   map.on("load", () => {
