@@ -90,7 +90,7 @@ def test_areas_carry_type_likelihood_and_reason_per_year(client: TestClient, pro
         for year in (2030, 2035, 2040, 2045):
             assert props[f"area_type_{year}"] and props[f"likelihood_{year}"]
         if props["buildings"] >= MIN and props["heat_demand_mwh_per_a"] is not None:
-            assert "->" in props["explanation"]
+            assert "Ergebnis:" in props["explanation"]
 
 
 def test_every_public_figure_covers_at_least_five_buildings(
@@ -189,10 +189,16 @@ def test_factsheet_aggregates_over_at_least_five_buildings(
     assert sheet["reason"]["de"] and sheet["reason"]["en"]
     assert sheet["expect"]["de"] and sheet["funding"]
     rows = sheet["options"]["rows"]
-    assert {r["option"] for r in rows} >= {"air_hp", "ground_hp", "biomass"}
+    # the options with German market prices; the pellet boiler is named without a price
+    assert {r["option"] for r in rows} >= {"air_hp", "ground_hp", "gas"}
+    assert "biomass" not in {r["option"] for r in rows}
+    assert "Pelletkessel: ohne Kostenangabe" in sheet["options"]["note"]["de"]
     count = int(sheet["options"]["note"]["en"].split("median over ")[1].split()[0])
     assert count >= MIN
-    options = pyogrio.read_dataframe(project / "plan.gpkg", layer="building_options")
+    # the medians come from the costs the area decision compared: every building with demand
+    options = pyogrio.read_dataframe(project / "plan.gpkg", layer="building_costs")
+    demand = pyogrio.read_dataframe(project / "plan.gpkg", layer="buildings", read_geometry=False)
+    assert len(options) == int((demand["heat_demand_kwh_per_a"] > 0).sum())
     own = options["lcoh_air_hp_eur_per_mwh"].round().astype(int)
     air = next(r["cost_eur_per_mwh"] for r in rows if r["option"] == "air_hp")
     assert air in set(own) or count >= MIN  # a median, never tied to the searched building

@@ -62,15 +62,15 @@ class AreaInputs:
 Decentral = tuple[float, str, float, float]
 
 
-def decentral_figures(
+def decentral_building_costs(
     config: Any, area: AreaInputs, weather: inputs.Weather, spf: pd.DataFrame, economics: Any
-) -> Decentral:
-    """Demand-weighted LCOH of the buildings' cheapest usable decentral options [EUR/MWh], the
-    most frequent of those options, its demand-weighted efficiency or SPF [-], and the
-    demand-weighted energy cost of those options per MWh of heat [EUR/MWh]."""
+) -> pd.DataFrame | None:
+    """Full cost [EUR/MWh] of every decentral option for each building of ``area`` with a heat
+    demand (:func:`heatplan.options.decentral.decentral_costs`, indexed by building id, with
+    its ``heat_demand_kwh_per_a``); None for an area without demand."""
     known = area.buildings[area.buildings[col.HEAT_DEMAND_KWH_PER_A].fillna(0) > 0]
     if known.empty:
-        return math.nan, "", math.nan, math.nan
+        return None
     peak, _ = inputs.loads(config, known, weather)
     frame = known.set_index(col.BUILDING_ID)[[col.HEAT_DEMAND_KWH_PER_A, col.CONSTRUCTION_YEAR]]
     for flag in ("ground_ok", "air_ok"):
@@ -79,7 +79,16 @@ def decentral_figures(
     costs = decentral_costs(
         frame.assign(peak_load_kw=peak), spf=spf, economics=economics, candidates=candidates()
     )
-    weight = frame[col.HEAT_DEMAND_KWH_PER_A]
+    return costs.assign(**{col.HEAT_DEMAND_KWH_PER_A: frame[col.HEAT_DEMAND_KWH_PER_A]})
+
+
+def decentral_summary(costs: pd.DataFrame | None) -> Decentral:
+    """Demand-weighted LCOH of the buildings' cheapest usable decentral options [EUR/MWh], the
+    most frequent of those options, its demand-weighted efficiency or SPF [-], and the
+    demand-weighted energy cost of those options per MWh of heat [EUR/MWh]."""
+    if costs is None:
+        return math.nan, "", math.nan, math.nan
+    weight = costs[col.HEAT_DEMAND_KWH_PER_A]
     usable = costs["best_decentral_lcoh_eur_per_mwh"].notna()
     lcoh = float(
         np.average(costs.loc[usable, "best_decentral_lcoh_eur_per_mwh"], weights=weight[usable])
@@ -92,6 +101,13 @@ def decentral_figures(
         np.average(costs.loc[usable, "best_decentral_energy_eur_per_mwh"], weights=weight[usable])
     )
     return lcoh, option, efficiency, energy
+
+
+def decentral_figures(
+    config: Any, area: AreaInputs, weather: inputs.Weather, spf: pd.DataFrame, economics: Any
+) -> Decentral:
+    """:func:`decentral_summary` of :func:`decentral_building_costs`."""
+    return decentral_summary(decentral_building_costs(config, area, weather, spf, economics))
 
 
 def candidates() -> tuple[str, ...]:

@@ -54,6 +54,7 @@ BUILDING_LEVEL_LAYERS = frozenset(
     {
         "buildings",
         "building_options",
+        "building_costs",
         "decentral_options",
         "consumption",
         "heaters",

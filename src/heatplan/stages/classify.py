@@ -141,7 +141,7 @@ def run(plan: Plan, *, progress: Any = None) -> tuple[Plan, ClassifyResult]:
     layouts = {a.area_id: ev.network_layout(config, plan, a, weather) for a in area_list}
     say("town generation dispatch (HiGHS)")
     plants = _town_generation(config, layouts, weather)
-    rows = _classify_all(config, plan, area_list, layouts, plants, weather)
+    rows, building_costs = _classify_all(config, plan, area_list, layouts, plants, weather)
     classified = areas.drop(
         columns=[c for c in rows.columns if c in areas.columns and c != col.AREA_ID]
     )
@@ -149,7 +149,7 @@ def run(plan: Plan, *, progress: Any = None) -> tuple[Plan, ClassifyResult]:
     classified["explanation"] = with_saving_note(classified)
     summary = _summary(classified, config)
     summary.networks_laid_out = sum(layout is not None for layout in layouts.values())
-    return plan.with_frames(areas=classified), summary
+    return plan.with_frames(areas=classified, building_costs=building_costs), summary
 
 
 def with_saving_note(areas: pd.DataFrame) -> pd.Series:
@@ -173,7 +173,9 @@ def _classify_all(
     layouts: dict[str, Any],
     plants: list[Generation],
     weather: inputs.Weather,
-) -> pd.DataFrame:
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One row of classification columns per area, and the per-building option costs the
+    decision rests on (frame ``building_costs``: never public, medians via publish.costs)."""
     years = [*config.project.snapshot_years, config.project.target_year]
     span = range(config.project.price_year, config.project.target_year + 1)
     _, town_hourly = inputs.loads(config, pd.concat([a.buildings for a in area_list]), weather)
@@ -188,12 +190,13 @@ def _classify_all(
     factors = uncertainty.sample_factors(
         period_a=economics.observation_period_a, interest_rate=economics.interest_rate
     )
-    rows = []
+    rows, costs = [], []
     for area in area_list:
-        decentral = {
-            name: ev.decentral_figures(config, area, weather, spf, economics.seen_as(name))
+        per_building = {
+            name: ev.decentral_building_costs(config, area, weather, spf, economics.seen_as(name))
             for name in PERSPECTIVES
         }
+        decentral = {name: ev.decentral_summary(c) for name, c in per_building.items()}
         revenue = decentral["owner"][0] / (1.0 + vat_rate())  # the alternative, net of VAT
         network, network_ghg = _network_figures(
             config, layouts[area.area_id], plants, span, revenue_eur_per_mwh=revenue
@@ -233,7 +236,37 @@ def _classify_all(
                 **_layout_figures(layouts[area.area_id]),
             }
         )
-    return pd.DataFrame(rows)
+        costs.append(_building_costs(per_building[chosen], area.area_id, figures))
+    found = [c for c in costs if c is not None]
+    return pd.DataFrame(rows), (
+        pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=BUILDING_COSTS)
+    )
+
+
+#: Columns of the frame ``building_costs`` (one row per building with a heat demand).
+BUILDING_COSTS = [
+    col.BUILDING_ID,
+    col.AREA_ID,
+    "building_state",
+    "lcoh_air_hp_eur_per_mwh",
+    "lcoh_ground_hp_eur_per_mwh",
+    "lcoh_biomass_eur_per_mwh",
+    "lcoh_gas_eur_per_mwh",
+    "best_decentral",
+    "best_decentral_lcoh_eur_per_mwh",
+    "network_lcoh_eur_per_mwh",
+]
+
+
+def _building_costs(costs: pd.DataFrame | None, area_id: str, figures: Any) -> pd.DataFrame | None:
+    """The chosen perspective's option costs of an area's buildings, with the area's network
+    full cost (the same for each building: the network the area was compared with)."""
+    if costs is None:
+        return None
+    frame = costs.rename_axis(col.BUILDING_ID).reset_index()
+    frame[col.AREA_ID] = area_id
+    frame["network_lcoh_eur_per_mwh"] = figures.network_lcoh_eur_per_mwh
+    return frame.reindex(columns=BUILDING_COSTS)
 
 
 def _layout_figures(layout: Any) -> dict[str, float]:

@@ -27,6 +27,7 @@ from heatplan.web.public_data import (
     OPTIONS,
     TYPE_DE,
     TYPE_EN,
+    UNPRICED_OPTIONS,
     PublicData,
     area_ids_of,
     funding,
@@ -303,14 +304,16 @@ def _options(data: PublicData, area: pd.Series | None, place: pd.Series) -> dict
     if group is not None:
         n = int(group["buildings"])
         for key, (_, de, en) in OPTIONS.items():
-            if pd.notna(group.get(key)):
+            if key in group.index and pd.notna(group.get(key)):
                 cost = round(float(group[key]))
                 out.append({"option": key, "label": {"de": de, "en": en}, "cost_eur_per_mwh": cost})
+        unpriced_de = "".join(f" {de}." for de, _ in UNPRICED_OPTIONS.values())
+        unpriced_en = "".join(f" {en}." for _, en in UNPRICED_OPTIONS.values())
         note = {
             "de": f"Vollkosten in € je MWh Wärme über die Lebensdauer: Median über {n} Gebäude "
-            f"mit gerechnetem Kostenvergleich ({scope['de']}).",
+            f"mit gerechnetem Kostenvergleich ({scope['de']}).{unpriced_de}",
             "en": f"Full cost in EUR per MWh of heat over the lifetime: median over {n} buildings "
-            f"with a cost comparison ({scope['en']}).",
+            f"with a cost comparison ({scope['en']}).{unpriced_en}",
         }
         return {"rows": out, "note": note}
     for key, column in (

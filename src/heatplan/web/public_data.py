@@ -21,6 +21,7 @@ import pandas as pd
 from heatplan.areas.assign import assign_areas
 from heatplan.classify.rules import GRADE_DE, GRADE_EN, OPTION_DE, OPTION_EN, TYPE_DE, TYPE_EN
 from heatplan.inputs.addresses import address_keys
+from heatplan.options import installed_cost
 from heatplan.plan import columns as col
 from heatplan.project.config import CONFIG_NAME, load_config
 from heatplan.publish import MIN_BUILDINGS_CONSUMPTION, flags
@@ -35,6 +36,7 @@ __all__ = [
     "OPTIONS",
     "TYPE_DE",
     "TYPE_EN",
+    "UNPRICED_OPTIONS",
     "PublicData",
     "area_ids_of",
     "load_public",
@@ -57,8 +59,24 @@ OPTIONS = {
         "heat-network connection",
     ),
 }
-#: option -> its cost column in ``building_options``
-OPTION_COLUMNS = {key: column for key, (column, _, _) in OPTIONS.items()}
+#: option -> its cost column in ``building_costs``: the options with German installed costs
+#: (:mod:`heatplan.options.installed_cost`) and the network. The pellet boiler's cost is the
+#: technology catalogue's Danish one, which its own source flags as far too low for Germany
+#: (``installed_cost.MISSING``): a citizen is not shown it as a price.
+OPTION_COLUMNS = {
+    key: column
+    for key, (column, _, _) in OPTIONS.items()
+    if key in installed_cost.OPTIONS or key == "network"
+}
+#: Options the fact sheets name without a cost, and why (German, English).
+UNPRICED_OPTIONS = {
+    key: (
+        f"{de}: ohne Kostenangabe, die Kostenquelle hat dafür keine deutschen Marktpreise",
+        f"{en}: no cost shown, the cost source has no German market prices for it",
+    )
+    for key, (_, de, en) in OPTIONS.items()
+    if key in installed_cost.MISSING
+}
 PLACE_COLUMNS = ("key", "label", "kind", col.AREA_ID, "lon", "lat", col.USE, "age_class")
 
 
@@ -188,15 +206,21 @@ def _area_places(areas: gpd.GeoDataFrame) -> pd.DataFrame:
 
 
 def _option_rows(store: Any, buildings: pd.DataFrame) -> pd.DataFrame:
-    """Option costs per building with the building id dropped (kept only inside the server)."""
+    """Option costs per building with the building id dropped (kept only inside the server):
+    ``building_costs`` of the classification (every building with a demand, the costs the area
+    decision compared), else ``building_options`` of a network design."""
     columns = [col.AREA_ID, col.USE, "age_class", *(c for c, _, _ in OPTIONS.values())]
-    if not store.has("building_options") or col.BUILDING_ID not in buildings.columns:
+    if col.BUILDING_ID not in buildings.columns:
         return pd.DataFrame(columns=columns)
-    options = pd.DataFrame(store.read("building_options"))
-    if "building_state" in options.columns:  # the building as it stands today
-        states = options["building_state"].astype(str)
+    source = next((n for n in ("building_costs", "building_options") if store.has(n)), None)
+    if source is None:
+        return pd.DataFrame(columns=columns)
+    options = pd.DataFrame(store.read(source))
+    if "building_state" in options.columns and source == "building_options":
+        states = options["building_state"].astype(str)  # the building as it stands today
         options = options[states == states.iloc[0]] if len(options) else options
     kinds = pd.DataFrame(buildings[[col.BUILDING_ID, col.AREA_ID, col.USE, "age_class"]])
+    options = options.drop(columns=[col.AREA_ID], errors="ignore")
     merged = options.merge(kinds, on=col.BUILDING_ID, how="inner").drop_duplicates(col.BUILDING_ID)
     return merged.reindex(columns=columns)
 
