@@ -123,7 +123,8 @@ def _indicator(project: Path, indicator: str, key: str, year: int) -> float:
 def test_freeze_stores_a_snapshot_and_refuses_an_existing_label(planned: Path) -> None:
     sm.load_demo_catalogue(planned)
     frozen = sv.freeze(planned, "2025-adopted", note="Ratsbeschluss")
-    assert (frozen["areas"], frozen["measures"]) == (4, len(sample_file()["measure"]))
+    kept = [m for m in sample_file()["measure"] if m.get("when", "network_area") == "network_area"]
+    assert (frozen["areas"], frozen["measures"]) == (4, len(kept))
     assert frozen["indicators"] > 0
     with pytest.raises(HeatplanError, match="exists already"):
         sv.freeze(planned, "2025-adopted")
@@ -294,7 +295,10 @@ def test_demo_catalogue_is_linked_by_rule_and_loaded_once(planned: Path) -> None
     counts = sm.load_demo_catalogue(planned)
     assert 8 <= counts["measures"] <= 12 and counts["progress"] >= 3
     measures = {m["measure_id"]: m for m in sm.list_measures(planned)}
-    rules = {m["measure_id"]: m.get("link") for m in sample_file()["measure"]}
+    # A01 and A02 are network areas: the measures for a plan without one stay out
+    kept = [m for m in sample_file()["measure"] if m.get("when", "network_area") == "network_area"]
+    assert set(measures) == {m["measure_id"] for m in kept}
+    rules = {m["measure_id"]: m.get("link") for m in kept}
     for ident, rule in rules.items():
         expected = {"network": ["A01", "A02"], "decentral": ["A03"], "none": []}[rule]
         assert measures[ident]["area_ids"] == expected, ident
