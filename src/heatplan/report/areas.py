@@ -66,10 +66,15 @@ def _overview(areas: pd.DataFrame, target: int) -> Table:
                 {True: "verkürzt", False: "vollständig"}
             ),
             "Einsparpotenzial (§ 18 Abs. 5)": _saving_cells(areas),
-            "Begründung": areas.get("explanation", pd.Series("", index=areas.index)).fillna(""),
         }
     )
-    return table(frame, 0, caption=f"Voraussichtliche Wärmeversorgungsgebiete im Zieljahr {target}")
+    return table(
+        frame,
+        0,
+        caption=f"Voraussichtliche Wärmeversorgungsgebiete im Zieljahr {target}",
+        note="Die Begründung jedes Gebiets (Kosten, Treibhausgase, Versorgungssicherheit, "
+        "Wahrscheinlichkeit) steht in seinem Gebietssteckbrief.",
+    )
 
 
 def _flags(areas: pd.DataFrame, column: str) -> pd.Series:
