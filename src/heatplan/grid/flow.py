@@ -157,21 +157,21 @@ def solve(
     v = np.tile(source.astype(complex), (s_pu.shape[0], 1))
     active = np.arange(s_pu.shape[0])  # hours still changing more than the tolerance
     lu = network.lu
-    for iteration in range(1, max_iterations + 1):
+    iteration = 0
+    while active.size and iteration < max_iterations:
+        iteration += 1
         current = np.conj(s_pu[active] / v[active])
         v_new = source - lu.solve(current.T).T  # .T: Fortran order, columns are hours
         change = np.max(np.abs(v_new - v[active]), axis=1, initial=0.0)
         v[active] = v_new
         active = active[change >= tolerance_pu]
-        if active.size == 0:
-            break
-    else:
+    if active.size:
         raise HeatplanError(f"the LV power flow did not converge in {max_iterations} sweeps")
     v = v.T
     source = source[:, None]
     ends = network.line_ends
     i_line = np.abs((v[ends[:, 0]] - v[ends[:, 1]]) * network.line_y_pu[:, None])
-    i_trafo = np.abs((source[network.trafo_bus] - v[network.trafo_bus]))
+    i_trafo = np.abs(source[network.trafo_bus] - v[network.trafo_bus])
     i_trafo = i_trafo * np.abs(network.trafo_y_pu)[:, None]
     return Flow(
         np.abs(v),
