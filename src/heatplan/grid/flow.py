@@ -17,6 +17,7 @@ References
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -214,20 +215,17 @@ def _fold(best: np.ndarray, hour: np.ndarray, block: np.ndarray, start: int, *, 
 
 def extremes(
     network: Network,
-    p_mw: np.ndarray,
-    q_mvar: np.ndarray,
+    load_mw: Callable[[int, int], tuple[np.ndarray, np.ndarray]],
+    hours: int,
     *,
     source_pu: np.ndarray | None = None,
     chunk_hours: int = 1000,
 ) -> Extremes:
-    """:func:`solve` over all hours in chunks (memory: buses x ``chunk_hours``), reduced to
-    each bus's lowest voltage and each line's and transformer's highest loading."""
-    hours = p_mw.shape[1]
-    n_bus, n_line, n_trafo = (
-        network.bus_ids.size,
-        network.line_ends.shape[0],
-        network.trafo_bus.size,
-    )
+    """:func:`solve` over ``hours`` in chunks: ``load_mw(start, stop)`` gives the buses'
+    ``(p_mw, q_mvar)`` of those hours (buses x hours); the result keeps each bus's lowest
+    voltage and each line's and transformer's highest loading (memory: one chunk)."""
+    n_bus, n_line = network.bus_ids.size, network.line_ends.shape[0]
+    n_trafo = network.trafo_bus.size
     out = Extremes(
         np.full(n_bus, np.inf), np.zeros(n_bus, dtype=int),
         np.full(n_line, -np.inf), np.zeros(n_line, dtype=int),
@@ -235,7 +233,8 @@ def extremes(
     )  # fmt: skip
     for start in range(0, hours, chunk_hours):
         stop = min(start + chunk_hours, hours)
-        flow = solve(network, p_mw[:, start:stop], q_mvar[:, start:stop], source_pu=source_pu)
+        p_mw, q_mvar = load_mw(start, stop)
+        flow = solve(network, p_mw, q_mvar, source_pu=source_pu)
         _fold(out.vm_min_pu, out.vm_min_hour, flow.vm_pu, start, low=True)
         _fold(out.line_max_percent, out.line_max_hour, flow.line_loading_percent, start, low=False)
         _fold(

@@ -1,0 +1,198 @@
+"""The grid check of a plan: the LV grid under the buildings' heat pumps, per transformer
+area and per supply area (issue 18; WPG Anlage 1 inventory, § 18 realisation risk).
+
+At today's load (no heat pumps) and at the given heat-pump share: lowest customer voltage and
+highest loadings over all hours of the plan's weather year; the hosting share (the largest
+share tried that breaks no limit) and the first limit broken beyond it; the reinforcement cost
+at the given share. The hosting scan runs on the hours that can decide a limit (per transformer
+area the top hours of its load with and without heat pumps); the reported state at a share runs
+every hour.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from heatplan.areas.assign import assign_areas
+from heatplan.grid import flow, hosting, reinforce
+from heatplan.grid.loads import PARAMETERS, building_loads
+from heatplan.grid.model import LvGrid, link_buildings
+from heatplan.plan import columns as col
+from heatplan.reference import parameter
+
+#: Heat-pump shares tried for the hosting capacity, and hours per transformer area screened.
+SHARE_STEP, SCREEN_TOP_HOURS = 0.05, 24
+
+
+@dataclass(frozen=True)
+class GridCheck:
+    """Result of :func:`check`: one row per transformer area and per supply area."""
+
+    trafo_areas: pd.DataFrame
+    supply_areas: pd.DataFrame
+    hp_share: float
+    ev_share: float
+    hours: int
+    buildings_on_grid: int
+    buildings_off_grid: int
+    busbar_pu: float
+    flow_seconds: float  # the two full-year flows (today and at hp_share)
+
+    def summary(self) -> dict:
+        """JSON-ready summary."""
+
+        def rows(frame: pd.DataFrame) -> list[dict]:
+            clean = frame.reset_index().astype(object).where(frame.reset_index().notna(), None)
+            return clean.to_dict(orient="records")
+
+        return {
+            "hp_share": self.hp_share,
+            "ev_share": self.ev_share,
+            "hours": self.hours,
+            "buildings_on_grid": self.buildings_on_grid,
+            "buildings_off_grid": self.buildings_off_grid,
+            "busbar_voltage_pu": self.busbar_pu,
+            "flow_seconds": round(self.flow_seconds, 2),
+            "trafo_areas": rows(self.trafo_areas),
+            "supply_areas": rows(self.supply_areas),
+        }
+
+
+def _onehot(connection: hosting.Connection, labels: np.ndarray) -> sp.csr_matrix:
+    on = (connection.building_bus >= 0) & pd.Series(connection.building_area).ne("").to_numpy()
+    index = np.flatnonzero(on)
+    column = pd.Index(labels).get_indexer(connection.building_area[index])
+    return sp.csr_matrix(
+        (np.ones(index.size), (index, column)), shape=(connection.building_bus.size, len(labels))
+    )
+
+
+def _split(per_element: np.ndarray, behind: sp.csr_matrix, onehot: sp.csr_matrix) -> np.ndarray:
+    """Element costs split onto groups by the buildings behind each element."""
+    counts = (behind @ onehot).toarray()
+    total = np.asarray(behind.sum(axis=1)).ravel()
+    shares = np.divide(counts, total[:, None], out=np.zeros_like(counts), where=total[:, None] > 0)
+    return shares.T @ per_element
+
+
+def _state_frame(state: hosting.AreaState, labels: np.ndarray, suffix: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            f"vm_min_pu_{suffix}": state.vm_min_pu,
+            f"line_max_percent_{suffix}": state.line_max_percent,
+            f"trafo_max_percent_{suffix}": state.trafo_max_percent,
+            f"limit_{suffix}": state.broken,
+            f"where_{suffix}": state.where,
+        },
+        index=pd.Index(labels, dtype=object),
+    )
+
+
+def check(
+    grid: LvGrid,
+    buildings: gpd.GeoDataFrame,
+    areas: gpd.GeoDataFrame | None,
+    temp_air_c: pd.Series,
+    holidays: list[dt.date],
+    *,
+    profile_year: int,
+    hp_share: float,
+    ev_share: float = 0.0,
+) -> GridCheck:
+    """Check ``grid`` under ``buildings`` at today's load and at ``hp_share`` (module doc)."""
+    limits = hosting.Limits.from_table()
+    network = flow.build(grid)
+    link = link_buildings(
+        buildings, grid, max_distance_m=parameter(PARAMETERS, "link_max_distance_m")
+    )
+    area = (
+        assign_areas(buildings[[col.BUILDING_ID, "geometry"]], areas)[col.AREA_ID]
+        if areas is not None and len(areas)
+        else pd.Series("", index=buildings.index)
+    )
+    connection = hosting.connect(
+        network, link["bus_id"].to_numpy(), area.fillna("").astype(str).to_numpy()
+    )
+    loads = building_loads(buildings, temp_air_c, year=profile_year, holidays=holidays)
+    ids = hosting.element_ids(network, grid.lines["line_id"].to_numpy())
+    groups = hosting.groupings(network, connection)
+    source = np.full(network.bus_ids.size, limits.busbar_pu)
+    started = time.perf_counter()
+    states, ext_plan = {}, None
+    for label, share in (("today", 0.0), ("plan", hp_share)):
+        ext = hosting.run(
+            network, connection, loads.total_kw(hp_share=share, ev_share=ev_share), source_pu=source
+        )
+        excess = hosting.element_violations(network, connection, ext, limits)
+        states[label] = {
+            name: _state_frame(hosting.group_state(ext, excess, group, ids), group["labels"], label)
+            for name, group in groups.items()
+        }
+        ext_plan = ext
+    seconds = time.perf_counter() - started
+    assert ext_plan is not None
+    screened = hosting.screening_hours(loads, connection, network, SCREEN_TOP_HOURS)
+    found = hosting.hosting_shares(
+        network, connection, loads, limits, ids,
+        shares=np.round(np.arange(0.0, 1.0 + 1e-9, SHARE_STEP), 4),
+        ev_share=ev_share, hours=screened,
+    )  # fmt: skip
+    costs = _costs(network, connection, grid, ext_plan, limits, groups)
+    frames = {
+        name: pd.concat(
+            [states["today"][name], states["plan"][name], found[name], costs[name]], axis=1
+        )
+        for name in groups
+    }
+    for frame in frames.values():
+        first = frame["hosting_share"]
+        frame["hosting_share"] = np.where(first.isna(), 1.0, first - SHARE_STEP)
+        frame.loc[first.eq(0.0), "hosting_share"] = np.nan  # broken without any heat pump
+        frame["first_violation_share"] = first
+    on_grid = int((connection.building_bus >= 0).sum())
+    return GridCheck(
+        frames["trafo_area"].rename_axis("trafo_id"),
+        frames["supply_area"].rename_axis(col.AREA_ID),
+        hp_share, ev_share, len(temp_air_c), on_grid, len(buildings) - on_grid,
+        limits.busbar_pu, seconds,
+    )  # fmt: skip
+
+
+def _costs(network, connection, grid: LvGrid, ext, limits, groups) -> dict[str, pd.DataFrame]:
+    """Reinforcement at the plan share: cost per group [EUR] and voltage still low after it."""
+    line_eur, trafo_eur, extra = reinforce.element_costs(
+        network, ext, grid.lines, grid.trafos.reset_index(drop=True), limits
+    )
+    by_trafo_area = (
+        np.bincount(network.area_of_bus[network.line_ends[:, 0]], line_eur, network.trafo_bus.size)
+        + trafo_eur
+    )
+    labels = groups["supply_area"]["labels"]
+    onehot = _onehot(connection, labels)
+    trafo_behind = hosting.trafo_buildings(network, connection)
+    by_area = _split(line_eur, connection.line_behind, onehot) + _split(
+        trafo_eur, trafo_behind, onehot
+    )
+    return {
+        "trafo_area": pd.DataFrame(
+            {
+                "reinforcement_eur": by_trafo_area,
+                "parallel_cable_m": np.bincount(
+                    network.area_of_bus[network.line_ends[:, 0]],
+                    extra * grid.lines["length_km"].to_numpy(float) * 1e3,
+                    network.trafo_bus.size,
+                ),
+            },
+            index=pd.Index(groups["trafo_area"]["labels"], dtype=object),
+        ),
+        "supply_area": pd.DataFrame(
+            {"reinforcement_eur": by_area}, index=pd.Index(labels, dtype=object)
+        ),
+    }
