@@ -168,3 +168,20 @@ def link_buildings(
     far = frame["distance_m"] > max_distance_m
     frame.loc[far, BUS_ID] = np.nan
     return frame
+
+
+def from_frames(frames: dict[str, pd.DataFrame | None]) -> LvGrid | None:
+    """The grid of stored layers (``LAYERS``), or None when a project has none."""
+    if any(frames.get(name) is None or len(frames[name]) == 0 for name in LAYERS[:3]):
+        return None
+    loads = frames.get("lv_loads")
+    if loads is None:
+        loads = gpd.GeoDataFrame({BUS_ID: [], "p_mw": [], "q_mvar": []}, geometry=[])
+    return LvGrid(*(frames[name] for name in LAYERS[:3]), loads)  # type: ignore[arg-type]
+
+
+NO_GRID = (
+    "this project has no low-voltage grid: import the town's grid with `heatplan import "
+    "lv-grid DIR FILE.json` (pandapower JSON). An estimate from the German reference grids "
+    "(Kerber, Dickert) is not built yet."
+)
