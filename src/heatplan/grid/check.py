@@ -177,9 +177,12 @@ def _costs(network, connection, grid: LvGrid, ext, limits, groups) -> dict[str, 
     labels = groups["supply_area"]["labels"]
     onehot = _onehot(connection, labels)
     trafo_behind = hosting.trafo_buildings(network, connection)
-    by_area = _split(line_eur, connection.line_behind, onehot) + _split(
-        trafo_eur, trafo_behind, onehot
-    )
+    # a cable with no building behind it (a closed ring's extra cable) is split like its area
+    alone = np.asarray(connection.line_behind.sum(axis=1)).ravel() == 0
+    line_area = network.area_of_bus[network.line_ends[:, 0]]
+    fallback = sp.diags(alone.astype(float)) @ trafo_behind[line_area]
+    behind = (connection.line_behind + fallback).tocsr()
+    by_area = _split(line_eur, behind, onehot) + _split(trafo_eur, trafo_behind, onehot)
     return {
         "trafo_area": pd.DataFrame(
             {
