@@ -49,8 +49,11 @@ class GridCheck:
         """JSON-ready summary."""
 
         def rows(frame: pd.DataFrame) -> list[dict]:
-            clean = frame.reset_index().astype(object).where(frame.reset_index().notna(), None)
-            return clean.to_dict(orient="records")
+            flat = frame.reset_index().astype(object)
+            return [
+                {str(k): (None if pd.isna(v) else v) for k, v in row.items()}
+                for row in flat.to_dict(orient="records")
+            ]
 
         return {
             "hp_share": self.hp_share,
@@ -68,7 +71,7 @@ class GridCheck:
 def _onehot(connection: hosting.Connection, labels: np.ndarray) -> sp.csr_matrix:
     on = (connection.building_bus >= 0) & pd.Series(connection.building_area).ne("").to_numpy()
     index = np.flatnonzero(on)
-    column = pd.Index(labels).get_indexer(connection.building_area[index])
+    column = pd.Index(labels).get_indexer(pd.Index(connection.building_area[index]))
     return sp.csr_matrix(
         (np.ones(index.size), (index, column)), shape=(connection.building_bus.size, len(labels))
     )

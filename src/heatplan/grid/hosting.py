@@ -180,7 +180,7 @@ def _membership(network: Network, connection: Connection) -> dict[str, sp.csr_ma
     )
     trafo_of_building = trafo_buildings(network, connection)
     return {
-        "areas": areas,  # type: ignore[dict-item]
+        "areas": areas,
         "bus": (connection.bus_map @ onehot).tocsr(),
         "line": (connection.line_behind @ onehot).tocsr(),
         "trafo": (trafo_of_building @ onehot).tocsr(),

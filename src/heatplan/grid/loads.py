@@ -79,7 +79,8 @@ def air_cop(temp_air_c: pd.Series, states: pd.Series) -> np.ndarray:
         for state in BUILDING_STATES
     }
     table = np.column_stack([by_state[state] for state in BUILDING_STATES])
-    return table[:, pd.Index(BUILDING_STATES).get_indexer(states)]
+    column = np.asarray(pd.Index(BUILDING_STATES).get_indexer(pd.Index(states)), dtype=np.intp)
+    return table[:, column]
 
 
 def household_profile_kw(index: pd.DatetimeIndex, holidays: list[dt.date]) -> np.ndarray:

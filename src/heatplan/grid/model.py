@@ -172,12 +172,15 @@ def link_buildings(
 
 def from_frames(frames: dict[str, pd.DataFrame | None]) -> LvGrid | None:
     """The grid of stored layers (``LAYERS``), or None when a project has none."""
-    if any(frames.get(name) is None or len(frames[name]) == 0 for name in LAYERS[:3]):
+    buses, lines, trafos, loads = (frames.get(name) for name in LAYERS)
+    if buses is None or lines is None or trafos is None or len(buses) == 0 or len(trafos) == 0:
         return None
-    loads = frames.get("lv_loads")
     if loads is None:
         loads = gpd.GeoDataFrame({BUS_ID: [], "p_mw": [], "q_mvar": []}, geometry=[])
-    return LvGrid(*(frames[name] for name in LAYERS[:3]), loads)  # type: ignore[arg-type]
+    return LvGrid(
+        gpd.GeoDataFrame(buses), gpd.GeoDataFrame(lines), gpd.GeoDataFrame(trafos),
+        gpd.GeoDataFrame(loads),
+    )  # fmt: skip
 
 
 NO_GRID = (
