@@ -109,7 +109,8 @@ def check(
     hp_share: float,
     ev_share: float = 0.0,
 ) -> GridCheck:
-    """Check ``grid`` under ``buildings`` at today's load and at ``hp_share`` (module doc)."""
+    """Check ``grid`` under ``buildings`` today (households only) and at ``hp_share`` of
+    buildings with heat pumps and ``ev_share`` of households with a car (module doc)."""
     limits = hosting.Limits.from_table()
     network = flow.build(grid)
     link = link_buildings(
@@ -129,9 +130,9 @@ def check(
     source = np.full(network.bus_ids.size, limits.busbar_pu)
     started = time.perf_counter()
     states, ext_plan = {}, None
-    for label, share in (("today", 0.0), ("plan", hp_share)):
+    for label, share, cars in (("today", 0.0, 0.0), ("plan", hp_share, ev_share)):
         ext = hosting.run(
-            network, connection, loads.total_kw(hp_share=share, ev_share=ev_share), source_pu=source
+            network, connection, loads.total_kw(hp_share=share, ev_share=cars), source_pu=source
         )
         excess = hosting.element_violations(network, connection, ext, limits)
         states[label] = {
@@ -156,7 +157,7 @@ def check(
     }
     for frame in frames.values():
         first = frame["hosting_share"]
-        frame["hosting_share"] = np.where(first.isna(), 1.0, first - SHARE_STEP)
+        frame["hosting_share"] = np.where(first.isna(), 1.0, np.round(first - SHARE_STEP, 4))
         frame.loc[first.eq(0.0), "hosting_share"] = np.nan  # broken without any heat pump
         frame["first_violation_share"] = first
     on_grid = int((connection.building_bus >= 0).sum())
