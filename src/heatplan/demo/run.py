@@ -27,6 +27,7 @@ from heatplan.inputs.imports import (
     import_consumption,
     import_lines,
 )
+from heatplan.inputs.lv_grid import import_lv_grid
 from heatplan.plan import columns as col
 from heatplan.progress import stage_reporter
 from heatplan.project.config import (
@@ -189,7 +190,9 @@ def _import_schutterwald(out: Path, say: Progress) -> dict[str, Any]:
         "streets": import_lines(out, files["streets"], kind="streets"),
         "gas_network": import_lines(out, files["gas_network"], kind="gas_network"),
     }
-    return {name: r.to_dict() for name, r in results.items()}
+    say("importing the low-voltage grid (pandapower lv_schutterwald)")
+    grid = import_lv_grid(out, schutterwald.write_lv_grid(out / "inputs"))
+    return {**{name: r.to_dict() for name, r in results.items()}, "lv_grid": grid}
 
 
 def _import_melaten(out: Path, say: Progress) -> dict[str, Any]:
