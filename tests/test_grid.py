@@ -188,6 +188,10 @@ def test_check_of_the_town(town) -> None:  # type: ignore[no-untyped-def]
     assert ((trafos["reinforcement_eur"] > 0) == overloaded).all()
     # every building lies in one supply area: the split costs add up to the transformer areas'
     assert supply["reinforcement_eur"].sum() == pytest.approx(trafos["reinforcement_eur"].sum())
+    # parallel cables and bigger transformers raise the lowest voltage (or leave it)
+    assert (trafos["vm_min_pu_reinforced"] >= trafos["vm_min_pu_plan"] - 1e-6).all()
+    low = trafos["vm_min_pu_reinforced"] < limits.voltage_min_pu
+    assert (trafos.loc[low, "voltage_after_reinforcement"] != "").all()
     # a supply area is as bad as the worst transformer area feeding it
     assert supply["vm_min_pu_plan"].min() == pytest.approx(trafos["vm_min_pu_plan"].min())
     json.dumps(result.summary())

@@ -149,9 +149,12 @@ def check(
         ev_share=ev_share, hours=screened,
     )  # fmt: skip
     costs = _costs(network, connection, grid, ext_plan, limits, groups)
+    total_plan = loads.total_kw(hp_share=hp_share, ev_share=ev_share)
+    after = _after_reinforcement(grid, connection, ext_plan, limits, groups, total_plan, screened)
     frames = {
         name: pd.concat(
-            [states["today"][name], states["plan"][name], found[name], costs[name]], axis=1
+            [states["today"][name], states["plan"][name], found[name], costs[name], after[name]],
+            axis=1,
         )
         for name in groups
     }
@@ -167,6 +170,38 @@ def check(
         hp_share, ev_share, len(temp_air_c), on_grid, len(buildings) - on_grid,
         limits.busbar_pu, seconds,
     )  # fmt: skip
+
+
+def _after_reinforcement(
+    grid: LvGrid, connection, ext, limits, groups, total_kw: np.ndarray, hours: np.ndarray
+) -> dict[str, pd.DataFrame]:
+    """Lowest customer voltage once the overloaded cables have their parallel cable and the
+    transformers their new size (screened hours): what voltage problem remains uncosted."""
+    network = flow.build(grid)
+    _, _, extra = reinforce.element_costs(
+        network, ext, grid.lines, grid.trafos.reset_index(drop=True), limits
+    )
+    lines, trafos = reinforce.reinforced(
+        grid.lines, grid.trafos.reset_index(drop=True), extra, ext, limits
+    )
+    stronger = flow.build(LvGrid(grid.buses, lines, trafos, grid.loads))
+    source = np.full(stronger.bus_ids.size, limits.busbar_pu)
+    ext_after = hosting.run(stronger, connection, total_kw, source_pu=source, hours=hours)
+    served = np.asarray(connection.bus_map.sum(axis=1)).ravel() > 0
+    vm = np.where(served, ext_after.vm_min_pu, np.inf)
+    result = {}
+    for name, group in groups.items():
+        low = hosting.group_extreme(vm, group["voltage"], low=True)
+        result[name] = pd.DataFrame(
+            {
+                "vm_min_pu_reinforced": low,
+                "voltage_after_reinforcement": np.where(
+                    low < limits.voltage_min_pu, "too low, not costed", ""
+                ),
+            },
+            index=pd.Index(group["labels"], dtype=object),
+        )
+    return result
 
 
 def _costs(network, connection, grid: LvGrid, ext, limits, groups) -> dict[str, pd.DataFrame]:

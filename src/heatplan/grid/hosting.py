@@ -208,7 +208,7 @@ class AreaState:
     where: np.ndarray  # element id of the worst excess
 
 
-def _group_extreme(values: np.ndarray, member: sp.csr_matrix, *, low: bool) -> np.ndarray:
+def group_extreme(values: np.ndarray, member: sp.csr_matrix, *, low: bool) -> np.ndarray:
     """Min (``low``) or max of ``values`` over each column's member rows (NaN if none)."""
     coo = member.tocoo()
     frame = pd.DataFrame({"group": coo.col, "value": values[coo.row]})
@@ -244,9 +244,9 @@ def group_state(
     kind, where = _worst(dict(zip(LIMIT_KINDS, excess, strict=True)), members, ids)
     vm = np.where(np.isfinite(excess[0]), ext.vm_min_pu, np.inf)
     return AreaState(
-        _group_extreme(vm, members["voltage"], low=True),
-        _group_extreme(ext.line_max_percent, members["line"], low=False),
-        _group_extreme(ext.trafo_max_percent, members["trafo"], low=False),
+        group_extreme(vm, members["voltage"], low=True),
+        group_extreme(ext.line_max_percent, members["line"], low=False),
+        group_extreme(ext.trafo_max_percent, members["trafo"], low=False),
         kind,
         where,
     )
