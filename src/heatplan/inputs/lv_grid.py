@@ -43,4 +43,6 @@ def import_lv_grid(project_dir: Path, file: Path) -> dict[str, int | str]:
     with store.transaction(step="import lv-grid") as writer:
         for name, frame in grid.frames().items():
             writer.write(name, frame, mode="replace")
-    return {"file": str(file), **{name: len(frame) for name, frame in grid.frames().items()}}
+    counts = {name: len(frame) for name, frame in grid.frames().items()}
+    # like every import's summary: rows taken (the buses) and rejected (none: a net is whole)
+    return {"file": str(file), "imported": counts["lv_buses"], "rejected": 0, **counts}
