@@ -231,3 +231,21 @@ def test_cli_import_and_check_say_what_is_missing(tmp_path: Path) -> None:
     assert (counts["lv_buses"], counts["lv_lines"], counts["lv_trafos"]) == (2, 1, 1)
     result = runner.invoke(app, ["grid", "check", str(project), "--json"])
     assert result.exit_code == 1 and "buildings" in json.loads(result.stdout)["error"]
+
+
+def test_plan_share_is_the_buildings_on_no_network() -> None:
+    from heatplan.steps.grid import plan_hp_share
+
+    rows = pd.DataFrame(
+        {
+            "variant": "base",
+            "year": [2030, 2030, 2045, 2045],
+            "indicator": ["heat_network_buildings", "gas_network_buildings"] * 2,
+            "key": "share:buildings",
+            "value": [0.1, 0.6, 0.3, 0.0],
+        }
+    )
+    assert plan_hp_share(rows, 2030) == pytest.approx(1.0 - 0.1 - 0.6)
+    assert plan_hp_share(rows, 2045) == pytest.approx(0.7)
+    with pytest.raises(Exception, match="no year 2040"):
+        plan_hp_share(rows, 2040)
