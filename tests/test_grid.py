@@ -128,6 +128,14 @@ def test_loads_add_up_to_their_annual_energy(loaded, town) -> None:  # type: ign
         parameter(loads.PARAMETERS, "household_kwh_per_a"), rel=0.01
     )
     assert demand.ev_kw_per_car.sum() == pytest.approx(parameter(loads.PARAMETERS, "ev_kwh_per_a"))
+    # § 14a EnWG control caps each heat pump at the floor the operator must leave
+    cap = loads.cap_kw(True)
+    assert cap == pytest.approx(parameter(loads.PARAMETERS, "controlled_min_kw"))
+    base = demand.total_kw(hp_share=0.0, ev_share=0.0)
+    capped = demand.total_kw(hp_share=1.0, ev_share=0.0, hp_cap_kw=cap) - base
+    assert capped.max() <= cap + 1e-4
+    assert (capped <= demand.heat_pump_kw + 1e-4).all()
+    assert demand.heat_pump_kw.max() > cap  # the cap bites in this town's coldest hours
     # shares are nested: a higher share keeps every heat pump of a lower one
     low = demand.hp_rank < round(0.3 * len(houses))
     high = demand.hp_rank < round(0.6 * len(houses))

@@ -53,6 +53,13 @@ def check(
     ev_share: Annotated[
         float, typer.Option(help="Electric cars per household, 0-1 (charged in the evening).")
     ] = 0.0,
+    controlled: Annotated[
+        bool,
+        typer.Option(
+            "--controlled",
+            help="§ 14a EnWG: every heat pump capped at the 4.2 kW the grid operator must leave.",
+        ),
+    ] = False,
     json_out: JsonOpt = False,
 ) -> None:
     """Hourly power flow over the year: voltage, loading, hosting share and reinforcement
@@ -61,7 +68,9 @@ def check(
 
     with progress(not json_out) as say:
         say("LV power flow over every hour")
-        result = check_grid(project_dir, year=year, hp_share=hp_share, ev_share=ev_share)
+        result = check_grid(
+            project_dir, year=year, hp_share=hp_share, ev_share=ev_share, controlled=controlled
+        )
     if json_out:
         emit_json(result.summary())
     else:
@@ -81,6 +90,12 @@ def print_check(summary: dict[str, Any]) -> None:
         f"{summary['flow_seconds']:.1f} s",
         soft_wrap=True,
     )
+    if summary["controlled_14a"]:
+        out.print(
+            f"§ 14a EnWG control: heat pumps capped, {_pct(summary['capped_share'])} of their "
+            "electricity cut off in the capped hours (not shifted)",
+            soft_wrap=True,
+        )
     for key, title in (("trafo_areas", "transformer area"), ("supply_areas", "supply area")):
         table = Table(title=title)
         for name in (

@@ -22,7 +22,7 @@ import scipy.sparse as sp
 
 from heatplan.areas.assign import assign_areas
 from heatplan.grid import flow, hosting, reinforce
-from heatplan.grid.loads import PARAMETERS, building_loads
+from heatplan.grid.loads import PARAMETERS, building_loads, cap_kw
 from heatplan.grid.model import LvGrid, link_buildings
 from heatplan.plan import columns as col
 from heatplan.reference import parameter
@@ -44,6 +44,8 @@ class GridCheck:
     buildings_off_grid: int
     busbar_pu: float
     flow_seconds: float  # the two full-year flows (today and at hp_share)
+    controlled: bool = False  # § 14a EnWG cap on every heat pump
+    capped_share: float = 0.0  # share of the heat pumps' electricity the cap cuts off
 
     def summary(self) -> dict:
         """JSON-ready summary."""
@@ -63,6 +65,8 @@ class GridCheck:
             "buildings_off_grid": self.buildings_off_grid,
             "busbar_voltage_pu": self.busbar_pu,
             "flow_seconds": round(self.flow_seconds, 2),
+            "controlled_14a": self.controlled,
+            "capped_share": round(self.capped_share, 4),
             "trafo_areas": rows(self.trafo_areas),
             "supply_areas": rows(self.supply_areas),
         }
@@ -108,6 +112,7 @@ def check(
     profile_year: int,
     hp_share: float,
     ev_share: float = 0.0,
+    controlled: bool = False,
 ) -> GridCheck:
     """Check ``grid`` under ``buildings`` today (households only) and at ``hp_share`` of
     buildings with heat pumps and ``ev_share`` of households with a car (module doc)."""
@@ -130,10 +135,10 @@ def check(
     source = np.full(network.bus_ids.size, limits.busbar_pu)
     started = time.perf_counter()
     states, ext_plan = {}, None
+    cap = cap_kw(controlled)
     for label, share, cars in (("today", 0.0, 0.0), ("plan", hp_share, ev_share)):
-        ext = hosting.run(
-            network, connection, loads.total_kw(hp_share=share, ev_share=cars), source_pu=source
-        )
+        total = loads.total_kw(hp_share=share, ev_share=cars, hp_cap_kw=cap)
+        ext = hosting.run(network, connection, total, source_pu=source)
         excess = hosting.element_violations(network, connection, ext, limits)
         states[label] = {
             name: _state_frame(hosting.group_state(ext, excess, group, ids), group["labels"], label)
@@ -146,10 +151,10 @@ def check(
     found = hosting.hosting_shares(
         network, connection, loads, limits, ids,
         shares=np.round(np.arange(0.0, 1.0 + 1e-9, SHARE_STEP), 4),
-        ev_share=ev_share, hours=screened,
+        ev_share=ev_share, hours=screened, hp_cap_kw=cap,
     )  # fmt: skip
     costs = _costs(network, connection, grid, ext_plan, limits, groups)
-    total_plan = loads.total_kw(hp_share=hp_share, ev_share=ev_share)
+    total_plan = loads.total_kw(hp_share=hp_share, ev_share=ev_share, hp_cap_kw=cap)
     after = _after_reinforcement(grid, connection, ext_plan, limits, groups, total_plan, screened)
     frames = {
         name: pd.concat(
@@ -168,8 +173,17 @@ def check(
         frames["trafo_area"].rename_axis("trafo_id"),
         frames["supply_area"].rename_axis(col.AREA_ID),
         hp_share, ev_share, len(temp_air_c), on_grid, len(buildings) - on_grid,
-        limits.busbar_pu, seconds,
+        limits.busbar_pu, seconds, controlled, _capped_share(loads, cap),
     )  # fmt: skip
+
+
+def _capped_share(loads, cap: float | None) -> float:
+    """Share of the heat pumps' electricity a § 14a cap cuts off (0 without control)."""
+    if cap is None:
+        return 0.0
+    total = float(loads.heat_pump_kw.sum(dtype=np.float64))
+    kept = float(np.minimum(loads.heat_pump_kw, cap).sum(dtype=np.float64))
+    return 1.0 - kept / total if total > 0 else 0.0
 
 
 def _after_reinforcement(

@@ -302,6 +302,7 @@ def hosting_shares(
     shares: np.ndarray,
     ev_share: float,
     hours: np.ndarray | None,
+    hp_cap_kw: float | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Per group the first heat-pump share of ``shares`` that breaks a limit (NaN: none up to
     the last share), with the kind and the element where."""
@@ -315,8 +316,8 @@ def hosting_shares(
         for name, group in groups.items()
     }
     for share in shares:
-        ext = run(network, connection, loads.total_kw(hp_share=float(share), ev_share=ev_share),
-                  source_pu=source, hours=hours)  # fmt: skip
+        total = loads.total_kw(hp_share=float(share), ev_share=ev_share, hp_cap_kw=hp_cap_kw)
+        ext = run(network, connection, total, source_pu=source, hours=hours)
         excess = element_violations(network, connection, ext, limits)
         for name, group in groups.items():
             state = group_state(ext, excess, group, ids)

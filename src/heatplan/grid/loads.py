@@ -43,13 +43,24 @@ class BuildingLoads:
     ev_kw_per_car: np.ndarray  # one car's hourly charging (hours)
     hp_rank: np.ndarray  # position of each building in the heat-pump order (0 = first)
 
-    def total_kw(self, *, hp_share: float, ev_share: float) -> np.ndarray:
-        """Hourly load [kW] at a heat-pump share of buildings and an EV share of households."""
+    def total_kw(
+        self, *, hp_share: float, ev_share: float, hp_cap_kw: float | None = None
+    ) -> np.ndarray:
+        """Hourly load [kW] at a heat-pump share of buildings and an EV share of households;
+        ``hp_cap_kw`` caps each building's heat pump (§ 14a EnWG control, :func:`cap_kw`)."""
         with_hp = self.hp_rank < round(hp_share * self.hp_rank.size)
-        total = self.heat_pump_kw * with_hp[None, :].astype(np.float32)
+        heat_pump = (
+            self.heat_pump_kw if hp_cap_kw is None else np.minimum(self.heat_pump_kw, hp_cap_kw)
+        )
+        total = heat_pump * with_hp[None, :].astype(np.float32)
         total += np.outer(self.household_kw, self.households).astype(np.float32)
         total += np.outer(self.ev_kw_per_car, self.households * ev_share).astype(np.float32)
         return total
+
+
+def cap_kw(controlled: bool) -> float | None:
+    """The § 14a EnWG floor as the cap of a controlled heat pump [kW], or None."""
+    return parameter(PARAMETERS, "controlled_min_kw") if controlled else None
 
 
 def households(buildings: pd.DataFrame) -> np.ndarray:

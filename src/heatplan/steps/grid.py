@@ -42,6 +42,7 @@ def check_grid(
     year: int | None = None,
     hp_share: float | None = None,
     ev_share: float = 0.0,
+    controlled: bool = False,
 ) -> grid_check.GridCheck:
     """The grid check of a project at the heat-pump share of ``year`` (or ``hp_share``)."""
     plan = Plan.from_project(project_dir, frames=FRAMES)
@@ -65,4 +66,5 @@ def check_grid(
         profile_year=plan.settings.project.profile_year,
         hp_share=hp_share,
         ev_share=ev_share,
+        controlled=controlled,
     )
