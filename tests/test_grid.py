@@ -259,3 +259,23 @@ def test_plan_share_is_the_buildings_on_no_network() -> None:
     assert plan_hp_share(rows, 2045) == pytest.approx(0.7)
     with pytest.raises(Exception, match="no year 2040"):
         plan_hp_share(rows, 2040)
+
+
+@pytest.mark.slow
+def test_demo_carries_its_grid_and_the_check_is_stored(demo_built) -> None:  # type: ignore[no-untyped-def]
+    import pyogrio
+
+    project, summary = demo_built
+    assert summary["steps"]["import"]["lv_grid"]["lv_trafos"] == 14
+    result = runner.invoke(app, ["grid", "check", str(project), "--year", "2045", "--json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    # every demo area is decentral in 2045: the plan share is every building (upper bound)
+    assert doc["hp_share"] == pytest.approx(1.0)
+    assert len(doc["trafo_areas"]) == 14 and doc["buildings_off_grid"] == 0
+    stored = pyogrio.read_dataframe(project / "plan.gpkg", layer="grid_trafo_areas")
+    assert sorted(stored["trafo_id"]) == sorted(row["trafo_id"] for row in doc["trafo_areas"])
+    assert (stored["year"] == 2045).all() and stored.geometry.area.min() > 0
+    supply = pyogrio.read_dataframe(project / "plan.gpkg", layer="grid_supply_areas")
+    areas = pyogrio.read_dataframe(project / "plan.gpkg", layer="areas")
+    assert set(supply["area_id"]) == set(areas["area_id"])

@@ -19,6 +19,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+import shapely
 
 from heatplan.areas.assign import assign_areas
 from heatplan.grid import flow, hosting, reinforce
@@ -70,6 +71,37 @@ class GridCheck:
             "trafo_areas": rows(self.trafo_areas),
             "supply_areas": rows(self.supply_areas),
         }
+
+
+def frames(result: GridCheck, grid: LvGrid, *, year: int | None) -> dict[str, pd.DataFrame]:
+    """The result as the plan's frames ``grid_trafo_areas`` (with the drawn area of each
+    transformer) and ``grid_supply_areas``, each row with the checked shares."""
+    settings = {
+        "year": year,
+        "hp_share": result.hp_share,
+        "ev_share": result.ev_share,
+        "controlled_14a": result.controlled,
+        "busbar_voltage_pu": result.busbar_pu,
+    }
+    trafos = result.trafo_areas.reset_index().assign(**settings)
+    hulls = trafo_area_hulls(grid)
+    drawn = gpd.GeoDataFrame(
+        trafos, geometry=hulls.reindex(trafos["trafo_id"]).to_numpy(), crs=grid.buses.crs
+    )
+    supply = result.supply_areas.reset_index().assign(**settings)
+    return {"grid_trafo_areas": drawn, "grid_supply_areas": pd.DataFrame(supply)}
+
+
+def trafo_area_hulls(grid: LvGrid) -> gpd.GeoSeries:
+    """The drawn area of each transformer: concave hull of its buses, by trafo_id."""
+    network = flow.build(grid)
+    points = grid.buses.geometry.to_numpy()
+    ratio = parameter(PARAMETERS, "area_hull_ratio")
+    hulls = [
+        shapely.concave_hull(shapely.multipoints(points[network.area_of_bus == k]), ratio=ratio)
+        for k in range(network.trafo_bus.size)
+    ]
+    return gpd.GeoSeries(hulls, index=network.trafo_ids, crs=grid.buses.crs)
 
 
 def _onehot(connection: hosting.Connection, labels: np.ndarray) -> sp.csr_matrix:

@@ -44,7 +44,8 @@ def check_grid(
     ev_share: float = 0.0,
     controlled: bool = False,
 ) -> grid_check.GridCheck:
-    """The grid check of a project at the heat-pump share of ``year`` (or ``hp_share``)."""
+    """The grid check of a project at the heat-pump share of ``year`` (default 2045) or at
+    ``hp_share``; stored as the frames ``grid_trafo_areas`` and ``grid_supply_areas``."""
     plan = Plan.from_project(project_dir, frames=FRAMES)
     grid = from_frames({name: plan.get(name) for name in LAYERS})
     if grid is None:
@@ -55,9 +56,10 @@ def check_grid(
         if value is not None and not 0.0 <= value <= 1.0:
             raise HeatplanError(f"{name} must lie between 0 and 1, got {value}")
     if hp_share is None:
-        hp_share = plan_hp_share(plan.get("scenario_indicators"), year or 2045)
+        year = year or 2045
+        hp_share = plan_hp_share(plan.get("scenario_indicators"), year)
     temperature, holidays = climate(plan.settings, plan.buildings)
-    return grid_check.check(
+    result = grid_check.check(
         grid,
         plan.buildings,
         plan.get("areas"),
@@ -68,3 +70,6 @@ def check_grid(
         ev_share=ev_share,
         controlled=controlled,
     )
+    made = plan.with_frames(**grid_check.frames(result, grid, year=year))
+    made.to_store(made.settings.store_url(Path(project_dir)), step="grid check")
+    return result
