@@ -19,6 +19,7 @@ import pytest
 import shapely
 from typer.testing import CliRunner
 
+from demo_copy import copy_demo
 from heatplan.cli import app
 from heatplan.demand.climate import temperature_for_year, try_temperature
 from heatplan.demand.profiles import german_holidays, profile_class
@@ -262,10 +263,11 @@ def test_plan_share_is_the_buildings_on_no_network() -> None:
 
 
 @pytest.mark.slow
-def test_demo_carries_its_grid_and_the_check_is_stored(demo_built) -> None:  # type: ignore[no-untyped-def]
+def test_demo_carries_its_grid_and_the_check_is_stored(demo_built, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     import pyogrio
 
-    project, summary = demo_built
+    summary = demo_built[1]
+    project = copy_demo(demo_built, tmp_path / "schutterwald")  # the check writes its result
     assert summary["steps"]["import"]["lv_grid"]["lv_trafos"] == 14
     result = runner.invoke(app, ["grid", "check", str(project), "--year", "2045", "--json"])
     assert result.exit_code == 0, result.output
