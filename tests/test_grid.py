@@ -281,3 +281,19 @@ def test_demo_carries_its_grid_and_the_check_is_stored(demo_built, tmp_path: Pat
     supply = pyogrio.read_dataframe(project / "plan.gpkg", layer="grid_supply_areas")
     areas = pyogrio.read_dataframe(project / "plan.gpkg", layer="areas")
     assert set(supply["area_id"]) == set(areas["area_id"])
+
+
+def test_reinforcement_per_mwh_is_the_vdi_2067_annuity_per_heat() -> None:
+    rate = parameter("economic_parameters.csv", "interest_rate")
+    period = parameter("economic_parameters.csv", "observation_period_a")
+    life = parameter(loads.PARAMETERS, "reinforcement_lifetime_a")
+    q = 1.0 + rate
+    # by hand: one investment outlives the period; its linear residual value comes back at T
+    residual = 100_000.0 * (life - period) / life / q**period
+    annual = (100_000.0 - residual) * (q - 1.0) / (1.0 - q**-period)
+    got = check.reinforcement_eur_per_mwh(
+        pd.Series([100_000.0, 0.0, 5.0]), pd.Series([1_000.0, 1_000.0, 0.0])
+    )
+    assert life > period
+    assert got.iloc[0] == pytest.approx(annual / 1_000.0, rel=1e-9)
+    assert got.iloc[1] == 0.0 and np.isnan(got.iloc[2])

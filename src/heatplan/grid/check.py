@@ -27,6 +27,9 @@ from heatplan.grid.loads import PARAMETERS, building_loads, cap_kw
 from heatplan.grid.model import LvGrid, link_buildings
 from heatplan.plan import columns as col
 from heatplan.reference import parameter
+from heatplan.tech.economics import annualised_investment_eur_per_a
+
+ECONOMICS = "economic_parameters.csv"
 
 #: Heat-pump shares tried for the hosting capacity, and hours per transformer area screened.
 SHARE_STEP, SCREEN_TOP_HOURS = 0.05, 24
@@ -200,6 +203,7 @@ def check(
         frame["hosting_share"] = np.where(first.isna(), 1.0, np.round(first - SHARE_STEP, 4))
         frame.loc[first.eq(0.0), "hosting_share"] = np.nan  # broken without any heat pump
         frame["first_violation_share"] = first
+    frames["supply_area"] = _per_heat(frames["supply_area"], areas)
     on_grid = int((connection.building_bus >= 0).sum())
     return GridCheck(
         frames["trafo_area"].rename_axis("trafo_id"),
@@ -216,6 +220,30 @@ def _capped_share(loads, cap: float | None) -> float:
     total = float(loads.heat_pump_kw.sum(dtype=np.float64))
     kept = float(np.minimum(loads.heat_pump_kw, cap).sum(dtype=np.float64))
     return 1.0 - kept / total if total > 0 else 0.0
+
+
+def reinforcement_eur_per_mwh(investment_eur: pd.Series, heat_mwh_per_a: pd.Series) -> pd.Series:
+    """Annuity of a reinforcement (VDI 2067-1, the plan's interest and observation period,
+    ``reinforcement_lifetime_a``) per MWh of the area's heat demand [EUR/MWh]: what the grid
+    adds to the decentral full cost of heat."""
+    annual = annualised_investment_eur_per_a(
+        investment_eur=investment_eur.to_numpy(float),
+        lifetime_a=parameter(PARAMETERS, "reinforcement_lifetime_a"),
+        interest_rate=parameter(ECONOMICS, "interest_rate"),
+        observation_period_a=parameter(ECONOMICS, "observation_period_a"),
+    )
+    heat = heat_mwh_per_a.to_numpy(float)
+    per_mwh = np.divide(annual, heat, out=np.full(heat.size, np.nan), where=heat > 0)
+    return pd.Series(per_mwh, index=investment_eur.index)
+
+
+def _per_heat(frame: pd.DataFrame, areas: gpd.GeoDataFrame | None) -> pd.DataFrame:
+    if areas is None or col.HEAT_DEMAND_MWH_PER_A not in areas.columns:
+        return frame.assign(reinforcement_eur_per_mwh=np.nan)
+    heat = areas.set_index(col.AREA_ID)[col.HEAT_DEMAND_MWH_PER_A].reindex(frame.index)
+    return frame.assign(
+        reinforcement_eur_per_mwh=reinforcement_eur_per_mwh(frame["reinforcement_eur"], heat)
+    )
 
 
 def _after_reinforcement(
