@@ -148,9 +148,11 @@ def check(
     hp_share: float,
     ev_share: float = 0.0,
     controlled: bool = False,
+    money: dict[str, float | None] | None = None,
 ) -> GridCheck:
     """Check ``grid`` under ``buildings`` today (households only) and at ``hp_share`` of
-    buildings with heat pumps and ``ev_share`` of households with a car (module doc)."""
+    buildings with heat pumps and ``ev_share`` of households with a car (module doc);
+    ``money``: interest_rate and observation_period_a of the annuity per MWh."""
     limits = hosting.Limits.from_table()
     network = flow.build(grid)
     link = link_buildings(
@@ -203,7 +205,7 @@ def check(
         frame["hosting_share"] = np.where(first.isna(), 1.0, np.round(first - SHARE_STEP, 4))
         frame.loc[first.eq(0.0), "hosting_share"] = np.nan  # broken without any heat pump
         frame["first_violation_share"] = first
-    frames["supply_area"] = _per_heat(frames["supply_area"], areas)
+    frames["supply_area"] = _per_heat(frames["supply_area"], areas, dict(money or {}))
     on_grid = int((connection.building_bus >= 0).sum())
     return GridCheck(
         frames["trafo_area"].rename_axis("trafo_id"),
@@ -222,28 +224,40 @@ def _capped_share(loads, cap: float | None) -> float:
     return 1.0 - kept / total if total > 0 else 0.0
 
 
-def reinforcement_eur_per_mwh(investment_eur: pd.Series, heat_mwh_per_a: pd.Series) -> pd.Series:
+def reinforcement_eur_per_mwh(
+    investment_eur: pd.Series,
+    heat_mwh_per_a: pd.Series,
+    *,
+    interest_rate: float | None = None,
+    observation_period_a: float | None = None,
+) -> pd.Series:
     """Annuity of a reinforcement (VDI 2067-1, the plan's interest and observation period,
     ``reinforcement_lifetime_a``) per MWh of the area's heat demand [EUR/MWh]: what the grid
-    adds to the decentral full cost of heat."""
+    adds to the decentral full cost of heat. Interest and period default to
+    ``economic_parameters.csv`` (the project's ``[economics]`` overrides them)."""
+    if interest_rate is None:
+        interest_rate = parameter(ECONOMICS, "interest_rate")
+    if observation_period_a is None:
+        observation_period_a = parameter(ECONOMICS, "observation_period_a")
     annual = annualised_investment_eur_per_a(
         investment_eur=investment_eur.to_numpy(float),
         lifetime_a=parameter(PARAMETERS, "reinforcement_lifetime_a"),
-        interest_rate=parameter(ECONOMICS, "interest_rate"),
-        observation_period_a=parameter(ECONOMICS, "observation_period_a"),
+        interest_rate=interest_rate,
+        observation_period_a=observation_period_a,
     )
     heat = heat_mwh_per_a.to_numpy(float)
     per_mwh = np.divide(annual, heat, out=np.full(heat.size, np.nan), where=heat > 0)
     return pd.Series(per_mwh, index=investment_eur.index)
 
 
-def _per_heat(frame: pd.DataFrame, areas: gpd.GeoDataFrame | None) -> pd.DataFrame:
+def _per_heat(
+    frame: pd.DataFrame, areas: gpd.GeoDataFrame | None, money: dict[str, float | None]
+) -> pd.DataFrame:
     if areas is None or col.HEAT_DEMAND_MWH_PER_A not in areas.columns:
         return frame.assign(reinforcement_eur_per_mwh=np.nan)
     heat = areas.set_index(col.AREA_ID)[col.HEAT_DEMAND_MWH_PER_A].reindex(frame.index)
-    return frame.assign(
-        reinforcement_eur_per_mwh=reinforcement_eur_per_mwh(frame["reinforcement_eur"], heat)
-    )
+    per_mwh = reinforcement_eur_per_mwh(frame["reinforcement_eur"], heat, **money)
+    return frame.assign(reinforcement_eur_per_mwh=per_mwh)
 
 
 def _after_reinforcement(

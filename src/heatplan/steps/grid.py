@@ -69,6 +69,10 @@ def check_grid(
         hp_share=hp_share,
         ev_share=ev_share,
         controlled=controlled,
+        money={
+            "interest_rate": plan.settings.economics.interest_rate,
+            "observation_period_a": plan.settings.economics.observation_period_a,
+        },
     )
     made = plan.with_frames(**grid_check.frames(result, grid, year=year))
     made.to_store(made.settings.store_url(Path(project_dir)), step="grid check")
