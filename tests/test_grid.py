@@ -269,6 +269,8 @@ def test_demo_carries_its_grid_and_the_check_is_stored(demo_built, tmp_path: Pat
     summary = demo_built[1]
     project = copy_demo(demo_built, tmp_path / "schutterwald")  # the check writes its result
     assert summary["steps"]["import"]["lv_grid"]["lv_trafos"] == 14
+    carried = summary["steps"]["grid"]  # the demo checks its grid at the target year's share
+    assert len(carried["trafo_areas"]) == 14 and carried["hp_share"] == pytest.approx(1.0)
     result = runner.invoke(app, ["grid", "check", str(project), "--year", "2045", "--json"])
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)

@@ -44,7 +44,8 @@ def import_lv_grid_cmd(
 def check(
     project_dir: ProjectArg,
     year: Annotated[
-        int | None, typer.Option(help="Plan year whose heat-pump share is checked (default 2045).")
+        int | None,
+        typer.Option(help="Plan year whose heat-pump share is checked (default: target year)."),
     ] = None,
     hp_share: Annotated[
         float | None,

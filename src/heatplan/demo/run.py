@@ -38,6 +38,7 @@ from heatplan.project.config import (
 )
 from heatplan.project.create import create_project
 from heatplan.steps.export import run_export
+from heatplan.steps.grid import check_grid
 from heatplan.steps.measures import load_demo_catalogue
 from heatplan.steps.network import design_network
 from heatplan.steps.plan import run_plan
@@ -78,6 +79,8 @@ def run_demo(
         steps["network"] = _core_network(out, progress)
         say("sample catalogue of measures (Umsetzungsstrategie)")
         steps["measures"] = load_demo_catalogue(out)
+        say("low-voltage grid check at the target year's heat-pump share")
+        steps["grid"] = check_grid(out).summary()
     if "scenario" in steps:
         say("exports: XWärmeplan, XLSX, GeoPackage")
         # the builtin GML writer: the same document xplan-tools writes (tests/test_export.py

@@ -44,7 +44,8 @@ def check_grid(
     ev_share: float = 0.0,
     controlled: bool = False,
 ) -> grid_check.GridCheck:
-    """The grid check of a project at the heat-pump share of ``year`` (default 2045) or at
+    """The grid check of a project at the heat-pump share of ``year`` (default: the plan's
+    target year) or at
     ``hp_share``; stored as the frames ``grid_trafo_areas`` and ``grid_supply_areas``."""
     plan = Plan.from_project(project_dir, frames=FRAMES)
     grid = from_frames({name: plan.get(name) for name in LAYERS})
@@ -56,7 +57,7 @@ def check_grid(
         if value is not None and not 0.0 <= value <= 1.0:
             raise HeatplanError(f"{name} must lie between 0 and 1, got {value}")
     if hp_share is None:
-        year = year or 2045
+        year = year or plan.settings.project.target_year
         hp_share = plan_hp_share(plan.get("scenario_indicators"), year)
     temperature, holidays = climate(plan.settings, plan.buildings)
     result = grid_check.check(
