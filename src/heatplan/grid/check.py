@@ -211,16 +211,18 @@ def check(
         frames["trafo_area"].rename_axis("trafo_id"),
         frames["supply_area"].rename_axis(col.AREA_ID),
         hp_share, ev_share, len(temp_air_c), on_grid, len(buildings) - on_grid,
-        limits.busbar_pu, seconds, controlled, _capped_share(loads, cap),
+        limits.busbar_pu, seconds, controlled, _capped_share(loads, cap, hp_share),
     )  # fmt: skip
 
 
-def _capped_share(loads, cap: float | None) -> float:
-    """Share of the heat pumps' electricity a § 14a cap cuts off (0 without control)."""
+def _capped_share(loads, cap: float | None, hp_share: float) -> float:
+    """Share of the electricity of the heat pumps at ``hp_share`` that a § 14a cap cuts off
+    (0 without control)."""
     if cap is None:
         return 0.0
-    total = float(loads.heat_pump_kw.sum(dtype=np.float64))
-    kept = float(np.minimum(loads.heat_pump_kw, cap).sum(dtype=np.float64))
+    chosen = loads.heat_pump_kw[:, loads.hp_rank < round(hp_share * loads.hp_rank.size)]
+    total = float(chosen.sum(dtype=np.float64))
+    kept = float(np.minimum(chosen, cap).sum(dtype=np.float64))
     return 1.0 - kept / total if total > 0 else 0.0
 
 
