@@ -299,3 +299,16 @@ def test_reinforcement_per_mwh_is_the_vdi_2067_annuity_per_heat() -> None:
     assert life > period
     assert got.iloc[0] == pytest.approx(annual / 1_000.0, rel=1e-9)
     assert got.iloc[1] == 0.0 and np.isnan(got.iloc[2])
+
+
+def test_a_house_far_from_the_grid_is_left_out(town) -> None:  # type: ignore[no-untyped-def]
+    grid, houses, _, _ = town
+    far = houses.head(3).copy()
+    far["geometry"] = far.geometry.translate(50_000.0, 0.0)  # 50 km east of the town
+    both = pd.concat([houses.head(5), far], ignore_index=True)
+    link = model.link_buildings(both, grid, max_distance_m=150.0)
+    assert link["bus_id"].notna().tolist() == [True] * 5 + [False] * 3
+    network = flow.build(grid)
+    connection = hosting.connect(network, link["bus_id"].to_numpy(), np.full(len(both), ""))
+    assert (connection.building_bus[5:] == -1).all()
+    assert connection.bus_map.sum() == 5 and connection.line_behind[:, 5:].nnz == 0
