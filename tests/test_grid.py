@@ -190,7 +190,7 @@ def test_check_of_the_town(town) -> None:  # type: ignore[no-untyped-def]
     broken = trafos["first_violation_share"].notna()
     np.testing.assert_allclose(
         trafos.loc[broken, "hosting_share"],
-        trafos.loc[broken, "first_violation_share"] - check.SHARE_STEP,
+        trafos.loc[broken, "first_violation_share"] - check.share_step(),
     )
     # an area broken at 80 % has a hosting share below 80 %, and costs only where loading broke
     at_plan = trafos["limit_plan"].ne("")

@@ -31,8 +31,10 @@ from heatplan.tech.economics import annualised_investment_eur_per_a
 
 ECONOMICS = "economic_parameters.csv"
 
-#: Heat-pump shares tried for the hosting capacity, and hours per transformer area screened.
-SHARE_STEP, SCREEN_TOP_HOURS = 0.05, 24
+
+def share_step() -> float:
+    """Step of the heat-pump shares tried for the hosting capacity [-]."""
+    return parameter(PARAMETERS, "hosting_share_step")
 
 
 @dataclass(frozen=True)
@@ -184,10 +186,11 @@ def check(
         ext_plan = ext
     seconds = time.perf_counter() - started
     assert ext_plan is not None
-    screened = hosting.screening_hours(loads, connection, network, SCREEN_TOP_HOURS)
+    top, step = int(parameter(PARAMETERS, "screen_top_hours")), share_step()
+    screened = hosting.screening_hours(loads, connection, network, top)
     found = hosting.hosting_shares(
         network, connection, loads, limits, ids,
-        shares=np.round(np.arange(0.0, 1.0 + 1e-9, SHARE_STEP), 4),
+        shares=np.round(np.arange(0.0, 1.0 + 1e-9, step), 4),
         ev_share=ev_share, hours=screened, hp_cap_kw=cap,
     )  # fmt: skip
     costs = _costs(network, connection, grid, ext_plan, limits, groups)
@@ -202,7 +205,7 @@ def check(
     }
     for frame in frames.values():
         first = frame["hosting_share"]
-        frame["hosting_share"] = np.where(first.isna(), 1.0, np.round(first - SHARE_STEP, 4))
+        frame["hosting_share"] = np.where(first.isna(), 1.0, np.round(first - step, 4))
         frame.loc[first.eq(0.0), "hosting_share"] = np.nan  # broken without any heat pump
         frame["first_violation_share"] = first
     frames["supply_area"] = _per_heat(frames["supply_area"], areas, dict(money or {}))

@@ -110,7 +110,7 @@ def connect(
         line = parent_line[current]
         rows.append(line[line >= 0])
         cols.append(building[line >= 0])
-        current, building = parent[current], building
+        current = parent[current]
         keep = current >= 0
         current, building = current[keep], building[keep]
     r, c = (np.concatenate(rows), np.concatenate(cols)) if rows else (np.zeros(0, int),) * 2
