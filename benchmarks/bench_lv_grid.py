@@ -6,6 +6,8 @@ pandapower runs a sample of hours (``--peer-sample``, spread over the year) and 
 extrapolated to 8,760 hours (``--full-peer`` runs every hour: about an hour without numba).
 
 python benchmarks/bench_lv_grid.py [--hp-share 0.7] [--ev-share 0.3] [--peer-sample 96]
+    [--busbar-pu 1.0]  (no-load LV voltage in both methods; default: the file's operating point,
+    slack 0.965 pu and tap +1, 0.941 pu)
 """
 
 from __future__ import annotations
@@ -47,6 +49,15 @@ def houses() -> gpd.GeoDataFrame:
     ).to_crs(CRS)
 
 
+def lv_net(busbar_pu: float | None):  # type: ignore[no-untyped-def]
+    """The demo's LV net; with ``busbar_pu`` the taps neutral and the slack at that voltage."""
+    net = load_lv_net()
+    if busbar_pu is not None:
+        net.trafo["tap_pos"] = net.trafo["tap_neutral"]
+        net.ext_grid["vm_pu"] = busbar_pu
+    return net
+
+
 def pandapower_loop(net, bus_p_mw: pd.DataFrame, tan_phi: float) -> float:  # type: ignore[no-untyped-def]
     """Seconds of pandapower's run_timeseries over the columns (hours) of ``bus_p_mw``."""
     from pandapower.control import ConstControl
@@ -83,6 +94,7 @@ def main() -> None:
     parser.add_argument("--ev-share", type=float, default=0.3)
     parser.add_argument("--peer-sample", type=int, default=96)
     parser.add_argument("--full-peer", action="store_true")
+    parser.add_argument("--busbar-pu", type=float, default=None)
     args = parser.parse_args()
     logging.disable(logging.WARNING)
     warnings.simplefilter("ignore")
@@ -99,7 +111,8 @@ def main() -> None:
     started = time.perf_counter()
     network = flow.build(grid)
     connection = hosting.connect(network, link["bus_id"].to_numpy(), np.full(len(buildings), ""))
-    ext = hosting.run(network, connection, total_kw)
+    source = None if args.busbar_pu is None else np.full(network.bus_ids.size, args.busbar_pu)
+    ext = hosting.run(network, connection, total_kw, source_pu=source)
     fast_s = time.perf_counter() - started
     hours = total_kw.shape[0]
     print(f"fast flow, {hours} h, {network.bus_ids.size} buses: {fast_s:.2f} s "
@@ -113,16 +126,16 @@ def main() -> None:
     )
     p_mw = np.asarray(connection.bus_map @ total_kw[sample].T.astype(float)) / 1e3
     bus_p = pd.DataFrame(p_mw, index=network.bus_ids)
-    peer_s = pandapower_loop(load_lv_net(), bus_p, loads.reactive_factor())
+    peer_s = pandapower_loop(lv_net(args.busbar_pu), bus_p, loads.reactive_factor())
     peer_full_s = peer_s * hours / sample.size
     label = "measured" if args.full_peer else f"{sample.size} h measured, extrapolated"
     print(f"pandapower run_timeseries: {peer_s:.2f} s for {sample.size} h; {peer_full_s:.0f} s "
           f"for {hours} h ({label})")  # fmt: skip
     print(f"ratio pandapower / fast: {peer_full_s / fast_s:.0f}x")
-    per_transformer(network, connection, total_kw, ext)
+    per_transformer(network, connection, total_kw, ext, args.busbar_pu)
 
 
-def per_transformer(network, connection, total_kw, ext) -> None:  # type: ignore[no-untyped-def]
+def per_transformer(network, connection, total_kw, ext, busbar_pu) -> None:  # type: ignore[no-untyped-def]
     """Each transformer's worst hour (highest loading, fast flow): loading and lowest voltage
     of its area from the fast flow and from pandapower's runpp in that hour."""
     import pandapower as pp
@@ -131,8 +144,9 @@ def per_transformer(network, connection, total_kw, ext) -> None:  # type: ignore
     for k, trafo in enumerate(network.trafo_ids):
         hour = int(ext.trafo_max_hour[k])
         p_mw = np.asarray(connection.bus_map @ total_kw[[hour]].T.astype(float)) / 1e3
-        fast = flow.solve(network, p_mw, p_mw * loads.reactive_factor())
-        net = load_lv_net()
+        source = None if busbar_pu is None else np.full(network.bus_ids.size, busbar_pu)
+        fast = flow.solve(network, p_mw, p_mw * loads.reactive_factor(), source_pu=source)
+        net = lv_net(busbar_pu)
         first = ~net.load["bus"].duplicated()
         at = pd.Series(p_mw[:, 0], index=network.bus_ids).reindex(net.load["bus"]).fillna(0.0)
         net.load["p_mw"] = np.where(first, at, 0.0)
