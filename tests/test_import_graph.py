@@ -24,6 +24,7 @@ DOMAIN = {
     "classify",
     "demand",
     "dispatch",
+    "grid",
     "measures",
     "network",
     "options",

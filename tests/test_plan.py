@@ -33,7 +33,7 @@ def _houses() -> gpd.GeoDataFrame:
 
 def test_every_frame_is_described_and_made_by_a_known_command() -> None:
     stages = {"import", "inventory", "potentials", "areas", "classify", "scenario"}
-    stages |= {"network", "measures"}
+    stages |= {"network", "measures", "grid"}
     assert {frame_info(name).stage for name in frame_names()} <= stages
     assert frame_info("buildings").key == "building_id" and frame_info("buildings").spatial
     assert not frame_info("totals").spatial

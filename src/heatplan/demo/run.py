@@ -27,6 +27,7 @@ from heatplan.inputs.imports import (
     import_consumption,
     import_lines,
 )
+from heatplan.inputs.lv_grid import import_lv_grid
 from heatplan.plan import columns as col
 from heatplan.progress import stage_reporter
 from heatplan.project.config import (
@@ -37,6 +38,7 @@ from heatplan.project.config import (
 )
 from heatplan.project.create import create_project
 from heatplan.steps.export import run_export
+from heatplan.steps.grid import check_grid
 from heatplan.steps.measures import load_demo_catalogue
 from heatplan.steps.network import design_network
 from heatplan.steps.plan import run_plan
@@ -77,6 +79,8 @@ def run_demo(
         steps["network"] = _core_network(out, progress)
         say("sample catalogue of measures (Umsetzungsstrategie)")
         steps["measures"] = load_demo_catalogue(out)
+        say("low-voltage grid check at the target year's heat-pump share")
+        steps["grid"] = check_grid(out).summary()
     if "scenario" in steps:
         say("exports: XWärmeplan, XLSX, GeoPackage")
         # the builtin GML writer: the same document xplan-tools writes (tests/test_export.py
@@ -189,7 +193,9 @@ def _import_schutterwald(out: Path, say: Progress) -> dict[str, Any]:
         "streets": import_lines(out, files["streets"], kind="streets"),
         "gas_network": import_lines(out, files["gas_network"], kind="gas_network"),
     }
-    return {name: r.to_dict() for name, r in results.items()}
+    say("importing the low-voltage grid (pandapower lv_schutterwald)")
+    grid = import_lv_grid(out, schutterwald.write_lv_grid(out / "inputs"))
+    return {**{name: r.to_dict() for name, r in results.items()}, "lv_grid": grid}
 
 
 def _import_melaten(out: Path, say: Progress) -> dict[str, Any]:

@@ -115,3 +115,14 @@ def _consumption(net) -> pd.DataFrame:
             "unit": "m3",
         }
     )
+
+
+def write_lv_grid(folder: Path) -> Path:
+    """The town's low-voltage grid (pandapower ``lv_schutterwald``, Kisse et al. 2020) as the
+    pandapower JSON file a distribution system operator could hand over."""
+    import pandapower as pp
+
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "lv_grid.json"
+    pp.to_json(load_lv_net(), str(path))
+    return path

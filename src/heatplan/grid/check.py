@@ -1,0 +1,333 @@
+"""The grid check of a plan: the LV grid under the buildings' heat pumps, per transformer
+area and per supply area (issue 18; WPG Anlage 1 inventory, § 18 realisation risk).
+
+At today's load (no heat pumps) and at the given heat-pump share: lowest customer voltage and
+highest loadings over all hours of the plan's weather year; the hosting share (the largest
+share tried that breaks no limit) and the first limit broken beyond it; the reinforcement cost
+at the given share. The hosting scan runs on the hours that can decide a limit (per transformer
+area the top hours of its load with and without heat pumps); the reported state at a share runs
+every hour.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+import shapely
+
+from heatplan.areas.assign import assign_areas
+from heatplan.grid import flow, hosting, reinforce
+from heatplan.grid.loads import PARAMETERS, building_loads, cap_kw
+from heatplan.grid.model import LvGrid, link_buildings
+from heatplan.plan import columns as col
+from heatplan.reference import parameter
+from heatplan.tech.economics import annualised_investment_eur_per_a
+
+ECONOMICS = "economic_parameters.csv"
+
+
+def share_step() -> float:
+    """Step of the heat-pump shares tried for the hosting capacity [-]."""
+    return parameter(PARAMETERS, "hosting_share_step")
+
+
+@dataclass(frozen=True)
+class GridCheck:
+    """Result of :func:`check`: one row per transformer area and per supply area."""
+
+    trafo_areas: pd.DataFrame
+    supply_areas: pd.DataFrame
+    hp_share: float
+    ev_share: float
+    hours: int
+    buildings_on_grid: int
+    buildings_off_grid: int
+    busbar_pu: float
+    flow_seconds: float  # the two full-year flows (today and at hp_share)
+    controlled: bool = False  # § 14a EnWG cap on every heat pump
+    capped_share: float = 0.0  # share of the heat pumps' electricity the cap cuts off
+
+    def summary(self) -> dict:
+        """JSON-ready summary."""
+
+        def rows(frame: pd.DataFrame) -> list[dict]:
+            flat = frame.reset_index().astype(object)
+            return [
+                {str(k): (None if pd.isna(v) else v) for k, v in row.items()}
+                for row in flat.to_dict(orient="records")
+            ]
+
+        return {
+            "hp_share": self.hp_share,
+            "ev_share": self.ev_share,
+            "hours": self.hours,
+            "buildings_on_grid": self.buildings_on_grid,
+            "buildings_off_grid": self.buildings_off_grid,
+            "busbar_voltage_pu": self.busbar_pu,
+            "flow_seconds": round(self.flow_seconds, 2),
+            "controlled_14a": self.controlled,
+            "capped_share": round(self.capped_share, 4),
+            "trafo_areas": rows(self.trafo_areas),
+            "supply_areas": rows(self.supply_areas),
+        }
+
+
+def frames(result: GridCheck, grid: LvGrid, *, year: int | None) -> dict[str, pd.DataFrame]:
+    """The result as the plan's frames ``grid_trafo_areas`` (with the drawn area of each
+    transformer) and ``grid_supply_areas``, each row with the checked shares."""
+    settings = {
+        "year": year,
+        "hp_share": result.hp_share,
+        "ev_share": result.ev_share,
+        "controlled_14a": result.controlled,
+        "busbar_voltage_pu": result.busbar_pu,
+    }
+    trafos = result.trafo_areas.reset_index().assign(**settings)
+    hulls = trafo_area_hulls(grid)
+    drawn = gpd.GeoDataFrame(
+        trafos, geometry=hulls.reindex(trafos["trafo_id"]).to_numpy(), crs=grid.buses.crs
+    )
+    supply = result.supply_areas.reset_index().assign(**settings)
+    return {"grid_trafo_areas": drawn, "grid_supply_areas": pd.DataFrame(supply)}
+
+
+def trafo_area_hulls(grid: LvGrid) -> gpd.GeoSeries:
+    """The drawn area of each transformer: concave hull of its buses, by trafo_id."""
+    network = flow.build(grid)
+    points = grid.buses.geometry.to_numpy()
+    ratio = parameter(PARAMETERS, "area_hull_ratio")
+    hulls = [
+        shapely.concave_hull(shapely.multipoints(points[network.area_of_bus == k]), ratio=ratio)
+        for k in range(network.trafo_bus.size)
+    ]
+    return gpd.GeoSeries(hulls, index=network.trafo_ids, crs=grid.buses.crs)
+
+
+def _onehot(connection: hosting.Connection, labels: np.ndarray) -> sp.csr_matrix:
+    on = (connection.building_bus >= 0) & pd.Series(connection.building_area).ne("").to_numpy()
+    index = np.flatnonzero(on)
+    column = pd.Index(labels).get_indexer(pd.Index(connection.building_area[index]))
+    return sp.csr_matrix(
+        (np.ones(index.size), (index, column)), shape=(connection.building_bus.size, len(labels))
+    )
+
+
+def _split(per_element: np.ndarray, behind: sp.csr_matrix, onehot: sp.csr_matrix) -> np.ndarray:
+    """Element costs split onto groups by the buildings behind each element."""
+    counts = (behind @ onehot).toarray()
+    total = np.asarray(behind.sum(axis=1)).ravel()
+    shares = np.divide(counts, total[:, None], out=np.zeros_like(counts), where=total[:, None] > 0)
+    return shares.T @ per_element
+
+
+def _state_frame(state: hosting.AreaState, labels: np.ndarray, suffix: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            f"vm_min_pu_{suffix}": state.vm_min_pu,
+            f"line_max_percent_{suffix}": state.line_max_percent,
+            f"trafo_max_percent_{suffix}": state.trafo_max_percent,
+            f"limit_{suffix}": state.broken,
+            f"where_{suffix}": state.where,
+        },
+        index=pd.Index(labels, dtype=object),
+    )
+
+
+def check(
+    grid: LvGrid,
+    buildings: gpd.GeoDataFrame,
+    areas: gpd.GeoDataFrame | None,
+    temp_air_c: pd.Series,
+    holidays: list[dt.date],
+    *,
+    profile_year: int,
+    hp_share: float,
+    ev_share: float = 0.0,
+    controlled: bool = False,
+    money: dict[str, float | None] | None = None,
+) -> GridCheck:
+    """Check ``grid`` under ``buildings`` today (households only) and at ``hp_share`` of
+    buildings with heat pumps and ``ev_share`` of households with a car (module doc);
+    ``money``: interest_rate and observation_period_a of the annuity per MWh."""
+    limits = hosting.Limits.from_table()
+    network = flow.build(grid)
+    link = link_buildings(
+        buildings, grid, max_distance_m=parameter(PARAMETERS, "link_max_distance_m")
+    )
+    area = (
+        assign_areas(buildings[[col.BUILDING_ID, "geometry"]], areas)[col.AREA_ID]
+        if areas is not None and len(areas)
+        else pd.Series("", index=buildings.index)
+    )
+    connection = hosting.connect(
+        network, link["bus_id"].to_numpy(), area.fillna("").astype(str).to_numpy()
+    )
+    loads = building_loads(buildings, temp_air_c, year=profile_year, holidays=holidays)
+    ids = hosting.element_ids(network, grid.lines["line_id"].to_numpy())
+    groups = hosting.groupings(network, connection)
+    source = np.full(network.bus_ids.size, limits.busbar_pu)
+    started = time.perf_counter()
+    states, ext_plan = {}, None
+    cap = cap_kw(controlled)
+    for label, share, cars in (("today", 0.0, 0.0), ("plan", hp_share, ev_share)):
+        total = loads.total_kw(hp_share=share, ev_share=cars, hp_cap_kw=cap)
+        ext = hosting.run(network, connection, total, source_pu=source)
+        excess = hosting.element_violations(network, connection, ext, limits)
+        states[label] = {
+            name: _state_frame(hosting.group_state(ext, excess, group, ids), group["labels"], label)
+            for name, group in groups.items()
+        }
+        ext_plan = ext
+    seconds = time.perf_counter() - started
+    assert ext_plan is not None
+    top, step = int(parameter(PARAMETERS, "screen_top_hours")), share_step()
+    screened = hosting.screening_hours(loads, connection, network, top)
+    found = hosting.hosting_shares(
+        network, connection, loads, limits, ids,
+        shares=np.round(np.arange(0.0, 1.0 + 1e-9, step), 4),
+        ev_share=ev_share, hours=screened, hp_cap_kw=cap,
+    )  # fmt: skip
+    costs = _costs(network, connection, grid, ext_plan, limits, groups)
+    total_plan = loads.total_kw(hp_share=hp_share, ev_share=ev_share, hp_cap_kw=cap)
+    after = _after_reinforcement(grid, connection, ext_plan, limits, groups, total_plan, screened)
+    frames = {
+        name: pd.concat(
+            [states["today"][name], states["plan"][name], found[name], costs[name], after[name]],
+            axis=1,
+        )
+        for name in groups
+    }
+    for frame in frames.values():
+        first = frame["hosting_share"]
+        frame["hosting_share"] = np.where(first.isna(), 1.0, np.round(first - step, 4))
+        frame.loc[first.eq(0.0), "hosting_share"] = np.nan  # broken without any heat pump
+        frame["first_violation_share"] = first
+    frames["supply_area"] = _per_heat(frames["supply_area"], areas, dict(money or {}))
+    on_grid = int((connection.building_bus >= 0).sum())
+    return GridCheck(
+        frames["trafo_area"].rename_axis("trafo_id"),
+        frames["supply_area"].rename_axis(col.AREA_ID),
+        hp_share, ev_share, len(temp_air_c), on_grid, len(buildings) - on_grid,
+        limits.busbar_pu, seconds, controlled, _capped_share(loads, cap, hp_share),
+    )  # fmt: skip
+
+
+def _capped_share(loads, cap: float | None, hp_share: float) -> float:
+    """Share of the electricity of the heat pumps at ``hp_share`` that a § 14a cap cuts off
+    (0 without control)."""
+    if cap is None:
+        return 0.0
+    chosen = loads.heat_pump_kw[:, loads.hp_rank < round(hp_share * loads.hp_rank.size)]
+    total = float(chosen.sum(dtype=np.float64))
+    kept = float(np.minimum(chosen, cap).sum(dtype=np.float64))
+    return 1.0 - kept / total if total > 0 else 0.0
+
+
+def reinforcement_eur_per_mwh(
+    investment_eur: pd.Series,
+    heat_mwh_per_a: pd.Series,
+    *,
+    interest_rate: float | None = None,
+    observation_period_a: float | None = None,
+) -> pd.Series:
+    """Annuity of a reinforcement (VDI 2067-1, the plan's interest and observation period,
+    ``reinforcement_lifetime_a``) per MWh of the area's heat demand [EUR/MWh]: what the grid
+    adds to the decentral full cost of heat. Interest and period default to
+    ``economic_parameters.csv`` (the project's ``[economics]`` overrides them)."""
+    if interest_rate is None:
+        interest_rate = parameter(ECONOMICS, "interest_rate")
+    if observation_period_a is None:
+        observation_period_a = parameter(ECONOMICS, "observation_period_a")
+    annual = annualised_investment_eur_per_a(
+        investment_eur=investment_eur.to_numpy(float),
+        lifetime_a=parameter(PARAMETERS, "reinforcement_lifetime_a"),
+        interest_rate=interest_rate,
+        observation_period_a=observation_period_a,
+    )
+    heat = heat_mwh_per_a.to_numpy(float)
+    per_mwh = np.divide(annual, heat, out=np.full(heat.size, np.nan), where=heat > 0)
+    return pd.Series(per_mwh, index=investment_eur.index)
+
+
+def _per_heat(
+    frame: pd.DataFrame, areas: gpd.GeoDataFrame | None, money: dict[str, float | None]
+) -> pd.DataFrame:
+    if areas is None or col.HEAT_DEMAND_MWH_PER_A not in areas.columns:
+        return frame.assign(reinforcement_eur_per_mwh=np.nan)
+    heat = areas.set_index(col.AREA_ID)[col.HEAT_DEMAND_MWH_PER_A].reindex(frame.index)
+    per_mwh = reinforcement_eur_per_mwh(frame["reinforcement_eur"], heat, **money)
+    return frame.assign(reinforcement_eur_per_mwh=per_mwh)
+
+
+def _after_reinforcement(
+    grid: LvGrid, connection, ext, limits, groups, total_kw: np.ndarray, hours: np.ndarray
+) -> dict[str, pd.DataFrame]:
+    """Lowest customer voltage once the overloaded cables have their parallel cable and the
+    transformers their new size (screened hours): what voltage problem remains uncosted."""
+    network = flow.build(grid)
+    _, _, extra = reinforce.element_costs(
+        network, ext, grid.lines, grid.trafos.reset_index(drop=True), limits
+    )
+    lines, trafos = reinforce.reinforced(
+        grid.lines, grid.trafos.reset_index(drop=True), extra, ext, limits
+    )
+    stronger = flow.build(LvGrid(grid.buses, lines, trafos, grid.loads))
+    source = np.full(stronger.bus_ids.size, limits.busbar_pu)
+    ext_after = hosting.run(stronger, connection, total_kw, source_pu=source, hours=hours)
+    served = np.asarray(connection.bus_map.sum(axis=1)).ravel() > 0
+    vm = np.where(served, ext_after.vm_min_pu, np.inf)
+    result = {}
+    for name, group in groups.items():
+        low = hosting.group_extreme(vm, group["voltage"], low=True)
+        result[name] = pd.DataFrame(
+            {
+                "vm_min_pu_reinforced": low,
+                "voltage_after_reinforcement": np.where(
+                    low < limits.voltage_min_pu, "too low, not costed", ""
+                ),
+            },
+            index=pd.Index(group["labels"], dtype=object),
+        )
+    return result
+
+
+def _costs(network, connection, grid: LvGrid, ext, limits, groups) -> dict[str, pd.DataFrame]:
+    """Reinforcement at the plan share: cost per group [EUR] and voltage still low after it."""
+    line_eur, trafo_eur, extra = reinforce.element_costs(
+        network, ext, grid.lines, grid.trafos.reset_index(drop=True), limits
+    )
+    by_trafo_area = (
+        np.bincount(network.area_of_bus[network.line_ends[:, 0]], line_eur, network.trafo_bus.size)
+        + trafo_eur
+    )
+    labels = groups["supply_area"]["labels"]
+    onehot = _onehot(connection, labels)
+    trafo_behind = hosting.trafo_buildings(network, connection)
+    # a cable with no building behind it (a closed ring's extra cable) is split like its area
+    alone = np.asarray(connection.line_behind.sum(axis=1)).ravel() == 0
+    line_area = network.area_of_bus[network.line_ends[:, 0]]
+    fallback = sp.diags(alone.astype(float)) @ trafo_behind[line_area]
+    behind = (connection.line_behind + fallback).tocsr()
+    by_area = _split(line_eur, behind, onehot) + _split(trafo_eur, trafo_behind, onehot)
+    return {
+        "trafo_area": pd.DataFrame(
+            {
+                "reinforcement_eur": by_trafo_area,
+                "parallel_cable_m": np.bincount(
+                    network.area_of_bus[network.line_ends[:, 0]],
+                    extra * grid.lines["length_km"].to_numpy(float) * 1e3,
+                    network.trafo_bus.size,
+                ),
+            },
+            index=pd.Index(groups["trafo_area"]["labels"], dtype=object),
+        ),
+        "supply_area": pd.DataFrame(
+            {"reinforcement_eur": by_area}, index=pd.Index(labels, dtype=object)
+        ),
+    }

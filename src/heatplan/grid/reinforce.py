@@ -1,0 +1,66 @@
+"""Reinforcement cost at a heat-pump share: the transformer exchanged for the next size that
+carries the peak, a parallel cable beside every overloaded one (``grid_costs.csv``).
+
+A voltage problem that remains after these two is reported, not costed (a longer cable or a
+new substation in the middle of a feeder needs a planner's layout).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from heatplan.grid.flow import Extremes, Network
+from heatplan.reference import table
+
+COSTS = "grid_costs.csv"
+
+
+def cost_table() -> pd.DataFrame:
+    """Rows of ``grid_costs.csv``: item, size, value, unit, price_year, source."""
+    return table(COSTS)
+
+
+def transformer_cost_eur(peak_kva: np.ndarray, rated_kva: np.ndarray) -> np.ndarray:
+    """Cost of carrying ``peak_kva`` where ``rated_kva`` stands [EUR]: 0 if it fits, else the
+    exchange for the smallest listed size that carries it, beyond the largest size that one
+    plus new substations for the rest (each up to its listed size)."""
+    costs = cost_table()
+    exchange = costs[costs["item"] == "transformer_exchange"].sort_values("size")
+    station = costs[costs["item"] == "new_substation"].iloc[0]
+    sizes, prices = exchange["size"].to_numpy(float), exchange["value"].to_numpy(float)
+    peak, rated = np.asarray(peak_kva, float), np.asarray(rated_kva, float)
+    pick = np.minimum(np.searchsorted(sizes, peak, side="left"), sizes.size - 1)
+    rest = np.maximum(peak - sizes[-1], 0.0)
+    stations = np.ceil(rest / float(station["size"]))
+    cost = prices[pick] + stations * float(station["value"])
+    return np.where(peak <= rated, 0.0, cost)
+
+
+def cable_cost_eur(loading_percent: np.ndarray, length_m: np.ndarray, limit_percent: float):
+    """Parallel cables so that each carries at most ``limit_percent``: count and cost [EUR]."""
+    per_m = float(cost_table().query("item == 'parallel_cable'")["value"].iloc[0])
+    extra = np.maximum(np.ceil(np.asarray(loading_percent) / limit_percent) - 1.0, 0.0)
+    return extra, extra * np.asarray(length_m, float) * per_m
+
+
+def element_costs(
+    network: Network, ext: Extremes, lines: pd.DataFrame, trafos: pd.DataFrame, limits
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Cost per line and per transformer [EUR], and the extra parallel cables per line."""
+    rated_kva = trafos["sn_mva"].to_numpy(float) * 1e3
+    peak_kva = rated_kva * ext.trafo_max_percent / limits.trafo_max_percent
+    trafo_eur = transformer_cost_eur(peak_kva, rated_kva)
+    extra, line_eur = cable_cost_eur(
+        ext.line_max_percent, lines["length_km"].to_numpy(float) * 1e3, limits.line_max_percent
+    )
+    return line_eur, trafo_eur, extra
+
+
+def reinforced(lines: pd.DataFrame, trafos: pd.DataFrame, extra: np.ndarray, ext, limits):
+    """Lines with their extra parallel cables and transformers at the size that carries the
+    peak (for a second flow that shows what voltage problems remain)."""
+    lines = lines.assign(parallel=lines["parallel"].to_numpy() * (1 + extra))
+    rated_mva = trafos["sn_mva"].to_numpy(float)
+    peak = rated_mva * ext.trafo_max_percent / limits.trafo_max_percent
+    return lines, trafos.assign(sn_mva=np.maximum(rated_mva, peak))

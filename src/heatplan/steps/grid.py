@@ -1,0 +1,80 @@
+"""``heatplan grid check`` on a project: the LV grid layers, the buildings, areas and weather
+of the plan into :func:`heatplan.grid.check.check`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from heatplan.demand.climate import climate
+from heatplan.errors import HeatplanError, ProjectError
+from heatplan.grid import check as grid_check
+from heatplan.grid.model import LAYERS, NO_GRID, from_frames
+from heatplan.plan import Plan
+
+FRAMES = ("buildings", "areas", "scenario_indicators", *LAYERS)
+
+
+def plan_hp_share(indicators: pd.DataFrame | None, year: int) -> float:
+    """Heat-pump share of buildings in ``year`` of the base scenario: the buildings on no heat
+    or gas network (an upper bound: the scenario's wood boilers are counted as heat pumps)."""
+    if indicators is None or indicators.empty:
+        raise HeatplanError("no scenario in this project: give --hp-share (or run `heatplan plan`)")
+    rows = indicators[
+        indicators["variant"].eq("base")
+        & indicators["year"].eq(year)
+        & indicators["key"].eq("share:buildings")
+    ]
+    shares = rows.set_index("indicator")["value"]
+    if shares.empty:
+        years = sorted(indicators["year"].unique().tolist())
+        raise HeatplanError(f"the scenario has no year {year}; years: {years}")
+    on_network = shares.get("heat_network_buildings", 0.0) + shares.get(
+        "gas_network_buildings", 0.0
+    )
+    return float(min(max(1.0 - on_network, 0.0), 1.0))
+
+
+def check_grid(
+    project_dir: Path,
+    *,
+    year: int | None = None,
+    hp_share: float | None = None,
+    ev_share: float = 0.0,
+    controlled: bool = False,
+) -> grid_check.GridCheck:
+    """The grid check of a project at the heat-pump share of ``year`` (default: the plan's
+    target year) or at
+    ``hp_share``; stored as the frames ``grid_trafo_areas`` and ``grid_supply_areas``."""
+    plan = Plan.from_project(project_dir, frames=FRAMES)
+    grid = from_frames({name: plan.get(name) for name in LAYERS})
+    if grid is None:
+        raise ProjectError(NO_GRID)
+    if not plan.has("buildings"):
+        raise ProjectError("this project has no buildings: import them first")
+    for name, value in (("--hp-share", hp_share), ("--ev-share", ev_share)):
+        if value is not None and not 0.0 <= value <= 1.0:
+            raise HeatplanError(f"{name} must lie between 0 and 1, got {value}")
+    if hp_share is None:
+        year = year or plan.settings.project.target_year
+        hp_share = plan_hp_share(plan.get("scenario_indicators"), year)
+    temperature, holidays = climate(plan.settings, plan.buildings)
+    result = grid_check.check(
+        grid,
+        plan.buildings,
+        plan.get("areas"),
+        temperature,
+        holidays,
+        profile_year=plan.settings.project.profile_year,
+        hp_share=hp_share,
+        ev_share=ev_share,
+        controlled=controlled,
+        money={
+            "interest_rate": plan.settings.economics.interest_rate,
+            "observation_period_a": plan.settings.economics.observation_period_a,
+        },
+    )
+    made = plan.with_frames(**grid_check.frames(result, grid, year=year))
+    made.to_store(made.settings.store_url(Path(project_dir)), step="grid check")
+    return result
