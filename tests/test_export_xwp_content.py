@@ -22,6 +22,7 @@ import pandas as pd
 import pytest
 
 from ci import required
+from heatplan.formats import german
 from heatplan.outputs.xwp.plan import validate_xwaermeplan, xplan_tools_available
 from heatplan.project.config import load_config, write_config
 from heatplan.project.create import create_project
@@ -285,8 +286,9 @@ def test_scenario_ghg_goes_into_a_text(builtin) -> None:  # type: ignore[no-unty
     table = scenario_table()
     totals = table[(table["indicator"] == "ghg_emissions") & (table["key"] == "total")]
     for variant, year, value in totals[["variant", "year", "value"]].itertuples(index=False):
-        assert (f"{year}: {value:.1f} t CO2e/a" in body) == (variant == "base")
-    assert "(base)" in body
+        shown = german(f"{value:,.1f}")
+        assert (f"{year}: {shown} t CO2e/a" in body) == (variant == "base")
+    assert "(Basisvariante)" in body and "(base)" not in body
 
 
 # --- inventory totals ------------------------------------------------------------------------

@@ -20,11 +20,14 @@ Everything here is a municipal total over all buildings: nothing to suppress.
 
 from __future__ import annotations
 
+import contextlib
 from collections import defaultdict
 from typing import Any
 
 import pandas as pd
 
+from heatplan.formats import german
+from heatplan.i18n import MissingLabel, label
 from heatplan.outputs.xwp.common import Context, code, energy_amount, mwh, number
 from heatplan.outputs.xwp.gml import DataType, Feature, Measure, Ref, Value
 
@@ -165,11 +168,14 @@ def _year_feature(
 
 
 def _ghg_text(rows: pd.DataFrame, variant: str, ctx: Context) -> Feature | None:
-    lines = [f"Treibhausgasemissionen der Wärmeversorgung im Zielszenario ({variant}):"]
+    name = variant
+    with contextlib.suppress(MissingLabel):
+        name = label("variant", variant)
+    lines = [f"Treibhausgasemissionen der Wärmeversorgung im Zielszenario ({name}):"]
     for year in YEAR_CODES:
         total = _values(rows[rows["year"] == year], "ghg_emissions").get("total")
         if total is not None:
-            lines.append(f"{year}: {total:.1f} t CO2e/a")
+            lines.append(f"{year}: {german(f'{total:,.1f}')} t CO2e/a")
     if len(lines) == 1:
         return None
     props: dict[str, Value] = {
