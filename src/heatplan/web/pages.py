@@ -43,7 +43,7 @@ def _page(title: str, body: str) -> HTMLResponse:
 
 
 def _figure(key: str, value: Any) -> tuple[str, str]:
-    """Label and German-formatted value of a field of the vocabulary (``data/labels.csv``, ``data/web_display.csv``)."""
+    """Label and German-formatted value of a field of the web vocabulary (:mod:`.labels`)."""
     spec = vocabulary()["fields"][key]
     if value is None:
         return spec["de"], "–"
