@@ -189,10 +189,15 @@ def _date(value: Any) -> Texts:
 
 
 def _area_name(area: pd.Series | None, area_id: str) -> Texts:
+    """The area's name; the generated German name ``Gebiet A03 (street)`` is translated."""
     name = str(area.get("name") or "") if area is not None else ""
-    if name:
+    if not area_id:
         return _same(name)
-    return tr("Gebiet {area_id}", area_id=area_id) if area_id else _same("")
+    generated = tr("Gebiet {area_id}", area_id=area_id)
+    if not name or name.startswith(generated["de"]):
+        rest = name.removeprefix(generated["de"])
+        return {lang: text + rest for lang, text in generated.items()}
+    return _same(name)
 
 
 def _summary(place: pd.Series, area: pd.Series | None, year: dict[str, Any]) -> Texts:
