@@ -94,3 +94,70 @@ def test_dates_and_texts_carry_no_number_format() -> None:
     fields = vocabulary()["fields"]
     assert fields["start_date"].get("date") is True
     assert "factor" not in fields["reason"] and "date" not in fields["reason"]
+
+
+# --- the fact sheet's texts through the gettext catalogue ---------------------------------------
+def test_fact_sheet_reason_in_both_languages() -> None:
+    """Numbers in each language's notation, the density class and the option from the
+    vocabulary, the sentence from the catalogue (hand-written expectations)."""
+    import pandas as pd
+
+    from heatplan.plan import columns as col
+    from heatplan.web.factsheet import plain_reason
+
+    area = pd.Series(
+        {
+            "buildings": 1234,
+            col.HEAT_DENSITY_MWH_PER_HA_A: 1049.6,  # rounds to 1,050
+            "heat_density_class": "very_high",
+            "network_lcoh_eur_per_mwh": 95.4,
+            "decentral_lcoh_eur_per_mwh": 120.5,  # a tie: rounds to even, 120
+            "best_decentral": "air_hp",
+        }
+    )
+    reason = plain_reason(area)
+    assert reason["de"].startswith(
+        "Im Gebiet stehen 1.234 Gebäude. Sie brauchen zusammen 1.050 MWh"
+    )
+    assert "(Sehr hohe Wärmenetzeignung)" in reason["de"]
+    assert "etwa 95 € je Megawattstunde" in reason["de"] and "120 € mit" in reason["de"]
+    assert "(Luft-Wärmepumpe)" in reason["de"]
+    assert reason["en"].startswith("The area has 1,234 buildings. Together they need 1,050 MWh")
+    assert "(very high heat-network suitability)" in reason["en"]
+    assert "about 95 EUR/MWh" in reason["en"] and "(air heat pump)" in reason["en"]
+
+
+def test_fact_sheet_area_names_and_dates() -> None:
+    import pandas as pd
+
+    from heatplan.web.factsheet import _area_name, _date, tr
+
+    generated = _area_name(pd.Series({"name": "Gebiet A03 (Kirchstraße)"}), "A03")
+    assert generated == {"de": "Gebiet A03 (Kirchstraße)", "en": "area A03 (Kirchstraße)"}
+    own = _area_name(pd.Series({"name": "Ortskern"}), "A01")
+    assert own == {"de": "Ortskern", "en": "Ortskern"}
+    assert _date("2030-12-31") == {"de": "31.12.2030", "en": "Dec 31, 2030"}
+    assert tr("{year} (Zieljahr)", year="2045") == {
+        "de": "2045 (Zieljahr)",
+        "en": "2045 (target year)",
+    }
+
+
+def test_english_fact_sheet_texts_carry_no_german_words() -> None:
+    """Every catalogue text of the fact sheet, filled with English values, has none of the
+    German words its German form has (umlauts and common function words)."""
+    import re
+    from pathlib import Path
+
+    from babel.messages.extract import extract_from_file
+
+    from heatplan.i18n import gettext_for
+
+    path = Path(__file__).resolve().parents[1] / "src" / "heatplan" / "web" / "factsheet.py"
+    messages = [m for _, m, _, _ in extract_from_file("python", str(path), keywords={"tr": None})]
+    assert len(messages) > 30
+    german = re.compile(r"[äöüß]|\b(und|ist|hier|oder|für|mit|im|Gebäude)\b")
+    for message in messages:
+        english = gettext_for("en", message)
+        english = english.replace("BEG Einzelmaßnahmen", "")
+        assert not german.search(english), (message, english)
