@@ -47,8 +47,11 @@ from heatplan.reference import table
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "heatplan"
 #: The writers whose texts go through the catalogue (keyword ``tr``): the workbook and the web
-#: map's fact sheet.
-WRITERS = [*sorted((SRC / "outputs").glob("xlsx*.py")), SRC / "web" / "factsheet.py"]
+#: map's fact sheet and layer legends.
+WRITERS = [
+    *sorted((SRC / "outputs").glob("xlsx*.py")),
+    *(SRC / "web" / name for name in ("factsheet.py", "legend.py")),
+]
 
 
 # --- numbers: one German notation --------------------------------------------------------------

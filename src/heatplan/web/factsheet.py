@@ -25,12 +25,11 @@ from heatplan.i18n import (
     format_date,
     format_number,
     format_percent,
-    gettext_for,
     label,
 )
 from heatplan.plan import columns as col
 from heatplan.publish.costs import SCOPE_KEYS
-from heatplan.web.labels import code_domain
+from heatplan.web.labels import Texts, Value, code_domain, tr
 from heatplan.web.public_data import (
     OPTIONS,
     UNPRICED_OPTIONS,
@@ -38,26 +37,6 @@ from heatplan.web.public_data import (
     area_ids_of,
     funding,
 )
-
-#: A text in every language: ``{"de": ..., "en": ...}``.
-Texts = dict[str, str]
-#: A value to fill in: the same text in every language, or one per language.
-Value = str | Texts
-
-
-def tr(message: str, **values: Value) -> Texts:
-    """``message`` (German, marked for the gettext catalogue) in every language, with
-    ``values`` filled in (``{name}`` placeholders).
-
-    >>> tr("Jahr")
-    {'de': 'Jahr', 'en': 'Year'}
-    """
-    return {
-        lang: gettext_for(lang, message).format(
-            **{k: v[lang] if isinstance(v, dict) else v for k, v in values.items()}
-        )
-        for lang in LANGUAGES
-    }
 
 
 def _each(make: Any) -> Texts:

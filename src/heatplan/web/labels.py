@@ -15,12 +15,21 @@ from typing import Any
 
 import pandas as pd
 
-from heatplan.i18n import LANGUAGES, field_label, label, labels_table
+from heatplan.i18n import LANGUAGES, field_label, gettext_for, label, labels_table
 from heatplan.measures.schema import STATUSES
 from heatplan.reference import table
 from heatplan.steps.comments import STATUSES as COMMENT_STATUSES
 
-__all__ = ["CODE_DOMAINS", "DISPLAY_TABLE", "YEAR", "code_domain", "vocabulary"]
+__all__ = [
+    "CODE_DOMAINS",
+    "DISPLAY_TABLE",
+    "YEAR",
+    "Texts",
+    "Value",
+    "code_domain",
+    "tr",
+    "vocabulary",
+]
 
 DISPLAY_TABLE = "web_display.csv"
 #: The placeholder of a field generated per year (``area_type_{year}`` for ``area_type_2030``).
@@ -43,6 +52,27 @@ CODE_DOMAINS = (
     "boolean",
     "word",
 )
+
+
+#: A text in every language: ``{"de": ..., "en": ...}``.
+Texts = dict[str, str]
+#: A value to fill in: the same text in every language, or one per language.
+Value = str | Texts
+
+
+def tr(message: str, **values: Value) -> Texts:
+    """``message`` (German, marked for the gettext catalogue) in every language, with
+    ``values`` filled in (``{name}`` placeholders).
+
+    >>> tr("Jahr")
+    {'de': 'Jahr', 'en': 'Year'}
+    """
+    return {
+        lang: gettext_for(lang, message).format(
+            **{k: v[lang] if isinstance(v, dict) else v for k, v in values.items()}
+        )
+        for lang in LANGUAGES
+    }
 
 
 def _field_name(key: str) -> str:
