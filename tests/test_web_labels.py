@@ -133,7 +133,7 @@ def test_fact_sheet_area_names_and_dates() -> None:
     from heatplan.web.factsheet import _area_name, _date, tr
 
     generated = _area_name(pd.Series({"name": "Gebiet A03 (Kirchstraße)"}), "A03")
-    assert generated == {"de": "Gebiet A03 (Kirchstraße)", "en": "area A03 (Kirchstraße)"}
+    assert generated == {"de": "Gebiet A03 (Kirchstraße)", "en": "Area A03 (Kirchstraße)"}
     own = _area_name(pd.Series({"name": "Ortskern"}), "A01")
     assert own == {"de": "Ortskern", "en": "Ortskern"}
     assert _date("2030-12-31") == {"de": "31.12.2030", "en": "Dec 31, 2030"}
