@@ -46,8 +46,12 @@ from heatplan.publish.tables import INDICATORS_DE, SECTORS_DE
 from heatplan.reference import table
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "heatplan"
-#: The writers whose texts go through the catalogue (keyword ``tr``).
-WRITERS = sorted((SRC / "outputs").glob("xlsx*.py"))
+#: The writers whose texts go through the catalogue (keyword ``tr``): the workbook and the web
+#: map's fact sheet and layer legends.
+WRITERS = [
+    *sorted((SRC / "outputs").glob("xlsx*.py")),
+    *(SRC / "web" / name for name in ("factsheet.py", "legend.py")),
+]
 
 
 # --- numbers: one German notation --------------------------------------------------------------

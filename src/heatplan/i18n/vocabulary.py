@@ -22,6 +22,7 @@ __all__ = [
     "MissingLabel",
     "column_header",
     "field_header",
+    "field_label",
     "label",
     "labels_of",
     "labels_table",
@@ -105,6 +106,31 @@ def column_header(code: str, language: str = "de") -> str:
     return f"{text} [{unit}]" if unit else text
 
 
+def _field_parts(name: str, language: str) -> tuple[str, str]:
+    """The label and the unit of a field (see :func:`field_header`)."""
+    if ("column", name) in _vocabulary():
+        return label("column", name, language), unit_of("column", name)
+    head, _, tail = name.rpartition("_")
+    if tail.isdigit() and len(tail) == 4 and ("column", head) in _vocabulary():
+        return f"{label('column', head, language)} {tail}", ""
+    for prefix in ("share", "generators"):
+        carrier = name.removeprefix(f"{prefix}_")
+        if carrier != name and ("carrier", carrier) in _vocabulary():
+            text = f"{label('column', prefix, language)} {label('carrier', carrier, language)}"
+            return text, unit_of("column", prefix)
+    raise MissingLabel(f"{FILE}: no label for the field {name!r} (domain column)")
+
+
+def field_label(name: str, language: str = "de") -> str:
+    """The label of a field without its unit: :func:`field_header` is this label and the
+    unit in brackets (the web map's pop-ups show the unit beside the value instead).
+
+    >>> field_label("heat_demand_kwh_per_a"), field_label("share_natural_gas", "en")
+    ('Wärmebedarf', 'Share natural gas')
+    """
+    return _field_parts(name, language)[0]
+
+
 def field_header(name: str, language: str = "de") -> str:
     """The header of a public layer's or table's field, also of the generated names
     ``<column>_<year>`` (``area_type_2030``), ``share_<carrier>`` and ``generators_<carrier>``.
@@ -114,18 +140,8 @@ def field_header(name: str, language: str = "de") -> str:
     >>> field_header("generators_wood", "en"), field_header("heat_demand_kwh_per_a")
     ('Heat generators wood/biomass', 'Wärmebedarf [kWh/a]')
     """
-    if ("column", name) in _vocabulary():
-        return column_header(name, language)
-    head, _, tail = name.rpartition("_")
-    if tail.isdigit() and len(tail) == 4 and ("column", head) in _vocabulary():
-        return f"{label('column', head, language)} {tail}"
-    for prefix in ("share", "generators"):
-        carrier = name.removeprefix(f"{prefix}_")
-        if carrier != name and ("carrier", carrier) in _vocabulary():
-            unit = unit_of("column", prefix)
-            text = f"{label('column', prefix, language)} {label('carrier', carrier, language)}"
-            return f"{text} [{unit}]" if unit else text
-    raise MissingLabel(f"{FILE}: no label for the field {name!r} (domain column)")
+    text, unit = _field_parts(name, language)
+    return f"{text} [{unit}]" if unit else text
 
 
 def value_label(domains: tuple[str, ...], code: Any, language: str = "de") -> str:

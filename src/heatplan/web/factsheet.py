@@ -1,120 +1,120 @@
 """The fact sheet of a place: what the plan means there in the selected year, in plain words.
 
-German with English beside it: the area's supply type and likelihood grade in words, what a
-house owner can expect (a heat network planned or not, the decentral options by name, dates of
-the measures), a reason from the area's released figures (no internal scores), the years, the
-options and funding. Counts are the released aggregates of the area (at least 5 buildings).
-The option costs are the released medians of
+German with English beside it (``{"de": ..., "en": ...}``; the map switches): every text is
+a German message marked with :func:`tr` and translated by the gettext catalogue of
+:mod:`heatplan.i18n`, every code is labelled from the one vocabulary. The area's supply type
+and likelihood grade in words, what a house owner can expect (a heat network planned or not,
+the decentral options by name, dates of the measures), a reason from the area's released
+figures (no internal scores), the years, the options and funding. Counts are the released
+aggregates of the area (at least 5 buildings). The option costs are the released medians of
 :func:`heatplan.publish.costs.option_cost_table` over at least 5 buildings of the same kind (same
 area, use and age class; else wider groups) — nothing is computed here from building rows.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from typing import Any
 
 import pandas as pd
 
-from heatplan.formats import german
-from heatplan.measures.schema import STATUSES
+from heatplan.i18n import (
+    LANGUAGES,
+    MissingLabel,
+    format_date,
+    format_number,
+    format_percent,
+    label,
+)
 from heatplan.plan import columns as col
 from heatplan.publish.costs import SCOPE_KEYS
-from heatplan.reference import table
+from heatplan.web.labels import Texts, Value, code_domain, tr
 from heatplan.web.public_data import (
-    GRADE_DE,
-    GRADE_EN,
     OPTIONS,
-    TYPE_DE,
-    TYPE_EN,
     UNPRICED_OPTIONS,
     PublicData,
     area_ids_of,
     funding,
 )
 
+
+def _each(make: Any) -> Texts:
+    """``{language: make(language)}``: a value written in each language's notation."""
+    return {lang: str(make(lang)) for lang in LANGUAGES}
+
+
+def _same(text: str) -> Texts:
+    """The same text in every language (a name, a number without notation)."""
+    return dict.fromkeys(LANGUAGES, text)
+
+
+def code_texts(code: Any) -> Texts:
+    """The label of a code in every language, from the one vocabulary (``–`` for none)."""
+    try:
+        domain = code_domain(str(code))
+    except KeyError:
+        return {lang: "–" for lang in LANGUAGES}
+    return _each(lambda lang: label(domain, str(code), lang))
+
+
 HEADINGS = {
-    "year": ("Jahr", "Year"),
-    "expect": ("Was heißt das für Eigentümer?", "What does it mean for owners?"),
-    "measures": ("Geplante Maßnahmen hier", "Measures planned here"),
-    "area_type": ("Voraussichtliche Versorgung", "Expected supply"),
-    "likelihood": ("Eignung", "Suitability"),
-    "reason": ("Begründung", "Reason"),
-    "options": ("Vollkostenvergleich der Heizungsoptionen", "Full-cost comparison of the options"),
-    "funding": ("Förderprogramme", "Funding programmes"),
-    "profile": ("Gebietssteckbrief öffnen", "Open the area profile"),
+    "year": tr("Jahr"),
+    "expect": tr("Was heißt das für Eigentümer?"),
+    "measures": tr("Geplante Maßnahmen hier"),
+    "area_type": tr("Voraussichtliche Versorgung"),
+    "likelihood": tr("Eignung"),
+    "reason": tr("Begründung"),
+    "options": tr("Vollkostenvergleich der Heizungsoptionen"),
+    "funding": tr("Förderprogramme"),
+    "profile": tr("Gebietssteckbrief öffnen"),
 }
 NETWORK_TYPES = ("waermenetz_verdichtung", "waermenetz_ausbau", "waermenetz_neubau")
 FUNDING_TEXT = {
-    "heating_base": (
-        "Grundförderung für eine neue klimafreundliche Heizung",
-        "base grant for a new climate-friendly heating system",
-    ),
-    "heating_climate_speed_bonus": (
+    "heating_base": tr("Grundförderung für eine neue klimafreundliche Heizung"),
+    "heating_climate_speed_bonus": tr(
         "Klimageschwindigkeits-Bonus (Tausch einer alten fossilen Heizung, "
-        "selbstnutzende Eigentümer)",
-        "climate-speed bonus (replacing an old fossil heater, owner-occupiers)",
+        "selbstnutzende Eigentümer)"
     ),
-    "heating_income_bonus": (
-        "Einkommens-Bonus (zu versteuerndes Haushaltseinkommen bis 40.000 €)",
-        "income bonus (taxable household income up to EUR 40,000)",
+    "heating_income_bonus": tr(
+        "Einkommens-Bonus (zu versteuerndes Haushaltseinkommen bis 40.000 €)"
     ),
-    "heat_pump_efficiency_bonus": (
-        "Effizienz-Bonus für Wärmepumpen mit Erdreich, Wasser oder Abwasser",
-        "efficiency bonus for ground, water or wastewater heat pumps",
+    "heat_pump_efficiency_bonus": tr(
+        "Effizienz-Bonus für Wärmepumpen mit Erdreich, Wasser oder Abwasser"
     ),
-    "heating_max_total": ("höchstens insgesamt", "at most in total"),
-    "envelope_base": ("Dämmung und Fenster", "insulation and windows"),
-    "module_2_network_investment": (
-        "Bau und Ausbau von Wärmenetzen (für Netzbetreiber)",
-        "building and extending heat networks (for operators)",
-    ),
+    "heating_max_total": tr("höchstens insgesamt"),
+    "envelope_base": tr("Dämmung und Fenster"),
+    "module_2_network_investment": tr("Bau und Ausbau von Wärmenetzen (für Netzbetreiber)"),
 }
 SCOPES = {
-    "area_use_age": (
-        "gleiche Nutzung und Baualtersklasse, im Gebiet",
-        "same use and age class, in the area",
-    ),
-    "area_use": ("gleiche Nutzung, im Gebiet", "same use, in the area"),
-    "area": ("im Gebiet", "in the area"),
-    "town_use_age": (
-        "gleiche Nutzung und Baualtersklasse, in der Gemeinde",
-        "same kind, in the town",
-    ),
-    "town": ("in der Gemeinde", "in the town"),
+    "area_use_age": tr("gleiche Nutzung und Baualtersklasse, im Gebiet"),
+    "area_use": tr("gleiche Nutzung, im Gebiet"),
+    "area": tr("im Gebiet"),
+    "town_use_age": tr("gleiche Nutzung und Baualtersklasse, in der Gemeinde"),
+    "town": tr("in der Gemeinde"),
 }
-AREA_NOTE = {
-    "de": "Mittlere Vollkosten im Gebiet (€/MWh Wärme über die Lebensdauer).",
-    "en": "Average full cost in the area (EUR per MWh of heat over the lifetime).",
-}
-SUPPRESSED_NOTE = {
-    "de": "Für dieses Gebiet werden aus Datenschutzgründen keine Kosten gezeigt "
-    "(weniger als 5 Gebäude).",
-    "en": "No costs are shown for this area for data protection (fewer than 5 buildings).",
-}
+AREA_NOTE = tr("Mittlere Vollkosten im Gebiet (€/MWh Wärme über die Lebensdauer).")
+SUPPRESSED_NOTE = tr(
+    "Für dieses Gebiet werden aus Datenschutzgründen keine Kosten gezeigt (weniger als 5 Gebäude)."
+)
 PROGRAMME = {"BEG_EM": "BEG Einzelmaßnahmen", "BEW": "BEW"}
 
 
-#: likelihood grade -> how sure the plan is, as a sentence part (de, en)
+#: likelihood grade -> how sure the plan is, as a sentence part
 GRADE_WORDS = {
-    "sehr_wahrscheinlich_geeignet": ("sehr wahrscheinlich geeignet", "very likely suitable"),
-    "wahrscheinlich_geeignet": ("wahrscheinlich geeignet", "likely suitable"),
-    "wahrscheinlich_ungeeignet": (
-        "eher ungeeignet; die Einteilung kann sich noch ändern",
-        "rather unsuitable; the classification may still change",
-    ),
-    "sehr_wahrscheinlich_ungeeignet": (
-        "sehr wahrscheinlich ungeeignet; die Einteilung wird noch geprüft",
-        "very likely unsuitable; the classification is still being reviewed",
+    "sehr_wahrscheinlich_geeignet": tr("sehr wahrscheinlich geeignet"),
+    "wahrscheinlich_geeignet": tr("wahrscheinlich geeignet"),
+    "wahrscheinlich_ungeeignet": tr("eher ungeeignet; die Einteilung kann sich noch ändern"),
+    "sehr_wahrscheinlich_ungeeignet": tr(
+        "sehr wahrscheinlich ungeeignet; die Einteilung wird noch geprüft"
     ),
 }
 #: decentral options an owner may choose, in the order the fact sheet names them
 DECENTRAL = ("air_hp", "ground_hp", "biomass")
 
 
-def _pair(key: str) -> dict[str, str]:
-    de, en = HEADINGS[key]
-    return {"de": de, "en": en}
+def _pair(key: str) -> Texts:
+    return HEADINGS[key]
 
 
 def _area_row(data: PublicData, area_id: Any) -> pd.Series | None:
@@ -130,13 +130,17 @@ def _years(data: PublicData, area: pd.Series | None) -> list[dict[str, Any]]:
     for year in data.years:
         kind = str(area.get(f"area_type_{year}")) if area is not None else ""
         grade = str(area.get(f"likelihood_{year}")) if area is not None else ""
-        label = str(year) if year != data.target_year else f"{year} (Zieljahr)"
+        text = (
+            _same(str(year))
+            if year != data.target_year
+            else tr("{year} (Zieljahr)", year=str(year))
+        )
         rows.append(
             {
                 "year": year,
-                "label": {"de": label, "en": label.replace("Zieljahr", "target year")},
-                "area_type": {"de": TYPE_DE.get(kind, "–"), "en": TYPE_EN.get(kind, "–")},
-                "likelihood": {"de": GRADE_DE.get(grade, "–"), "en": GRADE_EN.get(grade, "–")},
+                "label": text,
+                "area_type": code_texts(kind),
+                "likelihood": code_texts(grade),
                 "code": kind,
                 "grade": grade,
             }
@@ -144,178 +148,224 @@ def _years(data: PublicData, area: pd.Series | None) -> list[dict[str, Any]]:
     return rows
 
 
-def _number(value: Any, spec: str = ",.0f") -> str | None:
-    """A released figure in German notation (None when missing)."""
+def _number(value: Any) -> Texts | None:
+    """A released figure, rounded to whole units, in each language's notation (None if
+    missing)."""
     number = pd.to_numeric(pd.Series([value]), errors="coerce").iloc[0]
-    return german(f"{float(number):{spec}}") if pd.notna(number) else None
+    if pd.isna(number):
+        return None
+    return _each(lambda lang: format_number(float(number), 0, lang))
 
 
-def _date_de(value: Any) -> str:
+def _date(value: Any) -> Texts:
+    """An ISO date (``2027-03-01``) in each language's notation; the text as it is otherwise."""
     text = str(value or "")[:10]
-    parts = text.split("-")
-    return f"{parts[2]}.{parts[1]}.{parts[0]}" if len(parts) == 3 else text
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        return _same(text)
+    return _each(lambda lang: format_date(day, lang))
 
 
-def _area_name(area: pd.Series | None, area_id: str) -> str:
+def _area_name(area: pd.Series | None, area_id: str) -> Texts:
+    """The area's name; the generated German name ``Gebiet A03 (street)`` is translated."""
     name = str(area.get("name") or "") if area is not None else ""
-    return name or (f"Gebiet {area_id}" if area_id else "")
+    if not area_id:
+        return _same(name)
+    generated = tr("Gebiet {area_id}", area_id=area_id)
+    if not name or name.startswith(generated["de"]):
+        rest = name.removeprefix(generated["de"])
+        return {lang: text + rest for lang, text in generated.items()}
+    return _same(name)
 
 
-def _summary(place: pd.Series, area: pd.Series | None, year: dict[str, Any]) -> dict[str, str]:
+def _summary(place: pd.Series, area: pd.Series | None, year: dict[str, Any]) -> Texts:
     """Where the place is and what the plan says for it in the selected year."""
     area_id = str(area.get(col.AREA_ID)) if area is not None else ""
+    where = str(place["label"])
     if area is None or not year["code"]:
-        return {
-            "de": f"Für {place['label']} liegt keine Gebietseinteilung vor.",
-            "en": f"No area classification covers {place['label']}.",
-        }
-    name = _area_name(area, area_id)
-    where_de = name if place["kind"] == "area" else f"{place['label']} liegt im {name}. Es"
-    where_en = (
-        f"{place['label']} (area {area_id})" if place["kind"] != "area" else f"area {area_id}"
-    )
-    grade_de, grade_en = GRADE_WORDS.get(year["grade"], ("–", "–"))
-    return {
-        "de": f"{where_de} ist im Jahr {year['label']['de']} voraussichtlich ein "
-        f"{year['area_type']['de']}. Die Planung hält das für {grade_de}.",
-        "en": f"In {year['label']['en']}, {where_en} is expected to be classified as "
-        f"{year['area_type']['en']}. The plan rates this {grade_en}.",
+        return tr("Für {place} liegt keine Gebietseinteilung vor.", place=where)
+    values: dict[str, Value] = {
+        "name": _area_name(area, area_id),
+        "year": year["label"],
+        "area_type": year["area_type"],
+        "grade": GRADE_WORDS.get(year["grade"], _same("–")),
     }
+    if place["kind"] == "area":
+        return tr(
+            "{name} ist im Jahr {year} voraussichtlich ein {area_type}. "
+            "Die Planung hält das für {grade}.",
+            **values,
+        )
+    return tr(
+        "{place} liegt im {name}. Es ist im Jahr {year} voraussichtlich ein {area_type}. "
+        "Die Planung hält das für {grade}.",
+        place=where,
+        **values,
+    )
 
 
 def _measures_of(data: PublicData, area_id: str) -> list[dict[str, Any]]:
     return [m for m in data.measures if area_id and area_id in area_ids_of(m)]
 
 
-def _measure_items(measures: list[dict[str, Any]]) -> list[dict[str, str]]:
+def _status(code: str) -> Texts:
+    """A measure's status in words (the code itself when the vocabulary lacks it)."""
+    try:
+        return _each(lambda lang: label("measure_status", code, lang))
+    except MissingLabel:
+        return _same(code)
+
+
+def _measure_items(measures: list[dict[str, Any]]) -> list[Texts]:
     """The public measures of the area: title, status and planned completion in words."""
     out = []
     for measure in measures:
-        status = str(measure.get("status") or "")
+        title = str(measure.get("title"))
+        status = _status(str(measure.get("status") or ""))
         end = measure.get("completion_date")
-        when_de = f", Abschluss geplant {_date_de(end)}" if end else ""
-        when_en = f", completion planned {str(end)[:10]}" if end else ""
         out.append(
-            {
-                "de": f"{measure.get('title')} ({STATUSES.get(status, status)}{when_de})",
-                "en": f"{measure.get('title')} ({status.replace('_', ' ')}{when_en})",
-            }
+            tr(
+                "{title} ({status}, Abschluss geplant {date})",
+                title=title,
+                status=status,
+                date=_date(end),
+            )
+            if end
+            else {lang: f"{title} ({status[lang]})" for lang in LANGUAGES}
         )
     return out
 
 
-def _expectation(years: list[dict[str, Any]], chosen: dict[str, Any]) -> dict[str, str]:
+def _either(codes: tuple[str, ...]) -> Texts:
+    """The labels of ``codes`` as a list ending in 'or': ``A, B oder C``."""
+    names = [code_texts(c) for c in codes]
+    if len(names) < 2:
+        return names[0] if names else _same("")
+    head = _each(lambda lang: ", ".join(n[lang] for n in names[:-1]))
+    return tr("{options} oder {last}", options=head, last=names[-1])
+
+
+def _expectation(years: list[dict[str, Any]], chosen: dict[str, Any]) -> Texts:
     """What a house owner can expect: a network or not (from when), the options by name."""
     network_years = [y["year"] for y in years if y["code"] in NETWORK_TYPES]
-    names_de = ", ".join(OPTIONS[k][1] for k in DECENTRAL)
-    names_en = ", ".join(OPTIONS[k][2] for k in DECENTRAL)
+    options = _either(DECENTRAL)
     if chosen["code"] in NETWORK_TYPES:
-        de = (
-            f"Ein Wärmenetz ist hier ab etwa {network_years[0]} vorgesehen. Bis dahin kann Ihre "
-            "Heizung bleiben, wie sie ist; vor einem Heizungstausch lohnt eine Anfrage beim "
-            f"Netzbetreiber. Ohne Anschluss kommen auch in Frage: {names_de}."
+        return tr(
+            "Ein Wärmenetz ist hier ab etwa {year} vorgesehen. Bis dahin kann Ihre Heizung "
+            "bleiben, wie sie ist; vor einem Heizungstausch lohnt eine Anfrage beim "
+            "Netzbetreiber. Ohne Anschluss kommen auch in Frage: {options}.",
+            year=str(network_years[0]),
+            options=options,
         )
-        en = (
-            f"A heat network is planned here from about {network_years[0]}. Until then your "
-            "heating can stay as it is; before replacing it, ask the network operator. Without "
-            f"a connection, these also work: {names_en}."
-        )
-    else:
-        later = [y for y in network_years if y > chosen["year"]]
-        de = (
-            f"Bis {chosen['year']} ist hier kein Wärmenetz vorgesehen: die Wärme wird im "
-            f"Gebäude selbst erzeugt, zum Beispiel mit {names_de}. Ein Wechsel ist möglich, "
-            "sobald die alte Heizung ersetzt werden muss."
-        )
-        en = (
-            f"No heat network is planned here up to {chosen['year']}: heat is produced in the "
-            f"building itself, e.g. with an {names_en}. You can switch whenever the old heating "
-            "system needs replacing."
-        )
-        if later:
-            de += f" Ab etwa {later[0]} ist ein Wärmenetz vorgesehen."
-            en += f" A heat network is planned from about {later[0]}."
-    return {"de": de, "en": en}
+    text = tr(
+        "Bis {year} ist hier kein Wärmenetz vorgesehen: die Wärme wird im Gebäude selbst "
+        "erzeugt, zum Beispiel mit {options}. Ein Wechsel ist möglich, sobald die alte Heizung "
+        "ersetzt werden muss.",
+        year=str(chosen["year"]),
+        options=options,
+    )
+    later = [y for y in network_years if y > chosen["year"]]
+    if later:
+        more = tr("Ab etwa {year} ist ein Wärmenetz vorgesehen.", year=str(later[0]))
+        text = _each(lambda lang: f"{text[lang]} {more[lang]}")
+    return text
 
 
-def _density_class(code: Any) -> tuple[str, str]:
-    classes = table("heat_density_classes.csv", as_text=True).set_index("class")
-    if str(code) not in classes.index:
-        return "", ""
-    row = classes.loc[str(code)]
-    return str(row["label_de"]), str(row["label_en"])
-
-
-def plain_reason(area: pd.Series | None) -> dict[str, str]:
+def plain_reason(area: pd.Series | None) -> Texts:
     """Why, from the area's released figures: buildings, heat density, full costs."""
     if area is None:
-        return {
-            "de": "Für diesen Ort liegt keine Gebietseinteilung vor.",
-            "en": "No area classification covers this place.",
-        }
+        return tr("Für diesen Ort liegt keine Gebietseinteilung vor.")
     buildings = _number(area.get("buildings"))
     density = _number(area.get(col.HEAT_DENSITY_MWH_PER_HA_A))
-    de, en = [], []
+    parts: list[Texts] = []
     if buildings:
-        de.append(f"Im Gebiet stehen {buildings} Gebäude.")
-        en.append(f"The area has {buildings.replace('.', ',')} buildings.")
+        parts.append(tr("Im Gebiet stehen {buildings} Gebäude.", buildings=buildings))
     if density:
-        class_de, class_en = _density_class(area.get("heat_density_class"))
-        de.append(f"Sie brauchen zusammen {density} MWh Wärme je Hektar und Jahr ({class_de}).")
-        en.append(f"Together they need {density.replace('.', ',')} MWh of heat per hectare and "
-                  f"year ({class_en}).")  # fmt: skip
+        klass = code_texts(area.get("heat_density_class"))
+        parts.append(
+            tr(
+                "Sie brauchen zusammen {density} MWh Wärme je Hektar und Jahr ({density_class}).",
+                density=density,
+                density_class=klass,
+            )
+            if klass["de"] != "–"
+            else tr(
+                "Sie brauchen zusammen {density} MWh Wärme je Hektar und Jahr.", density=density
+            )
+        )
     network = _number(area.get("network_lcoh_eur_per_mwh"))
     decentral = _number(area.get("decentral_lcoh_eur_per_mwh"))
     best = str(area.get("best_decentral") or "")
     if network and decentral and best in OPTIONS:
-        de.append(
-            f"Über die Lebensdauer gerechnet kostet Wärme hier etwa {network} € je "
-            f"Megawattstunde aus einem Wärmenetz und {decentral} € mit der günstigsten Heizung "
-            f"im Haus ({OPTIONS[best][1]})."
+        parts.append(
+            tr(
+                "Über die Lebensdauer gerechnet kostet Wärme hier etwa {network} € je "
+                "Megawattstunde aus einem Wärmenetz und {decentral} € mit der günstigsten "
+                "Heizung im Haus ({option}).",
+                network=network,
+                decentral=decentral,
+                option=code_texts(best),
+            )
         )
-        en.append(
-            f"Over the lifetime, heat costs about {network} EUR/MWh from a heat network and "
-            f"{decentral} EUR/MWh with the cheapest heating in the house ({OPTIONS[best][2]})."
-        )
-    if not de:
-        return {"de": SUPPRESSED_NOTE["de"], "en": SUPPRESSED_NOTE["en"]}
-    return {"de": " ".join(de), "en": " ".join(en)}
+    if not parts:
+        return dict(SUPPRESSED_NOTE)
+    return _each(lambda lang: " ".join(p[lang] for p in parts))
 
 
-def _group(
-    data: PublicData, area_id: str, use: Any, age: Any
-) -> tuple[pd.Series | None, dict[str, str]]:
+def _group(data: PublicData, area_id: str, use: Any, age: Any) -> tuple[pd.Series | None, Texts]:
     """The released cost medians of the narrowest group of buildings like this place."""
     table = data.option_costs
     wanted = {col.AREA_ID: str(area_id), col.USE: str(use), "age_class": str(age)}
-    for scope, (de, en) in SCOPES.items():
+    for scope, words in SCOPES.items():
         rows = table[table["scope"] == scope]
         for column in SCOPE_KEYS[scope]:
             rows = rows[rows[column].astype(str) == wanted[column]]
         if len(rows):
-            return rows.iloc[0], {"de": de, "en": en}
-    return None, {"de": "", "en": ""}
+            return rows.iloc[0], words
+    return None, _same("")
+
+
+def _unpriced() -> Texts:
+    """Why an option has no cost: one sentence per option without German market prices."""
+    notes = [
+        tr(
+            "{option}: ohne Kostenangabe, die Kostenquelle hat dafür keine deutschen Marktpreise",
+            option=code_texts(key),
+        )
+        for key in UNPRICED_OPTIONS
+    ]
+    return _each(lambda lang: "".join(f" {n[lang]}." for n in notes))
+
+
+def _group_options(group: pd.Series, scope: Texts) -> dict[str, Any]:
+    """The released cost medians of the place's group, one row per priced option."""
+    rows = [
+        {
+            "option": key,
+            "label": code_texts(key),
+            "cost_eur_per_mwh": round(float(group[key])),
+        }
+        for key in OPTIONS
+        if key in group.index and pd.notna(group.get(key))
+    ]
+    buildings = int(group["buildings"])
+    note = tr(
+        "Vollkosten in € je MWh Wärme über die Lebensdauer: Median über {buildings} Gebäude "
+        "mit gerechnetem Kostenvergleich ({scope}).{unpriced}",
+        buildings=_each(lambda lang: format_number(buildings, 0, lang)),
+        scope=scope,
+        unpriced=_unpriced(),
+    )
+    return {"rows": rows, "note": note}
 
 
 def _options(data: PublicData, area: pd.Series | None, place: pd.Series) -> dict[str, Any]:
     area_id = str(place.get(col.AREA_ID))
     group, scope = _group(data, area_id, place.get(col.USE), place.get("age_class"))
-    out = []
     if group is not None:
-        n = int(group["buildings"])
-        for key, (_, de, en) in OPTIONS.items():
-            if key in group.index and pd.notna(group.get(key)):
-                cost = round(float(group[key]))
-                out.append({"option": key, "label": {"de": de, "en": en}, "cost_eur_per_mwh": cost})
-        unpriced_de = "".join(f" {de}." for de, _ in UNPRICED_OPTIONS.values())
-        unpriced_en = "".join(f" {en}." for _, en in UNPRICED_OPTIONS.values())
-        note = {
-            "de": f"Vollkosten in € je MWh Wärme über die Lebensdauer: Median über {n} Gebäude "
-            f"mit gerechnetem Kostenvergleich ({scope['de']}).{unpriced_de}",
-            "en": f"Full cost in EUR per MWh of heat over the lifetime: median over {n} buildings "
-            f"with a cost comparison ({scope['en']}).{unpriced_en}",
-        }
-        return {"rows": out, "note": note}
+        return _group_options(group, scope)
+    out = []
     for key, column in (
         ("network", "network_lcoh_eur_per_mwh"),
         ("best_decentral", "decentral_lcoh_eur_per_mwh"),
@@ -325,26 +375,17 @@ def _options(data: PublicData, area: pd.Series | None, place: pd.Series) -> dict
         ).iloc[0]
         if pd.notna(value):
             best = str(area.get("best_decentral")) if area is not None else ""
-            de, en = (
-                (OPTIONS["network"][1], OPTIONS["network"][2])
+            text = (
+                code_texts("network")
                 if key == "network"
-                else (
-                    f"Beste dezentrale Option ({OPTIONS.get(best, ('', best, best))[1]})",
-                    f"best decentral option ({OPTIONS.get(best, ('', best, best))[2]})",
-                )
+                else tr("Beste dezentrale Option ({option})", option=code_texts(best))
             )
-            out.append(
-                {
-                    "option": key,
-                    "label": {"de": de, "en": en},
-                    "cost_eur_per_mwh": round(float(value)),
-                }
-            )
+            out.append({"option": key, "label": text, "cost_eur_per_mwh": round(float(value))})
     note = AREA_NOTE if out else SUPPRESSED_NOTE
-    return {"rows": out, "note": note}
+    return {"rows": out, "note": dict(note)}
 
 
-def _funding(network: bool) -> list[dict[str, str]]:
+def _funding(network: bool) -> list[Texts]:
     table = funding()
     out = []
     for row in table.itertuples(index=False):
@@ -353,9 +394,11 @@ def _funding(network: bool) -> list[dict[str, str]]:
             continue
         if str(row.programme) == "BEW" and not network:
             continue
-        share = f"{float(str(row.value)) * 100:.0f} %"
+        share = float(str(row.value))
         name = PROGRAMME.get(str(row.programme), str(row.programme))
-        out.append({"de": f"{name}: {text[0]}: {share}", "en": f"{name}: {text[1]}: {share}"})
+        out.append(
+            {lang: f"{name}: {text[lang]}: {format_percent(share, 0, lang)}" for lang in LANGUAGES}
+        )
     return out
 
 

@@ -1,11 +1,11 @@
-"""One vocabulary for the web: German and English labels of fields and codes, with units.
+"""The web's labels, from the project's one vocabulary (``data/labels.csv``, :mod:`heatplan.i18n`).
 
-The map's pop-ups, the fact sheet and the workspace take every label from
-:func:`vocabulary` (served as ``/api/labels``): fields from ``data/web_labels.csv`` (label,
-stored unit, shown unit and the factor between them), codes from the tables that define them
-(area types and likelihood grades of the classification, heat-density classes, measure types
-and statuses, carriers, options, potential kinds) and from the same CSV for the rest. When the
-project's shared code→label table arrives, only this module changes.
+The map's pop-ups, the fact sheet and the workspace take every label from :func:`vocabulary`
+(served as ``/api/labels``). A field's label is :func:`heatplan.i18n.field_label`, the label of
+the XLSX and GeoPackage header of the same field without its unit; a code's label is
+:func:`heatplan.i18n.label` in the first of :data:`CODE_DOMAINS` that has the code. How a
+field's number is shown (unit, factor from the stored unit, decimals, or a date) is in
+``data/web_display.csv``, a table with no labels.
 """
 
 from __future__ import annotations
@@ -15,73 +15,114 @@ from typing import Any
 
 import pandas as pd
 
+from heatplan.i18n import LANGUAGES, field_label, gettext_for, label, labels_table
 from heatplan.measures.schema import STATUSES
 from heatplan.reference import table
 from heatplan.steps.comments import STATUSES as COMMENT_STATUSES
-from heatplan.web.legend import POTENTIAL_KINDS
-from heatplan.web.public_data import GRADE_DE, GRADE_EN, OPTIONS, TYPE_DE, TYPE_EN
 
-__all__ = ["LABELS_TABLE", "vocabulary"]
+__all__ = [
+    "CODE_DOMAINS",
+    "DISPLAY_TABLE",
+    "YEAR",
+    "Texts",
+    "Value",
+    "code_domain",
+    "tr",
+    "vocabulary",
+]
 
-LABELS_TABLE = "web_labels.csv"
-#: measure status -> English label
-STATUSES_EN = {
-    "planned": "planned",
-    "in_progress": "in progress",
-    "completed": "completed",
-    "delayed": "delayed",
-    "cancelled": "cancelled",
-}
+DISPLAY_TABLE = "web_display.csv"
+#: The placeholder of a field generated per year (``area_type_{year}`` for ``area_type_2030``).
+YEAR = "_{year}"
+#: The vocabulary domains whose codes the map and fact sheet show; a code in two of them takes
+#: the label of the first (``gas`` is the fact sheet's reference boiler, not the carrier).
+CODE_DOMAINS = (
+    "area_type",
+    "grade",
+    "measure_status",
+    "measure_type",
+    "supply_option",
+    "decentral_option",
+    "potential_kind",
+    "heat_density_class",
+    "carrier",
+    "pipe_status",
+    "use",
+    "age_class",
+    "boolean",
+    "word",
+)
 
 
-def _fields(frame: pd.DataFrame) -> dict[str, dict[str, Any]]:
-    out: dict[str, dict[str, Any]] = {}
-    for row in frame[frame["kind"] == "field"].itertuples(index=False):
-        entry: dict[str, Any] = {"de": row.label_de, "en": row.label_en}
-        if row.factor:  # a number: shown times ``factor`` in ``unit`` (none for counts)
-            entry.update(
-                unit=row.shown_unit, factor=float(str(row.factor)), decimals=int(str(row.decimals))
-            )
-        if row.unit == "date":
-            entry["date"] = True
-        out[str(row.key)] = entry
-    return out
+#: A text in every language: ``{"de": ..., "en": ...}``.
+Texts = dict[str, str]
+#: A value to fill in: the same text in every language, or one per language.
+Value = str | Texts
 
 
-def _pairs(de: dict[str, str], en: dict[str, str]) -> dict[str, dict[str, str]]:
-    return {key: {"de": label, "en": en.get(key, label)} for key, label in de.items()}
+def tr(message: str, **values: Value) -> Texts:
+    """``message`` (German, marked for the gettext catalogue) in every language, with
+    ``values`` filled in (``{name}`` placeholders).
 
-
-def _table_codes(name: str, key: str) -> dict[str, dict[str, str]]:
-    frame = table(name, as_text=True)
-    english = frame["label_en"] if "label_en" in frame.columns else frame["label_de"]
+    >>> tr("Jahr")
+    {'de': 'Jahr', 'en': 'Year'}
+    """
     return {
-        str(code): {"de": str(de), "en": str(en)}
-        for code, de, en in zip(frame[key], frame["label_de"], english, strict=True)
+        lang: gettext_for(lang, message).format(
+            **{k: v[lang] if isinstance(v, dict) else v for k, v in values.items()}
+        )
+        for lang in LANGUAGES
     }
 
 
-def _codes(frame: pd.DataFrame) -> dict[str, dict[str, str]]:
-    codes = {
-        str(row.key): {"de": str(row.label_de), "en": str(row.label_en)}
-        for row in frame[frame["kind"] == "code"].itertuples(index=False)
+def _field_name(key: str) -> str:
+    """The vocabulary name of a web field: ``area_type_{year}`` is labelled as ``area_type``."""
+    return key.removesuffix(YEAR)
+
+
+def _field(row: pd.Series) -> dict[str, Any]:
+    key = str(row["field"])
+    entry: dict[str, Any] = {lang: field_label(_field_name(key), lang) for lang in LANGUAGES}
+    if row["kind"] == "number":  # shown times ``factor`` in ``unit`` (none for counts)
+        entry.update(
+            unit=str(row["unit"]), factor=float(str(row["factor"])), decimals=int(row["decimals"])
+        )
+    elif row["kind"] == "date":
+        entry["date"] = True
+    return entry
+
+
+def _fields() -> dict[str, dict[str, Any]]:
+    frame = table(DISPLAY_TABLE, as_text=True)
+    return {str(row["field"]): _field(row) for _, row in frame.iterrows()}
+
+
+def code_domain(code: str) -> str:
+    """The domain whose label the web shows for ``code`` (the first of :data:`CODE_DOMAINS`)."""
+    frame = labels_table()
+    domains = set(frame.loc[frame["code"] == code, "domain"])
+    for domain in CODE_DOMAINS:
+        if domain in domains:
+            return domain
+    raise KeyError(f"no web label for the code {code!r}")
+
+
+def _codes() -> dict[str, dict[str, str]]:
+    frame = labels_table()
+    shown = frame[frame["domain"].isin(CODE_DOMAINS)]
+    rank = shown["domain"].map(CODE_DOMAINS.index)
+    first = shown.assign(rank=rank).sort_values("rank", kind="stable").drop_duplicates("code")
+    return {
+        str(code): {lang: label(str(domain), str(code), lang) for lang in LANGUAGES}
+        for domain, code in zip(first["domain"], first["code"], strict=True)
     }
-    codes |= _table_codes("carriers.csv", "carrier")
-    codes |= _table_codes("heat_density_classes.csv", "class")
-    codes |= _table_codes("measure_types.csv", "measure_type")
-    codes |= {k: {"de": de, "en": en} for k, (de, en, _) in POTENTIAL_KINDS.items()}
-    codes |= {k: {"de": de, "en": en} for k, (_, de, en) in OPTIONS.items()}
-    codes |= _pairs(STATUSES, STATUSES_EN)
-    codes |= _pairs(TYPE_DE, TYPE_EN) | _pairs(GRADE_DE, GRADE_EN)
-    return codes
 
 
 @cache
 def _vocabulary() -> dict[str, Any]:
-    frame = table(LABELS_TABLE, as_text=True)
     return {
-        "fields": _fields(frame),
-        "codes": _codes(frame),
+        "fields": _fields(),
+        "codes": _codes(),
         "comment_statuses": dict(COMMENT_STATUSES),
         "measure_types": [str(c) for c in table("measure_types.csv", as_text=True)["measure_type"]],
         "measure_statuses": list(STATUSES),
@@ -91,6 +132,5 @@ def _vocabulary() -> dict[str, Any]:
 def vocabulary() -> dict[str, Any]:
     """``{"fields": {name: {de, en, unit?, factor?, decimals?, date?}}, "codes": {code: {de,
     en}}, "comment_statuses": {code: German}, "measure_types": [code], "measure_statuses":
-    [code]}``; a field's shown value is the stored value times
-    ``factor`` in ``unit``."""
+    [code]}``; a field's shown value is the stored value times ``factor`` in ``unit``."""
     return _vocabulary()

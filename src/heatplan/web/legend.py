@@ -15,6 +15,7 @@ from heatplan.formats import german
 from heatplan.plan import columns as col
 from heatplan.reference import table as load_table
 from heatplan.reference.map_styles import colours, map_style
+from heatplan.web.labels import tr
 from heatplan.web.public_data import GRADE_DE, GRADE_EN, TYPE_DE, TYPE_EN
 
 TYPE_COLOURS = colours("area_type")
@@ -134,9 +135,8 @@ def likelihood_shading() -> dict[str, Any]:
             }
             for k, r in style.iterrows()
         ],
-        "title": {"de": "Eignung (Wahrscheinlichkeit, § 19 Abs. 2 WPG)",
-                  "en": "Likelihood of suitability (WPG § 19 (2))"},
-    }  # fmt: skip
+        "title": tr("Eignung (Wahrscheinlichkeit, § 19 Abs. 2 WPG)"),
+    }
 
 
 #: id -> (source table, geometry, property ({year}: selected year), shown at start)
@@ -153,83 +153,56 @@ LAYERS: dict[str, tuple[str, str, str, bool]] = {
     "gas_networks": ("gas_networks", "line", "network", False),
 }
 TITLES = {
-    "areas": ("Voraussichtliche Wärmeversorgungsgebiete", "Expected heat-supply areas"),
-    "likelihood": ("Eignungsstufe (Wahrscheinlichkeit)", "Likelihood of suitability"),
-    "blocks": ("Wärmedichte je Baublock", "Heat density per block"),
-    "grid_100m": ("Wärmedichte im 100-m-Raster", "Heat density, 100 m grid"),
-    "street_segments": ("Wärmeliniendichte je Straßenabschnitt", "Line heat density per street"),
-    "potentials": (
-        "Potenziale erneuerbarer Wärme und Abwärme",
-        "Renewable and waste-heat potentials",
-    ),
-    "networks": ("Wärmenetze (bestehend und geplant)", "Heat networks (existing and planned)"),
-    "ground_potential": (
-        "Erdwärmepotenzial je Baublock (Sonden)",
-        "Ground-source heat potential per block (probes)",
-    ),
-    "heat_networks": ("Bestehende Wärmenetze", "Existing heat networks"),
-    "gas_networks": ("Bestehendes Gasnetz", "Existing gas network"),
+    "areas": tr("Voraussichtliche Wärmeversorgungsgebiete"),
+    "likelihood": tr("Eignungsstufe (Wahrscheinlichkeit)"),
+    "blocks": tr("Wärmedichte je Baublock"),
+    "grid_100m": tr("Wärmedichte im 100-m-Raster"),
+    "street_segments": tr("Wärmeliniendichte je Straßenabschnitt"),
+    "potentials": tr("Potenziale erneuerbarer Wärme und Abwärme"),
+    "networks": tr("Wärmenetze (bestehend und geplant)"),
+    "ground_potential": tr("Erdwärmepotenzial je Baublock (Sonden)"),
+    "heat_networks": tr("Bestehende Wärmenetze"),
+    "gas_networks": tr("Bestehendes Gasnetz"),
 }
 EXPLANATIONS = {
-    "areas": (
-        "Das Gebiet zeigt, wie die Wärmeversorgung im gewählten Jahr voraussichtlich aussieht "
-        "(§ 18 WPG): über ein Wärmenetz, dezentral im Gebäude, oder noch zu prüfen. Die "
-        "Einteilung beruht auf einem Vollkostenvergleich; sie verpflichtet niemanden zu einer "
-        "bestimmten Heizung.",
-        "The area shows how heat is expected to be supplied in the chosen year (WPG § 18): by a "
-        "heat network, decentrally in the building, or still under review. It rests on a full-cost "
-        "comparison and obliges no one to a particular heating system.",
+    "areas": tr(
+        "Das Gebiet zeigt, wie die Wärmeversorgung im gewählten Jahr voraussichtlich aussieht (§ "
+        "18 WPG): über ein Wärmenetz, dezentral im Gebäude, oder noch zu prüfen. Die Einteilung "
+        "beruht auf einem Vollkostenvergleich; sie verpflichtet niemanden zu einer bestimmten "
+        "Heizung."
     ),
-    "likelihood": (
-        "Wie wahrscheinlich das Gebiet für die Versorgungsart geeignet ist (vier Stufen, "
-        "§ 18 Abs. 1 WPG).",
-        "How likely the area is suitable for its supply type (four grades, WPG § 18 (1)).",
+    "likelihood": tr(
+        "Wie wahrscheinlich das Gebiet für die Versorgungsart geeignet ist (vier Stufen, § 18 "
+        "Abs. 1 WPG)."
     ),
-    "blocks": (
+    "blocks": tr(
         "Jährlicher Wärmebedarf je Hektar Baublock. Baublöcke mit weniger als 5 Gebäuden werden "
-        "aus Datenschutzgründen nicht gezeigt (§ 10 WPG).",
-        "Annual heat demand per hectare of block. Blocks with fewer than 5 buildings are not "
-        "shown for data protection (WPG § 10).",
+        "aus Datenschutzgründen nicht gezeigt (§ 10 WPG)."
     ),
-    "grid_100m": (
+    "grid_100m": tr(
         "Jährlicher Wärmebedarf je Hektar in einem 100-m-Raster; Zellen mit weniger als 5 "
-        "Gebäuden werden nicht gezeigt.",
-        "Annual heat demand per hectare on a 100 m grid; cells with fewer than 5 buildings are "
-        "not shown.",
+        "Gebäuden werden nicht gezeigt."
     ),
-    "street_segments": (
+    "street_segments": tr(
         "Wärmebedarf der angrenzenden Gebäude je Meter Straße: ein Maß dafür, ob sich eine "
-        "Wärmeleitung in der Straße lohnt.",
-        "Heat demand of the adjoining buildings per metre of street: an indicator of whether a "
-        "heat pipe in the street pays off.",
+        "Wärmeleitung in der Straße lohnt."
     ),
-    "potentials": (
-        "Standorte mit nutzbarer erneuerbarer Wärme oder Abwärme (Potenzialanalyse, § 16 WPG).",
-        "Sites with usable renewable heat or waste heat (potential analysis, WPG § 16).",
+    "potentials": tr(
+        "Standorte mit nutzbarer erneuerbarer Wärme oder Abwärme (Potenzialanalyse, § 16 WPG)."
     ),
-    "networks": (
+    "networks": tr(
         "Hauptleitungen bestehender und im Plan vorgesehener Wärmenetze (ohne Hausanschlüsse). "
         "Grau: ein im Vollkostenvergleich geprüftes Netz in einem Gebiet, das nicht als "
-        "Wärmenetzgebiet eingeteilt ist - kein Vorhaben.",
-        "Main pipes of existing and planned heat networks (without house connections). Grey: "
-        "a network examined in the full-cost comparison in an area not classified for a heat "
-        "network - not a project.",
+        "Wärmenetzgebiet eingeteilt ist - kein Vorhaben."
     ),
-    "ground_potential": (
-        "Wärme, die Erdwärmesonden auf den Grundstücken des Baublocks liefern könnten "
-        "(VDI 4640, ohne Schutzgebiete), je Hektar; Blöcke mit weniger als 5 Gebäuden werden "
-        "nicht gezeigt.",
-        "Heat that ground probes on the block's plots could deliver (VDI 4640, without "
-        "protected zones), per hectare; blocks with fewer than 5 buildings are not shown.",
+    "ground_potential": tr(
+        "Wärme, die Erdwärmesonden auf den Grundstücken des Baublocks liefern könnten (VDI 4640, "
+        "ohne Schutzgebiete), je Hektar; Blöcke mit weniger als 5 Gebäuden werden nicht gezeigt."
     ),
-    "heat_networks": (
-        "Hauptleitungen der bestehenden Wärmenetze in den Straßen (ohne Hausanschlüsse).",
-        "Mains of the existing heat networks along the streets (without house connections).",
+    "heat_networks": tr(
+        "Hauptleitungen der bestehenden Wärmenetze in den Straßen (ohne Hausanschlüsse)."
     ),
-    "gas_networks": (
-        "Hauptleitungen des Gasnetzes in den Straßen (ohne Hausanschlüsse).",
-        "Gas mains along the streets (without house connections).",
-    ),
+    "gas_networks": tr("Hauptleitungen des Gasnetzes in den Straßen (ohne Hausanschlüsse)."),
 }
 
 
@@ -250,8 +223,8 @@ def legends() -> dict[str, Any]:
     return {
         "layers": {
             key: {
-                "title": dict(zip(("de", "en"), TITLES[key], strict=True)),
-                "explanation": dict(zip(("de", "en"), EXPLANATIONS[key], strict=True)),
+                "title": TITLES[key],
+                "explanation": EXPLANATIONS[key],
                 "property": LAYERS[key][2],
                 "legend": legend_of[key],
                 **({"shading": likelihood_shading()} if key == "areas" else {}),

@@ -10,11 +10,10 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
 from heatplan.formats import german
-from heatplan.measures.schema import STATUSES
 from heatplan.plan import columns as col
-from heatplan.web.factsheet import NETWORK_TYPES, plain_reason
+from heatplan.web.factsheet import NETWORK_TYPES, code_texts, plain_reason
 from heatplan.web.labels import vocabulary
-from heatplan.web.public_data import GRADE_DE, TYPE_DE, area_ids_of
+from heatplan.web.public_data import area_ids_of
 from heatplan.web.routes_public import records, state_of
 
 router = APIRouter(include_in_schema=False)
@@ -43,7 +42,7 @@ def _page(title: str, body: str) -> HTMLResponse:
 
 
 def _figure(key: str, value: Any) -> tuple[str, str]:
-    """Label and German-formatted value of a field of the vocabulary (``data/web_labels.csv``)."""
+    """Label and German-formatted value of a field of the web vocabulary (:mod:`.labels`)."""
     spec = vocabulary()["fields"][key]
     if value is None:
         return spec["de"], "–"
@@ -60,8 +59,8 @@ def area_profile(request: Request, area_id: str) -> HTMLResponse:
         raise HTTPException(404, f"no area {area_id!r}")
     row = records(match)[0]
     years = "".join(
-        f"<tr><td>{year}</td><td>{escape(TYPE_DE.get(str(row.get(f'area_type_{year}')), '–'))}"
-        f"</td><td>{escape(GRADE_DE.get(str(row.get(f'likelihood_{year}')), '–'))}</td></tr>"
+        f"<tr><td>{year}</td><td>{escape(code_texts(row.get(f'area_type_{year}'))['de'])}"
+        f"</td><td>{escape(code_texts(row.get(f'likelihood_{year}'))['de'])}</td></tr>"
         for year in data.years
     )
     figures = "".join(
@@ -72,7 +71,7 @@ def area_profile(request: Request, area_id: str) -> HTMLResponse:
     measures = [m for m in data.measures if area_id in area_ids_of(m)]
     items = "".join(
         f"<li>{escape(str(m.get('measure_id')))}: {escape(str(m.get('title')))} "
-        f"({escape(STATUSES.get(str(m.get('status')), str(m.get('status'))))})</li>"
+        f"({escape(code_texts(m.get('status'))['de'])})</li>"
         for m in measures
     )
     network = any(row.get(f"area_type_{y}") in NETWORK_TYPES for y in data.years)

@@ -19,7 +19,7 @@ import geopandas as gpd
 import pandas as pd
 
 from heatplan.areas.assign import assign_areas
-from heatplan.classify.rules import GRADE_DE, GRADE_EN, OPTION_DE, OPTION_EN, TYPE_DE, TYPE_EN
+from heatplan.classify.rules import GRADE_DE, GRADE_EN, TYPE_DE, TYPE_EN
 from heatplan.inputs.addresses import address_keys
 from heatplan.options import installed_cost
 from heatplan.plan import columns as col
@@ -43,21 +43,14 @@ __all__ = [
     "web_settings",
 ]
 
-#: option -> (column of building_options, German, English)
+#: option -> its full-cost column of building_options; the labels are in ``data/labels.csv``
+#: (domains ``decentral_option`` and ``supply_option``)
 OPTIONS = {
-    "air_hp": ("lcoh_air_hp_eur_per_mwh", OPTION_DE["air_hp"], OPTION_EN["air_hp"]),
-    "ground_hp": ("lcoh_ground_hp_eur_per_mwh", OPTION_DE["ground_hp"], OPTION_EN["ground_hp"]),
-    "biomass": ("lcoh_biomass_eur_per_mwh", OPTION_DE["biomass"], OPTION_EN["biomass"]),
-    "gas": (
-        "lcoh_gas_eur_per_mwh",
-        "Gas-Brennwertkessel (Vergleich)",
-        "gas condensing boiler (reference)",
-    ),
-    "network": (
-        "network_lcoh_eur_per_mwh",
-        "Anschluss an ein Wärmenetz",
-        "heat-network connection",
-    ),
+    "air_hp": "lcoh_air_hp_eur_per_mwh",
+    "ground_hp": "lcoh_ground_hp_eur_per_mwh",
+    "biomass": "lcoh_biomass_eur_per_mwh",
+    "gas": "lcoh_gas_eur_per_mwh",
+    "network": "network_lcoh_eur_per_mwh",
 }
 #: option -> its cost column in ``building_costs``: the options with German installed costs
 #: (:mod:`heatplan.options.installed_cost`) and the network. The pellet boiler's cost is the
@@ -65,18 +58,11 @@ OPTIONS = {
 #: (``installed_cost.MISSING``): a citizen is not shown it as a price.
 OPTION_COLUMNS = {
     key: column
-    for key, (column, _, _) in OPTIONS.items()
+    for key, column in OPTIONS.items()
     if key in installed_cost.OPTIONS or key == "network"
 }
-#: Options the fact sheets name without a cost, and why (German, English).
-UNPRICED_OPTIONS = {
-    key: (
-        f"{de}: ohne Kostenangabe, die Kostenquelle hat dafür keine deutschen Marktpreise",
-        f"{en}: no cost shown, the cost source has no German market prices for it",
-    )
-    for key, (_, de, en) in OPTIONS.items()
-    if key in installed_cost.MISSING
-}
+#: Options the fact sheets name without a cost (no German market prices in the cost source).
+UNPRICED_OPTIONS = tuple(key for key in OPTIONS if key in installed_cost.MISSING)
 PLACE_COLUMNS = ("key", "label", "kind", col.AREA_ID, "lon", "lat", col.USE, "age_class")
 
 
@@ -209,7 +195,7 @@ def _option_rows(store: Any, buildings: pd.DataFrame) -> pd.DataFrame:
     """Option costs per building with the building id dropped (kept only inside the server):
     ``building_costs`` of the classification (every building with a demand, the costs the area
     decision compared), else ``building_options`` of a network design."""
-    columns = [col.AREA_ID, col.USE, "age_class", *(c for c, _, _ in OPTIONS.values())]
+    columns = [col.AREA_ID, col.USE, "age_class", *OPTIONS.values()]
     if col.BUILDING_ID not in buildings.columns:
         return pd.DataFrame(columns=columns)
     source = next((n for n in ("building_costs", "building_options") if store.has(n)), None)

@@ -329,7 +329,7 @@ function renderFactsheet(sheet) {
     `<tr><td>${escapeHtml(o.label[L])}</td><td class="num">${o.cost_eur_per_mwh == null ? "–" : escapeHtml(`${formatNumber(o.cost_eur_per_mwh, 0)} €/MWh`)}</td></tr>`).join("");
   const funding = sheet.funding.map((f) => `<li>${escapeHtml(f[L])}</li>`).join("");
   panel.innerHTML = `<button id="factsheet-close" type="button" aria-label="${escapeHtml(t("close"))}">×</button>
-    <h2>${escapeHtml(sheet.place)} <small>${escapeHtml(t("inYear"))} ${escapeHtml(sheet.year)}</small></h2>
+    <h2>${escapeHtml(sheet.kind === "area" && sheet.area_name ? sheet.area_name[L] : sheet.place)} <small>${escapeHtml(t("inYear"))} ${escapeHtml(sheet.year)}</small></h2>
     <p id="factsheet-summary" class="lead">${escapeHtml(sheet.summary[L])}</p>
     <h3>${escapeHtml(sheet.headings.expect[L])}</h3><p>${escapeHtml(sheet.expect[L])}</p>
     ${sheet.measures.length ? `<h3>${escapeHtml(sheet.headings.measures[L])}</h3><ul class="measures">${sheet.measures.map((m) => `<li>${escapeHtml(m[L])}</li>`).join("")}</ul>` : ""}
