@@ -244,3 +244,23 @@ def test_labels_table_is_a_copy() -> None:
     first.loc[:, "label_de"] = "x"
     assert label("carrier", "wood") == "Holz/Biomasse"
     assert isinstance(first, pd.DataFrame)
+
+
+def test_map_legends_name_codes_as_the_vocabulary_does() -> None:
+    """The palette's legend labels (report, web, QGIS) of a coded category are the vocabulary's."""
+    from heatplan.reference import table
+
+    styles = table("map_styles.csv", as_text=True)
+    domains = {"potential_kind": "potential_kind", "area_type": "area_type", "likelihood": "grade"}
+    checked = 0
+    for row in styles.itertuples(index=False):
+        domain = domains.get(str(row.layer))
+        if domain is None:
+            continue
+        try:
+            expected = (label(domain, row.category), label(domain, row.category, "en"))
+        except MissingLabel:
+            continue
+        assert (row.label_de, row.label_en) == expected, row.category
+        checked += 1
+    assert checked >= 15
