@@ -315,19 +315,25 @@ def _costs(network, connection, grid: LvGrid, ext, limits, groups) -> dict[str, 
     fallback = sp.diags(alone.astype(float)) @ trafo_behind[line_area]
     behind = (connection.line_behind + fallback).tocsr()
     by_area = _split(line_eur, behind, onehot) + _split(trafo_eur, trafo_behind, onehot)
+    cable_m = extra * grid.lines["length_km"].to_numpy(float) * 1e3
+    serves = (trafo_behind @ onehot).toarray() > 0  # transformer x supply area
     return {
         "trafo_area": pd.DataFrame(
             {
                 "reinforcement_eur": by_trafo_area,
                 "parallel_cable_m": np.bincount(
-                    network.area_of_bus[network.line_ends[:, 0]],
-                    extra * grid.lines["length_km"].to_numpy(float) * 1e3,
-                    network.trafo_bus.size,
+                    network.area_of_bus[network.line_ends[:, 0]], cable_m, network.trafo_bus.size
                 ),
             },
             index=pd.Index(groups["trafo_area"]["labels"], dtype=object),
         ),
         "supply_area": pd.DataFrame(
-            {"reinforcement_eur": by_area}, index=pd.Index(labels, dtype=object)
+            {
+                "reinforcement_eur": by_area,
+                # cable metres split like their cost; transformers exchanged that serve the area
+                "parallel_cable_m": _split(cable_m, behind, onehot),
+                "trafos_exchanged": (serves & (trafo_eur > 0)[:, None]).sum(axis=0),
+            },
+            index=pd.Index(labels, dtype=object),
         ),
     }

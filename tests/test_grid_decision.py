@@ -1,0 +1,131 @@
+"""The LV grid check in the § 18 decision (issue 18): the reinforcement annuity on the
+decentral full cost and in the area's reason."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from demo_copy import copy_demo
+from heatplan.classify import grid_cost
+from heatplan.project.store import open_store
+from heatplan.steps.core import run_classify
+
+#: Relative tolerance of a sum of float figures read back from the store.
+REL = 1e-9
+
+
+def _grid_areas() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "area_id": ["A01", "A02"],
+            "reinforcement_eur_per_mwh": [2.26, 0.0],
+            "trafos_exchanged": [1, 0],
+            "parallel_cable_m": [1234.4, 0.0],
+            "hosting_share": [0.35, 1.0],
+        }
+    )
+
+
+def test_the_annuity_is_added_to_the_decentral_cost_only_where_the_area_has_grid_data() -> None:
+    annuity = grid_cost.annuity_eur_per_mwh(_grid_areas())
+    decentral = (150.0, "air_hp", 3.1, 60.0)
+    assert grid_cost.with_grid(decentral, float(annuity.get("A01", 0.0))) == (
+        150.0 + 2.26,
+        "air_hp",
+        3.1,
+        60.0,
+    )
+    # an area without grid data keeps its cost
+    assert grid_cost.with_grid(decentral, float(annuity.get("A99", 0.0))) == decentral
+    assert grid_cost.annuity_eur_per_mwh(None).empty
+    assert math.isnan(grid_cost.with_grid((math.nan, "", math.nan, math.nan), 2.0)[0])
+
+
+def test_the_reason_names_the_reinforcement_in_german_numbers() -> None:
+    texts = grid_cost.reasons(_grid_areas())
+    de, en = texts["A01"]
+    assert de == (
+        "Stromnetz: Verstärkung für Wärmepumpen 2,3 EUR/MWh (Trafo 1, Kabel 1.234 m), "
+        "Aufnahmefähigkeit bis 35 % Wärmepumpen."
+    )
+    assert "1,234 m" in en and "35 % heat pumps" in en
+    columns = grid_cost.with_reason(
+        {"explanation": "Ergebnis: X.", "explanation_en": "x"}, texts["A02"]
+    )
+    assert str(columns["explanation"]).startswith("Ergebnis: X. Stromnetz: ")
+    assert "Aufnahmefähigkeit bis 100 %" in str(columns["explanation"])
+    assert grid_cost.with_reason({"explanation": "a"}, None) == {"explanation": "a"}
+
+
+def test_a_broken_limit_without_heat_pumps_is_said() -> None:
+    row = _grid_areas().iloc[0].copy()
+    row["hosting_share"] = np.nan
+    de, en = grid_cost.reason(row)
+    assert "schon ohne Wärmepumpen" in de and "without heat pumps" in en
+
+
+@pytest.fixture(scope="module")
+def reclassified(tmp_path_factory: pytest.TempPathFactory, demo_built: tuple[Path, dict]) -> Path:
+    """The demo classified again, now with its stored grid check."""
+    project = copy_demo(demo_built, tmp_path_factory.mktemp("grid-decision") / "schutterwald")
+    run_classify(project)
+    return project
+
+
+def test_the_demo_decision_carries_the_grid_annuity(reclassified: Path) -> None:
+    store = open_store(str(reclassified / "plan.gpkg"))
+    areas = store.read("areas").set_index("area_id")
+    grid = store.read("grid_supply_areas").set_index("area_id")
+    costs = store.read("building_costs")
+    annuity = pd.to_numeric(grid["reinforcement_eur_per_mwh"]).fillna(0.0)
+    assert annuity.gt(0).any(), "the demo needs an area with a reinforcement need"
+    # independent: the demand-weighted best decentral cost of the area's buildings (chosen
+    # perspective, without the grid) plus the annuity
+    costs = costs[costs["best_decentral_lcoh_eur_per_mwh"].notna()]
+    demand = store.read("buildings").set_index("building_id")["heat_demand_kwh_per_a"]
+    costs = costs.assign(weight=demand.reindex(costs["building_id"]).to_numpy())
+    weighted = costs.groupby("area_id").apply(
+        lambda g: np.average(g["best_decentral_lcoh_eur_per_mwh"], weights=g["weight"]),
+        include_groups=False,
+    )
+    checked = [a for a in weighted.index if a in annuity.index]
+    assert checked
+    for area in checked:
+        expected = weighted[area] + annuity[area]
+        got = float(areas.loc[area, "decentral_lcoh_eur_per_mwh"])
+        assert got == pytest.approx(expected, rel=1e-6), area
+        assert float(areas.loc[area, "grid_reinforcement_eur_per_mwh"]) == pytest.approx(
+            annuity[area], rel=REL
+        )
+        assert "Stromnetz: Verstärkung für Wärmepumpen" in str(areas.loc[area, "explanation"])
+        assert "power grid: reinforcement" in str(areas.loc[area, "explanation_en"])
+    # both perspectives carry it: each differs from its no-grid value by the same annuity
+    owner = pd.to_numeric(areas["decentral_lcoh_owner_eur_per_mwh"])
+    economic = pd.to_numeric(areas["decentral_lcoh_economic_eur_per_mwh"])
+    assert owner.notna().all() and economic.notna().all()
+
+
+def test_areas_without_grid_data_keep_their_cost_and_reason(
+    tmp_path_factory: pytest.TempPathFactory, demo_built: tuple[Path, dict]
+) -> None:
+    project = copy_demo(demo_built, tmp_path_factory.mktemp("no-grid") / "schutterwald")
+    store = open_store(str(project / "plan.gpkg"))
+    before = store.read("areas").set_index("area_id")
+    grid = store.read("grid_supply_areas")
+    with store.transaction(step="test: grid check of one area only") as writer:
+        writer.write("grid_supply_areas", grid[grid["area_id"].eq(grid["area_id"].iloc[0])])
+    run_classify(project)
+    after = open_store(str(project / "plan.gpkg")).read("areas").set_index("area_id")
+    kept = [a for a in after.index if a != grid["area_id"].iloc[0]]
+    assert not after.loc[kept, "explanation"].str.contains("Stromnetz").any()
+    assert after.loc[kept, "grid_reinforcement_eur_per_mwh"].isna().all()
+    pd.testing.assert_series_equal(
+        pd.to_numeric(after.loc[kept, "decentral_lcoh_owner_eur_per_mwh"]),
+        pd.to_numeric(before.loc[kept, "decentral_lcoh_owner_eur_per_mwh"]),
+        rtol=REL,
+    )
