@@ -129,3 +129,51 @@ def test_areas_without_grid_data_keep_their_cost_and_reason(
         pd.to_numeric(before.loc[kept, "decentral_lcoh_owner_eur_per_mwh"]),
         rtol=REL,
     )
+
+
+def test_public_transformer_areas_are_coarse_classes_and_small_ones_suppressed() -> None:
+    from heatplan.publish.grid import hosting_class, public_trafo_areas
+
+    frame = pd.DataFrame(
+        {
+            "trafo_id": ["t1", "t2", "t3"],
+            "buildings": [120, 4, 60],
+            "hosting_share": [0.35, 0.9, np.nan],
+            "reinforcement_eur": [123_456.0, 5_000.0, 0.0],
+            "vm_min_pu_plan": [0.93, 0.97, 0.99],
+            "line_max_percent_plan": [140.0, 80.0, 60.0],
+        }
+    )
+    public, hidden = public_trafo_areas(frame)
+    assert hidden == 1
+    assert "vm_min_pu_plan" not in public.columns and "line_max_percent_plan" not in public.columns
+    assert public.loc[0, "hosting_class"] == "25–50 %"
+    assert public.loc[0, "reinforcement_needed"] == "ja"
+    assert public.loc[0, "reinforcement_eur"] == 123_000.0
+    # under the minimum: only id and count stay
+    assert pd.isna(public.loc[1, "reinforcement_eur"]) and public.loc[1, "buildings"] == 4
+    assert public.loc[2, "hosting_class"] == "ohne Wärmepumpen überlastet"
+    assert list(hosting_class(pd.Series([1.0, 0.0, 0.75]))) == ["100 %", "0–25 %", "75–100 %"]
+
+
+def test_public_supply_area_grid_figures_follow_the_area_suppression() -> None:
+    from heatplan.publish.grid import public_supply_areas
+
+    frame = pd.DataFrame(
+        {
+            "area_id": ["A01", "A02", "A03"],
+            "buildings": [200, 150, 3],
+            "hosting_share": [0.4, 1.0, 0.5],
+            "line_max_percent_plan": [137.0, 64.0, 50.0],
+            "vm_min_pu_plan": [0.9349, 0.978, 0.99],
+            "reinforcement_eur": [98_765.0, 0.0, 10.0],
+            "reinforcement_eur_per_mwh": [1.234, 0.0, 0.1],
+        }
+    )
+    public, hidden = public_supply_areas(frame, {"A02"})
+    assert hidden == 2  # A02 hidden by the areas layer, A03 under the minimum
+    assert public.loc[0, "line_max_percent_plan"] == pytest.approx(140.0)
+    assert public.loc[0, "vm_min_pu_plan"] == pytest.approx(0.93)
+    assert public.loc[0, "reinforcement_eur"] == pytest.approx(99_000.0)
+    assert public.loc[0, "reinforcement_eur_per_mwh"] == pytest.approx(1.2)
+    assert public.loc[[1, 2], "hosting_share"].isna().all()

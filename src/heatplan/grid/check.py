@@ -208,6 +208,14 @@ def check(
         frame["hosting_share"] = np.where(first.isna(), 1.0, np.round(first - step, 4))
         frame.loc[first.eq(0.0), "hosting_share"] = np.nan  # broken without any heat pump
         frame["first_violation_share"] = first
+    on = connection.building_bus >= 0  # buildings behind each group (the privacy release)
+    frames["trafo_area"]["buildings"] = np.bincount(
+        network.area_of_bus[connection.building_bus[on]], minlength=network.trafo_bus.size
+    )
+    supply_labels = groups["supply_area"]["labels"]
+    frames["supply_area"]["buildings"] = (
+        np.asarray(_onehot(connection, supply_labels).sum(axis=0)).ravel().astype(int)
+    )
     frames["supply_area"] = _per_heat(frames["supply_area"], areas, dict(money or {}))
     on_grid = int((connection.building_bus >= 0).sum())
     return GridCheck(
