@@ -50,7 +50,7 @@ def test_the_reason_names_the_reinforcement_in_german_numbers() -> None:
     texts = grid_cost.reasons(_grid_areas())
     de, en = texts["A01"]
     assert de == (
-        "Stromnetz: Verstärkung für Wärmepumpen 2,3 EUR/MWh (Trafo 1, Kabel 1.234 m), "
+        "Stromnetz: Verstärkung für Wärmepumpen 2,3 EUR/MWh (Trafotausch 1, Kabel 1.234 m), "
         "Aufnahmefähigkeit bis 35 % Wärmepumpen."
     )
     assert "1,234 m" in en and "35 % heat pumps" in en

@@ -62,7 +62,7 @@ def reason(row: pd.Series) -> tuple[str, str]:
     hosting = _value(row, "hosting_share")
     parts = []
     if not math.isnan(trafos):
-        parts.append((f"Trafo {trafos:.0f}", f"transformers {trafos:.0f}"))
+        parts.append((f"Trafotausch {trafos:.0f}", f"transformers exchanged {trafos:.0f}"))
     if not math.isnan(cable):
         parts.append((f"Kabel {cable:,.0f} m", f"cable {cable:,.0f} m"))
     what_de = f" ({', '.join(german(de) for de, _ in parts)})" if parts else ""
