@@ -54,10 +54,10 @@ def _limits() -> Table:
     rows = reference_table(LIMITS, as_text=True)
     cells = []
     for record in rows.itertuples(index=False):
-        value = float(record.value)
+        value = float(str(record.value))
         shown = number(value * 100.0, 0) if str(record.unit) == "pu" else number(value, 0)
         unit = "% Un" if str(record.unit) == "pu" else str(record.unit)
-        cells.append([label("grid_limit", record.parameter), shown, unit, str(record.source)])
+        cells.append([label("grid_limit", record.parameter), shown, unit, str(record.source_de)])
     return Table(
         ["Grenze", "Wert", "Einheit", "Quelle"],
         cells,
@@ -106,7 +106,8 @@ def grid_section(supply: pd.DataFrame | None, trafos: pd.DataFrame | None) -> di
     )
     classes = None
     if trafos is not None and not trafos.empty and "hosting_class" in trafos.columns:
-        counts = trafos["hosting_class"].dropna().astype(str).value_counts().sort_index()
+        counts = trafos["hosting_class"].dropna().astype(str).value_counts()
+        counts = counts.sort_index(key=lambda k: k.str.extract(r"^(\d+)")[0].astype(float))
         classes = Table(
             ["Aufnahmefähigkeit (Klasse)", "Trafobereiche"],
             [[str(k), number(int(v), 0)] for k, v in counts.items()],
