@@ -177,3 +177,38 @@ def test_public_supply_area_grid_figures_follow_the_area_suppression() -> None:
     assert public.loc[0, "reinforcement_eur"] == pytest.approx(99_000.0)
     assert public.loc[0, "reinforcement_eur_per_mwh"] == pytest.approx(1.2)
     assert public.loc[[1, 2], "hosting_share"].isna().all()
+
+
+def test_the_report_grid_table_shows_the_public_figures_in_german() -> None:
+    from heatplan.publish.grid import public_supply_areas
+    from heatplan.report.grid import area_line, grid_section
+
+    raw = pd.DataFrame(
+        {
+            "area_id": ["A02", "A01"],
+            "buildings": [150, 3],
+            "year": [2045, 2045],
+            "hp_share": [0.8, 0.8],
+            "ev_share": [0.0, 0.0],
+            "controlled_14a": [False, False],
+            "hosting_share": [0.35, 0.5],
+            "line_max_percent_plan": [143.2, 90.0],
+            "trafo_max_percent_plan": [276.0, 80.0],
+            "vm_min_pu_plan": [0.8149, 0.95],
+            "reinforcement_eur": [165_210.4, 10.0],
+            "reinforcement_eur_per_mwh": [1.671, 0.0],
+        }
+    )
+    public, _ = public_supply_areas(raw)
+    section = grid_section(public, None)
+    rows = {r[0]: r[1:] for r in section["table"].rows}
+    # independent: 143.2 % -> 140 %, 0.8149 pu -> 81 % Un, 165,210 EUR -> 165.000 EUR
+    assert rows["A02"] == ["35 %", "140", "280", "81", "165.000", "1,7"]
+    assert set(rows["A01"]) == {"–"}  # under the minimum: suppressed
+    assert "80 %" in section["table"].note and "2045" in section["table"].note
+    limits = {r[0]: r[1] for r in section["limits"].rows}
+    assert limits["Niedrigste zulässige Spannung"] == "90"
+    assert all("DIN" in r[3] or "Annahme" in r[3] for r in section["limits"].rows)
+    assert set(area_line(public)) == {"A02"}
+    assert "Verstärkungskosten 165.000 EUR" in area_line(public)["A02"]
+    assert grid_section(None, None) == {"empty": True}
