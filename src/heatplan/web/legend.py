@@ -33,6 +33,7 @@ def _styled(layer: str) -> dict[str, tuple[str, str, str]]:
 POTENTIAL_KINDS = _styled("potential_kind")
 EXISTING_NETWORKS = _styled("existing_network")
 NETWORK_STATUS = _styled("network_status")
+GRID_HOSTING = _styled("grid_hosting")
 
 
 def _span(low: float, high: float, digits: int, *, de: bool) -> str:
@@ -151,6 +152,7 @@ LAYERS: dict[str, tuple[str, str, str, bool]] = {
     "networks": ("network_pipes", "line", "status", False),
     "heat_networks": ("heat_networks", "line", "network", False),
     "gas_networks": ("gas_networks", "line", "network", False),
+    "grid_trafo_areas": ("grid_trafo_areas", "polygon", "hosting_class", False),
 }
 TITLES = {
     "areas": ("Voraussichtliche Wärmeversorgungsgebiete", "Expected heat-supply areas"),
@@ -169,6 +171,10 @@ TITLES = {
     ),
     "heat_networks": ("Bestehende Wärmenetze", "Existing heat networks"),
     "gas_networks": ("Bestehendes Gasnetz", "Existing gas network"),
+    "grid_trafo_areas": (
+        "Stromnetz: Aufnahmefähigkeit für Wärmepumpen je Ortsnetztrafo",
+        "Power grid: heat-pump hosting capacity per transformer area",
+    ),
 }
 EXPLANATIONS = {
     "areas": (
@@ -230,6 +236,16 @@ EXPLANATIONS = {
         "Hauptleitungen des Gasnetzes in den Straßen (ohne Hausanschlüsse).",
         "Gas mains along the streets (without house connections).",
     ),
+    "grid_trafo_areas": (
+        "Bis zu welchem Anteil der Gebäude mit Wärmepumpe das Niederspannungsnetz eines "
+        "Ortsnetztrafos keine Grenze verletzt (Spannung nach DIN EN 50160, Kabel- und "
+        "Trafoauslastung), in 25-%-Stufen, und ob es bis zum Zieljahr verstärkt werden muss. "
+        "Bereiche mit weniger als 5 Gebäuden werden nicht gezeigt (§ 10 WPG).",
+        "Up to which share of buildings with a heat pump the low-voltage grid of a transformer "
+        "breaks no limit (voltage per EN 50160, cable and transformer loading), in 25 % steps, "
+        "and whether it needs reinforcement by the target year. Areas with fewer than 5 "
+        "buildings are not shown (WPG § 10).",
+    ),
 }
 
 
@@ -246,6 +262,7 @@ def legends() -> dict[str, Any]:
         "ground_potential": _density_legend(),
         "heat_networks": _categories(EXISTING_NETWORKS),
         "gas_networks": _categories(EXISTING_NETWORKS),
+        "grid_trafo_areas": _categories(GRID_HOSTING),
     }
     return {
         "layers": {
