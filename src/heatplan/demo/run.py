@@ -37,6 +37,7 @@ from heatplan.project.config import (
     write_config,
 )
 from heatplan.project.create import create_project
+from heatplan.steps.core import run_classify
 from heatplan.steps.export import run_export
 from heatplan.steps.grid import check_grid
 from heatplan.steps.measures import load_demo_catalogue
@@ -81,6 +82,9 @@ def run_demo(
         steps["measures"] = load_demo_catalogue(out)
         say("low-voltage grid check at the target year's heat-pump share")
         steps["grid"] = check_grid(out).summary()
+        # the decision with the grid: classify reads the stored check (classify/grid_cost.py)
+        say("§ 18 decision again, with the grid reinforcement on the decentral full cost")
+        steps["classify_with_grid"] = _with_grid(run_classify(out, progress=progress))
     if "scenario" in steps:
         say("exports: XWärmeplan, XLSX, GeoPackage")
         # the builtin GML writer: the same document xplan-tools writes (tests/test_export.py
@@ -105,6 +109,11 @@ DEMO_MARKER = ".heatplan-demo"
 #: The demo designs one network: the block with the highest heat density and its nearest
 #: neighbours, one contiguous quarter (a planner's first candidate; the real choice comes from
 #: the area classification). The five densest blocks of the whole town lie apart on the
+def _with_grid(result: Any) -> dict[str, Any]:
+    """Area types in the target year after the grid entered the decision."""
+    return {"area_types": result.area_types, "likelihoods": result.likelihoods}
+
+
 #: LV-grid streets, and a network joining them would be mostly transport line.
 DEMO_NETWORK_BLOCKS = 5
 

@@ -208,6 +208,14 @@ def check(
         frame["hosting_share"] = np.where(first.isna(), 1.0, np.round(first - step, 4))
         frame.loc[first.eq(0.0), "hosting_share"] = np.nan  # broken without any heat pump
         frame["first_violation_share"] = first
+    on = connection.building_bus >= 0  # buildings behind each group (the privacy release)
+    frames["trafo_area"]["buildings"] = np.bincount(
+        network.area_of_bus[connection.building_bus[on]], minlength=network.trafo_bus.size
+    )
+    supply_labels = groups["supply_area"]["labels"]
+    frames["supply_area"]["buildings"] = (
+        np.asarray(_onehot(connection, supply_labels).sum(axis=0)).ravel().astype(int)
+    )
     frames["supply_area"] = _per_heat(frames["supply_area"], areas, dict(money or {}))
     on_grid = int((connection.building_bus >= 0).sum())
     return GridCheck(
@@ -315,19 +323,25 @@ def _costs(network, connection, grid: LvGrid, ext, limits, groups) -> dict[str, 
     fallback = sp.diags(alone.astype(float)) @ trafo_behind[line_area]
     behind = (connection.line_behind + fallback).tocsr()
     by_area = _split(line_eur, behind, onehot) + _split(trafo_eur, trafo_behind, onehot)
+    cable_m = extra * grid.lines["length_km"].to_numpy(float) * 1e3
+    serves = (trafo_behind @ onehot).toarray() > 0  # transformer x supply area
     return {
         "trafo_area": pd.DataFrame(
             {
                 "reinforcement_eur": by_trafo_area,
                 "parallel_cable_m": np.bincount(
-                    network.area_of_bus[network.line_ends[:, 0]],
-                    extra * grid.lines["length_km"].to_numpy(float) * 1e3,
-                    network.trafo_bus.size,
+                    network.area_of_bus[network.line_ends[:, 0]], cable_m, network.trafo_bus.size
                 ),
             },
             index=pd.Index(groups["trafo_area"]["labels"], dtype=object),
         ),
         "supply_area": pd.DataFrame(
-            {"reinforcement_eur": by_area}, index=pd.Index(labels, dtype=object)
+            {
+                "reinforcement_eur": by_area,
+                # cable metres split like their cost; transformers exchanged that serve the area
+                "parallel_cable_m": _split(cable_m, behind, onehot),
+                "trafos_exchanged": (serves & (trafo_eur > 0)[:, None]).sum(axis=0),
+            },
+            index=pd.Index(labels, dtype=object),
         ),
     }

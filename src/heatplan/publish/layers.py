@@ -12,6 +12,8 @@ Only the layers of :data:`PUBLIC_LAYERS` leave the project:
   potential *is* the building's heat demand) only summed per block in ``potentials_by_block``;
 - ``networks`` (table) and ``network_pipes`` (main pipes only: house connections and the
   downstream load of each pipe are building-level);
+- ``grid_trafo_areas``, ``grid_supply_areas``: the LV grid check as coarse classes and rounded
+  figures (:mod:`heatplan.publish.grid`: why not through the audit);
 - ``heat_networks``, ``gas_networks``: the existing networks' mains only (:func:`network_mains`):
   a register's house connections tell which building heats with gas or district heat (heater
   data, § 10), so only the parts of the lines that run along the streets are public.
@@ -35,6 +37,7 @@ import shapely
 from geopandas.array import GeometryDtype
 
 from heatplan.plan import columns as col
+from heatplan.publish import grid
 from heatplan.publish.block_cells import block_energy_cells, block_heater_cells, unit_keys
 from heatplan.publish.inventory import released_inventory
 from heatplan.publish.release import PROTECTION_SHARE, ReleaseAudit, audit_release
@@ -76,6 +79,8 @@ RELEASE_INPUTS = (
     "gas_networks",
     "streets",
     "buildings",
+    "grid_trafo_areas",
+    "grid_supply_areas",
 )
 PUBLIC_LAYERS = (
     "areas",
@@ -91,6 +96,8 @@ PUBLIC_LAYERS = (
     "block_energy",
     "block_heaters",
     "inventory",
+    "grid_trafo_areas",
+    "grid_supply_areas",
 )
 #: Columns of the inventory aggregates that say nothing about consumption or heaters.
 STRUCTURAL = {
@@ -295,6 +302,7 @@ def _public_layers(
     areas = frames.get("areas")
     if areas is not None:
         out["areas"], hidden["areas"] = public_areas(areas), int(area_suppression(areas).sum())
+    _grid(frames, areas, out, hidden)
     if "blocks" in frames:
         blocks = frames["blocks"]
         groups = [_area_of_block(blocks, areas), _town(blocks)]
@@ -327,6 +335,26 @@ def _public_layers(
     assert not BUILDING_LEVEL_LAYERS & set(out)
     report.suppressed_rows = {k: v for k, v in hidden.items() if v}
     return out, report
+
+
+def _grid(
+    frames: Mapping[str, pd.DataFrame],
+    areas: pd.DataFrame | None,
+    out: dict[str, pd.DataFrame],
+    hidden: dict[str, int],
+) -> None:
+    """The LV grid check as coarse public classes (:mod:`heatplan.publish.grid`)."""
+    if "grid_trafo_areas" in frames:
+        out["grid_trafo_areas"], hidden["grid_trafo_areas"] = grid.public_trafo_areas(
+            frames["grid_trafo_areas"]
+        )
+    if "grid_supply_areas" in frames:
+        hidden_ids: set[str] = set()
+        if areas is not None:
+            hidden_ids = set(areas.loc[area_suppression(areas), col.AREA_ID].astype(str))
+        out["grid_supply_areas"], hidden["grid_supply_areas"] = grid.public_supply_areas(
+            frames["grid_supply_areas"], hidden_ids
+        )
 
 
 def _has(frame: pd.DataFrame | None, columns: tuple[str, ...]) -> bool:

@@ -130,7 +130,12 @@ def _indicator_columns(row: pd.Series) -> list[tuple[str, Any]]:
 
 
 def _profile(
-    row: pd.Series, years: list[int], suppressed: bool, areas: gpd.GeoDataFrame, attribution: str
+    row: pd.Series,
+    years: list[int],
+    suppressed: bool,
+    areas: gpd.GeoDataFrame,
+    attribution: str,
+    grid_line: str = "",
 ) -> dict[str, Any]:
     target = years[-1]
     area_id = str(row[col.AREA_ID])
@@ -149,6 +154,7 @@ def _profile(
         "explanation": str(row.get("explanation") or ""),
         "eignung_reason": str(row.get("eignung_reason") or ""),
         "saving_reason": str(row.get("saving_reason") or ""),
+        "grid_line": "" if suppressed else grid_line,
         # small locator: the attribution stands on the section's maps and the sources page
         "map": maps.locator_map(areas, area_id, maps.area_colour(kind)),
     }
@@ -162,8 +168,10 @@ def areas_section(
     pipes: gpd.GeoDataFrame | None,
     attribution: str,
     base: MapBase | None = None,
+    grid_lines: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """Section 4 from the public ``areas`` layer (None or unclassified: a note)."""
+    """Section 4 from the public ``areas`` layer (None or unclassified: a note);
+    ``grid_lines``: the LV grid line of each area's profile (:mod:`heatplan.report.grid`)."""
     if areas is None or areas.empty or not any(c.startswith("area_type_") for c in areas.columns):
         return {"empty": True}
     years = area_years(areas)
@@ -186,7 +194,14 @@ def areas_section(
             [False, True],
         ),
         "profiles": [
-            _profile(row, years, str(row[col.AREA_ID]) in suppressed, areas, attribution)
+            _profile(
+                row,
+                years,
+                str(row[col.AREA_ID]) in suppressed,
+                areas,
+                attribution,
+                (grid_lines or {}).get(str(row[col.AREA_ID]), ""),
+            )
             for _, row in plain.iterrows()
         ],
         "suppressed_count": len(suppressed),

@@ -13,6 +13,7 @@ from heatplan.plan import columns as col
 from heatplan.project.config import ProjectConfig
 from heatplan.publish import MIN_BUILDINGS_CONSUMPTION, MIN_BUILDINGS_HEATER
 from heatplan.report.areas import areas_section
+from heatplan.report.grid import area_line, grid_section
 from heatplan.report.inputs import ReportInputs
 from heatplan.report.inventory import KWH_PER_MWH, inventory_section, key_figures
 from heatplan.report.measures import implementation_section, measures_section, then_vs_now
@@ -99,6 +100,7 @@ def plan_context(
         "cover": cover(config, public=inputs.public, today=today, subtitle="Wärmeplan (§ 23 WPG)"),
         "procedure": procedure_section(config, inputs.layer("areas")),
         "inventory": inventory,
+        "grid": grid_section(inputs.layer("grid_supply_areas"), inputs.layer("grid_trafo_areas")),
         "potentials": potentials,
         "scenario": _scenario(inputs, config, inventory["figures"]),
         "areas": areas_section(
@@ -108,6 +110,7 @@ def plan_context(
             pipes=inputs.layer("network_pipes"),
             attribution=credit,
             base=inputs.map_base(credit),
+            grid_lines=area_line(inputs.layer("grid_supply_areas")),
         ),
         "measures": measures_section(measures, internal=not inputs.public),
         "sources": _sources(project_dir, inputs, [*PLAN_CITES, *potentials["cites"]]),

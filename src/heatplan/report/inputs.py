@@ -39,6 +39,8 @@ AGGREGATE_LAYERS = (
     "potentials_by_block",
     "networks",
     "network_pipes",
+    "grid_supply_areas",
+    "grid_trafo_areas",
 )
 TABLES = ("totals", "scenario_indicators", "scenario_costs")
 #: Existing networks: only their total length is reported (the registers hold house connections).

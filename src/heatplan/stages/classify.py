@@ -20,7 +20,7 @@ import pandas as pd
 
 from heatplan.areas.assign import assign_areas
 from heatplan.classify import evaluate as ev
-from heatplan.classify import uncertainty
+from heatplan.classify import grid_cost, uncertainty
 from heatplan.classify.rules import classify
 from heatplan.errors import ProjectError
 from heatplan.network import selection as inputs
@@ -48,6 +48,7 @@ NEEDS = (
     "gas_networks",
     "heat_networks",
     "potentials",
+    "grid_supply_areas",
 )
 
 
@@ -190,13 +191,22 @@ def _classify_all(
     factors = uncertainty.sample_factors(
         period_a=economics.observation_period_a, interest_rate=economics.interest_rate
     )
+    grid_areas = plan.get("grid_supply_areas")  # the stored grid check (grid_cost module doc)
+    grid_annuity, grid_reasons = (
+        grid_cost.annuity_eur_per_mwh(grid_areas),
+        grid_cost.reasons(grid_areas),
+    )
     rows, costs = [], []
     for area in area_list:
         per_building = {
             name: ev.decentral_building_costs(config, area, weather, spf, economics.seen_as(name))
             for name in PERSPECTIVES
         }
-        decentral = {name: ev.decentral_summary(c) for name, c in per_building.items()}
+        annuity = float(grid_annuity.get(area.area_id, 0.0))
+        decentral = {
+            name: grid_cost.with_grid(ev.decentral_summary(c), annuity)
+            for name, c in per_building.items()
+        }
         revenue = decentral["owner"][0] / (1.0 + vat_rate())  # the alternative, net of VAT
         network, network_ghg = _network_figures(
             config, layouts[area.area_id], plants, span, revenue_eur_per_mwh=revenue
@@ -231,9 +241,12 @@ def _classify_all(
         rows.append(
             {
                 col.AREA_ID: area.area_id,
-                **classify(figures, years, config.classify),
+                **grid_cost.with_reason(
+                    classify(figures, years, config.classify), grid_reasons.get(area.area_id)
+                ),
                 **ev.perspective_columns(network, decentral, chosen),
                 **_layout_figures(layouts[area.area_id]),
+                grid_cost.COLUMN: annuity if area.area_id in grid_annuity.index else math.nan,
             }
         )
         costs.append(_building_costs(per_building[chosen], area.area_id, figures))

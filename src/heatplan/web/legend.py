@@ -34,6 +34,7 @@ def _styled(layer: str) -> dict[str, tuple[str, str, str]]:
 POTENTIAL_KINDS = _styled("potential_kind")
 EXISTING_NETWORKS = _styled("existing_network")
 NETWORK_STATUS = _styled("network_status")
+GRID_HOSTING = _styled("grid_hosting")
 
 
 def _span(low: float, high: float, digits: int, *, de: bool) -> str:
@@ -151,6 +152,7 @@ LAYERS: dict[str, tuple[str, str, str, bool]] = {
     "networks": ("network_pipes", "line", "status", False),
     "heat_networks": ("heat_networks", "line", "network", False),
     "gas_networks": ("gas_networks", "line", "network", False),
+    "grid_trafo_areas": ("grid_trafo_areas", "polygon", "hosting_class", False),
 }
 TITLES = {
     "areas": tr("Voraussichtliche Wärmeversorgungsgebiete"),
@@ -163,6 +165,7 @@ TITLES = {
     "ground_potential": tr("Erdwärmepotenzial je Baublock (Sonden)"),
     "heat_networks": tr("Bestehende Wärmenetze"),
     "gas_networks": tr("Bestehendes Gasnetz"),
+    "grid_trafo_areas": tr("Stromnetz: Aufnahmefähigkeit für Wärmepumpen je Ortsnetztrafo"),
 }
 EXPLANATIONS = {
     "areas": tr(
@@ -203,6 +206,12 @@ EXPLANATIONS = {
         "Hauptleitungen der bestehenden Wärmenetze in den Straßen (ohne Hausanschlüsse)."
     ),
     "gas_networks": tr("Hauptleitungen des Gasnetzes in den Straßen (ohne Hausanschlüsse)."),
+    "grid_trafo_areas": tr(
+        "Bis zu welchem Anteil der Gebäude mit Wärmepumpe das Niederspannungsnetz eines "
+        "Ortsnetztrafos keine Grenze verletzt (Spannung nach DIN EN 50160, Kabel- und "
+        "Trafoauslastung), in 25-%-Stufen, und ob es bis zum Zieljahr verstärkt werden muss. "
+        "Bereiche mit weniger als 5 Gebäuden werden nicht gezeigt (§ 10 WPG)."
+    ),
 }
 
 
@@ -219,6 +228,7 @@ def legends() -> dict[str, Any]:
         "ground_potential": _density_legend(),
         "heat_networks": _categories(EXISTING_NETWORKS),
         "gas_networks": _categories(EXISTING_NETWORKS),
+        "grid_trafo_areas": _categories(GRID_HOSTING),
     }
     return {
         "layers": {
