@@ -84,16 +84,18 @@ def _german_float(text: str) -> float:
     return float(text.strip().replace(".", "").replace(",", "."))
 
 
-def read_meter_csv(path: Path) -> tuple[np.ndarray, int]:
-    """Mean power of each quarter hour [kW] and the year of a German 15-minute meter export.
+def read_meter_rows(path: Path) -> tuple[pd.DatetimeIndex, np.ndarray]:
+    """Start of each quarter hour and its mean power [kW] from a German 15-minute meter export.
 
-    Rows must be complete and in order (no gaps, no duplicates, local standard time or the
-    meter's uninterrupted UTC+1 count); kWh per quarter hour are converted to kW (x 4).
+    Rows must be in 15-minute order (no gaps, no duplicates: local standard time or the meter's
+    uninterrupted UTC+1 count); kWh per quarter hour are converted to kW (x 4).
     """
     try:
         frame = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False, encoding="utf-8")
     except (OSError, UnicodeDecodeError, pd.errors.ParserError) as error:
         raise SiteInputError(f"{path}: cannot read the meter CSV: {error}") from error
+    if frame.empty:
+        raise _fail(path, "rows", "no data rows")
     for column in ("Datum", "Uhrzeit"):
         if column not in frame.columns:
             raise _fail(path, "header", f"column {column!r} missing; found {list(frame.columns)}")
@@ -109,37 +111,63 @@ def read_meter_csv(path: Path) -> tuple[np.ndarray, int]:
             raise _fail(path, f"row {i + 2}, field {column!r}", f"not a number: {text!r}") from None
         if values[i] < 0:
             raise _fail(path, f"row {i + 2}, field {column!r}", f"negative load {text!r}")
-    stamps = pd.to_datetime(frame["Datum"] + " " + frame["Uhrzeit"], format="%d.%m.%Y %H:%M",
-                            errors="coerce")  # fmt: skip
+    stamps = pd.to_datetime(
+        frame["Datum"] + " " + frame["Uhrzeit"], format="%d.%m.%Y %H:%M", errors="coerce"
+    )
     bad = np.flatnonzero(stamps.isna().to_numpy())
     if bad.size:
         row = int(bad[0])
-        raise _fail(path, f"row {row + 2}, fields 'Datum'/'Uhrzeit'",
-                    f"not a date dd.mm.yyyy and time hh:mm: {frame['Datum'][row]!r} "
-                    f"{frame['Uhrzeit'][row]!r}")  # fmt: skip
-    _check_steps(path, pd.DatetimeIndex(stamps))
+        raise _fail(
+            path,
+            f"row {row + 2}, fields 'Datum'/'Uhrzeit'",
+            f"not a date dd.mm.yyyy and time hh:mm: {frame['Datum'][row]!r} "
+            f"{frame['Uhrzeit'][row]!r}",
+        )
+    index = pd.DatetimeIndex(stamps)
+    _check_steps(path, index)
     factor = STEPS_PER_H if METER_COLUMNS[column] else 1.0
-    return values * factor, int(stamps.iloc[0].year)
+    return index, values * factor
+
+
+def read_meter_csv(path: Path) -> tuple[np.ndarray, int]:
+    """Mean power of each quarter hour [kW] of one full year and the year, see
+    :func:`read_meter_rows`."""
+    index, load_kw = read_meter_rows(path)
+    _check_year(path, index)
+    return load_kw, int(index[0].year)
 
 
 def _check_steps(path: Path, stamps: pd.DatetimeIndex) -> None:
-    step = np.diff(stamps.asi8) // 60_000_000_000  # minutes
+    step = np.diff(stamps.to_numpy().astype("datetime64[m]").astype(np.int64))  # minutes
     wrong = np.flatnonzero(step != 15)
     if wrong.size:
         row = int(wrong[0]) + 3  # header is row 1, the first value row 2
         kind = "duplicate or backward time" if step[wrong[0]] <= 0 else "gap"
         hint = " (a summer/winter time shift? export the meter's UTC+1 count)"
-        raise _fail(path, f"row {row}, fields 'Datum'/'Uhrzeit'",
-                    f"{kind}: {step[wrong[0]]} min after the previous row, 15 expected{hint}")  # fmt: skip
+        raise _fail(
+            path,
+            f"row {row}, fields 'Datum'/'Uhrzeit'",
+            f"{kind}: {step[wrong[0]]} min after the previous row, 15 expected{hint}",
+        )
+
+
+def _check_year(path: Path, stamps: pd.DatetimeIndex) -> None:
     year = stamps[0].year
     expected = (366 if pd.Timestamp(year=year, month=12, day=31).dayofyear == 366 else 365) * 96
     if stamps[0] != pd.Timestamp(year=year, month=1, day=1) or len(stamps) != expected:
-        raise _fail(path, "rows", f"one full year from 01.01. 00:00 in 15-minute rows is required "
-                    f"({expected} rows for {year}); found {len(stamps)} from {stamps[0]}")  # fmt: skip
+        raise _fail(
+            path,
+            "rows",
+            f"one full year from 01.01. 00:00 in 15-minute rows is required "
+            f"({expected} rows for {year}); found {len(stamps)} from {stamps[0]}",
+        )
 
 
 def bdew_profile_kw(profile: str, annual_kwh: float, year: int) -> np.ndarray:
-    """BDEW standard load profile ``profile`` (demandlib) scaled to ``annual_kwh`` [kW per 1/4 h]."""
+    """BDEW standard load profile ``profile`` (demandlib) scaled to ``annual_kwh`` [kW].
+
+    One value per quarter hour of ``year`` (the mean power of the quarter hour).
+    """
     from demandlib import bdew
 
     if profile.upper() not in BDEW_PROFILES:

@@ -91,33 +91,47 @@ def _matrix(
     t = steps
     parts = [
         # 0 balance: import - export + pv_used - charge + discharge = load
-        _block(0, t, "import_kw", 1.0), _block(0, t, "export_kw", -1.0),
-        _block(0, t, "pv_used_kw", 1.0), _block(0, t, "charge_kw", -1.0),
+        _block(0, t, "import_kw", 1.0),
+        _block(0, t, "export_kw", -1.0),
+        _block(0, t, "pv_used_kw", 1.0),
+        _block(0, t, "charge_kw", -1.0),
         _block(0, t, "discharge_kw", 1.0),
         # 1 pv_used - yield x pv_kwp <= 0
-        _block(t, t, "pv_used_kw", 1.0), _scalar(t, t, "pv_kwp", -pv_kw_per_kwp),
+        _block(t, t, "pv_used_kw", 1.0),
+        _scalar(t, t, "pv_kwp", -pv_kw_per_kwp),
         # 2 soc - soc[t-1] - eta_c dt charge + dt / eta_d discharge = 0
-        _block(2 * t, t, "soc_kwh", 1.0), _soc_shift(2 * t, t),
+        _block(2 * t, t, "soc_kwh", 1.0),
+        _soc_shift(2 * t, t),
         _block(2 * t, t, "charge_kw", -costs.charge_efficiency * dt_h),
         _block(2 * t, t, "discharge_kw", dt_h / costs.discharge_efficiency),
         # 3 soc - battery_kwh <= 0; 4 charge - battery_kw <= 0; 5 discharge - battery_kw <= 0
-        _block(3 * t, t, "soc_kwh", 1.0), _scalar(3 * t, t, "battery_kwh", -1.0),
-        _block(4 * t, t, "charge_kw", 1.0), _scalar(4 * t, t, "battery_kw", -1.0),
-        _block(5 * t, t, "discharge_kw", 1.0), _scalar(5 * t, t, "battery_kw", -1.0),
+        _block(3 * t, t, "soc_kwh", 1.0),
+        _scalar(3 * t, t, "battery_kwh", -1.0),
+        _block(4 * t, t, "charge_kw", 1.0),
+        _scalar(4 * t, t, "battery_kw", -1.0),
+        _block(5 * t, t, "discharge_kw", 1.0),
+        _scalar(5 * t, t, "battery_kw", -1.0),
         # 6 import - peak <= 0; 7 export - pv_used <= 0
-        _block(6 * t, t, "import_kw", 1.0), _scalar(6 * t, t, "peak_kw", -1.0),
-        _block(7 * t, t, "export_kw", 1.0), _block(7 * t, t, "pv_used_kw", -1.0),
-    ]  # fmt: skip
+        _block(6 * t, t, "import_kw", 1.0),
+        _scalar(6 * t, t, "peak_kw", -1.0),
+        _block(7 * t, t, "export_kw", 1.0),
+        _block(7 * t, t, "pv_used_kw", -1.0),
+    ]
     # 8 battery_kw - c_rate x battery_kwh <= 0
     c_rate = sparse.coo_matrix(
-        ([1.0, -costs.max_c_rate_per_h], ([8 * t, 8 * t], [_col("battery_kw", t), _col("battery_kwh", t)]))
-    )  # fmt: skip
+        (
+            [1.0, -costs.max_c_rate_per_h],
+            ([8 * t, 8 * t], [_col("battery_kw", t), _col("battery_kwh", t)]),
+        )
+    )
     rows = 8 * t + 1
-    matrix = sum((sparse.coo_matrix((p.data, (p.row, p.col)), shape=(rows, n)) for p in [*parts, c_rate]),
-                 start=sparse.coo_matrix((rows, n)))  # fmt: skip
+    matrix = sum(
+        (sparse.coo_matrix((p.data, (p.row, p.col)), shape=(rows, n)) for p in [*parts, c_rate]),
+        start=sparse.coo_matrix((rows, n)),
+    )
     lower = np.full(rows, -highspy.kHighsInf)
     upper = np.zeros(rows)
-    lower[: t], lower[2 * t : 3 * t] = 0.0, 0.0  # equalities (balance rhs set by the caller)
+    lower[:t], lower[2 * t : 3 * t] = 0.0, 0.0  # equalities (balance rhs set by the caller)
     return sparse.csc_matrix(matrix), lower, upper
 
 
@@ -186,10 +200,11 @@ def optimize(
         raise RuntimeError(f"site LP: HiGHS status {solver.modelStatusToString(status)}")
     x = np.asarray(solver.getSolution().col_value)
     series = {
-        name: x[_col(name, steps) : _col(name, steps) + steps].clip(min=0.0)
-        for name in SERIES
+        name: x[_col(name, steps) : _col(name, steps) + steps].clip(min=0.0) for name in SERIES
     }
-    both = (series["charge_kw"] > SIMULTANEOUS_TOL_KW) & (series["discharge_kw"] > SIMULTANEOUS_TOL_KW)
+    both = (series["charge_kw"] > SIMULTANEOUS_TOL_KW) & (
+        series["discharge_kw"] > SIMULTANEOUS_TOL_KW
+    )
     return Dispatch(
         sizes={name: max(float(x[_col(name, steps)]), 0.0) for name in SCALARS},
         series=series,

@@ -47,6 +47,8 @@ class Costs:
     discharge_efficiency: float
     max_c_rate_per_h: float
     pv_m2_per_kwp: float
+    pv_annuity_per_a: float
+    battery_annuity_per_a: float
 
 
 def _value(parameter: str, case: str = "any") -> float:
@@ -54,7 +56,9 @@ def _value(parameter: str, case: str = "any") -> float:
     rows = frame[(frame["parameter"] == parameter) & (frame["case"] == case)]
     if len(rows) != 1:
         cases = sorted(frame.loc[frame["parameter"] == parameter, "case"])
-        raise ValueError(f"{TARIFF_FILE}: no single row {parameter!r}, case {case!r}; cases: {cases}")
+        raise ValueError(
+            f"{TARIFF_FILE}: no single row {parameter!r}, case {case!r}; cases: {cases}"
+        )
     return float(rows["value"].iloc[0])
 
 
@@ -64,7 +68,7 @@ def utilisation_switch_h_per_a() -> float:
 
 
 def grid_tariff(case: str, feed_in_case: str = "up_to_100_kwp") -> GridTariff:
-    """The tariff of grid-fee ``case`` (:data:`GRID_CASES`) with the EEG feed-in ``feed_in_case``."""
+    """The tariff of grid-fee ``case`` (:data:`GRID_CASES`) and EEG feed-in ``feed_in_case``."""
     if case not in GRID_CASES:
         raise ValueError(f"grid-fee case {case!r}: choose {', '.join(GRID_CASES)}")
     per_mwh = sum(_value(name) for name in PER_KWH_COMPONENTS)
@@ -79,7 +83,7 @@ def grid_tariff(case: str, feed_in_case: str = "up_to_100_kwp") -> GridTariff:
 
 def _cost(parameter: str) -> float:
     frame = cached_table(COST_FILE).set_index("parameter")
-    return float(frame.loc[parameter, "value"])
+    return float(frame["value"].astype(float)[parameter])
 
 
 def _per_year(investment: float, lifetime_a: float, om_fraction: float, rate: float) -> float:
@@ -89,7 +93,7 @@ def _per_year(investment: float, lifetime_a: float, om_fraction: float, rate: fl
 def interest_rate() -> float:
     """The project's imputed interest rate [1/a] (economic_parameters.csv)."""
     frame = cached_table("economic_parameters.csv").set_index("parameter")
-    return float(frame.loc["interest_rate", "value"])
+    return float(frame["value"].astype(float)["interest_rate"])
 
 
 def site_costs(rate: float | None = None) -> Costs:
@@ -97,8 +101,10 @@ def site_costs(rate: float | None = None) -> Costs:
     the yearly operating share (no replacement within the lifetime, no residual value)."""
     rate = interest_rate() if rate is None else rate
     pv, battery_kwh, battery_kw = (
-        _cost("pv_eur_per_kwp"), _cost("battery_eur_per_kwh"), _cost("battery_eur_per_kw"),
-    )  # fmt: skip
+        _cost("pv_eur_per_kwp"),
+        _cost("battery_eur_per_kwh"),
+        _cost("battery_eur_per_kw"),
+    )
     pv_life, bat_life = _cost("pv_lifetime_a"), _cost("battery_lifetime_a")
     pv_om, bat_om = _cost("pv_om_fraction_per_a"), _cost("battery_om_fraction_per_a")
     return Costs(
@@ -112,4 +118,6 @@ def site_costs(rate: float | None = None) -> Costs:
         discharge_efficiency=_cost("battery_discharge_efficiency"),
         max_c_rate_per_h=_cost("battery_max_c_rate_per_h"),
         pv_m2_per_kwp=_cost("pv_m2_per_kwp"),
+        pv_annuity_per_a=float(annuity_factor(interest_rate=rate, period_a=pv_life)),
+        battery_annuity_per_a=float(annuity_factor(interest_rate=rate, period_a=bat_life)),
     )
