@@ -9,7 +9,8 @@ Over ``T`` steps of ``dt_h`` hours (a year: 35,040 quarter hours) the program ch
 
 subject to the power balance ``import - export + pv_used - charge + discharge = load`` in every
 step, ``export <= pv_used`` (only PV is fed in and paid EEG feed-in), ``import <= peak``, and the
-state of charge ``soc[t] = soc[t-1] + eta_c dt charge[t] - dt / eta_d discharge[t]``.
+state of charge ``soc[t] = soc[t-1] + eta_c dt charge[t] - dt / eta_d discharge[t]``,
+``soc <= battery_kwh`` and ``charge + discharge <= battery_kw``.
 
 It minimises the annual cost: annualised investment and operation of PV and battery + energy
 price x import + demand charge x peak - feed-in x export. Horizons shorter than a year are
@@ -104,27 +105,27 @@ def _matrix(
         _soc_shift(2 * t, t),
         _block(2 * t, t, "charge_kw", -costs.charge_efficiency * dt_h),
         _block(2 * t, t, "discharge_kw", dt_h / costs.discharge_efficiency),
-        # 3 soc - battery_kwh <= 0; 4 charge - battery_kw <= 0; 5 discharge - battery_kw <= 0
+        # 3 soc - battery_kwh <= 0
         _block(3 * t, t, "soc_kwh", 1.0),
         _scalar(3 * t, t, "battery_kwh", -1.0),
+        # 4 charge + discharge - battery_kw <= 0 (one row: both at once is never needed, above)
         _block(4 * t, t, "charge_kw", 1.0),
+        _block(4 * t, t, "discharge_kw", 1.0),
         _scalar(4 * t, t, "battery_kw", -1.0),
-        _block(5 * t, t, "discharge_kw", 1.0),
-        _scalar(5 * t, t, "battery_kw", -1.0),
-        # 6 import - peak <= 0; 7 export - pv_used <= 0
-        _block(6 * t, t, "import_kw", 1.0),
-        _scalar(6 * t, t, "peak_kw", -1.0),
-        _block(7 * t, t, "export_kw", 1.0),
-        _block(7 * t, t, "pv_used_kw", -1.0),
+        # 5 import - peak <= 0; 6 export - pv_used <= 0
+        _block(5 * t, t, "import_kw", 1.0),
+        _scalar(5 * t, t, "peak_kw", -1.0),
+        _block(6 * t, t, "export_kw", 1.0),
+        _block(6 * t, t, "pv_used_kw", -1.0),
     ]
-    # 8 battery_kw - c_rate x battery_kwh <= 0
+    # 7 battery_kw - c_rate x battery_kwh <= 0
     c_rate = sparse.coo_matrix(
         (
             [1.0, -costs.max_c_rate_per_h],
-            ([8 * t, 8 * t], [_col("battery_kw", t), _col("battery_kwh", t)]),
+            ([7 * t, 7 * t], [_col("battery_kw", t), _col("battery_kwh", t)]),
         )
     )
-    rows = 8 * t + 1
+    rows = 7 * t + 1
     matrix = sum(
         (sparse.coo_matrix((p.data, (p.row, p.col)), shape=(rows, n)) for p in [*parts, c_rate]),
         start=sparse.coo_matrix((rows, n)),
@@ -159,11 +160,14 @@ def optimize(
     battery_allowed: bool,
     dt_h: float = 0.25,
     threads: int = 1,
+    solver: str = "ipm",
 ) -> Dispatch:
     """The cost-optimal PV and battery sizes and their dispatch for one grid tariff.
 
     ``load_kw`` and ``pv_kw_per_kwp`` (AC yield of 1 kWp [kW]) are step means of equal length.
-    Raises ValueError on bad input and RuntimeError if HiGHS finds no optimum.
+    ``solver`` is HiGHS's option ('ipm' with crossover to a vertex, 'simplex' or 'choose');
+    ``threads`` its thread count. Raises ValueError on bad input and RuntimeError if HiGHS finds
+    no optimum.
     """
     load = np.asarray(load_kw, float)
     pv = np.asarray(pv_kw_per_kwp, float)
@@ -188,17 +192,18 @@ def optimize(
     lp.a_matrix_.start_ = matrix.indptr
     lp.a_matrix_.index_ = matrix.indices
     lp.a_matrix_.value_ = matrix.data
-    solver = highspy.Highs()
-    solver.setOptionValue("output_flag", False)
-    solver.setOptionValue("threads", threads)
-    solver.passModel(lp)
+    highs = highspy.Highs()
+    highs.setOptionValue("output_flag", False)
+    highs.setOptionValue("threads", threads)
+    highs.setOptionValue("solver", solver)
+    highs.passModel(lp)
     start = time.perf_counter()
-    solver.run()
+    highs.run()
     elapsed = time.perf_counter() - start
-    status = solver.getModelStatus()
+    status = highs.getModelStatus()
     if status != highspy.HighsModelStatus.kOptimal:
-        raise RuntimeError(f"site LP: HiGHS status {solver.modelStatusToString(status)}")
-    x = np.asarray(solver.getSolution().col_value)
+        raise RuntimeError(f"site LP: HiGHS status {highs.modelStatusToString(status)}")
+    x = np.asarray(highs.getSolution().col_value)
     series = {
         name: x[_col(name, steps) : _col(name, steps) + steps].clip(min=0.0) for name in SERIES
     }
@@ -208,8 +213,8 @@ def optimize(
     return Dispatch(
         sizes={name: max(float(x[_col(name, steps)]), 0.0) for name in SCALARS},
         series=series,
-        annual_cost_eur_per_a=float(solver.getInfo().objective_function_value),
-        status=solver.modelStatusToString(status),
+        annual_cost_eur_per_a=float(highs.getInfo().objective_function_value),
+        status=highs.modelStatusToString(status),
         solve_time_s=elapsed,
         mip_gap=0.0,  # a pure LP solved to an optimal basis: no integrality gap
         simultaneous_steps=int(both.sum()),
