@@ -192,3 +192,27 @@ def test_a_bad_site_file_names_the_field(tmp_path: Path) -> None:
     path.write_text('[site]\nlat = 50.0\nlon = 11.0\n[load]\nprofile = "X9"\nannual_kwh = 1\n')
     with pytest.raises(SiteInputError, match=r"\[load\] profile.*X9"):
         read_site(path)
+
+
+def test_the_quarter_hour_pv_yield_sums_to_the_annual_yield_of_potentials_solar() -> None:
+    from heatplan.potentials.solar import pv_study
+    from heatplan.site.study import pv_kw_per_kwp
+
+    site = read_site(DATA / "site_sample.toml")
+    yield_kw = pv_kw_per_kwp(site, 35040)
+    reference = pv_study(kwp=1.0, tilt=30.0, azimuth=180.0, lat=site.lat, lon=site.lon)
+    # pv_study rounds to 0.1 kWh/kWp
+    assert yield_kw.sum() * DT_H == pytest.approx(reference["yield_kwh_per_kwp"], abs=0.05)
+    leap = pv_kw_per_kwp(site, 35136)
+    np.testing.assert_array_equal(leap[58 * 96 : 59 * 96], leap[59 * 96 : 60 * 96])
+
+
+def test_the_two_grid_fee_pairs_cost_the_same_at_the_switch() -> None:
+    """StromNEV Anlage 4: the pairs meet at 2,500 h, so the bill is the cheaper pair (study)."""
+    from heatplan.site.tariffs import grid_tariff, utilisation_switch_h_per_a
+
+    hours = utilisation_switch_h_per_a()
+    below, above = grid_tariff("below_2500_h"), grid_tariff("from_2500_h")
+    at_switch = [t.import_eur_per_kwh * hours + t.demand_eur_per_kw_a for t in (below, above)]
+    assert at_switch[0] == pytest.approx(at_switch[1], rel=1e-12)
+    assert below.demand_eur_per_kw_a < above.demand_eur_per_kw_a

@@ -211,7 +211,7 @@ def optimize(
         series["discharge_kw"] > SIMULTANEOUS_TOL_KW
     )
     return Dispatch(
-        sizes={name: max(float(x[_col(name, steps)]), 0.0) for name in SCALARS},
+        sizes={name: max(0.0, float(x[_col(name, steps)])) for name in SCALARS},
         series=series,
         annual_cost_eur_per_a=float(highs.getInfo().objective_function_value),
         status=highs.modelStatusToString(status),

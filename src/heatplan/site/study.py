@@ -18,12 +18,18 @@ from heatplan.potentials.solar import (
     pv_ac_w_per_kwp,
     try_weather,
 )
+from heatplan.reference import parameter_group
 from heatplan.reference.emissions import grid_factor_g_per_kwh
 from heatplan.site.inputs import STEPS_PER_H, Site
 from heatplan.site.optimize import Dispatch, optimize
 from heatplan.site.tariffs import GRID_CASES, Costs, GridTariff, grid_tariff, site_costs
 
 DT_H = 1.0 / STEPS_PER_H
+
+
+def _albedo() -> float:
+    """Ground reflectance of solar_parameters.csv (the value potentials.solar uses)."""
+    return parameter_group("solar_parameters.csv", "sky")["albedo"]
 
 
 def pv_kw_per_kwp(site: Site, steps: int) -> np.ndarray:
@@ -43,7 +49,7 @@ def pv_kw_per_kwp(site: Site, steps: int) -> np.ndarray:
         position,
         surface_tilt=site.pv_tilt_deg,
         surface_azimuth=site.pv_azimuth_deg,
-        albedo=0.2,
+        albedo=_albedo(),
     )
     effective = effective_irradiance(
         poa, position, surface_tilt=site.pv_tilt_deg, surface_azimuth=site.pv_azimuth_deg
