@@ -216,3 +216,18 @@ def test_the_two_grid_fee_pairs_cost_the_same_at_the_switch() -> None:
     at_switch = [t.import_eur_per_kwh * hours + t.demand_eur_per_kw_a for t in (below, above)]
     assert at_switch[0] == pytest.approx(at_switch[1], rel=1e-12)
     assert below.demand_eur_per_kw_a < above.demand_eur_per_kw_a
+
+
+def test_site_plan_reports_a_bad_file_as_one_json_error(tmp_path: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from heatplan.cli import app
+
+    path = tmp_path / "site.toml"
+    path.write_text("[site]\nlat = 50.0\nlon = 11.0\n[load]\nannual_kwh = 1000\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["site", "plan", str(path), "--json"])
+    assert result.exit_code == 1
+    error = json.loads(result.stdout)["error"]
+    assert "site.toml" in error and "[load]" in error
