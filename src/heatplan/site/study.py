@@ -82,7 +82,7 @@ def _investment_eur(sizes: dict[str, float], costs: Costs) -> float:
     )
 
 
-def _shares(load_kw: np.ndarray, pv_yield_kw: np.ndarray, d: Dispatch) -> dict[str, float]:
+def _shares(load_kw: np.ndarray, pv_yield_kw: np.ndarray, d: Dispatch) -> dict[str, float | None]:
     on_site_kwh = float((d.series["pv_used_kw"] - d.series["export_kw"]).sum() * DT_H)
     pv_kwh = float(pv_yield_kw.sum() * d.sizes["pv_kwp"] * DT_H)
     return {
@@ -91,7 +91,7 @@ def _shares(load_kw: np.ndarray, pv_yield_kw: np.ndarray, d: Dispatch) -> dict[s
         "export_kwh_per_a": float(d.series["export_kw"].sum() * DT_H),
         "curtailed_kwh_per_a": pv_kwh - float(d.series["pv_used_kw"].sum() * DT_H),
         "self_sufficiency": on_site_kwh / float(load_kw.sum() * DT_H),
-        "self_consumption": on_site_kwh / pv_kwh if pv_kwh > 0 else float("nan"),
+        "self_consumption": on_site_kwh / pv_kwh if pv_kwh > 0 else None,
     }
 
 
@@ -115,6 +115,8 @@ def study(site: Site, *, costs: Costs | None = None, threads: int = 1) -> dict[s
     """Sizes, investment, annual cost before/after, savings, payback, shares, peaks and CO2."""
     costs = site_costs() if costs is None else costs
     load = site.load_kw
+    if load.size not in (365 * 96, 366 * 96):
+        raise ValueError(f"a site study needs one year of quarter hours, got {load.size} steps")
     pv = pv_kw_per_kwp(site, load.size)
     tariffs = [grid_tariff(case, site.feed_in_case) for case in GRID_CASES]
     before = min(tariffs, key=lambda t: grid_bill_eur_per_a(load, t))
