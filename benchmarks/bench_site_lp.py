@@ -20,7 +20,7 @@ from heatplan.site.tariffs import grid_tariff, site_costs
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--solver", default="ipm", choices=["simplex", "ipm", "choose"])
+    parser.add_argument("--solver", default="simplex", choices=["simplex", "ipm", "choose"])
     parser.add_argument("--steps", type=int, default=35_040)
     args = parser.parse_args()
     load = bdew_profile_kw("G1", 250_000.0, 2025)[: args.steps]
