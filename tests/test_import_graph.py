@@ -31,6 +31,7 @@ DOMAIN = {
     "potentials",
     "publish",
     "scenario",
+    "site",  # company-site energy concepts: may use tech, reference, potentials and options
 }
 #: What neither a domain package nor a stage may import: the store, files in, files out.
 NOT_IN_STAGES = ("heatplan.project.store", "heatplan.inputs", "heatplan.outputs")
