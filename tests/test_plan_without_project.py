@@ -30,6 +30,9 @@ def planned(demo_plan: Plan) -> Plan:
         consumption=consumption,
         streets=raw["streets"],
         gas_networks=raw["gas_network"],
+        # the LV grid check the demo stored (heatplan grid check): its reinforcement annuity
+        # enters the decentral full cost of the classification, as in the CLI
+        grid_supply_areas=demo_plan.get("grid_supply_areas"),
     )
     for stage in (inventory, potentials, areas, classify, scenario):
         plan, _ = stage.run(plan)

@@ -68,6 +68,13 @@ LAYER_INFO: dict[str, tuple[str, str]] = {
                       "Wärmeerzeuger je Art und Baublock (§ 10 WPG: mindestens 3 Gebäude)"),
     "inventory": ("Bestandsanalyse der Gemeinde",
                   "Kennzahlen der Bestandsanalyse der Gemeinde (§ 15 WPG)"),
+    "grid_trafo_areas": ("Stromnetz: Aufnahmefähigkeit je Ortsnetztrafo",
+                         "Bis zu welchem Anteil der Gebäude mit Wärmepumpe das Niederspannungsnetz "
+                         "eines Ortsnetztrafos keine Grenze verletzt, in 25-%-Stufen, und ob es "
+                         "verstärkt werden muss; weniger als 5 Gebäude ohne Angaben (§ 10 WPG)"),
+    "grid_supply_areas": ("Stromnetz je Versorgungsgebiet",
+                          "Niederspannungsnetz je Versorgungsgebiet: Aufnahmefähigkeit, "
+                          "Auslastung, Spannung und Verstärkungskosten (gerundet)"),
 }  # fmt: skip
 #: An open upper class bound in QGIS's graduated renderer (no value reaches it).
 OPEN_UPPER = 1.0e12
@@ -312,6 +319,8 @@ def layer_style(
         style = _categories(name, title, "network", "existing_network", "line")
     elif name in ("streets", "buildings"):
         style = _base(name, title, "line" if name == "streets" else "fill")
+    elif name == "grid_trafo_areas":
+        style = _categories(name, title, "hosting_class", "grid_hosting", "fill")
     else:
         return None
     return _with_fields(style, name, columns)
