@@ -120,3 +120,22 @@ def test_drivers_of_an_area_decided_in_every_path() -> None:
     assert [name for name, _ in moves[:2]] == ["network_capex", "electricity"]
     assert moves[0][1] > 10 * moves[1][1] > 0
     assert all(move == 0 for _, move in moves[2:])
+
+
+def test_a_network_funded_up_to_its_funding_gap_says_why_it_costs_the_alternative(
+    demo_plan: Plan,
+) -> None:
+    # BEW Nr. 5: the grant ends where the heat price reaches the customers' alternative; the
+    # areas whose funding was cut show equal full costs, and the reason explains it
+    areas = demo_plan.areas
+    network = pd.to_numeric(areas["network_lcoh_owner_eur_per_mwh"])
+    decentral = pd.to_numeric(areas["decentral_lcoh_owner_eur_per_mwh"])
+    equal = (network - decentral).abs() < 1e-6
+    said = areas["explanation"].str.contains("auf die Wirtschaftlichkeitslücke begrenzt")
+    # the rule by hand: cut between 0 and 1 -> the capped sentence; 0 -> no funding at all
+    from heatplan.classify.rules import _gap_text
+
+    assert _gap_text(1.0) == ("", "") and "begrenzt" in _gap_text(0.4)[0]
+    assert "Keine BEW-Förderung" in _gap_text(0.0)[0]
+    assert equal.any()
+    assert (equal == said).all(), areas.loc[equal != said, "area_id"].tolist()

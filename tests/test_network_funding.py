@@ -218,10 +218,11 @@ def test_funding_is_capped_at_the_funding_gap() -> None:
     assert [m.eur_per_a for m in capped.modules] == [50.0, 25.0]
     assert capped.operating_credit_eur_per_a == 25.0
     assert "Wirtschaftlichkeitslücke begrenzt (50 %" in capped.notes[0]
+    assert capped.capped and capped.gap_factor == 0.5 and not bew.capped
     # a network cheaper than its alternative has no gap: no funding
     none, factor = cap_at_funding_gap(bew, gap_eur_per_a=0.0, revenue_eur_per_mwh=300.0)
     assert factor == 0.0 and none.operating_credit_eur_per_a == 0.0
     # a gap larger than the funding leaves it as it is
     same, factor = cap_at_funding_gap(bew, gap_eur_per_a=1_000.0, revenue_eur_per_mwh=10.0)
-    assert factor == 1.0 and same.modules == bew.modules
+    assert factor == 1.0 and same.modules == bew.modules and not same.capped
     assert "innerhalb der Wirtschaftlichkeitslücke (Erlös zum Preis" in same.notes[0]

@@ -87,6 +87,10 @@ class AreaFigures:
     perspective: str = "owner"
     other_network_lcoh_eur_per_mwh: float = math.nan
     other_decentral_lcoh_eur_per_mwh: float = math.nan
+    #: Share of the network's BEW funding left by the cap at the funding gap (BEW Nr. 5): 1 not
+    #: capped, between 0 and 1 cut so the heat price equals the decentral full cost, 0 none
+    #: because the network is cheaper without it.
+    funding_gap_factor: float = 1.0
 
 
 Params = Mapping[str, float] | None
@@ -359,6 +363,7 @@ def explanation(
         f"Wärmeliniendichte {german(density)} MWh/(m·a). Vollkosten: Wärmenetz "
         f"{_zahl(figures.network_lcoh_eur_per_mwh, '.0f')} EUR/MWh, dezentral "
         f"{_zahl(figures.decentral_lcoh_eur_per_mwh, '.0f')} EUR/MWh ({option_de}){other_de}. "
+        f"{_gap_text(figures.funding_gap_factor)[0]}"
         f"Treibhausgase bis zum Zieljahr: Wärmenetz {_zahl(figures.ghg_network_t, ',.0f')} t, "
         f"dezentral {_zahl(figures.ghg_decentral_t, ',.0f')} t CO2e. {security_de}. "
         f"Gewichtete Bewertung nach § 18 WPG (von -1 dezentral bis +1 Wärmenetz): "
@@ -368,10 +373,29 @@ def explanation(
     en = (
         f"line density {density} MWh/(m·a), full cost network {costs} decentral "
         f"({OPTION_EN.get(figures.best_decentral, figures.best_decentral)}){other_en}, "
+        f"{_gap_text(figures.funding_gap_factor)[1]}"
         f"GHG to the target year {ghg}, {security_en}, § 18 score {weighted}{chance_en}"
         f"{potential} -> {TYPE_EN[kind]}, {GRADE_EN[likelihood]}"
     )
     return de, en
+
+
+def _gap_text(factor: float) -> tuple[str, str]:
+    """Why the network's full cost equals the alternative's (BEW cut at the funding gap) or
+    carries no BEW at all (no gap); '' when the funding was not cut."""
+    if not factor < 1.0:
+        return "", ""
+    if factor <= 0.0:
+        return (
+            "Keine BEW-Förderung: das Wärmenetz ist ohne Förderung günstiger als die dezentrale "
+            "Alternative (keine Wirtschaftlichkeitslücke, BEW Nr. 5). ",
+            "no BEW funding (no funding gap: the network is cheaper without it), ",
+        )
+    return (
+        "Die BEW-Förderung ist auf die Wirtschaftlichkeitslücke begrenzt (BEW Nr. 5): der "
+        "Wärmepreis des Netzes erreicht die Vollkosten der dezentralen Alternative. ",
+        "BEW funding capped at the funding gap (heat price = decentral full cost), ",
+    )
 
 
 def _cheaper(network: float, decentral: float) -> str:

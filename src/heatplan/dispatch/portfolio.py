@@ -9,6 +9,8 @@ fixed O&M per kW (or kWh); energy prices are the plant prices of ``energy_prices
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -23,6 +25,8 @@ from heatplan.dispatch.model import (
     Storage,
 )
 from heatplan.dispatch.prices import ReferenceBoiler, scenario_levels
+from heatplan.dispatch.results import DispatchResult
+from heatplan.dispatch.sizing import size_and_dispatch
 from heatplan.reference import catalogue, parameter, table
 from heatplan.reference.emissions import DEFAULT_GRID_PATH
 from heatplan.reference.heatpump import heat_pump_parameters
@@ -51,10 +55,22 @@ def annual_capacity_cost(
     year: float,
     interest_rate: float | None = None,
     observation_period_a: float | None = None,
+    edition: str = catalogue.DEFAULT_EDITION,
+    size_kw: float | None = None,
 ) -> float:
-    """Annuity of one unit of capacity (kW or kWh) incl. fixed O&M [EUR/(unit·a)]."""
+    """Annuity of one unit of capacity (kW or kWh) incl. fixed O&M [EUR/(unit·a)].
+
+    In a catalogue ``edition`` with its own cost curve for ``technology`` the investment per kW
+    is the curve's secant at ``size_kw`` (:func:`heatplan.reference.catalogue.
+    edition_investment_per_kw`); lifetime and O&M stay the default catalogue's.
+    """
     year = catalogue_year(technology, year)
     tech = catalogue.technology(technology, year)
+    per_unit = float(catalogue.size_investment_eur(technology, 1.0, year=year))
+    if size_kw is not None:
+        per_unit = (
+            catalogue.edition_investment_per_kw(technology, edition, size_kw, year=year) or per_unit
+        )
     rate = parameter(ECONOMICS, "interest_rate") if interest_rate is None else interest_rate
     period = (
         parameter(ECONOMICS, "observation_period_a")
@@ -63,7 +79,7 @@ def annual_capacity_cost(
     )
     return float(
         annual_cost_eur_per_a(
-            investment_eur=float(catalogue.size_investment_eur(technology, 1.0, year=year)),
+            investment_eur=per_unit,
             lifetime_a=float(tech["lifetime_a"]),
             interest_rate=rate,
             observation_period_a=period,
@@ -115,14 +131,18 @@ def _variable_om(technology: str, year: float) -> float:
     return float(values.get("variable_om_eur_per_mwh", 0.0))
 
 
-def _boiler(name: str, carrier: str, technology: str, year: float, money: dict) -> Boiler:
+def _boiler(
+    name: str, carrier: str, technology: str, year: float, money: dict, **edition: Any
+) -> Boiler:
     values = catalogue.technology(technology, catalogue_year(technology, year))
     return Boiler(
         name=name,
         carrier=carrier,
         efficiency=float(values["efficiency"]),
         capacity_kw=None,
-        annualised_cost_eur_per_kw_a=annual_capacity_cost(technology, year=year, **money),
+        annualised_cost_eur_per_kw_a=annual_capacity_cost(
+            technology, year=year, **money, **edition
+        ),
         variable_om_eur_per_mwh=_variable_om(technology, year),
     )
 
@@ -137,13 +157,25 @@ def reserve_boiler(
     year: float,
     interest_rate: float | None = None,
     observation_period_a: float | None = None,
+    edition: str = catalogue.DEFAULT_EDITION,
+    size_kw: float | None = None,
 ) -> Boiler:
     """The reserve boiler of ``network_reserve.csv`` priced from the catalogue (capacity unset:
-    :func:`heatplan.dispatch.reserve.add_n1_reserve` fixes it at the reserve)."""
+    :func:`heatplan.dispatch.reserve.add_n1_reserve` fixes it at the reserve; ``size_kw``, the
+    largest unit it stands in for, prices it on an edition's cost curve)."""
     rows = table(RESERVE, as_text=True).set_index("parameter")["value"]
-    money = {"interest_rate": interest_rate, "observation_period_a": observation_period_a}
+    money: dict[str, Any] = {
+        "interest_rate": interest_rate,
+        "observation_period_a": observation_period_a,
+    }
     return _boiler(
-        "reserve_boiler", str(rows["reserve_carrier"]), str(rows["reserve_technology"]), year, money
+        "reserve_boiler",
+        str(rows["reserve_carrier"]),
+        str(rows["reserve_technology"]),
+        year,
+        money,
+        edition=edition,
+        size_kw=size_kw,
     )
 
 
@@ -178,14 +210,29 @@ def network_portfolio(
     biomass: bool = False,
     biogas_price_eur_per_mwh: float | None = None,
     grid_emission_path: str = DEFAULT_GRID_PATH,
+    catalogue_edition: str = catalogue.DEFAULT_EDITION,
 ) -> Portfolio:
     """Heat pump, electrode boiler, gas peak boiler and tank, sized by the LP; on request also
     a wood-chip boiler and a biogas CHP (burning biogas at ``biogas_price_eur_per_mwh``).
     Its electricity counts with the grid factor of ``year`` on ``grid_emission_path``.
 
+    Investments come from ``catalogue_edition``; where it has a cost curve, the unit is priced
+    at the curve's secant for the edition's reference share of the peak (:func:`reprice` then
+    prices it at the size the dispatch chose).
+
     The gas boiler stays last: it is the peak boiler :mod:`heatplan.dispatch.sizing` re-sizes.
     """
-    money = {"interest_rate": interest_rate, "observation_period_a": observation_period_a}
+    money: dict[str, Any] = {
+        "interest_rate": interest_rate,
+        "observation_period_a": observation_period_a,
+    }
+    peak = float(np.max(demand_kw.to_numpy(float)))
+
+    def edition(technology: str) -> dict[str, Any]:
+        curve = catalogue.edition_curve(technology, catalogue_edition)
+        size = None if curve is None else peak * curve[1]
+        return {"edition": catalogue_edition, "size_kw": size}
+
     wood = (
         (_boiler("biomass_boiler", "wood", "biomass_boiler_central", year, money),)
         if biomass
@@ -197,7 +244,6 @@ def network_portfolio(
         fuels = {**prices.fuel_eur_per_mwh, "biogas": float(biogas_price_eur_per_mwh)}
         prices = dataclasses.replace(prices, fuel_eur_per_mwh=fuels)
     hp_tech = HEAT_PUMP_TECH.get(source, "large_hp_air")
-    peak = float(np.max(demand_kw.to_numpy(float)))
     store_rate = peak * parameter(GENERATION, "default_heat_pump_share_of_peak")
     daily_loss = parameter(GENERATION, "storage_loss_share_per_day")
     return Portfolio(
@@ -213,7 +259,9 @@ def network_portfolio(
                 capacity_kw=None,
                 source_limit_kw=source_limit_kw,
                 source=source,
-                annualised_cost_eur_per_kw_a=annual_capacity_cost(hp_tech, year=year, **money),
+                annualised_cost_eur_per_kw_a=annual_capacity_cost(
+                    hp_tech, year=year, **money, **edition(hp_tech)
+                ),
                 variable_om_eur_per_mwh=_variable_om(hp_tech, year),
             ),
         ),
@@ -232,7 +280,17 @@ def network_portfolio(
                 variable_om_eur_per_mwh=_variable_om("electrode_boiler", year),
             ),
         ),
-        boilers=(*wood, _boiler("gas_boiler", "natural_gas", "gas_boiler_central", year, money)),
+        boilers=(
+            *wood,
+            _boiler(
+                "gas_boiler",
+                "natural_gas",
+                "gas_boiler_central",
+                year,
+                money,
+                **edition("gas_boiler_central"),
+            ),
+        ),
         storages=(
             Storage(
                 name="tank",
@@ -246,3 +304,79 @@ def network_portfolio(
             ),
         ),
     )
+
+
+#: The catalogue entries of the default portfolio's units an edition may price differently.
+UNIT_TECHNOLOGY = {"gas_boiler": "gas_boiler_central", **{v: v for v in HEAT_PUMP_TECH.values()}}
+
+
+def reprice(
+    portfolio: Portfolio,
+    capacity_kw: Mapping[str, float],
+    *,
+    edition: str,
+    year: float,
+    interest_rate: float | None = None,
+    observation_period_a: float | None = None,
+) -> Portfolio | None:
+    """``portfolio`` with each unit an ``edition`` prices on a cost curve priced at the size
+    the dispatch chose (``capacity_kw`` by unit name); None when no unit's price changes (the
+    default edition, or no unit with a curve and a size).
+
+    A cost curve a·P^b with b < 1 makes a larger unit cheaper per kW; a linear program cannot
+    hold that, so the first pass prices each unit at a reference size and this second pass at
+    its own size (one step of the fixed point, stated in the edition's note).
+    """
+    if edition == catalogue.DEFAULT_EDITION:
+        return None
+    money: dict[str, Any] = {
+        "interest_rate": interest_rate,
+        "observation_period_a": observation_period_a,
+    }
+    changed = False
+
+    def priced(unit: Any, technology: str) -> Any:
+        nonlocal changed
+        size = float(capacity_kw.get(unit.name, 0.0))
+        if catalogue.edition_curve(technology, edition) is None or size <= 0:
+            return unit
+        changed = True
+        cost = annual_capacity_cost(technology, year=year, edition=edition, size_kw=size, **money)
+        return dataclasses.replace(unit, annualised_cost_eur_per_kw_a=cost)
+
+    pumps = tuple(
+        priced(p, HEAT_PUMP_TECH.get(p.source, "large_hp_air")) for p in portfolio.heat_pumps
+    )
+    boilers = tuple(
+        priced(b, UNIT_TECHNOLOGY[b.name]) if b.name in UNIT_TECHNOLOGY else b
+        for b in portfolio.boilers
+    )
+    if not changed:
+        return None
+    return dataclasses.replace(portfolio, heat_pumps=pumps, boilers=boilers)
+
+
+def size_in_edition(
+    portfolio: Portfolio,
+    *,
+    edition: str,
+    year: float,
+    interest_rate: float | None = None,
+    observation_period_a: float | None = None,
+) -> tuple[Portfolio, DispatchResult]:
+    """Size and dispatch ``portfolio``; in an edition with cost curves once more with each unit
+    priced at the size the first pass chose (:func:`reprice`). Returns the portfolio the result
+    belongs to and the result."""
+    result, _ = size_and_dispatch(portfolio)
+    again = reprice(
+        portfolio,
+        result.capacity,
+        edition=edition,
+        year=year,
+        interest_rate=interest_rate,
+        observation_period_a=observation_period_a,
+    )
+    if again is None:
+        return portfolio, result
+    result, _ = size_and_dispatch(again)
+    return again, result

@@ -208,6 +208,14 @@ class BewFunding:
     investment_grant_share: float
     modules: tuple[ModuleCredit, ...]
     notes: tuple[str, ...] = field(default=(GAP_NOTE, TRANSFORMATION_NOTE))
+    #: Share of the funding by the programme's rates left after the cap at the funding gap
+    #: (:func:`cap_at_funding_gap`; 1: not capped).
+    gap_factor: float = 1.0
+
+    @property
+    def capped(self) -> bool:
+        """Whether the cap at the funding gap cut the funding."""
+        return self.gap_factor < 1.0
 
     @property
     def operating_credit_eur_per_a(self) -> float:
@@ -318,4 +326,7 @@ def cap_at_funding_gap(
     factor = max(0.0, gap_eur_per_a) / total
     modules = tuple(replace(m, eur_per_a=m.eur_per_a * factor) for m in bew.modules)
     note = GAP_CAPPED_NOTE.format(share=f"{factor * 100:.0f} %", price=price)
-    return BewFunding(bew.investment_grant_share * factor, modules, (note, *others)), factor
+    capped = BewFunding(
+        bew.investment_grant_share * factor, modules, (note, *others), gap_factor=factor
+    )
+    return capped, factor

@@ -25,9 +25,9 @@ from heatplan.dispatch.portfolio import (
     n1_reserve_default,
     network_portfolio,
     reserve_boiler,
+    size_in_edition,
 )
 from heatplan.dispatch.results import DispatchResult, wpg_checks
-from heatplan.dispatch.sizing import size_and_dispatch
 from heatplan.errors import HeatplanError
 from heatplan.network.design import design_parameters
 from heatplan.network.funding import GenerationFigures, new_network_min_share
@@ -196,6 +196,7 @@ def generation(
     share = max(required_share(year), min_renewable_share or 0.0)
     interest_rate = config.economics.interest_rate
     period_a = config.economics.observation_period_a
+    edition = config.economics.plant_catalogue
     portfolio = network_portfolio(
         demand,
         cop=cop,
@@ -203,16 +204,30 @@ def generation(
         interest_rate=interest_rate,
         observation_period_a=period_a,
         grid_emission_path=config.emissions.grid_path,
+        catalogue_edition=edition,
     )
     portfolio = Portfolio(**{**portfolio.__dict__, "min_renewable_share": share})
     try:
-        result, _ = size_and_dispatch(portfolio)
+        portfolio, result = size_in_edition(
+            portfolio,
+            edition=edition,
+            year=year,
+            interest_rate=interest_rate,
+            observation_period_a=period_a,
+        )
     except InfeasibleDispatchError as exc:
         raise HeatplanError(f"generation dispatch: {exc}") from exc
     if n1_reserve_on(config):
+        largest_kw = max(result.capacity.values(), default=0.0)
         portfolio, result = reserve.add_n1_reserve(
             portfolio,
             result,
-            reserve_boiler(year=year, interest_rate=interest_rate, observation_period_a=period_a),
+            reserve_boiler(
+                year=year,
+                interest_rate=interest_rate,
+                observation_period_a=period_a,
+                edition=edition,
+                size_kw=largest_kw or None,
+            ),
         )
     return Generation(demand, portfolio, result, share, year)

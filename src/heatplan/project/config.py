@@ -126,6 +126,14 @@ class EconomicSettings(BaseModel):
         "prices and installer offers of 2023 (Moritz et al. 2024, data/decentral_costs_de.csv), "
         "or the technology catalogue (Danish Energy Agency)",
     )
+    plant_catalogue: Literal["dea_2020", "kww_1.1"] = Field(
+        default="dea_2020",
+        description="Catalogue edition of heat-network plant investments: the Danish Energy "
+        "Agency's technology data (PyPSA technology-data, EUR of 2020) or the KWW Technikkatalog "
+        "Wärmeplanung v1.1, whose cost curves a·P^b price the large air heat pump and the gas "
+        "boiler at their size (data/catalogue_editions.csv; curves quoted second-hand, not "
+        "verified offline); the other values stay the Danish Energy Agency's",
+    )
     co2_price_path: Literal["low", "central", "high"] | None = Field(
         default="central",
         description="CO2 price path of household fuel prices in the buildings' full cost "

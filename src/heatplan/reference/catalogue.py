@@ -29,7 +29,11 @@ from heatplan.reference._files import cached_table
 from heatplan.tech.economics import cost_curve_eur
 
 CATALOGUE_FILE = "technology_catalogue.csv"
+EDITIONS_FILE = "catalogue_editions.csv"
 FUNDING_FILE = "funding.csv"
+#: The catalogue edition of plant investments unless the project says (``[economics]
+#: plant_catalogue``): the Danish Energy Agency's technology data as PyPSA publishes them.
+DEFAULT_EDITION = "dea_2020"
 KW_UNITS = ("kW_th", "kW_e")
 
 #: A float, a numpy array or a pandas Series (as in :mod:`heatplan.tech`).
@@ -149,6 +153,50 @@ def investment_eur(technology: str, capacity_kw: Numeric, *, year: float = 2025)
             f"({technology!r}, capacity_{unit.lower()}, year=...)"
         )
     return size_investment_eur(technology, capacity_kw, year=year)
+
+
+def editions() -> tuple[str, ...]:
+    """The catalogue editions a project can choose: the default and those of ``EDITIONS_FILE``."""
+    named = cached_table(EDITIONS_FILE, True)["edition"].unique().tolist()
+    return (DEFAULT_EDITION, *sorted(named))
+
+
+def edition_curve(technology: str, edition: str) -> tuple[str, float] | None:
+    """The catalogue entry whose investment ``edition`` uses for ``technology`` and the share of
+    the network peak its first sizing pass assumes; None where the edition keeps the default.
+
+    >>> edition_curve("gas_boiler_central", "kww_1.1")
+    ('gas_boiler_central_kww', 1.0)
+    >>> edition_curve("gas_boiler_central", DEFAULT_EDITION) is None
+    True
+    """
+    if edition not in editions():
+        raise ValueError(f"unknown catalogue edition {edition!r}; known: {', '.join(editions())}")
+    frame = cached_table(EDITIONS_FILE, True)
+    hit = frame[(frame["edition"] == edition) & (frame["technology"] == technology)]
+    if hit.empty:
+        return None
+    row = hit.iloc[0]
+    return str(row["investment_from"]), float(row["reference_share_of_peak"])
+
+
+def edition_investment_per_kw(
+    technology: str, edition: str, size_kw: float, *, year: float = 2025
+) -> float | None:
+    """Investment per kW [EUR/kW] of ``technology`` at ``size_kw`` in ``edition``: the secant of
+    its cost curve a·P^b from 0 to the unit's size (what a unit of that size costs per kW); None
+    where the edition keeps the default catalogue's linear price.
+
+    >>> round(edition_investment_per_kw("gas_boiler_central", "kww_1.1", 1000.0), 1)
+    116.2
+    """
+    curve = edition_curve(technology, edition)
+    if curve is None or not size_kw > 0:
+        return None
+    code = curve[0]
+    known = years(code)
+    at = float(min(max(year, known[0]), known[-1]))
+    return float(investment_eur(code, size_kw, year=at)) / size_kw
 
 
 def funding(programme: str, measure: str) -> float:

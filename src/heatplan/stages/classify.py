@@ -234,6 +234,7 @@ def _classify_all(
             if other_cost is None
             else other_cost.lcoh_eur_per_mwh,
             other_decentral_lcoh_eur_per_mwh=decentral[other][0],
+            funding_gap_factor=1.0 if cost is None else cost.funding.gap_factor,
         )
         figures = ev.with_probability(
             figures, ev.cost_parts(cost, decentral[chosen]), factors, config.classify

@@ -29,6 +29,7 @@ from heatplan.dispatch.portfolio import (
     n1_reserve_default,
     network_portfolio,
     reserve_boiler,
+    size_in_edition,
 )
 from heatplan.dispatch.prices import (
     monte_carlo_lcoh,
@@ -36,7 +37,6 @@ from heatplan.dispatch.prices import (
     scenario_comparison,
 )
 from heatplan.dispatch.results import DispatchResult, wpg_checks
-from heatplan.dispatch.sizing import size_and_dispatch
 from heatplan.errors import HeatplanError
 from heatplan.network.design import design_parameters
 from heatplan.network.generation import required_share
@@ -48,6 +48,7 @@ from heatplan.potentials.wastewater import (
     synthesise_flow_m3_per_h,
     synthesise_temp_c,
 )
+from heatplan.reference.catalogue import DEFAULT_EDITION
 
 RIVER_COLUMNS = ("timestamp", "flow_m3_per_s", "temp_c")
 SOURCES = ("air", "wastewater", "river")
@@ -201,6 +202,7 @@ def dispatch_study(
     biomass: bool = False,
     biogas_price_eur_per_mwh: float | None = None,
     n1_reserve: bool | None = None,
+    catalogue_edition: str = DEFAULT_EDITION,
 ) -> Study:
     """Size and dispatch the default portfolio on ``source`` for an hourly load [kW].
 
@@ -220,16 +222,19 @@ def dispatch_study(
         year=year,
         biomass=biomass,
         biogas_price_eur_per_mwh=biogas_price_eur_per_mwh,
+        catalogue_edition=catalogue_edition,
     )
     share = required_share(year) if min_renewable_share is None else min_renewable_share
     portfolio = _fixed_sizes(dataclasses.replace(portfolio, min_renewable_share=share), sizes or {})
     try:
-        result, _ = size_and_dispatch(portfolio)
+        portfolio, result = size_in_edition(portfolio, edition=catalogue_edition, year=year)
     except InfeasibleDispatchError as exc:
         raise HeatplanError(f"dispatch: {exc}") from exc
     secure = n1_reserve_default() if n1_reserve is None else n1_reserve
     if secure:
-        portfolio, result = reserve.add_n1_reserve(portfolio, result, reserve_boiler(year=year))
+        largest_kw = max(result.capacity.values(), default=0.0)
+        boiler = reserve_boiler(year=year, edition=catalogue_edition, size_kw=largest_kw or None)
+        portfolio, result = reserve.add_n1_reserve(portfolio, result, boiler)
     study = Study(portfolio, result)
     if scenarios:
         study.scenarios = _scenarios(portfolio, result, year)
@@ -297,6 +302,7 @@ def run(
         return_temp_c=design.return_temp_c,
         year=year or config.project.price_year,
         n1_reserve=config.network.n1_reserve,
+        catalogue_edition=config.economics.plant_catalogue,
         **options,
     )
     return plan, study
