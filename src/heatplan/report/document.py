@@ -13,6 +13,7 @@ from heatplan.plan import columns as col
 from heatplan.project.config import ProjectConfig
 from heatplan.publish import MIN_BUILDINGS_CONSUMPTION, MIN_BUILDINGS_HEATER
 from heatplan.report.areas import areas_section
+from heatplan.report.basis import basis_table
 from heatplan.report.grid import area_line, grid_section
 from heatplan.report.inputs import ReportInputs
 from heatplan.report.inventory import KWH_PER_MWH, inventory_section, key_figures
@@ -112,6 +113,7 @@ def plan_context(
             base=inputs.map_base(credit),
             grid_lines=area_line(inputs.layer("grid_supply_areas")),
         ),
+        "basis": basis_table(config, inputs.layer("areas")),
         "measures": measures_section(measures, internal=not inputs.public),
         "sources": _sources(project_dir, inputs, [*PLAN_CITES, *potentials["cites"]]),
     }
