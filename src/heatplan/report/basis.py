@@ -144,7 +144,7 @@ def basis_table(config: ProjectConfig, areas: pd.DataFrame | None = None) -> Tab
     if missing:
         raise KeyError(f"{ROWS} and the report's basis disagree on: {sorted(missing)}")
     body: list[list[str]] = [
-        [str(r.label_de), values[str(r.key)], str(r.source_de)] for r in rows.itertuples()
+        [str(r.label_de), values[str(r.key)], str(r.source)] for r in rows.itertuples()
     ]
     return Table(
         columns=["Annahme", "Wert in diesem Plan", "Quelle"],
