@@ -221,3 +221,34 @@ def test_the_lobeda_example_runs() -> None:
         )
     power = summary["tenant_power"]["mieterstrom"]
     assert 0.0 < power["self_consumption"] <= 1.0 and 0.0 < power["self_sufficiency"] <= 1.0
+
+
+def _plan_with_areas(project: Path) -> None:
+    """A heatplan project whose classified ``areas`` frame holds two areas' network costs."""
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    from heatplan.plan import Plan
+    from heatplan.project.create import create_project
+
+    config = create_project(project, "Jena", "16053000")
+    areas = gpd.GeoDataFrame(
+        {"area_id": ["A01", "A02"], "network_lcoh_eur_per_mwh": [118.5, float("nan")]},
+        geometry=[box(0, 0, 10, 10), box(10, 0, 20, 10)],
+        crs="EPSG:25832",
+    )
+    plan = Plan.from_project(project).with_frames(areas=areas)
+    plan.to_store(config.store_url(project), step="test")
+
+
+def test_network_price_is_read_from_the_plan_area(tmp_path: Path) -> None:
+    _plan_with_areas(tmp_path / "plan")
+    electricity = "[electricity]\nannual_kwh_per_apartment = 2000.0\n"
+    head = HEAD.replace("price_eur_per_mwh = 130.0", 'plan = "plan"\narea = "A01"')
+    quarter = read_quarter(_write(tmp_path, head + electricity + _building()))
+    assert quarter.heat.network_price_eur_per_mwh == 118.5
+    assert "area A01" in (quarter.heat.network_price_basis or "")
+    for area, message in (("A02", "no network heat cost"), ("A09", "no area 'A09'; areas: A01")):
+        path = _write(tmp_path, head.replace('"A01"', f'"{area}"') + electricity + _building())
+        code, out = _run(path)
+        assert code == 1 and message in out, out

@@ -9,6 +9,7 @@ import typer
 
 from heatplan.cli.app import HELP_MARKUP, JsonOpt, app, input_errors
 from heatplan.console import emit_json, out
+from heatplan.errors import HeatplanError
 
 quarter_app = typer.Typer(
     help="Residential quarters: tenant power (EnWG § 42a/§ 42b), heat options, warm rent.",
@@ -62,12 +63,29 @@ def _lines(summary: dict[str, Any]) -> list[str]:
 def study_cmd(
     file: Annotated[Path, typer.Argument(help="Quarter TOML file ([quarter], [[building]], ...).")],
     json_out: JsonOpt = False,
+    internal_csv: Annotated[
+        Path | None,
+        typer.Option(
+            "--internal-csv",
+            help="Also write the per-apartment table (personal meter data: internal only, "
+            "never for publication).",
+        ),
+    ] = None,
 ) -> None:
-    """Tenant power, heat options and the warm rent of the rent-controlled flats of a quarter."""
+    """Tenant power, heat options and the warm rent of the rent-controlled flats of a quarter.
+
+    The printed and --json result shows quarter totals and distributions over at least five
+    apartments only.
+    """
     from heatplan.quarter.inputs import read_quarter
     from heatplan.quarter.study import study
 
     result = study(read_quarter(file))
+    if internal_csv is not None:
+        try:
+            result.apartments.to_csv(internal_csv, index=False)
+        except OSError as error:
+            raise HeatplanError(f"{internal_csv}: cannot write: {error}") from None
     if json_out:
         emit_json(result.summary)
         return

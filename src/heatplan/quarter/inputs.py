@@ -29,7 +29,9 @@ The TOML file (every field is checked; a mistake names the file, the section and
     building_state = "new_build"       # heating curve (heat_pump_heating_curves.csv)
 
     [heat_network]
-    price_eur_per_mwh = 130.0          # the plan's heat price (incl. VAT)
+    price_eur_per_mwh = 130.0          # the network's heat price (incl. VAT), or instead:
+    # plan = "../schutterwald"         # a heatplan project directory (classified) ...
+    # area = "A02"                     # ... and the area the quarter lies in
 
     [rent]
     cold_rent_eur_per_m2_month = 6.5
@@ -95,6 +97,7 @@ class HeatSetup:
     pv_self_use: bool
     funding_share: float
     network_price_eur_per_mwh: float | None
+    network_price_basis: str | None  # "given" or the plan and area it was read from
     gas_price_eur_per_kwh: float | None
 
 
@@ -265,6 +268,46 @@ def _building(
     return Building(name, area, n, share, pv_kwp, heat, loads)
 
 
+def network_price_from_plan(project_dir: Path, area_id: str) -> float:
+    """The full cost of network heat [EUR/MWh] of area ``area_id`` in a classified heatplan
+    project (``network_lcoh_eur_per_mwh`` of its ``areas`` frame, in the plan's cost
+    perspective), used as the quarter's heat price."""
+    from heatplan.plan import Plan
+
+    plan = Plan.from_project(project_dir, frames=["areas"])
+    areas = plan.frame("areas") if plan.has("areas") else None
+    if areas is None or "network_lcoh_eur_per_mwh" not in areas.columns:
+        raise QuarterInputError(
+            f"{project_dir}: the plan has no network heat costs yet (run its classify step)"
+        )
+    rows = areas[areas["area_id"].astype(str) == area_id]
+    if rows.empty:
+        known = ", ".join(sorted(areas["area_id"].astype(str)))
+        raise QuarterInputError(f"{project_dir}: no area {area_id!r}; areas: {known}")
+    price = float(rows["network_lcoh_eur_per_mwh"].iloc[0])
+    if not np.isfinite(price):
+        raise QuarterInputError(
+            f"{project_dir}: area {area_id!r} has no network heat cost (no network was laid out)"
+        )
+    return price
+
+
+def _network_price(table: dict[str, Any], file: Path) -> tuple[float | None, str | None]:
+    if "plan" not in table:
+        price = _optional(table, "price_eur_per_mwh", file, "heat_network")
+        return price, None if price is None else "given in the quarter file"
+    if "price_eur_per_mwh" in table:
+        raise _fail(file, "[heat_network]", "give price_eur_per_mwh or plan and area, not both")
+    if "area" not in table:
+        raise _fail(file, "[heat_network] area", "missing (the plan's area the quarter lies in)")
+    project = (file.parent / str(table["plan"])).resolve()
+    if not (project / "heatplan.toml").is_file():
+        raise _fail(file, "[heat_network] plan", f"{project} is not a heatplan project")
+    area = str(table["area"])
+    basis = f"plan {project.name}, area {area}: network_lcoh_eur_per_mwh"
+    return network_price_from_plan(project, area), basis
+
+
 def read_quarter(path: Path) -> Quarter:
     """The :class:`Quarter` of a TOML file; every mistake is a :class:`QuarterInputError`."""
     try:
@@ -308,13 +351,15 @@ def read_quarter(path: Path) -> Quarter:
     hp = data.get("heat_pump", {})
     network = data.get("heat_network", {})
     today = data.get("heating_today", {})
+    network_price, network_basis = _network_price(network, path)
     heat = HeatSetup(
         building_state=_choice(
             hp, "building_state", path, "heat_pump", BUILDING_STATES, "new_build"
         ),
         pv_self_use=bool(hp.get("pv_self_use", True)),
         funding_share=_number(hp, "funding_share", path, "heat_pump", default=0.0, high=1.0),
-        network_price_eur_per_mwh=_optional(network, "price_eur_per_mwh", path, "heat_network"),
+        network_price_eur_per_mwh=network_price,
+        network_price_basis=network_basis,
         gas_price_eur_per_kwh=_optional(today, "gas_price_eur_per_kwh", path, "heating_today"),
     )
     rent = data.get("rent", {})

@@ -288,6 +288,8 @@ def study(quarter: Quarter) -> QuarterStudy:
         },
         "heat": {
             "demand_kwh_per_a": heat_kwh,
+            "network_price_eur_per_mwh": quarter.heat.network_price_eur_per_mwh,
+            "network_price_basis": quarter.heat.network_price_basis,
             "options": {name: _option_summary(option) for name, option in options.items()},
         },
         "rent_controlled": _rents(quarter, options, table),
