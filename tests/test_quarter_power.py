@@ -177,3 +177,37 @@ def test_more_pv_never_lowers_self_sufficiency(
     dyn_small = dynamic_self_kw(np.array(pv), load_kw).sum()
     dyn_large = dynamic_self_kw(np.array(pv) * factor, load_kw).sum()
     assert dyn_large >= dyn_small - 1e-9
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    heat=st.lists(st.floats(0.0, 50.0), min_size=24, max_size=24),
+    surplus=st.lists(st.floats(0.0, 30.0), min_size=24, max_size=24),
+    buffer_kwh=st.floats(0.0, 100.0),
+)
+def test_pv_surplus_never_raises_the_heat_pumps_grid_power(
+    heat: list[float], surplus: list[float], buffer_kwh: float
+) -> None:
+    from heatplan.quarter.heat import run_heat_pump
+
+    heat_kw, cop = np.array(heat), np.linspace(2.0, 4.0, 24)
+    without, _ = run_heat_pump(heat_kw, cop, np.zeros(24), capacity_kw=60.0, buffer_kwh=buffer_kwh)
+    grid, pv = run_heat_pump(
+        heat_kw, cop, np.array(surplus), capacity_kw=60.0, buffer_kwh=buffer_kwh
+    )
+    assert grid.sum() <= without.sum() + 1e-9
+    assert (pv <= np.array(surplus) + 1e-9).all()  # never more PV than the surplus
+    np.testing.assert_allclose(without, heat_kw / cop)
+
+
+def test_leap_years_keep_365_days_of_weather() -> None:
+    from heatplan.quarter.power import hold_hourly
+    from heatplan.quarter.study import hourly_of_year
+
+    hourly = np.arange(8760.0)
+    leap = hold_hourly(hourly, 366 * 96)
+    assert leap.size == 366 * 96
+    # 29 February repeats 28 February; 1 March follows
+    np.testing.assert_array_equal(leap[59 * 96 : 60 * 96], leap[58 * 96 : 59 * 96])
+    assert leap[60 * 96] == 59 * 24
+    np.testing.assert_array_equal(hourly_of_year(leap), hourly)

@@ -26,6 +26,8 @@ class HeatOption:
     """One way to heat the quarter over a year."""
 
     name: str
+    capacity_kw: float  # heat output (heat pump, boiler) or connection (substations) [kW]
+    storage_kwh: float  # buffer [kWh_th]
     investment_eur: float
     annual_cost_eur_per_a: float  # VDI 2067-1 annuity: capital + operation + energy
     tenant_cost_eur_per_a: float  # what tenants pay as heating and hot-water costs (operation)
@@ -172,6 +174,8 @@ def heat_pump_option(
     electricity = float((grid + pv).sum())
     return HeatOption(
         name="heat_pump",
+        capacity_kw=capacity,
+        storage_kwh=buffer_kwh,
         investment_eur=invest,
         annual_cost_eur_per_a=annual,
         tenant_cost_eur_per_a=energy + om,
@@ -208,6 +212,8 @@ def network_option(
     )
     return HeatOption(
         name="heat_network",
+        capacity_kw=float(sum(peak_kw_by_building)),
+        storage_kwh=0.0,
         investment_eur=invest,
         annual_cost_eur_per_a=annual,
         tenant_cost_eur_per_a=energy + invest * om_share,
@@ -240,6 +246,8 @@ def gas_option(heat_kw: np.ndarray, gas_eur_per_kwh: float) -> HeatOption:
     )
     return HeatOption(
         name="gas_today",
+        capacity_kw=capacity,
+        storage_kwh=0.0,
         investment_eur=invest,
         annual_cost_eur_per_a=annual,
         tenant_cost_eur_per_a=energy + invest * float(boiler["fixed_om_share_per_a"]),

@@ -31,7 +31,7 @@ from heatplan.quarter.power import (
     participants_mask,
     pv_kw_per_kwp,
 )
-from heatplan.quarter.privacy import distribution, group_total
+from heatplan.quarter.privacy import MIN_APARTMENTS, distribution, group_total
 from heatplan.quarter.rent import WarmRent, levy_eur_per_m2_month, per_m2_month
 from heatplan.quarter.tariffs import (
     cost,
@@ -158,6 +158,7 @@ def _concept_summary(
     used = float(inside[self_col].sum())
     load = float(inside["electricity_kwh_per_a"].sum())
     saving = (inside["bill_before_eur_per_a"] - inside[bill_col]).to_numpy()
+    enough = len(inside) >= MIN_APARTMENTS
     revenue = sum(
         p.mieterstrom_revenue_eur if concept == "mieterstrom" else p.shared_revenue_eur
         for p in power
@@ -165,10 +166,10 @@ def _concept_summary(
     return {
         "participants": len(inside),
         "tenant_pv_kwh_per_a": group_total(inside[self_col].to_numpy()),
-        "feed_in_kwh_per_a": pv_kwh - used if len(inside) >= 5 else None,
-        "self_consumption": used / pv_kwh if pv_kwh > 0 and len(inside) >= 5 else None,
-        "self_sufficiency": used / load if load > 0 and len(inside) >= 5 else None,
-        "operator_revenue_eur_per_a": revenue if len(inside) >= 5 else None,
+        "feed_in_kwh_per_a": pv_kwh - used if enough else None,
+        "self_consumption": used / pv_kwh if pv_kwh > 0 and enough else None,
+        "self_sufficiency": used / load if load > 0 and enough else None,
+        "operator_revenue_eur_per_a": revenue if enough else None,
         "tenant_saving_eur_per_a": group_total(saving),
         "saving_per_participant_eur_per_a": distribution(saving),
     }
@@ -223,6 +224,8 @@ def _heat(quarter: Quarter, power: list[BuildingPower]) -> tuple[dict[str, HeatO
 
 def _option_summary(option: HeatOption) -> dict[str, Any]:
     return {
+        "capacity_kw": option.capacity_kw,
+        "storage_kwh": option.storage_kwh,
         "investment_eur": option.investment_eur,
         "annual_cost_eur_per_a": option.annual_cost_eur_per_a,
         "tenant_heating_cost_eur_per_a": option.tenant_cost_eur_per_a,
@@ -264,6 +267,15 @@ def _rents(quarter: Quarter, options: dict[str, HeatOption], table: pd.DataFrame
     }
 
 
+def _with_heat_pump(power: list[BuildingPower], heat_pump: HeatOption) -> float | None:
+    """Share of the PV used in the quarter by the tenants (Mieterstrom) and the heat pump."""
+    pv_kwh = sum(p.pv_kwh for p in power)
+    tenants = sum(float(p.mieterstrom_self_kwh.sum()) for p in power)
+    if pv_kwh <= 0 or sum(int(p.participants.sum()) for p in power) < MIN_APARTMENTS:
+        return None
+    return (tenants + heat_pump.pv_used_kwh_per_a) / pv_kwh
+
+
 def study(quarter: Quarter) -> QuarterStudy:
     """Tenant power, heat options and warm rents of ``quarter``."""
     power, controlled, share = _power(quarter)
@@ -292,6 +304,7 @@ def study(quarter: Quarter) -> QuarterStudy:
             "network_price_basis": quarter.heat.network_price_basis,
             "options": {name: _option_summary(option) for name, option in options.items()},
         },
+        "pv_self_consumption_with_heat_pump": _with_heat_pump(power, options["heat_pump"]),
         "rent_controlled": _rents(quarter, options, table),
         "rules": list(RULES),
     }
