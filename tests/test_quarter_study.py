@@ -252,3 +252,23 @@ def test_network_price_is_read_from_the_plan_area(tmp_path: Path) -> None:
         path = _write(tmp_path, head.replace('"A01"', f'"{area}"') + electricity + _building())
         code, out = _run(path)
         assert code == 1 and message in out, out
+
+
+def test_groups_and_their_rest_need_five_apartments() -> None:
+    from heatplan.quarter.privacy import distribution, group_total, publishable
+
+    assert publishable(5, 5) and publishable(5, 10) and publishable(6, 12)
+    # 5 of 6: the quarter total minus the group's would reveal the sixth apartment
+    assert not publishable(5, 6) and not publishable(4, 10) and not publishable(0, 10)
+    values = np.array([1000.0, 2000.0, 3000.0, 4000.0, 5000.0])
+    assert distribution(values, population=6) is None
+    assert group_total(values, population=6) is None
+    shown = distribution(values, population=10)
+    assert shown == {
+        "apartments": 5,
+        "mean": 3000.0,
+        "p25": 2000.0,
+        "median": 3000.0,
+        "p75": 4000.0,
+    }
+    assert "min" not in shown and "max" not in shown

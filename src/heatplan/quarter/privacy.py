@@ -13,11 +13,23 @@ import numpy as np
 MIN_APARTMENTS = 5
 
 
-def distribution(values: np.ndarray, *, min_count: int = MIN_APARTMENTS) -> dict[str, float] | None:
+def publishable(group: int, population: int, *, min_count: int = MIN_APARTMENTS) -> bool:
+    """Whether figures of a group of ``group`` apartments out of ``population`` may be shown: the
+    group and the rest must each hold none or at least ``min_count`` apartments (else the quarter
+    total minus the group's total would reveal the few apartments left)."""
+    rest = population - group
+    return group >= min_count and (rest == 0 or rest >= min_count)
+
+
+def distribution(
+    values: np.ndarray, *, population: int | None = None, min_count: int = MIN_APARTMENTS
+) -> dict[str, float] | None:
     """Count, mean and quartiles of ``values`` (one per apartment), or None for fewer than
-    ``min_count`` apartments."""
+    ``min_count`` apartments or when the rest of a ``population`` is too small
+    (:func:`publishable`)."""
     values = np.asarray(values, dtype=float)
-    if values.size < min_count:
+    total = values.size if population is None else population
+    if not publishable(values.size, total, min_count=min_count):
         return None
     q25, q50, q75 = np.percentile(values, [25.0, 50.0, 75.0])
     return {
@@ -29,7 +41,10 @@ def distribution(values: np.ndarray, *, min_count: int = MIN_APARTMENTS) -> dict
     }
 
 
-def group_total(values: np.ndarray, *, min_count: int = MIN_APARTMENTS) -> float | None:
-    """Sum of ``values`` over a group, or None when the group has fewer than ``min_count``."""
+def group_total(
+    values: np.ndarray, *, population: int | None = None, min_count: int = MIN_APARTMENTS
+) -> float | None:
+    """Sum of ``values`` over a group, or None when it may not be shown (:func:`publishable`)."""
     values = np.asarray(values, dtype=float)
-    return float(values.sum()) if values.size >= min_count else None
+    total = values.size if population is None else population
+    return float(values.sum()) if publishable(values.size, total, min_count=min_count) else None

@@ -31,7 +31,7 @@ from heatplan.quarter.power import (
     participants_mask,
     pv_kw_per_kwp,
 )
-from heatplan.quarter.privacy import MIN_APARTMENTS, distribution, group_total
+from heatplan.quarter.privacy import distribution, group_total, publishable
 from heatplan.quarter.rent import WarmRent, levy_eur_per_m2_month, per_m2_month
 from heatplan.quarter.tariffs import (
     cost,
@@ -158,20 +158,21 @@ def _concept_summary(
     used = float(inside[self_col].sum())
     load = float(inside["electricity_kwh_per_a"].sum())
     saving = (inside["bill_before_eur_per_a"] - inside[bill_col]).to_numpy()
-    enough = len(inside) >= MIN_APARTMENTS
+    population = len(table)
+    enough = publishable(len(inside), population)
     revenue = sum(
         p.mieterstrom_revenue_eur if concept == "mieterstrom" else p.shared_revenue_eur
         for p in power
     )
     return {
         "participants": len(inside),
-        "tenant_pv_kwh_per_a": group_total(inside[self_col].to_numpy()),
+        "tenant_pv_kwh_per_a": group_total(inside[self_col].to_numpy(), population=population),
         "feed_in_kwh_per_a": pv_kwh - used if enough else None,
         "self_consumption": used / pv_kwh if pv_kwh > 0 and enough else None,
         "self_sufficiency": used / load if load > 0 and enough else None,
         "operator_revenue_eur_per_a": revenue if enough else None,
-        "tenant_saving_eur_per_a": group_total(saving),
-        "saving_per_participant_eur_per_a": distribution(saving),
+        "tenant_saving_eur_per_a": group_total(saving, population=population),
+        "saving_per_participant_eur_per_a": distribution(saving, population=population),
     }
 
 
@@ -254,7 +255,10 @@ def _rents(quarter: Quarter, options: dict[str, HeatOption], table: pd.DataFrame
     rc = table[table["rent_controlled"]]
     months = 12.0 * rc["living_area_m2"]
     savings = {
-        concept: distribution(((rc["bill_before_eur_per_a"] - rc[column]) / months).to_numpy())
+        concept: distribution(
+            ((rc["bill_before_eur_per_a"] - rc[column]) / months).to_numpy(),
+            population=len(table),
+        )
         for concept, column in (
             ("mieterstrom", "bill_mieterstrom_eur_per_a"),
             ("shared_supply", "bill_shared_eur_per_a"),
@@ -271,7 +275,8 @@ def _with_heat_pump(power: list[BuildingPower], heat_pump: HeatOption) -> float 
     """Share of the PV used in the quarter by the tenants (Mieterstrom) and the heat pump."""
     pv_kwh = sum(p.pv_kwh for p in power)
     tenants = sum(float(p.mieterstrom_self_kwh.sum()) for p in power)
-    if pv_kwh <= 0 or sum(int(p.participants.sum()) for p in power) < MIN_APARTMENTS:
+    inside = sum(int(p.participants.sum()) for p in power)
+    if pv_kwh <= 0 or not publishable(inside, sum(p.participants.size for p in power)):
         return None
     return (tenants + heat_pump.pv_used_kwh_per_a) / pv_kwh
 
