@@ -281,6 +281,30 @@ def _with_heat_pump(power: list[BuildingPower], heat_pump: HeatOption) -> float 
     return (tenants + heat_pump.pv_used_kwh_per_a) / pv_kwh
 
 
+def _tariff_summary(quarter: Quarter) -> dict[str, Any]:
+    """The tariff values the study used, with where their sources are."""
+    tp = quarter.tenant_power
+    rates = tariffs(
+        basic_energy_eur_per_kwh=tp.basic_energy_eur_per_kwh,
+        basic_base_eur_per_a=tp.basic_base_eur_per_a,
+        shared_pv_price_eur_per_kwh=tp.shared_pv_price_eur_per_kwh,
+    )
+    sizes = sorted({b.pv_kwp for b in quarter.buildings})
+    return {
+        "basic_energy_eur_per_kwh": rates.basic_energy_eur_per_kwh,
+        "basic_base_eur_per_a": rates.basic_base_eur_per_a,
+        "mieterstrom_price_cap_share": rates.mieterstrom_cap_share,
+        "shared_pv_price_eur_per_kwh": rates.shared_pv_price_eur_per_kwh,
+        "residual_purchase_eur_per_kwh": rates.residual_purchase_eur_per_kwh,
+        "feed_in_eur_per_kwh_by_kwp": {f"{k:g}": feed_in_eur_per_kwh(k) for k in sizes},
+        "mieterstrom_premium_eur_per_kwh_by_kwp": {
+            f"{k:g}": mieterstrom_premium_eur_per_kwh(k) for k in sizes
+        },
+        "sources": "src/heatplan/data/quarter_tariffs.csv, quarter_costs.csv, "
+        "quarter_rent_rules.csv, energy_prices.csv, technology_catalogue.csv (source column)",
+    }
+
+
 def study(quarter: Quarter) -> QuarterStudy:
     """Tenant power, heat options and warm rents of ``quarter``."""
     power, controlled, share = _power(quarter)
@@ -311,6 +335,7 @@ def study(quarter: Quarter) -> QuarterStudy:
         },
         "pv_self_consumption_with_heat_pump": _with_heat_pump(power, options["heat_pump"]),
         "rent_controlled": _rents(quarter, options, table),
+        "tariffs": _tariff_summary(quarter),
         "rules": list(RULES),
     }
     return QuarterStudy(apartments=table, summary=summary)
