@@ -182,12 +182,18 @@ def test_heat_pump_buffer_by_hand() -> None:
     assert pv.sum() == 0.0
 
 
-def test_hourly_heat_keeps_the_annual_energy() -> None:
-    temp = np.array([-10.0, 0.0, 10.0, 20.0])
-    space, water = hourly_heat_kw(temp, 100.0, 20.0)
-    assert space.sum() + water.sum() == pytest.approx(100.0)
-    # degree hours 30 : 20 : 10 : 0 below the 15 °C limit (G20/15)
-    np.testing.assert_allclose(space, [40.0, 80.0 / 3, 40.0 / 3, 0.0])
+def test_hourly_heat_follows_the_bdew_profile_and_keeps_the_annual_energy() -> None:
+    from heatplan.potentials.solar import try_weather
+
+    temp = try_weather(4)["temp_air_c"].to_numpy(float)
+    space, water = hourly_heat_kw(temp, 100_000.0, 15_000.0, "2016-")
+    # the normalised BDEW profile sums to 1 within 1e-6 (demandlib)
+    assert space.sum() + water.sum() == pytest.approx(100_000.0, rel=1e-5)
+    assert (space >= 0).all() and (water >= 0).all()
+    # the hot water is flat (15,000 kWh / 8,760 h) wherever the profile allows it
+    assert np.median(water) == pytest.approx(15_000.0 / 8760)
+    # colder hours need more space heat: January above July
+    assert space[:744].mean() > 5 * space[4344:5088].mean()
 
 
 def test_levy_rule_of_bgb_559e() -> None:

@@ -1,9 +1,8 @@
 """Heat for a quarter, hour by hour over the TRY year: central air heat pump with buffer (and its
 use of the PV left after the tenants) vs a heat-network connection vs today's gas boilers.
 
-The hourly heat demand is the hot-water part (TABULA apartment block, hot_water.csv) spread evenly
-and the space-heating part in proportion to the degree hours below the heating limit (VDI 3807
-Blatt 1, G20/15: 20 °C room, 15 °C limit). Annual costs follow VDI 2067-1
+The hourly heat demand follows the BDEW/SigLinDe standard load profile of an apartment block; its
+hot-water part (TABULA, hot_water.csv) is spread evenly. Annual costs follow VDI 2067-1
 (:func:`heatplan.tech.economics.annual_cost_eur_per_a`) over the project's observation period.
 """
 
@@ -19,6 +18,9 @@ from heatplan.reference.catalogue import size_investment_eur, technology
 from heatplan.reference.heatpump import heat_pump_parameters, heating_curve, staffell_coefficients
 from heatplan.tech.economics import annual_cost_eur_per_a
 from heatplan.tech.heatpump_building import cop_building, cop_staffell
+
+#: The calendar year of the DWD TRY 2010 hours (its weekdays and holidays).
+TRY_YEAR = 2010
 
 
 @dataclass(frozen=True)
@@ -43,17 +45,27 @@ def _economics() -> tuple[float, float]:
 
 
 def hourly_heat_kw(
-    temp_air_c: np.ndarray, annual_kwh: float, hot_water_kwh: float
+    temp_air_c: np.ndarray, annual_kwh: float, hot_water_kwh: float, age_class: str
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Space-heating and hot-water demand of each hour [kW] (degree hours G20/15; flat hot
-    water)."""
-    params = heat_pump_parameters()
-    room, limit = params.temp_room_c, params.temp_heating_limit_c
-    hot_water_kwh = min(hot_water_kwh, annual_kwh)
-    weights = np.where(temp_air_c < limit, room - temp_air_c, 0.0)
-    space = (annual_kwh - hot_water_kwh) * weights / weights.sum()
-    water = np.full(temp_air_c.size, hot_water_kwh / temp_air_c.size)
-    return space, water
+    """Space-heating and hot-water demand of each hour of the TRY year [kW].
+
+    The total follows the BDEW/SigLinDe gas standard load profile of an apartment block
+    (``MFH``, building class of ``age_class``; :mod:`heatplan.demand.profiles`, demandlib's
+    coefficients, national holidays of the TRY's year 2010); the hot-water part is spread evenly
+    and capped at each hour's total, the rest is space heating.
+    """
+    from heatplan.demand.profiles import german_holidays, hourly_profiles, profile_class
+
+    index = pd.date_range(f"{TRY_YEAR}-01-01", periods=temp_air_c.size, freq="h")
+    total = hourly_profiles(
+        pd.Series([annual_kwh]),
+        pd.Series([profile_class("ab", age_class)]),
+        pd.Series(temp_air_c, index=index),
+        year=TRY_YEAR,
+        holidays=german_holidays(TRY_YEAR),
+    )[0].to_numpy(float)
+    water = np.minimum(min(hot_water_kwh, annual_kwh) / temp_air_c.size, total)
+    return total - water, water
 
 
 def hot_water_kwh_per_m2_a() -> float:

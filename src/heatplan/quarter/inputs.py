@@ -15,7 +15,8 @@ The TOML file (every field is checked; a mistake names the file, the section and
     apartments = 50
     rent_controlled_share = 0.5
     pv_kwp = 99.0                      # or roof_m2 = 600.0
-    heat_demand_kwh_per_a = 250000.0   # or age_class = "2016-" (TABULA apartment block)
+    heat_demand_kwh_per_a = 250000.0   # or from the living area and the TABULA apartment block
+    age_class = "2016-"                # of this age class (also sets the BDEW heat profile)
     # meter_dir = "meters/haus_a"      # one 15-minute CSV per apartment (sorted by name)
 
     [electricity]
@@ -74,6 +75,7 @@ class Building:
     rent_controlled_share: float
     pv_kwp: float
     heat_demand_kwh_per_a: float
+    age_class: str  # TABULA / BDEW age class ("unknown": the German average building class)
     load_kw: np.ndarray  # (apartments, steps): mean power of each apartment and quarter hour
 
 
@@ -248,13 +250,16 @@ def _building(
         pv_kwp = _number(item, "pv_kwp", file, section)
     else:
         pv_kwp = _number(item, "roof_m2", file, section, default=0.0) / m2_per_kwp
-    if "heat_demand_kwh_per_a" in item:
-        heat = _number(item, "heat_demand_kwh_per_a", file, section)
-    elif "age_class" in item:
+    specific = None
+    if "age_class" in item:
         try:
-            heat = area * specific_heat_demand_kwh_per_m2_a(str(item["age_class"]))
+            specific = specific_heat_demand_kwh_per_m2_a(str(item["age_class"]))
         except ValueError as error:
             raise _fail(file, f"[{section}] age_class", str(error)) from None
+    if "heat_demand_kwh_per_a" in item:
+        heat = _number(item, "heat_demand_kwh_per_a", file, section)
+    elif specific is not None:
+        heat = area * specific
     else:
         raise _fail(file, f"[{section}]", "give heat_demand_kwh_per_a or age_class")
     if "meter_dir" in item:
@@ -265,7 +270,8 @@ def _building(
         if annual <= 0:
             raise _fail(file, "[electricity] annual_kwh_per_apartment", "must be positive")
         loads = h0_loads_kw(annual, n, year)
-    return Building(name, area, n, share, pv_kwp, heat, loads)
+    age_class = str(item.get("age_class", "unknown"))
+    return Building(name, area, n, share, pv_kwp, heat, age_class, loads)
 
 
 def network_price_from_plan(project_dir: Path, area_id: str) -> float:

@@ -187,7 +187,7 @@ def _heat(quarter: Quarter, power: list[BuildingPower]) -> tuple[dict[str, HeatO
     peaks = []
     for b in quarter.buildings:
         hot_water = hot_water_kwh_per_m2_a() * b.living_area_m2
-        s, w = hourly_heat_kw(temp.to_numpy(float), b.heat_demand_kwh_per_a, hot_water)
+        s, w = hourly_heat_kw(temp.to_numpy(float), b.heat_demand_kwh_per_a, hot_water, b.age_class)
         space += s
         water += w
         peaks.append(float((s + w).max()))
