@@ -83,16 +83,27 @@ def test_price_above_the_legal_cap_is_refused(tmp_path: Path) -> None:
     assert code == 1 and "42a" in out
 
 
-def test_meter_file_with_a_gap_names_file_and_row(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("fixture", "expected"),
+    [
+        ("meter_gap.csv", ("row 5", "gap")),
+        ("meter_clock_change.csv", ("row 5", "duplicate or backward time", "summer/winter")),
+        ("meter_negative.csv", ("row 3", "Energie kWh", "negative")),
+    ],
+)
+def test_bad_meter_file_names_file_row_and_field(
+    tmp_path: Path, fixture: str, expected: tuple[str, ...]
+) -> None:
     meters = tmp_path / "meters"
     meters.mkdir()
-    (meters / "w01.csv").write_bytes((DATA / "meter_gap.csv").read_bytes())
-    for i in range(2, 7):
-        (meters / f"w{i:02d}.csv").write_bytes((DATA / "meter_gap.csv").read_bytes())
+    for i in range(1, 7):
+        (meters / f"w{i:02d}.csv").write_bytes((DATA / fixture).read_bytes())
     path = _write(tmp_path, HEAD + _building(meter_dir='"meters"'))
     code, text = _run(path)
-    assert code == 1
-    assert "w01.csv" in text and "row 5" in text and "gap" in text
+    assert code == 1 and "Traceback" not in text
+    assert "w01.csv" in text, text
+    for part in expected:
+        assert part in text, text
 
 
 def test_wrong_number_of_meter_files(tmp_path: Path) -> None:
@@ -194,6 +205,17 @@ def test_hourly_heat_follows_the_bdew_profile_and_keeps_the_annual_energy() -> N
     assert np.median(water) == pytest.approx(15_000.0 / 8760)
     # colder hours need more space heat: January above July
     assert space[:744].mean() > 5 * space[4344:5088].mean()
+
+
+def test_gas_option_by_hand() -> None:
+    from heatplan.quarter.heat import gas_option
+
+    # 1,000 kWh heat, efficiency 0.975 on Hi, Hs/Hi 1.11, 0.10 EUR per kWh Hs
+    option = gas_option(np.array([400.0, 600.0]), 0.10)
+    assert option.final_energy_kwh_per_a == pytest.approx(1000.0 / 0.975 * 1.11)
+    om = option.investment_eur * 0.066243  # DEA fixed O&M 6.6243 %/a (catalogue)
+    assert option.tenant_cost_eur_per_a == pytest.approx(1000.0 / 0.975 * 1.11 * 0.10 + om)
+    assert option.capacity_kw == 600.0 and option.levy_base_eur == 0.0
 
 
 def test_levy_rule_of_bgb_559e() -> None:

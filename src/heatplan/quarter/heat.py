@@ -143,8 +143,9 @@ def heat_pump_option(
     """Central air heat pump sized to the peak hour with a buffer of ``buffer_h`` full-load hours.
 
     Investment: KWW Technikkatalog cost curve (``large_hp_air_kww``) and the DEA tank store
-    (``tank_storage``); lifetime and fixed O&M of the DEA air heat pump (``large_hp_air``). The
-    PV it uses is valued at the feed-in tariff it forgoes (``pv_value_eur_per_kwh``).
+    (``tank_storage``); lifetime, fixed and variable O&M of the DEA air heat pump
+    (``large_hp_air``; the variable O&M counted with the energy costs). The PV it uses is
+    valued at the feed-in tariff it forgoes (``pv_value_eur_per_kwh``).
     """
     heat = space_kw + water_kw
     capacity = float(heat.max()) * design_margin
@@ -153,11 +154,16 @@ def heat_pump_option(
         heat, space_kw / cop_space + water_kw / cop_water, out=cop_space.copy(), where=heat > 0
     )
     grid, pv = run_heat_pump(heat, cop, pv_surplus_kw, capacity_kw=capacity, buffer_kwh=buffer_kwh)
+    hp, tank = technology("large_hp_air"), technology("tank_storage")
     hp_invest = float(size_investment_eur("large_hp_air_kww", capacity))
     tank_invest = float(size_investment_eur("tank_storage", buffer_kwh))
-    hp, tank = technology("large_hp_air"), technology("tank_storage")
     rate, period = _economics()
-    energy = float(grid.sum()) * electricity_eur_per_kwh + float(pv.sum()) * pv_value_eur_per_kwh
+    variable_om = float(heat.sum()) / 1000.0 * float(hp["variable_om_eur_per_mwh"])
+    energy = (
+        float(grid.sum()) * electricity_eur_per_kwh
+        + float(pv.sum()) * pv_value_eur_per_kwh
+        + variable_om
+    )
     annual = float(
         annual_cost_eur_per_a(
             investment_eur=hp_invest,
@@ -238,11 +244,17 @@ def network_option(
 
 def gas_option(heat_kw: np.ndarray, gas_eur_per_kwh: float) -> HeatOption:
     """Today's gas condensing boilers (``gas_condensing_boiler_building``), sized to the peak
-    hour; the annuity includes their replacement (VDI 2067-1), the tenants pay gas and O&M."""
+    hour; the annuity includes their replacement (VDI 2067-1), the tenants pay gas and O&M.
+
+    The boiler efficiency is on the net calorific value (Hi); gas is billed per kWh of the gross
+    calorific value (Hs, DVGW G 685), so the gas bought is heat / efficiency x Hs/Hi
+    (``hs_hi_ratio`` of carriers.csv).
+    """
     boiler = technology("gas_condensing_boiler_building")
     capacity = float(heat_kw.max())
     invest = float(size_investment_eur("gas_condensing_boiler_building", capacity))
-    gas_kwh = float(heat_kw.sum()) / float(boiler["efficiency"])
+    hs_hi = float(cached_table("carriers.csv").set_index("carrier")["hs_hi_ratio"]["natural_gas"])
+    gas_kwh = float(heat_kw.sum()) / float(boiler["efficiency"]) * hs_hi
     rate, period = _economics()
     energy = gas_kwh * gas_eur_per_kwh
     annual = float(

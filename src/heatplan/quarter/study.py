@@ -53,6 +53,9 @@ RULES = (
     "at most 0.50 EUR/(m² month) (BGB § 559e Abs. 1-3); funding contracts of rent-controlled "
     "flats may allow less (not modelled)",
     "Heat network: heat price passed on as heating cost (BGB § 556c), no levy",
+    "Heat pump: PV power it uses is charged at the EEG feed-in tariff it forgoes; the rest at "
+    "the heat-pump electricity price (energy_prices.csv)",
+    "Gas: billed per kWh of the gross calorific value Hs (DVGW G 685); boiler efficiency on Hi",
     "Heating costs spread over the living area (consumption-based billing, HeizkostenV, not "
     "modelled)",
 )
