@@ -291,12 +291,8 @@ def test_groups_and_their_rest_need_five_apartments() -> None:
     values = np.array([1000.0, 2000.0, 3000.0, 4000.0, 5000.0])
     assert distribution(values, population=6) is None
     assert group_total(values, population=6) is None
-    shown = distribution(values, population=10)
-    assert shown == {
-        "apartments": 5,
-        "mean": 3000.0,
-        "p25": 2000.0,
-        "median": 3000.0,
-        "p75": 4000.0,
-    }
-    assert "min" not in shown and "max" not in shown
+    # 5 apartments: count and mean only (a quartile of five values is one apartment's value)
+    assert distribution(values, population=10) == {"apartments": 5, "mean": 3000.0}
+    shown = distribution(np.arange(1.0, 21.0))
+    assert shown == {"apartments": 20, "mean": 10.5, "p25": 5.75, "median": 10.5, "p75": 15.25}
+    assert shown is not None and "min" not in shown and "max" not in shown

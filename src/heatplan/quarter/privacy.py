@@ -1,5 +1,7 @@
 """What of the per-apartment meter values may be published: quarter totals and distributions over
-at least :data:`MIN_APARTMENTS` apartments (quartiles, never a minimum or maximum), nothing else.
+at least :data:`MIN_APARTMENTS` apartments, nothing else. A distribution is the count and mean;
+its quartiles only from :data:`MIN_FOR_QUARTILES` apartments on (each quarter of the group then
+holds at least five); never a minimum or maximum.
 
 Meter data are personal data (GDPR Art. 4 Nr. 1; MsbG § 49 ff. for smart-meter data); the study
 keeps per-apartment values in its internal result only.
@@ -11,6 +13,8 @@ import numpy as np
 
 #: Smallest group whose distribution is published (heatplan rule for meter data).
 MIN_APARTMENTS = 5
+#: Smallest group whose quartiles are published (four bands of at least five apartments).
+MIN_FOR_QUARTILES = 4 * MIN_APARTMENTS
 
 
 def publishable(group: int, population: int, *, min_count: int = MIN_APARTMENTS) -> bool:
@@ -24,21 +28,18 @@ def publishable(group: int, population: int, *, min_count: int = MIN_APARTMENTS)
 def distribution(
     values: np.ndarray, *, population: int | None = None, min_count: int = MIN_APARTMENTS
 ) -> dict[str, float] | None:
-    """Count, mean and quartiles of ``values`` (one per apartment), or None for fewer than
-    ``min_count`` apartments or when the rest of a ``population`` is too small
+    """Count, mean (and quartiles, see above) of ``values`` (one per apartment); None for fewer
+    than ``min_count`` apartments or when the rest of a ``population`` is too small
     (:func:`publishable`)."""
     values = np.asarray(values, dtype=float)
     total = values.size if population is None else population
     if not publishable(values.size, total, min_count=min_count):
         return None
-    q25, q50, q75 = np.percentile(values, [25.0, 50.0, 75.0])
-    return {
-        "apartments": int(values.size),
-        "mean": float(values.mean()),
-        "p25": float(q25),
-        "median": float(q50),
-        "p75": float(q75),
-    }
+    shown: dict[str, float] = {"apartments": values.size, "mean": float(values.mean())}
+    if values.size >= MIN_FOR_QUARTILES:
+        q25, q50, q75 = np.percentile(values, [25.0, 50.0, 75.0])
+        shown |= {"p25": float(q25), "median": float(q50), "p75": float(q75)}
+    return shown
 
 
 def group_total(
