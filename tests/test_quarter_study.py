@@ -76,6 +76,14 @@ def test_negative_area_is_refused(tmp_path: Path) -> None:
     assert "living_area_m2" in text and "-400" in text and "Traceback" not in text
 
 
+def test_a_german_number_in_quotes_is_refused_not_misread(tmp_path: Path) -> None:
+    path = _write(tmp_path, HEAD + _building(living_area_m2='"3.250"'))
+    with pytest.raises(
+        QuarterInputError, match=r"living_area_m2: a number is required, got '3.250'"
+    ):
+        read_quarter(path)
+
+
 def test_price_above_the_legal_cap_is_refused(tmp_path: Path) -> None:
     text = HEAD + "[tenant_power]\nmieterstrom_price_share = 0.95\n[electricity]\n"
     path = _write(tmp_path, text + "annual_kwh_per_apartment = 2000.0\n" + _building())

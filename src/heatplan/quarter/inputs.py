@@ -142,7 +142,12 @@ def _number(
         return default
     value = table[key]
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise _fail(file, f"[{section}] {key}", f"a number is required, got {value!r}")
+        hint = (
+            " (a TOML number without quotes or thousands separators, e.g. 3250.5)"
+            if isinstance(value, str)
+            else ""
+        )
+        raise _fail(file, f"[{section}] {key}", f"a number is required, got {value!r}{hint}")
     if low is not None and value < low:
         raise _fail(file, f"[{section}] {key}", f"must be >= {low:g}, got {value!r}")
     if high is not None and value > high:
@@ -266,6 +271,12 @@ def _building(
         loads = read_meter_folder((file.parent / str(item["meter_dir"])).resolve(), n, year)
     else:
         electricity = data.get("electricity", {})
+        if "annual_kwh_per_apartment" not in electricity:
+            raise _fail(
+                file,
+                "[electricity] annual_kwh_per_apartment",
+                f"missing: give it (BDEW H0 profile) or meter_dir in [{section}]",
+            )
         annual = _number(electricity, "annual_kwh_per_apartment", file, "electricity")
         if annual <= 0:
             raise _fail(file, "[electricity] annual_kwh_per_apartment", "must be positive")
