@@ -257,6 +257,12 @@ def test_the_lobeda_example_runs() -> None:
         )
     power = summary["tenant_power"]["mieterstrom"]
     assert 0.0 < power["self_consumption"] <= 1.0 and 0.0 < power["self_sufficiency"] <= 1.0
+    # operator: revenue less PV annuity and 50 EUR/a per participant (quarter_costs.csv)
+    pv_annual = summary["tenant_power"]["pv_annual_cost_eur_per_a"]
+    assert power["operator_cost_eur_per_a"] == pytest.approx(pv_annual + 150 * 50.0)
+    assert power["operator_net_eur_per_a"] == pytest.approx(
+        power["operator_revenue_eur_per_a"] - power["operator_cost_eur_per_a"]
+    )
 
 
 def _plan_with_areas(project: Path) -> None:

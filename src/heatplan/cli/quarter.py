@@ -23,6 +23,10 @@ def _share(value: float | None) -> str:
     return "-" if value is None else f"{value:.1%}"
 
 
+def _eur(value: float | None) -> str:
+    return "-" if value is None else f"{value:,.0f}"
+
+
 def _lines(summary: dict[str, Any]) -> list[str]:
     power = summary["tenant_power"]
     lines = [
@@ -34,11 +38,11 @@ def _lines(summary: dict[str, Any]) -> list[str]:
         ("shared_supply", "Shared supply (§ 42b)"),
     ):
         c = power[key]
-        saving = c["tenant_saving_eur_per_a"]
         lines.append(
             f"{label}: {c['participants']} participants, self-consumption "
             f"{_share(c['self_consumption'])}, self-sufficiency {_share(c['self_sufficiency'])}, "
-            f"tenant saving {'-' if saving is None else f'{saving:,.0f}'} EUR/a"
+            f"tenant saving {_eur(c['tenant_saving_eur_per_a'])} EUR/a, operator net "
+            f"{_eur(c['operator_net_eur_per_a'])} EUR/a"
         )
     for name, o in summary["heat"]["options"].items():
         lines.append(

@@ -170,6 +170,32 @@ def building_power(
     )
 
 
+def pv_annual_cost_eur_per_a(kwp: float) -> tuple[float, float]:
+    """Investment [EUR] and VDI 2067-1 annual cost [EUR/a] of roof PV of ``kwp``: the DEA
+    residential rooftop PV investment (``pv_rooftop``, technology_catalogue.csv), lifetime and
+    operating share of quarter_costs.csv (Fraunhofer ISE 2024), the project's interest rate and
+    observation period."""
+    from heatplan.quarter.tariffs import cost
+    from heatplan.reference._files import cached_table
+    from heatplan.reference.catalogue import size_investment_eur
+    from heatplan.tech.economics import annual_cost_eur_per_a
+
+    if kwp <= 0:
+        return 0.0, 0.0
+    economics = cached_table("economic_parameters.csv").set_index("parameter")["value"]
+    invest = float(size_investment_eur("pv_rooftop", kwp))
+    annual = annual_cost_eur_per_a(
+        investment_eur=invest,
+        lifetime_a=cost("pv_lifetime_a"),
+        interest_rate=float(economics["interest_rate"]),
+        observation_period_a=float(economics["observation_period_a"]),
+        fixed_om_share_per_a=cost("pv_om_share_per_a"),
+        energy_cost_eur_per_a=0.0,
+        price_change_rate=0.0,
+    )
+    return invest, float(annual)
+
+
 def pv_kw_per_kwp(
     lat: float, lon: float, region: int | None, tilt_deg: float, azimuth_deg: float, steps: int
 ) -> np.ndarray:

@@ -29,6 +29,7 @@ from heatplan.quarter.power import (
     building_power,
     mieterstrom_price_share,
     participants_mask,
+    pv_annual_cost_eur_per_a,
     pv_kw_per_kwp,
 )
 from heatplan.quarter.privacy import distribution, group_total, publishable
@@ -150,7 +151,7 @@ def apartment_table(
 
 
 def _concept_summary(
-    table: pd.DataFrame, power: list[BuildingPower], concept: str
+    quarter: Quarter, table: pd.DataFrame, power: list[BuildingPower], concept: str
 ) -> dict[str, Any]:
     self_col, bill_col = {
         "mieterstrom": ("mieterstrom_self_kwh_per_a", "bill_mieterstrom_eur_per_a"),
@@ -163,6 +164,13 @@ def _concept_summary(
     saving = (inside["bill_before_eur_per_a"] - inside[bill_col]).to_numpy()
     population = len(table)
     enough = publishable(len(inside), population)
+    pv_cost = sum(pv_annual_cost_eur_per_a(b.pv_kwp)[1] for b in quarter.buildings)
+    per_participant = cost(
+        "mieterstrom_operation_eur_per_participant_a"
+        if concept == "mieterstrom"
+        else "shared_operation_eur_per_participant_a"
+    )
+    operation = per_participant * len(table[table["participant"]])
     revenue = sum(
         p.mieterstrom_revenue_eur if concept == "mieterstrom" else p.shared_revenue_eur
         for p in power
@@ -174,6 +182,8 @@ def _concept_summary(
         "self_consumption": used / pv_kwh if pv_kwh > 0 and enough else None,
         "self_sufficiency": used / load if load > 0 and enough else None,
         "operator_revenue_eur_per_a": revenue if enough else None,
+        "operator_cost_eur_per_a": pv_cost + operation if enough else None,
+        "operator_net_eur_per_a": revenue - pv_cost - operation if enough else None,
         "tenant_saving_eur_per_a": group_total(saving, population=population),
         "saving_per_participant_eur_per_a": distribution(saving, population=population),
     }
@@ -311,6 +321,8 @@ def _tariff_summary(quarter: Quarter) -> dict[str, Any]:
 def study(quarter: Quarter) -> QuarterStudy:
     """Tenant power, heat options and warm rents of ``quarter``."""
     power, controlled, share = _power(quarter)
+    pv_costs = [pv_annual_cost_eur_per_a(b.pv_kwp) for b in quarter.buildings]
+    pv_invest, pv_annual = sum(c[0] for c in pv_costs), sum(c[1] for c in pv_costs)
     table = apartment_table(quarter, power, controlled)
     options, heat_kwh = _heat(quarter, power)
     summary: dict[str, Any] = {
@@ -327,8 +339,10 @@ def study(quarter: Quarter) -> QuarterStudy:
             ),
             "mieterstrom_price_share_of_basic_tariff": share,
             "shared_key": quarter.tenant_power.shared_key,
-            "mieterstrom": _concept_summary(table, power, "mieterstrom"),
-            "shared_supply": _concept_summary(table, power, "shared"),
+            "pv_investment_eur": pv_invest,
+            "pv_annual_cost_eur_per_a": pv_annual,
+            "mieterstrom": _concept_summary(quarter, table, power, "mieterstrom"),
+            "shared_supply": _concept_summary(quarter, table, power, "shared"),
         },
         "heat": {
             "demand_kwh_per_a": heat_kwh,
