@@ -380,7 +380,9 @@ def read_quarter(path: Path) -> Quarter:
         gas_price_eur_per_kwh=_optional(today, "gas_price_eur_per_kwh", path, "heating_today"),
     )
     rent = data.get("rent", {})
-    region = head.get("weather_region")
+    region = _optional(head, "weather_region", path, "quarter", low=1.0, high=15.0)
+    if region is not None and region != int(region):
+        raise _fail(path, "[quarter] weather_region", f"a DWD TRY region 1..15, got {region}")
     return Quarter(
         name=str(head.get("name", path.stem)),
         lat=lat,
