@@ -8,6 +8,8 @@ The TOML file (every field is checked; a mistake names the file, the section and
     lon = 11.61
     year = 2025                        # calendar year of the loads (H0 profile / meter files)
     # weather_region = 4               # DWD TRY region; default: the region of lat/lon
+    # pv_tilt = 30.0                   # roof PV tilt and azimuth [°] (180 = south)
+    # pv_azimuth = 180.0
 
     [[building]]
     name = "Haus A"
@@ -25,9 +27,18 @@ The TOML file (every field is checked; a mistake names the file, the section and
     [tenant_power]
     participation_share = 0.6
     shared_key = "dynamic"             # or "consumption" or "area" (EnWG § 42b)
+    # mieterstrom_price_share = 0.85   # of the basic-supply tariff; at most 0.90 (§ 42a Abs. 4)
+    # shared_pv_price_eur_per_kwh = 0.27
+    # basic_energy_eur_per_kwh = 0.40  # the local basic-supply tariff (else quarter_tariffs.csv)
+    # basic_base_eur_per_a = 150.0
 
     [heat_pump]
     building_state = "new_build"       # heating curve (heat_pump_heating_curves.csv)
+    # pv_self_use = true               # the heat pump uses the PV left after the tenants
+    # funding_share = 0.30             # grant share of the investment (e.g. BEG EM)
+
+    # [heating_today]
+    # gas_price_eur_per_kwh = 0.117    # per kWh Hs incl. VAT (else energy_prices.csv)
 
     [heat_network]
     price_eur_per_mwh = 130.0          # the network's heat price (incl. VAT), or instead:
@@ -36,6 +47,7 @@ The TOML file (every field is checked; a mistake names the file, the section and
 
     [rent]
     cold_rent_eur_per_m2_month = 6.5
+    # heating_cost_today_eur_per_m2_month = 1.05   # today's heating and hot water, if known
 
 A meter CSV is the German export :func:`heatplan.site.inputs.read_meter_rows` reads; it must hold
 one full year of quarter hours of ``[quarter] year``.
