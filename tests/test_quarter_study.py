@@ -310,3 +310,16 @@ def test_groups_and_their_rest_need_five_apartments() -> None:
     shown = distribution(np.arange(1.0, 21.0))
     assert shown == {"apartments": 20, "mean": 10.5, "p25": 5.75, "median": 10.5, "p75": 15.25}
     assert shown is not None and "min" not in shown and "max" not in shown
+
+
+def test_internal_table_only_where_asked(tmp_path: Path) -> None:
+    electricity = "[electricity]\nannual_kwh_per_apartment = 2000.0\n"
+    path = _write(tmp_path, HEAD + electricity + _building())
+    internal = tmp_path / "internal.csv"
+    code, out = _run(path, "--json", "--internal-csv", str(internal))
+    assert code == 0, out
+    table = pd.read_csv(internal)
+    assert len(table) == 6 and table["rent_controlled"].sum() == 3
+    assert table["electricity_kwh_per_a"].to_numpy() == pytest.approx(2000.0, rel=1e-3)
+    summary = json.loads(out)
+    assert "apartments" in summary and "building" not in json.dumps(summary["tenant_power"])
