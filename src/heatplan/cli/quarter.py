@@ -45,10 +45,20 @@ def _lines(summary: dict[str, Any]) -> list[str]:
             f"{_eur(c['operator_net_eur_per_a'])} EUR/a"
         )
     for name, o in summary["heat"]["options"].items():
+        spf = o["seasonal_performance_factor"]
         lines.append(
-            f"Heat {name}: investment {o['investment_eur']:,.0f} EUR, annual cost "
-            f"{o['annual_cost_eur_per_a']:,.0f} EUR/a"
+            f"Heat {name}: {o['capacity_kw']:,.0f} kW, investment {o['investment_eur']:,.0f} EUR, "
+            f"annual cost {o['annual_cost_eur_per_a']:,.0f} EUR/a"
+            + (
+                ""
+                if spf is None
+                else f", SPF {spf:.2f}, PV used {o['pv_used_kwh_per_a']:,.0f} kWh/a"
+            )
         )
+    lines.append(
+        f"PV used in the quarter (tenants and heat pump): "
+        f"{_share(summary['pv_self_consumption_with_heat_pump'])}"
+    )
     rc = summary["rent_controlled"]
     for name, r in rc["concepts"].items():
         lines.append(
