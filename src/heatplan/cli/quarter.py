@@ -1,0 +1,107 @@
+"""Energy concepts for a residential quarter: ``heatplan quarter study QUARTER.toml``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from heatplan.cli.app import HELP_MARKUP, JsonOpt, app, input_errors
+from heatplan.console import emit_json, out
+from heatplan.errors import HeatplanError
+
+quarter_app = typer.Typer(
+    help="Residential quarters: tenant power (EnWG § 42a/§ 42b), heat options, warm rent.",
+    no_args_is_help=True,
+    rich_markup_mode=HELP_MARKUP,
+)
+app.add_typer(quarter_app, name="quarter")
+
+
+def _share(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1%}"
+
+
+def _eur(value: float | None) -> str:
+    return "-" if value is None else f"{value:,.0f}"
+
+
+def _lines(summary: dict[str, Any]) -> list[str]:
+    power = summary["tenant_power"]
+    lines = [
+        f"{summary['quarter']}: {summary['buildings']} buildings, {summary['apartments']} "
+        f"apartments, PV {power['pv_kwp']:,.1f} kWp ({power['pv_kwh_per_a']:,.0f} kWh/a)",
+    ]
+    for key, label in (
+        ("mieterstrom", "Mieterstrom (§ 42a)"),
+        ("shared_supply", "Shared supply (§ 42b)"),
+    ):
+        c = power[key]
+        lines.append(
+            f"{label}: {c['participants']} participants, self-consumption "
+            f"{_share(c['self_consumption'])}, self-sufficiency {_share(c['self_sufficiency'])}, "
+            f"tenant saving {_eur(c['tenant_saving_eur_per_a'])} EUR/a, operator net "
+            f"{_eur(c['operator_net_eur_per_a'])} EUR/a"
+        )
+    for name, o in summary["heat"]["options"].items():
+        spf = o["seasonal_performance_factor"]
+        lines.append(
+            f"Heat {name}: {o['capacity_kw']:,.0f} kW, investment {o['investment_eur']:,.0f} EUR, "
+            f"annual cost {o['annual_cost_eur_per_a']:,.0f} EUR/a"
+            + (
+                ""
+                if spf is None
+                else f", SPF {spf:.2f}, PV used {o['pv_used_kwh_per_a']:,.0f} kWh/a"
+            )
+        )
+    lines.append(
+        f"PV used in the quarter (tenants and heat pump): "
+        f"{_share(summary['pv_self_consumption_with_heat_pump'])}"
+    )
+    rc = summary["rent_controlled"]
+    for name, r in rc["concepts"].items():
+        lines.append(
+            f"Warm rent {name} (rent-controlled flats): {r['warm_rent_eur_per_m2_month']:.2f} "
+            f"EUR/m² month = cold {r['cold_rent_eur_per_m2_month']:.2f} + levy "
+            f"{r['levy_eur_per_m2_month']:.2f} + heating {r['heating_eur_per_m2_month']:.2f}"
+        )
+    for name, d in rc["electricity_saving_eur_per_m2_month"].items():
+        text = "- (fewer than 5 apartments)" if d is None else f"{d['mean']:.2f} EUR/m² month"
+        lines.append(f"Electricity saving {name} (rent-controlled flats, mean): {text}")
+    return lines
+
+
+@quarter_app.command("study")
+@input_errors
+def study_cmd(
+    file: Annotated[Path, typer.Argument(help="Quarter TOML file ([quarter], [[building]], ...).")],
+    json_out: JsonOpt = False,
+    internal_csv: Annotated[
+        Path | None,
+        typer.Option(
+            "--internal-csv",
+            help="Also write the per-apartment table (personal meter data: internal only, "
+            "never for publication).",
+        ),
+    ] = None,
+) -> None:
+    """Tenant power, heat options and the warm rent of the rent-controlled flats of a quarter.
+
+    The printed and --json result shows quarter totals and distributions over at least five
+    apartments only.
+    """
+    from heatplan.quarter.inputs import read_quarter
+    from heatplan.quarter.study import study
+
+    result = study(read_quarter(file))
+    if internal_csv is not None:
+        try:
+            result.apartments.to_csv(internal_csv, index=False)
+        except OSError as error:
+            raise HeatplanError(f"{internal_csv}: cannot write: {error}") from None
+    if json_out:
+        emit_json(result.summary)
+        return
+    for line in _lines(result.summary):
+        out.print(line, soft_wrap=True, markup=False)
