@@ -77,11 +77,17 @@ def reason(row: pd.Series) -> tuple[str, str]:
         if math.isnan(hosting)
         else f"hosting capacity up to {hosting * 100:.0f} % heat pumps"
     )
+    guessed = str(row.get("grid_source", "")) == "estimate"
+    source_de = " (Netz geschätzt aus Referenznetzen, keine Netzdaten)" if guessed else ""
+    source_en = " (grid estimated from reference grids, no grid data)" if guessed else ""
     de = (
-        f"Stromnetz: Verstärkung für Wärmepumpen {german(f'{annuity:.1f}')} EUR/MWh"
+        f"Stromnetz{source_de}: Verstärkung für Wärmepumpen {german(f'{annuity:.1f}')} EUR/MWh"
         f"{what_de}, {host_de}."
     )
-    en = f"power grid: reinforcement for heat pumps {annuity:.1f} EUR/MWh{what_en}, {host_en}"
+    en = (
+        f"power grid{source_en}: reinforcement for heat pumps {annuity:.1f} EUR/MWh{what_en}, "
+        f"{host_en}"
+    )
     return de, en
 
 

@@ -52,6 +52,7 @@ class GridCheck:
     flow_seconds: float  # the two full-year flows (today and at hp_share)
     controlled: bool = False  # § 14a EnWG cap on every heat pump
     capped_share: float = 0.0  # share of the heat pumps' electricity the cap cuts off
+    grid_source: str = "imported"  # or "estimate" (reference grids, heatplan.grid.estimate)
 
     def summary(self) -> dict:
         """JSON-ready summary."""
@@ -73,20 +74,26 @@ class GridCheck:
             "flow_seconds": round(self.flow_seconds, 2),
             "controlled_14a": self.controlled,
             "capped_share": round(self.capped_share, 4),
+            "grid_source": self.grid_source,
             "trafo_areas": rows(self.trafo_areas),
             "supply_areas": rows(self.supply_areas),
         }
 
 
-def frames(result: GridCheck, grid: LvGrid, *, year: int | None) -> dict[str, pd.DataFrame]:
+def frames(
+    result: GridCheck, grid: LvGrid, *, year: int | None, choice: pd.DataFrame | None = None
+) -> dict[str, pd.DataFrame]:
     """The result as the plan's frames ``grid_trafo_areas`` (with the drawn area of each
-    transformer) and ``grid_supply_areas``, each row with the checked shares."""
+    transformer) and ``grid_supply_areas``, each row with the checked shares and the grid's
+    source; ``choice``: per supply area the reference grid of an estimate (its
+    ``settlement_type`` and ``reference_network`` join the supply areas)."""
     settings = {
         "year": year,
         "hp_share": result.hp_share,
         "ev_share": result.ev_share,
         "controlled_14a": result.controlled,
         "busbar_voltage_pu": result.busbar_pu,
+        "grid_source": result.grid_source,
     }
     trafos = result.trafo_areas.reset_index().assign(**settings)
     hulls = trafo_area_hulls(grid)
@@ -94,6 +101,9 @@ def frames(result: GridCheck, grid: LvGrid, *, year: int | None) -> dict[str, pd
         trafos, geometry=hulls.reindex(trafos["trafo_id"]).to_numpy(), crs=grid.buses.crs
     )
     supply = result.supply_areas.reset_index().assign(**settings)
+    if choice is not None:
+        chosen = choice.set_index(col.AREA_ID)[["settlement_type", "reference_network"]]
+        supply = supply.join(chosen, on=col.AREA_ID)
     return {"grid_trafo_areas": drawn, "grid_supply_areas": pd.DataFrame(supply)}
 
 
@@ -151,15 +161,26 @@ def check(
     ev_share: float = 0.0,
     controlled: bool = False,
     money: dict[str, float | None] | None = None,
+    link: pd.DataFrame | None = None,
+    grid_source: str = "imported",
 ) -> GridCheck:
     """Check ``grid`` under ``buildings`` today (households only) and at ``hp_share`` of
     buildings with heat pumps and ``ev_share`` of households with a car (module doc);
-    ``money``: interest_rate and observation_period_a of the annuity per MWh."""
+    ``money``: interest_rate and observation_period_a of the annuity per MWh; ``link``: each
+    building's bus (building_id, bus_id) where known, else the nearest load bus;
+    ``grid_source``: 'imported' or 'estimate' (:mod:`heatplan.grid.estimate`)."""
     limits = hosting.Limits.from_table()
     network = flow.build(grid)
-    link = link_buildings(
-        buildings, grid, max_distance_m=parameter(PARAMETERS, "link_max_distance_m")
-    )
+    if link is None:
+        link = link_buildings(
+            buildings, grid, max_distance_m=parameter(PARAMETERS, "link_max_distance_m")
+        )
+    else:
+        link = (
+            buildings[[col.BUILDING_ID]]
+            .merge(link[[col.BUILDING_ID, "bus_id"]], on=col.BUILDING_ID, how="left")
+            .reset_index(drop=True)
+        )
     area = (
         assign_areas(buildings[[col.BUILDING_ID, "geometry"]], areas)[col.AREA_ID]
         if areas is not None and len(areas)
@@ -222,7 +243,7 @@ def check(
         frames["trafo_area"].rename_axis("trafo_id"),
         frames["supply_area"].rename_axis(col.AREA_ID),
         hp_share, ev_share, len(temp_air_c), on_grid, len(buildings) - on_grid,
-        limits.busbar_pu, seconds, controlled, _capped_share(loads, cap, hp_share),
+        limits.busbar_pu, seconds, controlled, _capped_share(loads, cap, hp_share), grid_source,
     )  # fmt: skip
 
 

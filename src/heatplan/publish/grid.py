@@ -37,8 +37,13 @@ COST_ROUNDING_EUR = 1000.0
 LOADING_ROUNDING_PERCENT = 10.0
 #: Public lowest voltage rounded to [p.u.] (heatplan choice: 1 % of the nominal voltage).
 VOLTAGE_ROUNDING_PU = 0.01
-TRAFO_STRUCTURAL = ("trafo_id", "buildings", "year", "hp_share", "ev_share", "controlled_14a")
-SUPPLY_STRUCTURAL = (col.AREA_ID, "buildings", "year", "hp_share", "ev_share", "controlled_14a")
+TRAFO_STRUCTURAL = (
+    "trafo_id", "buildings", "year", "hp_share", "ev_share", "controlled_14a", "grid_source",
+)  # fmt: skip
+SUPPLY_STRUCTURAL = (
+    col.AREA_ID, "buildings", "year", "hp_share", "ev_share", "controlled_14a", "grid_source",
+    "settlement_type",
+)  # fmt: skip
 TRAFO_COLUMNS = (*TRAFO_STRUCTURAL, "hosting_class", "reinforcement_needed", "reinforcement_eur")
 SUPPLY_COLUMNS = (
     *SUPPLY_STRUCTURAL,

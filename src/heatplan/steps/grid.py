@@ -10,7 +10,8 @@ import pandas as pd
 from heatplan.demand.climate import climate
 from heatplan.errors import HeatplanError, ProjectError
 from heatplan.grid import check as grid_check
-from heatplan.grid.model import LAYERS, NO_GRID, from_frames
+from heatplan.grid import estimate
+from heatplan.grid.model import LAYERS, from_frames
 from heatplan.plan import Plan
 
 FRAMES = ("buildings", "areas", "scenario_indicators", *LAYERS)
@@ -45,14 +46,20 @@ def check_grid(
     controlled: bool = False,
 ) -> grid_check.GridCheck:
     """The grid check of a project at the heat-pump share of ``year`` (default: the plan's
-    target year) or at
-    ``hp_share``; stored as the frames ``grid_trafo_areas`` and ``grid_supply_areas``."""
+    target year) or at ``hp_share``; stored as the frames ``grid_trafo_areas`` and
+    ``grid_supply_areas``. Without an imported grid the check runs on an estimate from the
+    German reference grids (:mod:`heatplan.grid.estimate`, flagged ``grid_source``)."""
     plan = Plan.from_project(project_dir, frames=FRAMES)
+    if not plan.has("buildings") or plan.buildings.empty:
+        raise ProjectError(
+            "this project has no buildings: import them first (the grid check, on an imported "
+            "grid from `heatplan import lv-grid` or on an estimate, needs them)"
+        )
     grid = from_frames({name: plan.get(name) for name in LAYERS})
+    link, source, choice = None, estimate.IMPORTED, None
     if grid is None:
-        raise ProjectError(NO_GRID)
-    if not plan.has("buildings"):
-        raise ProjectError("this project has no buildings: import them first")
+        guess = estimate.estimate(plan.buildings, plan.get("areas"))
+        grid, link, source, choice = guess.grid, guess.link, estimate.ESTIMATE, guess.choice
     for name, value in (("--hp-share", hp_share), ("--ev-share", ev_share)):
         if value is not None and not 0.0 <= value <= 1.0:
             raise HeatplanError(f"{name} must lie between 0 and 1, got {value}")
@@ -74,7 +81,9 @@ def check_grid(
             "interest_rate": plan.settings.economics.interest_rate,
             "observation_period_a": plan.settings.economics.observation_period_a,
         },
+        link=link,
+        grid_source=source,
     )
-    made = plan.with_frames(**grid_check.frames(result, grid, year=year))
+    made = plan.with_frames(**grid_check.frames(result, grid, year=year, choice=choice))
     made.to_store(made.settings.store_url(Path(project_dir)), step="grid check")
     return result
