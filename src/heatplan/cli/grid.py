@@ -9,7 +9,15 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from heatplan.cli.app import JsonOpt, ProjectArg, app, import_app, input_errors, user_errors
+from heatplan.cli.app import (
+    JsonOpt,
+    MappingOpt,
+    ProjectArg,
+    app,
+    import_app,
+    input_errors,
+    user_errors,
+)
 from heatplan.console import emit_json, out, progress
 
 grid_app = typer.Typer(
@@ -22,13 +30,31 @@ app.add_typer(grid_app, name="grid")
 @user_errors
 def import_lv_grid_cmd(
     project_dir: ProjectArg,
-    file: Annotated[Path, typer.Argument(help="pandapower JSON net with bus coordinates.")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="pandapower JSON net with bus coordinates, or the cables (GeoPackage with the "
+            "layers lines, trafos, connections; Shapefile ...)."
+        ),
+    ],
+    mapping: MappingOpt = None,
+    trafos: Annotated[
+        Path | None, typer.Option(help="Transformer points, when not a layer of FILE.")
+    ] = None,
+    connections: Annotated[
+        Path | None, typer.Option(help="House-connection points, when not a layer of FILE.")
+    ] = None,
+    crs: Annotated[
+        str | None, typer.Option(help="CRS of GIS files that declare none (EPSG:25832).")
+    ] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Import the town's low-voltage grid (buses, cables, transformers, loads) as layers."""
     from heatplan.inputs.lv_grid import import_lv_grid
 
-    data = import_lv_grid(project_dir, file)
+    data = import_lv_grid(
+        project_dir, file, mapping=mapping, trafos=trafos, connections=connections, crs=crs
+    )
     if json_out:
         emit_json(data)
         return
