@@ -80,6 +80,8 @@ def _settings(frame: pd.DataFrame) -> str:
         if controlled
         else "ohne Steuerung nach § 14a EnWG"
     )
+    if controlled and str(first.get("control_14a", "")) == "shift":
+        rule += " (zurückgehaltene Wärme in spätere Stunden verschoben)"
     text = (
         f"Geprüft {when} mit {share} der Gebäude mit Wärmepumpe und {ev} der Haushalte mit "
         f"Elektroauto, {rule}, über alle Stunden des Wetterjahres."
