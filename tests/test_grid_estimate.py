@@ -162,3 +162,24 @@ def test_a_demo_copy_without_grid_is_checked_on_the_estimate(demo_built, tmp_pat
     assert (trafos["grid_source"] == "estimate").all()
     de, en = grid_cost.reason(kept.iloc[0])
     assert "geschätzt" in de and "estimated" in en
+
+
+def test_the_public_layers_say_in_german_that_the_grid_is_estimated() -> None:
+    from heatplan.publish.grid import public_supply_areas, public_trafo_areas
+
+    supply = pd.DataFrame(
+        {
+            "area_id": ["A01"],
+            "buildings": [40],
+            "grid_source": [estimate.ESTIMATE],
+            "settlement_type": ["dorfnetz"],
+            "hosting_share": [0.6],
+            "reinforcement_eur": [12_345.0],
+        }
+    )
+    public, _ = public_supply_areas(supply)
+    assert public.loc[0, "grid_source"] == "geschätzt aus Referenznetzen"
+    assert public.loc[0, "settlement_type"] == "Dorfnetz (Kerber)"
+    trafos = supply.rename(columns={"area_id": "trafo_id"}).assign(grid_source="imported")
+    public, _ = public_trafo_areas(trafos)
+    assert public.loc[0, "grid_source"] == "Netzdaten des Netzbetreibers"

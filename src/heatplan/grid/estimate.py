@@ -13,6 +13,12 @@ feeder, near to far), so a half-filled copy still reaches the end of its feeders
 The reference grids have no coordinates: a house connection takes its building's point, every
 other bus the centre of the copy's buildings (a drawing only; cable lengths are the reference
 grid's). Every result of a check on it is flagged ``grid_source = estimate``.
+
+How good is it? On Schutterwald, whose real grid the demo carries, the estimate (every house
+with a heat pump) needs 245,000 EUR of reinforcement against 1.22 million EUR on the real grid,
+its lowest voltages are 0.93-0.98 pu against 0.82-0.92 pu: the reference grids have more
+transformer power and shorter feeders per house than that town. Read an estimate as optimistic
+(the report says so).
 """
 
 from __future__ import annotations

@@ -90,7 +90,8 @@ def _settings(frame: pd.DataFrame) -> str:
         text += (
             " Keine Netzdaten: das Niederspannungsnetz ist je Versorgungsgebiet aus den deutschen "
             "Referenznetzen geschätzt (Kerber 2011, Dickert et al. 2013; Regel in "
-            "grid_reference_networks.csv), nicht das reale Netz."
+            "grid_reference_networks.csv), nicht das reale Netz. Die Referenznetze sind eher "
+            "kräftig ausgebaut: die Schätzung kann den Verstärkungsbedarf unterschätzen."
         )
     return text
 
