@@ -5,9 +5,14 @@ Schutterwald (pandapower ``lv_schutterwald``) under the town's 1,506 houses (pla
 pandapower runs a sample of hours (``--peer-sample``, spread over the year) and its time is
 extrapolated to 8,760 hours (``--full-peer`` runs every hour: about an hour without numba).
 
-python benchmarks/bench_lv_grid.py [--hp-share 0.7] [--ev-share 0.3] [--peer-sample 96]
+Then, per transformer (14), its peak hour at today's load (households, no heat pumps) and at
+the plan's heat-pump share (``--hp-share``; the demo's 2045 share is every building, 1.0): the
+peak loading and the lowest voltage of its area from the fast flow and from pandapower's AC
+Newton-Raphson (``runpp``) in that same hour, side by side.
+
+python benchmarks/bench_lv_grid.py [--hp-share 1.0] [--ev-share 0.0] [--peer-sample 96]
     [--busbar-pu 1.0]  (no-load LV voltage in both methods; default: the file's operating point,
-    slack 0.965 pu and tap +1, 0.941 pu)
+    slack 0.965 pu and tap +1, 0.941 pu; ``heatplan grid check`` uses 1.0)
 """
 
 from __future__ import annotations
@@ -90,8 +95,8 @@ def pandapower_loop(net, bus_p_mw: pd.DataFrame, tan_phi: float) -> float:  # ty
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--hp-share", type=float, default=0.7)
-    parser.add_argument("--ev-share", type=float, default=0.3)
+    parser.add_argument("--hp-share", type=float, default=1.0)
+    parser.add_argument("--ev-share", type=float, default=0.0)
     parser.add_argument("--peer-sample", type=int, default=96)
     parser.add_argument("--full-peer", action="store_true")
     parser.add_argument("--busbar-pu", type=float, default=None)
@@ -132,16 +137,26 @@ def main() -> None:
     print(f"pandapower run_timeseries: {peer_s:.2f} s for {sample.size} h; {peer_full_s:.0f} s "
           f"for {hours} h ({label})")  # fmt: skip
     print(f"ratio pandapower / fast: {peer_full_s / fast_s:.0f}x")
-    per_transformer(network, connection, total_kw, ext, args.busbar_pu)
+    today_kw = demand.total_kw(hp_share=0.0, ev_share=0.0)
+    source = None if args.busbar_pu is None else np.full(network.bus_ids.size, args.busbar_pu)
+    ext_today = hosting.run(network, connection, today_kw, source_pu=source)
+    rows = {
+        "today": per_transformer(network, connection, today_kw, ext_today, args.busbar_pu),
+        f"{args.hp_share:.0%} HP": per_transformer(
+            network, connection, total_kw, ext, args.busbar_pu
+        ),
+    }
+    print_table(network.trafo_ids, rows)
 
 
-def per_transformer(network, connection, total_kw, ext, busbar_pu) -> None:  # type: ignore[no-untyped-def]
-    """Each transformer's worst hour (highest loading, fast flow): loading and lowest voltage
-    of its area from the fast flow and from pandapower's runpp in that hour."""
+def per_transformer(network, connection, total_kw, ext, busbar_pu) -> list[tuple]:  # type: ignore[no-untyped-def]
+    """Each transformer's peak hour (highest loading, fast flow over the year): (hour, loading
+    fast, loading AC, lowest voltage of its area fast, AC) from the fast flow and from
+    pandapower's runpp in that hour."""
     import pandapower as pp
 
-    print("transformer  hour  loading fast/AC [%]  min U fast/AC [pu]")
-    for k, trafo in enumerate(network.trafo_ids):
+    rows = []
+    for k in range(network.trafo_ids.size):
         hour = int(ext.trafo_max_hour[k])
         p_mw = np.asarray(connection.bus_map @ total_kw[[hour]].T.astype(float)) / 1e3
         source = None if busbar_pu is None else np.full(network.bus_ids.size, busbar_pu)
@@ -153,12 +168,29 @@ def per_transformer(network, connection, total_kw, ext, busbar_pu) -> None:  # t
         net.load["q_mvar"] = net.load["p_mw"] * loads.reactive_factor()
         pp.runpp(net, numba=False)
         area = network.area_of_bus == k
-        ac_vm = net.res_bus["vm_pu"].loc[network.bus_ids[area]].min()
-        print(
-            f"{trafo:12} {hour:5d}  {fast.trafo_loading_percent[k, 0]:7.1f} / "
-            f"{net.res_trafo['loading_percent'].iloc[k]:7.1f}   "
-            f"{fast.vm_pu[area, 0].min():.4f} / {ac_vm:.4f}"
+        ac_vm = float(net.res_bus["vm_pu"].loc[network.bus_ids[area]].min())
+        rows.append(
+            (
+                hour,
+                float(fast.trafo_loading_percent[k, 0]),
+                float(net.res_trafo["loading_percent"].iloc[k]),
+                float(fast.vm_pu[area, 0].min()),
+                ac_vm,
+            )
         )
+    return rows
+
+
+def print_table(trafo_ids: np.ndarray, cases: dict[str, list[tuple]]) -> None:
+    """Per transformer and case: peak hour, loading fast/AC [%], lowest voltage fast/AC [pu],
+    and the largest differences."""
+    for case, rows in cases.items():
+        print(f"\n{case}: transformer, peak hour, loading fast / AC [%], min U fast / AC [pu]")
+        for trafo, (hour, lf, la, vf, va) in zip(trafo_ids, rows, strict=True):
+            print(f"{trafo:13} {hour:5d}  {lf:6.1f} / {la:6.1f}   {vf:.4f} / {va:.4f}")
+        d_load = max(abs(lf - la) for _, lf, la, _, _ in rows)
+        d_vm = max(abs(vf - va) for _, _, _, vf, va in rows)
+        print(f"largest difference: loading {d_load:.2f} pp, voltage {d_vm:.4f} pu")
 
 
 if __name__ == "__main__":

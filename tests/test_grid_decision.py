@@ -214,3 +214,43 @@ def test_the_report_grid_table_shows_the_public_figures_in_german() -> None:
     assert set(area_line(public)) == {"A02"}
     assert "Verstärkungskosten 165.000 EUR" in area_line(public)["A02"]
     assert grid_section(None, None) == {"empty": True}
+
+
+def test_the_heat_pump_costs_carry_the_area_s_grid_annuity() -> None:
+    rows = pd.DataFrame(
+        {
+            "area_id": ["A01", "A01", "A02", "A03"],
+            "lcoh_air_hp_eur_per_mwh": [150.0, 160.0, 170.0, 180.0],
+            "lcoh_ground_hp_eur_per_mwh": [190.0, 200.0, np.nan, 210.0],
+            "lcoh_gas_eur_per_mwh": [140.0, 140.0, 140.0, 140.0],
+        }
+    )
+    annuity = pd.Series({"A01": 2.5, "A02": 0.0, "A03": np.nan})
+    got = grid_cost.with_grid_costs(rows, annuity)
+    assert got["lcoh_air_hp_eur_per_mwh"].tolist() == [152.5, 162.5, 170.0, 180.0]
+    assert got["lcoh_ground_hp_eur_per_mwh"].iloc[:2].tolist() == [192.5, 202.5]
+    assert np.isnan(got["lcoh_ground_hp_eur_per_mwh"].iloc[2])
+    assert got["lcoh_gas_eur_per_mwh"].equals(rows["lcoh_gas_eur_per_mwh"])  # no heat pump
+
+
+def test_the_fact_sheet_medians_include_the_grid_share(reclassified: Path) -> None:
+    from heatplan.publish.costs import ROUND_EUR_PER_MWH
+    from heatplan.web.public_data import load_public
+
+    store = open_store(str(reclassified / "plan.gpkg"))
+    areas = store.read("areas").set_index("area_id")
+    annuity = pd.to_numeric(areas["grid_reinforcement_eur_per_mwh"]).fillna(0.0)
+    costs = store.read("building_costs")
+    medians = load_public(reclassified).option_costs
+    by_area = medians[medians["scope"] == "area"].set_index("area_id")
+    checked = 0
+    for area in by_area.index:
+        own = pd.to_numeric(costs.loc[costs["area_id"] == area, "lcoh_air_hp_eur_per_mwh"])
+        if own.notna().sum() < 5 or annuity.get(area, 0.0) <= 0:
+            continue
+        # by hand: the annuity is the same for every building of the area, so the median
+        # moves by exactly the annuity (then rounded like every public median)
+        expected = np.round((own.median() + annuity[area]) / ROUND_EUR_PER_MWH) * ROUND_EUR_PER_MWH
+        assert by_area.loc[area, "air_hp"] == pytest.approx(expected), area
+        checked += 1
+    assert checked, "the demo needs an area with a grid annuity and five buildings"

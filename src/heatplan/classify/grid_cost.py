@@ -27,6 +27,9 @@ from heatplan.plan import columns as col
 ANNUITY = "reinforcement_eur_per_mwh"
 #: The column of ``areas`` with the annuity the decision added (NaN: no grid check).
 COLUMN = "grid_reinforcement_eur_per_mwh"
+#: The cost columns of ``building_costs`` that carry the grid share in the public medians:
+#: the heat pumps, whose load the reinforcement is for.
+HEAT_PUMP_COLUMNS = ("lcoh_air_hp_eur_per_mwh", "lcoh_ground_hp_eur_per_mwh")
 
 
 def annuity_eur_per_mwh(grid_areas: pd.DataFrame | None) -> pd.Series:
@@ -45,6 +48,20 @@ def with_grid(decentral: Decentral, annuity_eur_per_mwh: float) -> Decentral:
     if math.isnan(lcoh) or math.isnan(annuity_eur_per_mwh):
         return decentral
     return lcoh + annuity_eur_per_mwh, option, efficiency, energy
+
+
+def with_grid_costs(rows: pd.DataFrame, annuity_by_area: pd.Series) -> pd.DataFrame:
+    """Building cost rows (``area_id`` and the columns of ``building_costs``) with each area's
+    grid annuity [EUR/MWh] added to the heat-pump full costs (:data:`HEAT_PUMP_COLUMNS`), as
+    the decision adds it to the decentral full cost; areas without a grid check unchanged.
+    Used where the fact sheet's medians are made (:mod:`heatplan.web.public_data`)."""
+    annuity = pd.to_numeric(annuity_by_area, errors="coerce")
+    add = rows[col.AREA_ID].astype(str).map(annuity).fillna(0.0).to_numpy(float)
+    out = rows.copy()
+    for column in HEAT_PUMP_COLUMNS:
+        if column in out.columns:
+            out[column] = pd.to_numeric(out[column], errors="coerce") + add
+    return out
 
 
 def _value(row: pd.Series, name: str) -> float:
@@ -77,11 +94,17 @@ def reason(row: pd.Series) -> tuple[str, str]:
         if math.isnan(hosting)
         else f"hosting capacity up to {hosting * 100:.0f} % heat pumps"
     )
+    guessed = str(row.get("grid_source", "")) == "estimate"
+    source_de = " (Netz geschätzt aus Referenznetzen, keine Netzdaten)" if guessed else ""
+    source_en = " (grid estimated from reference grids, no grid data)" if guessed else ""
     de = (
-        f"Stromnetz: Verstärkung für Wärmepumpen {german(f'{annuity:.1f}')} EUR/MWh"
+        f"Stromnetz{source_de}: Verstärkung für Wärmepumpen {german(f'{annuity:.1f}')} EUR/MWh"
         f"{what_de}, {host_de}."
     )
-    en = f"power grid: reinforcement for heat pumps {annuity:.1f} EUR/MWh{what_en}, {host_en}"
+    en = (
+        f"power grid{source_en}: reinforcement for heat pumps {annuity:.1f} EUR/MWh{what_en}, "
+        f"{host_en}"
+    )
     return de, en
 
 

@@ -303,6 +303,7 @@ def hosting_shares(
     ev_share: float,
     hours: np.ndarray | None,
     hp_cap_kw: float | None = None,
+    shift: bool = False,
 ) -> dict[str, pd.DataFrame]:
     """Per group the first heat-pump share of ``shares`` that breaks a limit (NaN: none up to
     the last share), with the kind and the element where."""
@@ -316,7 +317,9 @@ def hosting_shares(
         for name, group in groups.items()
     }
     for share in shares:
-        total = loads.total_kw(hp_share=float(share), ev_share=ev_share, hp_cap_kw=hp_cap_kw)
+        total = loads.total_kw(
+            hp_share=float(share), ev_share=ev_share, hp_cap_kw=hp_cap_kw, shift=shift
+        )
         ext = run(network, connection, total, source_pu=source, hours=hours)
         excess = element_violations(network, connection, ext, limits)
         for name, group in groups.items():

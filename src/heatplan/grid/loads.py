@@ -44,18 +44,76 @@ class BuildingLoads:
     hp_rank: np.ndarray  # position of each building in the heat-pump order (0 = first)
 
     def total_kw(
-        self, *, hp_share: float, ev_share: float, hp_cap_kw: float | None = None
+        self,
+        *,
+        hp_share: float,
+        ev_share: float,
+        hp_cap_kw: float | None = None,
+        shift: bool = False,
     ) -> np.ndarray:
         """Hourly load [kW] at a heat-pump share of buildings and an EV share of households;
-        ``hp_cap_kw`` caps each building's heat pump (§ 14a EnWG control, :func:`cap_kw`)."""
+        ``hp_cap_kw`` caps each building's heat pump (§ 14a EnWG control, :func:`cap_kw`):
+        the energy above the cap is cut, or with ``shift`` made up later (:func:`shifted_kw`)."""
         with_hp = self.hp_rank < round(hp_share * self.hp_rank.size)
-        heat_pump = (
-            self.heat_pump_kw if hp_cap_kw is None else np.minimum(self.heat_pump_kw, hp_cap_kw)
-        )
+        if hp_cap_kw is None:
+            heat_pump = self.heat_pump_kw
+        elif shift:
+            heat_pump = self.shifted(hp_cap_kw).load_kw
+        else:
+            heat_pump = np.minimum(self.heat_pump_kw, hp_cap_kw)
         total = heat_pump * with_hp[None, :].astype(np.float32)
         total += np.outer(self.household_kw, self.households).astype(np.float32)
         total += np.outer(self.ev_kw_per_car, self.households * ev_share).astype(np.float32)
         return total
+
+    def shifted(self, cap_kw: float) -> Shifted:
+        """Every building's heat pump under the cap with the held-back energy made up later
+        (:func:`shifted_kw`, reserve ``shift_reserve_h`` hours of its own peak); computed once
+        per cap."""
+        cache = self.__dict__.setdefault("_shifted", {})
+        if cap_kw not in cache:
+            reserve_kwh = parameter(PARAMETERS, "shift_reserve_h") * self.heat_pump_kw.max(axis=0)
+            cache[cap_kw] = shifted_kw(self.heat_pump_kw, cap_kw, reserve_kwh)
+        return cache[cap_kw]
+
+
+@dataclass(frozen=True)
+class Shifted:
+    """A capped heat pump with its held-back energy made up later: the hourly load [kW]
+    (hours x buildings), per building the energy delivered later instead of being cut and
+    the energy lost because the building's reserve was full [kWh]."""
+
+    load_kw: np.ndarray
+    shifted_kwh: np.ndarray
+    lost_kwh: np.ndarray
+
+
+def shifted_kw(heat_pump_kw: np.ndarray, cap_kw: float, reserve_kwh: np.ndarray) -> Shifted:
+    """§ 14a EnWG control that shifts instead of cutting (hours x buildings, hourly steps).
+
+    Each hour a building's heat pump draws what it needs plus what is still owed, up to
+    ``cap_kw``; what it cannot draw is owed to the next hours (the building's mass and store
+    hold the heat meanwhile), as long as the owed energy stays within ``reserve_kwh`` (per
+    building) — beyond it the heat is lost (the rooms cool). Energy balance: load + lost +
+    still owed at the end = demand.
+    """
+    demand = np.asarray(heat_pump_kw, dtype=np.float64)
+    load = np.empty(demand.shape, dtype=np.float32)
+    owed = np.zeros(demand.shape[1])
+    held = np.zeros(demand.shape[1])  # above the cap: what cutting would lose
+    lost = np.zeros(demand.shape[1])
+    reserve = np.asarray(reserve_kwh, dtype=np.float64)
+    for hour in range(demand.shape[0]):
+        want = demand[hour] + owed
+        run = np.minimum(want, cap_kw)
+        owed = want - run
+        over = np.maximum(owed - reserve, 0.0)
+        lost += over
+        owed -= over
+        held += np.maximum(demand[hour] - cap_kw, 0.0)
+        load[hour] = run
+    lost += owed  # still owed when the year ends
+    return Shifted(load, held - lost, lost)
 
 
 def cap_kw(controlled: bool) -> float | None:

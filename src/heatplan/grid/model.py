@@ -79,9 +79,12 @@ def _hv_voltage_pu(net) -> np.ndarray:
     return slack.loc[trafo["hv_bus"]].to_numpy(float) * ratio * nominal
 
 
-def from_pandapower(net, *, crs: str) -> LvGrid:
-    """The LV grid of a pandapower net, geometry in ``crs`` (loads at their bus)."""
-    points = _points(net.bus["geo"], crs)
+def from_pandapower(net, *, crs: str, points: gpd.GeoSeries | None = None) -> LvGrid:
+    """The LV grid of a pandapower net, geometry in ``crs`` (loads at their bus); ``points``
+    (indexed by the net's bus index, in ``crs``) replaces the net's own ``geo`` column (a
+    reference grid without coordinates, :mod:`heatplan.grid.estimate`)."""
+    if points is None:
+        points = _points(net.bus["geo"], crs)
     line = net.line[net.line["in_service"] & ~net.line.index.isin(_open_lines(net))]
     lv = net.bus["vn_kv"] < 1.0
     buses = gpd.GeoDataFrame(
@@ -146,10 +149,11 @@ def _loads(net, points: gpd.GeoSeries, crs: str) -> gpd.GeoDataFrame:
 def link_buildings(
     buildings: gpd.GeoDataFrame, grid: LvGrid, *, max_distance_m: float
 ) -> pd.DataFrame:
-    """Each building's connection bus: the nearest load bus (else the nearest LV bus).
+    """Each building's connection bus: by id where the grid's loads (connection points) name
+    the building (``building_id``), else the nearest load bus (else the nearest LV bus).
 
-    Returns building_id, bus_id, distance_m; buildings farther than ``max_distance_m`` from
-    every candidate get no bus (NaN) — they are not on this grid.
+    Returns building_id, bus_id, distance_m (0 for a link by id); buildings farther than
+    ``max_distance_m`` from every candidate get no bus (NaN) — they are not on this grid.
     """
     candidates = grid.loads.drop_duplicates(BUS_ID)
     if candidates.empty:
@@ -167,6 +171,18 @@ def link_buildings(
     frame.loc[nearest[0], "distance_m"] = distance
     far = frame["distance_m"] > max_distance_m
     frame.loc[far, BUS_ID] = np.nan
+    if col.BUILDING_ID in grid.loads.columns:
+        by_id = (
+            grid.loads[[col.BUILDING_ID, BUS_ID]]
+            .dropna()
+            .astype({col.BUILDING_ID: str})
+            .drop_duplicates(col.BUILDING_ID)
+            .set_index(col.BUILDING_ID)[BUS_ID]
+        )
+        match = frame[col.BUILDING_ID].astype(str).map(by_id)
+        known = match.notna()
+        frame.loc[known, BUS_ID] = match[known]
+        frame.loc[known, "distance_m"] = 0.0
     return frame
 
 
@@ -185,6 +201,5 @@ def from_frames(frames: dict[str, pd.DataFrame | None]) -> LvGrid | None:
 
 NO_GRID = (
     "this project has no low-voltage grid: import the town's grid with `heatplan import "
-    "lv-grid DIR FILE.json` (pandapower JSON). An estimate from the German reference grids "
-    "(Kerber, Dickert) is not built yet."
+    "lv-grid DIR FILE.json` (pandapower JSON or GIS files with a mapping)"
 )

@@ -1,8 +1,12 @@
 """Reinforcement cost at a heat-pump share: the transformer exchanged for the next size that
-carries the peak, a parallel cable beside every overloaded one (``grid_costs.csv``).
+carries the peak, a parallel cable beside every overloaded one (``grid_costs.csv``), and for a
+voltage still below the band after these two, parallel cable along the feeder to the worst
+customer (:func:`voltage_cables`) at the same cost per metre, until the band holds.
 
-A voltage problem that remains after these two is reported, not costed (a longer cable or a
-new substation in the middle of a feeder needs a planner's layout).
+Why parallel cable for the voltage: it is the reinforcement the cost table sources, and halving
+a feeder's impedance to its far end halves its voltage drop; a longitudinal voltage regulator
+can be cheaper on a long feeder, but its unit cost could not be sourced offline. A voltage
+problem the path cables do not solve within ``voltage_fix_max_steps`` is reported, not costed.
 """
 
 from __future__ import annotations
@@ -10,8 +14,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from heatplan.grid import flow, hosting
 from heatplan.grid.flow import Extremes, Network
-from heatplan.reference import table
+from heatplan.grid.loads import PARAMETERS
+from heatplan.grid.model import LvGrid
+from heatplan.reference import parameter, table
 
 COSTS = "grid_costs.csv"
 
@@ -64,3 +71,49 @@ def reinforced(lines: pd.DataFrame, trafos: pd.DataFrame, extra: np.ndarray, ext
     rated_mva = trafos["sn_mva"].to_numpy(float)
     peak = rated_mva * ext.trafo_max_percent / limits.trafo_max_percent
     return lines, trafos.assign(sn_mva=np.maximum(rated_mva, peak))
+
+
+def cable_eur_per_m() -> float:
+    """Cost of a parallel LV cable per metre of route [EUR/m] (``grid_costs.csv``)."""
+    return float(cost_table().query("item == 'parallel_cable'")["value"].iloc[0])
+
+
+def voltage_cables(
+    grid: LvGrid,
+    connection: hosting.Connection,
+    total_kw: np.ndarray,
+    hours: np.ndarray,
+    limits,  # hosting.Limits
+) -> tuple[np.ndarray, np.ndarray]:
+    """Parallel cables for a voltage below the band in a (reinforced) grid: in each step, per
+    transformer area whose lowest customer voltage lies below ``limits.voltage_min_pu``, one
+    more parallel cable on every cable from the transformer to that worst customer; the flow
+    (``hours`` of ``total_kw``) is run again, up to ``voltage_fix_max_steps`` steps.
+
+    Returns the extra parallel cables per line and the lowest voltage per bus [pu] after them
+    (inf at buses without buildings).
+    """
+    network = flow.build(grid)
+    parent, parent_line = hosting._tree(network)
+    served = np.asarray(connection.bus_map.sum(axis=1)).ravel() > 0
+    extra = np.zeros(len(grid.lines))
+    source = np.full(network.bus_ids.size, limits.busbar_pu)
+    steps = int(parameter(PARAMETERS, "voltage_fix_max_steps"))
+    base_parallel = grid.lines["parallel"].to_numpy(float)
+    for step in range(steps + 1):
+        lines = grid.lines.assign(parallel=base_parallel * (1 + extra))
+        stronger = (
+            network if step == 0 else flow.build(LvGrid(grid.buses, lines, grid.trafos, grid.loads))
+        )
+        ext = hosting.run(stronger, connection, total_kw, source_pu=source, hours=hours)
+        vm = np.where(served, ext.vm_min_pu, np.inf)
+        low = vm < limits.voltage_min_pu
+        if not low.any() or step == steps:
+            return extra, vm
+        for area in np.unique(network.area_of_bus[low]):
+            worst = int(np.argmin(np.where(network.area_of_bus == area, vm, np.inf)))
+            bus = worst
+            while parent_line[bus] >= 0:
+                extra[parent_line[bus]] += 1
+                bus = parent[bus]
+    return extra, vm

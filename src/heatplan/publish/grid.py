@@ -26,6 +26,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from heatplan.i18n.vocabulary import label
 from heatplan.plan import columns as col
 from heatplan.publish.rules import MIN_BUILDINGS_CONSUMPTION, suppress, suppression_mask
 
@@ -37,8 +38,13 @@ COST_ROUNDING_EUR = 1000.0
 LOADING_ROUNDING_PERCENT = 10.0
 #: Public lowest voltage rounded to [p.u.] (heatplan choice: 1 % of the nominal voltage).
 VOLTAGE_ROUNDING_PU = 0.01
-TRAFO_STRUCTURAL = ("trafo_id", "buildings", "year", "hp_share", "ev_share", "controlled_14a")
-SUPPLY_STRUCTURAL = (col.AREA_ID, "buildings", "year", "hp_share", "ev_share", "controlled_14a")
+TRAFO_STRUCTURAL = (
+    "trafo_id", "buildings", "year", "hp_share", "ev_share", "controlled_14a", "grid_source",
+)  # fmt: skip
+SUPPLY_STRUCTURAL = (
+    col.AREA_ID, "buildings", "year", "hp_share", "ev_share", "controlled_14a", "grid_source",
+    "settlement_type",
+)  # fmt: skip
 TRAFO_COLUMNS = (*TRAFO_STRUCTURAL, "hosting_class", "reinforcement_needed", "reinforcement_eur")
 SUPPLY_COLUMNS = (
     *SUPPLY_STRUCTURAL,
@@ -64,13 +70,25 @@ def hosting_class(hosting_share: pd.Series) -> pd.Series:
     return out
 
 
+def _german_codes(frame: pd.DataFrame) -> pd.DataFrame:
+    """The grid's source and the estimate's settlement type as German labels."""
+    out = frame.copy()
+    for column, domain in (("grid_source", "grid_source"), ("settlement_type", "grid_settlement")):
+        if column in out.columns:
+            out[column] = [
+                label(domain, value) if isinstance(value, str) and value else None
+                for value in out[column]
+            ]
+    return out
+
+
 def _rounded(values: pd.Series, step: float) -> pd.Series:
     return (pd.to_numeric(values, errors="coerce") / step).round() * step
 
 
 def public_trafo_areas(frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     """The public transformer areas (module doc) and how many were suppressed."""
-    out = frame.copy()
+    out = _german_codes(frame)
     out["hosting_class"] = hosting_class(out["hosting_share"])
     cost = pd.to_numeric(out["reinforcement_eur"], errors="coerce").fillna(0.0)
     out["reinforcement_needed"] = np.where(cost > 0, "ja", "nein")
@@ -86,7 +104,7 @@ def public_supply_areas(
 ) -> tuple[pd.DataFrame, int]:
     """The public supply-area grid figures (module doc); ``hidden_areas``: area ids the
     areas layer suppresses."""
-    out = frame[[c for c in SUPPLY_COLUMNS if c in frame.columns]].copy()
+    out = _german_codes(frame[[c for c in SUPPLY_COLUMNS if c in frame.columns]])
     for column in ("line_max_percent_plan", "trafo_max_percent_plan"):
         if column in out.columns:
             out[column] = _rounded(out[column], LOADING_ROUNDING_PERCENT)

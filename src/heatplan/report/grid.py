@@ -80,10 +80,20 @@ def _settings(frame: pd.DataFrame) -> str:
         if controlled
         else "ohne Steuerung nach § 14a EnWG"
     )
-    return (
+    if controlled and str(first.get("control_14a", "")) == "shift":
+        rule += " (zurückgehaltene Wärme in spätere Stunden verschoben)"
+    text = (
         f"Geprüft {when} mit {share} der Gebäude mit Wärmepumpe und {ev} der Haushalte mit "
         f"Elektroauto, {rule}, über alle Stunden des Wetterjahres."
     )
+    if str(first.get("grid_source", "")) == "estimate":
+        text += (
+            " Keine Netzdaten: das Niederspannungsnetz ist je Versorgungsgebiet aus den deutschen "
+            "Referenznetzen geschätzt (Kerber 2011, Dickert et al. 2013; Regel in "
+            "grid_reference_networks.csv), nicht das reale Netz. Die Referenznetze sind eher "
+            "kräftig ausgebaut: die Schätzung kann den Verstärkungsbedarf unterschätzen."
+        )
+    return text
 
 
 def grid_section(supply: pd.DataFrame | None, trafos: pd.DataFrame | None) -> dict[str, Any]:

@@ -19,6 +19,7 @@ import geopandas as gpd
 import pandas as pd
 
 from heatplan.areas.assign import assign_areas
+from heatplan.classify import grid_cost
 from heatplan.classify.rules import GRADE_DE, GRADE_EN, TYPE_DE, TYPE_EN
 from heatplan.inputs.addresses import address_keys
 from heatplan.options import installed_cost
@@ -208,6 +209,11 @@ def _option_rows(store: Any, buildings: pd.DataFrame) -> pd.DataFrame:
     kinds = pd.DataFrame(buildings[[col.BUILDING_ID, col.AREA_ID, col.USE, "age_class"]])
     options = options.drop(columns=[col.AREA_ID], errors="ignore")
     merged = options.merge(kinds, on=col.BUILDING_ID, how="inner").drop_duplicates(col.BUILDING_ID)
+    if store.has("areas"):  # the heat pumps' full cost with the LV grid share, as decided
+        areas = pd.DataFrame(store.read("areas"))
+        if grid_cost.COLUMN in areas.columns:
+            annuity = areas.set_index(areas[col.AREA_ID].astype(str))[grid_cost.COLUMN]
+            merged = grid_cost.with_grid_costs(merged, annuity)
     return merged.reindex(columns=columns)
 
 
