@@ -35,10 +35,13 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    from heatplan.site.loads import EvInputs, HeatInputs
 
 #: Quarter hours per hour.
 STEPS_PER_H = 4
@@ -67,6 +70,9 @@ class Site:
     battery_allowed: bool
     feed_in_case: str
     year: int
+    heat: HeatInputs | None = None
+    ev: EvInputs | None = None
+    air_c: np.ndarray | None = None  # hourly TRY air temperature of the region [°C]
 
 
 def _fail(file: Path, where: str, message: str) -> SiteInputError:
@@ -219,6 +225,7 @@ def read_site(path: Path, *, m2_per_kwp: float = 5.0, year: int = 2025) -> Site:
     load_kw, load_year = _load(data.get("load", {}), path, year)
     pv = data.get("pv", {})
     region = site.get("weather_region")
+    heat, ev, air_c = _heat_and_ev(data, path, lat, lon, region, load_kw.size, load_year)
     return Site(
         name=str(site.get("name", path.stem)),
         lat=lat,
@@ -231,4 +238,23 @@ def read_site(path: Path, *, m2_per_kwp: float = 5.0, year: int = 2025) -> Site:
         battery_allowed=bool(data.get("battery", {}).get("allowed", False)),
         feed_in_case=str(data.get("tariff", {}).get("feed_in", "up_to_100_kwp")),
         year=load_year,
+        heat=heat,
+        ev=ev,
+        air_c=air_c,
     )
+
+
+def _heat_and_ev(
+    data: dict[str, Any], path: Path, lat: float, lon: float, region: Any, steps: int, year: int
+) -> tuple[HeatInputs | None, EvInputs | None, np.ndarray | None]:
+    """Heat, cold and EV sections of the TOML (heatplan.site.loads) and the TRY air."""
+    if not any(key in data for key in ("heat", "cold", "ev")):
+        return None, None, None
+    from heatplan.reference.weather import region_for_point
+    from heatplan.site.loads import read_ev, read_heat, try_air_temperature_c
+    from heatplan.site.tariffs import heat_costs
+
+    costs = heat_costs()
+    air_c = try_air_temperature_c(int(region) if region else region_for_point(lon, lat))
+    heat = read_heat(data, path, steps, year, air_c, costs)
+    return heat, read_ev(data, path, year, steps, costs), air_c

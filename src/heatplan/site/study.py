@@ -171,7 +171,10 @@ def study(site: Site, *, costs: Costs | None = None, threads: int = 1) -> dict[s
         "grid_factor_g_per_kwh": factor_kg_per_kwh * 1000.0,
         "solver": {
             "status": [r.status for r in runs],
+            "method": best.solver,
+            "build_time_s": [round(r.build_time_s, 2) for r in runs],
             "solve_time_s": [round(r.solve_time_s, 2) for r in runs],
+            "iterations": [r.iterations for r in runs],
             "mip_gap": best.mip_gap,
             "simultaneous_charge_discharge_steps": best.simultaneous_steps,
             "steps": int(load.size),
