@@ -48,7 +48,14 @@ STEPS_PER_H = 4
 #: The BDEW standard load profiles that demandlib ships (upper case as in the TOML).
 BDEW_PROFILES = ("G0", "G1", "G2", "G3", "G4", "G5", "G6", "H0", "L0", "L1", "L2")
 #: Column header -> True if it holds energy per quarter hour [kWh], False for mean power [kW].
-METER_COLUMNS = {"Wirkleistung kW": False, "Energie kWh": True}
+METER_COLUMNS = {
+    "Wirkleistung kW": False,
+    "Energie kWh": True,
+    "Wärmeleistung kW": False,
+    "Wärme kWh": True,
+    "Kälteleistung kW": False,
+    "Kälte kWh": True,
+}
 
 
 class SiteInputError(ValueError):
@@ -107,7 +114,13 @@ def read_meter_rows(path: Path) -> tuple[pd.DatetimeIndex, np.ndarray]:
             raise _fail(path, "header", f"column {column!r} missing; found {list(frame.columns)}")
     value_columns = [c for c in METER_COLUMNS if c in frame.columns]
     if len(value_columns) != 1:
-        raise _fail(path, "header", f"exactly one of {list(METER_COLUMNS)} is required")
+        others = [c for c in frame.columns if c not in ("Datum", "Uhrzeit")]
+        raise _fail(
+            path,
+            "header",
+            f"exactly one value column is required: {' or '.join(METER_COLUMNS)} (mean power of"
+            f" the quarter hour in kW, or its energy in kWh = kW / 4); found {others}",
+        )
     column = value_columns[0]
     values = np.empty(len(frame))
     for i, text in enumerate(frame[column]):
@@ -143,17 +156,34 @@ def read_meter_csv(path: Path) -> tuple[np.ndarray, int]:
     return load_kw, int(index[0].year)
 
 
+def _dst_hint(stamp: pd.Timestamp, step_min: int) -> str:
+    """What a wrong step at ``stamp`` means when it is Germany's clock change (CET/CEST)."""
+    last_sunday = stamp.day > 24 and stamp.dayofweek == 6
+    if step_min == 75 and stamp.month == 3 and last_sunday and stamp.hour == 3:
+        return (
+            " - the summer time shift: local time skips 02:00-02:59 (a 23-hour day); export the"
+            " meter's uninterrupted UTC+1 count (standard time) instead of local time"
+        )
+    if step_min == -45 and stamp.month == 10 and last_sunday and stamp.hour == 2:
+        return (
+            " - the winter time shift: local time repeats 02:00-02:59 (a 25-hour day); export the"
+            " meter's uninterrupted UTC+1 count (standard time) instead of local time"
+        )
+    return " (a summer/winter time shift? export the meter's UTC+1 count)"
+
+
 def _check_steps(path: Path, stamps: pd.DatetimeIndex) -> None:
     step = np.diff(stamps.to_numpy().astype("datetime64[m]").astype(np.int64))  # minutes
     wrong = np.flatnonzero(step != 15)
     if wrong.size:
         row = int(wrong[0]) + 3  # header is row 1, the first value row 2
-        kind = "duplicate or backward time" if step[wrong[0]] <= 0 else "gap"
-        hint = " (a summer/winter time shift? export the meter's UTC+1 count)"
+        minutes = int(step[wrong[0]])
+        kind = "duplicate or backward time" if minutes <= 0 else "gap"
         raise _fail(
             path,
             f"row {row}, fields 'Datum'/'Uhrzeit'",
-            f"{kind}: {step[wrong[0]]} min after the previous row, 15 expected{hint}",
+            f"{kind}: {minutes} min after the previous row, 15 expected"
+            f"{_dst_hint(stamps[wrong[0] + 1], minutes)}",
         )
 
 
