@@ -219,21 +219,15 @@ def study(
     imports_before, before, bill_before, heat_before, gas_before_kwh = _before(
         site, model, ev, tariffs
     )
-    # today's grid-fee case first: the other is cut off as soon as it provably costs more
-    tariffs.sort(key=lambda t: t.case != before.case)
-    runs: list[Dispatch] = []
-    solved: list[GridTariff] = []
-    for t in tariffs:
-        run = optimize(
+    runs = [
+        optimize(
             load, pv, t, costs, max_pv_kwp=site.max_pv_kwp, battery_allowed=site.battery_allowed,
             heat=model, charging=ev, dt_h=DT_H, threads=threads, solver=solver,
-            cutoff_eur_per_a=min((r.annual_cost_eur_per_a for r in runs), default=None),
-        )  # fmt: skip
-        if run is not None:
-            runs.append(run)
-            solved.append(t)
+        )
+        for t in tariffs
+    ]  # fmt: skip
     best = _best(runs)
-    tariff = solved[runs.index(best)]
+    tariff = tariffs[runs.index(best)]
     cost_before = bill_before + heat_before
     investment_before = (
         0.0
@@ -290,8 +284,7 @@ def study(
         "grid_factor_g_per_kwh": grid_g,
         "solver": {
             "status": [r.status for r in runs],
-            "grid_fee_cases_solved": [t.case for t in solved],
-            "grid_fee_cases_cut_off": [t.case for t in tariffs if t not in solved],
+            "grid_fee_cases": [t.case for t in tariffs],
             "method": best.solver,
             "build_time_s": [round(r.build_time_s, 2) for r in runs],
             "solve_time_s": [round(r.solve_time_s, 2) for r in runs],
