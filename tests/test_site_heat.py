@@ -260,3 +260,38 @@ def test_a_bad_heat_section_names_the_field(tmp_path: Path) -> None:
     path.write_text(text.replace('arrive = "17:00"', 'arrive = "abends"'), encoding="utf-8")
     with pytest.raises(SiteInputError, match=r"\[ev\] arrive"):
         read_site(path)
+
+
+def _plan_with_areas(tmp_path: Path) -> Path:
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    from heatplan.project.create import create_project
+    from heatplan.project.store import open_store
+
+    project = tmp_path / "town"
+    create_project(project, "Schutterwald", "08317122")
+    areas = gpd.GeoDataFrame(
+        {"area_id": ["A1", "A2"], "network_lcoh_economic_eur_per_mwh": [88.5, float("nan")]},
+        geometry=[box(0, 0, 100, 100), box(100, 0, 200, 100)],
+        crs="EPSG:25832",
+    )
+    with open_store(str(project / "plan.gpkg")).transaction(step="test areas") as writer:
+        writer.write("areas", areas)
+    return project
+
+
+def test_the_network_price_comes_from_the_plan_area(tmp_path: Path) -> None:
+    from heatplan.site.loads import network_price
+
+    _plan_with_areas(tmp_path)
+    site_file = tmp_path / "site.toml"
+    price, source = network_price({"plan": "town", "area": "A1"}, site_file)
+    assert price == pytest.approx(0.0885)
+    assert "area A1" in source
+    with pytest.raises(
+        SiteInputError, match=r"site.toml: \[heat\] area.*'A2' has no network price"
+    ):
+        network_price({"plan": "town", "area": "A2"}, site_file)
+    with pytest.raises(SiteInputError, match=r"\[heat\] plan.*cannot read"):
+        network_price({"plan": "nowhere", "area": "A1"}, site_file)
