@@ -295,3 +295,51 @@ def test_the_network_price_comes_from_the_plan_area(tmp_path: Path) -> None:
         network_price({"plan": "town", "area": "A2"}, site_file)
     with pytest.raises(SiteInputError, match=r"\[heat\] plan.*cannot read"):
         network_price({"plan": "nowhere", "area": "A1"}, site_file)
+
+
+def test_today_is_grid_power_and_a_gas_boiler_by_hand() -> None:
+    """The 'before' case of a study: load, chiller and full-power charging from the grid, all heat
+    from a gas boiler sized to the peak heat."""
+    from heatplan.site.study import _before
+
+    site = _site()
+    heat = heat_cold_model(site, heat_costs())
+    ev = charging_model(site)
+    assert heat is not None and ev is not None
+    tariffs = [grid_tariff(case) for case in ("below_2500_h", "from_2500_h")]
+    imports, tariff, bill, heat_cost, gas_kwh = _before(site, heat, ev, tariffs)
+    expected = site.load_kw + heat.cold_kw / heat.chiller_eer + uncontrolled_charging_kw(ev, 35040)
+    np.testing.assert_allclose(imports, expected, rtol=1e-12)
+    assert gas_kwh == pytest.approx(300_000.0 / heat.boiler_efficiency, rel=1e-9)
+    hand = (
+        gas_kwh * heat.fuel_eur_per_kwh
+        + heat.heat_kw.max() * heat.boiler_eur_per_kw_a
+        + heat.cold_kw.max() * heat.chiller_eur_per_kw_a
+    )
+    assert heat_cost == pytest.approx(hand, rel=1e-12)
+    bills = [
+        imports.sum() * DT_H * t.import_eur_per_kwh + imports.max() * t.demand_eur_per_kw_a
+        for t in tariffs
+    ]
+    assert bill == pytest.approx(min(bills), rel=1e-12)
+    assert tariff.case == tariffs[int(np.argmin(bills))].case
+
+
+def test_the_cli_summary_reads_without_pv_or_payback() -> None:
+    from heatplan.cli.site import summary_lines
+
+    result = {
+        "site": "Werk, Nord", "sizes": {"pv_kwp": 0.0, "heat_pump_kw": 1234.5},
+        "simple_payback_a": None, "investment_eur": 1.0e5,
+        "annual_cost_before_eur_per_a": 2.0e5, "annual_cost_after_eur_per_a": 1.5e5,
+        "savings_eur_per_a": 5.0e4, "peak_before_kw": 100.0, "peak_after_kw": 90.0,
+        "self_sufficiency": 0.0, "self_consumption": None, "co2_before_t_per_a": 10.0,
+        "co2_after_t_per_a": 5.0,
+        "solver": {
+            "method": "simplex", "status": ["Optimal"], "solve_time_s": [1.5], "mip_gap": 0.0,
+        },
+    }  # fmt: skip
+    lines = summary_lines(result)
+    assert lines[0] == "Werk, Nord: PV 0.0 kWp, heat pump 1,234.5 kW"
+    assert "payback -" in lines[1] and "self-consumption -" in lines[2]
+    assert lines[3] == "Solver simplex: Optimal, solve 1.5 s, gap 0"

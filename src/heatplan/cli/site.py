@@ -10,7 +10,6 @@ import typer
 
 from heatplan.cli.app import JsonOpt, app, input_errors
 from heatplan.console import emit_json, out
-from heatplan.formats import german
 
 site_app = typer.Typer(
     help="Company sites: PV, battery, heat, cold and EV charging sized on German tariffs.",
@@ -41,7 +40,7 @@ def _study(file: Path, json_out: bool) -> None:
         emit_json(result)
         return
     for line in summary_lines(result):
-        out.print(german(line), soft_wrap=True)
+        out.print(line, soft_wrap=True, markup=False)
 
 
 @site_app.command("plan", hidden=True)
@@ -55,7 +54,7 @@ def plan_cmd(
 
 
 def summary_lines(result: dict[str, Any]) -> list[str]:
-    """The English summary of a site study (numbers in German format via ``german``)."""
+    """The English summary of a site study (the CLI speaks English, numbers included)."""
     sizes = result["sizes"]
     labels = {
         "pv_kwp": ("PV", "kWp"),
