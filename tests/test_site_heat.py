@@ -205,6 +205,10 @@ def test_sessions_read_german_times_and_numbers() -> None:
         ("06.01.2025 17:00;07.01.2025 07:00;1.020,0;LP1", "row 2, field 'kWh'.*1020 kWh cannot"),
         ("06.01.2025 17:00;07.01.2025 07:00;viel;LP1", "row 2, field 'kWh'.*not a number"),
         ("6.1.25 17h;07.01.2025 07:00;10,0;LP1", "row 2, field 'Ankunft'"),
+        (
+            "06.01.2025 17:00;07.01.2025 07:00;10,0;LP1\n06.01.2025 20:00;06.01.2025 22:00;5;LP1",
+            "row 3, field 'Ladepunkt'.*'LP1' is already in use by row 2",
+        ),
     ],
 )
 def test_bad_sessions_name_file_row_and_field(tmp_path: Path, row: str, message: str) -> None:

@@ -244,6 +244,7 @@ def read_sessions(path: Path, year: int, charger_kw: float) -> EvInputs:
     if missing:
         raise _fail(path, "header", f"columns {missing} missing; found {list(frame.columns)}")
     start, end, energy = [], [], []
+    busy: dict[str, list[tuple[int, int, int]]] = {}
     for i, row in enumerate(frame.itertuples(index=False), start=2):
         first = _local_step(str(row.Ankunft), year, path, i, "Ankunft")
         last = _local_step(str(row.Abfahrt), year, path, i, "Abfahrt")
@@ -259,6 +260,14 @@ def read_sessions(path: Path, year: int, charger_kw: float) -> EvInputs:
                 f"row {i}, field 'kWh'",
                 f"{kwh:g} kWh cannot be charged at {charger_kw:g} kW in the session",
             )
+        for other_first, other_last, other_row in busy.get(str(row.Ladepunkt), []):
+            if first < other_last and other_first < last:
+                raise _fail(
+                    path,
+                    f"row {i}, field 'Ladepunkt'",
+                    f"charge point {row.Ladepunkt!r} is already in use by row {other_row}",
+                )
+        busy.setdefault(str(row.Ladepunkt), []).append((first, last, i))
         start.append(first)
         end.append(last)
         energy.append(kwh)
