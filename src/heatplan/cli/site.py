@@ -23,19 +23,26 @@ app.add_typer(site_app, name="site")
 def study_cmd(
     file: Annotated[Path, typer.Argument(help="Site TOML file ([site], [load], [pv], ...).")],
     json_out: JsonOpt = False,
+    solver: Annotated[
+        str,
+        typer.Option(
+            help="HiGHS method: simplex (dual, devex), simplex-steepest, primal, ipm,"
+            " ipm-no-crossover, choose."
+        ),
+    ] = "simplex",
 ) -> None:
     """Size PV, battery, heat pump, store, boiler, network connection and chiller for a site
     over a year in 15-minute steps (one LP, HiGHS)."""
-    _study(file, json_out)
+    _study(file, json_out, solver)
 
 
-def _study(file: Path, json_out: bool) -> None:
+def _study(file: Path, json_out: bool, solver: str = "simplex") -> None:
     from heatplan.site.inputs import read_site
     from heatplan.site.study import study
     from heatplan.site.tariffs import site_costs
 
     costs = site_costs()
-    result = study(read_site(file, m2_per_kwp=costs.pv_m2_per_kwp), costs=costs)
+    result = study(read_site(file, m2_per_kwp=costs.pv_m2_per_kwp), costs=costs, solver=solver)
     if json_out:
         emit_json(result)
         return
