@@ -30,19 +30,29 @@ def study_cmd(
             " ipm-no-crossover, choose."
         ),
     ] = "simplex",
+    exact: Annotated[
+        bool,
+        typer.Option(
+            "--exact",
+            help="Solve the single quarter-hour LP (slow for a year) instead of sizing on"
+            " hourly means and dispatching the quarter hours with those sizes.",
+        ),
+    ] = False,
 ) -> None:
     """Size PV, battery, heat pump, store, boiler, network connection and chiller for a site
-    over a year in 15-minute steps (one LP, HiGHS)."""
-    _study(file, json_out, solver)
+    over a year in 15-minute steps (HiGHS; two stages, or one LP with --exact)."""
+    _study(file, json_out, solver, exact)
 
 
-def _study(file: Path, json_out: bool, solver: str = "simplex") -> None:
+def _study(file: Path, json_out: bool, solver: str = "simplex", exact: bool = False) -> None:
     from heatplan.site.inputs import read_site
     from heatplan.site.study import study
     from heatplan.site.tariffs import site_costs
 
     costs = site_costs()
-    result = study(read_site(file, m2_per_kwp=costs.pv_m2_per_kwp), costs=costs, solver=solver)
+    result = study(
+        read_site(file, m2_per_kwp=costs.pv_m2_per_kwp), costs=costs, solver=solver, exact=exact
+    )
     if json_out:
         emit_json(result)
         return
@@ -78,6 +88,12 @@ def summary_lines(result: dict[str, Any]) -> list[str]:
     )
     payback = result["simple_payback_a"]
     solver = result["solver"]
+    if "upper_bound_eur_per_a" in solver:
+        word = "gap" if solver["sizing_is_lower_bound"] else "difference to the sizing stage"
+        quality = f"{word} {solver.get('gap', solver.get('difference')):.2%}"
+    else:
+        quality = f"gap {solver['mip_gap']:g}"
+    stages = f" ({solver['stages']})" if "stages" in solver else ""
     return [
         f"{result['site']}: {built}",
         f"Investment {result['investment_eur']:,.0f} EUR, annual cost before "
@@ -89,6 +105,6 @@ def summary_lines(result: dict[str, Any]) -> list[str]:
         f"self-sufficiency {result['self_sufficiency']:.1%}, self-consumption "
         + ("-" if result["self_consumption"] is None else f"{result['self_consumption']:.1%}")
         + f", CO2 {result['co2_before_t_per_a']:,.1f} -> {result['co2_after_t_per_a']:,.1f} t/a",
-        f"Solver {solver['method']}: {', '.join(solver['status'])}, solve "
-        f"{sum(solver['solve_time_s']):,.1f} s, gap {solver['mip_gap']:g}",
+        f"Solver {solver['method']}{stages}: {', '.join(solver['status'])}, solve "
+        f"{sum(solver['solve_time_s']):,.1f} s, {quality}",
     ]

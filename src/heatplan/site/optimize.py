@@ -108,6 +108,9 @@ class Charging:
     energy_kwh: np.ndarray
     power_kw: np.ndarray
     controllable: bool = True
+    #: Share of each (session, step) column's step the car is plugged in [-], session after
+    #: session (None: whole steps); a coarse step holding part of a session gets its share.
+    plugged_share: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -340,7 +343,10 @@ def _charging(
     offset = np.arange(length.sum()) - np.repeat(np.cumsum(length) - length, length)
     step = (np.repeat(ev.start, length) + offset) % lp.steps
     cost = -reduction_eur_per_kwh * energy_h if ev.controllable else 0.0
-    lp.add("ev_kw", int(length.sum()), cost, np.repeat(ev.power_kw, length))
+    upper = np.repeat(ev.power_kw, length)
+    if ev.plugged_share is not None:
+        upper = upper * ev.plugged_share
+    lp.add("ev_kw", int(length.sum()), cost, upper)
     columns = lp.col("ev_kw")
     lp.rows_of([(session, columns, dt_h)], length.size, ev.energy_kwh, ev.energy_kwh)
     return step, columns
@@ -359,12 +365,15 @@ def optimize(
     dt_h: float = 0.25,
     threads: int = 1,
     solver: str = "simplex",
+    size_bounds: dict[str, tuple[float, float]] | None = None,
 ) -> Dispatch:
     """The cost-optimal sizes and their dispatch for one grid tariff.
 
     ``load_kw`` and ``pv_kw_per_kwp`` (AC yield of 1 kWp [kW]) are step means of equal length;
     ``heat`` adds heat and cold, ``charging`` the EV sessions. ``solver`` is a key of
-    :data:`SOLVER_OPTIONS`; ``threads`` HiGHS's thread count. Raises ValueError on bad input
+    :data:`SOLVER_OPTIONS`; ``threads`` HiGHS's thread count. ``size_bounds`` replaces the
+    (lower, upper) bounds of named size columns (``pv_kwp``, ``battery_kwh``, ...; equal bounds
+    fix a size: the dispatch stage of :mod:`heatplan.site.twostage`). Raises ValueError on bad input
     and RuntimeError if HiGHS finds no optimum. (HiGHS's ``objective_bound`` would stop the second
     grid-fee case early, but only without presolve, which costs more than it saves.)
     """
@@ -398,6 +407,8 @@ def optimize(
         lp.cols.append(columns)
         lp.vals.append(-np.ones(step.size))
     model = lp.highs_lp()
+    if size_bounds:
+        _bound_sizes(lp, model, size_bounds)
     highs = highspy.Highs()
     highs.setOptionValue("output_flag", False)
     highs.setOptionValue("threads", threads)
@@ -414,6 +425,18 @@ def optimize(
     info = highs.getInfo()
     return _dispatch(lp, x, model, status=highs.modelStatusToString(status), info=info,
                      times=(built - start, elapsed), solver=solver, balance_row=first)  # fmt: skip
+
+
+def _bound_sizes(lp: _Lp, model: highspy.HighsLp, bounds: dict[str, tuple[float, float]]) -> None:
+    """Set the bounds of size columns (within the model's own upper bound)."""
+    lower, upper = np.asarray(model.col_lower_), np.asarray(model.col_upper_)
+    for name, (low, high) in bounds.items():
+        if name not in lp.blocks or lp.blocks[name][1] != 1:
+            raise ValueError(f"size_bounds: {name!r} is not a size column of this model")
+        column = lp.col(name)[0]
+        cap = upper[column]
+        lower[column], upper[column] = min(low, cap), min(high, cap)
+    model.col_lower_, model.col_upper_ = lower, upper
 
 
 def _dispatch(

@@ -1,0 +1,197 @@
+"""Two-stage site optimisation: size on hourly means, then dispatch every quarter hour.
+
+The exact LP couples all 35,040 quarter hours of a year to the size columns, and HiGHS needs
+minutes for it (the dual simplex's time grows about with the square of the steps). As in
+:func:`heatplan.dispatch.sizing.size_and_dispatch`:
+
+1. **sizing**: the same LP on ``k``-step means (default ``k = 4``: hourly) of the load, the PV
+   yield, heat and cold loads, COP and EER; a charging session keeps its energy and may use a
+   coarse step up to its charger's power times the share of the step it is plugged in; the
+   demand charge is on the coarse peak; the store's loss per coarse step is its loss over ``k``
+   fine steps.
+2. **dispatch**: the full LP with the battery, PV and store sizes of stage 1 fixed; the
+   converters (heat pump, boiler, network connection, chiller) may only grow beyond their stage-1
+   size (a quarter hour can need more than the hour's mean), so stage 2 is always feasible.
+   Its cost is the true annual cost of a feasible plan: an upper bound on the exact optimum.
+
+**Stage 1 is a relaxation** when the PV yield, COP and EER are constant within each coarse step
+(the TRY weather is hourly, so hourly means keep them exactly) and no store with a loss is
+chosen: the block means of any quarter-hour plan then satisfy every coarse row (balances and
+bounds average, the state of charge at block ends follows the coarse balance exactly, the mean
+peak is at most the peak) at the same energy cost. Its optimum is then a lower bound and
+``(upper - lower) / upper`` a true optimality **gap** of the two-stage plan. With a lossy store,
+the loss inside an hour is weighted differently from the coarse step, so the figure is reported
+as a **difference**, not a bound.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from heatplan.site.optimize import Charging, Dispatch, HeatCold, optimize
+from heatplan.site.tariffs import Costs, GridTariff
+
+#: Fine steps per coarse step of the sizing stage (quarter hours -> hours).
+DEFAULT_COARSE_STEPS = 4
+#: Sizes fixed in the dispatch stage (storage-like: they shape the whole year's operation).
+FIXED_SIZES = ("pv_kwp", "battery_kwh", "battery_kw", "store_kwh")
+#: Sizes that may grow beyond the stage-1 value in the dispatch stage (peak converters).
+GROWING_SIZES = ("heat_pump_kw", "boiler_kw", "network_kw", "chiller_kw")
+#: Relative spread within a coarse step below which a series counts as constant there.
+CONSTANT_RTOL = 1e-9
+
+
+@dataclass(frozen=True)
+class TwoStage:
+    """The dispatch-stage plan, the sizing stage's objective and how they compare.
+
+    ``gap`` is ``(upper - lower) / upper`` [-]; a bound on the plan's distance from the exact
+    optimum only when ``is_lower_bound`` (see the module docstring).
+    """
+
+    dispatch: Dispatch
+    coarse: Dispatch
+    lower_eur_per_a: float
+    upper_eur_per_a: float
+    gap: float
+    is_lower_bound: bool
+    coarse_steps: int
+    sizing_time_s: float
+    dispatch_time_s: float
+
+
+def block_mean(values: np.ndarray, k: int) -> np.ndarray:
+    """Means of ``k`` consecutive values (the length must be a multiple of ``k``)."""
+    array = np.asarray(values, float)
+    if array.size % k:
+        raise ValueError(f"{array.size} steps are not a multiple of the coarse step {k}")
+    return array.reshape(-1, k).mean(axis=1)
+
+
+def _constant_in_blocks(values: np.ndarray, k: int) -> bool:
+    blocks = np.asarray(values, float).reshape(-1, k)
+    spread = blocks.max(axis=1) - blocks.min(axis=1)
+    return bool((spread <= CONSTANT_RTOL * np.maximum(1.0, np.abs(blocks).max(axis=1))).all())
+
+
+def coarse_heat(heat: HeatCold, k: int, dt_h: float) -> HeatCold:
+    """``heat`` on ``k``-step means; the store keeps its loss over ``k`` fine steps."""
+    kept = (1.0 - heat.store_loss_per_h * dt_h) ** k
+    return replace(
+        heat,
+        heat_kw=block_mean(heat.heat_kw, k),
+        cold_kw=block_mean(heat.cold_kw, k),
+        heat_pump_cop=block_mean(heat.heat_pump_cop, k),
+        chiller_eer=block_mean(heat.chiller_eer, k),
+        store_loss_per_h=(1.0 - kept) / (k * dt_h),
+    )
+
+
+def coarse_charging(ev: Charging, k: int) -> Charging:
+    """Sessions on coarse steps: every coarse step a session touches, with the plugged-in share
+    (a session past the year's end wraps modulo the coarse steps as the fine one does)."""
+    start, end = np.asarray(ev.start, int), np.asarray(ev.end, int)
+    first, last = start // k, -(-end // k)
+    length = last - first
+    offset = np.arange(length.sum()) - np.repeat(np.cumsum(length) - length, length)
+    block = np.repeat(first, length) + offset
+    share = (
+        np.minimum(np.repeat(end, length), (block + 1) * k)
+        - np.maximum(np.repeat(start, length), block * k)
+    ) / k
+    return replace(ev, start=first, end=last, plugged_share=share)
+
+
+def is_relaxation(pv_kw_per_kwp: np.ndarray, heat: HeatCold | None, k: int) -> bool:
+    """Whether the ``k``-step LP is a relaxation of the fine one (module docstring)."""
+    if not _constant_in_blocks(pv_kw_per_kwp, k):
+        return False
+    if heat is None:
+        return True
+    lossy_store = heat.store_allowed and heat.store_loss_per_h > 0.0
+    return (
+        not lossy_store
+        and _constant_in_blocks(heat.heat_pump_cop, k)
+        and _constant_in_blocks(heat.chiller_eer, k)
+    )
+
+
+def stage_two_bounds(sizes: dict[str, float]) -> dict[str, tuple[float, float]]:
+    """Bounds of the dispatch stage: storage-like sizes fixed, converters at least stage 1."""
+    bounds = {name: (sizes[name], sizes[name]) for name in FIXED_SIZES if name in sizes}
+    bounds.update({name: (sizes[name], np.inf) for name in GROWING_SIZES if name in sizes})
+    return bounds
+
+
+def two_stage(
+    load_kw: np.ndarray,
+    pv_kw_per_kwp: np.ndarray,
+    tariff: GridTariff,
+    costs: Costs,
+    *,
+    max_pv_kwp: float,
+    battery_allowed: bool,
+    heat: HeatCold | None = None,
+    charging: Charging | None = None,
+    dt_h: float = 0.25,
+    coarse_steps: int = DEFAULT_COARSE_STEPS,
+    threads: int = 1,
+    solver: str = "simplex",
+) -> TwoStage:
+    """Size on ``coarse_steps``-step means, then dispatch the fine steps with those sizes.
+
+    Arguments as :func:`heatplan.site.optimize.optimize`. Raises ValueError if the steps are not
+    a multiple of ``coarse_steps``."""
+    k = coarse_steps
+    load = np.asarray(load_kw, float)
+    pv = np.asarray(pv_kw_per_kwp, float)
+    start = time.perf_counter()
+    coarse = optimize(
+        block_mean(load, k),
+        block_mean(pv, k),
+        tariff,
+        costs,
+        heat=None if heat is None else coarse_heat(heat, k, dt_h),
+        charging=None if charging is None else coarse_charging(charging, k),
+        dt_h=k * dt_h,
+        max_pv_kwp=max_pv_kwp,
+        battery_allowed=battery_allowed,
+        threads=threads,
+        solver=solver,
+    )
+    sized = time.perf_counter()
+    fine = optimize(
+        load,
+        pv,
+        tariff,
+        costs,
+        heat=heat,
+        charging=charging,
+        dt_h=dt_h,
+        size_bounds=stage_two_bounds(coarse.sizes),
+        max_pv_kwp=max_pv_kwp,
+        battery_allowed=battery_allowed,
+        threads=threads,
+        solver=solver,
+    )
+    done = time.perf_counter()
+    lower, upper = coarse.annual_cost_eur_per_a, fine.annual_cost_eur_per_a
+    return TwoStage(
+        dispatch=fine,
+        coarse=coarse,
+        lower_eur_per_a=lower,
+        upper_eur_per_a=upper,
+        gap=relative_gap(upper, lower),
+        is_lower_bound=is_relaxation(pv, heat, k),
+        coarse_steps=k,
+        sizing_time_s=sized - start,
+        dispatch_time_s=done - sized,
+    )
+
+
+def relative_gap(upper: float, lower: float) -> float:
+    """``(upper - lower) / |upper|`` (0 when both are 0)."""
+    return 0.0 if upper == lower else (upper - lower) / max(abs(upper), 1e-12)
