@@ -1,7 +1,7 @@
 """Time the site LP against the same model in oemof-solph, side by side, in one run.
 
     PYTHONPATH=src python benchmarks/bench_site_lp.py [--solver simplex|ipm|...] [--steps N]
-                                                      [--no-peer]
+                                                      [--no-peer] [--no-exact]
 
 A BDEW G1 load of 250,000 kWh/a, the TRY PV yield of Jena (region of 50.94 N, 11.59 E), PV up to
 120 kWp, a battery, the from-2,500-h grid tariff of site_tariffs.csv; ``--steps`` quarter hours
@@ -15,6 +15,11 @@ is fed in, as in heatplan's ``export <= pv_used``), grid import with an investme
 difference: solph limits charge and discharge separately, heatplan their sum; an optimum never
 charges and discharges at once, so the objectives agree. Prints both times, their ratio and the
 relative objective difference (must be < 0.1 %).
+
+Beside them the two-stage method of ``heatplan site study`` (sizes on hourly means, then the
+quarter-hour dispatch with them fixed): its time, ratio to the exact LP, its plan's cost against
+the exact optimum and its reported gap (``--no-exact`` skips the exact LP and the peer for a
+full year, where they take minutes).
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from heatplan.site.inputs import Site, bdew_profile_kw
 from heatplan.site.optimize import SOLVER_OPTIONS, optimize
 from heatplan.site.study import pv_kw_per_kwp
 from heatplan.site.tariffs import Costs, GridTariff, grid_tariff, site_costs
+from heatplan.site.twostage import two_stage
 
 MAX_PV_KWP = 120.0
 DT_H = 0.25
@@ -111,6 +117,7 @@ def main() -> None:
     parser.add_argument("--solver", default="simplex", choices=list(SOLVER_OPTIONS))
     parser.add_argument("--steps", type=int, default=35_040)
     parser.add_argument("--no-peer", action="store_true", help="skip the oemof-solph run")
+    parser.add_argument("--no-exact", action="store_true", help="only the two-stage method")
     args = parser.parse_args()
     load = bdew_profile_kw("G1", 250_000.0, 2025)[: args.steps]
     site = Site(
@@ -118,6 +125,20 @@ def main() -> None:
     )
     pv = pv_kw_per_kwp(site, 35_040)[: args.steps]
     tariff, costs = grid_tariff("from_2500_h"), site_costs()
+    start = time.perf_counter()
+    staged = two_stage(
+        load, pv, tariff, costs, max_pv_kwp=MAX_PV_KWP, battery_allowed=True, solver=args.solver
+    )
+    two = time.perf_counter() - start
+    print(
+        f"heatplan two-stage ({args.solver}): sizing {staged.sizing_time_s:.1f} s (HiGHS"
+        f" {staged.coarse.solve_time_s:.1f} s), dispatch {staged.dispatch_time_s:.1f} s (HiGHS"
+        f" {staged.dispatch.solve_time_s:.1f} s), total {two:.1f} s; plan"
+        f" {staged.upper_eur_per_a:,.2f} EUR/a, sizing bound {staged.lower_eur_per_a:,.2f}"
+        f" EUR/a, {'gap' if staged.is_lower_bound else 'difference'} {staged.gap:.3%}"
+    )
+    if args.no_exact:
+        return
     start = time.perf_counter()
     result = optimize(
         load, pv, tariff, costs, max_pv_kwp=MAX_PV_KWP, battery_allowed=True, solver=args.solver
@@ -131,6 +152,11 @@ def main() -> None:
         f" {result.annual_cost_eur_per_a:,.2f} EUR/a, sizes "
         + ", ".join(f"{k} {v:.2f}" for k, v in result.sizes.items())
     )
+    above = (staged.upper_eur_per_a - result.annual_cost_eur_per_a) / result.annual_cost_eur_per_a
+    print(
+        f"two-stage vs exact: time ratio exact / two-stage {ours / two:.2f}; the plan costs"
+        f" {above:.3%} more than the exact optimum (reported gap {staged.gap:.3%})"
+    )
     if args.no_peer:
         return
     objective, peer, sizes = solph_objective(load, pv, tariff, costs)
@@ -141,7 +167,8 @@ def main() -> None:
     )
     verdict = "agree" if difference < OBJECTIVE_RTOL else "DISAGREE"
     print(
-        f"time ratio oemof-solph / heatplan: {peer / ours:.2f}; objectives {verdict}"
+        f"time ratio oemof-solph / heatplan: {peer / ours:.2f} (exact), {peer / two:.2f}"
+        f" (two-stage); objectives {verdict}"
         f" (relative difference {difference:.2e}, limit {OBJECTIVE_RTOL:g})"
     )
 
