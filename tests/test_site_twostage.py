@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from heatplan.site.inputs import Site, read_site
-from heatplan.site.optimize import Charging, Dispatch, HeatCold, optimize
+from heatplan.site.optimize import Charging, Dispatch, HeatCold, merged_sessions, optimize
 from heatplan.site.study import charging_model, heat_cold_model, pv_kw_per_kwp
 from heatplan.site.tariffs import grid_tariff, heat_costs, site_costs
 from heatplan.site.twostage import TwoStage, coarse_charging, is_relaxation, two_stage
@@ -153,3 +153,27 @@ def test_relaxation_needs_constant_pv_within_the_coarse_step() -> None:
     hourly = np.repeat(np.array([0.0, 0.5, 0.2]), 4)
     assert is_relaxation(hourly, None, 4)
     assert not is_relaxation(np.linspace(0.0, 1.0, 12), None, 4)
+
+
+def test_identical_sessions_merge_without_changing_the_optimum() -> None:
+    """Six vans with the same nights: one merged session per night gives the same optimum as six
+    separate ones (solved with the merge undone by distinct tiny energy shifts)."""
+    heat, ev = _heat_case(store=False)
+    merged = merged_sessions(ev)
+    assert merged.start.size * 6 == ev.start.size
+    assert merged.energy_kwh.sum() == pytest.approx(ev.energy_kwh.sum(), rel=1e-12)
+    site = _site("site_heat.toml")
+    load = site.load_kw[WINTER : WINTER + STEPS]
+    tariff = grid_tariff("from_2500_h", enwg_14a_module_2=True)
+    # power shifted per van by 1e-9 kW: no two sessions share energy / power, so none merge
+    apart = dataclasses.replace(ev, power_kw=ev.power_kw + 1e-9 * np.arange(ev.start.size))
+    assert merged_sessions(apart).start.size == ev.start.size
+    results = [
+        optimize(load, np.zeros(STEPS), tariff, site_costs(), max_pv_kwp=0.0,
+                 battery_allowed=False, heat=heat, charging=c, dt_h=DT_H)
+        for c in (ev, apart)
+    ]  # fmt: skip
+    assert results[0].annual_cost_eur_per_a == pytest.approx(
+        results[1].annual_cost_eur_per_a, rel=OBJECTIVE_RTOL
+    )
+    np.testing.assert_allclose(results[0].series["ev_kw"].sum(), results[1].series["ev_kw"].sum())

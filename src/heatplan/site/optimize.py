@@ -41,7 +41,7 @@ curtailment). :class:`Dispatch` counts such steps (``simultaneous_steps``).
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import highspy
 import numpy as np
@@ -334,6 +334,25 @@ def _heat_cold(
     return [("heat_pump_el_kw", -1.0), ("chiller_el_kw", -1.0)]
 
 
+def merged_sessions(ev: Charging) -> Charging:
+    """Sessions with the same plug-in steps and the same hours at full power (energy / power)
+    as one session of their summed energy and power: exact for the LP (an optimum of the sum
+    splits in proportion to the powers), and a van fleet's nights become one column per step."""
+    if ev.plugged_share is not None or ev.start.size == 0:
+        return ev
+    full_h = ev.energy_kwh / ev.power_kw
+    keys = np.stack([ev.start.astype(float), ev.end.astype(float), full_h])
+    _, first, group = np.unique(keys, axis=1, return_index=True, return_inverse=True)
+    group = np.asarray(group).ravel()
+    return replace(
+        ev,
+        start=ev.start[first],
+        end=ev.end[first],
+        energy_kwh=np.bincount(group, weights=ev.energy_kwh),
+        power_kw=np.bincount(group, weights=ev.power_kw),
+    )
+
+
 def _charging(
     lp: _Lp, ev: Charging, *, dt_h: float, energy_h: float, reduction_eur_per_kwh: float
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -401,7 +420,11 @@ def optimize(
     first = lp.step_rows(balance, load, load)
     if charging is not None and charging.start.size:
         step, columns = _charging(
-            lp, charging, dt_h=dt_h, energy_h=energy_h, reduction_eur_per_kwh=reduction
+            lp,
+            merged_sessions(charging),
+            dt_h=dt_h,
+            energy_h=energy_h,
+            reduction_eur_per_kwh=reduction,
         )
         lp.rows.append(first + step)
         lp.cols.append(columns)
