@@ -15,13 +15,13 @@ minutes for it (the dual simplex's time grows about with the square of the steps
    Its cost is the true annual cost of a feasible plan: an upper bound on the exact optimum.
 
 **Stage 1 is a relaxation** when the PV yield, COP and EER are constant within each coarse step
-(the TRY weather is hourly, so hourly means keep them exactly) and no store with a loss is
-chosen: the block means of any quarter-hour plan then satisfy every coarse row (balances and
-bounds average, the state of charge at block ends follows the coarse balance exactly, the mean
-peak is at most the peak) at the same energy cost. Its optimum is then a lower bound and
-``(upper - lower) / upper`` a true optimality **gap** of the two-stage plan. With a lossy store,
-the loss inside an hour is weighted differently from the coarse step, so the figure is reported
-as a **difference**, not a bound.
+(the TRY weather is hourly, so hourly means keep them exactly): the block means of any
+quarter-hour plan then satisfy every coarse row (balances and bounds average, the battery's state
+of charge at block ends follows the coarse balance exactly, the lossy store's content at block
+ends satisfies the relaxed row of :func:`coarse_heat`, the mean peak is at most the peak) at the
+same energy cost. Its optimum is then a lower bound and ``(upper - lower) / upper`` a true
+optimality **gap** of the two-stage plan. Otherwise (a meter series with COP or PV varying inside
+an hour, a coarser step) the figure is reported as a **difference**, not a bound.
 """
 
 from __future__ import annotations
@@ -78,8 +78,14 @@ def _constant_in_blocks(values: np.ndarray, k: int) -> bool:
 
 
 def coarse_heat(heat: HeatCold, k: int, dt_h: float) -> HeatCold:
-    """``heat`` on ``k``-step means; the store keeps its loss over ``k`` fine steps."""
-    kept = (1.0 - heat.store_loss_per_h * dt_h) ** k
+    """``heat`` on ``k``-step means; the store row relaxed so that it bounds every fine plan.
+
+    Over ``k`` fine steps with ``a = 1 - loss dt`` the content becomes
+    ``a^k c0 + dt sum_j a^(k-1-j) (in_j - out_j) <= a^k c0 + k dt (mean in - a^(k-1) mean out)``;
+    the coarse row is that inequality (keep ``a^k``, discharge weight ``a^(k-1)``, spill
+    allowed)."""
+    step_keep = 1.0 - heat.store_loss_per_h * dt_h
+    kept = step_keep**k
     return replace(
         heat,
         heat_kw=block_mean(heat.heat_kw, k),
@@ -87,6 +93,8 @@ def coarse_heat(heat: HeatCold, k: int, dt_h: float) -> HeatCold:
         heat_pump_cop=block_mean(heat.heat_pump_cop, k),
         chiller_eer=block_mean(heat.chiller_eer, k),
         store_loss_per_h=(1.0 - kept) / (k * dt_h),
+        store_discharge_weight=step_keep ** (k - 1),
+        store_may_spill=heat.store_allowed and heat.store_loss_per_h > 0.0,
     )
 
 
@@ -111,12 +119,7 @@ def is_relaxation(pv_kw_per_kwp: np.ndarray, heat: HeatCold | None, k: int) -> b
         return False
     if heat is None:
         return True
-    lossy_store = heat.store_allowed and heat.store_loss_per_h > 0.0
-    return (
-        not lossy_store
-        and _constant_in_blocks(heat.heat_pump_cop, k)
-        and _constant_in_blocks(heat.chiller_eer, k)
-    )
+    return _constant_in_blocks(heat.heat_pump_cop, k) and _constant_in_blocks(heat.chiller_eer, k)
 
 
 def stage_two_bounds(sizes: dict[str, float]) -> dict[str, tuple[float, float]]:
