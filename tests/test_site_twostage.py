@@ -180,3 +180,26 @@ def test_identical_sessions_merge_without_changing_the_optimum() -> None:
         results[1].annual_cost_eur_per_a, rel=OBJECTIVE_RTOL
     )
     np.testing.assert_allclose(results[0].series["ev_kw"].sum(), results[1].series["ev_kw"].sum())
+
+
+def test_the_cli_summary_names_the_two_stage_gap_or_difference() -> None:
+    from heatplan.cli.site import summary_lines
+
+    result = {
+        "site": "Werk", "sizes": {"pv_kwp": 10.0}, "simple_payback_a": 8.0,
+        "investment_eur": 1.0e4, "annual_cost_before_eur_per_a": 2.0e4,
+        "annual_cost_after_eur_per_a": 1.5e4, "savings_eur_per_a": 5.0e3,
+        "peak_before_kw": 100.0, "peak_after_kw": 90.0, "self_sufficiency": 0.1,
+        "self_consumption": 0.9, "co2_before_t_per_a": 10.0, "co2_after_t_per_a": 5.0,
+        "solver": {
+            "method": "simplex", "stages": "two-stage", "status": ["Optimal"],
+            "solve_time_s": [2.0], "mip_gap": 0.0, "upper_bound_eur_per_a": 1.5e4,
+            "sizing_is_lower_bound": True, "gap": 0.0012,
+        },
+    }  # fmt: skip
+    assert summary_lines(result)[3] == "Solver simplex (two-stage): Optimal, solve 2.0 s, gap 0.12%"
+    solver = result["solver"]
+    assert isinstance(solver, dict)
+    del solver["gap"]
+    solver.update(sizing_is_lower_bound=False, difference=0.003)
+    assert summary_lines(result)[3].endswith("difference to the sizing stage 0.30%")

@@ -32,7 +32,7 @@ from heatplan.site.tariffs import (
     heat_costs,
     site_costs,
 )
-from heatplan.site.twostage import TwoStage, relative_gap, two_stage
+from heatplan.site.twostage import TwoStage, dispatch_stage, sizing_stage
 
 DT_H = 1.0 / STEPS_PER_H
 
@@ -202,19 +202,17 @@ def _annualised(d: Dispatch) -> float:
     )
 
 
-def _method_figures(stages: list[TwoStage]) -> dict[str, Any]:
-    """Bounds, gap (or difference) and stage times of the two-stage runs, one per tariff."""
-    upper = min(s.upper_eur_per_a for s in stages)
-    lower = min(s.lower_eur_per_a for s in stages)
-    bound = all(s.is_lower_bound for s in stages)
+def _method_figures(stage: TwoStage, sizings: list[Dispatch]) -> dict[str, Any]:
+    """Bounds, gap (or difference) and stage times of a two-stage study (sized per grid-fee
+    case, dispatched for the case of the lower sizing optimum)."""
     return {
-        "coarse_step_h": stages[0].coarse_steps * DT_H,
-        "upper_bound_eur_per_a": upper,
-        "sizing_objective_eur_per_a": lower,
-        "sizing_is_lower_bound": bound,
-        "gap" if bound else "difference": relative_gap(upper, lower),
-        "sizing_solve_time_s": [round(s.coarse.solve_time_s, 2) for s in stages],
-        "dispatch_solve_time_s": [round(s.dispatch.solve_time_s, 2) for s in stages],
+        "coarse_step_h": stage.coarse_steps * DT_H,
+        "upper_bound_eur_per_a": stage.upper_eur_per_a,
+        "sizing_objective_eur_per_a": stage.lower_eur_per_a,
+        "sizing_is_lower_bound": stage.is_lower_bound,
+        "gap" if stage.is_lower_bound else "difference": stage.gap,
+        "sizing_solve_time_s": [round(s.solve_time_s, 2) for s in sizings],
+        "dispatch_solve_time_s": round(stage.dispatch.solve_time_s, 2),
     }
 
 
@@ -228,8 +226,9 @@ def study(
 ) -> dict[str, Any]:
     """Sizes, investment, annual cost before/after, savings, payback, shares, peaks and CO2.
 
-    By default two-stage (:mod:`heatplan.site.twostage`: sizes on hourly means, then the
-    quarter-hour dispatch with them; its gap to the sizing optimum in ``solver``); ``exact``
+    By default two-stage (:mod:`heatplan.site.twostage`): sizes on hourly means for each grid-fee
+    case, then the quarter-hour dispatch with the sizes of the case with the lower sizing optimum;
+    its gap to the lower of the sizing optima in ``solver``. ``exact``
     solves the single quarter-hour LP per grid-fee case (minutes to hours for a full year)."""
     costs = site_costs() if costs is None else costs
     heat = heat_costs()
@@ -245,7 +244,6 @@ def study(
     imports_before, before, bill_before, heat_before, gas_before_kwh = _before(
         site, model, ev, tariffs
     )
-    stages: list[TwoStage] = []
     if exact:
         runs = [
             optimize(
@@ -255,18 +253,26 @@ def study(
             )
             for t in tariffs
         ]  # fmt: skip
+        solved = tariffs
     else:
-        stages = [
-            two_stage(
+        sizings = [
+            sizing_stage(
                 load, pv, t, costs, max_pv_kwp=site.max_pv_kwp,
                 battery_allowed=site.battery_allowed, heat=model, charging=ev, dt_h=DT_H,
                 threads=threads, solver=solver,
             )
             for t in tariffs
         ]  # fmt: skip
-        runs = [s.dispatch for s in stages]
+        # the bill is the cheaper pair: min over cases of the sizing optima bounds the optimum
+        cheapest = int(np.argmin([s.annual_cost_eur_per_a for s in sizings]))
+        stage = dispatch_stage(
+            load, pv, tariffs[cheapest], costs, sizings[cheapest], max_pv_kwp=site.max_pv_kwp,
+            battery_allowed=site.battery_allowed, heat=model, charging=ev, dt_h=DT_H,
+            threads=threads, solver=solver,
+        )  # fmt: skip
+        runs, solved = [stage.dispatch], [tariffs[cheapest]]
     best = _best(runs)
-    tariff = tariffs[runs.index(best)]
+    tariff = solved[runs.index(best)]
     cost_before = bill_before + heat_before
     investment_before = (
         0.0
@@ -323,10 +329,10 @@ def study(
         "grid_factor_g_per_kwh": grid_g,
         "solver": {
             "status": [r.status for r in runs],
-            "grid_fee_cases": [t.case for t in tariffs],
+            "grid_fee_cases": [t.case for t in solved],
             "method": best.solver,
             "stages": "exact" if exact else "two-stage",
-            **({} if exact else _method_figures(stages)),
+            **({} if exact else _method_figures(stage, sizings)),
             "build_time_s": [round(r.build_time_s, 2) for r in runs],
             "solve_time_s": [round(r.solve_time_s, 2) for r in runs],
             "iterations": [r.iterations for r in runs],

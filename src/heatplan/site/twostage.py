@@ -31,7 +31,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from heatplan.site.optimize import Charging, Dispatch, HeatCold, optimize
+from heatplan.site.optimize import Charging, Dispatch, HeatCold, merged_sessions, optimize
 from heatplan.site.tariffs import Costs, GridTariff
 
 #: Fine steps per coarse step of the sizing stage (quarter hours -> hours).
@@ -129,6 +129,91 @@ def stage_two_bounds(sizes: dict[str, float]) -> dict[str, tuple[float, float]]:
     return bounds
 
 
+def sizing_stage(
+    load_kw: np.ndarray,
+    pv_kw_per_kwp: np.ndarray,
+    tariff: GridTariff,
+    costs: Costs,
+    *,
+    max_pv_kwp: float,
+    battery_allowed: bool,
+    heat: HeatCold | None = None,
+    charging: Charging | None = None,
+    dt_h: float = 0.25,
+    coarse_steps: int = DEFAULT_COARSE_STEPS,
+    threads: int = 1,
+    solver: str = "simplex",
+) -> Dispatch:
+    """Stage 1: the LP on ``coarse_steps``-step means (arguments as
+    :func:`heatplan.site.optimize.optimize`)."""
+    k = coarse_steps
+    return optimize(
+        block_mean(load_kw, k),
+        block_mean(pv_kw_per_kwp, k),
+        tariff,
+        costs,
+        heat=None if heat is None else coarse_heat(heat, k, dt_h),
+        charging=None if charging is None else coarse_charging(merged_sessions(charging), k),
+        dt_h=k * dt_h,
+        max_pv_kwp=max_pv_kwp,
+        battery_allowed=battery_allowed,
+        threads=threads,
+        solver=solver,
+    )
+
+
+def dispatch_stage(
+    load_kw: np.ndarray,
+    pv_kw_per_kwp: np.ndarray,
+    tariff: GridTariff,
+    costs: Costs,
+    coarse: Dispatch,
+    *,
+    max_pv_kwp: float,
+    battery_allowed: bool,
+    heat: HeatCold | None = None,
+    charging: Charging | None = None,
+    dt_h: float = 0.25,
+    coarse_steps: int = DEFAULT_COARSE_STEPS,
+    threads: int = 1,
+    solver: str = "simplex",
+    lower_eur_per_a: float | None = None,
+) -> TwoStage:
+    """Stage 2: the fine LP with the sizes of ``coarse`` (:func:`stage_two_bounds`).
+
+    ``lower_eur_per_a``: the bound to compare with (default ``coarse``'s objective; the minimum
+    over grid-fee cases when the study sized each)."""
+    start = time.perf_counter()
+    fine = optimize(
+        load_kw,
+        pv_kw_per_kwp,
+        tariff,
+        costs,
+        heat=heat,
+        charging=charging,
+        dt_h=dt_h,
+        size_bounds=stage_two_bounds(coarse.sizes),
+        max_pv_kwp=max_pv_kwp,
+        battery_allowed=battery_allowed,
+        threads=threads,
+        solver=solver,
+    )
+    done = time.perf_counter()
+    lower = coarse.annual_cost_eur_per_a if lower_eur_per_a is None else lower_eur_per_a
+    upper = fine.annual_cost_eur_per_a
+    return TwoStage(
+        dispatch=fine,
+        coarse=coarse,
+        lower_eur_per_a=lower,
+        upper_eur_per_a=upper,
+        gap=relative_gap(upper, lower),
+        is_lower_bound=is_relaxation(pv_kw_per_kwp, heat, coarse_steps),
+        coarse_steps=coarse_steps,
+        sizing_time_s=coarse.build_time_s + coarse.solve_time_s,
+        dispatch_time_s=done - start,
+    )
+
+
 def two_stage(
     load_kw: np.ndarray,
     pv_kw_per_kwp: np.ndarray,
@@ -148,51 +233,18 @@ def two_stage(
 
     Arguments as :func:`heatplan.site.optimize.optimize`. Raises ValueError if the steps are not
     a multiple of ``coarse_steps``."""
-    k = coarse_steps
     load = np.asarray(load_kw, float)
     pv = np.asarray(pv_kw_per_kwp, float)
-    start = time.perf_counter()
-    coarse = optimize(
-        block_mean(load, k),
-        block_mean(pv, k),
-        tariff,
-        costs,
-        heat=None if heat is None else coarse_heat(heat, k, dt_h),
-        charging=None if charging is None else coarse_charging(charging, k),
-        dt_h=k * dt_h,
-        max_pv_kwp=max_pv_kwp,
-        battery_allowed=battery_allowed,
-        threads=threads,
+    coarse = sizing_stage(
+        load, pv, tariff, costs, max_pv_kwp=max_pv_kwp, battery_allowed=battery_allowed,
+        heat=heat, charging=charging, dt_h=dt_h, coarse_steps=coarse_steps, threads=threads,
         solver=solver,
-    )
-    sized = time.perf_counter()
-    fine = optimize(
-        load,
-        pv,
-        tariff,
-        costs,
-        heat=heat,
-        charging=charging,
-        dt_h=dt_h,
-        size_bounds=stage_two_bounds(coarse.sizes),
-        max_pv_kwp=max_pv_kwp,
-        battery_allowed=battery_allowed,
-        threads=threads,
+    )  # fmt: skip
+    return dispatch_stage(
+        load, pv, tariff, costs, coarse, max_pv_kwp=max_pv_kwp, battery_allowed=battery_allowed,
+        heat=heat, charging=charging, dt_h=dt_h, coarse_steps=coarse_steps, threads=threads,
         solver=solver,
-    )
-    done = time.perf_counter()
-    lower, upper = coarse.annual_cost_eur_per_a, fine.annual_cost_eur_per_a
-    return TwoStage(
-        dispatch=fine,
-        coarse=coarse,
-        lower_eur_per_a=lower,
-        upper_eur_per_a=upper,
-        gap=relative_gap(upper, lower),
-        is_lower_bound=is_relaxation(pv, heat, k),
-        coarse_steps=k,
-        sizing_time_s=sized - start,
-        dispatch_time_s=done - sized,
-    )
+    )  # fmt: skip
 
 
 def relative_gap(upper: float, lower: float) -> float:
