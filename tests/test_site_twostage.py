@@ -15,7 +15,13 @@ from heatplan.site.inputs import Site, read_site
 from heatplan.site.optimize import Charging, Dispatch, HeatCold, merged_sessions, optimize
 from heatplan.site.study import charging_model, heat_cold_model, pv_kw_per_kwp
 from heatplan.site.tariffs import grid_tariff, heat_costs, site_costs
-from heatplan.site.twostage import TwoStage, coarse_charging, is_relaxation, two_stage
+from heatplan.site.twostage import (
+    TwoStage,
+    coarse_charging,
+    is_relaxation,
+    stage_two_bounds,
+    two_stage,
+)
 
 DATA = Path(__file__).parent / "data" / "site"
 DT_H = 0.25
@@ -134,10 +140,11 @@ def test_with_a_lossy_store_the_gap_still_bounds_and_stage_two_keeps_every_balan
     assert (s["soc_kwh"] <= sizes["battery_kwh"] + 1e-6).all()
     assert (s["import_kw"] <= sizes["peak_kw"] + 1e-6).all()
     assert s["ev_kw"].sum() * DT_H == pytest.approx(ev.energy_kwh.sum(), rel=1e-9)
-    # converters only grow in stage 2; the store is the sizing stage's
-    for name in ("heat_pump_kw", "boiler_kw", "network_kw", "chiller_kw"):
+    # only the boiler (the peak heat source) and the chiller may grow; the rest is stage 1's
+    for name in ("boiler_kw", "chiller_kw"):
         assert sizes[name] >= staged.coarse.sizes[name] - 1e-6
-    assert sizes["store_kwh"] == pytest.approx(staged.coarse.sizes["store_kwh"], abs=1e-6)
+    for name in ("heat_pump_kw", "network_kw", "store_kwh"):
+        assert sizes[name] == pytest.approx(staged.coarse.sizes[name], abs=1e-6)
 
 
 def test_coarse_sessions_by_hand() -> None:
@@ -203,3 +210,19 @@ def test_the_cli_summary_names_the_two_stage_gap_or_difference() -> None:
     del solver["gap"]
     solver.update(sizing_is_lower_bound=False, difference=0.003)
     assert summary_lines(result)[3].endswith("difference to the sizing stage 0.30%")
+
+
+def test_stage_two_lets_only_the_peak_heat_source_grow() -> None:
+    heat, _ = _heat_case(store=True)
+    sizes = {"pv_kwp": 5.0, "battery_kwh": 2.0, "battery_kw": 1.0, "store_kwh": 3.0,
+             "heat_pump_kw": 40.0, "boiler_kw": 10.0, "network_kw": 7.0, "chiller_kw": 1.0,
+             "peak_kw": 50.0}  # fmt: skip
+    bounds = stage_two_bounds(sizes, heat)
+    assert bounds["boiler_kw"] == (10.0, np.inf)
+    assert bounds["network_kw"] == (7.0, 7.0) and bounds["heat_pump_kw"] == (40.0, 40.0)
+    cold_peak = float(heat.cold_kw.max())
+    assert bounds["chiller_kw"] == (cold_peak, cold_peak) and "peak_kw" not in bounds
+    no_boiler = dataclasses.replace(heat, boiler_allowed=False)
+    assert stage_two_bounds(sizes, no_boiler)["network_kw"] == (7.0, np.inf)
+    neither = dataclasses.replace(no_boiler, network_eur_per_kwh=None)
+    assert stage_two_bounds(sizes, neither)["heat_pump_kw"] == (40.0, np.inf)

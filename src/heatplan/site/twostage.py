@@ -9,9 +9,10 @@ minutes for it (the dual simplex's time grows about with the square of the steps
    coarse step up to its charger's power times the share of the step it is plugged in; the
    demand charge is on the coarse peak; the store's loss per coarse step is its loss over ``k``
    fine steps.
-2. **dispatch**: the full LP with the battery, PV and store sizes of stage 1 fixed; the
-   converters (heat pump, boiler, network connection, chiller) may only grow beyond their stage-1
-   size (a quarter hour can need more than the hour's mean), so stage 2 is always feasible.
+2. **dispatch**: the full LP with the sizes of stage 1 fixed, except the chiller (at least the
+   quarter-hour cold peak) and the peak heat source (boiler, else network connection, else heat
+   pump), which may grow beyond its stage-1 size (a quarter hour can need more than the hour's
+   mean), so stage 2 is always feasible.
    Its cost is the true annual cost of a feasible plan: an upper bound on the exact optimum.
 
 **Stage 1 is a relaxation** when the PV yield, COP and EER are constant within each coarse step
@@ -36,10 +37,11 @@ from heatplan.site.tariffs import Costs, GridTariff
 
 #: Fine steps per coarse step of the sizing stage (quarter hours -> hours).
 DEFAULT_COARSE_STEPS = 4
-#: Sizes fixed in the dispatch stage (storage-like: they shape the whole year's operation).
-FIXED_SIZES = ("pv_kwp", "battery_kwh", "battery_kw", "store_kwh")
-#: Sizes that may grow beyond the stage-1 value in the dispatch stage (peak converters).
-GROWING_SIZES = ("heat_pump_kw", "boiler_kw", "network_kw", "chiller_kw")
+#: Sizes fixed in the dispatch stage at the sizing stage's value.
+FIXED_SIZES = ("pv_kwp", "battery_kwh", "battery_kw", "store_kwh", "heat_pump_kw", "network_kw")
+#: The heat source that may grow beyond its sizing-stage value in the dispatch stage (a quarter
+#: hour can need more than the hour's mean): the first of these the site allows.
+PEAK_HEAT_ORDER = ("boiler_kw", "network_kw", "heat_pump_kw")
 #: Relative spread within a coarse step below which a series counts as constant there.
 CONSTANT_RTOL = 1e-9
 
@@ -122,10 +124,26 @@ def is_relaxation(pv_kw_per_kwp: np.ndarray, heat: HeatCold | None, k: int) -> b
     return _constant_in_blocks(heat.heat_pump_cop, k) and _constant_in_blocks(heat.chiller_eer, k)
 
 
-def stage_two_bounds(sizes: dict[str, float]) -> dict[str, tuple[float, float]]:
-    """Bounds of the dispatch stage: storage-like sizes fixed, converters at least stage 1."""
+def stage_two_bounds(
+    sizes: dict[str, float], heat: HeatCold | None = None
+) -> dict[str, tuple[float, float]]:
+    """Bounds of the dispatch stage: every size fixed at the sizing stage's, except that the
+    chiller is at least the quarter-hour cold peak and the site's peak heat source (boiler, else
+    network connection, else heat pump) may grow, so the dispatch is always feasible."""
     bounds = {name: (sizes[name], sizes[name]) for name in FIXED_SIZES if name in sizes}
-    bounds.update({name: (sizes[name], np.inf) for name in GROWING_SIZES if name in sizes})
+    if heat is not None:
+        chiller = max(sizes["chiller_kw"], float(np.max(heat.cold_kw, initial=0.0)))
+        bounds["chiller_kw"] = (chiller, chiller)
+        allowed = {
+            "boiler_kw": heat.boiler_allowed,
+            "network_kw": heat.network_eur_per_kwh is not None,
+            "heat_pump_kw": heat.heat_pump_allowed,
+        }
+        peak = next((name for name in PEAK_HEAT_ORDER if allowed[name]), None)
+        if peak is not None:
+            bounds[peak] = (sizes[peak], np.inf)
+        if "boiler_kw" in sizes and peak != "boiler_kw":
+            bounds["boiler_kw"] = (sizes["boiler_kw"], sizes["boiler_kw"])
     return bounds
 
 
@@ -192,7 +210,7 @@ def dispatch_stage(
         heat=heat,
         charging=charging,
         dt_h=dt_h,
-        size_bounds=stage_two_bounds(coarse.sizes),
+        size_bounds=stage_two_bounds(coarse.sizes, heat),
         max_pv_kwp=max_pv_kwp,
         battery_allowed=battery_allowed,
         threads=threads,
