@@ -30,6 +30,9 @@ STEPS = 14 * 96
 WINTER, SUMMER = 5 * 96, 152 * 96
 #: HiGHS's primal/dual feasibility tolerance is 1e-7; objectives compared to this.
 OBJECTIVE_RTOL = 1e-6
+#: A useful bound: the hourly sizing stage is within 2 % of the quarter-hour plan on these
+#: weeks (measured 0.03-0.3 %; a store that makes heat in stage 1 gave 25 %).
+USEFUL_GAP = 0.02
 BALANCE_TOL_KW = 1e-5
 
 
@@ -85,7 +88,7 @@ def test_pv_and_battery_two_stage_is_within_its_gap_of_the_exact_optimum(start: 
     tol = OBJECTIVE_RTOL * abs(exact.annual_cost_eur_per_a)
     assert staged.lower_eur_per_a <= exact.annual_cost_eur_per_a + tol
     assert exact.annual_cost_eur_per_a <= staged.upper_eur_per_a + tol
-    assert staged.gap >= -OBJECTIVE_RTOL
+    assert -OBJECTIVE_RTOL <= staged.gap < USEFUL_GAP
     distance = (staged.upper_eur_per_a - exact.annual_cost_eur_per_a) / staged.upper_eur_per_a
     assert distance <= staged.gap + OBJECTIVE_RTOL
     # the dispatch stage kept the sizing stage's PV and battery
@@ -106,7 +109,7 @@ def test_heat_cold_and_fleet_without_store_gap_bounds_the_exact_optimum() -> Non
     tol = OBJECTIVE_RTOL * abs(exact.annual_cost_eur_per_a)
     assert staged.lower_eur_per_a <= exact.annual_cost_eur_per_a + tol
     assert exact.annual_cost_eur_per_a <= staged.upper_eur_per_a + tol
-    assert staged.gap >= -OBJECTIVE_RTOL
+    assert -OBJECTIVE_RTOL <= staged.gap < USEFUL_GAP
 
 
 def test_with_a_lossy_store_the_gap_still_bounds_and_stage_two_keeps_every_balance() -> None:
@@ -117,7 +120,7 @@ def test_with_a_lossy_store_the_gap_still_bounds_and_stage_two_keeps_every_balan
     tol = OBJECTIVE_RTOL * abs(exact.annual_cost_eur_per_a)
     assert staged.lower_eur_per_a <= exact.annual_cost_eur_per_a + tol
     assert exact.annual_cost_eur_per_a <= staged.upper_eur_per_a + tol  # a feasible plan
-    assert staged.gap >= -OBJECTIVE_RTOL
+    assert -OBJECTIVE_RTOL <= staged.gap < USEFUL_GAP
     s, sizes = staged.dispatch.series, staged.dispatch.sizes
     produced = (
         s["heat_pump_el_kw"] * heat.heat_pump_cop + s["boiler_heat_kw"] + s["network_heat_kw"]

@@ -93,10 +93,8 @@ class HeatCold:
     heat_pump_allowed: bool = True
     store_allowed: bool = True
     boiler_allowed: bool = True
-    #: A coarse step's store row (the sizing stage of :mod:`heatplan.site.twostage`):
-    #: ``content <= keep content[t-1] + dt (in - weight out)``, i.e. with the discharge weighted
-    #: and heat allowed to spill, so that the block ends of any fine plan satisfy it.
-    store_discharge_weight: float = 1.0
+    #: The store row as ``content <= keep content[t-1] + dt (in - out)`` (heat may spill): the
+    #: lossless relaxation of the sizing stage of :mod:`heatplan.site.twostage`.
     store_may_spill: bool = False
 
 
@@ -328,7 +326,7 @@ def _heat_cold(
             ("store_content_kwh", 1.0),
             ("store_content_kwh", -(1.0 - heat.store_loss_per_h * dt_h), 1),
             ("store_in_kw", -dt_h),
-            ("store_out_kw", dt_h * heat.store_discharge_weight),
+            ("store_out_kw", dt_h),
         ],
         -INF if heat.store_may_spill else 0.0,
         0.0,

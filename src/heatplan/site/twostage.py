@@ -19,10 +19,11 @@ minutes for it (the dual simplex's time grows about with the square of the steps
 (the TRY weather is hourly, so hourly means keep them exactly): the block means of any
 quarter-hour plan then satisfy every coarse row (balances and bounds average, the battery's state
 of charge at block ends follows the coarse balance exactly, the lossy store's content at block
-ends satisfies the relaxed row of :func:`coarse_heat`, the mean peak is at most the peak) at the
-same energy cost. Its optimum is then a lower bound and ``(upper - lower) / upper`` a true
-optimality **gap** of the two-stage plan. Otherwise (a meter series with COP or PV varying inside
-an hour, a coarser step) the figure is reported as a **difference**, not a bound.
+ends satisfies the lossless spilling row of :func:`coarse_heat`, the mean peak is at most the
+peak) at the same energy cost. Its optimum is then a lower bound and ``(upper - lower) /
+upper`` a true optimality **gap** of the two-stage plan. Otherwise (a meter series with COP or
+PV varying inside an hour, a coarser step) the figure is reported as a **difference**, not a
+bound.
 """
 
 from __future__ import annotations
@@ -79,24 +80,22 @@ def _constant_in_blocks(values: np.ndarray, k: int) -> bool:
     return bool((spread <= CONSTANT_RTOL * np.maximum(1.0, np.abs(blocks).max(axis=1))).all())
 
 
-def coarse_heat(heat: HeatCold, k: int, dt_h: float) -> HeatCold:
-    """``heat`` on ``k``-step means; the store row relaxed so that it bounds every fine plan.
+def coarse_heat(heat: HeatCold, k: int) -> HeatCold:
+    """``heat`` on ``k``-step means with the store lossless and allowed to spill.
 
-    Over ``k`` fine steps with ``a = 1 - loss dt`` the content becomes
-    ``a^k c0 + dt sum_j a^(k-1-j) (in_j - out_j) <= a^k c0 + k dt (mean in - a^(k-1) mean out)``;
-    the coarse row is that inequality (keep ``a^k``, discharge weight ``a^(k-1)``, spill
-    allowed)."""
-    step_keep = 1.0 - heat.store_loss_per_h * dt_h
-    kept = step_keep**k
+    A lossy store's content never exceeds that of a lossless one with the same flows (its loss
+    is never negative), so the block ends of any fine plan satisfy ``content <= content[t-1] +
+    dt (in - out)``: the coarse row bounds every fine plan. (Keeping the loss with the flows
+    weighted by it would let a round trip through the store make heat.)"""
+    lossy = heat.store_allowed and heat.store_loss_per_h > 0.0
     return replace(
         heat,
         heat_kw=block_mean(heat.heat_kw, k),
         cold_kw=block_mean(heat.cold_kw, k),
         heat_pump_cop=block_mean(heat.heat_pump_cop, k),
         chiller_eer=block_mean(heat.chiller_eer, k),
-        store_loss_per_h=(1.0 - kept) / (k * dt_h),
-        store_discharge_weight=step_keep ** (k - 1),
-        store_may_spill=heat.store_allowed and heat.store_loss_per_h > 0.0,
+        store_loss_per_h=0.0 if lossy else heat.store_loss_per_h,
+        store_may_spill=lossy,
     )
 
 
@@ -170,7 +169,7 @@ def sizing_stage(
         block_mean(pv_kw_per_kwp, k),
         tariff,
         costs,
-        heat=None if heat is None else coarse_heat(heat, k, dt_h),
+        heat=None if heat is None else coarse_heat(heat, k),
         charging=None if charging is None else coarse_charging(merged_sessions(charging), k),
         dt_h=k * dt_h,
         max_pv_kwp=max_pv_kwp,
