@@ -1,49 +1,110 @@
-"""Energy concepts for a company site: ``heatplan site plan SITE.toml``."""
+"""Energy concepts for a company site: ``heatplan site study SITE.toml`` (``site plan`` is a
+hidden alias of the first release)."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from heatplan.cli.app import JsonOpt, app, input_errors
 from heatplan.console import emit_json, out
-from heatplan.formats import german
 
 site_app = typer.Typer(
-    help="Company sites: PV, battery and peak shaving sized on German tariffs.",
+    help="Company sites: PV, battery, heat, cold and EV charging sized on German tariffs.",
     no_args_is_help=True,
 )
 app.add_typer(site_app, name="site")
 
 
-@site_app.command("plan")
+@site_app.command("study")
 @input_errors
-def plan_cmd(
+def study_cmd(
     file: Annotated[Path, typer.Argument(help="Site TOML file ([site], [load], [pv], ...).")],
     json_out: JsonOpt = False,
+    solver: Annotated[
+        str,
+        typer.Option(
+            help="HiGHS method: simplex (dual, devex), simplex-steepest, primal, ipm,"
+            " ipm-no-crossover, choose."
+        ),
+    ] = "simplex",
+    exact: Annotated[
+        bool,
+        typer.Option(
+            "--exact",
+            help="Solve the single quarter-hour LP (slow for a year) instead of sizing on"
+            " hourly means and dispatching the quarter hours with those sizes.",
+        ),
+    ] = False,
 ) -> None:
-    """Size PV and battery for a site over a year in 15-minute steps (one LP, HiGHS)."""
+    """Size PV, battery, heat pump, store, boiler, network connection and chiller for a site
+    over a year in 15-minute steps (HiGHS; two stages, or one LP with --exact)."""
+    _study(file, json_out, solver, exact)
+
+
+def _study(file: Path, json_out: bool, solver: str = "simplex", exact: bool = False) -> None:
     from heatplan.site.inputs import read_site
     from heatplan.site.study import study
     from heatplan.site.tariffs import site_costs
 
     costs = site_costs()
-    result = study(read_site(file, m2_per_kwp=costs.pv_m2_per_kwp), costs=costs)
+    result = study(
+        read_site(file, m2_per_kwp=costs.pv_m2_per_kwp), costs=costs, solver=solver, exact=exact
+    )
     if json_out:
         emit_json(result)
         return
+    for line in summary_lines(result):
+        out.print(line, soft_wrap=True, markup=False)
+
+
+@site_app.command("plan", hidden=True)
+@input_errors
+def plan_cmd(
+    file: Annotated[Path, typer.Argument(help="Site TOML file ([site], [load], [pv], ...).")],
+    json_out: JsonOpt = False,
+) -> None:
+    """Alias of ``site study`` (the first release's name)."""
+    _study(file, json_out)
+
+
+def summary_lines(result: dict[str, Any]) -> list[str]:
+    """The English summary of a site study (the CLI speaks English, numbers included)."""
     sizes = result["sizes"]
-    lines = [
-        f"{result['site']}: PV {sizes['pv_kwp']:,.1f} kWp, Batterie {sizes['battery_kwh']:,.1f} kWh"
-        f" / {sizes['battery_kw']:,.1f} kW, Investition {result['investment_eur']:,.0f} EUR",
-        f"Jahreskosten vorher {result['annual_cost_before_eur_per_a']:,.0f} EUR/a, nachher "
-        f"{result['annual_cost_after_eur_per_a']:,.0f} EUR/a, Einsparung "
-        f"{result['savings_eur_per_a']:,.0f} EUR/a",
-        f"Spitze {result['peak_before_kw']:,.1f} -> {result['peak_after_kw']:,.1f} kW, "
-        f"Autarkie {result['self_sufficiency']:.1%}, CO2 {result['co2_before_t_per_a']:,.1f} -> "
-        f"{result['co2_after_t_per_a']:,.1f} t/a",
+    labels = {
+        "pv_kwp": ("PV", "kWp"),
+        "battery_kwh": ("battery", "kWh"),
+        "battery_kw": ("battery power", "kW"),
+        "heat_pump_kw": ("heat pump", "kW"),
+        "store_kwh": ("heat store", "kWh"),
+        "boiler_kw": ("gas boiler", "kW"),
+        "network_kw": ("heat network connection", "kW"),
+        "chiller_kw": ("chiller", "kW"),
+    }
+    built = ", ".join(
+        f"{name} {sizes[key]:,.1f} {unit}" for key, (name, unit) in labels.items() if key in sizes
+    )
+    payback = result["simple_payback_a"]
+    solver = result["solver"]
+    if "upper_bound_eur_per_a" in solver:
+        word = "gap" if solver["sizing_is_lower_bound"] else "difference to the sizing stage"
+        quality = f"{word} {solver.get('gap', solver.get('difference')):.2%}"
+    else:
+        quality = f"gap {solver['mip_gap']:g}"
+    stages = f" ({solver['stages']})" if "stages" in solver else ""
+    return [
+        f"{result['site']}: {built}",
+        f"Investment {result['investment_eur']:,.0f} EUR, annual cost before "
+        f"{result['annual_cost_before_eur_per_a']:,.0f} EUR/a, after "
+        f"{result['annual_cost_after_eur_per_a']:,.0f} EUR/a, savings "
+        f"{result['savings_eur_per_a']:,.0f} EUR/a, payback "
+        + ("-" if payback is None else f"{payback:,.1f} a"),
+        f"Peak {result['peak_before_kw']:,.1f} -> {result['peak_after_kw']:,.1f} kW, "
+        f"self-sufficiency {result['self_sufficiency']:.1%}, self-consumption "
+        + ("-" if result["self_consumption"] is None else f"{result['self_consumption']:.1%}")
+        + f", CO2 {result['co2_before_t_per_a']:,.1f} -> {result['co2_after_t_per_a']:,.1f} t/a",
+        f"Solver {solver['method']}{stages}: {', '.join(solver['status'])}, solve "
+        f"{sum(solver['solve_time_s']):,.1f} s, {quality}",
     ]
-    for line in lines:
-        out.print(german(line), soft_wrap=True)

@@ -35,17 +35,27 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    from heatplan.site.loads import EvInputs, HeatInputs
 
 #: Quarter hours per hour.
 STEPS_PER_H = 4
 #: The BDEW standard load profiles that demandlib ships (upper case as in the TOML).
 BDEW_PROFILES = ("G0", "G1", "G2", "G3", "G4", "G5", "G6", "H0", "L0", "L1", "L2")
 #: Column header -> True if it holds energy per quarter hour [kWh], False for mean power [kW].
-METER_COLUMNS = {"Wirkleistung kW": False, "Energie kWh": True}
+METER_COLUMNS = {
+    "Wirkleistung kW": False,
+    "Energie kWh": True,
+    "Wärmeleistung kW": False,
+    "Wärme kWh": True,
+    "Kälteleistung kW": False,
+    "Kälte kWh": True,
+}
 
 
 class SiteInputError(ValueError):
@@ -67,6 +77,9 @@ class Site:
     battery_allowed: bool
     feed_in_case: str
     year: int
+    heat: HeatInputs | None = None
+    ev: EvInputs | None = None
+    air_c: np.ndarray | None = None  # hourly TRY air temperature of the region [°C]
 
 
 def _fail(file: Path, where: str, message: str) -> SiteInputError:
@@ -101,7 +114,13 @@ def read_meter_rows(path: Path) -> tuple[pd.DatetimeIndex, np.ndarray]:
             raise _fail(path, "header", f"column {column!r} missing; found {list(frame.columns)}")
     value_columns = [c for c in METER_COLUMNS if c in frame.columns]
     if len(value_columns) != 1:
-        raise _fail(path, "header", f"exactly one of {list(METER_COLUMNS)} is required")
+        others = [c for c in frame.columns if c not in ("Datum", "Uhrzeit")]
+        raise _fail(
+            path,
+            "header",
+            f"exactly one value column is required: {' or '.join(METER_COLUMNS)} (mean power of"
+            f" the quarter hour in kW, or its energy in kWh = kW / 4); found {others}",
+        )
     column = value_columns[0]
     values = np.empty(len(frame))
     for i, text in enumerate(frame[column]):
@@ -137,17 +156,34 @@ def read_meter_csv(path: Path) -> tuple[np.ndarray, int]:
     return load_kw, int(index[0].year)
 
 
+def _dst_hint(stamp: pd.Timestamp, step_min: int) -> str:
+    """What a wrong step at ``stamp`` means when it is Germany's clock change (CET/CEST)."""
+    last_sunday = stamp.day > 24 and stamp.dayofweek == 6
+    if step_min == 75 and stamp.month == 3 and last_sunday and stamp.hour == 3:
+        return (
+            " - the summer time shift: local time skips 02:00-02:59 (a 23-hour day); export the"
+            " meter's uninterrupted UTC+1 count (standard time) instead of local time"
+        )
+    if step_min == -45 and stamp.month == 10 and last_sunday and stamp.hour == 2:
+        return (
+            " - the winter time shift: local time repeats 02:00-02:59 (a 25-hour day); export the"
+            " meter's uninterrupted UTC+1 count (standard time) instead of local time"
+        )
+    return " (a summer/winter time shift? export the meter's UTC+1 count)"
+
+
 def _check_steps(path: Path, stamps: pd.DatetimeIndex) -> None:
     step = np.diff(stamps.to_numpy().astype("datetime64[m]").astype(np.int64))  # minutes
     wrong = np.flatnonzero(step != 15)
     if wrong.size:
         row = int(wrong[0]) + 3  # header is row 1, the first value row 2
-        kind = "duplicate or backward time" if step[wrong[0]] <= 0 else "gap"
-        hint = " (a summer/winter time shift? export the meter's UTC+1 count)"
+        minutes = int(step[wrong[0]])
+        kind = "duplicate or backward time" if minutes <= 0 else "gap"
         raise _fail(
             path,
             f"row {row}, fields 'Datum'/'Uhrzeit'",
-            f"{kind}: {step[wrong[0]]} min after the previous row, 15 expected{hint}",
+            f"{kind}: {minutes} min after the previous row, 15 expected"
+            f"{_dst_hint(stamps[wrong[0] + 1], minutes)}",
         )
 
 
@@ -219,6 +255,7 @@ def read_site(path: Path, *, m2_per_kwp: float = 5.0, year: int = 2025) -> Site:
     load_kw, load_year = _load(data.get("load", {}), path, year)
     pv = data.get("pv", {})
     region = site.get("weather_region")
+    heat, ev, air_c = _heat_and_ev(data, path, lat, lon, region, load_kw.size, load_year)
     return Site(
         name=str(site.get("name", path.stem)),
         lat=lat,
@@ -231,4 +268,23 @@ def read_site(path: Path, *, m2_per_kwp: float = 5.0, year: int = 2025) -> Site:
         battery_allowed=bool(data.get("battery", {}).get("allowed", False)),
         feed_in_case=str(data.get("tariff", {}).get("feed_in", "up_to_100_kwp")),
         year=load_year,
+        heat=heat,
+        ev=ev,
+        air_c=air_c,
     )
+
+
+def _heat_and_ev(
+    data: dict[str, Any], path: Path, lat: float, lon: float, region: Any, steps: int, year: int
+) -> tuple[HeatInputs | None, EvInputs | None, np.ndarray | None]:
+    """Heat, cold and EV sections of the TOML (heatplan.site.loads) and the TRY air."""
+    if not any(key in data for key in ("heat", "cold", "ev")):
+        return None, None, None
+    from heatplan.reference.weather import region_for_point
+    from heatplan.site.loads import read_ev, read_heat, try_air_temperature_c
+    from heatplan.site.tariffs import heat_costs
+
+    costs = heat_costs()
+    air_c = try_air_temperature_c(int(region) if region else region_for_point(lon, lat))
+    heat = read_heat(data, path, steps, year, air_c, costs)
+    return heat, read_ev(data, path, year, steps, costs), air_c

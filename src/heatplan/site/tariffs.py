@@ -31,6 +31,8 @@ class GridTariff:
     import_eur_per_kwh: float
     demand_eur_per_kw_a: float
     feed_in_eur_per_kwh: float
+    #: § 14a EnWG module 2: less on each kWh of a controllable heat pump or charger [EUR/kWh].
+    controllable_reduction_eur_per_kwh: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -67,18 +69,30 @@ def utilisation_switch_h_per_a() -> float:
     return _value("utilisation_hours_switch_h_per_a")
 
 
-def grid_tariff(case: str, feed_in_case: str = "up_to_100_kwp") -> GridTariff:
-    """The tariff of grid-fee ``case`` (:data:`GRID_CASES`) and EEG feed-in ``feed_in_case``."""
+def grid_tariff(
+    case: str, feed_in_case: str = "up_to_100_kwp", *, enwg_14a_module_2: bool = False
+) -> GridTariff:
+    """The tariff of grid-fee ``case`` (:data:`GRID_CASES`) and EEG feed-in ``feed_in_case``;
+    ``enwg_14a_module_2``: the heat pump's and chargers' kWh pay 40 % of the grid energy price
+    (§ 14a EnWG module 2, site_tariffs.csv ``controllable_module_2_reduction``)."""
     if case not in GRID_CASES:
         raise ValueError(f"grid-fee case {case!r}: choose {', '.join(GRID_CASES)}")
     per_mwh = sum(_value(name) for name in PER_KWH_COMPONENTS)
-    per_mwh += _value("grid_energy_price_eur_per_mwh", case)
+    grid_mwh = _value("grid_energy_price_eur_per_mwh", case)
+    per_mwh += grid_mwh
+    reduction = _value("controllable_module_2_reduction") if enwg_14a_module_2 else 0.0
     return GridTariff(
         case=case,
         import_eur_per_kwh=per_mwh / 1000.0,
         demand_eur_per_kw_a=_value("grid_demand_price_eur_per_kw_a", case),
         feed_in_eur_per_kwh=_value("eeg_feed_in_eur_per_mwh", feed_in_case) / 1000.0,
+        controllable_reduction_eur_per_kwh=reduction * grid_mwh / 1000.0,
     )
+
+
+def gas_price_eur_per_kwh() -> float:
+    """Natural gas for a business, net of VAT, incl. levies and CO2 price [EUR/kWh Hi]."""
+    return _value("gas_price_eur_per_mwh") / 1000.0
 
 
 def _cost(parameter: str) -> float:
@@ -120,4 +134,77 @@ def site_costs(rate: float | None = None) -> Costs:
         pv_m2_per_kwp=_cost("pv_m2_per_kwp"),
         pv_annuity_per_a=float(annuity_factor(interest_rate=rate, period_a=pv_life)),
         battery_annuity_per_a=float(annuity_factor(interest_rate=rate, period_a=bat_life)),
+    )
+
+
+@dataclass(frozen=True)
+class HeatCosts:
+    """Annualised cost per unit of heat and cold sizes and the physics defaults of
+    ``site_costs.csv`` (investment per unit for the payback)."""
+
+    heat_pump_eur_per_kw: float
+    heat_pump_eur_per_kw_a: float
+    store_eur_per_kwh: float
+    store_eur_per_kwh_a: float
+    boiler_eur_per_kw: float
+    boiler_eur_per_kw_a: float
+    chiller_eur_per_kw: float
+    chiller_eur_per_kw_a: float
+    network_eur_per_kw: float
+    network_eur_per_kw_a: float
+    boiler_efficiency: float
+    store_loss_per_h: float
+    heat_pump_lorenz_efficiency: float
+    heat_pump_source_cooling_k: float
+    chiller_lorenz_efficiency: float
+    chiller_min_condensing_air_c: float
+    chiller_condenser_air_rise_k: float
+    heat_sink_return_c: float
+    heat_sink_supply_c: float
+    cold_supply_c: float
+    cold_return_c: float
+    ev_charging_efficiency: float
+
+
+def heat_costs(rate: float | None = None) -> HeatCosts:
+    """The heat, cold and EV rows of ``site_costs.csv``, annualised as :func:`site_costs`."""
+    rate = interest_rate() if rate is None else rate
+
+    def unit(name: str) -> tuple[float, float]:
+        investment = _cost(f"{name}_eur_per_{'kwh' if name == 'store' else 'kw'}")
+        life, om = _cost(f"{name}_lifetime_a"), _cost(f"{name}_om_fraction_per_a")
+        return investment, _per_year(investment, life, om, rate)
+
+    hp, store, boiler = unit("heat_pump"), unit("store"), unit("boiler")
+    chiller = unit("chiller")
+    network_investment = _cost("network_connection_eur_per_kw")
+    network = _per_year(
+        network_investment,
+        _cost("network_connection_lifetime_a"),
+        _cost("network_connection_om_fraction_per_a"),
+        rate,
+    )
+    return HeatCosts(
+        heat_pump_eur_per_kw=hp[0],
+        heat_pump_eur_per_kw_a=hp[1],
+        store_eur_per_kwh=store[0],
+        store_eur_per_kwh_a=store[1],
+        boiler_eur_per_kw=boiler[0],
+        boiler_eur_per_kw_a=boiler[1],
+        chiller_eur_per_kw=chiller[0],
+        chiller_eur_per_kw_a=chiller[1],
+        network_eur_per_kw=network_investment,
+        network_eur_per_kw_a=network,
+        boiler_efficiency=_cost("boiler_efficiency"),
+        store_loss_per_h=_cost("store_loss_per_h"),
+        heat_pump_lorenz_efficiency=_cost("heat_pump_lorenz_efficiency"),
+        heat_pump_source_cooling_k=_cost("heat_pump_source_cooling_k"),
+        chiller_lorenz_efficiency=_cost("chiller_lorenz_efficiency"),
+        chiller_min_condensing_air_c=_cost("chiller_min_condensing_air_c"),
+        chiller_condenser_air_rise_k=_cost("chiller_condenser_air_rise_k"),
+        heat_sink_return_c=_cost("heat_sink_return_c"),
+        heat_sink_supply_c=_cost("heat_sink_supply_c"),
+        cold_supply_c=_cost("cold_supply_c"),
+        cold_return_c=_cost("cold_return_c"),
+        ev_charging_efficiency=_cost("ev_charging_efficiency"),
     )

@@ -1,0 +1,269 @@
+"""Two-stage site optimisation: size on hourly means, then dispatch every quarter hour.
+
+The exact LP couples all 35,040 quarter hours of a year to the size columns, and HiGHS needs
+minutes for it (the dual simplex's time grows about with the square of the steps). As in
+:func:`heatplan.dispatch.sizing.size_and_dispatch`:
+
+1. **sizing**: the same LP on ``k``-step means (default ``k = 4``: hourly) of the load, the PV
+   yield, heat and cold loads, COP and EER; a charging session keeps its energy and may use a
+   coarse step up to its charger's power times the share of the step it is plugged in; the
+   demand charge is on the coarse peak; the store's loss per coarse step is its loss over ``k``
+   fine steps.
+2. **dispatch**: the full LP with the sizes of stage 1 fixed, except the chiller (at least the
+   quarter-hour cold peak) and the peak heat source (boiler, else network connection, else heat
+   pump), which may grow beyond its stage-1 size (a quarter hour can need more than the hour's
+   mean), so stage 2 is always feasible.
+   Its cost is the true annual cost of a feasible plan: an upper bound on the exact optimum.
+
+**Stage 1 is a relaxation** when the PV yield, COP and EER are constant within each coarse step
+(the TRY weather is hourly, so hourly means keep them exactly): the block means of any
+quarter-hour plan then satisfy every coarse row (balances and bounds average, the battery's state
+of charge at block ends follows the coarse balance exactly, the lossy store's content at block
+ends satisfies the lossless spilling row of :func:`coarse_heat`, the mean peak is at most the
+peak) at the same energy cost. Its optimum is then a lower bound and ``(upper - lower) /
+upper`` a true optimality **gap** of the two-stage plan. Otherwise (a meter series with COP or
+PV varying inside an hour, a coarser step) the figure is reported as a **difference**, not a
+bound.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from heatplan.site.optimize import Charging, Dispatch, HeatCold, merged_sessions, optimize
+from heatplan.site.tariffs import Costs, GridTariff
+
+#: Fine steps per coarse step of the sizing stage (quarter hours -> hours).
+DEFAULT_COARSE_STEPS = 4
+#: Sizes fixed in the dispatch stage at the sizing stage's value.
+FIXED_SIZES = ("pv_kwp", "battery_kwh", "battery_kw", "store_kwh", "heat_pump_kw", "network_kw")
+#: The heat source that may grow beyond its sizing-stage value in the dispatch stage (a quarter
+#: hour can need more than the hour's mean): the first of these the site allows.
+PEAK_HEAT_ORDER = ("boiler_kw", "network_kw", "heat_pump_kw")
+#: Relative spread within a coarse step below which a series counts as constant there.
+CONSTANT_RTOL = 1e-9
+
+
+@dataclass(frozen=True)
+class TwoStage:
+    """The dispatch-stage plan, the sizing stage's objective and how they compare.
+
+    ``gap`` is ``(upper - lower) / upper`` [-]; a bound on the plan's distance from the exact
+    optimum only when ``is_lower_bound`` (see the module docstring).
+    """
+
+    dispatch: Dispatch
+    coarse: Dispatch
+    lower_eur_per_a: float
+    upper_eur_per_a: float
+    gap: float
+    is_lower_bound: bool
+    coarse_steps: int
+    sizing_time_s: float
+    dispatch_time_s: float
+
+
+def block_mean(values: np.ndarray, k: int) -> np.ndarray:
+    """Means of ``k`` consecutive values (the length must be a multiple of ``k``)."""
+    array = np.asarray(values, float)
+    if array.size % k:
+        raise ValueError(f"{array.size} steps are not a multiple of the coarse step {k}")
+    return array.reshape(-1, k).mean(axis=1)
+
+
+def _constant_in_blocks(values: np.ndarray, k: int) -> bool:
+    blocks = np.asarray(values, float).reshape(-1, k)
+    spread = blocks.max(axis=1) - blocks.min(axis=1)
+    return bool((spread <= CONSTANT_RTOL * np.maximum(1.0, np.abs(blocks).max(axis=1))).all())
+
+
+def coarse_heat(heat: HeatCold, k: int) -> HeatCold:
+    """``heat`` on ``k``-step means with the store lossless and allowed to spill.
+
+    A lossy store's content never exceeds that of a lossless one with the same flows (its loss
+    is never negative), so the block ends of any fine plan satisfy ``content <= content[t-1] +
+    dt (in - out)``: the coarse row bounds every fine plan. (Keeping the loss with the flows
+    weighted by it would let a round trip through the store make heat.)"""
+    lossy = heat.store_allowed and heat.store_loss_per_h > 0.0
+    return replace(
+        heat,
+        heat_kw=block_mean(heat.heat_kw, k),
+        cold_kw=block_mean(heat.cold_kw, k),
+        heat_pump_cop=block_mean(heat.heat_pump_cop, k),
+        chiller_eer=block_mean(heat.chiller_eer, k),
+        store_loss_per_h=0.0 if lossy else heat.store_loss_per_h,
+        store_may_spill=lossy,
+    )
+
+
+def coarse_charging(ev: Charging, k: int) -> Charging:
+    """Sessions on coarse steps: every coarse step a session touches, with the plugged-in share
+    (a session past the year's end wraps modulo the coarse steps as the fine one does)."""
+    start, end = np.asarray(ev.start, int), np.asarray(ev.end, int)
+    first, last = start // k, -(-end // k)
+    length = last - first
+    offset = np.arange(length.sum()) - np.repeat(np.cumsum(length) - length, length)
+    block = np.repeat(first, length) + offset
+    share = (
+        np.minimum(np.repeat(end, length), (block + 1) * k)
+        - np.maximum(np.repeat(start, length), block * k)
+    ) / k
+    return replace(ev, start=first, end=last, plugged_share=share)
+
+
+def is_relaxation(pv_kw_per_kwp: np.ndarray, heat: HeatCold | None, k: int) -> bool:
+    """Whether the ``k``-step LP is a relaxation of the fine one (module docstring)."""
+    if not _constant_in_blocks(pv_kw_per_kwp, k):
+        return False
+    if heat is None:
+        return True
+    return _constant_in_blocks(heat.heat_pump_cop, k) and _constant_in_blocks(heat.chiller_eer, k)
+
+
+def stage_two_bounds(
+    sizes: dict[str, float], heat: HeatCold | None = None
+) -> dict[str, tuple[float, float]]:
+    """Bounds of the dispatch stage: every size fixed at the sizing stage's, except that the
+    chiller is at least the quarter-hour cold peak and the site's peak heat source (boiler, else
+    network connection, else heat pump) may grow, so the dispatch is always feasible."""
+    bounds = {name: (sizes[name], sizes[name]) for name in FIXED_SIZES if name in sizes}
+    if heat is not None:
+        chiller = max(sizes["chiller_kw"], float(np.max(heat.cold_kw, initial=0.0)))
+        bounds["chiller_kw"] = (chiller, chiller)
+        allowed = {
+            "boiler_kw": heat.boiler_allowed,
+            "network_kw": heat.network_eur_per_kwh is not None,
+            "heat_pump_kw": heat.heat_pump_allowed,
+        }
+        peak = next((name for name in PEAK_HEAT_ORDER if allowed[name]), None)
+        if peak is not None:
+            bounds[peak] = (sizes[peak], np.inf)
+        if "boiler_kw" in sizes and peak != "boiler_kw":
+            bounds["boiler_kw"] = (sizes["boiler_kw"], sizes["boiler_kw"])
+    return bounds
+
+
+def sizing_stage(
+    load_kw: np.ndarray,
+    pv_kw_per_kwp: np.ndarray,
+    tariff: GridTariff,
+    costs: Costs,
+    *,
+    max_pv_kwp: float,
+    battery_allowed: bool,
+    heat: HeatCold | None = None,
+    charging: Charging | None = None,
+    dt_h: float = 0.25,
+    coarse_steps: int = DEFAULT_COARSE_STEPS,
+    threads: int = 1,
+    solver: str = "simplex",
+) -> Dispatch:
+    """Stage 1: the LP on ``coarse_steps``-step means (arguments as
+    :func:`heatplan.site.optimize.optimize`)."""
+    k = coarse_steps
+    return optimize(
+        block_mean(load_kw, k),
+        block_mean(pv_kw_per_kwp, k),
+        tariff,
+        costs,
+        heat=None if heat is None else coarse_heat(heat, k),
+        charging=None if charging is None else coarse_charging(merged_sessions(charging), k),
+        dt_h=k * dt_h,
+        max_pv_kwp=max_pv_kwp,
+        battery_allowed=battery_allowed,
+        threads=threads,
+        solver=solver,
+    )
+
+
+def dispatch_stage(
+    load_kw: np.ndarray,
+    pv_kw_per_kwp: np.ndarray,
+    tariff: GridTariff,
+    costs: Costs,
+    coarse: Dispatch,
+    *,
+    max_pv_kwp: float,
+    battery_allowed: bool,
+    heat: HeatCold | None = None,
+    charging: Charging | None = None,
+    dt_h: float = 0.25,
+    coarse_steps: int = DEFAULT_COARSE_STEPS,
+    threads: int = 1,
+    solver: str = "simplex",
+    lower_eur_per_a: float | None = None,
+) -> TwoStage:
+    """Stage 2: the fine LP with the sizes of ``coarse`` (:func:`stage_two_bounds`).
+
+    ``lower_eur_per_a``: the bound to compare with (default ``coarse``'s objective; the minimum
+    over grid-fee cases when the study sized each)."""
+    start = time.perf_counter()
+    fine = optimize(
+        load_kw,
+        pv_kw_per_kwp,
+        tariff,
+        costs,
+        heat=heat,
+        charging=charging,
+        dt_h=dt_h,
+        size_bounds=stage_two_bounds(coarse.sizes, heat),
+        max_pv_kwp=max_pv_kwp,
+        battery_allowed=battery_allowed,
+        threads=threads,
+        solver=solver,
+    )
+    done = time.perf_counter()
+    lower = coarse.annual_cost_eur_per_a if lower_eur_per_a is None else lower_eur_per_a
+    upper = fine.annual_cost_eur_per_a
+    return TwoStage(
+        dispatch=fine,
+        coarse=coarse,
+        lower_eur_per_a=lower,
+        upper_eur_per_a=upper,
+        gap=relative_gap(upper, lower),
+        is_lower_bound=is_relaxation(pv_kw_per_kwp, heat, coarse_steps),
+        coarse_steps=coarse_steps,
+        sizing_time_s=coarse.build_time_s + coarse.solve_time_s,
+        dispatch_time_s=done - start,
+    )
+
+
+def two_stage(
+    load_kw: np.ndarray,
+    pv_kw_per_kwp: np.ndarray,
+    tariff: GridTariff,
+    costs: Costs,
+    *,
+    max_pv_kwp: float,
+    battery_allowed: bool,
+    heat: HeatCold | None = None,
+    charging: Charging | None = None,
+    dt_h: float = 0.25,
+    coarse_steps: int = DEFAULT_COARSE_STEPS,
+    threads: int = 1,
+    solver: str = "simplex",
+) -> TwoStage:
+    """Size on ``coarse_steps``-step means, then dispatch the fine steps with those sizes.
+
+    Arguments as :func:`heatplan.site.optimize.optimize`. Raises ValueError if the steps are not
+    a multiple of ``coarse_steps``."""
+    load = np.asarray(load_kw, float)
+    pv = np.asarray(pv_kw_per_kwp, float)
+    coarse = sizing_stage(
+        load, pv, tariff, costs, max_pv_kwp=max_pv_kwp, battery_allowed=battery_allowed,
+        heat=heat, charging=charging, dt_h=dt_h, coarse_steps=coarse_steps, threads=threads,
+        solver=solver,
+    )  # fmt: skip
+    return dispatch_stage(
+        load, pv, tariff, costs, coarse, max_pv_kwp=max_pv_kwp, battery_allowed=battery_allowed,
+        heat=heat, charging=charging, dt_h=dt_h, coarse_steps=coarse_steps, threads=threads,
+        solver=solver,
+    )  # fmt: skip
+
+
+def relative_gap(upper: float, lower: float) -> float:
+    """``(upper - lower) / |upper|`` (0 when both are 0)."""
+    return 0.0 if upper == lower else (upper - lower) / max(abs(upper), 1e-12)
