@@ -10,9 +10,10 @@ potentials, areas, classify, scenario, report HTML, report PDF, the three export
 peak resident memory (``ru_maxrss``) is that step's alone and every step pays its own imports as
 a CLI call does. The peer is today's code: the source tree of a git ref (default ``main``,
 taken with ``git archive`` into a temporary folder) runs the same steps on a copy of the same
-town, and the table prints both side by side with the ratio.
+town, the two taking turns step by step so that both meet the same machine load; the table
+prints both side by side with the ratio. A step that fails or runs past ``--timeout`` is NaN.
 
-    python benchmarks/bench_city.py [--sizes 5000 20000 50000] [--peer main|none]
+    python benchmarks/bench_city.py [--sizes 5000 20000 50000] [--peer main|none] [--timeout 1800]
 """
 
 from __future__ import annotations
@@ -95,29 +96,44 @@ def peer_source(ref: str, root: Path) -> Path:
     return target / "src"
 
 
-def run_chain(folder: Path, src: Path) -> dict[str, dict[str, float]]:
-    """Every step on ``folder`` with the package from ``src``; a failed step is recorded."""
+def run_step_child(step: str, folder: Path, src: Path, timeout_s: float) -> dict[str, float]:
+    """One step on ``folder`` in a child process with the package from ``src``.
+
+    A failed or stopped step is recorded as NaN with its reason printed.
+    """
     env = {"PYTHONPATH": f"{src}:{HERE}", "OMP_NUM_THREADS": "1", "PATH": "/usr/bin:/bin"}
-    rows: dict[str, dict[str, float]] = {}
-    for step in STEPS:
-        start = time.perf_counter()
+    try:
         done = subprocess.run(
             [sys.executable, __file__, "--child", step, str(folder)],
             capture_output=True,
             text=True,
             env=env,
+            timeout=timeout_s,
         )
-        if done.returncode != 0:
-            tail = done.stderr.strip().splitlines()[-1:] or ["?"]
-            print(f"    {step} failed: {tail[0]}", flush=True)
-            rows[step] = {"seconds": float("nan"), "peak_mb": float("nan")}
-            continue
-        rows[step] = dict(json.loads(done.stdout.strip().splitlines()[-1]))
-        rows[step]["wall"] = time.perf_counter() - start
-        print(
-            f"    {step:<12} {rows[step]['seconds']:8.1f} s  {rows[step]['peak_mb']:7.0f} MB",
-            flush=True,
-        )
+    except subprocess.TimeoutExpired:
+        print(f"    {step} stopped after {timeout_s:.0f} s", flush=True)
+        return {"seconds": float("nan"), "peak_mb": float("nan")}
+    if done.returncode != 0:
+        tail = done.stderr.strip().splitlines()[-1:] or ["?"]
+        print(f"    {step} failed: {tail[0]}", flush=True)
+        return {"seconds": float("nan"), "peak_mb": float("nan")}
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def run_chains(
+    folders: dict[str, tuple[Path, Path]], timeout_s: float
+) -> dict[str, dict[str, dict[str, float]]]:
+    """Every step on each side's folder (``{side: (folder, src)}``), the sides taking turns
+    step by step so that both meet the same machine load."""
+    rows: dict[str, dict[str, dict[str, float]]] = {side: {} for side in folders}
+    for step in STEPS:
+        for side, (folder, src) in folders.items():
+            row = run_step_child(step, folder, src, timeout_s)
+            rows[side][step] = row
+            print(
+                f"    {side:<5} {step:<12} {row['seconds']:8.1f} s  {row['peak_mb']:7.0f} MB",
+                flush=True,
+            )
     return rows
 
 
@@ -134,8 +150,8 @@ def table(n: int, now: dict[str, dict[str, float]], peer: dict[str, dict[str, fl
         if step == "whole plan":
             a = sum(r["seconds"] for r in peer.values())
             b = sum(r["seconds"] for r in now.values())
-            ma = max(r["peak_mb"] for r in peer.values())
-            mb = max(r["peak_mb"] for r in now.values())
+            ma = max((r["peak_mb"] for r in peer.values()), default=float("nan"))
+            mb = max((r["peak_mb"] for r in now.values()), default=float("nan"))
         else:
             a, b = peer[step]["seconds"], now[step]["seconds"]
             ma, mb = peer[step]["peak_mb"], now[step]["peak_mb"]
@@ -146,6 +162,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[5_000, 20_000])
     parser.add_argument("--peer", default="main", help="git ref of today's code, or 'none'")
+    parser.add_argument("--timeout", type=float, default=1800.0, help="longest step [s]")
     parser.add_argument("--child", nargs=2, metavar=("STEP", "DIR"))
     args = parser.parse_args()
     if args.child:
@@ -159,14 +176,13 @@ def main() -> None:
         for n in args.sizes:
             folder = root / f"town-{n}"
             make_project(folder, n)
-            peer = None
+            sides = {"now": (folder, SRC)}
             if peer_src is not None:
                 shutil.copytree(folder, root / f"peer-town-{n}")
-                print(f"{n:,} buildings, peer {args.peer}:", flush=True)
-                peer = run_chain(root / f"peer-town-{n}", peer_src)
-            print(f"{n:,} buildings, this tree:", flush=True)
-            now = run_chain(folder, SRC)
-            results.append((n, now, peer))
+                sides = {"peer": (root / f"peer-town-{n}", peer_src), **sides}
+            print(f"{n:,} buildings (peer: {args.peer}):", flush=True)
+            rows = run_chains(sides, args.timeout)
+            results.append((n, rows["now"], rows.get("peer")))
         for n, now, peer in results:
             table(n, now, peer)
     print(f"load: {subprocess.run(['uptime'], capture_output=True, text=True).stdout.strip()}")

@@ -35,8 +35,12 @@ AGE_CLASSES = np.array(
 
 
 def synthetic_town(
-    n: int, seed: int = 1
+    n: int, seed: int = 1, unknown_share: float = 0.0
 ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, pd.DataFrame]:
+    """Buildings, streets and metered consumption of a lattice town of ``n`` buildings.
+
+    ``unknown_share`` of the buildings get an unknown use and age class.
+    """
     rng = np.random.default_rng(seed)
     per_block = 8
     side = int(np.ceil(np.sqrt(n / per_block)))
@@ -62,6 +66,9 @@ def synthetic_town(
         geometry=footprints,
         crs="EPSG:25832",
     )
+    unknown = rng.random(n) < unknown_share
+    buildings.loc[unknown, "use"] = "unknown"
+    buildings.loc[unknown, "age_class"] = None
     coords = np.arange(side + 1) * 100.0
     h = [
         shapely.LineString([(400_000, 5_300_000 + c), (400_000 + side * 100.0, 5_300_000 + c)])
@@ -86,9 +93,10 @@ def synthetic_town(
     return buildings, streets, consumption
 
 
-def make_project(folder: Path, n: int) -> None:
+def make_project(folder: Path, n: int, unknown_share: float = 0.0) -> None:
+    """A project in ``folder`` with the synthetic town imported (as ``heatplan import`` would)."""
     create_project(folder, name=f"synthetic-{n}")
-    buildings, streets, consumption = synthetic_town(n)
+    buildings, streets, consumption = synthetic_town(n, unknown_share=unknown_share)
     store = GeoPackageStore(folder / "plan.gpkg")
     with store.transaction(step="synthetic import") as writer:
         writer.write("buildings", buildings)

@@ -99,3 +99,21 @@ def test_another_weather_gives_other_profiles() -> None:
     no_holidays = class_profiles(["GKO_bc00_w0"], _temperature(2019))
     holidays = class_profiles(["GKO_bc00_w0"], _temperature(2019), holidays=german_holidays(2019))
     assert not np.allclose(no_holidays.to_numpy(), holidays.to_numpy())
+
+
+def test_the_scenario_leaves_out_buildings_of_unknown_demand(demo_plan: Plan) -> None:
+    """A town with buildings of unknown use (no modelled demand) gets its pathway (it exited
+    1 before): the same pathway as the town without those buildings, with a note."""
+    from heatplan.stages import scenario
+
+    buildings = demo_plan.buildings.copy()
+    unknown = buildings.index[::150]  # every 150th house: use and demand unknown
+    buildings.loc[unknown, "use"] = "unknown"
+    for column in ("heat_demand_kwh_per_a", "space_heating_kwh_per_a", "hot_water_kwh_per_a"):
+        buildings.loc[unknown, column] = np.nan
+    with_unknown = demo_plan.with_frames(buildings=buildings)
+    without = demo_plan.with_frames(buildings=buildings.drop(index=unknown))
+    _, result = scenario.run(with_unknown, variants=["base"])
+    _, expected = scenario.run(without, variants=["base"])
+    assert any(note.startswith(f"{len(unknown)} building(s) without") for note in result.notes)
+    assert result.indicators == expected.indicators
