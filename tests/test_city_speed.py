@@ -117,3 +117,25 @@ def test_the_scenario_leaves_out_buildings_of_unknown_demand(demo_plan: Plan) ->
     _, expected = scenario.run(without, variants=["base"])
     assert any(note.startswith(f"{len(unknown)} building(s) without") for note in result.notes)
     assert result.indicators == expected.indicators
+
+
+def test_cli_help_imports_no_numpy() -> None:
+    """``heatplan --help`` answers without importing numpy, pandas or the network stack."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from heatplan.cli import app\n"
+        "heavy = {'numpy', 'pandas', 'geopandas', 'CoolProp', 'pandapipes', 'weasyprint'}\n"
+        "print(sorted(heavy & set(sys.modules)))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_json_output_turns_numpy_values_into_plain_ones() -> None:
+    from heatplan.console import _plain
+
+    document = {"a": np.float64(1.5), "b": np.int64(3), "c": np.float64("nan"), "d": [np.bool_(1)]}
+    assert _plain(document) == {"a": 1.5, "b": 3, "c": None, "d": [True]}

@@ -22,7 +22,6 @@ References
 from __future__ import annotations
 
 import numpy as np
-from CoolProp.CoolProp import PropsSI
 
 from heatplan.tech._arrays import Numeric, require, shaped_like
 
@@ -39,6 +38,8 @@ W_PER_KW = 1e3
 
 
 def _water(prop: str, temp_c: Numeric) -> Numeric:
+    from CoolProp.CoolProp import PropsSI  # imported where used: 0.5-1 s at start-up
+
     temp = require("temp_c", temp_c, lambda x: (x > 0) & (x < 200), "between 0 and 200 °C")
     values = PropsSI(prop, "T", temp + KELVIN_OFFSET, "Q", 0, "Water")
     return shaped_like(values, temp_c)
