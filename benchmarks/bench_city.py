@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import resource
 import shutil
 import subprocess
@@ -143,19 +144,26 @@ def table(n: int, now: dict[str, dict[str, float]], peer: dict[str, dict[str, fl
         print(f"{'step':<12} {'s':>8} {'peak MB':>8}")
         for step in STEPS:
             print(f"{step:<12} {now[step]['seconds']:8.1f} {now[step]['peak_mb']:8.0f}")
-        print(f"{'whole plan':<12} {sum(r['seconds'] for r in now.values()):8.1f}")
+        print(f"{'whole plan':<12} {_total(now):8.1f}  (steps that ran)")
         return
     print(f"{'step':<12} {'peer s':>8} {'now s':>8} {'ratio':>7} {'peer MB':>8} {'now MB':>8}")
     for step in (*STEPS, "whole plan"):
         if step == "whole plan":
-            a = sum(r["seconds"] for r in peer.values())
-            b = sum(r["seconds"] for r in now.values())
-            ma = max((r["peak_mb"] for r in peer.values()), default=float("nan"))
-            mb = max((r["peak_mb"] for r in now.values()), default=float("nan"))
+            ran = [s for s in STEPS if math.isfinite(peer[s]["seconds"] + now[s]["seconds"])]
+            a = _total({s: peer[s] for s in ran})
+            b = _total({s: now[s] for s in ran})
+            ma = max((peer[s]["peak_mb"] for s in ran), default=float("nan"))
+            mb = max((now[s]["peak_mb"] for s in ran), default=float("nan"))
         else:
             a, b = peer[step]["seconds"], now[step]["seconds"]
             ma, mb = peer[step]["peak_mb"], now[step]["peak_mb"]
         print(f"{step:<12} {a:8.1f} {b:8.1f} {a / b:6.1f}x {ma:8.0f} {mb:8.0f}")
+    print("(whole plan: the steps both sides ran; NaN: failed or stopped)")
+
+
+def _total(rows: dict[str, dict[str, float]]) -> float:
+    """Summed seconds of the steps that ran."""
+    return float(sum(r["seconds"] for r in rows.values() if math.isfinite(r["seconds"])))
 
 
 def main() -> None:
