@@ -139,3 +139,24 @@ def test_json_output_turns_numpy_values_into_plain_ones() -> None:
 
     document = {"a": np.float64(1.5), "b": np.int64(3), "c": np.float64("nan"), "d": [np.bool_(1)]}
     assert _plain(document) == {"a": 1.5, "b": 3, "c": None, "d": [True]}
+
+
+def test_the_kind_filter_is_str_contains() -> None:
+    from heatplan.network.selection import _kind_matches
+
+    kind = pd.Series(["pv_roof", "sewage_plant_effluent", None, "sewer", "effluent", np.nan] * 3)
+    expected = kind.astype(str).str.contains("sewage|effluent")
+    pd.testing.assert_series_equal(
+        _kind_matches(kind, "sewage|effluent"), expected, check_names=False
+    )
+
+
+def test_water_properties_of_one_temperature_are_coolprop_s() -> None:
+    from CoolProp.CoolProp import PropsSI
+
+    from heatplan.tech import pipes
+
+    for temp_c in (80.0, 45.5):
+        expected = PropsSI("C", "T", temp_c + 273.15, "Q", 0, "Water")
+        assert pipes.water_heat_capacity_j_per_kgk(temp_c) == expected  # the memo, exactly
+        assert pipes.water_heat_capacity_j_per_kgk(np.array([temp_c]))[0] == expected
