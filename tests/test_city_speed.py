@@ -4,7 +4,12 @@
 commit 211fad5 (before the speed-ups) computed it (``heatplan demo``, every column but the
 geometry). Where the method has not changed, the demo built today must give the same costs
 (to 1e-9, relative) and the same types, likelihoods and reasons. A change of the method (e.g.
-new costs in the decision) regenerates the file from the demo with a note in the commit.
+new costs in the decision) regenerates the file from the demo with a note in the commit: build
+the demo with the code before the speed-up under test (``git archive <ref> src``), then::
+
+    python -c "import geopandas as g; g.read_file('DEMO/plan.gpkg', layer='areas')
+    .drop(columns='geometry').to_csv('tests/data/classify_demo_areas_reference.csv',
+    index=False, float_format='%.17g')"
 """
 
 from __future__ import annotations
