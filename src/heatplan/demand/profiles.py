@@ -137,14 +137,40 @@ def class_profiles(
     """
     if not isinstance(temperature_c.index, pd.DatetimeIndex):
         raise ValueError("temperature_c needs a tz-naive hourly DatetimeIndex of the year")
-    temp_geo = _geometric_temperature(temperature_c)
-    interval = _interval(temp_geo)
-    calendar = _calendar(temperature_c.index, holidays)
     names = sorted(set(classes) - {UNKNOWN})
-    return pd.DataFrame(
-        {n: _class_profile(n, temp_geo, interval, calendar) for n in names},
-        index=temperature_c.index,
+    known = _known_profiles(temperature_c, holidays)
+    missing = [n for n in names if n not in known]
+    if missing:
+        temp_geo = _geometric_temperature(temperature_c)
+        interval = _interval(temp_geo)
+        calendar = _calendar(temperature_c.index, holidays)
+        for name in missing:
+            profile = _class_profile(name, temp_geo, interval, calendar)
+            profile.flags.writeable = False
+            known[name] = profile
+    return pd.DataFrame({n: known[n] for n in names}, index=temperature_c.index, copy=True)
+
+
+#: Normalised class profiles computed so far, per weather year (temperature and holidays): a
+#: town's classification asks for the same few classes of one weather year hundreds of times.
+_PROFILES: dict[tuple[bytes, bytes, tuple[dt.date, ...]], dict[str, np.ndarray]] = {}
+#: Weather years kept (the oldest is dropped first).
+_WEATHERS_KEPT = 8
+
+
+def _known_profiles(
+    temperature_c: pd.Series, holidays: list[dt.date] | None
+) -> dict[str, np.ndarray]:
+    """The cache of class profiles of this temperature series and holidays (filled by caller)."""
+    stamps = pd.DatetimeIndex(temperature_c.index).to_numpy("datetime64[ns]")
+    key = (
+        np.ascontiguousarray(temperature_c.to_numpy(float)).tobytes(),
+        np.ascontiguousarray(stamps).tobytes(),
+        tuple(sorted(set(holidays or ()))),
     )
+    if key not in _PROFILES and len(_PROFILES) >= _WEATHERS_KEPT:
+        del _PROFILES[next(iter(_PROFILES))]
+    return _PROFILES.setdefault(key, {})
 
 
 def _checked(annual_kwh: pd.Series, classes: pd.Series) -> pd.Series:

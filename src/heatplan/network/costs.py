@@ -12,6 +12,8 @@ investment. House substations, heat pumps and storage come from the technology c
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 
 from heatplan.options.installed_cost import installed_investment_eur
@@ -31,6 +33,7 @@ def surfaces() -> list[str]:
     return sorted(set(frame["surface"]) - {"all"})
 
 
+@cache
 def _constant(surface: str, name: str) -> float:
     frame = table(COSTS_FILE)
     rows = frame[(frame["surface"] == surface) & (frame["parameter"] == name)]

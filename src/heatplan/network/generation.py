@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -150,6 +151,7 @@ def generation_options(
     return plants
 
 
+@cache
 def required_share(year: int, *, new_network: bool = True) -> float:
     """The WPG §§ 29-31 renewable share in force for a network in ``year`` [-].
 

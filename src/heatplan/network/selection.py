@@ -8,6 +8,7 @@ building's hourly BDEW profile; the network's hourly load is the sum of the prof
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -150,12 +151,20 @@ def default_source(plan: Plan, buildings: gpd.GeoDataFrame) -> tuple[shapely.Poi
     """The nearest sewage-plant potential, else the demand-weighted centre (say which)."""
     if plan.has("potentials"):
         potentials = plan.potentials
-        plants = potentials[potentials["kind"].astype(str).str.contains("sewage|effluent")]
+        plants = potentials[_kind_matches(potentials["kind"], "sewage|effluent")]
         if len(plants):
             centre = _weighted_centre(buildings)
             nearest = plants.geometry.distance(centre).idxmin()
             return plants.geometry.loc[nearest], f"sewage plant {plants.loc[nearest, 'name']}"
     return _weighted_centre(buildings), "demand-weighted centre of the buildings (assumed)"
+
+
+def _kind_matches(kind: pd.Series, pattern: str) -> pd.Series:
+    """``kind.astype(str).str.contains(pattern)``, testing each distinct kind once (a town's
+    potentials layer has a few kinds in tens of thousands of rows, read once per area)."""
+    distinct = pd.unique(kind.astype(str))
+    hits = [k for k in distinct if re.search(pattern, k)]
+    return kind.astype(str).isin(hits)
 
 
 def _weighted_centre(buildings: gpd.GeoDataFrame) -> shapely.Point:

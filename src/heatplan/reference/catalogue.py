@@ -21,6 +21,7 @@ Years between two catalogue years are interpolated linearly; other years raise V
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 import pandas as pd
@@ -50,6 +51,7 @@ def technologies() -> list[str]:
     return sorted(cached_table(CATALOGUE_FILE)["technology"].unique())
 
 
+@cache
 def _rows(technology: str) -> pd.DataFrame:
     frame = cached_table(CATALOGUE_FILE)
     rows = frame[frame["technology"] == technology]
@@ -85,7 +87,9 @@ def _bracket(technology: str, year: float) -> tuple[int, int, float]:
     return low, high, (year - low) / (high - low)
 
 
+@cache
 def _parameters(technology: str, year: int) -> pd.Series:
+    """The catalogue rows of one technology and year (read once per process; do not modify)."""
     rows = _rows(technology)
     values = rows.loc[rows["year"] == year].set_index("parameter")["value"].astype(float)
     if "fixed_om_pct_per_a" in values.index:
@@ -106,7 +110,7 @@ def technology(technology: str, year: float = 2025) -> pd.Series:
     low, high, weight = _bracket(technology, year)
     first = _parameters(technology, low)
     if weight == 0.0:
-        return first
+        return first.copy()
     second = _parameters(technology, high)
     common = first.index.intersection(second.index)
     return first[common] * (1.0 - weight) + second[common] * weight

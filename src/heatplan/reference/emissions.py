@@ -12,6 +12,7 @@ projection that keeps the upstream emissions of renewable plants, the KSG target
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -59,9 +60,17 @@ def grid_points(path: str = DEFAULT_GRID_PATH) -> tuple[np.ndarray, np.ndarray]:
     """Years [a] and factors [g CO2e/kWh] of grid path ``path`` (``grid_emission_factors.csv``)."""
     if path not in GRID_PATHS:
         raise ValueError(f"grid emission path {path!r}: choose {', '.join(GRID_PATHS)}")
+    return _grid_points(path)
+
+
+@cache
+def _grid_points(path: str) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`grid_points`, read once per process (read-only arrays)."""
     frame = cached_table(GRID_FILE)
     rows = frame[frame["path"] == path].sort_values("year")
-    return rows["year"].to_numpy(float), rows["g_per_kwh"].to_numpy(float)
+    years, factors = rows["year"].to_numpy(float), rows["g_per_kwh"].to_numpy(float)
+    years.flags.writeable = factors.flags.writeable = False
+    return years, factors
 
 
 def grid_factor_g_per_kwh(year: Numeric, *, path: str = DEFAULT_GRID_PATH) -> Numeric:

@@ -196,12 +196,13 @@ def _classify_all(
         grid_cost.annuity_eur_per_mwh(grid_areas),
         grid_cost.reasons(grid_areas),
     )
+    town_costs = {
+        name: ev.town_decentral_costs(config, area_list, weather, spf, economics.seen_as(name))
+        for name in PERSPECTIVES
+    }
     rows, costs = [], []
-    for area in area_list:
-        per_building = {
-            name: ev.decentral_building_costs(config, area, weather, spf, economics.seen_as(name))
-            for name in PERSPECTIVES
-        }
+    for number, area in enumerate(area_list):
+        per_building = {name: town_costs[name][number] for name in PERSPECTIVES}
         annuity = float(grid_annuity.get(area.area_id, 0.0))
         decentral = {
             name: grid_cost.with_grid(ev.decentral_summary(c), annuity)

@@ -71,6 +71,24 @@ def scenario_buildings(plan: Plan) -> tuple[pd.DataFrame, pd.DataFrame]:
     )
 
 
+def without_unknown_demand(buildings: pd.DataFrame) -> tuple[pd.DataFrame, set[str]]:
+    """The buildings whose heat demand the inventory knows, and a note on those left out.
+
+    A building of unknown use and age has no modelled demand (NaN, not zero); the inventory's
+    totals leave it out, and so does the pathway that starts from them. A negative demand is
+    still refused by the pathway's own check.
+    """
+    demand = pd.to_numeric(buildings[col.HEAT_DEMAND_KWH_PER_A], errors="coerce")
+    unknown = demand.isna()
+    if not unknown.any():
+        return buildings, set()
+    note = (
+        f"{int(unknown.sum()):,} building(s) without a known heat demand (unknown use or "
+        "type) are left out of the pathway, as out of the inventory's totals"
+    )
+    return buildings[~unknown].reset_index(drop=True), {note}
+
+
 def _overrides(config: ProjectConfig) -> dict[str, Any]:
     return {
         "base_year": config.project.price_year,
@@ -92,6 +110,7 @@ def run(
     if unknown:
         raise ValueError(f"unknown variant(s) {unknown}; known: {', '.join(variant_names())}")
     buildings, areas = scenario_buildings(plan)
+    buildings, unknown_note = without_unknown_demand(buildings)
     say(f"pathways of {len(names)} variant(s) for {len(buildings):,} buildings")
     results = run_variants(buildings, areas, names, overrides=_overrides(config))
     indicators = {name: anlage2_indicators(r, years=INDICATOR_YEARS) for name, r in results.items()}
@@ -111,7 +130,7 @@ def run(
         indicators=indicators[first],
         variants={name: indicators[name] for name in names[1:]},
         costs=_by_variant(costs),
-        notes=sorted({note for r in results.values() for note in r.notes}),
+        notes=sorted({note for r in results.values() for note in r.notes} | unknown_note),
     )
     return plan.with_frames(scenario_indicators=table, scenario_costs=costs), summary
 

@@ -21,8 +21,9 @@ References
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
-from CoolProp.CoolProp import PropsSI
 
 from heatplan.tech._arrays import Numeric, require, shaped_like
 
@@ -40,8 +41,20 @@ W_PER_KW = 1e3
 
 def _water(prop: str, temp_c: Numeric) -> Numeric:
     temp = require("temp_c", temp_c, lambda x: (x > 0) & (x < 200), "between 0 and 200 °C")
+    if np.ndim(temp) == 0:  # a network's supply or return temperature: asked for again and again
+        return shaped_like(_water_at(prop, float(temp)), temp_c)
+    from CoolProp.CoolProp import PropsSI  # imported where used: 0.5-1 s at start-up
+
     values = PropsSI(prop, "T", temp + KELVIN_OFFSET, "Q", 0, "Water")
     return shaped_like(values, temp_c)
+
+
+@cache
+def _water_at(prop: str, temp_c: float) -> float:
+    """One property of saturated liquid water at one temperature (CoolProp, once per value)."""
+    from CoolProp.CoolProp import PropsSI
+
+    return float(PropsSI(prop, "T", temp_c + KELVIN_OFFSET, "Q", 0, "Water"))
 
 
 def water_density_kg_per_m3(temp_c: Numeric) -> Numeric:
