@@ -4,7 +4,19 @@ Every command takes ``--json`` and then prints one JSON document on stdout. User
 a one-line message and a non-zero exit status, never a traceback.
 """
 
-from heatplan.cli import calc, commands, grid, imports, measures, network, plan, report, serve, site  # noqa: F401  (they register the commands)
+from heatplan.cli import (  # noqa: F401  (they register the commands)
+    calc,
+    commands,
+    grid,
+    imports,
+    measures,
+    national,
+    network,
+    plan,
+    report,
+    serve,
+    site,
+)
 from heatplan.cli.app import app
 
 __all__ = ["app"]
