@@ -107,7 +107,9 @@ def run_cmd(
 def tiles_cmd(
     run_dir: Annotated[Path, typer.Argument(help="The output folder of `heatplan national run`.")],
     pmtiles: Annotated[Path, typer.Option("--out", help="The PMTiles file to write.")],
-    max_zoom: Annotated[int, typer.Option("--max-zoom", help="Deepest zoom level.")] = 14,
+    max_zoom: Annotated[
+        int, typer.Option("--max-zoom", help="Deepest zoom level (a map overzooms beyond).")
+    ] = 13,
     json_out: JsonOpt = False,
 ) -> None:
     """Build the national heat map (released aggregates only) as one PMTiles file."""
