@@ -26,10 +26,12 @@ from heatplan.national.partitions import (
     write_partition,
 )
 from heatplan.national.run import (
+    STORE_LAYERS,
     ClusterSettings,
     NationalRunError,
     load_cluster_settings,
     run_national,
+    write_store,
 )
 from heatplan.national.stock import (
     MIN_TOWN_BUILDINGS,
@@ -39,6 +41,7 @@ from heatplan.national.stock import (
     towns,
 )
 from heatplan.plan import Plan
+from heatplan.project.store import open_store
 from heatplan.stages import areas, inventory
 
 #: Schutterwald's municipality key (AGS, Ortenaukreis): the demo town is one partition.
@@ -230,3 +233,40 @@ def test_cli_reports_a_bad_input_folder_as_json(tmp_path: Path) -> None:
     assert done.exit_code == 1
     assert "no such folder" in json.loads(done.stdout)["error"]
     assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize("store", ["gpkg", "postgis"])
+def test_merged_layers_go_to_a_project_store(
+    national: tuple, store: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    out, _, _ = national
+    url = (
+        str(tmp_path / "national.gpkg")
+        if store == "gpkg"
+        else request.getfixturevalue("pg_project_url")
+    )
+    write_store(out, url)
+    stored = open_store(url)
+    for name in STORE_LAYERS:
+        merged = read_layer(out / name)
+        back = stored.read(f"national_{name}")
+        assert len(back) == len(merged) > 0, name
+        assert sorted(back[KEY].astype(str).unique()) == sorted(merged[KEY].unique())
+    towns = stored.read("national_municipalities").sort_values(KEY)
+    np.testing.assert_allclose(
+        towns["heat_demand_kwh_per_a"].to_numpy(float),
+        read_layer(out / "municipalities").sort_values(KEY)["heat_demand_kwh_per_a"],
+        rtol=1e-12,
+    )
+
+
+def test_a_failing_municipality_leaves_no_results(tmp_path: Path) -> None:
+    key, buildings, streets, _ = next(iter(synthetic_stock(300, seed=9)))
+    write_partition(tmp_path / "in" / "buildings", key, buildings)
+    write_partition(tmp_path / "in" / "streets", key, streets)
+    broken = tmp_path / "in" / "buildings" / "ags=99000001" / "part-0.parquet"
+    broken.parent.mkdir()
+    broken.write_bytes(b"not parquet")
+    with pytest.raises(NationalRunError, match=r"1 municipalities failed \(99000001: .*part-0"):
+        run_national(tmp_path / "in", tmp_path / "out", settings=ClusterSettings(workers=1))
+    assert not (tmp_path / "out").exists() and not (tmp_path / "out.partial").exists()
