@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from heatplan.cli.app import HELP_MARKUP, JsonOpt, app, input_errors
-from heatplan.console import emit_json, err, out
+from heatplan.console import emit_json, out, progress
 
 national_app = typer.Typer(
     help="Many municipalities at once: a synthetic stock, a run on a Dask cluster, map tiles.",
@@ -81,15 +81,15 @@ def run_cmd(
         settings = replace(settings, workers=workers)
     if scheduler:
         settings = replace(settings, scheduler=scheduler)
-    progress = None if json_out else (lambda message: err.print(message, end="\r"))
-    result = run_national(
-        input_dir,
-        out_dir,
-        settings=settings,
-        with_areas=with_areas,
-        store_url=store,
-        progress=progress,
-    )
+    with progress(not json_out) as say:
+        result = run_national(
+            input_dir,
+            out_dir,
+            settings=settings,
+            with_areas=with_areas,
+            store_url=store,
+            progress=say,
+        )
     if json_out:
         emit_json(result.to_dict())
         return

@@ -44,6 +44,8 @@ log = logging.getLogger(__name__)
 Progress = Callable[[str], None]
 #: The per-municipality summary written beside the layers.
 SUMMARY_FILE = "municipal_results.parquet"
+#: How often a run reports progress (every 1/20 of the municipalities).
+PROGRESS_STEPS = 20
 #: Layers written to a store by ``store_url`` (prefixed ``national_``).
 STORE_LAYERS = ("municipalities", "public_municipalities", "public_grid_100m", "grid_100m")
 
@@ -159,6 +161,7 @@ def run_national(
             processes=True,
             memory_limit=settings.memory_limit,
             dashboard_address=":0",  # a free port, never 8787 of another cluster
+            silence_logs=logging.ERROR,  # the workers' shutdown notes are no user's concern
         )
         client = Client(cluster)
     results: list[MunicipalityResult] = []
@@ -172,6 +175,7 @@ def run_national(
             pure=False,
         )
         failed: dict[str, str] = {}
+        step = max(1, len(order) // PROGRESS_STEPS)
         key_of = {future.key: key for future, key in zip(futures, order, strict=True)}
         for future in as_completed(futures):
             key = key_of[future.key]
@@ -179,7 +183,8 @@ def run_national(
                 failed[key] = f"{type(future.exception()).__name__}: {future.exception()}"
                 continue
             results.append(future.result())
-            say(f"{len(results)}/{len(order)} municipalities")
+            if len(results) % step == 0 or len(results) == len(order):
+                say(f"{len(results):,}/{len(order):,} municipalities planned")
         workers = len(client.scheduler_info(n_workers=-1)["workers"])
     finally:
         client.close()
