@@ -17,6 +17,7 @@ input of :func:`heatplan.national.run.run_national`.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -224,16 +225,24 @@ def synthetic_stock(
 
 
 def write_stock(folder: Path, total: int, seed: int = 1) -> StockSummary:
-    """Write a synthetic stock of ``total`` buildings as GeoParquet partitioned by ``ags``."""
+    """Write a synthetic stock of ``total`` buildings as GeoParquet partitioned by ``ags``.
+
+    The stock is written under ``FOLDER.partial`` and renamed when complete.
+    """
     folder = Path(folder)
+    partial = folder.with_name(folder.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
     count = 0
     keys: set[str] = set()
     for key, buildings, streets, consumption in synthetic_stock(total, seed):
-        write_partition(folder / "buildings", key, buildings)
-        write_partition(folder / "streets", key, streets)
-        write_partition(folder / "consumption", key, consumption)
+        write_partition(partial / "buildings", key, buildings)
+        write_partition(partial / "streets", key, streets)
+        write_partition(partial / "consumption", key, consumption)
         count += len(buildings)
         keys.add(key)
+    if folder.exists():
+        folder.rmdir()  # an empty folder (callers refuse a non-empty one)
+    partial.rename(folder)
     return StockSummary(
         buildings=count,
         municipalities=len(keys),
