@@ -71,6 +71,8 @@ class MunicipalityResult:
     public_grid_cells: int
     areas: int
     seconds: float
+    #: CPU time of the worker process for this municipality [s] (wall time depends on the load).
+    cpu_seconds: float
     peak_rss_mb: float
     #: The worker process (its id) that ran the municipality.
     worker: int
@@ -158,7 +160,7 @@ def plan_municipality(
     input_dir: str | Path, key: str, out_dir: str | Path, *, with_areas: bool = False
 ) -> MunicipalityResult:
     """Run municipality ``key`` of ``input_dir`` and write its results into ``out_dir``."""
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     plan = run_stages(read_inputs(Path(input_dir), key), key, with_areas=with_areas)
     outline = municipal_outline(plan, key)
     results: dict[str, pd.DataFrame] = {
@@ -183,6 +185,7 @@ def plan_municipality(
         public_grid_cells=int((~results["public_grid_100m"]["suppressed"]).sum()),
         areas=len(plan.areas) if plan.has("areas") else 0,
         seconds=time.perf_counter() - start,
+        cpu_seconds=time.process_time() - cpu,
         peak_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         worker=os.getpid(),
     )

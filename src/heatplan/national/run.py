@@ -101,6 +101,8 @@ class NationalResult:
     public_grid_cells: int
     seconds: float
     buildings_per_second: float
+    #: CPU time of all municipalities on the workers [s] (stable under a shared machine's load).
+    cpu_seconds: float
     workers: int
     scheduler: str
     peak_rss_mb_per_worker: dict[str, float] = field(default_factory=dict)
@@ -239,6 +241,7 @@ def _result(
         public_grid_cells=int(table["public_grid_cells"].sum()),
         seconds=seconds,
         buildings_per_second=buildings / seconds if seconds else float("nan"),
+        cpu_seconds=float(table["cpu_seconds"].sum()),
         workers=workers,
         scheduler=scheduler,
         peak_rss_mb_per_worker={str(k): float(v) for k, v in peaks.items()},
