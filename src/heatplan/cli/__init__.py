@@ -10,6 +10,7 @@ from heatplan.cli import (  # noqa: F401  (they register the commands)
     grid,
     imports,
     measures,
+    national,
     network,
     plan,
     quarter,

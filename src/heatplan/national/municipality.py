@@ -1,0 +1,200 @@
+"""One municipality of a national run: its partition as an in-memory plan, through the stages.
+
+:func:`plan_municipality` is what a Dask worker runs for each municipality key: it reads the
+key's partition of each input layer (:mod:`heatplan.national.partitions`), builds
+:meth:`heatplan.plan.Plan.from_frames`, runs the stages that need no project folder
+(:data:`STAGES`: the inventory — demand, carriers, emissions, blocks, street segments, 100 m
+cells and totals — and, with ``areas=True``, the supply areas), releases the public aggregates
+with the project's privacy rules (:func:`released_grid`) and writes every result as that key's
+partition of the output folder. It returns a small summary; no frame travels back to the
+scheduler.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from heatplan.national.partitions import KEY, read_partition, write_partition
+from heatplan.plan import Plan
+from heatplan.plan import columns as col
+from heatplan.publish import MIN_BUILDINGS_CONSUMPTION, suppress, suppression_mask
+from heatplan.publish.release import audit_release
+from heatplan.stages import areas, inventory
+
+__all__ = [
+    "INPUT_LAYERS",
+    "OUTPUT_LAYERS",
+    "MunicipalityResult",
+    "municipal_outline",
+    "plan_municipality",
+    "released_grid",
+    "run_stages",
+]
+
+#: The input layers a national folder may hold (frame names of ``frames.csv``).
+INPUT_LAYERS = ("buildings", "streets", "consumption", "heaters", "input_blocks")
+#: The stages a national run maps over the municipalities, in order.
+STAGES = ("inventory", "areas")
+#: Result layers written per municipality (``areas`` only when that stage ran).
+OUTPUT_LAYERS = (
+    "grid_100m",
+    "blocks",
+    "street_segments",
+    "totals",
+    "municipalities",
+    "areas",
+    "public_grid_100m",
+    "public_municipalities",
+)
+#: Columns of a 100 m cell that say nothing about consumption (kept in a suppressed cell).
+GRID_STRUCTURAL = (col.GRID_ID, "north_m", "east_m", "area_ha", "buildings", "geometry")
+
+
+@dataclass
+class MunicipalityResult:
+    """What one municipality's run made (counts and its own time and memory)."""
+
+    ags: str
+    buildings: int
+    heat_demand_kwh_per_a: float
+    blocks: int
+    grid_cells: int
+    public_grid_cells: int
+    areas: int
+    seconds: float
+    #: CPU time of the worker process for this municipality [s] (wall time depends on the load).
+    cpu_seconds: float
+    peak_rss_mb: float
+    #: The worker process (its id) that ran the municipality.
+    worker: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def read_inputs(input_dir: Path, key: str) -> dict[str, pd.DataFrame]:
+    """The partition ``key`` of each input layer the folder has."""
+    frames = {}
+    for name in INPUT_LAYERS:
+        frame = read_partition(Path(input_dir) / name, key)
+        if frame is not None:
+            frames[name] = frame
+    return frames
+
+
+def run_stages(frames: dict[str, pd.DataFrame], key: str, *, with_areas: bool = False) -> Plan:
+    """The plan of one municipality from its frames: inventory (and supply areas)."""
+    buildings = frames.get("buildings")
+    crs = buildings.crs if isinstance(buildings, gpd.GeoDataFrame) else None
+    plan = Plan.from_frames(municipality=key, crs=crs.to_string() if crs else None)
+    plan = plan.with_frames(**frames)
+    plan, _ = inventory.run(plan)
+    if with_areas and len(plan.blocks):
+        plan, _ = areas.run(plan)
+    return plan
+
+
+def municipal_outline(plan: Plan, key: str) -> gpd.GeoDataFrame:
+    """One row: the municipality's key, outline (hull of its blocks, else of its buildings),
+    buildings, heat demand [kWh/a], area [ha] and heat density [MWh/(ha·a)]."""
+    blocks = plan.get("blocks")
+    shapes = blocks if blocks is not None and len(blocks) else plan.buildings
+    outline = shapes.geometry.union_all().convex_hull
+    buildings = plan.buildings
+    demand = float(np.nansum(buildings[col.HEAT_DEMAND_KWH_PER_A]))
+    area_ha = outline.area / 1e4
+    return gpd.GeoDataFrame(
+        {
+            KEY: [key],
+            "buildings": [len(buildings)],
+            col.HEAT_DEMAND_KWH_PER_A: [demand],
+            "area_ha": [area_ha],
+            col.HEAT_DENSITY_MWH_PER_HA_A: [demand / 1000 / area_ha if area_ha else np.nan],
+        },
+        geometry=[outline],
+        crs=buildings.crs,
+    )
+
+
+def released_grid(
+    grid: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame, key: str
+) -> gpd.GeoDataFrame:
+    """The public 100 m cells of one municipality (WPG § 10 Abs. 2).
+
+    The project's rules (:func:`heatplan.publish.suppression_mask`): a cell of fewer than 5
+    buildings is suppressed, and further cells until the suppressed cells of the municipality
+    hold none or at least 5 buildings, so that the published municipal total minus the
+    published cells gives away no small group. Then the project's release audit
+    (:func:`heatplan.publish.release.audit_release`, exact differencing and the protection
+    interval) checks the released cells against ``buildings`` and suppresses any further cell
+    it must. Suppressed cells keep outline and building count, their demand and density are
+    blanked and ``suppressed`` is True.
+    """
+    town = pd.Series(key, index=grid.index)
+    mask = suppression_mask(grid["buildings"], [town], minimum=MIN_BUILDINGS_CONSUMPTION)
+    public = suppress(grid, mask, keep=GRID_STRUCTURAL)
+    audited, _ = audit_release({"grid_100m": public}, {"buildings": buildings})
+    public = audited["grid_100m"]
+    public["suppressed"] = public[col.HEAT_DEMAND_KWH_PER_A].isna() & public["buildings"].gt(0)
+    return public
+
+
+def released_municipality(outline: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The municipality row as published: blanked under 5 buildings (WPG § 10 Abs. 2)."""
+    mask = suppression_mask(outline["buildings"])
+    public = suppress(outline, mask, keep=(KEY, "buildings", "area_ha", "geometry"))
+    public["suppressed"] = mask.to_numpy(bool)
+    return public
+
+
+def plan_municipality(
+    input_dir: str | Path, key: str, out_dir: str | Path, *, with_areas: bool = False
+) -> MunicipalityResult:
+    """Run municipality ``key`` of ``input_dir`` and write its results into ``out_dir``."""
+    start, cpu = time.perf_counter(), time.process_time()
+    plan = run_stages(read_inputs(Path(input_dir), key), key, with_areas=with_areas)
+    outline = municipal_outline(plan, key)
+    results: dict[str, pd.DataFrame] = {
+        "grid_100m": plan.grid_100m,
+        "blocks": plan.blocks,
+        "street_segments": plan.street_segments,
+        "totals": plan.frame("totals"),
+        "municipalities": outline,
+        "public_grid_100m": released_grid(plan.grid_100m, plan.buildings, key),
+        "public_municipalities": released_municipality(outline),
+    }
+    if plan.has("areas"):
+        results["areas"] = _plain_areas(plan.areas)
+    for name, frame in results.items():
+        write_partition(Path(out_dir) / name, key, frame)
+    return MunicipalityResult(
+        ags=key,
+        buildings=len(plan.buildings),
+        heat_demand_kwh_per_a=float(outline[col.HEAT_DEMAND_KWH_PER_A].iloc[0]),
+        blocks=len(plan.blocks),
+        grid_cells=len(plan.grid_100m),
+        public_grid_cells=int((~results["public_grid_100m"]["suppressed"]).sum()),
+        areas=len(plan.areas) if plan.has("areas") else 0,
+        seconds=time.perf_counter() - start,
+        cpu_seconds=time.process_time() - cpu,
+        peak_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        worker=os.getpid(),
+    )
+
+
+def _plain_areas(found: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Areas with list-valued cells (block ids) as text, so that Parquet keeps one type."""
+    out = found.copy()
+    for name in out.columns:
+        if out[name].dtype == object and name != out.geometry.name:
+            out[name] = out[name].map(lambda v: ";".join(map(str, v)) if isinstance(v, list) else v)
+    return out

@@ -1,0 +1,90 @@
+"""Frames partitioned by municipality key: ``LAYER/ags=KEY/part-0.parquet`` (hive layout).
+
+A national input folder holds one folder per layer (``buildings``, ``streets``,
+``consumption`` …) and in it one folder per municipality key, the layout of a pyarrow dataset
+partitioned by ``ags`` (``pyarrow.dataset.dataset(folder, partitioning="hive")`` reads a whole
+layer at once). Geometry layers are GeoParquet (geopandas ``to_parquet``), tables plain Parquet.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyarrow.parquet as pq
+
+from heatplan.errors import InputFileError
+
+__all__ = [
+    "KEY",
+    "PART",
+    "layer_keys",
+    "partition_path",
+    "read_layer",
+    "read_partition",
+    "write_partition",
+]
+
+#: The partition column: the municipality key (Amtlicher Gemeindeschlüssel, 8 digits).
+KEY = "ags"
+#: The file name of a partition's data.
+PART = "part-0.parquet"
+_KEY_DIR = re.compile(rf"^{KEY}=(\d{{8}})$")
+
+
+def partition_path(root: Path, key: str) -> Path:
+    """The file of municipality ``key`` in layer folder ``root``."""
+    return Path(root) / f"{KEY}={key}" / PART
+
+
+def write_partition(root: Path, key: str, frame: pd.DataFrame) -> Path:
+    """Write ``frame`` as the partition ``key`` of layer folder ``root`` (GeoParquet if spatial)."""
+    path = partition_path(root, key)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frame = frame.drop(columns=KEY, errors="ignore")
+    if isinstance(frame, gpd.GeoDataFrame):
+        frame.to_parquet(path, index=False)
+    else:
+        pd.DataFrame(frame).to_parquet(path, index=False)
+    return path
+
+
+def layer_keys(root: Path) -> list[str]:
+    """The municipality keys of layer folder ``root``, sorted; an error naming it if none."""
+    root = Path(root)
+    if not root.is_dir():
+        raise InputFileError(root, "no such folder (a layer partitioned by ags=KEY)")
+    keys = sorted(m.group(1) for d in root.iterdir() if (m := _KEY_DIR.match(d.name)))
+    if not keys:
+        raise InputFileError(root, f"no partitions {KEY}=<8-digit key> in this folder")
+    return keys
+
+
+def read_partition(root: Path, key: str) -> pd.DataFrame | None:
+    """Partition ``key`` of layer folder ``root`` (None if the municipality has none)."""
+    path = partition_path(root, key)
+    if not path.is_file():
+        return None
+    try:
+        if b"geo" in (pq.read_schema(path).metadata or {}):
+            return gpd.read_parquet(path)
+        return pd.read_parquet(path)
+    except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
+        raise InputFileError(path, f"not a readable (Geo)Parquet file: {exc}") from None
+
+
+def read_layer(root: Path) -> pd.DataFrame:
+    """Every partition of layer folder ``root`` in one frame with the column ``ags``."""
+    parts = []
+    for key in layer_keys(root):
+        frame = read_partition(root, key)
+        if frame is not None:
+            parts.append(frame.assign(**{KEY: key}))
+    if not parts:
+        raise InputFileError(root, "every partition is empty")
+    merged = pd.concat(parts, ignore_index=True)
+    if isinstance(parts[0], gpd.GeoDataFrame):
+        return gpd.GeoDataFrame(merged, geometry=parts[0].geometry.name, crs=parts[0].crs)
+    return merged

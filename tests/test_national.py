@@ -1,0 +1,272 @@
+"""The national layer: a synthetic stock by state, and the stages mapped over municipalities on
+a Dask cluster give each municipality what the single-process plan gives it (issue 20)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from typer.testing import CliRunner
+
+from heatplan.cli import app
+from heatplan.demo.schutterwald import input_frames
+from heatplan.errors import InputFileError
+from heatplan.inputs.imports import buildings_frame
+from heatplan.inputs.tables import consumption_frame
+from heatplan.national.partitions import (
+    KEY,
+    layer_keys,
+    read_layer,
+    read_partition,
+    write_partition,
+)
+from heatplan.national.run import (
+    STORE_LAYERS,
+    ClusterSettings,
+    NationalRunError,
+    load_cluster_settings,
+    run_national,
+    write_store,
+)
+from heatplan.national.stock import (
+    MIN_TOWN_BUILDINGS,
+    municipality_sizes,
+    states,
+    synthetic_stock,
+    towns,
+)
+from heatplan.plan import Plan
+from heatplan.project.store import open_store
+from heatplan.stages import areas, inventory
+
+#: Schutterwald's municipality key (AGS, Ortenaukreis): the demo town is one partition.
+SCHUTTERWALD = "08317122"
+
+
+# --- the synthetic stock -------------------------------------------------------------------
+def test_stock_splits_the_buildings_by_state_as_the_zensus_table() -> None:
+    sizes = municipality_sizes(100_000)
+    table = states().set_index("state_key")
+    assert sizes["buildings"].sum() == 100_000
+    by_state = sizes.groupby("state_key")["buildings"].sum()
+    # hand calculation: each state's share of the national stock times 100,000 (+-1: rounding)
+    expected = table["residential_buildings"] / table["residential_buildings"].sum() * 100_000
+    assert np.abs(by_state - expected.reindex(by_state.index)).max() <= 1.0
+    # municipalities scale with the real count: Rheinland-Pfalz 2301 x 100000 / 20.13 M = 11.4
+    assert (sizes["state_key"] == "07").sum() == 11
+    assert (sizes["state_key"] == "11").sum() == 1  # Berlin is one municipality
+    assert sizes["buildings"].min() >= MIN_TOWN_BUILDINGS
+    assert sizes[KEY].str.fullmatch(r"\d{8}").all() and sizes[KEY].is_unique
+
+
+def test_stock_is_seeded_and_towns_do_not_overlap() -> None:
+    placed = towns(20_000, seed=3)
+    assert placed == towns(20_000, seed=3)
+    assert [t.buildings for t in placed] != [t.buildings for t in towns(20_000, seed=4)]
+    sides = [np.ceil(np.sqrt(t.buildings / 8)) * 100 for t in placed]
+    boxes = shapely.box(
+        [t.x0_m for t in placed],
+        [t.y0_m for t in placed],
+        [t.x0_m + s for t, s in zip(placed, sides, strict=True)],
+        [t.y0_m + s for t, s in zip(placed, sides, strict=True)],
+    )
+    tree = shapely.STRtree(boxes)
+    pairs = tree.query(boxes, predicate="intersects")
+    assert (pairs[0] == pairs[1]).all()  # each box meets only itself
+
+
+def test_stock_round_trips_through_partitioned_geoparquet(tmp_path: Path) -> None:
+    key, buildings, _, consumption = next(iter(synthetic_stock(2_000, seed=2)))
+    write_partition(tmp_path / "buildings", key, buildings)
+    write_partition(tmp_path / "consumption", key, consumption)
+    assert layer_keys(tmp_path / "buildings") == [key]
+    back = read_partition(tmp_path / "buildings", key)
+    assert isinstance(back, gpd.GeoDataFrame) and back.crs == buildings.crs
+    pd.testing.assert_frame_equal(pd.DataFrame(back), pd.DataFrame(buildings))
+    merged = read_layer(tmp_path / "consumption")
+    assert (merged[KEY] == key).all() and len(merged) == len(consumption)
+    # a third of the buildings metered, three years each (the generator's choice)
+    assert len(consumption) / 3 / len(buildings) == pytest.approx(1 / 3, abs=0.08)
+
+
+def test_a_folder_without_partitions_is_named(tmp_path: Path) -> None:
+    (tmp_path / "buildings").mkdir()
+    with pytest.raises(InputFileError, match="buildings: no partitions ags="):
+        layer_keys(tmp_path / "buildings")
+
+
+def test_cluster_settings_from_toml(tmp_path: Path) -> None:
+    path = tmp_path / "national.toml"
+    path.write_text('[cluster]\nscheduler = "tcp://10.0.0.5:8786"\nworkers = 4\n')
+    assert load_cluster_settings(path) == ClusterSettings(
+        scheduler="tcp://10.0.0.5:8786", workers=4
+    )
+    path.write_text("[cluster]\nworker = 4\n")
+    with pytest.raises(InputFileError, match=r"national.toml: \[cluster\] has unknown keys"):
+        load_cluster_settings(path)
+
+
+# --- a national run equals the single-process plan per municipality -------------------------
+def _schutterwald() -> dict[str, pd.DataFrame]:
+    raw = input_frames()
+    buildings, rejected = buildings_frame(
+        raw["buildings"], file=Path("buildings.geojson"), crs="EPSG:25832"
+    )
+    consumption, rejected_rows = consumption_frame(
+        raw["consumption"].astype(str), file=Path("consumption.csv")
+    )
+    assert rejected.empty and rejected_rows.empty
+    return {"buildings": buildings, "consumption": consumption, "streets": raw["streets"]}
+
+
+@pytest.fixture(scope="module")
+def national(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict]:
+    """Schutterwald and two small synthetic municipalities, run on a 2-worker LocalCluster."""
+    root = tmp_path_factory.mktemp("national")
+    inputs = root / "in"
+    frames = {SCHUTTERWALD: _schutterwald()}
+    stock = synthetic_stock(400, seed=5)
+    for _ in range(2):
+        key, buildings, streets, consumption = next(stock)
+        frames[key] = {"buildings": buildings, "streets": streets, "consumption": consumption}
+    for key, layers in frames.items():
+        for name, frame in layers.items():
+            write_partition(inputs / name, key, frame)
+    result = run_national(
+        inputs, root / "out", settings=ClusterSettings(workers=2), with_areas=True
+    )
+    return root / "out", inputs, {"frames": frames, "result": result}
+
+
+def _same(left: pd.DataFrame, right: pd.DataFrame) -> None:
+    """Equal frames: same rows and columns, numbers to 1e-12 relative, geometries exactly."""
+    left, right = left.reset_index(drop=True), right.reset_index(drop=True)
+    assert list(left.columns) == list(right.columns)
+    for name in left.columns:
+        a, b = left[name], right[name]
+        if isinstance(a, gpd.GeoSeries) or isinstance(a.dtype, gpd.array.GeometryDtype):
+            assert shapely.equals_exact(np.asarray(a), np.asarray(b), tolerance=0).all(), name
+        elif pd.api.types.is_numeric_dtype(a) and not pd.api.types.is_bool_dtype(a):
+            np.testing.assert_allclose(
+                a.to_numpy(float), b.to_numpy(float), rtol=1e-12, err_msg=name
+            )
+        else:
+            assert a.astype(str).tolist() == b.astype(str).tolist(), name
+
+
+@pytest.fixture(scope="module")
+def alone(national: tuple) -> dict[str, Plan]:
+    """Each municipality's in-memory plan in this process, no cluster."""
+    plans = {}
+    for key, frames in national[2]["frames"].items():
+        plan = Plan.from_frames(municipality=key, **frames)
+        for stage in (inventory, areas):
+            plan, _ = stage.run(plan)
+        plans[key] = plan
+    return plans
+
+
+@pytest.mark.parametrize("layer", ["grid_100m", "blocks", "street_segments", "totals", "areas"])
+def test_each_municipality_as_in_a_single_process_plan(
+    national: tuple, alone: dict[str, Plan], layer: str
+) -> None:
+    out, _, run = national
+    assert run["result"].municipalities == 3
+    merged = read_layer(out / layer)
+    for key, plan in alone.items():
+        mine = merged[merged[KEY] == key].drop(columns=KEY)
+        expected = plan.frame(layer)
+        if layer == "areas":
+            expected = expected.assign(
+                block_ids=expected["block_ids"].map(
+                    lambda v: ";".join(map(str, v)) if isinstance(v, list) else v
+                )
+            )
+        assert len(mine) == len(expected) > 0, (key, layer)
+        others = mine.columns.difference(expected.columns)  # other towns' carriers
+        assert mine[others].isna().all().all(), (key, layer)
+        _same(mine[expected.columns], expected)
+
+
+def test_the_run_adds_up_and_reports_every_worker(national: tuple) -> None:
+    out, _, run = national
+    result = run["result"]
+    cells = read_layer(out / "grid_100m")
+    towns_ = read_layer(out / "municipalities")
+    assert result.buildings == sum(len(f["buildings"]) for f in run["frames"].values())
+    assert result.grid_cells == len(cells)
+    # the municipal totals are the sums of their cells (an independent aggregation)
+    by_cell = cells.groupby(KEY)["heat_demand_kwh_per_a"].sum()
+    np.testing.assert_allclose(
+        towns_.set_index(KEY)["heat_demand_kwh_per_a"].loc[by_cell.index], by_cell, rtol=1e-9
+    )
+    assert result.workers == 2 and 1 <= len(result.peak_rss_mb_per_worker) <= 2
+    assert not (out.parent / "out.partial").exists()
+
+
+def test_released_cells_hide_every_small_group(national: tuple) -> None:
+    out, _, _ = national
+    public = read_layer(out / "public_grid_100m")
+    shown = public[~public["suppressed"]]
+    assert shown["buildings"].min() >= 5
+    assert public.loc[public["suppressed"], "heat_demand_kwh_per_a"].isna().all()
+    # secondary suppression: per municipality the hidden cells hold 0 or >= 5 buildings
+    hidden = public[public["suppressed"]].groupby(KEY)["buildings"].sum()
+    assert ((hidden == 0) | (hidden >= 5)).all()
+
+
+def test_a_second_run_into_the_same_folder_is_refused(national: tuple) -> None:
+    out, inputs, _ = national
+    with pytest.raises(NationalRunError, match="exists and is not empty"):
+        run_national(inputs, out)
+
+
+def test_cli_reports_a_bad_input_folder_as_json(tmp_path: Path) -> None:
+    done = CliRunner().invoke(
+        app, ["national", "run", str(tmp_path / "nowhere"), "--out", str(tmp_path / "o"), "--json"]
+    )
+    assert done.exit_code == 1
+    assert "no such folder" in json.loads(done.stdout)["error"]
+    assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize("store", ["gpkg", "postgis"])
+def test_merged_layers_go_to_a_project_store(
+    national: tuple, store: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    out, _, _ = national
+    url = (
+        str(tmp_path / "national.gpkg")
+        if store == "gpkg"
+        else request.getfixturevalue("pg_project_url")
+    )
+    write_store(out, url)
+    stored = open_store(url)
+    for name in STORE_LAYERS:
+        merged = read_layer(out / name)
+        back = stored.read(f"national_{name}")
+        assert len(back) == len(merged) > 0, name
+        assert sorted(back[KEY].astype(str).unique()) == sorted(merged[KEY].unique())
+    towns = stored.read("national_municipalities").sort_values(KEY)
+    np.testing.assert_allclose(
+        towns["heat_demand_kwh_per_a"].to_numpy(float),
+        read_layer(out / "municipalities").sort_values(KEY)["heat_demand_kwh_per_a"],
+        rtol=1e-12,
+    )
+
+
+def test_a_failing_municipality_leaves_no_results(tmp_path: Path) -> None:
+    key, buildings, streets, _ = next(iter(synthetic_stock(300, seed=9)))
+    write_partition(tmp_path / "in" / "buildings", key, buildings)
+    write_partition(tmp_path / "in" / "streets", key, streets)
+    broken = tmp_path / "in" / "buildings" / "ags=99000001" / "part-0.parquet"
+    broken.parent.mkdir()
+    broken.write_bytes(b"not parquet")
+    with pytest.raises(NationalRunError, match=r"1 municipalities failed \(99000001: .*part-0"):
+        run_national(tmp_path / "in", tmp_path / "out", settings=ClusterSettings(workers=1))
+    assert not (tmp_path / "out").exists() and not (tmp_path / "out.partial").exists()
