@@ -186,14 +186,14 @@ def network_price(table: dict[str, Any], file: Path) -> tuple[float | None, str]
         return price / 1000.0, "[heat] network_price_eur_per_mwh"
     if "plan" not in table:
         return None, "no heat network"
-    from heatplan.inputs.common import open_project
+    from heatplan.plan import Plan
 
     plan_dir = (file.parent / str(table["plan"])).resolve()
     area = str(table.get("area", ""))
     column = "network_lcoh_economic_eur_per_mwh"
     try:
-        _, store = open_project(plan_dir)
-        areas = pd.DataFrame(store.read("areas", columns=["area_id", column]))
+        frame = Plan.from_project(plan_dir, frames=["areas"]).frame("areas")
+        areas = pd.DataFrame(frame[["area_id", column]])
     except Exception as error:  # any store problem is a bad plan path for this user
         raise _fail(file, "[heat] plan", f"cannot read the plan's areas: {error}") from None
     row = areas[areas["area_id"].astype(str) == area]
