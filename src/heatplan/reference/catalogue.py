@@ -203,6 +203,7 @@ def edition_investment_per_kw(
     return float(investment_eur(code, size_kw, year=at)) / size_kw
 
 
+@cache
 def funding(programme: str, measure: str) -> float:
     """A funding parameter (share or eligible cost) from ``funding.csv``, e.g. BEW module 2."""
     frame = cached_table(FUNDING_FILE)
