@@ -56,7 +56,7 @@ def _study(file: Path, json_out: bool, solver: str = "simplex", exact: bool = Fa
     if json_out:
         emit_json(result)
         return
-    for line in summary_lines(result):
+    for line in [*summary_lines(result), *risk_lines(result)]:
         out.print(line, soft_wrap=True, markup=False)
 
 
@@ -107,4 +107,18 @@ def summary_lines(result: dict[str, Any]) -> list[str]:
         + f", CO2 {result['co2_before_t_per_a']:,.1f} -> {result['co2_after_t_per_a']:,.1f} t/a",
         f"Solver {solver['method']}{stages}: {', '.join(solver['status'])}, solve "
         f"{sum(solver['solve_time_s']):,.1f} s, {quality}",
+    ]
+
+
+def risk_lines(result: dict[str, Any]) -> list[str]:
+    """The price-risk line of a site study (none for a result without one)."""
+    risk = result.get("price_risk")
+    if risk is None:
+        return []
+    b, a = risk["before_eur_per_a"], risk["after_eur_per_a"]
+    return [
+        f"Price risk ({risk['samples']:,} paths, P10/median/P90): before "
+        f"{b['p10']:,.0f}/{b['median']:,.0f}/{b['p90']:,.0f} EUR/a, after "
+        f"{a['p10']:,.0f}/{a['median']:,.0f}/{a['p90']:,.0f} EUR/a; saves money in "
+        f"{risk['probability_saving']:.0%} of the paths ({risk['note']})"
     ]
