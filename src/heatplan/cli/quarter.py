@@ -69,7 +69,24 @@ def _lines(summary: dict[str, Any]) -> list[str]:
     for name, d in rc["electricity_saving_eur_per_m2_month"].items():
         text = "- (fewer than 5 apartments)" if d is None else f"{d['mean']:.2f} EUR/m² month"
         lines.append(f"Electricity saving {name} (rent-controlled flats, mean): {text}")
-    return lines
+    return [*lines, *_risk_lines(summary)]
+
+
+def _risk_lines(summary: dict[str, Any]) -> list[str]:
+    risk = summary.get("price_risk")
+    if risk is None:
+        return []
+    lines = []
+    for name, o in risk["options"].items():
+        c, w = o["annual_cost_eur_per_a"], o["warm_rent_eur_per_m2_month"]
+        cheaper = o.get("probability_cheaper_than_today")
+        lines.append(
+            f"Price risk {name} ({risk['samples']:,} paths, P10/median/P90): annual cost "
+            f"{c['p10']:,.0f}/{c['median']:,.0f}/{c['p90']:,.0f} EUR/a, warm rent "
+            f"{w['p10']:.2f}/{w['median']:.2f}/{w['p90']:.2f} EUR/m² month"
+            + ("" if cheaper is None else f"; cheaper than gas today in {cheaper:.0%} of the paths")
+        )
+    return [*lines, f"({risk['note']})"]
 
 
 @quarter_app.command("study")

@@ -34,6 +34,7 @@ from heatplan.quarter.power import (
 )
 from heatplan.quarter.privacy import distribution, group_total, publishable
 from heatplan.quarter.rent import WarmRent, levy_eur_per_m2_month, per_m2_month
+from heatplan.quarter.risk import quarter_price_risk
 from heatplan.quarter.tariffs import (
     cost,
     energy_price,
@@ -355,4 +356,5 @@ def study(quarter: Quarter) -> QuarterStudy:
         "tariffs": _tariff_summary(quarter),
         "rules": list(RULES),
     }
+    summary["price_risk"] = quarter_price_risk(quarter, summary)
     return QuarterStudy(apartments=table, summary=summary)

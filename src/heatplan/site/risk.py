@@ -44,7 +44,7 @@ from heatplan.site.inputs import Site
 RISK_FILE = "price_risk_parameters.csv"
 #: Said wherever a spread is shown (the CLI in English; the report has its German label).
 NOTE = (
-    "prices re-priced on the study's fixed sizes and dispatch over the price paths "
+    "the study's fixed sizes and dispatch re-priced on each price path "
     "(no re-optimisation per path: an approximation)"
 )
 
