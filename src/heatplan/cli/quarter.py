@@ -102,6 +102,14 @@ def study_cmd(
             "never for publication).",
         ),
     ] = None,
+    pdf: Annotated[
+        Path | None,
+        typer.Option(
+            "--pdf",
+            help="Also write the customer PDF (German; quarter totals and groups of at least "
+            "five apartments only).",
+        ),
+    ] = None,
 ) -> None:
     """Tenant power, heat options and the warm rent of the rent-controlled flats of a quarter.
 
@@ -117,8 +125,23 @@ def study_cmd(
             result.apartments.to_csv(internal_csv, index=False)
         except OSError as error:
             raise HeatplanError(f"{internal_csv}: cannot write: {error}") from None
+    pages = None if pdf is None else _write_pdf(file, result.summary, pdf)
     if json_out:
         emit_json(result.summary)
         return
     for line in _lines(result.summary):
         out.print(line, soft_wrap=True, markup=False)
+    if pages is not None:
+        out.print(f"PDF written: {pdf} ({pages} pages)", soft_wrap=True, markup=False)
+
+
+def _write_pdf(file: Path, summary: dict[str, Any], pdf: Path) -> int:
+    """Write the customer PDF of a study's public summary; its number of pages."""
+    from heatplan.quarter.report import data_basis, quarter_pdf
+
+    if not pdf.parent.is_dir():
+        raise HeatplanError(f"{pdf}: cannot write the PDF: folder {pdf.parent} does not exist")
+    try:
+        return quarter_pdf(summary, data_basis(file), pdf)
+    except OSError as error:
+        raise HeatplanError(f"{pdf}: cannot write the PDF: {error}") from None

@@ -38,26 +38,58 @@ def study_cmd(
             " hourly means and dispatching the quarter hours with those sizes.",
         ),
     ] = False,
+    pdf: Annotated[
+        Path | None,
+        typer.Option("--pdf", help="Also write the customer PDF (German) to this file."),
+    ] = None,
 ) -> None:
     """Size PV, battery, heat pump, store, boiler, network connection and chiller for a site
     over a year in 15-minute steps (HiGHS; two stages, or one LP with --exact)."""
-    _study(file, json_out, solver, exact)
+    _study(file, json_out, solver, exact, pdf)
 
 
-def _study(file: Path, json_out: bool, solver: str = "simplex", exact: bool = False) -> None:
+def _study(
+    file: Path,
+    json_out: bool,
+    solver: str = "simplex",
+    exact: bool = False,
+    pdf: Path | None = None,
+) -> None:
     from heatplan.site.inputs import read_site
     from heatplan.site.study import study
     from heatplan.site.tariffs import site_costs
 
     costs = site_costs()
     result = study(
-        read_site(file, m2_per_kwp=costs.pv_m2_per_kwp), costs=costs, solver=solver, exact=exact
+        read_site(file, m2_per_kwp=costs.pv_m2_per_kwp),
+        costs=costs,
+        solver=solver,
+        exact=exact,
+        keep_series=pdf is not None,
     )
+    if pdf is not None:
+        pages = _write_pdf(file, result, pdf)
+        if not json_out:
+            out.print(f"PDF written: {pdf} ({pages} pages)", soft_wrap=True, markup=False)
     if json_out:
         emit_json(result)
         return
     for line in [*summary_lines(result), *risk_lines(result)]:
         out.print(line, soft_wrap=True, markup=False)
+
+
+def _write_pdf(file: Path, result: dict[str, Any], pdf: Path) -> int:
+    """Write the customer PDF of ``result`` (its series are taken out of it); its pages."""
+    from heatplan.errors import HeatplanError
+    from heatplan.site.report import data_basis, site_pdf
+
+    series = result.pop("series")
+    if not pdf.parent.is_dir():
+        raise HeatplanError(f"{pdf}: cannot write the PDF: folder {pdf.parent} does not exist")
+    try:
+        return site_pdf(result, series, data_basis(file), pdf)
+    except OSError as error:
+        raise HeatplanError(f"{pdf}: cannot write the PDF: {error}") from None
 
 
 @site_app.command("plan", hidden=True)

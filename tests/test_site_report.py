@@ -1,0 +1,98 @@
+"""The customer PDF of a site study (``heatplan site study FILE --pdf OUT``): German only, the
+same figures as the JSON, the solver's time and gap, every data row with its source."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from heatplan.cli import app
+from heatplan.report.fmt import number, percent
+from heatplan.site.report import source_de, unit_de
+from report_text import english_words, pdf_text
+
+DATA = Path(__file__).parent / "data" / "site"
+
+
+@dataclass(frozen=True)
+class Run:
+    result: dict[str, object]
+    text: str
+    pages: int
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
+    """The sample site without a battery (PV only: a fast LP), with --json and --pdf at once."""
+    folder = tmp_path_factory.mktemp("site_pdf")
+    toml = (DATA / "site_sample.toml").read_text(encoding="utf-8")
+    site = folder / "site.toml"
+    site.write_text(toml.replace("allowed = true", "allowed = false"), encoding="utf-8")
+    pdf = folder / "konzept.pdf"
+    done = CliRunner().invoke(app, ["site", "study", str(site), "--json", "--pdf", str(pdf)])
+    assert done.exit_code == 0, done.output
+    result = json.loads(done.stdout)  # --pdf keeps the JSON clean
+    text = pdf_text(pdf)
+    found = re.search(r"Seite \d+ von (\d+)", text)
+    return Run(result, text, int(found.group(1)) if found else 0)
+
+
+def test_the_json_keeps_its_form_and_gains_the_price_risk(run: Run) -> None:
+    assert "series" not in run.result
+    risk = run.result["price_risk"]
+    assert isinstance(risk, dict) and risk["samples"] == 1000
+    assert run.pages >= 3
+
+
+def test_the_pdf_is_german_only(run: Run) -> None:
+    assert english_words(run.text) == []
+    for german in ("Konzeptstudie", "Datengrundlage", "Jährliche Kosten vorher", "Einsparung",
+                   "Lösungszeit", "Abstand zur unteren Schranke", "Typische Winterwoche",
+                   "Jahresdauerlinie", "Energiebilanz je Monat", "Preisrisiko"):  # fmt: skip
+        assert german in run.text, german
+    assert "keine Messdaten des Betriebs" in run.text  # the data basis is labelled
+
+
+def test_the_pdf_shows_the_json_figures(run: Run) -> None:
+    r = run.result
+    solver = r["solver"]
+    assert isinstance(solver, dict)
+    risk = r["price_risk"]
+    assert isinstance(risk, dict)
+    figures = [
+        number(r["investment_eur"]),
+        number(r["annual_cost_before_eur_per_a"]),
+        number(r["annual_cost_after_eur_per_a"]),
+        number(r["savings_eur_per_a"]),
+        number(r["sizes"]["pv_kwp"], 1),  # type: ignore[index]
+        percent(r["self_sufficiency"], 1),
+        number(r["peak_before_kw"], 1),
+        number(risk["after_eur_per_a"]["p10"]) + " bis " + number(risk["after_eur_per_a"]["p90"]),
+        percent(solver["gap"], 2),
+        number(solver["steps"]),
+    ]
+    for figure in figures:
+        assert figure in run.text, figure
+    # German notation: the investment has a thousands dot, never a comma
+    assert "." in number(r["investment_eur"]) and "," not in number(r["investment_eur"])
+
+
+def test_every_data_row_names_its_source(run: Run) -> None:
+    assert "Zeile 2 in site_tariffs.csv" in run.text
+    assert "StromStG § 3" in run.text  # the electricity tax's law
+    # the sample site has no heat: the heat rows are left out
+    assert "Investition Wärmepumpe" not in run.text
+
+
+def test_source_and_unit_in_german() -> None:
+    text = "StromStG § 3: general electricity tax rate; heatplan assumption, not verified offline"
+    assert source_de(text, "x.csv", 4) == (
+        "Annahme heatplan, StromStG § 3, offline nicht geprüft, Zeile 4 in x.csv"
+    )
+    assert unit_de("EUR/kW heat (net of VAT)") == "€/kW Wärme (netto)"
+    assert unit_de("EUR/(m² month)") == "€/(m² Monat)"
