@@ -47,22 +47,26 @@ meter_dir = "meters"
 
 
 def _write_meters(folder: Path) -> None:
-    """One full-year German meter export per apartment: the BDEW H0 profile (demandlib) scaled."""
+    """One full-year German meter export per apartment (Datum;Uhrzeit;Wirkleistung kW with a
+    decimal comma): the BDEW H0 profile (demandlib) scaled to each apartment's energy."""
     from heatplan.site.inputs import bdew_profile_kw
 
     folder.mkdir()
     profile = bdew_profile_kw("H0", 1000.0, 2025)
     stamps = pd.date_range("2025-01-01", periods=profile.size, freq="15min")
+    first = [
+        f"{d};{t};"
+        for d, t in zip(stamps.strftime("%d.%m.%Y"), stamps.strftime("%H:%M"), strict=True)
+    ]
     for i, kwh in enumerate(ANNUAL_KWH):
-        values = [f"{v:.4f}".replace(".", ",") for v in profile * kwh / 1000.0]
-        frame = pd.DataFrame(
-            {
-                "Datum": stamps.strftime("%d.%m.%Y"),
-                "Uhrzeit": stamps.strftime("%H:%M"),
-                "Wirkleistung kW": values,
-            }
+        rows = (
+            s + f"{v:.4f}".replace(".", ",")
+            for s, v in zip(first, profile * kwh / 1000.0, strict=True)
         )
-        frame.to_csv(folder / f"w{i + 1:02d}.csv", sep=";", index=False)
+        body = "\n".join(rows)
+        (folder / f"w{i + 1:02d}.csv").write_text(
+            f"Datum;Uhrzeit;Wirkleistung kW\n{body}\n", encoding="utf-8"
+        )
 
 
 @dataclass(frozen=True)

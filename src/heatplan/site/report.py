@@ -29,6 +29,8 @@ RISK_FILE = "price_risk_parameters.csv"
 STEPS_PER_H = 4
 #: Monday of the second full week of January and of July: the typical weeks of the charts.
 WEEK_MONTHS = (1, 7)
+#: A series never above this [kW] is left out of a week chart (and its legend).
+SHOWN_KW = 1e-3
 #: Points drawn of a load duration curve (its first is the peak).
 DURATION_POINTS = 600
 WEEKDAYS_DE = ("Mo", "Di", "Mi", "Do", "Fr", "Sa", "So")
@@ -313,41 +315,61 @@ def _axis_numbers(ax: Any, unit: str) -> None:
     ax.set_ylabel(unit)
 
 
-def week_chart(series: dict[str, np.ndarray], year: int) -> str:
-    """A winter and a summer week: how the electricity is met after, against the import before."""
+#: The stacks (series, colour) and the line of each week chart, by chart.
+WEEK_STACKS = {
+    "electricity": (
+        (("pv_on_site_kw", "#f4d03f"), ("discharge_kw", "#48c9b0"), ("import_kw", "#2e86c1")),
+        "import_before_kw",
+    ),
+    "heat": (
+        (
+            ("heat_pump_heat_kw", "#48c9b0"),
+            ("boiler_heat_kw", "#8c8c8c"),
+            ("network_heat_kw", "#c0392b"),
+            ("store_out_kw", "#f5b041"),
+        ),
+        "heat_load_kw",
+    ),
+}
+
+
+def week_chart(series: dict[str, np.ndarray], year: int, kind: str = "electricity") -> str:
+    """A winter and a summer week (hourly means): how the electricity (``kind``) or the heat
+    is met after, against the import before or the heat load."""
     from heatplan.report import charts
+
+    series = {**series, "pv_on_site_kw": (series["pv_used_kw"] - series["export_kw"]).clip(0)}
+    stacks, line = WEEK_STACKS[kind]
+    stacks = tuple(
+        (name, colour)
+        for name, colour in stacks
+        if name in series and float(np.max(series[name], initial=0.0)) > SHOWN_KW
+    )
+    width = 7 * 24 * STEPS_PER_H
 
     @charts.styled
     def draw() -> str:
-        fig = charts.figure(4.0)
+        fig = charts.figure(3.7)
         axes = fig.subplots(2, 1, sharey=True)
-        width = 7 * 24 * STEPS_PER_H
+        hours = np.arange(width // STEPS_PER_H) + 0.5
         for ax, month, title in zip(
             axes, WEEK_MONTHS, ("Typische Winterwoche", "Typische Sommerwoche"), strict=True
         ):
             start = _week_start(year, month)
 
             def hourly(name: str, start: int = start) -> np.ndarray:
-                return (
-                    np.asarray(series[name][start : start + width]).reshape(-1, STEPS_PER_H).mean(1)
-                )
+                values = np.asarray(series[name][start : start + width])
+                return values.reshape(-1, STEPS_PER_H).mean(1)
 
-            hours = np.arange(width // STEPS_PER_H) + 0.5
-            on_site = hourly("pv_used_kw") - hourly("export_kw")
-            stacks = [on_site.clip(min=0), hourly("discharge_kw"), hourly("import_kw")]
             ax.stackplot(
                 hours,
-                stacks,
-                colors=["#f4d03f", "#48c9b0", "#2e86c1"],
-                labels=[label("site_chart", c) for c in ("pv_on_site", "discharge", "import")],
+                [hourly(name) for name, _ in stacks],
+                colors=[colour for _, colour in stacks],
+                labels=[label("site_chart", name) for name, _ in stacks],
                 linewidth=0,
             )
             ax.plot(
-                hours,
-                hourly("import_before_kw"),
-                color="#7b241c",
-                linewidth=0.8,
-                label=label("site_chart", "import_before"),
+                hours, hourly(line), color="#7b241c", linewidth=0.8, label=label("site_chart", line)
             )
             ax.set_xticks(np.arange(7) * 24 + 12, labels=list(WEEKDAYS_DE))
             ax.set_xlim(0, 7 * 24)
@@ -366,19 +388,19 @@ def monthly_chart(series: dict[str, np.ndarray], year: int) -> str:
     index = pd.date_range(f"{year}-01-01", periods=series["load_kw"].size, freq="15min")
     frame = pd.DataFrame(
         {
-            "import_before": series["import_before_kw"],
-            "import": series["import_kw"],
-            "pv_yield": series["pv_yield_kw"],
-            "export": series["export_kw"],
+            "import_before_kw": series["import_before_kw"],
+            "import_kw": series["import_kw"],
+            "pv_yield_kw": series["pv_yield_kw"],
+            "export_kw": series["export_kw"],
         },
         index=index,
     )
     monthly = frame.groupby(index.month).sum() / STEPS_PER_H / 1000.0
-    colours = {"import_before": "#7b241c", "import": "#2e86c1", "pv_yield": "#f4d03f"}
+    colours = {"import_before_kw": "#7b241c", "import_kw": "#2e86c1", "pv_yield_kw": "#f4d03f"}
 
     @charts.styled
     def draw() -> str:
-        fig = charts.figure(2.3)
+        fig = charts.figure(2.1)
         ax = fig.add_subplot()
         x = np.arange(12)
         for i, column in enumerate(monthly.columns):
@@ -415,7 +437,7 @@ def duration_chart(series: dict[str, np.ndarray]) -> str:
                 at / STEPS_PER_H,
                 values[at],
                 color=colour,
-                label=label("site_chart", key),
+                label=label("site_chart", f"{key}_kw"),
             )
         ax.set_xlim(0, series["load_kw"].size / STEPS_PER_H)
         ax.xaxis.set_major_formatter(mpl.ticker.FuncFormatter(lambda v, _pos: number(v)))
@@ -454,6 +476,9 @@ def context(result: dict[str, Any], series: dict[str, np.ndarray], basis: Basis)
         "risk_samples": number(risk["samples"]) if risk else DASH,
         "charts": {
             "weeks": week_chart(series, int(result["year"])),
+            "heat_weeks": (
+                week_chart(series, int(result["year"]), "heat") if "heat_load_kw" in series else ""
+            ),
             "months": monthly_chart(series, int(result["year"])),
             "duration": duration_chart(series),
         },

@@ -348,8 +348,22 @@ def study(
     result["price_risk"] = site_price_risk(site, result)
     if keep_series:
         series = {"load_kw": load, "pv_yield_kw": pv * best.sizes["pv_kwp"], **best.series}
-        result["series"] = {"import_before_kw": imports_before, **series}
+        result["series"] = {
+            "import_before_kw": imports_before,
+            **series,
+            **_heat_series(best, model),
+        }
     return result
+
+
+def _heat_series(d: Dispatch, model: HeatCold | None) -> dict[str, np.ndarray]:
+    """Heat load and heat-pump heat per step [kW] for the report's charts (none without heat)."""
+    if model is None:
+        return {}
+    return {
+        "heat_load_kw": model.heat_kw,
+        "heat_pump_heat_kw": d.series["heat_pump_el_kw"] * model.heat_pump_cop,
+    }
 
 
 def _heat_figures(
