@@ -96,3 +96,23 @@ def test_source_and_unit_in_german() -> None:
     )
     assert unit_de("EUR/kW heat (net of VAT)") == "€/kW Wärme (netto)"
     assert unit_de("EUR/(m² month)") == "€/(m² Monat)"
+
+
+def test_a_pdf_into_a_missing_folder_fails_before_the_study(tmp_path: Path) -> None:
+    target = tmp_path / "fehlt" / "konzept.pdf"
+    done = CliRunner().invoke(
+        app, ["site", "study", str(DATA / "site_sample.toml"), "--json", "--pdf", str(target)]
+    )
+    assert done.exit_code == 1
+    assert json.loads(done.stdout)["error"].endswith(f"folder {target.parent} does not exist")
+
+
+def test_the_cli_prints_the_price_risk_line() -> None:
+    from heatplan.cli.site import risk_lines
+
+    spread = {"p10": 1000.0, "median": 1500.0, "p90": 2500.0}
+    risk = {"samples": 1000, "before_eur_per_a": spread, "after_eur_per_a": spread,
+            "probability_saving": 0.25, "note": "an approximation"}  # fmt: skip
+    (line,) = risk_lines({"price_risk": risk})
+    assert "before 1,000/1,500/2,500 EUR/a" in line and "25% of the paths" in line
+    assert risk_lines({}) == []

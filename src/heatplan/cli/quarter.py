@@ -119,6 +119,8 @@ def study_cmd(
     from heatplan.quarter.inputs import read_quarter
     from heatplan.quarter.study import study
 
+    if pdf is not None and not pdf.parent.is_dir():  # before the study, not after it
+        raise HeatplanError(f"{pdf}: cannot write the PDF: folder {pdf.parent} does not exist")
     result = study(read_quarter(file))
     if internal_csv is not None:
         try:
@@ -139,8 +141,6 @@ def _write_pdf(file: Path, summary: dict[str, Any], pdf: Path) -> int:
     """Write the customer PDF of a study's public summary; its number of pages."""
     from heatplan.quarter.report import data_basis, quarter_pdf
 
-    if not pdf.parent.is_dir():
-        raise HeatplanError(f"{pdf}: cannot write the PDF: folder {pdf.parent} does not exist")
     try:
         return quarter_pdf(summary, data_basis(file), pdf)
     except OSError as error:

@@ -10,6 +10,7 @@ import typer
 
 from heatplan.cli.app import JsonOpt, app, input_errors
 from heatplan.console import emit_json, out
+from heatplan.errors import HeatplanError
 
 site_app = typer.Typer(
     help="Company sites: PV, battery, heat, cold and EV charging sized on German tariffs.",
@@ -59,6 +60,8 @@ def _study(
     from heatplan.site.study import study
     from heatplan.site.tariffs import site_costs
 
+    if pdf is not None and not pdf.parent.is_dir():  # before the study, not after it
+        raise HeatplanError(f"{pdf}: cannot write the PDF: folder {pdf.parent} does not exist")
     costs = site_costs()
     result = study(
         read_site(file, m2_per_kwp=costs.pv_m2_per_kwp),
@@ -80,12 +83,9 @@ def _study(
 
 def _write_pdf(file: Path, result: dict[str, Any], pdf: Path) -> int:
     """Write the customer PDF of ``result`` (its series are taken out of it); its pages."""
-    from heatplan.errors import HeatplanError
     from heatplan.site.report import data_basis, site_pdf
 
     series = result.pop("series")
-    if not pdf.parent.is_dir():
-        raise HeatplanError(f"{pdf}: cannot write the PDF: folder {pdf.parent} does not exist")
     try:
         return site_pdf(result, series, data_basis(file), pdf)
     except OSError as error:
