@@ -116,3 +116,23 @@ def test_the_cli_prints_the_price_risk_line() -> None:
     (line,) = risk_lines({"price_risk": risk})
     assert "before 1,000/1,500/2,500 EUR/a" in line and "25% of the paths" in line
     assert risk_lines({}) == []
+
+
+def test_the_typical_weeks_start_on_the_second_full_monday() -> None:
+    from heatplan.site.report import _week_start
+
+    # 1 January 2025 is a Wednesday: first Monday 6 January, second full week from 13 January
+    assert _week_start(2025, 1) == 12 * 96
+    # 1 September 2025 is a Monday: its second full week starts on 8 September
+    assert _week_start(2025, 9) == (31 + 28 + 31 + 30 + 31 + 30 + 31 + 31 + 7) * 96
+
+
+def test_the_cover_says_what_the_loads_rest_on(tmp_path: Path) -> None:
+    from heatplan.site.report import data_basis
+
+    heat = data_basis(DATA / "site_heat.toml")
+    assert heat.sections >= {"heat", "cold", "ev"}
+    assert any("6 Fahrzeugen" in line for line in heat.lines)
+    meter = tmp_path / "site.toml"
+    meter.write_text('[site]\nname = "X"\n[load]\nmeter_csv = "m.csv"\n', encoding="utf-8")
+    assert "Zählerdaten des Betriebs" in data_basis(meter).lines[0]

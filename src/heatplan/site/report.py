@@ -292,6 +292,15 @@ def _basis_lines(data: dict[str, Any]) -> list[str]:
                 f"{name}: Standardlastprofil {part['profile']}, "
                 f"{number(part.get('annual_kwh'))} kWh im Jahr"
             )
+    ev = data.get("ev", {})
+    if "sessions_csv" in ev:
+        lines.append("Laden der Fahrzeuge: Ladevorgänge aus der Liste der Ladepunkte")
+    elif ev:
+        lines.append(
+            f"Laden der Fahrzeuge: Fuhrpark von {number(ev.get('vans'))} Fahrzeugen, je "
+            f"{number(ev.get('kwh_per_day'))} kWh am Tag, angeschlossen von "
+            f"{ev.get('arrive', '17:00')} bis {ev.get('depart', '07:00')} Uhr"
+        )
     lines.append("PV-Ertrag und Außentemperatur: Testreferenzjahr des Deutschen Wetterdienstes")
     lines.append(
         "Tarife und Kosten: veröffentlichte Werte und Annahmen mit Quelle (Abschnitt 3); "
