@@ -136,3 +136,19 @@ def test_the_cover_says_what_the_loads_rest_on(tmp_path: Path) -> None:
     meter = tmp_path / "site.toml"
     meter.write_text('[site]\nname = "X"\n[load]\nmeter_csv = "m.csv"\n', encoding="utf-8")
     assert "Zählerdaten des Betriebs" in data_basis(meter).lines[0]
+
+
+@pytest.mark.parametrize(
+    "file",
+    ["site_tariffs.csv", "site_costs.csv", "price_risk_parameters.csv", "quarter_tariffs.csv",
+     "quarter_costs.csv", "quarter_rent_rules.csv"],
+)  # fmt: skip
+def test_every_data_row_of_the_pdfs_has_a_german_name(file: str) -> None:
+    """A row added to a data table needs its label (labels.csv site_ or quarter_parameter), or
+    the customer PDF would show its code."""
+    from heatplan.reference import table
+    from heatplan.site.report import parameter_de
+
+    codes = table(file, as_text=True)["parameter"]
+    missing = sorted({c for c in codes if parameter_de(c) == c})
+    assert missing == []

@@ -16,8 +16,8 @@ What follows a path [EUR/a]:
 * network heat: kWh x the heat price x (1 + w_el (f_el - 1) + w_gas (f_gas - 1)), the weights of
   the price change clause (AVBFernwärmeV § 24 Abs. 4, ``price_risk_parameters.csv``).
 
-Fixed: the demand charge, the EEG feed-in tariff (fixed for 20 years, EEG 2023 § 25), capital and
-operation. Re-pricing a fixed dispatch is an approximation: a concept re-optimised on each path
+Fixed: the demand charge, the EEG feed-in tariff (fixed for 20 years, EEG 2023 § 25), the § 14a
+EnWG reduction on controllable devices (a share of the grid fee), capital and operation. Re-pricing a fixed dispatch is an approximation: a concept re-optimised on each path
 would do at least as well, so the "after" spread is a little pessimistic.
 
 Examples
