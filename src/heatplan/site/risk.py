@@ -17,8 +17,9 @@ What follows a path [EUR/a]:
   the price change clause (AVBFernwärmeV § 24 Abs. 4, ``price_risk_parameters.csv``).
 
 Fixed: the demand charge, the EEG feed-in tariff (fixed for 20 years, EEG 2023 § 25), the § 14a
-EnWG reduction on controllable devices (a share of the grid fee), capital and operation. Re-pricing a fixed dispatch is an approximation: a concept re-optimised on each path
-would do at least as well, so the "after" spread is a little pessimistic.
+EnWG reduction on controllable devices (a share of the grid fee), capital and operation.
+Re-pricing a fixed dispatch is an approximation: a concept re-optimised on each path would do at
+least as well, so the "after" spread is a little pessimistic.
 
 Examples
 --------
