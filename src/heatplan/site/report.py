@@ -260,8 +260,8 @@ COST_GROUPS = {
     "cold": ("chiller_", "cold_"),
     "ev": ("ev_",),
 }
-#: site_tariffs.csv rows that only matter with a section.
-TARIFF_GROUPS = {"heat": ("gas_price_",), "ev": ("controllable_",)}
+#: site_tariffs.csv and price_risk_parameters.csv rows that only matter with a section.
+TARIFF_GROUPS = {"heat": ("gas_price_", "network_heat_"), "ev": ("controllable_",)}
 
 
 def data_basis(file: Path) -> Basis:
