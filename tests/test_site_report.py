@@ -52,7 +52,7 @@ def test_the_json_keeps_its_form_and_gains_the_price_risk(run: Run) -> None:
 def test_the_pdf_is_german_only(run: Run) -> None:
     assert english_words(run.text) == []
     for german in ("Konzeptstudie", "Datengrundlage", "Jährliche Kosten vorher", "Einsparung",
-                   "Lösungszeit", "Abstand zur unteren Schranke", "Typische Winterwoche",
+                   "Lösungszeit", "Abstand zur unteren Schranke", "Strom: typische Winterwoche",
                    "Jahresdauerlinie", "Energiebilanz je Monat", "Preisrisiko"):  # fmt: skip
         assert german in run.text, german
     assert "keine Messdaten des Betriebs" in run.text  # the data basis is labelled

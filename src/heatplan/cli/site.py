@@ -70,15 +70,14 @@ def _study(
         exact=exact,
         keep_series=pdf is not None,
     )
-    if pdf is not None:
-        pages = _write_pdf(file, result, pdf)
-        if not json_out:
-            out.print(f"PDF written: {pdf} ({pages} pages)", soft_wrap=True, markup=False)
+    pages = None if pdf is None else _write_pdf(file, result, pdf)
     if json_out:
         emit_json(result)
         return
     for line in [*summary_lines(result), *risk_lines(result)]:
         out.print(line, soft_wrap=True, markup=False)
+    if pages is not None:
+        out.print(f"PDF written: {pdf} ({pages} pages)", soft_wrap=True, markup=False)
 
 
 def _write_pdf(file: Path, result: dict[str, Any], pdf: Path) -> int:

@@ -349,6 +349,9 @@ WEEK_STACKS = {
 }
 
 
+WEEK_TITLES = {"electricity": "Strom", "heat": "Wärme"}
+
+
 def week_chart(series: dict[str, np.ndarray], year: int, kind: str = "electricity") -> str:
     """A winter and a summer week (hourly means): how the electricity (``kind``) or the heat
     is met after, against the import before or the heat load."""
@@ -369,8 +372,9 @@ def week_chart(series: dict[str, np.ndarray], year: int, kind: str = "electricit
         axes = fig.subplots(2, 1, sharey=True)
         hours = np.arange(width // STEPS_PER_H) + 0.5
         for ax, month, title in zip(
-            axes, WEEK_MONTHS, ("Typische Winterwoche", "Typische Sommerwoche"), strict=True
+            axes, WEEK_MONTHS, ("typische Winterwoche", "typische Sommerwoche"), strict=True
         ):
+            title = f"{WEEK_TITLES[kind]}: {title}"
             start = _week_start(year, month)
 
             def hourly(name: str, start: int = start) -> np.ndarray:
