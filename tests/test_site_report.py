@@ -152,3 +152,29 @@ def test_every_data_row_of_the_pdfs_has_a_german_name(file: str) -> None:
     codes = table(file, as_text=True)["parameter"]
     missing = sorted({c for c in codes if parameter_de(c) == c})
     assert missing == []
+
+
+def _german(text: str) -> float:
+    return float(text.replace(".", "").replace(",", "."))
+
+
+def test_figures_parsed_back_from_the_pdf_text_match_the_json(run: Run) -> None:
+    """Read the figures back from the PDF's text (German notation) and compare them with the
+    JSON within the rounding the report shows."""
+    r = run.result
+    solver = r["solver"]
+    assert isinstance(solver, dict)
+    found = {
+        name: re.search(rf"{name} ([0-9.,]+) {unit}", run.text)
+        for name, unit in (
+            ("Investition", "€"), ("Einsparung", "€/a"), ("Lösungszeit", "s"),
+            ("Abstand zur unteren Schranke", "%"),
+        )
+    }  # fmt: skip
+    assert all(found.values()), found
+    values = {name: _german(m.group(1)) for name, m in found.items() if m}
+    assert values["Investition"] == pytest.approx(r["investment_eur"], abs=0.5)
+    assert values["Einsparung"] == pytest.approx(r["savings_eur_per_a"], abs=0.5)
+    solve_s = sum(solver["sizing_solve_time_s"]) + sum(solver["solve_time_s"])
+    assert values["Lösungszeit"] == pytest.approx(solve_s, abs=0.05)
+    assert values["Abstand zur unteren Schranke"] == pytest.approx(100 * solver["gap"], abs=0.005)
