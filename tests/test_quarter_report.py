@@ -127,3 +127,27 @@ def test_the_pdf_shows_the_json_figures(run: Run) -> None:
     assert number(power["pv_kwh_per_a"]) in run.text
     assert np.isclose(s["living_area_m2"], 840.0)  # type: ignore[arg-type]
     assert "Zeile 2 in quarter_tariffs.csv" in run.text
+
+
+def test_groups_too_small_to_show_become_dashes(tmp_path: Path) -> None:
+    """Six flats with three taking part: the privacy rule withholds the concepts' figures, the
+    report shows a dash and names the rule instead of failing."""
+    from heatplan.quarter.inputs import read_quarter
+    from heatplan.quarter.report import context, tenant_power_table
+    from heatplan.quarter.study import study
+    from heatplan.report.fmt import DASH
+
+    text = QUARTER.replace('meter_dir = "meters"\n', "").replace(
+        "apartments = 12", "apartments = 6"
+    )
+    text = text.replace(
+        "[tenant_power]", "[electricity]\nannual_kwh_per_apartment = 2000.0\n\n[tenant_power]"
+    )
+    path = tmp_path / "quarter.toml"
+    path.write_text(text, encoding="utf-8")
+    summary = study(read_quarter(path)).summary
+    assert summary["tenant_power"]["mieterstrom"]["self_consumption"] is None
+    table = tenant_power_table(summary)
+    assert table.column(table.columns[1])[3] == DASH  # self-consumption of the Mieterstrom
+    page = context(summary, ["Testgrundlage"])
+    assert any("weniger als 5 Wohnungen" in line for line in page["savings"])
