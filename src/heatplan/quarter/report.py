@@ -19,7 +19,7 @@ import pandas as pd
 from heatplan.i18n import label, unit_of
 from heatplan.quarter.privacy import MIN_APARTMENTS
 from heatplan.report.fmt import DASH, Table, number, percent
-from heatplan.site.report import assumptions_table
+from heatplan.site.report import assumptions_table, spread_chart
 
 FILES = ("quarter_tariffs.csv", "quarter_costs.csv", "quarter_rent_rules.csv")
 #: The rows of energy_prices.csv the quarter study uses, and the price risk parameters.
@@ -253,6 +253,18 @@ def context(summary: dict[str, Any], basis: list[str]) -> dict[str, Any]:
         "rent_apartments": number(summary["rent_controlled"]["apartments"]),
         "savings": saving_lines(summary),
         "rent_chart": rent_chart(summary),
+        "risk_chart": (
+            spread_chart(
+                [
+                    (label("heat_option", name), o["annual_cost_eur_per_a"])
+                    for name, o in risk["options"].items()
+                ],
+                unit="€/a",
+                title="Preisrisiko der jährlichen Kosten",
+            )
+            if risk
+            else ""
+        ),
         "risk_samples": number(risk["samples"]) if risk else DASH,
         "assumptions": assumptions(),
     }

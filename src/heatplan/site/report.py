@@ -470,6 +470,36 @@ def duration_chart(series: dict[str, np.ndarray]) -> str:
     return draw()
 
 
+def spread_chart(rows: list[tuple[str, dict[str, float]]], *, unit: str, title: str) -> str:
+    """Per row a bar from P10 to P90 with the median marked (the price risk of a cost); the
+    axis in thousands of ``unit``."""
+    import matplotlib as mpl
+
+    from heatplan.report import charts
+
+    @charts.styled
+    def draw() -> str:
+        fig = charts.figure(1.2 + 0.4 * len(rows))
+        ax = fig.add_subplot()
+        y = np.arange(len(rows))[::-1]
+        low = np.array([r["p10"] for _, r in rows]) / 1000.0
+        high = np.array([r["p90"] for _, r in rows]) / 1000.0
+        median = np.array([r["median"] for _, r in rows]) / 1000.0
+        ax.barh(y, high - low, left=low, height=0.5, color="#aed6f1", label="P10 bis P90")
+        ax.plot(median, y, "|", color="#1b4f72", markersize=16, markeredgewidth=2, label="Median")
+        ax.set_yticks(y, labels=[name for name, _ in rows])
+        ax.set_ylim(-0.6, len(rows) - 0.4)
+        ax.set_xlim(0, float(high.max()) * 1.05)
+        ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(6))
+        ax.xaxis.set_major_formatter(mpl.ticker.FuncFormatter(lambda v, _pos: number(v)))
+        ax.set_xlabel(f"Tausend {unit}")
+        ax.set_title(title, loc="left")
+        ax.legend(loc="lower right", frameon=False, fontsize=7.5)
+        return charts.svg(fig)
+
+    return draw()
+
+
 # ------------------------------------------------------------------------------ document
 def context(result: dict[str, Any], series: dict[str, np.ndarray], basis: Basis) -> dict[str, Any]:
     """Everything the template ``site_study.html`` shows."""
@@ -501,6 +531,18 @@ def context(result: dict[str, Any], series: dict[str, np.ndarray], basis: Basis)
             ),
             "months": monthly_chart(series, int(result["year"])),
             "duration": duration_chart(series),
+            "risk": (
+                spread_chart(
+                    [
+                        ("Jährliche Kosten vorher", risk["before_eur_per_a"]),
+                        ("Jährliche Kosten nachher", risk["after_eur_per_a"]),
+                    ],
+                    unit="€/a",
+                    title="Preisrisiko der jährlichen Kosten",
+                )
+                if risk
+                else ""
+            ),
         },
         "assumptions": assumptions_table(
             (TARIFF_FILE, COST_FILE, RISK_FILE),
