@@ -18,6 +18,7 @@ ENGLISH_WORDS = (
     "rent-controlled", "apartments", "participants", "levy", "heating", "assumption", "verified",
     "net of VAT", "incl", "the", "and", "of", "with", "per", "year", "cost", "saves", "money",
     "Optimal", "two-stage", "dynamic", "consumption", "shared", "supply", "gas today",
+    "January", "February", "March", "May", "June", "July", "October", "December", "Table",
 )  # fmt: skip
 
 

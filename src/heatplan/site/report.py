@@ -59,6 +59,20 @@ CITATION = re.compile(
 )
 
 
+#: English month names in citations and their German names.
+MONTHS_EN_DE = {
+    "January": "Januar", "February": "Februar", "March": "März", "April": "April", "May": "Mai",
+    "June": "Juni", "July": "Juli", "August": "August", "September": "September",
+    "October": "Oktober", "November": "November", "December": "Dezember",
+}  # fmt: skip
+
+
+def _months_de(text: str) -> str:
+    for english, german in MONTHS_EN_DE.items():
+        text = re.sub(rf"\b{english}\b", german, text)
+    return text
+
+
 def unit_de(unit: str) -> str:
     """A data table's unit in German notation (``EUR/MWh (net of VAT)`` -> ``€/MWh (netto)``)."""
     text = str(unit)
@@ -70,7 +84,7 @@ def unit_de(unit: str) -> str:
 def source_de(source: str, file: str, row: int) -> str:
     """The citations of a data row's source, marked where it is an assumption or unverified,
     and the row it comes from (the full wording stays in the data table)."""
-    found = list(dict.fromkeys(m.group(0).strip() for m in CITATION.finditer(source)))
+    found = list(dict.fromkeys(_months_de(m.group(0).strip()) for m in CITATION.finditer(source)))
     parts = []
     if "heatplan assumption" in source or "heatplan choice" in source:
         parts.append("Annahme heatplan")
