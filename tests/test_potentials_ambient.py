@@ -247,3 +247,49 @@ def test_area_total_stays_within_density_times_land() -> None:
         result["ground_heat_capacity_mwh_per_a"].sum() > 5 * result["ground_heat_mwh_per_a"].sum()
     )
     assert (result["ground_heat_mwh_per_a"] <= result["ground_heat_capacity_mwh_per_a"]).all()
+
+
+def _probe_count_by_loop(area: shapely.Geometry, spacing: float, offsets: int = 3) -> int:
+    """The grid count area by area, shift by shift (the straightforward reference)."""
+    if area is None or area.is_empty or area.area <= 0:
+        return 0
+    tolerant = area.buffer(1e-6)
+    minx, miny, maxx, maxy = area.bounds
+    best = 0
+    for dx in np.arange(offsets) * spacing / offsets:
+        for dy in np.arange(offsets) * spacing / offsets:
+            xs, ys = np.meshgrid(
+                np.arange(minx + dx, maxx + 1e-6, spacing),
+                np.arange(miny + dy, maxy + 1e-6, spacing),
+            )
+            best = max(best, int(shapely.intersects_xy(tolerant, xs, ys).sum()))
+    return max(best, 1)
+
+
+def test_vectorised_probe_count_equals_the_loop_on_irregular_areas() -> None:
+    """Plots minus house buffers: holes, several parts, slivers, points on the boundary."""
+    rng = np.random.default_rng(7)
+    areas = []
+    for _ in range(150):
+        x, y = rng.uniform(0, 1000, 2)
+        w, h = rng.uniform(2, 60, 2)
+        plot = shapely.box(x, y, x + w, y + h)
+        hx, hy = x + rng.uniform(0, w), y + rng.uniform(0, h)
+        house = shapely.box(hx, hy, hx + rng.uniform(3, 20), hy + rng.uniform(3, 20)).buffer(3)
+        areas.append(plot.difference(house))
+    areas += [shapely.box(0, 0, 12, 6), shapely.Polygon(), None]
+    expected = [_probe_count_by_loop(a, 6.0) for a in areas]
+    assert probe_count(np.array(areas, dtype=object), spacing_m=6.0).tolist() == expected
+
+
+def test_town_centre_is_the_centroid_of_the_footprints_union() -> None:
+    from heatplan.potentials.solar import town_centre
+
+    footprints = gpd.GeoSeries(
+        [shapely.box(0, 0, 10, 10), shapely.box(20, 0, 50, 5), shapely.box(0, 30, 4, 34)]
+    )
+    union = footprints.union_all().centroid
+    centre = town_centre(footprints)
+    assert (centre.x, centre.y) == pytest.approx((union.x, union.y), abs=1e-9)
+    points = gpd.GeoSeries([shapely.Point(0, 0), shapely.Point(4, 2)])
+    assert (town_centre(points).x, town_centre(points).y) == pytest.approx((2.0, 1.0))

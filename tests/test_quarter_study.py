@@ -263,6 +263,13 @@ def test_the_lobeda_example_runs() -> None:
     assert power["operator_net_eur_per_a"] == pytest.approx(
         power["operator_revenue_eur_per_a"] - power["operator_cost_eur_per_a"]
     )
+    park = summary["car_park"]  # 60 cars, smart charging under § 14a module 2
+    assert park["cars"] == 60
+    assert park["smart"]["energy_kwh_per_a"] == pytest.approx(
+        park["uncontrolled"]["energy_kwh_per_a"], rel=1e-6
+    )
+    assert park["smart"]["peak_kw"] < park["uncontrolled"]["peak_kw"]
+    assert park["saving_eur_per_a"] > 0.0
 
 
 def _plan_with_areas(project: Path) -> None:

@@ -69,7 +69,28 @@ def _lines(summary: dict[str, Any]) -> list[str]:
     for name, d in rc["electricity_saving_eur_per_m2_month"].items():
         text = "- (fewer than 5 apartments)" if d is None else f"{d['mean']:.2f} EUR/m² month"
         lines.append(f"Electricity saving {name} (rent-controlled flats, mean): {text}")
-    return [*lines, *_risk_lines(summary)]
+    return [*lines, *_car_park_lines(summary), *_risk_lines(summary)]
+
+
+def _car_park_lines(summary: dict[str, Any]) -> list[str]:
+    if "car_park" not in summary:
+        return []
+    park = summary["car_park"]
+    if park is None:
+        return ["Car park: - (fewer than 5 cars)"]
+    lines = [
+        f"Car park: {park['cars']} cars at {park['charger_kw']:g} kW, "
+        f"{park['uncontrolled']['energy_kwh_per_a']:,.0f} kWh/a, charge points "
+        f"{_eur(park['charge_points_investment_eur'])} EUR"
+    ]
+    for name in ("uncontrolled", "smart"):
+        c = park[name]
+        lines.append(
+            f"Charging {name}: peak {c['peak_kw']:,.0f} kW, PV {_share(c['pv_share'])}, "
+            f"electricity {_eur(c['electricity_cost_eur_per_a'])} EUR/a, "
+            f"{c['cost_eur_per_kwh_incl_vat']:.3f} EUR/kWh incl. VAT and charge points"
+        )
+    return lines
 
 
 def _risk_lines(summary: dict[str, Any]) -> list[str]:

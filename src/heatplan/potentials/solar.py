@@ -28,6 +28,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pvlib
+import shapely
 from numpy.typing import ArrayLike
 
 from heatplan.plan import columns as col
@@ -579,10 +580,23 @@ def _footprints_m2(buildings: gpd.GeoDataFrame) -> pd.Series:
     return area.astype(float)
 
 
+def town_centre(geometries: gpd.GeoSeries) -> shapely.Point:
+    """Centroid of the buildings: the area-weighted mean of the footprints' centroids (for
+    footprints that do not overlap, the centroid of their union, without building the union:
+    seconds at 20,000 buildings); points and lines alone: the mean of their centroids."""
+    shapes = geometries.to_numpy()
+    shapes = shapes[~shapely.is_empty(shapes) & ~shapely.is_missing(shapes)]
+    xy = shapely.get_coordinates(shapely.centroid(shapes))
+    weights = shapely.area(shapes)
+    if not weights.sum() > 0:
+        weights = np.ones(len(shapes))
+    return shapely.Point(*(weights @ xy / weights.sum()))
+
+
 def _centre_wgs84(buildings: gpd.GeoDataFrame) -> tuple[float, float]:
     if buildings.crs is None:
         raise ValueError("buildings have no CRS; set one (heatplan layers use EPSG:25832)")
-    centre = gpd.GeoSeries([buildings.union_all().centroid], crs=buildings.crs).to_crs(4326)
+    centre = gpd.GeoSeries([town_centre(buildings.geometry)], crs=buildings.crs).to_crs(4326)
     return float(centre.y.iloc[0]), float(centre.x.iloc[0])
 
 

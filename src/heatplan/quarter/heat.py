@@ -37,6 +37,7 @@ class HeatOption:
     final_energy_kwh_per_a: float
     pv_used_kwh_per_a: float
     seasonal_performance_factor: float | None
+    pv_used_kw: np.ndarray | None = None  # (hours,) PV the option uses each hour [kW]
 
 
 def _economics() -> tuple[float, float]:
@@ -201,6 +202,7 @@ def heat_pump_option(
         final_energy_kwh_per_a=electricity,
         pv_used_kwh_per_a=float(pv.sum()),
         seasonal_performance_factor=float(heat.sum()) / electricity if electricity > 0 else None,
+        pv_used_kw=pv,
     )
 
 

@@ -49,6 +49,15 @@ The TOML file (every field is checked; a mistake names the file, the section and
     cold_rent_eur_per_m2_month = 6.5
     # heating_cost_today_eur_per_m2_month = 1.05   # today's heating and hot water, if known
 
+    # [car_park]                       # the residents' electric cars (one charge point each)
+    # cars = 40
+    # charger_kw = 11.0
+    # kwh_per_car_day = 7.0            # else KBA mean mileage x consumption (quarter_costs.csv)
+    # arrive = "17:00"                 # the first cars plug in ...
+    # arrive_latest = "20:00"          # ... the last ones (hourly groups in between)
+    # depart = "07:00"                 # all leave the next morning
+    # enwg_14a_module_2 = false        # controllable wall boxes, reduced grid fee (§ 14a EnWG)
+
 A meter CSV is the German export :func:`heatplan.site.inputs.read_meter_rows` reads; it must hold
 one full year of quarter hours of ``[quarter] year``.
 """
@@ -58,7 +67,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -71,6 +80,10 @@ STEPS_PER_H = 4
 SHARED_KEYS = ("consumption", "area", "dynamic")
 #: Heating curves of heat_pump_heating_curves.csv.
 BUILDING_STATES = ("new_build", "renovated", "unrenovated")
+
+
+if TYPE_CHECKING:
+    from heatplan.quarter.car_park import CarPark
 
 
 class QuarterInputError(HeatplanError):
@@ -131,6 +144,7 @@ class Quarter:
     heat: HeatSetup
     cold_rent_eur_per_m2_month: float
     heating_cost_today_eur_per_m2_month: float | None
+    car_park: CarPark | None = None
 
 
 def _fail(file: Path, where: str, message: str) -> QuarterInputError:
@@ -337,6 +351,66 @@ def _network_price(table: dict[str, Any], file: Path) -> tuple[float | None, str
     return network_price_from_plan(project, area), basis
 
 
+def _clock_h(table: dict[str, Any], key: str, default: str, file: Path) -> float:
+    """A time of day ``hh:mm`` of the ``[car_park]`` section [h]."""
+    text = table.get(key, default)
+    try:
+        hours, minutes = (int(part) for part in str(text).split(":"))
+    except ValueError:
+        raise _fail(file, f"[car_park] {key}", f"a time hh:mm is required, got {text!r}") from None
+    if not (0 <= hours < 24 and 0 <= minutes < 60):
+        raise _fail(file, f"[car_park] {key}", f"a time hh:mm is required, got {text!r}")
+    return hours + minutes / 60.0
+
+
+def _flag(table: dict[str, Any], key: str, file: Path) -> bool:
+    value = table.get(key, False)
+    if not isinstance(value, bool):
+        raise _fail(file, f"[car_park] {key}", f"true or false is required, got {value!r}")
+    return value
+
+
+def _car_park(data: dict[str, Any], file: Path) -> CarPark | None:
+    """The ``[car_park]`` section, or None without one."""
+    table = data.get("car_park")
+    if table is None:
+        return None
+    if not isinstance(table, dict):
+        raise _fail(file, "[car_park]", "a table is required")
+    from heatplan.quarter.car_park import CarPark, default_kwh_per_car_day
+
+    cars = _number(table, "cars", file, "car_park", low=1.0)
+    if cars != int(cars):
+        raise _fail(file, "[car_park] cars", f"a whole number is required, got {cars:g}")
+    arrive = _clock_h(table, "arrive", "17:00", file)
+    latest = _clock_h(table, "arrive_latest", "20:00", file)
+    depart = _clock_h(table, "depart", "07:00", file)
+    if latest < arrive:
+        raise _fail(file, "[car_park] arrive_latest", "is before arrive (both on the same evening)")
+    if depart >= arrive:
+        raise _fail(file, "[car_park] depart", "must be in the morning, before arrive")
+    charger_kw = _number(table, "charger_kw", file, "car_park", default=11.0, low=1.0, high=350.0)
+    kwh = _number(
+        table, "kwh_per_car_day", file, "car_park", default=default_kwh_per_car_day(), low=0.0
+    )
+    shortest_h = 24.0 + depart - latest
+    if kwh > charger_kw * shortest_h:
+        raise _fail(
+            file,
+            "[car_park] kwh_per_car_day",
+            f"{kwh:g} kWh cannot be charged at {charger_kw:g} kW in {shortest_h:g} h",
+        )
+    return CarPark(
+        cars=int(cars),
+        charger_kw=charger_kw,
+        kwh_per_car_day=kwh,
+        arrive_h=arrive,
+        arrive_latest_h=latest,
+        depart_h=depart,
+        enwg_14a_module_2=_flag(table, "enwg_14a_module_2", file),
+    )
+
+
 def read_quarter(path: Path) -> Quarter:
     """The :class:`Quarter` of a TOML file; every mistake is a :class:`QuarterInputError`."""
     try:
@@ -410,4 +484,5 @@ def read_quarter(path: Path) -> Quarter:
         heating_cost_today_eur_per_m2_month=_optional(
             rent, "heating_cost_today_eur_per_m2_month", path, "rent"
         ),
+        car_park=_car_park(data, path),
     )

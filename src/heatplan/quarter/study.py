@@ -295,6 +295,24 @@ def _with_heat_pump(power: list[BuildingPower], heat_pump: HeatOption) -> float 
     return (tenants + heat_pump.pv_used_kwh_per_a) / pv_kwh
 
 
+def pv_left_for_cars_kw(power: list[BuildingPower], heat_pump: HeatOption) -> np.ndarray:
+    """PV left after the tenants (Mieterstrom) and the central heat pump per quarter hour [kW].
+
+    The heat pump takes its hourly PV from each hour's quarter hours in proportion to their
+    surplus (never below zero); a leap year's 29 February keeps its whole surplus (the heat
+    pump runs on the 8,760 TRY hours)."""
+    surplus = np.asarray(sum(p.surplus_kw for p in power), dtype=float).clip(min=0.0)
+    if heat_pump.pv_used_kw is None:
+        return surplus
+    used = np.asarray(heat_pump.pv_used_kw, dtype=float)
+    by_hour = surplus.reshape(-1, STEPS_PER_H)
+    if by_hour.shape[0] == 8784:
+        used = np.concatenate([used[: 59 * 24], np.zeros(24), used[59 * 24 :]])
+    mean = by_hour.mean(axis=1)
+    keep = 1.0 - np.divide(used, mean, out=np.zeros_like(mean), where=mean > 0)
+    return (by_hour * np.clip(keep, 0.0, 1.0)[:, None]).ravel()
+
+
 def _tariff_summary(quarter: Quarter) -> dict[str, Any]:
     """The tariff values the study used, with where their sources are."""
     tp = quarter.tenant_power
@@ -356,5 +374,10 @@ def study(quarter: Quarter) -> QuarterStudy:
         "tariffs": _tariff_summary(quarter),
         "rules": list(RULES),
     }
+    if quarter.car_park is not None:
+        from heatplan.quarter.car_park import summary as car_park_summary
+
+        pv_left = pv_left_for_cars_kw(power, options["heat_pump"])
+        summary["car_park"] = car_park_summary(quarter.car_park, pv_left)
     summary["price_risk"] = quarter_price_risk(quarter, summary)
     return QuarterStudy(apartments=table, summary=summary)

@@ -33,7 +33,7 @@ from heatplan.potentials.ambient import decentral_heat_pumps
 from heatplan.potentials.biomass import biomass_study
 from heatplan.potentials.geology import regional_potentials
 from heatplan.potentials.sewers import sewer_heat_potential
-from heatplan.potentials.solar import roof_potentials
+from heatplan.potentials.solar import roof_potentials, town_centre
 from heatplan.potentials.waste_heat import waste_heat_potentials
 from heatplan.potentials.wastewater import wastewater_study
 from heatplan.progress import stage_reporter
@@ -393,7 +393,7 @@ def run(plan: Plan, *, progress: Progress | None = None) -> tuple[Plan, Potentia
             continue
         say(name.replace("_", " "))
         parts.append(build(layer, settings))
-    centre = buildings.geometry.union_all().centroid
+    centre = town_centre(buildings.geometry)
     parts.append(biomass_rows(settings, centre, buildings.crs))
     if config.project.geology_region:
         say(f"geology: {config.project.geology_region}")
