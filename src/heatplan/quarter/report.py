@@ -147,6 +147,35 @@ def rent_table(summary: dict[str, Any]) -> Table:
     )
 
 
+def car_park_table(summary: dict[str, Any]) -> Table | None:
+    """Charging in the car park, uncontrolled against smart (None: no car park or too few cars
+    to show)."""
+    park = summary.get("car_park")
+    if not park:
+        return None
+    ways = ("uncontrolled", "smart")
+    rows = [
+        ["Ladeenergie", *(number(park[w]["energy_kwh_per_a"]) for w in ways), "kWh/a"],
+        ["davon PV-Strom", *(percent(park[w]["pv_share"], 1) for w in ways), ""],
+        ["Spitzenlast", *(number(park[w]["peak_kw"], 1) for w in ways), "kW"],
+        ["Stromkosten", *(number(park[w]["electricity_cost_eur_per_a"]) for w in ways), "€/a"],
+        [
+            "Kosten je kWh mit Ladepunkten (brutto)",
+            *(number(park[w]["cost_eur_per_kwh_incl_vat"], 3) for w in ways),
+            "€/kWh",
+        ],
+    ]
+    return Table(
+        ["Kennzahl", "Ungesteuertes Laden", "Gesteuertes Laden", "Einheit"],
+        rows,
+        [False, True, True, False],
+        caption=(
+            f"{number(park['cars'])} Autos an Ladepunkten mit {number(park['charger_kw'], 0)} kW; "
+            f"Investition in die Ladepunkte {number(park['charge_points_investment_eur'])} €"
+        ),
+    )
+
+
 def saving_lines(summary: dict[str, Any]) -> list[str]:
     """The tenant-electricity saving of the rent-controlled flats (group means only)."""
     lines = []
@@ -197,17 +226,20 @@ def data_basis(file: Path) -> list[str]:
         "Mehrfamilienhäuser; PV-Ertrag und Außentemperatur: Testreferenzjahr des Deutschen "
         "Wetterdienstes",
         "Tarife, Kosten und Mietrecht: veröffentlichte Werte und Annahmen mit Quelle "
-        "(Abschnitt 4); ein Beispiel ist aus veröffentlichten Kennzahlen und "
+        "(Abschnitt „Tarife und Annahmen“); ein Beispiel ist aus veröffentlichten Kennzahlen und "
         "Standardlastprofilen erstellt",
     ]
     return lines
 
 
-def assumptions() -> Table:
-    """The quarter's tariff, cost and rent rows and the used rows of the other tables."""
+def assumptions(car_park: bool = False) -> Table:
+    """The quarter's tariff, cost and rent rows and the used rows of the other tables (with a
+    car park the business tariff its charging pays, site_tariffs.csv)."""
     table = assumptions_table(FILES, "Tarife, Kosten und Mietrecht")
     for file, names in EXTRA_ROWS.items():
         table.rows += assumptions_table((file,), "", only=names).rows
+    if car_park:
+        table.rows += assumptions_table(("site_tariffs.csv",), "", frozenset({"ev"})).rows
     return table
 
 
@@ -253,6 +285,8 @@ def context(summary: dict[str, Any], basis: list[str]) -> dict[str, Any]:
         "rent_apartments": number(summary["rent_controlled"]["apartments"]),
         "savings": saving_lines(summary),
         "rent_chart": rent_chart(summary),
+        "car_park": car_park_table(summary),
+        "car_park_missing": "car_park" in summary and not summary["car_park"],
         "risk_chart": (
             spread_chart(
                 [
@@ -266,7 +300,7 @@ def context(summary: dict[str, Any], basis: list[str]) -> dict[str, Any]:
             else ""
         ),
         "risk_samples": number(risk["samples"]) if risk else DASH,
-        "assumptions": assumptions(),
+        "assumptions": assumptions(bool(summary.get("car_park"))),
     }
 
 

@@ -324,8 +324,9 @@ def _basis_lines(data: dict[str, Any]) -> list[str]:
         )
     lines.append("PV-Ertrag und Außentemperatur: Testreferenzjahr des Deutschen Wetterdienstes")
     lines.append(
-        "Tarife und Kosten: veröffentlichte Werte und Annahmen mit Quelle (Abschnitt 3); "
-        "ein Beispiel ist aus veröffentlichten Kennzahlen und Standardlastprofilen erstellt"
+        "Tarife und Kosten: veröffentlichte Werte und Annahmen mit Quelle (Abschnitt „Tarife und "
+        "Annahmen“); ein Beispiel ist aus veröffentlichten Kennzahlen und "
+        "Standardlastprofilen erstellt"
     )
     return lines
 
