@@ -32,6 +32,23 @@ def pdf_text(path: Path) -> str:
     return " ".join(done.stdout.decode("utf-8").split())
 
 
+#: labels.csv domains of the customer PDFs: their English labels must not appear either.
+REPORT_DOMAINS = (
+    "site_size", "site_figure", "site_chart", "tenant_concept", "heat_option", "shared_key",
+    "site_parameter", "quarter_parameter",
+)  # fmt: skip
+
+
+def english_labels() -> tuple[str, ...]:
+    """The English labels (``label_en``) of the PDFs' vocabulary in labels.csv."""
+    from heatplan.reference import table
+
+    rows = table("labels.csv", as_text=True)
+    return tuple(sorted(set(rows.loc[rows["domain"].isin(REPORT_DOMAINS), "label_en"])))
+
+
 def english_words(text: str) -> list[str]:
-    """The words of :data:`ENGLISH_WORDS` in ``text`` (whole words, any case)."""
-    return [w for w in ENGLISH_WORDS if re.search(rf"\b{re.escape(w)}\b", text, re.IGNORECASE)]
+    """The words of :data:`ENGLISH_WORDS` and the English labels in ``text`` (whole words, any
+    case)."""
+    words = (*ENGLISH_WORDS, *english_labels())
+    return [w for w in words if re.search(rf"\b{re.escape(w)}\b", text, re.IGNORECASE)]
