@@ -225,6 +225,17 @@ def data_basis(file: Path) -> list[str]:
         "Wärmebedarf: Angaben je Gebäude, Verlauf nach dem BDEW/SigLinDe-Profil für "
         "Mehrfamilienhäuser; PV-Ertrag und Außentemperatur: Testreferenzjahr des Deutschen "
         "Wetterdienstes",
+        *(
+            [
+                f"Laden im Parkhaus: {number(park.get('cars'))} Autos der Bewohner, Ankunft ab "
+                f"{park.get('arrive', '–')} Uhr"
+                + (f" (spätestens {park['arrive_latest']} Uhr)" if "arrive_latest" in park else "")
+                + f", Abfahrt {park.get('depart', '–')} Uhr; "
+                "Fahrleistung und Verbrauch nach veröffentlichten Mittelwerten"
+            ]
+            if (park := data.get("car_park"))
+            else []
+        ),
         "Tarife, Kosten und Mietrecht: veröffentlichte Werte und Annahmen mit Quelle "
         "(Abschnitt „Tarife und Annahmen“); ein Beispiel ist aus veröffentlichten Kennzahlen und "
         "Standardlastprofilen erstellt",
