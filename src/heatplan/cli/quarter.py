@@ -69,7 +69,7 @@ def _lines(summary: dict[str, Any]) -> list[str]:
     for name, d in rc["electricity_saving_eur_per_m2_month"].items():
         text = "- (fewer than 5 apartments)" if d is None else f"{d['mean']:.2f} EUR/m² month"
         lines.append(f"Electricity saving {name} (rent-controlled flats, mean): {text}")
-    return lines + _car_park_lines(summary)
+    return [*lines, *_car_park_lines(summary), *_risk_lines(summary)]
 
 
 def _car_park_lines(summary: dict[str, Any]) -> list[str]:
@@ -93,6 +93,23 @@ def _car_park_lines(summary: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _risk_lines(summary: dict[str, Any]) -> list[str]:
+    risk = summary.get("price_risk")
+    if risk is None:
+        return []
+    lines = []
+    for name, o in risk["options"].items():
+        c, w = o["annual_cost_eur_per_a"], o["warm_rent_eur_per_m2_month"]
+        cheaper = o.get("probability_cheaper_than_today")
+        lines.append(
+            f"Price risk {name} ({risk['samples']:,} paths, P10/median/P90): annual cost "
+            f"{c['p10']:,.0f}/{c['median']:,.0f}/{c['p90']:,.0f} EUR/a, warm rent "
+            f"{w['p10']:.2f}/{w['median']:.2f}/{w['p90']:.2f} EUR/m² month"
+            + ("" if cheaper is None else f"; cheaper than gas today in {cheaper:.0%} of the paths")
+        )
+    return [*lines, f"({risk['note']})"]
+
+
 @quarter_app.command("study")
 @input_errors
 def study_cmd(
@@ -106,6 +123,14 @@ def study_cmd(
             "never for publication).",
         ),
     ] = None,
+    pdf: Annotated[
+        Path | None,
+        typer.Option(
+            "--pdf",
+            help="Also write the customer PDF (German; quarter totals and groups of at least "
+            "five apartments only).",
+        ),
+    ] = None,
 ) -> None:
     """Tenant power, heat options and the warm rent of the rent-controlled flats of a quarter.
 
@@ -115,14 +140,29 @@ def study_cmd(
     from heatplan.quarter.inputs import read_quarter
     from heatplan.quarter.study import study
 
+    if pdf is not None and not pdf.parent.is_dir():  # before the study, not after it
+        raise HeatplanError(f"{pdf}: cannot write the PDF: folder {pdf.parent} does not exist")
     result = study(read_quarter(file))
     if internal_csv is not None:
         try:
             result.apartments.to_csv(internal_csv, index=False)
         except OSError as error:
             raise HeatplanError(f"{internal_csv}: cannot write: {error}") from None
+    pages = None if pdf is None else _write_pdf(file, result.summary, pdf)
     if json_out:
         emit_json(result.summary)
         return
     for line in _lines(result.summary):
         out.print(line, soft_wrap=True, markup=False)
+    if pages is not None:
+        out.print(f"PDF written: {pdf} ({pages} pages)", soft_wrap=True, markup=False)
+
+
+def _write_pdf(file: Path, summary: dict[str, Any], pdf: Path) -> int:
+    """Write the customer PDF of a study's public summary; its number of pages."""
+    from heatplan.quarter.report import data_basis, quarter_pdf
+
+    try:
+        return quarter_pdf(summary, data_basis(file), pdf)
+    except OSError as error:
+        raise HeatplanError(f"{pdf}: cannot write the PDF: {error}") from None

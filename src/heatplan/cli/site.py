@@ -10,6 +10,7 @@ import typer
 
 from heatplan.cli.app import JsonOpt, app, input_errors
 from heatplan.console import emit_json, out
+from heatplan.errors import HeatplanError
 
 site_app = typer.Typer(
     help="Company sites: PV, battery, heat, cold and EV charging sized on German tariffs.",
@@ -38,26 +39,56 @@ def study_cmd(
             " hourly means and dispatching the quarter hours with those sizes.",
         ),
     ] = False,
+    pdf: Annotated[
+        Path | None,
+        typer.Option("--pdf", help="Also write the customer PDF (German) to this file."),
+    ] = None,
 ) -> None:
     """Size PV, battery, heat pump, store, boiler, network connection and chiller for a site
     over a year in 15-minute steps (HiGHS; two stages, or one LP with --exact)."""
-    _study(file, json_out, solver, exact)
+    _study(file, json_out, solver, exact, pdf)
 
 
-def _study(file: Path, json_out: bool, solver: str = "simplex", exact: bool = False) -> None:
+def _study(
+    file: Path,
+    json_out: bool,
+    solver: str = "simplex",
+    exact: bool = False,
+    pdf: Path | None = None,
+) -> None:
     from heatplan.site.inputs import read_site
     from heatplan.site.study import study
     from heatplan.site.tariffs import site_costs
 
+    if pdf is not None and not pdf.parent.is_dir():  # before the study, not after it
+        raise HeatplanError(f"{pdf}: cannot write the PDF: folder {pdf.parent} does not exist")
     costs = site_costs()
     result = study(
-        read_site(file, m2_per_kwp=costs.pv_m2_per_kwp), costs=costs, solver=solver, exact=exact
+        read_site(file, m2_per_kwp=costs.pv_m2_per_kwp),
+        costs=costs,
+        solver=solver,
+        exact=exact,
+        keep_series=pdf is not None,
     )
+    pages = None if pdf is None else _write_pdf(file, result, pdf)
     if json_out:
         emit_json(result)
         return
-    for line in summary_lines(result):
+    for line in [*summary_lines(result), *risk_lines(result)]:
         out.print(line, soft_wrap=True, markup=False)
+    if pages is not None:
+        out.print(f"PDF written: {pdf} ({pages} pages)", soft_wrap=True, markup=False)
+
+
+def _write_pdf(file: Path, result: dict[str, Any], pdf: Path) -> int:
+    """Write the customer PDF of ``result`` (its series are taken out of it); its pages."""
+    from heatplan.site.report import data_basis, site_pdf
+
+    series = result.pop("series")
+    try:
+        return site_pdf(result, series, data_basis(file), pdf)
+    except OSError as error:
+        raise HeatplanError(f"{pdf}: cannot write the PDF: {error}") from None
 
 
 @site_app.command("plan", hidden=True)
@@ -107,4 +138,18 @@ def summary_lines(result: dict[str, Any]) -> list[str]:
         + f", CO2 {result['co2_before_t_per_a']:,.1f} -> {result['co2_after_t_per_a']:,.1f} t/a",
         f"Solver {solver['method']}{stages}: {', '.join(solver['status'])}, solve "
         f"{sum(solver['solve_time_s']):,.1f} s, {quality}",
+    ]
+
+
+def risk_lines(result: dict[str, Any]) -> list[str]:
+    """The price-risk line of a site study (none for a result without one)."""
+    risk = result.get("price_risk")
+    if risk is None:
+        return []
+    b, a = risk["before_eur_per_a"], risk["after_eur_per_a"]
+    return [
+        f"Price risk ({risk['samples']:,} paths, P10/median/P90): before "
+        f"{b['p10']:,.0f}/{b['median']:,.0f}/{b['p90']:,.0f} EUR/a, after "
+        f"{a['p10']:,.0f}/{a['median']:,.0f}/{a['p90']:,.0f} EUR/a; saves money in "
+        f"{risk['probability_saving']:.0%} of the paths ({risk['note']})"
     ]

@@ -34,6 +34,7 @@ from heatplan.quarter.power import (
 )
 from heatplan.quarter.privacy import distribution, group_total, publishable
 from heatplan.quarter.rent import WarmRent, levy_eur_per_m2_month, per_m2_month
+from heatplan.quarter.risk import quarter_price_risk
 from heatplan.quarter.tariffs import (
     cost,
     energy_price,
@@ -378,4 +379,5 @@ def study(quarter: Quarter) -> QuarterStudy:
 
         pv_left = pv_left_for_cars_kw(power, options["heat_pump"])
         summary["car_park"] = car_park_summary(quarter.car_park, pv_left)
+    summary["price_risk"] = quarter_price_risk(quarter, summary)
     return QuarterStudy(apartments=table, summary=summary)

@@ -22,6 +22,7 @@ from heatplan.reference import parameter_group
 from heatplan.reference.emissions import carrier_factor_g_per_kwh, grid_factor_g_per_kwh
 from heatplan.site.inputs import STEPS_PER_H, Site
 from heatplan.site.optimize import Charging, Dispatch, HeatCold, optimize
+from heatplan.site.risk import site_price_risk
 from heatplan.site.tariffs import (
     GRID_CASES,
     Costs,
@@ -223,13 +224,15 @@ def study(
     threads: int = 1,
     solver: str = "simplex",
     exact: bool = False,
+    keep_series: bool = False,
 ) -> dict[str, Any]:
     """Sizes, investment, annual cost before/after, savings, payback, shares, peaks and CO2.
 
     By default two-stage (:mod:`heatplan.site.twostage`): sizes on hourly means for each grid-fee
     case, then the quarter-hour dispatch with the sizes of the case with the lower sizing optimum;
     its gap to the lower of the sizing optima in ``solver``. ``exact``
-    solves the single quarter-hour LP per grid-fee case (minutes to hours for a full year)."""
+    solves the single quarter-hour LP per grid-fee case (minutes to hours for a full year).
+    ``keep_series`` adds the quarter-hour series under ``series`` (for charts; not JSON)."""
     costs = site_costs() if costs is None else costs
     heat = heat_costs()
     load = site.load_kw
@@ -301,7 +304,7 @@ def study(
     )
     energy_before, energy_after = imports_before.sum() * DT_H, imports_after.sum() * DT_H
     sizes = {k: round(v, 3) for k, v in best.sizes.items() if k != "peak_kw"}
-    return {
+    result = {
         "site": site.name,
         "year": site.year,
         "sizes": sizes,
@@ -341,6 +344,25 @@ def study(
             "steps": int(load.size),
             "columns_rows": [best.columns, best.rows],
         },
+    }
+    result["price_risk"] = site_price_risk(site, result)
+    if keep_series:
+        series = {"load_kw": load, "pv_yield_kw": pv * best.sizes["pv_kwp"], **best.series}
+        result["series"] = {
+            "import_before_kw": imports_before,
+            **series,
+            **_heat_series(best, model),
+        }
+    return result
+
+
+def _heat_series(d: Dispatch, model: HeatCold | None) -> dict[str, np.ndarray]:
+    """Heat load and heat-pump heat per step [kW] for the report's charts (none without heat)."""
+    if model is None:
+        return {}
+    return {
+        "heat_load_kw": model.heat_kw,
+        "heat_pump_heat_kw": d.series["heat_pump_el_kw"] * model.heat_pump_cop,
     }
 
 
