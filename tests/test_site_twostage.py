@@ -16,9 +16,11 @@ from heatplan.site.optimize import Charging, Dispatch, HeatCold, merged_sessions
 from heatplan.site.study import charging_model, heat_cold_model, pv_kw_per_kwp
 from heatplan.site.tariffs import grid_tariff, heat_costs, site_costs
 from heatplan.site.twostage import (
+    DEFAULT_COARSE_STEPS,
     TwoStage,
     coarse_charging,
-    is_relaxation,
+    coarse_heat,
+    peak_floor,
     stage_two_bounds,
     two_stage,
 )
@@ -68,7 +70,7 @@ def _charging(site: Site, start: int) -> Charging:
 
 
 def _both(
-    name: str, start: int, heat: HeatCold | None, ev: Charging | None
+    name: str, start: int, heat: HeatCold | None, ev: Charging | None, coarse_steps: int = 16
 ) -> tuple[np.ndarray, np.ndarray, Dispatch, TwoStage]:
     site = _site(name)
     load = site.load_kw[start : start + STEPS]
@@ -77,14 +79,23 @@ def _both(
     options = {"max_pv_kwp": site.max_pv_kwp, "battery_allowed": True, "heat": heat,
                "charging": ev, "dt_h": DT_H}  # fmt: skip
     exact = optimize(load, pv, tariff, site_costs(), **options)  # type: ignore[arg-type]
-    staged = two_stage(load, pv, tariff, site_costs(), **options)  # type: ignore[arg-type]
+    staged = two_stage(
+        load,
+        pv,
+        tariff,
+        site_costs(),
+        coarse_steps=coarse_steps,
+        **options,  # type: ignore[arg-type]
+    )
     return load, pv, exact, staged
 
 
 @pytest.mark.parametrize("start", [SUMMER, WINTER])
 def test_pv_and_battery_two_stage_is_within_its_gap_of_the_exact_optimum(start: int) -> None:
-    _, _, exact, staged = _both("site_sample.toml", start, None, None)
-    assert staged.is_lower_bound  # hourly TRY PV: the hourly means are a relaxation
+    # hourly sizing: on two summer weeks the 4-hour stage's bound is 2.6 % below (the battery
+    # cycles within 4 hours); on the full year of the sample it is 0.9 %
+    _, _, exact, staged = _both("site_sample.toml", start, None, None, coarse_steps=4)
+    assert staged.is_lower_bound
     tol = OBJECTIVE_RTOL * abs(exact.annual_cost_eur_per_a)
     assert staged.lower_eur_per_a <= exact.annual_cost_eur_per_a + tol
     assert exact.annual_cost_eur_per_a <= staged.upper_eur_per_a + tol
@@ -162,10 +173,47 @@ def test_coarse_sessions_by_hand() -> None:
     np.testing.assert_allclose(hourly.plugged_share, [0.5, 1.0, 0.25, 1.0], rtol=0, atol=1e-15)
 
 
-def test_relaxation_needs_constant_pv_within_the_coarse_step() -> None:
-    hourly = np.repeat(np.array([0.0, 0.5, 0.2]), 4)
-    assert is_relaxation(hourly, None, 4)
-    assert not is_relaxation(np.linspace(0.0, 1.0, 12), None, 4)
+def test_four_hour_sizing_is_still_a_lower_bound_when_cop_and_pv_vary_within_its_steps() -> None:
+    """The default 4-hour sizing stage (COP, EER and PV vary within a step) bounds the exact
+    quarter-hour optimum from below; the dispatch stage's plan is within the reported gap."""
+    assert DEFAULT_COARSE_STEPS == 16
+    heat, ev = _heat_case(store=True)
+    cop = heat.heat_pump_cop.reshape(-1, 16)
+    assert (cop.max(axis=1) > cop.min(axis=1) + 1e-6).any()  # the COP varies within steps
+    _, _, exact, staged = _both("site_heat.toml", WINTER, heat, ev)
+    assert staged.coarse_steps == 16 and staged.is_lower_bound
+    tol = OBJECTIVE_RTOL * abs(exact.annual_cost_eur_per_a)
+    assert staged.lower_eur_per_a <= exact.annual_cost_eur_per_a + tol
+    assert exact.annual_cost_eur_per_a <= staged.upper_eur_per_a + tol
+    assert -OBJECTIVE_RTOL <= staged.gap < USEFUL_GAP
+
+
+def test_coarse_heat_uses_the_highest_cop_and_draws_the_chillers_mean_electricity() -> None:
+    """By hand on one 2-step block: COP 2 and 4, EER 2 and 4 with cold 10 and 20 kW."""
+    heat, _ = _heat_case(store=True)
+    two = dataclasses.replace(
+        heat,
+        heat_kw=np.array([1.0, 3.0]),
+        cold_kw=np.array([10.0, 20.0]),
+        heat_pump_cop=np.array([2.0, 4.0]),
+        chiller_eer=np.array([2.0, 4.0]),
+    )
+    coarse = coarse_heat(two, 2)
+    np.testing.assert_allclose(coarse.heat_pump_cop, [4.0])
+    assert coarse.heat_pump_reduction_factor is not None
+    np.testing.assert_allclose(coarse.heat_pump_reduction_factor, [2.0])
+    assert coarse.electricity_may_spill and coarse.store_may_spill
+    # mean cold 15 kW; mean chiller electricity (10/2 + 20/4) / 2 = 5 kW -> EER 3
+    np.testing.assert_allclose(coarse.cold_kw / coarse.chiller_eer, [5.0])
+
+
+def test_peak_floor_by_hand() -> None:
+    """Blocks of 2: demand 5, 9 | 7, 3 -> the floors at steps 1 and 2 with their PV yields."""
+    yield_kw, demand_kw = peak_floor(
+        np.array([5.0, 9.0, 7.0, 3.0]), np.array([0.1, 0.2, 0.3, 0.4]), None, 2
+    )
+    np.testing.assert_allclose(yield_kw, [0.2, 0.3])
+    np.testing.assert_allclose(demand_kw, [9.0, 7.0])
 
 
 def test_identical_sessions_merge_without_changing_the_optimum() -> None:

@@ -96,6 +96,12 @@ class HeatCold:
     #: The store row as ``content <= keep content[t-1] + dt (in - out)`` (heat may spill): the
     #: lossless relaxation of the sizing stage of :mod:`heatplan.site.twostage`.
     store_may_spill: bool = False
+    #: Per step, the factor on the § 14a EnWG reduction of the heat pump's kWh (None: 1) and
+    #: the electricity balance as ``supply >= demand``: with the highest COP of a coarse step in
+    #: the heat rows, the sizing stage of :mod:`heatplan.site.twostage` stays a relaxation when
+    #: the COP varies within its steps (the factor is the step's highest over its lowest COP).
+    heat_pump_reduction_factor: np.ndarray | None = None
+    electricity_may_spill: bool = False
 
 
 @dataclass(frozen=True)
@@ -300,7 +306,8 @@ def _heat_cold(
     lp.add("boiler_kw", 1, heat.boiler_eur_per_kw_a, boiler_max)
     lp.add("network_kw", 1, heat.network_eur_per_kw_a, network_max)
     lp.add("chiller_kw", 1, heat.chiller_eur_per_kw_a, INF)
-    lp.add("heat_pump_el_kw", steps, -reduction_eur_per_kwh * energy_h, hp_max)
+    factor = 1.0 if heat.heat_pump_reduction_factor is None else heat.heat_pump_reduction_factor
+    lp.add("heat_pump_el_kw", steps, -reduction_eur_per_kwh * energy_h * factor, hp_max)
     lp.add("boiler_heat_kw", steps, heat.fuel_eur_per_kwh / heat.boiler_efficiency * energy_h, INF)
     lp.add("network_heat_kw", steps, network_price * energy_h, network_max)
     lp.add("store_in_kw", steps, 0.0, store_max)
@@ -388,6 +395,7 @@ def optimize(
     threads: int = 1,
     solver: str = "simplex",
     size_bounds: dict[str, tuple[float, float]] | None = None,
+    peak_floor: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> Dispatch:
     """The cost-optimal sizes and their dispatch for one grid tariff.
 
@@ -395,9 +403,11 @@ def optimize(
     ``heat`` adds heat and cold, ``charging`` the EV sessions. ``solver`` is a key of
     :data:`SOLVER_OPTIONS`; ``threads`` HiGHS's thread count. ``size_bounds`` replaces the
     (lower, upper) bounds of named size columns (``pv_kwp``, ``battery_kwh``, ...; equal bounds
-    fix a size: the dispatch stage of :mod:`heatplan.site.twostage`). Raises ValueError on bad input
-    and RuntimeError if HiGHS finds no optimum. (HiGHS's ``objective_bound`` would stop the second
-    grid-fee case early, but only without presolve, which costs more than it saves.)
+    fix a size: the dispatch stage of :mod:`heatplan.site.twostage`). ``peak_floor`` (PV yield
+    per kWp [kW], demand [kW]) adds rows ``peak + yield pv_kwp + battery_kw >= demand`` (valid
+    cuts of the sizing stage: :func:`heatplan.site.twostage.peak_floor`). Raises ValueError on
+    bad input and RuntimeError if HiGHS finds no optimum. (HiGHS's ``objective_bound`` would stop
+    the second grid-fee case early, but only without presolve, which costs more than it saves.)
     """
     load = np.asarray(load_kw, float)
     pv = np.asarray(pv_kw_per_kwp, float)
@@ -420,7 +430,10 @@ def optimize(
         balance += _heat_cold(
             lp, heat, dt_h=dt_h, energy_h=energy_h, reduction_eur_per_kwh=reduction
         )
-    first = lp.step_rows(balance, load, load)
+    if peak_floor is not None:
+        _peak_floor_rows(lp, *peak_floor)
+    spill = heat is not None and heat.electricity_may_spill
+    first = lp.step_rows(balance, load, INF if spill else load)
     if charging is not None and charging.start.size:
         step, columns = _charging(
             lp,
@@ -451,6 +464,21 @@ def optimize(
     info = highs.getInfo()
     return _dispatch(lp, x, model, status=highs.modelStatusToString(status), info=info,
                      times=(built - start, elapsed), solver=solver, balance_row=first)  # fmt: skip
+
+
+def _peak_floor_rows(lp: _Lp, yield_kw_per_kwp: np.ndarray, demand_kw: np.ndarray) -> None:
+    """Rows ``peak + yield pv_kwp + battery_kw >= demand``, one per entry."""
+    row = np.arange(demand_kw.size)
+    lp.rows_of(
+        [
+            (row, lp.col("peak_kw", row), 1.0),
+            (row, lp.col("pv_kwp", row), yield_kw_per_kwp),
+            (row, lp.col("battery_kw", row), 1.0),
+        ],
+        demand_kw.size,
+        demand_kw,
+        INF,
+    )
 
 
 def _bound_sizes(lp: _Lp, model: highspy.HighsLp, bounds: dict[str, tuple[float, float]]) -> None:

@@ -226,7 +226,7 @@ def study(
 ) -> dict[str, Any]:
     """Sizes, investment, annual cost before/after, savings, payback, shares, peaks and CO2.
 
-    By default two-stage (:mod:`heatplan.site.twostage`): sizes on hourly means for each grid-fee
+    By default two-stage (:mod:`heatplan.site.twostage`): sizes on 4-hour means for each grid-fee
     case, then the quarter-hour dispatch with the sizes of the case with the lower sizing optimum;
     its gap to the lower of the sizing optima in ``solver``. ``exact``
     solves the single quarter-hour LP per grid-fee case (minutes to hours for a full year)."""
