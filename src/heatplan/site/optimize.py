@@ -243,8 +243,10 @@ def _electricity(
     battery_allowed: bool,
     dt_h: float,
     energy_h: float,
+    peak_mask: np.ndarray | None = None,
 ) -> list[Term]:
-    """PV, battery, grid import/export and peak; returns the supply side of the balance."""
+    """PV, battery, grid import/export and peak (over the steps of ``peak_mask``, default all);
+    returns the supply side of the balance."""
     battery_max = INF if battery_allowed else 0.0
     steps = lp.steps
     lp.add("pv_kwp", 1, costs.pv_eur_per_kwp_a, max_pv_kwp)
@@ -270,7 +272,8 @@ def _electricity(
     )
     lp.step_rows([("soc_kwh", 1.0), ("battery_kwh", -1.0)], -INF, 0.0)
     lp.step_rows([("charge_kw", 1.0), ("discharge_kw", 1.0), ("battery_kw", -1.0)], -INF, 0.0)
-    lp.step_rows([("import_kw", 1.0), ("peak_kw", -1.0)], -INF, 0.0)
+    peak_upper = 0.0 if peak_mask is None else np.where(peak_mask, 0.0, INF)
+    lp.step_rows([("import_kw", 1.0), ("peak_kw", -1.0)], -INF, peak_upper)
     lp.step_rows([("export_kw", 1.0), ("pv_used_kw", -1.0)], -INF, 0.0)
     zero = np.zeros(1, int)
     lp.rows_of(
@@ -396,6 +399,7 @@ def optimize(
     solver: str = "simplex",
     size_bounds: dict[str, tuple[float, float]] | None = None,
     peak_floor: tuple[np.ndarray, np.ndarray] | None = None,
+    peak_mask: np.ndarray | None = None,
 ) -> Dispatch:
     """The cost-optimal sizes and their dispatch for one grid tariff.
 
@@ -405,7 +409,9 @@ def optimize(
     (lower, upper) bounds of named size columns (``pv_kwp``, ``battery_kwh``, ...; equal bounds
     fix a size: the dispatch stage of :mod:`heatplan.site.twostage`). ``peak_floor`` (PV yield
     per kWp [kW], demand [kW]) adds rows ``peak + yield pv_kwp + battery_kw >= demand`` (valid
-    cuts of the sizing stage: :func:`heatplan.site.twostage.peak_floor`). Raises ValueError on
+    cuts of the sizing stage: :func:`heatplan.site.twostage.peak_floor`). ``peak_mask``: the
+    steps whose import sets the charged peak (§ 19 (2) StromNEV high-load windows:
+    :mod:`heatplan.site.atypical`; default every step). Raises ValueError on
     bad input and RuntimeError if HiGHS finds no optimum. (HiGHS's ``objective_bound`` would stop
     the second grid-fee case early, but only without presolve, which costs more than it saves.)
     """
@@ -423,7 +429,7 @@ def optimize(
     lp = _Lp(steps)
     balance = _electricity(
         lp, pv, tariff, costs, max_pv_kwp=max_pv_kwp, battery_allowed=battery_allowed,
-        dt_h=dt_h, energy_h=energy_h,
+        dt_h=dt_h, energy_h=energy_h, peak_mask=peak_mask,
     )  # fmt: skip
     reduction = tariff.controllable_reduction_eur_per_kwh
     if heat is not None:

@@ -8,6 +8,7 @@ pair and keeping the cheaper optimum is exact (min over pairs of min over plans)
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 import numpy as np
@@ -224,6 +225,44 @@ def study(
     solver: str = "simplex",
     exact: bool = False,
 ) -> dict[str, Any]:
+    """:func:`_study`; with ``site.atypical`` (§ 19 (2) StromNEV) first the plan with the demand
+    charge on the peak in the high-load windows, kept if it meets the thresholds, else the plan
+    of the published fee (:mod:`heatplan.site.atypical`)."""
+    if site.atypical is None:
+        return _study(site, costs=costs, threads=threads, solver=solver, exact=exact)
+    from heatplan.site.atypical import check, read_windows, thresholds, window_mask
+
+    option = site.atypical
+    mask = window_mask(site.year, site.load_kw.size, read_windows(option.windows_path))
+    result = _study(site, costs=costs, threads=threads, solver=solver, exact=exact, peak_mask=mask)
+    found = check(
+        result.pop("_import_kw"), mask, result.pop("_tariff"), thresholds(option.voltage_level)
+    )
+    if found.met:
+        floor = found.fee_floor_eur_per_a  # the 20 % floor of § 19 (2) StromNEV, if it binds
+        result["annual_cost_after_eur_per_a"] += floor
+        result["savings_eur_per_a"] -= floor
+    else:
+        result = _study(site, costs=costs, threads=threads, solver=solver, exact=exact)
+    result["atypical_grid_use"] = {
+        "voltage_level": option.voltage_level,
+        "windows": str(option.windows_path or "data/site_high_load_windows.csv"),
+        **asdict(found),
+        "note": "checked on the plan optimised for the window peak; "
+        + ("kept" if found.met else "not met: the plan of the published fee is shown"),
+    }
+    return result
+
+
+def _study(
+    site: Site,
+    *,
+    costs: Costs | None = None,
+    threads: int = 1,
+    solver: str = "simplex",
+    exact: bool = False,
+    peak_mask: np.ndarray | None = None,
+) -> dict[str, Any]:
     """Sizes, investment, annual cost before/after, savings, payback, shares, peaks and CO2.
 
     By default two-stage (:mod:`heatplan.site.twostage`): sizes on 4-hour means for each grid-fee
@@ -249,7 +288,7 @@ def study(
             optimize(
                 load, pv, t, costs, max_pv_kwp=site.max_pv_kwp,
                 battery_allowed=site.battery_allowed, heat=model, charging=ev, dt_h=DT_H,
-                threads=threads, solver=solver,
+                threads=threads, solver=solver, peak_mask=peak_mask,
             )
             for t in tariffs
         ]  # fmt: skip
@@ -259,7 +298,7 @@ def study(
             sizing_stage(
                 load, pv, t, costs, max_pv_kwp=site.max_pv_kwp,
                 battery_allowed=site.battery_allowed, heat=model, charging=ev, dt_h=DT_H,
-                threads=threads, solver=solver,
+                threads=threads, solver=solver, peak_mask=peak_mask,
             )
             for t in tariffs
         ]  # fmt: skip
@@ -268,7 +307,7 @@ def study(
         stage = dispatch_stage(
             load, pv, tariffs[cheapest], costs, sizings[cheapest], max_pv_kwp=site.max_pv_kwp,
             battery_allowed=site.battery_allowed, heat=model, charging=ev, dt_h=DT_H,
-            threads=threads, solver=solver,
+            threads=threads, solver=solver, peak_mask=peak_mask,
         )  # fmt: skip
         runs, solved = [stage.dispatch], [tariffs[cheapest]]
     best = _best(runs)
@@ -341,6 +380,7 @@ def study(
             "steps": int(load.size),
             "columns_rows": [best.columns, best.rows],
         },
+        **({} if peak_mask is None else {"_import_kw": imports_after, "_tariff": tariff}),
     }
 
 

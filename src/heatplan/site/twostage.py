@@ -169,8 +169,17 @@ def stage_two_bounds(
     return bounds
 
 
+def _all_in_blocks(mask: np.ndarray, k: int) -> np.ndarray:
+    """Whether all ``k`` steps of each block are set."""
+    return np.asarray(np.asarray(mask, bool).reshape(-1, k).all(axis=1))
+
+
 def peak_floor(
-    load_kw: np.ndarray, pv_kw_per_kwp: np.ndarray, heat: HeatCold | None, k: int
+    load_kw: np.ndarray,
+    pv_kw_per_kwp: np.ndarray,
+    heat: HeatCold | None,
+    k: int,
+    peak_mask: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Valid cuts on the quarter-hour peak for the sizing stage, one per coarse step.
 
@@ -178,13 +187,14 @@ def peak_floor(
     yield and the battery's power (charging, heat pump, chargers and export only add to it), so
     ``peak + pv[t] pv_kwp + battery_kw >= demand[t]`` holds for every fine plan; the coarse peak
     alone would only see the block means. Returns (PV yield per kWp, demand) at the step of each
-    block's highest demand.
+    block's highest demand (among the steps of ``peak_mask``: blocks without one get no cut).
     """
     demand = np.asarray(load_kw, float).copy()
     if heat is not None:
         demand += np.asarray(heat.cold_kw) / np.asarray(heat.chiller_eer)
-    blocks = demand.reshape(-1, k)
-    top = blocks.argmax(axis=1) + np.arange(blocks.shape[0]) * k
+    counted = demand if peak_mask is None else np.where(peak_mask, demand, -np.inf)
+    blocks = counted.reshape(-1, k)
+    top = (blocks.argmax(axis=1) + np.arange(blocks.shape[0]) * k)[np.isfinite(blocks.max(axis=1))]
     return np.asarray(pv_kw_per_kwp, float)[top], demand[top]
 
 
@@ -202,9 +212,11 @@ def sizing_stage(
     coarse_steps: int = DEFAULT_COARSE_STEPS,
     threads: int = 1,
     solver: str = "simplex",
+    peak_mask: np.ndarray | None = None,
 ) -> Dispatch:
     """Stage 1: the LP on ``coarse_steps``-step means (arguments as
-    :func:`heatplan.site.optimize.optimize`)."""
+    :func:`heatplan.site.optimize.optimize`; with ``peak_mask`` a coarse step counts for the
+    peak only if all its fine steps do, which keeps the relaxation)."""
     k = coarse_steps
     return optimize(
         block_mean(load_kw, k),
@@ -218,7 +230,8 @@ def sizing_stage(
         battery_allowed=battery_allowed,
         threads=threads,
         solver=solver,
-        peak_floor=peak_floor(load_kw, pv_kw_per_kwp, heat, k),
+        peak_floor=peak_floor(load_kw, pv_kw_per_kwp, heat, k, peak_mask),
+        peak_mask=None if peak_mask is None else _all_in_blocks(peak_mask, k),
     )
 
 
@@ -238,6 +251,7 @@ def dispatch_stage(
     threads: int = 1,
     solver: str = "simplex",
     lower_eur_per_a: float | None = None,
+    peak_mask: np.ndarray | None = None,
 ) -> TwoStage:
     """Stage 2: the fine LP with the sizes of ``coarse`` (:func:`stage_two_bounds`).
 
@@ -253,6 +267,7 @@ def dispatch_stage(
         charging=charging,
         dt_h=dt_h,
         size_bounds=stage_two_bounds(coarse.sizes, heat),
+        peak_mask=peak_mask,
         max_pv_kwp=max_pv_kwp,
         battery_allowed=battery_allowed,
         threads=threads,
