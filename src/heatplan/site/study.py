@@ -361,6 +361,7 @@ def _study(
         "import_after_kwh_per_a": float(energy_after),
         **_shares(load, pv, best),
         **_heat_figures(best, model, gas_before_kwh, gas_after_kwh),
+        "network_price_basis": None if site.heat is None else site.heat.network_source,
         "co2_before_t_per_a": float((energy_before * grid_g + gas_before_kwh * gas_g) / 1e6),
         "co2_after_t_per_a": float((energy_after * grid_g + gas_after_kwh * gas_g) / 1e6),
         "co2_note": "grid electricity (UBA path of the year) and natural gas (GEG 2024 Anlage 9);"
