@@ -10,7 +10,7 @@ import pytest
 
 from heatplan.site.atypical import WindowError, check, read_windows, thresholds, window_mask
 from heatplan.site.inputs import SiteInputError, read_site
-from heatplan.site.optimize import Charging, optimize
+from heatplan.site.optimize import Charging, SiteProblem, optimize
 from heatplan.site.tariffs import grid_tariff, site_costs
 
 DATA = Path(__file__).parent / "data" / "site"
@@ -25,10 +25,9 @@ def _plan(window_load_kw: float, mask: np.ndarray | None) -> tuple[float, np.nda
     40 kW (a full hour of charging) in the 2 hours. Returns the annual cost and the import."""
     load = np.array([window_load_kw] * 4 + [300.0] * 4)
     van = Charging(np.array([0]), np.array([8]), np.array([40.0]), np.array([40.0]))
-    result = optimize(
+    result = optimize(SiteProblem(
         load, np.zeros(8), grid_tariff("below_2500_h"), site_costs(), max_pv_kwp=0.0,
-        battery_allowed=False, charging=van, dt_h=DT_H, peak_mask=mask,
-    )  # fmt: skip
+        battery_allowed=False, charging=van, dt_h=DT_H, peak_mask=mask))  # fmt: skip
     return result.annual_cost_eur_per_a, result.series["import_kw"]
 
 

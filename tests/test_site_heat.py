@@ -13,7 +13,7 @@ import pytest
 
 from heatplan.site.inputs import Site, SiteInputError, read_meter_rows, read_site
 from heatplan.site.loads import chiller_eer, heat_pump_cop, read_sessions
-from heatplan.site.optimize import Charging, Dispatch, HeatCold, optimize
+from heatplan.site.optimize import Charging, Dispatch, HeatCold, SiteProblem, optimize
 from heatplan.site.study import charging_model, heat_cold_model, uncontrolled_charging_kw
 from heatplan.site.tariffs import GridTariff, grid_tariff, heat_costs, site_costs
 
@@ -57,7 +57,9 @@ def _solve(
     site = _site()
     load = site.load_kw[START : START + WEEK]
     options = {"max_pv_kwp": 0.0, "battery_allowed": False, **kw}
-    result = optimize(load, np.zeros(WEEK), tariff, site_costs(), heat=heat, charging=ev, **options)  # type: ignore[arg-type]
+    problem = SiteProblem(load, np.zeros(WEEK), tariff, site_costs(), heat=heat, charging=ev,
+                          **options)  # type: ignore[arg-type]  # fmt: skip
+    result = optimize(problem)
     assert result is not None
     return result
 

@@ -12,7 +12,14 @@ import numpy as np
 import pytest
 
 from heatplan.site.inputs import Site, read_site
-from heatplan.site.optimize import Charging, Dispatch, HeatCold, merged_sessions, optimize
+from heatplan.site.optimize import (
+    Charging,
+    Dispatch,
+    HeatCold,
+    SiteProblem,
+    merged_sessions,
+    optimize,
+)
 from heatplan.site.study import charging_model, heat_cold_model, pv_kw_per_kwp
 from heatplan.site.tariffs import grid_tariff, heat_costs, site_costs
 from heatplan.site.twostage import (
@@ -76,17 +83,12 @@ def _both(
     load = site.load_kw[start : start + STEPS]
     pv = _pv(name)[start : start + STEPS]
     tariff = grid_tariff("from_2500_h", enwg_14a_module_2=ev is not None)
-    options = {"max_pv_kwp": site.max_pv_kwp, "battery_allowed": True, "heat": heat,
-               "charging": ev, "dt_h": DT_H}  # fmt: skip
-    exact = optimize(load, pv, tariff, site_costs(), **options)  # type: ignore[arg-type]
-    staged = two_stage(
-        load,
-        pv,
-        tariff,
-        site_costs(),
-        coarse_steps=coarse_steps,
-        **options,  # type: ignore[arg-type]
-    )
+    problem = SiteProblem(
+        load, pv, tariff, site_costs(), max_pv_kwp=site.max_pv_kwp, battery_allowed=True,
+        heat=heat, charging=ev, dt_h=DT_H,
+    )  # fmt: skip
+    exact = optimize(problem)
+    staged = two_stage(problem, coarse_steps=coarse_steps)
     return load, pv, exact, staged
 
 
@@ -230,8 +232,8 @@ def test_identical_sessions_merge_without_changing_the_optimum() -> None:
     apart = dataclasses.replace(ev, power_kw=ev.power_kw + 1e-9 * np.arange(ev.start.size))
     assert merged_sessions(apart).start.size == ev.start.size
     results = [
-        optimize(load, np.zeros(STEPS), tariff, site_costs(), max_pv_kwp=0.0,
-                 battery_allowed=False, heat=heat, charging=c, dt_h=DT_H)
+        optimize(SiteProblem(load, np.zeros(STEPS), tariff, site_costs(), max_pv_kwp=0.0,
+                 battery_allowed=False, heat=heat, charging=c, dt_h=DT_H))
         for c in (ev, apart)
     ]  # fmt: skip
     assert results[0].annual_cost_eur_per_a == pytest.approx(

@@ -384,43 +384,54 @@ def _charging(
     return step, columns
 
 
+@dataclass(frozen=True)
+class SiteProblem:
+    """What one site LP is about (the arguments its stages share).
+
+    ``load_kw`` and ``pv_kw_per_kwp`` (AC yield of 1 kWp [kW]) are step means of equal length
+    ``dt_h`` apart; ``heat`` adds heat and cold, ``charging`` the EV sessions; ``peak_mask``
+    marks the steps whose import sets the charged peak (§ 19 (2) StromNEV high-load windows:
+    :mod:`heatplan.site.atypical`; None: every step).
+    """
+
+    load_kw: np.ndarray
+    pv_kw_per_kwp: np.ndarray
+    tariff: GridTariff
+    costs: Costs
+    max_pv_kwp: float
+    battery_allowed: bool
+    heat: HeatCold | None = None
+    charging: Charging | None = None
+    dt_h: float = 0.25
+    peak_mask: np.ndarray | None = None
+
+
 def optimize(
-    load_kw: np.ndarray,
-    pv_kw_per_kwp: np.ndarray,
-    tariff: GridTariff,
-    costs: Costs,
+    problem: SiteProblem,
     *,
-    max_pv_kwp: float,
-    battery_allowed: bool,
-    heat: HeatCold | None = None,
-    charging: Charging | None = None,
-    dt_h: float = 0.25,
     threads: int = 1,
     solver: str = "simplex",
     size_bounds: dict[str, tuple[float, float]] | None = None,
     peak_floor: tuple[np.ndarray, np.ndarray] | None = None,
-    peak_mask: np.ndarray | None = None,
 ) -> Dispatch:
-    """The cost-optimal sizes and their dispatch for one grid tariff.
+    """The cost-optimal sizes and their dispatch of ``problem``.
 
-    ``load_kw`` and ``pv_kw_per_kwp`` (AC yield of 1 kWp [kW]) are step means of equal length;
-    ``heat`` adds heat and cold, ``charging`` the EV sessions. ``solver`` is a key of
-    :data:`SOLVER_OPTIONS`; ``threads`` HiGHS's thread count. ``size_bounds`` replaces the
-    (lower, upper) bounds of named size columns (``pv_kwp``, ``battery_kwh``, ...; equal bounds
-    fix a size: the dispatch stage of :mod:`heatplan.site.twostage`). ``peak_floor`` (PV yield
-    per kWp [kW], demand [kW]) adds rows ``peak + yield pv_kwp + battery_kw >= demand`` (valid
-    cuts of the sizing stage: :func:`heatplan.site.twostage.peak_floor`). ``peak_mask``: the
-    steps whose import sets the charged peak (§ 19 (2) StromNEV high-load windows:
-    :mod:`heatplan.site.atypical`; default every step). Raises ValueError on
-    bad input and RuntimeError if HiGHS finds no optimum. (HiGHS's ``objective_bound`` would stop
-    the second grid-fee case early, but only without presolve, which costs more than it saves.)
+    ``solver`` is a key of :data:`SOLVER_OPTIONS`; ``threads`` HiGHS's thread count.
+    ``size_bounds`` replaces the (lower, upper) bounds of named size columns (``pv_kwp``,
+    ``battery_kwh``, ...; equal bounds fix a size: the dispatch stage of
+    :mod:`heatplan.site.twostage`). ``peak_floor`` (PV yield per kWp [kW], demand [kW]) adds rows
+    ``peak + yield pv_kwp + battery_kw >= demand`` (valid cuts of the sizing stage:
+    :func:`heatplan.site.twostage.peak_floor`). Raises ValueError on bad input and RuntimeError
+    if HiGHS finds no optimum. (HiGHS's ``objective_bound`` would stop the second grid-fee case
+    early, but only without presolve, which costs more than it saves.)
     """
-    load = np.asarray(load_kw, float)
-    pv = np.asarray(pv_kw_per_kwp, float)
+    load = np.asarray(problem.load_kw, float)
+    pv = np.asarray(problem.pv_kw_per_kwp, float)
     if load.ndim != 1 or pv.shape != load.shape:
         raise ValueError(f"load ({load.shape}) and PV yield ({pv.shape}) must be equal 1-d series")
     if not (np.isfinite(load).all() and (load >= 0).all() and (pv >= 0).all()):
         raise ValueError("load and PV yield must be finite and non-negative")
+    tariff, heat, charging, dt_h = problem.tariff, problem.heat, problem.charging, problem.dt_h
     if solver not in SOLVER_OPTIONS:
         raise ValueError(f"solver {solver!r}: choose {', '.join(SOLVER_OPTIONS)}")
     start = time.perf_counter()
@@ -428,8 +439,9 @@ def optimize(
     energy_h = HOURS_PER_YEAR / steps  # step mean power [kW] -> energy per year [kWh/a]
     lp = _Lp(steps)
     balance = _electricity(
-        lp, pv, tariff, costs, max_pv_kwp=max_pv_kwp, battery_allowed=battery_allowed,
-        dt_h=dt_h, energy_h=energy_h, peak_mask=peak_mask,
+        lp, pv, tariff, problem.costs, max_pv_kwp=problem.max_pv_kwp,
+        battery_allowed=problem.battery_allowed, dt_h=dt_h, energy_h=energy_h,
+        peak_mask=problem.peak_mask,
     )  # fmt: skip
     reduction = tariff.controllable_reduction_eur_per_kwh
     if heat is not None:

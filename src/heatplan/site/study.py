@@ -22,7 +22,7 @@ from heatplan.potentials.solar import (
 from heatplan.reference import parameter_group
 from heatplan.reference.emissions import carrier_factor_g_per_kwh, grid_factor_g_per_kwh
 from heatplan.site.inputs import STEPS_PER_H, Site
-from heatplan.site.optimize import Charging, Dispatch, HeatCold, optimize
+from heatplan.site.optimize import Charging, Dispatch, HeatCold, SiteProblem, optimize
 from heatplan.site.tariffs import (
     GRID_CASES,
     Costs,
@@ -283,32 +283,23 @@ def _study(
     imports_before, before, bill_before, heat_before, gas_before_kwh = _before(
         site, model, ev, tariffs
     )
+    problems = [
+        SiteProblem(
+            load, pv, t, costs, max_pv_kwp=site.max_pv_kwp, battery_allowed=site.battery_allowed,
+            heat=model, charging=ev, dt_h=DT_H, peak_mask=peak_mask,
+        )
+        for t in tariffs
+    ]  # fmt: skip
     if exact:
-        runs = [
-            optimize(
-                load, pv, t, costs, max_pv_kwp=site.max_pv_kwp,
-                battery_allowed=site.battery_allowed, heat=model, charging=ev, dt_h=DT_H,
-                threads=threads, solver=solver, peak_mask=peak_mask,
-            )
-            for t in tariffs
-        ]  # fmt: skip
+        runs = [optimize(p, threads=threads, solver=solver) for p in problems]
         solved = tariffs
     else:
-        sizings = [
-            sizing_stage(
-                load, pv, t, costs, max_pv_kwp=site.max_pv_kwp,
-                battery_allowed=site.battery_allowed, heat=model, charging=ev, dt_h=DT_H,
-                threads=threads, solver=solver, peak_mask=peak_mask,
-            )
-            for t in tariffs
-        ]  # fmt: skip
+        sizings = [sizing_stage(p, threads=threads, solver=solver) for p in problems]
         # the bill is the cheaper pair: min over cases of the sizing optima bounds the optimum
         cheapest = int(np.argmin([s.annual_cost_eur_per_a for s in sizings]))
         stage = dispatch_stage(
-            load, pv, tariffs[cheapest], costs, sizings[cheapest], max_pv_kwp=site.max_pv_kwp,
-            battery_allowed=site.battery_allowed, heat=model, charging=ev, dt_h=DT_H,
-            threads=threads, solver=solver, peak_mask=peak_mask,
-        )  # fmt: skip
+            problems[cheapest], sizings[cheapest], threads=threads, solver=solver
+        )
         runs, solved = [stage.dispatch], [tariffs[cheapest]]
     best = _best(runs)
     tariff = solved[runs.index(best)]

@@ -40,8 +40,14 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from heatplan.site.optimize import Charging, Dispatch, HeatCold, merged_sessions, optimize
-from heatplan.site.tariffs import Costs, GridTariff
+from heatplan.site.optimize import (
+    Charging,
+    Dispatch,
+    HeatCold,
+    SiteProblem,
+    merged_sessions,
+    optimize,
+)
 
 #: Fine steps per coarse step of the sizing stage (quarter hours -> 4 hours; see the module
 #: docstring for the measured times and gaps).
@@ -198,60 +204,42 @@ def peak_floor(
     return np.asarray(pv_kw_per_kwp, float)[top], demand[top]
 
 
-def sizing_stage(
-    load_kw: np.ndarray,
-    pv_kw_per_kwp: np.ndarray,
-    tariff: GridTariff,
-    costs: Costs,
-    *,
-    max_pv_kwp: float,
-    battery_allowed: bool,
-    heat: HeatCold | None = None,
-    charging: Charging | None = None,
-    dt_h: float = 0.25,
-    coarse_steps: int = DEFAULT_COARSE_STEPS,
-    threads: int = 1,
-    solver: str = "simplex",
-    peak_mask: np.ndarray | None = None,
-) -> Dispatch:
-    """Stage 1: the LP on ``coarse_steps``-step means (arguments as
-    :func:`heatplan.site.optimize.optimize`; with ``peak_mask`` a coarse step counts for the
-    peak only if all its fine steps do, which keeps the relaxation)."""
-    k = coarse_steps
-    return optimize(
-        block_mean(load_kw, k),
-        block_mean(pv_kw_per_kwp, k),
-        tariff,
-        costs,
+def coarse_problem(problem: SiteProblem, k: int) -> SiteProblem:
+    """``problem`` on ``k``-step means, written as a relaxation (module docstring)."""
+    heat, charging, mask = problem.heat, problem.charging, problem.peak_mask
+    return replace(
+        problem,
+        load_kw=block_mean(problem.load_kw, k),
+        pv_kw_per_kwp=block_mean(problem.pv_kw_per_kwp, k),
         heat=None if heat is None else coarse_heat(heat, k),
         charging=None if charging is None else coarse_charging(merged_sessions(charging), k),
-        dt_h=k * dt_h,
-        max_pv_kwp=max_pv_kwp,
-        battery_allowed=battery_allowed,
-        threads=threads,
-        solver=solver,
-        peak_floor=peak_floor(load_kw, pv_kw_per_kwp, heat, k, peak_mask),
-        peak_mask=None if peak_mask is None else _all_in_blocks(peak_mask, k),
+        dt_h=k * problem.dt_h,
+        peak_mask=None if mask is None else _all_in_blocks(mask, k),
     )
 
 
+def sizing_stage(
+    problem: SiteProblem,
+    *,
+    coarse_steps: int = DEFAULT_COARSE_STEPS,
+    threads: int = 1,
+    solver: str = "simplex",
+) -> Dispatch:
+    """Stage 1: the LP of :func:`coarse_problem` with the cuts of :func:`peak_floor` (a coarse
+    step counts for a ``peak_mask`` only if all its fine steps do, which keeps the relaxation)."""
+    k = coarse_steps
+    cuts = peak_floor(problem.load_kw, problem.pv_kw_per_kwp, problem.heat, k, problem.peak_mask)
+    return optimize(coarse_problem(problem, k), threads=threads, solver=solver, peak_floor=cuts)
+
+
 def dispatch_stage(
-    load_kw: np.ndarray,
-    pv_kw_per_kwp: np.ndarray,
-    tariff: GridTariff,
-    costs: Costs,
+    problem: SiteProblem,
     coarse: Dispatch,
     *,
-    max_pv_kwp: float,
-    battery_allowed: bool,
-    heat: HeatCold | None = None,
-    charging: Charging | None = None,
-    dt_h: float = 0.25,
     coarse_steps: int = DEFAULT_COARSE_STEPS,
     threads: int = 1,
     solver: str = "simplex",
     lower_eur_per_a: float | None = None,
-    peak_mask: np.ndarray | None = None,
 ) -> TwoStage:
     """Stage 2: the fine LP with the sizes of ``coarse`` (:func:`stage_two_bounds`).
 
@@ -259,17 +247,8 @@ def dispatch_stage(
     over grid-fee cases when the study sized each)."""
     start = time.perf_counter()
     fine = optimize(
-        load_kw,
-        pv_kw_per_kwp,
-        tariff,
-        costs,
-        heat=heat,
-        charging=charging,
-        dt_h=dt_h,
-        size_bounds=stage_two_bounds(coarse.sizes, heat),
-        peak_mask=peak_mask,
-        max_pv_kwp=max_pv_kwp,
-        battery_allowed=battery_allowed,
+        problem,
+        size_bounds=stage_two_bounds(coarse.sizes, problem.heat),
         threads=threads,
         solver=solver,
     )
@@ -290,36 +269,19 @@ def dispatch_stage(
 
 
 def two_stage(
-    load_kw: np.ndarray,
-    pv_kw_per_kwp: np.ndarray,
-    tariff: GridTariff,
-    costs: Costs,
+    problem: SiteProblem,
     *,
-    max_pv_kwp: float,
-    battery_allowed: bool,
-    heat: HeatCold | None = None,
-    charging: Charging | None = None,
-    dt_h: float = 0.25,
     coarse_steps: int = DEFAULT_COARSE_STEPS,
     threads: int = 1,
     solver: str = "simplex",
 ) -> TwoStage:
     """Size on ``coarse_steps``-step means, then dispatch the fine steps with those sizes.
 
-    Arguments as :func:`heatplan.site.optimize.optimize`. Raises ValueError if the steps are not
-    a multiple of ``coarse_steps``."""
-    load = np.asarray(load_kw, float)
-    pv = np.asarray(pv_kw_per_kwp, float)
-    coarse = sizing_stage(
-        load, pv, tariff, costs, max_pv_kwp=max_pv_kwp, battery_allowed=battery_allowed,
-        heat=heat, charging=charging, dt_h=dt_h, coarse_steps=coarse_steps, threads=threads,
-        solver=solver,
-    )  # fmt: skip
+    Raises ValueError if the steps are not a multiple of ``coarse_steps``."""
+    coarse = sizing_stage(problem, coarse_steps=coarse_steps, threads=threads, solver=solver)
     return dispatch_stage(
-        load, pv, tariff, costs, coarse, max_pv_kwp=max_pv_kwp, battery_allowed=battery_allowed,
-        heat=heat, charging=charging, dt_h=dt_h, coarse_steps=coarse_steps, threads=threads,
-        solver=solver,
-    )  # fmt: skip
+        problem, coarse, coarse_steps=coarse_steps, threads=threads, solver=solver
+    )
 
 
 def relative_gap(upper: float, lower: float) -> float:
