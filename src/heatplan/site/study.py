@@ -33,7 +33,7 @@ from heatplan.site.tariffs import (
     heat_costs,
     site_costs,
 )
-from heatplan.site.twostage import TwoStage, dispatch_stage, sizing_stage
+from heatplan.site.twostage import TwoStage, cheapest_case
 
 DT_H = 1.0 / STEPS_PER_H
 
@@ -267,7 +267,8 @@ def _study(
 
     By default two-stage (:mod:`heatplan.site.twostage`): sizes on 4-hour means for each grid-fee
     case, then the quarter-hour dispatch with the sizes of the case with the lower sizing optimum;
-    its gap to the lower of the sizing optima in ``solver``. ``exact``
+    its gap to the lower of the sizing optima in ``solver`` (hourly sizing if the gap exceeds 1 %:
+    :func:`heatplan.site.twostage.cheapest_case`). ``exact``
     solves the single quarter-hour LP per grid-fee case (minutes to hours for a full year)."""
     costs = site_costs() if costs is None else costs
     heat = heat_costs()
@@ -294,12 +295,7 @@ def _study(
         runs = [optimize(p, threads=threads, solver=solver) for p in problems]
         solved = tariffs
     else:
-        sizings = [sizing_stage(p, threads=threads, solver=solver) for p in problems]
-        # the bill is the cheaper pair: min over cases of the sizing optima bounds the optimum
-        cheapest = int(np.argmin([s.annual_cost_eur_per_a for s in sizings]))
-        stage = dispatch_stage(
-            problems[cheapest], sizings[cheapest], threads=threads, solver=solver
-        )
+        stage, sizings, cheapest = cheapest_case(problems, threads=threads, solver=solver)
         runs, solved = [stage.dispatch], [tariffs[cheapest]]
     best = _best(runs)
     tariff = solved[runs.index(best)]
