@@ -28,12 +28,18 @@ uses the cold-weighted harmonic mean EER (exactly the mean electricity). Its opt
 bound and ``(upper - lower) / upper`` a true optimality **gap** of the two-stage plan.
 
 Measured (``/usr/bin/time -v heatplan site study FILE --json``, shared 2-core machine, load
-average 11): the Jena-Nord example 12.4 s CPU (was 114.9 s with hourly sizing), sizing 1.6 s and
-3.2 s CPU per grid-fee pair, dispatch 5.5 s CPU, gap 0.33 % (was 0.03 %), plan 194,158 EUR/a
-(was 194,126). 2-hour blocks: 10 s CPU per pair, gap 0.22 %; 8-hour blocks and representative
-days give bounds too weak to decide between the grid-fee pairs. HiGHS's interior point (IPX,
-crossover off) took longer than the dual simplex at every block length (dense size columns;
-with chained per-step copies of the sizes still 4.1 s against 2.4 s CPU on 4-hour blocks).
+average 9, so wall is about 3 x CPU): the Jena-Nord example 12.3-12.7 s CPU (was 114.9 s with
+hourly sizing), sizing 1.6 s and 3.2 s CPU per grid-fee pair, dispatch 5.5 s CPU (98,000 dual
+simplex iterations; presolve off, other scaling or crash settings and a lower bound on the peak
+did not help), gap 0.33 % (was 0.03 %), plan 194,158 EUR/a (was 194,126); the sample
+``tests/data/site/site_sample.toml`` 2.9-3.2 s CPU (was 11.0 s), gap 0.89 % (was 0.12 %).
+2-hour blocks: 10 s CPU per pair, gap 0.22 %. HiGHS's interior point (IPX, crossover off) took
+longer than the dual simplex at every block length (dense size columns; with chained per-step
+copies of the sizes still 4.1 s against 2.4 s CPU on 4-hour blocks). Pruning the second
+grid-fee pair by a cheaper bound does not pay here: its 8-hour bound (192,989 EUR/a) is below
+the first pair's 4-hour bound (193,701 EUR/a), and daily blocks give 172,320 EUR/a.
+Representative weeks would not be a relaxation and are not used. HiGHS ignores a primal start
+for an LP and a coarse basis does not map onto the fine LP, so stage 2 starts cold.
 """
 
 from __future__ import annotations
