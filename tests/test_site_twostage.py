@@ -28,7 +28,9 @@ from heatplan.site.twostage import (
     cheapest_case,
     coarse_charging,
     coarse_heat,
+    dispatch_stage,
     peak_floor,
+    sizing_stage,
     stage_two_bounds,
     two_stage,
 )
@@ -204,6 +206,32 @@ def test_the_coarse_step_is_refined_until_the_gap_meets_the_target() -> None:
     tight, sizings, index = cheapest_case([problem], gap_target=0.01)
     assert tight.coarse_steps == 4 and tight.gap <= 0.01 and index == 0
     assert tight.lower_eur_per_a == pytest.approx(sizings[0].annual_cost_eur_per_a, rel=1e-12)
+
+
+def test_a_pair_whose_coarser_bound_cannot_win_is_pruned_with_the_same_plan() -> None:
+    """Winter weeks with heat and vans, the published pair and one with every kWh 10 ct dearer:
+    the dear pair's 8-hour bound exceeds the cheap pair's 4-hour optimum, so it is not sized;
+    the plan and bound equal those of sizing both."""
+    heat, ev = _heat_case(store=True)
+    site = _site("site_heat.toml")
+    part = slice(WINTER, WINTER + STEPS)
+    tariff = grid_tariff("from_2500_h", enwg_14a_module_2=True)
+    dear = dataclasses.replace(tariff, import_eur_per_kwh=tariff.import_eur_per_kwh + 0.10)
+    problems = [
+        SiteProblem(
+            site.load_kw[part], _pv("site_heat.toml")[part], t, site_costs(),
+            max_pv_kwp=site.max_pv_kwp, battery_allowed=True, heat=heat, charging=ev, dt_h=DT_H,
+        )
+        for t in (dear, tariff)
+    ]  # fmt: skip
+    stage, sizings, index = cheapest_case(problems, gap_target=1.0)
+    assert len(sizings) == 1 and index == 1
+    both = [sizing_stage(p) for p in problems]
+    assert both[1].annual_cost_eur_per_a < both[0].annual_cost_eur_per_a
+    assert stage.lower_eur_per_a == pytest.approx(both[1].annual_cost_eur_per_a, rel=1e-9)
+    assert stage.upper_eur_per_a == pytest.approx(
+        dispatch_stage(problems[1], both[1]).upper_eur_per_a, rel=1e-9
+    )
 
 
 def test_coarse_heat_uses_the_highest_cop_and_draws_the_chillers_mean_electricity() -> None:

@@ -213,6 +213,7 @@ def _method_figures(stage: TwoStage, sizings: list[Dispatch]) -> dict[str, Any]:
         "sizing_is_lower_bound": stage.is_lower_bound,
         "gap" if stage.is_lower_bound else "difference": stage.gap,
         "sizing_solve_time_s": [round(s.solve_time_s, 2) for s in sizings],
+        "grid_fee_pairs_sized": len(sizings),  # the others pruned by a coarser bound
         "dispatch_solve_time_s": round(stage.dispatch.solve_time_s, 2),
     }
 

@@ -28,16 +28,17 @@ uses the cold-weighted harmonic mean EER (exactly the mean electricity). Its opt
 bound and ``(upper - lower) / upper`` a true optimality **gap** of the two-stage plan.
 
 Measured (``/usr/bin/time -v heatplan site study FILE --json``, shared 2-core machine, load
-average 9, so wall is about 3 x CPU): the Jena-Nord example 12.3-12.7 s CPU (was 114.9 s with
-hourly sizing), sizing 1.6 s and 3.2 s CPU per grid-fee pair, dispatch 5.5 s CPU (98,000 dual
-simplex iterations; presolve off, other scaling or crash settings and a lower bound on the peak
-did not help), gap 0.33 % (was 0.03 %), plan 194,158 EUR/a (was 194,126); the sample
-``tests/data/site/site_sample.toml`` 2.9-3.2 s CPU (was 11.0 s), gap 0.89 % (was 0.12 %).
+average 6-9, so wall is 2-3 x CPU): the Jena-Nord example 9.4 s CPU, 19 s wall (was 114.9 s CPU
+with hourly sizing of both pairs); 8-hour screens 0.5 s and 0.4 s, the second pair pruned
+(screen 194,597 EUR/a above the first pair's 4-hour optimum 193,518 EUR/a), sizing 1.6 s CPU,
+dispatch 5.5 s CPU (98,000 dual simplex iterations; presolve off, other scaling or crash
+settings and a lower bound on the peak did not help), gap 0.33 % (was 0.03 %), plan 194,158
+EUR/a (was 194,126); the sample ``tests/data/site/site_sample.toml`` 2.9 s CPU, 5.9 s wall (was
+11.0 s CPU), gap 0.89 % (was 0.12 %).
 2-hour blocks: 10 s CPU per pair, gap 0.22 %. HiGHS's interior point (IPX, crossover off) took
 longer than the dual simplex at every block length (dense size columns; with chained per-step
-copies of the sizes still 4.1 s against 2.4 s CPU on 4-hour blocks). Pruning the second
-grid-fee pair by a cheaper bound does not pay here: its 8-hour bound (192,989 EUR/a) is below
-the first pair's 4-hour bound (193,701 EUR/a), and daily blocks give 172,320 EUR/a.
+copies of the sizes still 4.1 s against 2.4 s CPU on 4-hour blocks). Daily screens are too
+weak to prune (172,320 EUR/a).
 Representative weeks would not be a relaxation and are not used. HiGHS ignores a primal start
 for an LP and a coarse basis does not map onto the fine LP, so stage 2 starts cold.
 """
@@ -305,23 +306,49 @@ def cheapest_case(
     threads: int = 1,
     solver: str = "simplex",
 ) -> tuple[TwoStage, list[Dispatch], int]:
-    """Size every problem (one per grid-fee pair), dispatch the one with the lowest sizing
+    """Size the problems (one per grid-fee pair), dispatch the one with the lowest sizing
     optimum against the lowest bound, and refine the coarse step while the gap exceeds
-    ``gap_target``. Returns the plan, the sizing runs and the index of the dispatched problem.
+    ``gap_target``. Returns the plan, the sizing runs solved and the index of the dispatched
+    problem.
 
     The bill is the cheaper pair, so the minimum over the pairs' sizing optima bounds the
-    optimum from below."""
+    optimum from below. **Pruning**: every pair is first screened on blocks twice as long (a
+    relaxation of the sizing stage, about a tenth of its time); the pair with the lower screen
+    is sized, and another only if its screen is below the lowest sizing optimum so far (else
+    its own sizing optimum could not be lower: the plan, the bound and the gap are those of
+    sizing every pair)."""
     for k in coarse_steps:
-        sizings = [
-            sizing_stage(p, coarse_steps=k, threads=threads, solver=solver) for p in problems
-        ]
-        lowest = int(np.argmin([s.annual_cost_eur_per_a for s in sizings]))
+        sizings = _pruned_sizings(problems, k, threads=threads, solver=solver)
+        lowest = min(sizings, key=lambda i: sizings[i].annual_cost_eur_per_a)
         stage = dispatch_stage(
             problems[lowest], sizings[lowest], coarse_steps=k, threads=threads, solver=solver
         )
         if stage.gap <= gap_target:
             break
-    return stage, sizings, lowest
+    return stage, list(sizings.values()), lowest
+
+
+def _pruned_sizings(
+    problems: list[SiteProblem], k: int, *, threads: int, solver: str
+) -> dict[int, Dispatch]:
+    """The sizing runs that :func:`cheapest_case`'s pruning cannot skip, by problem index."""
+    if len(problems) == 1 or problems[0].load_kw.size % (2 * k):
+        return {
+            i: sizing_stage(p, coarse_steps=k, threads=threads, solver=solver)
+            for i, p in enumerate(problems)
+        }
+    screens = [
+        sizing_stage(p, coarse_steps=2 * k, threads=threads, solver=solver).annual_cost_eur_per_a
+        for p in problems
+    ]
+    sizings: dict[int, Dispatch] = {}
+    for i in np.argsort(screens):
+        best = min((d.annual_cost_eur_per_a for d in sizings.values()), default=np.inf)
+        if screens[i] < best:
+            sizings[int(i)] = sizing_stage(
+                problems[i], coarse_steps=k, threads=threads, solver=solver
+            )
+    return sizings
 
 
 def relative_gap(upper: float, lower: float) -> float:
