@@ -44,6 +44,8 @@ The TOML file (every field is checked; a mistake names the file, the section and
     price_eur_per_mwh = 130.0          # the network's heat price (incl. VAT), or instead:
     # plan = "../schutterwald"         # a heatplan project directory (classified) ...
     # area = "A02"                     # ... and the area the quarter lies in
+    # perspective = "owner"            # owner (default: what households pay, with VAT and BEW
+    #                                  # funding) or economic (without): heatplan.plan.prices
 
     [rent]
     cold_rent_eur_per_m2_month = 6.5
