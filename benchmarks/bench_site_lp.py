@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from heatplan.site.inputs import Site, bdew_profile_kw
-from heatplan.site.optimize import SOLVER_OPTIONS, optimize
+from heatplan.site.optimize import SOLVER_OPTIONS, SiteProblem, optimize
 from heatplan.site.study import pv_kw_per_kwp
 from heatplan.site.tariffs import Costs, GridTariff, grid_tariff, site_costs
 from heatplan.site.twostage import two_stage
@@ -127,7 +127,8 @@ def main() -> None:
     tariff, costs = grid_tariff("from_2500_h"), site_costs()
     start = time.perf_counter()
     staged = two_stage(
-        load, pv, tariff, costs, max_pv_kwp=MAX_PV_KWP, battery_allowed=True, solver=args.solver
+        SiteProblem(load, pv, tariff, costs, max_pv_kwp=MAX_PV_KWP, battery_allowed=True),
+        solver=args.solver,
     )
     two = time.perf_counter() - start
     print(
@@ -141,7 +142,8 @@ def main() -> None:
         return
     start = time.perf_counter()
     result = optimize(
-        load, pv, tariff, costs, max_pv_kwp=MAX_PV_KWP, battery_allowed=True, solver=args.solver
+        SiteProblem(load, pv, tariff, costs, max_pv_kwp=MAX_PV_KWP, battery_allowed=True),
+        solver=args.solver,
     )
     ours = time.perf_counter() - start
     print(

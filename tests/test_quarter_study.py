@@ -282,7 +282,11 @@ def _plan_with_areas(project: Path) -> None:
 
     config = create_project(project, "Jena", "16053000")
     areas = gpd.GeoDataFrame(
-        {"area_id": ["A01", "A02"], "network_lcoh_eur_per_mwh": [118.5, float("nan")]},
+        {
+            "area_id": ["A01", "A02"],
+            "network_lcoh_owner_eur_per_mwh": [118.5, float("nan")],
+            "network_lcoh_economic_eur_per_mwh": [99.6, float("nan")],
+        },
         geometry=[box(0, 0, 10, 10), box(10, 0, 20, 10)],
         crs="EPSG:25832",
     )
@@ -295,9 +299,13 @@ def test_network_price_is_read_from_the_plan_area(tmp_path: Path) -> None:
     electricity = "[electricity]\nannual_kwh_per_apartment = 2000.0\n"
     head = HEAD.replace("price_eur_per_mwh = 130.0", 'plan = "plan"\narea = "A01"')
     quarter = read_quarter(_write(tmp_path, head + electricity + _building()))
-    assert quarter.heat.network_price_eur_per_mwh == 118.5
+    assert quarter.heat.network_price_eur_per_mwh == 118.5  # owner perspective by default
     assert "area A01" in (quarter.heat.network_price_basis or "")
-    for area, message in (("A02", "no network heat cost"), ("A09", "no area 'A09'; areas: A01")):
+    assert "owner perspective" in (quarter.heat.network_price_basis or "")
+    economic = head.replace('area = "A01"', 'area = "A01"\nperspective = "economic"')
+    quarter = read_quarter(_write(tmp_path, economic + electricity + _building()))
+    assert quarter.heat.network_price_eur_per_mwh == 99.6
+    for area, message in (("A02", "has no network price"), ("A09", "no area 'A09'; areas: A01")):
         path = _write(tmp_path, head.replace('"A01"', f'"{area}"') + electricity + _building())
         code, out = _run(path)
         assert code == 1 and message in out, out

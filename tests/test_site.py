@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from heatplan.site.inputs import SiteInputError, read_meter_csv, read_meter_rows, read_site
-from heatplan.site.optimize import Dispatch, optimize
+from heatplan.site.optimize import Dispatch, SiteProblem, optimize
 from heatplan.site.tariffs import Costs, GridTariff, site_costs
 
 DATA = Path(__file__).parent / "data" / "site"
@@ -42,7 +42,7 @@ def _spike_case(demand_eur_per_kw_a: float) -> tuple[Dispatch, dict[str, float]]
     load[300] += spike
     tariff = GridTariff("test", price, demand_eur_per_kw_a, 0.0)
     result = optimize(
-        load, np.zeros(WEEK), tariff, _costs(c_e), max_pv_kwp=0.0, battery_allowed=True
+        SiteProblem(load, np.zeros(WEEK), tariff, _costs(c_e), max_pv_kwp=0.0, battery_allowed=True)
     )
     scale = 8760.0 / (WEEK * DT_H)
     # shaving x kW at the spike costs c_e / c_rate per kW (the 1C limit sizes the battery, not the
@@ -100,7 +100,11 @@ def _pv_case(
     return (
         load,
         pv,
-        optimize(load, pv, tariff, site_costs(), max_pv_kwp=max_pv_kwp, battery_allowed=battery),
+        optimize(
+            SiteProblem(
+                load, pv, tariff, site_costs(), max_pv_kwp=max_pv_kwp, battery_allowed=battery
+            )
+        ),
     )
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from heatplan.site.inputs import Site, SiteInputError, read_meter_rows, read_site
 from heatplan.site.loads import chiller_eer, heat_pump_cop, read_sessions
-from heatplan.site.optimize import Charging, Dispatch, HeatCold, optimize
+from heatplan.site.optimize import Charging, Dispatch, HeatCold, SiteProblem, optimize
 from heatplan.site.study import charging_model, heat_cold_model, uncontrolled_charging_kw
 from heatplan.site.tariffs import GridTariff, grid_tariff, heat_costs, site_costs
 
@@ -57,7 +57,9 @@ def _solve(
     site = _site()
     load = site.load_kw[START : START + WEEK]
     options = {"max_pv_kwp": 0.0, "battery_allowed": False, **kw}
-    result = optimize(load, np.zeros(WEEK), tariff, site_costs(), heat=heat, charging=ev, **options)  # type: ignore[arg-type]
+    problem = SiteProblem(load, np.zeros(WEEK), tariff, site_costs(), heat=heat, charging=ev,
+                          **options)  # type: ignore[arg-type]  # fmt: skip
+    result = optimize(problem)
     assert result is not None
     return result
 
@@ -276,7 +278,11 @@ def _plan_with_areas(tmp_path: Path) -> Path:
     project = tmp_path / "town"
     create_project(project, "Schutterwald", "08317122")
     areas = gpd.GeoDataFrame(
-        {"area_id": ["A1", "A2"], "network_lcoh_economic_eur_per_mwh": [88.5, float("nan")]},
+        {
+            "area_id": ["A1", "A2"],
+            "network_lcoh_economic_eur_per_mwh": [88.5, float("nan")],
+            "network_lcoh_owner_eur_per_mwh": [97.2, float("nan")],
+        },
         geometry=[box(0, 0, 100, 100), box(100, 0, 200, 100)],
         crs="EPSG:25832",
     )
@@ -291,14 +297,40 @@ def test_the_network_price_comes_from_the_plan_area(tmp_path: Path) -> None:
     _plan_with_areas(tmp_path)
     site_file = tmp_path / "site.toml"
     price, source = network_price({"plan": "town", "area": "A1"}, site_file)
+    assert price == pytest.approx(0.0972)  # the owner perspective: what a customer pays
+    assert "area A1" in source and "owner perspective" in source
+    price, source = network_price(
+        {"plan": "town", "area": "A1", "perspective": "economic"}, site_file
+    )
     assert price == pytest.approx(0.0885)
-    assert "area A1" in source
+    assert "network_lcoh_economic_eur_per_mwh" in source
+    with pytest.raises(SiteInputError, match=r"\[heat\] perspective.*'gross'"):
+        network_price({"plan": "town", "area": "A1", "perspective": "gross"}, site_file)
     with pytest.raises(
         SiteInputError, match=r"site.toml: \[heat\] area.*'A2' has no network price"
     ):
         network_price({"plan": "town", "area": "A2"}, site_file)
     with pytest.raises(SiteInputError, match=r"\[heat\] plan.*cannot read"):
         network_price({"plan": "nowhere", "area": "A1"}, site_file)
+
+
+def test_site_and_quarter_read_the_area_price_through_one_reader(tmp_path: Path) -> None:
+    """heatplan.plan.prices is the one reader: the quarter gets the same owner price as the
+    site, and the same economic one when asked."""
+    from heatplan.plan import Plan
+    from heatplan.plan.prices import AreaPriceError, area_network_price_eur_per_mwh
+    from heatplan.quarter.inputs import QuarterInputError, network_price_from_plan
+
+    project = _plan_with_areas(tmp_path)
+    plan = Plan.from_project(project, frames=["areas"])
+    assert area_network_price_eur_per_mwh(plan, "A1") == pytest.approx(97.2)
+    assert area_network_price_eur_per_mwh(plan, "A1", "economic") == pytest.approx(88.5)
+    assert network_price_from_plan(project, "A1") == pytest.approx(97.2)
+    assert network_price_from_plan(project, "A1", "economic") == pytest.approx(88.5)
+    with pytest.raises(AreaPriceError, match=r"no area 'A9'; areas: A1, A2"):
+        area_network_price_eur_per_mwh(plan, "A9")
+    with pytest.raises(QuarterInputError, match=r"'A2' has no network price"):
+        network_price_from_plan(project, "A2")
 
 
 def test_today_is_grid_power_and_a_gas_boiler_by_hand() -> None:

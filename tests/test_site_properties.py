@@ -12,7 +12,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from heatplan.site.optimize import Dispatch, optimize
+from heatplan.site.optimize import Dispatch, SiteProblem, optimize
 from heatplan.site.tariffs import GridTariff, site_costs
 
 DAY = 96
@@ -34,7 +34,7 @@ feed_in = st.floats(0.0, 0.10)
 def _run(load: np.ndarray, tariff: GridTariff, **kw: object) -> Dispatch:
     options: dict[str, object] = {"max_pv_kwp": 50.0, "battery_allowed": True, **kw}
     costs = options.pop("costs", site_costs())
-    return optimize(load, PV, tariff, costs, **options)  # type: ignore[arg-type]
+    return optimize(SiteProblem(load, PV, tariff, costs, **options))  # type: ignore[arg-type]
 
 
 @settings(max_examples=12, deadline=None)

@@ -118,7 +118,7 @@ def uncontrolled(car_park: CarPark, pv_left_kw: np.ndarray) -> ChargingResult:
 def smart(car_park: CarPark, pv_left_kw: np.ndarray) -> ChargingResult:
     """Charging planned over each night: PV first, then the cheapest quarter hours against the
     grid fee's demand price (the site LP, cheaper of the two grid-fee cases)."""
-    from heatplan.site.optimize import Charging, optimize
+    from heatplan.site.optimize import Charging, SiteProblem, optimize
     from heatplan.site.tariffs import GRID_CASES, grid_tariff, site_costs
 
     steps = pv_left_kw.size
@@ -127,7 +127,7 @@ def smart(car_park: CarPark, pv_left_kw: np.ndarray) -> ChargingResult:
     options = []
     for case in GRID_CASES:
         tariff = grid_tariff(case, enwg_14a_module_2=car_park.enwg_14a_module_2)
-        d = optimize(
+        problem = SiteProblem(
             np.zeros(steps),
             pv_left_kw,
             tariff,
@@ -136,8 +136,8 @@ def smart(car_park: CarPark, pv_left_kw: np.ndarray) -> ChargingResult:
             battery_allowed=False,
             charging=ev,
             dt_h=DT_H,
-            size_bounds={"pv_kwp": (1.0, 1.0)},
         )
+        d = optimize(problem, size_bounds={"pv_kwp": (1.0, 1.0)})
         # as :func:`_bill` counts: the quarter's PV is there already (drop the one "kWp" the LP
         # pays for), the PV the cars take costs the feed-in it forgoes instead of the LP's
         # feed-in revenue of the rest, and § 14a reduces only the grid kWh (the LP: every kWh)

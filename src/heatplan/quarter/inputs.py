@@ -44,6 +44,8 @@ The TOML file (every field is checked; a mistake names the file, the section and
     price_eur_per_mwh = 130.0          # the network's heat price (incl. VAT), or instead:
     # plan = "../schutterwald"         # a heatplan project directory (classified) ...
     # area = "A02"                     # ... and the area the quarter lies in
+    # perspective = "owner"            # owner (default: what households pay, with VAT and BEW
+    #                                  # funding) or economic (without): heatplan.plan.prices
 
     [rent]
     cold_rent_eur_per_m2_month = 6.5
@@ -311,28 +313,18 @@ def _building(
     return Building(name, area, n, share, pv_kwp, heat, age_class, loads)
 
 
-def network_price_from_plan(project_dir: Path, area_id: str) -> float:
+def network_price_from_plan(project_dir: Path, area_id: str, perspective: str = "owner") -> float:
     """The full cost of network heat [EUR/MWh] of area ``area_id`` in a classified heatplan
-    project (``network_lcoh_eur_per_mwh`` of its ``areas`` frame, in the plan's cost
-    perspective), used as the quarter's heat price."""
+    project in ``perspective`` (:func:`heatplan.plan.prices.area_network_price_eur_per_mwh`;
+    default owner: what the quarter's households pay), used as the quarter's heat price."""
     from heatplan.plan import Plan
+    from heatplan.plan.prices import AreaPriceError, area_network_price_eur_per_mwh
 
     plan = Plan.from_project(project_dir, frames=["areas"])
-    areas = plan.frame("areas") if plan.has("areas") else None
-    if areas is None or "network_lcoh_eur_per_mwh" not in areas.columns:
-        raise QuarterInputError(
-            f"{project_dir}: the plan has no network heat costs yet (run its classify step)"
-        )
-    rows = areas[areas["area_id"].astype(str) == area_id]
-    if rows.empty:
-        known = ", ".join(sorted(areas["area_id"].astype(str)))
-        raise QuarterInputError(f"{project_dir}: no area {area_id!r}; areas: {known}")
-    price = float(rows["network_lcoh_eur_per_mwh"].iloc[0])
-    if not np.isfinite(price):
-        raise QuarterInputError(
-            f"{project_dir}: area {area_id!r} has no network heat cost (no network was laid out)"
-        )
-    return price
+    try:
+        return area_network_price_eur_per_mwh(plan, area_id, perspective)
+    except AreaPriceError as error:
+        raise QuarterInputError(f"{project_dir}: {error}") from None
 
 
 def _network_price(table: dict[str, Any], file: Path) -> tuple[float | None, str | None]:
@@ -346,9 +338,15 @@ def _network_price(table: dict[str, Any], file: Path) -> tuple[float | None, str
     project = (file.parent / str(table["plan"])).resolve()
     if not (project / "heatplan.toml").is_file():
         raise _fail(file, "[heat_network] plan", f"{project} is not a heatplan project")
+    from heatplan.plan.prices import DEFAULT_PERSPECTIVE, PERSPECTIVE_COLUMNS, price_basis
+
     area = str(table["area"])
-    basis = f"plan {project.name}, area {area}: network_lcoh_eur_per_mwh"
-    return network_price_from_plan(project, area), basis
+    perspective = str(table.get("perspective", DEFAULT_PERSPECTIVE))
+    if perspective not in PERSPECTIVE_COLUMNS:
+        choose = ", ".join(PERSPECTIVE_COLUMNS)
+        raise _fail(file, "[heat_network] perspective", f"{perspective!r}: choose {choose}")
+    basis = price_basis(project.name, area, perspective)
+    return network_price_from_plan(project, area, perspective), basis
 
 
 def _clock_h(table: dict[str, Any], key: str, default: str, file: Path) -> float:

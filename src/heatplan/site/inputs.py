@@ -80,6 +80,16 @@ class Site:
     heat: HeatInputs | None = None
     ev: EvInputs | None = None
     air_c: np.ndarray | None = None  # hourly TRY air temperature of the region [°C]
+    atypical: AtypicalOption | None = None  # § 19 (2) StromNEV atypical grid use
+
+
+@dataclass(frozen=True)
+class AtypicalOption:
+    """``[tariff] atypical_grid_use``: the voltage level of the connection and the operator's
+    high-load windows (None: ``data/site_high_load_windows.csv``)."""
+
+    voltage_level: str
+    windows_path: Path | None = None
 
 
 def _fail(file: Path, where: str, message: str) -> SiteInputError:
@@ -271,7 +281,28 @@ def read_site(path: Path, *, m2_per_kwp: float = 5.0, year: int = 2025) -> Site:
         heat=heat,
         ev=ev,
         air_c=air_c,
+        atypical=_atypical(data.get("tariff", {}), path),
     )
+
+
+def _atypical(table: dict[str, Any], file: Path) -> AtypicalOption | None:
+    """The ``[tariff]`` keys of § 19 (2) StromNEV atypical grid use."""
+    from heatplan.site.atypical import VOLTAGE_LEVELS, WindowError, read_windows
+
+    if not table.get("atypical_grid_use", False):
+        return None
+    level = str(table.get("voltage_level", ""))
+    if level not in VOLTAGE_LEVELS:
+        raise _fail(
+            file, "[tariff] voltage_level", f"{level!r}: choose {', '.join(VOLTAGE_LEVELS)}"
+        )
+    windows = table.get("high_load_windows")
+    path = None if windows is None else (file.parent / str(windows)).resolve()
+    try:
+        read_windows(path)
+    except WindowError as error:
+        raise _fail(file, "[tariff] high_load_windows", str(error)) from None
+    return AtypicalOption(level, path)
 
 
 def _heat_and_ev(

@@ -11,7 +11,8 @@ The TOML sections (all optional)::
     store = true
     boiler = true
     network_price_eur_per_mwh = 95     # a heat network's price, or the plan's area:
-    # plan = "../mytown"   area = "3"  (areas.network_lcoh_economic_eur_per_mwh)
+    # plan = "../mytown"   area = "3"  (areas.network_lcoh_owner_eur_per_mwh; perspective =
+    # "economic" reads network_lcoh_economic_eur_per_mwh, heatplan.plan.prices)
 
     [cold]
     annual_kwh = 150000          # process cold following production hours (BDEW G1 shape)
@@ -187,19 +188,26 @@ def network_price(table: dict[str, Any], file: Path) -> tuple[float | None, str]
     if "plan" not in table:
         return None, "no heat network"
     from heatplan.plan import Plan
+    from heatplan.plan.prices import (
+        DEFAULT_PERSPECTIVE,
+        AreaPriceError,
+        area_network_price_eur_per_mwh,
+        price_basis,
+    )
 
     plan_dir = (file.parent / str(table["plan"])).resolve()
     area = str(table.get("area", ""))
-    column = "network_lcoh_economic_eur_per_mwh"
+    perspective = str(table.get("perspective", DEFAULT_PERSPECTIVE))
     try:
-        frame = Plan.from_project(plan_dir, frames=["areas"]).frame("areas")
-        areas = pd.DataFrame(frame[["area_id", column]])
+        plan = Plan.from_project(plan_dir, frames=["areas"])
     except Exception as error:  # any store problem is a bad plan path for this user
         raise _fail(file, "[heat] plan", f"cannot read the plan's areas: {error}") from None
-    row = areas[areas["area_id"].astype(str) == area]
-    if row.empty or not np.isfinite(float(row[column].iloc[0])):
-        raise _fail(file, "[heat] area", f"area {area!r} has no network price in {plan_dir}")
-    return float(row[column].iloc[0]) / 1000.0, f"plan {plan_dir.name}, area {area}"
+    try:
+        price = area_network_price_eur_per_mwh(plan, area, perspective)
+    except AreaPriceError as error:
+        where = "[heat] perspective" if "perspective" in str(error) else "[heat] area"
+        raise _fail(file, where, f"{error} ({plan_dir})") from None
+    return price / 1000.0, price_basis(plan_dir.name, area, perspective)
 
 
 def read_heat(

@@ -96,6 +96,12 @@ class HeatCold:
     #: The store row as ``content <= keep content[t-1] + dt (in - out)`` (heat may spill): the
     #: lossless relaxation of the sizing stage of :mod:`heatplan.site.twostage`.
     store_may_spill: bool = False
+    #: Per step, the factor on the § 14a EnWG reduction of the heat pump's kWh (None: 1) and
+    #: the electricity balance as ``supply >= demand``: with the highest COP of a coarse step in
+    #: the heat rows, the sizing stage of :mod:`heatplan.site.twostage` stays a relaxation when
+    #: the COP varies within its steps (the factor is the step's highest over its lowest COP).
+    heat_pump_reduction_factor: np.ndarray | None = None
+    electricity_may_spill: bool = False
 
 
 @dataclass(frozen=True)
@@ -237,8 +243,10 @@ def _electricity(
     battery_allowed: bool,
     dt_h: float,
     energy_h: float,
+    peak_mask: np.ndarray | None = None,
 ) -> list[Term]:
-    """PV, battery, grid import/export and peak; returns the supply side of the balance."""
+    """PV, battery, grid import/export and peak (over the steps of ``peak_mask``, default all);
+    returns the supply side of the balance."""
     battery_max = INF if battery_allowed else 0.0
     steps = lp.steps
     lp.add("pv_kwp", 1, costs.pv_eur_per_kwp_a, max_pv_kwp)
@@ -264,7 +272,8 @@ def _electricity(
     )
     lp.step_rows([("soc_kwh", 1.0), ("battery_kwh", -1.0)], -INF, 0.0)
     lp.step_rows([("charge_kw", 1.0), ("discharge_kw", 1.0), ("battery_kw", -1.0)], -INF, 0.0)
-    lp.step_rows([("import_kw", 1.0), ("peak_kw", -1.0)], -INF, 0.0)
+    peak_upper = 0.0 if peak_mask is None else np.where(peak_mask, 0.0, INF)
+    lp.step_rows([("import_kw", 1.0), ("peak_kw", -1.0)], -INF, peak_upper)
     lp.step_rows([("export_kw", 1.0), ("pv_used_kw", -1.0)], -INF, 0.0)
     zero = np.zeros(1, int)
     lp.rows_of(
@@ -300,7 +309,8 @@ def _heat_cold(
     lp.add("boiler_kw", 1, heat.boiler_eur_per_kw_a, boiler_max)
     lp.add("network_kw", 1, heat.network_eur_per_kw_a, network_max)
     lp.add("chiller_kw", 1, heat.chiller_eur_per_kw_a, INF)
-    lp.add("heat_pump_el_kw", steps, -reduction_eur_per_kwh * energy_h, hp_max)
+    factor = 1.0 if heat.heat_pump_reduction_factor is None else heat.heat_pump_reduction_factor
+    lp.add("heat_pump_el_kw", steps, -reduction_eur_per_kwh * energy_h * factor, hp_max)
     lp.add("boiler_heat_kw", steps, heat.fuel_eur_per_kwh / heat.boiler_efficiency * energy_h, INF)
     lp.add("network_heat_kw", steps, network_price * energy_h, network_max)
     lp.add("store_in_kw", steps, 0.0, store_max)
@@ -374,37 +384,54 @@ def _charging(
     return step, columns
 
 
+@dataclass(frozen=True)
+class SiteProblem:
+    """What one site LP is about (the arguments its stages share).
+
+    ``load_kw`` and ``pv_kw_per_kwp`` (AC yield of 1 kWp [kW]) are step means of equal length
+    ``dt_h`` apart; ``heat`` adds heat and cold, ``charging`` the EV sessions; ``peak_mask``
+    marks the steps whose import sets the charged peak (§ 19 (2) StromNEV high-load windows:
+    :mod:`heatplan.site.atypical`; None: every step).
+    """
+
+    load_kw: np.ndarray
+    pv_kw_per_kwp: np.ndarray
+    tariff: GridTariff
+    costs: Costs
+    max_pv_kwp: float
+    battery_allowed: bool
+    heat: HeatCold | None = None
+    charging: Charging | None = None
+    dt_h: float = 0.25
+    peak_mask: np.ndarray | None = None
+
+
 def optimize(
-    load_kw: np.ndarray,
-    pv_kw_per_kwp: np.ndarray,
-    tariff: GridTariff,
-    costs: Costs,
+    problem: SiteProblem,
     *,
-    max_pv_kwp: float,
-    battery_allowed: bool,
-    heat: HeatCold | None = None,
-    charging: Charging | None = None,
-    dt_h: float = 0.25,
     threads: int = 1,
     solver: str = "simplex",
     size_bounds: dict[str, tuple[float, float]] | None = None,
+    peak_floor: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> Dispatch:
-    """The cost-optimal sizes and their dispatch for one grid tariff.
+    """The cost-optimal sizes and their dispatch of ``problem``.
 
-    ``load_kw`` and ``pv_kw_per_kwp`` (AC yield of 1 kWp [kW]) are step means of equal length;
-    ``heat`` adds heat and cold, ``charging`` the EV sessions. ``solver`` is a key of
-    :data:`SOLVER_OPTIONS`; ``threads`` HiGHS's thread count. ``size_bounds`` replaces the
-    (lower, upper) bounds of named size columns (``pv_kwp``, ``battery_kwh``, ...; equal bounds
-    fix a size: the dispatch stage of :mod:`heatplan.site.twostage`). Raises ValueError on bad input
-    and RuntimeError if HiGHS finds no optimum. (HiGHS's ``objective_bound`` would stop the second
-    grid-fee case early, but only without presolve, which costs more than it saves.)
+    ``solver`` is a key of :data:`SOLVER_OPTIONS`; ``threads`` HiGHS's thread count.
+    ``size_bounds`` replaces the (lower, upper) bounds of named size columns (``pv_kwp``,
+    ``battery_kwh``, ...; equal bounds fix a size: the dispatch stage of
+    :mod:`heatplan.site.twostage`). ``peak_floor`` (PV yield per kWp [kW], demand [kW]) adds rows
+    ``peak + yield pv_kwp + battery_kw >= demand`` (valid cuts of the sizing stage:
+    :func:`heatplan.site.twostage.peak_floor`). Raises ValueError on bad input and RuntimeError
+    if HiGHS finds no optimum. (HiGHS's ``objective_bound`` would stop the second grid-fee case
+    early, but only without presolve, which costs more than it saves.)
     """
-    load = np.asarray(load_kw, float)
-    pv = np.asarray(pv_kw_per_kwp, float)
+    load = np.asarray(problem.load_kw, float)
+    pv = np.asarray(problem.pv_kw_per_kwp, float)
     if load.ndim != 1 or pv.shape != load.shape:
         raise ValueError(f"load ({load.shape}) and PV yield ({pv.shape}) must be equal 1-d series")
     if not (np.isfinite(load).all() and (load >= 0).all() and (pv >= 0).all()):
         raise ValueError("load and PV yield must be finite and non-negative")
+    tariff, heat, charging, dt_h = problem.tariff, problem.heat, problem.charging, problem.dt_h
     if solver not in SOLVER_OPTIONS:
         raise ValueError(f"solver {solver!r}: choose {', '.join(SOLVER_OPTIONS)}")
     start = time.perf_counter()
@@ -412,15 +439,19 @@ def optimize(
     energy_h = HOURS_PER_YEAR / steps  # step mean power [kW] -> energy per year [kWh/a]
     lp = _Lp(steps)
     balance = _electricity(
-        lp, pv, tariff, costs, max_pv_kwp=max_pv_kwp, battery_allowed=battery_allowed,
-        dt_h=dt_h, energy_h=energy_h,
+        lp, pv, tariff, problem.costs, max_pv_kwp=problem.max_pv_kwp,
+        battery_allowed=problem.battery_allowed, dt_h=dt_h, energy_h=energy_h,
+        peak_mask=problem.peak_mask,
     )  # fmt: skip
     reduction = tariff.controllable_reduction_eur_per_kwh
     if heat is not None:
         balance += _heat_cold(
             lp, heat, dt_h=dt_h, energy_h=energy_h, reduction_eur_per_kwh=reduction
         )
-    first = lp.step_rows(balance, load, load)
+    if peak_floor is not None:
+        _peak_floor_rows(lp, *peak_floor)
+    spill = heat is not None and heat.electricity_may_spill
+    first = lp.step_rows(balance, load, INF if spill else load)
     if charging is not None and charging.start.size:
         step, columns = _charging(
             lp,
@@ -451,6 +482,21 @@ def optimize(
     info = highs.getInfo()
     return _dispatch(lp, x, model, status=highs.modelStatusToString(status), info=info,
                      times=(built - start, elapsed), solver=solver, balance_row=first)  # fmt: skip
+
+
+def _peak_floor_rows(lp: _Lp, yield_kw_per_kwp: np.ndarray, demand_kw: np.ndarray) -> None:
+    """Rows ``peak + yield pv_kwp + battery_kw >= demand``, one per entry."""
+    row = np.arange(demand_kw.size)
+    lp.rows_of(
+        [
+            (row, lp.col("peak_kw", row), 1.0),
+            (row, lp.col("pv_kwp", row), yield_kw_per_kwp),
+            (row, lp.col("battery_kw", row), 1.0),
+        ],
+        demand_kw.size,
+        demand_kw,
+        INF,
+    )
 
 
 def _bound_sizes(lp: _Lp, model: highspy.HighsLp, bounds: dict[str, tuple[float, float]]) -> None:

@@ -8,6 +8,7 @@ pair and keeping the cheaper optimum is exact (min over pairs of min over plans)
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 import numpy as np
@@ -21,7 +22,7 @@ from heatplan.potentials.solar import (
 from heatplan.reference import parameter_group
 from heatplan.reference.emissions import carrier_factor_g_per_kwh, grid_factor_g_per_kwh
 from heatplan.site.inputs import STEPS_PER_H, Site
-from heatplan.site.optimize import Charging, Dispatch, HeatCold, optimize
+from heatplan.site.optimize import Charging, Dispatch, HeatCold, SiteProblem, optimize
 from heatplan.site.risk import site_price_risk
 from heatplan.site.tariffs import (
     GRID_CASES,
@@ -33,7 +34,7 @@ from heatplan.site.tariffs import (
     heat_costs,
     site_costs,
 )
-from heatplan.site.twostage import TwoStage, dispatch_stage, sizing_stage
+from heatplan.site.twostage import TwoStage, cheapest_case
 
 DT_H = 1.0 / STEPS_PER_H
 
@@ -213,6 +214,7 @@ def _method_figures(stage: TwoStage, sizings: list[Dispatch]) -> dict[str, Any]:
         "sizing_is_lower_bound": stage.is_lower_bound,
         "gap" if stage.is_lower_bound else "difference": stage.gap,
         "sizing_solve_time_s": [round(s.solve_time_s, 2) for s in sizings],
+        "grid_fee_pairs_sized": len(sizings),  # the others pruned by a coarser bound
         "dispatch_solve_time_s": round(stage.dispatch.solve_time_s, 2),
     }
 
@@ -226,11 +228,58 @@ def study(
     exact: bool = False,
     keep_series: bool = False,
 ) -> dict[str, Any]:
+    """:func:`_study`; with ``site.atypical`` (§ 19 (2) StromNEV) first the plan with the demand
+    charge on the peak in the high-load windows, kept if it meets the thresholds, else the plan
+    of the published fee (:mod:`heatplan.site.atypical`)."""
+    options: dict[str, Any] = {
+        "costs": costs, "threads": threads, "solver": solver, "exact": exact,
+        "keep_series": keep_series,
+    }  # fmt: skip
+    if site.atypical is None:
+        result = _study(site, **options)
+        result["price_risk"] = site_price_risk(site, result)
+        return result
+    from heatplan.site.atypical import check, read_windows, thresholds, window_mask
+
+    option = site.atypical
+    mask = window_mask(site.year, site.load_kw.size, read_windows(option.windows_path))
+    result = _study(site, **options, peak_mask=mask)
+    found = check(
+        result.pop("_import_kw"), mask, result.pop("_tariff"), thresholds(option.voltage_level)
+    )
+    if found.met:
+        floor = found.fee_floor_eur_per_a  # the 20 % floor of § 19 (2) StromNEV, if it binds
+        result["annual_cost_after_eur_per_a"] += floor
+        result["savings_eur_per_a"] -= floor
+    else:
+        result = _study(site, **options)
+    result["atypical_grid_use"] = {
+        "voltage_level": option.voltage_level,
+        "windows": str(option.windows_path or "data/site_high_load_windows.csv"),
+        **asdict(found),
+        "note": "checked on the plan optimised for the window peak; "
+        + ("kept" if found.met else "not met: the plan of the published fee is shown"),
+    }
+    result["price_risk"] = site_price_risk(site, result)
+    return result
+
+
+def _study(
+    site: Site,
+    *,
+    costs: Costs | None = None,
+    threads: int = 1,
+    solver: str = "simplex",
+    exact: bool = False,
+    peak_mask: np.ndarray | None = None,
+    keep_series: bool = False,
+) -> dict[str, Any]:
     """Sizes, investment, annual cost before/after, savings, payback, shares, peaks and CO2.
 
-    By default two-stage (:mod:`heatplan.site.twostage`): sizes on hourly means for each grid-fee
+    By default two-stage (:mod:`heatplan.site.twostage`): sizes on 4-hour means for each grid-fee
     case, then the quarter-hour dispatch with the sizes of the case with the lower sizing optimum;
-    its gap to the lower of the sizing optima in ``solver``. ``exact``
+    its gap to the lower of the sizing optima in ``solver`` (hourly sizing if the gap exceeds 1 %:
+    :func:`heatplan.site.twostage.cheapest_case`). ``exact``
     solves the single quarter-hour LP per grid-fee case (minutes to hours for a full year).
     ``keep_series`` adds the quarter-hour series under ``series`` (for charts; not JSON)."""
     costs = site_costs() if costs is None else costs
@@ -247,32 +296,18 @@ def study(
     imports_before, before, bill_before, heat_before, gas_before_kwh = _before(
         site, model, ev, tariffs
     )
+    problems = [
+        SiteProblem(
+            load, pv, t, costs, max_pv_kwp=site.max_pv_kwp, battery_allowed=site.battery_allowed,
+            heat=model, charging=ev, dt_h=DT_H, peak_mask=peak_mask,
+        )
+        for t in tariffs
+    ]  # fmt: skip
     if exact:
-        runs = [
-            optimize(
-                load, pv, t, costs, max_pv_kwp=site.max_pv_kwp,
-                battery_allowed=site.battery_allowed, heat=model, charging=ev, dt_h=DT_H,
-                threads=threads, solver=solver,
-            )
-            for t in tariffs
-        ]  # fmt: skip
+        runs = [optimize(p, threads=threads, solver=solver) for p in problems]
         solved = tariffs
     else:
-        sizings = [
-            sizing_stage(
-                load, pv, t, costs, max_pv_kwp=site.max_pv_kwp,
-                battery_allowed=site.battery_allowed, heat=model, charging=ev, dt_h=DT_H,
-                threads=threads, solver=solver,
-            )
-            for t in tariffs
-        ]  # fmt: skip
-        # the bill is the cheaper pair: min over cases of the sizing optima bounds the optimum
-        cheapest = int(np.argmin([s.annual_cost_eur_per_a for s in sizings]))
-        stage = dispatch_stage(
-            load, pv, tariffs[cheapest], costs, sizings[cheapest], max_pv_kwp=site.max_pv_kwp,
-            battery_allowed=site.battery_allowed, heat=model, charging=ev, dt_h=DT_H,
-            threads=threads, solver=solver,
-        )  # fmt: skip
+        stage, sizings, cheapest = cheapest_case(problems, threads=threads, solver=solver)
         runs, solved = [stage.dispatch], [tariffs[cheapest]]
     best = _best(runs)
     tariff = solved[runs.index(best)]
@@ -325,6 +360,7 @@ def study(
         "import_after_kwh_per_a": float(energy_after),
         **_shares(load, pv, best),
         **_heat_figures(best, model, gas_before_kwh, gas_after_kwh),
+        "network_price_basis": None if site.heat is None else site.heat.network_source,
         "co2_before_t_per_a": float((energy_before * grid_g + gas_before_kwh * gas_g) / 1e6),
         "co2_after_t_per_a": float((energy_after * grid_g + gas_after_kwh * gas_g) / 1e6),
         "co2_note": "grid electricity (UBA path of the year) and natural gas (GEG 2024 Anlage 9);"
@@ -344,8 +380,8 @@ def study(
             "steps": int(load.size),
             "columns_rows": [best.columns, best.rows],
         },
+        **({} if peak_mask is None else {"_import_kw": imports_after, "_tariff": tariff}),
     }
-    result["price_risk"] = site_price_risk(site, result)
     if keep_series:
         series = {"load_kw": load, "pv_yield_kw": pv * best.sizes["pv_kwp"], **best.series}
         result["series"] = {

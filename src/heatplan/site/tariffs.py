@@ -33,6 +33,8 @@ class GridTariff:
     feed_in_eur_per_kwh: float
     #: § 14a EnWG module 2: less on each kWh of a controllable heat pump or charger [EUR/kWh].
     controllable_reduction_eur_per_kwh: float = 0.0
+    #: The grid fee's energy price alone (the part § 19 (2) StromNEV compares) [EUR/kWh].
+    grid_energy_eur_per_kwh: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,7 @@ def grid_tariff(
         demand_eur_per_kw_a=_value("grid_demand_price_eur_per_kw_a", case),
         feed_in_eur_per_kwh=_value("eeg_feed_in_eur_per_mwh", feed_in_case) / 1000.0,
         controllable_reduction_eur_per_kwh=reduction * grid_mwh / 1000.0,
+        grid_energy_eur_per_kwh=grid_mwh / 1000.0,
     )
 
 
