@@ -297,8 +297,9 @@ def test_the_network_price_comes_from_the_plan_area(tmp_path: Path) -> None:
     _plan_with_areas(tmp_path)
     site_file = tmp_path / "site.toml"
     price, source = network_price({"plan": "town", "area": "A1"}, site_file)
-    assert price == pytest.approx(0.0972)  # the owner perspective: what a customer pays
-    assert "area A1" in source and "owner perspective" in source
+    # the owner perspective (with BEW funding), net of the 19 % VAT a company deducts
+    assert price == pytest.approx(0.0972 / 1.19)
+    assert "area A1" in source and "owner perspective" in source and "UStG § 15" in source
     price, source = network_price(
         {"plan": "town", "area": "A1", "perspective": "economic"}, site_file
     )

@@ -207,7 +207,13 @@ def network_price(table: dict[str, Any], file: Path) -> tuple[float | None, str]
     except AreaPriceError as error:
         where = "[heat] perspective" if "perspective" in str(error) else "[heat] area"
         raise _fail(file, where, f"{error} ({plan_dir})") from None
-    return price / 1000.0, price_basis(plan_dir.name, area, perspective)
+    basis = price_basis(plan_dir.name, area, perspective)
+    if perspective == "owner":  # a company deducts the input VAT (UStG § 15): it pays net
+        from heatplan.options.tariffs import vat_rate
+
+        price /= 1.0 + vat_rate()
+        basis += "; net of VAT for a company (input tax deducted, UStG § 15 Abs. 1)"
+    return price / 1000.0, basis
 
 
 def read_heat(
