@@ -36,7 +36,8 @@ def study_cmd(
         typer.Option(
             "--exact",
             help="Solve the single quarter-hour LP (slow for a year) instead of sizing on"
-            " hourly means and dispatching the quarter hours with those sizes.",
+            " 4-hour blocks (hourly if the gap exceeds 1 %) and dispatching the quarter hours"
+            " with those sizes.",
         ),
     ] = False,
     pdf: Annotated[
@@ -138,7 +139,25 @@ def summary_lines(result: dict[str, Any]) -> list[str]:
         + f", CO2 {result['co2_before_t_per_a']:,.1f} -> {result['co2_after_t_per_a']:,.1f} t/a",
         f"Solver {solver['method']}{stages}: {', '.join(solver['status'])}, solve "
         f"{sum(solver['solve_time_s']):,.1f} s, {quality}",
+        *_basis_lines(result),
     ]
+
+
+def _basis_lines(result: dict[str, Any]) -> list[str]:
+    """Where the network price came from and the § 19 (2) StromNEV check, if the study had them."""
+    lines = []
+    if result.get("network_price_basis"):
+        lines.append(f"Heat network price: {result['network_price_basis']}")
+    atypical = result.get("atypical_grid_use")
+    if atypical:
+        lines.append(
+            f"Atypical grid use (§ 19 (2) StromNEV, {atypical['voltage_level']}): "
+            + ("met" if atypical["met"] else "not met")
+            + f", annual peak {atypical['annual_peak_kw']:,.1f} kW, window peak "
+            f"{atypical['window_peak_kw']:,.1f} kW, saving {atypical['saving_eur_per_a']:,.0f} "
+            f"EUR/a ({atypical['reason']})"
+        )
+    return lines
 
 
 def risk_lines(result: dict[str, Any]) -> list[str]:
