@@ -11,6 +11,7 @@ from rich.markup import escape
 
 from heatplan.cli.app import JsonOpt, MappingOpt, ProjectArg, import_app, user_errors
 from heatplan.console import emit_json, err, out
+from heatplan.errors import InputFileError
 from heatplan.inputs.result import ImportOutcome, ImportResult
 
 if TYPE_CHECKING:
@@ -39,6 +40,34 @@ def _mode(replace: bool, update: bool) -> Literal["add", "replace", "update"]:
     if replace and update:
         raise typer.BadParameter("--replace or --update, not both / nicht beide")
     return "replace" if replace else "update" if update else "add"
+
+
+#: Suffixes the OSM readers take (``heatplan.inputs.readers.OSM_SUFFIXES``); they say for
+#: themselves that such a file is missing.
+OSM_SUFFIXES = (".osm", ".pbf")
+
+
+def missing_file_first(project_dir: Path, file: Path, mapping: Path | None) -> None:
+    """Say that a vector input file is missing before importing the importer (GeoPandas,
+    pandas: seconds of start-up).
+
+    The importer checks the project (config, store, its ``heatplan_meta``), then the mapping
+    file, then reads the file; this raises its missing-file error only where all of those
+    pass, so the message is the one the importer gives (``heatplan.inputs.readers``).
+    """
+    from heatplan.project import gpkg_peek
+    from heatplan.project.config import load_config
+    from heatplan.project.store_base import META_TABLE
+
+    store = Path(load_config(project_dir).store_url(Path(project_dir)))
+    if "://" in str(store) or not store.is_file() or Path(file).is_file():
+        return
+    if mapping is not None and not Path(mapping).is_file():
+        return
+    if Path(file).suffix.lower() in OSM_SUFFIXES:
+        return
+    if META_TABLE in gpkg_peek.layer_names(store):
+        raise InputFileError(Path(file), "Datei nicht gefunden / file not found")
 
 
 def _report_import(outcome: ImportOutcome, json_out: bool) -> None:
@@ -104,6 +133,8 @@ def import_buildings_cmd(
     json_out: JsonOpt = False,
 ) -> None:
     """Import buildings (footprints or points) with use, year, storeys, area, address."""
+    mode = _mode(replace, update)
+    missing_file_first(project_dir, file, mapping)
     from heatplan.inputs.imports import import_buildings
 
     result = import_buildings(
@@ -113,7 +144,7 @@ def import_buildings_cmd(
         layer=layer,
         crs=crs,
         repair=repair,
-        mode=_mode(replace, update),
+        mode=mode,
         decimal=decimal,
     )
     _report_import(result, json_out)
@@ -224,6 +255,7 @@ def _vector_command(name: str, importer: VectorImporter, file_help: str, doc: st
         json_out: JsonOpt = False,
     ) -> None:
         mode = _mode(replace, update)
+        missing_file_first(project_dir, file, mapping)
         result = importer(project_dir, file, mapping, layer, crs, repair=repair, mode=mode)
         _report_import(result, json_out)
 

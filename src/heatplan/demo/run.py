@@ -82,7 +82,10 @@ def run_demo(
         steps["measures"] = load_demo_catalogue(out)
         say("low-voltage grid check at the target year's heat-pump share")
         steps["grid"] = check_grid(out).summary()
-        # the decision with the grid: classify reads the stored check (classify/grid_cost.py)
+        # the decision with the grid: classify reads the stored check (classify/grid_cost.py).
+        # Twice because the check needs the scenario's heat-pump share, which needs a first
+        # decision; the grid enters only the decentral side, so the second decision gets the
+        # town plant of the first (network.generation keeps it): no second pair of dispatches.
         say("§ 18 decision again, with the grid reinforcement on the decentral full cost")
         steps["classify_with_grid"] = _with_grid(run_classify(out, progress=progress))
     if "scenario" in steps:

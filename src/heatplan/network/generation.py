@@ -10,7 +10,10 @@ boiler makes the plant cover its peak with the largest unit out (n-1,
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import logging
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -125,6 +128,14 @@ class Generation:
         return heat_mwh, heat_kwh, electricity_kwh, paid
 
 
+#: The plants of the last few loads asked for, by content (:func:`_plants_key`). The demo
+#: decides § 18 twice: before the grid check, which needs the scenario's heat-pump share, and
+#: with it; the grid enters only the decentral side, so the second decision asks for the same
+#: town plant, whose two 8,760-h sizings and dispatches are most of a classification's time.
+_PLANTS: OrderedDict[str, list[Generation]] = OrderedDict()
+_PLANTS_KEPT = 4
+
+
 def generation_options(
     config: ProjectConfig,
     load_kw: pd.Series,
@@ -135,7 +146,45 @@ def generation_options(
 ) -> list[Generation]:
     """The plants a utility would compare: sized to the WPG share and, where funding counts
     and the BEW asks more of a new network (Modul 2: 75 % renewable heat and waste heat),
-    sized to the BEW's share too. The caller keeps the one with the lower full cost."""
+    sized to the BEW's share too. The caller keeps the one with the lower full cost.
+
+    The same inputs (settings, load, losses, temperature, year) give the plants computed
+    before in this process, as copies (a caller may change its own).
+    """
+    key = _plants_key(config, load_kw, heat_loss_mwh_per_a, temperature, year)
+    if key not in _PLANTS:
+        _PLANTS[key] = _generation_options(
+            config, load_kw, heat_loss_mwh_per_a, temperature, year=year
+        )
+        while len(_PLANTS) > _PLANTS_KEPT:
+            _PLANTS.popitem(last=False)
+    return copy.deepcopy(_PLANTS[key])
+
+
+def _plants_key(
+    config: ProjectConfig,
+    load_kw: pd.Series,
+    heat_loss_mwh_per_a: float,
+    temperature: pd.Series,
+    year: int | None,
+) -> str:
+    """A digest of everything :func:`_generation_options` reads besides the reference data."""
+    digest = hashlib.sha256(config.model_dump_json().encode())
+    for series in (load_kw, temperature):
+        digest.update(pd.util.hash_pandas_object(series, index=True).to_numpy().tobytes())
+        digest.update(str((series.name, series.dtype, series.index.dtype)).encode())
+    digest.update(repr((float(heat_loss_mwh_per_a), year)).encode())
+    return digest.hexdigest()
+
+
+def _generation_options(
+    config: ProjectConfig,
+    load_kw: pd.Series,
+    heat_loss_mwh_per_a: float,
+    temperature: pd.Series,
+    *,
+    year: int | None = None,
+) -> list[Generation]:
     plants = [generation(config, load_kw, heat_loss_mwh_per_a, temperature, year=year)]
     bew = new_network_min_share()
     if config.economics.with_funding and bew > plants[0].min_renewable_share + 1e-9:

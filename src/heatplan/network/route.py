@@ -241,27 +241,52 @@ def prune_branches(
     whole_heat = heat_sub.sum()
     whole_m = length_sub.sum() + edge_m.sum()
     limit = min(min_line_density_kwh_per_m_a, share_of_whole * whole_heat / max(whole_m, 1e-9))
-    dropped = np.zeros(n, dtype=bool)
-    for k in range(mains.shape[0] - 1, -1, -1):  # leaves first (breadth-first order reversed)
-        start, stop = mains[k, 1], mains[k, 2]
-        length_sub[stop] += edge_m[k]
-        if start != source_node and heat_sub[stop] < limit * length_sub[stop]:
-            dropped[stop] = True
-            continue
-        heat_sub[start] += heat_sub[stop]
-        length_sub[start] += length_sub[stop]
-    gone = _below(mains, np.flatnonzero(dropped), n)
+    dropped = _dropped(mains[::-1], edge_m[::-1], heat_sub, length_sub, limit, source_node)
+    gone = _below(mains, dropped, n)
     cut = attached & gone[np.maximum(building_node, 0)]
     return mains[~gone[mains[:, 2]], 0], cut, float(limit)
 
 
-def _below(mains: np.ndarray, roots: np.ndarray, n_nodes: int) -> np.ndarray:
+def _dropped(
+    mains: np.ndarray,
+    edge_m: np.ndarray,
+    heat_sub: np.ndarray,
+    length_sub: np.ndarray,
+    limit: float,
+    source_node: int,
+) -> list[int]:
+    """Far nodes of the branches cut back, passing ``mains`` leaves first (the tree's
+    breadth-first order reversed); ``heat_sub`` and ``length_sub`` start with each node's own
+    houses and collect each kept branch.
+
+    The pass is sequential (a branch is judged with what remains of its own branches), so it
+    runs on Python floats, the same IEEE doubles as numpy's: a step per main costs a tenth of
+    numpy's scalar indexing (2,583 mains of Schutterwald: 1.6 ms instead of 17 ms). Handling a
+    whole depth at once in numpy was slower: street trees are deep (518 depths there).
+    """
+    heat, length = heat_sub.tolist(), length_sub.tolist()
+    dropped = []
+    for start, stop, main_m in zip(
+        mains[:, 1].tolist(), mains[:, 2].tolist(), edge_m.tolist(), strict=True
+    ):
+        length[stop] += main_m
+        if start != source_node and heat[stop] < limit * length[stop]:
+            dropped.append(stop)
+            continue
+        heat[start] += heat[stop]
+        length[start] += length[stop]
+    return dropped
+
+
+def _below(mains: np.ndarray, roots: list[int], n_nodes: int) -> np.ndarray:
     """Mask of nodes at or beyond ``roots`` in the oriented tree ``mains``."""
-    inside = np.zeros(n_nodes, dtype=bool)
-    inside[roots] = True
-    for _, start, stop in mains:  # breadth-first: a parent is marked before its children
-        inside[stop] |= inside[start]
-    return inside
+    inside = [False] * n_nodes
+    for root in roots:
+        inside[root] = True
+    # breadth-first: a parent is marked before its children
+    for start, stop in zip(mains[:, 1].tolist(), mains[:, 2].tolist(), strict=True):
+        inside[stop] = inside[stop] or inside[start]
+    return np.asarray(inside, dtype=bool)
 
 
 def _cut_rows(buildings: gpd.GeoDataFrame, cut: np.ndarray, limit: float) -> pd.DataFrame:

@@ -298,6 +298,8 @@ class ProjectConfig(BaseModel):
     @field_validator("classify")
     @classmethod
     def _known_classify_parameters(cls, value: dict[str, float]) -> dict[str, float]:
+        if not value:  # nothing to check: no reference table (and no pandas) to read
+            return value
         known = _classification_parameter_names()
         unknown = sorted(set(value) - known)
         if unknown:

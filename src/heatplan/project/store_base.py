@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import contextlib
 from datetime import UTC, datetime
-from typing import Literal, Protocol
-
-import pandas as pd
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from heatplan import FORMAT_VERSION, __version__
 from heatplan.errors import ProjectError
+
+if TYPE_CHECKING:  # pandas is imported where a frame is built: `heatplan info` needs none
+    import pandas as pd
 
 META_TABLE = "heatplan_meta"
 RUNS_TABLE = "runs"
@@ -62,6 +63,8 @@ def storable(frame: pd.DataFrame) -> pd.DataFrame:
 
     Both stores use this, so a frame reads back with the same dtypes from either.
     """
+    import pandas as pd
+
     out = frame.copy()
     for name in out.columns:
         col = out[name]
@@ -78,6 +81,8 @@ def storable(frame: pd.DataFrame) -> pd.DataFrame:
 
 def new_meta(crs: str) -> pd.DataFrame:
     """The ``heatplan_meta`` table of a new store."""
+    import pandas as pd
+
     return pd.DataFrame(
         {
             "key": ["format_version", "created_by", "created_utc", "crs"],
@@ -92,6 +97,8 @@ def meta_dict(table: pd.DataFrame) -> dict[str, str]:
 
 def log_run(writer: Writer, *, step: str, started: str) -> None:
     """Append the step to the ``runs`` log (inside its transaction)."""
+    import pandas as pd
+
     row = pd.DataFrame(
         {
             "step": [step],
@@ -109,9 +116,14 @@ def utc_now() -> str:
 
 def check_format(store: Store) -> None:
     """Refuse a store written by a newer heatplan (its format this release cannot know)."""
-    version = int(store.meta().get("format_version", "0"))
+    check_format_version(store.meta(), store.location)
+
+
+def check_format_version(meta: dict[str, str], location: str) -> None:
+    """Refuse a store whose ``heatplan_meta`` names a format newer than this release reads."""
+    version = int(meta.get("format_version", "0"))
     if version > FORMAT_VERSION:
         raise ProjectError(
-            f"{store.location} has project format {version}, written by a newer heatplan; this "
+            f"{location} has project format {version}, written by a newer heatplan; this "
             f"release ({__version__}) reads formats up to {FORMAT_VERSION}: upgrade heatplan"
         )

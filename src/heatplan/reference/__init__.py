@@ -10,10 +10,12 @@ coefficients, heating curves).
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 
-import pandas as pd
+from heatplan.reference._files import cached_table, text_rows
 
-from heatplan.reference._files import cached_table
+if TYPE_CHECKING:  # the tables import pandas on first use (heatplan.toml's checks need none)
+    import pandas as pd
 
 
 def table(name: str, *, as_text: bool = False) -> pd.DataFrame:
@@ -56,13 +58,11 @@ def _parameter_texts(name: str) -> dict[str, str | None]:
     A classification asks for the same few parameters thousands of times; indexing the table
     anew each time was a quarter of its run time (issue 20).
     """
-    frame = cached_table(name, True)
-    keys = frame["parameter"].astype(str)
-    twice = set(keys[keys.duplicated()])
-    return {
-        key: None if key in twice else str(value)
-        for key, value in zip(keys, frame["value"], strict=True)
-    }
+    texts: dict[str, str | None] = {}
+    for row in text_rows(name):
+        key = row["parameter"]
+        texts[key] = None if key in texts else row["value"]
+    return texts
 
 
 def parameter_group(name: str, group: str) -> dict[str, float]:
