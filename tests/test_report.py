@@ -93,7 +93,14 @@ def test_plan_report_has_every_section(reports: dict[str, Any]) -> None:
         assert heading in html
     assert "Schutterwald" in html and "08317122" in html  # cover: name and municipal key
     assert "ENTWURF" in html  # the demo is a draft
-    assert html.count("<svg") >= 6  # charts and maps are inline SVG
+    assert html.count("<svg") >= 4  # charts are inline SVG ...
+    # ... maps PNG images in the file itself (density, line density, potentials, areas); each
+    # area profile's locator is one shared base image (in the CSS once) under its own mark
+    profiles = html.count('class="profile"')
+    images = html.count('<img class="map" src="data:image/png;base64,')
+    assert profiles >= 1 and images >= 3
+    assert html.count('<div class="locator"') == profiles
+    assert html.count("data:image/png;base64,") == images + 1
     assert "Noch keine Maßnahmen erfasst." in html
     assert "© OpenStreetMap" not in html  # Schutterwald's data are not from OSM
     assert "Kisse et al. (2020)" in html  # ...but from pandapipes (attribution page)

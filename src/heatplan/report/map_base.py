@@ -1,19 +1,27 @@
 """The base every report map stands on: the project's own streets, buildings and boundary.
 
 No tiles and no downloads: the base is drawn from the project's layers (geometry only, street
-names where the streets layer has them) so a reader recognises the town. Dense layers
-(buildings) are rasterised inside the SVG/PDF, text stays text. Colours come from the one map
-palette (``data/map_styles.csv``, :mod:`heatplan.reference.map_styles`).
+names where the streets layer has them) so a reader recognises the town. Colours come from the
+one map palette (``data/map_styles.csv``, :mod:`heatplan.reference.map_styles`).
+
+Every map is rendered once as a PNG at print resolution (:data:`MAP_DPI`, :class:`MapImage`)
+and embedded in the HTML as a data URI: the report stays one self-contained file, and the PDF
+writer only places the image instead of re-drawing thousands of vector paths (issue 20: as SVG
+the 50,000-building plan was a 94 MB HTML file and its PDF took 573 s). The legend's text goes
+into the image's ``alt`` text, so the map's classes stay searchable and readable by a screen
+reader.
 """
 
 from __future__ import annotations
 
+import base64
+import html
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
-import matplotlib as mpl
 import numpy as np
 import pandas as pd
 import shapely
@@ -25,17 +33,19 @@ from matplotlib.patches import Patch, Polygon, Rectangle
 from heatplan.formats import german
 from heatplan.publish.layers import pipe_status
 from heatplan.reference.map_styles import map_style
-from heatplan.report.charts import figure, svg
+from heatplan.report.charts import figure, plain_graphics_context
 
 __all__ = [
+    "MAP_DPI",
     "MapBase",
+    "MapImage",
     "base_legend",
     "draw_base",
     "draw_lines",
     "finish",
     "label",
     "map_figure",
-    "map_svg",
+    "map_image",
     "merged",
     "planned_and_examined",
     "put_legend",
@@ -49,8 +59,14 @@ NICE_M = (50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10000, 20000, 50000)
 #: Geometries are simplified to this share of the map's larger side before drawing (keeps the
 #: inline SVG small; 1/2000 of a 3 km town is 1.5 m, far below a printed line width).
 SIMPLIFY_SHARE = 1 / 2000
-#: Raster resolution of rasterised layers (buildings) inside the vector map [dpi].
-RASTER_DPI = 150
+#: Print resolution of every map image [dpi]: a 0.1 mm hairline (buildings' outlines) is still
+#: 0.8 px wide, and 200 dpi lies between the 150 dpi that office printers render raster images
+#: at and the 300 dpi of offset print (a full-width map is 1,300 px wide, about 0.2 MB as PNG).
+MAP_DPI = 200
+MM_PER_IN = 25.4
+#: Colours of a map's PNG palette: the maps are flat fills and lines from the palette file
+#: plus their anti-aliased edges; 256 leave them visually unchanged.
+PNG_COLOURS = 256
 #: Street names: at most this many, the longest named streets first.
 MAX_STREET_NAMES = 12
 
@@ -327,10 +343,86 @@ def map_figure(height_in: float) -> Figure:
     return figure(height_in)
 
 
-def map_svg(fig: Figure) -> str:
-    """The map as SVG; rasterised layers (buildings) at :data:`RASTER_DPI`, text as text."""
-    with mpl.rc_context({"savefig.dpi": RASTER_DPI}):
-        return svg(fig)
+@dataclass(frozen=True)
+class MapImage:
+    """One map as PNG at ``dpi``; its printed width is ``width_px / dpi`` inches.
+
+    In a jinja2 template ``{{ image }}`` writes the ``<img>`` element (data URI, printed width
+    in mm, the legend as ``alt`` text).
+    """
+
+    png: bytes
+    width_px: int
+    height_px: int
+    dpi: int
+    alt: str
+
+    @property
+    def width_mm(self) -> float:
+        """Printed width [mm] (one pixel is 1/``dpi`` inch)."""
+        return self.width_px / self.dpi * MM_PER_IN
+
+    @property
+    def height_mm(self) -> float:
+        """Printed height [mm]."""
+        return self.height_px / self.dpi * MM_PER_IN
+
+    def data_uri(self) -> str:
+        """The PNG as a ``data:`` URI (the report is one self-contained HTML file)."""
+        return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
+
+    def __html__(self) -> str:
+        return (
+            f'<img class="map" src="{self.data_uri()}" alt="{html.escape(self.alt)}" '
+            f'width="{self.width_px}" height="{self.height_px}" '
+            f'style="width: {self.width_mm:.1f}mm">'
+        )
+
+    def __str__(self) -> str:
+        return self.__html__()
+
+
+def _legend_text(fig: Figure) -> str:
+    """The legends of ``fig`` as plain text: 'Title: entry; entry; ...'."""
+    parts = []
+    for ax in fig.axes:
+        legend = ax.get_legend()
+        if legend is None:
+            continue
+        title = legend.get_title().get_text()
+        entries = "; ".join(t.get_text() for t in legend.get_texts() if t.get_text())
+        parts.append(f"{title}: {entries}" if title else entries)
+    return " ".join(parts)
+
+
+def map_image(fig: Figure, *, alt: str = "", dpi: int = MAP_DPI, tight: bool = True) -> MapImage:
+    """The map as one PNG at ``dpi``; ``tight``: cropped to what is drawn (legend below
+    included), else the whole figure (its pixels then follow the axes' transform).
+
+    ``alt``: text before the legend's text in the image's alternative text. The PNG has a
+    palette of :data:`PNG_COLOURS` colours: a third of the size of an RGB PNG in the HTML;
+    the PDF writer (WeasyPrint) expands it to RGB once more per image, which costs a fixed
+    ~0.5 s for the few full-page maps (the per-area locators share one image).
+    """
+    from PIL import Image
+
+    text = " ".join(t for t in (alt, _legend_text(fig)) if t)
+    buffer = io.BytesIO()
+    with plain_graphics_context():
+        fig.savefig(
+            buffer,
+            format="png",
+            dpi=dpi,
+            bbox_inches="tight" if tight else None,
+            facecolor="white",
+            metadata={"Software": None},
+            pil_kwargs={"compress_level": 0},  # read back at once and stored without alpha
+        )
+    with Image.open(buffer) as drawn:
+        image = drawn.convert("RGB")
+    out = io.BytesIO()
+    image.quantize(PNG_COLOURS, method=Image.Quantize.FASTOCTREE).save(out, format="png")
+    return MapImage(out.getvalue(), image.width, image.height, dpi, text)
 
 
 def set_extent(ax: Axes, frames: Sequence[gpd.GeoDataFrame | None]) -> None:
