@@ -28,7 +28,8 @@ import shapely
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch, Polygon, Rectangle
+from matplotlib.patches import Patch, PathPatch, Polygon, Rectangle
+from matplotlib.path import Path as MplPath
 
 from heatplan.formats import german
 from heatplan.publish.layers import pipe_status
@@ -48,6 +49,7 @@ __all__ = [
     "map_image",
     "merged",
     "planned_and_examined",
+    "polygons_path",
     "put_legend",
     "set_extent",
     "simplified",
@@ -159,7 +161,7 @@ def label(ax: Axes, x: float, y: float, text: str, *, size: float = 7.0, **kw: A
 def draw_base(
     ax: Axes, base: MapBase, size_m: float, *, buildings: bool = True, on_top: bool = False
 ) -> None:
-    """Buildings (rasterised; ``on_top``: over the theme's fills), streets, boundary, names."""
+    """Buildings (one path; ``on_top``: over the theme's fills), streets, boundary, names."""
     if buildings and base.buildings is not None and len(base.buildings):
         _draw_buildings(ax, base.buildings, size_m, zorder=4.5 if on_top else 1.0)
     streets = simplified(base.streets, size_m)
@@ -171,13 +173,32 @@ def draw_base(
     _street_names(ax, streets)
 
 
+def polygons_path(geometries: Any) -> MplPath:
+    """Every ring of every (multi)polygon in ``geometries`` as ONE matplotlib path.
+
+    Built with shapely's array functions: a town's 20,000 buildings are one path instead of
+    20,000 patches (geopandas' ``plot`` makes a Python object per polygon: 4 s per map at
+    20,000 buildings, issue 20). Holes are rings of the same path, as geopandas draws them.
+    """
+    rings = shapely.get_rings(shapely.get_parts(np.asarray(geometries, dtype=object)))
+    xy, ring_of = shapely.get_coordinates(rings, return_index=True)
+    if not len(xy):
+        return MplPath(np.zeros((0, 2)))
+    codes = np.full(len(xy), MplPath.LINETO, dtype=MplPath.code_type)
+    starts = np.r_[0, np.flatnonzero(np.diff(ring_of)) + 1]
+    codes[starts] = MplPath.MOVETO
+    codes[np.r_[starts[1:] - 1, len(xy) - 1]] = MplPath.CLOSEPOLY
+    return MplPath(xy, codes)
+
+
 def _draw_buildings(ax: Axes, buildings: gpd.GeoDataFrame, size_m: float, zorder: float) -> None:
     polygons = buildings.geom_type.isin(["Polygon", "MultiPolygon"]).to_numpy()
     fill, edge = base_colour("building"), base_colour("building", "line")
     if polygons.any():
-        simplified(buildings[polygons], size_m).plot(  # type: ignore[union-attr]
-            ax=ax, color=fill, edgecolor=edge, linewidth=0.1, zorder=zorder, rasterized=True
-        )
+        shown = simplified(buildings[polygons], size_m)
+        assert shown is not None
+        path = polygons_path(shown.geometry.to_numpy())
+        ax.add_patch(PathPatch(path, facecolor=fill, edgecolor=edge, linewidth=0.1, zorder=zorder))
     if (~polygons).any():
         points = buildings[~polygons].geometry.representative_point()
         ax.scatter(points.x, points.y, s=1.5, c=edge, linewidths=0, zorder=zorder, rasterized=True)
