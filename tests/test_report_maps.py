@@ -249,7 +249,7 @@ def test_buildings_as_one_path_look_as_drawn_one_by_one_by_geopandas() -> None:
         canvas = FigureCanvasAgg(fig)
         ax = fig.add_axes((0, 0, 1, 1))
         if one_path:
-            ax.add_patch(
+            ax.add_artist(
                 PathPatch(maps.polygons_path(frame.geometry), fc="#c8c8c8", ec="#5a5a5a", lw=0.1)
             )
         else:

@@ -177,8 +177,9 @@ def polygons_path(geometries: Any) -> MplPath:
     """Every ring of every (multi)polygon in ``geometries`` as ONE matplotlib path.
 
     Built with shapely's array functions: a town's 20,000 buildings are one path instead of
-    20,000 patches (geopandas' ``plot`` makes a Python object per polygon: 4 s per map at
-    20,000 buildings, issue 20). Holes are rings of the same path, as geopandas draws them.
+    20,000 patches (geopandas' ``plot`` makes a Python object per polygon, issue 20). Holes
+    are rings of the same path, as geopandas draws them. Add it with ``ax.add_artist``: the
+    data limits of ``add_patch`` walk every vertex in Python.
     """
     rings = shapely.get_rings(shapely.get_parts(np.asarray(geometries, dtype=object)))
     xy, ring_of = shapely.get_coordinates(rings, return_index=True)
@@ -198,7 +199,8 @@ def _draw_buildings(ax: Axes, buildings: gpd.GeoDataFrame, size_m: float, zorder
         shown = simplified(buildings[polygons], size_m)
         assert shown is not None
         path = polygons_path(shown.geometry.to_numpy())
-        ax.add_patch(PathPatch(path, facecolor=fill, edgecolor=edge, linewidth=0.1, zorder=zorder))
+        patch = PathPatch(path, facecolor=fill, edgecolor=edge, linewidth=0.1, zorder=zorder)
+        ax.add_artist(patch)  # not add_patch: its data limits walk every vertex in Python
     if (~polygons).any():
         points = buildings[~polygons].geometry.representative_point()
         ax.scatter(points.x, points.y, s=1.5, c=edge, linewidths=0, zorder=zorder, rasterized=True)
