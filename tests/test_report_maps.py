@@ -331,6 +331,7 @@ def test_each_locator_marks_its_own_area_over_one_base_image_of_the_town() -> No
     first, other = locators.locator("A0420", red), locators.locator("A0845", red)
     base = _pixels(locators.base)
     grey = _on_white(str(map_style("base").loc["locator_area", "fill"]))
+    assert (base[1, 1] == 255).all()  # the paper stays white in the PNG's palette
     # A0845's centre (x 1,500 m, y 6,300 m) is an unmarked grey area in the base image,
     # inside A0845's red mark and outside A0420's (and the other way round at 6,000/3,000 m)
     for centre, own, foreign in (

@@ -67,7 +67,8 @@ SIMPLIFY_SHARE = 1 / 2000
 MAP_DPI = 200
 MM_PER_IN = 25.4
 #: Colours of a map's PNG palette: the maps are flat fills and lines from the palette file
-#: plus their anti-aliased edges; 256 leave them visually unchanged.
+#: plus their anti-aliased edges; 256 chosen by Pillow's maximum-coverage quantiser move no
+#: pixel by more than a step or two (the fast octree one turns white into 249/250/250).
 PNG_COLOURS = 256
 #: Street names: at most this many, the longest named streets first.
 MAX_STREET_NAMES = 12
@@ -444,7 +445,7 @@ def map_image(fig: Figure, *, alt: str = "", dpi: int = MAP_DPI, tight: bool = T
     with Image.open(buffer) as drawn:
         image = drawn.convert("RGB")
     out = io.BytesIO()
-    image.quantize(PNG_COLOURS, method=Image.Quantize.FASTOCTREE).save(out, format="png")
+    image.quantize(PNG_COLOURS, method=Image.Quantize.MAXCOVERAGE).save(out, format="png")
     return MapImage(out.getvalue(), image.width, image.height, dpi, text)
 
 
