@@ -54,7 +54,7 @@ def _png(canvas: FigureCanvasAgg) -> bytes:
     rgba = np.asarray(canvas.buffer_rgba())
     out = io.BytesIO()
     image = Image.fromarray(np.ascontiguousarray(rgba[..., :3]))
-    image.quantize(256, method=Image.Quantize.FASTOCTREE).save(out, format="png")
+    image.quantize(256, method=Image.Quantize.MAXCOVERAGE).save(out, format="png")
     return out.getvalue()
 
 
