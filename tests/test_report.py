@@ -7,8 +7,10 @@ that every test reads the same files. Figures in the report are compared with th
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import datetime as dt
+import io
 import json
 import re
 import shutil
@@ -19,6 +21,7 @@ from typing import Any
 
 import pytest
 import typer
+from PIL import Image
 from typer.testing import CliRunner
 
 from demo_copy import copy_demo
@@ -30,6 +33,7 @@ from heatplan.project.store import open_store
 from heatplan.publish import area_suppression
 from heatplan.report import document
 from heatplan.report.fmt import label_de, number
+from heatplan.report.map_base import MAP_DPI
 from heatplan.report.potentials import groups
 from heatplan.report.scenario import value_text
 from heatplan.report.sources import reference_sources
@@ -93,10 +97,34 @@ def test_plan_report_has_every_section(reports: dict[str, Any]) -> None:
         assert heading in html
     assert "Schutterwald" in html and "08317122" in html  # cover: name and municipal key
     assert "ENTWURF" in html  # the demo is a draft
-    assert html.count("<svg") >= 6  # charts and maps are inline SVG
+    assert html.count("<svg") >= 4  # charts are inline SVG ...
+    # ... maps PNG images in the file itself (density, line density, potentials, areas); each
+    # area profile's locator is one shared base image (in the CSS once) under its own mark
+    profiles = html.count('class="profile"')
+    images = html.count('<img class="map" src="data:image/png;base64,')
+    assert profiles >= 1 and images >= 3
+    assert html.count('<div class="locator"') == profiles
+    assert html.count("data:image/png;base64,") == images + 1
     assert "Noch keine Maßnahmen erfasst." in html
     assert "© OpenStreetMap" not in html  # Schutterwald's data are not from OSM
     assert "Kisse et al. (2020)" in html  # ...but from pandapipes (attribution page)
+
+
+def test_maps_are_printed_at_no_less_than_the_print_resolution(reports: dict[str, Any]) -> None:
+    html = reports["no_measures"]["text"]
+    found = re.findall(
+        r'<img class="map" src="data:image/png;base64,([^"]+)"[^>]*style="width: ([0-9.]+)mm"',
+        html,
+    )
+    sheet = re.search(r"\.locator \{ width: ([0-9.]+)mm;.*?base64,([^)]+)\)", html)
+    assert len(found) >= 3 and sheet is not None
+    assert "figure img { max-width: 100%" in html.replace("figure svg, ", "")
+    for data, width_mm in [*found, (sheet.group(2), sheet.group(1))]:
+        with Image.open(io.BytesIO(base64.b64decode(data))) as png:
+            columns = png.size[0]
+        # pixels across the printed width [dpi]; the page (170 mm text width) can only shrink
+        # a map (max-width: 100 %), which raises it
+        assert columns / (float(width_mm) / 25.4) == pytest.approx(MAP_DPI, abs=1)
 
 
 def test_report_figures_equal_the_store(reports: dict[str, Any]) -> None:

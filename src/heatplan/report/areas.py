@@ -133,8 +133,7 @@ def _profile(
     row: pd.Series,
     years: list[int],
     suppressed: bool,
-    areas: gpd.GeoDataFrame,
-    attribution: str,
+    locators: maps.Locators,
     grid_line: str = "",
 ) -> dict[str, Any]:
     target = years[-1]
@@ -156,7 +155,7 @@ def _profile(
         "saving_reason": str(row.get("saving_reason") or ""),
         "grid_line": "" if suppressed else grid_line,
         # small locator: the attribution stands on the section's maps and the sources page
-        "map": maps.locator_map(areas, area_id, maps.area_colour(kind)),
+        "map": locators.locator(area_id, maps.area_colour(kind)),
     }
 
 
@@ -176,6 +175,7 @@ def areas_section(
         return {"empty": True}
     years = area_years(areas)
     plain = pd.DataFrame(areas).drop(columns="geometry")
+    locators = maps.Locators(areas)  # the town drawn once for every profile's locator
     counts = plain[f"area_type_{years[-1]}"].map(lambda v: _label(TYPE_DE, v)).value_counts()
     return {
         "empty": False,
@@ -198,11 +198,11 @@ def areas_section(
                 row,
                 years,
                 str(row[col.AREA_ID]) in suppressed,
-                areas,
-                attribution,
+                locators,
                 (grid_lines or {}).get(str(row[col.AREA_ID]), ""),
             )
             for _, row in plain.iterrows()
         ],
         "suppressed_count": len(suppressed),
+        "locator_css": locators.css(),
     }

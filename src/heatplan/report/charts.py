@@ -22,7 +22,16 @@ from matplotlib.figure import Figure
 
 from heatplan.report.fmt import number
 
-__all__ = ["bars", "figure", "lines", "plan_vs_actual", "stacked", "status_bars", "svg"]
+__all__ = [
+    "bars",
+    "figure",
+    "lines",
+    "plain_graphics_context",
+    "plan_vs_actual",
+    "stacked",
+    "status_bars",
+    "svg",
+]
 
 #: Chart style: DejaVu Sans (ships with matplotlib), text kept as text, stable element ids.
 STYLE: Any = {
@@ -59,14 +68,14 @@ COLOURS = {
     "delayed": "#e67e22",
     "cancelled": "#7f8c8d",
 }
-F = TypeVar("F", bound=Callable[..., str])
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def styled(func: F) -> F:
     """Run a chart function inside the report's matplotlib style."""
 
     @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> str:
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
         with mpl.rc_context(STYLE):
             return func(*args, **kwargs)
 
@@ -83,7 +92,7 @@ def _new_gc(_renderer: Any) -> GraphicsContextBase:
 
 
 @contextlib.contextmanager
-def _plain_graphics_context() -> Iterator[None]:
+def plain_graphics_context() -> Iterator[None]:
     """Draw with matplotlib's own graphics context.
 
     Importing ``pandapipes.plotting`` (the Schutterwald demo reads its network with pandapipes)
@@ -105,7 +114,7 @@ def svg(fig: Figure, *, tight: bool = True) -> str:
     ``tight`` crops to the drawn content (legends outside the axes); it draws the figure twice.
     """
     buffer = io.StringIO()
-    with _plain_graphics_context():
+    with plain_graphics_context():
         fig.savefig(
             buffer, format="svg", bbox_inches="tight" if tight else None, metadata={"Date": None}
         )

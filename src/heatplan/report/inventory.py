@@ -172,7 +172,7 @@ def inventory_section(inputs: ReportInputs, *, attribution: str) -> dict[str, An
         section["maps"].append(
             {
                 "title": "Wärmedichte je Baublock",
-                "svg": maps.heat_density_map(
+                "image": maps.heat_density_map(
                     blocks,
                     density_classes(),
                     base=inputs.map_base(attribution),
@@ -185,7 +185,7 @@ def inventory_section(inputs: ReportInputs, *, attribution: str) -> dict[str, An
         section["maps"].append(
             {
                 "title": "Wärmeliniendichte je Straßenabschnitt",
-                "svg": maps.line_density_map(
+                "image": maps.line_density_map(
                     segments, line_density_guide_kwh_per_m_a(), base=inputs.map_base(attribution)
                 ),
             }

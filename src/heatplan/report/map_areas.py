@@ -8,10 +8,14 @@ colours and shading come from ``data/map_styles.csv`` as in the web map.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
+import matplotlib as mpl
+import numpy as np
 import pandas as pd
 import shapely
 from matplotlib.axes import Axes
@@ -19,19 +23,23 @@ from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.transforms import Transform
 
 from heatplan.plan import columns as col
 from heatplan.reference.map_styles import colours, map_style
-from heatplan.report.charts import WIDTH_IN, styled, svg
+from heatplan.report.charts import STYLE, WIDTH_IN, styled
 from heatplan.report.map_base import (
+    MAP_DPI,
     MapBase,
+    MapImage,
+    base_colour,
     base_legend,
     draw_base,
     draw_lines,
     finish,
     label,
     map_figure,
-    map_svg,
+    map_image,
     merged,
     planned_and_examined,
     put_legend,
@@ -43,6 +51,9 @@ from heatplan.report.map_base import (
 
 __all__ = [
     "LIKELIHOOD_TITLE",
+    "LOCATOR_SIZE_IN",
+    "Locator",
+    "Locators",
     "area_colour",
     "areas_maps",
     "areas_year_map",
@@ -50,9 +61,16 @@ __all__ = [
     "year_groups",
 ]
 
-#: Above this many vertices the locator's background (every area) is one raster image: its SVG
-#: then stays the same size however many areas the town has (one locator per area, issue 20).
-LOCATOR_VECTOR_MAX = 10_000
+#: Figure size of a locator map [in] (printed 61 mm wide beside the profile's table).
+LOCATOR_SIZE_IN = (2.4, 2.6)
+#: Diameter of the ring around an area too small to see on its locator [pt] ...
+RING_PT = 14.0
+#: ... drawn when the area's larger side is less than this share of the ring.
+SMALL_SHARE = 0.5
+#: The area's id stands this far above its point [pt] ...
+LABEL_OFFSET_PT = 4.0
+#: ... in this font size [pt].
+LABEL_PT = 7.0
 #: Legend title of the likelihood shading (WPG § 19 (2) with § 18 (2), (4)).
 LIKELIHOOD_TITLE = "Eignung (Wahrscheinlichkeit, § 19 Abs. 2 WPG)"
 
@@ -104,14 +122,14 @@ def areas_maps(
 ) -> list[dict[str, Any]]:
     """One map per snapshot year where the plan differs (identical consecutive years share one).
 
-    Each item: ``title``, ``years`` and ``svg``.
+    Each item: ``title``, ``years`` and ``image`` (:class:`MapImage`).
     """
     base = base or MapBase()
     out = []
     for group in year_groups(areas, years):
         title = _years_title(group)
-        svg_text = areas_year_map(areas, group[0], labels, base=base, pipes=pipes, title=title)
-        out.append({"title": title, "years": group, "svg": svg_text})
+        image = areas_year_map(areas, group[0], labels, base=base, pipes=pipes, title=title)
+        out.append({"title": title, "years": group, "image": image})
     return out
 
 
@@ -124,7 +142,7 @@ def areas_year_map(
     base: MapBase,
     pipes: gpd.GeoDataFrame | None = None,
     title: str = "",
-) -> str:
+) -> MapImage:
     """Areas of ``year``: colour by WPG type, shading/hatch by likelihood, id labels, base."""
     size = span(areas, base.boundary)
     shown = simplified(areas, size)
@@ -159,7 +177,7 @@ def areas_year_map(
     set_extent(ax, [shown, base.boundary])
     put_legend(ax, handles + base_legend(base), f"Versorgungsgebiete – {title or year}")
     finish(ax, base)
-    return map_svg(fig)
+    return map_image(fig)
 
 
 def _label(layer: str, category: str) -> str:
@@ -212,24 +230,153 @@ def _area_handles(kinds: pd.Series, grades: pd.Series, labels: Mapping[str, str]
     return handles
 
 
-@styled
-def locator_map(
-    areas: gpd.GeoDataFrame, area_id: str, colour: str | None = None, *, attribution: str = ""
-) -> str:
-    """Small map: all areas in outline with their ids, ``area_id`` filled in its type colour."""
-    areas = simplified(areas, span(areas) * 4)
-    fig = Figure(figsize=(2.4, 2.6))  # fixed axes: no layout pass (one locator per area)
-    ax = fig.add_axes((0.01, 0.01, 0.98, 0.98))
-    other = style_row("base", "locator_area")
-    dense = int(shapely.get_num_coordinates(areas.geometry.to_numpy()).sum()) > LOCATOR_VECTOR_MAX
-    areas.plot(
-        ax=ax, color=other["fill"], edgecolor=other["line"], lw=0.3, zorder=2, rasterized=dense
+@dataclass(frozen=True)
+class Locator:
+    """One area's locator: the town's base image (drawn once, shown through the CSS class
+    ``locator`` of :meth:`Locators.css`) under an SVG that marks the area and its id."""
+
+    area_id: str
+    #: the ``<svg>`` mark in the base image's pixel coordinates
+    mark: str
+    base: MapImage
+
+    def __html__(self) -> str:
+        alt = html.escape(f"Lage von Gebiet {self.area_id} im Planungsgebiet")
+        return f'<div class="locator" role="img" aria-label="{alt}">{self.mark}</div>'
+
+    def __str__(self) -> str:
+        return self.__html__()
+
+
+def _rings(geometry: Any) -> list[np.ndarray]:
+    """Exterior and holes of every part of a (multi)polygon as coordinate arrays."""
+    return [
+        np.asarray(ring.coords)[:, :2]
+        for part in shapely.get_parts(geometry)
+        for ring in [part.exterior, *part.interiors]
+    ]
+
+
+def _svg_path(rings: list[np.ndarray]) -> str:
+    """SVG path data of pixel rings (one decimal)."""
+    return " ".join(
+        "M" + " L".join(f"{x:.1f} {y:.1f}" for x, y in ring[:-1]) + " Z"
+        for ring in rings
+        if len(ring) > 2
     )
-    chosen = areas[areas[col.AREA_ID].astype(str) == area_id]
-    if len(chosen):
-        chosen.plot(ax=ax, color=colour or "#cccccc", edgecolor="black", linewidth=0.8, zorder=3)
-        point = chosen.geometry.representative_point().iloc[0]
-        label(ax, point.x, point.y, area_id, size=7, fontweight="bold")
-    set_extent(ax, [areas])
-    finish(ax, MapBase(attribution=attribution), place=False)
-    return svg(fig, tight=bool(attribution))
+
+
+class Locators:
+    """The locator maps of one town's areas: the town drawn ONCE as a PNG at print resolution,
+    each area marked by a small SVG over it.
+
+    Every locator shows all areas in outline at the same extent (the town) with the scale bar
+    and north arrow (:attr:`base`, embedded once in the report through :meth:`css`); the mark
+    of an area is its outline filled in its type colour, its id just above it and, where the
+    area is too small to see at the town's extent, a ring around it. A town with hundreds of
+    areas costs one drawing, one image in the PDF and a few hundred bytes per area.
+    """
+
+    def __init__(self, areas: gpd.GeoDataFrame, *, dpi: int = MAP_DPI) -> None:
+        shown = simplified(areas, span(areas) * 4)
+        assert shown is not None
+        with mpl_style():
+            fig = Figure(figsize=LOCATOR_SIZE_IN, dpi=dpi)  # fixed axes: no layout pass
+            ax = fig.add_axes((0.01, 0.01, 0.98, 0.98))
+            other = style_row("base", "locator_area")
+            shown.plot(ax=ax, color=other["fill"], edgecolor=other["line"], lw=0.3, zorder=2)
+            set_extent(ax, [shown])
+            finish(ax, MapBase(), place=False)
+            self.base = map_image(fig, dpi=dpi, tight=False, alt="Lage der Gebiete")
+            self._to_display: Transform = ax.transData.frozen()  # type: ignore[assignment]
+        self.dpi = dpi
+        self._rings = {
+            str(a): [self._pixels(r) for r in _rings(g)]
+            for a, g in zip(shown[col.AREA_ID], shown.geometry, strict=True)
+        }
+        points = shown.geometry.representative_point()
+        self._points = {
+            str(a): self._pixels(np.array([[p.x, p.y]]))[0]
+            for a, p in zip(shown[col.AREA_ID], points, strict=True)
+        }
+
+    def _pixels(self, xy_m: np.ndarray) -> np.ndarray:
+        """Map coordinates [m] -> (column, row) pixels of :attr:`base` (rows from the top)."""
+        display = self._to_display.transform(xy_m)
+        return np.column_stack([display[:, 0], self.base.height_px - display[:, 1]])
+
+    def pixel(self, x_m: float, y_m: float) -> tuple[int, int]:
+        """(column, row) of the map point (``x_m``, ``y_m``) in :attr:`base`."""
+        column, row = self._pixels(np.array([[x_m, y_m]]))[0]
+        return int(column), int(row)
+
+    def css(self) -> str:
+        """The CSS of the ``locator`` class: the base image once for every locator."""
+        return (
+            f".locator {{ width: {self.base.width_mm:.2f}mm; "
+            f"height: {self.base.height_mm:.2f}mm; "
+            f"background: url({self.base.data_uri()}) no-repeat; background-size: 100% 100%; }}"
+        )
+
+    def mark_path(self, area_id: str) -> list[np.ndarray]:
+        """The pixel rings of ``area_id``'s outline on :attr:`base` (empty if unknown)."""
+        return self._rings.get(area_id, [])
+
+    def locator(self, area_id: str, colour: str | None = None) -> Locator:
+        """The locator of ``area_id``, filled in ``colour`` (grey if None)."""
+        px = self.dpi / 72  # pixels per point
+        width, height = self.base.width_px, self.base.height_px
+        parts = []
+        rings = self.mark_path(area_id)
+        if rings:
+            parts.append(
+                f'<path d="{_svg_path(rings)}" fill="{colour or "#cccccc"}" '
+                f'fill-rule="evenodd" stroke="black" stroke-width="{0.8 * px:.1f}"/>'
+            )
+            x, y = self._points[area_id]
+            (x0, y0), (x1, y1) = np.vstack(rings).min(axis=0), np.vstack(rings).max(axis=0)
+            if max(x1 - x0, y1 - y0) < RING_PT * SMALL_SHARE * px:
+                parts.append(
+                    f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{RING_PT / 2 * px:.1f}" '
+                    f'fill="none" stroke="black" stroke-width="{px:.1f}"/>'
+                )
+            parts.append(self._label(area_id, x, y, width))
+        return Locator(
+            area_id=area_id,
+            mark=(
+                f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+                f'width="100%" height="100%">{"".join(parts)}</svg>'
+            ),
+            base=self.base,
+        )
+
+    def _label(self, area_id: str, x: float, y: float, width: int) -> str:
+        """The id above the area's point (below it at the top edge), kept inside the image,
+        dark on a white halo (drawn twice: halo stroke, then the text)."""
+        px = self.dpi / 72
+        size = LABEL_PT * px
+        half = 0.33 * size * len(area_id)  # DejaVu Sans Bold: ~0.66 em per character
+        x = min(max(x, half + 2), width - half - 2)
+        above = y - LABEL_OFFSET_PT * px
+        y = above if above - size > 0 else y + LABEL_OFFSET_PT * px + size
+        text = html.escape(area_id)
+        font = (
+            f'x="{x:.1f}" y="{y:.1f}" text-anchor="middle" font-family="DejaVu Sans" '
+            f'font-weight="bold" font-size="{size:.1f}"'
+        )
+        ink = base_colour("label")
+        return (
+            f'<text {font} fill="white" stroke="white" stroke-width="{1.5 * px:.1f}" '
+            f'stroke-linejoin="round">{text}</text><text {font} fill="{ink}">{text}</text>'
+        )
+
+
+def mpl_style() -> Any:
+    """The report's matplotlib style as a context manager."""
+    return mpl.rc_context(STYLE)
+
+
+def locator_map(areas: gpd.GeoDataFrame, area_id: str, colour: str | None = None) -> Locator:
+    """Small map: all areas in outline, ``area_id`` filled in its type colour with its id
+    (one locator; for every area of a town use one :class:`Locators`)."""
+    return Locators(areas).locator(area_id, colour)

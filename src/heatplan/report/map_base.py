@@ -1,43 +1,55 @@
 """The base every report map stands on: the project's own streets, buildings and boundary.
 
 No tiles and no downloads: the base is drawn from the project's layers (geometry only, street
-names where the streets layer has them) so a reader recognises the town. Dense layers
-(buildings) are rasterised inside the SVG/PDF, text stays text. Colours come from the one map
-palette (``data/map_styles.csv``, :mod:`heatplan.reference.map_styles`).
+names where the streets layer has them) so a reader recognises the town. Colours come from the
+one map palette (``data/map_styles.csv``, :mod:`heatplan.reference.map_styles`).
+
+Every map is rendered once as a PNG at print resolution (:data:`MAP_DPI`, :class:`MapImage`)
+and embedded in the HTML as a data URI: the report stays one self-contained file, and the PDF
+writer only places the image instead of re-drawing thousands of vector paths (issue 20: as SVG
+the 50,000-building plan was a 94 MB HTML file and its PDF took 573 s). The legend's text goes
+into the image's ``alt`` text, so the map's classes stay searchable and readable by a screen
+reader.
 """
 
 from __future__ import annotations
 
+import base64
+import html
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
-import matplotlib as mpl
 import numpy as np
 import pandas as pd
 import shapely
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch, Polygon, Rectangle
+from matplotlib.patches import Patch, PathPatch, Polygon, Rectangle
+from matplotlib.path import Path as MplPath
 
 from heatplan.formats import german
 from heatplan.publish.layers import pipe_status
 from heatplan.reference.map_styles import map_style
-from heatplan.report.charts import figure, svg
+from heatplan.report.charts import figure, plain_graphics_context
 
 __all__ = [
+    "MAP_DPI",
     "MapBase",
+    "MapImage",
     "base_legend",
     "draw_base",
     "draw_lines",
     "finish",
     "label",
     "map_figure",
-    "map_svg",
+    "map_image",
     "merged",
     "planned_and_examined",
+    "polygons_path",
     "put_legend",
     "set_extent",
     "simplified",
@@ -49,8 +61,15 @@ NICE_M = (50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10000, 20000, 50000)
 #: Geometries are simplified to this share of the map's larger side before drawing (keeps the
 #: inline SVG small; 1/2000 of a 3 km town is 1.5 m, far below a printed line width).
 SIMPLIFY_SHARE = 1 / 2000
-#: Raster resolution of rasterised layers (buildings) inside the vector map [dpi].
-RASTER_DPI = 150
+#: Print resolution of every map image [dpi]: a 0.1 mm hairline (buildings' outlines) is still
+#: 0.8 px wide, and 200 dpi lies between the 150 dpi that office printers render raster images
+#: at and the 300 dpi of offset print (a full-width map is 1,300 px wide, about 0.2 MB as PNG).
+MAP_DPI = 200
+MM_PER_IN = 25.4
+#: Colours of a map's PNG palette: the maps are flat fills and lines from the palette file
+#: plus their anti-aliased edges; 256 chosen by Pillow's maximum-coverage quantiser move no
+#: pixel by more than a step or two (the fast octree one turns white into 249/250/250).
+PNG_COLOURS = 256
 #: Street names: at most this many, the longest named streets first.
 MAX_STREET_NAMES = 12
 
@@ -143,7 +162,7 @@ def label(ax: Axes, x: float, y: float, text: str, *, size: float = 7.0, **kw: A
 def draw_base(
     ax: Axes, base: MapBase, size_m: float, *, buildings: bool = True, on_top: bool = False
 ) -> None:
-    """Buildings (rasterised; ``on_top``: over the theme's fills), streets, boundary, names."""
+    """Buildings (one path; ``on_top``: over the theme's fills), streets, boundary, names."""
     if buildings and base.buildings is not None and len(base.buildings):
         _draw_buildings(ax, base.buildings, size_m, zorder=4.5 if on_top else 1.0)
     streets = simplified(base.streets, size_m)
@@ -155,13 +174,34 @@ def draw_base(
     _street_names(ax, streets)
 
 
+def polygons_path(geometries: Any) -> MplPath:
+    """Every ring of every (multi)polygon in ``geometries`` as ONE matplotlib path.
+
+    Built with shapely's array functions: a town's 20,000 buildings are one path instead of
+    20,000 patches (geopandas' ``plot`` makes a Python object per polygon, issue 20). Holes
+    are rings of the same path, as geopandas draws them. Add it with ``ax.add_artist``: the
+    data limits of ``add_patch`` walk every vertex in Python.
+    """
+    rings = shapely.get_rings(shapely.get_parts(np.asarray(geometries, dtype=object)))
+    xy, ring_of = shapely.get_coordinates(rings, return_index=True)
+    if not len(xy):
+        return MplPath(np.zeros((0, 2)))
+    codes = np.full(len(xy), MplPath.LINETO, dtype=MplPath.code_type)
+    starts = np.r_[0, np.flatnonzero(np.diff(ring_of)) + 1]
+    codes[starts] = MplPath.MOVETO
+    codes[np.r_[starts[1:] - 1, len(xy) - 1]] = MplPath.CLOSEPOLY
+    return MplPath(xy, codes)
+
+
 def _draw_buildings(ax: Axes, buildings: gpd.GeoDataFrame, size_m: float, zorder: float) -> None:
     polygons = buildings.geom_type.isin(["Polygon", "MultiPolygon"]).to_numpy()
     fill, edge = base_colour("building"), base_colour("building", "line")
     if polygons.any():
-        simplified(buildings[polygons], size_m).plot(  # type: ignore[union-attr]
-            ax=ax, color=fill, edgecolor=edge, linewidth=0.1, zorder=zorder, rasterized=True
-        )
+        shown = simplified(buildings[polygons], size_m)
+        assert shown is not None
+        path = polygons_path(shown.geometry.to_numpy())
+        patch = PathPatch(path, facecolor=fill, edgecolor=edge, linewidth=0.1, zorder=zorder)
+        ax.add_artist(patch)  # not add_patch: its data limits walk every vertex in Python
     if (~polygons).any():
         points = buildings[~polygons].geometry.representative_point()
         ax.scatter(points.x, points.y, s=1.5, c=edge, linewidths=0, zorder=zorder, rasterized=True)
@@ -327,10 +367,86 @@ def map_figure(height_in: float) -> Figure:
     return figure(height_in)
 
 
-def map_svg(fig: Figure) -> str:
-    """The map as SVG; rasterised layers (buildings) at :data:`RASTER_DPI`, text as text."""
-    with mpl.rc_context({"savefig.dpi": RASTER_DPI}):
-        return svg(fig)
+@dataclass(frozen=True)
+class MapImage:
+    """One map as PNG at ``dpi``; its printed width is ``width_px / dpi`` inches.
+
+    In a jinja2 template ``{{ image }}`` writes the ``<img>`` element (data URI, printed width
+    in mm, the legend as ``alt`` text).
+    """
+
+    png: bytes
+    width_px: int
+    height_px: int
+    dpi: int
+    alt: str
+
+    @property
+    def width_mm(self) -> float:
+        """Printed width [mm] (one pixel is 1/``dpi`` inch)."""
+        return self.width_px / self.dpi * MM_PER_IN
+
+    @property
+    def height_mm(self) -> float:
+        """Printed height [mm]."""
+        return self.height_px / self.dpi * MM_PER_IN
+
+    def data_uri(self) -> str:
+        """The PNG as a ``data:`` URI (the report is one self-contained HTML file)."""
+        return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
+
+    def __html__(self) -> str:
+        return (
+            f'<img class="map" src="{self.data_uri()}" alt="{html.escape(self.alt)}" '
+            f'width="{self.width_px}" height="{self.height_px}" '
+            f'style="width: {self.width_mm:.1f}mm">'
+        )
+
+    def __str__(self) -> str:
+        return self.__html__()
+
+
+def _legend_text(fig: Figure) -> str:
+    """The legends of ``fig`` as plain text: 'Title: entry; entry; ...'."""
+    parts = []
+    for ax in fig.axes:
+        legend = ax.get_legend()
+        if legend is None:
+            continue
+        title = legend.get_title().get_text()
+        entries = "; ".join(t.get_text() for t in legend.get_texts() if t.get_text())
+        parts.append(f"{title}: {entries}" if title else entries)
+    return " ".join(parts)
+
+
+def map_image(fig: Figure, *, alt: str = "", dpi: int = MAP_DPI, tight: bool = True) -> MapImage:
+    """The map as one PNG at ``dpi``; ``tight``: cropped to what is drawn (legend below
+    included), else the whole figure (its pixels then follow the axes' transform).
+
+    ``alt``: text before the legend's text in the image's alternative text. The PNG has a
+    palette of :data:`PNG_COLOURS` colours: a third of the size of an RGB PNG in the HTML;
+    the PDF writer (WeasyPrint) expands it to RGB once more per image, which costs a fixed
+    ~0.5 s for the few full-page maps (the per-area locators share one image).
+    """
+    from PIL import Image
+
+    text = " ".join(t for t in (alt, _legend_text(fig)) if t)
+    buffer = io.BytesIO()
+    with plain_graphics_context():
+        fig.savefig(
+            buffer,
+            format="png",
+            dpi=dpi,
+            bbox_inches="tight" if tight else None,
+            facecolor="white",
+            metadata={"Software": None},
+            pil_kwargs={"compress_level": 0},  # read back at once and stored without alpha
+        )
+    with Image.open(buffer) as drawn:
+        image = drawn.convert("RGB")
+    out = io.BytesIO()
+    image.quantize(PNG_COLOURS, method=Image.Quantize.MAXCOVERAGE).save(out, format="png")
+    return MapImage(out.getvalue(), image.width, image.height, dpi, text)
 
 
 def set_extent(ax: Axes, frames: Sequence[gpd.GeoDataFrame | None]) -> None:

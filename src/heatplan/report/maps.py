@@ -24,17 +24,25 @@ from heatplan.formats import german
 from heatplan.plan import columns as col
 from heatplan.reference.map_styles import colours, map_style
 from heatplan.report.charts import WIDTH_IN, styled
-from heatplan.report.map_areas import area_colour, areas_maps, locator_map, year_groups
+from heatplan.report.map_areas import (
+    Locators,
+    area_colour,
+    areas_maps,
+    locator_map,
+    year_groups,
+)
 from heatplan.report.map_base import (
     MapBase,
+    MapImage,
     base_legend,
     draw_base,
     draw_lines,
     finish,
     map_figure,
-    map_svg,
+    map_image,
     merged,
     planned_and_examined,
+    polygons_path,
     put_legend,
     set_extent,
     simplified,
@@ -43,11 +51,14 @@ from heatplan.report.map_base import (
 )
 
 __all__ = [
+    "Locators",
+    "MapImage",
     "area_colour",
     "areas_maps",
     "heat_density_map",
     "line_density_map",
     "locator_map",
+    "polygons_path",
     "potential_classes",
     "potentials_map",
     "year_groups",
@@ -84,7 +95,7 @@ def heat_density_map(
     pipes: gpd.GeoDataFrame | None = None,
     areas: gpd.GeoDataFrame | None = None,
     attribution: str = "",
-) -> str:
+) -> MapImage:
     """Blocks coloured by heat-density class [MWh/(ha·a)]; suppressed blocks hatched.
 
     With ``areas``, only pipes of planned networks are drawn (not those merely examined in
@@ -119,7 +130,7 @@ def heat_density_map(
     set_extent(ax, [blocks, base.boundary])
     put_legend(ax, handles + base_legend(base), "Wärmedichte je Baublock")
     finish(ax, base)
-    return map_svg(fig)
+    return map_image(fig)
 
 
 def _suppressed(ax: Axes, frame: gpd.GeoDataFrame, style: dict[str, str]) -> Patch:
@@ -146,7 +157,7 @@ def line_density_map(
     *,
     base: MapBase | None = None,
     attribution: str = "",
-) -> str:
+) -> MapImage:
     """Street segments coloured by heat line density against the guide value [MWh/(m·a)]."""
     base = _base(base, None, attribution)
     size = span(segments)
@@ -175,7 +186,7 @@ def line_density_map(
     set_extent(ax, [segments, base.boundary])
     put_legend(ax, handles + base_legend(base), "Wärmeliniendichte je Straßenabschnitt")
     finish(ax, base)
-    return map_svg(fig)
+    return map_image(fig)
 
 
 def potential_classes(values: pd.Series, count: int = 5) -> list[float]:
@@ -208,7 +219,7 @@ def potentials_map(
     base: MapBase | None = None,
     outline: gpd.GeoDataFrame | None = None,
     attribution: str = "",
-) -> str:
+) -> MapImage:
     """Building-level potentials summed per block (classes with values) and sites by kind."""
     base = _base(base, None, attribution)
     size = span(outline, by_block, sites, base.boundary)
@@ -224,7 +235,7 @@ def potentials_map(
     set_extent(ax, [outline, by_block, sites, base.boundary])
     put_legend(ax, handles + base_legend(base), "Potenziale")
     finish(ax, base)
-    return map_svg(fig)
+    return map_image(fig)
 
 
 def _block_potentials(ax: Axes, by_block: gpd.GeoDataFrame) -> list[Any]:
