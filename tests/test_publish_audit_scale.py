@@ -155,3 +155,22 @@ def test_the_docstring_example_holds() -> None:
     found = audit_sums(members, values, np.arange(6), minimum=5, protection_share=0.1)
     assert [(d.kind, d.contributors, d.value) for d in found.disclosures] == [("exact", 1, 21.0)]
     assert sorted(found.disclosures[0].figures.tolist()) == [0, 1]
+
+
+def test_a_long_combination_rests_on_the_figures_holding_the_group() -> None:
+    # a group disclosed by a whole-table combination (least-norm weights on 12 figures): the
+    # release suppresses among the figures holding its items, and a suppression elsewhere in
+    # the same round does not put it off to the next round
+    from heatplan.publish.release import LOCAL_FIGURES, _resting_on
+
+    items = np.arange(24)
+    rows = [items[2 * k : 2 * k + 2] for k in range(12)]
+    dense = np.zeros((12, 24))
+    for i, r in enumerate(rows):
+        dense[i, r] = 1
+    members = sparse.csc_matrix(dense)
+    long = Disclosure((0,), np.array([4, 5]), 1, "exact", 1.0, 1.0, 1.0, np.arange(12)[::-1])
+    assert len(long.figures) > LOCAL_FIGURES
+    assert _resting_on(long, members).tolist() == [2]
+    short = Disclosure((0,), np.array([4]), 1, "exact", 1.0, 1.0, 1.0, np.array([7, 2]))
+    assert _resting_on(short, members).tolist() == [7, 2]
