@@ -51,6 +51,8 @@ __all__ = ["AuditResult", "Disclosure", "audit_sums"]
 #: Relative size below which a null-space component counts as zero [-] (numerical choice: the
 #: system has 0/1 coefficients; genuine components are of order 1/sqrt(atoms) > 1e-4).
 NULL_TOL = 1e-8
+#: Eigenvalue of the Gram matrix, relative to the largest, below which it counts as zero [-].
+GRAM_TOL = 1e-12
 #: Most atoms of a union the exact test tries (pairs and triples of small atoms).
 MAX_UNION = 3
 #: Squared null-space part below which the explicit residual is computed [-] (screening: the
@@ -150,6 +152,8 @@ class _Basis:
 
         ``|P e|^2 = |e|^2 - |Q^T e|^2`` screens; near zero the part is computed explicitly.
         """
+        if self.basis.shape[0] == len(self.cols):  # full column rank: no null space
+            return 0.0
         head = self.basis[:, group].sum(axis=1)
         squared = len(group) - float(head @ head)
         if squared >= SCREEN_TOL:
@@ -372,15 +376,32 @@ def _exact(system: _System, block: _Block, minimum: int) -> list[Disclosure]:
 
 
 def _row_space(block: _Block, small: np.ndarray) -> _Basis:
-    """An orthonormal basis of the row space of the block's core (economy SVD)."""
+    """An orthonormal basis of the row space of the block's core, from the eigenvectors of
+    the smaller Gram matrix (``A A^T`` or ``A^T A``, sparse products): singular vectors and
+    values of ``A`` without a dense SVD of ``A`` (5,000-building town: 5 s instead of 26 s).
+
+    Squaring the singular values halves the digits that tell rank: an eigenvalue counts above
+    ``GRAM_TOL`` times the largest (singular values above 1e-6 of the largest; on the towns
+    measured the smallest kept is 0.08 and the next 1e-14).
+    """
     rows, cols = _core(block.matrix, small)
-    core = block.matrix[rows][:, cols].toarray()
+    core = sparse.csr_matrix(block.matrix[rows][:, cols])
+    wide = core.shape[0] <= core.shape[1]
+    gram = (core @ core.T if wide else core.T @ core).toarray()
     # BLAS threads only get in each other's way beside the other sessions' work (measured
     # here: SVD of 364 x 554 in 0.03 s on one thread, 0.13 s on two)
     with threadpool_limits(limits=1, user_api="blas"):
-        u, sigma, vt = np.linalg.svd(core, full_matrices=False)
-    rank = int((sigma > NULL_TOL * max(1.0, sigma.max(initial=0.0))).sum())
-    return _Basis(rows, cols, u[:, :rank], sigma[:rank], vt[:rank])
+        eigenvalues, vectors = np.linalg.eigh(gram)
+    keep = eigenvalues > GRAM_TOL * max(1.0, eigenvalues.max(initial=0.0))
+    sigma = np.sqrt(eigenvalues[keep])[::-1]
+    vectors = vectors[:, keep][:, ::-1]
+    if wide:  # vectors: left singular vectors
+        u = vectors
+        basis = np.asarray(core.T @ u).T / sigma[:, None]
+    else:  # vectors: right singular vectors
+        basis = vectors.T
+        u = np.asarray(core @ vectors) / sigma
+    return _Basis(rows, cols, np.ascontiguousarray(u), sigma, np.ascontiguousarray(basis))
 
 
 def _projection(basis: _Basis, positions: np.ndarray) -> np.ndarray:
