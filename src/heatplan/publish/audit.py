@@ -58,6 +58,8 @@ MAX_UNION = 3
 #: Squared null-space part below which the explicit residual is computed [-] (screening: the
 #: squared part ``1 - |q|^2`` is exact to ~1e-15; genuine parts are > 1e-8 squared).
 SCREEN_TOL = 1e-10
+#: Single atoms whose residuals or weights are computed in one matrix product [count].
+BATCH = 256
 #: Pairs of heads searched at once for triples (bounds the memory of the search) [count].
 HEAD_CHUNK = 2_000_000
 #: Upper bound of a maximised atom in the scaled LP [-] (a share of at most 100 % is asked).
@@ -159,6 +161,32 @@ class _Basis:
         if squared >= SCREEN_TOL:
             return float(np.sqrt(squared))
         return float(np.linalg.norm(self.null_part(group)))
+
+    def single_null_norms(self, positions: np.ndarray) -> np.ndarray:
+        """Norms of the null-space parts of single atoms (screened; near zero in batches)."""
+        if self.basis.shape[0] == len(self.cols):  # full column rank: no null space
+            return np.zeros(len(positions))
+        squared = 1.0 - (self.basis[:, positions] ** 2).sum(axis=0)
+        norms = np.sqrt(np.maximum(squared, 0.0))
+        near = np.flatnonzero(squared < SCREEN_TOL)
+        for start in range(0, len(near), BATCH):
+            chunk = near[start : start + BATCH]
+            parts = -(self.basis.T @ self.basis[:, positions[chunk]])
+            parts[positions[chunk], np.arange(len(chunk))] += 1.0
+            norms[chunk] = np.linalg.norm(parts, axis=0)
+        return norms
+
+    def single_figures(self, positions: np.ndarray) -> list[np.ndarray]:
+        """Per single atom, the core figures of its least-norm combination, most used first
+        (block numbering)."""
+        out = []
+        for start in range(0, len(positions), BATCH):
+            chunk = positions[start : start + BATCH]
+            weights = self.u @ (self.basis[:, chunk] / self.sigma[:, None])
+            for column in weights.T:
+                used = np.flatnonzero(np.abs(column) > 1e-9)
+                out.append(self.rows[used[np.argsort(-np.abs(column[used]), kind="stable")]])
+        return out
 
     def null_part(self, group: np.ndarray) -> np.ndarray:
         """Null-space part of the indicator of ``group`` (positions in ``cols``)."""
@@ -355,15 +383,11 @@ def _exact(system: _System, block: _Block, minimum: int) -> list[Disclosure]:
     local = np.full(len(c), -1)
     local[basis.cols] = np.arange(len(basis.cols))
     candidates = basis.cols[c[basis.cols] < minimum]  # zero-contributor atoms may join a union
-    squared = 1.0 - (basis.basis[:, local[candidates]] ** 2).sum(axis=0)
-    rest = []
-    for atom, part in zip(candidates, squared, strict=True):
-        norm = basis.null_norm(np.array([local[atom]])) if part < SCREEN_TOL else part
-        if norm >= NULL_TOL:
-            rest.append(atom)
-        elif c[atom] > 0:
-            add((int(atom),), None, solved=True)
-    rest_atoms = np.array(rest, dtype=int)
+    norms = basis.single_null_norms(local[candidates])
+    singles = candidates[(norms < NULL_TOL) & (c[candidates] > 0)]
+    for atom, figures in zip(singles, basis.single_figures(local[singles]), strict=True):
+        add((int(atom),), figures, solved=False)
+    rest_atoms = candidates[norms >= NULL_TOL]
     projection = _projection(basis, local[rest_atoms])
     for size in range(2, MAX_UNION + 1):
         for group in _null_unions(basis, local, projection, rest_atoms, c, size, minimum):
