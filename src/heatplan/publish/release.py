@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from heatplan.plan import columns as col
 from heatplan.publish.audit import Disclosure, audit_sums
@@ -59,6 +60,8 @@ SUPPRESSION_ORDER = (
     "inventory",
     "areas",
 )
+#: Figures of a combination up to which every one of them counts as taking part [count].
+LOCAL_FIGURES = 8
 #: Most rounds of audit and suppression (each round suppresses at least one figure).
 MAX_ROUNDS = 200
 #: Inventory indicators that restate one cell's final energy (CO2e: a factor per carrier).
@@ -79,6 +82,8 @@ class ReleaseAudit:
     figures_checked: dict[str, int] = field(default_factory=dict)
     atoms: dict[str, int] = field(default_factory=dict)
     lp_solves: int = 0
+    #: per family, the last round's components with a small atom and the largest one's atoms
+    components: dict[str, int] = field(default_factory=dict)
     disclosures_found: dict[str, int] = field(default_factory=dict)
     suppressed_figures: dict[str, int] = field(default_factory=dict)
     #: figures the audit would suppress in a table outside the release (should stay empty)
@@ -142,8 +147,12 @@ def audit_release(
     families = released_figures(layers, frames, BuildingIndex(buildings))
     for family in families:
         report.figures_checked[family.name] = len(family.cells)
+    settled: set[str] = set()  # families whose last round changed nothing: the same again
     for report.rounds in range(1, MAX_ROUNDS + 1):
-        if not any([_round(f, report, protection_share) for f in families]):
+        for family in families:
+            if family.name not in settled and not _round(family, report, protection_share):
+                settled.add(family.name)
+        if len(settled) == len(families):
             break
     else:
         raise RuntimeError("disclosure audit did not converge; please report this project")
@@ -160,19 +169,37 @@ def _round(family: Family, report: ReleaseAudit, share: float) -> bool:
         found = audit_sums(*args, minimum=family.minimum, protection_share=share, exact=False)
         report.lp_solves += found.lp_solves
     report.atoms[family.name] = found.atoms
+    for name, count in (("components", found.components), ("largest", found.largest_component)):
+        report.components[f"{family.name}:{name}"] = count
     before = set(family.suppressed)
+    holding = sparse.csc_matrix(matrix)
     for disclosure in found.disclosures:
         key = f"{family.name}:{disclosure.kind}"
         report.disclosures_found[key] = report.disclosures_found.get(key, 0) + 1
-        if family.suppressed - before & {active[f] for f in disclosure.figures}:
+        figures = _resting_on(disclosure, holding)
+        if family.suppressed - before & {active[f] for f in figures}:
             continue  # a figure it rests on is gone already: the next round looks again
-        _suppress_one(family, disclosure, active)
+        _suppress_one(family, disclosure, active, figures)
     return family.suppressed != before
 
 
-def _suppress_one(family: Family, disclosure: Disclosure, active: list[int]) -> None:
-    """Suppress the least needed released figure that takes part in ``disclosure``."""
-    candidates = [active[f] for f in disclosure.figures if family.cells[active[f]].suppressible]
+def _resting_on(disclosure: Disclosure, members: sparse.csc_matrix) -> np.ndarray:
+    """The figures a disclosure rests on: all of a short combination; of a long one (the
+    least-norm weights of a whole-table combination spread over every figure, most of them
+    rerouted around at will) the figures that hold one of the disclosed items."""
+    if len(disclosure.figures) <= LOCAL_FIGURES:
+        return disclosure.figures
+    holders = np.unique(members[:, disclosure.items].indices)
+    local = disclosure.figures[np.isin(disclosure.figures, holders)]
+    return local if len(local) else disclosure.figures
+
+
+def _suppress_one(
+    family: Family, disclosure: Disclosure, active: list[int], figures: np.ndarray
+) -> None:
+    """Suppress the least needed released figure of ``figures`` (those of ``disclosure`` it
+    rests on)."""
+    candidates = [active[f] for f in figures if family.cells[active[f]].suppressible]
     if not candidates:  # only unsuppressible totals take part: give up a figure holding it
         holders = [
             i for i in active
