@@ -7,6 +7,7 @@ uses and age classes unknown, as an incomplete real register would.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import geopandas as gpd
@@ -14,6 +15,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from heatplan.project.config import PlanSettings, load_config, write_config
 from heatplan.project.create import create_project
 from heatplan.project.store import GeoPackageStore
 
@@ -96,6 +98,15 @@ def synthetic_town(
 def make_project(folder: Path, n: int, unknown_share: float = 0.0) -> None:
     """A project in ``folder`` with the synthetic town imported (as ``heatplan import`` would)."""
     create_project(folder, name=f"synthetic-{n}")
+    config = load_config(folder)  # a draft's plan dates as the demo sets them (for XWärmeplan)
+    today = dt.date.today()
+    config.plan = PlanSettings(
+        description="synthetic town (benchmark only)",
+        start_decision_date=today,
+        adoption_date=today,
+        draft=True,
+    )
+    write_config(folder, config)
     buildings, streets, consumption = synthetic_town(n, unknown_share=unknown_share)
     store = GeoPackageStore(folder / "plan.gpkg")
     with store.transaction(step="synthetic import") as writer:
