@@ -270,3 +270,21 @@ def test_a_failing_municipality_leaves_no_results(tmp_path: Path) -> None:
     with pytest.raises(NationalRunError, match=r"1 municipalities failed \(99000001: .*part-0"):
         run_national(tmp_path / "in", tmp_path / "out", settings=ClusterSettings(workers=1))
     assert not (tmp_path / "out").exists() and not (tmp_path / "out.partial").exists()
+
+
+def test_released_cells_and_the_municipal_total_disclose_nothing_together(
+    alone: dict[str, Plan],
+) -> None:
+    """The published cells are audited with the published municipal total: audited again
+    together, nothing more needs suppressing."""
+    from heatplan.national.municipality import released_grid
+    from heatplan.publish.release import audit_release
+
+    for key, plan in alone.items():
+        frames = {"buildings": plan.buildings, "totals": plan.frame("totals")}
+        public = released_grid(plan.grid_100m, plan.buildings, key, frames["totals"])
+        again, report = audit_release({"grid_100m": public.drop(columns="suppressed")}, frames)
+        assert sum(report.suppressed_figures.values()) == 0, key
+        assert again["grid_100m"]["heat_demand_kwh_per_a"].isna().sum() == (
+            public["heat_demand_kwh_per_a"].isna().sum()
+        )

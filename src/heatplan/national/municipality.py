@@ -126,7 +126,10 @@ def municipal_outline(plan: Plan, key: str) -> gpd.GeoDataFrame:
 
 
 def released_grid(
-    grid: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame, key: str
+    grid: gpd.GeoDataFrame,
+    buildings: gpd.GeoDataFrame,
+    key: str,
+    totals: pd.DataFrame | None = None,
 ) -> gpd.GeoDataFrame:
     """The public 100 m cells of one municipality (WPG § 10 Abs. 2).
 
@@ -135,14 +138,16 @@ def released_grid(
     hold none or at least 5 buildings, so that the published municipal total minus the
     published cells gives away no small group. Then the project's release audit
     (:func:`heatplan.publish.release.audit_release`, exact differencing and the protection
-    interval) checks the released cells against ``buildings`` and suppresses any further cell
-    it must. Suppressed cells keep outline and building count, their demand and density are
+    interval) checks the released cells together with the municipal total (``totals``, as
+    published in ``public_municipalities``) against ``buildings`` and suppresses any further
+    cell it must. Suppressed cells keep outline and building count, their demand and density are
     blanked and ``suppressed`` is True.
     """
     town = pd.Series(key, index=grid.index)
     mask = suppression_mask(grid["buildings"], [town], minimum=MIN_BUILDINGS_CONSUMPTION)
     public = suppress(grid, mask, keep=GRID_STRUCTURAL)
-    audited, _ = audit_release({"grid_100m": public}, {"buildings": buildings})
+    frames = {"buildings": buildings} | ({} if totals is None else {"totals": totals})
+    audited, _ = audit_release({"grid_100m": public}, frames)
     public = audited["grid_100m"]
     public["suppressed"] = public[col.HEAT_DEMAND_KWH_PER_A].isna() & public["buildings"].gt(0)
     return public
@@ -169,7 +174,9 @@ def plan_municipality(
         "street_segments": plan.street_segments,
         "totals": plan.frame("totals"),
         "municipalities": outline,
-        "public_grid_100m": released_grid(plan.grid_100m, plan.buildings, key),
+        "public_grid_100m": released_grid(
+            plan.grid_100m, plan.buildings, key, plan.frame("totals")
+        ),
         "public_municipalities": released_municipality(outline),
     }
     if plan.has("areas"):
