@@ -97,7 +97,8 @@ def synthetic_town(
 
 def make_project(folder: Path, n: int, unknown_share: float = 0.0) -> None:
     """A project in ``folder`` with the synthetic town imported (as ``heatplan import`` would)."""
-    create_project(folder, name=f"synthetic-{n}")
+    # a Gemeindeschlüssel of the right form (state 99 does not exist: no real municipality)
+    create_project(folder, name=f"synthetic-{n}", key="99000001")
     config = load_config(folder)  # a draft's plan dates as the demo sets them (for XWärmeplan)
     today = dt.date.today()
     config.plan = PlanSettings(
