@@ -62,6 +62,9 @@ SUPPRESSION_ORDER = (
 )
 #: Figures of a combination up to which every one of them counts as taking part [count].
 LOCAL_FIGURES = 8
+#: Layers whose figures the plan itself states (WPG Anlage 2): given up for a long
+#: combination only if no finer figure of the whole combination can break it.
+PLAN_LEVEL = ("inventory", "areas")
 #: Most rounds of audit and suppression (each round suppresses at least one figure).
 MAX_ROUNDS = 200
 #: Inventory indicators that restate one cell's final energy (CO2e: a factor per carrier).
@@ -209,9 +212,16 @@ def _suppress_one(
     if not candidates:  # the municipal totals alone give the group away: they cannot be public
         candidates = [f for f in (active[i] for i in disclosure.figures)]
     order = {name: rank for rank, name in enumerate(SUPPRESSION_ORDER)}
-    best = min(
-        candidates, key=lambda i: (order.get(family.cells[i].layer, 99), len(family.rows[i]))
-    )
+
+    def need(i: int) -> tuple[int, int]:
+        return order.get(family.cells[i].layer, 99), len(family.rows[i])
+
+    best = min(candidates, key=need)
+    if need(best)[0] >= order[PLAN_LEVEL[0]]:  # a plan-level figure: any other of the whole
+        others = [  # combination breaks it too, and the plan keeps its figures
+            active[f] for f in disclosure.figures if family.cells[active[f]].suppressible
+        ]
+        best = min([best, *others], key=need)
     family.suppressed.add(best)
 
 
