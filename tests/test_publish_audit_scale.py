@@ -174,3 +174,23 @@ def test_a_long_combination_rests_on_the_figures_holding_the_group() -> None:
     assert _resting_on(long, members).tolist() == [2]
     short = Disclosure((0,), np.array([4]), 1, "exact", 1.0, 1.0, 1.0, np.array([7, 2]))
     assert _resting_on(short, members).tolist() == [7, 2]
+
+
+def test_a_long_combination_keeps_the_plans_area_figure_if_a_finer_one_breaks_it() -> None:
+    """Only the area's figure still holds the disclosed building (its grid cell is gone), but
+    the combination runs through 100 m cells too: one of those is given up, not the area."""
+    from heatplan.publish.figures import Cell, Family
+    from heatplan.publish.release import _resting_on, _suppress_one
+
+    family = Family("heat_demand", 5, np.ones(40), np.arange(40))
+    family.add(Cell("areas", "A01", ("heat_demand_mwh_per_a",)), np.arange(40))
+    for k in range(1, 10):  # cells of 4 buildings each, not holding building 0
+        family.add(Cell("grid_100m", k, ("heat_demand_kwh_per_a",)), np.arange(4 * k, 4 * k + 4))
+    active = list(range(len(family.cells)))
+    members = sparse.csc_matrix(family.matrix(active))
+    long = Disclosure((0,), np.array([0]), 1, "exact", 1.0, 1.0, 1.0, np.arange(10))
+    figures = _resting_on(long, members)
+    assert figures.tolist() == [0]  # the area alone holds building 0
+    _suppress_one(family, long, active, figures)
+    assert family.suppressed and 0 not in family.suppressed
+    assert all(family.cells[i].layer == "grid_100m" for i in family.suppressed)
