@@ -85,15 +85,17 @@ def _bill(
     charging_kw: np.ndarray, pv_left_kw: np.ndarray, tariff: Any, module_2: bool
 ) -> tuple[float, float, float]:
     """(bill [EUR/a], PV used [kWh/a], peak import [kW]) of a charging series."""
+    from heatplan.site.study import grid_bill_eur_per_a
+
     pv_kw = np.minimum(charging_kw, pv_left_kw)
     import_kw = charging_kw - pv_kw
     reduction = tariff.controllable_reduction_eur_per_kwh if module_2 else 0.0
     bill = (
-        float(import_kw.sum()) * DT_H * (tariff.import_eur_per_kwh - reduction)
-        + float(import_kw.max(initial=0.0)) * tariff.demand_eur_per_kw_a
+        grid_bill_eur_per_a(import_kw, tariff, DT_H)
+        - float(import_kw.sum()) * DT_H * reduction
         + float(pv_kw.sum()) * DT_H * tariff.feed_in_eur_per_kwh
     )
-    return bill, float(pv_kw.sum()) * DT_H, float(import_kw.max(initial=0.0))
+    return bill, float(pv_kw.sum()) * DT_H, float(import_kw.max())
 
 
 def uncontrolled(car_park: CarPark, pv_left_kw: np.ndarray) -> ChargingResult:
