@@ -194,3 +194,33 @@ def test_a_long_combination_keeps_the_plans_area_figure_if_a_finer_one_breaks_it
     _suppress_one(family, long, active, figures)
     assert family.suppressed and 0 not in family.suppressed
     assert all(family.cells[i].layer == "grid_100m" for i in family.suppressed)
+
+
+def _exact_facts(found: list[Disclosure]) -> list[tuple[object, ...]]:
+    """An exact disclosure as comparable facts (the combination named may differ)."""
+    return sorted((d.atoms, d.contributors, round(d.value, 9)) for d in found if d.kind == "exact")
+
+
+@pytest.mark.parametrize("seed", [30, 31])
+def test_the_sketched_exact_test_finds_what_the_dense_one_finds(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The null-space sketch (heatplan.publish.nullspace) against the dense eigendecomposition,
+    with patches of 7 atoms so that the triple search crosses many patch borders."""
+    from heatplan.publish import audit, nullspace
+
+    rng = np.random.default_rng(seed)
+    kinds: set[int] = set()
+    for case in range(CASES):
+        members, values, owners, minimum = _table(rng)
+        args = (members, values, owners)
+        monkeypatch.setattr(audit, "DENSE_LIMIT", 10**9)
+        dense = audit_sums(*args, minimum=minimum, protection_share=0.1, intervals=False)
+        monkeypatch.setattr(audit, "DENSE_LIMIT", 0)
+        monkeypatch.setattr(nullspace, "PATCH_ATOMS", 7)
+        sketched = audit_sums(*args, minimum=minimum, protection_share=0.1, intervals=False)
+        assert _exact_facts(sketched.disclosures) == _exact_facts(dense.disclosures), case
+        for d in sketched.disclosures:  # every combination named adds up to the group
+            assert len(d.figures), case
+        kinds |= {len(d.atoms) for d in dense.disclosures}
+    assert kinds >= {1, 2, 3}  # singles, pairs and triples were compared

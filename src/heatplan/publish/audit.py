@@ -46,6 +46,8 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 from threadpoolctl import threadpool_limits
 
+from heatplan.publish import nullspace
+
 __all__ = ["AuditResult", "Disclosure", "audit_sums"]
 
 #: Relative size below which a null-space component counts as zero [-] (numerical choice: the
@@ -53,6 +55,10 @@ __all__ = ["AuditResult", "Disclosure", "audit_sums"]
 NULL_TOL = 1e-8
 #: Eigenvalue of the Gram matrix, relative to the largest, below which it counts as zero [-].
 GRAM_TOL = 1e-12
+#: Smaller dimension of a component's core above which the exact test sketches the null space
+#: instead of factorising the core (:mod:`heatplan.publish.nullspace`) [count]; below it the
+#: dense eigendecomposition takes well under a second.
+DENSE_LIMIT = 1_200
 #: Most atoms of a union the exact test tries (pairs and triples of small atoms).
 MAX_UNION = 3
 #: Squared null-space part below which the explicit residual is computed [-] (screening: the
@@ -209,6 +215,7 @@ def audit_sums(
     intervals: bool = True,
     exact: bool = True,
     decompose: bool = True,
+    kept: np.ndarray | None = None,
 ) -> AuditResult:
     """Audit released sums for groups of fewer than ``minimum`` contributors.
 
@@ -233,6 +240,10 @@ def audit_sums(
     decompose : bool
         Audit each connected component of the figures–atoms graph on its own (the same
         result as one audit of the whole system, which False runs: for tests).
+    kept : array of bool, optional
+        Per figure: one the caller gives up last (the plan's own figures). A group in a large
+        component held by no other small figure is named with its least-norm combination
+        (:func:`heatplan.publish.nullspace.combinations`).
 
     Returns
     -------
@@ -262,9 +273,12 @@ def audit_sums(
     blocks = _blocks(system, is_small) if decompose else [_whole(system)]
     result.components = len(blocks)
     result.largest_component = max(len(b.cols) for b in blocks)
+    kept_rows = np.zeros(system.matrix.shape[0], dtype=bool) if kept is None else np.asarray(kept)
     for block in blocks:
         result.disclosures.extend(
-            _audit_block(system, block, minimum, protection_share, intervals, exact, result)
+            _audit_block(
+                system, block, minimum, protection_share, intervals, exact, result, kept_rows
+            )
         )
     return result
 
@@ -277,9 +291,10 @@ def _audit_block(
     intervals: bool,
     exact: bool,
     result: AuditResult,
+    kept: np.ndarray,
 ) -> list[Disclosure]:
     """Exact and interval disclosures of one block (in the system's numbering)."""
-    found = _exact(system, block, minimum) if exact else []
+    found = _exact(system, block, minimum, kept[block.rows]) if exact else []
     if intervals:
         c = block.contributors
         done = {a for d in found for a in d.atoms}
@@ -369,8 +384,65 @@ def _block(
     return _Block(index, rows, cols, matrix, system.sums[cols], system.contributors[cols])
 
 
-def _exact(system: _System, block: _Block, minimum: int) -> list[Disclosure]:
-    """Atoms and unions of up to three atoms with < minimum contributors in the row space."""
+def _exact(system: _System, block: _Block, minimum: int, kept: np.ndarray) -> list[Disclosure]:
+    """Atoms and unions of up to three atoms with < minimum contributors in the row space:
+    from a dense factorisation of a small core, from a null-space sketch of a large one."""
+    c = block.contributors
+    rows, cols = _core(block.matrix, c < minimum)
+    if min(len(rows), len(cols)) > DENSE_LIMIT:
+        found = _exact_sketched(system, block, minimum, rows, cols, kept[rows])
+        if found is not None:
+            return found
+    return _exact_dense(system, block, minimum)
+
+
+def _exact_sketched(
+    system: _System,
+    block: _Block,
+    minimum: int,
+    rows: np.ndarray,
+    cols: np.ndarray,
+    kept: np.ndarray,
+) -> list[Disclosure] | None:
+    """The exact test of a large core (:mod:`heatplan.publish.nullspace`); None if its
+    least-squares solver did not converge."""
+    core = sparse.csr_matrix(block.matrix[rows][:, cols])
+    sketch = nullspace.null_sketch(core)
+    if sketch is None:
+        return None
+    c = block.contributors[cols]
+    candidates = np.flatnonzero(c < minimum)
+    size = np.abs(sketch[candidates]).max(axis=1)
+    proposed = [(int(a),) for a in candidates[(size < nullspace.UNCLEAR_TOL) & (c[candidates] > 0)]]
+    rest = candidates[size >= nullspace.ZERO_TOL]  # the dense test's "not a single" in doubt too
+    proposed += nullspace.sketch_pairs(sketch, rest, c, minimum)
+    proposed += nullspace.local_triples(core, sketch, rest, c, minimum)
+    proposed.sort(key=lambda g: (len(g), g))  # singles, pairs, triples: the dense test's order
+    unclear = [g for g in proposed if nullspace.sketch_size(sketch, g) >= nullspace.ZERO_TOL]
+    verdicts = nullspace.in_row_space(core, unclear)
+    dropped = {g for g, ok in zip(unclear, verdicts, strict=True) if not ok}
+    groups: list[tuple[int, ...]] = []
+    seen: set[int] = set()  # core positions already disclosed
+    for group in proposed:
+        if group in dropped or (len(group) > 1 and (not c[list(group)].sum() or seen & set(group))):
+            continue
+        groups.append(group)
+        seen.update(group)
+    found: list[Disclosure] = []
+    for group, figures in zip(groups, nullspace.combinations(core, groups, kept), strict=True):
+        atoms = tuple(int(block.cols[cols[a]]) for a in group)
+        found.append(_disclosure(system, atoms, "exact", figures=block.rows[rows[figures]]))
+    done = {int(cols[a]) for a in seen}  # block positions
+    for group, figures in _subtractions(block.matrix, block.contributors, minimum):
+        if not done.intersection(group):
+            atoms = tuple(int(block.cols[a]) for a in group)
+            found.append(_disclosure(system, atoms, "exact", figures=block.rows[figures]))
+            done.update(group)
+    return found
+
+
+def _exact_dense(system: _System, block: _Block, minimum: int) -> list[Disclosure]:
+    """The exact test from an orthonormal basis of the core's row space."""
     c = block.contributors
     found: list[Disclosure] = []
     seen: set[int] = set()
@@ -465,20 +537,39 @@ def _subtractions(
     """
     support = sparse.csr_matrix(matrix != 0, dtype=np.int32)
     sizes = np.diff(support.indptr)
+    weight = support @ np.asarray(contributors, dtype=np.int64)  # per figure: its contributors
     overlap = (support @ support.T).tocoo()
-    nested: dict[int, list[int]] = {}
-    for inner, outer, shared in zip(overlap.row, overlap.col, overlap.data, strict=True):
-        if inner != outer and shared == sizes[inner] and sizes[inner] < sizes[outer]:
-            nested.setdefault(int(outer), []).append(int(inner))
+    inner, outer = overlap.row, overlap.col
+    is_nested = (inner != outer) & (overlap.data == sizes[inner]) & (sizes[inner] < sizes[outer])
+    inner, outer = inner[is_nested], outer[is_nested]
+    # a remainder's contributors are the outer's minus the inner's: only small ones are formed
+    rest = weight[outer] - weight[inner]
+    small = (rest > 0) & (rest < minimum)
+    order = np.lexsort((inner, -sizes[inner], outer))
     found = []
-    for outer in sorted(nested):
-        by_size = sorted(nested[outer], key=lambda r: (-sizes[r], r))
-        options = [[r] for r in by_size] + [_disjoint(matrix, by_size)]
+    for start, stop in _runs(outer[order]):
+        run = order[start:stop]
+        by_size = [int(r) for r in inner[run]]
+        taken_all = _disjoint(matrix, by_size)
+        options = [[int(r)] for r in inner[run[small[run]]]]
+        left = int(weight[outer[run[0]]] - weight[taken_all].sum())
+        if 0 < left < minimum:
+            options.append(taken_all)
         for taken in options:
-            group = _remainder(matrix, outer, taken)
+            group = _remainder(matrix, int(outer[run[0]]), taken)
             if len(group) and 0 < contributors[group].sum() < minimum:
-                found.append((tuple(int(a) for a in group), np.array([outer, *taken])))
+                found.append((tuple(int(a) for a in group), np.array([outer[run[0]], *taken])))
     return found
+
+
+def _runs(keys: np.ndarray) -> list[tuple[int, int]]:
+    """Start and stop of each run of equal values in sorted ``keys``."""
+    if not len(keys):
+        return []
+    edges = np.flatnonzero(np.diff(keys)) + 1
+    starts = np.concatenate([[0], edges])
+    stops = np.concatenate([edges, [len(keys)]])
+    return list(zip(starts.tolist(), stops.tolist(), strict=True))
 
 
 def _row(matrix: sparse.csr_matrix, row: int) -> tuple[np.ndarray, np.ndarray]:

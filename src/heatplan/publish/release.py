@@ -167,7 +167,10 @@ def _round(family: Family, report: ReleaseAudit, share: float) -> bool:
     active = [i for i in range(len(family.cells)) if i not in family.suppressed]
     matrix = family.matrix(active)
     args = (matrix, family.values, family.owners)
-    found = audit_sums(*args, minimum=family.minimum, protection_share=share, intervals=False)
+    kept = np.array([family.cells[i].layer in PLAN_LEVEL for i in active], dtype=bool)
+    found = audit_sums(
+        *args, minimum=family.minimum, protection_share=share, intervals=False, kept=kept
+    )
     if not found.disclosures:
         found = audit_sums(*args, minimum=family.minimum, protection_share=share, exact=False)
         report.lp_solves += found.lp_solves
@@ -229,6 +232,7 @@ def _apply(
     layers: dict[str, pd.DataFrame], families: list[Family], report: ReleaseAudit
 ) -> dict[str, pd.DataFrame]:
     out = dict(layers)
+    cells: dict[str, list[Cell]] = {}
     for family in families:
         for i in sorted(family.suppressed):
             cell = family.cells[i]
@@ -236,12 +240,58 @@ def _apply(
                 report.unenforced[cell.layer] = report.unenforced.get(cell.layer, 0) + 1
                 report.status = "passed with unenforced suppressions (see unenforced)"
                 continue
-            out[cell.layer] = _blank(out[cell.layer], cell)
+            cells.setdefault(cell.layer, []).append(cell)
             report.suppressed_figures[cell.layer] = report.suppressed_figures.get(cell.layer, 0) + 1
+    for layer, blanked in cells.items():
+        out[layer] = _blank_all(out[layer], blanked)
     for name in CELL_TABLES:
         if name in out:
             out[name] = _regrouped(out[name])
     return out
+
+
+def _blank_all(frame: pd.DataFrame, cells: list[Cell]) -> pd.DataFrame:
+    """``frame`` with every figure of ``cells`` (one layer) blanked, in one pass per kind."""
+    whole = [c.row for c in cells if c.columns == WHOLE_ROW]
+    if whole:
+        frame = suppress_area_rows(frame, whole)
+    dropped = {
+        str(c.row).removeprefix("total:")
+        for c in cells
+        if isinstance(c.row, str) and c.row.startswith("total:")
+    }
+    rest = [c for c in cells if c.columns != WHOLE_ROW and not str(c.row).startswith("total:")]
+    rest = [c for c in rest if c.row in frame.index]
+    if rest and rest[0].layer == "inventory":
+        for cell in rest:
+            frame = _blank_inventory(frame, cell.row)
+    elif rest:
+        frame = frame.copy()
+        by_columns: dict[tuple[str, ...], list[Any]] = {}
+        for cell in rest:
+            by_columns.setdefault(cell.columns, []).append(cell.row)
+        for columns, rows in by_columns.items():
+            if rest[0].layer in CELL_TABLES and columns == ("value",):
+                frame.loc[rows, "category"] = OTHER
+            else:
+                _blank_cells(frame, rows, columns)
+    if dropped:  # a block's whole table (a block x category table without the block)
+        frame = frame[~unit_keys(frame[col.BLOCK_ID]).isin(dropped)]
+    return frame
+
+
+def _blank_cells(frame: pd.DataFrame, rows: list[Any], columns: tuple[str, ...]) -> None:
+    """Blank ``columns`` of ``rows`` in place (numbers to NaN, other values to None)."""
+    for column in columns:
+        if column not in frame.columns:
+            continue
+        numeric = pd.api.types.is_numeric_dtype(frame[column])
+        if numeric and not pd.api.types.is_bool_dtype(frame[column]):
+            frame[column] = frame[column].astype(float)
+            frame.loc[rows, column] = np.nan
+        else:
+            frame[column] = frame[column].astype(object)
+            frame.loc[rows, column] = None
 
 
 def _regrouped(table: pd.DataFrame) -> pd.DataFrame:
@@ -270,32 +320,4 @@ def _blank_inventory(frame: pd.DataFrame, row: Any) -> pd.DataFrame:
     frame = frame.copy()
     frame.loc[group, "value"] = np.nan
     frame.loc[group, "note"] = SUPPRESSED_NOTICE.format(n=minimum)
-    return frame
-
-
-def _blank(frame: pd.DataFrame, cell: Cell) -> pd.DataFrame:
-    if cell.columns == WHOLE_ROW:
-        return suppress_area_rows(frame, [cell.row])
-    if isinstance(cell.row, str) and cell.row.startswith("total:"):  # a block's whole table
-        block = cell.row.removeprefix("total:")
-        return frame[unit_keys(frame[col.BLOCK_ID]) != block]
-    if cell.row not in frame.index:
-        return frame
-    if cell.layer == "inventory":
-        return _blank_inventory(frame, cell.row)
-    if cell.layer in CELL_TABLES and cell.columns == ("value",):
-        frame = frame.copy()
-        frame.loc[cell.row, "category"] = OTHER
-        return frame
-    frame = frame.copy()
-    for column in cell.columns:
-        if column not in frame.columns:
-            continue
-        numeric = pd.api.types.is_numeric_dtype(frame[column])
-        if numeric and not pd.api.types.is_bool_dtype(frame[column]):
-            frame[column] = frame[column].astype(float)
-            frame.loc[cell.row, column] = np.nan
-        else:
-            frame[column] = frame[column].astype(object)
-            frame.loc[cell.row, column] = None
     return frame
