@@ -36,7 +36,7 @@ each figure in units of its released value, so the true release is all ones.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -413,7 +413,8 @@ def _exact_sketched(
     c = block.contributors[cols]
     candidates = np.flatnonzero(c < minimum)
     size = np.abs(sketch[candidates]).max(axis=1)
-    proposed = [(int(a),) for a in candidates[(size < nullspace.UNCLEAR_TOL) & (c[candidates] > 0)]]
+    singles = candidates[(size < nullspace.UNCLEAR_TOL) & (c[candidates] > 0)]
+    proposed: list[tuple[int, ...]] = [(int(a),) for a in singles]
     rest = candidates[size >= nullspace.ZERO_TOL]  # the dense test's "not a single" in doubt too
     proposed += nullspace.sketch_pairs(sketch, rest, c, minimum)
     proposed += nullspace.local_triples(core, sketch, rest, c, minimum)
@@ -430,15 +431,24 @@ def _exact_sketched(
         seen.update(group)
     found: list[Disclosure] = []
     for group, figures in zip(groups, nullspace.combinations(core, groups, kept), strict=True):
-        atoms = tuple(int(block.cols[cols[a]]) for a in group)
-        found.append(_disclosure(system, atoms, "exact", figures=block.rows[rows[figures]]))
+        found.append(
+            _disclosure(
+                system, _atoms(block, cols[list(group)]), "exact", figures=block.rows[rows[figures]]
+            )
+        )
     done = {int(cols[a]) for a in seen}  # block positions
     for group, figures in _subtractions(block.matrix, block.contributors, minimum):
         if not done.intersection(group):
-            atoms = tuple(int(block.cols[a]) for a in group)
-            found.append(_disclosure(system, atoms, "exact", figures=block.rows[figures]))
+            found.append(
+                _disclosure(system, _atoms(block, group), "exact", figures=block.rows[figures])
+            )
             done.update(group)
     return found
+
+
+def _atoms(block: _Block, positions: Sequence[int] | np.ndarray) -> tuple[int, ...]:
+    """Atoms (system numbering) of block positions."""
+    return tuple(int(block.cols[a]) for a in positions)
 
 
 def _exact_dense(system: _System, block: _Block, minimum: int) -> list[Disclosure]:
