@@ -201,12 +201,15 @@ def _exact_facts(found: list[Disclosure]) -> list[tuple[object, ...]]:
     return sorted((d.atoms, d.contributors, round(d.value, 9)) for d in found if d.kind == "exact")
 
 
-@pytest.mark.parametrize("seed", [30, 31])
+@pytest.mark.parametrize(
+    ("seed", "patch_atoms", "walk_atoms"), [(30, 7, 64), (31, 7, 64), (32, 1, 0)]
+)
 def test_the_sketched_exact_test_finds_what_the_dense_one_finds(
-    seed: int, monkeypatch: pytest.MonkeyPatch
+    seed: int, patch_atoms: int, walk_atoms: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The null-space sketch (heatplan.publish.nullspace) against the dense eigendecomposition,
-    with patches of 7 atoms so that the triple search crosses many patch borders."""
+    """The null-space sketch (heatplan.publish.nullspace) against the dense eigendecomposition:
+    patches of 7 atoms, so that the triple search crosses many patch borders; and patches of
+    one atom without neighbours, so that most atoms are searched against every atom."""
     from heatplan.publish import audit, nullspace
 
     rng = np.random.default_rng(seed)
@@ -217,7 +220,8 @@ def test_the_sketched_exact_test_finds_what_the_dense_one_finds(
         monkeypatch.setattr(audit, "DENSE_LIMIT", 10**9)
         dense = audit_sums(*args, minimum=minimum, protection_share=0.1, intervals=False)
         monkeypatch.setattr(audit, "DENSE_LIMIT", 0)
-        monkeypatch.setattr(nullspace, "PATCH_ATOMS", 7)
+        monkeypatch.setattr(nullspace, "PATCH_ATOMS", patch_atoms)
+        monkeypatch.setattr(nullspace, "LOCAL_FIGURE_ATOMS", walk_atoms)
         sketched = audit_sums(*args, minimum=minimum, protection_share=0.1, intervals=False)
         assert _exact_facts(sketched.disclosures) == _exact_facts(dense.disclosures), case
         for d in sketched.disclosures:  # every combination named adds up to the group

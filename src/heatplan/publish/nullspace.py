@@ -74,6 +74,8 @@ PATCH_ATOMS = 120
 #: Least-norm weight, relative to the largest, below which a figure takes no part [-] (CGLS
 #: solves to a residual of 1e-11; genuine weights of a 0/1 system are far above).
 WEIGHT_TOL = 1e-7
+#: Head-partner pairs searched at once for a third atom [count] (bounds the search's memory).
+TRIPLE_QUERIES = 2_000_000
 #: Groups confirmed by one batched CGLS run [count].
 CONFIRM_BATCH = 64
 
@@ -163,34 +165,100 @@ def local_triples(
     """Triples of ``atoms`` (fewer than ``minimum`` contributors) whose sketches cancel.
 
     Patches of atoms follow a bandwidth-reducing order of the atoms' adjacency through small
-    figures; each patch with a margin of neighbours gets its local null space. An atom of the
-    patch whose local null space is not zero at it has a partner in the patch (module doc);
-    the others are paired with every atom.
+    figures; each patch with a margin of neighbours gets its local null space ``N`` (null
+    vectors of ``core`` that are zero outside the patch). For an atom ``i`` of the patch with
+    ``N_i != 0`` every triple ``{i, j, k}`` in the row space has ``N_i + N_j + N_k = 0``: both
+    partners in the patch, or one partner ``j`` with ``N_j = -N_i`` and the third anywhere
+    (module doc). Atoms with ``N_i = 0`` are paired with every atom.
     """
     if len(atoms) < 3:
         return []
-    c = contributors
-    is_candidate = np.zeros(core.shape[1], dtype=bool)
-    is_candidate[atoms] = True
+    search = _Search(sketch, atoms, contributors, minimum)
     adjacency = _adjacency(core)
-    z = sketch
-    order_all = np.argsort(z[:, 0], kind="stable")
-    order_all = order_all[is_candidate[order_all]]
-    ranked = z[order_all, 0]
-    found: set[tuple[int, int, int]] = set()
-    uncovered: list[int] = []
+    uncovered: list[np.ndarray] = []
     ordering = reverse_cuthill_mckee(adjacency, symmetric_mode=True)
     for start in range(0, len(ordering), PATCH_ATOMS):
         chunk = ordering[start : start + PATCH_ATOMS]
         patch = np.union1d(chunk, adjacency[chunk].indices)
-        covered = _covered(core, patch, chunk)
-        heads = chunk[covered & is_candidate[chunk]]
-        uncovered.extend(chunk[~covered & is_candidate[chunk]].tolist())
-        partners = patch[is_candidate[patch]]
-        _search(found, heads, partners, z, c, minimum, order_all, ranked)
-    if uncovered:
-        _search(found, np.array(uncovered), atoms, z, c, minimum, order_all, ranked)
-    return sorted(found)
+        basis = _local_null_space(core, patch)
+        heads = chunk[search.candidate[chunk]]
+        position = np.searchsorted(patch, heads)
+        covered = np.linalg.norm(basis[position], axis=1) > SKETCH_TOL
+        uncovered.append(heads[~covered])
+        search.within(patch, basis, heads[covered])
+    rest = np.concatenate(uncovered) if uncovered else np.zeros(0, dtype=int)
+    if len(rest):
+        search.across(rest, atoms)
+    return sorted(search.found)
+
+
+class _Search:
+    """Triples whose sketches cancel, searched from head atoms (results in ``found``)."""
+
+    def __init__(
+        self, sketch: np.ndarray, atoms: np.ndarray, contributors: np.ndarray, minimum: int
+    ) -> None:
+        self.z = sketch
+        self.c = contributors
+        self.minimum = minimum
+        self.candidate = np.zeros(len(sketch), dtype=bool)
+        self.candidate[atoms] = True
+        order = np.argsort(sketch[:, 0], kind="stable")
+        self.order = order[self.candidate[order]]
+        self.ranked = sketch[self.order, 0]
+        self.found: set[tuple[int, int, int]] = set()
+
+    def within(self, patch: np.ndarray, basis: np.ndarray, heads: np.ndarray) -> None:
+        """Triples of covered ``heads`` with partners found from the patch's null space."""
+        if not len(heads) or not basis.shape[1]:
+            return
+        local = patch[self.candidate[patch]]
+        p = basis[np.searchsorted(patch, local)] @ np.random.default_rng(1).standard_normal(
+            basis.shape[1]
+        )
+        head_p = p[np.searchsorted(local, heads)]
+        # one partner in the patch, the third anywhere: N_j = -N_i
+        order = np.argsort(p, kind="stable")
+        lo = np.searchsorted(p[order], -head_p - SKETCH_TOL)
+        hi = np.searchsorted(p[order], -head_p + SKETCH_TOL)
+        pairs = [
+            (h, local[order[t]]) for h, a, b in zip(heads, lo, hi, strict=True) for t in range(a, b)
+        ]
+        if pairs:
+            i, j = np.array(pairs).T
+            self.third(i, j)
+        # both partners in the patch: p_j + p_k = -p_i
+        j, k = np.triu_indices(len(local), 1)
+        sums = p[j] + p[k]
+        order = np.argsort(sums, kind="stable")
+        lo = np.searchsorted(sums[order], -head_p - SKETCH_TOL)
+        hi = np.searchsorted(sums[order], -head_p + SKETCH_TOL)
+        for head, a, b in zip(heads, lo, hi, strict=True):
+            for t in order[a:b]:
+                self.add(int(head), int(local[j[t]]), int(local[k[t]]))
+
+    def across(self, heads: np.ndarray, partners: np.ndarray) -> None:
+        """Triples of ``heads`` with any partner and any third atom."""
+        for start in range(0, len(heads), max(1, TRIPLE_QUERIES // max(1, len(partners)))):
+            chunk = heads[start : start + max(1, TRIPLE_QUERIES // max(1, len(partners)))]
+            self.third(np.repeat(chunk, len(partners)), np.tile(partners, len(chunk)))
+
+    def third(self, i: np.ndarray, j: np.ndarray) -> None:
+        """For pairs ``(i, j)``, every third atom whose sketch cancels theirs."""
+        keep = (i != j) & (self.c[i] + self.c[j] < self.minimum)
+        i, j = i[keep], j[keep]
+        target = -(self.z[i, 0] + self.z[j, 0])
+        lo = np.searchsorted(self.ranked, target - SKETCH_TOL)
+        hi = np.searchsorted(self.ranked, target + SKETCH_TOL)
+        for row in np.flatnonzero(hi > lo):
+            for k in self.order[lo[row] : hi[row]]:
+                self.add(int(i[row]), int(j[row]), int(k))
+
+    def add(self, a: int, b: int, k: int) -> None:
+        if len({a, b, k}) < 3 or self.c[a] + self.c[b] + self.c[k] >= self.minimum:
+            return
+        if _cancels(self.z[a] + self.z[b] + self.z[k]):
+            self.found.add(tuple(sorted((a, b, k))))  # type: ignore[arg-type]
 
 
 def _adjacency(core: sparse.csr_matrix) -> sparse.csr_matrix:
@@ -201,16 +269,11 @@ def _adjacency(core: sparse.csr_matrix) -> sparse.csr_matrix:
     return sparse.csr_matrix(walk.T @ walk)
 
 
-def _covered(core: sparse.csr_matrix, patch: np.ndarray, chunk: np.ndarray) -> np.ndarray:
-    """Per atom of ``chunk``: a null vector of ``core`` zero outside ``patch`` is not zero at it."""
+def _local_null_space(core: sparse.csr_matrix, patch: np.ndarray) -> np.ndarray:
+    """Orthonormal null vectors of ``core`` that are zero outside ``patch`` (patch x d)."""
     columns = sparse.csc_matrix(core[:, patch])
     rows = np.unique(columns.indices)
-    local = columns[rows].toarray()
-    basis = _null_space(local)
-    if not basis.shape[1]:
-        return np.zeros(len(chunk), dtype=bool)
-    position = np.searchsorted(patch, chunk)
-    return np.linalg.norm(basis[position], axis=1) > SKETCH_TOL
+    return _null_space(columns[rows].toarray())
 
 
 def _null_space(matrix: np.ndarray) -> np.ndarray:
@@ -222,36 +285,6 @@ def _null_space(matrix: np.ndarray) -> np.ndarray:
     tol = max(matrix.shape) * np.finfo(float).eps * (sigma.max(initial=0.0))
     rank = int((sigma > tol).sum())
     return np.asarray(vh[rank:].T)
-
-
-def _search(
-    found: set[tuple[int, int, int]],
-    heads: np.ndarray,
-    partners: np.ndarray,
-    z: np.ndarray,
-    c: np.ndarray,
-    minimum: int,
-    order: np.ndarray,
-    ranked: np.ndarray,
-) -> None:
-    """Triples (head, partner, any atom of ``order``) whose sketches cancel, into ``found``."""
-    if not len(heads) or not len(partners):
-        return
-    i = np.repeat(heads, len(partners))
-    j = np.tile(partners, len(heads))
-    keep = (i != j) & (c[i] + c[j] < minimum)
-    i, j = i[keep], j[keep]
-    target = -(z[i, 0] + z[j, 0])
-    lo = np.searchsorted(ranked, target - SKETCH_TOL)
-    hi = np.searchsorted(ranked, target + SKETCH_TOL)
-    for row in np.flatnonzero(hi > lo):
-        a, b = int(i[row]), int(j[row])
-        for k in order[lo[row] : hi[row]]:
-            k = int(k)
-            if k in (a, b) or c[a] + c[b] + c[k] >= minimum:
-                continue
-            if _cancels(z[a] + z[b] + z[k]):
-                found.add(tuple(sorted((a, b, k))))  # type: ignore[arg-type]
 
 
 def in_row_space(core: sparse.csr_matrix, groups: list[tuple[int, ...]]) -> list[bool]:
