@@ -19,8 +19,20 @@ from heatplan.reference.emissions import DEFAULT_GRID_PATH, GRID_FILE
 from heatplan.report import charts
 from heatplan.report.fmt import Table, labels_de, number, percent
 from heatplan.scenario.indicators import LABELS_DE
+from heatplan.scenario.pathway import hydrogen_factor_g_per_kwh
+from heatplan.scenario.settings import variant_settings
+from heatplan.scenario.supply import catalogue_value
 
-__all__ = ["VARIANT_DE", "indicator_value", "key_label", "scenario_section", "value_text"]
+__all__ = [
+    "VARIANT_DE",
+    "hydrogen_basis_de",
+    "indicator_value",
+    "key_label",
+    "scenario_section",
+    "value_text",
+]
+#: sources.bib entries of the hydrogen sentence (electrolyser efficiency)
+HYDROGEN_CITES = ("DEA_RenewableFuels", "PyPSATechData")
 
 VARIANT_DE = labels_de("variant")
 KEYS_DE = labels_de("indicator_key")
@@ -166,6 +178,38 @@ def emission_basis_de(grid_path: str = DEFAULT_GRID_PATH) -> str:
     )
 
 
+def hydrogen_years(indicators: pd.DataFrame) -> list[int]:
+    """The snapshot years in which any variant supplies hydrogen (final energy > 0)."""
+    rows = indicators[
+        (indicators["indicator"] == "final_energy")
+        & indicators["key"].astype(str).str.endswith("|hydrogen")
+        & (pd.to_numeric(indicators["value"], errors="coerce") > 0)
+    ]
+    return sorted({int(y) for y in rows["year"]})
+
+
+def hydrogen_basis_de(years: list[int], grid_path: str = DEFAULT_GRID_PATH) -> str:
+    """The public German sentence on the emission factor of hydrogen in ``years``.
+
+    The same factors the pathway counts (:func:`heatplan.scenario.pathway.hydrogen_factor_g_per_kwh`
+    with the hydrogen variant's settings on ``grid_path``).
+    """
+    settings = variant_settings("hydrogen", grid_emission_path=grid_path)
+    chosen = np.array(years, dtype=float)
+    factors = hydrogen_factor_g_per_kwh(chosen, settings)
+    efficiency = catalogue_value(settings.hydrogen_electrolysis_technology, "efficiency", chosen)
+    efficiencies = ", ".join(f"{y}: {number(e, 2)}" for y, e in zip(years, efficiency, strict=True))
+    values = ", ".join(f"{y}: {number(f, 1)}" for y, f in zip(years, factors, strict=True))
+    return (
+        "Wasserstoff (Anlage 9 des GEG nennt keinen Faktor) wird als Elektrolyse mit dem "
+        f"Netzstrom desselben Pfads „{GRID_PATHS_DE.get(grid_path, grid_path)}“ bewertet: "
+        "Emissionsfaktor des Stroms geteilt durch den Wirkungsgrad des Elektrolyseurs (Danish "
+        f"Energy Agency, alkalische Elektrolyse 100 MW; {efficiencies}), also {values} g CO2e "
+        "je kWh Wasserstoff (Heizwert). Verdichtung, Transport, Speicherung und Importe sind "
+        "nicht eingerechnet; ein zertifizierter Faktor des Lieferanten ersetzt diesen Wert."
+    )
+
+
 def scenario_section(
     indicators: pd.DataFrame | None,
     costs: pd.DataFrame | None,
@@ -208,4 +252,8 @@ def scenario_section(
     }
     if indicators["variant"].nunique() > 1:
         section["variants"] = _variants_table(indicators, costs, years)
+    with_hydrogen = hydrogen_years(indicators)
+    section["cites"] = list(HYDROGEN_CITES) if with_hydrogen else []
+    if with_hydrogen:
+        section["hydrogen_basis"] = hydrogen_basis_de(with_hydrogen, grid_path)
     return section
