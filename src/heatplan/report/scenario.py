@@ -230,6 +230,7 @@ def scenario_section(
     frame = indicators[indicators["variant"].astype(str) == variant]
     years = sorted(frame["year"].astype(int).unique().tolist())
     labels = {str(k): str(v) for k, v in carriers_table()["label_de"].items()}
+    labels["hydrogen"] = key_label("hydrogen")  # the scenario's carrier, not in carriers.csv
     section: dict[str, Any] = {
         "empty": False,
         "variant": VARIANT_DE.get(variant, variant),
