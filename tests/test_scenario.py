@@ -651,3 +651,16 @@ def test_the_report_states_the_hydrogen_factor_it_counted() -> None:
         base_only, None, base_by_carrier=None, base_ghg_t=None, base_year=2025
     )
     assert "hydrogen_basis" not in section and section["cites"] == []
+
+
+def test_hydrogen_from_a_fossil_grid_is_flagged_as_not_green() -> None:
+    # 2030: 270 g (KEA grid projection) / 0.6217 (DEA electrolysis 2030) = 434.3 g CO2e/kWh;
+    # 2038: (270 - 0.8 x 238) / (0.6217 + 0.8 x 0.0315) = 79.6 / 0.6469 = 123.0 g, above
+    # 0.3 x 94 g/MJ x 3.6 = 101.52 g (RED II Art. 25 (2)); 2039: 55.8 / 0.6501 = 85.8 g, below
+    early = variant_settings("hydrogen", hydrogen_from_year=2030)
+    result = pathway(_gas_house_in_a_hydrogen_area(), _areas(), early)
+    assert any("hydrogen counted at 434.3 g CO2e/kWh in 2030" in n for n in result.notes)
+    flagged = [n for n in result.notes if "not green hydrogen" in n]
+    assert len(flagged) == 1 and "hydrogen in 2030-2038 is above the 101.5 g" in flagged[0]
+    late = pathway(_gas_house_in_a_hydrogen_area(), _areas(), variant_settings("hydrogen"))
+    assert not [n for n in late.notes if "not green hydrogen" in n]

@@ -206,7 +206,7 @@ def hydrogen_basis_de(years: list[int], grid_path: str = DEFAULT_GRID_PATH) -> s
         "Emissionsfaktor des Stroms geteilt durch den Wirkungsgrad des Elektrolyseurs (Danish "
         f"Energy Agency, alkalische Elektrolyse 100 MW; {efficiencies}), also {values} g CO2e "
         "je kWh Wasserstoff (Heizwert). Verdichtung, Transport, Speicherung und Importe sind "
-        "nicht eingerechnet; ein zertifizierter Faktor des Lieferanten ersetzt diesen Wert."
+        "nicht eingerechnet; ein zertifizierter Faktor des Lieferanten würde diesen Wert ersetzen."
     )
 
 

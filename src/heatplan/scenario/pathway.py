@@ -219,7 +219,8 @@ def _notes(frame: pd.DataFrame, settings: ScenarioSettings) -> tuple[str, ...]:
 def _hydrogen_note(
     carrier: np.ndarray, years: np.ndarray, settings: ScenarioSettings
 ) -> tuple[str, ...]:
-    """The factor hydrogen was counted with, where any building uses it."""
+    """The factor hydrogen was counted with, where any building uses it, and the years in
+    which that factor lies above what renewable hydrogen may emit under EU law."""
     used = (carrier == "hydrogen").any(axis=0)
     if not used.any():
         return ()
@@ -231,10 +232,19 @@ def _hydrogen_note(
         else f"electrolysis with the '{settings.grid_emission_path}' grid electricity; "
         "compression, transport and imports not counted"
     )
-    return (
+    notes = [
         f"hydrogen counted at {factor[0]:.1f} g CO2e/kWh in {first} and {factor[1]:.1f} g in "
-        f"{last} ({how})",
-    )
+        f"{last} ({how})"
+    ]
+    limit = settings.hydrogen_renewable_max_g_per_kwh
+    above = years[used][hydrogen_factor_g_per_kwh(years[used], settings) > limit]
+    if len(above):
+        notes.append(
+            f"hydrogen in {int(above[0])}-{int(above[-1])} is above the {limit:.1f} g CO2e/kWh "
+            "renewable hydrogen may emit (RED II Art. 25 (2)): it is not green hydrogen; convert "
+            "later (hydrogen_from_year) or give a supplier's certified factor"
+        )
+    return tuple(notes)
 
 
 def pathway(

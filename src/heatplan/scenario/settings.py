@@ -96,6 +96,7 @@ class ScenarioSettings:
     hydrogen_from_year: int
     hydrogen_min_gas_share: float
     hydrogen_electrolysis_technology: str
+    hydrogen_renewable_max_g_per_kwh: float
     unknown_carrier: str
     prices_eur_per_mwh: Mapping[str, float] = field(default_factory=dict)
     #: CO2 price path of household fuels (options.price_paths.PATHS); None: today's prices.
@@ -179,6 +180,7 @@ class ScenarioSettings:
             "network_loss_share",
             "network_biomass_share_of_renewable",
             "hydrogen_min_gas_share",
+            "hydrogen_renewable_max_g_per_kwh",
         ):
             values[name] = _value(name)
         for name in (
