@@ -200,13 +200,23 @@ def hydrogen_basis_de(years: list[int], grid_path: str = DEFAULT_GRID_PATH) -> s
     efficiency = catalogue_value(settings.hydrogen_electrolysis_technology, "efficiency", chosen)
     efficiencies = ", ".join(f"{y}: {number(e, 2)}" for y, e in zip(years, efficiency, strict=True))
     values = ", ".join(f"{y}: {number(f, 1)}" for y, f in zip(years, factors, strict=True))
+    limit = settings.hydrogen_renewable_max_g_per_kwh
+    above = [str(y) for y, f in zip(years, factors, strict=True) if f > limit]
+    warning = (
+        f" In {', '.join(above)} liegt dieser Wert über den {number(limit, 1)} g CO2e/kWh, die "
+        "erneuerbarer Wasserstoff nach EU-Recht höchstens verursachen darf (Richtlinie (EU) "
+        "2018/2001 Art. 25 Abs. 2): so erzeugter Wasserstoff wäre kein grüner Wasserstoff."
+        if above
+        else ""
+    )
     return (
         "Wasserstoff (Anlage 9 des GEG nennt keinen Faktor) wird als Elektrolyse mit dem "
         f"Netzstrom desselben Pfads „{GRID_PATHS_DE.get(grid_path, grid_path)}“ bewertet: "
         "Emissionsfaktor des Stroms geteilt durch den Wirkungsgrad des Elektrolyseurs (Danish "
         f"Energy Agency, alkalische Elektrolyse 100 MW; {efficiencies}), also {values} g CO2e "
         "je kWh Wasserstoff (Heizwert). Verdichtung, Transport, Speicherung und Importe sind "
-        "nicht eingerechnet; ein zertifizierter Faktor des Lieferanten würde diesen Wert ersetzen."
+        "nicht eingerechnet; ein zertifizierter Faktor des Lieferanten würde diesen Wert "
+        f"ersetzen.{warning}"
     )
 
 
