@@ -630,11 +630,11 @@ def test_the_report_states_the_hydrogen_factor_it_counted() -> None:
 
     text = hydrogen_basis_de([2040, 2045])
     # 32 / 0.6532 and 28.5 / 0.6532 g CO2e/kWh, German decimal comma
-    assert "2040: 49,0, 2045: 43,6 g CO2e" in text and "2040: 0,65" in text
+    assert "2040: 49,0, 2045: 43,6 g CO2e/kWh" in text and "2040: 0,65" in text
     assert "kein grüner Wasserstoff" not in text
     early = hydrogen_basis_de([2030, 2040])  # 270 / 0.6217 = 434.3 g > 101.52 g (RED II)
     assert "2030: 434,3, 2040: 49,0 g" in early
-    assert "In 2030 liegt dieser Wert über den 101,5 g CO2e/kWh" in early
+    assert "In 2030 über den 101,5 g CO2e/kWh" in early and "kein grüner Wasserstoff" in early
     results = run_variants(_stock(), _areas())
     table = pd.concat(
         [indicator_table(anlage2_indicators(r), variant=n) for n, r in results.items()],

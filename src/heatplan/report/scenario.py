@@ -203,20 +203,17 @@ def hydrogen_basis_de(years: list[int], grid_path: str = DEFAULT_GRID_PATH) -> s
     limit = settings.hydrogen_renewable_max_g_per_kwh
     above = [str(y) for y, f in zip(years, factors, strict=True) if f > limit]
     warning = (
-        f" In {', '.join(above)} liegt dieser Wert über den {number(limit, 1)} g CO2e/kWh, die "
-        "erneuerbarer Wasserstoff nach EU-Recht höchstens verursachen darf (Richtlinie (EU) "
-        "2018/2001 Art. 25 Abs. 2): so erzeugter Wasserstoff wäre kein grüner Wasserstoff."
+        f" In {', '.join(above)} über den {number(limit, 1)} g CO2e/kWh, die erneuerbarer "
+        "Wasserstoff nach Richtlinie (EU) 2018/2001 Art. 25 Abs. 2 höchstens verursachen darf: "
+        "kein grüner Wasserstoff."
         if above
         else ""
     )
     return (
-        "Wasserstoff (Anlage 9 des GEG nennt keinen Faktor) wird als Elektrolyse mit dem "
-        f"Netzstrom desselben Pfads „{GRID_PATHS_DE.get(grid_path, grid_path)}“ bewertet: "
-        "Emissionsfaktor des Stroms geteilt durch den Wirkungsgrad des Elektrolyseurs (Danish "
-        f"Energy Agency, alkalische Elektrolyse 100 MW; {efficiencies}), also {values} g CO2e "
-        "je kWh Wasserstoff (Heizwert). Verdichtung, Transport, Speicherung und Importe sind "
-        "nicht eingerechnet; ein zertifizierter Faktor des Lieferanten würde diesen Wert "
-        f"ersetzen.{warning}"
+        "Wasserstoff (im GEG ohne Faktor): Elektrolyse mit dem Netzstrom des Pfads "
+        f"„{GRID_PATHS_DE.get(grid_path, grid_path)}“, Stromfaktor geteilt durch den Wirkungsgrad "
+        f"des Elektrolyseurs (Danish Energy Agency; {efficiencies}), also {values} g CO2e/kWh "
+        f"Wasserstoff (Heizwert), ohne Verdichtung, Transport und Importe.{warning}"
     )
 
 
