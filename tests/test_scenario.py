@@ -534,3 +534,137 @@ def test_energy_bills_follow_the_co2_price_path_by_hand() -> None:
     path = variant_costs(result, _areas())["energy_cost_eur"]
     today = variant_costs(flat, _areas())["energy_cost_eur"]
     assert path - today == pytest.approx(surcharge, rel=1e-9)
+
+
+# --- hydrogen and the emission factor of every carrier ----------------------------------------
+#: technology_catalogue.csv electrolysis: Danish Energy Agency '86 AEC 100 MW' hydrogen output
+#: per electricity input in 2040 (PyPSA technology-data costs_2040.csv), held after 2040
+ELECTROLYSIS_2040 = 0.6532
+#: DEA '202 Natural gas boiler' efficiency 2030 (the boiler installed in 2030 below)
+BOILER_2030 = 0.98
+
+
+def _gas_house_in_a_hydrogen_area() -> pd.DataFrame:
+    return _stock(1).assign(
+        area_id="H",
+        carrier="natural_gas",
+        heater_type="condensing_boiler",
+        heater_install_year=2010,
+        heat_demand_kwh_per_a=20_000.0,
+        space_heating_kwh_per_a=16_000.0,
+        hot_water_kwh_per_a=4_000.0,
+    )
+
+
+@pytest.mark.parametrize(
+    ("year", "factor_g_per_kwh"),
+    [
+        (2039, 240.0),  # natural gas until the conversion (GEG Anlage 9)
+        (2040, 32.0 / ELECTROLYSIS_2040),  # 49.0 g: the KEA grid projection's 2040 point
+        (2045, 28.5 / ELECTROLYSIS_2040),  # 43.6 g
+    ],
+)
+def test_hydrogen_counts_the_electrolysis_electricity_by_hand(
+    year: int, factor_g_per_kwh: float
+) -> None:
+    settings = variant_settings("hydrogen", renovation_rate_start=0.0, renovation_rate_end=0.0)
+    result = pathway(_gas_house_in_a_hydrogen_area(), _areas(), settings)
+    details = result.buildings.iloc[0]
+    assert details["year_1"] == 2030 and details["system_1"] == "hydrogen_ready"
+    final_kwh = 20_000.0 / BOILER_2030  # no renovation: the hydrogen-ready boiler of 2030
+    assert result.final_energy_kwh.iloc[0][year] == pytest.approx(final_kwh, rel=RTOL_HAND)
+    energy = result.energy[result.energy["year"] == year]
+    assert energy["carrier"].tolist() == ["natural_gas" if year < 2040 else "hydrogen"]
+    co2_t = energy["co2_t_per_a"].sum()
+    assert co2_t == pytest.approx(final_kwh * factor_g_per_kwh / 1e6, rel=RTOL_HAND)
+    assert co2_t > 0.0
+    ghg = anlage2_indicators(result, years=(year,))[str(year)]["ghg_emissions"]["values"]
+    assert ghg["total"] == pytest.approx(co2_t, rel=RTOL_ENERGY)
+    if year >= 2040:
+        assert any("hydrogen counted at 49.0 g CO2e/kWh in 2040" in n for n in result.notes)
+
+
+def test_a_given_hydrogen_factor_replaces_the_electrolysis_one() -> None:
+    settings = variant_settings(
+        "hydrogen",
+        renovation_rate_start=0.0,
+        renovation_rate_end=0.0,
+        hydrogen_co2_g_per_kwh=100.0,
+    )
+    result = pathway(_gas_house_in_a_hydrogen_area(), _areas(), settings)
+    co2_t = result.energy.set_index("year").loc[2045, "co2_t_per_a"]
+    assert co2_t == pytest.approx(20_000.0 / BOILER_2030 * 100.0 / 1e6, rel=RTOL_HAND)
+    with pytest.raises(ValueError, match="hydrogen_co2_g_per_kwh"):
+        variant_settings("hydrogen", hydrogen_co2_g_per_kwh=-1.0)
+
+
+def test_a_carrier_without_a_factor_is_an_error_not_a_zero() -> None:
+    frame = _stock(20).assign(carrier="unknown")
+    settings = variant_settings("base", unknown_carrier="unknown")  # carriers.csv: no factor
+    with pytest.raises(ValueError, match="no emission factor for carrier"):
+        pathway(frame, _areas(), settings)
+
+
+@pytest.mark.parametrize("name", ["base", "fast_renovation", "hydrogen"])
+def test_every_carrier_of_every_variant_carries_its_factor(name: str) -> None:
+    """No carrier is summed as zero: CO2 / final energy is each carrier's sourced factor."""
+    result = pathway(_stock(), _areas(), variant_settings(name))
+    energy = result.energy[result.energy["final_energy_kwh_per_a"] > 0]
+    geg = {"natural_gas": 240.0, "heating_oil": 310.0, "wood": 20.0, "biogas": 140.0}
+    electrolysis = np.interp(energy["year"], [2025, 2030, 2040], [0.5874, 0.6217, 0.6532])
+    grid = _grid(energy["year"].to_numpy(float))
+    expected = energy["carrier"].map(geg).to_numpy(float)
+    expected = np.where(energy["carrier"] == "electricity", grid, expected)
+    expected = np.where(energy["carrier"] == "hydrogen", grid / electrolysis, expected)
+    factor = energy["co2_t_per_a"] * 1e6 / energy["final_energy_kwh_per_a"]
+    fixed = energy["carrier"] != "district_heat"  # the network's mix: the three-building test
+    np.testing.assert_allclose(factor[fixed], expected[fixed], rtol=RTOL_ENERGY)
+    assert (factor > 0).all()
+    if name == "hydrogen":
+        assert (energy["carrier"] == "hydrogen").any()
+
+
+def test_the_report_states_the_hydrogen_factor_it_counted() -> None:
+    from heatplan.report.fmt import number
+    from heatplan.report.scenario import hydrogen_basis_de, scenario_section
+
+    text = hydrogen_basis_de([2040, 2045])
+    # 32 / 0.6532 and 28.5 / 0.6532 g CO2e/kWh, German decimal comma
+    assert "2040: 49,0, 2045: 43,6 g CO2e/kWh" in text and "2040: 0,65" in text
+    assert "kein grüner Wasserstoff" not in text
+    early = hydrogen_basis_de([2030, 2040])  # 270 / 0.6217 = 434.3 g > 101.52 g (RED II)
+    assert "2030: 434,3, 2040: 49,0 g" in early
+    assert "In 2030 über den 101,5 g CO2e/kWh" in early and "kein grüner Wasserstoff" in early
+    results = run_variants(_stock(), _areas())
+    table = pd.concat(
+        [indicator_table(anlage2_indicators(r), variant=n) for n, r in results.items()],
+        ignore_index=True,
+    )
+    section = scenario_section(table, None, base_by_carrier=None, base_ghg_t=None, base_year=2025)
+    assert section["hydrogen_basis"] == hydrogen_basis_de([2040, 2045])
+    assert section["cites"] == ["DEA_RenewableFuels", "PyPSATechData"]
+    rows = section["variants"].rows
+    first = [row[0] for row in rows].index("Variante Wasserstoffnetz")
+    ghg_row = rows[first + 1]
+    assert ghg_row[1] == "THG [t CO2e/a]"
+    hydrogen_t = results["hydrogen"].energy.groupby("year")["co2_t_per_a"].sum()
+    assert hydrogen_t[2045] > 0
+    assert ghg_row[2:] == [number(hydrogen_t[y]) for y in INDICATOR_YEARS]
+    base_only = table[table["variant"] == "base"]
+    section = scenario_section(
+        base_only, None, base_by_carrier=None, base_ghg_t=None, base_year=2025
+    )
+    assert "hydrogen_basis" not in section and section["cites"] == []
+
+
+def test_hydrogen_from_a_fossil_grid_is_flagged_as_not_green() -> None:
+    # 2030: 270 g (KEA grid projection) / 0.6217 (DEA electrolysis 2030) = 434.3 g CO2e/kWh;
+    # 2038: (270 - 0.8 x 238) / (0.6217 + 0.8 x 0.0315) = 79.6 / 0.6469 = 123.0 g, above
+    # 0.3 x 94 g/MJ x 3.6 = 101.52 g (RED II Art. 25 (2)); 2039: 55.8 / 0.6501 = 85.8 g, below
+    early = variant_settings("hydrogen", hydrogen_from_year=2030)
+    result = pathway(_gas_house_in_a_hydrogen_area(), _areas(), early)
+    assert any("hydrogen counted at 434.3 g CO2e/kWh in 2030" in n for n in result.notes)
+    flagged = [n for n in result.notes if "not green hydrogen" in n]
+    assert len(flagged) == 1 and "hydrogen in 2030-2038 is above the 101.5 g" in flagged[0]
+    late = pathway(_gas_house_in_a_hydrogen_area(), _areas(), variant_settings("hydrogen"))
+    assert not [n for n in late.notes if "not green hydrogen" in n]

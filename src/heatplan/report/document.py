@@ -97,13 +97,14 @@ def plan_context(
     credit = attribution(project_dir, inputs.source_files)
     inventory = inventory_section(inputs, attribution=credit)
     potentials = potentials_section(inputs, attribution=credit)
+    scenario = _scenario(inputs, config, inventory["figures"])
     return {
         "cover": cover(config, public=inputs.public, today=today, subtitle="Wärmeplan (§ 23 WPG)"),
         "procedure": procedure_section(config, inputs.layer("areas")),
         "inventory": inventory,
         "grid": grid_section(inputs.layer("grid_supply_areas"), inputs.layer("grid_trafo_areas")),
         "potentials": potentials,
-        "scenario": _scenario(inputs, config, inventory["figures"]),
+        "scenario": scenario,
         "areas": areas_section(
             inputs.layer("areas"),
             suppressed=inputs.suppressed_areas,
@@ -115,7 +116,9 @@ def plan_context(
         ),
         "basis": basis_table(config, inputs.layer("areas")),
         "measures": measures_section(measures, internal=not inputs.public),
-        "sources": _sources(project_dir, inputs, [*PLAN_CITES, *potentials["cites"]]),
+        "sources": _sources(
+            project_dir, inputs, [*PLAN_CITES, *potentials["cites"], *scenario.get("cites", [])]
+        ),
     }
 
 

@@ -19,8 +19,20 @@ from heatplan.reference.emissions import DEFAULT_GRID_PATH, GRID_FILE
 from heatplan.report import charts
 from heatplan.report.fmt import Table, labels_de, number, percent
 from heatplan.scenario.indicators import LABELS_DE
+from heatplan.scenario.pathway import hydrogen_factor_g_per_kwh
+from heatplan.scenario.settings import variant_settings
+from heatplan.scenario.supply import catalogue_value
 
-__all__ = ["VARIANT_DE", "indicator_value", "key_label", "scenario_section", "value_text"]
+__all__ = [
+    "VARIANT_DE",
+    "hydrogen_basis_de",
+    "indicator_value",
+    "key_label",
+    "scenario_section",
+    "value_text",
+]
+#: sources.bib entries of the hydrogen sentence (electrolyser efficiency)
+HYDROGEN_CITES = ("DEA_RenewableFuels", "PyPSATechData")
 
 VARIANT_DE = labels_de("variant")
 KEYS_DE = labels_de("indicator_key")
@@ -166,6 +178,45 @@ def emission_basis_de(grid_path: str = DEFAULT_GRID_PATH) -> str:
     )
 
 
+def hydrogen_years(indicators: pd.DataFrame) -> list[int]:
+    """The snapshot years in which any variant supplies hydrogen (final energy > 0)."""
+    rows = indicators[
+        (indicators["indicator"] == "final_energy")
+        & indicators["key"].astype(str).str.endswith("|hydrogen")
+        & (pd.to_numeric(indicators["value"], errors="coerce") > 0)
+    ]
+    return sorted({int(y) for y in rows["year"]})
+
+
+def hydrogen_basis_de(years: list[int], grid_path: str = DEFAULT_GRID_PATH) -> str:
+    """The public German sentence on the emission factor of hydrogen in ``years``.
+
+    The same factors the pathway counts (:func:`heatplan.scenario.pathway.hydrogen_factor_g_per_kwh`
+    with the hydrogen variant's settings on ``grid_path``).
+    """
+    settings = variant_settings("hydrogen", grid_emission_path=grid_path)
+    chosen = np.array(years, dtype=float)
+    factors = hydrogen_factor_g_per_kwh(chosen, settings)
+    efficiency = catalogue_value(settings.hydrogen_electrolysis_technology, "efficiency", chosen)
+    efficiencies = ", ".join(f"{y}: {number(e, 2)}" for y, e in zip(years, efficiency, strict=True))
+    values = ", ".join(f"{y}: {number(f, 1)}" for y, f in zip(years, factors, strict=True))
+    limit = settings.hydrogen_renewable_max_g_per_kwh
+    above = [str(y) for y, f in zip(years, factors, strict=True) if f > limit]
+    warning = (
+        f" In {', '.join(above)} über den {number(limit, 1)} g CO2e/kWh, die erneuerbarer "
+        "Wasserstoff nach Richtlinie (EU) 2018/2001 Art. 25 Abs. 2 höchstens verursachen darf: "
+        "kein grüner Wasserstoff."
+        if above
+        else ""
+    )
+    return (
+        "Wasserstoff (im GEG ohne Faktor): Elektrolyse mit dem Netzstrom des Pfads "
+        f"„{GRID_PATHS_DE.get(grid_path, grid_path)}“, Stromfaktor geteilt durch den Wirkungsgrad "
+        f"des Elektrolyseurs (Danish Energy Agency; {efficiencies}), also {values} g CO2e/kWh "
+        f"Wasserstoff (Heizwert), ohne Verdichtung, Transport und Importe.{warning}"
+    )
+
+
 def scenario_section(
     indicators: pd.DataFrame | None,
     costs: pd.DataFrame | None,
@@ -186,6 +237,7 @@ def scenario_section(
     frame = indicators[indicators["variant"].astype(str) == variant]
     years = sorted(frame["year"].astype(int).unique().tolist())
     labels = {str(k): str(v) for k, v in carriers_table()["label_de"].items()}
+    labels["hydrogen"] = key_label("hydrogen")  # the scenario's carrier, not in carriers.csv
     section: dict[str, Any] = {
         "empty": False,
         "variant": VARIANT_DE.get(variant, variant),
@@ -208,4 +260,8 @@ def scenario_section(
     }
     if indicators["variant"].nunique() > 1:
         section["variants"] = _variants_table(indicators, costs, years)
+    with_hydrogen = hydrogen_years(indicators)
+    section["cites"] = list(HYDROGEN_CITES) if with_hydrogen else []
+    if with_hydrogen:
+        section["hydrogen_basis"] = hydrogen_basis_de(with_hydrogen, grid_path)
     return section

@@ -6,9 +6,11 @@ efficiency (heater replacement and the areas' target supply, :mod:`heatplan.scen
 and so a final energy = heat / efficiency; district heat comes from its area's network, whose
 generation mix and emissions follow :mod:`heatplan.scenario.network`. Emissions: carriers'
 GEG factors (``carriers.csv``), grid electricity with the factor of its year on the settings'
-grid path (:func:`heatplan.reference.emissions.grid_factor_g_per_kwh`), district heat with its
-network's factor; all on one basis, CO2 equivalents including upstream chains. In the base
-year every building is as the inventory says.
+grid path (:func:`heatplan.reference.emissions.grid_factor_g_per_kwh`), hydrogen as made from
+that electricity by electrolysis (:func:`hydrogen_factor_g_per_kwh`), district heat with its
+network's factor; all on one basis, CO2 equivalents including upstream chains. A carrier
+without a factor is an error, never a zero. In the base year every building is as the
+inventory says.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from heatplan.plan import columns as col
-from heatplan.reference.emissions import DEFAULT_GRID_PATH, grid_factor_g_per_kwh
+from heatplan.reference.emissions import grid_factor_g_per_kwh
 from heatplan.scenario import network as net
 from heatplan.scenario import stock, supply
 
@@ -70,21 +72,63 @@ def _gas_share(frame: pd.DataFrame, area_index: np.ndarray, areas: int) -> np.nd
     return np.bincount(area_index, gas, minlength=areas) / np.where(total > 0, total, 1.0)
 
 
+def hydrogen_factor_g_per_kwh(years: np.ndarray, settings: ScenarioSettings) -> np.ndarray:
+    """Emission factor of hydrogen in each year [g CO2e/kWh of H2 on the net calorific value].
+
+    The settings' ``hydrogen_co2_g_per_kwh`` where given (e.g. a supplier's certified factor);
+    otherwise electrolysis with grid electricity: the grid factor of the year on the settings'
+    grid path / the electrolyser efficiency of the catalogue (``hydrogen_electrolysis_technology``,
+    Danish Energy Agency '86 AEC 100 MW'), both incl. upstream chains as ``carriers.csv``.
+    Compression, transport, storage and leakage are not counted.
+
+    Examples
+    --------
+    >>> from heatplan.scenario.settings import ScenarioSettings
+    >>> round(float(hydrogen_factor_g_per_kwh(np.array([2040]), ScenarioSettings.defaults())[0]), 1)
+    49.0
+    """
+    chosen = np.asarray(years, dtype=float)
+    if settings.hydrogen_co2_g_per_kwh is not None:
+        return np.full(chosen.shape, float(settings.hydrogen_co2_g_per_kwh))
+    grid = np.asarray(grid_factor_g_per_kwh(chosen, path=settings.grid_emission_path), dtype=float)
+    efficiency = supply.catalogue_value(
+        settings.hydrogen_electrolysis_technology, "efficiency", chosen
+    )
+    return grid / efficiency
+
+
 def _co2_factor(
     carrier: np.ndarray,
     table: pd.DataFrame,
     years: np.ndarray,
     district: np.ndarray,
     area_index: np.ndarray,
-    grid_path: str = DEFAULT_GRID_PATH,
+    settings: ScenarioSettings,
 ) -> np.ndarray:
-    """Emission factor of each building's carrier in each year [g CO2e/kWh incl. upstream]."""
+    """Emission factor of each building's carrier in each year [g CO2e/kWh incl. upstream].
+
+    Raises ValueError for a carrier without a factor (carriers.csv's ``unknown``, a code not in
+    the table): its emissions are not known, and a NaN would be summed as zero.
+    """
     fixed = table["co2_g_per_kwh"].astype(float)
     codes, flat = np.unique(carrier.astype(str), return_inverse=True)
     factor = fixed.reindex(codes).to_numpy(float)[flat].reshape(carrier.shape)
-    grid = np.asarray(grid_factor_g_per_kwh(years.astype(float), path=grid_path), dtype=float)
+    grid = np.asarray(
+        grid_factor_g_per_kwh(years.astype(float), path=settings.grid_emission_path), dtype=float
+    )
     factor = np.where(carrier == "electricity", grid[None, :], factor)
-    return np.where(carrier == "district_heat", district[area_index], factor)
+    if (carrier == "hydrogen").any():
+        hydrogen = hydrogen_factor_g_per_kwh(years, settings)
+        factor = np.where(carrier == "hydrogen", hydrogen[None, :], factor)
+    factor = np.where(carrier == "district_heat", district[area_index], factor)
+    missing = sorted(set(carrier[np.isnan(factor)].tolist()))
+    if missing:
+        raise ValueError(
+            f"no emission factor for carrier(s) {', '.join(missing)} (carriers.csv "
+            "co2_g_per_kwh is empty or the code is unknown): set unknown_carrier to a carrier "
+            "with a factor or give these buildings their carrier"
+        )
+    return factor
 
 
 def _energy(
@@ -172,6 +216,37 @@ def _notes(frame: pd.DataFrame, settings: ScenarioSettings) -> tuple[str, ...]:
     return tuple(notes)
 
 
+def _hydrogen_note(
+    carrier: np.ndarray, years: np.ndarray, settings: ScenarioSettings
+) -> tuple[str, ...]:
+    """The factor hydrogen was counted with, where any building uses it, and the years in
+    which that factor lies above what renewable hydrogen may emit under EU law."""
+    used = (carrier == "hydrogen").any(axis=0)
+    if not used.any():
+        return ()
+    first, last = int(years[used][0]), int(years[-1])
+    factor = hydrogen_factor_g_per_kwh(np.array([first, last]), settings)
+    how = (
+        "the given hydrogen_co2_g_per_kwh"
+        if settings.hydrogen_co2_g_per_kwh is not None
+        else f"electrolysis with the '{settings.grid_emission_path}' grid electricity; "
+        "compression, transport and imports not counted"
+    )
+    notes = [
+        f"hydrogen counted at {factor[0]:.1f} g CO2e/kWh in {first} and {factor[1]:.1f} g in "
+        f"{last} ({how})"
+    ]
+    limit = settings.hydrogen_renewable_max_g_per_kwh
+    above = years[used][hydrogen_factor_g_per_kwh(years[used], settings) > limit]
+    if len(above):
+        notes.append(
+            f"hydrogen in {int(above[0])}-{int(above[-1])} is above the {limit:.1f} g CO2e/kWh "
+            "renewable hydrogen may emit (RED II Art. 25 (2)): it is not green hydrogen; convert "
+            "later (hydrogen_from_year) or give a supplier's certified factor"
+        )
+    return tuple(notes)
+
+
 def pathway(
     buildings: pd.DataFrame,
     areas: pd.DataFrame,
@@ -223,7 +298,7 @@ def pathway(
         delivered, keys, kind == "waermenetz_neubau", years, settings, network_mix
     )
     table = stock.carrier_table(settings)
-    factor = _co2_factor(carrier, table, years, district, area_index, settings.grid_emission_path)
+    factor = _co2_factor(carrier, table, years, district, area_index, settings)
     blend = supply.blend_share(frame, change, system, years, settings)
     biogas = float(table["co2_g_per_kwh"].astype(float)["biogas"])
     energy = _energy(frame, years, carrier, final, factor, blend, biogas)
@@ -234,7 +309,7 @@ def pathway(
         details[column] = details[column].where(np.isfinite(details[column]))
     details["system_1"] = [supply.SYSTEMS[c] for c in details["system_1"]]
     details["system_2"] = [supply.SYSTEMS[c] for c in details["system_2"]]
-    notes = _notes(frame, settings)
+    notes = _notes(frame, settings) + _hydrogen_note(carrier, years, settings)
     return Pathway(
         years=years,
         buildings=details,

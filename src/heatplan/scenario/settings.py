@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from heatplan.reference import heater_types, parameter, table
 from heatplan.reference.emissions import GRID_PATHS
 
@@ -93,13 +95,18 @@ class ScenarioSettings:
     hydrogen_network: bool
     hydrogen_from_year: int
     hydrogen_min_gas_share: float
-    hydrogen_co2_g_per_kwh: float
+    hydrogen_electrolysis_technology: str
+    hydrogen_renewable_max_g_per_kwh: float
     unknown_carrier: str
     prices_eur_per_mwh: Mapping[str, float] = field(default_factory=dict)
     #: CO2 price path of household fuels (options.price_paths.PATHS); None: today's prices.
     co2_price_path: str | None = "central"
     #: Grid emission path (reference.emissions.GRID_PATHS): grid factor of each year.
     grid_emission_path: str = "projection"
+    #: Emission factor of hydrogen [g CO2e/kWh incl. upstream], e.g. a supplier's certified
+    #: factor; None: electrolysis with the grid path's electricity of each year
+    #: (:func:`heatplan.scenario.pathway.hydrogen_factor_g_per_kwh`).
+    hydrogen_co2_g_per_kwh: float | None = None
 
     def __post_init__(self) -> None:
         if not self.base_year < self.target_year:
@@ -136,6 +143,9 @@ class ScenarioSettings:
             )
         if min(self.spf_air, self.spf_ground, self.network_buildout_a) <= 0:
             raise ValueError("spf_air, spf_ground and network_buildout_a must be > 0")
+        h2 = self.hydrogen_co2_g_per_kwh
+        if h2 is not None and not (np.isfinite(h2) and h2 >= 0.0):
+            raise ValueError(f"hydrogen_co2_g_per_kwh must be a factor >= 0 g/kWh, got {h2}")
 
     @classmethod
     def defaults(cls, **overrides: Any) -> ScenarioSettings:
@@ -170,7 +180,7 @@ class ScenarioSettings:
             "network_loss_share",
             "network_biomass_share_of_renewable",
             "hydrogen_min_gas_share",
-            "hydrogen_co2_g_per_kwh",
+            "hydrogen_renewable_max_g_per_kwh",
         ):
             values[name] = _value(name)
         for name in (
@@ -179,6 +189,7 @@ class ScenarioSettings:
             "network_biomass_technology",
             "new_boiler_technology",
             "biomass_boiler_technology",
+            "hydrogen_electrolysis_technology",
             "unknown_carrier",
         ):
             values[name] = _text(name)

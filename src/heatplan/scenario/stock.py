@@ -44,11 +44,16 @@ SPLIT_RTOL = 1e-6
 
 
 def carrier_table(settings: ScenarioSettings) -> pd.DataFrame:
-    """carriers.csv plus a ``hydrogen`` row (gas network, renewable, settings' factor)."""
+    """carriers.csv plus a ``hydrogen`` row (gas network, renewable).
+
+    The hydrogen row's ``co2_g_per_kwh`` is NaN: its factor depends on the year
+    (:func:`heatplan.scenario.pathway.hydrogen_factor_g_per_kwh`), as grid electricity's and
+    district heat's do.
+    """
     frame = carriers()[["co2_g_per_kwh", "renewable", "network", "default_efficiency"]].copy()
     hydrogen = pd.DataFrame(
         {
-            "co2_g_per_kwh": [settings.hydrogen_co2_g_per_kwh],
+            "co2_g_per_kwh": [np.nan],
             "renewable": [True],
             "network": ["gas"],
             "default_efficiency": [np.nan],
