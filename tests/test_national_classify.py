@@ -17,6 +17,7 @@ from heatplan.errors import InputFileError
 from heatplan.national.municipality import INPUT_LAYERS, for_municipality, run_stages
 from heatplan.national.partitions import KEY, read_layer, write_partition
 from heatplan.national.run import (
+    NationalResult,
     load_cluster_settings,
     load_plan_settings,
     run_national,
@@ -183,3 +184,61 @@ def test_plan_settings_file(tmp_path: Path) -> None:
     path.write_text('[municipality]\nname = "Schutterwald"\n')
     with pytest.raises(InputFileError, match=r"\[municipality\] is not for a national run"):
         load_plan_settings(path)
+
+
+def test_cli_says_what_the_classification_lacked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``heatplan national run --classify`` passes the settings file's plan settings on and
+    names each missing input with what it means (the run itself is stood in for)."""
+    from typer.testing import CliRunner
+
+    import heatplan.national.run as national_run
+    from heatplan.cli import app
+
+    seen: dict[str, object] = {}
+
+    def fake_run(input_dir: Path, out_dir: Path, **options: object) -> NationalResult:
+        seen.update(options)
+        return NationalResult(
+            municipalities=3,
+            buildings=900,
+            heat_demand_twh_per_a=0.02,
+            grid_cells=40,
+            public_grid_cells=30,
+            seconds=12.0,
+            buildings_per_second=75.0,
+            cpu_seconds=20.0,
+            workers=2,
+            scheduler="local",
+            peak_rss_mb_per_worker={"1": 500.0},
+            classified_areas=7,
+            area_types={"dezentral": 4, "waermenetz_neubau": 3},
+            missing_inputs={"gas_networks": 2, "plants": 3},
+            output=str(out_dir),
+        )
+
+    monkeypatch.setattr(national_run, "run_national", fake_run)
+    settings_file = tmp_path / "national.toml"
+    settings_file.write_text(SETTINGS)
+    command = ["national", "run", str(tmp_path), "--out", str(tmp_path / "o"), "--classify"]
+    done = CliRunner().invoke(app, [*command, "--settings", str(settings_file)])
+    assert done.exit_code == 0, done.output
+    assert seen["with_classify"] is True
+    settings = seen["plan_settings"]
+    assert isinstance(settings, ProjectConfig) and not settings.economics.with_funding
+    text = " ".join(done.output.split())
+    assert "7 areas classified (target year: 4 dezentral, 3 waermenetz_neubau)" in text
+    assert "without gas_networks in 2 of 3 municipalities: no gas network known" in text
+    assert "plants" not in text  # MaStR plants do not enter the classification
+
+
+def test_input_layers_are_what_the_stages_read() -> None:
+    """Every frame the national stages read that none of them makes, and nothing else."""
+    from heatplan.national.municipality import STAGES
+    from heatplan.plan.frames import frame_info
+
+    needs = [n for s in (inventory, potentials, areas, classify) for n in s.NEEDS]
+    made_elsewhere = {n for n in needs if frame_info(n).stage not in STAGES}
+    assert set(INPUT_LAYERS) == made_elsewhere
+    assert len(INPUT_LAYERS) == len(set(INPUT_LAYERS))

@@ -34,11 +34,10 @@ from shapely.geometry.base import BaseGeometry
 from heatplan.national.partitions import KEY, read_partition, write_partition
 from heatplan.plan import Plan
 from heatplan.plan import columns as col
-from heatplan.plan.frames import frame_info
 from heatplan.project.config import Municipality, ProjectConfig
 from heatplan.publish import MIN_BUILDINGS_CONSUMPTION, suppress, suppression_mask
 from heatplan.publish.release import audit_release
-from heatplan.stages import areas, classify, inventory, potentials
+from heatplan.stages import areas, inventory
 
 __all__ = [
     "INPUT_LAYERS",
@@ -55,17 +54,28 @@ __all__ = [
 #: The stages a national run maps over the municipalities, in order (``potentials`` and
 #: ``classify`` with ``classify=True``, ``areas`` with ``areas=True`` or ``classify=True``).
 STAGES = ("inventory", "potentials", "areas", "classify")
-_STAGE_MODULES = (inventory, potentials, areas, classify)
-#: The input layers a national folder may hold: every frame the stages read that none of them
-#: makes (imports, and the stored LV grid check ``grid_supply_areas``), frame names of
-#: ``frames.csv``.
-INPUT_LAYERS = tuple(
-    dict.fromkeys(
-        name
-        for stage in _STAGE_MODULES
-        for name in stage.NEEDS
-        if frame_info(name).stage not in STAGES
-    )
+#: The input layers a national folder may hold: every frame the stages read (their ``NEEDS``)
+#: that none of them makes — imports, and the stored LV grid check ``grid_supply_areas`` —
+#: frame names of ``frames.csv`` (a test keeps the list equal to the stages' needs; the
+#: potentials and classification modules are imported only where a run classifies).
+INPUT_LAYERS = (
+    "buildings",
+    "consumption",
+    "heaters",
+    "plants",
+    "streets",
+    "input_blocks",
+    "weather_years",
+    "roof_surfaces",
+    "exclusion_zones",
+    "sewage_plants",
+    "sewers",
+    "waste_heat",
+    "input_areas",
+    "barriers",
+    "heat_networks",
+    "gas_networks",
+    "grid_supply_areas",
 )
 #: Result layers written per municipality (``areas`` only when that stage ran).
 OUTPUT_LAYERS = (
@@ -151,6 +161,8 @@ def run_stages(
     plan = plan.with_frames(**frames)
     plan, _ = inventory.run(plan)
     if with_classify:
+        from heatplan.stages import classify, potentials
+
         plan, _ = potentials.run(plan)
     if (with_areas or with_classify) and len(plan.blocks):
         plan, _ = areas.run(plan)
