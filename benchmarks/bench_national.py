@@ -80,6 +80,7 @@ def dask_run(input_dir: Path, out_dir: Path, workers: int, stages: Stages) -> di
         settings=ClusterSettings(workers=workers),
         with_areas=stages == "areas",
         with_classify=stages == "classify",
+        progress=lambda note: print(f"{'':>10} {f'dask {workers}w':>8} {note}", flush=True),
     )
     return {
         "seconds": result.seconds,
