@@ -67,7 +67,7 @@ MISSING_MEANS = {
     "sewage_plants": "no sewage plant: networks start at the demand-weighted centre",
     "waste_heat": "no waste-heat potential near any area",
     "sewers": "no sewer heat potential",
-    "exclusion_zones": "no exclusion zones: ground heat pumps are excluded nowhere",
+    "exclusion_zones": "no exclusion zones: no heat pump is ruled out by a protection zone",
     "grid_supply_areas": "no LV grid check: heat pumps carry no grid reinforcement cost",
     "input_areas": "areas merged from blocks (no imported areas)",
     "barriers": "areas may be merged across rail lines, rivers and motorways",
