@@ -9,8 +9,10 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyproj
 import pytest
 import shapely
+from geopandas.testing import assert_geodataframe_equal
 from typer.testing import CliRunner
 
 from heatplan.cli import app
@@ -288,3 +290,40 @@ def test_released_cells_and_the_municipal_total_disclose_nothing_together(
         assert again["grid_100m"]["heat_demand_kwh_per_a"].isna().sum() == (
             public["heat_demand_kwh_per_a"].isna().sum()
         )
+
+
+@pytest.mark.parametrize("crs", ["EPSG:25832", "EPSG:4326", None])
+def test_a_partition_reads_as_geopandas_reads_it(tmp_path: Path, crs: str | None) -> None:
+    """The partition reader (its CRS built once per process) gives geopandas' own frame:
+    columns in their order (geometry between two columns), types, values and CRS."""
+    frame = gpd.GeoDataFrame(
+        {
+            "building_id": ["a", "b", "c"],
+            "geometry": [shapely.Point(1, 2), None, shapely.box(0, 0, 1, 1)],
+            "floors": [1.0, np.nan, 3.0],
+            "heated": [True, False, True],
+        },
+        crs=crs,
+    )
+    path = write_partition(tmp_path / "layer", "08317122", frame)
+    mine = read_partition(tmp_path / "layer", "08317122")
+    assert isinstance(mine, gpd.GeoDataFrame)
+    assert_geodataframe_equal(mine, gpd.read_parquet(path), check_crs=True)
+    assert list(mine.columns) == ["building_id", "geometry", "floors", "heated"]
+    assert mine.crs == (None if crs is None else pyproj.CRS(crs))
+    # a second read gives the same CRS object, not a new one parsed again
+    again = read_partition(tmp_path / "layer", "08317122")
+    assert again is not None and (crs is None or again.crs is mine.crs)
+
+
+def test_the_outline_is_the_hull_of_the_union(alone: dict[str, Plan]) -> None:
+    """The municipal outline (hull of the shapes' vertices) is the convex hull of their union,
+    vertex for vertex: of the blocks, and of the buildings (a town without blocks)."""
+    from heatplan.national.municipality import outline_of
+
+    for key, plan in alone.items():
+        for shapes in (plan.blocks.geometry, plan.buildings.geometry):
+            expected = shapes.union_all().convex_hull
+            mine = outline_of(shapes.to_numpy())
+            assert shapely.equals_exact(mine, expected, tolerance=0), key
+            assert mine.area == pytest.approx(expected.area, rel=1e-15)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from heatplan.demand.degree_days import climate_factor, heating_degree_days
 from heatplan.inputs.weather import read_hourly_temperature
-from heatplan.reference.weather import read_try, region_for_point, try_path
+from heatplan.reference.weather import _parsed_try, read_try, region_for_point, try_path
 
 
 def test_read_try_shape_and_first_row() -> None:
@@ -71,3 +75,23 @@ def test_csv_in_german_format(tmp_path) -> None:  # type: ignore[no-untyped-def]
     series = read_hourly_temperature(path)
     assert list(series) == [1.25, -2.5]
     assert series.index[0] == pd.Timestamp("2021-03-01 00:00")  # 1 March, not 3 January
+
+
+def test_read_try_parses_once_and_hands_out_copies(tmp_path: Path) -> None:
+    """A national run reads the same TRY for every municipality: parsed once per process, each
+    caller gets its own frame, and a changed file is read again."""
+    first = read_try(try_path(4))
+    first.loc[0, "temp_air_c"] = 99.0  # a caller changing its copy
+    hits = _parsed_try.cache_info().hits
+    second = read_try(try_path(4))
+    assert _parsed_try.cache_info().hits == hits + 1  # not parsed again
+    assert second is not first and second.loc[0, "temp_air_c"] != 99.0
+    copy = tmp_path / "try.dat"
+    shutil.copy(try_path(4), copy)
+    assert read_try(copy).equals(second)
+    text = copy.read_text(encoding="latin-1").splitlines()
+    changed = [*text[:-1], text[-1] + " 1"]  # a broken last row: a new parse must see it
+    copy.write_text("\n".join(changed) + "\n", encoding="latin-1")
+    os.utime(copy, ns=(1, 1))  # another modification time, even on a coarse clock
+    with pytest.raises(ValueError, match="data row 8760"):
+        read_try(copy)

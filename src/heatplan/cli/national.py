@@ -58,10 +58,22 @@ def run_cmd(
         str | None, typer.Option("--scheduler", help="Dask scheduler address (tcp://host:8786).")
     ] = None,
     settings_file: Annotated[
-        Path | None, typer.Option("--settings", help="TOML file with a [cluster] table.")
+        Path | None,
+        typer.Option(
+            "--settings",
+            help="TOML file with a [cluster] table; its other tables ([economics], [classify] "
+            "… as in heatplan.toml) apply to every municipality.",
+        ),
     ] = None,
     with_areas: Annotated[
         bool, typer.Option("--areas/--no-areas", help="Also build supply areas per municipality.")
+    ] = False,
+    with_classify: Annotated[
+        bool,
+        typer.Option(
+            "--classify/--no-classify",
+            help="Also potentials and the classification of the areas (implies --areas).",
+        ),
     ] = False,
     store: Annotated[
         str | None,
@@ -69,12 +81,18 @@ def run_cmd(
     ] = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """Plan every municipality (inventory, 100 m grid, blocks; areas) on a Dask cluster."""
+    """Plan every municipality (inventory, 100 m grid, blocks; areas, classes) on a Dask cluster."""
     from dataclasses import replace
 
-    from heatplan.national.run import load_cluster_settings, run_national
+    from heatplan.national.run import (
+        MISSING_MEANS,
+        load_cluster_settings,
+        load_plan_settings,
+        run_national,
+    )
 
     settings = load_cluster_settings(settings_file)
+    plan_settings = load_plan_settings(settings_file)
     if workers is not None:
         if workers < 1:
             raise ValueError(f"--workers must be at least 1, got {workers}")
@@ -87,6 +105,8 @@ def run_cmd(
             out_dir,
             settings=settings,
             with_areas=with_areas,
+            with_classify=with_classify,
+            plan_settings=plan_settings,
             store_url=store,
             progress=say,
         )
@@ -100,6 +120,16 @@ def run_cmd(
         f"({result.buildings_per_second:,.0f} buildings/s, {result.workers} workers, "
         f"peak {peak:,.0f} MB per worker) -> {result.output}"
     )
+    if not with_classify:
+        return
+    types = ", ".join(f"{n:,} {t}" for t, n in result.area_types.items()) or "none"
+    out.print(f"{result.classified_areas:,} areas classified (target year: {types})")
+    for name, count in result.missing_inputs.items():
+        if name in MISSING_MEANS:
+            out.print(
+                f"  without {name} in {count:,} of {result.municipalities:,} municipalities: "
+                f"{MISSING_MEANS[name]}"
+            )
 
 
 @national_app.command("tiles")

@@ -12,6 +12,11 @@ Each worker writes its municipality's results as that key's partition of each ou
 the output folder is made under a temporary name and renamed when every municipality is done,
 so a failed run leaves no half-written results. Optionally the merged layers go to a project
 store (GeoPackage or PostGIS, :func:`heatplan.project.store.open_store`) in one transaction.
+
+With ``with_classify`` each municipality's areas are classified (WPG area types and
+likelihoods) from what its partitions hold; the result counts, per input layer, the
+municipalities that lacked it (:attr:`NationalResult.missing_inputs`), since the
+classification then knows no gas network, no wastewater or waste heat, no LV grid check there.
 """
 
 from __future__ import annotations
@@ -26,16 +31,19 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from pydantic import ValidationError
 
 from heatplan.errors import HeatplanError, InputFileError
 from heatplan.national.municipality import MunicipalityResult, plan_municipality
 from heatplan.national.partitions import layer_keys, partition_path, read_layer
+from heatplan.project.config import ProjectConfig, validation_problems
 
 __all__ = [
     "ClusterSettings",
     "NationalResult",
     "NationalRunError",
     "load_cluster_settings",
+    "load_plan_settings",
     "run_national",
     "write_store",
 ]
@@ -48,6 +56,22 @@ SUMMARY_FILE = "municipal_results.parquet"
 PROGRESS_STEPS = 20
 #: Layers written to a store by ``store_url`` (prefixed ``national_``).
 STORE_LAYERS = ("municipalities", "public_municipalities", "public_grid_100m", "grid_100m")
+#: Layers written to the store too where the run made them.
+STORE_LAYERS_IF_MADE = ("areas",)
+#: What a classification does without an input layer (the stages' behaviour, for the CLI).
+MISSING_MEANS = {
+    "consumption": "demand from the building typology only (no metered consumption)",
+    "gas_networks": "no gas network known: the Eignungsprüfung (WPG § 14) and the reasons "
+    "read 'kein Gasnetz'",
+    "heat_networks": "no existing heat network known: every network is costed as a new one",
+    "sewage_plants": "no sewage plant: networks start at the demand-weighted centre",
+    "waste_heat": "no waste-heat potential near any area",
+    "sewers": "no sewer heat potential",
+    "exclusion_zones": "no exclusion zones: no heat pump is ruled out by a protection zone",
+    "grid_supply_areas": "no LV grid check: heat pumps carry no grid reinforcement cost",
+    "input_areas": "areas merged from blocks (no imported areas)",
+    "barriers": "areas may be merged across rail lines, rivers and motorways",
+}
 
 
 class NationalRunError(HeatplanError):
@@ -90,6 +114,31 @@ def load_cluster_settings(path: Path | None) -> ClusterSettings:
     return settings
 
 
+def load_plan_settings(path: Path | None) -> ProjectConfig | None:
+    """The plan settings of TOML file ``path`` for every municipality: its tables but
+    ``[cluster]``, those of ``heatplan.toml`` (``[economics]``, ``[classify]`` …); None without
+    a file or such tables. ``[municipality]`` is refused (each municipality is named by its
+    key), and ``[project] crs`` is overridden by the CRS of each municipality's buildings.
+    """
+    if path is None:
+        return None
+    try:
+        tables = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise InputFileError(path, f"not a readable TOML file: {exc}") from None
+    tables.pop("cluster", None)
+    if "municipality" in tables:
+        raise InputFileError(
+            path, "[municipality] is not for a national run: each municipality is its key"
+        )
+    if not tables:
+        return None
+    try:
+        return ProjectConfig.model_validate({**tables, "municipality": {"name": "national"}})
+    except ValidationError as exc:
+        raise InputFileError(path, validation_problems(exc)) from None
+
+
 @dataclass
 class NationalResult:
     """What a national run did: sizes, time, throughput and each worker's peak memory."""
@@ -106,6 +155,13 @@ class NationalResult:
     workers: int
     scheduler: str
     peak_rss_mb_per_worker: dict[str, float] = field(default_factory=dict)
+    #: Supply areas made and areas classified (0 without ``with_areas``/``with_classify``).
+    areas: int = 0
+    classified_areas: int = 0
+    #: Areas by type in the target year (classified runs).
+    area_types: dict[str, int] = field(default_factory=dict)
+    #: Per input layer, the municipalities without a partition of it.
+    missing_inputs: dict[str, int] = field(default_factory=dict)
     output: str = ""
     store: str = ""
 
@@ -119,6 +175,8 @@ def run_national(
     *,
     settings: ClusterSettings | None = None,
     with_areas: bool = False,
+    with_classify: bool = False,
+    plan_settings: ProjectConfig | None = None,
     store_url: str | None = None,
     progress: Progress | None = None,
 ) -> NationalResult:
@@ -136,9 +194,16 @@ def run_national(
         The cluster to use (default: a local cluster of 2 workers).
     with_areas : bool
         Also run the supply-areas stage per municipality.
+    with_classify : bool
+        Also the potentials and the classification of the areas (implies ``with_areas``):
+        the ``areas`` layer carries area types and likelihoods.
+    plan_settings : ProjectConfig, optional
+        Plan settings of every municipality (:func:`load_plan_settings`); default: those of
+        a new ``heatplan.toml``.
     store_url : str, optional
         A GeoPackage path or ``postgresql://`` URL that receives the merged layers
-        (:data:`STORE_LAYERS`, prefixed ``national_``) in one transaction.
+        (:data:`STORE_LAYERS`, and ``areas`` where made, prefixed ``national_``) in one
+        transaction.
     """
     from distributed import Client, LocalCluster, as_completed
 
@@ -174,6 +239,8 @@ def run_national(
             order,
             [str(partial)] * len(order),
             with_areas=with_areas,
+            with_classify=with_classify,
+            settings=plan_settings,
             pure=False,
         )
         failed: dict[str, str] = {}
@@ -202,6 +269,8 @@ def run_national(
     shutil.rmtree(out_dir, ignore_errors=True)
     partial.rename(out_dir)
     result = _result(table, seconds, workers, settings.scheduler or "local", out_dir)
+    if with_classify:
+        result.area_types = _area_types(out_dir)
     if store_url:
         result.store = write_store(out_dir, store_url)
     return result
@@ -211,7 +280,8 @@ def write_store(out_dir: Path, url: str) -> str:
     """The merged layers of a national run written to a project store in one transaction."""
     from heatplan.project.store import META_TABLE, open_store
 
-    layers = {name: read_layer(Path(out_dir) / name) for name in STORE_LAYERS}
+    made = [n for n in STORE_LAYERS_IF_MADE if (Path(out_dir) / n).is_dir()]
+    layers = {name: read_layer(Path(out_dir) / name) for name in [*STORE_LAYERS, *made]}
     store = open_store(str(url))
     if not store.has(META_TABLE):
         crs = layers["municipalities"].crs
@@ -245,5 +315,28 @@ def _result(
         workers=workers,
         scheduler=scheduler,
         peak_rss_mb_per_worker={str(k): float(v) for k, v in peaks.items()},
+        areas=int(table["areas"].sum()),
+        classified_areas=int(table["classified_areas"].sum()),
+        missing_inputs=_missing_counts(table["missing_inputs"]),
         output=str(out_dir),
     )
+
+
+def _missing_counts(missing: pd.Series) -> dict[str, int]:
+    """Per input layer, the municipalities whose ``missing_inputs`` name it."""
+    names = missing.fillna("").str.split(";").explode()
+    counts = names[names != ""].value_counts()
+    return {str(name): int(counts[name]) for name in sorted(counts.index)}
+
+
+def _area_types(out_dir: Path) -> dict[str, int]:
+    """Classified areas by type in the target year (the last ``area_type_YEAR`` column)."""
+    folder = Path(out_dir) / "areas"
+    if not folder.is_dir():
+        return {}
+    found = read_layer(folder)
+    years = sorted(c for c in found.columns if c.startswith("area_type_") and c[10:].isdigit())
+    if not years:
+        return {}
+    counts = found[years[-1]].value_counts()
+    return {str(k): int(v) for k, v in counts.sort_index().items()}

@@ -11,7 +11,7 @@ References
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -69,9 +69,18 @@ def read_try(path: str | Path) -> pd.DataFrame:
     pandas.DataFrame
         Columns month, day, hour (1..24, CET, hour ending), temp_air_c [°C],
         wind_speed_m_per_s [m/s], ghi_w_per_m2 = B + D [W/m²], dhi_w_per_m2 [W/m²];
-        RangeIndex 0..8759.
+        RangeIndex 0..8759. Each call returns a new frame; the file is parsed once per process
+        (and again when it changes).
     """
     path = Path(path)
+    return _parsed_try(path.resolve(), path.stat().st_mtime_ns).copy()
+
+
+@lru_cache(maxsize=32)
+def _parsed_try(path: Path, _mtime_ns: int) -> pd.DataFrame:
+    """:func:`read_try` of ``path`` as it was at ``_mtime_ns``, parsed once per process (a
+    national run reads the same 15 files for thousands of municipalities; callers get copies).
+    """
     lines = path.read_text(encoding="latin-1").splitlines()
     end = _try_header_lines(lines, path)
     names = lines[end - 1].split()
