@@ -22,8 +22,10 @@ from typer.testing import CliRunner
 
 from demo_copy import copy_demo
 from heatplan.cli import app
+from heatplan.demo.schutterwald import MUNICIPALITY
 from heatplan.errors import StoreBusyError
 from heatplan.plan import Plan
+from heatplan.project.create import create_project
 from heatplan.project.store import GeoPackageStore, StoreWriter, open_store
 from heatplan.publish import layers
 from heatplan.publish.layers import RELEASE_INPUTS, public_layers, release_key
@@ -265,11 +267,13 @@ def test_a_busy_store_only_skips_storing(
 
 
 def test_release_on_postgis_is_stored_and_read_back(
-    project: Path, pg_project_url: str, audits: Counter
+    project: Path, pg_project_url: str, audits: Counter, tmp_path: Path
 ) -> None:
     gpkg = GeoPackageStore(project / "plan.gpkg")
+    on_pg = tmp_path / "pg"
+    create_project(on_pg, **MUNICIPALITY, store=pg_project_url)
+    assert project_info(on_pg)["release"] == {"stored": False, "current": False}
     store = open_store(pg_project_url)
-    store.create(crs="EPSG:25832")
     with store.transaction(step="copy the demo") as writer:
         for name in RELEASE_INPUTS:
             if gpkg.has(name):
@@ -280,6 +284,8 @@ def test_release_on_postgis_is_stored_and_read_back(
     again, withheld_again = project_release(store, inputs)
     assert audits() == 1
     assert withheld_again == withheld
+    status = project_info(on_pg)["release"]
+    assert status["current"] is True and status["content_key"] == release_key(inputs)
     for name, frame in made.items():
         pd.testing.assert_frame_equal(again[name], frame, check_exact=True, obj=name)
     on_gpkg = read_release(gpkg, str(release_key(_inputs(project))))

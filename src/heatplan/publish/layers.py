@@ -134,6 +134,9 @@ NETWORK_STRUCTURAL = ("network_id", "selection", "source", "buildings_selected",
 #: what a release holds (a stored release of another version is audited again). Changes of
 #: the package's own source change :func:`rules_digest` and so the key by themselves.
 RELEASE_RULES_VERSION = 1
+#: Reference tables (``heatplan/data``) the release reads: which carriers are networks, the
+#: German labels of the grid classes.
+RULES_DATA = ("carriers.csv", "labels.csv")
 #: Releases remembered by content (a few: the exports and the report of one plan revision).
 RELEASES_KEPT = 4
 _RELEASES: dict[str, tuple[dict[str, pd.DataFrame], Withheld]] = {}
@@ -159,9 +162,11 @@ def content_key(frames: Mapping[str, pd.DataFrame], *extra: object) -> str | Non
 
 @functools.cache
 def rules_digest() -> str:
-    """A digest of the release rules' source (this package's modules) and heatplan's version."""
+    """A digest of the release rules: this package's source, the reference tables it reads
+    (:data:`RULES_DATA`), :data:`RELEASE_RULES_VERSION` and heatplan's version."""
     digest = hashlib.blake2b(f"{__version__}|{RELEASE_RULES_VERSION}".encode(), digest_size=20)
-    for path in sorted(Path(__file__).parent.glob("*.py")):
+    data = Path(__file__).parents[1] / "data"
+    for path in [*sorted(Path(__file__).parent.glob("*.py")), *(data / n for n in RULES_DATA)]:
         digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()
 

@@ -32,7 +32,6 @@ import io
 import json
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
@@ -57,7 +56,6 @@ __all__ = [
     "RELEASE_STEP",
     "RELEASE_TABLE",
     "RELEASE_WAIT_S",
-    "StoredRelease",
     "project_release",
     "read_release",
     "write_release",
@@ -82,18 +80,6 @@ RELEASE_COLUMNS = (
 RELEASE_WAIT_S = 5.0
 
 Release = tuple[dict[str, pd.DataFrame], Withheld]
-
-
-@dataclass
-class StoredRelease:
-    """What :data:`RELEASE_TABLE` says about itself (no layer read)."""
-
-    content_key: str
-    made_utc: str
-    heatplan_version: str
-    #: plan steps in the run log when the release's inputs were read (:func:`plan_steps`)
-    plan_steps: int
-    layers: dict[str, int]
 
 
 def project_release(
@@ -143,27 +129,6 @@ def _plan_steps(store: Store) -> int:
 
 
 # --- reading -----------------------------------------------------------------------------
-def stored_release(store: Store) -> StoredRelease | None:
-    """The key and date of the release in the store (None when there is none or it is damaged)."""
-    if not store.has(RELEASE_TABLE):
-        return None
-    try:
-        table = store.read(RELEASE_TABLE, columns=["part", "content_key", "rows", "made_utc",
-                                                   "heatplan_version", "plan_steps"])  # fmt: skip
-        head = table[table["part"].astype(str) == WITHHELD_PART].iloc[0]
-        layers = table[table["part"].astype(str) != WITHHELD_PART]
-        return StoredRelease(
-            content_key=str(head["content_key"]),
-            made_utc=str(head["made_utc"]),
-            heatplan_version=str(head["heatplan_version"]),
-            plan_steps=int(head["plan_steps"]),
-            layers=dict(zip(layers["part"].astype(str), layers["rows"].astype(int), strict=True)),
-        )
-    except (HeatplanError, KeyError, IndexError, ValueError, TypeError) as exc:
-        log.warning("the stored public release cannot be read (%s)", exc)
-        return None
-
-
 def read_release(store: Store, key: str) -> Release | None:
     """The release stored under ``key``; None when there is none, another one or a damaged one
     (logged: the caller audits again)."""
