@@ -48,6 +48,8 @@ def release_status(
     inputs were read: the release is then read, not audited, by the next report, export or
     web map. After a plan step it is only re-audited if that step changed a release input
     (each process compares the key of what it reads): ``current`` is then None (unknown).
+    The run log does not see an edit of the store outside heatplan (a layer changed in QGIS):
+    the key does, and the next process audits again.
     """
     if head is None:
         return {"stored": False, "current": False}
