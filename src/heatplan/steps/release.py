@@ -98,10 +98,12 @@ def project_release(
     key = release_key(inputs, protection_share)
     steps = _plan_steps(store)  # before the audit: a step that runs meanwhile counts as later
     release = read_release(store, key) if key is not None else None
-    if release is None:
+    if release is not None:
+        log.info("public release read from the project store (audited before, same inputs)")
+    else:
         release = public_layers(inputs, protection_share=protection_share)
-        if key is not None:
-            write_release(store, key, release, plan_steps=steps)
+        if key is not None and write_release(store, key, release, plan_steps=steps):
+            log.info("public release audited and stored for the next report, export, web map")
     return _for_frames(release, frames)
 
 
