@@ -113,7 +113,7 @@ def rejections(
 @user_errors
 def info(project_dir: ProjectArg, json_out: JsonOpt = False) -> None:
     """What the project holds: settings, layers with row counts, steps run."""
-    from heatplan.steps.status import project_info
+    from heatplan.steps.status import project_info, release_line
 
     result = project_info(project_dir)
     if json_out:
@@ -122,6 +122,7 @@ def info(project_dir: ProjectArg, json_out: JsonOpt = False) -> None:
     out.print(f"[bold]{result['municipality']}[/bold] — {result['store']}")
     for name, rows in result["layers"].items():
         out.print(f"  {name:<20} {rows:>8,} rows")
+    out.print(release_line(result["release"]))
 
 
 @app.command()

@@ -69,6 +69,22 @@ def table_records(path: Path, table: str) -> list[dict[str, object]]:
         ]
 
 
+def table_row(
+    path: Path, table: str, key: str, value: str, columns: list[str]
+) -> dict[str, object] | None:
+    """``columns`` of the first row of ``table`` whose ``key`` equals ``value``; None if none."""
+    with _read_only(path) as db:
+        if table not in _layer_names(db):
+            return None
+        names = ", ".join(_quoted(c) for c in columns)
+        sql = f"SELECT {names} FROM {_quoted(table)} WHERE {_quoted(key)} = ? ORDER BY fid LIMIT 1"
+        try:
+            row = db.execute(sql, (value,)).fetchone()
+        except sqlite3.OperationalError:  # a table of another layout: no such row
+            return None
+        return None if row is None else dict(zip(columns, row, strict=True))
+
+
 def _quoted(name: str) -> str:
     """An SQL identifier in double quotes (names come from ``gpkg_contents``, not the user)."""
     return '"' + name.replace('"', '""') + '"'

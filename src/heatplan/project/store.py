@@ -153,12 +153,17 @@ class GeoPackageStore:
             writer.write(META_TABLE, new_meta(crs))
 
     @contextlib.contextmanager
-    def transaction(self, *, step: str, allow_create: bool = False) -> Iterator[StoreWriter]:
-        """Atomic step: write to a copy, replace the original only if everything succeeded."""
+    def transaction(
+        self, *, step: str, allow_create: bool = False, wait_s: float | None = None
+    ) -> Iterator[StoreWriter]:
+        """Atomic step: write to a copy, replace the original only if everything succeeded.
+
+        ``wait_s``: how long to wait for another step (default ``lock_wait_s``).
+        """
         if not allow_create:
             self._require()
         started = utc_now()
-        with self._lock(step):
+        with self._lock(step, self.lock_wait_s if wait_s is None else wait_s):
             fd, tmp_name = tempfile.mkstemp(
                 prefix=f".{self.path.stem}.tmp-", suffix=".gpkg", dir=self.path.parent
             )
@@ -184,25 +189,25 @@ class GeoPackageStore:
             raise ProjectError(f"project store {self.path} not found (run `heatplan init`)")
 
     @contextlib.contextmanager
-    def _lock(self, step: str) -> Iterator[None]:
+    def _lock(self, step: str, wait_s: float) -> Iterator[None]:
         """Serialise steps on this project: threads of this process, then other processes.
 
-        A step waits up to ``lock_wait_s`` for another one to finish (the web workspace runs
+        A step waits up to ``wait_s`` for another one to finish (the web workspace runs
         edits in threads); a lock file left by a process that no longer runs is taken over.
         """
         inner = _process_lock(self.path)
-        if not inner.acquire(timeout=self.lock_wait_s):
-            raise StoreBusyError(_busy(self.path, self.lock_wait_s))
+        if not inner.acquire(timeout=wait_s):
+            raise StoreBusyError(_busy(self.path, wait_s))
         try:
-            with self._file_lock(step):
+            with self._file_lock(step, wait_s):
                 yield
         finally:
             inner.release()
 
     @contextlib.contextmanager
-    def _file_lock(self, step: str) -> Iterator[None]:
+    def _file_lock(self, step: str, wait_s: float) -> Iterator[None]:
         lock = self.path.with_name(self.path.name + ".lock")
-        deadline = time.monotonic() + self.lock_wait_s
+        deadline = time.monotonic() + wait_s
         while True:
             try:
                 fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
@@ -212,7 +217,7 @@ class GeoPackageStore:
                     lock.unlink(missing_ok=True)
                     continue
                 if time.monotonic() >= deadline:
-                    raise StoreBusyError(_busy(self.path, self.lock_wait_s)) from None
+                    raise StoreBusyError(_busy(self.path, wait_s)) from None
                 time.sleep(0.05)
         try:
             os.write(fd, f"{step} {os.getpid()}\n".encode())

@@ -35,7 +35,8 @@ class Store(Protocol):
     """A project store: layers (GeoDataFrames) and attribute tables (DataFrames) by name.
 
     ``transaction`` is atomic (all writes of a step or none) and serialised per project, so a
-    read-check-write inside one transaction is safe.
+    read-check-write inside one transaction is safe. ``wait_s`` bounds how long it waits for
+    another step's lock (default: the store's own wait) before :class:`StoreBusyError`.
     """
 
     #: Where the store is: a file path, or a URL without password.
@@ -54,7 +55,7 @@ class Store(Protocol):
     def create(self, *, crs: str) -> None: ...
 
     def transaction(
-        self, *, step: str, allow_create: bool = False
+        self, *, step: str, allow_create: bool = False, wait_s: float | None = None
     ) -> contextlib.AbstractContextManager[Writer]: ...
 
 

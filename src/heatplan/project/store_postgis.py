@@ -33,10 +33,10 @@ import pandas as pd
 import psycopg
 from sqlalchemy import Connection, Engine, MetaData, Table, create_engine, make_url, text
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
-from heatplan.errors import ProjectError
+from heatplan.errors import ProjectError, StoreBusyError
 from heatplan.project import pg_frames
 from heatplan.project.schema import FIXED_TABLES
 from heatplan.project.store_base import (
@@ -51,6 +51,8 @@ from heatplan.project.store_base import (
 
 _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 _MIGRATIONS = Path(__file__).with_name("migrations")
+#: SQLSTATE of a lock wait ended by ``lock_timeout`` (PostgreSQL, Appendix A: 55P03).
+LOCK_NOT_AVAILABLE = "55P03"
 
 
 def parse_url(url: str) -> tuple[URL, str]:
@@ -160,9 +162,15 @@ class PostgisStore:
             log_run(writer, step="init", started=started)
 
     @contextlib.contextmanager
-    def transaction(self, *, step: str, allow_create: bool = False) -> Iterator[PostgisWriter]:
-        """Atomic, serialised step: one database transaction under the project's lock."""
-        with self._begin() as conn:
+    def transaction(
+        self, *, step: str, allow_create: bool = False, wait_s: float | None = None
+    ) -> Iterator[PostgisWriter]:
+        """Atomic, serialised step: one database transaction under the project's lock.
+
+        ``wait_s``: how long to wait for another step's lock (default: as long as it takes);
+        then the step fails with :class:`StoreBusyError`.
+        """
+        with self._begin(wait_s) as conn:
             started = utc_now()
             if not allow_create:
                 self._require(conn)
@@ -190,10 +198,24 @@ class PostgisStore:
             raise self._error(exc) from None
 
     @contextlib.contextmanager
-    def _begin(self) -> Iterator[Connection]:
-        """A transaction holding the project's advisory lock (waits for other steps)."""
+    def _begin(self, wait_s: float | None = None) -> Iterator[Connection]:
+        """A transaction holding the project's advisory lock (waits for other steps; at most
+        ``wait_s`` when given, through PostgreSQL's ``lock_timeout``)."""
         with self._connect() as conn, conn.begin():
-            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": self._lock_key})
+            if wait_s is not None:
+                timeout_ms = max(1, round(wait_s * 1000))
+                conn.execute(text(f"SET LOCAL lock_timeout = {timeout_ms}"))
+            try:
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": self._lock_key})
+            except OperationalError as exc:
+                if getattr(exc.orig, "sqlstate", None) != LOCK_NOT_AVAILABLE:
+                    raise
+                raise StoreBusyError(
+                    f"{self.location}: another heatplan step is running on this project "
+                    f"(waited {wait_s:g} s)"
+                ) from None
+            if wait_s is not None:
+                conn.execute(text("SET LOCAL lock_timeout = 0"))
             yield conn
 
     def _require(self, conn: Connection) -> None:

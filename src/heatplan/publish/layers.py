@@ -25,9 +25,11 @@ building-level layer; rows flagged ``confidential``.
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
@@ -36,6 +38,7 @@ import pandas as pd
 import shapely
 from geopandas.array import GeometryDtype
 
+from heatplan import __version__
 from heatplan.plan import columns as col
 from heatplan.publish import grid
 from heatplan.publish.block_cells import block_energy_cells, block_heater_cells, unit_keys
@@ -61,6 +64,7 @@ __all__ = [
     "network_mains",
     "pipe_status",
     "public_layers",
+    "release_key",
 ]
 
 #: What :func:`public_layers` reads to decide the release: the public layers and the tables
@@ -126,6 +130,13 @@ NETWORK_STRUCTURAL = ("network_id", "selection", "source", "buildings_selected",
                       "buildings_connected", "buildings_unconnected")  # fmt: skip
 
 
+#: Version of the release rules: raise it with any change outside this package that changes
+#: what a release holds (a stored release of another version is audited again). Changes of
+#: the package's own source change :func:`rules_digest` and so the key by themselves.
+RELEASE_RULES_VERSION = 1
+#: Reference tables (``heatplan/data``) the release reads: which carriers are networks, the
+#: German labels of the grid classes.
+RULES_DATA = ("carriers.csv", "labels.csv")
 #: Releases remembered by content (a few: the exports and the report of one plan revision).
 RELEASES_KEPT = 4
 _RELEASES: dict[str, tuple[dict[str, pd.DataFrame], Withheld]] = {}
@@ -147,6 +158,30 @@ def content_key(frames: Mapping[str, pd.DataFrame], *extra: object) -> str | Non
     except TypeError:
         return None
     return digest.hexdigest()
+
+
+@functools.cache
+def rules_digest() -> str:
+    """A digest of the release rules: this package's source, the reference tables it reads
+    (:data:`RULES_DATA`), :data:`RELEASE_RULES_VERSION` and heatplan's version."""
+    digest = hashlib.blake2b(f"{__version__}|{RELEASE_RULES_VERSION}".encode(), digest_size=20)
+    data = Path(__file__).parents[1] / "data"
+    for path in [*sorted(Path(__file__).parent.glob("*.py")), *(data / n for n in RULES_DATA)]:
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def release_key(
+    frames: Mapping[str, pd.DataFrame], protection_share: float = PROTECTION_SHARE
+) -> str | None:
+    """The key of the release :func:`public_layers` makes of ``frames``' release inputs.
+
+    A digest (:func:`content_key`) of the :data:`RELEASE_INPUTS` among ``frames``, the
+    protection share and :func:`rules_digest`: any change of an input, of the share or of the
+    rules gives another key. None when a cell cannot be hashed.
+    """
+    inputs = {name: frames[name] for name in RELEASE_INPUTS if name in frames}
+    return content_key(inputs, protection_share, rules_digest())
 
 
 @dataclass

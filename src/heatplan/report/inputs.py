@@ -22,7 +22,7 @@ from heatplan.plan import Plan
 from heatplan.plan import columns as col
 from heatplan.publish import area_suppression
 from heatplan.publish.basemap import base_geometry
-from heatplan.publish.layers import RELEASE_INPUTS, public_layers
+from heatplan.publish.layers import RELEASE_INPUTS, Withheld, public_layers
 from heatplan.publish.release import ReleaseAudit
 from heatplan.publish.rules import drop_confidential
 from heatplan.publish.tables import buildings_table, inventory_table, potentials_table
@@ -113,12 +113,22 @@ def _suppressed_areas(raw: pd.DataFrame, released: pd.DataFrame) -> set[str]:
     return set(raw.loc[hidden, col.AREA_ID].astype(str))
 
 
-def load_inputs(plan: Plan, *, public: bool = True) -> ReportInputs:
-    """The report's inputs from ``plan``; building rows are aggregated and dropped."""
+def load_inputs(
+    plan: Plan,
+    *,
+    public: bool = True,
+    release: tuple[dict[str, pd.DataFrame], Withheld] | None = None,
+) -> ReportInputs:
+    """The report's inputs from ``plan``; building rows are aggregated and dropped.
+
+    ``release``: the audited release of the plan's :data:`RELEASE_INPUTS` when the caller
+    has it (the project store keeps it, :mod:`heatplan.steps.release`); else it is made here.
+    """
     raw = {n: f for n in RELEASE_INPUTS if (f := plan.get(n)) is not None}
     inputs = ReportInputs(public=public, place=plan.settings.municipality.name)
     inputs.tables = {n: f for n in TABLES if (f := plan.get(n)) is not None}
-    layers, summary = public_layers(raw)  # the one audited release, as every public output
+    # the one audited release, as every public output
+    layers, summary = release if release is not None else public_layers(raw)
     if "areas" in raw:
         inputs.suppressed_areas = _suppressed_areas(raw["areas"], layers["areas"])
     inputs.layers = {n: f for n, f in layers.items() if n in AGGREGATE_LAYERS}

@@ -21,8 +21,10 @@ from heatplan.plan import Plan
 from heatplan.plan import columns as col
 from heatplan.plan.checks import classified_areas
 from heatplan.project.config import ProjectConfig
-from heatplan.publish.layers import RELEASE_INPUTS, public_layers
+from heatplan.project.store import open_store
+from heatplan.publish.layers import RELEASE_INPUTS
 from heatplan.publish.rules import suppress_area_rows
+from heatplan.steps.release import project_release
 
 Format = Literal["xwaermeplan", "xlsx", "gpkg"]
 SUFFIX = {"xwaermeplan": ".gml", "xlsx": ".xlsx", "gpkg": ".gpkg"}
@@ -118,8 +120,10 @@ def run_export(
     path = Path(out) if out is not None else default_path(project_dir, fmt)
     path.parent.mkdir(parents=True, exist_ok=True)
     frames = _frames(plan)
-    # the one release every public output is cut from, audited as a whole (WPG § 10)
-    release, withheld = public_layers(frames)
+    # the one release every public output is cut from, audited as a whole (WPG § 10) once
+    # per content of the plan and kept in the store
+    store = open_store(config.store_url(Path(project_dir)))
+    release, withheld = project_release(store, frames)
     audit = {"disclosure_audit": withheld.audit.to_dict()}
     if fmt == "gpkg":
         title = config.plan.name or f"Kommunale Wärmeplanung {config.municipality.name}"

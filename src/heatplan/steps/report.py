@@ -20,6 +20,7 @@ import pandas as pd
 from heatplan.errors import ProjectError
 from heatplan.plan import Plan
 from heatplan.project.store import RUNS_TABLE, open_store
+from heatplan.publish.layers import RELEASE_INPUTS
 from heatplan.report.document import (
     PLAN_SECTIONS,
     YEAR_SECTIONS,
@@ -29,6 +30,7 @@ from heatplan.report.document import (
 from heatplan.report.inputs import REPORT_FRAMES, load_inputs
 from heatplan.report.render import render_html, write_pdf
 from heatplan.steps.measures import computed_kpis, list_measures, progress
+from heatplan.steps.release import project_release
 
 __all__ = ["ReportResult", "report_path", "run_report"]
 
@@ -114,13 +116,15 @@ def run_report(
     plan = Plan.from_project(project_dir, frames=sorted(set(REPORT_FRAMES)))
     config = plan.settings
     _require_inventory(plan)
-    inputs = load_inputs(plan, public=public)
+    store = open_store(config.store_url(project_dir))
+    inputs_of_release = {n: f for n in RELEASE_INPUTS if (f := plan.get(n)) is not None}
+    release = project_release(store, inputs_of_release)  # audited once, kept in the store
+    inputs = load_inputs(plan, public=public, release=release)
     measures = list_measures(project_dir, public=public)
     if year is None:
         context = plan_context(project_dir, config, inputs, measures, today=today)
         template, sections = "plan.html", list(PLAN_SECTIONS)
     else:
-        store = open_store(config.store_url(project_dir))
         context = implementation_context(
             project_dir,
             config,

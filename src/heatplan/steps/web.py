@@ -18,10 +18,12 @@ import pandas as pd
 
 from heatplan.project.config import load_config
 from heatplan.project.store import open_store, utc_now
+from heatplan.steps.status import ACCOUNT_STEPS, DERIVED_STEPS, RECORD_STEPS
 
 __all__ = [
     "ACCOUNT_STEPS",
     "AUDIT_COLUMNS",
+    "DERIVED_STEPS",
     "RECORD_STEPS",
     "SESSION_COLUMNS",
     "USER_COLUMNS",
@@ -44,11 +46,6 @@ SESSION_COLUMNS = ("token_hash", "username", "created_utc", "expires_utc", "csrf
 AUDIT_COLUMNS = ("id", "at_utc", "username", "action", "target", "detail")
 #: The web app's own tables: accounts, sessions and the audit log are not part of the plan.
 WEB_TABLES = frozenset({"users", "sessions", "audit_log"})
-#: Store steps (``runs.step``) that write only :data:`WEB_TABLES` (see :func:`write_step`).
-ACCOUNT_STEPS = frozenset({"web:login", "web:logout", "web:audit", "web:users"})
-#: Store steps that add to the plan's record but not to its content: the comments of the public
-#: display (WPG § 13) do not change a published figure, so no new public edition is built.
-RECORD_STEPS = frozenset({"web:comment", "web:comment_answer"})
 T = TypeVar("T")
 
 
@@ -86,15 +83,15 @@ def plan_revision(project_dir: Path) -> str:
     """A token of the plan's content that ignores logins, logouts and audit entries.
 
     Every store transaction appends a row to ``runs`` (GeoPackage and PostgreSQL alike); the
-    revision counts the rows of every step except :data:`ACCOUNT_STEPS` and
-    :data:`RECORD_STEPS` and hashes the last
+    revision counts the rows of every step except :data:`ACCOUNT_STEPS`,
+    :data:`RECORD_STEPS` and :data:`DERIVED_STEPS` and hashes the last
     one, so a login leaves it unchanged and any plan write changes it. Safe as a folder name.
     """
     store = store_of(project_dir)
     if not store.has("runs"):
         return "r0"
     runs = pd.DataFrame(store.read("runs", columns=["step", "finished_utc"]))
-    plan = runs[~runs["step"].astype(str).isin(ACCOUNT_STEPS | RECORD_STEPS)]
+    plan = runs[~runs["step"].astype(str).isin(ACCOUNT_STEPS | RECORD_STEPS | DERIVED_STEPS)]
     if not len(plan):
         return "r0"
     last = "|".join(str(v) for v in plan.iloc[-1].tolist())

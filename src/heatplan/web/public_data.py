@@ -1,7 +1,8 @@
 """The public edition the web map serves: tables through :mod:`heatplan.publish`, places, options.
 
 Nothing here is computed per request: :func:`load_public` builds, once per store version, the
-public layers (exactly the public GeoPackage export's rules: :func:`public_layers`), a search
+public layers (exactly the public GeoPackage export's release, read from the project store when
+an earlier process audited it: :func:`heatplan.steps.release.project_release`), a search
 index of places (addresses, streets, areas — with no building id and no figure), and the
 full-cost comparison of the decentral options as *medians over at least 5 buildings* of the
 same kind in the same area (falling back to wider groups), which cannot be differenced into a
@@ -27,8 +28,9 @@ from heatplan.plan import columns as col
 from heatplan.project.config import CONFIG_NAME, load_config
 from heatplan.publish import MIN_BUILDINGS_CONSUMPTION, flags
 from heatplan.publish.costs import option_cost_table
-from heatplan.publish.layers import RELEASE_INPUTS, pipe_status, public_layers
+from heatplan.publish.layers import RELEASE_INPUTS, pipe_status
 from heatplan.reference import table
+from heatplan.steps.release import project_release
 from heatplan.steps.web import store_of
 
 __all__ = [
@@ -93,8 +95,8 @@ def web_settings(project_dir: Path) -> dict[str, Any]:
     return dict(web) if isinstance(web, dict) else {}
 
 
-def _public_tables(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    tables, _ = public_layers(frames)
+def _public_tables(store: Any, frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    tables, _ = project_release(store, frames)
     pipes = tables.get("network_pipes")
     if pipes is not None and "existing" in pipes.columns:
         tables["network_pipes"] = pipes.assign(status=pipe_status(pipes, tables.get("areas")))
@@ -250,7 +252,7 @@ def load_public(project_dir: Path) -> PublicData:
     config = load_config(project_dir)
     store = store_of(project_dir)
     frames = {name: store.read(name) for name in RELEASE_INPUTS if store.has(name)}
-    tables = _public_tables(frames)
+    tables = _public_tables(store, frames)
     raw_areas = frames.get("areas")
     places = [pd.DataFrame(columns=list(PLACE_COLUMNS))]
     option_costs = option_cost_table(pd.DataFrame(), OPTION_COLUMNS)
