@@ -350,3 +350,31 @@ def test_a_subtraction_leaving_four_atoms_is_found() -> None:
     exact = [d for d in found.disclosures if d.kind == "exact"]
     assert [(d.contributors, sorted(d.figures.tolist())) for d in exact] == [(4, [0, 1])]
     assert exact[0].value == pytest.approx(7.0 + 8 + 9 + 10)
+
+
+def test_the_families_audited_in_two_processes_give_the_same_release(
+    frames: dict[str, pd.DataFrame], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from heatplan.publish import layers as layers_module
+    from heatplan.publish import release
+
+    pools = []
+
+    class Pool(release.ProcessPoolExecutor):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            pools.append(self)
+            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(release, "ProcessPoolExecutor", Pool)
+    editions = []
+    for threshold in (0, 10**9):  # two processes, then this one
+        monkeypatch.setattr(release, "PARALLEL_FIGURES", threshold)
+        layers_module._RELEASES.clear()
+        editions.append(public_layers(frames))
+    assert len(pools) == 1  # the first edition was audited in the pool
+    (parallel, held_parallel), (serial, held_serial) = editions
+    assert held_parallel.audit == held_serial.audit
+    assert held_parallel.audit.rounds > 1 and sum(held_serial.audit.suppressed_figures.values())
+    assert parallel.keys() == serial.keys()
+    for name in serial:
+        pd.testing.assert_frame_equal(parallel[name], serial[name])

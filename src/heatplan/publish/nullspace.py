@@ -326,7 +326,7 @@ def combinations(
     by_atom = sparse.csr_matrix(support.T)
     sizes = np.diff(support.indptr)
     small = sizes <= LOCAL_FIGURE_ATOMS
-    every = np.arange(core.shape[0])
+    is_holder = np.zeros(core.shape[0], dtype=bool)
     out: list[np.ndarray | None] = []
     wide: list[int] = []
     for position, group in enumerate(groups):
@@ -341,7 +341,9 @@ def combinations(
             first = local[np.isin(local, holders)]
         else:
             first = holders[np.argsort(sizes[holders], kind="stable")]
-        out.append(np.concatenate([first, np.setdiff1d(every, holders)]))
+        is_holder[holders] = True
+        out.append(np.concatenate([first, np.flatnonzero(~is_holder)]))
+        is_holder[holders] = False
     for position, figures in zip(wide, _least_norm(core, [groups[p] for p in wide]), strict=True):
         out[position] = figures
     return [f for f in out if f is not None]

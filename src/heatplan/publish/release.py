@@ -21,7 +21,10 @@ Two families of protected values are audited:
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections.abc import Mapping
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -65,6 +68,9 @@ LOCAL_FIGURES = 8
 #: Layers whose figures the plan itself states (WPG Anlage 2): given up for a long
 #: combination only if no finer figure of the whole combination can break it.
 PLAN_LEVEL = ("inventory", "areas")
+#: Figures of a release above which its families are audited in two processes [count] (the
+#: 5,000-building town has 15,000; a process costs about a second to start).
+PARALLEL_FIGURES = 8_000
 #: Most rounds of audit and suppression (each round suppresses at least one figure).
 MAX_ROUNDS = 200
 #: Inventory indicators that restate one cell's final energy (CO2e: a factor per carrier).
@@ -150,16 +156,52 @@ def audit_release(
     families = released_figures(layers, frames, BuildingIndex(buildings))
     for family in families:
         report.figures_checked[family.name] = len(family.cells)
-    settled: set[str] = set()  # families whose last round changed nothing: the same again
-    for report.rounds in range(1, MAX_ROUNDS + 1):
-        for family in families:
-            if family.name not in settled and not _round(family, report, protection_share):
-                settled.add(family.name)
-        if len(settled) == len(families):
-            break
-    else:
-        raise RuntimeError("disclosure audit did not converge; please report this project")
+    for family, (suppressed, part) in zip(
+        families, _audit_families(families, protection_share), strict=True
+    ):
+        family.suppressed = suppressed
+        _merge(report, part)
     return _apply(layers, families, report), report
+
+
+def _audit_families(families: list[Family], share: float) -> list[tuple[set[int], ReleaseAudit]]:
+    """Each family audited round after round until a round changes nothing.
+
+    The families share no figure, so a large release audits them in two processes (the
+    largest first); a small one, or one inside a daemon process (a Dask worker), in this one.
+    """
+    figures = sum(len(f.cells) for f in families)
+    if (
+        figures < PARALLEL_FIGURES
+        or len(families) < 2
+        or (os.cpu_count() or 1) < 2
+        or multiprocessing.current_process().daemon
+    ):
+        return [_audit_family(f, share) for f in families]
+    largest_first = sorted(range(len(families)), key=lambda i: -len(families[i].cells))
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=2, mp_context=context) as pool:
+        futures = {i: pool.submit(_audit_family, families[i], share) for i in largest_first}
+        return [futures[i].result() for i in range(len(families))]
+
+
+def _audit_family(family: Family, share: float) -> tuple[set[int], ReleaseAudit]:
+    """Audit and suppress in ``family`` until nothing is disclosed: its suppressed figures
+    and its part of the account."""
+    part = ReleaseAudit(protection_share=share)
+    for part.rounds in range(1, MAX_ROUNDS + 1):
+        if not _round(family, part, share):
+            return family.suppressed, part
+    raise RuntimeError("disclosure audit did not converge; please report this project")
+
+
+def _merge(report: ReleaseAudit, part: ReleaseAudit) -> None:
+    """Add one family's account to the release's (its keys are the family's own)."""
+    report.rounds = max(report.rounds, part.rounds)
+    report.lp_solves += part.lp_solves
+    report.atoms.update(part.atoms)
+    report.components.update(part.components)
+    report.disclosures_found.update(part.disclosures_found)
 
 
 def _round(family: Family, report: ReleaseAudit, share: float) -> bool:
