@@ -23,8 +23,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -167,22 +169,40 @@ def audit_release(
 def _audit_families(families: list[Family], share: float) -> list[tuple[set[int], ReleaseAudit]]:
     """Each family audited round after round until a round changes nothing.
 
-    The families share no figure, so a large release audits them in two processes (the
-    largest first); a small one, or one inside a daemon process (a Dask worker), in this one.
+    The families share no figure, so a large release audits them in two forked processes (the
+    largest first). A small release, or one in a process that forking could harm (threads
+    running, a daemon such as a Dask worker), is audited here; so is everything if the pool
+    breaks.
     """
     figures = sum(len(f.cells) for f in families)
     if (
         figures < PARALLEL_FIGURES
         or len(families) < 2
         or (os.cpu_count() or 1) < 2
+        or threading.active_count() > 1
         or multiprocessing.current_process().daemon
+        or "fork" not in multiprocessing.get_all_start_methods()
     ):
         return [_audit_family(f, share) for f in families]
     largest_first = sorted(range(len(families)), key=lambda i: -len(families[i].cells))
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=2, mp_context=context) as pool:
-        futures = {i: pool.submit(_audit_family, families[i], share) for i in largest_first}
-        return [futures[i].result() for i in range(len(families))]
+    _FORKED.clear()
+    _FORKED.extend(families)  # the forked workers read them from memory, nothing is pickled
+    try:
+        with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = {i: pool.submit(_audit_forked, i, share) for i in largest_first}
+            return [futures[i].result() for i in range(len(families))]
+    except (BrokenProcessPool, OSError):
+        return [_audit_family(f, share) for f in families]
+    finally:
+        _FORKED.clear()
+
+
+#: The families of the release being audited, for the forked workers.
+_FORKED: list[Family] = []
+
+
+def _audit_forked(index: int, share: float) -> tuple[set[int], ReleaseAudit]:
+    return _audit_family(_FORKED[index], share)
 
 
 def _audit_family(family: Family, share: float) -> tuple[set[int], ReleaseAudit]:
