@@ -36,7 +36,7 @@ each figure in units of its released value, so the true release is all ones.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -48,7 +48,7 @@ from threadpoolctl import threadpool_limits
 
 from heatplan.publish import nullspace
 
-__all__ = ["AuditResult", "Disclosure", "audit_sums"]
+__all__ = ["AuditResult", "Disclosure", "atom_key", "audit_sums"]
 
 #: Relative size below which a null-space component counts as zero [-] (numerical choice: the
 #: system has 0/1 coefficients; genuine components are of order 1/sqrt(atoms) > 1e-4).
@@ -118,6 +118,8 @@ class AuditResult:
     atoms: int = 0
     small_atoms: int = 0
     lp_solves: int = 0
+    #: small atoms (their items, :func:`atom_key`) the interval audit found protected
+    protected: list[bytes] = field(default_factory=list)
     #: components of the figures–atoms graph holding a small atom (each audited on its own)
     components: int = 0
     #: atoms of the largest such component
@@ -216,6 +218,7 @@ def audit_sums(
     exact: bool = True,
     decompose: bool = True,
     kept: np.ndarray | None = None,
+    protected: Collection[bytes] = (),
 ) -> AuditResult:
     """Audit released sums for groups of fewer than ``minimum`` contributors.
 
@@ -244,6 +247,10 @@ def audit_sums(
         Per figure: one the caller gives up last (the plan's own figures). A group in a large
         component held by no other small figure is named with its least-norm combination
         (:func:`heatplan.publish.nullspace.combinations`).
+    protected : collection of bytes
+        Atoms (:func:`atom_key` of their items) an earlier interval audit of a superset of
+        these figures found protected: they stay protected (fewer figures only widen every
+        feasible interval) and get no LP.
 
     Returns
     -------
@@ -274,12 +281,18 @@ def audit_sums(
     result.components = len(blocks)
     result.largest_component = max(len(b.cols) for b in blocks)
     kept_rows = np.zeros(system.matrix.shape[0], dtype=bool) if kept is None else np.asarray(kept)
+    settled = np.zeros(system.matrix.shape[1], dtype=bool)
+    if intervals and protected:
+        small = np.flatnonzero(is_small)
+        known = set(protected)
+        settled[small] = [key in known for key in _atom_keys(system, small)]
     for block in blocks:
         result.disclosures.extend(
             _audit_block(
-                system, block, minimum, protection_share, intervals, exact, result, kept_rows
+                system, block, minimum, protection_share, intervals, exact, result, kept_rows,
+                settled,
             )
-        )
+        )  # fmt: skip
     return result
 
 
@@ -292,6 +305,7 @@ def _audit_block(
     exact: bool,
     result: AuditResult,
     kept: np.ndarray,
+    settled: np.ndarray,
 ) -> list[Disclosure]:
     """Exact and interval disclosures of one block (in the system's numbering)."""
     found = _exact(system, block, minimum, kept[block.rows]) if exact else []
@@ -299,11 +313,35 @@ def _audit_block(
         c = block.contributors
         done = {a for d in found for a in d.atoms}
         todo = np.array(
-            [j for j in np.flatnonzero((c > 0) & (c < minimum)) if block.cols[j] not in done],
+            [
+                j
+                for j in np.flatnonzero((c > 0) & (c < minimum))
+                if block.cols[j] not in done and not settled[block.cols[j]]
+            ],
             dtype=int,
         )
-        found = found + _intervals(system, block, todo, share, minimum, result)
+        disclosed = _intervals(system, block, todo, share, minimum, result)
+        found = found + disclosed
+        hit = {a for d in disclosed for a in d.atoms}
+        result.protected += _atom_keys(
+            system, [block.cols[j] for j in todo if block.cols[j] not in hit]
+        )
     return found
+
+
+def atom_key(items: np.ndarray) -> bytes:
+    """An atom as the sorted positions of its items (the same across audits of one table)."""
+    return np.sort(np.asarray(items, dtype=np.int64)).tobytes()
+
+
+def _atom_keys(system: _System, atoms: Sequence[int] | np.ndarray) -> list[bytes]:
+    """:func:`atom_key` of each atom."""
+    if not len(atoms):
+        return []
+    items = np.flatnonzero(system.atom_of >= 0)
+    order = items[np.argsort(system.atom_of[items], kind="stable")]
+    starts = np.searchsorted(system.atom_of[order], np.arange(system.matrix.shape[1] + 1))
+    return [atom_key(order[starts[a] : starts[a + 1]]) for a in atoms]
 
 
 def _system(members: sparse.csr_matrix, values: np.ndarray, owners: np.ndarray) -> _System:

@@ -64,6 +64,9 @@ class Family:
     cells: list[Cell] = field(default_factory=list)
     rows: list[np.ndarray] = field(default_factory=list)  # item positions per cell
     suppressed: set[int] = field(default_factory=set)
+    #: small atoms (their item positions as bytes) an interval audit found protected: fewer
+    #: figures only widen their intervals, so later rounds skip them
+    protected: set[bytes] = field(default_factory=set)
 
     def add(self, cell: Cell, items: np.ndarray) -> None:
         if len(items):

@@ -234,7 +234,14 @@ def _round(family: Family, report: ReleaseAudit, share: float) -> bool:
         *args, minimum=family.minimum, protection_share=share, intervals=False, kept=kept
     )
     if not found.disclosures:
-        found = audit_sums(*args, minimum=family.minimum, protection_share=share, exact=False)
+        found = audit_sums(
+            *args,
+            minimum=family.minimum,
+            protection_share=share,
+            exact=False,
+            protected=family.protected,
+        )
+        family.protected.update(found.protected)
         report.lp_solves += found.lp_solves
     report.atoms[family.name] = found.atoms
     for name, count in (("components", found.components), ("largest", found.largest_component)):
