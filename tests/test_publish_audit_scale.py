@@ -202,14 +202,20 @@ def _exact_facts(found: list[Disclosure]) -> list[tuple[object, ...]]:
 
 
 @pytest.mark.parametrize(
-    ("seed", "patch_atoms", "walk_atoms"), [(30, 7, 64), (31, 7, 64), (32, 1, 0)]
+    ("seed", "patch_atoms", "walk_atoms", "patch_limit"),
+    [(30, 7, 64, 2000), (31, 7, 64, 2000), (32, 1, 0, 2000), (33, 7, 64, 0)],
 )
 def test_the_sketched_exact_test_finds_what_the_dense_one_finds(
-    seed: int, patch_atoms: int, walk_atoms: int, monkeypatch: pytest.MonkeyPatch
+    seed: int,
+    patch_atoms: int,
+    walk_atoms: int,
+    patch_limit: int,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The null-space sketch (heatplan.publish.nullspace) against the dense eigendecomposition:
     patches of 7 atoms, so that the triple search crosses many patch borders; and patches of
-    one atom without neighbours, so that most atoms are searched against every atom."""
+    one atom without neighbours, or patches over the size limit, so that atoms are searched
+    against every atom."""
     from heatplan.publish import audit, nullspace
 
     rng = np.random.default_rng(seed)
@@ -222,6 +228,7 @@ def test_the_sketched_exact_test_finds_what_the_dense_one_finds(
         monkeypatch.setattr(audit, "DENSE_LIMIT", 0)
         monkeypatch.setattr(nullspace, "PATCH_ATOMS", patch_atoms)
         monkeypatch.setattr(nullspace, "LOCAL_FIGURE_ATOMS", walk_atoms)
+        monkeypatch.setattr(nullspace, "PATCH_LIMIT", patch_limit)
         sketched = audit_sums(*args, minimum=minimum, protection_share=0.1, intervals=False)
         assert _exact_facts(sketched.disclosures) == _exact_facts(dense.disclosures), case
         for d in sketched.disclosures:  # every combination named adds up to the group

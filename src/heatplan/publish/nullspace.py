@@ -71,6 +71,9 @@ CONFIRM_TOL = 1e-8
 LOCAL_FIGURE_ATOMS = 64
 #: Atoms per patch of the triple search (before its margin) [count].
 PATCH_ATOMS = 120
+#: Atoms of a patch with its margin above which its atoms are searched against every atom
+#: instead (its dense null space would cost more) [count].
+PATCH_LIMIT = 2_000
 #: Least-norm weight, relative to the largest, below which a figure takes no part [-] (CGLS
 #: solves to a residual of 1e-11; genuine weights of a 0/1 system are far above).
 WEIGHT_TOL = 1e-7
@@ -180,8 +183,11 @@ def local_triples(
     for start in range(0, len(ordering), PATCH_ATOMS):
         chunk = ordering[start : start + PATCH_ATOMS]
         patch = np.union1d(chunk, adjacency[chunk].indices)
-        basis = _local_null_space(core, patch)
         heads = chunk[search.candidate[chunk]]
+        if len(patch) > PATCH_LIMIT:  # a dense neighbourhood: searched against every atom
+            uncovered.append(heads)
+            continue
+        basis = _local_null_space(core, patch)
         position = np.searchsorted(patch, heads)
         covered = np.linalg.norm(basis[position], axis=1) > SKETCH_TOL
         uncovered.append(heads[~covered])
@@ -289,7 +295,8 @@ def _null_space(matrix: np.ndarray) -> np.ndarray:
 
 def in_row_space(core: sparse.csr_matrix, groups: list[tuple[int, ...]]) -> list[bool]:
     """Per group: its indicator is a combination of rows of ``core`` (CGLS, batched; for the
-    few groups whose sketch is near zero without being clearly zero)."""
+    few groups whose sketch is near zero without being clearly zero). A group CGLS does not
+    settle within its iterations counts as given away (the release then protects it)."""
     if not groups:
         return []
     scaled, _ = scaled_rows(core)
@@ -299,8 +306,9 @@ def in_row_space(core: sparse.csr_matrix, groups: list[tuple[int, ...]]) -> list
         rhs = np.zeros((core.shape[1], len(batch)))
         for column, group in enumerate(batch):
             rhs[list(group), column] = 1.0
-        _, residual, _ = cgls(scaled, rhs)
-        out.extend(bool(x < CONFIRM_TOL) for x in np.linalg.norm(residual, axis=0))
+        _, residual, done = cgls(scaled, rhs)
+        reached = np.linalg.norm(residual, axis=0) < CONFIRM_TOL
+        out.extend((reached | ~done).tolist())  # not solved: counted as given away
     return out
 
 
