@@ -59,13 +59,7 @@ STAGES = ("inventory", "potentials", "areas", "classify")
 #: frame names of ``frames.csv`` (a test keeps the list equal to the stages' needs; the
 #: potentials and classification modules are imported only where a run classifies).
 INPUT_LAYERS = (
-    "buildings",
-    "consumption",
-    "heaters",
-    "plants",
-    "streets",
-    "input_blocks",
-    "weather_years",
+    *inventory.NEEDS,
     "roof_surfaces",
     "exclusion_zones",
     "sewage_plants",

@@ -33,6 +33,8 @@ least-norm one over the whole component).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 from scipy import linalg, sparse
 from scipy.sparse.csgraph import reverse_cuthill_mckee
@@ -297,19 +299,28 @@ def in_row_space(core: sparse.csr_matrix, groups: list[tuple[int, ...]]) -> list
     """Per group: its indicator is a combination of rows of ``core`` (CGLS, batched; for the
     few groups whose sketch is near zero without being clearly zero). A group CGLS does not
     settle within its iterations counts as given away (the release then protects it)."""
-    if not groups:
-        return []
-    scaled, _ = scaled_rows(core)
     out: list[bool] = []
+    for _, residual, done in _solved(core, groups):
+        reached = np.linalg.norm(residual, axis=0) < CONFIRM_TOL
+        out.extend((reached | ~done).tolist())  # not solved: counted as given away
+    return out
+
+
+def _solved(
+    core: sparse.csr_matrix, groups: list[tuple[int, ...]]
+) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Per batch of groups: CGLS for their indicators on the scaled rows — the weights of the
+    rows of ``core`` (unscaled), the residuals and whether each converged."""
+    if not groups:
+        return
+    scaled, factor = scaled_rows(core)
     for start in range(0, len(groups), CONFIRM_BATCH):
         batch = groups[start : start + CONFIRM_BATCH]
         rhs = np.zeros((core.shape[1], len(batch)))
         for column, group in enumerate(batch):
             rhs[list(group), column] = 1.0
-        _, residual, done = cgls(scaled, rhs)
-        reached = np.linalg.norm(residual, axis=0) < CONFIRM_TOL
-        out.extend((reached | ~done).tolist())  # not solved: counted as given away
-    return out
+        weights, residual, done = cgls(scaled, rhs)
+        yield weights * factor[:, None], residual, done
 
 
 def combinations(
@@ -359,19 +370,12 @@ def combinations(
 
 def _least_norm(core: sparse.csr_matrix, groups: list[tuple[int, ...]]) -> list[np.ndarray]:
     """Figures of each group's least-norm combination of the scaled rows, most weight first."""
-    if not groups:
-        return []
-    scaled, factor = scaled_rows(core)
-    out = []
-    for start in range(0, len(groups), CONFIRM_BATCH):
-        batch = groups[start : start + CONFIRM_BATCH]
-        rhs = np.zeros((core.shape[1], len(batch)))
-        for column, group in enumerate(batch):
-            rhs[list(group), column] = 1.0
-        weights, _, _ = cgls(scaled, rhs)
-        for column in range(len(batch)):
-            out.append(_ranked(np.arange(core.shape[0]), weights[:, column] * factor, WEIGHT_TOL))
-    return out
+    figures = np.arange(core.shape[0])
+    return [
+        _ranked(figures, column, WEIGHT_TOL)
+        for weights, _, _ in _solved(core, groups)
+        for column in weights.T
+    ]
 
 
 def _local_figures(
