@@ -25,9 +25,10 @@ from heatplan.classify.rules import classify
 from heatplan.errors import ProjectError
 from heatplan.network import selection as inputs
 from heatplan.network.economics import NetworkCost, economics_of, network_cost
-from heatplan.network.generation import Generation, generation_options
+from heatplan.network.generation import Generation, generation_options, two_plants
 from heatplan.options.decentral import PERSPECTIVES, seasonal_factors
 from heatplan.options.tariffs import vat_rate
+from heatplan.parallel import SecondCore
 from heatplan.plan import Plan
 from heatplan.plan import columns as col
 from heatplan.plan.checks import inventory_buildings
@@ -114,17 +115,24 @@ def _area_inputs(areas: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame) -> list[e
 
 
 def _town_generation(
-    config: Any, layouts: dict[str, Any], weather: inputs.Weather
+    config: Any,
+    layouts: dict[str, Any],
+    weather: inputs.Weather,
+    second_core: SecondCore | None = None,
 ) -> list[Generation]:
     """The town plant for the summed load (plus losses) of every area that could get a
     network: sized to the WPG share and, where funding counts, to the BEW's (each area keeps
-    the cheaper)."""
+    the cheaper; the BEW's in ``second_core`` while this process sizes the WPG's)."""
     laid = [layout for layout in layouts.values() if layout is not None]
     if not laid:
         return []
     hourly = sum((layout.hourly for layout in laid), start=laid[0].hourly * 0.0)
     losses = sum(layout.summary["heat_loss_mwh_per_a"] for layout in laid)
-    return generation_options(config, hourly, losses, weather[0])
+    return generation_options(config, hourly, losses, weather[0], second_core=second_core)
+
+
+#: What the second process imports while this one lays out the networks: the plant's sizing.
+GENERATION_MODULES = ("heatplan.network.generation",)
 
 
 def run(plan: Plan, *, progress: Any = None) -> tuple[Plan, ClassifyResult]:
@@ -138,10 +146,11 @@ def run(plan: Plan, *, progress: Any = None) -> tuple[Plan, ClassifyResult]:
         buildings = buildings.merge(options[[col.BUILDING_ID, "ground_ok", "air_ok"]], how="left")
     weather = inputs.weather(config, buildings)
     area_list = _area_inputs(areas, buildings)
-    say(f"networks laid out in {len(area_list)} areas")
-    layouts = {a.area_id: ev.network_layout(config, plan, a, weather) for a in area_list}
-    say("town generation dispatch (HiGHS)")
-    plants = _town_generation(config, layouts, weather)
+    with SecondCore(warm=GENERATION_MODULES, start=two_plants(config)) as second_core:
+        say(f"networks laid out in {len(area_list)} areas")
+        layouts = {a.area_id: ev.network_layout(config, plan, a, weather) for a in area_list}
+        say("town generation dispatch (HiGHS)")
+        plants = _town_generation(config, layouts, weather, second_core)
     rows, building_costs = _classify_all(config, plan, area_list, layouts, plants, weather)
     classified = areas.drop(
         columns=[c for c in rows.columns if c in areas.columns and c != col.AREA_ID]
