@@ -14,6 +14,7 @@ by ``tests/test_city_speed.py``.
 
 from __future__ import annotations
 
+import time
 from itertools import pairwise
 
 import geopandas as gpd
@@ -194,3 +195,15 @@ def test_a_column_title_read_once_is_the_attribute_table_s() -> None:
     qgis_layers.column_info.cache_clear()
     assert qgis_layers.column_info("areas", "area_type_2030") == info
     assert qgis_layers.column_info("areas", "no_such_column") is None
+
+
+def test_a_step_that_fails_ends_its_worker_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(parallel.WORKERS_ENV, "2")
+    started = time.perf_counter()
+    second_core = parallel.SecondCore()
+    process = second_core._process
+    with pytest.raises(HeatplanError, match="the step failed"), second_core:
+        second_core.submit(time.sleep, 60.0)  # a part nobody waits for any more
+        raise HeatplanError("the step failed")
+    assert process is not None and process.poll() is not None  # the worker is gone
+    assert time.perf_counter() - started < 30.0  # not after the part's 60 s

@@ -22,9 +22,11 @@ in the step's own process: slower, never different.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import pickle
+import signal
 import subprocess
 import sys
 from collections.abc import Callable
@@ -67,8 +69,11 @@ def serve() -> None:
     on stdout, until stdin closes."""
     tasks, answers = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # a print in a task must not end up in the answers
+    # Ctrl-C stops the step, which ends the worker; the worker itself does not stop half-way
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     for name in sys.argv[2:]:
-        __import__(name)
+        with contextlib.suppress(ImportError):  # a task needing it reports the error itself
+            __import__(name)
     while True:
         try:
             function, args, kwargs = pickle.load(tasks)
@@ -159,10 +164,12 @@ class SecondCore:
             self._received += 1
         return self._answers.pop(number)
 
-    def _stop(self) -> None:
+    def _stop(self, *, kill: bool = False) -> None:
         process, self._process = self._process, None
         if process is None:
             return
+        if kill:  # the step failed or was interrupted: its parts are no longer wanted
+            process.kill()
         for stream in (process.stdin, process.stdout):
             try:
                 if stream is not None:
@@ -175,9 +182,10 @@ class SecondCore:
             process.kill()
             process.wait()
 
-    def close(self) -> None:
-        """End the worker (it ends when its task input closes, after the task it is doing)."""
-        self._stop()
+    def close(self, *, kill: bool = False) -> None:
+        """End the worker: it ends when its task input closes, after the task it is doing;
+        with ``kill`` at once."""
+        self._stop(kill=kill)
 
     def __enter__(self) -> SecondCore:
         return self
@@ -188,7 +196,7 @@ class SecondCore:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
-        self.close()
+        self.close(kill=error is not None)
 
 
 class Part(Generic[T]):
