@@ -26,15 +26,19 @@ from shapely.ops import substring
 from tests.test_dispatch_reserve import _winter_fortnight
 
 from heatplan import parallel
+from heatplan.areas.assign import assign_areas
 from heatplan.errors import HeatplanError
 from heatplan.network import generation as gen
 from heatplan.network import graph as street
-from heatplan.network import sizing
+from heatplan.network import selection, sizing
 from heatplan.network.design import design_parameters, pipe_catalogue
 from heatplan.outputs import qgis_layers
+from heatplan.plan import Plan
+from heatplan.plan.checks import inventory_buildings
 from heatplan.project.config import Municipality, ProjectConfig
 from heatplan.reference import table
 from heatplan.reference.map_styles import map_style
+from heatplan.stages import classify as stage
 
 
 def _with_cuts_by_substring(
@@ -207,3 +211,31 @@ def test_a_step_that_fails_ends_its_worker_at_once(monkeypatch: pytest.MonkeyPat
         raise HeatplanError("the step failed")
     assert process is not None and process.poll() is not None  # the worker is gone
     assert time.perf_counter() - started < 30.0  # not after the part's 60 s
+
+
+def test_networks_laid_out_in_two_processes_are_those_laid_out_in_one(
+    demo_plan: Plan, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(parallel.WORKERS_ENV, "2")
+    config = demo_plan.settings
+    areas = stage._areas(demo_plan)
+    buildings = assign_areas(inventory_buildings(demo_plan, purpose="test"), areas)
+    weather = selection.weather(config, buildings)
+    area_list = stage._area_inputs(areas, buildings)
+    split = stage._half_of_the_buildings(area_list)
+    assert 1 < split < len(area_list)  # both processes lay out networks
+    one = stage._layouts(config, demo_plan, area_list, weather, parallel.SecondCore.none())
+    with parallel.SecondCore(warm=stage.SECOND_CORE_MODULES) as second_core:
+        assert second_core.available
+        two = stage._layouts(config, demo_plan, area_list, weather, second_core)
+    assert list(one) == list(two) == [area.area_id for area in area_list]
+    laid = [area_id for area_id, layout in one.items() if layout is not None]
+    assert len(laid) > 2
+    for area_id in one:
+        a, b = one[area_id], two[area_id]
+        assert (a is None) == (b is None)
+        if a is None or b is None:
+            continue
+        assert a.summary == b.summary
+        pd.testing.assert_series_equal(a.hourly, b.hourly)
+        pd.testing.assert_frame_equal(pd.DataFrame(a.sized), pd.DataFrame(b.sized))

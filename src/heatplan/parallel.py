@@ -26,9 +26,11 @@ import contextlib
 import logging
 import os
 import pickle
+import queue
 import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
@@ -94,6 +96,19 @@ def serve() -> None:
             return
 
 
+def _write_tasks(tasks: queue.SimpleQueue[bytes | None], stream: IO[bytes]) -> None:
+    """In a thread of the step: write each task to the worker; at None close its input."""
+    try:
+        while (data := tasks.get()) is not None:
+            stream.write(data)
+            stream.flush()
+    except OSError:  # the worker has ended: the step computes what it has not answered
+        pass
+    finally:
+        with contextlib.suppress(OSError):
+            stream.close()
+
+
 class _Unsent(Exception):
     """The worker could not send its result back."""
 
@@ -108,6 +123,10 @@ class SecondCore:
         self._process: subprocess.Popen[bytes] | None = None
         self._sent = self._received = 0
         self._answers: dict[int, tuple[bool, Any]] = {}
+        # tasks are written by a thread: the worker reads them only after its imports, and a
+        # task larger than the pipe would hold the step until then
+        self._tasks: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        self._writer: threading.Thread | None = None
         if not start or workers() < 2:
             return
         folder = str(Path(__file__).resolve().parents[1])
@@ -119,6 +138,15 @@ class SecondCore:
             )
         except OSError as exc:
             log.info("no second process (%s): one process", exc)
+            return
+        stream: IO[bytes] = self._process.stdin  # type: ignore[assignment]
+        self._writer = threading.Thread(
+            target=_write_tasks,
+            args=(self._tasks, stream),
+            name="heatplan-second-core",
+            daemon=True,
+        )
+        self._writer.start()
 
     @classmethod
     def none(cls) -> SecondCore:
@@ -140,14 +168,8 @@ class SecondCore:
             except Exception as exc:  # e.g. a local function: this part runs here
                 log.info("a part that cannot be sent runs here (%s)", exc)
                 return Part(self, None, function, args, kwargs)
-            try:
-                stream: IO[bytes] = self._process.stdin  # type: ignore[assignment]
-                stream.write(data)
-                stream.flush()
-                number, self._sent = self._sent, self._sent + 1
-            except OSError as exc:
-                log.info("the second process took no work (%s): one process", exc)
-                self._stop()
+            self._tasks.put(data)  # a worker that has died answers nothing: Part computes
+            number, self._sent = self._sent, self._sent + 1
         return Part(self, number, function, args, kwargs)
 
     def _answer(self, number: int) -> tuple[bool, Any]:
@@ -170,12 +192,11 @@ class SecondCore:
             return
         if kill:  # the step failed or was interrupted: its parts are no longer wanted
             process.kill()
-        for stream in (process.stdin, process.stdout):
-            try:
-                if stream is not None:
-                    stream.close()
-            except OSError:
-                pass
+        self._tasks.put(None)  # the writer closes the worker's input after the tasks before
+        if self._writer is not None:
+            self._writer.join()
+        if process.stdout is not None:
+            process.stdout.close()
         try:
             process.wait(timeout=60)
         except subprocess.TimeoutExpired:

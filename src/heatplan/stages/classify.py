@@ -131,8 +131,50 @@ def _town_generation(
     return generation_options(config, hourly, losses, weather[0], second_core=second_core)
 
 
-#: What the second process imports while this one lays out the networks: the plant's sizing.
-GENERATION_MODULES = ("heatplan.network.generation",)
+#: What the second process imports at once: the layouts and the plant's sizing.
+SECOND_CORE_MODULES = ("heatplan.stages.classify", "heatplan.network.generation")
+#: The frames a network layout reads (:func:`heatplan.classify.evaluate.network_layout`: the
+#: streets it follows, existing heat lines, the sewage-plant potentials as its source).
+LAYOUT_FRAMES = ("streets", "heat_networks", "potentials")
+
+
+def lay_out_areas(
+    config: Any, plan: Plan, area_list: list[ev.AreaInputs], weather: inputs.Weather
+) -> list[Any]:
+    """The network of each area of ``area_list`` laid out (None: none), in their order."""
+    return [ev.network_layout(config, plan, area, weather) for area in area_list]
+
+
+def _layouts(
+    config: Any,
+    plan: Plan,
+    area_list: list[ev.AreaInputs],
+    weather: inputs.Weather,
+    second_core: SecondCore,
+) -> dict[str, Any]:
+    """Every area's network laid out, by area id in the order of ``area_list``.
+
+    With a second process, the later areas (about half the buildings) are laid out there
+    from the frames a layout reads, while this process lays out the earlier ones: each area's
+    layout depends on nothing but its own buildings, the streets and the settings.
+    """
+    split = _half_of_the_buildings(area_list) if second_core.available else len(area_list)
+    there = None
+    if split < len(area_list):
+        frames = plan.without(*(n for n in plan.names if n not in LAYOUT_FRAMES))
+        there = second_core.submit(lay_out_areas, config, frames, area_list[split:], weather)
+    laid = lay_out_areas(config, plan, area_list[:split], weather)
+    if there is not None:
+        laid += there.result()
+    return {area.area_id: layout for area, layout in zip(area_list, laid, strict=True)}
+
+
+def _half_of_the_buildings(area_list: list[ev.AreaInputs]) -> int:
+    """The first area of the later half of the buildings (the layout's work grows with them)."""
+    counts = np.array([len(area.buildings) for area in area_list], dtype=float)
+    if counts.sum() == 0:
+        return len(area_list)
+    return int(np.searchsorted(np.cumsum(counts), counts.sum() / 2.0)) + 1
 
 
 def run(plan: Plan, *, progress: Any = None) -> tuple[Plan, ClassifyResult]:
@@ -146,9 +188,10 @@ def run(plan: Plan, *, progress: Any = None) -> tuple[Plan, ClassifyResult]:
         buildings = buildings.merge(options[[col.BUILDING_ID, "ground_ok", "air_ok"]], how="left")
     weather = inputs.weather(config, buildings)
     area_list = _area_inputs(areas, buildings)
-    with SecondCore(warm=GENERATION_MODULES, start=two_plants(config)) as second_core:
+    start = len(area_list) > 1 or two_plants(config)
+    with SecondCore(warm=SECOND_CORE_MODULES, start=start) as second_core:
         say(f"networks laid out in {len(area_list)} areas")
-        layouts = {a.area_id: ev.network_layout(config, plan, a, weather) for a in area_list}
+        layouts = _layouts(config, plan, area_list, weather, second_core)
         say("town generation dispatch (HiGHS)")
         plants = _town_generation(config, layouts, weather, second_core)
     rows, building_costs = _classify_all(config, plan, area_list, layouts, plants, weather)
