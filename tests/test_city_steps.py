@@ -239,3 +239,18 @@ def test_networks_laid_out_in_two_processes_are_those_laid_out_in_one(
         assert a.summary == b.summary
         pd.testing.assert_series_equal(a.hourly, b.hourly)
         pd.testing.assert_frame_equal(pd.DataFrame(a.sized), pd.DataFrame(b.sized))
+
+
+@pytest.mark.parametrize(
+    ("cpus", "load", "expected"),
+    [(2, 0.2, 2), (2, 1.4, 2), (2, 1.6, 1), (2, 6.0, 1), (1, 0.0, 1), (8, 6.0, 2)],
+)
+def test_a_second_process_only_where_a_cpu_is_free(
+    monkeypatch: pytest.MonkeyPatch, cpus: int, load: float, expected: int
+) -> None:
+    monkeypatch.delenv(parallel.WORKERS_ENV, raising=False)
+    monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda pid: set(range(cpus)))
+    monkeypatch.setattr(parallel.os, "getloadavg", lambda: (load, load, load))
+    assert parallel.workers() == expected
+    monkeypatch.setenv(parallel.WORKERS_ENV, "2")  # asked for: whatever the load
+    assert parallel.workers() == 2
