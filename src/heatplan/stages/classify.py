@@ -131,11 +131,18 @@ def _town_generation(
     return generation_options(config, hourly, losses, weather[0], second_core=second_core)
 
 
-#: What the second process imports at once: the layouts and the plant's sizing.
+#: What the second process imports at once: the layouts and the plant's sizing; and, where it
+#: lays out networks, the water properties (CoolProp: 2 CPU seconds of import).
 SECOND_CORE_MODULES = ("heatplan.stages.classify", "heatplan.network.generation")
+LAYOUT_MODULES = ("CoolProp.CoolProp",)
 #: The frames a network layout reads (:func:`heatplan.classify.evaluate.network_layout`: the
 #: streets it follows, existing heat lines, the sewage-plant potentials as its source).
 LAYOUT_FRAMES = ("streets", "heat_networks", "potentials")
+#: Least buildings for half the layouts to go to the second process (heatplan choice, measured
+#: with ``benchmarks/bench_city_steps.py``: the worker's start, its imports and the water
+#: properties, costs some 4 CPU seconds; a 20,000-building town's layouts take about 5, a
+#: 400-building town's well under one).
+MIN_SPLIT_BUILDINGS = 5_000
 
 
 def lay_out_areas(
@@ -154,11 +161,15 @@ def _layouts(
 ) -> dict[str, Any]:
     """Every area's network laid out, by area id in the order of ``area_list``.
 
-    With a second process, the later areas (about half the buildings) are laid out there
-    from the frames a layout reads, while this process lays out the earlier ones: each area's
-    layout depends on nothing but its own buildings, the streets and the settings.
+    With a second process and at least :data:`MIN_SPLIT_BUILDINGS` buildings, the later areas
+    (about half the buildings) are laid out there from the frames a layout reads, while this
+    process lays out the earlier ones: each area's layout depends on nothing but its own
+    buildings, the streets and the settings.
     """
-    split = _half_of_the_buildings(area_list) if second_core.available else len(area_list)
+    if second_core.available and _split_layouts(area_list):
+        split = _half_of_the_buildings(area_list)
+    else:
+        split = len(area_list)
     there = None
     if split < len(area_list):
         frames = plan.without(*(n for n in plan.names if n not in LAYOUT_FRAMES))
@@ -167,6 +178,11 @@ def _layouts(
     if there is not None:
         laid += there.result()
     return {area.area_id: layout for area, layout in zip(area_list, laid, strict=True)}
+
+
+def _split_layouts(area_list: list[ev.AreaInputs]) -> bool:
+    """Whether half the layouts go to the second process (:data:`MIN_SPLIT_BUILDINGS`)."""
+    return len(area_list) > 1 and sum(len(a.buildings) for a in area_list) >= MIN_SPLIT_BUILDINGS
 
 
 def _half_of_the_buildings(area_list: list[ev.AreaInputs]) -> int:
@@ -188,8 +204,9 @@ def run(plan: Plan, *, progress: Any = None) -> tuple[Plan, ClassifyResult]:
         buildings = buildings.merge(options[[col.BUILDING_ID, "ground_ok", "air_ok"]], how="left")
     weather = inputs.weather(config, buildings)
     area_list = _area_inputs(areas, buildings)
-    start = len(area_list) > 1 or two_plants(config)
-    with SecondCore(warm=SECOND_CORE_MODULES, start=start) as second_core:
+    split = _split_layouts(area_list)
+    warm = (*SECOND_CORE_MODULES, *(LAYOUT_MODULES if split else ()))
+    with SecondCore(warm=warm, start=split or two_plants(config)) as second_core:
         say(f"networks laid out in {len(area_list)} areas")
         layouts = _layouts(config, plan, area_list, weather, second_core)
         say("town generation dispatch (HiGHS)")
