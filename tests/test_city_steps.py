@@ -14,6 +14,7 @@ by ``tests/test_city_speed.py``.
 
 from __future__ import annotations
 
+import threading
 import time
 from itertools import pairwise
 
@@ -255,3 +256,14 @@ def test_a_second_process_only_where_a_cpu_is_free(
     assert parallel.workers() == expected
     monkeypatch.setenv(parallel.WORKERS_ENV, "2")  # asked for: whatever the load
     assert parallel.workers() == 2
+
+
+def test_no_thread_stays_beside_the_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The release audit forks its workers only in a process without threads
+    (heatplan.publish.release): the second process must leave none behind while it waits."""
+    monkeypatch.setenv(parallel.WORKERS_ENV, "2")
+    with parallel.SecondCore() as second_core:
+        assert second_core.available
+        assert second_core.submit(np.square, 4.0).result() == 16.0
+        names = [thread.name for thread in threading.enumerate()]
+        assert "heatplan-second-core" not in names

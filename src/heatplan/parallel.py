@@ -28,7 +28,6 @@ import contextlib
 import logging
 import os
 import pickle
-import queue
 import signal
 import subprocess
 import sys
@@ -110,17 +109,13 @@ def serve() -> None:
             return
 
 
-def _write_tasks(tasks: queue.SimpleQueue[bytes | None], stream: IO[bytes]) -> None:
-    """In a thread of the step: write each task to the worker; at None close its input."""
-    try:
-        while (data := tasks.get()) is not None:
-            stream.write(data)
-            stream.flush()
-    except OSError:  # the worker has ended: the step computes what it has not answered
-        pass
-    finally:
-        with contextlib.suppress(OSError):
-            stream.close()
+def _write_task(previous: threading.Thread | None, stream: IO[bytes], data: bytes) -> None:
+    """In a thread of the step: write one task to the worker, after the one before."""
+    if previous is not None:
+        previous.join()
+    with contextlib.suppress(OSError):  # the worker has ended: the step computes the part
+        stream.write(data)
+        stream.flush()
 
 
 class _Unsent(Exception):
@@ -137,9 +132,10 @@ class SecondCore:
         self._process: subprocess.Popen[bytes] | None = None
         self._sent = self._received = 0
         self._answers: dict[int, tuple[bool, Any]] = {}
-        # tasks are written by a thread: the worker reads them only after its imports, and a
-        # task larger than the pipe would hold the step until then
-        self._tasks: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        # a task is written by a thread of its own, which ends when it is written: the worker
+        # reads only after its imports, and a task larger than the pipe would hold the step
+        # until then (no thread stays: a step's forked workers need a process without threads,
+        # heatplan.publish.release)
         self._writer: threading.Thread | None = None
         if not start or workers() < 2:
             return
@@ -152,15 +148,6 @@ class SecondCore:
             )
         except OSError as exc:
             log.info("no second process (%s): one process", exc)
-            return
-        stream: IO[bytes] = self._process.stdin  # type: ignore[assignment]
-        self._writer = threading.Thread(
-            target=_write_tasks,
-            args=(self._tasks, stream),
-            name="heatplan-second-core",
-            daemon=True,
-        )
-        self._writer.start()
 
     @classmethod
     def none(cls) -> SecondCore:
@@ -182,7 +169,14 @@ class SecondCore:
             except Exception as exc:  # e.g. a local function: this part runs here
                 log.info("a part that cannot be sent runs here (%s)", exc)
                 return Part(self, None, function, args, kwargs)
-            self._tasks.put(data)  # a worker that has died answers nothing: Part computes
+            stream: IO[bytes] = self._process.stdin  # type: ignore[assignment]
+            self._writer = threading.Thread(
+                target=_write_task,
+                args=(self._writer, stream, data),
+                name="heatplan-second-core",
+                daemon=True,
+            )
+            self._writer.start()  # a worker that has died answers nothing: Part computes
             number, self._sent = self._sent, self._sent + 1
         return Part(self, number, function, args, kwargs)
 
@@ -206,11 +200,13 @@ class SecondCore:
             return
         if kill:  # the step failed or was interrupted: its parts are no longer wanted
             process.kill()
-        self._tasks.put(None)  # the writer closes the worker's input after the tasks before
-        if self._writer is not None:
+        if self._writer is not None:  # the tasks handed over are written (or the worker gone)
             self._writer.join()
-        if process.stdout is not None:
-            process.stdout.close()
+            self._writer = None
+        for stream in (process.stdin, process.stdout):
+            with contextlib.suppress(OSError):
+                if stream is not None:
+                    stream.close()
         try:
             process.wait(timeout=60)
         except subprocess.TimeoutExpired:
