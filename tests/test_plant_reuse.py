@@ -18,9 +18,9 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     calls: list[float] = []
     real = gen._generation_options
 
-    def sized(config, load_kw, loss, temperature, *, year=None):  # type: ignore[no-untyped-def]
+    def sized(config, load_kw, loss, temperature, **options):  # type: ignore[no-untyped-def]
         calls.append(loss)
-        return real(config, load_kw, loss, temperature, year=year)
+        return real(config, load_kw, loss, temperature, **options)
 
     monkeypatch.setattr(gen, "_generation_options", sized)
     return calls

@@ -35,6 +35,7 @@ from heatplan.dispatch.results import DispatchResult, wpg_checks
 from heatplan.errors import HeatplanError
 from heatplan.network.design import design_parameters
 from heatplan.network.funding import GenerationFigures, new_network_min_share
+from heatplan.parallel import SecondCore
 from heatplan.project.config import ProjectConfig
 from heatplan.reference import table
 
@@ -143,18 +144,21 @@ def generation_options(
     temperature: pd.Series,
     *,
     year: int | None = None,
+    second_core: SecondCore | None = None,
 ) -> list[Generation]:
     """The plants a utility would compare: sized to the WPG share and, where funding counts
     and the BEW asks more of a new network (Modul 2: 75 % renewable heat and waste heat),
     sized to the BEW's share too. The caller keeps the one with the lower full cost.
 
     The same inputs (settings, load, losses, temperature, year) give the plants computed
-    before in this process, as copies (a caller may change its own).
+    before in this process, as copies (a caller may change its own). With ``second_core``
+    the plant at the BEW share is sized there while this process sizes the other (the same
+    plants: the same function on the same inputs).
     """
     key = _plants_key(config, load_kw, heat_loss_mwh_per_a, temperature, year)
     if key not in _PLANTS:
         _PLANTS[key] = _generation_options(
-            config, load_kw, heat_loss_mwh_per_a, temperature, year=year
+            config, load_kw, heat_loss_mwh_per_a, temperature, year=year, second_core=second_core
         )
         while len(_PLANTS) > _PLANTS_KEPT:
             _PLANTS.popitem(last=False)
@@ -184,20 +188,28 @@ def _generation_options(
     temperature: pd.Series,
     *,
     year: int | None = None,
+    second_core: SecondCore | None = None,
 ) -> list[Generation]:
-    plants = [generation(config, load_kw, heat_loss_mwh_per_a, temperature, year=year)]
     bew = new_network_min_share()
-    if config.economics.with_funding and bew > plants[0].min_renewable_share + 1e-9:
-        try:
-            plants.append(
-                generation(
-                    config, load_kw, heat_loss_mwh_per_a, temperature, year=year,
-                    min_renewable_share=bew,
-                )
-            )  # fmt: skip
-        except HeatplanError as exc:
-            log.info("no plant at the BEW share %.0f %%: %s", bew * 100, exc)
+    if not two_plants(config, year=year):
+        return [generation(config, load_kw, heat_loss_mwh_per_a, temperature, year=year)]
+    part = (second_core or SecondCore.none()).submit(
+        generation, config, load_kw, heat_loss_mwh_per_a, temperature, year=year,
+        min_renewable_share=bew,
+    )  # fmt: skip
+    plants = [generation(config, load_kw, heat_loss_mwh_per_a, temperature, year=year)]
+    try:
+        plants.append(part.result())
+    except HeatplanError as exc:
+        log.info("no plant at the BEW share %.0f %%: %s", bew * 100, exc)
     return plants
+
+
+def two_plants(config: ProjectConfig, *, year: int | None = None) -> bool:
+    """Whether :func:`generation_options` sizes a second plant, at the BEW share: where
+    funding counts and the BEW asks more than the WPG share that :func:`generation` takes."""
+    wpg = required_share(year or config.project.price_year)
+    return bool(config.economics.with_funding and new_network_min_share() > wpg + 1e-9)
 
 
 @cache

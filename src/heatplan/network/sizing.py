@@ -76,8 +76,32 @@ def _downstream(
     )
 
 
+#: Capacities per design point and catalogue, computed once per process: every area of a
+#: classification sizes its network with the same catalogue at the same design point, and the
+#: fixed-point iteration for them was a fifth of laying out an area (issue 20).
+_CAPACITIES: dict[tuple[object, ...], tuple[np.ndarray, np.ndarray]] = {}
+
+
 def _capacities(catalogue: pd.DataFrame, design: DesignParameters) -> tuple[np.ndarray, ...]:
-    """Largest mass flow [kg/s] per catalogue DN for mains and for house connections."""
+    """Largest mass flow [kg/s] per catalogue DN for mains and for house connections
+    (read-only arrays, remembered for the same design point and catalogue values)."""
+    key = (
+        design,
+        *(
+            tuple(catalogue[c].to_numpy(float).tolist())
+            for c in ("inner_diameter_mm", "roughness_mm", "max_velocity_m_per_s")
+        ),
+    )
+    if key not in _CAPACITIES:
+        main, service = _capacities_of(catalogue, design)
+        main.flags.writeable = service.flags.writeable = False
+        _CAPACITIES[key] = (main, service)
+    return _CAPACITIES[key]
+
+
+def _capacities_of(
+    catalogue: pd.DataFrame, design: DesignParameters
+) -> tuple[np.ndarray, np.ndarray]:
     rho = physics.water_density_kg_per_m3(design.return_temp_c)
     mu = physics.water_viscosity_pa_s(design.return_temp_c)
     v_max = catalogue["max_velocity_m_per_s"].to_numpy(float)
@@ -96,7 +120,7 @@ def _capacities(catalogue: pd.DataFrame, design: DesignParameters) -> tuple[np.n
         max_velocity_m_per_s=np.minimum(v_max, design.connection_max_velocity_m_per_s),
         **common,
     )
-    return np.asarray(main), np.asarray(service)
+    return np.array(main, dtype=float), np.array(service, dtype=float)
 
 
 def _choose_dn(

@@ -7,6 +7,8 @@ German and English legend label.
 
 from __future__ import annotations
 
+from functools import cache
+
 import pandas as pd
 
 from heatplan.reference import table
@@ -17,7 +19,16 @@ STYLE_COLUMNS = ("fill", "line", "opacity", "hatch", "lower_bound", "label_de", 
 
 
 def map_style(layer: str) -> pd.DataFrame:
-    """The style rows of ``layer`` (e.g. ``'area_type'``), indexed by category, in file order."""
+    """The style rows of ``layer`` (e.g. ``'area_type'``), indexed by category, in file order.
+
+    A copy of the rows read once per process: a report of a large town asks for a style some
+    thousand times (every map label's colour), 3 ms each when the table was filtered anew.
+    """
+    return _map_style(layer).copy()
+
+
+@cache
+def _map_style(layer: str) -> pd.DataFrame:
     frame = table("map_styles.csv", as_text=True)
     rows = frame[frame["layer"] == layer].set_index("category")
     if rows.empty:

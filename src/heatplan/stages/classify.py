@@ -25,9 +25,10 @@ from heatplan.classify.rules import classify
 from heatplan.errors import ProjectError
 from heatplan.network import selection as inputs
 from heatplan.network.economics import NetworkCost, economics_of, network_cost
-from heatplan.network.generation import Generation, generation_options
+from heatplan.network.generation import Generation, generation_options, two_plants
 from heatplan.options.decentral import PERSPECTIVES, seasonal_factors
 from heatplan.options.tariffs import vat_rate
+from heatplan.parallel import SecondCore
 from heatplan.plan import Plan
 from heatplan.plan import columns as col
 from heatplan.plan.checks import inventory_buildings
@@ -114,17 +115,82 @@ def _area_inputs(areas: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame) -> list[e
 
 
 def _town_generation(
-    config: Any, layouts: dict[str, Any], weather: inputs.Weather
+    config: Any,
+    layouts: dict[str, Any],
+    weather: inputs.Weather,
+    second_core: SecondCore | None = None,
 ) -> list[Generation]:
     """The town plant for the summed load (plus losses) of every area that could get a
     network: sized to the WPG share and, where funding counts, to the BEW's (each area keeps
-    the cheaper)."""
+    the cheaper; the BEW's in ``second_core`` while this process sizes the WPG's)."""
     laid = [layout for layout in layouts.values() if layout is not None]
     if not laid:
         return []
     hourly = sum((layout.hourly for layout in laid), start=laid[0].hourly * 0.0)
     losses = sum(layout.summary["heat_loss_mwh_per_a"] for layout in laid)
-    return generation_options(config, hourly, losses, weather[0])
+    return generation_options(config, hourly, losses, weather[0], second_core=second_core)
+
+
+#: What the second process imports at once: the layouts and the plant's sizing; and, where it
+#: lays out networks, the water properties (CoolProp: 2 CPU seconds of import).
+SECOND_CORE_MODULES = ("heatplan.stages.classify", "heatplan.network.generation")
+LAYOUT_MODULES = ("CoolProp.CoolProp",)
+#: The frames a network layout reads (:func:`heatplan.classify.evaluate.network_layout`: the
+#: streets it follows, existing heat lines, the sewage-plant potentials as its source).
+LAYOUT_FRAMES = ("streets", "heat_networks", "potentials")
+#: Least buildings for half the layouts to go to the second process (heatplan choice, measured
+#: with ``benchmarks/bench_city_steps.py``: the worker's start, its imports and the water
+#: properties, costs some 4 CPU seconds; a 20,000-building town's layouts take about 5, a
+#: 400-building town's well under one).
+MIN_SPLIT_BUILDINGS = 5_000
+
+
+def lay_out_areas(
+    config: Any, plan: Plan, area_list: list[ev.AreaInputs], weather: inputs.Weather
+) -> list[Any]:
+    """The network of each area of ``area_list`` laid out (None: none), in their order."""
+    return [ev.network_layout(config, plan, area, weather) for area in area_list]
+
+
+def _layouts(
+    config: Any,
+    plan: Plan,
+    area_list: list[ev.AreaInputs],
+    weather: inputs.Weather,
+    second_core: SecondCore,
+) -> dict[str, Any]:
+    """Every area's network laid out, by area id in the order of ``area_list``.
+
+    With a second process and at least :data:`MIN_SPLIT_BUILDINGS` buildings, the later areas
+    (about half the buildings) are laid out there from the frames a layout reads, while this
+    process lays out the earlier ones: each area's layout depends on nothing but its own
+    buildings, the streets and the settings.
+    """
+    if second_core.available and _split_layouts(area_list):
+        split = _half_of_the_buildings(area_list)
+    else:
+        split = len(area_list)
+    there = None
+    if split < len(area_list):
+        frames = plan.without(*(n for n in plan.names if n not in LAYOUT_FRAMES))
+        there = second_core.submit(lay_out_areas, config, frames, area_list[split:], weather)
+    laid = lay_out_areas(config, plan, area_list[:split], weather)
+    if there is not None:
+        laid += there.result()
+    return {area.area_id: layout for area, layout in zip(area_list, laid, strict=True)}
+
+
+def _split_layouts(area_list: list[ev.AreaInputs]) -> bool:
+    """Whether half the layouts go to the second process (:data:`MIN_SPLIT_BUILDINGS`)."""
+    return len(area_list) > 1 and sum(len(a.buildings) for a in area_list) >= MIN_SPLIT_BUILDINGS
+
+
+def _half_of_the_buildings(area_list: list[ev.AreaInputs]) -> int:
+    """The first area of the later half of the buildings (the layout's work grows with them)."""
+    counts = np.array([len(area.buildings) for area in area_list], dtype=float)
+    if counts.sum() == 0:
+        return len(area_list)
+    return int(np.searchsorted(np.cumsum(counts), counts.sum() / 2.0)) + 1
 
 
 def run(plan: Plan, *, progress: Any = None) -> tuple[Plan, ClassifyResult]:
@@ -138,10 +204,13 @@ def run(plan: Plan, *, progress: Any = None) -> tuple[Plan, ClassifyResult]:
         buildings = buildings.merge(options[[col.BUILDING_ID, "ground_ok", "air_ok"]], how="left")
     weather = inputs.weather(config, buildings)
     area_list = _area_inputs(areas, buildings)
-    say(f"networks laid out in {len(area_list)} areas")
-    layouts = {a.area_id: ev.network_layout(config, plan, a, weather) for a in area_list}
-    say("town generation dispatch (HiGHS)")
-    plants = _town_generation(config, layouts, weather)
+    split = _split_layouts(area_list)
+    warm = (*SECOND_CORE_MODULES, *(LAYOUT_MODULES if split else ()))
+    with SecondCore(warm=warm, start=split or two_plants(config)) as second_core:
+        say(f"networks laid out in {len(area_list)} areas")
+        layouts = _layouts(config, plan, area_list, weather, second_core)
+        say("town generation dispatch (HiGHS)")
+        plants = _town_generation(config, layouts, weather, second_core)
     rows, building_costs = _classify_all(config, plan, area_list, layouts, plants, weather)
     classified = areas.drop(
         columns=[c for c in rows.columns if c in areas.columns and c != col.AREA_ID]
