@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import multiprocessing
 import os
 import pickle
 import signal
@@ -59,8 +60,11 @@ MIN_FREE_CPUS = 0.5
 def workers() -> int:
     """Processes a step may use: ``HEATPLAN_WORKERS`` if set, else 2 where this process may
     run on two CPUs or more and the machine leaves at least :data:`MIN_FREE_CPUS` of them
-    free besides this process's own (``os.getloadavg``), else 1."""
+    free besides this process's own (``os.getloadavg``), else 1; 1 in a daemon process (a Dask
+    worker, whose cluster already uses the cores)."""
     setting = os.environ.get(WORKERS_ENV, "").strip()
+    if multiprocessing.current_process().daemon:  # a cluster's worker: its cores are taken
+        return 1
     if setting:
         try:
             return max(1, int(setting))

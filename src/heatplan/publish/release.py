@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from heatplan.parallel import WORKERS_ENV
 from heatplan.plan import columns as col
 from heatplan.publish.audit import Disclosure, audit_sums
 from heatplan.publish.block_cells import OTHER, unit_keys
@@ -170,15 +171,16 @@ def _audit_families(families: list[Family], share: float) -> list[tuple[set[int]
     """Each family audited round after round until a round changes nothing.
 
     The families share no figure, so a large release audits them in two forked processes (the
-    largest first). A small release, or one in a process that forking could harm (threads
-    running, a daemon such as a Dask worker), is audited here; so is everything if the pool
-    breaks.
+    largest first). A small release, one in a process that forking could harm (threads
+    running, a daemon such as a Dask worker) or with ``HEATPLAN_WORKERS=1``, is audited here;
+    so is everything if the pool breaks.
     """
     figures = sum(len(f.cells) for f in families)
     if (
         figures < PARALLEL_FIGURES
         or len(families) < 2
         or (os.cpu_count() or 1) < 2
+        or os.environ.get(WORKERS_ENV, "").strip() == "1"
         or threading.active_count() > 1
         or multiprocessing.current_process().daemon
         or "fork" not in multiprocessing.get_all_start_methods()
