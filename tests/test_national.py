@@ -327,3 +327,20 @@ def test_the_outline_is_the_hull_of_the_union(alone: dict[str, Plan]) -> None:
             mine = outline_of(shapes.to_numpy())
             assert shapely.equals_exact(mine, expected, tolerance=0), key
             assert mine.area == pytest.approx(expected.area, rel=1e-15)
+
+
+def test_every_town_of_a_5m_stock_finds_its_weather_region() -> None:
+    """At 5M buildings the slot lattice reached past the border (issue 20: Trier, Vogtland):
+    each town's centre must lie in a DWD TRY region, as the inventory's region pick needs."""
+    from heatplan.national.stock import BLOCK_M, CRS, PER_BLOCK
+    from heatplan.reference.weather import try_outline
+
+    placed = towns(5_000_000)
+    side_m = np.ceil(np.sqrt(np.array([t.buildings for t in placed]) / PER_BLOCK)) * BLOCK_M
+    x_m = np.array([t.x0_m for t in placed]) + side_m / 2
+    y_m = np.array([t.y0_m for t in placed]) + side_m / 2
+    centres = gpd.GeoDataFrame(geometry=gpd.points_from_xy(x_m, y_m), crs=CRS)
+    hits = centres.sjoin(try_outline().to_crs(CRS), how="left", predicate="within")
+    outside = hits.loc[hits["TRY_code"].isna()].index.unique()
+    assert len(placed) == 2675
+    assert list(outside) == []

@@ -30,6 +30,7 @@ from pyproj import Transformer
 
 from heatplan import reference
 from heatplan.national.partitions import KEY, write_partition
+from heatplan.reference.weather import try_outline
 
 __all__ = ["STATES_FILE", "StockSummary", "municipality_sizes", "synthetic_stock", "write_stock"]
 
@@ -126,7 +127,9 @@ def towns(total: int, seed: int = 1) -> list[Town]:
     grid = np.arange(-half, half + 1) * pitch
     sx, sy = np.meshgrid(grid + float(np.mean(cx)), grid + float(np.mean(cy)))
     slots = np.column_stack([sx.ravel(), sy.ravel()])
-    free = np.ones(len(slots), bool)
+    free = _inside_germany(slots, pitch)
+    if free.sum() < len(sizes):
+        raise ValueError(f"{len(sizes)} towns do not fit into Germany's {free.sum()} slots")
     placed: list[Town] = []
     order = sizes.groupby("state_key").size().sort_values(kind="stable").index
     for state_key in order:
@@ -141,6 +144,19 @@ def towns(total: int, seed: int = 1) -> list[Town]:
                 Town(town[KEY], state_key, int(town["buildings"]), *map(float, slots[slot]))
             )
     return sorted(placed, key=lambda t: t.key)
+
+
+def _inside_germany(corners: np.ndarray, pitch_m: float) -> np.ndarray:
+    """Whether each slot (lower-left ``corners`` [m], square of ``pitch_m``) lies in Germany.
+
+    Germany is the union of the DWD TRY 2010 regions, so every town's centre finds its
+    weather region (a slot across the border would fail the inventory at 5M buildings).
+    """
+    outline = try_outline().to_crs(CRS).union_all()
+    boxes = shapely.box(
+        corners[:, 0], corners[:, 1], corners[:, 0] + pitch_m, corners[:, 1] + pitch_m
+    )
+    return np.asarray(shapely.contains(outline, boxes), bool)
 
 
 def synthetic_town(

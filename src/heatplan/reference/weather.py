@@ -13,9 +13,13 @@ from __future__ import annotations
 
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 #: Hours of a non-leap year; a TRY has exactly this many rows.
 HOURS_PER_YEAR = 8760
@@ -112,6 +116,12 @@ def _try_polygons():
     import geopandas as gpd
 
     return gpd.read_file(_weather_dir() / "TRY_polygons.geojson")
+
+
+def try_outline() -> gpd.GeoDataFrame:
+    """The DWD TRY 2010 region polygons (WGS84), whose union is Germany."""
+    outline: gpd.GeoDataFrame = _try_polygons()
+    return outline
 
 
 def region_for_point(lon: float, lat: float) -> int:
