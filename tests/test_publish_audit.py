@@ -9,7 +9,10 @@ of Schutterwald; with it, nothing over fewer than 5 buildings (heaters: 3).
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -352,29 +355,55 @@ def test_a_subtraction_leaving_four_atoms_is_found() -> None:
     assert exact[0].value == pytest.approx(7.0 + 8 + 9 + 10)
 
 
-def test_the_families_audited_in_two_processes_give_the_same_release(
-    frames: dict[str, pd.DataFrame], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from heatplan.publish import layers as layers_module
-    from heatplan.publish import release
+#: Run in a fresh interpreter: the audit forks only where no other thread runs, and the test
+#: process has threads of earlier tests.
+TWO_PROCESSES = """
+import json, pickle, sys
+import pandas as pd
+from heatplan.project.store import GeoPackageStore
+from heatplan.publish import layers, release
+from heatplan.publish.layers import RELEASE_INPUTS, public_layers
 
-    pools = []
+store = GeoPackageStore(sys.argv[1])
+frames = {n: store.read(n) for n in RELEASE_INPUTS if store.has(n)}
+pools = []
 
-    class Pool(release.ProcessPoolExecutor):
-        def __init__(self, *args: object, **kwargs: object) -> None:
-            pools.append(self)
-            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(release, "ProcessPoolExecutor", Pool)
-    editions = []
-    for threshold in (0, 10**9):  # two processes, then this one
-        monkeypatch.setattr(release, "PARALLEL_FIGURES", threshold)
-        layers_module._RELEASES.clear()
-        editions.append(public_layers(frames))
-    assert len(pools) == 1  # the first edition was audited in the pool
-    (parallel, held_parallel), (serial, held_serial) = editions
-    assert held_parallel.audit == held_serial.audit
-    assert held_parallel.audit.rounds > 1 and sum(held_serial.audit.suppressed_figures.values())
-    assert parallel.keys() == serial.keys()
-    for name in serial:
-        pd.testing.assert_frame_equal(parallel[name], serial[name])
+class Pool(release.ProcessPoolExecutor):
+    def __init__(self, *args, **kwargs):
+        pools.append(self)
+        super().__init__(*args, **kwargs)
+
+
+release.ProcessPoolExecutor = Pool
+editions = []
+for threshold in (0, 10**9):  # two processes, then this one
+    release.PARALLEL_FIGURES = threshold
+    layers._RELEASES.clear()
+    editions.append(public_layers(frames))
+(parallel, held_parallel), (serial, held_serial) = editions
+for name in serial:
+    pd.testing.assert_frame_equal(parallel[name], serial[name])
+print(json.dumps({
+    "pools": len(pools),
+    "same_account": held_parallel.audit == held_serial.audit,
+    "same_layers": sorted(parallel) == sorted(serial),
+    "rounds": held_serial.audit.rounds,
+    "suppressed": sum(held_serial.audit.suppressed_figures.values()),
+}))
+"""
+
+
+def test_the_families_audited_in_two_processes_give_the_same_release(demo: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", TWO_PROCESSES, str(demo / "plan.gpkg")],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "HEATPLAN_WORKERS": ""},
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    outcome = json.loads(done.stdout.strip().splitlines()[-1])
+    assert outcome["pools"] == 1  # the first edition was audited in two processes
+    assert outcome["same_account"] and outcome["same_layers"]
+    assert outcome["rounds"] > 1 and outcome["suppressed"] > 0
