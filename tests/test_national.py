@@ -45,6 +45,7 @@ from heatplan.national.stock import (
 from heatplan.plan import Plan
 from heatplan.project.store import open_store
 from heatplan.stages import areas, inventory
+from same_frames import assert_same_frames
 
 #: Schutterwald's municipality key (AGS, Ortenaukreis): the demo town is one partition.
 SCHUTTERWALD = "08317122"
@@ -145,22 +146,6 @@ def national(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict
     return root / "out", inputs, {"frames": frames, "result": result}
 
 
-def _same(left: pd.DataFrame, right: pd.DataFrame) -> None:
-    """Equal frames: same rows and columns, numbers to 1e-12 relative, geometries exactly."""
-    left, right = left.reset_index(drop=True), right.reset_index(drop=True)
-    assert list(left.columns) == list(right.columns)
-    for name in left.columns:
-        a, b = left[name], right[name]
-        if isinstance(a, gpd.GeoSeries) or isinstance(a.dtype, gpd.array.GeometryDtype):
-            assert shapely.equals_exact(np.asarray(a), np.asarray(b), tolerance=0).all(), name
-        elif pd.api.types.is_numeric_dtype(a) and not pd.api.types.is_bool_dtype(a):
-            np.testing.assert_allclose(
-                a.to_numpy(float), b.to_numpy(float), rtol=1e-12, err_msg=name
-            )
-        else:
-            assert a.astype(str).tolist() == b.astype(str).tolist(), name
-
-
 @pytest.fixture(scope="module")
 def alone(national: tuple) -> dict[str, Plan]:
     """Each municipality's in-memory plan in this process, no cluster."""
@@ -192,7 +177,7 @@ def test_each_municipality_as_in_a_single_process_plan(
         assert len(mine) == len(expected) > 0, (key, layer)
         others = mine.columns.difference(expected.columns)  # other towns' carriers
         assert mine[others].isna().all().all(), (key, layer)
-        _same(mine[expected.columns], expected)
+        assert_same_frames(mine[expected.columns], expected)
 
 
 def test_the_run_adds_up_and_reports_every_worker(national: tuple) -> None:

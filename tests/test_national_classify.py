@@ -8,10 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import pytest
-import shapely
 
 from heatplan.errors import InputFileError
 from heatplan.national.municipality import INPUT_LAYERS, for_municipality, run_stages
@@ -28,6 +26,7 @@ from heatplan.plan import Plan
 from heatplan.project.config import ProjectConfig
 from heatplan.project.store import open_store
 from heatplan.stages import areas, classify, inventory, potentials
+from same_frames import assert_same_frames
 
 pytestmark = pytest.mark.slow
 
@@ -88,22 +87,6 @@ def classified(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict, di
     return root / "out", towns, plans, result
 
 
-def _same(left: pd.DataFrame, right: pd.DataFrame) -> None:
-    """Equal frames: same columns and rows, numbers to 1e-12 relative, geometries exactly."""
-    left, right = left.reset_index(drop=True), right.reset_index(drop=True)
-    assert list(left.columns) == list(right.columns)
-    for name in left.columns:
-        a, b = left[name], right[name]
-        if isinstance(a.dtype, gpd.array.GeometryDtype):
-            assert shapely.equals_exact(np.asarray(a), np.asarray(b), tolerance=0).all(), name
-        elif pd.api.types.is_numeric_dtype(a) and not pd.api.types.is_bool_dtype(a):
-            np.testing.assert_allclose(
-                a.to_numpy(float), b.to_numpy(float), rtol=1e-12, err_msg=name
-            )
-        else:
-            assert a.astype(str).tolist() == b.astype(str).tolist(), name
-
-
 def test_classified_areas_as_in_a_single_process_plan(classified: tuple) -> None:
     out, _, plans, result = classified
     merged = read_layer(out / "areas")
@@ -116,7 +99,7 @@ def test_classified_areas_as_in_a_single_process_plan(classified: tuple) -> None
         )
         assert len(mine) == len(expected) > 0, key
         assert set(TARGET) <= set(expected.columns)
-        _same(mine[expected.columns], expected)
+        assert_same_frames(mine[expected.columns], expected)
     assert result.classified_areas == len(merged) == sum(len(p.areas) for p in plans.values())
     # the counts by type are those of the merged layer's target year
     assert result.area_types == merged["area_type_2045"].value_counts().sort_index().to_dict()
