@@ -256,3 +256,33 @@ def test_protection_found_before_carries_over_to_fewer_figures() -> None:
         saved += fresh.lp_solves - carried.lp_solves
         carried_total += len(first.protected)
     assert carried_total > CASES and saved > 0
+
+
+@pytest.mark.parametrize("seed", [50, 51])
+def test_quiet_atoms_carried_to_fewer_figures_lose_no_disclosure(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Atoms an exact test found in no small group of the row space head no triple search in
+    an audit of fewer figures (the row space only shrinks): the same exact disclosures as a
+    fresh audit, on the sketched path with patches of 7 atoms."""
+    from heatplan.publish import audit, nullspace
+
+    monkeypatch.setattr(audit, "DENSE_LIMIT", 0)
+    monkeypatch.setattr(nullspace, "PATCH_ATOMS", 7)
+    rng = np.random.default_rng(seed)
+    quiet_total = triples = 0
+    for case in range(CASES):
+        members, values, owners, minimum = _table(rng)
+        first = audit_sums(members, values, owners, minimum=minimum, protection_share=0.1,
+                           intervals=False)  # fmt: skip
+        keep = np.flatnonzero(rng.random(members.shape[0]) > 0.2)  # suppress about a fifth
+        fewer = sparse.csr_matrix(members)[keep]
+        args = (fewer, values, owners)
+        fresh = audit_sums(*args, minimum=minimum, protection_share=0.1, intervals=False)
+        carried = audit_sums(
+            *args, minimum=minimum, protection_share=0.1, intervals=False, quiet=first.quiet
+        )
+        assert _exact_facts(carried.disclosures) == _exact_facts(fresh.disclosures), case
+        quiet_total += len(first.quiet)
+        triples += sum(len(d.atoms) == 3 for d in fresh.disclosures)
+    assert quiet_total > CASES and triples > 0  # atoms were carried; triples were compared

@@ -120,6 +120,9 @@ class AuditResult:
     lp_solves: int = 0
     #: small atoms (their items, :func:`atom_key`) the interval audit found protected
     protected: list[bytes] = field(default_factory=list)
+    #: small atoms (:func:`atom_key`) the exact test of a large component found in no small group
+    #: of the row space (``audit_sums(quiet=...)`` of fewer figures)
+    quiet: list[bytes] = field(default_factory=list)
     #: components of the figures–atoms graph holding a small atom (each audited on its own)
     components: int = 0
     #: atoms of the largest such component
@@ -219,6 +222,7 @@ def audit_sums(
     decompose: bool = True,
     kept: np.ndarray | None = None,
     protected: Collection[bytes] = (),
+    quiet: Collection[bytes] = (),
 ) -> AuditResult:
     """Audit released sums for groups of fewer than ``minimum`` contributors.
 
@@ -251,6 +255,12 @@ def audit_sums(
         Atoms (:func:`atom_key` of their items) an earlier interval audit of a superset of
         these figures found protected: they stay protected (fewer figures only widen every
         feasible interval) and get no LP.
+    quiet : collection of bytes
+        Atoms (:func:`atom_key`) that an earlier exact test of a superset of these figures found
+        in no small group of its row space (:attr:`AuditResult.quiet`). Fewer figures only
+        shrink the row space, so a group of such atoms alone, unchanged, is not in it now: the
+        triple search starts from the other atoms only (a group in the row space now is one
+        then; less its atoms in the row space then, it is a group found then or empty).
 
     Returns
     -------
@@ -281,19 +291,28 @@ def audit_sums(
     result.components = len(blocks)
     result.largest_component = max(len(b.cols) for b in blocks)
     kept_rows = np.zeros(system.matrix.shape[0], dtype=bool) if kept is None else np.asarray(kept)
-    settled = np.zeros(system.matrix.shape[1], dtype=bool)
-    if intervals and protected:
-        small = np.flatnonzero(is_small)
-        known = set(protected)
-        settled[small] = [key in known for key in _atom_keys(system, small)]
+    settled = _known(system, is_small, protected if intervals else ())
+    was_quiet = _known(system, is_small, quiet if exact else ())
+    quiet_now: list[int] = []
     for block in blocks:
         result.disclosures.extend(
             _audit_block(
                 system, block, minimum, protection_share, intervals, exact, result, kept_rows,
-                settled,
+                settled, was_quiet, quiet_now,
             )
         )  # fmt: skip
+    result.quiet = _atom_keys(system, quiet_now)
     return result
+
+
+def _known(system: _System, is_small: np.ndarray, keys: Collection[bytes]) -> np.ndarray:
+    """Per atom: a small atom whose :func:`atom_key` is one of ``keys``."""
+    out = np.zeros(system.matrix.shape[1], dtype=bool)
+    if keys:
+        small = np.flatnonzero(is_small)
+        known = set(keys)
+        out[small] = [key in known for key in _atom_keys(system, small)]
+    return out
 
 
 def _audit_block(
@@ -306,9 +325,16 @@ def _audit_block(
     result: AuditResult,
     kept: np.ndarray,
     settled: np.ndarray,
+    was_quiet: np.ndarray,
+    quiet_now: list[int],
 ) -> list[Disclosure]:
-    """Exact and interval disclosures of one block (in the system's numbering)."""
-    found = _exact(system, block, minimum, kept[block.rows]) if exact else []
+    """Exact and interval disclosures of one block (in the system's numbering); the block's
+    quiet atoms (:attr:`AuditResult.quiet`) are added to ``quiet_now``."""
+    found = (
+        _exact(system, block, minimum, kept[block.rows], was_quiet[block.cols], quiet_now)
+        if exact
+        else []
+    )
     if intervals:
         c = block.contributors
         done = {a for d in found for a in d.atoms}
@@ -422,14 +448,24 @@ def _block(
     return _Block(index, rows, cols, matrix, system.sums[cols], system.contributors[cols])
 
 
-def _exact(system: _System, block: _Block, minimum: int, kept: np.ndarray) -> list[Disclosure]:
+def _exact(
+    system: _System,
+    block: _Block,
+    minimum: int,
+    kept: np.ndarray,
+    was_quiet: np.ndarray,
+    quiet_now: list[int],
+) -> list[Disclosure]:
     """Atoms and unions of up to three atoms with < minimum contributors in the row space:
-    from a dense factorisation of a small core, from a null-space sketch of a large one."""
+    from a dense factorisation of a small core, from a null-space sketch of a large one (whose
+    quiet atoms go to ``quiet_now``; ``was_quiet`` per block position)."""
     c = block.contributors
     rows, cols = _core(block.matrix, c < minimum)
     if min(len(rows), len(cols)) > DENSE_LIMIT:
-        found = _exact_sketched(system, block, minimum, rows, cols, kept[rows])
-        if found is not None:
+        sketched = _exact_sketched(system, block, minimum, rows, cols, kept[rows], was_quiet[cols])
+        if sketched is not None:
+            found, quiet = sketched
+            quiet_now.extend(int(a) for a in block.cols[cols[quiet]])
             return found
     return _exact_dense(system, block, minimum)
 
@@ -441,9 +477,11 @@ def _exact_sketched(
     rows: np.ndarray,
     cols: np.ndarray,
     kept: np.ndarray,
-) -> list[Disclosure] | None:
-    """The exact test of a large core (:mod:`heatplan.publish.nullspace`); None if its
-    least-squares solver did not converge."""
+    was_quiet: np.ndarray,
+) -> tuple[list[Disclosure], np.ndarray] | None:
+    """The exact test of a large core (:mod:`heatplan.publish.nullspace`) and its quiet atoms
+    (core positions); None if its least-squares solver did not converge. Atoms quiet in an
+    earlier test of more figures (``was_quiet``) head no triple search."""
     core = sparse.csr_matrix(block.matrix[rows][:, cols])
     sketch = nullspace.null_sketch(core)
     if sketch is None:
@@ -455,7 +493,7 @@ def _exact_sketched(
     proposed: list[tuple[int, ...]] = [(int(a),) for a in singles]
     rest = candidates[size >= nullspace.ZERO_TOL]  # the dense test's "not a single" in doubt too
     proposed += nullspace.sketch_pairs(sketch, rest, c, minimum)
-    proposed += nullspace.local_triples(core, sketch, rest, c, minimum)
+    proposed += nullspace.local_triples(core, sketch, rest, c, minimum, heads=~was_quiet)
     proposed.sort(key=lambda g: (len(g), g))  # singles, pairs, triples: the dense test's order
     unclear = [g for g in proposed if nullspace.sketch_size(sketch, g) >= nullspace.ZERO_TOL]
     verdicts = nullspace.in_row_space(core, unclear)
@@ -481,7 +519,10 @@ def _exact_sketched(
                 _disclosure(system, _atoms(block, group), "exact", figures=block.rows[figures])
             )
             done.update(group)
-    return found
+    in_groups = np.zeros(len(cols), dtype=bool)
+    in_groups[[a for g in proposed for a in g]] = True
+    quiet = candidates[(size >= nullspace.UNCLEAR_TOL) & ~in_groups[candidates]]
+    return found, quiet
 
 
 def _atoms(block: _Block, positions: Sequence[int] | np.ndarray) -> tuple[int, ...]:

@@ -67,6 +67,10 @@ class Family:
     #: small atoms (their item positions as bytes) an interval audit found protected: fewer
     #: figures only widen their intervals, so later rounds skip them
     protected: set[bytes] = field(default_factory=set)
+    #: small atoms the last exact audit of the family found in no small group of the row space
+    #: (:attr:`heatplan.publish.audit.AuditResult.quiet`): the next round searches no triple of
+    #: them alone
+    quiet: list[bytes] = field(default_factory=list)
 
     def add(self, cell: Cell, items: np.ndarray) -> None:
         if len(items):

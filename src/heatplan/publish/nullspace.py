@@ -166,8 +166,11 @@ def local_triples(
     atoms: np.ndarray,
     contributors: np.ndarray,
     minimum: int,
+    *,
+    heads: np.ndarray | None = None,
 ) -> list[tuple[int, int, int]]:
-    """Triples of ``atoms`` (fewer than ``minimum`` contributors) whose sketches cancel.
+    """Triples of ``atoms`` (fewer than ``minimum`` contributors) whose sketches cancel; with
+    ``heads`` (per atom of ``core``) only triples holding at least one atom marked there.
 
     Patches of atoms follow a bandwidth-reducing order of the atoms' adjacency through small
     figures; each patch with a margin of neighbours gets its local null space ``N`` (null
@@ -179,21 +182,26 @@ def local_triples(
     if len(atoms) < 3:
         return []
     search = _Search(sketch, atoms, contributors, minimum)
+    may_head = search.candidate & (True if heads is None else heads)
+    if not may_head.any():
+        return []
     adjacency = _adjacency(core)
     uncovered: list[np.ndarray] = []
     ordering = reverse_cuthill_mckee(adjacency, symmetric_mode=True)
     for start in range(0, len(ordering), PATCH_ATOMS):
         chunk = ordering[start : start + PATCH_ATOMS]
+        first = chunk[may_head[chunk]]  # every triple is searched from each of its heads
+        if not len(first):
+            continue
         patch = np.union1d(chunk, adjacency[chunk].indices)
-        heads = chunk[search.candidate[chunk]]
         if len(patch) > PATCH_LIMIT:  # a dense neighbourhood: searched against every atom
-            uncovered.append(heads)
+            uncovered.append(first)
             continue
         basis = _local_null_space(core, patch)
-        position = np.searchsorted(patch, heads)
+        position = np.searchsorted(patch, first)
         covered = np.linalg.norm(basis[position], axis=1) > SKETCH_TOL
-        uncovered.append(heads[~covered])
-        search.within(patch, basis, heads[covered])
+        uncovered.append(first[~covered])
+        search.within(patch, basis, first[covered])
     rest = np.concatenate(uncovered) if uncovered else np.zeros(0, dtype=int)
     if len(rest):
         search.across(rest, atoms)

@@ -199,6 +199,10 @@ def _audit_families(families: list[Family], share: float) -> list[tuple[set[int]
         _FORKED.clear()
 
 
+#: Carry the exact test's quiet atoms from round to round (False: every round searches every
+#: triple; the same release, tests/test_publish_audit_scale.py).
+CARRY_QUIET = True
+
 #: The families of the release being audited, for the forked workers.
 _FORKED: list[Family] = []
 
@@ -233,8 +237,14 @@ def _round(family: Family, report: ReleaseAudit, share: float) -> bool:
     args = (matrix, family.values, family.owners)
     kept = np.array([family.cells[i].layer in PLAN_LEVEL for i in active], dtype=bool)
     found = audit_sums(
-        *args, minimum=family.minimum, protection_share=share, intervals=False, kept=kept
+        *args,
+        minimum=family.minimum,
+        protection_share=share,
+        intervals=False,
+        kept=kept,
+        quiet=family.quiet if CARRY_QUIET else (),
     )
+    family.quiet = found.quiet  # this round's figures: a superset of the next round's
     if not found.disclosures:
         found = audit_sums(
             *args,
