@@ -286,3 +286,29 @@ def test_quiet_atoms_carried_to_fewer_figures_lose_no_disclosure(
         quiet_total += len(first.quiet)
         triples += sum(len(d.atoms) == 3 for d in fresh.disclosures)
     assert quiet_total > CASES and triples > 0  # atoms were carried; triples were compared
+
+
+def test_intervals_given_away_around_the_atom_need_no_lp_of_the_block(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An atom whose bound misses protection in the LP of the short figures around it misses
+    it in the block's LP (fewer rows only widen the feasible set): the same disclosures, each
+    bound on the safe side of the block's (lower no higher, upper no lower)."""
+    from heatplan.publish import audit
+
+    rng = np.random.default_rng(60)
+    settled = 0
+    for case in range(CASES):
+        members, values, owners, minimum = _table(rng)
+        args = (members, values, owners)
+        near = audit_sums(*args, minimum=minimum, protection_share=0.1)
+        with monkeypatch.context() as patch:
+            patch.setattr(audit._ScaledLp, "local", lambda *_: None)
+            block = audit_sums(*args, minimum=minimum, protection_share=0.1)
+        assert _canonical(near.disclosures, 0.1) == _canonical(block.disclosures, 0.1), case
+        bounds = {d.atoms: d for d in block.disclosures if d.kind == "interval"}
+        for d in (d for d in near.disclosures if d.kind == "interval"):
+            assert d.lower <= bounds[d.atoms].lower * (1 + 1e-9) + 1e-9, case
+            assert d.upper >= bounds[d.atoms].upper * (1 - 1e-9) - 1e-9, case
+            settled += (d.lower, d.upper) != (bounds[d.atoms].lower, bounds[d.atoms].upper)
+    assert settled > 0  # some bounds came from the short figures alone
