@@ -38,6 +38,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 import highspy
@@ -136,6 +137,14 @@ class _System:
     atom_of: np.ndarray  # per item: atom index, -1 where the item is in no figure
     sums: np.ndarray  # per atom: true sum of its values
     contributors: np.ndarray  # per atom: buildings with a non-zero value
+
+    @cached_property
+    def items_by_atom(self) -> tuple[np.ndarray, np.ndarray]:
+        """The covered items ordered by atom, and where each atom's items start."""
+        items = np.flatnonzero(self.atom_of >= 0)
+        order = items[np.argsort(self.atom_of[items], kind="stable")]
+        starts = np.searchsorted(self.atom_of[order], np.arange(self.matrix.shape[1] + 1))
+        return order, starts
 
 
 @dataclass(frozen=True)
@@ -364,9 +373,7 @@ def _atom_keys(system: _System, atoms: Sequence[int] | np.ndarray) -> list[bytes
     """:func:`atom_key` of each atom."""
     if not len(atoms):
         return []
-    items = np.flatnonzero(system.atom_of >= 0)
-    order = items[np.argsort(system.atom_of[items], kind="stable")]
-    starts = np.searchsorted(system.atom_of[order], np.arange(system.matrix.shape[1] + 1))
+    order, starts = system.items_by_atom
     return [atom_key(order[starts[a] : starts[a + 1]]) for a in atoms]
 
 
