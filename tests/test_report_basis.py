@@ -72,3 +72,15 @@ def test_the_demo_report_states_its_basis(demo_built: tuple[Path, dict]) -> None
     assert rows["Stromnetz (Niederspannung)"].startswith("enthalten")
     assert rows["Versorgungssicherheit Wärmenetz"] == "eingeplant"
     assert "3,0 % real pro Jahr, 20 Jahre" in rows["Kalkulationszins, Betrachtungszeitraum"]
+
+
+def test_key_figures_say_when_the_project_has_no_network_layer() -> None:
+    """A gas or heat network layer the project lacks is said, not shown as 0 km: the areas'
+    "kein Gasnetz bekannt" rests on it (a town of 20,000 buildings without gas data read
+    "kein Gasnetz" in every area sheet before)."""
+    from heatplan.report.inventory import _key_table
+
+    table = _key_table({}, {"Gasnetz": None, "Wärmenetz": 12.34})
+    rows = {row[0]: row[1:] for row in table.rows}
+    assert rows["Bestehendes Gasnetz"] == ["keine Daten im Projekt", ""]
+    assert rows["Bestehendes Wärmenetz (Leitungslänge)"] == ["12,3", "km"]

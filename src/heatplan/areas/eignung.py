@@ -112,7 +112,7 @@ def _heat_findings(row: pd.Series, limits: EignungThresholds) -> list[Finding]:
             )
         )
     else:
-        findings.append((True, "kein Wärmenetz", "no heat network"))
+        findings.append((True, "kein Wärmenetz bekannt", "no heat network known"))
     if near:
         findings.append(
             (
@@ -144,7 +144,7 @@ def _gas_finding(row: pd.Series, hydrogen_prospect: bool = True) -> Finding:
             f"Gasnetz im Gebiet ({german(f'{gas:,.0f}')} m)",
             f"gas network in the area ({gas:,.0f} m)",
         )
-    return True, "kein Gasnetz", "no gas network"
+    return True, "kein Gasnetz bekannt", "no gas network known"
 
 
 def _judge(

@@ -13,7 +13,7 @@ travels back to the scheduler.
 The stages read what the municipality's partitions hold (:data:`INPUT_LAYERS`) and nothing
 else: an input a municipality lacks (a gas network, sewage plants, the LV grid check …) is not
 made up. The classified areas name what was missing (column ``missing_inputs``), since the
-stages' reasons read "kein Gasnetz" where no gas network was given.
+stages' reasons read "kein Gasnetz bekannt" where no gas network was given.
 """
 
 from __future__ import annotations

@@ -60,8 +60,8 @@ class ReportInputs:
     inventory: pd.DataFrame | None = None
     #: buildings and heated area by use and age class (no consumption)
     stock: pd.DataFrame | None = None
-    #: existing network name (German) -> total length [km]
-    existing_km: dict[str, float] = field(default_factory=dict)
+    #: existing network name (German) -> total length [km]; None: no such layer in the project
+    existing_km: dict[str, float | None] = field(default_factory=dict)
     #: street lines as map background (geometry and street name only)
     streets: gpd.GeoDataFrame | None = None
     #: building outlines (or points) as map background: geometry only, no attribute
@@ -147,7 +147,9 @@ def load_inputs(
     lines = {name: plan.get(name) for name in ("streets", *EXISTING)}
     for name, label in EXISTING.items():
         frame = lines[name]
-        if frame is not None and len(frame):
+        if frame is None:  # said in the key figures: the areas' "kein ... bekannt" rests on it
+            inputs.existing_km[label] = None
+        elif len(frame):
             inputs.existing_km[label] = float(frame.geometry.length.sum()) / 1000.0
     inputs.streets = base_geometry(lines["streets"], names=True)
     inputs.building_outlines = base_geometry(buildings)

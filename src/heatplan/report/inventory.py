@@ -56,7 +56,7 @@ def key_figures(inputs: ReportInputs) -> dict[str, Any]:
     }
 
 
-def _key_table(figures: dict[str, Any], existing_km: dict[str, float]) -> Table:
+def _key_table(figures: dict[str, Any], existing_km: dict[str, float | None]) -> Table:
     rows = [
         ("Gebäude", number(figures.get("buildings")), "Anzahl"),
         ("Wärmebedarf", number(figures.get("heat_demand_mwh_per_a")), "MWh/a"),
@@ -71,6 +71,8 @@ def _key_table(figures: dict[str, Any], existing_km: dict[str, float]) -> Table:
     ]
     rows += [
         (f"Bestehendes {name} (Leitungslänge)", number(km, 1), "km")
+        if km is not None
+        else (f"Bestehendes {name}", "keine Daten im Projekt", "")
         for name, km in existing_km.items()
     ]
     return Table(["Kennzahl", "Wert", "Einheit"], [list(r) for r in rows], [False, True, False])
