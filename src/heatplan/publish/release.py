@@ -51,7 +51,8 @@ __all__ = ["PROTECTION_SHARE", "ReleaseAudit", "audit_release"]
 
 #: Share of a protected sum its feasible interval must reach below and above [-]: p = 10 % of
 #: the p%-rule as used in the worked examples of Hundepool et al. (2012), Statistical
-#: Disclosure Control, Wiley, § 4.2.2; a project sets ``[publish] protection_share``.
+#: Disclosure Control, Wiley, § 4.2.2. Not a project setting: one rule for every public
+#: edition (the API's ``protection_share`` arguments are for tests and studies).
 PROTECTION_SHARE = 0.10
 #: The order in which figures are given up to protect a group (first: least needed by the
 #: plan; the municipal totals of WPG Anlage 2 are never given up).
