@@ -58,18 +58,21 @@ EXPORT_MODULES = ("heatplan.steps.export",)
 class Outputs:
     """What :func:`report_and_exports` wrote: the report, each export, the audit's account and
     the timings [s] of this process (``audit``, ``html``, ``pdf``; ``exports``: the wait for
-    the second process after the PDF)."""
+    the exports after the PDF); ``second_process``: whether the exports were handed to a
+    second process (else they ran here, after the PDF)."""
 
     report: ReportResult
     exports: dict[str, dict[str, Any]]
     disclosure_audit: dict[str, Any]
     seconds: dict[str, float] = field(default_factory=dict)
+    second_process: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON of ``heatplan run --all`` and the demo: ``release`` (the audit's account
-        and this part's timings), ``report`` and ``export`` (each format's summary)."""
+        """The JSON of ``heatplan run --all`` and the demo: ``release`` (the audit's account),
+        ``outputs`` (timings, second process), ``report`` and ``export`` (each format's)."""
         return {
-            "release": {"disclosure_audit": self.disclosure_audit, "seconds": self.seconds},
+            "release": {"disclosure_audit": self.disclosure_audit},
+            "outputs": {"seconds": self.seconds, "second_process": self.second_process},
             "report": self.report.to_dict(),
             "export": self.exports,
         }
@@ -115,6 +118,7 @@ def report_and_exports(
     audit = audit_release(project_dir)
     seconds["audit"] = _since(started)
     say("exports (XWärmeplan, XLSX, GeoPackage) beside the report's HTML")
+    second_process = second_core.available  # before the parts: a failed worker is given up
     parts = {
         fmt: second_core.submit(run_export, project_dir, fmt, engine="builtin")
         for fmt in EXPORT_FORMATS
@@ -133,7 +137,13 @@ def report_and_exports(
     started = time.perf_counter()
     exports: dict[str, dict[str, Any]] = {fmt: part.result() for fmt, part in parts.items()}
     seconds["exports"] = _since(started)
-    return Outputs(report=report, exports=exports, disclosure_audit=audit, seconds=seconds)
+    return Outputs(
+        report=report,
+        exports=exports,
+        disclosure_audit=audit,
+        seconds=seconds,
+        second_process=second_process,
+    )
 
 
 def _since(started: float) -> float:
