@@ -153,3 +153,22 @@ def test_missing_council_dates_fail_before_any_stage_as_json(tmp_path: Path) -> 
     error = json.loads(result.stdout)["error"]
     assert "start_decision_date and adoption_date" in error
     assert (project / "plan.gpkg").read_bytes() == before
+
+
+def test_run_all_shows_its_progress_without_a_display_thread(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On a terminal the spinner of ``run --all`` runs no thread (the audit forks beside none)."""
+    import threading
+
+    from rich.console import Console
+
+    import heatplan.console
+
+    monkeypatch.setattr(heatplan.console, "err", Console(stderr=True, force_terminal=True))
+    before, counts = threading.active_count(), []  # the suite may hold threads of its own
+    for animated in (False, True):
+        with heatplan.console.progress(True, animated=animated) as say:
+            say("public release: disclosure audit (WPG § 10)")
+            counts.append(threading.active_count())
+    assert counts == [before, before + 1]

@@ -125,7 +125,8 @@ def run_all(
     """Every step in order: inventory, potentials, areas, classify, scenario."""
     from heatplan.steps.plan import run_everything, run_plan
 
-    with progress(not json_out) as say:
+    # --all: no display thread, which would keep the disclosure audit in one process
+    with progress(not json_out, animated=not everything) as say:
         run = run_everything if everything else run_plan
         steps = run(project_dir, progress=say)
     if json_out:
