@@ -122,7 +122,8 @@ def run_all(
     ] = False,
     json_out: JsonOpt = False,
 ) -> None:
-    """Every step in order: inventory, potentials, areas, classify, scenario."""
+    """Every step in order: inventory, potentials, areas, classify, scenario (--all: then the
+    report and the exports)."""
     from heatplan.steps.plan import run_everything, run_plan
 
     # --all: no display thread, which would keep the disclosure audit in one process
