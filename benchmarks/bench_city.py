@@ -13,6 +13,12 @@ taken with ``git archive`` into a temporary folder) runs the same steps on a cop
 town, the two taking turns step by step so that both meet the same machine load; the table
 prints both side by side with the ratio. A step that fails or runs past ``--timeout`` is NaN.
 
+After the steps, the whole plan in one command: ``heatplan run --all`` (the CLI, in a child
+process) on a fresh copy of the same town, its wall time, the CPU time of it and its second
+processes, and the peak resident memory of its largest process; the peer runs ``run --all`` on
+its own fresh copy where its CLI has it, else what a user of that code runs, each command its
+own process: ``heatplan run``, ``heatplan report --pdf`` and the three ``heatplan export``.
+
     python benchmarks/bench_city.py [--sizes 5000 20000 50000] [--peer main|none] [--timeout 1800]
 """
 
@@ -21,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import resource
 import shutil
 import subprocess
@@ -97,12 +104,41 @@ def peer_source(ref: str, root: Path) -> Path:
     return target / "src"
 
 
+def add_peer_argument(parser: argparse.ArgumentParser) -> None:
+    """``--peer REF``: the git ref of today's code the benchmark compares with (or 'none')."""
+    parser.add_argument("--peer", default="main", help="git ref of today's code, or 'none'")
+
+
+def peer_sides(
+    peer: str, root: Path, now: tuple[Path, str | None] = (SRC, None)
+) -> dict[str, tuple[Path, str | None]]:
+    """``{side: (src, workers)}``: the peer's ``src`` (unpacked under ``root``) unless
+    ``peer`` is 'none', then this tree's (with the ``HEATPLAN_WORKERS`` of ``now``)."""
+    sides: dict[str, tuple[Path, str | None]] = {"now": now}
+    if peer != "none":
+        sides = {"peer": (peer_source(peer, root), None), **sides}
+    return sides
+
+
+def child_env(src: Path, workers: str | None = None) -> dict[str, str]:
+    """A child's environment: the package from ``src``, one BLAS thread, a plain PATH."""
+    env = {"PYTHONPATH": f"{src}:{HERE}", "OMP_NUM_THREADS": "1", "PATH": "/usr/bin:/bin"}
+    if workers:
+        env["HEATPLAN_WORKERS"] = workers
+    return env
+
+
+def load() -> str:
+    """The machine's load, as ``uptime`` prints it."""
+    return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+
+
 def run_step_child(step: str, folder: Path, src: Path, timeout_s: float) -> dict[str, float]:
     """One step on ``folder`` in a child process with the package from ``src``.
 
     A failed or stopped step is recorded as NaN with its reason printed.
     """
-    env = {"PYTHONPATH": f"{src}:{HERE}", "OMP_NUM_THREADS": "1", "PATH": "/usr/bin:/bin"}
+    env = child_env(src)
     try:
         done = subprocess.run(
             [sys.executable, __file__, "--child", step, str(folder)],
@@ -138,6 +174,104 @@ def run_chains(
     return rows
 
 
+#: The commands a user of code without ``heatplan run --all`` runs for the whole plan.
+SEPARATE_COMMANDS = (
+    ["run"],
+    ["report", "--pdf"],
+    ["export", "--format", "xwaermeplan"],
+    ["export", "--format", "xlsx"],
+    ["export", "--format", "gpkg"],
+)
+NAN_ROW = {"seconds": float("nan"), "cpu_s": float("nan"), "peak_mb": float("nan")}
+
+
+def has_run_all(src: Path) -> bool:
+    """Whether the package in ``src`` has ``heatplan run --all``."""
+    plan = src / "heatplan" / "steps" / "plan.py"
+    return plan.is_file() and "def run_everything" in plan.read_text(encoding="utf-8")
+
+
+def timed_cli(args: list[str], folder: Path, src: Path, timeout_s: float) -> dict[str, float]:
+    """``heatplan ARGS FOLDER`` in a child process: wall seconds, CPU seconds of it and the
+    processes it waited for, peak resident memory of the largest of them [MB] (``wait4``)."""
+    start = time.perf_counter()
+    child = subprocess.Popen(
+        [sys.executable, "-m", "heatplan", *args, str(folder)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=child_env(src),
+    )
+    deadline = start + timeout_s
+    while True:
+        pid, status, usage = os.wait4(child.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.perf_counter() > deadline:
+            child.kill()
+            child.wait()
+            print(f"    heatplan {' '.join(args)} stopped after {timeout_s:.0f} s", flush=True)
+            return dict(NAN_ROW)
+        time.sleep(0.05)
+    seconds = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    errors = child.stderr.read().decode(errors="replace") if child.stderr else ""
+    if child.returncode != 0:
+        tail = errors.strip().splitlines()[-1:] or ["?"]
+        print(f"    heatplan {' '.join(args)} failed: {tail[0]}", flush=True)
+        return dict(NAN_ROW)
+    return {
+        "seconds": seconds,
+        "cpu_s": usage.ru_utime + usage.ru_stime,
+        "peak_mb": usage.ru_maxrss / 1024,
+    }
+
+
+def whole_plan(folder: Path, src: Path, timeout_s: float) -> tuple[str, dict[str, float]]:
+    """The whole plan on the fresh town ``folder`` in one command where ``src`` has it, else
+    in the separate commands (seconds and CPU summed, the largest peak); how it ran."""
+    if has_run_all(src):
+        return "run --all", timed_cli(["run", "--all"], folder, src, timeout_s)
+    rows = [timed_cli(args, folder, src, timeout_s) for args in SEPARATE_COMMANDS]
+    return f"{len(rows)} commands", {
+        "seconds": sum(r["seconds"] for r in rows),
+        "cpu_s": sum(r["cpu_s"] for r in rows),
+        "peak_mb": max(r["peak_mb"] for r in rows),
+    }
+
+
+def run_whole(
+    folders: dict[str, tuple[Path, Path]], timeout_s: float
+) -> dict[str, tuple[str, dict[str, float]]]:
+    """:func:`whole_plan` on each side's fresh folder (``{side: (folder, src)}``)."""
+    rows = {}
+    for side, (folder, src) in folders.items():
+        how, row = rows[side] = whole_plan(folder, src, timeout_s)
+        print(
+            f"    {side:<5} whole plan ({how}) {row['seconds']:8.1f} s  CPU {row['cpu_s']:7.1f} s"
+            f"  {row['peak_mb']:7.0f} MB",
+            flush=True,
+        )
+    return rows
+
+
+def whole_table(rows: dict[str, tuple[str, dict[str, float]]]) -> None:
+    """The "whole plan, one command" rows after the per-step table."""
+    now_how, now = rows["now"]
+    if "peer" not in rows:
+        print(f"{'whole plan, one command':<24} {now['seconds']:8.1f} s  CPU {now['cpu_s']:7.1f} s"
+              f"  peak {now['peak_mb']:6.0f} MB  ({now_how})")  # fmt: skip
+        return
+    peer_how, peer = rows["peer"]
+    print(f"{'':<24} {'peer s':>8} {'now s':>8} {'ratio':>7} {'peer MB':>8} {'now MB':>8}"
+          f" {'peer CPU':>9} {'now CPU':>8}")  # fmt: skip
+    print(
+        f"{'whole plan, one command':<24} {peer['seconds']:8.1f} {now['seconds']:8.1f} "
+        f"{peer['seconds'] / now['seconds']:6.1f}x {peer['peak_mb']:8.0f} {now['peak_mb']:8.0f}"
+        f" {peer['cpu_s']:9.1f} {now['cpu_s']:8.1f}"
+    )
+    print(f"(peer: {peer_how}; now: {now_how}; wall s, CPU s of the command and its processes)")
+
+
 def table(n: int, now: dict[str, dict[str, float]], peer: dict[str, dict[str, float]] | None):
     print(f"\n{n:,} buildings")
     if peer is None:
@@ -169,31 +303,37 @@ def _total(rows: dict[str, dict[str, float]]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[5_000, 20_000])
-    parser.add_argument("--peer", default="main", help="git ref of today's code, or 'none'")
+    add_peer_argument(parser)
     parser.add_argument("--timeout", type=float, default=1800.0, help="longest step [s]")
     parser.add_argument("--child", nargs=2, metavar=("STEP", "DIR"))
     args = parser.parse_args()
     if args.child:
         child(args.child[0], Path(args.child[1]))
         return
-    print(f"load: {subprocess.run(['uptime'], capture_output=True, text=True).stdout.strip()}")
+    print(f"load: {load()}")
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        peer_src = None if args.peer == "none" else peer_source(args.peer, root)
+        sides = peer_sides(args.peer, root)
         results = []
         for n in args.sizes:
-            folder = root / f"town-{n}"
-            make_project(folder, n)
-            sides = {"now": (folder, SRC)}
-            if peer_src is not None:
-                shutil.copytree(folder, root / f"peer-town-{n}")
-                sides = {"peer": (root / f"peer-town-{n}", peer_src), **sides}
+            town = root / f"fresh-{n}"
+            make_project(town, n)
+            folders = {side: root / f"{side}-town-{n}" for side in sides}
+            for folder in folders.values():
+                shutil.copytree(town, folder)
             print(f"{n:,} buildings (peer: {args.peer}):", flush=True)
-            rows = run_chains(sides, args.timeout)
-            results.append((n, rows["now"], rows.get("peer")))
-        for n, now, peer in results:
+            rows = run_chains({s: (folders[s], sides[s][0]) for s in sides}, args.timeout)
+            for folder in folders.values():  # the steps' town is done with: a fresh copy
+                shutil.rmtree(folder)
+                shutil.copytree(town, folder)
+            whole = run_whole({s: (folders[s], sides[s][0]) for s in sides}, args.timeout)
+            for folder in (town, *folders.values()):
+                shutil.rmtree(folder)
+            results.append((n, rows["now"], rows.get("peer"), whole))
+        for n, now, peer, whole in results:
             table(n, now, peer)
-    print(f"load: {subprocess.run(['uptime'], capture_output=True, text=True).stdout.strip()}")
+            whole_table(whole)
+    print(f"load: {load()}")
 
 
 if __name__ == "__main__":

@@ -33,7 +33,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_city import HERE, SRC, peer_source
+from bench_city import SRC, add_peer_argument, child_env, load, peer_sides
 from synthetic_town import make_project
 
 STEPS = (
@@ -80,19 +80,29 @@ def run_step(step: str, folder: Path) -> None:
 
         run_export(folder, step)  # type: ignore[arg-type]
     elif step == "report_and_exports":
+        _report_and_exports(folder)
+    else:
+        raise SystemExit(f"unknown step {step}")
+
+
+def _report_and_exports(folder: Path) -> None:
+    """The report (HTML, PDF) and the three exports as the tree at hand writes them."""
+    try:
+        from heatplan.steps.outputs import report_and_exports
+    except ImportError:  # a peer from before
         import heatplan.demo.run as demo
 
         if hasattr(demo, "_report_and_exports"):
             demo._report_and_exports(folder, lambda message: None)
-        else:  # a peer from before: exports, then the report with its PDF
-            from heatplan.steps.export import run_export
-            from heatplan.steps.report import run_report
+            return
+        from heatplan.steps.export import run_export
+        from heatplan.steps.report import run_report
 
-            for fmt in ("xwaermeplan", "xlsx", "gpkg"):
-                run_export(folder, fmt, engine="builtin")  # type: ignore[arg-type]
-            run_report(folder, pdf=True)
-    else:
-        raise SystemExit(f"unknown step {step}")
+        for fmt in ("xwaermeplan", "xlsx", "gpkg"):  # exports, then the report with its PDF
+            run_export(folder, fmt, engine="builtin")  # type: ignore[arg-type]
+        run_report(folder, pdf=True)
+        return
+    report_and_exports(folder)
 
 
 def child(step: str, folder: Path) -> None:
@@ -109,9 +119,7 @@ def timed(step: str, source: Path, src: Path, work: Path, workers: str | None) -
     if work.exists():
         shutil.rmtree(work)
     shutil.copytree(source, work)
-    env = {"PYTHONPATH": f"{src}:{HERE}", "OMP_NUM_THREADS": "1", "PATH": "/usr/bin:/bin"}
-    if workers:
-        env["HEATPLAN_WORKERS"] = workers
+    env = child_env(src, workers)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     done = subprocess.run(
         [sys.executable, __file__, "--child", step, str(work)],
@@ -147,14 +155,10 @@ def towns(root: Path, size: int) -> tuple[Path, Path]:
     return areas, scenario
 
 
-def _load() -> str:
-    return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=20_000)
-    parser.add_argument("--peer", default="main", help="git ref of today's code, or 'none'")
+    add_peer_argument(parser)
     parser.add_argument("--workers", default=None, help="HEATPLAN_WORKERS for this tree")
     parser.add_argument("--steps", nargs="+", default=list(STEPS), choices=STEPS)
     parser.add_argument("--child", nargs=2, metavar=("STEP", "DIR"))
@@ -162,12 +166,10 @@ def main() -> None:
     if args.child:
         child(args.child[0], Path(args.child[1]))
         return
-    print(f"load: {_load()}")
+    print(f"load: {load()}")
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        sides = {"now": (SRC, args.workers)}
-        if args.peer != "none":
-            sides = {"peer": (peer_source(args.peer, root), None), **sides}
+        sides = peer_sides(args.peer, root, now=(SRC, args.workers))
         areas, scenario = towns(root, args.size)
         rows: dict[str, dict[str, dict[str, float]]] = {side: {} for side in sides}
         for step in args.steps:
@@ -195,7 +197,7 @@ def main() -> None:
                 f"{step:<18} {a['seconds']:7.1f} {b['seconds']:7.1f} "
                 f"{a['seconds'] / b['seconds']:5.1f}x {a['own_cpu']:9.1f} {b['own_cpu']:8.1f}"
             )
-    print(f"load: {_load()}")
+    print(f"load: {load()}")
 
 
 if __name__ == "__main__":

@@ -41,11 +41,13 @@ def emit_json(document: dict[str, Any]) -> None:
 
 
 @contextlib.contextmanager
-def progress(enabled: bool) -> Iterator[Callable[[str], None]]:
+def progress(enabled: bool, *, animated: bool = True) -> Iterator[Callable[[str], None]]:
     """A spinner with the current step's name on stderr; silent when disabled (``--json``).
 
     Without a terminal the names are printed one per line, unless the log shows them already
-    (``--verbose``: the steps log each stage).
+    (``--verbose``: the steps log each stage). ``animated=False``: the spinner and the elapsed
+    time move only when a stage starts, so that no display thread runs (a step that forks its
+    workers, the disclosure audit, runs in one process beside a thread).
     """
     if not enabled or not err.is_terminal:
         shown = enabled and not logging.getLogger("heatplan").isEnabledFor(logging.INFO)
@@ -57,9 +59,10 @@ def progress(enabled: bool) -> Iterator[Callable[[str], None]]:
         TimeElapsedColumn(),
         console=err,
         transient=True,
+        auto_refresh=animated,
     ) as bar:
         task = bar.add_task("starting", total=None)
-        yield lambda msg: bar.update(task, description=msg)
+        yield lambda msg: bar.update(task, description=msg, refresh=not animated)
 
 
 def fmt_energy(kwh: float) -> str:

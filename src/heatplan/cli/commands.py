@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from heatplan.cli.app import JsonOpt, ProjectArg, app, user_errors
-from heatplan.cli.show import print_inventory, print_potentials, print_steps
+from heatplan.cli.show import print_inventory, print_outputs, print_potentials, print_steps
 from heatplan.console import emit_json, fmt_energy, out, progress
 from heatplan.errors import HeatplanError
 
@@ -166,15 +166,7 @@ def _print_plan(steps: dict[str, Any]) -> None:
             f"measures: {m['measures']} (sample catalogue), {m['steps']} steps, "
             f"{m['progress']} progress entries — `heatplan measures list`"
         )
-    for fmt, written in steps.get("export", {}).items():
-        out.print(f"export {fmt}: {written['path']}")
-    if "report" in steps:
-        report = steps["report"]
-        pages = f", {report['pages']} pages" if report.get("pages") else ""
-        out.print(
-            f"report: {report['html']}"
-            + (f" and {report['pdf']}{pages}" if report.get("pdf") else "")
-        )
+    print_outputs(steps)
 
 
 @app.command()

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from heatplan.cli.app import JsonOpt, ProjectArg, app, input_errors
-from heatplan.cli.show import print_classification, print_scenario, print_steps
+from heatplan.cli.show import print_classification, print_outputs, print_scenario, print_steps
 from heatplan.console import emit_json, fmt_energy, out, progress
 
 
@@ -110,13 +110,28 @@ def export(
 
 @app.command("run")
 @input_errors
-def run_all(project_dir: ProjectArg, json_out: JsonOpt = False) -> None:
-    """Every step in order: inventory, potentials, areas, classify, scenario."""
-    from heatplan.steps.plan import run_plan
+def run_all(
+    project_dir: ProjectArg,
+    everything: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help="Then the report (HTML, PDF) and the three exports, in this one process "
+            "(the exports on a second CPU).",
+        ),
+    ] = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Every step in order: inventory, potentials, areas, classify, scenario (--all: then the
+    report and the exports)."""
+    from heatplan.steps.plan import run_everything, run_plan
 
-    with progress(not json_out) as say:
-        steps = run_plan(project_dir, progress=say)
+    # --all: no display thread, which would keep the disclosure audit in one process
+    with progress(not json_out, animated=not everything) as say:
+        run = run_everything if everything else run_plan
+        steps = run(project_dir, progress=say)
     if json_out:
         emit_json(steps)
         return
     print_steps(steps)
+    print_outputs(steps)

@@ -105,6 +105,19 @@ def print_steps(steps: dict[str, Any]) -> None:
         out.print(f"[yellow]{steps['stopped']['step']}: {steps['stopped']['reason']}[/yellow]")
 
 
+def print_outputs(steps: dict[str, Any]) -> None:
+    """The exports and the report written by ``heatplan run --all`` (or the demo), if any."""
+    for fmt, written in steps.get("export", {}).items():
+        out.print(f"export {fmt}: {written['path']}")
+    if "report" in steps:
+        report = steps["report"]
+        pages = f", {report['pages']} pages" if report.get("pages") else ""
+        out.print(
+            f"report: {report['html']}"
+            + (f" and {report['pdf']}{pages}" if report.get("pdf") else "")
+        )
+
+
 def _cell(value: Any, unit: str) -> str:
     if value is None:
         return "-"

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import shutil
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
@@ -29,7 +28,6 @@ from heatplan.inputs.imports import (
     import_lines,
 )
 from heatplan.inputs.lv_grid import import_lv_grid
-from heatplan.parallel import SecondCore
 from heatplan.plan import columns as col
 from heatplan.progress import stage_reporter
 from heatplan.project.config import (
@@ -39,14 +37,12 @@ from heatplan.project.config import (
     write_config,
 )
 from heatplan.project.create import create_project
-from heatplan.report.render import write_pdf
 from heatplan.steps.core import run_classify
-from heatplan.steps.export import run_export
 from heatplan.steps.grid import check_grid
 from heatplan.steps.measures import load_demo_catalogue
 from heatplan.steps.network import design_network
+from heatplan.steps.outputs import report_and_exports
 from heatplan.steps.plan import run_plan
-from heatplan.steps.report import run_report
 
 log = logging.getLogger(__name__)
 Case = Literal["schutterwald", "melaten"]
@@ -92,7 +88,7 @@ def run_demo(
         say("§ 18 decision again, with the grid reinforcement on the decentral full cost")
         steps["classify_with_grid"] = _with_grid(run_classify(out, progress=progress))
     if "scenario" in steps:
-        steps.update(_report_and_exports(out, say))
+        steps.update(report_and_exports(out, progress=progress).to_dict())
     return {
         "case": case,
         "project": str(out),
@@ -103,37 +99,6 @@ def run_demo(
 
 
 DEMO_MARKER = ".heatplan-demo"
-#: What the second process imports while the report's HTML is made: the PDF renderer.
-PDF_MODULES = ("weasyprint", "heatplan.report.render")
-
-
-def _report_and_exports(out: Path, say: Progress) -> dict[str, Any]:
-    """The plan report (HTML, then its PDF in a second process) and, meanwhile, the exports.
-
-    The PDF needs only the finished HTML and the exports need nothing of the report, so the
-    PDF renders on the second CPU while this process writes the exports
-    (:mod:`heatplan.parallel`; on one CPU one after the other): the same files.
-    """
-    with SecondCore(warm=PDF_MODULES) as second_core:
-        say("plan report (HTML; the PDF beside the exports)")
-        report = run_report(out)
-        html = Path(report.html)
-        started = time.perf_counter()
-        pdf = second_core.submit(
-            write_pdf, html.read_text(encoding="utf-8"), html.with_suffix(".pdf"),
-            base_url=html.parent,
-        )  # fmt: skip
-        say("exports: XWärmeplan, XLSX, GeoPackage")
-        # the builtin GML writer: the same document xplan-tools writes (tests/test_export.py
-        # compares them and validates with xplan-tools), 1.8 s instead of 9.8 s for Schutterwald
-        exports = {
-            fmt: run_export(out, fmt, engine="builtin") for fmt in ("xwaermeplan", "xlsx", "gpkg")
-        }
-        report.pages = pdf.result()
-    report.pdf = str(html.with_suffix(".pdf"))
-    # from handing the HTML over to the finished PDF, the exports running meanwhile
-    report.seconds["pdf"] = round(time.perf_counter() - started, 2)
-    return {"export": exports, "report": report.to_dict()}
 
 
 #: The demo designs one network: the block with the highest heat density and its nearest
