@@ -312,3 +312,25 @@ def test_intervals_given_away_around_the_atom_need_no_lp_of_the_block(
             assert d.upper >= bounds[d.atoms].upper * (1 - 1e-9) - 1e-9, case
             settled += (d.lower, d.upper) != (bounds[d.atoms].lower, bounds[d.atoms].upper)
     assert settled > 0  # some bounds came from the short figures alone
+
+
+def test_joint_lps_solved_cold_find_what_warm_ones_find(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A joint LP only settles atoms it brings to their protection (any feasible release
+    proves that); the bounds of the atoms given away come from their own LPs: cold or warm
+    joint solves give the same disclosures and bounds."""
+    from heatplan.publish import audit
+
+    rng = np.random.default_rng(70)
+    found = 0
+    for case in range(CASES):
+        members, values, owners, minimum = _table(rng)
+        args = (members, values, owners)
+        with monkeypatch.context() as patch:
+            patch.setattr(audit, "COLD_ATOMS", 0)
+            cold = audit_sums(*args, minimum=minimum, protection_share=0.1)
+        with monkeypatch.context() as patch:
+            patch.setattr(audit, "COLD_ATOMS", 10**9)
+            warm = audit_sums(*args, minimum=minimum, protection_share=0.1)
+        _same(cold.disclosures, warm.disclosures, 0.1)
+        found += sum(d.kind == "interval" for d in warm.disclosures)
+    assert found > 0

@@ -92,6 +92,11 @@ RETRIES: tuple[tuple[tuple[str, str | int], ...], ...] = (
     (("presolve", "on"), ("simplex_scale_strategy", 1)),
     (("solver", "ipm"),),
 )
+#: Open atoms of a joint LP above which it is solved cold (HiGHS's choice of simplex, from
+#: its crash basis) instead of warm from the last optimum [count]. Measured on the
+#: 50,000-building town (31,526 atoms): all 31,159 atoms raised at once 15.0 s warm, 0.4 s
+#: cold; 10,186 lowered 9.4 s warm, 3.2 s cold; 40 atoms 0.2 s warm, 2.1 s cold.
+COLD_ATOMS = 500
 #: Relative feasibility the scaled LP's solution must keep [-] (HiGHS default 1e-7).
 LP_FEASIBILITY_TOL = 1e-9
 
@@ -807,7 +812,7 @@ def _intervals(
             if grouped:  # all open atoms at once, again while that settles enough of them
                 cost = np.zeros(len(block.cols))
                 cost[open_atoms] = sign
-                joint = lp.solve(cost, result)
+                joint = lp.solve(cost, result, cold=len(open_atoms) > COLD_ATOMS)
                 if joint is None:  # unbounded: the atoms' own LPs say which
                     grouped = False
                     continue
@@ -911,7 +916,9 @@ class _ScaledLp:
         self.solver.setOptionValue("simplex_strategy", 0)  # the first solve: HiGHS's choice
         self.solver.passModel(lp)
 
-    def solve(self, cost: np.ndarray, result: AuditResult) -> np.ndarray | None:
+    def solve(
+        self, cost: np.ndarray, result: AuditResult, *, cold: bool = False
+    ) -> np.ndarray | None:
         """Scaled sums of the block's atoms at the optimum of ``min cost @ z``, None if the
         objective is unbounded (an atom so small beside its figures that HiGHS drops its
         coefficients, below ``small_matrix_value``: it can grow without bound).
@@ -924,6 +931,9 @@ class _ScaledLp:
         # a tiny atom beside huge figures cannot run off along a ray of near-zero coefficients
         raised = np.flatnonzero(cost[self.keep] < 0).astype(np.int32)
         self._bound(raised, CAP)
+        if cold:
+            self.solver.clearSolver()
+            self.solver.setOptionValue("simplex_strategy", 0)
         try:
             return self._run(n, result)
         finally:
