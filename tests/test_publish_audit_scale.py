@@ -322,7 +322,7 @@ def test_joint_lps_solved_cold_find_what_warm_ones_find(monkeypatch: pytest.Monk
 
     rng = np.random.default_rng(70)
     found = 0
-    for case in range(CASES):
+    for _ in range(CASES):
         members, values, owners, minimum = _table(rng)
         args = (members, values, owners)
         with monkeypatch.context() as patch:
