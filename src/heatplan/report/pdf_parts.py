@@ -32,6 +32,7 @@ import pickle
 import re
 import signal
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -155,6 +156,8 @@ class Rendered:
     heights: list[float]
     #: Anchors this part links to that another part holds.
     xrefs: set[str] = field(default_factory=set)
+    #: Rendering time [s] (for the log).
+    seconds: float = 0.0
 
 
 def _annex_html(annex: Annex, part: Part, first_page: int, annex_pages: int) -> str:
@@ -172,6 +175,7 @@ def _render(html: str, base_url: str) -> Rendered:
     """Render one part with WeasyPrint; links to anchors it lacks become placeholders."""
     import weasyprint
 
+    started = time.perf_counter()
     document = weasyprint.HTML(string=html, base_url=base_url).render()
     anchors: dict[str, int] = {}
     for number, page in enumerate(document.pages):
@@ -191,6 +195,7 @@ def _render(html: str, base_url: str) -> Rendered:
         bookmarks=[list(page.bookmarks) for page in document.pages],
         heights=[float(page.height) for page in document.pages],
         xrefs=xrefs,
+        seconds=time.perf_counter() - started,
     )
 
 
@@ -251,15 +256,13 @@ def render_parts(
     base_url: str,
     fork: bool,
     min_split: int | None = None,
-    first_pages: list[int] | None = None,
 ) -> list[Rendered]:
     """The main part and the annex parts, rendered (the second annex part in a forked process
     if ``fork``) and checked against the predicted page numbers: on a difference the annex
-    parts are rendered again here with the true numbers. ``first_pages``: the annex parts'
-    first page numbers instead of the prediction (a test's wrong guess); ``min_split``: least
-    sheets for two annex parts (default :data:`MIN_SPLIT_SHEETS`)."""
+    parts are rendered again here with the true numbers. ``min_split``: least sheets for two
+    annex parts (default :data:`MIN_SPLIT_SHEETS`)."""
     parts = _annex_parts(annex, MIN_SPLIT_SHEETS if min_split is None else min_split)
-    firsts = first_pages or _first_pages(annex, parts, None)
+    firsts = _first_pages(annex, parts, None)
     total = annex.pages
     htmls = [_annex_html(annex, p, n, total) for p, n in zip(parts, firsts, strict=True)]
     child = _Fork(htmls[-1], base_url) if fork and len(parts) > 1 else None
@@ -268,13 +271,17 @@ def render_parts(
         main = _render(annex.main, base_url)
         done = [_render(h, base_url) for h in htmls[: len(htmls) - (child is not None)]]
         if child is not None:
+            waited = time.perf_counter()
             done.append(child.result() or _render(htmls[-1], base_url))
+            log.info("waited %.1f s for the forked part", time.perf_counter() - waited)
     finally:
         if child is not None:
             child.stop()
+    log.info(
+        "PDF parts rendered: %s",
+        ", ".join(f"{r.pages} pages in {r.seconds:.1f} s" for r in (main, *done)),
+    )
     why = [_mismatch(annex, p, r) for p, r in zip(parts, done, strict=True)]
-    if first_pages is not None and first_pages != _first_pages(annex, parts, None):
-        why.append("first pages given")
     if any(why):
         log.info("annex page numbers differ from the prediction (%s): rendered again", why)
         pages = {p: r.pages for p, r in zip(parts, done, strict=True)}
