@@ -5,7 +5,8 @@ one sheet per page with the annex's own page numbering ("Anhang – Seite x von 
 part's page numbers do not depend on the annex, and an annex page's number on the sheets
 before it alone, so the annex can be cut into parts rendered apart: the first part (this
 process) renders the main part and the first sheets, a forked process the last sheets
-(balanced by pages), and :func:`join` puts the PDFs together with pypdf into the one file.
+(balanced by their text, :func:`_annex_parts`), and :func:`join` puts the PDFs together with
+pypdf into the one file.
 
 Each part is told the page number of its first page and the annex's page count as predicted
 (the annex's title page and one page per sheet); after rendering, its page count and the page
@@ -13,8 +14,9 @@ of every sheet's anchor are checked, and on any difference the annex parts are r
 more with the true numbers. Links between parts (the contents to the annex) are written by
 WeasyPrint as placeholders and pointed at the other part's named destination after the join;
 the outline is built over all parts as WeasyPrint builds it for one document. Where a second
-process is not allowed (:func:`heatplan.parallel.may_fork`) or the annex is small, the parts
-are rendered one after the other here: the same file.
+process is not allowed (:func:`heatplan.parallel.may_fork`), the same parts are rendered one
+after the other here: the same file, byte for byte. An annex of fewer than
+:data:`MIN_SPLIT_SHEETS` sheets stays one part.
 
 The template marks the cuts with HTML comments (``plan.html``): the annex is the document's
 end, from :data:`ANNEX` to :data:`ANNEX_END`; its prelude (styles, running header strings)
