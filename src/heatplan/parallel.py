@@ -19,7 +19,9 @@ Without a second CPU (``os.sched_getaffinity``) or when the machine's other work
 busy (load average), with ``HEATPLAN_WORKERS=1`` in the environment, or when the worker fails
 (it cannot start, dies, or cannot send its result back), the part runs in the step's own
 process: slower, never different. ``HEATPLAN_WORKERS=2`` uses the second process whatever the
-load.
+load. A :class:`SecondCore` worker is itself the second process: it runs with
+``HEATPLAN_WORKERS=1``, and while it runs, :func:`may_fork` (the rule for a step that forks a
+copy of itself, e.g. the plan PDF's second half) answers no in the step's process too.
 """
 
 from __future__ import annotations
