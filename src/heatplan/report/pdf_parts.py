@@ -65,11 +65,12 @@ XREF = "heatplan-xref:"
 #: Pages of the annex before its first sheet: its title page.
 INTRO_PAGES = 1
 #: Least sheets for an annex in two parts, the second for a second process (heatplan choice,
-#: measured on the Schutterwald demo and the 20,000-building town, benchmarks/bench_city.py:
-#: a part costs ~0.1 s of its own set-up and fonts and the join ~7 ms a page; below 20 sheets
-#: the second core saves less than a second). The cut does not depend on whether a second
-#: process is allowed: the parts are the same, and so is the file.
-MIN_SPLIT_SHEETS = 20
+#: measured with benchmarks/bench_pdf_parts.py on the 20,000-building town's report cut to N
+#: sheets, machine at rest, 2026-12-07: one core / two cores 4.5 / 4.1 s at 5 sheets, 4.7 /
+#: 4.0 s at 10, 5.8 / 4.0 s at 20, 7.8 / 4.7 s at 40; an extra part costs no measurable CPU
+#: beyond the join). The cut does not depend on whether a second process is allowed: the
+#: parts are the same, and so is the file.
+MIN_SPLIT_SHEETS = 10
 #: PDF points per CSS pixel (WeasyPrint's scale at zoom 1).
 PT_PER_PX = 0.75
 
