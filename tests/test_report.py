@@ -34,6 +34,7 @@ from heatplan.publish import area_suppression
 from heatplan.report import document
 from heatplan.report.fmt import label_de, number
 from heatplan.report.map_base import MAP_DPI
+from heatplan.report.pdf_parts import ANNEX_END
 from heatplan.report.potentials import groups
 from heatplan.report.scenario import value_text
 from heatplan.report.sources import reference_sources
@@ -182,7 +183,7 @@ def test_small_areas_show_the_suppression_notice(reports: dict[str, Any], tmp_pa
     for row in hidden.itertuples():
         start = html.index(f'id="steckbrief-{row.area_id}"')
         end = html.find('class="profile"', start + 10)
-        profile = html[start : end if end > 0 else html.index('id="massnahmen"')]
+        profile = html[start : end if end > 0 else html.index(ANNEX_END)]
         assert "unterdrückt: weniger als 5 Gebäude" in profile, row.area_id
         assert f">{number(row.heat_demand_mwh_per_a)}<" not in html, row.area_id
     shown = areas.drop(index=hidden.index)["heat_demand_mwh_per_a"].iloc[0]

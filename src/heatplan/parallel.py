@@ -19,7 +19,9 @@ Without a second CPU (``os.sched_getaffinity``) or when the machine's other work
 busy (load average), with ``HEATPLAN_WORKERS=1`` in the environment, or when the worker fails
 (it cannot start, dies, or cannot send its result back), the part runs in the step's own
 process: slower, never different. ``HEATPLAN_WORKERS=2`` uses the second process whatever the
-load.
+load. A :class:`SecondCore` worker is itself the second process: it runs with
+``HEATPLAN_WORKERS=1``, and while it runs, :func:`may_fork` (the rule for a step that forks a
+copy of itself, e.g. the plan PDF's second half) answers no in the step's process too.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, Generic, TypeVar
 
-__all__ = ["WORKERS_ENV", "Part", "SecondCore", "workers"]
+__all__ = ["WORKERS_ENV", "Part", "SecondCore", "may_fork", "workers"]
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -80,6 +82,22 @@ def workers() -> int:
     except OSError:  # no load average on this system
         busy = 0.0
     return 2 if cpus >= 2 and cpus - max(busy, 1.0) >= MIN_FREE_CPUS else 1
+
+
+def may_fork() -> bool:
+    """Whether a step may fork a second process now: :func:`workers` allows two, this process
+    runs no other thread (a forked copy of a process with threads may hang on their locks) and
+    no :class:`SecondCore` worker of it is running (that worker has the second CPU)."""
+    return (
+        workers() >= 2
+        and threading.active_count() == 1
+        and not _RUNNING
+        and "fork" in multiprocessing.get_all_start_methods()
+    )
+
+
+#: The :class:`SecondCore` workers of this process that are running.
+_RUNNING: set[int] = set()
 
 
 def serve() -> None:
@@ -149,9 +167,13 @@ class SecondCore:
                 [sys.executable, "-c", _BOOT, folder, *warm],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
+                # the worker is the second process: its parts start no third one
+                env={**os.environ, WORKERS_ENV: "1"},
             )
         except OSError as exc:
             log.info("no second process (%s): one process", exc)
+        else:
+            _RUNNING.add(id(self))
 
     @classmethod
     def none(cls) -> SecondCore:
@@ -202,6 +224,7 @@ class SecondCore:
         process, self._process = self._process, None
         if process is None:
             return
+        _RUNNING.discard(id(self))
         if kill:  # the step failed or was interrupted: its parts are no longer wanted
             process.kill()
         if self._writer is not None:  # the tasks handed over are written (or the worker gone)

@@ -10,7 +10,9 @@ from typing import Any
 
 import jinja2
 
+from heatplan.parallel import may_fork
 from heatplan.publish import MIN_BUILDINGS_CONSUMPTION
+from heatplan.report.pdf_parts import join, render_parts, split
 
 __all__ = ["render_html", "write_pdf"]
 
@@ -37,11 +39,23 @@ def render_html(template: str, context: dict[str, Any]) -> str:
 
 
 def write_pdf(html: str, path: Path, *, base_url: Path) -> int:
-    """Write ``html`` as A4 PDF to ``path``; returns the number of pages."""
+    """Write ``html`` as A4 PDF to ``path``; returns the number of pages.
+
+    A plan with an annex of area sheets renders in parts (:mod:`heatplan.report.pdf_parts`):
+    the main part and, from :data:`~heatplan.report.pdf_parts.MIN_SPLIT_SHEETS` sheets on,
+    the annex in two, the second in a forked process where :func:`heatplan.parallel.may_fork`
+    allows one, else one part after the other here; the same file either way.
+    """
     import weasyprint
 
     # WeasyPrint logs every CSS property it ignores at WARNING; the report's CSS is ours.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    document = weasyprint.HTML(string=html, base_url=str(base_url)).render()
-    document.write_pdf(str(path))
-    return len(document.pages)
+    # pypdf warns of every page whose links the join copies after the page itself
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    annex = split(html)
+    if annex is None:
+        document = weasyprint.HTML(string=html, base_url=str(base_url)).render()
+        document.write_pdf(str(path))
+        return len(document.pages)
+    parts = render_parts(annex, base_url=str(base_url), fork=may_fork())
+    return join(parts, path)
