@@ -59,10 +59,11 @@ _WORKER_FAILED = (OSError, EOFError, pickle.PickleError, AttributeError, ImportE
 MIN_FREE_CPUS = 0.5
 
 
-def workers() -> int:
+def workers(*, own_load: float = 1.0) -> int:
     """Processes a step may use: ``HEATPLAN_WORKERS`` if set, else 2 where this process may
     run on two CPUs or more and the machine leaves at least :data:`MIN_FREE_CPUS` of them
-    free besides this process's own (``os.getloadavg``), else 1; 1 in a daemon process (a Dask
+    free besides this process's own (``os.getloadavg``, less ``own_load``: the CPUs this
+    process and its own workers kept busy lately), else 1; 1 in a daemon process (a Dask
     worker, whose cluster already uses the cores)."""
     setting = os.environ.get(WORKERS_ENV, "").strip()
     if multiprocessing.current_process().daemon:  # a cluster's worker: its cores are taken
@@ -81,15 +82,18 @@ def workers() -> int:
         busy = os.getloadavg()[0]
     except OSError:  # no load average on this system
         busy = 0.0
-    return 2 if cpus >= 2 and cpus - max(busy, 1.0) >= MIN_FREE_CPUS else 1
+    others = max(busy - own_load, 0.0)  # the machine's other work [CPUs]
+    return 2 if cpus >= 2 and cpus - 1.0 - others >= MIN_FREE_CPUS else 1
 
 
-def may_fork() -> bool:
-    """Whether a step may fork a second process now: :func:`workers` allows two, this process
-    runs no other thread (a forked copy of a process with threads may hang on their locks) and
-    no :class:`SecondCore` worker of it is running (that worker has the second CPU)."""
+def may_fork(*, own_load: float = 1.0) -> bool:
+    """Whether a step may fork a second process now: :func:`workers` allows two (``own_load``:
+    2 right after this process's own worker ended, whose work the load average still
+    counts), this process runs no other thread (a forked copy of a process with threads may
+    hang on their locks) and no :class:`SecondCore` worker of it is running (that worker has
+    the second CPU)."""
     return (
-        workers() >= 2
+        workers(own_load=own_load) >= 2
         and threading.active_count() == 1
         and not _RUNNING
         and "fork" in multiprocessing.get_all_start_methods()

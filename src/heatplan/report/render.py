@@ -38,13 +38,14 @@ def render_html(template: str, context: dict[str, Any]) -> str:
     return page.render(css=_css(), min_buildings=MIN_BUILDINGS_CONSUMPTION, **context)
 
 
-def write_pdf(html: str, path: Path, *, base_url: Path) -> int:
+def write_pdf(html: str, path: Path, *, base_url: Path, fork: bool | None = None) -> int:
     """Write ``html`` as A4 PDF to ``path``; returns the number of pages.
 
     A plan with an annex of area sheets renders in parts (:mod:`heatplan.report.pdf_parts`):
     the main part and, from :data:`~heatplan.report.pdf_parts.MIN_SPLIT_SHEETS` sheets on,
     the annex in two, the second in a forked process where :func:`heatplan.parallel.may_fork`
-    allows one, else one part after the other here; the same file either way.
+    allows one (``fork``: the caller's answer instead), else one part after the other here;
+    the same file either way.
     """
     import weasyprint
 
@@ -57,5 +58,5 @@ def write_pdf(html: str, path: Path, *, base_url: Path) -> int:
         document = weasyprint.HTML(string=html, base_url=str(base_url)).render()
         document.write_pdf(str(path))
         return len(document.pages)
-    parts = render_parts(annex, base_url=str(base_url), fork=may_fork())
+    parts = render_parts(annex, base_url=str(base_url), fork=may_fork() if fork is None else fork)
     return join(parts, path)

@@ -12,11 +12,14 @@ CPUs where the machine has them (:mod:`heatplan.parallel`):
    the store is only read, by this process and the second;
 2. the three exports run in the second process while this process builds the report's HTML;
    each part writes its own files (``report/plan.html``; ``export/waermeplan.*``);
-3. the report's PDF is rendered from the HTML here (:func:`heatplan.report.render.write_pdf`);
-4. the exports' results are collected: an export's error is raised here as the export raised it.
+3. the exports' results are collected (an export's error is raised here as the export raised
+   it) and the second process ends;
+4. the report's PDF is rendered from the HTML (:func:`heatplan.report.render.write_pdf`), its
+   annex's second half in a forked process: the second CPU is free again, although the load
+   average still counts the exports (:func:`heatplan.parallel.may_fork`, ``own_load=2``).
 
 Without a second process (one CPU, a busy machine, ``HEATPLAN_WORKERS=1``) the exports run here
-after the PDF: slower, the same files.
+after the HTML and the PDF in one process: slower, the same files.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from heatplan.parallel import SecondCore
+from heatplan.parallel import SecondCore, may_fork
 from heatplan.plan import Plan
 from heatplan.progress import Progress, stage_reporter
 from heatplan.project.config import load_config
@@ -58,8 +61,8 @@ EXPORT_MODULES = ("heatplan.steps.export",)
 class Outputs:
     """What :func:`report_and_exports` wrote: the report, each export, the audit's account and
     the timings [s] of this process (``audit``, ``html``, ``pdf``; ``exports``: the wait for
-    the exports after the PDF); ``second_process``: whether the exports were handed to a
-    second process (else they ran here, after the PDF)."""
+    the exports after the HTML); ``second_process``: whether the exports were handed to a
+    second process (else they ran here, after the HTML)."""
 
     report: ReportResult
     exports: dict[str, dict[str, Any]]
@@ -126,17 +129,21 @@ def report_and_exports(
     started = time.perf_counter()
     report = run_report(project_dir)
     seconds["html"] = _since(started)
+    started = time.perf_counter()
+    exports: dict[str, dict[str, Any]] = {fmt: part.result() for fmt, part in parts.items()}
+    seconds["exports"] = _since(started)
+    second_core.close()  # the second CPU goes to the PDF's second part
     say("report PDF")
     started = time.perf_counter()
     html = Path(report.html)
     report.pages = write_pdf(
-        html.read_text(encoding="utf-8"), html.with_suffix(".pdf"), base_url=html.parent
+        html.read_text(encoding="utf-8"),
+        html.with_suffix(".pdf"),
+        base_url=html.parent,
+        fork=may_fork(own_load=2.0) if second_process else None,
     )
     report.pdf = str(html.with_suffix(".pdf"))
     report.seconds["pdf"] = seconds["pdf"] = _since(started)
-    started = time.perf_counter()
-    exports: dict[str, dict[str, Any]] = {fmt: part.result() for fmt, part in parts.items()}
-    seconds["exports"] = _since(started)
     return Outputs(
         report=report,
         exports=exports,
