@@ -258,6 +258,19 @@ def test_a_second_process_only_where_a_cpu_is_free(
     assert parallel.workers() == 2
 
 
+@pytest.mark.parametrize(("load", "expected"), [(2.0, 2), (2.4, 2), (2.6, 1), (0.5, 2)])
+def test_the_load_of_this_step_s_own_worker_leaves_its_cpu_free(
+    monkeypatch: pytest.MonkeyPatch, load: float, expected: int
+) -> None:
+    """Right after this process's own worker ended (``run --all``: the exports), the load
+    average still counts it: its CPU is free, the machine's other work is what is left."""
+    monkeypatch.delenv(parallel.WORKERS_ENV, raising=False)
+    monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda pid: {0, 1})
+    monkeypatch.setattr(parallel.os, "getloadavg", lambda: (load, load, load))
+    assert parallel.workers(own_load=2.0) == expected
+    assert parallel.workers() == (2 if load <= 1.5 else 1)
+
+
 def test_no_thread_stays_beside_the_worker(monkeypatch: pytest.MonkeyPatch) -> None:
     """The release audit forks its workers only in a process without threads
     (heatplan.publish.release): the second process must leave none behind while it waits."""
