@@ -82,5 +82,5 @@ def test_key_figures_say_when_the_project_has_no_network_layer() -> None:
 
     table = _key_table({}, {"Gasnetz": None, "Wärmenetz": 12.34})
     rows = {row[0]: row[1:] for row in table.rows}
-    assert rows["Bestehendes Gasnetz"] == ["keine Daten im Projekt", ""]
+    assert rows["Bestehendes Gasnetz (keine Daten im Projekt)"] == ["–", "km"]
     assert rows["Bestehendes Wärmenetz (Leitungslänge)"] == ["12,3", "km"]

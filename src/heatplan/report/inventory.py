@@ -72,7 +72,7 @@ def _key_table(figures: dict[str, Any], existing_km: dict[str, float | None]) ->
     rows += [
         (f"Bestehendes {name} (Leitungslänge)", number(km, 1), "km")
         if km is not None
-        else (f"Bestehendes {name}", "keine Daten im Projekt", "")
+        else (f"Bestehendes {name} (keine Daten im Projekt)", "–", "km")
         for name, km in existing_km.items()
     ]
     return Table(["Kennzahl", "Wert", "Einheit"], [list(r) for r in rows], [False, True, False])
