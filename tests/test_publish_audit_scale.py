@@ -258,17 +258,19 @@ def test_protection_found_before_carries_over_to_fewer_figures() -> None:
     assert carried_total > CASES and saved > 0
 
 
-@pytest.mark.parametrize("seed", [50, 51])
+@pytest.mark.parametrize(("seed", "patch_limit"), [(50, 2000), (51, 2000), (55, 0)])
 def test_quiet_atoms_carried_to_fewer_figures_lose_no_disclosure(
-    seed: int, monkeypatch: pytest.MonkeyPatch
+    seed: int, patch_limit: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Atoms an exact test found in no small group of the row space head no triple search in
     an audit of fewer figures (the row space only shrinks): the same exact disclosures as a
-    fresh audit, on the sketched path with patches of 7 atoms."""
+    fresh audit, on the sketched path with patches of 7 atoms; with no patch at all (every
+    head searched across, partnered with the quiet atoms too)."""
     from heatplan.publish import audit, nullspace
 
     monkeypatch.setattr(audit, "DENSE_LIMIT", 0)
     monkeypatch.setattr(nullspace, "PATCH_ATOMS", 7)
+    monkeypatch.setattr(nullspace, "PATCH_LIMIT", patch_limit)
     rng = np.random.default_rng(seed)
     quiet_total = triples = 0
     for case in range(CASES):
@@ -334,3 +336,58 @@ def test_joint_lps_solved_cold_find_what_warm_ones_find(monkeypatch: pytest.Monk
         _same(cold.disclosures, warm.disclosures, 0.1)
         found += sum(d.kind == "interval" for d in warm.disclosures)
     assert found > 0
+
+
+def test_the_preconditioned_sketch_is_the_plain_cgls_sketch() -> None:
+    """The sketch and the least-norm weights from conjugate gradients preconditioned with the
+    LU of the figures' Gram matrix (heatplan.publish.nullspace.normal_preconditioner) equal
+    plain CGLS's (the same stopping rule on the true residual), in far fewer steps."""
+    from heatplan.publish import nullspace
+
+    rng = np.random.default_rng(60)
+    members, *_ = _table(rng)
+    while members.shape[1] < 40:
+        members, *_ = _table(rng)
+    scaled, _ = nullspace.scaled_rows(members)
+    rhs = rng.standard_normal((members.shape[1], 3))
+    plain_w, plain_r, plain_done = nullspace.cgls(scaled, rhs)
+    precondition = nullspace.normal_preconditioner(scaled)
+    assert precondition is not None
+    steps = 1
+    while True:  # the fewest preconditioned steps that solve every column
+        w, r, done = nullspace.cgls(scaled, rhs, steps, precondition=precondition)
+        if done.all():
+            break
+        steps += 1
+    assert plain_done.all() and steps < 12
+    np.testing.assert_allclose(r, plain_r, atol=1e-9)
+    np.testing.assert_allclose(np.linalg.norm(scaled @ r, axis=0), 0.0, atol=nullspace.CG_TOL)
+    np.testing.assert_allclose(w, plain_w, atol=1e-7)  # least norm: no part in the null space
+
+
+def test_the_sketch_without_its_preconditioner_finds_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Where the sparse LU fails, plain CGLS sketches: the same exact disclosures."""
+    from heatplan.publish import audit, nullspace
+
+    rng = np.random.default_rng(61)
+    monkeypatch.setattr(audit, "DENSE_LIMIT", 0)
+    monkeypatch.setattr(nullspace, "PATCH_ATOMS", 7)
+    for case in range(CASES // 4):
+        members, values, owners, minimum = _table(rng)
+        args = (members, values, owners)
+        with_lu = audit_sums(*args, minimum=minimum, protection_share=0.1, intervals=False)
+        with monkeypatch.context() as m:
+            m.setattr(nullspace, "normal_preconditioner", lambda *_, **__: None)
+            plain = audit_sums(*args, minimum=minimum, protection_share=0.1, intervals=False)
+        assert _exact_facts(with_lu.disclosures) == _exact_facts(plain.disclosures), case
+
+
+def test_equal_weights_rank_their_figures_in_order() -> None:
+    """Figures of equal weight (to the solvers' rounding) keep their order; larger first."""
+    from heatplan.publish.nullspace import _ranked
+
+    figures = np.array([10, 11, 12, 13, 14])
+    weights = np.array([0.5, 1.0 - 3e-11, 1.0, 0.5 + 2e-11, 1e-12])
+    assert _ranked(figures, weights).tolist() == [11, 12, 10, 13]

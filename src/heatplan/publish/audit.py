@@ -274,7 +274,8 @@ def audit_sums(
         in no small group of its row space (:attr:`AuditResult.quiet`). Fewer figures only
         shrink the row space, so a group of such atoms alone, unchanged, is not in it now: the
         triple search starts from the other atoms only (a group in the row space now is one
-        then; less its atoms in the row space then, it is a group found then or empty).
+        then; less its atoms in the row space then, it is a group found then or empty). A
+        quiet atom may still be a member: beside an atom that fewer figures merged from two.
 
     Returns
     -------
