@@ -35,7 +35,11 @@ TARGET = ("area_type_2045", "likelihood_2045", "explanation", "network_lcoh_eur_
 #: The run's plan settings, from a settings file as a user writes it. Without funding the
 #: classification compares one town plant (the WPG share), not a second one sized to the
 #: BEW's share: half the dispatch time, which is most of a small town's classification.
-SETTINGS = "[cluster]\nworkers = 2\n\n[economics]\nwith_funding = false\n"
+#: One worker: a process of its own, as on a cluster, that plans both towns one after the
+#: other (so nothing one municipality leaves in a worker may change the next one's plan);
+#: with the plans alone in this process that is two busy processes on the two cores, where
+#: a second worker would pay its start-up again and wait for a core.
+SETTINGS = "[cluster]\nworkers = 1\n\n[economics]\nwith_funding = false\n"
 
 
 def _towns() -> dict[str, dict[str, pd.DataFrame]]:
@@ -67,8 +71,8 @@ def _alone(frames: dict[str, pd.DataFrame], key: str, settings: ProjectConfig) -
 
 @pytest.fixture(scope="module")
 def classified(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict, dict, object]:
-    """The two towns run with ``with_classify`` on 2 workers; meanwhile (the workers are other
-    processes) the same towns planned alone in this process."""
+    """The two towns run with ``with_classify`` on a cluster of one worker; meanwhile (the
+    worker is another process) the same towns planned alone in this process."""
     root = tmp_path_factory.mktemp("national_classify")
     towns = _towns()
     for key, layers in towns.items():
