@@ -142,3 +142,20 @@ def test_a_failed_gpkg_export_keeps_the_earlier_file(
 def test_the_partial_file_is_hidden_and_per_process(tmp_path: Path) -> None:
     partial = partial_path(tmp_path / "plan.pdf")
     assert partial.name.startswith(".plan.") and partial.name.endswith(".partial.pdf")
+
+
+def test_a_failed_gml_write_keeps_the_earlier_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import xml.etree.ElementTree as ET
+
+    from heatplan.outputs.xwp.gml import write_gml
+
+    path = _earlier(tmp_path, "plan.gml")
+    monkeypatch.setattr(ET.ElementTree, "write", lambda _, handle, **__: _half(handle))
+    with pytest.raises(OSError, match="no space"):
+        write_gml([], srid=25832, path=path)
+    _untouched(path)
+    monkeypatch.undo()
+    assert write_gml([], srid=25832, path=path) == path
+    assert path.read_bytes().startswith(b"<?xml") and len(list(tmp_path.iterdir())) == 1
