@@ -489,3 +489,21 @@ def test_demo_small_imported_areas_are_reported_not_merged(
     areas = _read(copy, "areas").set_index("area_id")
     assert areas.loc["one", "buildings"] == 1  # the town's area stays as drawn
     assert any("fewer than 5 buildings (WPG § 10 (2)): one" in m for m in summary.messages)
+
+
+# --- network lengths: unknown without the layer, 0 m with a layer but no line -------------------
+def test_network_length_unknown_without_the_layer_and_zero_with_it() -> None:
+    blocks = grid([200_000.0] * 9)
+    buildings = grid_buildings(blocks, [[150_000.0, 50_000.0]] * 9)
+    buildings["area_id"] = "A01"
+    areas = dissolve_areas(blocks, pd.Series(["A01"] * 9))
+    without = area_indicators(areas, buildings).iloc[0]
+    assert math.isnan(without["gas_network_m"]) and math.isnan(without["heat_network_m"])
+    far = gpd.GeoDataFrame(geometry=[LineString([(5000, 0), (5300, 0)])], crs=CRS)
+    known = area_indicators(areas, buildings, gas_networks=far, heat_networks=far).iloc[0]
+    assert known["gas_network_m"] == 0.0 and known["heat_network_m"] == 0.0
+    # § 14: an unknown network is no known network, as 0 m is
+    unknown = eignung(pd.DataFrame([{**RURAL, "gas_network_m": math.nan}])).iloc[0]
+    assert (
+        bool(unknown["eignung_shortened"]) and "kein Gasnetz bekannt" in unknown["eignung_reason"]
+    )

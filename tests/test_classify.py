@@ -87,6 +87,28 @@ def test_expensive_networks_and_section_14_areas_are_decentral() -> None:
     assert "§ 14" in str(columns["explanation"])
 
 
+def test_the_english_reason_of_a_section_14_area_is_english() -> None:
+    """Each language's explanation carries the § 14 reason of its own language
+    (heatplan.areas.eignung writes both)."""
+    short = dataclasses.replace(
+        BASE,
+        shortened=True,
+        shortened_reason="§ 14 WPG: Wärmedichte 46 < 70 MWh/(ha·a); kein Wärmenetz bekannt",
+        shortened_reason_en="WPG § 14: heat density 46 < 70 MWh/(ha·a); no heat network known",
+    )
+    columns = classify(short, YEARS)
+    german, english = str(columns["explanation"]), str(columns["explanation_en"])
+    assert "(§ 14 WPG: Wärmedichte 46 < 70 MWh/(ha·a); kein Wärmenetz bekannt)" in german
+    assert english.startswith(
+        "Shortened procedure under WPG § 14 "
+        "(WPG § 14: heat density 46 < 70 MWh/(ha·a); no heat network known) -> "
+    )
+    assert not {"Wärmedichte", "kein", "bekannt"} & set(english.replace(";", " ").split())
+    # without an English reason (a store from before it had one) no German text stands in
+    alone = classify(dataclasses.replace(short, shortened_reason_en=""), YEARS)
+    assert str(alone["explanation_en"]).startswith("Shortened procedure under WPG § 14 -> ")
+
+
 def test_the_reason_names_the_numbers() -> None:
     columns = classify(BASE, YEARS)
     text = str(columns["explanation"])

@@ -9,6 +9,8 @@ no building-level row or layer, nothing over fewer than 5 buildings.
 from __future__ import annotations
 
 import datetime as dt
+import math
+import sqlite3
 from pathlib import Path
 
 import geopandas as gpd
@@ -433,3 +435,43 @@ def test_every_public_field_has_a_german_and_english_label(gpkg) -> None:  # typ
     assert {"heat_demand_kwh_per_a", "area_type_2030", "line_density_kwh_per_m_a"} <= fields
     for field in sorted(fields):
         assert field_header(field, "de") and field_header(field, "en")
+
+
+def _with_networks(gas_m: float, heat_m: float) -> gpd.GeoDataFrame:
+    """The areas as a project with (or without: NaN) gas and heat network layers gives them."""
+    return make_layers()["areas"].assign(gas_network_m=gas_m, heat_network_m=heat_m)
+
+
+def test_unknown_network_length_is_no_zero_anywhere(tmp_path: Path) -> None:
+    """No gas network layer in the project: the length is unknown (NULL in the GeoPackage, an
+    empty cell in the XLSX, '–' in the report's area sheet, each labelled 'keine Daten im
+    Projekt'); a heat network layer without a line in the area: a known 0 m."""
+    from heatplan.report.areas import areas_section
+
+    areas = _with_networks(math.nan, 0.0)
+    write_gpkg({"areas": areas}, tmp_path / "p.gpkg")
+    with sqlite3.connect(tmp_path / "p.gpkg") as db:
+        counts = db.execute(
+            "SELECT count(*), sum(gas_network_m IS NULL), sum(heat_network_m = 0) FROM areas"
+        ).fetchone()
+    assert counts == (3, 3, 3)
+    write_xlsx(tmp_path / "p.xlsx", areas=areas)
+    profile = _table(load_workbook(tmp_path / "p.xlsx")["Steckbrief A01"]).set_index("Kennzahl")
+    assert profile.loc["Gasnetz im Gebiet (keine Daten im Projekt)", "Wert"] is None
+    assert profile.loc["Wärmenetz im Gebiet", "Wert"] == 0
+    assert "Gasnetz im Gebiet" not in profile.index
+    section = areas_section(areas, suppressed=set(), streets=None, pipes=None, attribution="")
+    rows = {r[0]: r[1:] for r in section["profiles"][0]["indicators"].rows}
+    assert rows["Gasnetz im Gebiet (keine Daten im Projekt)"] == ["–", "m"]
+    assert rows["Wärmenetz im Gebiet"] == ["0", "m"]
+    assert "Gasnetz im Gebiet" not in rows
+
+
+def test_known_network_length_keeps_its_label(tmp_path: Path) -> None:
+    write_xlsx(tmp_path / "p.xlsx", areas=_with_networks(0.0, 1250.0), language="en")
+    profile = _table(load_workbook(tmp_path / "p.xlsx")["Profile A01"]).set_index("Indicator")
+    assert profile.loc["Gas network in the area", "Value"] == 0
+    assert profile.loc["Heat network in the area", "Value"] == 1250
+    write_xlsx(tmp_path / "q.xlsx", areas=_with_networks(math.nan, math.nan), language="en")
+    profile = _table(load_workbook(tmp_path / "q.xlsx")["Profile A01"]).set_index("Indicator")
+    assert profile.loc["Gas network in the area (no data in the project)", "Value"] is None

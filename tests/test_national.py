@@ -36,7 +36,9 @@ from heatplan.national.run import (
     write_store,
 )
 from heatplan.national.stock import (
+    CRS,
     MIN_TOWN_BUILDINGS,
+    inside_germany,
     municipality_sizes,
     states,
     synthetic_stock,
@@ -65,6 +67,25 @@ def test_stock_splits_the_buildings_by_state_as_the_zensus_table() -> None:
     assert (sizes["state_key"] == "11").sum() == 1  # Berlin is one municipality
     assert sizes["buildings"].min() >= MIN_TOWN_BUILDINGS
     assert sizes[KEY].str.fullmatch(r"\d{8}").all() and sizes[KEY].is_unique
+
+
+def test_a_slot_is_in_germany_as_the_full_test_of_its_square_says() -> None:
+    """The quick test (a corner off the border, the full test on it) decides every slot as
+    ``contains`` of the unprepared outline and the whole square does: the towns stay put."""
+    from heatplan.reference.weather import try_outline
+
+    outline = try_outline().to_crs(CRS).union_all()
+    x0, y0, x1, y1 = outline.bounds
+    pitch_m = 7_300.0  # no round number: slots fall across the border at every angle
+    xs, ys = np.meshgrid(np.arange(x0 - pitch_m, x1, pitch_m), np.arange(y0 - pitch_m, y1, pitch_m))
+    corners = np.column_stack([xs.ravel(), ys.ravel()])
+    boxes = shapely.box(*corners.T, *(corners + pitch_m).T)
+    expected = np.asarray(shapely.contains(outline, boxes), bool)
+    inside = inside_germany(corners, pitch_m)
+    assert inside.dtype == bool and (inside == expected).all()
+    # both kinds of slot are there, and many on the border
+    assert 0 < expected.sum() < len(expected)
+    assert shapely.intersects(outline.boundary, boxes).sum() > 100
 
 
 def test_stock_is_seeded_and_towns_do_not_overlap() -> None:

@@ -169,7 +169,8 @@ def eignung(
     ----------
     areas : DataFrame
         ``heat_density_mwh_per_ha_a`` [MWh/(ha·a)], ``line_density_kwh_per_m_a`` [kWh/(m·a)],
-        ``heat_network_m`` and ``gas_network_m`` [m], ``nearest_potential_m`` [m] and
+        ``heat_network_m`` and ``gas_network_m`` [m] (NaN: the project has no such layer,
+        read as "no network known"), ``nearest_potential_m`` [m] and
         ``nearest_potential_kind`` (from :func:`heatplan.areas.supply_indicators.area_indicators`).
     limits : EignungThresholds, optional
         Default: :func:`thresholds`.

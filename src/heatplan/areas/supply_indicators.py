@@ -92,9 +92,15 @@ def segment_areas(
 
 
 def network_lengths(areas: gpd.GeoDataFrame, lines: gpd.GeoDataFrame | None) -> np.ndarray:
-    """Length of network lines inside each area [m] (0 without lines)."""
+    """Length of network lines inside each area [m].
+
+    0 where the layer has no line in the area (a known absence); NaN in every area when the
+    project has no such layer (``lines`` is None): the length is unknown, not zero.
+    """
+    if lines is None:
+        return np.full(len(areas), np.nan)
     out = np.zeros(len(areas))
-    if lines is None or lines.empty:
+    if lines.empty:
         return out
     shapes, pipes = areas.geometry.to_numpy(), lines.geometry.to_numpy()
     area_idx, line_idx = shapely.STRtree(pipes).query(shapes, predicate="intersects")
@@ -233,7 +239,7 @@ def area_indicators(
     segments : GeoDataFrame, optional
         ``segment_id``, ``length_m`` [m], ``heat_demand_kwh_per_a`` [kWh/a], ``buildings``.
     gas_networks, heat_networks : GeoDataFrame, optional
-        Existing network lines.
+        Existing network lines; without the layer the area's network length is unknown (NaN).
     potentials : GeoDataFrame, optional
         The ``potentials`` layer (``kind``, ``heat_mwh_per_a``, ``excluded``).
 
@@ -246,7 +252,8 @@ def area_indicators(
         segments / length of those that serve buildings], ``street_length_m`` [m],
         ``share_residential`` [-] of buildings of known sector, ``predominant_use``,
         ``predominant_age_class``, ``share_large_consumers`` and ``share_gas`` [-] of demand,
-        ``gas_network_m``, ``heat_network_m`` [m], ``nearest_potential_m`` [m] and
+        ``gas_network_m``, ``heat_network_m`` [m] (NaN without the network layer),
+        ``nearest_potential_m`` [m] and
         ``nearest_potential_kind``.
     """
     check_columns(buildings, [col.AREA_ID, col.HEAT_DEMAND_KWH_PER_A])

@@ -55,6 +55,8 @@ class AreaInputs:
     shortened: bool
     shortened_reason: str
     line_density_kwh_per_m_a: float
+    #: ``shortened_reason`` in English (``eignung_reason_en``).
+    shortened_reason_en: str = ""
 
 
 #: One area's decentral figures: demand-weighted LCOH [EUR/MWh], the most frequent best
@@ -227,6 +229,7 @@ def figures(
         area_id=area.area_id,
         shortened=area.shortened,
         shortened_reason=area.shortened_reason,
+        shortened_reason_en=area.shortened_reason_en,
         network_lcoh_eur_per_mwh=network_lcoh,
         decentral_lcoh_eur_per_mwh=lcoh,
         best_decentral=option,

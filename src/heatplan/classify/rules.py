@@ -91,6 +91,8 @@ class AreaFigures:
     #: capped, between 0 and 1 cut so the heat price equals the decentral full cost, 0 none
     #: because the network is cheaper without it.
     funding_gap_factor: float = 1.0
+    #: ``shortened_reason`` in English (the areas' ``eignung_reason_en``, heatplan.areas.eignung).
+    shortened_reason_en: str = ""
 
 
 Params = Mapping[str, float] | None
@@ -340,8 +342,9 @@ def explanation(
             f"Verkürzte Untersuchung nach § 14 WPG ({figures.shortened_reason}). "
             f"Ergebnis: {TYPE_DE[kind]}, {GRADE_DE[likelihood]}."
         )
+        reason_en = f" ({figures.shortened_reason_en})" if figures.shortened_reason_en else ""
         en = (
-            f"Shortened procedure under WPG § 14 ({figures.shortened_reason}) -> "
+            f"Shortened procedure under WPG § 14{reason_en} -> "
             f"{TYPE_EN[kind]}, {GRADE_EN[likelihood]}"
         )
         return de, en

@@ -32,7 +32,14 @@ from heatplan import reference
 from heatplan.national.partitions import KEY, write_partition
 from heatplan.reference.weather import try_outline
 
-__all__ = ["STATES_FILE", "StockSummary", "municipality_sizes", "synthetic_stock", "write_stock"]
+__all__ = [
+    "STATES_FILE",
+    "StockSummary",
+    "inside_germany",
+    "municipality_sizes",
+    "synthetic_stock",
+    "write_stock",
+]
 
 STATES_FILE = "national_stock_states.csv"
 AGES_FILE = "national_stock_ages.csv"
@@ -127,7 +134,7 @@ def towns(total: int, seed: int = 1) -> list[Town]:
     grid = np.arange(-half, half + 1) * pitch
     sx, sy = np.meshgrid(grid + float(np.mean(cx)), grid + float(np.mean(cy)))
     slots = np.column_stack([sx.ravel(), sy.ravel()])
-    free = _inside_germany(slots, pitch)
+    free = inside_germany(slots, pitch)
     if free.sum() < len(sizes):
         raise ValueError(f"{len(sizes)} towns do not fit into Germany's {free.sum()} slots")
     placed: list[Town] = []
@@ -146,7 +153,7 @@ def towns(total: int, seed: int = 1) -> list[Town]:
     return sorted(placed, key=lambda t: t.key)
 
 
-def _inside_germany(corners: np.ndarray, pitch_m: float) -> np.ndarray:
+def inside_germany(corners: np.ndarray, pitch_m: float) -> np.ndarray:
     """Whether each slot (lower-left ``corners`` [m], square of ``pitch_m``) lies in Germany.
 
     Germany is the union of the DWD TRY 2010 regions, so every town's centre finds its
@@ -156,7 +163,17 @@ def _inside_germany(corners: np.ndarray, pitch_m: float) -> np.ndarray:
     boxes = shapely.box(
         corners[:, 0], corners[:, 1], corners[:, 0] + pitch_m, corners[:, 1] + pitch_m
     )
-    return np.asarray(shapely.contains(outline, boxes), bool)
+    # A slot the border does not reach lies wholly inside or wholly outside: its corner tells
+    # which. Only the slots on the border take the full test, on the outline as it is (a
+    # prepared outline decides a few of them differently, which would move towns).
+    border = shapely.boundary(outline)
+    shapely.prepare(border)
+    on_border = np.asarray(shapely.intersects(border, boxes), bool)
+    inside = np.zeros(len(boxes), bool)
+    inside[on_border] = shapely.contains(outline, boxes[on_border])
+    off = ~on_border
+    inside[off] = shapely.contains_xy(outline, corners[off, 0], corners[off, 1])
+    return inside
 
 
 def synthetic_town(

@@ -3,13 +3,12 @@
 Which layers and rows may leave the project is decided in :mod:`heatplan.publish.layers`
 (WPG §§ 10-12); this module only writes them, then adds what QGIS reads: a style per layer, a
 stored project and German column titles (:mod:`heatplan.outputs.qgis_gpkg`). The file is
-written to a temporary copy and moved into place, so a failed export leaves no half-written file.
+written to a temporary copy and moved into place (:mod:`heatplan.outputs.atomic`), so a failed
+export leaves no half-written file.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +19,7 @@ import numpy as np
 import pandas as pd
 import pyogrio
 
+from heatplan.outputs.atomic import replacing
 from heatplan.outputs.qgis_gpkg import PROJECT_NAME, write_qgis_content
 from heatplan.publish.layers import PUBLIC_LAYERS, STRUCTURAL, Withheld, pipe_status, public_layers
 
@@ -81,10 +81,8 @@ def write_gpkg(
         confidential_rows=withheld.confidential_rows,
         not_exported=withheld.not_exported,
     )
-    partial = path.with_name(f".{path.stem}.partial.gpkg")
-    partial.unlink(missing_ok=True)
     layers = _with_pipe_status(layers)
-    try:
+    with replacing(path) as partial:
         for name, frame in layers.items():
             if isinstance(frame, gpd.GeoDataFrame) and frame.empty:
                 report.empty_layers.append(name)
@@ -96,10 +94,6 @@ def write_gpkg(
         written = {name: layers[name] for name in report.layers}
         qgis = write_qgis_content(partial, written, file_name=path.name, title=title)
         report.styles, report.qgis_project = qgis.styles, PROJECT_NAME
-        os.replace(partial, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            partial.unlink()
     return report
 
 

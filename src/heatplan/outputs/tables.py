@@ -18,11 +18,14 @@ from heatplan.plan import columns as col
 
 __all__ = [
     "AREA_INDICATORS",
+    "NO_DATA_COLUMNS",
+    "NO_DATA_DE",
     "area_grades",
     "area_indicators",
     "area_types",
     "area_years",
     "areas_table",
+    "no_data",
 ]
 
 #: Area column -> (German label, unit) of the profile sheet, in display order.
@@ -56,6 +59,11 @@ AREA_INDICATORS: dict[str, tuple[str, str]] = {
     "saving_potential_increased": ("Erhöhtes Energieeinsparpotenzial (§ 18 Abs. 5 WPG)", ""),
     "saving_reason": ("Begründung Energieeinsparpotenzial", ""),
 }
+#: Indicators that are missing only when the project has no data for them (no gas or heat
+#: network layer: the length is unknown, not 0 m); their label then says so.
+NO_DATA_COLUMNS = ("gas_network_m", "heat_network_m")
+#: The note beside such an indicator, as the report's key figures write it.
+NO_DATA_DE = "keine Daten im Projekt"
 #: Suitability columns of the target year -> German label.
 SUITABILITY_DE = {
     "eignung_waermenetz": "Wärmenetz",
@@ -112,9 +120,23 @@ def areas_table(areas: pd.DataFrame) -> pd.DataFrame:
     return table.reset_index(drop=True)
 
 
+def no_data(column: str, value: Any) -> bool:
+    """Whether ``value`` of ``column`` is missing because the project has no data for it."""
+    return column in NO_DATA_COLUMNS and (value is None or bool(pd.isna(value)))
+
+
 def area_indicators(row: pd.Series) -> pd.DataFrame:
+    """The profile rows of one area: German label, value and unit of each indicator.
+
+    An indicator of :data:`NO_DATA_COLUMNS` without a value is labelled
+    ``"<label> (keine Daten im Projekt)"``: its value is unknown, not zero.
+    """
     rows = [
-        {"Kennzahl": label, "Wert": row[column], "Einheit": unit}
+        {
+            "Kennzahl": f"{label} ({NO_DATA_DE})" if no_data(column, row[column]) else label,
+            "Wert": row[column],
+            "Einheit": unit,
+        }
         for column, (label, unit) in AREA_INDICATORS.items()
         if column in row.index
     ]

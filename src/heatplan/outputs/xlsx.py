@@ -34,6 +34,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from heatplan.i18n import DEFAULT_LANGUAGE, label, value_label
+from heatplan.outputs.atomic import replacing
 from heatplan.outputs.xlsx_areas import add_area_sheets
 from heatplan.outputs.xlsx_measures import add_measures_sheet
 from heatplan.outputs.xlsx_sheets import Translator, number_format, titled, translator, write_table
@@ -287,5 +288,6 @@ def write_xlsx(
     add_measures_sheet(book, measures, language)
     _contents(book, title, book.sheetnames[1:], tr)
     path = Path(path)
-    book.save(path)
+    with replacing(path) as partial:  # whole or not at all: an older workbook stays
+        book.save(partial)
     return XlsxExport(path, list(book.sheetnames), suppressed, language)

@@ -19,7 +19,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from heatplan.i18n import column_header, label, unit_of
-from heatplan.outputs.tables import AREA_INDICATORS, SUITABILITY_DE, area_years
+from heatplan.outputs.tables import AREA_INDICATORS, SUITABILITY_DE, area_years, no_data
 from heatplan.outputs.xlsx_sheets import (
     Translator,
     number_format,
@@ -111,7 +111,11 @@ def _indicators(row: pd.Series, language: str, tr: Translator) -> tuple[pd.DataF
         value = row[twin] if language != "de" and twin in row.index else row[column]
         if column in CODED_COLUMNS:
             value = coded_value(CODED_COLUMNS[column], value, language)
-        rows.append([label("column", column, language), value, unit])
+        name = label("column", column, language)
+        if no_data(column, value):  # no network layer: unknown, an empty cell, not 0 m
+            note = tr("keine Daten im Projekt")
+            name += f" ({note})"
+        rows.append([name, value, unit])
         formats.append(number_format(unit))
     frame = pd.DataFrame(rows, columns=[tr("Kennzahl"), tr("Wert"), tr("Einheit")])
     return frame, formats

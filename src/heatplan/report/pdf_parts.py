@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from heatplan.errors import HeatplanError
+from heatplan.outputs.atomic import replacing
 
 __all__ = [
     "ANNEX",
@@ -424,8 +425,6 @@ def join(parts: list[Rendered], path: Path) -> int:
         if key in first.root_object:
             writer.root_object[NameObject(key)] = first.root_object[key]
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".part")
-    with temporary.open("wb") as stream:
+    with replacing(path) as partial, partial.open("wb") as stream:
         writer.write(stream)
-    temporary.replace(path)
     return len(writer.pages)

@@ -10,6 +10,7 @@ from typing import Any
 
 import jinja2
 
+from heatplan.outputs.atomic import replacing
 from heatplan.parallel import may_fork
 from heatplan.publish import MIN_BUILDINGS_CONSUMPTION
 from heatplan.report.pdf_parts import join, render_parts, split
@@ -45,7 +46,8 @@ def write_pdf(html: str, path: Path, *, base_url: Path, fork: bool | None = None
     the main part and, from :data:`~heatplan.report.pdf_parts.MIN_SPLIT_SHEETS` sheets on,
     the annex in two, the second in a forked process where :func:`heatplan.parallel.may_fork`
     allows one (``fork``: the caller's answer instead), else one part after the other here;
-    the same file either way.
+    the same file either way. The file is written whole or not at all
+    (:func:`heatplan.outputs.atomic.replacing`): on a failure an older PDF stays.
     """
     import weasyprint
 
@@ -56,7 +58,8 @@ def write_pdf(html: str, path: Path, *, base_url: Path, fork: bool | None = None
     annex = split(html)
     if annex is None:
         document = weasyprint.HTML(string=html, base_url=str(base_url)).render()
-        document.write_pdf(str(path))
+        with replacing(path) as partial:
+            document.write_pdf(str(partial))
         return len(document.pages)
     parts = render_parts(annex, base_url=str(base_url), fork=may_fork() if fork is None else fork)
     return join(parts, path)

@@ -109,6 +109,7 @@ def _area_inputs(areas: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame) -> list[e
                 shortened=shortened,
                 shortened_reason=str(getattr(row, "eignung_reason", "") or ""),
                 line_density_kwh_per_m_a=density,
+                shortened_reason_en=str(getattr(row, "eignung_reason_en", "") or ""),
             )
         )
     return rows

@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 
 from heatplan.errors import ProjectError
+from heatplan.outputs.atomic import write_text
 from heatplan.plan import Plan
 from heatplan.project.store import RUNS_TABLE, open_store
 from heatplan.publish.layers import RELEASE_INPUTS
@@ -141,7 +142,7 @@ def run_report(
     html = render_html(template, context)
     path = report_path(project_dir, year=year, public=public)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(html, encoding="utf-8")
+    write_text(path, html)  # whole or not at all: an older report stays on a failure
     result = ReportResult(
         html=str(path),
         edition="public" if public else "internal",

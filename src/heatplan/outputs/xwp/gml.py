@@ -24,6 +24,8 @@ import shapely
 from shapely.geometry import LineString, MultiLineString, MultiPoint, MultiPolygon, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
+from heatplan.outputs.atomic import replacing
+
 __all__ = [
     "GML_NAMESPACE",
     "XWP_NAMESPACE",
@@ -240,12 +242,15 @@ def collection(features: list[Feature], *, srid: int) -> ET.Element:
 
 
 def write_gml(features: list[Feature], *, srid: int, path: Path | str) -> Path:
-    """Write the features as one XWärmeplan GML file (UTF-8, indented); returns the path."""
+    """Write the features as one XWärmeplan GML file (UTF-8, indented); returns the path.
+
+    Whole or not at all (:func:`heatplan.outputs.atomic.replacing`): on a failure an older
+    file stays."""
     for prefix, namespace in _PREFIXES.items():
         ET.register_namespace(prefix, namespace)
     tree = ET.ElementTree(collection(features, srid=srid))
     ET.indent(tree, space="  ")
     path = Path(path)
-    with path.open("wb") as handle:
+    with replacing(path) as partial, partial.open("wb") as handle:
         tree.write(handle, encoding="UTF-8", xml_declaration=True)
     return path
