@@ -258,14 +258,18 @@ def test_protection_found_before_carries_over_to_fewer_figures() -> None:
     assert carried_total > CASES and saved > 0
 
 
-@pytest.mark.parametrize(("seed", "patch_limit"), [(50, 2000), (51, 2000), (55, 0)])
+@pytest.mark.parametrize(
+    ("seed", "patch_limit", "with_known"),
+    [(50, 2000, True), (51, 2000, False), (55, 0, True), (57, 0, False)],
+)
 def test_quiet_atoms_carried_to_fewer_figures_lose_no_disclosure(
-    seed: int, patch_limit: int, monkeypatch: pytest.MonkeyPatch
+    seed: int, patch_limit: int, with_known: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Atoms an exact test found in no small group of the row space head no triple search in
     an audit of fewer figures (the row space only shrinks): the same exact disclosures as a
     fresh audit, on the sketched path with patches of 7 atoms; with no patch at all (every
-    head searched across, partnered with the quiet atoms too)."""
+    head searched across, partnered with the quiet atoms: all of them, or with the atoms known
+    before, only the new atoms, merged by the suppression)."""
     from heatplan.publish import audit, nullspace
 
     monkeypatch.setattr(audit, "DENSE_LIMIT", 0)
@@ -282,8 +286,9 @@ def test_quiet_atoms_carried_to_fewer_figures_lose_no_disclosure(
         args = (fewer, values, owners)
         fresh = audit_sums(*args, minimum=minimum, protection_share=0.1, intervals=False)
         carried = audit_sums(
-            *args, minimum=minimum, protection_share=0.1, intervals=False, quiet=first.quiet
-        )
+            *args, minimum=minimum, protection_share=0.1, intervals=False, quiet=first.quiet,
+            known=first.low if with_known else (),
+        )  # fmt: skip
         assert _exact_facts(carried.disclosures) == _exact_facts(fresh.disclosures), case
         quiet_total += len(first.quiet)
         triples += sum(len(d.atoms) == 3 for d in fresh.disclosures)

@@ -129,6 +129,9 @@ class AuditResult:
     #: small atoms (:func:`atom_key`) the exact test of a large component found in no small group
     #: of the row space (``audit_sums(quiet=...)`` of fewer figures)
     quiet: list[bytes] = field(default_factory=list)
+    #: atoms (:func:`atom_key`) with fewer contributors than the minimum, zero included: the
+    #: ``known`` of an audit of fewer figures
+    low: list[bytes] = field(default_factory=list)
     #: components of the figures–atoms graph holding a small atom (each audited on its own)
     components: int = 0
     #: atoms of the largest such component
@@ -237,6 +240,7 @@ def audit_sums(
     kept: np.ndarray | None = None,
     protected: Collection[bytes] = (),
     quiet: Collection[bytes] = (),
+    known: Collection[bytes] = (),
 ) -> AuditResult:
     """Audit released sums for groups of fewer than ``minimum`` contributors.
 
@@ -275,7 +279,11 @@ def audit_sums(
         shrink the row space, so a group of such atoms alone, unchanged, is not in it now: the
         triple search starts from the other atoms only (a group in the row space now is one
         then; less its atoms in the row space then, it is a group found then or empty). A
-        quiet atom may still be a member: beside an atom that fewer figures merged from two.
+        quiet atom may still be a member, but only beside a new atom (one fewer figures merged
+        from two): a group of atoms all known then was found then.
+    known : collection of bytes
+        Atoms (:func:`atom_key`) below the minimum in that earlier test (:attr:`AuditResult.
+        low`); an atom not among them is new. Empty: every atom counts as new.
 
     Returns
     -------
@@ -308,20 +316,23 @@ def audit_sums(
     kept_rows = np.zeros(system.matrix.shape[0], dtype=bool) if kept is None else np.asarray(kept)
     settled = _known(system, is_small, protected if intervals else ())
     was_quiet = _known(system, is_small, quiet if exact else ())
+    is_low = system.contributors < minimum
+    is_new = ~_known(system, is_low, known if exact and quiet else ())
     quiet_now: list[int] = []
     for block in blocks:
         result.disclosures.extend(
             _audit_block(
                 system, block, minimum, protection_share, intervals, exact, result, kept_rows,
-                settled, was_quiet, quiet_now,
+                settled, was_quiet, is_new, quiet_now,
             )
         )  # fmt: skip
     result.quiet = _atom_keys(system, quiet_now)
+    result.low = _atom_keys(system, np.flatnonzero(is_low)) if exact else []
     return result
 
 
 def _known(system: _System, is_small: np.ndarray, keys: Collection[bytes]) -> np.ndarray:
-    """Per atom: a small atom whose :func:`atom_key` is one of ``keys``."""
+    """Per atom: an atom of ``is_small`` whose :func:`atom_key` is one of ``keys``."""
     out = np.zeros(system.matrix.shape[1], dtype=bool)
     if keys:
         small = np.flatnonzero(is_small)
@@ -341,12 +352,21 @@ def _audit_block(
     kept: np.ndarray,
     settled: np.ndarray,
     was_quiet: np.ndarray,
+    is_new: np.ndarray,
     quiet_now: list[int],
 ) -> list[Disclosure]:
     """Exact and interval disclosures of one block (in the system's numbering); the block's
     quiet atoms (:attr:`AuditResult.quiet`) are added to ``quiet_now``."""
     found = (
-        _exact(system, block, minimum, kept[block.rows], was_quiet[block.cols], quiet_now)
+        _exact(
+            system,
+            block,
+            minimum,
+            kept[block.rows],
+            was_quiet[block.cols],
+            is_new[block.cols],
+            quiet_now,
+        )
         if exact
         else []
     )
@@ -467,15 +487,18 @@ def _exact(
     minimum: int,
     kept: np.ndarray,
     was_quiet: np.ndarray,
+    is_new: np.ndarray,
     quiet_now: list[int],
 ) -> list[Disclosure]:
     """Atoms and unions of up to three atoms with < minimum contributors in the row space:
     from a dense factorisation of a small core, from a null-space sketch of a large one (whose
-    quiet atoms go to ``quiet_now``; ``was_quiet`` per block position)."""
+    quiet atoms go to ``quiet_now``; ``was_quiet``, ``is_new`` per block position)."""
     c = block.contributors
     rows, cols = _core(block.matrix, c < minimum)
     if min(len(rows), len(cols)) > DENSE_LIMIT:
-        sketched = _exact_sketched(system, block, minimum, rows, cols, kept[rows], was_quiet[cols])
+        sketched = _exact_sketched(
+            system, block, minimum, rows, cols, kept[rows], was_quiet[cols], is_new[cols]
+        )
         if sketched is not None:
             found, quiet = sketched
             quiet_now.extend(int(a) for a in block.cols[cols[quiet]])
@@ -491,10 +514,12 @@ def _exact_sketched(
     cols: np.ndarray,
     kept: np.ndarray,
     was_quiet: np.ndarray,
+    is_new: np.ndarray,
 ) -> tuple[list[Disclosure], np.ndarray] | None:
     """The exact test of a large core (:mod:`heatplan.publish.nullspace`) and its quiet atoms
     (core positions); None if its least-squares solver did not converge. Atoms quiet in an
-    earlier test of more figures (``was_quiet``) head no triple search."""
+    earlier test of more figures (``was_quiet``) head no triple search and partner only the
+    new atoms (``is_new``) in the search of atoms without a local null vector."""
     core = sparse.csr_matrix(block.matrix[rows][:, cols])
     sketch = nullspace.null_sketch(core)
     if sketch is None:
@@ -506,7 +531,9 @@ def _exact_sketched(
     proposed: list[tuple[int, ...]] = [(int(a),) for a in singles]
     rest = candidates[size >= nullspace.ZERO_TOL]  # the dense test's "not a single" in doubt too
     proposed += nullspace.sketch_pairs(sketch, rest, c, minimum)
-    proposed += nullspace.local_triples(core, sketch, rest, c, minimum, heads=~was_quiet)
+    proposed += nullspace.local_triples(
+        core, sketch, rest, c, minimum, heads=~was_quiet, new=is_new
+    )
     proposed.sort(key=lambda g: (len(g), g))  # singles, pairs, triples: the dense test's order
     unclear = [g for g in proposed if nullspace.sketch_size(sketch, g) >= nullspace.ZERO_TOL]
     verdicts = nullspace.in_row_space(core, unclear)

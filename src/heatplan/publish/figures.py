@@ -71,6 +71,9 @@ class Family:
     #: (:attr:`heatplan.publish.audit.AuditResult.quiet`): the next round searches no triple of
     #: them alone
     quiet: list[bytes] = field(default_factory=list)
+    #: atoms of the last exact audit below the minimum (:attr:`heatplan.publish.audit.
+    #: AuditResult.low`): the next round's new atoms are the others
+    low: list[bytes] = field(default_factory=list)
 
     def add(self, cell: Cell, items: np.ndarray) -> None:
         if len(items):

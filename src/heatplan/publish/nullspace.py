@@ -233,9 +233,11 @@ def local_triples(
     minimum: int,
     *,
     heads: np.ndarray | None = None,
+    new: np.ndarray | None = None,
 ) -> list[tuple[int, int, int]]:
     """Triples of ``atoms`` (fewer than ``minimum`` contributors) whose sketches cancel; with
-    ``heads`` (per atom of ``core``) only triples holding at least one atom marked there.
+    ``heads`` (per atom of ``core``) only triples holding at least one atom marked there, and
+    an atom not marked only beside an atom marked in ``new`` (``audit_sums(known=...)``).
 
     Patches of atoms follow a bandwidth-reducing order of the atoms' adjacency through small
     figures; each patch with a margin of neighbours gets its local null space ``N`` (null
@@ -243,7 +245,8 @@ def local_triples(
     ``N_i != 0`` every triple ``{i, j, k}`` in the row space has ``N_i + N_j + N_k = 0``: both
     partners in the patch, or one partner ``j`` with ``N_j = -N_i`` and the third anywhere
     (module doc). A triple with such a member is found from it, so the atoms with ``N_i = 0``
-    need as partners only each other and the atoms that head nothing (the third is any atom).
+    need as partners only each other, and the new ones the atoms that head nothing (the
+    third is any atom).
     """
     if len(atoms) < 3:
         return []
@@ -270,8 +273,12 @@ def local_triples(
         search.within(patch, basis, first[covered])
     rest = np.concatenate(uncovered) if uncovered else np.zeros(0, dtype=int)
     if len(rest):  # a triple with a member searched from a patch is found: partners among
-        # the atoms searched from no patch (the uncovered heads, the atoms that head nothing)
-        search.across(rest, np.union1d(rest, atoms[~may_head[atoms]]))
+        # the atoms searched from no patch (the uncovered heads; for a new one, those that head
+        # nothing too)
+        search.across(rest, rest)
+        newcomers = rest if new is None else rest[new[rest]]
+        if len(newcomers):
+            search.across(newcomers, atoms[~may_head[atoms]])
     return sorted(search.found)
 
 

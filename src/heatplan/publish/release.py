@@ -244,8 +244,9 @@ def _round(family: Family, report: ReleaseAudit, share: float) -> bool:
         intervals=False,
         kept=kept,
         quiet=family.quiet if CARRY_QUIET else (),
+        known=family.low,
     )
-    family.quiet = found.quiet  # this round's figures: a superset of the next round's
+    family.quiet, family.low = found.quiet, found.low  # figures: a superset of the next round's
     if not found.disclosures:
         found = audit_sums(
             *args,
