@@ -343,6 +343,42 @@ def test_joint_lps_solved_cold_find_what_warm_ones_find(monkeypatch: pytest.Monk
     assert found > 0
 
 
+@pytest.mark.parametrize(("seed", "steps"), [(80, (2, 2, 4)), (81, (1,))])
+def test_atoms_moved_around_them_are_protected_in_the_block(
+    seed: int, steps: tuple[int, ...], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An LP of the atoms around an open atom, with every other atom at its true sum, is a
+    restriction of the block's LP: an atom it moves to its protection is protected. With it
+    on every block (and small patches), the same disclosures and bounds as without it."""
+    from heatplan.publish import audit, nullspace
+
+    rng = np.random.default_rng(seed)
+    moved = 0
+    original = audit._ScaledLp.around
+
+    def counted(self: audit._ScaledLp, atoms: np.ndarray, *args: object) -> np.ndarray:
+        nonlocal moved
+        ok = original(self, atoms, *args)  # type: ignore[arg-type]
+        moved += int(ok[atoms].sum())
+        return ok
+
+    for _ in range(CASES):
+        members, values, owners, minimum = _table(rng)
+        args = (members, values, owners)
+        with monkeypatch.context() as patch:
+            patch.setattr(audit, "AROUND_ATOMS", 0)
+            patch.setattr(audit, "AROUND_PATCH", 2)
+            patch.setattr(audit, "AROUND_STEPS", steps)
+            patch.setattr(nullspace, "LOCAL_FIGURE_ATOMS", 4)  # long figures cross patches
+            patch.setattr(audit._ScaledLp, "around", counted)
+            around = audit_sums(*args, minimum=minimum, protection_share=0.1)
+        with monkeypatch.context() as patch:
+            patch.setattr(audit, "AROUND_ATOMS", 10**9)
+            block = audit_sums(*args, minimum=minimum, protection_share=0.1)
+        _same(around.disclosures, block.disclosures, 0.1)
+    assert moved > CASES  # atoms were settled around them
+
+
 def test_the_preconditioned_sketch_is_the_plain_cgls_sketch() -> None:
     """The sketch and the least-norm weights from conjugate gradients preconditioned with the
     LU of the figures' Gram matrix (heatplan.publish.nullspace.normal_preconditioner) equal

@@ -97,6 +97,14 @@ RETRIES: tuple[tuple[tuple[str, str | int], ...], ...] = (
 #: 50,000-building town (31,526 atoms): all 31,159 atoms raised at once 15.0 s warm, 0.4 s
 #: cold; 10,186 lowered 9.4 s warm, 3.2 s cold; 40 atoms 0.2 s warm, 2.1 s cold.
 COLD_ATOMS = 500
+#: Atoms of a block above which the atoms one joint LP leaves open are moved in small LPs
+#: around them (:meth:`_ScaledLp.around`) before any further LP of the whole block [count].
+AROUND_ATOMS = 2_000
+#: Open atoms per LP of :meth:`_ScaledLp.around` (with their neighbours) [count].
+AROUND_PATCH = 60
+#: Steps from its open atoms to the edge of a patch, per pass of :meth:`_ScaledLp.around`
+#: over the atoms still open [count].
+AROUND_STEPS = (2, 2, 4)
 #: Relative feasibility the scaled LP's solution must keep [-] (HiGHS default 1e-7).
 LP_FEASIBILITY_TOL = 1e-9
 
@@ -834,7 +842,9 @@ def _intervals(
         goal = 1.0 - sign * share  # scaled: the true value is 1
         ok = np.zeros(len(block.cols), dtype=bool)
         open_atoms = list(atoms)
-        extreme = {}
+        extreme: dict[int, float] = {}
+        if len(block.cols) > AROUND_ATOMS:
+            open_atoms = _settled_around(lp, atoms, sign, goal, extreme, result)
         grouped = True
         while open_atoms:
             if grouped:  # all open atoms at once, again while that settles enough of them
@@ -876,6 +886,36 @@ def _intervals(
                 _disclosure(system, (int(block.cols[atom]),), "interval", lower, upper, figures)
             )
     return found
+
+
+def _settled_around(
+    lp: _ScaledLp,
+    atoms: np.ndarray,
+    sign: float,
+    goal: float,
+    extreme: dict[int, float],
+    result: AuditResult,
+) -> list[int]:
+    """The ``atoms`` of a large block that neither one joint LP (where many are open) nor
+    the LPs around them (:meth:`_ScaledLp.around`) bring to ``goal``, nor the LP of the short
+    figures around them (:meth:`_ScaledLp.local`) shows given away (their bounds go to
+    ``extreme``): what needs LPs of the whole block."""
+    ok = np.zeros(len(lp.scale), dtype=bool)
+    if len(atoms) > COLD_ATOMS:
+        cost = np.zeros(len(lp.scale))
+        cost[atoms] = sign
+        joint = lp.solve(cost, result, cold=True)
+        if joint is not None:
+            ok = sign * (joint - goal) <= LP_FEASIBILITY_TOL
+    ok |= lp.around(atoms[~ok[atoms]], sign, goal, result)
+    rest = []
+    for atom in atoms[~ok[atoms]]:
+        bound = lp.local(int(atom), sign, result)
+        if bound is not None and sign * (bound - goal) > LP_FEASIBILITY_TOL:
+            extreme[int(atom)] = bound * lp.scale[atom]  # given away already around it
+        else:
+            rest.append(int(atom))
+    return rest
 
 
 class _ScaledLp:
@@ -1009,6 +1049,69 @@ class _ScaledLp:
         if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return None
         return float(solver.getSolution().col_value[target])
+
+    def around(
+        self, atoms: np.ndarray, sign: float, goal: float, result: AuditResult
+    ) -> np.ndarray:
+        """Per block position: an atom a feasible release moves to ``goal`` (``sign`` 1: below,
+        -1: above), found in small LPs with every atom outside a patch held at its true sum.
+
+        Atoms in RCM order (:func:`heatplan.publish.nullspace.rcm_patches`) are taken
+        :data:`AROUND_PATCH` at a time; each LP has them and their neighbours through short
+        figures as variables, every figure they lie in as a row (a long figure less its atoms
+        outside the patch, at their true sums), and the sum of the open atoms as objective.
+        Its solution with the true sums outside is a solution of the block's LP (a
+        restriction: every row holds), so an atom it moves to the goal is protected on that
+        side. The converse of :meth:`local`; what neither settles gets an LP of the block.
+        """
+        ok = np.zeros(len(self.scale), dtype=bool)
+        open_cols = self.column[atoms]
+        open_cols = open_cols[open_cols >= 0]
+        adjacency = self._adjacency()
+        for steps in AROUND_STEPS:  # again on the atoms still open, in new, wider patches
+            before = len(open_cols)
+            for chunk, patch in nullspace.rcm_patches(adjacency, open_cols, AROUND_PATCH, steps):
+                z = self._restricted(patch, np.isin(patch, chunk), sign, result)
+                if z is not None:
+                    ok[self.keep[patch[sign * (z - goal) <= LP_FEASIBILITY_TOL]]] = True
+            open_cols = open_cols[~ok[self.keep[open_cols]]]
+            if len(open_cols) > (1.0 - GROUP_GAIN) * before and steps > 2:
+                break
+        return ok
+
+    def _adjacency(self) -> sparse.csr_matrix:
+        """Kept atoms x kept atoms: sharing a short figure."""
+        support = sparse.csr_matrix(self.rows[np.flatnonzero(self.short)] != 0, dtype=np.int32)
+        return sparse.csr_matrix(support.T @ support)
+
+    def _restricted(
+        self, patch: np.ndarray, objective: np.ndarray, sign: float, result: AuditResult
+    ) -> np.ndarray | None:
+        """The patch's scaled sums at the optimum of ``sign * sum(z[objective])`` with every
+        other atom at its true sum (1), or None if not solved."""
+        rows = np.unique(self.by_column[patch].indices)
+        part = self.rows[rows]
+        inner = sparse.csc_matrix(part[:, patch])
+        outside = np.asarray(part.sum(axis=1)).ravel() - np.asarray(inner.sum(axis=1)).ravel()
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = len(patch), len(rows)
+        lp.col_cost_ = np.where(objective, sign, 0.0)
+        lp.col_lower_ = np.zeros(len(patch))
+        lp.col_upper_ = np.where(objective & (sign < 0), CAP, highspy.kHighsInf)
+        lp.row_lower_ = self.row_lower[rows] - outside
+        lp.row_upper_ = self.row_upper[rows] - outside
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = inner.indptr
+        lp.a_matrix_.index_ = inner.indices
+        lp.a_matrix_.value_ = inner.data
+        solver = highspy.Highs()
+        solver.setOptionValue("output_flag", False)
+        solver.passModel(lp)
+        solver.run()
+        result.lp_solves += 1
+        if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        return np.asarray(solver.getSolution().col_value)
 
     def _bound(self, cols: np.ndarray, upper: float) -> None:
         if len(cols):

@@ -47,6 +47,7 @@ __all__ = [
     "in_row_space",
     "local_triples",
     "null_sketch",
+    "rcm_patches",
     "sketch_pairs",
     "sketch_size",
 ]
@@ -349,6 +350,22 @@ class _Search:
             return
         if _cancels(self.z[a] + self.z[b] + self.z[k]):
             self.found.add(tuple(sorted((a, b, k))))  # type: ignore[arg-type]
+
+
+def rcm_patches(
+    adjacency: sparse.csr_matrix, atoms: np.ndarray, size: int, steps: int
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """``atoms`` in chunks of ``size`` along a bandwidth-reducing order of ``adjacency``
+    (reverse Cuthill-McKee), each with its patch: the atoms within ``steps`` steps (sorted)."""
+    ordering = reverse_cuthill_mckee(adjacency, symmetric_mode=True)
+    wanted = np.zeros(adjacency.shape[0], dtype=bool)
+    wanted[atoms] = True
+    ordered = ordering[wanted[ordering]]
+    for start in range(0, len(ordered), size):
+        chunk = patch = ordered[start : start + size]
+        for _ in range(steps):
+            patch = np.union1d(patch, adjacency[patch].indices)
+        yield chunk, patch
 
 
 def _adjacency(core: sparse.csr_matrix) -> sparse.csr_matrix:
