@@ -160,7 +160,7 @@ def normal_preconditioner(
     """``(matrix matrix^T + shift I)^-1`` by a sparse LU (SuperLU), or None if it fails.
 
     The figures' Gram matrix is as sparse as the figures' overlaps (20,000 buildings: 6,439
-    figures, 73,000 non-zeros). It is singular wherever figures are redundant (an area and its
+    figures, 69,667 non-zeros). It is singular wherever figures are redundant (an area and its
     blocks); the shift makes it regular and changes only the preconditioner, not the solution
     (:func:`cgls`). Its eigenvalues ``lambda`` become ``lambda / (lambda + shift)`` on the
     figures' row space, so a shift far below the smallest non-zero one leaves a few steps
@@ -257,13 +257,11 @@ def local_triples(
         return []
     adjacency = _adjacency(core)
     uncovered: list[np.ndarray] = []
-    ordering = reverse_cuthill_mckee(adjacency, symmetric_mode=True)
-    for start in range(0, len(ordering), PATCH_ATOMS):
-        chunk = ordering[start : start + PATCH_ATOMS]
+    everyone = np.arange(adjacency.shape[0])
+    for chunk, patch in rcm_patches(adjacency, everyone, PATCH_ATOMS, 1):
         first = chunk[may_head[chunk]]  # every triple is searched from each of its heads
         if not len(first):
             continue
-        patch = np.union1d(chunk, adjacency[chunk].indices)
         if len(patch) > PATCH_LIMIT:  # a dense neighbourhood: searched against every atom
             uncovered.append(first)
             continue
