@@ -133,11 +133,29 @@ def load() -> str:
     return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
 
 
+#: 1-minute load average a step waits for before it starts [-], below the 1.5 up to which a
+#: step still forks a second process: steps that fork one when the load leaves a CPU free (the
+#: PDF's annex, ``run --all``) would otherwise run alone after a step that used both CPUs (the
+#: load average lags by a minute).
+SETTLED_LOAD = 1.3
+#: Longest wait for :data:`SETTLED_LOAD` [s] (a machine busy with other work starts anyway).
+SETTLE_MAX_S = 90.0
+
+
+def settle() -> None:
+    """Wait until the 1-minute load average is at most :data:`SETTLED_LOAD`."""
+    start = time.perf_counter()
+    while os.getloadavg()[0] > SETTLED_LOAD and time.perf_counter() - start < SETTLE_MAX_S:
+        time.sleep(2.0)
+
+
 def run_step_child(step: str, folder: Path, src: Path, timeout_s: float) -> dict[str, float]:
-    """One step on ``folder`` in a child process with the package from ``src``.
+    """One step on ``folder`` in a child process with the package from ``src``, once the
+    load has settled (:func:`settle`).
 
     A failed or stopped step is recorded as NaN with its reason printed.
     """
+    settle()
     env = child_env(src)
     try:
         done = subprocess.run(
@@ -230,7 +248,9 @@ def whole_plan(folder: Path, src: Path, timeout_s: float) -> tuple[str, dict[str
     """The whole plan on the fresh town ``folder`` in one command where ``src`` has it, else
     in the separate commands (seconds and CPU summed, the largest peak); how it ran."""
     if has_run_all(src):
+        settle()
         return "run --all", timed_cli(["run", "--all"], folder, src, timeout_s)
+    settle()
     rows = [timed_cli(args, folder, src, timeout_s) for args in SEPARATE_COMMANDS]
     return f"{len(rows)} commands", {
         "seconds": sum(r["seconds"] for r in rows),
