@@ -1027,28 +1027,14 @@ class _ScaledLp:
         part = self.rows[rows]
         cols = np.unique(part.indices)
         matrix = sparse.csc_matrix(part[:, cols])
-        lp = highspy.HighsLp()
-        lp.num_col_, lp.num_row_ = len(cols), len(rows)
         target = int(np.searchsorted(cols, j))
-        lp.col_cost_ = np.zeros(len(cols))
-        lp.col_cost_[target] = sign
-        lp.col_lower_ = np.zeros(len(cols))
-        lp.col_upper_ = np.full(len(cols), highspy.kHighsInf)
+        cost = np.zeros(len(cols))
+        cost[target] = sign
+        upper = np.full(len(cols), highspy.kHighsInf)
         if sign < 0:
-            lp.col_upper_[target] = CAP
-        lp.row_lower_, lp.row_upper_ = self.row_lower[rows], self.row_upper[rows]
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = matrix.indptr
-        lp.a_matrix_.index_ = matrix.indices
-        lp.a_matrix_.value_ = matrix.data
-        solver = highspy.Highs()
-        solver.setOptionValue("output_flag", False)
-        solver.passModel(lp)
-        solver.run()
-        result.lp_solves += 1
-        if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-            return None
-        return float(solver.getSolution().col_value[target])
+            upper[target] = CAP
+        z = _small_lp(matrix, cost, upper, self.row_lower[rows], self.row_upper[rows], result)
+        return None if z is None else float(z[target])
 
     def around(
         self, atoms: np.ndarray, sign: float, goal: float, result: AuditResult
@@ -1093,25 +1079,10 @@ class _ScaledLp:
         part = self.rows[rows]
         inner = sparse.csc_matrix(part[:, patch])
         outside = np.asarray(part.sum(axis=1)).ravel() - np.asarray(inner.sum(axis=1)).ravel()
-        lp = highspy.HighsLp()
-        lp.num_col_, lp.num_row_ = len(patch), len(rows)
-        lp.col_cost_ = np.where(objective, sign, 0.0)
-        lp.col_lower_ = np.zeros(len(patch))
-        lp.col_upper_ = np.where(objective & (sign < 0), CAP, highspy.kHighsInf)
-        lp.row_lower_ = self.row_lower[rows] - outside
-        lp.row_upper_ = self.row_upper[rows] - outside
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = inner.indptr
-        lp.a_matrix_.index_ = inner.indices
-        lp.a_matrix_.value_ = inner.data
-        solver = highspy.Highs()
-        solver.setOptionValue("output_flag", False)
-        solver.passModel(lp)
-        solver.run()
-        result.lp_solves += 1
-        if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-            return None
-        return np.asarray(solver.getSolution().col_value)
+        cost = np.where(objective, sign, 0.0)
+        upper = np.where(objective & (sign < 0), CAP, highspy.kHighsInf)
+        lower_rows, upper_rows = self.row_lower[rows] - outside, self.row_upper[rows] - outside
+        return _small_lp(inner, cost, upper, lower_rows, upper_rows, result)
 
     def _bound(self, cols: np.ndarray, upper: float) -> None:
         if len(cols):
@@ -1142,6 +1113,34 @@ class _ScaledLp:
         z = np.ones(len(self.scale))  # atoms outside the LP are never asked about
         z[self.keep] = np.asarray(self.solver.getSolution().col_value)
         return z
+
+
+def _small_lp(
+    matrix: sparse.csc_matrix,
+    cost: np.ndarray,
+    upper: np.ndarray,
+    row_lower: np.ndarray,
+    row_upper: np.ndarray,
+    result: AuditResult,
+) -> np.ndarray | None:
+    """``min cost @ z`` over ``0 <= z <= upper``, ``row_lower <= matrix z <= row_upper``: a
+    small LP with HiGHS's defaults; its solution, or None if not solved to optimality."""
+    lp = highspy.HighsLp()
+    lp.num_row_, lp.num_col_ = matrix.shape
+    lp.col_cost_, lp.col_lower_, lp.col_upper_ = cost, np.zeros(matrix.shape[1]), upper
+    lp.row_lower_, lp.row_upper_ = row_lower, row_upper
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = matrix.indptr
+    lp.a_matrix_.index_ = matrix.indices
+    lp.a_matrix_.value_ = matrix.data
+    solver = highspy.Highs()
+    solver.setOptionValue("output_flag", False)
+    solver.passModel(lp)
+    solver.run()
+    result.lp_solves += 1
+    if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return None
+    return np.asarray(solver.getSolution().col_value)
 
 
 def _disclosure(
