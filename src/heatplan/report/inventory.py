@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from heatplan.areas.reference import carriers_table, density_classes, line_density_guide_kwh_per_m_a
+from heatplan.outputs.tables import NO_DATA_DE
 from heatplan.plan import columns as col
 from heatplan.report import charts, maps
 from heatplan.report.fmt import Table, label_de, labels_de, number, percent, table
@@ -72,7 +73,7 @@ def _key_table(figures: dict[str, Any], existing_km: dict[str, float | None]) ->
     rows += [
         (f"Bestehendes {name} (Leitungslänge)", number(km, 1), "km")
         if km is not None
-        else (f"Bestehendes {name} (keine Daten im Projekt)", "–", "km")
+        else (f"Bestehendes {name} ({NO_DATA_DE})", "–", "km")
         for name, km in existing_km.items()
     ]
     return Table(["Kennzahl", "Wert", "Einheit"], [list(r) for r in rows], [False, True, False])
