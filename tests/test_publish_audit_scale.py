@@ -301,7 +301,7 @@ def test_intervals_given_away_around_the_atom_need_no_lp_of_the_block(
     """An atom whose bound misses protection in the LP of the short figures around it misses
     it in the block's LP (fewer rows only widen the feasible set): the same disclosures, each
     bound on the safe side of the block's (lower no higher, upper no lower)."""
-    from heatplan.publish import audit
+    from heatplan.publish import intervals
 
     rng = np.random.default_rng(60)
     settled = 0
@@ -310,7 +310,7 @@ def test_intervals_given_away_around_the_atom_need_no_lp_of_the_block(
         args = (members, values, owners)
         near = audit_sums(*args, minimum=minimum, protection_share=0.1)
         with monkeypatch.context() as patch:
-            patch.setattr(audit._ScaledLp, "local", lambda *_: None)
+            patch.setattr(intervals.ScaledLp, "local", lambda *_: None)
             block = audit_sums(*args, minimum=minimum, protection_share=0.1)
         assert _canonical(near.disclosures, 0.1) == _canonical(block.disclosures, 0.1), case
         bounds = {d.atoms: d for d in block.disclosures if d.kind == "interval"}
@@ -325,7 +325,7 @@ def test_joint_lps_solved_cold_find_what_warm_ones_find(monkeypatch: pytest.Monk
     """A joint LP only settles atoms it brings to their protection (any feasible release
     proves that); the bounds of the atoms given away come from their own LPs: cold or warm
     joint solves give the same disclosures and bounds."""
-    from heatplan.publish import audit
+    from heatplan.publish import intervals
 
     rng = np.random.default_rng(70)
     found = 0
@@ -333,14 +333,52 @@ def test_joint_lps_solved_cold_find_what_warm_ones_find(monkeypatch: pytest.Monk
         members, values, owners, minimum = _table(rng)
         args = (members, values, owners)
         with monkeypatch.context() as patch:
-            patch.setattr(audit, "COLD_ATOMS", 0)
+            patch.setattr(intervals, "COLD_ATOMS", 0)
             cold = audit_sums(*args, minimum=minimum, protection_share=0.1)
         with monkeypatch.context() as patch:
-            patch.setattr(audit, "COLD_ATOMS", 10**9)
+            patch.setattr(intervals, "COLD_ATOMS", 10**9)
             warm = audit_sums(*args, minimum=minimum, protection_share=0.1)
         _same(cold.disclosures, warm.disclosures, 0.1)
         found += sum(d.kind == "interval" for d in warm.disclosures)
     assert found > 0
+
+
+def test_lps_kept_from_audit_to_audit_find_what_fresh_lps_find(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The LP of a block kept from an audit to the next of fewer figures (their rows freed,
+    an atom's objective over its finer atoms) is the new block's LP: twice fewer figures, the
+    same disclosures and bounds as fresh LPs, with most solves in the kept LP."""
+    from heatplan.publish import intervals
+
+    monkeypatch.setattr(intervals, "KEPT_ATOMS", 0)  # every block kept
+    original = intervals._Kept.solve
+    mapped = declined = 0
+
+    def counted(self: intervals._Kept, *args: object, **kwargs: object) -> object:
+        nonlocal mapped, declined
+        out = original(self, *args, **kwargs)  # type: ignore[arg-type]
+        mapped += out[0]
+        declined += not out[0]
+        return out
+
+    monkeypatch.setattr(intervals._Kept, "solve", counted)
+    rng = np.random.default_rng(90)
+    found = 0
+    for case in range(CASES):
+        members, values, owners, minimum = _table(rng)
+        lps = intervals.KeptLps()
+        audit_sums(members, values, owners, minimum=minimum, protection_share=0.1, lps=lps)
+        keep = np.arange(members.shape[0])
+        for _ in range(2):  # suppress about a fifth, twice
+            keep = keep[rng.random(len(keep)) > 0.2]
+            args = (sparse.csr_matrix(members)[keep], values, owners)
+            kept = audit_sums(*args, minimum=minimum, protection_share=0.1, lps=lps)
+            fresh = audit_sums(*args, minimum=minimum, protection_share=0.1)
+            _same(kept.disclosures, fresh.disclosures, 0.1)
+            assert _canonical(kept.disclosures, 0.1) == _canonical(fresh.disclosures, 0.1), case
+            found += sum(d.kind == "interval" for d in fresh.disclosures)
+    assert found > 0 and mapped > max(CASES, 10 * declined)
 
 
 @pytest.mark.parametrize(("seed", "steps"), [(80, (2, 2, 4)), (81, (1,))])
@@ -350,13 +388,13 @@ def test_atoms_moved_around_them_are_protected_in_the_block(
     """An LP of the atoms around an open atom, with every other atom at its true sum, is a
     restriction of the block's LP: an atom it moves to its protection is protected. With it
     on every block (and small patches), the same disclosures and bounds as without it."""
-    from heatplan.publish import audit, nullspace
+    from heatplan.publish import intervals, nullspace
 
     rng = np.random.default_rng(seed)
     moved = 0
-    original = audit._ScaledLp.around
+    original = intervals.ScaledLp.around
 
-    def counted(self: audit._ScaledLp, atoms: np.ndarray, *args: object) -> np.ndarray:
+    def counted(self: intervals.ScaledLp, atoms: np.ndarray, *args: object) -> np.ndarray:
         nonlocal moved
         ok = original(self, atoms, *args)  # type: ignore[arg-type]
         moved += int(ok[atoms].sum())
@@ -366,14 +404,14 @@ def test_atoms_moved_around_them_are_protected_in_the_block(
         members, values, owners, minimum = _table(rng)
         args = (members, values, owners)
         with monkeypatch.context() as patch:
-            patch.setattr(audit, "AROUND_ATOMS", 0)
-            patch.setattr(audit, "AROUND_PATCH", 2)
-            patch.setattr(audit, "AROUND_STEPS", steps)
+            patch.setattr(intervals, "AROUND_ATOMS", 0)
+            patch.setattr(intervals, "AROUND_PATCH", 2)
+            patch.setattr(intervals, "AROUND_STEPS", steps)
             patch.setattr(nullspace, "LOCAL_FIGURE_ATOMS", 4)  # long figures cross patches
-            patch.setattr(audit._ScaledLp, "around", counted)
+            patch.setattr(intervals.ScaledLp, "around", counted)
             around = audit_sums(*args, minimum=minimum, protection_share=0.1)
         with monkeypatch.context() as patch:
-            patch.setattr(audit, "AROUND_ATOMS", 10**9)
+            patch.setattr(intervals, "AROUND_ATOMS", 10**9)
             block = audit_sums(*args, minimum=minimum, protection_share=0.1)
         _same(around.disclosures, block.disclosures, 0.1)
     assert moved > CASES  # atoms were settled around them

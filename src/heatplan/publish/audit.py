@@ -41,12 +41,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal
 
-import highspy
 import numpy as np
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 from threadpoolctl import threadpool_limits
 
+from heatplan.publish import intervals as interval_lp
 from heatplan.publish import nullspace
 
 __all__ = ["AuditResult", "Disclosure", "atom_key", "audit_sums"]
@@ -69,44 +69,6 @@ SCREEN_TOL = 1e-10
 BATCH = 256
 #: Pairs of heads searched at once for triples (bounds the memory of the search) [count].
 HEAD_CHUNK = 2_000_000
-#: Upper bound of a maximised atom in the scaled LP [-] (a share of at most 100 % is asked).
-CAP = 2.0
-#: Share of the open atoms a joint LP must settle to be tried again before single LPs [-].
-GROUP_GAIN = 0.05
-#: HiGHS options of the scaled LP. One model, many objectives: a warm-started simplex without
-#: presolve; a new objective leaves the basis primal feasible, so the primal simplex (strategy
-#: 4) goes on from it (measured on the 5,000-building town: 15 re-solves in 0.2 s, dual 2.2 s);
-#: rows and columns are scaled already, HiGHS's own scaling on top of it loses feasibility on
-#: sums of 1e-3 to 1e9 (tests/test_publish_audit_scale.py).
-BASE_OPTIONS: tuple[tuple[str, str | int], ...] = (
-    ("presolve", "off"),
-    ("simplex_strategy", 4),
-    ("simplex_scale_strategy", 0),
-    ("solver", "simplex"),
-)
-#: What a solve that ends neither optimal nor unbounded tries next: warm, then cold with
-#: HiGHS's choice of simplex, then with presolve and HiGHS's scaling, then interior point.
-RETRIES: tuple[tuple[tuple[str, str | int], ...], ...] = (
-    (),
-    (("simplex_strategy", 0),),
-    (("presolve", "on"), ("simplex_scale_strategy", 1)),
-    (("solver", "ipm"),),
-)
-#: Open atoms of a joint LP above which it is solved cold (HiGHS's choice of simplex, from
-#: its crash basis) instead of warm from the last optimum [count]. Measured on the
-#: 50,000-building town (31,526 atoms): all 31,159 atoms raised at once 15.0 s warm, 0.4 s
-#: cold; 10,186 lowered 9.4 s warm, 3.2 s cold; 40 atoms 0.2 s warm, 2.1 s cold.
-COLD_ATOMS = 500
-#: Atoms of a block above which the atoms one joint LP leaves open are moved in small LPs
-#: around them (:meth:`_ScaledLp.around`) before any further LP of the whole block [count].
-AROUND_ATOMS = 2_000
-#: Open atoms per LP of :meth:`_ScaledLp.around` (with their neighbours) [count].
-AROUND_PATCH = 60
-#: Steps from its open atoms to the edge of a patch, per pass of :meth:`_ScaledLp.around`
-#: over the atoms still open [count].
-AROUND_STEPS = (2, 2, 4)
-#: Relative feasibility the scaled LP's solution must keep [-] (HiGHS default 1e-7).
-LP_FEASIBILITY_TOL = 1e-9
 
 
 @dataclass(frozen=True)
@@ -249,6 +211,7 @@ def audit_sums(
     protected: Collection[bytes] = (),
     quiet: Collection[bytes] = (),
     known: Collection[bytes] = (),
+    lps: interval_lp.KeptLps | None = None,
 ) -> AuditResult:
     """Audit released sums for groups of fewer than ``minimum`` contributors.
 
@@ -292,6 +255,11 @@ def audit_sums(
     known : collection of bytes
         Atoms (:func:`atom_key`) below the minimum in that earlier test (:attr:`AuditResult.
         low`); an atom not among them is new. Empty: every atom counts as new.
+    lps : KeptLps, optional
+        The LPs of large blocks kept from an earlier interval audit of a superset of these
+        figures (the same items and values): solved here from their last basis, with the
+        figures gone freed (:class:`heatplan.publish.intervals.KeptLps`); a large block
+        without one has its LP kept there.
 
     Returns
     -------
@@ -327,11 +295,13 @@ def audit_sums(
     is_low = system.contributors < minimum
     is_new = ~_known(system, is_low, known if exact and quiet else ())
     quiet_now: list[int] = []
+    large = lps is not None and result.largest_component >= interval_lp.KEPT_ATOMS
+    keys = interval_lp.figure_keys(members) if large and intervals else []
     for block in blocks:
         result.disclosures.extend(
             _audit_block(
-                system, block, minimum, protection_share, intervals, exact, result, kept_rows,
-                settled, was_quiet, is_new, quiet_now,
+                system, block, minimum, protection_share, intervals, exact, result,
+                kept_rows, settled, was_quiet, is_new, quiet_now, lps, keys,
             )
         )  # fmt: skip
     result.quiet = _atom_keys(system, quiet_now)
@@ -362,6 +332,8 @@ def _audit_block(
     was_quiet: np.ndarray,
     is_new: np.ndarray,
     quiet_now: list[int],
+    lps: interval_lp.KeptLps | None,
+    keys: list[bytes],
 ) -> list[Disclosure]:
     """Exact and interval disclosures of one block (in the system's numbering); the block's
     quiet atoms (:attr:`AuditResult.quiet`) are added to ``quiet_now``."""
@@ -389,7 +361,7 @@ def _audit_block(
             ],
             dtype=int,
         )
-        disclosed = _intervals(system, block, todo, share, minimum, result)
+        disclosed = _intervals(system, block, todo, share, minimum, result, lps, keys)
         found = found + disclosed
         hit = {a for d in disclosed for a in d.atoms}
         result.protected += _atom_keys(
@@ -827,320 +799,34 @@ def _intervals(
     share: float,
     minimum: int,
     result: AuditResult,
+    lps: interval_lp.KeptLps | None,
+    keys: list[bytes],
 ) -> list[Disclosure]:
-    """Small atoms whose feasible interval misses the protection interval (HiGHS LP).
-
-    Every solution of the LP is a feasible release: any atom it puts at least ``share`` below
-    (above) its true value is protected on that side without an LP of its own. One LP over the
-    sum of all open atoms (scaled) settles most of them; the rest get their own bound.
-    """
+    """Small atoms whose feasible interval misses the protection interval
+    (:func:`heatplan.publish.intervals.missed`); a large block's LP solved in, or kept in,
+    ``lps`` (``keys``: each figure's :func:`heatplan.publish.intervals.figure_keys`)."""
     if not len(atoms):
         return []
-    lp = _ScaledLp(block, minimum)
-    bounds = {}
-    for sign in (1.0, -1.0):  # 1: how low can the atom go, -1: how high
-        goal = 1.0 - sign * share  # scaled: the true value is 1
-        ok = np.zeros(len(block.cols), dtype=bool)
-        open_atoms = list(atoms)
-        extreme: dict[int, float] = {}
-        if len(block.cols) > AROUND_ATOMS:
-            open_atoms = _settled_around(lp, atoms, sign, goal, extreme, result)
-        grouped = True
-        while open_atoms:
-            if grouped:  # all open atoms at once, again while that settles enough of them
-                cost = np.zeros(len(block.cols))
-                cost[open_atoms] = sign
-                joint = lp.solve(cost, result, cold=len(open_atoms) > COLD_ATOMS)
-                if joint is None:  # unbounded: the atoms' own LPs say which
-                    grouped = False
-                    continue
-                ok = sign * (joint - goal) <= LP_FEASIBILITY_TOL
-                still = [a for a in open_atoms if not ok[a]]
-                grouped = len(still) < (1.0 - GROUP_GAIN) * len(open_atoms)
-                open_atoms = still
-                continue
-            atom = open_atoms.pop()
-            near = lp.local(atom, sign, result)  # a relaxation: its bound is never tighter
-            if near is not None and sign * (near - goal) > LP_FEASIBILITY_TOL:
-                extreme[atom] = near * lp.scale[atom]  # given away already around the atom
-                continue
-            unit = np.zeros(len(block.cols))
-            unit[atom] = sign
-            solution = lp.solve(unit, result)
-            if solution is None:  # no upper bound: protected above
-                extreme[atom] = np.inf
-                continue
-            extreme[atom] = solution[atom] * lp.scale[atom]
-            ok = sign * (solution - goal) <= LP_FEASIBILITY_TOL
-            open_atoms = [a for a in open_atoms if not ok[a]]
-        bounds[sign] = extreme
-    found = []
-    values = block.sums
-    for atom in atoms:
-        lower = bounds[1.0].get(atom, -np.inf)
-        upper = bounds[-1.0].get(atom, np.inf)
-        slack = share * values[atom] - 1e-9 * max(1.0, values[atom])
-        if values[atom] - lower < slack or upper - values[atom] < slack:
-            figures = block.rows[np.flatnonzero(block.matrix[:, [atom]].toarray().ravel())]
-            found.append(
-                _disclosure(system, (int(block.cols[atom]),), "interval", lower, upper, figures)
-            )
-    return found
-
-
-def _settled_around(
-    lp: _ScaledLp,
-    atoms: np.ndarray,
-    sign: float,
-    goal: float,
-    extreme: dict[int, float],
-    result: AuditResult,
-) -> list[int]:
-    """The ``atoms`` of a large block that neither one joint LP (where many are open) nor
-    the LPs around them (:meth:`_ScaledLp.around`) bring to ``goal``, nor the LP of the short
-    figures around them (:meth:`_ScaledLp.local`) shows given away (their bounds go to
-    ``extreme``): what needs LPs of the whole block."""
-    ok = np.zeros(len(lp.scale), dtype=bool)
-    if len(atoms) > COLD_ATOMS:
-        cost = np.zeros(len(lp.scale))
-        cost[atoms] = sign
-        joint = lp.solve(cost, result, cold=True)
-        if joint is not None:
-            ok = sign * (joint - goal) <= LP_FEASIBILITY_TOL
-    ok |= lp.around(atoms[~ok[atoms]], sign, goal, result)
-    rest = []
-    for atom in atoms[~ok[atoms]]:
-        bound = lp.local(int(atom), sign, result)
-        if bound is not None and sign * (bound - goal) > LP_FEASIBILITY_TOL:
-            extreme[int(atom)] = bound * lp.scale[atom]  # given away already around it
-        else:
-            rest.append(int(atom))
-    return rest
-
-
-class _ScaledLp:
-    """The feasible releases of a block as a scaled HiGHS LP: ``z = y / s``, rows over rhs.
-
-    Variables: each atom's sum in units of its true sum ``s`` (1 where the sum is 0); rows:
-    each figure divided by its released value (a plain sum reads ``sum(s_j / b * z_j) = 1``),
-    so that the true release is ``z = 1`` whatever the units and sizes of the figures.
-
-    A figure with an atom of its own (in no other figure of the block) that is not small
-    turns into an inequality and that atom leaves the LP. Proof: let atom ``o`` lie in figure
-    ``f`` only, with coefficient ``a_fo > 0``. For any ``y' >= 0`` of the other atoms meeting
-    every other figure, ``y_o = (b_f - a_f . y') / a_fo`` completes a feasible release if and
-    only if ``a_f . y' <= b_f`` (``y_o >= 0``); ``y_o`` enters no objective (it is not small)
-    and no other row. So the projection of the feasible set onto the other atoms is exactly
-    the set with ``a_f . y' <= b_f`` in place of the equation: every bound is unchanged.
-    (Dropping the figure altogether, as the exact test may, would be wrong here: the
-    inequality still caps the other atoms — in ``F1 = a + b``, ``F2 = b + c`` with ``c`` not
-    small, ``F2`` bounds ``b`` and with it ``a``.)
-    """
-
-    def __init__(self, block: _Block, minimum: int) -> None:
-        matrix = sparse.csc_matrix(block.matrix)
-        rhs = np.asarray(matrix @ block.sums, dtype=float)
-        self.block = block.index
-        self.scale = np.where(block.sums > 0, block.sums, 1.0)
-        support = matrix != 0
-        counts = np.diff(sparse.csc_matrix(support).indptr)
-        c = block.contributors
-        own = (
-            (counts == 1)
-            & ~((c > 0) & (c < minimum))
-            & (np.asarray(matrix.max(axis=0).todense()).ravel() > 0)
+    lp = interval_lp.ScaledLp(block.matrix, block.sums, block.contributors, minimum, block.index)
+    if lps is not None and len(block.cols) >= interval_lp.KEPT_ATOMS:
+        position = np.full(system.matrix.shape[1], -1)
+        position[block.cols] = np.arange(len(block.cols))
+        atom_of_item = np.where(system.atom_of >= 0, position[system.atom_of], -1)
+        lps.attach(lp, atom_of_item, [keys[r] for r in block.rows], set(keys))
+    tally = interval_lp.Tally()
+    found = interval_lp.missed(lp, atoms, share, tally)
+    result.lp_solves += tally.solves
+    return [
+        _disclosure(
+            system,
+            (int(block.cols[atom]),),
+            "interval",
+            lower,
+            upper,
+            block.rows[np.flatnonzero(block.matrix[:, [atom]].toarray().ravel())],
         )
-        own = own & (matrix.min(axis=0).toarray().ravel() >= 0)
-        inequality = np.asarray(support[:, own].sum(axis=1)).ravel() > 0
-        self.keep = np.flatnonzero(~own)
-        row_scale = np.where(rhs > 0, rhs, 1.0)
-        scaled = sparse.csc_matrix(
-            sparse.diags(1.0 / row_scale)
-            @ matrix[:, self.keep]
-            @ sparse.diags(self.scale[self.keep])
-        )
-        lp = highspy.HighsLp()
-        lp.num_col_, lp.num_row_ = scaled.shape[1], scaled.shape[0]
-        lp.col_cost_ = np.zeros(scaled.shape[1])
-        lp.col_lower_ = np.zeros(scaled.shape[1])
-        lp.col_upper_ = np.full(scaled.shape[1], highspy.kHighsInf)
-        target = rhs / row_scale
-        self.row_lower = np.where(inequality, -highspy.kHighsInf, target)
-        self.row_upper = target
-        lp.row_lower_, lp.row_upper_ = self.row_lower, self.row_upper
-        self.rows = sparse.csr_matrix(scaled)
-        self.column = np.full(len(block.cols), -1)
-        self.column[self.keep] = np.arange(len(self.keep))
-        self.by_column = sparse.csr_matrix(scaled.T)
-        self.short = np.diff(self.rows.indptr) <= nullspace.LOCAL_FIGURE_ATOMS
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = scaled.indptr
-        lp.a_matrix_.index_ = scaled.indices
-        lp.a_matrix_.value_ = scaled.data
-        self.solver = highspy.Highs()
-        self.solver.setOptionValue("output_flag", False)
-        for key, value in BASE_OPTIONS:
-            self.solver.setOptionValue(key, value)
-        self.solver.setOptionValue("simplex_strategy", 0)  # the first solve: HiGHS's choice
-        self.solver.passModel(lp)
-
-    def solve(
-        self, cost: np.ndarray, result: AuditResult, *, cold: bool = False
-    ) -> np.ndarray | None:
-        """Scaled sums of the block's atoms at the optimum of ``min cost @ z``, None if the
-        objective is unbounded (an atom so small beside its figures that HiGHS drops its
-        coefficients, below ``small_matrix_value``: it can grow without bound).
-
-        A warm start that loses feasibility is solved again cold, then with presolve on.
-        """
-        n = self.solver.getNumCol()
-        self.solver.changeColsCost(n, np.arange(n, dtype=np.int32), cost[self.keep])
-        # an atom maximised needs no more than CAP (its protection ends at 1 + share): capped,
-        # a tiny atom beside huge figures cannot run off along a ray of near-zero coefficients
-        raised = np.flatnonzero(cost[self.keep] < 0).astype(np.int32)
-        self._bound(raised, CAP)
-        if cold:
-            self.solver.clearSolver()
-            self.solver.setOptionValue("simplex_strategy", 0)
-        try:
-            return self._run(n, result)
-        finally:
-            self._bound(raised, highspy.kHighsInf)
-
-    def local(self, atom: int, sign: float, result: AuditResult) -> float | None:
-        """The atom's scaled bound (``sign`` 1: lowest, -1: highest) in the LP of only the
-        short figures within two steps of it (:data:`heatplan.publish.nullspace.
-        LOCAL_FIGURE_ATOMS`), or None (no such figure, unbounded, not solved).
-
-        Fewer rows only widen the feasible set: an atom whose bound misses its protection
-        here misses it in the block's LP too. Most atoms still open after the joint LP are
-        such atoms (a house beside a large building capped by a second figure), settled here
-        in a few rows instead of an LP over the whole block.
-        """
-        j = self.column[atom]
-        own = self.by_column[j].indices
-        own = own[self.short[own]]
-        if j < 0 or not len(own):
-            return None
-        second = self.by_column[self.rows[own].indices].indices
-        rows = np.union1d(own, second[self.short[second]])
-        part = self.rows[rows]
-        cols = np.unique(part.indices)
-        matrix = sparse.csc_matrix(part[:, cols])
-        target = int(np.searchsorted(cols, j))
-        cost = np.zeros(len(cols))
-        cost[target] = sign
-        upper = np.full(len(cols), highspy.kHighsInf)
-        if sign < 0:
-            upper[target] = CAP
-        z = _small_lp(matrix, cost, upper, self.row_lower[rows], self.row_upper[rows], result)
-        return None if z is None else float(z[target])
-
-    def around(
-        self, atoms: np.ndarray, sign: float, goal: float, result: AuditResult
-    ) -> np.ndarray:
-        """Per block position: an atom a feasible release moves to ``goal`` (``sign`` 1: below,
-        -1: above), found in small LPs with every atom outside a patch held at its true sum.
-
-        Atoms in RCM order (:func:`heatplan.publish.nullspace.rcm_patches`) are taken
-        :data:`AROUND_PATCH` at a time; each LP has them and their neighbours through short
-        figures as variables, every figure they lie in as a row (a long figure less its atoms
-        outside the patch, at their true sums), and the sum of the open atoms as objective.
-        Its solution with the true sums outside is a solution of the block's LP (a
-        restriction: every row holds), so an atom it moves to the goal is protected on that
-        side. The converse of :meth:`local`; what neither settles gets an LP of the block.
-        """
-        ok = np.zeros(len(self.scale), dtype=bool)
-        open_cols = self.column[atoms]
-        open_cols = open_cols[open_cols >= 0]
-        adjacency = self._adjacency()
-        for steps in AROUND_STEPS:  # again on the atoms still open, in new, wider patches
-            before = len(open_cols)
-            for chunk, patch in nullspace.rcm_patches(adjacency, open_cols, AROUND_PATCH, steps):
-                z = self._restricted(patch, np.isin(patch, chunk), sign, result)
-                if z is not None:
-                    ok[self.keep[patch[sign * (z - goal) <= LP_FEASIBILITY_TOL]]] = True
-            open_cols = open_cols[~ok[self.keep[open_cols]]]
-            if len(open_cols) > (1.0 - GROUP_GAIN) * before and steps > 2:
-                break
-        return ok
-
-    def _adjacency(self) -> sparse.csr_matrix:
-        """Kept atoms x kept atoms: sharing a short figure."""
-        support = sparse.csr_matrix(self.rows[np.flatnonzero(self.short)] != 0, dtype=np.int32)
-        return sparse.csr_matrix(support.T @ support)
-
-    def _restricted(
-        self, patch: np.ndarray, objective: np.ndarray, sign: float, result: AuditResult
-    ) -> np.ndarray | None:
-        """The patch's scaled sums at the optimum of ``sign * sum(z[objective])`` with every
-        other atom at its true sum (1), or None if not solved."""
-        rows = np.unique(self.by_column[patch].indices)
-        part = self.rows[rows]
-        inner = sparse.csc_matrix(part[:, patch])
-        outside = np.asarray(part.sum(axis=1)).ravel() - np.asarray(inner.sum(axis=1)).ravel()
-        cost = np.where(objective, sign, 0.0)
-        upper = np.where(objective & (sign < 0), CAP, highspy.kHighsInf)
-        lower_rows, upper_rows = self.row_lower[rows] - outside, self.row_upper[rows] - outside
-        return _small_lp(inner, cost, upper, lower_rows, upper_rows, result)
-
-    def _bound(self, cols: np.ndarray, upper: float) -> None:
-        if len(cols):
-            lower = np.zeros(len(cols))
-            self.solver.changeColsBounds(len(cols), cols, lower, np.full(len(cols), upper))
-
-    def _run(self, n: int, result: AuditResult) -> np.ndarray | None:
-        status = highspy.HighsModelStatus.kNotset
-        for attempt in RETRIES:
-            if attempt:
-                self.solver.clearSolver()
-            for key, value in attempt:
-                self.solver.setOptionValue(key, value)
-            self.solver.run()
-            result.lp_solves += 1
-            status = self.solver.getModelStatus()
-            if status in (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kUnbounded):
-                break
-        for key, value in BASE_OPTIONS:
-            self.solver.setOptionValue(key, value)
-        if status not in (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kUnbounded):
-            raise RuntimeError(
-                f"disclosure audit: LP of component {self.block} ({n} atoms) ended with status "
-                f"{self.solver.modelStatusToString(status)}"
-            )
-        if status == highspy.HighsModelStatus.kUnbounded:
-            return None
-        z = np.ones(len(self.scale))  # atoms outside the LP are never asked about
-        z[self.keep] = np.asarray(self.solver.getSolution().col_value)
-        return z
-
-
-def _small_lp(
-    matrix: sparse.csc_matrix,
-    cost: np.ndarray,
-    upper: np.ndarray,
-    row_lower: np.ndarray,
-    row_upper: np.ndarray,
-    result: AuditResult,
-) -> np.ndarray | None:
-    """``min cost @ z`` over ``0 <= z <= upper``, ``row_lower <= matrix z <= row_upper``: a
-    small LP with HiGHS's defaults; its solution, or None if not solved to optimality."""
-    lp = highspy.HighsLp()
-    lp.num_row_, lp.num_col_ = matrix.shape
-    lp.col_cost_, lp.col_lower_, lp.col_upper_ = cost, np.zeros(matrix.shape[1]), upper
-    lp.row_lower_, lp.row_upper_ = row_lower, row_upper
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = matrix.indptr
-    lp.a_matrix_.index_ = matrix.indices
-    lp.a_matrix_.value_ = matrix.data
-    solver = highspy.Highs()
-    solver.setOptionValue("output_flag", False)
-    solver.passModel(lp)
-    solver.run()
-    result.lp_solves += 1
-    if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-        return None
-    return np.asarray(solver.getSolution().col_value)
+        for atom, lower, upper in found
+    ]
 
 
 def _disclosure(

@@ -353,17 +353,56 @@ class _Search:
 def rcm_patches(
     adjacency: sparse.csr_matrix, atoms: np.ndarray, size: int, steps: int
 ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """``atoms`` in chunks of ``size`` along a bandwidth-reducing order of ``adjacency``
-    (reverse Cuthill-McKee), each with its patch: the atoms within ``steps`` steps (sorted)."""
+    """``atoms`` in compact chunks of ``size``, each with its patch: the atoms within
+    ``steps`` steps of it in ``adjacency`` (sorted).
+
+    A chunk grows breadth-first through the atoms not yet taken from a seed, the first free
+    atom in a bandwidth-reducing order (reverse Cuthill-McKee), and takes the next free seed
+    where its region runs out. A ball keeps its margin small at any size of town: ``size``
+    consecutive atoms of the order itself form a sliver across the order's front, which grows
+    with the town (a margin of 347 atoms instead of 281 around 120 at 50,000 buildings
+    against 20,000, and the patch's SVD with the cube of it).
+    """
     ordering = reverse_cuthill_mckee(adjacency, symmetric_mode=True)
-    wanted = np.zeros(adjacency.shape[0], dtype=bool)
-    wanted[atoms] = True
-    ordered = ordering[wanted[ordering]]
-    for start in range(0, len(ordered), size):
-        chunk = patch = ordered[start : start + size]
+    free = np.zeros(adjacency.shape[0], dtype=bool)
+    free[atoms] = True
+    rank = np.empty(adjacency.shape[0], dtype=np.int64)
+    rank[ordering] = np.arange(len(ordering))
+    seeds = ordering[free[ordering]]
+    cursor = 0
+    while cursor < len(seeds):
+        taken: list[np.ndarray] = []
+        count, frontier = 0, np.zeros(0, dtype=np.int64)
+        while count < size:
+            if len(frontier):
+                reached = _neighbours(adjacency, frontier)
+                reached = reached[free[reached]]
+                frontier = reached[np.argsort(rank[reached], kind="stable")]
+            else:
+                while cursor < len(seeds) and not free[seeds[cursor]]:
+                    cursor += 1
+                if cursor == len(seeds):
+                    break
+                frontier = seeds[cursor : cursor + 1]
+            frontier = frontier[: size - count]
+            free[frontier] = False
+            taken.append(frontier)
+            count += len(frontier)
+        if not count:
+            return
+        chunk = patch = np.sort(np.concatenate(taken))
         for _ in range(steps):
             patch = np.union1d(patch, adjacency[patch].indices)
         yield chunk, patch
+
+
+def _neighbours(adjacency: sparse.csr_matrix, atoms: np.ndarray) -> np.ndarray:
+    """The distinct atoms adjacent to any of ``atoms`` (sorted)."""
+    starts, ends = adjacency.indptr[atoms], adjacency.indptr[atoms + 1]
+    if not len(atoms):
+        return np.zeros(0, dtype=np.int64)
+    spans = np.concatenate([adjacency.indices[a:b] for a, b in zip(starts, ends, strict=True)])
+    return np.unique(spans)
 
 
 def _adjacency(core: sparse.csr_matrix) -> sparse.csr_matrix:

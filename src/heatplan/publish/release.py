@@ -40,6 +40,7 @@ from heatplan.publish.audit import Disclosure, audit_sums
 from heatplan.publish.block_cells import OTHER, unit_keys
 from heatplan.publish.figures import WHOLE_ROW, BuildingIndex, Cell, Family
 from heatplan.publish.figures import families as released_figures
+from heatplan.publish.intervals import KeptLps
 from heatplan.publish.rules import (
     MIN_BUILDINGS_CONSUMPTION,
     MIN_BUILDINGS_HEATER,
@@ -204,6 +205,10 @@ def _audit_families(families: list[Family], share: float) -> list[tuple[set[int]
 #: triple; the same release, tests/test_publish_audit_scale.py).
 CARRY_QUIET = True
 
+#: Keep the LPs of large blocks from round to round (False: each round builds and solves its
+#: own; the same release, tests/test_publish_audit_scale.py).
+KEEP_LPS = True
+
 #: The families of the release being audited, for the forked workers.
 _FORKED: list[Family] = []
 
@@ -216,8 +221,9 @@ def _audit_family(family: Family, share: float) -> tuple[set[int], ReleaseAudit]
     """Audit and suppress in ``family`` until nothing is disclosed: its suppressed figures
     and its part of the account."""
     part = ReleaseAudit(protection_share=share)
+    lps = KeptLps() if KEEP_LPS else None
     for part.rounds in range(1, MAX_ROUNDS + 1):
-        if not _round(family, part, share):
+        if not _round(family, part, share, lps):
             return family.suppressed, part
     raise RuntimeError("disclosure audit did not converge; please report this project")
 
@@ -231,8 +237,9 @@ def _merge(report: ReleaseAudit, part: ReleaseAudit) -> None:
     report.disclosures_found.update(part.disclosures_found)
 
 
-def _round(family: Family, report: ReleaseAudit, share: float) -> bool:
-    """One audit of ``family``; suppress a figure per disclosure. True if anything changed."""
+def _round(family: Family, report: ReleaseAudit, share: float, lps: KeptLps | None = None) -> bool:
+    """One audit of ``family``; suppress a figure per disclosure (``lps``: the LPs of its
+    large blocks, kept from round to round). True if anything changed."""
     active = [i for i in range(len(family.cells)) if i not in family.suppressed]
     matrix = family.matrix(active)
     args = (matrix, family.values, family.owners)
@@ -254,6 +261,7 @@ def _round(family: Family, report: ReleaseAudit, share: float) -> bool:
             protection_share=share,
             exact=False,
             protected=family.protected,
+            lps=lps,
         )
         family.protected.update(found.protected)
         report.lp_solves += found.lp_solves
