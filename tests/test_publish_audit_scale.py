@@ -405,8 +405,7 @@ def test_atoms_moved_around_them_are_protected_in_the_block(
         args = (members, values, owners)
         with monkeypatch.context() as patch:
             patch.setattr(intervals, "AROUND_ATOMS", 0)
-            patch.setattr(intervals, "AROUND_PATCH", 2)
-            patch.setattr(intervals, "AROUND_STEPS", steps)
+            patch.setattr(intervals, "AROUND_PASSES", tuple((2, k) for k in steps))
             patch.setattr(nullspace, "LOCAL_FIGURE_ATOMS", 4)  # long figures cross patches
             patch.setattr(intervals.ScaledLp, "around", counted)
             around = audit_sums(*args, minimum=minimum, protection_share=0.1)

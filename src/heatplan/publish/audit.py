@@ -842,7 +842,7 @@ def _disclosure(
         figures = np.flatnonzero(np.asarray(system.matrix[:, list(atoms)].sum(axis=1)).ravel() > 0)
     return Disclosure(
         atoms=atoms,
-        items=np.flatnonzero(np.isin(system.atom_of, atoms)),
+        items=_items(system, atoms),
         contributors=int(system.contributors[list(atoms)].sum()),
         kind=kind,
         value=value,
@@ -850,3 +850,9 @@ def _disclosure(
         upper=value if upper is None else upper,
         figures=figures,
     )
+
+
+def _items(system: _System, atoms: tuple[int, ...]) -> np.ndarray:
+    """The items of ``atoms`` (sorted positions)."""
+    order, starts = system.items_by_atom
+    return np.sort(np.concatenate([order[starts[a] : starts[a + 1]] for a in atoms]))

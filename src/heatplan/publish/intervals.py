@@ -58,15 +58,15 @@ COLD_ATOMS = 500
 #: Atoms of a block above which the atoms one joint LP leaves open are moved in small LPs
 #: around them (:meth:`ScaledLp.around`) before any further LP of the whole block [count].
 AROUND_ATOMS = 2_000
-#: Open atoms per LP of :meth:`ScaledLp.around` (with their neighbours) [count].
-AROUND_PATCH = 60
-#: Steps from its open atoms to the edge of a patch, per pass of :meth:`ScaledLp.around`
-#: over the atoms still open [count].
-AROUND_STEPS = (2, 2, 4)
+#: Passes of :meth:`ScaledLp.around` over the atoms still open: open atoms per LP, and steps
+#: from them to the edge of its patch [count]. A pass after the second goes on only while it
+#: settles a share :data:`GROUP_GAIN` of the atoms open.
+AROUND_PASSES: tuple[tuple[int, int], ...] = ((60, 2), (60, 2), (60, 4))
 #: Atoms of a block from which its LP is kept for the audits of fewer figures
 #: (:class:`KeptLps`) [count]. Measured on the 50,000-building town (31,520 atoms): the first
 #: LP of the block in the next audit 2.5 s from scratch, 0.2 s from the kept basis.
 KEPT_ATOMS = 2_000
+JOINT_FIRST = True
 #: Relative feasibility the scaled LP's solution must keep [-] (HiGHS default 1e-7).
 LP_FEASIBILITY_TOL = 1e-9
 
@@ -151,7 +151,7 @@ def _settled_around(
     figures around them (:meth:`ScaledLp.local`) shows given away (their bounds go to
     ``extreme``): what needs LPs of the whole block."""
     ok = np.zeros(len(lp.scale), dtype=bool)
-    if len(atoms) > COLD_ATOMS:
+    if len(atoms) > COLD_ATOMS and JOINT_FIRST:
         cost = np.zeros(len(lp.scale))
         cost[atoms] = sign
         joint = lp.solve(cost, tally, cold=True)
@@ -324,7 +324,7 @@ class ScaledLp:
         -1: above), found in small LPs with every atom outside a patch held at its true sum.
 
         Atoms in compact chunks (:func:`heatplan.publish.nullspace.rcm_patches`) are taken
-        :data:`AROUND_PATCH` at a time; each LP has them and their neighbours through short
+        :data:`AROUND_PASSES` at a time; each LP has them and their neighbours through short
         figures as variables, every figure they lie in as a row (a long figure less its atoms
         outside the patch, at their true sums), and the sum of the open atoms as objective.
         Its solution with the true sums outside is a solution of the block's LP (a
@@ -335,14 +335,14 @@ class ScaledLp:
         open_cols = self.column[atoms]
         open_cols = open_cols[open_cols >= 0]
         adjacency = self._adjacency()
-        for steps in AROUND_STEPS:  # again on the atoms still open, in new, wider patches
+        for number, (size, steps) in enumerate(AROUND_PASSES):  # new, wider patches
             before = len(open_cols)
-            for chunk, patch in nullspace.rcm_patches(adjacency, open_cols, AROUND_PATCH, steps):
+            for chunk, patch in nullspace.rcm_patches(adjacency, open_cols, size, steps):
                 z = self._restricted(patch, np.isin(patch, chunk), sign, tally)
                 if z is not None:
                     ok[self.keep[patch[sign * (z - goal) <= LP_FEASIBILITY_TOL]]] = True
             open_cols = open_cols[~ok[self.keep[open_cols]]]
-            if len(open_cols) > (1.0 - GROUP_GAIN) * before and steps > 2:
+            if len(open_cols) > (1.0 - GROUP_GAIN) * before and number > 1:
                 break
         return ok
 

@@ -286,8 +286,9 @@ def _resting_on(disclosure: Disclosure, members: sparse.csc_matrix) -> np.ndarra
     rerouted around at will) the figures that hold one of the disclosed items."""
     if len(disclosure.figures) <= LOCAL_FIGURES:
         return disclosure.figures
-    holders = np.unique(members[:, disclosure.items].indices)
-    local = disclosure.figures[np.isin(disclosure.figures, holders)]
+    holding = np.zeros(members.shape[0], dtype=bool)
+    holding[members[:, disclosure.items].indices] = True
+    local = disclosure.figures[holding[disclosure.figures]]
     return local if len(local) else disclosure.figures
 
 
