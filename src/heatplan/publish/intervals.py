@@ -66,7 +66,6 @@ AROUND_PASSES: tuple[tuple[int, int], ...] = ((60, 2), (60, 2), (60, 4))
 #: (:class:`KeptLps`) [count]. Measured on the 50,000-building town (31,520 atoms): the first
 #: LP of the block in the next audit 2.5 s from scratch, 0.2 s from the kept basis.
 KEPT_ATOMS = 2_000
-JOINT_FIRST = True
 #: Relative feasibility the scaled LP's solution must keep [-] (HiGHS default 1e-7).
 LP_FEASIBILITY_TOL = 1e-9
 
@@ -151,7 +150,7 @@ def _settled_around(
     figures around them (:meth:`ScaledLp.local`) shows given away (their bounds go to
     ``extreme``): what needs LPs of the whole block."""
     ok = np.zeros(len(lp.scale), dtype=bool)
-    if len(atoms) > COLD_ATOMS and JOINT_FIRST:
+    if len(atoms) > COLD_ATOMS:
         cost = np.zeros(len(lp.scale))
         cost[atoms] = sign
         joint = lp.solve(cost, tally, cold=True)
