@@ -227,7 +227,7 @@ def test_networks_laid_out_in_two_processes_are_those_laid_out_in_one(
     split = stage._half_of_the_buildings(area_list)
     assert 1 < split < len(area_list)  # both processes lay out networks
     one = stage._layouts(config, demo_plan, area_list, weather, parallel.SecondCore.none())
-    with parallel.SecondCore(warm=stage.LAYOUT_MODULES) as second_core:
+    with parallel.SecondCore(warm=stage.SECOND_CORE_MODULES) as second_core:
         assert second_core.available
         two = stage._layouts(config, demo_plan, area_list, weather, second_core)
     assert list(one) == list(two) == [area.area_id for area in area_list]

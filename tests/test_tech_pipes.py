@@ -261,3 +261,28 @@ def test_scalar_array_and_series_inputs() -> None:
 def test_bad_input_names_the_field(call, field) -> None:
     with pytest.raises(ValueError, match=field):
         call()
+
+
+#: Largest relative difference of the interpolated water properties from CoolProp [-]: linear
+#: interpolation in 0.5 K steps (viscosity bends most near 0 °C).
+WATER_TOLERANCE = {"D": 2e-6, "C": 2e-6, "V": 1e-4}
+
+
+def test_water_properties_are_coolprops_within_the_tables_tolerance() -> None:
+    """The tabulated water (scripts/water_table.py) against CoolProp (IAPWS-95, IAPWS 2008) at
+    2,000 seeded temperatures between the table's steps, its ends and a step itself."""
+    from CoolProp.CoolProp import PropsSI
+
+    temps = np.concatenate(
+        [np.random.default_rng(3).uniform(0.01, 199.99, 2000), [0.01, 0.3, 80.0, 199.99]]
+    )
+    for prop, function in (
+        ("D", pipes.water_density_kg_per_m3),
+        ("C", pipes.water_heat_capacity_j_per_kgk),
+        ("V", pipes.water_viscosity_pa_s),
+    ):
+        reference = np.array([PropsSI(prop, "T", t + 273.15, "Q", 0, "Water") for t in temps])
+        assert np.abs(function(temps) / reference - 1.0).max() < WATER_TOLERANCE[prop], prop
+    assert pipes.water_density_kg_per_m3(80.0) == pytest.approx(
+        PropsSI("D", "T", 353.15, "Q", 0, "Water"), rel=1e-12
+    )  # on a step of the table: CoolProp's value

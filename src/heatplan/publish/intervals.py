@@ -15,6 +15,7 @@ that the next audit's LPs start from the last basis instead of from scratch.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -300,15 +301,17 @@ class ScaledLp:
         in a few rows instead of an LP over the whole block.
         """
         j = self.column[atom]
-        own = self.by_column[j].indices
-        own = own[self.short[own]]
-        if j < 0 or not len(own):
+        if j < 0:
             return None
-        second = self.by_column[self.rows[own].indices].indices
+        own = _gathered(self.by_column, np.array([j]))[1]
+        own = own[self.short[own]]
+        if not len(own):
+            return None
+        second = _gathered(self.by_column, np.unique(_gathered(self.rows, own)[1]))[1]
         rows = np.union1d(own, second[self.short[second]])
-        part = self.rows[rows]
-        cols = np.unique(part.indices)
-        matrix = sparse.csc_matrix(part[:, cols])
+        starts, index, value = _gathered(self.rows, rows)
+        cols, index = np.unique(index, return_inverse=True)
+        matrix = sparse.csr_matrix((value, index, starts), shape=(len(rows), len(cols)))
         target = int(np.searchsorted(cols, j))
         cost = np.zeros(len(cols))
         cost[target] = sign
@@ -512,7 +515,7 @@ def figure_keys(members: sparse.csr_matrix) -> list[bytes]:
 
 
 def small_lp(
-    matrix: sparse.csc_matrix,
+    matrix: sparse.csc_matrix | sparse.csr_matrix,
     cost: np.ndarray,
     upper: np.ndarray,
     row_lower: np.ndarray,
@@ -525,15 +528,44 @@ def small_lp(
     lp.num_row_, lp.num_col_ = matrix.shape
     lp.col_cost_, lp.col_lower_, lp.col_upper_ = cost, np.zeros(matrix.shape[1]), upper
     lp.row_lower_, lp.row_upper_ = row_lower, row_upper
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    rowwise = sparse.isspmatrix_csr(matrix)
+    lp.a_matrix_.format_ = (
+        highspy.MatrixFormat.kRowwise if rowwise else highspy.MatrixFormat.kColwise
+    )
     lp.a_matrix_.start_ = matrix.indptr
     lp.a_matrix_.index_ = matrix.indices
     lp.a_matrix_.value_ = matrix.data
-    solver = highspy.Highs()
-    solver.setOptionValue("output_flag", False)
+    solver = _small_solver()
     solver.passModel(lp)
     solver.run()
     tally.solves += 1
     if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
     return np.asarray(solver.getSolution().col_value)
+
+
+#: One HiGHS instance per process for the small LPs (a new one costs as much as solving one).
+_SMALL: dict[int, highspy.Highs] = {}
+
+
+def _small_solver() -> highspy.Highs:
+    """This process's HiGHS instance for small LPs (with HiGHS's defaults, silent); a forked
+    process makes its own."""
+    pid = os.getpid()
+    if pid not in _SMALL:
+        _SMALL.clear()
+        _SMALL[pid] = highspy.Highs()
+        _SMALL[pid].setOptionValue("output_flag", False)
+    return _SMALL[pid]
+
+
+def _gathered(
+    matrix: sparse.csr_matrix, rows: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The ``rows`` of a CSR matrix, one after the other: their start pointers, column indices
+    and values (the arrays of ``matrix[rows]`` without scipy's indexing)."""
+    first = matrix.indptr[rows]
+    lengths = matrix.indptr[rows + 1] - first
+    starts = np.concatenate([[0], np.cumsum(lengths)])
+    positions = np.repeat(first - starts[:-1], lengths) + np.arange(starts[-1])
+    return starts, matrix.indices[positions], matrix.data[positions]

@@ -132,16 +132,14 @@ def _town_generation(
     return generation_options(config, hourly, losses, weather[0], second_core=second_core)
 
 
-#: What the second process imports at once: the layouts and the plant's sizing; and, where it
-#: lays out networks, the water properties (CoolProp: 2 CPU seconds of import).
+#: What the second process imports at once: the layouts and the plant's sizing.
 SECOND_CORE_MODULES = ("heatplan.stages.classify", "heatplan.network.generation")
-LAYOUT_MODULES = ("CoolProp.CoolProp",)
 #: The frames a network layout reads (:func:`heatplan.classify.evaluate.network_layout`: the
 #: streets it follows, existing heat lines, the sewage-plant potentials as its source).
 LAYOUT_FRAMES = ("streets", "heat_networks", "potentials")
 #: Least buildings for half the layouts to go to the second process (heatplan choice, measured
-#: with ``benchmarks/bench_city_steps.py``: the worker's start, its imports and the water
-#: properties, costs some 4 CPU seconds; a 20,000-building town's layouts take about 5, a
+#: with ``benchmarks/bench_city_steps.py``: the worker's start, its imports and, then, CoolProp's
+#: import cost some 4 CPU seconds, now less; a 20,000-building town's layouts take about 5, a
 #: 400-building town's well under one).
 MIN_SPLIT_BUILDINGS = 5_000
 
@@ -206,8 +204,7 @@ def run(plan: Plan, *, progress: Any = None) -> tuple[Plan, ClassifyResult]:
     weather = inputs.weather(config, buildings)
     area_list = _area_inputs(areas, buildings)
     split = _split_layouts(area_list)
-    warm = (*SECOND_CORE_MODULES, *(LAYOUT_MODULES if split else ()))
-    with SecondCore(warm=warm, start=split or two_plants(config)) as second_core:
+    with SecondCore(warm=SECOND_CORE_MODULES, start=split or two_plants(config)) as second_core:
         say(f"networks laid out in {len(area_list)} areas")
         layouts = _layouts(config, plan, area_list, weather, second_core)
         say("town generation dispatch (HiGHS)")

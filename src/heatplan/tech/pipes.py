@@ -1,10 +1,13 @@
 """District-heating pipes: flow, friction, pressure drop, heat loss, pump power (pure, vectorised).
 
-Water properties come from CoolProp (IAPWS-95, saturated liquid at the given temperature; the
-effect of the network pressure on a liquid is below 0.1 % and is neglected). Friction follows
-Colebrook-White, solved by fixed-point iteration on 1/sqrt(f); the explicit Swamee-Jain formula
-is given as a check (tests compare both and Moody-chart values). Pressure drop per metre is
-Darcy-Weisbach. Every function takes scalars, numpy arrays or pandas Series.
+Water properties are CoolProp's (IAPWS-95, saturated liquid at the given temperature; the
+effect of the network pressure on a liquid is below 0.1 % and is neglected), tabulated in 0.5 K
+steps by ``scripts/water_table.py`` (:mod:`heatplan.tech._water`) and interpolated: within 1e-4
+of CoolProp (viscosity near 0 °C; density and heat capacity within 2e-6), without its 2 s of
+import in every process that lays out a network. Friction follows Colebrook-White, solved by
+fixed-point iteration on 1/sqrt(f); the explicit Swamee-Jain formula is given as a check (tests
+compare both and Moody-chart values). Pressure drop per metre is Darcy-Weisbach. Every function
+takes scalars, numpy arrays or pandas Series.
 
 References
 ----------
@@ -21,10 +24,9 @@ References
 
 from __future__ import annotations
 
-from functools import cache
-
 import numpy as np
 
+from heatplan.tech import _water
 from heatplan.tech._arrays import Numeric, require, shaped_like
 
 #: Zero degrees Celsius in kelvin (SI Brochure, 9th ed. 2019).
@@ -39,22 +41,19 @@ PA_PER_BAR = 1e5
 W_PER_KW = 1e3
 
 
-def _water(prop: str, temp_c: Numeric) -> Numeric:
+#: Saturated liquid water by property (CoolProp's short names), interpolated in
+#: :mod:`heatplan.tech._water` (0.5 K steps, within 1e-4 of CoolProp).
+_WATER = {
+    "D": np.asarray(_water.DENSITY_KG_PER_M3),
+    "C": np.asarray(_water.HEAT_CAPACITY_J_PER_KGK),
+    "V": np.asarray(_water.VISCOSITY_PA_S),
+}
+_WATER_TEMP_C = np.asarray(_water.TEMP_C)
+
+
+def _water_property(prop: str, temp_c: Numeric) -> Numeric:
     temp = require("temp_c", temp_c, lambda x: (x > 0) & (x < 200), "between 0 and 200 °C")
-    if np.ndim(temp) == 0:  # a network's supply or return temperature: asked for again and again
-        return shaped_like(_water_at(prop, float(temp)), temp_c)
-    from CoolProp.CoolProp import PropsSI  # imported where used: 0.5-1 s at start-up
-
-    values = PropsSI(prop, "T", temp + KELVIN_OFFSET, "Q", 0, "Water")
-    return shaped_like(values, temp_c)
-
-
-@cache
-def _water_at(prop: str, temp_c: float) -> float:
-    """One property of saturated liquid water at one temperature (CoolProp, once per value)."""
-    from CoolProp.CoolProp import PropsSI
-
-    return float(PropsSI(prop, "T", temp_c + KELVIN_OFFSET, "Q", 0, "Water"))
+    return shaped_like(np.interp(temp, _WATER_TEMP_C, _WATER[prop]), temp_c)
 
 
 def water_density_kg_per_m3(temp_c: Numeric) -> Numeric:
@@ -63,17 +62,17 @@ def water_density_kg_per_m3(temp_c: Numeric) -> Numeric:
     >>> round(water_density_kg_per_m3(80.0), 1)
     971.8
     """
-    return _water("D", temp_c)
+    return _water_property("D", temp_c)
 
 
 def water_heat_capacity_j_per_kgk(temp_c: Numeric) -> Numeric:
     """Isobaric heat capacity of liquid water [J/(kg·K)] at ``temp_c`` [°C] (CoolProp [3])."""
-    return _water("C", temp_c)
+    return _water_property("C", temp_c)
 
 
 def water_viscosity_pa_s(temp_c: Numeric) -> Numeric:
     """Dynamic viscosity of liquid water [Pa·s] at ``temp_c`` [°C] (CoolProp [3])."""
-    return _water("V", temp_c)
+    return _water_property("V", temp_c)
 
 
 def mass_flow_kg_per_s(
