@@ -469,3 +469,50 @@ def test_equal_weights_rank_their_figures_in_order() -> None:
     figures = np.array([10, 11, 12, 13, 14])
     weights = np.array([0.5, 1.0 - 3e-11, 1.0, 0.5 + 2e-11, 1e-12])
     assert _ranked(figures, weights).tolist() == [11, 12, 10, 13]
+
+
+@pytest.mark.parametrize("carried", ["KEEP_LPS", "CARRY_QUIET"])
+def test_a_release_audited_with_what_rounds_carry_is_the_release_audited_afresh(
+    carried: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Round after round, the release audit carries the kept LPs and the quiet atoms of the
+    last round: it suppresses the same figures as rounds that start afresh (every block's LP
+    kept; the sketched exact test on small patches). The kept LPs meet few interval rounds in
+    such small tables: their LPs are compared audit by audit in
+    test_lps_kept_from_audit_to_audit_find_what_fresh_lps_find."""
+    from heatplan.publish import audit, intervals, nullspace, release
+
+    monkeypatch.setattr(intervals, "KEPT_ATOMS", 0)
+    monkeypatch.setattr(audit, "DENSE_LIMIT", 0)
+    monkeypatch.setattr(nullspace, "PATCH_ATOMS", 7)
+    rng = np.random.default_rng(95)
+    suppressed = rounds = 0
+    for case in range(CASES // 2):
+        table = _table(rng)
+        with monkeypatch.context() as patch:
+            patch.setattr(release, carried, True)
+            carrying = _audited_release(table)
+        with monkeypatch.context() as patch:
+            patch.setattr(release, carried, False)
+            fresh = _audited_release(table)
+        assert carrying[0] == fresh[0], case
+        suppressed += len(fresh[0])
+        rounds += fresh[1] > 2
+    assert suppressed > CASES and rounds > 0  # figures suppressed over several rounds
+
+
+def _audited_release(
+    table: tuple[sparse.csr_matrix, np.ndarray, np.ndarray, int], share: float = 0.1
+) -> tuple[set[int], int]:
+    """The figures the release audit suppresses in a table (each row a figure of one of four
+    layers), and its rounds."""
+    from heatplan.publish import release
+    from heatplan.publish.figures import Cell, Family
+
+    members, values, owners, minimum = table
+    layers = ("grid_100m", "street_segments", "blocks", "areas")
+    family = Family("table", minimum, values, owners)
+    for i in range(members.shape[0]):
+        family.add(Cell(layers[i % len(layers)], i, ("value",)), members[i].indices)
+    found, part = release._audit_family(family, share)
+    return found, part.rounds

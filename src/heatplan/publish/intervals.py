@@ -303,13 +303,14 @@ class ScaledLp:
         j = self.column[atom]
         if j < 0:
             return None
-        own = _gathered(self.by_column, np.array([j]))[1]
+        own = nullspace.rows_of(self.by_column, np.array([j]))[1]
         own = own[self.short[own]]
         if not len(own):
             return None
-        second = _gathered(self.by_column, np.unique(_gathered(self.rows, own)[1]))[1]
+        neighbours = np.unique(nullspace.rows_of(self.rows, own)[1])
+        second = nullspace.rows_of(self.by_column, neighbours)[1]
         rows = np.union1d(own, second[self.short[second]])
-        starts, index, value = _gathered(self.rows, rows)
+        starts, index, value = nullspace.rows_of(self.rows, rows)
         cols, index = np.unique(index, return_inverse=True)
         matrix = sparse.csr_matrix((value, index, starts), shape=(len(rows), len(cols)))
         target = int(np.searchsorted(cols, j))
@@ -325,7 +326,7 @@ class ScaledLp:
         """Per block position: an atom a feasible release moves to ``goal`` (``sign`` 1: below,
         -1: above), found in small LPs with every atom outside a patch held at its true sum.
 
-        Atoms in compact chunks (:func:`heatplan.publish.nullspace.rcm_patches`) are taken
+        Atoms in compact chunks (:func:`heatplan.publish.nullspace.grown_patches`) are taken
         :data:`AROUND_PASSES` at a time; each LP has them and their neighbours through short
         figures as variables, every figure they lie in as a row (a long figure less its atoms
         outside the patch, at their true sums), and the sum of the open atoms as objective.
@@ -339,7 +340,7 @@ class ScaledLp:
         adjacency = self._adjacency()
         for number, (size, steps) in enumerate(AROUND_PASSES):  # new, wider patches
             before = len(open_cols)
-            for chunk, patch in nullspace.rcm_patches(adjacency, open_cols, size, steps):
+            for chunk, patch in nullspace.grown_patches(adjacency, open_cols, size, steps):
                 z = self._restricted(patch, np.isin(patch, chunk), sign, tally)
                 if z is not None:
                     ok[self.keep[patch[sign * (z - goal) <= LP_FEASIBILITY_TOL]]] = True
@@ -557,15 +558,3 @@ def _small_solver() -> highspy.Highs:
         _SMALL[pid] = highspy.Highs()
         _SMALL[pid].setOptionValue("output_flag", False)
     return _SMALL[pid]
-
-
-def _gathered(
-    matrix: sparse.csr_matrix, rows: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The ``rows`` of a CSR matrix, one after the other: their start pointers, column indices
-    and values (the arrays of ``matrix[rows]`` without scipy's indexing)."""
-    first = matrix.indptr[rows]
-    lengths = matrix.indptr[rows + 1] - first
-    starts = np.concatenate([[0], np.cumsum(lengths)])
-    positions = np.repeat(first - starts[:-1], lengths) + np.arange(starts[-1])
-    return starts, matrix.indices[positions], matrix.data[positions]

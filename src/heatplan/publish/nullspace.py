@@ -44,10 +44,11 @@ from scipy.sparse.csgraph import reverse_cuthill_mckee
 
 __all__ = [
     "combinations",
+    "grown_patches",
     "in_row_space",
     "local_triples",
     "null_sketch",
-    "rcm_patches",
+    "rows_of",
     "sketch_pairs",
     "sketch_size",
 ]
@@ -258,7 +259,7 @@ def local_triples(
     adjacency = _adjacency(core)
     uncovered: list[np.ndarray] = []
     everyone = np.arange(adjacency.shape[0])
-    for chunk, patch in rcm_patches(adjacency, everyone, PATCH_ATOMS, 1):
+    for chunk, patch in grown_patches(adjacency, everyone, PATCH_ATOMS, 1):
         first = chunk[may_head[chunk]]  # every triple is searched from each of its heads
         if not len(first):
             continue
@@ -350,7 +351,7 @@ class _Search:
             self.found.add(tuple(sorted((a, b, k))))  # type: ignore[arg-type]
 
 
-def rcm_patches(
+def grown_patches(
     adjacency: sparse.csr_matrix, atoms: np.ndarray, size: int, steps: int
 ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """``atoms`` in compact chunks of ``size``, each with its patch: the atoms within
@@ -398,11 +399,20 @@ def rcm_patches(
 
 def _neighbours(adjacency: sparse.csr_matrix, atoms: np.ndarray) -> np.ndarray:
     """The distinct atoms adjacent to any of ``atoms`` (sorted)."""
-    starts, ends = adjacency.indptr[atoms], adjacency.indptr[atoms + 1]
-    if not len(atoms):
-        return np.zeros(0, dtype=np.int64)
-    spans = np.concatenate([adjacency.indices[a:b] for a, b in zip(starts, ends, strict=True)])
-    return np.unique(spans)
+    return np.unique(rows_of(adjacency, atoms)[1])
+
+
+def rows_of(
+    matrix: sparse.csr_matrix, rows: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The ``rows`` of a CSR matrix one after the other: their start pointers, column indices
+    and values (the arrays of ``matrix[rows]``, without scipy's indexing: a small slice costs
+    microseconds instead of a tenth of a millisecond)."""
+    first = matrix.indptr[rows]
+    lengths = matrix.indptr[rows + 1] - first
+    starts = np.concatenate([[0], np.cumsum(lengths)])
+    positions = np.repeat(first - starts[:-1], lengths) + np.arange(starts[-1])
+    return starts, matrix.indices[positions], matrix.data[positions]
 
 
 def _adjacency(core: sparse.csr_matrix) -> sparse.csr_matrix:

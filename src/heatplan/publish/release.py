@@ -206,7 +206,8 @@ def _audit_families(families: list[Family], share: float) -> list[tuple[set[int]
 CARRY_QUIET = True
 
 #: Keep the LPs of large blocks from round to round (False: each round builds and solves its
-#: own; the same release, tests/test_publish_audit_scale.py).
+#: own; the same disclosures in every audit and the same release, tests/
+#: test_publish_audit_scale.py).
 KEEP_LPS = True
 
 #: The families of the release being audited, for the forked workers.
